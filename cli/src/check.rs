@@ -1,0 +1,111 @@
+//! `driftwise check`.
+
+use crate::{
+    CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_DRIFT, EXIT_TROUBLE, ReportFormat, inputs, run_log,
+    schedule,
+};
+use driftwise_engine::render::{TextOptions, markdown, text};
+use driftwise_engine::{Error, Format, Report};
+use std::io::{IsTerminal, Write};
+
+pub fn run(args: &CheckArgs) -> u8 {
+    let Some(cron) = &args.schedule else {
+        return run_once(args);
+    };
+    let cron = match schedule::parse(cron) {
+        Ok(c) => c,
+        Err(message) => {
+            eprintln!("driftwise: error: {message}");
+            return EXIT_TROUBLE;
+        }
+    };
+    loop {
+        let code = run_once(args);
+        if args.format == ReportFormat::Text {
+            println!(
+                "(exit {code}; next check on schedule '{}', Ctrl-C to stop)",
+                cron.pattern
+            );
+        }
+        let _ = std::io::stdout().flush();
+        if let Err(message) = schedule::wait_for_next(&cron) {
+            eprintln!("driftwise: error: {message}");
+            return EXIT_TROUBLE;
+        }
+    }
+}
+
+fn run_once(args: &CheckArgs) -> u8 {
+    let (code, log_line) = match check(args) {
+        Ok(report) => {
+            let code = if report.has_drift() {
+                EXIT_DRIFT
+            } else {
+                EXIT_CLEAN
+            };
+            print!("{}", render(&report, args));
+            (code, run_log::line_for_report(&report, code))
+        }
+        Err(e) => {
+            eprintln!("driftwise: error: {e}");
+            (
+                EXIT_TROUBLE,
+                run_log::line_for_error(&e.to_string(), EXIT_TROUBLE),
+            )
+        }
+    };
+    if let Some(path) = &args.log_file
+        && let Err(e) = run_log::append(path, &log_line)
+    {
+        eprintln!(
+            "driftwise: error: cannot append to log {}: {e}",
+            path.display()
+        );
+        return EXIT_TROUBLE;
+    }
+    code
+}
+
+fn check(args: &CheckArgs) -> Result<Report, Error> {
+    let format = args
+        .input_format
+        .as_deref()
+        .map(str::parse::<Format>)
+        .transpose()?;
+    let base = inputs::read_source(&args.base, format)?;
+    let environments = args
+        .environments
+        .iter()
+        .map(|arg| inputs::read_environment(arg, format))
+        .collect::<Result<Vec<_>, _>>()?;
+    driftwise_engine::check(&base, &environments)
+}
+
+fn render(report: &Report, args: &CheckArgs) -> String {
+    match args.format {
+        ReportFormat::Text => text(
+            report,
+            TextOptions {
+                color: use_color(args.color),
+            },
+        ),
+        ReportFormat::Markdown => markdown(report),
+        ReportFormat::Json => {
+            let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    }
+}
+
+/// NO_COLOR (https://no-color.org): present and not empty turns colour off unless forced.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}

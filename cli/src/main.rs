@@ -1,0 +1,83 @@
+//! `driftwise`: the native command line. It owns everything the engine leaves out: reading files,
+//! terminals, logs, schedules and exit codes.
+
+mod check;
+mod inputs;
+mod run_log;
+mod schedule;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes follow diff(1): 0 same, 1 drift, 2 trouble.
+pub const EXIT_CLEAN: u8 = 0;
+pub const EXIT_DRIFT: u8 = 1;
+pub const EXIT_TROUBLE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "driftwise",
+    version,
+    about = "Find configuration drift between a base and its environments"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compare a base configuration with one or more environments.
+    ///
+    /// Exit status: 0 when no environment drifts, 1 when any does, 2 on trouble (bad input, unreadable file).
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The base configuration (the source of truth).
+    pub base: PathBuf,
+    /// Environment files. The environment is named after the file stem (prod.yaml → prod);
+    /// write NAME=PATH to name it yourself.
+    #[arg(required = true, value_name = "ENV")]
+    pub environments: Vec<String>,
+    /// Report format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Read every input as this syntax instead of guessing from the extension.
+    #[arg(long, value_name = "yaml|json|toml")]
+    pub input_format: Option<String>,
+    /// Colour the text report: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Append one timestamped line per run with the counts to this file.
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// Keep running: check now, then again on this cron schedule (5 fields: minute hour day month weekday,
+    /// in local time) until interrupted.
+    #[arg(long, value_name = "CRON")]
+    pub schedule: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args),
+    };
+    ExitCode::from(code)
+}

@@ -1,0 +1,133 @@
+//! Hot paths on a generated estate: 5 environments x 10,000 parameters (100 services x 100 params,
+//! nested maps and named lists), in YAML as real estates mostly are, and JSON for comparison.
+//! `cargo bench -p driftwise-engine` runs them; `cargo test --benches` runs each once as a smoke test.
+
+use driftwise_engine::{Document, Environment, Source, check, parse, report};
+use std::fmt::Write;
+
+fn main() {
+    divan::main();
+}
+
+const SERVICES: usize = 100;
+const ENVIRONMENTS: usize = 5;
+
+/// One estate file. `variant` 0 is the base; other variants drift in a few places each, the way real
+/// environments do: a changed value here and there, an extra env var, a reordered list.
+fn estate_yaml(variant: usize) -> String {
+    let mut s = String::from("# generated estate\nservices:\n");
+    for svc in 0..SERVICES {
+        let drift = variant > 0 && svc % 10 == variant % 10;
+        let _ = writeln!(s, "  svc-{svc:03}:");
+        let _ = writeln!(
+            s,
+            "    image: registry.example.com/team/app-{svc:03}:1.{}.0",
+            if drift { 9 } else { 4 }
+        );
+        let _ = writeln!(
+            s,
+            "    replicas: {}",
+            if variant > 0 && svc % 7 == 0 {
+                2 + variant
+            } else {
+                3
+            }
+        );
+        let _ = writeln!(s, "    settings:");
+        for group in 0..5 {
+            let _ = writeln!(s, "      group_{group}:");
+            for p in 0..10 {
+                let value = if drift && p == group {
+                    format!("\"changed-{variant}\"")
+                } else {
+                    format!("value-{svc}-{group}-{p}")
+                };
+                let _ = writeln!(s, "        param_{p}: {value}");
+            }
+        }
+        let _ = writeln!(s, "    env:");
+        let mut vars: Vec<usize> = (0..24).collect();
+        if drift {
+            vars.swap(3, 4);
+        }
+        for v in vars {
+            let _ = writeln!(
+                s,
+                "      - name: VAR_{v:02}\n        value: \"{}\"",
+                v * svc
+            );
+        }
+        if drift {
+            let _ = writeln!(s, "      - name: HOTFIX\n        value: \"1\"");
+        }
+    }
+    s
+}
+
+fn estate_json(variant: usize) -> String {
+    let doc = parse(&Source::new("x.yaml", estate_yaml(variant))).unwrap();
+    serde_json::to_string_pretty(&doc.documents[0].value.to_json()).unwrap()
+}
+
+struct Estate {
+    base: Source,
+    environments: Vec<Environment>,
+}
+
+fn estate(ext: &str) -> Estate {
+    let text = |v| {
+        if ext == "json" {
+            estate_json(v)
+        } else {
+            estate_yaml(v)
+        }
+    };
+    Estate {
+        base: Source::new(format!("base.{ext}"), text(0)),
+        environments: (1..=ENVIRONMENTS)
+            .map(|v| {
+                Environment::new(
+                    format!("env{v}"),
+                    Source::new(format!("env{v}.{ext}"), text(v)),
+                )
+            })
+            .collect(),
+    }
+}
+
+/// The whole check from texts: parse 6 files, diff 5 environments, build the report.
+#[divan::bench(args = ["yaml", "json"])]
+fn check_estate(bencher: divan::Bencher, ext: &str) {
+    let estate = estate(ext);
+    let r = check(&estate.base, &estate.environments).unwrap();
+    assert!(r.findings.len() > 100 && r.environments.iter().all(|e| e.compared >= 10_000));
+    bencher.bench(|| {
+        check(
+            divan::black_box(&estate.base),
+            divan::black_box(&estate.environments),
+        )
+        .unwrap()
+    });
+}
+
+/// Diff and report only, on documents parsed once (the web app re-checks this way when a policy changes).
+#[divan::bench]
+fn diff_estate(bencher: divan::Bencher) {
+    let estate = estate("yaml");
+    let base = parse(&estate.base).unwrap();
+    let envs: Vec<(String, Document)> = estate
+        .environments
+        .iter()
+        .map(|e| (e.name.clone(), parse(&e.source).unwrap()))
+        .collect();
+    bencher.bench(|| report(divan::black_box(&base), divan::black_box(&envs)));
+}
+
+/// Parsing one 10,000-parameter file.
+#[divan::bench(args = ["yaml", "json"])]
+fn parse_file(bencher: divan::Bencher, ext: &str) {
+    let estate = estate(ext);
+    bencher
+        .counter(divan::counter::BytesCount::new(estate.base.text.len()))
+        .bench(|| parse(divan::black_box(&estate.base)).unwrap());
+}

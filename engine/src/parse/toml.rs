@@ -1,0 +1,179 @@
+//! TOML with positions, from the `toml` crate's span-keeping `DeTable`.
+
+use super::Limits;
+use crate::error::{Error, ErrorKind, Result};
+use crate::span::LineIndex;
+use crate::tree::{Map, Member, Node, Value};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
+    check_depth(text, limits)?;
+    let mut index = LineIndex::new(text);
+    let table = DeTable::parse(text).map_err(|e| {
+        let mut err = Error::new(ErrorKind::Syntax, first_line(e.message()));
+        if let Some(span) = e.span() {
+            err = err.at(index.pos(span.start));
+        }
+        err
+    })?;
+    let span = index.span(0, text.len());
+    let root = Node::new(table_value(table.get_ref(), &mut index)?, span);
+    Ok(vec![root])
+}
+
+fn first_line(message: &str) -> String {
+    message.lines().next().unwrap_or(message).trim().to_string()
+}
+
+fn table_value(table: &DeTable<'_>, index: &mut LineIndex<'_>) -> Result<Value> {
+    let mut map = Map::with_capacity(table.len());
+    for (key, value) in table.iter() {
+        let key_span = index.span(key.span().start, key.span().end);
+        let value = node(value, index)?;
+        map.insert(key.get_ref().to_string(), Member { key_span, value });
+    }
+    Ok(Value::Map(map))
+}
+
+fn node(value: &Spanned<DeValue<'_>>, index: &mut LineIndex<'_>) -> Result<Node> {
+    let range = value.span();
+    let span = index.span(range.start, range.end);
+    let v = match value.get_ref() {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => {
+            let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
+            let (sign, body) = match digits.strip_prefix('-') {
+                Some(rest) => (-1i64, rest.to_string()),
+                None => (1, digits.trim_start_matches('+').to_string()),
+            };
+            let body = body
+                .trim_start_matches("0x")
+                .trim_start_matches("0o")
+                .trim_start_matches("0b");
+            match i64::from_str_radix(body, i.radix()) {
+                Ok(n) => Value::Int(sign * n),
+                Err(_) => Value::Float(sign as f64 * body.parse::<f64>().unwrap_or(f64::NAN)),
+            }
+        }
+        DeValue::Float(f) => {
+            let text: String = f.as_str().chars().filter(|c| *c != '_').collect();
+            let parsed = match text.trim_start_matches('+') {
+                "inf" => f64::INFINITY,
+                "-inf" => f64::NEG_INFINITY,
+                "nan" | "-nan" => f64::NAN,
+                t => t.parse::<f64>().unwrap_or(f64::NAN),
+            };
+            Value::Float(parsed)
+        }
+        DeValue::Boolean(b) => Value::Bool(*b),
+        // Dates and times compare as their canonical text: TOML normalises the spelling.
+        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Array(items) => Value::List(
+            items
+                .iter()
+                .map(|item| node(item, index))
+                .collect::<Result<_>>()?,
+        ),
+        DeValue::Table(table) => table_value(table, index)?,
+    };
+    Ok(Node::new(v, span))
+}
+
+/// The TOML parser recurses on nested inline arrays and tables; refuse deep nesting before it runs.
+/// Works on bytes: every delimiter it looks for is ASCII, so multi-byte characters pass through.
+fn check_depth(text: &str, limits: Limits) -> Result<()> {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut quote: Option<&[u8]> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        if let Some(q) = quote {
+            if rest.starts_with(q) {
+                quote = None;
+                i += q.len();
+            } else if bytes[i] == b'\\' && q[0] == b'"' {
+                i += 2;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' | b'\'' => {
+                let q: &[u8] = if rest.starts_with(b"\"\"\"") {
+                    b"\"\"\""
+                } else if rest.starts_with(b"'''") {
+                    b"'''"
+                } else {
+                    &rest[..1]
+                };
+                quote = Some(q);
+                i += q.len();
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limits.max_depth {
+                    let pos = LineIndex::new(text).pos(i);
+                    return Err(Error::new(
+                        ErrorKind::Limit,
+                        format!("nesting deeper than {} levels", limits.max_depth),
+                    )
+                    .at(pos));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_and_spans() {
+        let text =
+            "# db\n[database]\nhost = \"db.example.com\"\nport = 5_432\nratio = 0.5\nhex = 0xff\n";
+        let root = parse(text, Limits::default()).unwrap().remove(0);
+        let host = root.pointer("/database/host").unwrap();
+        assert_eq!((host.span.start.line, host.span.start.column), (3, 8));
+        assert_eq!(
+            root.pointer("/database/port").unwrap().value,
+            Value::Int(5432)
+        );
+        assert_eq!(
+            root.pointer("/database/hex").unwrap().value,
+            Value::Int(255)
+        );
+        let Value::Map(db) = &root.pointer("/database").unwrap().value else {
+            panic!()
+        };
+        assert_eq!(db["port"].key_span.start.line, 4);
+    }
+
+    #[test]
+    fn errors_and_limits() {
+        let e = parse("a = 1\nb = \n", Limits::default()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Syntax);
+        assert_eq!(e.line(), Some(2));
+        let deep = format!("a = {}1{}", "[".repeat(5000), "]".repeat(5000));
+        assert_eq!(
+            parse(&deep, Limits::default()).unwrap_err().kind,
+            ErrorKind::Limit
+        );
+        let fine = "[a]\nx = [[1, 2], [3]]\n[b]\ny = \"[[[[\"\n";
+        assert!(parse(fine, Limits::default()).is_ok());
+    }
+}

@@ -1,0 +1,598 @@
+//! YAML with positions, built from `saphyr-parser`'s event stream.
+//!
+//! Building the tree ourselves (rather than through a DOM crate) is what lets every key and value keep
+//! its span, and lets us enforce the safety limits while building: nesting depth, and a budget on the
+//! nodes aliases may copy, so an alias bomb ("billion laughs") is refused instead of eating memory.
+//! Merge keys (`<<`) are applied here; explicit keys win over merged ones, and earlier merge sources
+//! win over later ones, as the YAML merge-key spec says.
+
+use super::Limits;
+use crate::error::{Error, ErrorKind, Result};
+use crate::span::{LineIndex, Pos, Span};
+use crate::tree::{Map, Member, Node, Value};
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use std::collections::HashMap;
+
+pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
+    let mut builder = Builder {
+        text,
+        index: LineIndex::new(text),
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        alias_nodes: 0,
+        root: None,
+        documents: Vec::new(),
+    };
+    let mut parser = Parser::new_from_str(text);
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(|e| {
+            let m = e.marker();
+            let pos = builder.index.pos_at_line_char(m.line(), m.col());
+            if e.info().contains("recursion limit") {
+                // The scanner's own guard against deeply nested flow collections.
+                Error::new(
+                    ErrorKind::Limit,
+                    format!("nesting deeper than {} levels", limits.max_depth),
+                )
+                .at(pos)
+            } else {
+                Error::new(ErrorKind::Syntax, e.info().to_string()).at(pos)
+            }
+        })?;
+        let start = builder
+            .index
+            .pos_at_line_char(span.start.line(), span.start.col());
+        let end = builder
+            .index
+            .pos_at_line_char(span.end.line(), span.end.col());
+        builder.event(event, Span::new(start, end))?;
+    }
+    Ok(builder.documents)
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    index: LineIndex<'t>,
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    alias_nodes: usize,
+    root: Option<Node>,
+    documents: Vec<Node>,
+}
+
+enum Frame {
+    Seq {
+        start: Pos,
+        anchor: usize,
+        tag: Option<String>,
+        items: Vec<Node>,
+    },
+    Map {
+        start: Pos,
+        anchor: usize,
+        tag: Option<String>,
+        map: Map,
+        key: Option<Key>,
+        merges: Vec<Node>,
+    },
+}
+
+struct Key {
+    text: String,
+    span: Span,
+    is_merge: bool,
+}
+
+impl<'t> Builder<'t> {
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<()> {
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+            Event::DocumentStart(_) => self.root = None,
+            Event::DocumentEnd => {
+                let root = self
+                    .root
+                    .take()
+                    .unwrap_or_else(|| Node::new(Value::Null, span));
+                self.documents.push(root);
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let span = self.scalar_span(span, style);
+                if self.expecting_key() {
+                    let is_merge = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
+                    if anchor > 0 {
+                        self.anchors.insert(
+                            anchor,
+                            (Node::new(Value::String(text.to_string()), span), 1),
+                        );
+                    }
+                    return self.set_key(Key {
+                        text: text.into_owned(),
+                        span,
+                        is_merge,
+                    });
+                }
+                let value = scalar_value(&text, style, tag.as_deref())
+                    .map_err(|m| self.error_at(span.start, m))?;
+                let node = wrap_custom_tag(Node::new(value, span), custom_tag(tag.as_deref()));
+                self.complete(node, anchor)?;
+            }
+            Event::Alias(id) => {
+                let Some((node, size)) = self.anchors.get(&id) else {
+                    return Err(self.error_at(span.start, "alias names an unknown anchor".into()));
+                };
+                self.alias_nodes += size;
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(Error::new(
+                        ErrorKind::Limit,
+                        format!(
+                            "aliases expand to more than {} nodes; refusing what looks like an alias bomb",
+                            self.limits.max_alias_nodes
+                        ),
+                    )
+                    .at(span.start));
+                }
+                let node = node.clone();
+                if self.expecting_key() {
+                    if !node.value.is_scalar() {
+                        return Err(self.unsupported_key(span.start));
+                    }
+                    let text = match &node.value {
+                        Value::String(s) => s.clone(),
+                        other => other.to_json().to_string(),
+                    };
+                    return self.set_key(Key {
+                        text,
+                        span,
+                        is_merge: false,
+                    });
+                }
+                self.push_value(node)?;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.open(span.start)?;
+                let tag = custom_tag(tag.as_deref());
+                self.stack.push(Frame::Seq {
+                    start: span.start,
+                    anchor,
+                    tag,
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.open(span.start)?;
+                let tag = custom_tag(tag.as_deref());
+                self.stack.push(Frame::Map {
+                    start: span.start,
+                    anchor,
+                    tag,
+                    map: Map::new(),
+                    key: None,
+                    merges: Vec::new(),
+                });
+            }
+            Event::SequenceEnd => {
+                let Some(Frame::Seq {
+                    start,
+                    anchor,
+                    tag,
+                    items,
+                }) = self.stack.pop()
+                else {
+                    return Err(self.error_at(span.start, "unbalanced sequence end".into()));
+                };
+                let last = items.last().map(|n| n.span.end);
+                let end = self.container_end(start, span, last);
+                self.complete(
+                    wrap_custom_tag(Node::new(Value::List(items), Span::new(start, end)), tag),
+                    anchor,
+                )?;
+            }
+            Event::MappingEnd => {
+                let Some(Frame::Map {
+                    start,
+                    anchor,
+                    tag,
+                    mut map,
+                    merges,
+                    ..
+                }) = self.stack.pop()
+                else {
+                    return Err(self.error_at(span.start, "unbalanced mapping end".into()));
+                };
+                let last = map.values().map(|m| m.value.span.end).max();
+                apply_merges(&mut map, merges);
+                let end = self.container_end(start, span, last);
+                self.complete(
+                    wrap_custom_tag(Node::new(Value::Map(map), Span::new(start, end)), tag),
+                    anchor,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn error_at(&self, pos: Pos, message: String) -> Error {
+        Error::new(ErrorKind::Syntax, message).at(pos)
+    }
+
+    fn unsupported_key(&self, pos: Pos) -> Error {
+        Error::new(
+            ErrorKind::Unsupported,
+            "mappings and sequences as mapping keys are not supported",
+        )
+        .at(pos)
+    }
+
+    fn expecting_key(&self) -> bool {
+        matches!(self.stack.last(), Some(Frame::Map { key: None, .. }))
+    }
+
+    fn open(&mut self, at: Pos) -> Result<()> {
+        if self.expecting_key() {
+            return Err(self.unsupported_key(at));
+        }
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!("nesting deeper than {} levels", self.limits.max_depth),
+            )
+            .at(at));
+        }
+        Ok(())
+    }
+
+    fn set_key(&mut self, key: Key) -> Result<()> {
+        if let Some(Frame::Map { key: slot, .. }) = self.stack.last_mut() {
+            *slot = Some(key);
+        }
+        Ok(())
+    }
+
+    fn complete(&mut self, node: Node, anchor: usize) -> Result<()> {
+        if anchor > 0 {
+            let size = node.size();
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        self.push_value(node)
+    }
+
+    fn push_value(&mut self, node: Node) -> Result<()> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                map, key, merges, ..
+            }) => {
+                let Some(key) = key.take() else {
+                    return Err(Error::new(ErrorKind::Syntax, "mapping value without a key")
+                        .at(node.span.start));
+                };
+                if key.is_merge {
+                    let mergeable = match &node.value {
+                        Value::Map(_) => true,
+                        Value::List(items) => {
+                            items.iter().all(|i| matches!(i.value, Value::Map(_)))
+                        }
+                        _ => false,
+                    };
+                    if !mergeable {
+                        return Err(Error::new(
+                            ErrorKind::Syntax,
+                            "a merge key '<<' takes a mapping or a list of mappings",
+                        )
+                        .at(node.span.start));
+                    }
+                    merges.push(node);
+                } else if map.contains_key(&key.text) {
+                    return Err(Error::new(
+                        ErrorKind::DuplicateKey,
+                        format!("duplicate key '{}'", key.text),
+                    )
+                    .at(key.span.start));
+                } else {
+                    map.insert(
+                        key.text,
+                        Member {
+                            key_span: key.span,
+                            value: node,
+                        },
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Flow collections end at their closing bracket; block collections end with their last child
+    /// (the parser's end event for a block sits at the next token, possibly lines later).
+    fn container_end(&self, start: Pos, end_event: Span, last_child: Option<Pos>) -> Pos {
+        let is_flow = matches!(self.text.as_bytes().get(start.offset), Some(b'[' | b'{'));
+        if is_flow && end_event.end.offset > start.offset {
+            end_event.end
+        } else {
+            last_child.unwrap_or(start).max(start)
+        }
+    }
+
+    /// saphyr-parser 0.3.4 lets a quoted scalar's span run on through trailing blanks and a comment;
+    /// find the closing quote ourselves so that edits never touch the comment.
+    fn scalar_span(&mut self, span: Span, style: ScalarStyle) -> Span {
+        let quote = match style {
+            ScalarStyle::SingleQuoted => b'\'',
+            ScalarStyle::DoubleQuoted => b'"',
+            _ => return span,
+        };
+        let bytes = self.text.as_bytes();
+        let mut i = span.start.offset + 1;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if quote == b'"' => i += 2,
+                b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                b if b == quote => return Span::new(span.start, self.index.pos(i + 1)),
+                _ => i += 1,
+            }
+        }
+        span
+    }
+}
+
+fn apply_merges(map: &mut Map, merges: Vec<Node>) {
+    for source in merges {
+        let sources = match source.value {
+            Value::Map(m) => vec![m],
+            Value::List(items) => items
+                .into_iter()
+                .filter_map(|n| match n.value {
+                    Value::Map(m) => Some(m),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for merged in sources {
+            for (k, member) in merged {
+                map.entry(k).or_insert(member);
+            }
+        }
+    }
+}
+
+/// A tag outside the YAML core schema (`!Ref`, `!Sub`, `!vault`), which changes what the value means.
+fn custom_tag(tag: Option<&Tag>) -> Option<String> {
+    tag.filter(|t| !t.is_yaml_core_schema())
+        .map(|t| format!("{}{}", t.handle, t.suffix))
+}
+
+/// Custom-tagged values become a one-key map `{"!Ref": value}` (the long form CloudFormation tools
+/// use), so that `!Ref x` and `!GetAtt x` are different values in the diff.
+fn wrap_custom_tag(node: Node, tag: Option<String>) -> Node {
+    match tag {
+        None => node,
+        Some(tag) => {
+            let span = node.span;
+            let mut map = Map::new();
+            map.insert(
+                tag,
+                Member {
+                    key_span: span,
+                    value: node,
+                },
+            );
+            Node::new(Value::Map(map), span)
+        }
+    }
+}
+
+fn scalar_value(
+    text: &str,
+    style: ScalarStyle,
+    tag: Option<&Tag>,
+) -> std::result::Result<Value, String> {
+    if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
+        let bad = || format!("'{text}' is not a valid !!{}", tag.suffix);
+        return match tag.suffix.as_str() {
+            "str" => Ok(Value::String(text.to_string())),
+            "int" => match resolve_plain(text) {
+                v @ Value::Int(_) => Ok(v),
+                Value::Float(f) if f.is_finite() && f.fract() == 0.0 && is_int_syntax(text) => {
+                    Ok(Value::Float(f))
+                }
+                _ => Err(bad()),
+            },
+            "float" => match resolve_plain(text) {
+                Value::Int(i) => Ok(Value::Float(i as f64)),
+                v @ Value::Float(_) => Ok(v),
+                _ => Err(bad()),
+            },
+            "bool" => match resolve_plain(text) {
+                v @ Value::Bool(_) => Ok(v),
+                _ => Err(bad()),
+            },
+            "null" => Ok(Value::Null),
+            _ => Ok(plain_or_string(text, style)),
+        };
+    }
+    Ok(plain_or_string(text, style))
+}
+
+fn plain_or_string(text: &str, style: ScalarStyle) -> Value {
+    if style == ScalarStyle::Plain {
+        resolve_plain(text)
+    } else {
+        Value::String(text.to_string())
+    }
+}
+
+fn is_int_syntax(s: &str) -> bool {
+    let digits = s.strip_prefix(['-', '+']).unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The YAML 1.2 core schema: what a plain scalar means. `yes`/`no`/`on`/`off` stay strings, as in
+/// YAML 1.2 (normalising them is a policy choice).
+fn resolve_plain(s: &str) -> Value {
+    match s {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    if is_int_syntax(s) {
+        return match s.parse::<i64>() {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Float(s.parse::<f64>().unwrap_or(f64::NAN)),
+        };
+    }
+    if let Some(oct) = s
+        .strip_prefix("0o")
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| (b'0'..=b'7').contains(&b)))
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Int(i);
+    }
+    if let Some(hex) = s
+        .strip_prefix("0x")
+        .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_hexdigit()))
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Int(i);
+    }
+    if is_float_syntax(s)
+        && let Ok(f) = s.parse::<f64>()
+    {
+        return Value::Float(f);
+    }
+    Value::String(s.to_string())
+}
+
+/// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
+fn is_float_syntax(s: &str) -> bool {
+    let b = s.strip_prefix(['-', '+']).unwrap_or(s).as_bytes();
+    let mut i = 0;
+    let int_digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    i += int_digits;
+    let mut frac_digits = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        frac_digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        i += frac_digits;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        let exp = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if exp == 0 {
+            return false;
+        }
+        i += exp;
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn docs(text: &str) -> Vec<Node> {
+        parse(text, Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn core_schema_scalars() {
+        let root = docs(
+            "a: 5432\nb: \"5432\"\nc: 1.5\nd: true\ne: ~\nf: yes\ng: 0x1f\nh: !!str 12\ni: .nan\n",
+        )
+        .remove(0);
+        let j = root.value.to_json();
+        assert_eq!(
+            j,
+            serde_json::json!({"a": 5432, "b": "5432", "c": 1.5, "d": true, "e": null, "f": "yes", "g": 31, "h": "12", "i": ".nan"})
+        );
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_values_with_unicode() {
+        let text = "héllo:\n  wörld: \"dq\"   # c1\n  n: 5\n";
+        let root = docs(text).remove(0);
+        let v = root.pointer("/héllo/wörld").unwrap();
+        assert_eq!((v.span.start.line, v.span.start.column), (2, 10));
+        assert_eq!(&text[v.span.byte_range()], "\"dq\"");
+        let Value::Map(inner) = &root.pointer("/héllo").unwrap().value else {
+            panic!()
+        };
+        assert_eq!(&text[inner["n"].key_span.byte_range()], "n");
+        let outer = root.pointer("/héllo").unwrap();
+        assert_eq!(
+            &text[outer.span.byte_range()],
+            "wörld: \"dq\"   # c1\n  n: 5"
+        );
+    }
+
+    #[test]
+    fn multi_documents_anchors_and_merge_keys() {
+        let text = "base: &b {x: 1, y: 2}\nuse:\n  <<: *b\n  y: 3\n---\n- *b\n";
+        let d = docs(text);
+        assert_eq!(d.len(), 2);
+        assert_eq!(
+            d[0].pointer("/use").unwrap().value.to_json(),
+            serde_json::json!({"y": 3, "x": 1})
+        );
+        assert_eq!(d[1].value.to_json(), serde_json::json!([{"x": 1, "y": 2}]));
+        assert!(docs("# only a comment\n").is_empty());
+    }
+
+    #[test]
+    fn custom_tags_are_kept_as_one_key_maps() {
+        let root = docs("a: !Ref Bucket\nb: !GetAtt Bucket\n").remove(0);
+        assert_eq!(
+            root.value.to_json(),
+            serde_json::json!({"a": {"!Ref": "Bucket"}, "b": {"!GetAtt": "Bucket"}})
+        );
+    }
+
+    #[test]
+    fn hostile_and_broken_input_is_refused_with_a_position() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            bomb.push_str(&format!(
+                "{}: &{} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n",
+                (b'a' + i) as char,
+                (b'a' + i) as char,
+                p = (b'a' + i - 1) as char
+            ));
+        }
+        assert_eq!(
+            parse(&bomb, Limits::default()).unwrap_err().kind,
+            ErrorKind::Limit
+        );
+        let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(
+            parse(&deep, Limits::default()).unwrap_err().kind,
+            ErrorKind::Limit
+        );
+        let e = parse("a: 1\na: 2\n", Limits::default()).unwrap_err();
+        assert_eq!(
+            (e.kind, e.line(), e.column()),
+            (ErrorKind::DuplicateKey, Some(2), Some(1))
+        );
+        let e = parse("a: [1, 2\nb: 3\n", Limits::default()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Syntax);
+        assert!(e.line().is_some());
+        assert_eq!(
+            parse("? [a]\n: 1\n", Limits::default()).unwrap_err().kind,
+            ErrorKind::Unsupported
+        );
+    }
+}

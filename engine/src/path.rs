@@ -1,0 +1,63 @@
+//! RFC 6901 JSON Pointers and driftwise's keyed paths.
+//!
+//! A pointer addresses list items by index, which shifts whenever an item is inserted. Where a list
+//! is matched by identity, the keyed path names the item instead: `/spec/containers[name=web]/image`.
+
+use std::borrow::Cow;
+
+/// Appends `segment` to `pointer` as one escaped reference token (`~` → `~0`, `/` → `~1`).
+pub fn push_segment(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    if segment.contains(['~', '/']) {
+        pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+    } else {
+        pointer.push_str(segment);
+    }
+}
+
+/// Escapes a key for use as one pointer token.
+pub fn escape_segment(segment: &str) -> Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        Cow::Owned(segment.replace('~', "~0").replace('/', "~1"))
+    } else {
+        Cow::Borrowed(segment)
+    }
+}
+
+/// Reverses [`escape_segment`].
+pub fn unescape_segment(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
+}
+
+/// Splits a pointer into its unescaped tokens. `""` is the whole document.
+pub fn split_pointer(pointer: &str) -> Vec<Cow<'_, str>> {
+    if pointer.is_empty() {
+        return Vec::new();
+    }
+    pointer
+        .trim_start_matches('/')
+        .split('/')
+        .map(unescape_segment)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_round_trip_through_escaping() {
+        let mut p = String::new();
+        push_segment(&mut p, "a/b");
+        push_segment(&mut p, "m~n");
+        push_segment(&mut p, "0");
+        assert_eq!(p, "/a~1b/m~0n/0");
+        assert_eq!(split_pointer(&p), vec!["a/b", "m~n", "0"]);
+        assert_eq!(escape_segment("~1"), "~01");
+        assert_eq!(unescape_segment("~01"), "~1");
+    }
+}

@@ -1,0 +1,114 @@
+use super::{describe, location, short_value};
+use crate::report::{Kind, Report};
+use std::fmt::Write;
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TextOptions {
+    /// ANSI colours, for terminals.
+    pub color: bool,
+}
+
+struct Palette {
+    color: bool,
+}
+
+impl Palette {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn kind(&self, kind: Kind, s: &str) -> String {
+        let code = match kind {
+            Kind::Added => "32",
+            Kind::Removed => "31",
+            Kind::Changed => "33",
+            Kind::TypeChanged => "35",
+            Kind::Reordered => "36",
+        };
+        self.paint(code, s)
+    }
+}
+
+/// The terminal report: one block per environment, one entry per finding with both positions.
+pub fn text(report: &Report, options: TextOptions) -> String {
+    let p = Palette {
+        color: options.color,
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} base: {}",
+        p.paint("1", "driftwise"),
+        report.base.file
+    );
+    for env in &report.environments {
+        let c = env.counts;
+        let _ = writeln!(out);
+        let headline = format!("{} ({})", env.name, env.file.file);
+        if c.total == 0 {
+            let _ = writeln!(
+                out,
+                "{}  {}",
+                p.paint("1", &headline),
+                p.paint("32", "no drift")
+            );
+            continue;
+        }
+        let parts: Vec<String> = Kind::ALL
+            .iter()
+            .filter(|k| c.get(**k) > 0)
+            .map(|k| format!("{} {}", c.get(*k), k.name().replace('_', " ")))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}  {} drift: {}",
+            p.paint("1", &headline),
+            c.total,
+            parts.join(", ")
+        );
+        for f in report.findings_for(&env.name) {
+            let label = format!("{:<12}", describe(f).split(':').next().unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                p.kind(f.kind, &label),
+                p.paint("1", &f.keyed_path_or_root())
+            );
+            if f.kind == Kind::TypeChanged {
+                let _ = writeln!(out, "      {}", describe(f));
+            }
+            let width = env.name.chars().count().max("base".len()) + 1;
+            for (label, side) in [("base", &f.base), (env.name.as_str(), &f.env)] {
+                if let Some(side) = side {
+                    let label = format!("{label}:");
+                    let value = short_value(&side.value);
+                    let at = p.paint("2", &location(side, f.kind));
+                    let _ = writeln!(out, "      {label:<width$} {value:<32} {at}", width = width);
+                }
+            }
+        }
+    }
+    let t = report.totals;
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{} finding(s) across {} environment(s)",
+        t.total,
+        report.environments.len()
+    );
+    out
+}
+
+impl crate::report::Finding {
+    /// The keyed path, or `/` for the whole document (an empty pointer reads as nothing in a report).
+    pub fn keyed_path_or_root(&self) -> String {
+        if self.keyed_path.is_empty() {
+            "/".to_string()
+        } else {
+            self.keyed_path.clone()
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The drift report: a versioned, serialisable record of every difference, with positions in both files.
+//! Its JSON form is a stable interface (CLI `--format json`, the web app's export, the npm package).
+
+use crate::span::Span;
+use crate::tree::{Format, ValueType};
+use serde::{Deserialize, Serialize};
+
+/// Bumped whenever a field changes meaning or disappears; new optional fields do not bump it.
+pub const REPORT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub version: u32,
+    pub base: FileRef,
+    pub environments: Vec<EnvironmentSummary>,
+    pub findings: Vec<Finding>,
+    pub totals: Counts,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    pub file: String,
+    pub format: Format,
+    pub documents: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentSummary {
+    pub name: String,
+    #[serde(flatten)]
+    pub file: FileRef,
+    /// Leaf values that took part in the comparison (matched, added or removed).
+    pub compared: usize,
+    pub counts: Counts,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub changed: usize,
+    pub type_changed: usize,
+    pub added: usize,
+    pub removed: usize,
+    pub reordered: usize,
+    pub total: usize,
+}
+
+impl Counts {
+    pub fn add(&mut self, kind: Kind) {
+        match kind {
+            Kind::Changed => self.changed += 1,
+            Kind::TypeChanged => self.type_changed += 1,
+            Kind::Added => self.added += 1,
+            Kind::Removed => self.removed += 1,
+            Kind::Reordered => self.reordered += 1,
+        }
+        self.total += 1;
+    }
+
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Counts {
+        let mut counts = Counts::default();
+        for f in findings {
+            counts.add(f.kind);
+        }
+        counts
+    }
+
+    pub fn get(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Changed => self.changed,
+            Kind::TypeChanged => self.type_changed,
+            Kind::Added => self.added,
+            Kind::Removed => self.removed,
+            Kind::Reordered => self.reordered,
+        }
+    }
+}
+
+/// What kind of difference a finding is, always from the base's point of view:
+/// `added` exists only in the environment, `removed` only in the base.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Changed,
+    TypeChanged,
+    Added,
+    Removed,
+    Reordered,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 5] = [
+        Kind::Changed,
+        Kind::TypeChanged,
+        Kind::Added,
+        Kind::Removed,
+        Kind::Reordered,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Changed => "changed",
+            Kind::TypeChanged => "type_changed",
+            Kind::Added => "added",
+            Kind::Removed => "removed",
+            Kind::Reordered => "reordered",
+        }
+    }
+
+    /// The same difference seen from the other side.
+    pub fn swapped(self) -> Kind {
+        match self {
+            Kind::Added => Kind::Removed,
+            Kind::Removed => Kind::Added,
+            other => other,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub environment: String,
+    pub kind: Kind,
+    /// RFC 6901 JSON Pointer: into the base where the value exists there, else into the environment.
+    /// In a multi-document YAML stream the first token is the document's index.
+    pub path: String,
+    /// The same place with identity-matched list items named instead of numbered
+    /// (`/spec/containers[name=web]/image`); equals `path` where no list was matched by identity.
+    pub keyed_path: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub base: Option<Side>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub env: Option<Side>,
+}
+
+impl Finding {
+    /// Where to point a reader first: the environment's side when it has one.
+    pub fn primary(&self) -> Option<&Side> {
+        self.env.as_ref().or(self.base.as_ref())
+    }
+}
+
+/// One side of a finding: the value as it is in that file and where.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Side {
+    pub file: String,
+    /// JSON Pointer into this file (list indexes differ between files when items moved).
+    pub path: String,
+    /// The value's span.
+    pub span: Span,
+    /// The key's span, when the value is a mapping member.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub key_span: Option<Span>,
+    #[serde(rename = "type")]
+    pub value_type: ValueType,
+    pub value: serde_json::Value,
+}
+
+impl Side {
+    /// The position a report names: the key for a whole entry added or removed, else the value.
+    pub fn anchor(&self, kind: Kind) -> Span {
+        match kind {
+            Kind::Added | Kind::Removed => self.key_span.unwrap_or(self.span),
+            _ => self.span,
+        }
+    }
+}
+
+impl Report {
+    pub fn has_drift(&self) -> bool {
+        !self.findings.is_empty()
+    }
+
+    pub fn findings_for<'a>(
+        &'a self,
+        environment: &'a str,
+    ) -> impl Iterator<Item = &'a Finding> + 'a {
+        self.findings
+            .iter()
+            .filter(move |f| f.environment == environment)
+    }
+}

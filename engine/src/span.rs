@@ -1,0 +1,220 @@
+//! Source positions. Every parsed key and value carries a [`Span`] so that a finding can point into
+//! the original text in both files.
+
+use serde::{Deserialize, Serialize};
+
+/// A point in a source text: byte offset plus 1-based line and column (column counts characters).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+pub struct Pos {
+    pub offset: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// A half-open range `[start, end)` of a source text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Span {
+    pub fn new(start: Pos, end: Pos) -> Span {
+        Span { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn cover(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn byte_range(&self) -> std::ops::Range<usize> {
+        self.start.offset..self.end.offset
+    }
+}
+
+/// Turns byte offsets (or YAML's line + character column markers) into [`Pos`]itions.
+///
+/// Parsers ask for positions in mostly increasing order, so the index remembers the last answer and
+/// walks forward from it: a 20 MB single-line JSON file stays linear instead of quadratic.
+pub struct LineIndex<'t> {
+    text: &'t str,
+    line_starts: Vec<usize>,
+    ascii: bool,
+    /// (line index, byte offset, column) of the last position handed out.
+    cursor: (usize, usize, usize),
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        LineIndex {
+            text,
+            line_starts,
+            ascii: text.is_ascii(),
+            cursor: (0, 0, 1),
+        }
+    }
+
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// Position of a byte offset (clamped to the text, moved back onto a character boundary).
+    pub fn pos(&mut self, offset: usize) -> Pos {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let line_start = self.line_starts[line];
+        let column = if self.ascii {
+            offset - line_start + 1
+        } else {
+            let (cl, co, cc) = self.cursor;
+            let (from, col0) = if cl == line && co <= offset {
+                (co, cc)
+            } else {
+                (line_start, 1)
+            };
+            col0 + self.text[from..offset].chars().count()
+        };
+        self.cursor = (line, offset, column);
+        Pos {
+            offset,
+            line: line + 1,
+            column,
+        }
+    }
+
+    /// Position from a 1-based line and a 0-based character column (what saphyr's markers hold).
+    pub fn pos_at_line_char(&mut self, line: usize, char_col: usize) -> Pos {
+        let line_idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
+        let line_start = self.line_starts[line_idx];
+        if self.ascii {
+            let offset = (line_start + char_col).min(self.text.len());
+            return Pos {
+                offset,
+                line: line_idx + 1,
+                column: offset - line_start + 1,
+            };
+        }
+        let (cl, co, cc) = self.cursor;
+        let (mut offset, mut col) = if cl == line_idx && cc <= char_col + 1 {
+            (co, cc - 1)
+        } else {
+            (line_start, 0)
+        };
+        let mut chars = self.text[offset..].chars();
+        while col < char_col {
+            match chars.next() {
+                Some(c) => {
+                    offset += c.len_utf8();
+                    col += 1;
+                }
+                None => break,
+            }
+        }
+        self.cursor = (line_idx, offset, col + 1);
+        Pos {
+            offset,
+            line: line_idx + 1,
+            column: col + 1,
+        }
+    }
+
+    pub fn span(&mut self, start: usize, end: usize) -> Span {
+        Span {
+            start: self.pos(start),
+            end: self.pos(end),
+        }
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+}
+
+/// Column in UTF-16 code units (1-based), for JavaScript callers whose strings index that way.
+pub fn utf16_column(text: &str, pos: Pos) -> usize {
+    let line_start = text[..pos.offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    text[line_start..pos.offset.min(text.len())]
+        .encode_utf16()
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_positions_are_one_based() {
+        let mut ix = LineIndex::new("a: 1\nbb: 2\n");
+        assert_eq!(
+            ix.pos(0),
+            Pos {
+                offset: 0,
+                line: 1,
+                column: 1
+            }
+        );
+        assert_eq!(
+            ix.pos(9),
+            Pos {
+                offset: 9,
+                line: 2,
+                column: 5
+            }
+        );
+        assert_eq!(
+            ix.pos(11),
+            Pos {
+                offset: 11,
+                line: 3,
+                column: 1
+            }
+        );
+    }
+
+    #[test]
+    fn non_ascii_columns_count_characters_in_any_order() {
+        let text = "é: ü\nx: 😀y";
+        let mut ix = LineIndex::new(text);
+        let y = text.find('y').unwrap();
+        assert_eq!(ix.pos(y).column, 5);
+        assert_eq!(ix.pos(3).column, 3); // backwards
+        assert_eq!(
+            ix.pos_at_line_char(2, 4),
+            Pos {
+                offset: y,
+                line: 2,
+                column: 5
+            }
+        );
+        assert_eq!(
+            ix.pos_at_line_char(1, 3),
+            Pos {
+                offset: 4,
+                line: 1,
+                column: 4
+            }
+        );
+        assert_eq!(utf16_column(text, ix.pos(y)), 6);
+    }
+}

@@ -1,0 +1,318 @@
+//! The parsed form of a configuration file: a tree whose every key and value carries its [`Span`].
+//!
+//! All formats (YAML, JSON, TOML, and later INI, .env and properties) parse into this one shape, so
+//! the diff, the policy and the patch writers never need to know where a value came from.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::span::Span;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A configuration syntax.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Yaml,
+    Json,
+    Toml,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Yaml, Format::Json, Format::Toml];
+
+    /// The format a file name's extension implies, if any.
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ext.as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" | "jsonc" => Some(Format::Json),
+            "toml" => Some(Format::Toml),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "yaml",
+            Format::Json => "json",
+            Format::Toml => "toml",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Format> {
+        match s.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Ok(Format::Yaml),
+            "json" | "jsonc" => Ok(Format::Json),
+            "toml" => Ok(Format::Toml),
+            other => Err(Error::new(
+                ErrorKind::Usage,
+                format!("unknown format '{other}' (expected yaml, json or toml)"),
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A named text handed to the engine. The engine never reads files itself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+    /// Overrides the format implied by the name's extension.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
+        Source {
+            name: name.into(),
+            text: text.into(),
+            format: None,
+        }
+    }
+
+    /// Accepts raw bytes: refuses anything that is not UTF-8, naming the first bad byte's position.
+    /// A leading byte-order mark is dropped.
+    pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Result<Source> {
+        let name = name.into();
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.drain(..3);
+                }
+                Ok(Source::new(name, text))
+            }
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+                let pos = crate::span::LineIndex::new(prefix).pos(valid);
+                Err(Error::new(
+                    ErrorKind::Encoding,
+                    format!(
+                        "invalid UTF-8 (byte 0x{:02x}); driftwise reads UTF-8 text only",
+                        bytes[valid]
+                    ),
+                )
+                .at(pos)
+                .in_file(name))
+            }
+        }
+    }
+
+    pub fn with_format(mut self, format: Format) -> Source {
+        self.format = Some(format);
+        self
+    }
+
+    /// The explicit format, else the one the extension implies.
+    pub fn resolved_format(&self) -> Result<Format> {
+        self.format.or_else(|| Format::from_file_name(&self.name)).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Usage,
+                "cannot tell the format from the file name; name it explicitly (yaml, json or toml)",
+            )
+            .in_file(self.name.clone())
+        })
+    }
+}
+
+/// One parsed file. YAML streams may hold several documents; JSON and TOML hold exactly one,
+/// and an empty file holds none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub name: String,
+    pub format: Format,
+    pub documents: Vec<Node>,
+}
+
+/// A value and where it is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+/// A mapping entry: the key's own span, and the value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub key_span: Span,
+    pub value: Node,
+}
+
+/// Keys keep their source order, which the reports and patches preserve.
+pub type Map = IndexMap<String, Member>;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "lowercase")]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// Integers that fit in 64 bits; larger ones become [`Value::Float`].
+    Int(i64),
+    Float(f64),
+    String(String),
+    List(Vec<Node>),
+    Map(Map),
+}
+
+/// The type names a `type_changed` finding speaks of. Integers and floats are both numbers:
+/// `1` and `1.0` are the same setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ValueType {
+    Null,
+    Bool,
+    Number,
+    String,
+    List,
+    Map,
+}
+
+impl fmt::Display for ValueType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ValueType::Null => "null",
+            ValueType::Bool => "bool",
+            ValueType::Number => "number",
+            ValueType::String => "string",
+            ValueType::List => "list",
+            ValueType::Map => "map",
+        })
+    }
+}
+
+impl Value {
+    pub fn value_type(&self) -> ValueType {
+        match self {
+            Value::Null => ValueType::Null,
+            Value::Bool(_) => ValueType::Bool,
+            Value::Int(_) | Value::Float(_) => ValueType::Number,
+            Value::String(_) => ValueType::String,
+            Value::List(_) => ValueType::List,
+            Value::Map(_) => ValueType::Map,
+        }
+    }
+
+    pub fn is_scalar(&self) -> bool {
+        !matches!(self, Value::List(_) | Value::Map(_))
+    }
+
+    /// The value as plain JSON, without positions. Non-finite floats, which JSON cannot hold,
+    /// become the YAML spellings `.inf`, `-.inf` and `.nan`.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Int(i) => J::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(J::Number)
+                .unwrap_or_else(|| {
+                    J::String(
+                        if f.is_nan() {
+                            ".nan"
+                        } else if *f > 0.0 {
+                            ".inf"
+                        } else {
+                            "-.inf"
+                        }
+                        .into(),
+                    )
+                }),
+            Value::String(s) => J::String(s.clone()),
+            Value::List(items) => J::Array(items.iter().map(|n| n.value.to_json()).collect()),
+            Value::Map(map) => J::Object(
+                map.iter()
+                    .map(|(k, m)| (k.clone(), m.value.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A short one-line rendering for reports: scalars as written in JSON, containers summarised.
+    pub fn summary(&self) -> String {
+        match self {
+            Value::List(items) => format!("[list of {}]", items.len()),
+            Value::Map(map) => format!("{{map of {}}}", map.len()),
+            other => other.to_json().to_string(),
+        }
+    }
+}
+
+/// Structural equality, ignoring positions. NaN equals NaN so that a file always equals itself.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Null, Value::Null) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                let (a, b) = (self.as_f64(), other.as_f64());
+                a == b || (a.is_nan() && b.is_nan())
+            }
+            (Value::String(a), Value::String(b)) => a == b,
+            (Value::List(a), Value::List(b)) => {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.value == y.value)
+            }
+            (Value::Map(a), Value::Map(b)) => {
+                a.len() == b.len()
+                    && a.iter()
+                        .all(|(k, m)| b.get(k).is_some_and(|o| o.value.value == m.value.value))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Value {
+    fn as_f64(&self) -> f64 {
+        match self {
+            Value::Int(i) => *i as f64,
+            Value::Float(f) => *f,
+            _ => f64::NAN,
+        }
+    }
+}
+
+impl Node {
+    pub fn new(value: Value, span: Span) -> Node {
+        Node { value, span }
+    }
+
+    /// Number of nodes in this subtree, counting itself.
+    pub fn size(&self) -> usize {
+        1 + match &self.value {
+            Value::List(items) => items.iter().map(Node::size).sum(),
+            Value::Map(map) => map.values().map(|m| m.value.size()).sum(),
+            _ => 0,
+        }
+    }
+
+    /// The member or item a JSON Pointer names, if any.
+    pub fn pointer(&self, pointer: &str) -> Option<&Node> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let segment = crate::path::unescape_segment(raw);
+            node = match &node.value {
+                Value::Map(map) => &map.get(segment.as_ref())?.value,
+                Value::List(items) => items.get(segment.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+}

@@ -1,0 +1,259 @@
+//! Sample file sets with expected reports. Each folder under `tests/cases/` and `examples/` holds one
+//! base (`base.*` or `base_config.*`) and its environments; the text report of each is a snapshot, and
+//! the properties each case exists to show are asserted outright.
+
+use driftwise_engine::render::{TextOptions, markdown, text};
+use driftwise_engine::{Environment, Kind, Report, Source, check};
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Runs the check for one case folder, naming files relative to the repository root.
+fn run_case(dir: &str) -> Report {
+    let root = repo();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let source = |p: &Path| {
+        let name = p
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        Source::from_bytes(name, std::fs::read(p).unwrap()).unwrap()
+    };
+    let is_base = |p: &Path| {
+        matches!(
+            driftwise_engine::file_stem(&p.to_string_lossy()),
+            "base" | "base_config"
+        )
+    };
+    let base = files
+        .iter()
+        .find(|p| is_base(p))
+        .unwrap_or_else(|| panic!("{dir} has no base file"));
+    let envs: Vec<Environment> = files
+        .iter()
+        .filter(|p| !is_base(p))
+        .map(|p| Environment::from_source(source(p)))
+        .collect();
+    check(&source(base), &envs).unwrap()
+}
+
+fn case_dirs(parent: &str) -> Vec<String> {
+    let mut dirs: Vec<String> = std::fs::read_dir(repo().join(parent))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.is_dir()
+                && std::fs::read_dir(p)
+                    .unwrap()
+                    .any(|f| f.unwrap().path().is_file())
+        })
+        .map(|p| format!("{parent}/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+#[test]
+fn every_case_matches_its_snapshot() {
+    let dirs: Vec<String> = case_dirs("tests/cases")
+        .into_iter()
+        .chain(case_dirs("examples"))
+        .collect();
+    assert!(
+        dirs.len() >= 12,
+        "expected the sample cases and examples, found {dirs:?}"
+    );
+    for dir in dirs {
+        let report = run_case(&dir);
+        let name = dir.replace('/', "__");
+        insta::assert_snapshot!(name, text(&report, TextOptions::default()));
+    }
+}
+
+#[test]
+fn json_and_markdown_reports_of_the_classic_example() {
+    let report = run_case("examples/classic");
+    insta::assert_json_snapshot!("classic_json", report);
+    insta::assert_snapshot!("classic_markdown", markdown(&report));
+    // The JSON form reads back into the same report: it is a stable interface, not a one-way dump.
+    let json = serde_json::to_string(&report).unwrap();
+    assert_eq!(serde_json::from_str::<Report>(&json).unwrap(), report);
+}
+
+fn paths(report: &Report, env: &str) -> Vec<(Kind, String)> {
+    report
+        .findings_for(env)
+        .map(|f| (f.kind, f.keyed_path.clone()))
+        .collect()
+}
+
+#[test]
+fn classic_example_finds_exactly_the_documented_drift() {
+    let r = run_case("examples/classic");
+    assert_eq!(
+        paths(&r, "env2_config"),
+        vec![
+            (Kind::Changed, "/database/host".into()),
+            (Kind::Changed, "/database/name".into())
+        ]
+    );
+    assert_eq!(r.findings_for("env1_config").count(), 5);
+    let host = r.findings_for("env2_config").next().unwrap();
+    let (b, e) = (host.base.as_ref().unwrap(), host.env.as_ref().unwrap());
+    assert_eq!((b.span.start.line, b.span.start.column), (5, 9));
+    assert_eq!((e.span.start.line, e.span.start.column), (6, 9));
+    assert_eq!(e.value, serde_json::json!("db-prod.example.com"));
+}
+
+#[test]
+fn merge_keys_expand_so_only_real_differences_show() {
+    let r = run_case("tests/cases/anchors-and-merge-keys");
+    assert_eq!(
+        paths(&r, "prod"),
+        vec![(Kind::Changed, "/services/api/log/level".into())]
+    );
+}
+
+#[test]
+fn lists_are_aligned_not_compared_by_index() {
+    let r = run_case("tests/cases/list-alignment");
+    assert_eq!(
+        paths(&r, "dev"),
+        vec![
+            (Kind::Added, "/allowed_origins/1".into()),
+            (Kind::Changed, "/args/2".into())
+        ]
+    );
+    assert_eq!(
+        paths(&r, "prod"),
+        vec![
+            (Kind::Removed, "/allowed_origins/1".into()),
+            (Kind::Removed, "/args/0".into()),
+            (Kind::Added, "/args/4".into())
+        ]
+    );
+}
+
+#[test]
+fn a_pure_reorder_is_one_finding() {
+    let r = run_case("tests/cases/scalar-reorder");
+    assert_eq!(
+        paths(&r, "prod"),
+        vec![(Kind::Reordered, "/dns_servers".into())]
+    );
+}
+
+#[test]
+fn type_changes_are_told_apart_from_value_changes() {
+    let r = run_case("tests/cases/type-changes");
+    let kinds: Vec<(Kind, String)> = paths(&r, "prod");
+    assert_eq!(
+        kinds,
+        vec![
+            (Kind::TypeChanged, "/port".into()),
+            (Kind::TypeChanged, "/pool".into()),
+            (Kind::TypeChanged, "/tags".into()),
+            (Kind::TypeChanged, "/owner".into()),
+            (Kind::TypeChanged, "/enabled".into()),
+        ],
+        "1 and 1.0 are the same number, so /ratio must not appear"
+    );
+}
+
+#[test]
+fn the_same_data_in_other_formats_is_not_drift() {
+    let r = run_case("tests/cases/same-data-other-format");
+    assert_eq!(r.findings, vec![]);
+    assert_eq!(r.environments.len(), 2);
+    assert!(r.environments.iter().all(|e| e.compared == 7));
+}
+
+#[test]
+fn identity_by_key_and_id_fields() {
+    let r = run_case("tests/cases/identity-fields");
+    assert_eq!(
+        paths(&r, "prod"),
+        vec![
+            (Kind::Changed, "/secrets[key=API_TOKEN]/from".into()),
+            (Kind::Added, "/secrets[key=SENTRY_DSN]".into()),
+            (Kind::Changed, "/rules[id=200]/action".into()),
+        ]
+    );
+    let token = r
+        .findings
+        .iter()
+        .find(|f| f.keyed_path == "/secrets[key=API_TOKEN]/from")
+        .unwrap();
+    assert_eq!(token.path, "/secrets/1/from");
+    assert_eq!(token.env.as_ref().unwrap().path, "/secrets/2/from");
+}
+
+#[test]
+fn kubernetes_objects_match_by_identity_across_document_order() {
+    let r = run_case("examples/kubernetes");
+    let staging = paths(&r, "staging");
+    assert!(staging.contains(&(
+        Kind::Changed,
+        "[kind=ConfigMap,namespace=shop,name=web-config]/data/LOG_LEVEL".into()
+    )));
+    assert!(
+        !staging.iter().any(|(_, p)| p.is_empty()),
+        "document order alone is not drift"
+    );
+    let prod = paths(&r, "prod");
+    assert!(prod.contains(&(
+        Kind::Added,
+        "[kind=PodDisruptionBudget,namespace=shop,name=web]".into()
+    )));
+    assert!(prod.contains(&(
+        Kind::Removed,
+        "[kind=Deployment,namespace=shop,name=web]/spec/template/spec/containers[name=metrics-sidecar]".into()
+    )));
+}
+
+#[test]
+fn plain_document_streams_align_by_content() {
+    let r = run_case("tests/cases/plain-document-stream");
+    assert_eq!(
+        paths(&r, "ci"),
+        vec![
+            (Kind::Added, "/1".into()),
+            (Kind::Changed, "/2/image".into())
+        ]
+    );
+}
+
+#[test]
+fn pointers_escape_slash_and_tilde() {
+    let r = run_case("tests/cases/pointer-escaping");
+    let p: Vec<String> = r.findings.iter().map(|f| f.path.clone()).collect();
+    assert_eq!(p, vec!["/paths/~1api~1v1/timeout", "/paths/a~0b"]);
+}
+
+#[test]
+fn positions_count_characters_not_bytes() {
+    let r = run_case("tests/cases/unicode-positions");
+    let f = &r.findings[0];
+    assert_eq!(f.keyed_path, "/équipe/nom");
+    let env = f.env.as_ref().unwrap();
+    assert_eq!((env.span.start.line, env.span.start.column), (1, 47));
+    let base = f.base.as_ref().unwrap();
+    assert_eq!((base.span.start.line, base.span.start.column), (2, 15));
+}
+
+#[test]
+fn an_emptied_file_removes_everything() {
+    let r = run_case("tests/cases/empty-environment");
+    assert_eq!(paths(&r, "prod"), vec![(Kind::Removed, "".into())]);
+}

@@ -1,0 +1,169 @@
+//! Laws that must hold for any input, checked on generated trees.
+
+use driftwise_engine::{Document, Format, Kind, Source, diff, parse};
+use proptest::prelude::*;
+use serde_json::Value as J;
+
+/// Trees over a small alphabet of keys and values, so two independent draws overlap a lot and the
+/// diff has real work to do (matched keys, aligned lists, identity lists, type changes).
+fn small_tree() -> impl Strategy<Value = J> {
+    let leaf = prop_oneof![
+        Just(J::Null),
+        any::<bool>().prop_map(J::Bool),
+        (0i64..4).prop_map(J::from),
+        prop_oneof![Just(0.5f64), Just(2.0)].prop_map(J::from),
+        prop_oneof![Just("x"), Just("y"), Just("3")].prop_map(|s| J::String(s.into())),
+    ];
+    leaf.prop_recursive(4, 48, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..5).prop_map(J::Array),
+            prop::collection::btree_map(
+                prop_oneof![Just("a"), Just("b"), Just("c"), Just("name")],
+                inner.clone(),
+                0..4
+            )
+            .prop_map(|m| J::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            // Named lists, matched by identity.
+            prop::collection::btree_map(
+                prop_oneof![Just("web"), Just("db"), Just("cache")],
+                inner,
+                0..3
+            )
+            .prop_map(|m| {
+                J::Array(
+                    m.into_iter()
+                        .map(|(name, v)| serde_json::json!({"name": name, "v": v}))
+                        .collect(),
+                )
+            }),
+        ]
+    })
+}
+
+/// Arbitrary JSON values with any text, for parser round trips.
+fn any_json() -> impl Strategy<Value = J> {
+    let leaf = prop_oneof![
+        Just(J::Null),
+        any::<bool>().prop_map(J::Bool),
+        any::<i64>().prop_map(J::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(J::from),
+        "\\PC{0,12}".prop_map(J::String),
+        ".{0,6}".prop_map(J::String),
+    ];
+    leaf.prop_recursive(5, 64, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(J::Array),
+            prop::collection::btree_map(".{0,8}", inner, 0..6)
+                .prop_map(|m| J::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+fn doc(name: &str, value: &J) -> Document {
+    parse(&Source::new(
+        name,
+        serde_json::to_string_pretty(value).unwrap(),
+    ))
+    .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn a_document_never_drifts_from_itself(a in small_tree()) {
+        let d = doc("a.json", &a);
+        prop_assert_eq!(diff(&d, &d, "self").findings, vec![]);
+    }
+
+    #[test]
+    fn there_are_findings_exactly_when_the_trees_differ(a in small_tree(), b in small_tree()) {
+        let (da, db) = (doc("a.json", &a), doc("b.json", &b));
+        let equal = da.documents[0].value == db.documents[0].value;
+        prop_assert_eq!(diff(&da, &db, "b").findings.is_empty(), equal);
+    }
+
+    #[test]
+    fn swapping_base_and_environment_swaps_added_and_removed(a in small_tree(), b in small_tree()) {
+        let (da, db) = (doc("a.json", &a), doc("b.json", &b));
+        let forward = diff(&da, &db, "b").findings;
+        let backward = diff(&db, &da, "a").findings;
+        let count = |fs: &[driftwise_engine::Finding], k: Kind| fs.iter().filter(|f| f.kind == k).count();
+        for kind in Kind::ALL {
+            prop_assert_eq!(count(&forward, kind), count(&backward, kind.swapped()), "{:?}", kind);
+        }
+        // Identity-matched and map paths name the same places from both sides.
+        let keyed = |fs: &[driftwise_engine::Finding]| {
+            let mut v: Vec<String> = fs.iter().filter(|f| !f.keyed_path.contains(|c: char| c.is_ascii_digit())).map(|f| f.keyed_path.clone()).collect();
+            v.sort();
+            v
+        };
+        prop_assert_eq!(keyed(&forward), keyed(&backward));
+    }
+
+    #[test]
+    fn every_finding_points_at_its_value_in_the_text(a in small_tree(), b in small_tree()) {
+        let ta = serde_json::to_string_pretty(&a).unwrap();
+        let tb = serde_json::to_string_pretty(&b).unwrap();
+        let da = parse(&Source::new("a.json", ta.clone())).unwrap();
+        let db = parse(&Source::new("b.json", tb.clone())).unwrap();
+        for f in diff(&da, &db, "b").findings {
+            for (side, text) in [(&f.base, &ta), (&f.env, &tb)] {
+                if let Some(side) = side {
+                    let slice = &text[side.span.byte_range()];
+                    if f.kind != Kind::Reordered {
+                        let reparsed: J = serde_json::from_str(slice).unwrap();
+                        prop_assert_eq!(&reparsed, &side.value);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn json_parser_agrees_with_serde_json(v in any_json()) {
+        let text = serde_json::to_string_pretty(&v).unwrap();
+        let ours = parse(&Source::new("v.json", text)).unwrap();
+        prop_assert_eq!(ours.documents[0].value.to_json(), v);
+    }
+
+    #[test]
+    fn yaml_reads_json_text_like_the_json_parser(v in any_json()) {
+        // JSON is YAML 1.2 flow syntax: both parsers must build the same tree.
+        let text = serde_json::to_string(&v).unwrap();
+        let yaml = parse(&Source::new("v.txt", text.clone()).with_format(Format::Yaml)).unwrap();
+        let json = parse(&Source::new("v.txt", text).with_format(Format::Json)).unwrap();
+        prop_assert_eq!(yaml.documents[0].value.to_json(), json.documents[0].value.to_json());
+    }
+
+    #[test]
+    fn no_input_makes_a_parser_panic(text in "[ -~\\n\\t{}\\[\\]:,\"'&*!|>#-]{0,60}") {
+        for format in Format::ALL {
+            let _ = parse(&Source::new("fuzz", text.clone()).with_format(format));
+        }
+    }
+
+    #[test]
+    fn mangled_real_files_never_panic(cut in 0usize..2000, len in 0usize..40, insert in "[\\PC\\n]{0,6}") {
+        for (name, text) in [
+            ("k.yaml", include_str!("../../examples/kubernetes/prod.yaml")),
+            ("s.toml", include_str!("../../examples/services/base.toml")),
+            ("s.json", include_str!("../../examples/services/prod.json")),
+        ] {
+            let mut t = text.to_string();
+            let mut at = cut.min(t.len());
+            while !t.is_char_boundary(at) { at -= 1; }
+            let mut end = (at + len).min(t.len());
+            while !t.is_char_boundary(end) { end -= 1; }
+            t.replace_range(at..end, &insert);
+            if let Err(e) = parse(&Source::new(name, t)) {
+                prop_assert!(e.pos.is_some() || e.kind == driftwise_engine::ErrorKind::Unsupported, "{}", e);
+            }
+        }
+    }
+}
