@@ -66,12 +66,76 @@ pub fn file_stem(path: &str) -> &str {
 
 /// Parses the base and every environment, and compares each environment with the base.
 pub fn check(base: &Source, environments: &[Environment]) -> Result<Report> {
-    let base_doc = parse(base)?;
-    let envs = environments
+    let sources: Vec<&Source> = std::iter::once(base)
+        .chain(environments.iter().map(|e| &e.source))
+        .collect();
+    let mut docs = parse_all(&sources)?.into_iter();
+    let base_doc = docs
+        .next()
+        .ok_or_else(|| Error::new(ErrorKind::Usage, "no base"))?;
+    let envs: Vec<(String, Document)> = environments
         .iter()
-        .map(|e| Ok((e.name.clone(), parse(&e.source)?)))
-        .collect::<Result<Vec<_>>>()?;
+        .map(|e| e.name.clone())
+        .zip(docs)
+        .collect();
     Ok(report(&base_doc, &envs))
+}
+
+/// Parses every source; on error, reports the first failing source in the order given.
+/// Natively the files are parsed on all cores: parsing is most of a check's time.
+pub fn parse_all(sources: &[&Source]) -> Result<Vec<Document>> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(sources.len());
+        let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+        if threads > 1 && bytes > 64 * 1024 {
+            return parse_in_parallel(sources, threads);
+        }
+    }
+    sources.iter().map(|s| parse(s)).collect()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn parse_in_parallel(sources: &[&Source], threads: usize) -> Result<Vec<Document>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<Document>>> = sources.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(source) = sources.get(i) else {
+                            break done;
+                        };
+                        done.push((i, parse(source)));
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            for (i, result) in worker.join().unwrap_or_default() {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .zip(sources)
+        .map(|(result, source)| {
+            result.unwrap_or_else(|| {
+                Err(Error::new(
+                    ErrorKind::Unsupported,
+                    "internal error while parsing; please report it",
+                )
+                .in_file(source.name.clone()))
+            })
+        })
+        .collect()
 }
 
 /// Builds the report from documents already parsed (so callers can parse once and check often).

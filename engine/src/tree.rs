@@ -150,8 +150,9 @@ pub struct Member {
     pub value: Node,
 }
 
-/// Keys keep their source order, which the reports and patches preserve.
-pub type Map = IndexMap<String, Member>;
+/// Keys keep their source order, which the reports and patches preserve. foldhash rather than
+/// SipHash: maps are built and probed for every key of every file, and this is the hot path.
+pub type Map = IndexMap<String, Member, foldhash::fast::RandomState>;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]

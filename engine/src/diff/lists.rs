@@ -3,12 +3,14 @@
 //! aligned with a minimal edit script (Myers LCS over structural fingerprints).
 
 use super::fingerprint::fingerprint;
-use super::{Differ, leaves};
-use crate::path::push_segment;
-use crate::report::{Kind, Side};
+use super::{Differ, Segment, Which, leaves};
+use crate::report::Kind;
 use crate::tree::{Node, Value};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type FastSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 /// Whether a change of order is itself a finding. Documents in a YAML stream carry no order meaning.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -21,94 +23,136 @@ pub(super) enum Order {
 /// such lists are compared position by position instead.
 const MAX_ALIGN_CELLS: usize = 25_000_000;
 
-/// Fields tried, in order, as the identity of list items.
-const IDENTITY_FIELDS: [&str; 3] = ["name", "key", "id"];
-
-/// An item's identity: what it is matched by, and how the keyed path names it.
-struct Ident {
-    key: String,
-    label: String,
+/// How list items are identified. The label an item gets in keyed paths (`name=web`) is rendered
+/// from the scheme only when a finding needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Scheme {
+    Kubernetes,
+    Field(&'static str),
 }
 
-impl Differ<'_> {
+impl Scheme {
+    fn key<'a>(self, node: &'a Node) -> Option<Cow<'a, str>> {
+        match self {
+            Scheme::Kubernetes => kubernetes_identity(node).map(|k| Cow::Owned(k.key())),
+            Scheme::Field(field) => field_identity(node, field),
+        }
+    }
+
+    pub(super) fn label(self, node: &Node) -> String {
+        match self {
+            Scheme::Kubernetes => kubernetes_identity(node)
+                .map(|k| k.label())
+                .unwrap_or_default(),
+            Scheme::Field(field) => format!(
+                "{field}={}",
+                field_identity(node, field).unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// An item's identity: what it is matched by.
+struct Ident<'a> {
+    key: Cow<'a, str>,
+}
+
+impl<'a> Differ<'a> {
     pub(super) fn lists(
         &mut self,
-        base: &[Node],
-        env: &[Node],
-        parents: Option<(&Node, &Node)>,
+        base: &'a [Node],
+        env: &'a [Node],
+        parents: Option<(&'a Node, &'a Node)>,
         order: Order,
     ) {
         match identities(base, env) {
-            Some((base_ids, env_ids)) => {
-                self.keyed_lists(base, env, &base_ids, &env_ids, parents, order)
+            Some((scheme, base_ids, env_ids)) => {
+                self.keyed_lists(base, env, scheme, &base_ids, &env_ids, parents, order)
             }
             None => self.aligned_lists(base, env, parents, order),
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn keyed_lists(
         &mut self,
-        base: &[Node],
-        env: &[Node],
-        base_ids: &[Ident],
-        env_ids: &[Ident],
-        parents: Option<(&Node, &Node)>,
+        base: &'a [Node],
+        env: &'a [Node],
+        scheme: Scheme,
+        base_ids: &[Ident<'a>],
+        env_ids: &[Ident<'a>],
+        parents: Option<(&'a Node, &'a Node)>,
         order: Order,
     ) {
-        let env_at: HashMap<&str, usize> = env_ids
+        let env_at: FastMap<&str, usize> = env_ids
             .iter()
             .enumerate()
-            .map(|(i, id)| (id.key.as_str(), i))
+            .map(|(i, id)| (id.key.as_ref(), i))
             .collect();
-        let base_at: HashMap<&str, usize> = base_ids
+        let base_at: FastMap<&str, usize> = base_ids
             .iter()
             .enumerate()
-            .map(|(i, id)| (id.key.as_str(), i))
+            .map(|(i, id)| (id.key.as_ref(), i))
             .collect();
         for (bi, id) in base_ids.iter().enumerate() {
-            let mark = self.mark();
-            push_segment(&mut self.base_ptr, &bi.to_string());
-            self.keyed.push_str(&format!("[{}]", id.label));
-            match env_at.get(id.key.as_str()) {
-                Some(&ei) => {
-                    push_segment(&mut self.env_ptr, &ei.to_string());
-                    self.node(&base[bi], &env[ei], None, None);
-                }
+            let ei = env_at.get(id.key.as_ref()).copied();
+            self.path.push(Segment::Item {
+                base: Some(bi),
+                env: ei,
+                identity: Some((scheme, &base[bi])),
+            });
+            match ei {
+                Some(ei) => self.node(&base[bi], &env[ei], None, None),
                 None => self.one_sided(Kind::Removed, &base[bi], None),
             }
-            self.reset(mark);
+            self.path.pop();
         }
         for (ei, id) in env_ids.iter().enumerate() {
-            if !base_at.contains_key(id.key.as_str()) {
-                let mark = self.mark();
-                push_segment(&mut self.env_ptr, &ei.to_string());
-                self.keyed.push_str(&format!("[{}]", id.label));
+            if !base_at.contains_key(id.key.as_ref()) {
+                self.path.push(Segment::Item {
+                    base: None,
+                    env: Some(ei),
+                    identity: Some((scheme, &env[ei])),
+                });
                 self.one_sided(Kind::Added, &env[ei], None);
-                self.reset(mark);
+                self.path.pop();
             }
         }
         if let (Order::Matters, Some((base_list, env_list))) = (order, parents) {
-            let base_order: Vec<&str> = base_ids
-                .iter()
-                .filter(|id| env_at.contains_key(id.key.as_str()))
-                .map(|id| id.label.as_str())
+            let base_order: Vec<usize> = (0..base.len())
+                .filter(|&i| env_at.contains_key(base_ids[i].key.as_ref()))
                 .collect();
-            let env_order: Vec<&str> = env_ids
-                .iter()
-                .filter(|id| base_at.contains_key(id.key.as_str()))
-                .map(|id| id.label.as_str())
+            let env_order: Vec<usize> = (0..env.len())
+                .filter(|&i| base_at.contains_key(env_ids[i].key.as_ref()))
                 .collect();
-            if base_order != env_order {
-                self.reordered(base_list, env_list, base_order.into(), env_order.into());
+            let same_order = base_order
+                .iter()
+                .zip(&env_order)
+                .all(|(&b, &e)| base_ids[b].key == env_ids[e].key);
+            if !same_order {
+                let labels = |items: &[Node], order: &[usize]| {
+                    serde_json::Value::from(
+                        order
+                            .iter()
+                            .map(|&i| scheme.label(&items[i]))
+                            .collect::<Vec<_>>(),
+                    )
+                };
+                self.reordered(
+                    base_list,
+                    env_list,
+                    labels(base, &base_order),
+                    labels(env, &env_order),
+                );
             }
         }
     }
 
     fn aligned_lists(
         &mut self,
-        base: &[Node],
-        env: &[Node],
-        parents: Option<(&Node, &Node)>,
+        base: &'a [Node],
+        env: &'a [Node],
+        parents: Option<(&'a Node, &'a Node)>,
         order: Order,
     ) {
         let base_fp: Vec<u64> = base.iter().map(fingerprint).collect();
@@ -188,46 +232,47 @@ impl Differ<'_> {
     }
 
     /// Items past the shorter list's end, in a positional comparison.
-    fn tail(&mut self, base: &[Node], env: &[Node], common: usize) {
+    fn tail(&mut self, base: &'a [Node], env: &'a [Node], common: usize) {
         self.items(Kind::Removed, &base[common.min(base.len())..], common);
         self.items(Kind::Added, &env[common.min(env.len())..], common);
     }
 
     /// A run of items on one side only, the first at index `first` on that side.
-    fn items(&mut self, kind: Kind, nodes: &[Node], first: usize) {
+    fn items(&mut self, kind: Kind, nodes: &'a [Node], first: usize) {
         for (k, node) in nodes.iter().enumerate() {
             self.item(kind, node, first + k);
         }
     }
 
     /// Two items aligned with each other, compared in depth.
-    fn pair(&mut self, base: &[Node], env: &[Node], bi: usize, ei: usize) {
-        let mark = self.mark();
-        let b = bi.to_string();
-        push_segment(&mut self.base_ptr, &b);
-        push_segment(&mut self.env_ptr, &ei.to_string());
-        push_segment(&mut self.keyed, &b);
+    fn pair(&mut self, base: &'a [Node], env: &'a [Node], bi: usize, ei: usize) {
         if base[bi].value == env[ei].value {
             self.compared += leaves(&base[bi]);
         } else {
+            self.path.push(Segment::Item {
+                base: Some(bi),
+                env: Some(ei),
+                identity: None,
+            });
             self.node(&base[bi], &env[ei], None, None);
+            self.path.pop();
         }
-        self.reset(mark);
     }
 
     /// An item on one side only, named by its index on that side.
-    fn item(&mut self, kind: Kind, node: &Node, index: usize) {
-        let mark = self.mark();
-        let i = index.to_string();
-        let own_ptr = if kind == Kind::Removed {
-            &mut self.base_ptr
+    fn item(&mut self, kind: Kind, node: &'a Node, index: usize) {
+        let (base, env) = if kind == Kind::Removed {
+            (Some(index), None)
         } else {
-            &mut self.env_ptr
+            (None, Some(index))
         };
-        push_segment(own_ptr, &i);
-        push_segment(&mut self.keyed, &i);
+        self.path.push(Segment::Item {
+            base,
+            env,
+            identity: None,
+        });
         self.one_sided(kind, node, None);
-        self.reset(mark);
+        self.path.pop();
     }
 
     fn reordered(
@@ -237,24 +282,9 @@ impl Differ<'_> {
         base_order: serde_json::Value,
         env_order: serde_json::Value,
     ) {
-        let side = |file: &str, path: &str, node: &Node, value| Side {
-            file: file.to_string(),
-            path: path.to_string(),
-            span: node.span,
-            key_span: None,
-            value_type: node.value.value_type(),
-            value,
-        };
-        let base = side(self.base_file, &self.base_ptr, base_list, base_order);
-        let env = side(self.env_file, &self.env_ptr, env_list, env_order);
-        self.findings.push(crate::report::Finding {
-            environment: self.environment.to_string(),
-            kind: Kind::Reordered,
-            path: self.base_ptr.clone(),
-            keyed_path: self.keyed.clone(),
-            base: Some(base),
-            env: Some(env),
-        });
+        let base = self.side(Which::Base, base_list, base_order, None);
+        let env = self.side(Which::Env, env_list, env_order, None);
+        self.finding(Kind::Reordered, Some(base), Some(env));
     }
 }
 
@@ -312,71 +342,94 @@ fn canonical_alignment(base: &[u64], env: &[u64]) -> Vec<DiffOp> {
 }
 
 /// The first identity scheme every item on both sides has, unique within each side.
-fn identities(base: &[Node], env: &[Node]) -> Option<(Vec<Ident>, Vec<Ident>)> {
+fn identities<'a>(
+    base: &'a [Node],
+    env: &'a [Node],
+) -> Option<(Scheme, Vec<Ident<'a>>, Vec<Ident<'a>>)> {
     if base.is_empty() && env.is_empty() {
         return None;
     }
-    let schemes: [&IdentityScheme; 4] = [
-        &kubernetes_identity,
-        &|n| field_identity(n, IDENTITY_FIELDS[0]),
-        &|n| field_identity(n, IDENTITY_FIELDS[1]),
-        &|n| field_identity(n, IDENTITY_FIELDS[2]),
+    let schemes = [
+        Scheme::Kubernetes,
+        Scheme::Field("name"),
+        Scheme::Field("key"),
+        Scheme::Field("id"),
     ];
-    schemes.iter().find_map(|scheme| {
+    schemes.into_iter().find_map(|scheme| {
         let base_ids = unique_ids(base, scheme)?;
         let env_ids = unique_ids(env, scheme)?;
-        Some((base_ids, env_ids))
+        Some((scheme, base_ids, env_ids))
     })
 }
 
-type IdentityScheme = dyn Fn(&Node) -> Option<Ident>;
-
-fn unique_ids(items: &[Node], scheme: &IdentityScheme) -> Option<Vec<Ident>> {
-    let ids: Vec<Ident> = items.iter().map(scheme).collect::<Option<_>>()?;
-    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+fn unique_ids(items: &[Node], scheme: Scheme) -> Option<Vec<Ident<'_>>> {
+    let ids: Vec<Ident<'_>> = items
+        .iter()
+        .map(|n| scheme.key(n).map(|key| Ident { key }))
+        .collect::<Option<_>>()?;
+    let mut seen = FastSet::with_capacity_and_hasher(ids.len(), Default::default());
     ids.iter()
-        .all(|id| seen.insert(id.key.as_str()))
+        .all(|id| seen.insert(id.key.as_ref()))
         .then_some(ids)
 }
 
-fn field_identity(node: &Node, field: &str) -> Option<Ident> {
+fn field_identity<'a>(node: &'a Node, field: &str) -> Option<Cow<'a, str>> {
     let Value::Map(map) = &node.value else {
         return None;
     };
-    let text = match &map.get(field)?.value.value {
-        Value::String(s) => s.clone(),
-        v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)) => v.to_json().to_string(),
-        _ => return None,
-    };
-    Some(Ident {
-        label: format!("{field}={text}"),
-        key: text,
-    })
+    match &map.get(field)?.value.value {
+        Value::String(s) => Some(Cow::Borrowed(s)),
+        v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
+            Some(Cow::Owned(v.to_json().to_string()))
+        }
+        _ => None,
+    }
 }
 
 /// Kubernetes objects are the same object when apiVersion, kind, namespace and name agree.
-fn kubernetes_identity(node: &Node) -> Option<Ident> {
+struct KubernetesIdentity<'a> {
+    api_version: &'a str,
+    kind: &'a str,
+    namespace: Option<&'a str>,
+    name: &'a str,
+}
+
+impl KubernetesIdentity<'_> {
+    fn key(&self) -> String {
+        format!(
+            "{}\0{}\0{}\0{}",
+            self.api_version,
+            self.kind,
+            self.namespace.unwrap_or_default(),
+            self.name
+        )
+    }
+
+    fn label(&self) -> String {
+        match self.namespace {
+            Some(ns) => format!("kind={},namespace={ns},name={}", self.kind, self.name),
+            None => format!("kind={},name={}", self.kind, self.name),
+        }
+    }
+}
+
+fn kubernetes_identity(node: &Node) -> Option<KubernetesIdentity<'_>> {
     let Value::Map(map) = &node.value else {
         return None;
     };
-    let text = |m: &crate::tree::Map, k: &str| match m.get(k).map(|m| &m.value.value) {
-        Some(Value::String(s)) => Some(s.clone()),
-        _ => None,
-    };
-    let api_version = text(map, "apiVersion")?;
-    let kind = text(map, "kind")?;
+    fn text<'m>(m: &'m crate::tree::Map, k: &str) -> Option<&'m str> {
+        match m.get(k).map(|m| &m.value.value) {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        }
+    }
     let Value::Map(metadata) = &map.get("metadata")?.value.value else {
         return None;
     };
-    let name = text(metadata, "name")?;
-    let namespace = text(metadata, "namespace");
-    let label = match &namespace {
-        Some(ns) => format!("kind={kind},namespace={ns},name={name}"),
-        None => format!("kind={kind},name={name}"),
-    };
-    let key = format!(
-        "{api_version}\0{kind}\0{}\0{name}",
-        namespace.unwrap_or_default()
-    );
-    Some(Ident { key, label })
+    Some(KubernetesIdentity {
+        api_version: text(map, "apiVersion")?,
+        kind: text(map, "kind")?,
+        namespace: text(metadata, "namespace"),
+        name: text(metadata, "name")?,
+    })
 }

@@ -33,19 +33,37 @@ pub fn diff(base: &Document, env: &Document, environment: &str) -> Diff {
     }
 }
 
+/// One step of the path from the root to where the diff is.
+enum Segment<'a> {
+    /// A mapping key, the same in both files.
+    Key(&'a str),
+    /// A list item, with its index on each side where it exists there, and when the list was
+    /// matched by identity, the scheme and the item that name it in keyed paths (`name=web`).
+    Item {
+        base: Option<usize>,
+        env: Option<usize>,
+        identity: Option<(lists::Scheme, &'a Node)>,
+    },
+}
+
+/// Which file a pointer is rendered for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Which {
+    Base,
+    Env,
+}
+
+/// Walks both trees together. The path is a stack of borrowed segments, rendered into pointers only
+/// when a finding is made: most of the tree matches, and building three path strings for every key
+/// would cost more than the comparison itself.
 struct Differ<'a> {
     environment: &'a str,
     base_file: &'a str,
     env_file: &'a str,
     findings: Vec<Finding>,
     compared: usize,
-    base_ptr: String,
-    env_ptr: String,
-    keyed: String,
+    path: Vec<Segment<'a>>,
 }
-
-/// Lengths of the three paths, to restore them after descending.
-type Mark = (usize, usize, usize);
 
 impl<'a> Differ<'a> {
     fn new(environment: &'a str, base_file: &'a str, env_file: &'a str) -> Self {
@@ -55,23 +73,17 @@ impl<'a> Differ<'a> {
             env_file,
             findings: Vec::new(),
             compared: 0,
-            base_ptr: String::new(),
-            env_ptr: String::new(),
-            keyed: String::new(),
+            path: Vec::new(),
         }
     }
 
-    fn mark(&self) -> Mark {
-        (self.base_ptr.len(), self.env_ptr.len(), self.keyed.len())
-    }
-
-    fn reset(&mut self, (b, e, k): Mark) {
-        self.base_ptr.truncate(b);
-        self.env_ptr.truncate(e);
-        self.keyed.truncate(k);
-    }
-
-    fn node(&mut self, base: &Node, env: &Node, base_key: Option<Span>, env_key: Option<Span>) {
+    fn node(
+        &mut self,
+        base: &'a Node,
+        env: &'a Node,
+        base_key: Option<Span>,
+        env_key: Option<Span>,
+    ) {
         match (&base.value, &env.value) {
             (Value::Map(b), Value::Map(e)) => self.maps(b, e),
             (Value::List(b), Value::List(e)) => {
@@ -94,34 +106,38 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn maps(&mut self, base: &Map, env: &Map) {
-        for (key, b) in base {
-            let mark = self.mark();
-            self.push_key(key);
-            match env.get(key) {
-                Some(e) => self.node(&b.value, &e.value, Some(b.key_span), Some(e.key_span)),
+    fn maps(&mut self, base: &'a Map, env: &'a Map) {
+        let mut matched = 0;
+        for (i, (key, b)) in base.iter().enumerate() {
+            // Files that share a structure list keys in the same order: compare in step, and only
+            // hash when the orders part.
+            let e = match env.get_index(i) {
+                Some((k, e)) if k == key => Some(e),
+                _ => env.get(key),
+            };
+            self.path.push(Segment::Key(key));
+            match e {
+                Some(e) => {
+                    matched += 1;
+                    self.node(&b.value, &e.value, Some(b.key_span), Some(e.key_span));
+                }
                 None => self.one_sided(Kind::Removed, &b.value, Some(b.key_span)),
             }
-            self.reset(mark);
+            self.path.pop();
         }
-        for (key, e) in env {
-            if !base.contains_key(key) {
-                let mark = self.mark();
-                self.push_key(key);
-                self.one_sided(Kind::Added, &e.value, Some(e.key_span));
-                self.reset(mark);
+        if matched < env.len() {
+            for (key, e) in env {
+                if !base.contains_key(key) {
+                    self.path.push(Segment::Key(key));
+                    self.one_sided(Kind::Added, &e.value, Some(e.key_span));
+                    self.path.pop();
+                }
             }
         }
-    }
-
-    fn push_key(&mut self, key: &str) {
-        push_segment(&mut self.base_ptr, key);
-        push_segment(&mut self.env_ptr, key);
-        push_segment(&mut self.keyed, key);
     }
 
     /// A whole subtree present on one side only.
-    fn one_sided(&mut self, kind: Kind, node: &Node, key_span: Option<Span>) {
+    fn one_sided(&mut self, kind: Kind, node: &'a Node, key_span: Option<Span>) {
         self.compared += leaves(node);
         match kind {
             Kind::Removed => self.push(kind, Some((node, key_span)), None),
@@ -129,14 +145,70 @@ impl<'a> Differ<'a> {
         }
     }
 
-    fn side(&self, file: &str, path: &str, node: &Node, key_span: Option<Span>) -> Side {
+    /// The JSON Pointer of the current place in one file.
+    fn pointer(&self, which: Which) -> String {
+        let mut out = String::new();
+        for segment in &self.path {
+            match segment {
+                Segment::Key(k) => push_segment(&mut out, k),
+                Segment::Item { base, env, .. } => {
+                    let index = if which == Which::Base {
+                        base.or(*env)
+                    } else {
+                        env.or(*base)
+                    };
+                    push_segment(&mut out, &index.unwrap_or_default().to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// The current place with identity-matched items named: `/spec/containers[name=web]/image`.
+    fn keyed_path(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.path {
+            match segment {
+                Segment::Key(k) => push_segment(&mut out, k),
+                Segment::Item {
+                    identity: Some((scheme, item)),
+                    ..
+                } => {
+                    out.push('[');
+                    out.push_str(&scheme.label(item));
+                    out.push(']');
+                }
+                Segment::Item {
+                    base,
+                    env,
+                    identity: None,
+                } => {
+                    push_segment(&mut out, &base.or(*env).unwrap_or_default().to_string());
+                }
+            }
+        }
+        out
+    }
+
+    fn side(
+        &self,
+        which: Which,
+        node: &Node,
+        value: serde_json::Value,
+        key_span: Option<Span>,
+    ) -> Side {
         Side {
-            file: file.to_string(),
-            path: path.to_string(),
+            file: if which == Which::Base {
+                self.base_file
+            } else {
+                self.env_file
+            }
+            .to_string(),
+            path: self.pointer(which),
             span: node.span,
             key_span,
             value_type: node.value.value_type(),
-            value: node.value.to_json(),
+            value,
         }
     }
 
@@ -146,18 +218,22 @@ impl<'a> Differ<'a> {
         base: Option<(&Node, Option<Span>)>,
         env: Option<(&Node, Option<Span>)>,
     ) {
-        let base = base.map(|(n, k)| self.side(self.base_file, &self.base_ptr, n, k));
-        let env = env.map(|(n, k)| self.side(self.env_file, &self.env_ptr, n, k));
-        let path = if base.is_some() {
-            self.base_ptr.clone()
-        } else {
-            self.env_ptr.clone()
+        let base = base.map(|(n, k)| self.side(Which::Base, n, n.value.to_json(), k));
+        let env = env.map(|(n, k)| self.side(Which::Env, n, n.value.to_json(), k));
+        self.finding(kind, base, env);
+    }
+
+    fn finding(&mut self, kind: Kind, base: Option<Side>, env: Option<Side>) {
+        let path = match (&base, &env) {
+            (Some(b), _) => b.path.clone(),
+            (None, Some(e)) => e.path.clone(),
+            (None, None) => self.pointer(Which::Base),
         };
         self.findings.push(Finding {
             environment: self.environment.to_string(),
             kind,
             path,
-            keyed_path: self.keyed.clone(),
+            keyed_path: self.keyed_path(),
             base,
             env,
         });

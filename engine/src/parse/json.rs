@@ -6,6 +6,7 @@ use super::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::LineIndex;
 use crate::tree::{Map, Member, Node, Value};
+use indexmap::map::Entry;
 
 pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
     let mut p = Parser {
@@ -102,7 +103,7 @@ impl<'t> Parser<'t> {
 
     fn object(&mut self, depth: usize) -> Result<Value> {
         self.enter(depth)?;
-        let mut map = Map::new();
+        let mut map = Map::default();
         loop {
             match self.peek() {
                 Some(b'}') => {
@@ -122,14 +123,15 @@ impl<'t> Parser<'t> {
             self.at += 1;
             self.skip_blank()?;
             let value = self.value(depth + 1)?;
-            if map.contains_key(&key) {
-                return Err(Error::new(
-                    ErrorKind::DuplicateKey,
-                    format!("duplicate key \"{key}\""),
-                )
-                .at(key_span.start));
+            match map.entry(key) {
+                Entry::Occupied(slot) => {
+                    let message = format!("duplicate key \"{}\"", slot.key());
+                    return Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start));
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert(Member { key_span, value });
+                }
             }
-            map.insert(key, Member { key_span, value });
             self.skip_blank()?;
             match self.peek() {
                 Some(b',') => {

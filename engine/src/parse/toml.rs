@@ -27,7 +27,7 @@ fn first_line(message: &str) -> String {
 }
 
 fn table_value(table: &DeTable<'_>, index: &mut LineIndex<'_>) -> Result<Value> {
-    let mut map = Map::with_capacity(table.len());
+    let mut map = Map::with_capacity_and_hasher(table.len(), Default::default());
     for (key, value) in table.iter() {
         let key_span = index.span(key.span().start, key.span().end);
         let value = node(value, index)?;

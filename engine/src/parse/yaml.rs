@@ -10,7 +10,9 @@ use super::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::{LineIndex, Pos, Span};
 use crate::tree::{Map, Member, Node, Value};
+use indexmap::map::Entry;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
@@ -19,7 +21,7 @@ pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
         index: LineIndex::new(text),
         limits,
         stack: Vec::new(),
-        anchors: HashMap::new(),
+        anchors: HashMap::default(),
         alias_nodes: 0,
         root: None,
         documents: Vec::new(),
@@ -113,9 +115,10 @@ impl<'t> Builder<'t> {
                         is_merge,
                     });
                 }
-                let value = scalar_value(&text, style, tag.as_deref())
+                let custom = custom_tag(tag.as_deref());
+                let value = scalar_value(text, style, tag.as_deref())
                     .map_err(|m| self.error_at(span.start, m))?;
-                let node = wrap_custom_tag(Node::new(value, span), custom_tag(tag.as_deref()));
+                let node = wrap_custom_tag(Node::new(value, span), custom);
                 self.complete(node, anchor)?;
             }
             Event::Alias(id) => {
@@ -167,7 +170,7 @@ impl<'t> Builder<'t> {
                     start: span.start,
                     anchor,
                     tag,
-                    map: Map::new(),
+                    map: Map::default(),
                     key: None,
                     merges: Vec::new(),
                 });
@@ -285,20 +288,21 @@ impl<'t> Builder<'t> {
                         .at(node.span.start));
                     }
                     merges.push(node);
-                } else if map.contains_key(&key.text) {
-                    return Err(Error::new(
-                        ErrorKind::DuplicateKey,
-                        format!("duplicate key '{}'", key.text),
-                    )
-                    .at(key.span.start));
                 } else {
-                    map.insert(
-                        key.text,
-                        Member {
-                            key_span: key.span,
-                            value: node,
-                        },
-                    );
+                    match map.entry(key.text) {
+                        Entry::Occupied(slot) => {
+                            let message = format!("duplicate key '{}'", slot.key());
+                            return Err(
+                                Error::new(ErrorKind::DuplicateKey, message).at(key.span.start)
+                            );
+                        }
+                        Entry::Vacant(slot) => {
+                            slot.insert(Member {
+                                key_span: key.span,
+                                value: node,
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -372,7 +376,7 @@ fn wrap_custom_tag(node: Node, tag: Option<String>) -> Node {
         None => node,
         Some(tag) => {
             let span = node.span;
-            let mut map = Map::new();
+            let mut map = Map::default();
             map.insert(
                 tag,
                 Member {
@@ -386,27 +390,27 @@ fn wrap_custom_tag(node: Node, tag: Option<String>) -> Node {
 }
 
 fn scalar_value(
-    text: &str,
+    text: Cow<'_, str>,
     style: ScalarStyle,
     tag: Option<&Tag>,
 ) -> std::result::Result<Value, String> {
     if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
         let bad = || format!("'{text}' is not a valid !!{}", tag.suffix);
         return match tag.suffix.as_str() {
-            "str" => Ok(Value::String(text.to_string())),
-            "int" => match resolve_plain(text) {
+            "str" => Ok(Value::String(text.into_owned())),
+            "int" => match resolve_plain(Cow::Borrowed(&text)) {
                 v @ Value::Int(_) => Ok(v),
-                Value::Float(f) if f.is_finite() && f.fract() == 0.0 && is_int_syntax(text) => {
+                Value::Float(f) if f.is_finite() && f.fract() == 0.0 && is_int_syntax(&text) => {
                     Ok(Value::Float(f))
                 }
                 _ => Err(bad()),
             },
-            "float" => match resolve_plain(text) {
+            "float" => match resolve_plain(Cow::Borrowed(&text)) {
                 Value::Int(i) => Ok(Value::Float(i as f64)),
                 v @ Value::Float(_) => Ok(v),
                 _ => Err(bad()),
             },
-            "bool" => match resolve_plain(text) {
+            "bool" => match resolve_plain(Cow::Borrowed(&text)) {
                 v @ Value::Bool(_) => Ok(v),
                 _ => Err(bad()),
             },
@@ -417,11 +421,11 @@ fn scalar_value(
     Ok(plain_or_string(text, style))
 }
 
-fn plain_or_string(text: &str, style: ScalarStyle) -> Value {
+fn plain_or_string(text: Cow<'_, str>, style: ScalarStyle) -> Value {
     if style == ScalarStyle::Plain {
         resolve_plain(text)
     } else {
-        Value::String(text.to_string())
+        Value::String(text.into_owned())
     }
 }
 
@@ -432,7 +436,8 @@ fn is_int_syntax(s: &str) -> bool {
 
 /// The YAML 1.2 core schema: what a plain scalar means. `yes`/`no`/`on`/`off` stay strings, as in
 /// YAML 1.2 (normalising them is a policy choice).
-fn resolve_plain(s: &str) -> Value {
+fn resolve_plain(text: Cow<'_, str>) -> Value {
+    let s: &str = &text;
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
@@ -469,7 +474,7 @@ fn resolve_plain(s: &str) -> Value {
     {
         return Value::Float(f);
     }
-    Value::String(s.to_string())
+    Value::String(text.into_owned())
 }
 
 /// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
