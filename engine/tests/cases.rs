@@ -257,3 +257,28 @@ fn an_emptied_file_removes_everything() {
     let r = run_case("tests/cases/empty-environment");
     assert_eq!(paths(&r, "prod"), vec![(Kind::Removed, "".into())]);
 }
+
+#[test]
+fn every_report_validates_against_the_published_schema() {
+    let schema_path = repo().join("schemas/report.v1.schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).unwrap()).unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("report.json", schema).unwrap();
+    let index = compiler.compile("report.json", &mut schemas).unwrap();
+    let dirs: Vec<String> = case_dirs("tests/cases")
+        .into_iter()
+        .chain(case_dirs("examples"))
+        .collect();
+    for dir in dirs {
+        let report = serde_json::to_value(run_case(&dir)).unwrap();
+        if let Err(e) = schemas.validate(&report, index) {
+            panic!("{dir}: report does not match schemas/report.v1.schema.json: {e:#}");
+        }
+    }
+    // The schema is not vacuous: a finding missing its env side is refused.
+    let mut broken = serde_json::to_value(run_case("examples/classic")).unwrap();
+    broken["findings"][0].as_object_mut().unwrap().remove("env");
+    assert!(schemas.validate(&broken, index).is_err());
+}
