@@ -4,7 +4,7 @@ use crate::{
     CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_DRIFT, EXIT_TROUBLE, ReportFormat, inputs, run_log,
     schedule,
 };
-use driftwise_engine::render::{TextOptions, markdown, text};
+use driftwise_engine::render::{TextOptions, html, markdown, text};
 use driftwise_engine::{Error, Format, Report};
 use std::io::{IsTerminal, Write};
 
@@ -90,6 +90,7 @@ fn render(report: &Report, args: &CheckArgs) -> String {
             },
         ),
         ReportFormat::Markdown => markdown(report),
+        ReportFormat::Html => html(report),
         ReportFormat::Json => {
             let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
             s.push('\n');

@@ -65,6 +65,8 @@ pub enum ReportFormat {
     Text,
     Json,
     Markdown,
+    /// A self-contained HTML page (no scripts, nothing loaded from elsewhere).
+    Html,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

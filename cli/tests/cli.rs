@@ -119,6 +119,20 @@ fn markdown_report() {
 }
 
 #[test]
+fn html_report_is_a_self_contained_page() {
+    driftwise()
+        .args(["check", "-f", "html"])
+        .args(CLASSIC)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with("<!doctype html>"))
+        .stdout(predicate::str::contains(
+            "<code>&quot;db-prod.example.com&quot;</code>",
+        ))
+        .stdout(predicate::str::contains("<script").not());
+}
+
+#[test]
 fn colour_only_when_asked_or_on_a_terminal() {
     driftwise()
         .arg("check")

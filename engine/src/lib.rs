@@ -32,7 +32,7 @@ pub use span::{Pos, Span};
 pub use tree::{Document, Format, Map, Member, Node, Source, Value, ValueType};
 
 /// An environment to check: a display name and its file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Environment {
     pub name: String,
     pub source: Source,

@@ -1,9 +1,11 @@
 //! Human-readable renderings of a [`Report`](crate::Report): terminal text and Markdown.
 //! The JSON rendering is the report's serde form.
 
+mod html;
 mod markdown;
 mod text;
 
+pub use html::{escape_html, html};
 pub use markdown::markdown;
 pub use text::{TextOptions, text};
 

@@ -1,0 +1,122 @@
+use super::{describe, location, short_value};
+use crate::report::{Kind, Report, Side};
+use std::fmt::Write;
+
+/// Text made safe for HTML element content and quoted attribute values. Configuration values are
+/// data, never markup: `<img src=x onerror=...>` must arrive on the page as those characters.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const STYLE: &str = "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1b1f24;margin:2rem;max-width:1200px}\
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}table{border-collapse:collapse;width:100%;margin:.5rem 0}\
+th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}th{background:#f3f5f7}\
+td.n{text-align:right}code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}\
+.kind{font-weight:600;white-space:nowrap}.changed{color:#8a5300}.type_changed{color:#7a2e9a}.added{color:#116329}\
+.removed{color:#b3261e}.reordered{color:#0b5a8a}.loc{color:#57606a;font-size:12px}";
+
+/// A self-contained HTML report (no scripts, no outside resources) that can be mailed or archived.
+pub fn html(report: &Report) -> String {
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
+<title>Drift report: {}</title><style>{STYLE}</style></head><body>\n<h1>Drift report</h1>\n<p>Base: <code>{}</code></p>\n",
+        escape_html(&report.base.file),
+        escape_html(&report.base.file)
+    );
+    out.push_str("<table><thead><tr><th>Environment</th><th>File</th>");
+    for kind in Kind::ALL {
+        let _ = write!(out, "<th>{}</th>", describe_kind(kind));
+    }
+    out.push_str("<th>Total</th></tr></thead><tbody>\n");
+    for env in &report.environments {
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td><code>{}</code></td>",
+            escape_html(&env.name),
+            escape_html(&env.file.file)
+        );
+        for kind in Kind::ALL {
+            let _ = write!(out, "<td class=\"n\">{}</td>", env.counts.get(kind));
+        }
+        let _ = writeln!(out, "<td class=\"n\">{}</td></tr>", env.counts.total);
+    }
+    out.push_str("</tbody></table>\n");
+    for env in &report.environments {
+        let _ = writeln!(out, "<h2>{}</h2>", escape_html(&env.name));
+        if env.counts.total == 0 {
+            out.push_str("<p>No drift.</p>\n");
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<table><thead><tr><th>Kind</th><th>Path</th><th>Base</th><th>{}</th></tr></thead><tbody>",
+            escape_html(&env.name)
+        );
+        for f in report.findings_for(&env.name) {
+            let cell = |side: Option<&Side>| match side {
+                Some(s) => format!(
+                    "<code>{}</code><div class=\"loc\">{}</div>",
+                    escape_html(&short_value(&s.value)),
+                    escape_html(&location(s, f.kind))
+                ),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"kind {}\">{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                f.kind.name(),
+                escape_html(&describe(f)),
+                escape_html(&f.keyed_path_or_root()),
+                cell(f.base.as_ref()),
+                cell(f.env.as_ref()),
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+fn describe_kind(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Changed => "Changed",
+        Kind::TypeChanged => "Type changed",
+        Kind::Added => "Added",
+        Kind::Removed => "Removed",
+        Kind::Reordered => "Reordered",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Environment, Source, check};
+
+    #[test]
+    fn values_are_escaped_and_the_page_loads_nothing() {
+        let base = Source::new("base.yaml", "banner: hello\n");
+        let env = Source::new("prod<x>.yaml", "banner: \"<img src=x onerror=alert(1)>\"\n");
+        let report = check(&base, &[Environment::new("p\"rod", env)]).unwrap();
+        let html = super::html(&report);
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(!html.contains("<img"));
+        assert!(html.contains("<h2>p&quot;rod</h2>"));
+        assert!(html.contains("prod&lt;x&gt;.yaml:1:9"));
+        assert!(
+            !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=")
+        );
+    }
+}
