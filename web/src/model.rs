@@ -1,0 +1,364 @@
+//! What the page shows, computed from a report and the loaded files. No browser types here, so all of
+//! it is tested natively.
+
+use driftwise_engine::{Finding, Kind, Report};
+use serde::{Deserialize, Serialize};
+
+/// A file the user loaded, dropped or pasted.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoadedFile {
+    pub name: String,
+    pub text: String,
+    /// The environment name; the base has its stem here too, unused while it is the base.
+    pub env_name: String,
+}
+
+impl LoadedFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> LoadedFile {
+        let name = name.into();
+        let env_name = driftwise_engine::file_stem(&name).to_string();
+        LoadedFile {
+            name,
+            text: text.into(),
+            env_name,
+        }
+    }
+}
+
+/// File stems that name the source of truth.
+const BASE_STEMS: [&str; 4] = ["base", "default", "common", "values"];
+
+/// Whether a file name says "I am the base": base/default/common/values with any extension, also
+/// as the end of a longer stem (`base_config.yaml`, `app-values.yaml`).
+pub fn looks_like_base(name: &str) -> bool {
+    let stem = driftwise_engine::file_stem(name).to_ascii_lowercase();
+    BASE_STEMS.iter().any(|b| {
+        stem == *b
+            || stem.starts_with(&format!("{b}_"))
+            || stem.starts_with(&format!("{b}-"))
+            || stem.starts_with(&format!("{b}."))
+            || stem.ends_with(&format!("-{b}"))
+            || stem.ends_with(&format!("_{b}"))
+    })
+}
+
+/// Which loaded file is the base: the first that looks like one, else the first file.
+pub fn detect_base(files: &[LoadedFile]) -> Option<usize> {
+    if files.is_empty() {
+        return None;
+    }
+    Some(
+        files
+            .iter()
+            .position(|f| looks_like_base(&f.name))
+            .unwrap_or(0),
+    )
+}
+
+/// Environment names must be unique in a report; later duplicates get `-2`, `-3`...
+pub fn unique_env_names(files: &mut [LoadedFile], base: Option<usize>) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, f) in files.iter_mut().enumerate() {
+        if Some(i) == base {
+            continue;
+        }
+        let stem = if f.env_name.trim().is_empty() {
+            driftwise_engine::file_stem(&f.name).to_string()
+        } else {
+            f.env_name.trim().to_string()
+        };
+        let mut name = stem.clone();
+        let mut n = 2;
+        while !seen.insert(name.clone()) {
+            name = format!("{stem}-{n}");
+            n += 1;
+        }
+        f.env_name = name;
+    }
+}
+
+/// The filters above the findings list.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filter {
+    /// `None` shows every environment.
+    pub environment: Option<String>,
+    pub kinds: Vec<Kind>,
+    pub search: String,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            environment: None,
+            kinds: Kind::ALL.to_vec(),
+            search: String::new(),
+        }
+    }
+}
+
+impl Filter {
+    pub fn matches(&self, f: &Finding) -> bool {
+        if self
+            .environment
+            .as_ref()
+            .is_some_and(|e| *e != f.environment)
+            || !self.kinds.contains(&f.kind)
+        {
+            return false;
+        }
+        let needle = self.search.trim().to_lowercase();
+        if needle.is_empty() {
+            return true;
+        }
+        let value_text = |s: &Option<driftwise_engine::Side>| {
+            s.as_ref().map(|s| s.value.to_string().to_lowercase())
+        };
+        f.keyed_path.to_lowercase().contains(&needle)
+            || f.path.to_lowercase().contains(&needle)
+            || value_text(&f.base).is_some_and(|v| v.contains(&needle))
+            || value_text(&f.env).is_some_and(|v| v.contains(&needle))
+    }
+
+    /// Indexes into `report.findings` of the findings that pass.
+    pub fn apply(&self, report: &Report) -> Vec<usize> {
+        report
+            .findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| self.matches(f))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+/// The drift matrix: one row per keyed path, one column per environment, each cell the finding there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Matrix {
+    pub environments: Vec<String>,
+    pub rows: Vec<MatrixRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatrixRow {
+    pub path: String,
+    /// Per environment (same order as `Matrix::environments`), the index of its finding at this path.
+    pub cells: Vec<Option<usize>>,
+}
+
+impl Matrix {
+    /// Rows in the order paths first appear; only findings in `visible` take part.
+    pub fn build(report: &Report, visible: &[usize]) -> Matrix {
+        let environments: Vec<String> =
+            report.environments.iter().map(|e| e.name.clone()).collect();
+        let mut rows: Vec<MatrixRow> = Vec::new();
+        let mut row_of = std::collections::HashMap::new();
+        for &i in visible {
+            let f = &report.findings[i];
+            let Some(col) = environments.iter().position(|e| *e == f.environment) else {
+                continue;
+            };
+            let row = *row_of.entry(f.keyed_path.clone()).or_insert_with(|| {
+                rows.push(MatrixRow {
+                    path: f.keyed_path.clone(),
+                    cells: vec![None; environments.len()],
+                });
+                rows.len() - 1
+            });
+            rows[row].cells[col].get_or_insert(i);
+        }
+        Matrix { environments, rows }
+    }
+}
+
+/// Short labels for kinds, for badges and matrix cells.
+pub fn kind_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Changed => "changed",
+        Kind::TypeChanged => "type changed",
+        Kind::Added => "added",
+        Kind::Removed => "removed",
+        Kind::Reordered => "reordered",
+    }
+}
+
+/// One line of a source view, split around the highlighted span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceLine {
+    pub number: usize,
+    pub before: String,
+    pub highlighted: String,
+    pub after: String,
+}
+
+/// The lines of `text` around the byte range `span` (with `context` lines either side), each split into
+/// the parts before, inside and after the span. Byte offsets come from the engine and lie on
+/// character boundaries of this same text; anything else is clamped rather than trusted.
+pub fn source_window(text: &str, span: std::ops::Range<usize>, context: usize) -> Vec<SourceLine> {
+    let clamp = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (start, end) = (clamp(span.start), clamp(span.end.max(span.start)));
+    let first_line = text[..start].matches('\n').count();
+    let last_line = first_line
+        + text[start..end]
+            .trim_end_matches('\n')
+            .matches('\n')
+            .count();
+    let from = first_line.saturating_sub(context);
+    let to = last_line + context;
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let line_start = offset;
+        offset += line.len();
+        if i < from {
+            continue;
+        }
+        if i > to {
+            break;
+        }
+        let body = line.trim_end_matches(['\n', '\r']);
+        let line_end = line_start + body.len();
+        let (hs, he) = (
+            start.clamp(line_start, line_end),
+            end.clamp(line_start, line_end),
+        );
+        out.push(SourceLine {
+            number: i + 1,
+            before: text[line_start..hs].to_string(),
+            highlighted: text[hs..he].to_string(),
+            after: text[he..line_end].to_string(),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use driftwise_engine::{Environment, Source, check};
+
+    fn classic() -> Report {
+        let base = Source::new(
+            "base_config.yaml",
+            include_str!("../../examples/classic/base_config.yaml"),
+        );
+        let envs = ["env1_config.yaml", "env2_config.yaml"].map(|n| {
+            let text = std::fs::read_to_string(format!(
+                "{}/../examples/classic/{n}",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
+            Environment::from_source(Source::new(n, text))
+        });
+        check(&base, &envs).unwrap()
+    }
+
+    #[test]
+    fn base_is_recognised_by_name() {
+        for yes in [
+            "base.yaml",
+            "default.json",
+            "common.toml",
+            "values.yaml",
+            "base_config.yaml",
+            "app-values.yml",
+            "k8s/base.yaml",
+        ] {
+            assert!(looks_like_base(yes), "{yes}");
+        }
+        for no in [
+            "prod.yaml",
+            "database.yaml",
+            "basement.json",
+            "env1_config.yaml",
+        ] {
+            assert!(!looks_like_base(no), "{no}");
+        }
+        let files = vec![
+            LoadedFile::new("prod.yaml", ""),
+            LoadedFile::new("values.yaml", ""),
+        ];
+        assert_eq!(detect_base(&files), Some(1));
+        assert_eq!(detect_base(&files[..1]), Some(0));
+        assert_eq!(detect_base(&[]), None);
+    }
+
+    #[test]
+    fn duplicate_environment_names_are_numbered() {
+        let mut files = vec![
+            LoadedFile::new("a/base.yaml", ""),
+            LoadedFile::new("a/prod.yaml", ""),
+            LoadedFile::new("b/prod.yaml", ""),
+            LoadedFile::new("c/prod.json", ""),
+        ];
+        unique_env_names(&mut files, Some(0));
+        let names: Vec<&str> = files[1..].iter().map(|f| f.env_name.as_str()).collect();
+        assert_eq!(names, ["prod", "prod-2", "prod-3"]);
+    }
+
+    #[test]
+    fn filters_by_environment_kind_and_text() {
+        let report = classic();
+        assert_eq!(Filter::default().apply(&report).len(), 7);
+        let env2 = Filter {
+            environment: Some("env2_config".into()),
+            ..Filter::default()
+        };
+        assert_eq!(env2.apply(&report), vec![5, 6]);
+        let search = Filter {
+            search: "PROD.example".into(),
+            ..Filter::default()
+        };
+        assert_eq!(search.apply(&report), vec![5]);
+        let none = Filter {
+            kinds: vec![Kind::Added],
+            ..Filter::default()
+        };
+        assert!(none.apply(&report).is_empty());
+    }
+
+    #[test]
+    fn matrix_has_a_row_per_path_and_a_column_per_environment() {
+        let report = classic();
+        let m = Matrix::build(&report, &Filter::default().apply(&report));
+        assert_eq!(m.environments, ["env1_config", "env2_config"]);
+        assert_eq!(m.rows.len(), 5);
+        let host = m.rows.iter().find(|r| r.path == "/database/host").unwrap();
+        assert_eq!(host.cells, vec![Some(2), Some(5)]);
+        let version = m
+            .rows
+            .iter()
+            .find(|r| r.path == "/app_settings/version")
+            .unwrap();
+        assert_eq!(version.cells, vec![Some(1), None]);
+    }
+
+    #[test]
+    fn source_window_splits_the_highlight() {
+        let text = "a: 1\nhost: \"db\"\nport: 5\n";
+        let start = text.find("\"db\"").unwrap();
+        let lines = source_window(text, start..start + 4, 1);
+        assert_eq!(lines.len(), 3);
+        assert_eq!(
+            lines[1],
+            SourceLine {
+                number: 2,
+                before: "host: ".into(),
+                highlighted: "\"db\"".into(),
+                after: "".into()
+            }
+        );
+        assert_eq!(lines[0].highlighted, "");
+        let multi = source_window(text, 0..text.len(), 0);
+        assert_eq!(multi.len(), 3);
+        assert_eq!(multi[2].highlighted, "port: 5");
+        // Offsets off a character boundary are clamped, never a panic.
+        let unicode = "é: 1\n";
+        assert_eq!(source_window(unicode, 1..99, 0)[0].number, 1);
+    }
+}

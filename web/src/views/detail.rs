@@ -1,0 +1,83 @@
+//! The selected finding: its paths, and both files side by side with the two spans highlighted.
+
+use crate::model::{kind_label, source_window};
+use driftwise_engine::render::describe;
+use driftwise_engine::{Report, Side};
+use std::collections::HashMap;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Lines shown above and below a highlighted span.
+const CONTEXT: usize = 8;
+
+#[derive(Properties, PartialEq)]
+pub struct DetailProps {
+    pub report: Rc<Report>,
+    pub index: usize,
+    pub texts: Rc<HashMap<String, String>>,
+}
+
+#[function_component]
+pub fn Detail(props: &DetailProps) -> Html {
+    let Some(f) = props.report.findings.get(props.index) else {
+        return html! {};
+    };
+    let pane = |title: String, side: Option<&Side>, missing: &str| -> Html {
+        match side {
+            Some(side) => {
+                let span = side.anchor(f.kind);
+                let location = format!("{}:{}:{}", side.file, span.start.line, span.start.column);
+                let lines = props
+                    .texts
+                    .get(&side.file)
+                    .map(|text| source_window(text, span.byte_range(), CONTEXT))
+                    .unwrap_or_default();
+                html! {
+                    <figure class="pane">
+                        <figcaption>
+                            <strong>{ title }</strong>
+                            <code class="loc">{ location }</code>
+                            <code class="ptr" title="JSON Pointer in this file">{ side.path.clone() }</code>
+                        </figcaption>
+                        <pre class="source"><code>
+                            { for lines.into_iter().map(|l| html! {
+                                <span class={classes!("line", (!l.highlighted.is_empty()).then_some("hit"))}>
+                                    <span class="ln" aria-hidden="true">{ l.number }</span>
+                                    { l.before }
+                                    if !l.highlighted.is_empty() { <mark>{ l.highlighted }</mark> }
+                                    { l.after }
+                                    { "\n" }
+                                </span>
+                            }) }
+                        </code></pre>
+                    </figure>
+                }
+            }
+            None => html! {
+                <figure class="pane missing"><figcaption><strong>{ title }</strong></figcaption><p>{ missing.to_string() }</p></figure>
+            },
+        }
+    };
+    let base_title = format!("base · {}", props.report.base.file);
+    let env_file = props
+        .report
+        .environments
+        .iter()
+        .find(|e| e.name == f.environment)
+        .map(|e| e.file.file.clone())
+        .unwrap_or_default();
+    let env_title = format!("{} · {}", f.environment, env_file);
+    html! {
+        <div class="finding-detail" data-index={props.index.to_string()}>
+            <h2>
+                <span class={classes!("badge", format!("k-{}", f.kind.name()))}>{ kind_label(f.kind) }</span>
+                <code class="keyed">{ f.keyed_path_or_root() }</code>
+            </h2>
+            <p class="describe">{ format!("{} in {}", describe(f), f.environment) }</p>
+            <div class="panes">
+                { pane(base_title, f.base.as_ref(), "Not in the base.") }
+                { pane(env_title, f.env.as_ref(), &format!("Not in {}.", f.environment)) }
+            </div>
+        </div>
+    }
+}

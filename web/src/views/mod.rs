@@ -1,0 +1,390 @@
+//! Presentational components. Every configuration value reaches the DOM as text through Yew's
+//! escaping, never as markup.
+
+mod detail;
+
+pub use detail::Detail;
+
+use crate::examples::EXAMPLES;
+use crate::export::ExportFormat;
+use crate::model::{Filter, LoadedFile, Matrix, kind_label};
+use driftwise_engine::render::short_value;
+use driftwise_engine::{Kind, Report};
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ToolbarProps {
+    pub on_files: Callback<Vec<web_sys::File>>,
+    pub on_example: Callback<usize>,
+    pub on_paste: Callback<()>,
+    pub on_export: Callback<ExportFormat>,
+    pub can_export: bool,
+}
+
+#[function_component]
+pub fn Toolbar(props: &ToolbarProps) -> Html {
+    let on_change = {
+        let on_files = props.on_files.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(files) = input.files() {
+                on_files.emit(crate::files::take_files(&files));
+            }
+            // Let the same file be picked again after it was removed.
+            input.set_value("");
+        })
+    };
+    html! {
+        <header class="toolbar">
+            <h1 class="brand">{ "driftwise" }<span class="tagline">{ "configuration drift, reviewed offline" }</span></h1>
+            <div class="actions">
+                <label class="button primary" for="file-input">{ "Open files…" }</label>
+                <input id="file-input" class="visually-hidden" type="file" multiple=true onchange={on_change}
+                    accept=".yaml,.yml,.json,.jsonc,.toml" />
+                <button class="button" onclick={props.on_paste.reform(|_| ())}>{ "Paste text…" }</button>
+                <span class="group" role="group" aria-label="Load example">
+                    <span class="group-label">{ "Load example:" }</span>
+                    { for EXAMPLES.iter().enumerate().map(|(i, ex)| html! {
+                        <button class="button" data-example={i.to_string()} onclick={props.on_example.reform(move |_| i)}>{ ex.title }</button>
+                    }) }
+                </span>
+                <span class="group" role="group" aria-label="Export report">
+                    <span class="group-label">{ "Export:" }</span>
+                    { for ExportFormat::ALL.iter().map(|f| {
+                        let f = *f;
+                        html! {
+                            <button class="button" disabled={!props.can_export} data-export={f.label()} onclick={props.on_export.reform(move |_| f)}>{ f.label() }</button>
+                        }
+                    }) }
+                </span>
+            </div>
+        </header>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FilesPanelProps {
+    pub files: Vec<LoadedFile>,
+    pub base: Option<usize>,
+    pub on_base: Callback<usize>,
+    pub on_rename: Callback<(usize, String)>,
+    pub on_remove: Callback<usize>,
+    pub on_clear: Callback<()>,
+}
+
+#[function_component]
+pub fn FilesPanel(props: &FilesPanelProps) -> Html {
+    let rows = props.files.iter().enumerate().map(|(i, f)| {
+        let is_base = props.base == Some(i);
+        let rename = props.on_rename.reform(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            (i, input.value())
+        });
+        html! {
+            <li class={classes!("file", is_base.then_some("is-base"))} data-file={f.name.clone()}>
+                <div class="file-head">
+                    <span class="file-name" title={f.name.clone()}>{ f.name.clone() }</span>
+                    <button class="icon" aria-label={format!("Remove {}", f.name)} onclick={props.on_remove.reform(move |_| i)}>{ "×" }</button>
+                </div>
+                <div class="file-role">
+                    <label>
+                        <input type="radio" name="base-file" checked={is_base} onchange={props.on_base.reform(move |_| i)} />
+                        { " base" }
+                    </label>
+                    if is_base {
+                        <span class="role-tag">{ "source of truth" }</span>
+                    } else {
+                        <label class="env-name">
+                            <span class="visually-hidden">{ format!("Environment name for {}", f.name) }</span>
+                            <input type="text" value={f.env_name.clone()} onchange={rename} />
+                        </label>
+                    }
+                </div>
+                <div class="file-meta">{ format!("{} lines · {}", f.text.lines().count(), human_size(f.text.len())) }</div>
+            </li>
+        }
+    });
+    html! {
+        <aside class="files" aria-label="Files">
+            <h2>{ "Files" }</h2>
+            if props.files.is_empty() {
+                <p class="dropzone">{ "Drop YAML, JSON or TOML files here. A file named base, default, common or values is taken as the base; the others are environments named after their files." }</p>
+            } else {
+                <ul class="file-list">{ for rows }</ul>
+                <button class="button subtle" onclick={props.on_clear.reform(|_| ())}>{ "Remove all" }</button>
+            }
+        </aside>
+    }
+}
+
+fn human_size(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SummaryProps {
+    pub report: Rc<Report>,
+    pub active: Option<String>,
+    pub on_environment: Callback<Option<String>>,
+}
+
+/// Per-environment counts by kind; clicking an environment filters the findings to it.
+#[function_component]
+pub fn Summary(props: &SummaryProps) -> Html {
+    let rows = props.report.environments.iter().map(|env| {
+        let name = env.name.clone();
+        let active = props.active.as_deref() == Some(env.name.as_str());
+        let toggle = props.on_environment.reform(move |_| if active { None } else { Some(name.clone()) });
+        let cells = Kind::ALL.iter().map(|k| {
+            let n = env.counts.get(*k);
+            html! { <td class={classes!("num", (n > 0).then(|| format!("k-{}", k.name())))}>{ n }</td> }
+        });
+        let compliance = if env.compared == 0 { 100.0 } else { 100.0 * (env.compared.saturating_sub(env.counts.total)) as f64 / env.compared as f64 };
+        html! {
+            <tr class={classes!(active.then_some("active"))} data-env={env.name.clone()}>
+                <th scope="row">
+                    <button class="link" onclick={toggle} aria-pressed={active.to_string()}>{ env.name.clone() }</button>
+                    <div class="file-meta">{ env.file.file.clone() }</div>
+                </th>
+                { for cells }
+                <td class="num total">{ env.counts.total }</td>
+                <td class="num" title="share of compared values that match the base">{ format!("{compliance:.1}%") }</td>
+            </tr>
+        }
+    });
+    html! {
+        <section class="summary" aria-label="Summary">
+            <h2>{ format!("Drift against {}", props.report.base.file) }</h2>
+            <table>
+                <thead><tr>
+                    <th scope="col">{ "Environment" }</th>
+                    { for Kind::ALL.iter().map(|k| html! { <th scope="col" class="num">{ kind_label(*k) }</th> }) }
+                    <th scope="col" class="num">{ "total" }</th>
+                    <th scope="col" class="num">{ "matching" }</th>
+                </tr></thead>
+                <tbody>{ for rows }</tbody>
+            </table>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct MatrixProps {
+    pub report: Rc<Report>,
+    pub visible: Rc<Vec<usize>>,
+    pub selected: Option<usize>,
+    pub on_select: Callback<usize>,
+}
+
+/// Rows drawn in the matrix; a bigger estate is summarised with a count.
+const MATRIX_ROWS: usize = 300;
+
+/// Paths x environments, each cell coloured by the kind of drift: the estate at a glance.
+#[function_component]
+pub fn MatrixView(props: &MatrixProps) -> Html {
+    let matrix = use_memo((props.report.clone(), props.visible.clone()), |(r, v)| {
+        Matrix::build(r, v)
+    });
+    if matrix.rows.is_empty() {
+        return html! {
+            <section class="matrix" aria-label="Drift matrix"><h2>{ "Drift matrix" }</h2>
+                <p class="hint">{ if props.report.findings.is_empty() { "No drift: every environment matches the base." } else { "No findings match the filters." } }</p>
+            </section>
+        };
+    }
+    let report = &props.report;
+    let rows = matrix.rows.iter().take(MATRIX_ROWS).map(|row| {
+        let cells = row.cells.iter().zip(&matrix.environments).map(|(cell, env)| match cell {
+            Some(i) => {
+                let i = *i;
+                let kind = report.findings[i].kind;
+                let label = format!("{env}: {}", kind_label(kind));
+                html! {
+                    <td>
+                        <button class={classes!("cell", format!("k-{}", kind.name()), (props.selected == Some(i)).then_some("selected"))}
+                            title={label.clone()} aria-label={label} onclick={props.on_select.reform(move |_| i)}>
+                            { kind_symbol(kind) }
+                        </button>
+                    </td>
+                }
+            }
+            None => html! { <td><span class="cell same" title={format!("{env}: same as base")}>{ "·" }</span></td> },
+        });
+        html! { <tr><th scope="row" title={row.path.clone()}><code>{ row.path.clone() }</code></th>{ for cells }</tr> }
+    });
+    let more = matrix.rows.len().saturating_sub(MATRIX_ROWS);
+    html! {
+        <section class="matrix" aria-label="Drift matrix">
+            <details open=true>
+                <summary><h2>{ format!("Drift matrix · {} paths", matrix.rows.len()) }</h2></summary>
+                <div class="legend">
+                    { for Kind::ALL.iter().map(|k| html! { <span class={classes!("cell", format!("k-{}", k.name()))}>{ kind_symbol(*k) }</span> }).zip(Kind::ALL.iter()).map(|(chip, k)| html! { <span class="legend-item">{ chip }{ kind_label(*k) }</span> }) }
+                </div>
+                <div class="matrix-scroll">
+                    <table>
+                        <thead><tr><th scope="col">{ "path" }</th>{ for matrix.environments.iter().map(|e| html! { <th scope="col" class="env-col" title={e.clone()}>{ e.clone() }</th> }) }</tr></thead>
+                        <tbody>{ for rows }</tbody>
+                    </table>
+                </div>
+                if more > 0 { <p class="hint">{ format!("{more} more paths; narrow the filters to see them here, or read them in the list below.") }</p> }
+            </details>
+        </section>
+    }
+}
+
+pub fn kind_symbol(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Changed => "~",
+        Kind::TypeChanged => "T",
+        Kind::Added => "+",
+        Kind::Removed => "−",
+        Kind::Reordered => "↕",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FiltersProps {
+    pub report: Rc<Report>,
+    pub filter: Filter,
+    pub on_environment: Callback<Option<String>>,
+    pub on_kind: Callback<Kind>,
+    pub on_search: Callback<String>,
+}
+
+#[function_component]
+pub fn Filters(props: &FiltersProps) -> Html {
+    let on_env = props.on_environment.reform(|e: Event| {
+        let select: HtmlSelectElement = e.target_unchecked_into();
+        let v = select.value();
+        if v.is_empty() { None } else { Some(v) }
+    });
+    let on_search = props
+        .on_search
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
+    html! {
+        <div class="filters">
+            <label>{ "Environment " }
+                <select onchange={on_env} aria-label="Environment filter">
+                    <option value="" selected={props.filter.environment.is_none()}>{ "all" }</option>
+                    { for props.report.environments.iter().map(|e| html! {
+                        <option value={e.name.clone()} selected={props.filter.environment.as_deref() == Some(e.name.as_str())}>{ e.name.clone() }</option>
+                    }) }
+                </select>
+            </label>
+            <fieldset class="kinds">
+                <legend class="visually-hidden">{ "Kinds" }</legend>
+                { for Kind::ALL.iter().map(|k| {
+                    let k = *k;
+                    html! {
+                        <label class={format!("chip k-{}", k.name())}>
+                            <input type="checkbox" checked={props.filter.kinds.contains(&k)} onchange={props.on_kind.reform(move |_| k)} />
+                            { format!(" {}", kind_label(k)) }
+                        </label>
+                    }
+                }) }
+            </fieldset>
+            <label class="search">
+                <span class="visually-hidden">{ "Search paths and values" }</span>
+                <input type="search" placeholder="Search paths and values" value={props.filter.search.clone()} oninput={on_search} />
+            </label>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FindingListProps {
+    pub report: Rc<Report>,
+    pub visible: Rc<Vec<usize>>,
+    pub selected: Option<usize>,
+    pub limit: usize,
+    pub on_select: Callback<usize>,
+    pub on_more: Callback<()>,
+}
+
+#[function_component]
+pub fn FindingList(props: &FindingListProps) -> Html {
+    let items = props.visible.iter().take(props.limit).map(|&i| {
+        let f = &props.report.findings[i];
+        let selected = props.selected == Some(i);
+        let value = |s: &Option<driftwise_engine::Side>| s.as_ref().map(|s| short_value(&s.value));
+        html! {
+            <li id={format!("finding-{i}")} role="option" aria-selected={selected.to_string()}
+                class={classes!("finding", selected.then_some("selected"))}
+                data-env={f.environment.clone()} data-kind={f.kind.name()} data-path={f.keyed_path.clone()}>
+                <button onclick={props.on_select.reform(move |_| i)}>
+                    <span class={classes!("badge", format!("k-{}", f.kind.name()))}>{ kind_label(f.kind) }</span>
+                    <span class="env">{ f.environment.clone() }</span>
+                    <code class="path">{ f.keyed_path_or_root() }</code>
+                    <span class="values">
+                        if let Some(b) = value(&f.base) { <code class="old">{ b }</code> }
+                        if f.base.is_some() && f.env.is_some() { <span aria-hidden="true">{ " → " }</span> }
+                        if let Some(e) = value(&f.env) { <code class="new">{ e }</code> }
+                    </span>
+                </button>
+            </li>
+        }
+    });
+    let hidden = props.visible.len().saturating_sub(props.limit);
+    html! {
+        <>
+            <p class="count">{ format!("{} of {} findings", props.visible.len(), props.report.findings.len()) }</p>
+            <ul class="finding-list" role="listbox" aria-label="Findings">{ for items }</ul>
+            if hidden > 0 {
+                <button class="button subtle" onclick={props.on_more.reform(|_| ())}>{ format!("Show {} more", hidden.min(400)) }</button>
+            }
+        </>
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PasteState {
+    pub name: String,
+    pub text: String,
+}
+
+pub enum PasteAction {
+    Open,
+    Cancel,
+    Add,
+    Name(String),
+    Text(String),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PasteDialogProps {
+    pub state: PasteState,
+    pub on_action: Callback<PasteAction>,
+}
+
+#[function_component]
+pub fn PasteDialog(props: &PasteDialogProps) -> Html {
+    let on_name = props.on_action.reform(|e: InputEvent| {
+        PasteAction::Name(e.target_unchecked_into::<HtmlInputElement>().value())
+    });
+    let on_text = props.on_action.reform(|e: InputEvent| {
+        PasteAction::Text(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+    });
+    html! {
+        <div class="overlay">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="paste-title">
+                <h2 id="paste-title">{ "Paste a configuration" }</h2>
+                <label>{ "File name (its extension sets the format; base/default/common/values makes it the base)" }
+                    <input type="text" placeholder="prod.yaml" value={props.state.name.clone()} oninput={on_name} />
+                </label>
+                <label>{ "Text" }
+                    <textarea rows="14" spellcheck="false" value={props.state.text.clone()} oninput={on_text} />
+                </label>
+                <div class="dialog-actions">
+                    <button class="button" onclick={props.on_action.reform(|_| PasteAction::Cancel)}>{ "Cancel" }</button>
+                    <button class="button primary" onclick={props.on_action.reform(|_| PasteAction::Add)}>{ "Add file" }</button>
+                </div>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,197 @@
+//! The app's components in real headless Chromium (wasm-bindgen-test + chromedriver): the real `App`
+//! is mounted and driven through DOM events, with checks run in the page (no worker script here).
+
+use driftwise_web::app::{App, AppProps};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+async fn settle() {
+    for _ in 0..5 {
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn mount() -> Element {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { in_page: true }).render();
+    settle().await;
+    root
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .collect()
+}
+
+fn one(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+async fn click(root: &Element, selector: &str) {
+    one(root, selector)
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+}
+
+fn bubbling(kind: &str) -> web_sys::Event {
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    web_sys::Event::new_with_event_init_dict(kind, &init).unwrap()
+}
+
+async fn type_into(root: &Element, selector: &str, text: &str) {
+    let el = one(root, selector);
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        input.set_value(text);
+    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+        area.set_value(text);
+    }
+    el.dispatch_event(&bubbling("input")).unwrap();
+    settle().await;
+}
+
+async fn paste(root: &Element, name: &str, text: &str) {
+    click(
+        root,
+        ".toolbar button.button:not([data-example]):not([data-export])",
+    )
+    .await;
+    type_into(root, ".dialog input[type=text]", name).await;
+    type_into(root, ".dialog textarea", text).await;
+    click(root, ".dialog .button.primary").await;
+}
+
+#[wasm_bindgen_test]
+async fn loading_an_example_shows_summary_matrix_findings_and_detail() {
+    let root = mount().await;
+    assert!(all(&root, ".finding").is_empty());
+    click(&root, "[data-example='0']").await;
+    assert_eq!(all(&root, ".file").len(), 3);
+    assert_eq!(
+        one(&root, ".file.is-base .file-name")
+            .text_content()
+            .unwrap(),
+        "base_config.yaml"
+    );
+    assert_eq!(all(&root, ".summary tbody tr").len(), 2);
+    assert_eq!(all(&root, ".finding").len(), 7);
+    assert_eq!(all(&root, ".matrix tbody tr").len(), 5);
+    // The first finding is selected and shown side by side, spans highlighted.
+    let marks: Vec<String> = all(&root, ".finding-detail mark")
+        .iter()
+        .map(|m| m.text_content().unwrap())
+        .collect();
+    assert_eq!(marks, ["\"MyApp\"", "\"MyApp-Dev\""]);
+    assert!(
+        one(&root, ".finding-detail")
+            .text_content()
+            .unwrap()
+            .contains("env1_config.yaml:3:9")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn filters_search_and_keyboard_navigation() {
+    let root = mount().await;
+    click(&root, "[data-example='0']").await;
+    type_into(&root, ".filters input[type=search]", "prod.example").await;
+    let shown = all(&root, ".finding");
+    assert_eq!(shown.len(), 1);
+    assert_eq!(
+        shown[0].get_attribute("data-path").unwrap(),
+        "/database/host"
+    );
+    type_into(&root, ".filters input[type=search]", "").await;
+    assert_eq!(all(&root, ".finding").len(), 7);
+
+    // The selection follows the search to the one match, and stays there when the search is cleared.
+    let selected = |root: &Element| one(root, ".finding.selected").get_attribute("id").unwrap();
+    assert_eq!(selected(&root), "finding-5");
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("j");
+    init.set_bubbles(true);
+    let j = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&j).unwrap();
+    settle().await;
+    assert_eq!(selected(&root), "finding-6");
+    web_sys::window().unwrap().dispatch_event(&j).unwrap();
+    settle().await;
+    assert_eq!(
+        selected(&root),
+        "finding-6",
+        "the last finding stays selected"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn values_are_shown_as_text_never_as_markup() {
+    let root = mount().await;
+    paste(&root, "base.yaml", "banner: hello\n").await;
+    paste(
+        &root,
+        "prod.yaml",
+        "banner: \"<img src=x onerror=alert(1)>\"\n",
+    )
+    .await;
+    assert_eq!(all(&root, ".finding").len(), 1);
+    assert!(all(&root, "img").is_empty(), "a value became markup");
+    let text = root.text_content().unwrap();
+    assert!(text.contains("<img src=x onerror=alert(1)>"));
+}
+
+#[wasm_bindgen_test]
+async fn bad_input_names_file_line_and_column() {
+    let root = mount().await;
+    paste(&root, "base.yaml", "a: 1\n").await;
+    paste(&root, "broken.json", "{\n  \"a\": 1,\n  \"a\" 2\n}\n").await;
+    let error = one(&root, ".error").text_content().unwrap();
+    assert_eq!(error, "broken.json:3:7: expected ':' after the key");
+    assert!(all(&root, ".finding").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn roles_change_with_a_click() {
+    let root = mount().await;
+    click(&root, "[data-example='0']").await;
+    click(&root, "[data-file='env2_config.yaml'] input[type=radio]").await;
+    assert_eq!(
+        one(&root, ".file.is-base .file-name")
+            .text_content()
+            .unwrap(),
+        "env2_config.yaml"
+    );
+    assert!(
+        one(&root, ".summary h2")
+            .text_content()
+            .unwrap()
+            .ends_with("env2_config.yaml")
+    );
+    let envs: Vec<String> = all(&root, ".summary tbody tr")
+        .iter()
+        .map(|r| r.get_attribute("data-env").unwrap())
+        .collect();
+    assert_eq!(envs, ["base_config", "env1_config"]);
+    // Removing the base falls back to the next file that looks like one, else the first.
+    click(&root, "[data-file='env2_config.yaml'] button.icon").await;
+    assert_eq!(
+        one(&root, ".file.is-base .file-name")
+            .text_content()
+            .unwrap(),
+        "base_config.yaml"
+    );
+}
