@@ -1,15 +1,50 @@
 #!/usr/bin/env bash
-# Installs what driftwise's build and tests need, skipping anything already present at the right
+# Installs what driftwise's build and tests need, skipping whatever is already present at the right
 # version. Safe to run again; CI runs it on a fresh machine.
+#   scripts/setup.sh          build tools: wasm32 target, trunk, wasm-bindgen-cli, crates
+#   scripts/setup.sh --test   also what the browser tests need: Chromium, chromedriver, npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+TRUNK_VERSION=0.21.14
+# wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock (pinned with = in web/Cargo.toml).
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+has_version() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -qF "$2"; }
 
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
 
-say "fetching crates"
+if ! has_version trunk "trunk $TRUNK_VERSION"; then
+  say "installing trunk $TRUNK_VERSION (takes 10-17 minutes once)"
+  cargo install --locked "trunk@$TRUNK_VERSION"
+fi
+
+if ! has_version wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION" \
+  || ! has_version wasm-bindgen-test-runner "$WASM_BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes about 8 minutes once)"
+  # Not --locked: its lock file names a crate version this registry does not have.
+  cargo install --force "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
+fi
+
+say "fetching crates (trunk builds offline)"
 cargo fetch --locked -q
+
+if [[ "${1:-}" == "--test" ]]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Chromium and chromedriver"
+    sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+  # A copy of the lock file installed from marks node_modules as current.
+  stamp=tests/e2e/node_modules/.installed-from-package-lock.json
+  if ! cmp -s tests/e2e/package-lock.json "$stamp" 2>/dev/null; then
+    say "installing the end-to-end test packages (playwright-core; it never downloads a browser)"
+    (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+    cp tests/e2e/package-lock.json "$stamp"
+  fi
+fi

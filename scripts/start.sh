@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# One command from a fresh clone: installs what is missing, builds driftwise and runs it on the examples.
+# One command from a fresh clone: installs what is missing, builds the web app and the CLI, and serves
+# the app on http://127.0.0.1:8080 with an example loaded. Nothing is fetched at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+say "building the web app (release)"
+trunk build --release --locked
+say "building the CLI"
 cargo build --locked --release -q -p driftwise-cli
-bin=target/release/driftwise
-for example in \
-  "examples/classic/base_config.yaml development=examples/classic/env1_config.yaml production=examples/classic/env2_config.yaml" \
-  "examples/kubernetes/base.yaml examples/kubernetes/staging.yaml examples/kubernetes/prod.yaml" \
-  "examples/services/base.toml examples/services/dev.toml examples/services/prod.json"; do
-  # shellcheck disable=SC2086
-  echo "\$ driftwise check ${example}"
-  "$bin" check $example || true
-  echo
-done
-echo "The binary is $bin; try: $bin check --help"
+
+port="${PORT:-8080}"
+say "serving dist/ on http://127.0.0.1:${port}/#example=0  (Ctrl-C to stop)"
+echo "    Other examples: #example=1 (Kubernetes), #example=2 (services). CLI: target/release/driftwise"
+exec python3 -m http.server "$port" --bind 127.0.0.1 --directory dist

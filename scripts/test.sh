@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
-# The whole test suite: formatting, lints, unit/snapshot/property/CLI tests, benchmark smoke runs,
-# and the engine's wasm32 build. `.ci/run` runs exactly this.
+# The whole test suite; `.ci/run` runs exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --test
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 export CARGO_TERM_COLOR=never INSTA_UPDATE=no
@@ -11,14 +10,29 @@ export CARGO_TERM_COLOR=never INSTA_UPDATE=no
 say "formatting"
 cargo fmt --all --check
 
-say "lints"
+say "lints (native, and the web crate for wasm32)"
 cargo clippy --locked --workspace --all-targets -q -- -D warnings
+cargo clippy --locked -p driftwise-web --target wasm32-unknown-unknown --all-targets -q -- -D warnings
 
 say "engine builds for wasm32-unknown-unknown"
 cargo build --locked -q -p driftwise-engine --target wasm32-unknown-unknown
 
-say "tests"
+say "engine, CLI and web-model tests"
 cargo test --locked --workspace
 
 say "benchmarks run once each"
 cargo test --locked -q -p driftwise-engine --benches
+
+say "web components in headless Chromium (wasm-bindgen-test)"
+(cd web && CHROMEDRIVER="$(command -v chromedriver)" cargo test --locked -p driftwise-web \
+  --target wasm32-unknown-unknown --test components)
+
+say "web app release build"
+trunk build --release --locked
+wasm="dist/driftwise-web_bg.wasm"
+printf 'app wasm: %s bytes, %s gzipped; worker wasm: %s bytes, %s gzipped\n' \
+  "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)" \
+  "$(wc -c <dist/driftwise-worker_bg.wasm)" "$(gzip -9c dist/driftwise-worker_bg.wasm | wc -c)"
+
+say "end-to-end tests of dist/ in headless Chromium (playwright-core)"
+(cd tests/e2e && DRIFTWISE_BIN="$PWD/../../target/debug/driftwise" npm test)
