@@ -28,20 +28,7 @@ pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
     };
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
-        let (event, span) = event.map_err(|e| {
-            let m = e.marker();
-            let pos = builder.index.pos_at_line_char(m.line(), m.col());
-            if e.info().contains("recursion limit") {
-                // The scanner's own guard against deeply nested flow collections.
-                Error::new(
-                    ErrorKind::Limit,
-                    format!("nesting deeper than {} levels", limits.max_depth),
-                )
-                .at(pos)
-            } else {
-                Error::new(ErrorKind::Syntax, e.info().to_string()).at(pos)
-            }
-        })?;
+        let (event, span) = event.map_err(|e| builder.scan_error(&e))?;
         let start = builder
             .index
             .pos_at_line_char(span.start.line(), span.start.col());
@@ -79,6 +66,14 @@ enum Frame {
         key: Option<Key>,
         merges: Vec<Node>,
     },
+}
+
+impl Frame {
+    fn start(&self) -> Pos {
+        match self {
+            Frame::Seq { start, .. } | Frame::Map { start, .. } => *start,
+        }
+    }
 }
 
 struct Key {
@@ -214,6 +209,33 @@ impl<'t> Builder<'t> {
             }
         }
         Ok(())
+    }
+
+    /// A parser error at its position. At the end of the input saphyr's marker points at the start of
+    /// the stream, which helps nobody: an unclosed bracket is reported where it was opened instead.
+    fn scan_error(&mut self, e: &saphyr_parser::ScanError) -> Error {
+        let m = e.marker();
+        let info = e.info();
+        if info.contains("recursion limit") {
+            // The scanner's own guard against deeply nested flow collections.
+            let pos = self.index.pos_at_line_char(m.line(), m.col());
+            let message = format!("nesting deeper than {} levels", self.limits.max_depth);
+            return Error::new(ErrorKind::Limit, message).at(pos);
+        }
+        let at_end = m.index() == 0 || m.index() >= self.text.trim_end().chars().count();
+        if at_end && (info.contains("flow sequence") || info.contains("flow mapping")) {
+            let unclosed =
+                self.stack.iter().rev().map(Frame::start).find(|start| {
+                    matches!(self.text.as_bytes().get(start.offset), Some(b'[' | b'{'))
+                });
+            if let Some(start) = unclosed {
+                let bracket = self.text.as_bytes()[start.offset] as char;
+                let message = format!("'{bracket}' is never closed ({info})");
+                return Error::new(ErrorKind::Syntax, message).at(start);
+            }
+        }
+        let pos = self.index.pos_at_line_char(m.line(), m.col());
+        Error::new(ErrorKind::Syntax, info.to_string()).at(pos)
     }
 
     fn error_at(&self, pos: Pos, message: String) -> Error {
@@ -595,6 +617,12 @@ mod tests {
         let e = parse("a: [1, 2\nb: 3\n", Limits::default()).unwrap_err();
         assert_eq!(e.kind, ErrorKind::Syntax);
         assert!(e.line().is_some());
+        for text in ["a: [1", "a: [1\n", "x: 1\na: {b: 1\n\n"] {
+            let e = parse(text, Limits::default()).unwrap_err();
+            let at = text.find(['[', '{']).unwrap();
+            assert_eq!(e.pos.map(|p| p.offset), Some(at), "{text:?}: {e}");
+            assert!(e.message.contains("is never closed"), "{e}");
+        }
         assert_eq!(
             parse("? [a]\n: 1\n", Limits::default()).unwrap_err().kind,
             ErrorKind::Unsupported
