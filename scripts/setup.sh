@@ -2,7 +2,7 @@
 # Installs what driftwise's build and tests need, skipping whatever is already present at the right
 # version. Safe to run again; CI runs it on a fresh machine.
 #   scripts/setup.sh          build tools: wasm32 target, trunk, wasm-bindgen-cli, crates
-#   scripts/setup.sh --test   also what the browser tests need: Chromium, chromedriver, npm packages
+#   scripts/setup.sh --test   also what the browser and npm tests need: Chromium, chromedriver, npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,11 +40,15 @@ if [[ "${1:-}" == "--test" ]]; then
     sudo_if_needed apt-get update -qq
     sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
   fi
-  # A copy of the lock file installed from marks node_modules as current.
-  stamp=tests/e2e/node_modules/.installed-from-package-lock.json
-  if ! cmp -s tests/e2e/package-lock.json "$stamp" 2>/dev/null; then
-    say "installing the end-to-end test packages (playwright-core; it never downloads a browser)"
-    (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
-    cp tests/e2e/package-lock.json "$stamp"
-  fi
+  # npm packages for the end-to-end tests and the npm package's tests and benchmark. playwright-core
+  # never downloads a browser; the tests use Debian's Chromium. A copy of the lock file installed
+  # from marks node_modules as current.
+  for dir in tests/e2e js; do
+    stamp="$dir/node_modules/.installed-from-package-lock.json"
+    if ! cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null; then
+      say "installing npm packages in $dir"
+      (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+      cp "$dir/package-lock.json" "$stamp"
+    fi
+  done
 fi

@@ -36,3 +36,6 @@ printf 'app wasm: %s bytes, %s gzipped; worker wasm: %s bytes, %s gzipped\n' \
 
 say "end-to-end tests of dist/ in headless Chromium (playwright-core)"
 (cd tests/e2e && DRIFTWISE_BIN="$PWD/../../target/debug/driftwise" npm test)
+
+say "npm package: build, then test the packed tarball (Node ESM + CommonJS, TypeScript, a browser page)"
+(cd js && npm run build --silent && DRIFTWISE_BIN="$PWD/../target/debug/driftwise" npm test)

@@ -6,6 +6,7 @@ use std::fmt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub enum ErrorKind {
     /// The text is not valid in its format.
     Syntax,

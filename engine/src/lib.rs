@@ -33,6 +33,7 @@ pub use tree::{Document, Format, Map, Member, Node, Source, Value, ValueType};
 
 /// An environment to check: a display name and its file.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Environment {
     pub name: String,
     pub source: Source,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 pub const REPORT_VERSION: u32 = 1;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Report {
     pub version: u32,
     pub base: FileRef,
@@ -18,6 +19,7 @@ pub struct Report {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct FileRef {
     pub file: String,
     pub format: Format,
@@ -25,6 +27,7 @@ pub struct FileRef {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct EnvironmentSummary {
     pub name: String,
     #[serde(flatten)]
@@ -35,6 +38,7 @@ pub struct EnvironmentSummary {
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Counts {
     pub changed: usize,
     pub type_changed: usize,
@@ -79,6 +83,7 @@ impl Counts {
 /// `added` exists only in the environment, `removed` only in the base.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub enum Kind {
     Changed,
     TypeChanged,
@@ -117,6 +122,7 @@ impl Kind {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Finding {
     pub environment: String,
     pub kind: Kind,
@@ -141,6 +147,7 @@ impl Finding {
 
 /// One side of a finding: the value as it is in that file and where.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Side {
     pub file: String,
     /// JSON Pointer into this file (list indexes differ between files when items moved).
@@ -152,6 +159,7 @@ pub struct Side {
     pub key_span: Option<Span>,
     #[serde(rename = "type")]
     pub value_type: ValueType,
+    #[cfg_attr(feature = "js", tsify(type = "unknown"))]
     pub value: serde_json::Value,
 }
 

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Pos {
     pub offset: usize,
     pub line: usize,
@@ -15,6 +16,7 @@ pub struct Pos {
 
 /// A half-open range `[start, end)` of a source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Span {
     pub start: Pos,
     pub end: Pos,

@@ -12,6 +12,7 @@ use std::fmt;
 /// A configuration syntax.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub enum Format {
     Yaml,
     Json,
@@ -64,6 +65,7 @@ impl fmt::Display for Format {
 
 /// A named text handed to the engine. The engine never reads files itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Source {
     pub name: String,
     pub text: String,
@@ -130,6 +132,7 @@ impl Source {
 /// One parsed file. YAML streams may hold several documents; JSON and TOML hold exactly one,
 /// and an empty file holds none.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Document {
     pub name: String,
     pub format: Format,
@@ -138,6 +141,7 @@ pub struct Document {
 
 /// A value and where it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Node {
     pub value: Value,
     pub span: Span,
@@ -145,6 +149,7 @@ pub struct Node {
 
 /// A mapping entry: the key's own span, and the value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Member {
     pub key_span: Span,
     pub value: Node,
@@ -156,6 +161,7 @@ pub type Map = IndexMap<String, Member, foldhash::fast::RandomState>;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub enum Value {
     Null,
     Bool(bool),
@@ -164,13 +170,14 @@ pub enum Value {
     Float(f64),
     String(String),
     List(Vec<Node>),
-    Map(Map),
+    Map(#[cfg_attr(feature = "js", tsify(type = "Record<string, Member>"))] Map),
 }
 
 /// The type names a `type_changed` finding speaks of. Integers and floats are both numbers:
 /// `1` and `1.0` are the same setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub enum ValueType {
     Null,
     Bool,

@@ -52,11 +52,13 @@ fn case_dirs(parent: &str) -> Vec<String> {
     let mut dirs: Vec<String> = std::fs::read_dir(repo().join(parent))
         .unwrap()
         .map(|e| e.unwrap().path())
+        // A case is a folder with a base file (examples/js, say, is not one).
         .filter(|p| {
             p.is_dir()
-                && std::fs::read_dir(p)
-                    .unwrap()
-                    .any(|f| f.unwrap().path().is_file())
+                && std::fs::read_dir(p).unwrap().any(|f| {
+                    let name = f.unwrap().file_name().to_string_lossy().to_string();
+                    matches!(driftwise_engine::file_stem(&name), "base" | "base_config")
+                })
         })
         .map(|p| format!("{parent}/{}", p.file_name().unwrap().to_string_lossy()))
         .collect();

@@ -1,0 +1,49 @@
+// `npm run build`: compiles the engine's bindings to WebAssembly and lays out the package.
+//   dist/node/  CommonJS build for Node (require), with index.mjs for `import`
+//   dist/web/   ES module build for browsers and bundlers; index.js initialises it (top-level await)
+//   dist/index.d.ts  the TypeScript declarations, generated from the Rust types
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const here = import.meta.dirname;
+const repo = resolve(here, '..');
+const dist = join(here, 'dist');
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: repo, ...opts });
+
+run('cargo', ['build', '--locked', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'driftwise-js']);
+const wasm = join(repo, 'target', 'wasm32-unknown-unknown', 'release', 'driftwise_js.wasm');
+
+rmSync(dist, { recursive: true, force: true });
+for (const target of ['nodejs', 'web']) {
+  const out = join(dist, target === 'nodejs' ? 'node' : 'web');
+  run('wasm-bindgen', ['--target', target, '--out-dir', out, '--out-name', 'driftwise', wasm]);
+}
+
+writeFileSync(join(dist, 'node', 'package.json'), '{ "type": "commonjs" }\n');
+writeFileSync(join(dist, 'node', 'index.mjs'),
+  `// ES module entry for Node: the CommonJS build, re-exported by name.
+import driftwise from './driftwise.js';
+export const { check, parse, version, Checker } = driftwise;
+`);
+writeFileSync(join(dist, 'web', 'package.json'), '{ "type": "module" }\n');
+writeFileSync(join(dist, 'web', 'index.js'),
+  `// Browsers and bundlers: fetch and instantiate the WebAssembly next to this file, then export the API.
+import init from './driftwise.js';
+await init({ module_or_path: new URL('./driftwise_bg.wasm', import.meta.url) });
+export { check, parse, version, Checker } from './driftwise.js';
+`);
+// The Node build's declarations have the API without the web build's init functions. `options` is
+// optional in JavaScript; wasm-bindgen cannot say so for a parameter with a declared type.
+for (const file of [join(dist, 'node', 'driftwise.d.ts'), join(dist, 'web', 'driftwise.d.ts')]) {
+  const text = readFileSync(file, 'utf8');
+  const optional = text.replaceAll('options: CheckOptions)', 'options?: CheckOptions)');
+  if (optional === text) throw new Error(`${file}: expected an options parameter to make optional`);
+  // `[Symbol.dispose]` needs TypeScript's esnext.disposable lib, which most projects lack; `free()`
+  // (declared next to it) is the documented way to release a Checker early.
+  const fixed = optional.replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/m, '');
+  writeFileSync(file, fixed);
+}
+copyFileSync(join(dist, 'node', 'driftwise.d.ts'), join(dist, 'index.d.ts'));
+const size = readFileSync(join(dist, 'web', 'driftwise_bg.wasm')).length;
+console.log(`built dist/ (wasm ${(size / 1024).toFixed(0)} KB)`);

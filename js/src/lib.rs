@@ -1,0 +1,172 @@
+//! The engine for JavaScript. A thin layer: inputs are plain `{ name, text }` objects, results are
+//! plain objects with the engine's own serde shapes (the CLI's JSON report, byte for byte when
+//! stringified), errors are `Error`s carrying `kind`, `file`, `line` and `column`.
+
+use driftwise_engine::{Document, Environment, Error, ErrorKind, Format, Source};
+use serde::{Deserialize, Serialize};
+use tsify::Tsify;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_TYPE: &str = r#"
+/** What every function throws on bad input: a JavaScript Error with the engine's details. */
+export interface DriftwiseError extends Error {
+  /** syntax | encoding | limit | duplicate_key | unsupported | usage */
+  kind: ErrorKind;
+  /** The source's name, when the error is about one. */
+  file?: string;
+  /** 1-based, when the error has a position. */
+  line?: number;
+  /** 1-based, counting characters. */
+  column?: number;
+}
+"#;
+
+/// An environment to compare with the base: its file, and optionally a name (default: the file stem).
+#[derive(Clone, Debug, Deserialize, Tsify)]
+pub struct EnvironmentInput {
+    pub name: String,
+    pub text: String,
+    #[serde(default)]
+    #[tsify(optional)]
+    pub format: Option<Format>,
+    /// The environment's name in the report; defaults to the file stem (`prod.yaml` → `prod`).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub environment: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CheckOptions {
+    /// Read every input as this format, whatever its name says.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub input_format: Option<Format>,
+}
+
+/// Compares each environment with the base and returns the versioned drift report (the same JSON the
+/// CLI prints with `--format json`).
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn check(
+    #[wasm_bindgen(unchecked_param_type = "Source")] base: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EnvironmentInput[]")] environments: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let checker = Checker::new(base, environments, options)?;
+    checker.report()
+}
+
+/// Parses one source into its tree: every key and value with its span.
+#[wasm_bindgen(unchecked_return_type = "Document")]
+pub fn parse(
+    #[wasm_bindgen(unchecked_param_type = "Source")] source: JsValue,
+) -> Result<JsValue, JsValue> {
+    let source: Source = from_js(source, "source")?;
+    let doc = driftwise_engine::parse(&source).map_err(to_js_error)?;
+    to_js(&doc)
+}
+
+/// The package version and the report version it produces.
+#[wasm_bindgen(unchecked_return_type = "{ package: string; report: number }")]
+pub fn version() -> JsValue {
+    let v = serde_json::json!({ "package": env!("CARGO_PKG_VERSION"), "report": driftwise_engine::REPORT_VERSION });
+    to_js(&v).unwrap_or(JsValue::NULL)
+}
+
+/// Files parsed once, checked as often as needed (cheaper than `check` when only the comparison is
+/// wanted again, and how the benchmarks separate parsing from diffing).
+#[wasm_bindgen]
+pub struct Checker {
+    base: Document,
+    environments: Vec<(String, Document)>,
+}
+
+#[wasm_bindgen]
+impl Checker {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Source")] base: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EnvironmentInput[]")] environments: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options: Option<JsValue>,
+    ) -> Result<Checker, JsValue> {
+        let options: CheckOptions = match options {
+            Some(o) if !o.is_undefined() && !o.is_null() => from_js(o, "options")?,
+            _ => CheckOptions::default(),
+        };
+        let mut base: Source = from_js(base, "base")?;
+        let inputs: Vec<EnvironmentInput> = from_js(environments, "environments")?;
+        if let Some(f) = options.input_format {
+            base.format = Some(f);
+        }
+        let environments: Vec<Environment> = inputs
+            .into_iter()
+            .map(|e| {
+                let source = Source {
+                    name: e.name,
+                    text: e.text,
+                    format: options.input_format.or(e.format),
+                };
+                match e.environment {
+                    Some(name) => Environment::new(name, source),
+                    None => Environment::from_source(source),
+                }
+            })
+            .collect();
+        let base_doc = driftwise_engine::parse(&base).map_err(to_js_error)?;
+        let environments = environments
+            .into_iter()
+            .map(|e| Ok((e.name, driftwise_engine::parse(&e.source)?)))
+            .collect::<Result<Vec<_>, Error>>()
+            .map_err(to_js_error)?;
+        Ok(Checker {
+            base: base_doc,
+            environments,
+        })
+    }
+
+    /// The drift report for the files given to the constructor.
+    #[wasm_bindgen(unchecked_return_type = "Report")]
+    pub fn report(&self) -> Result<JsValue, JsValue> {
+        to_js(&driftwise_engine::report(&self.base, &self.environments))
+    }
+}
+
+/// Plain objects and arrays (not `Map`s), so results print, spread and `JSON.stringify` naturally.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| {
+            to_js_error(Error::new(
+                ErrorKind::Usage,
+                format!("cannot convert the result: {e}"),
+            ))
+        })
+}
+
+fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value)
+        .map_err(|e| to_js_error(Error::new(ErrorKind::Usage, format!("invalid {what}: {e}"))))
+}
+
+/// An engine error as a JavaScript `Error` whose message reads `file:line:col: message`.
+fn to_js_error(e: Error) -> JsValue {
+    let js = js_sys::Error::new(&e.to_string());
+    js.set_name("DriftwiseError");
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
+    };
+    let kind = serde_json::to_value(e.kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    set("kind", JsValue::from_str(&kind));
+    if let Some(file) = &e.file {
+        set("file", JsValue::from_str(file));
+    }
+    if let Some(pos) = e.pos {
+        set("line", JsValue::from(pos.line as u32));
+        set("column", JsValue::from(pos.column as u32));
+    }
+    js.into()
+}

@@ -1,0 +1,159 @@
+// The package as users get it: `npm pack`, installed into a fresh project, used from ES modules,
+// CommonJS, TypeScript and a plain <script type="module"> page in headless Chromium.
+// Needs `npm run build` first (scripts/test.sh does it).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, writeFile, readFile, readdir, cp } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { join, resolve, extname } from 'node:path';
+import { tmpdir } from 'node:os';
+
+const pkgDir = resolve(import.meta.dirname, '..');
+const repo = resolve(pkgDir, '..');
+const classicDir = join(repo, 'examples', 'classic');
+const cli = process.env.DRIFTWISE_BIN ?? join(repo, 'target', 'debug', 'driftwise');
+let project;
+
+before(async () => {
+  project = await mkdtemp(join(tmpdir(), 'driftwise-npm-'));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', project], { cwd: pkgDir }));
+  const tarball = join(project, packed[0].filename);
+  const files = packed[0].files.map((f) => f.path).sort();
+  assert.ok(files.includes('dist/index.d.ts') && files.includes('dist/web/driftwise_bg.wasm') && files.includes('dist/node/driftwise_bg.wasm'));
+  assert.ok(!files.some((f) => f.startsWith('src/') || f.startsWith('test/')), 'only dist/ and the README are published');
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true }));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', tarball], { cwd: project, stdio: 'pipe' });
+});
+
+/** Runs a script inside the user project, as a user's file would run. */
+function node(file, source) {
+  const path = join(project, file);
+  return writeFile(path, source).then(() => {
+    const r = spawnSync(process.execPath, [path], { cwd: project, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout;
+  });
+}
+
+function cliReport(args) {
+  const r = spawnSync(cli, ['check', '--format', 'json', ...args], { cwd: classicDir, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  return r.stdout;
+}
+
+const classicScript = (importLine) => `${importLine}
+const { readFileSync } = require_('node:fs');
+const read = (name) => ({ name, text: readFileSync(${JSON.stringify(classicDir)} + '/' + name, 'utf8') });
+const report = check(read('base_config.yaml'), [read('env1_config.yaml'), read('env2_config.yaml')]);
+process.stdout.write(JSON.stringify(report, null, 2) + '\\n');
+`;
+
+test('ES module import gives the CLI report, byte for byte', async () => {
+  const out = await node('esm.mjs', classicScript("import { check } from 'driftwise';\nimport { createRequire } from 'node:module';\nconst require_ = createRequire(import.meta.url);"));
+  assert.equal(out, cliReport(['base_config.yaml', 'env1_config.yaml', 'env2_config.yaml']));
+});
+
+test('CommonJS require gives the same report', async () => {
+  const out = await node('cjs.cjs', classicScript("const { check } = require('driftwise');\nconst require_ = require;"));
+  assert.equal(out, cliReport(['base_config.yaml', 'env1_config.yaml', 'env2_config.yaml']));
+});
+
+test('errors are JavaScript Errors with kind, file, line and column', async () => {
+  const out = await node('errors.mjs', `
+import { check, parse } from 'driftwise';
+const results = [];
+for (const [base, envs] of [
+  [{ name: 'base.yaml', text: 'a: 1\\n' }, [{ name: 'prod.yaml', text: 'a: 1\\nb: [2, 3\\n' }]],
+  [{ name: 'base.json', text: '{"a": 1, "a": 2}' }, []],
+  [{ name: 'base.yaml' }, []],
+  [{ name: 'notes.txt', text: 'a' }, []],
+]) {
+  try { check(base, envs); results.push('no error'); }
+  catch (e) { results.push({ isError: e instanceof Error, name: e.name, kind: e.kind, file: e.file, line: e.line, column: e.column, message: e.message }); }
+}
+console.log(JSON.stringify(results));
+`);
+  const [syntax, duplicate, missing, unknown] = JSON.parse(out);
+  assert.deepEqual(syntax, { isError: true, name: 'DriftwiseError', kind: 'syntax', file: 'prod.yaml', line: 2, column: 4, message: "prod.yaml:2:4: '[' is never closed (while parsing a flow sequence, expected ',' or ']')" });
+  assert.deepEqual(duplicate, { isError: true, name: 'DriftwiseError', kind: 'duplicate_key', file: 'base.json', line: 1, column: 10, message: 'base.json:1:10: duplicate key "a"' });
+  assert.equal(missing.kind, 'usage');
+  assert.match(missing.message, /missing field `text`/);
+  assert.equal(unknown.kind, 'usage');
+  assert.equal(unknown.file, 'notes.txt');
+});
+
+test('parse returns the tree with spans; Checker re-checks without re-parsing', async () => {
+  const out = await node('parse.mjs', `
+import { parse, Checker, version } from 'driftwise';
+const doc = parse({ name: 'x.toml', text: '[db]\\nport = 5432\\n' });
+// Node { value: { type, value }, span }; a map's value holds Members { key_span, value: Node }.
+const port = doc.documents[0].value.value.db.value.value.value.port.value;
+const checker = new Checker({ name: 'b.yaml', text: 'a: 1' }, [{ name: 'p.yaml', text: 'a: 2', environment: 'production' }]);
+const r1 = checker.report(), r2 = checker.report();
+console.log(JSON.stringify({ format: doc.format, port, same: JSON.stringify(r1) === JSON.stringify(r2), env: r1.environments[0].name, version: version() }));
+`);
+  const r = JSON.parse(out);
+  assert.equal(r.format, 'toml');
+  assert.deepEqual(r.port.value, { type: 'int', value: 5432 });
+  assert.deepEqual(r.port.span.start, { offset: 12, line: 2, column: 8 });
+  assert.equal(r.same, true);
+  assert.equal(r.env, 'production');
+  assert.deepEqual(r.version, { package: '0.1.0', report: 1 });
+});
+
+test('the TypeScript declarations compile against real usage', async () => {
+  await cp(join(pkgDir, 'test', 'typed-usage.ts'), join(project, 'typed-usage.ts'));
+  await writeFile(join(project, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', skipLibCheck: false },
+    files: ['typed-usage.ts'],
+  }));
+  const tsc = join(pkgDir, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', project], { cwd: project, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('the runnable example in examples/js works against the installed package', async () => {
+  await cp(join(repo, 'examples', 'js', 'check.mjs'), join(project, 'example.mjs'));
+  const r = spawnSync(process.execPath, [join(project, 'example.mjs'), classicDir], { cwd: project, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stdout, /env2_config changed \/database\/host {2}"db.example.com" -> "db-prod.example.com" {2}\(base_config.yaml:5:9 \/ env2_config.yaml:6:9\)/);
+});
+
+test('a plain <script type="module"> page uses the web build in headless Chromium', async () => {
+  const { chromium } = await import('playwright-core');
+  const web = join(project, 'node_modules', 'driftwise', 'dist', 'web');
+  const base = await readFile(join(classicDir, 'base_config.yaml'), 'utf8');
+  const prod = await readFile(join(classicDir, 'env2_config.yaml'), 'utf8');
+  const page = `<!doctype html><meta charset="utf-8"><script type="module">
+import { check } from './index.js';
+const report = check({ name: 'base_config.yaml', text: ${JSON.stringify(base)} }, [{ name: 'env2_config.yaml', text: ${JSON.stringify(prod)} }]);
+document.body.dataset.paths = report.findings.map((f) => f.path).join(',');
+</script>`;
+  const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+    let body;
+    try { body = await readFile(join(web, path)); } catch { return res.writeHead(404).end(); }
+    res.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const tab = await browser.newPage();
+    const errors = [];
+    tab.on('pageerror', (e) => errors.push(e.message));
+    await tab.goto(`http://127.0.0.1:${server.address().port}/`);
+    // The page has no visible content, so wait for the attribute to exist rather than to be visible.
+    await tab.waitForSelector('body[data-paths]', { state: 'attached', timeout: 30_000 });
+    assert.equal(await tab.evaluate(() => document.body.dataset.paths), '/database/host,/database/name');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+    server.close();
+  }
+});

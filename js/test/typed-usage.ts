@@ -1,0 +1,21 @@
+// Compiled with `tsc --noEmit` against the installed package: the declarations must describe the API.
+import { check, parse, version, Checker, type Report, type Finding, type DriftwiseError, type Document, type Kind } from 'driftwise';
+
+const base = { name: 'base.yaml', text: 'a: 1\n' };
+const report: Report = check(base, [{ name: 'prod.yaml', text: 'a: 2\n', environment: 'production' }]);
+const first: Finding | undefined = report.findings[0];
+const kind: Kind | undefined = first?.kind;
+const line: number | undefined = first?.env?.span.start.line;
+const doc: Document = parse({ name: 'x.json', text: '{}', format: 'json' });
+const again: Report = new Checker(base, [], { inputFormat: 'yaml' }).report();
+const v: { package: string; report: number } = version();
+try {
+  check(base, []);
+} catch (e) {
+  const err = e as DriftwiseError;
+  const where: string = `${err.file}:${err.line}:${err.column} ${err.kind}`;
+  void where;
+}
+// @ts-expect-error a source needs its text
+check({ name: 'base.yaml' }, []);
+void [kind, line, doc, again, v];
