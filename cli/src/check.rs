@@ -5,8 +5,9 @@ use crate::{
     schedule,
 };
 use driftwise_engine::render::{TextOptions, html, markdown, text};
-use driftwise_engine::{Error, Format, Report};
+use driftwise_engine::{Error, Format, Policy, Report, Severity};
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
 pub fn run(args: &CheckArgs) -> u8 {
     let Some(cron) = &args.schedule else {
@@ -78,7 +79,52 @@ fn check(args: &CheckArgs) -> Result<Report, Error> {
         .iter()
         .map(|arg| inputs::read_environment(arg, format))
         .collect::<Result<Vec<_>, _>>()?;
-    driftwise_engine::check(&base, &environments)
+    let policy = load_policy(args)?;
+    driftwise_engine::check_with(&base, &environments, &policy)
+}
+
+/// The policy named with --policy, else driftwise.* beside the base, plus Argo CD imports and the
+/// command-line overrides.
+fn load_policy(args: &CheckArgs) -> Result<Policy, Error> {
+    let path = match (&args.policy, args.no_policy) {
+        (Some(p), _) => Some(p.clone()),
+        (None, true) => None,
+        (None, false) => {
+            let dir = args.base.parent().unwrap_or(Path::new(""));
+            [
+                "driftwise.yaml",
+                "driftwise.yml",
+                "driftwise.json",
+                "driftwise.toml",
+            ]
+            .iter()
+            .map(|n| dir.join(n))
+            .find(|p| p.is_file())
+        }
+    };
+    let mut policy = match &path {
+        Some(p) => Policy::from_source(&inputs::read_source(p, None)?)?,
+        None => Policy::default(),
+    };
+    let policy_dir = path
+        .as_deref()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new(""))
+        .to_path_buf();
+    let from_policy: Vec<_> = policy
+        .file
+        .argocd
+        .iter()
+        .map(|a| policy_dir.join(a))
+        .collect();
+    for app in from_policy.iter().chain(&args.argocd_apps) {
+        policy.import_argocd(&inputs::read_source(app, None)?)?;
+    }
+    if let Some(level) = &args.fail_on {
+        policy.file.fail_on = Some(level.parse::<Severity>()?);
+    }
+    policy.reveal_secrets = args.reveal_secrets;
+    Ok(policy)
 }
 
 fn render(report: &Report, args: &CheckArgs) -> String {

@@ -54,6 +54,22 @@ pub struct CheckArgs {
     /// Append one timestamped line per run with the counts to this file.
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
+    /// Policy file (expected differences, ignore rules, severity, identity, normalisation, secrets).
+    /// Default: driftwise.yaml (or .yml, .json, .toml) next to the base, if there is one.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Ignore any policy file next to the base.
+    #[arg(long, conflicts_with = "policy")]
+    pub no_policy: bool,
+    /// Lowest severity of unexpected drift that exits 1 (overrides the policy's fail_on).
+    #[arg(long, value_name = "low|medium|high|critical")]
+    pub fail_on: Option<String>,
+    /// Show secret values instead of masking them.
+    #[arg(long)]
+    pub reveal_secrets: bool,
+    /// Import ignoreDifferences from an Argo CD Application manifest (repeatable).
+    #[arg(long = "argocd-app", value_name = "FILE")]
+    pub argocd_apps: Vec<PathBuf>,
     /// Keep running: check now, then again on this cron schedule (5 fields: minute hour day month weekday,
     /// in local time) until interrupted.
     #[arg(long, value_name = "CRON")]

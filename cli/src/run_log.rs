@@ -7,7 +7,7 @@ use std::path::Path;
 pub fn line_for_report(report: &Report, exit: u8) -> String {
     let t = report.totals;
     format!(
-        "{} check base={} environments={} changed={} type_changed={} added={} removed={} reordered={} total={} exit={exit}",
+        "{} check base={} environments={} changed={} type_changed={} added={} removed={} reordered={} total={} expected={} failing={} exit={exit}",
         jiff::Timestamp::now(),
         report.base.file,
         report.environments.len(),
@@ -16,7 +16,13 @@ pub fn line_for_report(report: &Report, exit: u8) -> String {
         t.added,
         t.removed,
         t.reordered,
-        t.total
+        t.total,
+        report
+            .environments
+            .iter()
+            .map(|e| e.expected)
+            .sum::<usize>(),
+        report.environments.iter().map(|e| e.failing).sum::<usize>(),
     )
 }
 

@@ -286,8 +286,12 @@ fn log_file_gets_one_timestamped_line_per_run() {
         lines[0]
             .contains(" check base=examples/classic/base_config.yaml environments=2 changed=7 ")
     );
-    assert!(lines[0].ends_with(" total=7 exit=1"), "{}", lines[0]);
-    assert!(lines[1].ends_with(" total=0 exit=0"));
+    assert!(
+        lines[0].ends_with(" total=7 expected=0 failing=7 exit=1"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[1].ends_with(" total=0 expected=0 failing=0 exit=0"));
     assert!(
         lines[2].contains("error=\"nope.yaml: cannot read: no such file\" exit=2"),
         "{}",
@@ -376,4 +380,139 @@ fn schedule_checks_at_once_and_keeps_running() {
         "{seen}"
     );
     assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 1);
+}
+
+const POLICY: &str = "examples/policies/classic.yaml";
+
+#[test]
+fn policy_marks_expected_drift_and_fail_on_sets_the_exit_code() {
+    driftwise()
+        .args(["check", "--policy", POLICY])
+        .args(CLASSIC)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("expected: one database per environment (expected[0] at examples/policies/classic.yaml:3)"))
+        .stdout(predicate::str::contains("stale rule expected[3] at examples/policies/classic.yaml:10 matched nothing: /database/port"))
+        .stdout(predicate::str::contains("1 unexpected at medium or above"));
+    // Only env2 (all of whose drift is expected): passes.
+    driftwise()
+        .args(["check", "--policy", POLICY, CLASSIC[0], CLASSIC[2]])
+        .assert()
+        .code(0);
+    // feature_b is medium: failing on high lets env1 pass too; --fail-on overrides the policy.
+    driftwise()
+        .args(["check", "--policy", POLICY, "--fail-on", "high"])
+        .args(CLASSIC)
+        .assert()
+        .code(0);
+    driftwise()
+        .args(["check", "--fail-on", "critical"])
+        .args(CLASSIC)
+        .assert()
+        .code(0);
+    driftwise()
+        .args(["check", "--fail-on", "sometimes"])
+        .args(CLASSIC)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown severity 'sometimes'"));
+}
+
+#[test]
+fn a_policy_next_to_the_base_is_found_unless_told_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["base_config.yaml", "env2_config.yaml"] {
+        std::fs::copy(repo().join("examples/classic").join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("driftwise.yaml"),
+        "expected:\n  - path: /database\n    reason: per environment\n",
+    )
+    .unwrap();
+    let base = dir.path().join("base_config.yaml");
+    let env = dir.path().join("env2_config.yaml");
+    driftwise()
+        .arg("check")
+        .arg(&base)
+        .arg(&env)
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("2 drift (2 expected)"));
+    driftwise()
+        .args(["check", "--no-policy"])
+        .arg(&base)
+        .arg(&env)
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn secrets_are_masked_in_every_format_unless_revealed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("base.yaml"),
+        "db:\n  password: hunter2\n  host: a\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("prod.yaml"),
+        "db:\n  password: correct-horse\n  host: b\n",
+    )
+    .unwrap();
+    for format in ["text", "json", "markdown", "html"] {
+        let out = driftwise()
+            .args(["check", "--no-policy", "-f", format])
+            .arg(dir.path().join("base.yaml"))
+            .arg(dir.path().join("prod.yaml"))
+            .assert()
+            .code(1)
+            .get_output()
+            .stdout
+            .clone();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            !out.contains("hunter2") && !out.contains("correct-horse"),
+            "{format} leaked a secret:\n{out}"
+        );
+        assert!(out.contains("********"), "{format}");
+    }
+    driftwise()
+        .args(["check", "--no-policy", "--reveal-secrets"])
+        .arg(dir.path().join("base.yaml"))
+        .arg(dir.path().join("prod.yaml"))
+        .assert()
+        .stdout(predicate::str::contains("correct-horse"));
+}
+
+#[test]
+fn argocd_ignore_differences_import_and_bad_policies() {
+    driftwise()
+        .args([
+            "check",
+            "--no-policy",
+            "--argocd-app",
+            "tests/cases/policy-argocd/argocd-app.yaml",
+        ])
+        .args([
+            "examples/kubernetes/base.yaml",
+            "examples/kubernetes/prod.yaml",
+        ])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "2 finding(s) hidden by ignore rules",
+        ))
+        .stdout(predicate::str::contains("/spec/replicas").not());
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("policy.yaml");
+    std::fs::write(&bad, "expected:\n  - path: /a\n    reson: typo\n").unwrap();
+    driftwise()
+        .args(["check", "--policy"])
+        .arg(&bad)
+        .args(CLASSIC)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "policy.yaml:3:12: policy: expected[0].reson: unknown field `reson`",
+        ));
 }

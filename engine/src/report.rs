@@ -1,6 +1,7 @@
 //! The drift report: a versioned, serialisable record of every difference, with positions in both files.
 //! Its JSON form is a stable interface (CLI `--format json`, the web app's export, the npm package).
 
+use crate::policy::{Expected, PolicySummary, RuleRef, Severity};
 use crate::span::Span;
 use crate::tree::{Format, ValueType};
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,12 @@ pub struct Report {
     pub environments: Vec<EnvironmentSummary>,
     pub findings: Vec<Finding>,
     pub totals: Counts,
+    /// The lowest severity of unexpected drift that fails a check.
+    #[serde(default)]
+    pub fail_on: Severity,
+    /// What the policy did: its file, findings it hid, rules that matched nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicySummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -26,7 +33,7 @@ pub struct FileRef {
     pub documents: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct EnvironmentSummary {
     pub name: String,
@@ -35,6 +42,15 @@ pub struct EnvironmentSummary {
     /// Leaf values that took part in the comparison (matched, added or removed).
     pub compared: usize,
     pub counts: Counts,
+    /// Findings the policy marks as intended.
+    #[serde(default)]
+    pub expected: usize,
+    /// Unexpected findings at or above the report's `fail_on` severity: what fails a check.
+    #[serde(default)]
+    pub failing: usize,
+    /// Share of compared values that match the base or differ as expected, from 0 to 1.
+    #[serde(default)]
+    pub compliance: f64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -136,9 +152,28 @@ pub struct Finding {
     pub base: Option<Side>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub env: Option<Side>,
+    #[serde(default)]
+    pub severity: Severity,
+    /// The policy rule that set the severity; absent when the built-in defaults did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity_rule: Option<RuleRef>,
+    /// Present when the policy says this difference is intended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Expected>,
+    /// The values are secrets and were replaced by a mask.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub masked: bool,
+    /// Leaf values this finding covers (a removed map of 3 settings covers 3).
+    #[serde(default)]
+    pub values: usize,
 }
 
 impl Finding {
+    /// Whether this finding fails a check that fails on `level` and above.
+    pub fn fails(&self, level: Severity) -> bool {
+        self.expected.is_none() && self.severity >= level
+    }
+
     /// Where to point a reader first: the environment's side when it has one.
     pub fn primary(&self) -> Option<&Side> {
         self.env.as_ref().or(self.base.as_ref())
@@ -174,8 +209,35 @@ impl Side {
 }
 
 impl Report {
+    /// Whether the check fails: unexpected drift at or above `fail_on`.
     pub fn has_drift(&self) -> bool {
-        !self.findings.is_empty()
+        self.findings.iter().any(|f| f.fails(self.fail_on))
+    }
+
+    /// Recomputes every count from the findings, after a policy has filtered or classified them.
+    pub fn recount(&mut self) {
+        for env in &mut self.environments {
+            let mine: Vec<&Finding> = self
+                .findings
+                .iter()
+                .filter(|f| f.environment == env.name)
+                .collect();
+            env.counts = Counts::of(mine.iter().copied());
+            env.expected = mine.iter().filter(|f| f.expected.is_some()).count();
+            env.failing = mine.iter().filter(|f| f.fails(self.fail_on)).count();
+            let drifted: usize = mine
+                .iter()
+                .filter(|f| f.expected.is_none())
+                .map(|f| f.values.max(1))
+                .sum();
+            env.compliance = if env.compared == 0 {
+                1.0
+            } else {
+                let share = env.compared.saturating_sub(drifted) as f64 / env.compared as f64;
+                (share * 10_000.0).round() / 10_000.0
+            };
+        }
+        self.totals = Counts::of(&self.findings);
     }
 
     pub fn findings_for<'a>(

@@ -3,7 +3,7 @@
 //! the properties each case exists to show are asserted outright.
 
 use driftwise_engine::render::{TextOptions, markdown, text};
-use driftwise_engine::{Environment, Kind, Report, Source, check};
+use driftwise_engine::{Environment, Kind, Policy, Report, Severity, Source, check_with};
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
@@ -30,22 +30,29 @@ fn run_case(dir: &str) -> Report {
             .replace('\\', "/");
         Source::from_bytes(name, std::fs::read(p).unwrap()).unwrap()
     };
-    let is_base = |p: &Path| {
-        matches!(
-            driftwise_engine::file_stem(&p.to_string_lossy()),
-            "base" | "base_config"
-        )
-    };
+    let stem = |p: &Path| driftwise_engine::file_stem(&p.to_string_lossy()).to_string();
+    let is_base = |p: &Path| matches!(stem(p).as_str(), "base" | "base_config");
+    // A case's policy (driftwise.yaml) and the Argo CD manifests it imports are not environments.
+    let is_config = |p: &Path| stem(p) == "driftwise" || stem(p).starts_with("argocd");
     let base = files
         .iter()
         .find(|p| is_base(p))
         .unwrap_or_else(|| panic!("{dir} has no base file"));
     let envs: Vec<Environment> = files
         .iter()
-        .filter(|p| !is_base(p))
+        .filter(|p| !is_base(p) && !is_config(p))
         .map(|p| Environment::from_source(source(p)))
         .collect();
-    check(&source(base), &envs).unwrap()
+    let mut policy = Policy::default();
+    if let Some(file) = files.iter().find(|p| stem(p) == "driftwise") {
+        policy = Policy::from_source(&source(file)).unwrap();
+        for app in policy.file.argocd.clone() {
+            policy
+                .import_argocd(&source(&root.join(dir).join(app)))
+                .unwrap();
+        }
+    }
+    check_with(&source(base), &envs, &policy).unwrap()
 }
 
 fn case_dirs(parent: &str) -> Vec<String> {
@@ -283,4 +290,266 @@ fn every_report_validates_against_the_published_schema() {
     let mut broken = serde_json::to_value(run_case("examples/classic")).unwrap();
     broken["findings"][0].as_object_mut().unwrap().remove("env");
     assert!(schemas.validate(&broken, index).is_err());
+}
+
+fn finding<'r>(report: &'r Report, env: &str, path: &str) -> &'r driftwise_engine::Finding {
+    report
+        .findings
+        .iter()
+        .find(|f| f.environment == env && f.keyed_path == path)
+        .unwrap_or_else(|| panic!("no finding {env} {path}"))
+}
+
+#[test]
+fn policy_rules_classify_hide_grade_and_mask() {
+    let r = run_case("tests/cases/policy-rules");
+    // expected: with and without an environment filter
+    assert_eq!(
+        finding(&r, "prod", "/database/host")
+            .expected
+            .as_ref()
+            .unwrap()
+            .reason,
+        "one database per environment"
+    );
+    assert!(finding(&r, "staging", "/database/host").expected.is_some());
+    assert!(finding(&r, "prod", "/replicas").expected.is_some());
+    let staging_checkout = finding(&r, "staging", "/features/new_checkout");
+    assert!(
+        staging_checkout.expected.is_none(),
+        "the rule names prod only"
+    );
+    // ignore: hidden from the report and counted
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.keyed_path == "/metadata/generated_at")
+    );
+    assert_eq!(r.policy.as_ref().unwrap().ignored, 2);
+    // severity: a path rule, a keyword rule, and the defaults
+    let timeout = finding(&r, "prod", "/api/timeout_seconds");
+    assert_eq!(timeout.severity, Severity::Critical);
+    assert_eq!(timeout.severity_rule.as_ref().unwrap().rule, "severity[0]");
+    assert_eq!(
+        finding(&r, "prod", "/metadata/description").severity,
+        Severity::Low
+    );
+    assert_eq!(
+        finding(&r, "staging", "/database/port").severity,
+        Severity::High
+    );
+    assert!(
+        finding(&r, "staging", "/database/port")
+            .severity_rule
+            .is_none()
+    );
+    // secrets: by key (password) and by the policy (/api/token), in every side
+    for path in ["/database/password", "/api/token"] {
+        let f = finding(&r, "prod", path);
+        assert!(f.masked, "{path}");
+        assert_eq!(
+            f.base.as_ref().unwrap().value,
+            serde_json::json!("********")
+        );
+        assert_eq!(f.env.as_ref().unwrap().value, serde_json::json!("********"));
+    }
+    let json = serde_json::to_string(&r).unwrap();
+    for secret in ["base-secret", "prod-secret", "abc123", "xyz789"] {
+        assert!(!json.contains(secret), "{secret} leaked into the report");
+        for text in [
+            driftwise_engine::render::text(&r, Default::default()),
+            driftwise_engine::render::markdown(&r),
+            driftwise_engine::render::html(&r),
+        ] {
+            assert!(!text.contains(secret), "{secret} leaked into a rendering");
+        }
+    }
+    // fail_on medium: staging's unexpected port (high) and checkout (medium) fail; prod's low ones do not
+    let env = |name: &str| r.environments.iter().find(|e| e.name == name).unwrap();
+    assert_eq!(r.fail_on, Severity::Medium);
+    assert_eq!(env("staging").failing, 2);
+    assert!(r.has_drift());
+    assert_eq!(env("prod").expected, 2);
+    assert!(
+        env("prod").compliance < 1.0 && env("prod").compliance > env("staging").compliance.min(0.5)
+    );
+    // prod's checkout flag matches the base, so the exception written for it is stale
+    let stale: Vec<(&str, &str)> = r
+        .policy
+        .as_ref()
+        .unwrap()
+        .stale
+        .iter()
+        .map(|s| (s.rule.rule.as_str(), s.path.as_str()))
+        .collect();
+    assert_eq!(stale, [("expected[2]", "/features/new_checkout")]);
+}
+
+#[test]
+fn stale_rules_are_reported_with_their_line() {
+    let base = Source::new("base.yaml", "a: 1\nb: 2\n");
+    let env = Environment::from_source(Source::new("prod.yaml", "a: 1\nb: 3\n"));
+    let policy = Policy::from_source(&Source::new(
+        "driftwise.yaml",
+        "expected:\n  - path: /b\n    reason: fine\n  - path: /a\n    reason: no longer differs\nignore:\n  - path: /gone\n",
+    ))
+    .unwrap();
+    let r = check_with(&base, &[env], &policy).unwrap();
+    let stale: Vec<(String, Option<usize>, String)> = r
+        .policy
+        .unwrap()
+        .stale
+        .into_iter()
+        .map(|s| (s.rule.rule, s.rule.line, s.path))
+        .collect();
+    assert_eq!(
+        stale,
+        vec![
+            ("expected[1]".into(), Some(4), "/a".into()),
+            ("ignore[0]".into(), Some(7), "/gone".into())
+        ]
+    );
+}
+
+#[test]
+fn policy_errors_name_the_line() {
+    let bad = Source::new(
+        "driftwise.yaml",
+        "expected:\n  - path: /a\n    reson: typo\n",
+    );
+    let e = Policy::from_source(&bad).unwrap_err();
+    assert_eq!(e.file.as_deref(), Some("driftwise.yaml"));
+    assert_eq!(e.line(), Some(3), "{e}");
+    assert!(e.message.contains("reson"), "{e}");
+    let bad = Source::new("driftwise.yaml", "fail_on: sometimes\n");
+    assert_eq!(Policy::from_source(&bad).unwrap_err().line(), Some(1));
+    let bad = Source::new("driftwise.yaml", "ignore:\n  - path: no-slash\n");
+    assert!(
+        Policy::from_source(&bad)
+            .unwrap_err()
+            .message
+            .contains("must start with '/'")
+    );
+}
+
+#[test]
+fn normalisation_makes_equal_only_what_it_should() {
+    let r = run_case("tests/cases/policy-normalise");
+    let paths: Vec<&str> = r.findings.iter().map(|f| f.keyed_path.as_str()).collect();
+    assert_eq!(paths, ["/tls", "/threshold", "/other_cpu"]);
+    // Without the policy every pair differs.
+    let base = Source::new(
+        "b.yaml",
+        std::fs::read_to_string(repo().join("tests/cases/policy-normalise/base.yaml")).unwrap(),
+    );
+    let prod = Source::new(
+        "p.yaml",
+        std::fs::read_to_string(repo().join("tests/cases/policy-normalise/prod.yaml")).unwrap(),
+    );
+    let plain = check_with(&base, &[Environment::new("prod", prod)], &Policy::default()).unwrap();
+    assert_eq!(plain.findings.len(), 10);
+}
+
+#[test]
+fn identity_rules_and_sets() {
+    let r = run_case("tests/cases/policy-identity");
+    let paths: Vec<(Kind, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.keyed_path.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            (
+                Kind::Changed,
+                "/ingress_rules[host=shop.example.com,path=/api]/service"
+            ),
+            (Kind::Reordered, "/ingress_rules"),
+        ],
+        "composite identity matches rules by host and path; the CIDR set ignores order"
+    );
+}
+
+#[test]
+fn argocd_ignore_differences_are_imported_with_their_selectors() {
+    let r = run_case("tests/cases/policy-argocd");
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.keyed_path.ends_with("/spec/replicas")),
+        "Deployment replicas ignored"
+    );
+    assert!(
+        !r.findings
+            .iter()
+            .any(|f| f.keyed_path.ends_with("/data/CACHE_TTL")),
+        "web-config CACHE_TTL ignored"
+    );
+    assert_eq!(r.policy.as_ref().unwrap().ignored, 2);
+    let stale: Vec<&str> = r
+        .policy
+        .as_ref()
+        .unwrap()
+        .stale
+        .iter()
+        .map(|s| s.path.as_str())
+        .collect();
+    assert_eq!(
+        stale,
+        ["/spec/clusterIP"],
+        "nothing differs in the Service's clusterIP"
+    );
+    // Everything else is still reported.
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.keyed_path.ends_with("resources/limits/memory"))
+    );
+    let unsupported = Source::new(
+        "app.yaml",
+        "kind: Application\nspec:\n  ignoreDifferences:\n    - kind: Deployment\n      jqPathExpressions: ['.spec']\n",
+    );
+    let e = Policy::default().import_argocd(&unsupported).unwrap_err();
+    assert!(
+        e.message.contains("jqPathExpressions cannot be imported"),
+        "{e}"
+    );
+    assert_eq!(e.line(), Some(5));
+}
+
+#[test]
+fn every_policy_in_the_repository_validates_against_the_policy_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("schemas/policy.v1.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let mut schemas = boon::Schemas::new();
+    let mut compiler = boon::Compiler::new();
+    compiler.add_resource("policy.json", schema).unwrap();
+    let index = compiler.compile("policy.json", &mut schemas).unwrap();
+    let policies = ["examples/policies/classic.yaml"]
+        .into_iter()
+        .map(String::from)
+        .chain(
+            case_dirs("tests/cases")
+                .into_iter()
+                .map(|d| format!("{d}/driftwise.yaml")),
+        )
+        .filter(|p| repo().join(p).is_file())
+        .collect::<Vec<_>>();
+    assert!(policies.len() >= 5, "{policies:?}");
+    for path in policies {
+        let text = std::fs::read_to_string(repo().join(&path)).unwrap();
+        let doc = driftwise_engine::parse(&Source::new(path.clone(), text)).unwrap();
+        let value = doc.documents[0].value.to_json();
+        if let Err(e) = schemas.validate(&value, index) {
+            panic!("{path} does not match schemas/policy.v1.schema.json: {e:#}");
+        }
+    }
+    let typo = serde_json::json!({"expected": [{"path": "/a", "reson": "x"}]});
+    assert!(
+        schemas.validate(&typo, index).is_err(),
+        "the schema catches what the parser refuses"
+    );
 }

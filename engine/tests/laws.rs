@@ -167,3 +167,49 @@ proptest! {
         }
     }
 }
+
+/// Patterns over the same small alphabet as the trees, with wildcards and selectors.
+fn pattern() -> impl Strategy<Value = String> {
+    let segment = prop_oneof![
+        Just("a"),
+        Just("b"),
+        Just("c"),
+        Just("name"),
+        Just("*"),
+        Just("**"),
+        Just("0"),
+        Just("[name=web]"),
+        Just("v")
+    ];
+    prop::collection::vec(segment, 1..4).prop_map(|segs| {
+        let mut out = String::new();
+        for s in segs {
+            if !s.starts_with('[') {
+                out.push('/');
+            }
+            out.push_str(s);
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(400),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn ignore_rules_remove_exactly_what_they_match(a in small_tree(), b in small_tree(), pat in pattern()) {
+        use driftwise_engine::{Environment, Policy, check_with, policy::{Pattern, finding_matches}};
+        let base = Source::new("a.json", serde_json::to_string(&a).unwrap());
+        let env = vec![Environment::new("b", Source::new("b.json", serde_json::to_string(&b).unwrap()))];
+        let plain = check_with(&base, &env, &Policy::default()).unwrap();
+        let policy = Policy::from_source(&Source::new("p.yaml", format!("ignore:\n  - path: \"{pat}\"\n"))).unwrap();
+        let filtered = check_with(&base, &env, &policy).unwrap();
+        let pattern = Pattern::parse(&pat).unwrap();
+        let kept: Vec<_> = plain.findings.iter().filter(|f| !finding_matches(&pattern, f)).cloned().collect();
+        prop_assert_eq!(&filtered.findings, &kept);
+        prop_assert_eq!(filtered.policy.unwrap().ignored, plain.findings.len() - kept.len());
+    }
+}

@@ -26,16 +26,25 @@ const MAX_ALIGN_CELLS: usize = 25_000_000;
 /// How list items are identified. The label an item gets in keyed paths (`name=web`) is rendered
 /// from the scheme only when a finding needs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Scheme {
+pub(super) enum Scheme<'p> {
     Kubernetes,
-    Field(&'static str),
+    Field(&'p str),
+    /// Several fields together, from a policy's identity rule (`/rules: [host, path]`).
+    Fields(&'p [String]),
 }
 
-impl Scheme {
+impl Scheme<'_> {
     fn key<'a>(self, node: &'a Node) -> Option<Cow<'a, str>> {
         match self {
             Scheme::Kubernetes => kubernetes_identity(node).map(|k| Cow::Owned(k.key())),
             Scheme::Field(field) => field_identity(node, field),
+            Scheme::Fields(fields) => {
+                let parts = fields
+                    .iter()
+                    .map(|f| field_identity(node, f))
+                    .collect::<Option<Vec<_>>>()?;
+                Some(Cow::Owned(parts.join("\0")))
+            }
         }
     }
 
@@ -48,6 +57,11 @@ impl Scheme {
                 "{field}={}",
                 field_identity(node, field).unwrap_or_default()
             ),
+            Scheme::Fields(fields) => fields
+                .iter()
+                .map(|f| format!("{f}={}", field_identity(node, f).unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(","),
         }
     }
 }
@@ -65,6 +79,35 @@ impl<'a> Differ<'a> {
         parents: Option<(&'a Node, &'a Node)>,
         order: Order,
     ) {
+        if !self.policy.file.identity.is_empty() || !self.policy.file.sets.is_empty() {
+            let here = self.keyed_path();
+            if self
+                .policy
+                .file
+                .sets
+                .iter()
+                .any(|p| p.matches_exactly(&here))
+            {
+                return self.set_lists(base, env);
+            }
+            let rule = self.policy.file.identity.iter().find(|(pattern, _)| {
+                crate::policy::Pattern::parse(pattern).is_ok_and(|p| p.matches_exactly(&here))
+            });
+            if let Some((_, keys)) = rule {
+                let fields = keys.fields();
+                let scheme = if let [one] = fields {
+                    Scheme::Field(one)
+                } else {
+                    Scheme::Fields(fields)
+                };
+                if let (Some(base_ids), Some(env_ids)) =
+                    (unique_ids(base, scheme), unique_ids(env, scheme))
+                {
+                    return self
+                        .keyed_lists(base, env, scheme, &base_ids, &env_ids, parents, order);
+                }
+            }
+        }
         match identities(base, env) {
             Some((scheme, base_ids, env_ids)) => {
                 self.keyed_lists(base, env, scheme, &base_ids, &env_ids, parents, order)
@@ -73,12 +116,40 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// A list whose order means nothing: items match by content wherever they are.
+    fn set_lists(&mut self, base: &'a [Node], env: &'a [Node]) {
+        let mut unmatched_env: FastMap<u64, Vec<usize>> = FastMap::default();
+        for (ei, node) in env.iter().enumerate().rev() {
+            unmatched_env.entry(fingerprint(node)).or_default().push(ei);
+        }
+        let mut matched_env = vec![false; env.len()];
+        for (bi, node) in base.iter().enumerate() {
+            let candidates = unmatched_env.get_mut(&fingerprint(node));
+            match candidates.and_then(|c| {
+                c.iter()
+                    .position(|&ei| env[ei].value == node.value)
+                    .map(|at| c.remove(at))
+            }) {
+                Some(ei) => {
+                    matched_env[ei] = true;
+                    self.compared += leaves(node);
+                }
+                None => self.item(Kind::Removed, node, bi),
+            }
+        }
+        for (ei, node) in env.iter().enumerate() {
+            if !matched_env[ei] {
+                self.item(Kind::Added, node, ei);
+            }
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn keyed_lists(
         &mut self,
         base: &'a [Node],
         env: &'a [Node],
-        scheme: Scheme,
+        scheme: Scheme<'a>,
         base_ids: &[Ident<'a>],
         env_ids: &[Ident<'a>],
         parents: Option<(&'a Node, &'a Node)>,
@@ -284,7 +355,7 @@ impl<'a> Differ<'a> {
     ) {
         let base = self.side(Which::Base, base_list, base_order, None);
         let env = self.side(Which::Env, env_list, env_order, None);
-        self.finding(Kind::Reordered, Some(base), Some(env));
+        self.finding(Kind::Reordered, Some(base), Some(env), 1);
     }
 }
 
@@ -345,7 +416,7 @@ fn canonical_alignment(base: &[u64], env: &[u64]) -> Vec<DiffOp> {
 fn identities<'a>(
     base: &'a [Node],
     env: &'a [Node],
-) -> Option<(Scheme, Vec<Ident<'a>>, Vec<Ident<'a>>)> {
+) -> Option<(Scheme<'static>, Vec<Ident<'a>>, Vec<Ident<'a>>)> {
     if base.is_empty() && env.is_empty() {
         return None;
     }
@@ -362,7 +433,7 @@ fn identities<'a>(
     })
 }
 
-fn unique_ids(items: &[Node], scheme: Scheme) -> Option<Vec<Ident<'_>>> {
+fn unique_ids<'a>(items: &'a [Node], scheme: Scheme<'_>) -> Option<Vec<Ident<'a>>> {
     let ids: Vec<Ident<'_>> = items
         .iter()
         .map(|n| scheme.key(n).map(|key| Ident { key }))

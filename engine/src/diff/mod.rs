@@ -5,6 +5,7 @@ mod fingerprint;
 mod lists;
 
 use crate::path::push_segment;
+use crate::policy::Policy;
 use crate::report::{Finding, Kind, Side};
 use crate::span::Span;
 use crate::tree::{Document, Map, Node, Value};
@@ -19,7 +20,13 @@ pub struct Diff {
 /// Compares `env` against `base`. Single-document files compare their roots; when either side is a
 /// multi-document stream, the documents are matched like a list (Kubernetes objects by identity).
 pub fn diff(base: &Document, env: &Document, environment: &str) -> Diff {
-    let mut d = Differ::new(environment, &base.name, &env.name);
+    diff_with(base, env, environment, &Policy::default())
+}
+
+/// [`diff`] under a policy's identity keys, sets and normalisation rules. (Classification by the
+/// policy, such as expected and ignored findings, happens afterwards on the report.)
+pub fn diff_with(base: &Document, env: &Document, environment: &str, policy: &Policy) -> Diff {
+    let mut d = Differ::new(environment, &base.name, &env.name, policy);
     match (base.documents.as_slice(), env.documents.as_slice()) {
         ([], []) => {}
         ([b], [e]) => d.node(b, e, None, None),
@@ -42,7 +49,7 @@ enum Segment<'a> {
     Item {
         base: Option<usize>,
         env: Option<usize>,
-        identity: Option<(lists::Scheme, &'a Node)>,
+        identity: Option<(lists::Scheme<'a>, &'a Node)>,
     },
 }
 
@@ -63,10 +70,24 @@ struct Differ<'a> {
     findings: Vec<Finding>,
     compared: usize,
     path: Vec<Segment<'a>>,
+    policy: &'a Policy,
+    /// Whether any normalisation rule is on, so the common case skips the check entirely.
+    normalising: bool,
 }
 
 impl<'a> Differ<'a> {
-    fn new(environment: &'a str, base_file: &'a str, env_file: &'a str) -> Self {
+    fn new(
+        environment: &'a str,
+        base_file: &'a str,
+        env_file: &'a str,
+        policy: &'a Policy,
+    ) -> Self {
+        let n = &policy.file.normalise;
+        let normalising = n.quantities
+            || n.numeric_strings
+            || n.booleans
+            || n.embedded
+            || !n.tolerance.is_empty();
         Differ {
             environment,
             base_file,
@@ -74,7 +95,29 @@ impl<'a> Differ<'a> {
             findings: Vec::new(),
             compared: 0,
             path: Vec::new(),
+            policy,
+            normalising,
         }
+    }
+
+    /// Whether two scalars (or a string and the structure it holds) are the same under the policy.
+    fn equivalent(&self, base: &Node, env: &Node) -> bool {
+        if !self.normalising {
+            return false;
+        }
+        let rules = &self.policy.file.normalise;
+        let tolerance = if rules.tolerance.is_empty() {
+            None
+        } else {
+            let here = self.keyed_path();
+            let pointer = self.pointer(Which::Base);
+            rules
+                .tolerance
+                .iter()
+                .find(|t| t.path.matches_path(&here) || t.path.matches_path(&pointer))
+                .map(|t| t.absolute)
+        };
+        crate::policy::normalise::equivalent(rules, tolerance, &base.value, &env.value)
     }
 
     fn node(
@@ -91,15 +134,17 @@ impl<'a> Differ<'a> {
             }
             (b, e) if b.value_type() != e.value_type() => {
                 self.compared += leaves(base);
-                self.push(
-                    Kind::TypeChanged,
-                    Some((base, base_key)),
-                    Some((env, env_key)),
-                );
+                if !self.equivalent(base, env) {
+                    self.push(
+                        Kind::TypeChanged,
+                        Some((base, base_key)),
+                        Some((env, env_key)),
+                    );
+                }
             }
             (b, e) => {
                 self.compared += 1;
-                if b != e {
+                if b != e && !self.equivalent(base, env) {
                     self.push(Kind::Changed, Some((base, base_key)), Some((env, env_key)));
                 }
             }
@@ -218,12 +263,18 @@ impl<'a> Differ<'a> {
         base: Option<(&Node, Option<Span>)>,
         env: Option<(&Node, Option<Span>)>,
     ) {
+        let values = [base, env]
+            .iter()
+            .flatten()
+            .map(|(n, _)| leaves(n))
+            .max()
+            .unwrap_or(1);
         let base = base.map(|(n, k)| self.side(Which::Base, n, n.value.to_json(), k));
         let env = env.map(|(n, k)| self.side(Which::Env, n, n.value.to_json(), k));
-        self.finding(kind, base, env);
+        self.finding(kind, base, env, values);
     }
 
-    fn finding(&mut self, kind: Kind, base: Option<Side>, env: Option<Side>) {
+    fn finding(&mut self, kind: Kind, base: Option<Side>, env: Option<Side>, values: usize) {
         let path = match (&base, &env) {
             (Some(b), _) => b.path.clone(),
             (None, Some(e)) => e.path.clone(),
@@ -236,6 +287,11 @@ impl<'a> Differ<'a> {
             keyed_path: self.keyed_path(),
             base,
             env,
+            severity: Default::default(),
+            severity_rule: None,
+            expected: None,
+            masked: false,
+            values,
         });
     }
 }

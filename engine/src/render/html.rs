@@ -41,7 +41,7 @@ pub fn html(report: &Report) -> String {
     for kind in Kind::ALL {
         let _ = write!(out, "<th>{}</th>", describe_kind(kind));
     }
-    out.push_str("<th>Total</th></tr></thead><tbody>\n");
+    out.push_str("<th>Total</th><th>Expected</th><th>Compliance</th></tr></thead><tbody>\n");
     for env in &report.environments {
         let _ = write!(
             out,
@@ -52,7 +52,13 @@ pub fn html(report: &Report) -> String {
         for kind in Kind::ALL {
             let _ = write!(out, "<td class=\"n\">{}</td>", env.counts.get(kind));
         }
-        let _ = writeln!(out, "<td class=\"n\">{}</td></tr>", env.counts.total);
+        let _ = writeln!(
+            out,
+            "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}%</td></tr>",
+            env.counts.total,
+            env.expected,
+            env.compliance * 100.0
+        );
     }
     out.push_str("</tbody></table>\n");
     for env in &report.environments {
@@ -63,7 +69,7 @@ pub fn html(report: &Report) -> String {
         }
         let _ = writeln!(
             out,
-            "<table><thead><tr><th>Kind</th><th>Path</th><th>Base</th><th>{}</th></tr></thead><tbody>",
+            "<table><thead><tr><th>Kind</th><th>Severity</th><th>Path</th><th>Base</th><th>{}</th><th>Expected</th></tr></thead><tbody>",
             escape_html(&env.name)
         );
         for f in report.findings_for(&env.name) {
@@ -77,12 +83,17 @@ pub fn html(report: &Report) -> String {
             };
             let _ = writeln!(
                 out,
-                "<tr><td class=\"kind {}\">{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td class=\"kind {}\">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 f.kind.name(),
                 escape_html(&describe(f)),
+                f.severity,
                 escape_html(&f.keyed_path_or_root()),
                 cell(f.base.as_ref()),
                 cell(f.env.as_ref()),
+                f.expected
+                    .as_ref()
+                    .map(|e| escape_html(&e.reason))
+                    .unwrap_or_default(),
             );
         }
         out.push_str("</tbody></table>\n");

@@ -17,7 +17,7 @@ pub fn markdown(report: &Report) -> String {
         let c = env.counts;
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | {} | {} | {} | {} | {} |",
+            "| {} | `{}` | {} | {} | {} | {} | {} | {} | {} | {:.1}% |",
             cell(&env.name),
             code(&env.file.file),
             c.changed,
@@ -25,8 +25,23 @@ pub fn markdown(report: &Report) -> String {
             c.added,
             c.removed,
             c.reordered,
-            c.total
+            c.total,
+            env.expected,
+            env.compliance * 100.0
         );
+    }
+    if let Some(policy) = &report.policy
+        && !policy.stale.is_empty()
+    {
+        let _ = writeln!(out, "\nStale policy rules (matched nothing):\n");
+        for stale in &policy.stale {
+            let _ = writeln!(
+                out,
+                "- `{}` {}",
+                code(&stale.path),
+                cell(&super::text::rule_location(report, &stale.rule))
+            );
+        }
     }
     for env in &report.environments {
         let _ = writeln!(out, "\n## {}\n", cell(&env.name));
@@ -48,10 +63,16 @@ pub fn markdown(report: &Report) -> String {
             let loc = |s: Option<&crate::report::Side>, k: Kind| {
                 s.map(|s| code(&location(s, k))).unwrap_or_default()
             };
+            let expected = f
+                .expected
+                .as_ref()
+                .map(|e| cell(&e.reason))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "| {} | `{}` | {} | {} | {} | {} |",
+                "| {} | {} | `{}` | {} | {} | {} | {} | {expected} |",
                 cell(&describe(f)),
+                f.severity,
                 code(&f.keyed_path_or_root()),
                 value(f.base.as_ref()),
                 value(f.env.as_ref()),

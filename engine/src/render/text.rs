@@ -20,6 +20,17 @@ impl Palette {
             s.to_string()
         }
     }
+    fn severity(&self, severity: crate::policy::Severity, s: &str) -> String {
+        use crate::policy::Severity;
+        let code = match severity {
+            Severity::Critical => "1;31",
+            Severity::High => "31",
+            Severity::Medium => "33",
+            Severity::Low => "2",
+        };
+        self.paint(code, s)
+    }
+
     fn kind(&self, kind: Kind, s: &str) -> String {
         let code = match kind {
             Kind::Added => "32",
@@ -62,21 +73,37 @@ pub fn text(report: &Report, options: TextOptions) -> String {
             .filter(|k| c.get(**k) > 0)
             .map(|k| format!("{} {}", c.get(*k), k.name().replace('_', " ")))
             .collect();
+        let expected = if env.expected > 0 {
+            format!(" ({} expected)", env.expected)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "{}  {} drift: {}",
+            "{}  {} drift{expected}: {} · {:.1}% compliant",
             p.paint("1", &headline),
             c.total,
-            parts.join(", ")
+            parts.join(", "),
+            env.compliance * 100.0
         );
         for f in report.findings_for(&env.name) {
             let label = format!("{:<12}", describe(f).split(':').next().unwrap_or_default());
-            let _ = writeln!(
-                out,
-                "  {} {}",
-                p.kind(f.kind, &label),
-                p.paint("1", &f.keyed_path_or_root())
-            );
+            let severity = format!("[{}]", f.severity);
+            let severity = if f.expected.is_some() {
+                p.paint("2", &severity)
+            } else {
+                p.severity(f.severity, &severity)
+            };
+            let path = p.paint("1", &f.keyed_path_or_root());
+            let _ = writeln!(out, "  {} {path} {severity}", p.kind(f.kind, &label));
+            if let Some(e) = &f.expected {
+                let note = format!(
+                    "expected: {} ({})",
+                    e.reason,
+                    rule_location(report, &e.rule)
+                );
+                let _ = writeln!(out, "      {}", p.paint("2", &note));
+            }
             if f.kind == Kind::TypeChanged {
                 let _ = writeln!(out, "      {}", describe(f));
             }
@@ -91,15 +118,44 @@ pub fn text(report: &Report, options: TextOptions) -> String {
             }
         }
     }
+    if let Some(policy) = &report.policy {
+        if policy.ignored > 0 || !policy.stale.is_empty() {
+            let _ = writeln!(out);
+        }
+        if policy.ignored > 0 {
+            let _ = writeln!(out, "{} finding(s) hidden by ignore rules", policy.ignored);
+        }
+        for stale in &policy.stale {
+            let rule = rule_location(report, &stale.rule);
+            let _ = writeln!(
+                out,
+                "{} {rule} matched nothing: {}",
+                p.paint("33", "stale rule"),
+                stale.path
+            );
+        }
+    }
     let t = report.totals;
+    let failing: usize = report.environments.iter().map(|e| e.failing).sum();
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "{} finding(s) across {} environment(s)",
+        "{} finding(s) across {} environment(s); {} unexpected at {} or above",
         t.total,
-        report.environments.len()
+        report.environments.len(),
+        failing,
+        report.fail_on
     );
     out
+}
+
+/// `driftwise.yaml:4` for a policy rule, or the rule's name when the report has no policy file.
+pub(super) fn rule_location(report: &Report, rule: &crate::policy::RuleRef) -> String {
+    let file = report.policy.as_ref().and_then(|p| p.file.as_deref());
+    match (file, rule.line) {
+        (Some(file), Some(line)) => format!("{} at {file}:{line}", rule.rule),
+        _ => rule.rule.clone(),
+    }
 }
 
 impl crate::report::Finding {
