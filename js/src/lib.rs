@@ -2,7 +2,7 @@
 //! plain objects with the engine's own serde shapes (the CLI's JSON report, byte for byte when
 //! stringified), errors are `Error`s carrying `kind`, `file`, `line` and `column`.
 
-use driftwise_engine::{Document, Environment, Error, ErrorKind, Format, Source};
+use driftwise_engine::{Document, Environment, Error, ErrorKind, Format, Policy, Severity, Source};
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
@@ -43,6 +43,39 @@ pub struct CheckOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub input_format: Option<Format>,
+    /// A policy file (driftwise.yaml) as `{ name, text }`: the same policy the CLI and web app take.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub policy: Option<Source>,
+    /// Argo CD Application manifests whose `ignoreDifferences` become ignore rules.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub argocd: Option<Vec<Source>>,
+    /// Overrides the policy's `fail_on`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub fail_on: Option<Severity>,
+    /// Show secret values instead of masking them.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub reveal_secrets: Option<bool>,
+}
+
+impl CheckOptions {
+    fn policy(&self) -> Result<Policy, Error> {
+        let mut policy = match &self.policy {
+            Some(source) => Policy::from_source(source)?,
+            None => Policy::default(),
+        };
+        for app in self.argocd.iter().flatten() {
+            policy.import_argocd(app)?;
+        }
+        if let Some(level) = self.fail_on {
+            policy.file.fail_on = Some(level);
+        }
+        policy.reveal_secrets = self.reveal_secrets.unwrap_or(false);
+        Ok(policy)
+    }
 }
 
 /// Compares each environment with the base and returns the versioned drift report (the same JSON the
@@ -80,6 +113,7 @@ pub fn version() -> JsValue {
 pub struct Checker {
     base: Document,
     environments: Vec<(String, Document)>,
+    policy: Policy,
 }
 
 #[wasm_bindgen]
@@ -113,22 +147,20 @@ impl Checker {
                 }
             })
             .collect();
+        let policy = options.policy().map_err(to_js_error)?;
         let base_doc = driftwise_engine::parse(&base).map_err(to_js_error)?;
         let environments = environments
             .into_iter()
             .map(|e| Ok((e.name, driftwise_engine::parse(&e.source)?)))
             .collect::<Result<Vec<_>, Error>>()
             .map_err(to_js_error)?;
-        Ok(Checker {
-            base: base_doc,
-            environments,
-        })
+        Ok(Checker { base: base_doc, environments, policy })
     }
 
     /// The drift report for the files given to the constructor.
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn report(&self) -> Result<JsValue, JsValue> {
-        to_js(&driftwise_engine::report(&self.base, &self.environments))
+        to_js(&driftwise_engine::report_with(&self.base, &self.environments, &self.policy))
     }
 }
 

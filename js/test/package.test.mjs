@@ -13,6 +13,7 @@ const pkgDir = resolve(import.meta.dirname, '..');
 const repo = resolve(pkgDir, '..');
 const classicDir = join(repo, 'examples', 'classic');
 const cli = process.env.DRIFTWISE_BIN ?? join(repo, 'target', 'debug', 'driftwise');
+const cli_path = () => cli;
 let project;
 
 before(async () => {
@@ -100,6 +101,33 @@ console.log(JSON.stringify({ format: doc.format, port, same: JSON.stringify(r1) 
   assert.equal(r.same, true);
   assert.equal(r.env, 'production');
   assert.deepEqual(r.version, { package: '0.1.0', report: 1 });
+});
+
+test('the same policy as the CLI: expected, stale rules, fail_on, masking', async () => {
+  const policyPath = join(repo, 'examples', 'policies', 'classic.yaml');
+  const out = await node('policy.mjs', `
+import { check } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const read = (name) => ({ name, text: readFileSync(${JSON.stringify(classicDir)} + '/' + name, 'utf8') });
+const policy = { name: 'examples/policies/classic.yaml', text: readFileSync(${JSON.stringify(policyPath)}, 'utf8') };
+const report = check(read('base_config.yaml'), [read('env1_config.yaml'), read('env2_config.yaml')], { policy });
+const secret = check({ name: 'b.yaml', text: 'password: hunter2' }, [{ name: 'p.yaml', text: 'password: other' }]);
+const revealed = check({ name: 'b.yaml', text: 'password: hunter2' }, [{ name: 'p.yaml', text: 'password: other' }], { revealSecrets: true });
+let error;
+try { check(read('base_config.yaml'), [], { policy: { name: 'driftwise.yaml', text: 'expected:\\n  - path: /a\\n    reson: x\\n' } }); } catch (e) { error = { kind: e.kind, line: e.line, file: e.file }; }
+console.log(JSON.stringify({ report, secret: JSON.stringify(secret), revealed: revealed.findings[0].env.value, error }));
+`);
+  const { report, secret, revealed, error } = JSON.parse(out);
+  const cli = spawnSync(cli_path(), ['check', '--format', 'json', '--policy', '../policies/classic.yaml', 'base_config.yaml', 'env1_config.yaml', 'env2_config.yaml'], { cwd: classicDir, encoding: 'utf8' });
+  assert.equal(cli.status, 1, cli.stderr);
+  const fromCli = JSON.parse(cli.stdout);
+  fromCli.policy.file = 'examples/policies/classic.yaml';
+  assert.deepEqual(report, fromCli, 'the npm API and the CLI classify identically');
+  assert.equal(report.policy.stale[0].path, '/database/port');
+  assert.equal(report.fail_on, 'medium');
+  assert.ok(!secret.includes('hunter2') && secret.includes('********'));
+  assert.equal(revealed, 'other');
+  assert.deepEqual(error, { kind: 'usage', line: 3, file: 'driftwise.yaml' });
 });
 
 test('the TypeScript declarations compile against real usage', async () => {

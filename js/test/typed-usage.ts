@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` against the installed package: the declarations must describe the API.
-import { check, parse, version, Checker, type Report, type Finding, type DriftwiseError, type Document, type Kind } from 'driftwise';
+import { check, parse, version, Checker, type Report, type Finding, type DriftwiseError, type Document, type Kind, type Severity } from 'driftwise';
 
 const base = { name: 'base.yaml', text: 'a: 1\n' };
 const report: Report = check(base, [{ name: 'prod.yaml', text: 'a: 2\n', environment: 'production' }]);
@@ -7,7 +7,9 @@ const first: Finding | undefined = report.findings[0];
 const kind: Kind | undefined = first?.kind;
 const line: number | undefined = first?.env?.span.start.line;
 const doc: Document = parse({ name: 'x.json', text: '{}', format: 'json' });
-const again: Report = new Checker(base, [], { inputFormat: 'yaml' }).report();
+const again: Report = new Checker(base, [], { inputFormat: 'yaml', failOn: 'high', policy: { name: 'driftwise.yaml', text: '' } }).report();
+const severity: Severity | undefined = report.findings[0]?.severity;
+const reason: string | undefined = report.findings[0]?.expected?.reason;
 const v: { package: string; report: number } = version();
 try {
   check(base, []);
@@ -18,4 +20,4 @@ try {
 }
 // @ts-expect-error a source needs its text
 check({ name: 'base.yaml' }, []);
-void [kind, line, doc, again, v];
+void [kind, line, doc, again, v, severity, reason];

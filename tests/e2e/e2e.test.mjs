@@ -114,7 +114,7 @@ test('the findings shown and exported match the CLI report for the same files', 
   const markdown = await download(page, 'Markdown');
   assert.equal(markdown.text, runCli(['check', '-f', 'markdown', ...classic]));
   assert.match(markdown.text, /^# Drift report\n/);
-  assert.match(markdown.text, /\| changed \| `\/database\/host` \| `"db.example.com"` \| `"db-prod.example.com"` \|/);
+  assert.match(markdown.text, /\| changed \| high \| `\/database\/host` \| `"db.example.com"` \| `"db-prod.example.com"` \|/);
   const htmlReport = await download(page, 'HTML');
   assert.equal(htmlReport.text, runCli(['check', '-f', 'html', ...classic]));
   assert.match(htmlReport.text, /^<!doctype html>/);
@@ -192,4 +192,18 @@ test('bad input gives file:line:col, and a 20 MB file keeps the page responsive 
   await page.click('.dialog button:has-text("Cancel")');
   await page.waitForSelector('.finding', { timeout: 120_000 });
   assert.deepEqual(await page.$$eval('.finding', (els) => els.map((e) => e.dataset.path)), ['/services/svc-4099/setting_59']);
+});
+
+test('a policy in the page classifies exactly as the CLI does', async (t) => {
+  const page = await openApp(t, '#example=3');
+  await page.waitForSelector('.finding[data-expected=true]');
+  const exported = JSON.parse((await download(page, 'JSON')).text);
+  const cli = JSON.parse(runCli(['check', '--format', 'json', '--policy', '../policies/classic.yaml', ...classic]));
+  assert.equal(cli.policy.file, '../policies/classic.yaml');
+  cli.policy.file = 'driftwise.yaml';
+  assert.deepEqual(exported, cli);
+  assert.match(await page.locator('.stale').textContent(), /expected\[3\] \(line 10\)/);
+  await page.click('.finding[data-path="/database/host"][data-env="env2_config"] button');
+  assert.match(await page.locator('.expected-note').textContent(), /one database per environment/);
+  await page.screenshot({ path: join(out, 'policy.png'), fullPage: true });
 });

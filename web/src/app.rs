@@ -4,10 +4,10 @@
 use crate::checker::Checker;
 use crate::examples::EXAMPLES;
 use crate::export::{ExportFormat, download};
-use crate::model::{Filter, LoadedFile, detect_base, unique_env_names};
+use crate::model::{Filter, LoadedFile, detect_base, is_policy_file, line_range, unique_env_names};
 use crate::views;
 use crate::worker::{CheckRequest, CheckUpdate};
-use driftwise_engine::{Environment, Kind, Report, Source};
+use driftwise_engine::{Environment, Kind, Report, Severity, Source};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -46,7 +46,26 @@ pub enum Msg {
     Paste(views::PasteAction),
     Dragging(bool),
     ShowMore,
+    PolicyDraft(String),
+    ApplyPolicy,
+    NewPolicy,
+    RemovePolicy,
+    /// Select this line of the policy in the editor (the rule that classified a finding).
+    ShowRule(usize),
+    UnexpectedOnly(bool),
+    MinSeverity(Severity),
 }
+
+/// The loaded policy: the text the report was computed with, and the editor's draft.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyState {
+    pub name: String,
+    pub applied: String,
+    pub draft: String,
+}
+
+/// What "Write a policy…" starts from: every section, commented, so it can be filled in.
+const POLICY_TEMPLATE: &str = "# driftwise policy: see schemas/policy.v1.schema.json\nexpected: []\n  # - path: /database/host\n  #   reason: one database per environment\nignore: []\n  # - path: /metadata/generated_at\nseverity: []\n  # - path: /database/**\n  #   level: high\nfail_on: low\n";
 
 pub struct App {
     files: Vec<LoadedFile>,
@@ -64,6 +83,7 @@ pub struct App {
     request: u32,
     paste: Option<views::PasteState>,
     dragging: bool,
+    policy: Option<PolicyState>,
     _keys: Option<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
 }
 
@@ -99,6 +119,7 @@ impl Component for App {
             request: 0,
             paste: None,
             dragging: false,
+            policy: None,
             _keys: None,
         }
     }
@@ -132,6 +153,7 @@ impl Component for App {
             Msg::AddFiles(files, errors) => {
                 self.errors = errors;
                 let had_base = self.base.is_some();
+                let files = self.take_policy(files);
                 self.files.extend(files);
                 if !had_base || self.base.is_some_and(|b| b >= self.files.len()) {
                     self.base = detect_base(&self.files);
@@ -139,11 +161,9 @@ impl Component for App {
                 self.files_changed();
             }
             Msg::LoadExample(i) => {
-                self.files = EXAMPLES[i]
-                    .files
-                    .iter()
-                    .map(|(n, t)| LoadedFile::new(*n, *t))
-                    .collect();
+                self.policy = None;
+                let files = EXAMPLES[i].files.iter().map(|(n, t)| LoadedFile::new(*n, *t)).collect();
+                self.files = self.take_policy(files);
                 self.base = detect_base(&self.files);
                 self.errors.clear();
                 self.filter = Filter::default();
@@ -281,6 +301,42 @@ impl Component for App {
                 self.dragging = on;
             }
             Msg::ShowMore => self.limit += PAGE,
+            Msg::PolicyDraft(text) => {
+                if let Some(p) = &mut self.policy {
+                    p.draft = text;
+                }
+            }
+            Msg::ApplyPolicy => {
+                if let Some(p) = &mut self.policy {
+                    p.applied = p.draft.clone();
+                }
+                self.errors.clear();
+                self.files_changed();
+            }
+            Msg::NewPolicy => {
+                let text = POLICY_TEMPLATE.to_string();
+                self.policy = Some(PolicyState { name: "driftwise.yaml".into(), applied: text.clone(), draft: text });
+                self.files_changed();
+            }
+            Msg::RemovePolicy => {
+                self.policy = None;
+                self.errors.clear();
+                self.files_changed();
+            }
+            Msg::ShowRule(line) => {
+                if let Some(p) = &self.policy {
+                    select_policy_line(&p.draft, line);
+                }
+                return false;
+            }
+            Msg::UnexpectedOnly(on) => {
+                self.filter.unexpected_only = on;
+                self.refilter();
+            }
+            Msg::MinSeverity(level) => {
+                self.filter.min_severity = level;
+                self.refilter();
+            }
         }
         true
     }
@@ -323,6 +379,13 @@ impl Component for App {
                         on_rename={link.callback(|(i, n)| Msg::RenameEnvironment(i, n))}
                         on_remove={link.callback(Msg::RemoveFile)}
                         on_clear={link.callback(|_| Msg::ClearFiles)}
+                        policy={self.policy.clone()}
+                        stale={report.as_ref().and_then(|r| r.policy.as_ref()).map(|p| p.stale.clone()).unwrap_or_default()}
+                        on_policy_draft={link.callback(Msg::PolicyDraft)}
+                        on_policy_apply={link.callback(|_| Msg::ApplyPolicy)}
+                        on_policy_new={link.callback(|_| Msg::NewPolicy)}
+                        on_policy_remove={link.callback(|_| Msg::RemovePolicy)}
+                        on_show_rule={link.callback(Msg::ShowRule)}
                     />
                     <main class="content" aria-live="polite">
                         { self.status() }
@@ -337,6 +400,8 @@ impl Component for App {
                                         on_environment={link.callback(Msg::FilterEnvironment)}
                                         on_kind={link.callback(Msg::ToggleKind)}
                                         on_search={link.callback(Msg::Search)}
+                                        on_unexpected_only={link.callback(Msg::UnexpectedOnly)}
+                                        on_min_severity={link.callback(Msg::MinSeverity)}
                                     />
                                     <views::FindingList
                                         report={report.clone()}
@@ -349,7 +414,8 @@ impl Component for App {
                                 </section>
                                 <section class="detail" aria-label="Selected finding">
                                     if let Some((report, i)) = selected {
-                                        <views::Detail report={report} index={i} texts={self.texts.clone()} />
+                                        <views::Detail report={report} index={i} texts={self.texts.clone()}
+                                            can_show_rule={self.policy.is_some()} on_show_rule={link.callback(Msg::ShowRule)} />
                                     } else {
                                         <p class="hint">{ "Select a finding to see both files side by side. Keys: j / k or ↓ / ↑." }</p>
                                     }
@@ -408,7 +474,17 @@ impl App {
             id: self.request,
             base: Source::new(base_file.name.clone(), base_file.text.clone()),
             environments,
+            policy: self.policy.as_ref().map(|p| Source::new(p.name.clone(), p.applied.clone())),
         });
+    }
+
+    /// Takes a policy file (driftwise.*) out of newly loaded files; the rest are configurations.
+    fn take_policy(&mut self, files: Vec<LoadedFile>) -> Vec<LoadedFile> {
+        let (policies, configs): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| is_policy_file(&f.name));
+        if let Some(p) = policies.into_iter().last() {
+            self.policy = Some(PolicyState { name: p.name, applied: p.text.clone(), draft: p.text });
+        }
+        configs
     }
 
     fn clear_report(&mut self) {
@@ -492,6 +568,24 @@ fn listen_for_keys(step: Callback<isize>) -> Option<Closure<dyn Fn(web_sys::Keyb
         .add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref())
         .ok()?;
     Some(closure)
+}
+
+/// Selects a line of the policy editor and scrolls it into view.
+fn select_policy_line(text: &str, line: usize) {
+    let Some(range) = line_range(text, line) else { return };
+    let Some(editor) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("policy-editor"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+    else {
+        return;
+    };
+    // Textareas count UTF-16 units, the engine bytes.
+    let utf16 = |byte: usize| text[..byte].encode_utf16().count() as u32;
+    let _ = editor.focus();
+    let _ = editor.set_selection_range(utf16(range.start), utf16(range.end));
+    let line_height = 18;
+    editor.set_scroll_top((line.saturating_sub(3) * line_height) as i32);
 }
 
 fn scroll_into_view(id: &str) {

@@ -5,7 +5,7 @@ pub struct Example {
     pub files: &'static [(&'static str, &'static str)],
 }
 
-pub const EXAMPLES: [Example; 3] = [
+pub const EXAMPLES: [Example; 4] = [
     Example {
         title: "App settings",
         files: &[
@@ -52,6 +52,15 @@ pub const EXAMPLES: [Example; 3] = [
                 "prod.json",
                 include_str!("../../examples/services/prod.json"),
             ),
+        ],
+    },
+    Example {
+        title: "App settings + policy",
+        files: &[
+            ("base_config.yaml", include_str!("../../examples/classic/base_config.yaml")),
+            ("env1_config.yaml", include_str!("../../examples/classic/env1_config.yaml")),
+            ("env2_config.yaml", include_str!("../../examples/classic/env2_config.yaml")),
+            ("driftwise.yaml", include_str!("../../examples/policies/classic.yaml")),
         ],
     },
 ];

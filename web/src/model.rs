@@ -42,6 +42,23 @@ pub fn looks_like_base(name: &str) -> bool {
     })
 }
 
+/// Whether a file is a driftwise policy (`driftwise.yaml`, `.yml`, `.json`, `.toml`).
+pub fn is_policy_file(name: &str) -> bool {
+    driftwise_engine::file_stem(name).eq_ignore_ascii_case("driftwise")
+}
+
+/// The byte range of 1-based `line` in `text`, for selecting a policy rule in the editor.
+pub fn line_range(text: &str, line: usize) -> Option<std::ops::Range<usize>> {
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            return Some(start..start + l.trim_end_matches(['\n', '\r']).len());
+        }
+        start += l.len();
+    }
+    None
+}
+
 /// Which loaded file is the base: the first that looks like one, else the first file.
 pub fn detect_base(files: &[LoadedFile]) -> Option<usize> {
     if files.is_empty() {
@@ -84,6 +101,10 @@ pub struct Filter {
     pub environment: Option<String>,
     pub kinds: Vec<Kind>,
     pub search: String,
+    /// Hide what the policy marks as expected.
+    pub unexpected_only: bool,
+    /// Lowest severity shown.
+    pub min_severity: driftwise_engine::Severity,
 }
 
 impl Default for Filter {
@@ -92,6 +113,8 @@ impl Default for Filter {
             environment: None,
             kinds: Kind::ALL.to_vec(),
             search: String::new(),
+            unexpected_only: false,
+            min_severity: driftwise_engine::Severity::Low,
         }
     }
 }
@@ -104,6 +127,9 @@ impl Filter {
             .is_some_and(|e| *e != f.environment)
             || !self.kinds.contains(&f.kind)
         {
+            return false;
+        }
+        if (self.unexpected_only && f.expected.is_some()) || f.severity < self.min_severity {
             return false;
         }
         let needle = self.search.trim().to_lowercase();
@@ -320,6 +346,17 @@ mod tests {
             ..Filter::default()
         };
         assert!(none.apply(&report).is_empty());
+        let high = Filter { min_severity: driftwise_engine::Severity::High, ..Filter::default() };
+        assert_eq!(high.apply(&report), vec![2, 5], "only the database hosts are high by default");
+    }
+
+    #[test]
+    fn policy_files_and_rule_lines() {
+        assert!(is_policy_file("driftwise.yaml") && is_policy_file("conf/driftwise.json"));
+        assert!(!is_policy_file("driftwise-prod.yaml") && !is_policy_file("base.yaml"));
+        let text = "a: 1\nexpected:\n  - path: /x\n";
+        assert_eq!(&text[line_range(text, 3).unwrap()], "  - path: /x");
+        assert_eq!(line_range(text, 9), None);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The engine in a Web Worker: parsing a 20 MB file takes a while, and the page must stay responsive.
 
-use driftwise_engine::{Document, Environment, Error, Report, Source, parse, report};
+use driftwise_engine::{Document, Environment, Error, Policy, Report, Source, parse, report_with};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,8 @@ pub struct CheckRequest {
     pub id: u32,
     pub base: Source,
     pub environments: Vec<Environment>,
+    /// The policy file's text, when one is loaded.
+    pub policy: Option<Source>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -50,6 +52,10 @@ pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) 
         })
     };
     let result = (|| {
+        let policy = match &request.policy {
+            Some(source) => Policy::from_source(source)?,
+            None => Policy::default(),
+        };
         step(1, &request.base.name);
         let base = parse(&request.base)?;
         let mut envs: Vec<(String, Document)> = Vec::with_capacity(request.environments.len());
@@ -58,7 +64,7 @@ pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) 
             envs.push((env.name.clone(), parse(&env.source)?));
         }
         step(steps, "comparing");
-        Ok(report(&base, &envs))
+        Ok(report_with(&base, &envs, &policy))
     })();
     CheckUpdate::Finished { id, result }
 }

@@ -15,6 +15,9 @@ pub struct DetailProps {
     pub report: Rc<Report>,
     pub index: usize,
     pub texts: Rc<HashMap<String, String>>,
+    /// Whether a policy editor is there to jump to.
+    pub can_show_rule: bool,
+    pub on_show_rule: Callback<usize>,
 }
 
 #[function_component]
@@ -44,7 +47,10 @@ pub fn Detail(props: &DetailProps) -> Html {
                                 <span class={classes!("line", (!l.highlighted.is_empty()).then_some("hit"))}>
                                     <span class="ln" aria-hidden="true">{ l.number }</span>
                                     { l.before }
-                                    if !l.highlighted.is_empty() { <mark>{ l.highlighted }</mark> }
+                                    if !l.highlighted.is_empty() {
+                                        // A secret stays masked here too, not only in the report.
+                                        <mark>{ if f.masked { driftwise_engine::policy::MASK.to_string() } else { l.highlighted } }</mark>
+                                    }
                                     { l.after }
                                     { "\n" }
                                 </span>
@@ -73,7 +79,20 @@ pub fn Detail(props: &DetailProps) -> Html {
                 <span class={classes!("badge", format!("k-{}", f.kind.name()))}>{ kind_label(f.kind) }</span>
                 <code class="keyed">{ f.keyed_path_or_root() }</code>
             </h2>
-            <p class="describe">{ format!("{} in {}", describe(f), f.environment) }</p>
+            <p class="describe">
+                { format!("{} in {} · severity ", describe(f), f.environment) }
+                <span class={format!("sev sev-{}", f.severity.name())}>{ f.severity.name() }</span>
+                if let Some(rule) = &f.severity_rule { { format!(" (by {})", rule.rule) } }
+            </p>
+            if let Some(e) = &f.expected {
+                <p class="expected-note">
+                    <strong>{ "Expected: " }</strong>{ e.reason.clone() }
+                    { format!(" — {}", e.rule.rule) }
+                    if let (true, Some(line)) = (props.can_show_rule, e.rule.line) {
+                        { " " }<button class="link" onclick={props.on_show_rule.reform(move |_| line)}>{ format!("show rule (line {line})") }</button>
+                    }
+                </p>
+            }
             <div class="panes">
                 { pane(base_title, f.base.as_ref(), "Not in the base.") }
                 { pane(env_title, f.env.as_ref(), &format!("Not in {}.", f.environment)) }

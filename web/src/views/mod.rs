@@ -72,6 +72,13 @@ pub struct FilesPanelProps {
     pub on_rename: Callback<(usize, String)>,
     pub on_remove: Callback<usize>,
     pub on_clear: Callback<()>,
+    pub policy: Option<crate::app::PolicyState>,
+    pub stale: Vec<driftwise_engine::policy::StaleRule>,
+    pub on_policy_draft: Callback<String>,
+    pub on_policy_apply: Callback<()>,
+    pub on_policy_new: Callback<()>,
+    pub on_policy_remove: Callback<()>,
+    pub on_show_rule: Callback<usize>,
 }
 
 #[function_component]
@@ -115,7 +122,83 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                 <ul class="file-list">{ for rows }</ul>
                 <button class="button subtle" onclick={props.on_clear.reform(|_| ())}>{ "Remove all" }</button>
             }
+            <PolicyPanel
+                policy={props.policy.clone()}
+                stale={props.stale.clone()}
+                on_draft={props.on_policy_draft.clone()}
+                on_apply={props.on_policy_apply.clone()}
+                on_new={props.on_policy_new.clone()}
+                on_remove={props.on_policy_remove.clone()}
+                on_show_rule={props.on_show_rule.clone()}
+            />
         </aside>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PolicyPanelProps {
+    pub policy: Option<crate::app::PolicyState>,
+    pub stale: Vec<driftwise_engine::policy::StaleRule>,
+    pub on_draft: Callback<String>,
+    pub on_apply: Callback<()>,
+    pub on_new: Callback<()>,
+    pub on_remove: Callback<()>,
+    pub on_show_rule: Callback<usize>,
+}
+
+/// The policy in an editor: drop or open a `driftwise.yaml`, or write one here, then apply it.
+#[function_component]
+pub fn PolicyPanel(props: &PolicyPanelProps) -> Html {
+    let Some(policy) = &props.policy else {
+        return html! {
+            <section class="policy" aria-label="Policy">
+                <h2>{ "Policy" }</h2>
+                <p class="hint">{ "None loaded. Drop a driftwise.yaml with the files, or write one to mark expected differences, ignore noise and set severities." }</p>
+                <button class="button" onclick={props.on_new.reform(|_| ())}>{ "Write a policy…" }</button>
+            </section>
+        };
+    };
+    let on_input = props.on_draft.reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
+    let on_key = {
+        let apply = props.on_apply.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                apply.emit(());
+            }
+        })
+    };
+    let changed = policy.draft != policy.applied;
+    html! {
+        <section class="policy" aria-label="Policy">
+            <h2>{ format!("Policy · {}", policy.name) }</h2>
+            <label class="visually-hidden" for="policy-editor">{ "Policy text" }</label>
+            <textarea id="policy-editor" rows="14" spellcheck="false" value={policy.draft.clone()} oninput={on_input} onkeydown={on_key} />
+            <div class="policy-actions">
+                <button class="button primary" disabled={!changed} onclick={props.on_apply.reform(|_| ())}>{ "Apply (Ctrl+Enter)" }</button>
+                <button class="button subtle" onclick={props.on_remove.reform(|_| ())}>{ "Remove" }</button>
+            </div>
+            if !props.stale.is_empty() {
+                <div class="stale">
+                    <h3>{ "Stale rules (matched nothing)" }</h3>
+                    <ul>
+                        { for props.stale.iter().map(|s| {
+                            let line = s.rule.line;
+                            html! {
+                                <li>
+                                    if let Some(line) = line {
+                                        <button class="link" onclick={props.on_show_rule.reform(move |_| line)}>{ format!("{} (line {line})", s.rule.rule) }</button>
+                                    } else {
+                                        <span>{ s.rule.rule.clone() }</span>
+                                    }
+                                    { " " }<code>{ s.path.clone() }</code>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                </div>
+            }
+        </section>
     }
 }
 
@@ -145,7 +228,7 @@ pub fn Summary(props: &SummaryProps) -> Html {
             let n = env.counts.get(*k);
             html! { <td class={classes!("num", (n > 0).then(|| format!("k-{}", k.name())))}>{ n }</td> }
         });
-        let compliance = if env.compared == 0 { 100.0 } else { 100.0 * (env.compared.saturating_sub(env.counts.total)) as f64 / env.compared as f64 };
+        let compliance = env.compliance * 100.0;
         html! {
             <tr class={classes!(active.then_some("active"))} data-env={env.name.clone()}>
                 <th scope="row">
@@ -154,7 +237,9 @@ pub fn Summary(props: &SummaryProps) -> Html {
                 </th>
                 { for cells }
                 <td class="num total">{ env.counts.total }</td>
-                <td class="num" title="share of compared values that match the base">{ format!("{compliance:.1}%") }</td>
+                <td class="num">{ env.expected }</td>
+                <td class={classes!("num", (env.failing > 0).then_some("failing"))}>{ env.failing }</td>
+                <td class="num" title="share of compared values that match the base or differ as expected">{ format!("{compliance:.1}%") }</td>
             </tr>
         }
     });
@@ -166,7 +251,9 @@ pub fn Summary(props: &SummaryProps) -> Html {
                     <th scope="col">{ "Environment" }</th>
                     { for Kind::ALL.iter().map(|k| html! { <th scope="col" class="num">{ kind_label(*k) }</th> }) }
                     <th scope="col" class="num">{ "total" }</th>
-                    <th scope="col" class="num">{ "matching" }</th>
+                    <th scope="col" class="num">{ "expected" }</th>
+                    <th scope="col" class="num" title={format!("unexpected at {} or above", props.report.fail_on)}>{ "failing" }</th>
+                    <th scope="col" class="num">{ "compliance" }</th>
                 </tr></thead>
                 <tbody>{ for rows }</tbody>
             </table>
@@ -255,6 +342,8 @@ pub struct FiltersProps {
     pub on_environment: Callback<Option<String>>,
     pub on_kind: Callback<Kind>,
     pub on_search: Callback<String>,
+    pub on_unexpected_only: Callback<bool>,
+    pub on_min_severity: Callback<driftwise_engine::Severity>,
 }
 
 #[function_component]
@@ -289,6 +378,20 @@ pub fn Filters(props: &FiltersProps) -> Html {
                     }
                 }) }
             </fieldset>
+            <label>{ "Severity ≥ " }
+                <select aria-label="Lowest severity shown" onchange={props.on_min_severity.reform(|e: Event| {
+                    e.target_unchecked_into::<HtmlSelectElement>().value().parse().unwrap_or_default()
+                })}>
+                    { for driftwise_engine::Severity::ALL.iter().rev().map(|s| html! {
+                        <option value={s.name()} selected={props.filter.min_severity == *s}>{ s.name() }</option>
+                    }) }
+                </select>
+            </label>
+            <label>
+                <input id="unexpected-only" type="checkbox" checked={props.filter.unexpected_only}
+                    onchange={props.on_unexpected_only.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked())} />
+                { " unexpected only" }
+            </label>
             <label class="search">
                 <span class="visually-hidden">{ "Search paths and values" }</span>
                 <input type="search" placeholder="Search paths and values" value={props.filter.search.clone()} oninput={on_search} />
@@ -316,10 +419,15 @@ pub fn FindingList(props: &FindingListProps) -> Html {
         html! {
             <li id={format!("finding-{i}")} role="option" aria-selected={selected.to_string()}
                 class={classes!("finding", selected.then_some("selected"))}
-                data-env={f.environment.clone()} data-kind={f.kind.name()} data-path={f.keyed_path.clone()}>
+                data-env={f.environment.clone()} data-kind={f.kind.name()} data-path={f.keyed_path.clone()}
+                data-severity={f.severity.name()} data-expected={f.expected.is_some().to_string()}>
                 <button onclick={props.on_select.reform(move |_| i)}>
                     <span class={classes!("badge", format!("k-{}", f.kind.name()))}>{ kind_label(f.kind) }</span>
-                    <span class="env">{ f.environment.clone() }</span>
+                    <span class="env">
+                        { f.environment.clone() }
+                        { " · " }<span class={format!("sev sev-{}", f.severity.name())}>{ f.severity.name() }</span>
+                        if f.expected.is_some() { { " · " }<span class="expected-tag">{ "expected" }</span> }
+                    </span>
                     <code class="path">{ f.keyed_path_or_root() }</code>
                     <span class="values">
                         if let Some(b) = value(&f.base) { <code class="old">{ b }</code> }
