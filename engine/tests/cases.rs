@@ -553,3 +553,53 @@ fn every_policy_in_the_repository_validates_against_the_policy_schema() {
         "the schema catches what the parser refuses"
     );
 }
+
+#[test]
+fn the_policy_spelled_in_the_issue_is_accepted_as_written() {
+    let text = "expected:
+  - path: /database/host
+    reason: one database per environment
+  - path: /app_settings/name
+    envs: [env1]
+    reason: development builds are labelled
+ignore:
+  - path: /spec/replicas
+severity:
+  - path: /database/**
+    level: high
+identity:
+  /spec/template/spec/containers: name
+normalise:
+  quantities: true
+secrets:
+  - /database/password
+fail_on: medium
+";
+    let policy = Policy::from_source(&Source::new("driftwise.yaml", text)).unwrap();
+    assert_eq!(policy.fail_on(), Severity::Medium);
+    assert!(policy.file.normalise.quantities);
+    assert_eq!(
+        policy.file.identity["/spec/template/spec/containers"].fields(),
+        ["name".to_string()]
+    );
+    let base = Source::new(
+        "base.yaml",
+        "database: {host: a, password: x, pool: 5}\napp_settings: {name: MyApp}\n",
+    );
+    let env1 = Environment::new(
+        "env1",
+        Source::new(
+            "env1.yaml",
+            "database: {host: b, password: y, pool: 6}\napp_settings: {name: MyApp-Dev}\n",
+        ),
+    );
+    let r = check_with(&base, &[env1], &policy).unwrap();
+    let f = |p: &str| r.findings.iter().find(|f| f.keyed_path == p).unwrap();
+    assert!(f("/database/host").expected.is_some() && f("/app_settings/name").expected.is_some());
+    assert!(f("/database/password").masked);
+    assert_eq!(f("/database/pool").severity, Severity::High);
+    assert!(
+        r.has_drift(),
+        "the unexpected pool change is high, above fail_on medium"
+    );
+}

@@ -154,13 +154,21 @@ impl Checker {
             .map(|e| Ok((e.name, driftwise_engine::parse(&e.source)?)))
             .collect::<Result<Vec<_>, Error>>()
             .map_err(to_js_error)?;
-        Ok(Checker { base: base_doc, environments, policy })
+        Ok(Checker {
+            base: base_doc,
+            environments,
+            policy,
+        })
     }
 
     /// The drift report for the files given to the constructor.
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn report(&self) -> Result<JsValue, JsValue> {
-        to_js(&driftwise_engine::report_with(&self.base, &self.environments, &self.policy))
+        to_js(&driftwise_engine::report_with(
+            &self.base,
+            &self.environments,
+            &self.policy,
+        ))
     }
 }
 

@@ -162,7 +162,11 @@ impl Component for App {
             }
             Msg::LoadExample(i) => {
                 self.policy = None;
-                let files = EXAMPLES[i].files.iter().map(|(n, t)| LoadedFile::new(*n, *t)).collect();
+                let files = EXAMPLES[i]
+                    .files
+                    .iter()
+                    .map(|(n, t)| LoadedFile::new(*n, *t))
+                    .collect();
                 self.files = self.take_policy(files);
                 self.base = detect_base(&self.files);
                 self.errors.clear();
@@ -315,7 +319,11 @@ impl Component for App {
             }
             Msg::NewPolicy => {
                 let text = POLICY_TEMPLATE.to_string();
-                self.policy = Some(PolicyState { name: "driftwise.yaml".into(), applied: text.clone(), draft: text });
+                self.policy = Some(PolicyState {
+                    name: "driftwise.yaml".into(),
+                    applied: text.clone(),
+                    draft: text,
+                });
                 self.files_changed();
             }
             Msg::RemovePolicy => {
@@ -474,15 +482,23 @@ impl App {
             id: self.request,
             base: Source::new(base_file.name.clone(), base_file.text.clone()),
             environments,
-            policy: self.policy.as_ref().map(|p| Source::new(p.name.clone(), p.applied.clone())),
+            policy: self
+                .policy
+                .as_ref()
+                .map(|p| Source::new(p.name.clone(), p.applied.clone())),
         });
     }
 
     /// Takes a policy file (driftwise.*) out of newly loaded files; the rest are configurations.
     fn take_policy(&mut self, files: Vec<LoadedFile>) -> Vec<LoadedFile> {
-        let (policies, configs): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| is_policy_file(&f.name));
+        let (policies, configs): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|f| is_policy_file(&f.name));
         if let Some(p) = policies.into_iter().last() {
-            self.policy = Some(PolicyState { name: p.name, applied: p.text.clone(), draft: p.text });
+            self.policy = Some(PolicyState {
+                name: p.name,
+                applied: p.text.clone(),
+                draft: p.text,
+            });
         }
         configs
     }
@@ -572,7 +588,9 @@ fn listen_for_keys(step: Callback<isize>) -> Option<Closure<dyn Fn(web_sys::Keyb
 
 /// Selects a line of the policy editor and scrolls it into view.
 fn select_policy_line(text: &str, line: usize) {
-    let Some(range) = line_range(text, line) else { return };
+    let Some(range) = line_range(text, line) else {
+        return;
+    };
     let Some(editor) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("policy-editor"))

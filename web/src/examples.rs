@@ -57,10 +57,22 @@ pub const EXAMPLES: [Example; 4] = [
     Example {
         title: "App settings + policy",
         files: &[
-            ("base_config.yaml", include_str!("../../examples/classic/base_config.yaml")),
-            ("env1_config.yaml", include_str!("../../examples/classic/env1_config.yaml")),
-            ("env2_config.yaml", include_str!("../../examples/classic/env2_config.yaml")),
-            ("driftwise.yaml", include_str!("../../examples/policies/classic.yaml")),
+            (
+                "base_config.yaml",
+                include_str!("../../examples/classic/base_config.yaml"),
+            ),
+            (
+                "env1_config.yaml",
+                include_str!("../../examples/classic/env1_config.yaml"),
+            ),
+            (
+                "env2_config.yaml",
+                include_str!("../../examples/classic/env2_config.yaml"),
+            ),
+            (
+                "driftwise.yaml",
+                include_str!("../../examples/policies/classic.yaml"),
+            ),
         ],
     },
 ];

@@ -346,8 +346,15 @@ mod tests {
             ..Filter::default()
         };
         assert!(none.apply(&report).is_empty());
-        let high = Filter { min_severity: driftwise_engine::Severity::High, ..Filter::default() };
-        assert_eq!(high.apply(&report), vec![2, 5], "only the database hosts are high by default");
+        let high = Filter {
+            min_severity: driftwise_engine::Severity::High,
+            ..Filter::default()
+        };
+        assert_eq!(
+            high.apply(&report),
+            vec![2, 5],
+            "only the database hosts are high by default"
+        );
     }
 
     #[test]

@@ -200,29 +200,68 @@ async fn roles_change_with_a_click() {
 async fn a_policy_marks_expected_drift_shows_stale_rules_and_jumps_to_rules() {
     let root = mount().await;
     click(&root, "[data-example='3']").await;
-    assert_eq!(all(&root, ".file").len(), 3, "driftwise.yaml is the policy, not an environment");
-    let expected: Vec<String> = all(&root, ".finding[data-expected=true]").iter().map(|f| f.get_attribute("data-path").unwrap()).collect();
-    assert_eq!(expected, ["/app_settings/name", "/database/host", "/database/name", "/database/host", "/database/name"]);
-    assert!(one(&root, ".stale").text_content().unwrap().contains("expected[3] (line 10) /database/port"));
+    assert_eq!(
+        all(&root, ".file").len(),
+        3,
+        "driftwise.yaml is the policy, not an environment"
+    );
+    let expected: Vec<String> = all(&root, ".finding[data-expected=true]")
+        .iter()
+        .map(|f| f.get_attribute("data-path").unwrap())
+        .collect();
+    assert_eq!(
+        expected,
+        [
+            "/app_settings/name",
+            "/database/host",
+            "/database/name",
+            "/database/host",
+            "/database/name"
+        ]
+    );
+    assert!(
+        one(&root, ".stale")
+            .text_content()
+            .unwrap()
+            .contains("expected[3] (line 10) /database/port")
+    );
 
     // The first finding is expected; its rule is one click away in the editor.
-    assert!(one(&root, ".expected-note").text_content().unwrap().starts_with("Expected: development builds are labelled"));
+    assert!(
+        one(&root, ".expected-note")
+            .text_content()
+            .unwrap()
+            .starts_with("Expected: development builds are labelled")
+    );
     click(&root, ".expected-note button.link").await;
     let editor: web_sys::HtmlTextAreaElement = one(&root, "#policy-editor").dyn_into().unwrap();
     let text = editor.value();
-    let (start, end) = (editor.selection_start().unwrap().unwrap() as usize, editor.selection_end().unwrap().unwrap() as usize);
+    let (start, end) = (
+        editor.selection_start().unwrap().unwrap() as usize,
+        editor.selection_end().unwrap().unwrap() as usize,
+    );
     assert_eq!(&text[start..end], "  - path: /app_settings/name");
 
     // Unexpected only: 2 findings are left (version and feature_b in env1).
     let only = one(&root, "#unexpected-only");
-    only.dyn_ref::<HtmlInputElement>().unwrap().set_checked(true);
+    only.dyn_ref::<HtmlInputElement>()
+        .unwrap()
+        .set_checked(true);
     only.dispatch_event(&bubbling("change")).unwrap();
     settle().await;
-    let left: Vec<String> = all(&root, ".finding").iter().map(|f| f.get_attribute("data-path").unwrap()).collect();
+    let left: Vec<String> = all(&root, ".finding")
+        .iter()
+        .map(|f| f.get_attribute("data-path").unwrap())
+        .collect();
     assert_eq!(left, ["/app_settings/version", "/features/feature_b"]);
 
     // A typo in the policy is reported at its line, and the report waits for a valid policy.
-    type_into(&root, "#policy-editor", "expected:\n  - path: /a\n    reson: typo\n").await;
+    type_into(
+        &root,
+        "#policy-editor",
+        "expected:\n  - path: /a\n    reson: typo\n",
+    )
+    .await;
     click(&root, ".policy-actions .button.primary").await;
     assert_eq!(
         one(&root, ".error").text_content().unwrap(),

@@ -158,7 +158,9 @@ pub fn PolicyPanel(props: &PolicyPanelProps) -> Html {
             </section>
         };
     };
-    let on_input = props.on_draft.reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
+    let on_input = props
+        .on_draft
+        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
     let on_key = {
         let apply = props.on_apply.clone();
         Callback::from(move |e: KeyboardEvent| {
