@@ -16,7 +16,9 @@
 pub mod diff;
 pub mod error;
 pub mod parse;
+pub mod patch;
 pub mod path;
+pub mod plan;
 pub mod policy;
 pub mod render;
 pub mod report;

@@ -166,6 +166,14 @@ pub struct Finding {
     /// Leaf values this finding covers (a removed map of 3 settings covers 3).
     #[serde(default)]
     pub values: usize,
+    /// For added and removed findings: the JSON Pointer of the parent container in the file that
+    /// lacks the value, which is where a patch inserts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insert_at: Option<String>,
+    /// For list items: the index in that container before which the item belongs (its length to
+    /// append), counted in the container as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insert_index: Option<usize>,
 }
 
 impl Finding {

@@ -134,12 +134,16 @@ impl<'a> Differ<'a> {
                     matched_env[ei] = true;
                     self.compared += leaves(node);
                 }
-                None => self.item(Kind::Removed, node, bi),
+                None => {
+                    self.item(Kind::Removed, node, bi);
+                    self.set_insert_index(env.len());
+                }
             }
         }
         for (ei, node) in env.iter().enumerate() {
             if !matched_env[ei] {
                 self.item(Kind::Added, node, ei);
+                self.set_insert_index(base.len());
             }
         }
     }
@@ -174,7 +178,15 @@ impl<'a> Differ<'a> {
             });
             match ei {
                 Some(ei) => self.node(&base[bi], &env[ei], None, None),
-                None => self.one_sided(Kind::Removed, &base[bi], None),
+                None => {
+                    // Before the next base item that the environment has, else at its end.
+                    let at = base_ids[bi + 1..]
+                        .iter()
+                        .find_map(|id| env_at.get(id.key.as_ref()).copied())
+                        .unwrap_or(env.len());
+                    self.one_sided(Kind::Removed, &base[bi], None);
+                    self.set_insert_index(at);
+                }
             }
             self.path.pop();
         }
@@ -186,6 +198,11 @@ impl<'a> Differ<'a> {
                     identity: Some((scheme, &env[ei])),
                 });
                 self.one_sided(Kind::Added, &env[ei], None);
+                let at = env_ids[ei + 1..]
+                    .iter()
+                    .find_map(|id| base_at.get(id.key.as_ref()).copied())
+                    .unwrap_or(base.len());
+                self.set_insert_index(at);
                 self.path.pop();
             }
         }
@@ -266,16 +283,28 @@ impl<'a> Differ<'a> {
                 DiffOp::Delete {
                     old_index, old_len, ..
                 } => {
+                    let at = match op {
+                        DiffOp::Delete { new_index, .. } => new_index,
+                        _ => 0,
+                    };
                     self.items(
                         Kind::Removed,
                         &base[old_index..old_index + old_len],
                         old_index,
+                        at,
                     );
                 }
                 DiffOp::Insert {
-                    new_index, new_len, ..
+                    old_index,
+                    new_index,
+                    new_len,
                 } => {
-                    self.items(Kind::Added, &env[new_index..new_index + new_len], new_index);
+                    self.items(
+                        Kind::Added,
+                        &env[new_index..new_index + new_len],
+                        new_index,
+                        old_index,
+                    );
                 }
                 DiffOp::Replace {
                     old_index,
@@ -287,16 +316,9 @@ impl<'a> Differ<'a> {
                     for k in 0..common {
                         self.pair(base, env, old_index + k, new_index + k);
                     }
-                    self.items(
-                        Kind::Removed,
-                        &base[old_index + common..old_index + old_len],
-                        old_index + common,
-                    );
-                    self.items(
-                        Kind::Added,
-                        &env[new_index + common..new_index + new_len],
-                        new_index + common,
-                    );
+                    let (b, e) = (old_index + common, new_index + common);
+                    self.items(Kind::Removed, &base[b..old_index + old_len], b, e);
+                    self.items(Kind::Added, &env[e..new_index + new_len], e, b);
                 }
             }
         }
@@ -304,14 +326,26 @@ impl<'a> Differ<'a> {
 
     /// Items past the shorter list's end, in a positional comparison.
     fn tail(&mut self, base: &'a [Node], env: &'a [Node], common: usize) {
-        self.items(Kind::Removed, &base[common.min(base.len())..], common);
-        self.items(Kind::Added, &env[common.min(env.len())..], common);
+        self.items(
+            Kind::Removed,
+            &base[common.min(base.len())..],
+            common,
+            env.len(),
+        );
+        self.items(
+            Kind::Added,
+            &env[common.min(env.len())..],
+            common,
+            base.len(),
+        );
     }
 
-    /// A run of items on one side only, the first at index `first` on that side.
-    fn items(&mut self, kind: Kind, nodes: &'a [Node], first: usize) {
+    /// A run of items on one side only, the first at index `first` on that side; in the other list
+    /// they all belong before its item `other_at`.
+    fn items(&mut self, kind: Kind, nodes: &'a [Node], first: usize, other_at: usize) {
         for (k, node) in nodes.iter().enumerate() {
             self.item(kind, node, first + k);
+            self.set_insert_index(other_at);
         }
     }
 

@@ -188,12 +188,35 @@ impl<'a> Differ<'a> {
             Kind::Removed => self.push(kind, Some((node, key_span)), None),
             _ => self.push(kind, None, Some((node, key_span))),
         }
+        // The parent exists in both files (else the finding would be higher up), so its pointer in
+        // the file that lacks the value is well defined.
+        let lacking = if kind == Kind::Removed {
+            Which::Env
+        } else {
+            Which::Base
+        };
+        let parent = self.pointer_upto(lacking, self.path.len().saturating_sub(1));
+        if let Some(f) = self.findings.last_mut() {
+            f.insert_at = (!self.path.is_empty()).then_some(parent);
+        }
+    }
+
+    /// Records where the finding just made belongs in the list that lacks it.
+    fn set_insert_index(&mut self, at: usize) {
+        if let Some(f) = self.findings.last_mut() {
+            f.insert_index = Some(at);
+        }
     }
 
     /// The JSON Pointer of the current place in one file.
     fn pointer(&self, which: Which) -> String {
+        self.pointer_upto(which, self.path.len())
+    }
+
+    /// The JSON Pointer of the first `depth` segments of the current place in one file.
+    fn pointer_upto(&self, which: Which, depth: usize) -> String {
         let mut out = String::new();
-        for segment in &self.path {
+        for segment in &self.path[..depth] {
             match segment {
                 Segment::Key(k) => push_segment(&mut out, k),
                 Segment::Item { base, env, .. } => {
@@ -292,6 +315,8 @@ impl<'a> Differ<'a> {
             expected: None,
             masked: false,
             values,
+            insert_at: None,
+            insert_index: None,
         });
     }
 }
