@@ -5,7 +5,7 @@ use crate::{
     schedule,
 };
 use driftwise_engine::render::{TextOptions, html, markdown, text};
-use driftwise_engine::{Error, Format, Policy, Report, Severity};
+use driftwise_engine::{Error, Format, Policy, Report, Severity, Source};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -67,7 +67,10 @@ fn run_once(args: &CheckArgs) -> u8 {
     code
 }
 
-fn check(args: &CheckArgs) -> Result<Report, Error> {
+/// The report, and the sources it was made from (for plans).
+pub fn check_with_sources(
+    args: &CheckArgs,
+) -> Result<(Report, Source, Vec<driftwise_engine::Environment>), Error> {
     let format = args
         .input_format
         .as_deref()
@@ -80,7 +83,12 @@ fn check(args: &CheckArgs) -> Result<Report, Error> {
         .map(|arg| inputs::read_environment(arg, format))
         .collect::<Result<Vec<_>, _>>()?;
     let policy = load_policy(args)?;
-    driftwise_engine::check_with(&base, &environments, &policy)
+    let report = driftwise_engine::check_with(&base, &environments, &policy)?;
+    Ok((report, base, environments))
+}
+
+fn check(args: &CheckArgs) -> Result<Report, Error> {
+    check_with_sources(args).map(|(report, _, _)| report)
 }
 
 /// The policy named with --policy, else driftwise.* beside the base, plus Argo CD imports and the

@@ -1,6 +1,7 @@
 //! `driftwise`: the native command line. It owns everything the engine leaves out: reading files,
 //! terminals, logs, schedules and exit codes.
 
+mod apply;
 mod check;
 mod inputs;
 mod run_log;
@@ -32,6 +33,54 @@ enum Command {
     ///
     /// Exit status: 0 when no environment drifts, 1 when any does, 2 on trouble (bad input, unreadable file).
     Check(CheckArgs),
+    /// Make a remediation plan: one action per finding (revert unexpected drift by default).
+    Plan(PlanArgs),
+    /// Apply a plan: refuses files changed since, writes atomically, keeps backups.
+    Apply(ApplyArgs),
+}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Write the plan here (JSON) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The action for unexpected findings: revert (make the environment match the base), adopt
+    /// (write the environment's value into the base) or skip.
+    #[arg(long, value_name = "ACTION", default_value = "revert")]
+    pub unexpected: String,
+    /// Findings at or above this severity are flagged as needing approval.
+    #[arg(long, value_name = "LEVEL", default_value = "high")]
+    pub approval_from: String,
+}
+
+#[derive(Args)]
+pub struct ApplyArgs {
+    /// The plan made by `driftwise plan`.
+    pub plan: PathBuf,
+    /// Show the patch and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also apply actions flagged as needing approval.
+    #[arg(long)]
+    pub approve: bool,
+    /// Do not keep FILE.orig copies of the files changed.
+    #[arg(long)]
+    pub no_backup: bool,
+    /// Export the patch to this file instead of applying it.
+    #[arg(long, value_name = "FILE")]
+    pub patch_out: Option<PathBuf>,
+    /// Patch format for --patch-out or --dry-run: a unified diff, RFC 6902 JSON Patch or RFC 7386 merge patch.
+    #[arg(long, value_enum, default_value_t = PatchFormat::Patch)]
+    pub format: PatchFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PatchFormat {
+    Patch,
+    JsonPatch,
+    MergePatch,
 }
 
 #[derive(Args)]
@@ -96,6 +145,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Plan(args) => apply::plan(&args),
+        Command::Apply(args) => apply::apply(&args),
     };
     ExitCode::from(code)
 }

@@ -516,3 +516,180 @@ fn argocd_ignore_differences_import_and_bad_policies() {
             "policy.yaml:3:12: policy: expected[0].reson: unknown field `reson`",
         ));
 }
+
+/// A scratch copy of the patch fixtures with two environments, and a plan for them.
+fn planned(dir: &Path) -> PathBuf {
+    for f in ["base.yaml", "prod.yaml"] {
+        std::fs::copy(repo().join("tests/patch").join(f), dir.join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.join("staging.yaml"),
+        std::fs::read_to_string(dir.join("prod.yaml"))
+            .unwrap()
+            .replace("replicas: 6", "replicas: 3"),
+    )
+    .unwrap();
+    let plan = dir.join("plan.json");
+    let mut cmd = cargo_bin_cmd!("driftwise");
+    cmd.current_dir(dir).args([
+        "plan",
+        "base.yaml",
+        "prod.yaml",
+        "staging.yaml",
+        "--out",
+        "plan.json",
+    ]);
+    cmd.assert()
+        .code(0)
+        .stdout(predicate::str::contains("plan written to plan.json"));
+    plan
+}
+
+fn in_dir(dir: &Path) -> Command {
+    let mut cmd = cargo_bin_cmd!("driftwise");
+    cmd.current_dir(dir);
+    cmd
+}
+
+#[test]
+fn plan_then_apply_reconciles_and_keeps_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
+            .unwrap();
+    assert_eq!(plan["version"], 1);
+    assert_eq!(plan["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("prod.yaml: "))
+        .stdout(predicate::str::contains("staging.yaml: "));
+    assert!(dir.path().join("prod.yaml.orig").exists());
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "prod.yaml", "staging.yaml"])
+        .assert()
+        .code(0);
+    let reconciled = std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap();
+    assert!(
+        reconciled.contains("# Payment service in production (hand-edited, drifted)."),
+        "comments stay"
+    );
+}
+
+#[test]
+fn apply_holds_high_severity_changes_until_approved_and_refuses_changed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--no-backup"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "held for approval (pass --approve to apply): prod /replicas (high)",
+        ));
+    assert!(!dir.path().join("prod.yaml.orig").exists());
+    // The file changed, so the same plan is refused, naming the file.
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "prod.yaml: changed since the plan was made (SHA-256 differs); make a new plan",
+        ));
+}
+
+#[test]
+fn dry_run_and_patch_exports_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    let before = std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap();
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--dry-run", "--approve"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("--- a/prod.yaml\n+++ b/prod.yaml"))
+        .stdout(predicate::str::contains("-replicas: 6"));
+    for (format, expect) in [
+        ("json-patch", "\"op\": \"test\""),
+        ("merge-patch", "\"debug_sql\": null"),
+    ] {
+        in_dir(dir.path())
+            .args([
+                "apply",
+                "plan.json",
+                "--approve",
+                "--format",
+                format,
+                "--patch-out",
+                "out.json",
+            ])
+            .assert()
+            .code(0);
+        let out = std::fs::read_to_string(dir.path().join("out.json")).unwrap();
+        assert!(out.contains(expect), "{format}: {out}");
+    }
+    in_dir(dir.path())
+        .args([
+            "apply",
+            "plan.json",
+            "--approve",
+            "--patch-out",
+            "fix.patch",
+        ])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap(),
+        before,
+        "exports change nothing"
+    );
+    let check = std::process::Command::new("git")
+        .args(["apply", "--check", "fix.patch"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn an_interrupted_apply_leaves_every_file_wholly_old_or_wholly_new() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    let old: Vec<String> = ["prod.yaml", "staging.yaml"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.path().join(f)).unwrap())
+        .collect();
+    let status = in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve", "--no-backup"])
+        .env("DRIFTWISE_TEST_CRASH_AFTER_WRITES", "1")
+        .assert()
+        .get_output()
+        .status;
+    assert!(!status.success(), "the process was killed half way");
+    let now: Vec<String> = ["prod.yaml", "staging.yaml"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.path().join(f)).unwrap())
+        .collect();
+    assert_ne!(now[0], old[0], "the first file was written whole");
+    assert_eq!(now[1], old[1], "the second file was not touched");
+    for text in &now {
+        assert!(is_whole_payment_file(text), "no half-written file");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left behind");
+}
+
+/// A complete copy of the fixture: its first and its last line are both there.
+fn is_whole_payment_file(text: &str) -> bool {
+    text.starts_with("# Payment service") && text.trim_end().ends_with("# trailing comment")
+}
