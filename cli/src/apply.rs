@@ -31,17 +31,39 @@ fn make_plan(args: &PlanArgs) -> Result<(), Error> {
         .iter()
         .map(|e| (e.name.clone(), &e.source))
         .collect();
-    let plan = Plan::new(&report, &base, &envs, &decisions);
+    let mut plan = Plan::new(&report, &base, &envs, &decisions);
+    for p in plan
+        .actions
+        .iter_mut()
+        .filter(|p| p.action == Action::Accept)
+    {
+        p.reason = args.reason.clone();
+    }
+    // Accepted findings become expected rules in the policy in use, or in a new driftwise.yaml
+    // beside the base.
+    let policy_file = crate::check::policy_path(&args.check).unwrap_or_else(|| {
+        args.check
+            .base
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join("driftwise.yaml")
+    });
+    let existing = policy_file
+        .is_file()
+        .then(|| crate::inputs::read_source(&policy_file, None))
+        .transpose()?;
+    let plan = plan.with_policy(&policy_file.display().to_string(), existing.as_ref());
     let json = serde_json::to_string_pretty(&plan).unwrap_or_default() + "\n";
     match &args.out {
         Some(path) => {
             write_atomically(path, &json, false)?;
             let count = |a: Action| plan.actions.iter().filter(|p| p.action == a).count();
             println!(
-                "plan written to {}: {} revert, {} adopt, {} skip; {} need approval",
+                "plan written to {}: {} revert, {} adopt, {} accept, {} skip; {} need approval",
                 path.display(),
                 count(Action::Revert),
                 count(Action::Adopt),
+                count(Action::Accept),
                 count(Action::Skip),
                 plan.actions
                     .iter()
@@ -91,9 +113,11 @@ fn run_apply(args: &ApplyArgs) -> Result<(), Error> {
             p.action = Action::Skip;
         }
     }
+    // A policy file the plan expects to create is not read (and must not exist: verify checks).
     let sources = plan
         .inputs
         .iter()
+        .filter(|i| !(i.role == "policy" && i.sha256.is_empty() && !Path::new(&i.file).exists()))
         .map(|i| crate::inputs::read_source(Path::new(&i.file), None))
         .collect::<Result<Vec<_>, _>>()?;
     let refs: Vec<&Source> = sources.iter().collect();
@@ -103,7 +127,11 @@ fn run_apply(args: &ApplyArgs) -> Result<(), Error> {
     }
     if args.patch_out.is_some() || args.dry_run {
         let text = match args.format {
-            PatchFormat::Patch => unified_diff(&text_patches(&plan, &files)),
+            PatchFormat::Patch => {
+                let mut patches = text_patches(&plan, &files);
+                patches.extend(driftwise_engine::patch::policy_patch(&plan, &files));
+                unified_diff(&patches)
+            }
             PatchFormat::JsonPatch => {
                 serde_json::to_string_pretty(&json_patch(&plan, &files)).unwrap_or_default() + "\n"
             }
@@ -121,7 +149,8 @@ fn run_apply(args: &ApplyArgs) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let patches = text_patches(&plan, &files);
+    let mut patches = text_patches(&plan, &files);
+    patches.extend(driftwise_engine::patch::policy_patch(&plan, &files));
     let crash_after: Option<usize> = std::env::var("DRIFTWISE_TEST_CRASH_AFTER_WRITES")
         .ok()
         .and_then(|v| v.parse().ok());
@@ -137,18 +166,15 @@ fn run_apply(args: &ApplyArgs) -> Result<(), Error> {
             // Test hook: die between two files, as a killed process or a power cut would.
             std::process::abort();
         }
+        let existed = Path::new(&p.file).exists();
         write_atomically(Path::new(&p.file), &p.after, !args.no_backup)?;
         written += 1;
-        println!(
-            "{}: {} change(s) applied{}",
-            p.file,
-            p.applied,
-            if args.no_backup {
-                ""
-            } else {
-                " (original kept as .orig)"
-            }
-        );
+        let note = match (existed, args.no_backup) {
+            (false, _) => " (new file)",
+            (true, false) => " (original kept as .orig)",
+            (true, true) => "",
+        };
+        println!("{}: {} change(s) applied{note}", p.file, p.applied);
     }
     if written == 0 {
         println!("nothing to change");

@@ -94,7 +94,13 @@ fn check(args: &CheckArgs) -> Result<Report, Error> {
 /// The policy named with --policy, else driftwise.* beside the base, plus Argo CD imports and the
 /// command-line overrides.
 fn load_policy(args: &CheckArgs) -> Result<Policy, Error> {
-    let path = match (&args.policy, args.no_policy) {
+    let path = policy_path(args);
+    load_policy_from(args, path)
+}
+
+/// The policy file in use: --policy, else driftwise.* beside the base if there is one.
+pub fn policy_path(args: &CheckArgs) -> Option<std::path::PathBuf> {
+    match (&args.policy, args.no_policy) {
         (Some(p), _) => Some(p.clone()),
         (None, true) => None,
         (None, false) => {
@@ -109,7 +115,10 @@ fn load_policy(args: &CheckArgs) -> Result<Policy, Error> {
             .map(|n| dir.join(n))
             .find(|p| p.is_file())
         }
-    };
+    }
+}
+
+fn load_policy_from(args: &CheckArgs, path: Option<std::path::PathBuf>) -> Result<Policy, Error> {
     let mut policy = match &path {
         Some(p) => Policy::from_source(&inputs::read_source(p, None)?)?,
         None => Policy::default(),

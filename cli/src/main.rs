@@ -47,12 +47,16 @@ pub struct PlanArgs {
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The action for unexpected findings: revert (make the environment match the base), adopt
-    /// (write the environment's value into the base) or skip.
+    /// (write the environment's value into the base), accept (record it as expected in the policy)
+    /// or skip.
     #[arg(long, value_name = "ACTION", default_value = "revert")]
     pub unexpected: String,
     /// Findings at or above this severity are flagged as needing approval.
     #[arg(long, value_name = "LEVEL", default_value = "high")]
     pub approval_from: String,
+    /// The reason recorded in the policy for accepted findings.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
 }
 
 #[derive(Args)]

@@ -693,3 +693,46 @@ fn an_interrupted_apply_leaves_every_file_wholly_old_or_wholly_new() {
 fn is_whole_payment_file(text: &str) -> bool {
     text.starts_with("# Payment service") && text.trim_end().ends_with("# trailing comment")
 }
+
+#[test]
+fn accepting_findings_writes_expected_rules_into_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["base.yaml", "prod.yaml"] {
+        std::fs::copy(repo().join("tests/patch").join(f), dir.path().join(f)).unwrap();
+    }
+    in_dir(dir.path())
+        .args([
+            "plan",
+            "base.yaml",
+            "prod.yaml",
+            "--unexpected",
+            "accept",
+            "--reason",
+            "prod differs on purpose",
+            "--out",
+            "plan.json",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("6 accept"));
+    in_dir(dir.path())
+        .args(["apply", "plan.json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "driftwise.yaml: 6 change(s) applied (new file)",
+        ));
+    let policy = std::fs::read_to_string(dir.path().join("driftwise.yaml")).unwrap();
+    assert!(policy.starts_with("expected:\n  - path: /replicas\n    envs:\n      - prod\n    reason: prod differs on purpose\n"), "{policy}");
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "prod.yaml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("6 drift (6 expected)"));
+    // A second plan against the policy now in place sees nothing left to do.
+    in_dir(dir.path())
+        .args(["plan", "base.yaml", "prod.yaml", "--out", "again.json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 revert"));
+}

@@ -57,6 +57,9 @@ pub struct PlanInput {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlannedAction {
     pub action: Action,
+    /// For accept: the reason recorded with the new expected rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
     /// Critical and high findings (by default) need a second pair of eyes before they are applied.
     pub needs_approval: bool,
     /// The finding this acts on, as the report had it (secret values stay masked).
@@ -138,6 +141,7 @@ impl Plan {
                     });
                 PlannedAction {
                     action: chosen,
+                    reason: None,
                     needs_approval: f.severity >= decisions.approval_from,
                     finding: f.clone(),
                 }
@@ -152,9 +156,32 @@ impl Plan {
         }
     }
 
+    /// Records the policy file that accept actions add rules to (`None`: it does not exist yet and
+    /// will be created as `path`).
+    pub fn with_policy(mut self, path: &str, existing: Option<&Source>) -> Plan {
+        let sha256 = existing.map(|s| sha256_hex(&s.text)).unwrap_or_default();
+        self.inputs.push(PlanInput {
+            role: "policy".into(),
+            file: path.to_string(),
+            sha256,
+        });
+        self
+    }
+
     /// Refuses sources that differ from what the plan was made from, naming the file.
     pub fn verify(&self, sources: &[&Source]) -> Result<()> {
         for input in &self.inputs {
+            // A policy file that did not exist when the plan was made must still not exist.
+            if input.role == "policy" && input.sha256.is_empty() {
+                if sources.iter().any(|s| s.name == input.file) {
+                    return Err(Error::new(
+                        ErrorKind::Usage,
+                        "was created since the plan was made; make a new plan",
+                    )
+                    .in_file(input.file.clone()));
+                }
+                continue;
+            }
             let Some(source) = sources.iter().find(|s| s.name == input.file) else {
                 return Err(Error::new(
                     ErrorKind::Usage,

@@ -270,3 +270,76 @@ fn plans_order_by_severity_flag_approval_and_leave_expected_alone() {
     );
     assert_eq!(plan.inputs[0].sha256.len(), 64);
 }
+
+#[test]
+fn accept_adds_expected_rules_to_the_policy_and_keeps_its_comments() {
+    use driftwise_engine::patch::policy_patch;
+    let (base, env) = (fixture("base.yaml"), fixture("prod.yaml"));
+    let policy = Source::new(
+        "driftwise.yaml",
+        "# team policy\nexpected:\n  - path: /database/host\n    reason: one database per environment   # agreed 2026-10\nfail_on: medium\n",
+    );
+    let loaded = Policy::from_source(&policy).unwrap();
+    let report = check_with(&base, &[Environment::new("prod", env.clone())], &loaded).unwrap();
+    let mut plan = Plan::new(
+        &report,
+        &base,
+        &[("prod".into(), &env)],
+        &Decisions::default(),
+    )
+    .with_policy("driftwise.yaml", Some(&policy));
+    for a in plan
+        .actions
+        .iter_mut()
+        .filter(|a| a.finding.keyed_path == "/replicas")
+    {
+        a.action = Action::Accept;
+        a.reason = Some("scaled for the holiday peak".into());
+    }
+    let files = Files::load(&plan, &[&base, &env, &policy]).unwrap();
+    let patch = policy_patch(&plan, &files).unwrap();
+    assert_eq!(patch.skipped, Vec::<String>::new());
+    assert_eq!(
+        patch.after,
+        "# team policy\nexpected:\n  - path: /database/host\n    reason: one database per environment   # agreed 2026-10\n  - path: /replicas\n    envs:\n      - prod\n    reason: scaled for the holiday peak\nfail_on: medium\n"
+    );
+    // The new policy makes the accepted difference expected.
+    let again = Policy::from_source(&Source::new("driftwise.yaml", patch.after.clone())).unwrap();
+    let report = check_with(&base, &[Environment::new("prod", env.clone())], &again).unwrap();
+    assert!(
+        report
+            .findings
+            .iter()
+            .find(|f| f.keyed_path == "/replicas")
+            .unwrap()
+            .expected
+            .is_some()
+    );
+
+    // No policy yet: one is created.
+    let report = check_with(
+        &base,
+        &[Environment::new("prod", env.clone())],
+        &Policy::default(),
+    )
+    .unwrap();
+    let mut plan = Plan::new(
+        &report,
+        &base,
+        &[("prod".into(), &env)],
+        &Decisions {
+            unexpected: Action::Accept,
+            ..Decisions::default()
+        },
+    )
+    .with_policy("driftwise.yaml", None);
+    plan.actions.truncate(1);
+    let files = Files::load(&plan, &[&base, &env]).unwrap();
+    let created = policy_patch(&plan, &files).unwrap();
+    assert!(
+        created.before.is_empty() && created.after.starts_with("expected:\n  - path: "),
+        "{}",
+        created.after
+    );
+    assert!(Policy::from_source(&Source::new("driftwise.yaml", created.after)).is_ok());
+}

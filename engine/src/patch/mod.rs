@@ -6,7 +6,7 @@
 
 mod text;
 
-pub use text::{FilePatch, text_patches, unified_diff};
+pub use text::{FilePatch, policy_patch, text_patches, unified_diff};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::path::{escape_segment, split_pointer};
@@ -79,6 +79,10 @@ impl<'s> Files<'s> {
 
     fn doc(&self, file: &str) -> Option<&Document> {
         self.docs.iter().find(|d| d.name == file)
+    }
+
+    pub(crate) fn document(&self, file: &str) -> Option<&Document> {
+        self.doc(file)
     }
 
     pub(crate) fn source(&self, file: &str) -> Option<&'s Source> {

@@ -96,6 +96,108 @@ pub fn text_patches(plan: &Plan, files: &Files<'_>) -> Vec<FilePatch> {
     out
 }
 
+/// The plan's accept actions as expected rules added to the policy file (created when the plan
+/// recorded none): after the last rule, at its indentation, comments and all else untouched.
+pub fn policy_patch(plan: &Plan, files: &Files<'_>) -> Option<FilePatch> {
+    let accepts: Vec<&crate::plan::PlannedAction> = plan
+        .actions
+        .iter()
+        .filter(|a| a.action == crate::plan::Action::Accept)
+        .collect();
+    let input = plan.inputs.iter().find(|i| i.role == "policy")?;
+    if accepts.is_empty() {
+        return None;
+    }
+    let rules: Vec<J> = accepts
+        .iter()
+        .map(|a| {
+            serde_json::json!({
+                "path": a.finding.keyed_path,
+                "envs": [a.finding.environment],
+                "reason": a.reason.clone().unwrap_or_else(|| "accepted on review".to_string()),
+            })
+        })
+        .collect();
+    let (before, format, root) = match (files.source(&input.file), files.document(&input.file)) {
+        (Some(source), Some(doc)) => (source.text.clone(), doc.format, doc.documents.first()),
+        _ => (
+            String::new(),
+            crate::tree::Format::from_file_name(&input.file).unwrap_or(Format::Yaml),
+            None,
+        ),
+    };
+    let mut skipped = Vec::new();
+    let mut after = before.clone();
+    let fresh = || match format {
+        Format::Json => serde_json::to_string_pretty(&serde_json::json!({ "expected": rules }))
+            .map(|s| {
+                s + "
+"
+            })
+            .map_err(|e| e.to_string()),
+        Format::Yaml => yaml_value(&J::Array(rules.clone()), 2).map(|v| {
+            format!(
+                "expected:{v}
+"
+            )
+        }),
+        Format::Toml => Err(
+            "accepting into a TOML policy is not supported yet; use a YAML or JSON policy".into(),
+        ),
+    };
+    let result = match root {
+        None => fresh(),
+        Some(root) => {
+            let edits: Result<Vec<Edit>, String> = match root.pointer("/expected") {
+                Some(list) => rules
+                    .iter()
+                    .map(|r| add(&before, format, list, None, None, r))
+                    .collect(),
+                None => add(
+                    &before,
+                    format,
+                    root,
+                    Some("expected"),
+                    None,
+                    &J::Array(rules.clone()),
+                )
+                .map(|e| vec![e]),
+            };
+            edits.map(|mut edits| {
+                edits.sort_by_key(|e| e.start);
+                let mut text = before.clone();
+                for e in edits.iter().rev() {
+                    text.replace_range(e.start..e.end, &e.text);
+                }
+                text
+            })
+        }
+    };
+    match result {
+        Ok(text)
+            if crate::Policy::from_source(&crate::Source::new(
+                input.file.clone(),
+                text.clone(),
+            ))
+            .is_ok() =>
+        {
+            after = text
+        }
+        Ok(_) => {
+            skipped.push("the policy with the new rules would not load; not changed".to_string())
+        }
+        Err(why) => skipped.push(format!("accept: {why}")),
+    }
+    let applied = if after == before { 0 } else { accepts.len() };
+    Some(FilePatch {
+        file: input.file.clone(),
+        before,
+        after,
+        applied,
+        skipped,
+    })
+}
+
 /// A unified diff of every changed file that `git apply` and `patch -p1` accept.
 pub fn unified_diff(patches: &[FilePatch]) -> String {
     let mut out = String::new();
@@ -433,7 +535,9 @@ fn yaml_item(value: &J, indent: usize) -> Result<String, String> {
             let pad = " ".repeat(indent);
             let mut lines = Vec::new();
             for (k, v) in map {
-                lines.push(format!("{}: {}", yaml_key(k), yaml_value(v, indent + 2)?));
+                let v = yaml_value(v, indent + 2)?;
+                let sep = if v.starts_with('\n') { "" } else { " " };
+                lines.push(format!("{}:{sep}{v}", yaml_key(k)));
             }
             Ok(lines.join(&format!("\n{pad}")))
         }
@@ -441,19 +545,21 @@ fn yaml_item(value: &J, indent: usize) -> Result<String, String> {
     }
 }
 
-/// A string that YAML reads back as the same string without quotes.
+/// A string that YAML reads back as the same string without quotes: words, paths and sentences, but
+/// nothing that looks like a mapping (`a: b`), a comment (` #`), a number, a boolean or null.
 fn yaml_plain_ok(s: &str) -> bool {
     let first_ok = s
         .chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '/');
-    first_ok
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-        )
+    let chars_ok = s
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b' ' | b','));
+    let reserved = matches!(
+        s.to_ascii_lowercase().as_str(),
+        "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+    );
+    first_ok && chars_ok && !reserved && !s.ends_with(' ') && !s.contains(": ") && !s.contains(" #")
 }
 
 /// A YAML value after `key: ` or `- `: scalars and empty containers inline, maps and lists as blocks.
