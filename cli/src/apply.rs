@@ -88,7 +88,7 @@ pub fn apply(args: &ApplyArgs) -> u8 {
 
 fn run_apply(args: &ApplyArgs) -> Result<(), Error> {
     let plan_source = crate::inputs::read_source(&args.plan, None)?;
-    let mut plan: Plan = serde_json::from_str(&plan_source.text).map_err(|e| {
+    let plan: Plan = serde_json::from_str(&plan_source.text).map_err(|e| {
         Error::new(ErrorKind::Usage, format!("not a driftwise plan: {e}"))
             .in_file(plan_source.name.clone())
     })?;
@@ -99,8 +99,17 @@ fn run_apply(args: &ApplyArgs) -> Result<(), Error> {
         )
         .in_file(plan_source.name));
     }
+    apply_plan(plan, args)
+}
+
+/// Applies a plan (from a file, or made by `check --reconcile`).
+pub fn apply_plan(mut plan: Plan, args: &ApplyArgs) -> Result<(), Error> {
+    if args.interactive && !ask_per_finding(&mut plan)? {
+        println!("aborted; nothing changed");
+        return Ok(());
+    }
     let mut held = Vec::new();
-    if !args.approve {
+    if !args.approve && !args.interactive {
         for p in plan
             .actions
             .iter_mut()
@@ -125,13 +134,11 @@ fn run_apply(args: &ApplyArgs) -> Result<(), Error> {
     for h in &held {
         eprintln!("held for approval (pass --approve to apply): {h}");
     }
+    let mut patches = text_patches(&plan, &files);
+    patches.extend(driftwise_engine::patch::policy_patch(&plan, &files));
     if args.patch_out.is_some() || args.dry_run {
         let text = match args.format {
-            PatchFormat::Patch => {
-                let mut patches = text_patches(&plan, &files);
-                patches.extend(driftwise_engine::patch::policy_patch(&plan, &files));
-                unified_diff(&patches)
-            }
+            PatchFormat::Patch => unified_diff(&patches),
             PatchFormat::JsonPatch => {
                 serde_json::to_string_pretty(&json_patch(&plan, &files)).unwrap_or_default() + "\n"
             }
@@ -149,12 +156,18 @@ fn run_apply(args: &ApplyArgs) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let mut patches = text_patches(&plan, &files);
-    patches.extend(driftwise_engine::patch::policy_patch(&plan, &files));
+    if args.commit {
+        git(&["rev-parse", "--is-inside-work-tree"]).map_err(|e| {
+            Error::new(
+                ErrorKind::Usage,
+                format!("--commit needs a git work tree: {e}"),
+            )
+        })?;
+    }
     let crash_after: Option<usize> = std::env::var("DRIFTWISE_TEST_CRASH_AFTER_WRITES")
         .ok()
         .and_then(|v| v.parse().ok());
-    let mut written = 0;
+    let mut written = Vec::new();
     for p in &patches {
         for why in &p.skipped {
             eprintln!("not applied: {why}");
@@ -162,13 +175,13 @@ fn run_apply(args: &ApplyArgs) -> Result<(), Error> {
         if p.after == p.before {
             continue;
         }
-        if crash_after == Some(written) {
+        if crash_after == Some(written.len()) {
             // Test hook: die between two files, as a killed process or a power cut would.
             std::process::abort();
         }
         let existed = Path::new(&p.file).exists();
         write_atomically(Path::new(&p.file), &p.after, !args.no_backup)?;
-        written += 1;
+        written.push(p.file.clone());
         let note = match (existed, args.no_backup) {
             (false, _) => " (new file)",
             (true, false) => " (original kept as .orig)",
@@ -176,10 +189,99 @@ fn run_apply(args: &ApplyArgs) -> Result<(), Error> {
         };
         println!("{}: {} change(s) applied{note}", p.file, p.applied);
     }
-    if written == 0 {
+    if written.is_empty() {
         println!("nothing to change");
+        return Ok(());
+    }
+    if args.commit {
+        let mut message = String::from("driftwise: apply remediation plan\n\n");
+        for a in plan.actions.iter().filter(|a| a.action != Action::Skip) {
+            let verb = match a.action {
+                Action::Revert => "revert",
+                Action::Adopt => "adopt",
+                Action::Accept => "accept",
+                Action::Skip => "skip",
+            };
+            message.push_str(&format!(
+                "- {verb} {} {} ({})\n",
+                a.finding.environment, a.finding.keyed_path, a.finding.severity
+            ));
+        }
+        let mut add = vec!["add", "--"];
+        add.extend(written.iter().map(String::as_str));
+        git(&add)?;
+        let mut commit = vec!["commit", "-q", "-m", message.as_str(), "--"];
+        commit.extend(written.iter().map(String::as_str));
+        git(&commit)?;
+        println!("committed {} file(s)", written.len());
     }
     Ok(())
+}
+
+fn git(args: &[&str]) -> Result<String, Error> {
+    let out = std::process::Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| Error::new(ErrorKind::Usage, format!("cannot run git: {e}")))?;
+    if !out.status.success() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "git {}: {}",
+                args[0],
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Asks, per finding, what to do. `false` when the user aborts.
+fn ask_per_finding(plan: &mut Plan) -> Result<bool, Error> {
+    use std::io::BufRead;
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    for p in plan.actions.iter_mut() {
+        let f = &p.finding;
+        let value = |s: &Option<driftwise_engine::Side>| {
+            s.as_ref()
+                .map(|s| driftwise_engine::render::short_value(&s.value))
+                .unwrap_or_else(|| "-".into())
+        };
+        let default = match p.action {
+            Action::Revert => 'r',
+            Action::Adopt => 'a',
+            Action::Accept => 'c',
+            Action::Skip => 's',
+        };
+        loop {
+            eprint!(
+                "{} {} {} [{}]: {} -> {}  (r)evert (a)dopt a(c)cept (s)kip (q)uit [{default}]? ",
+                f.environment,
+                f.kind.name(),
+                f.keyed_path,
+                f.severity,
+                value(&f.base),
+                value(&f.env)
+            );
+            let _ = std::io::stderr().flush();
+            let answer = match lines.next() {
+                Some(Ok(line)) => line.trim().to_lowercase(),
+                _ => return Ok(false), // end of input: treat as abort, change nothing
+            };
+            let choice = answer.chars().next().unwrap_or(default);
+            p.action = match choice {
+                'r' => Action::Revert,
+                'a' => Action::Adopt,
+                'c' => Action::Accept,
+                's' => Action::Skip,
+                'q' => return Ok(false),
+                _ => continue,
+            };
+            break;
+        }
+    }
+    Ok(true)
 }
 
 /// Writes `text` to `path` so that readers only ever see the old or the new content: a temporary file

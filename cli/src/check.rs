@@ -45,6 +45,9 @@ fn run_once(args: &CheckArgs) -> u8 {
                 EXIT_CLEAN
             };
             print!("{}", render(&report, args));
+            if args.reconcile && report.has_drift() {
+                return reconcile(args);
+            }
             (code, run_log::line_for_report(&report, code))
         }
         Err(e) => {
@@ -170,6 +173,45 @@ fn use_color(choice: ColorChoice) -> bool {
         ColorChoice::Auto => {
             std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// `check --reconcile`: plan with the defaults and apply it, then report what is left.
+fn reconcile(args: &CheckArgs) -> u8 {
+    let result = (|| {
+        let (report, base, environments) = check_with_sources(args)?;
+        let envs: Vec<(String, &Source)> = environments
+            .iter()
+            .map(|e| (e.name.clone(), &e.source))
+            .collect();
+        let plan = driftwise_engine::plan::Plan::new(&report, &base, &envs, &Default::default());
+        let apply = crate::ApplyArgs {
+            plan: Default::default(),
+            dry_run: false,
+            approve: args.approve,
+            no_backup: false,
+            patch_out: None,
+            format: crate::PatchFormat::Patch,
+            commit: false,
+            interactive: false,
+        };
+        crate::apply::apply_plan(plan, &apply)?;
+        check(args)
+    })();
+    match result {
+        Ok(after) => {
+            let left = after.environments.iter().map(|e| e.failing).sum::<usize>();
+            println!("after reconciling: {left} unexpected finding(s) left");
+            if after.has_drift() {
+                EXIT_DRIFT
+            } else {
+                EXIT_CLEAN
+            }
+        }
+        Err(e) => {
+            eprintln!("driftwise: error: {e}");
+            EXIT_TROUBLE
         }
     }
 }

@@ -78,6 +78,12 @@ pub struct ApplyArgs {
     /// Patch format for --patch-out or --dry-run: a unified diff, RFC 6902 JSON Patch or RFC 7386 merge patch.
     #[arg(long, value_enum, default_value_t = PatchFormat::Patch)]
     pub format: PatchFormat,
+    /// Make one git commit of the changed files, its message listing the actions.
+    #[arg(long)]
+    pub commit: bool,
+    /// Ask per finding: revert, adopt, accept, skip or abort (abort changes nothing).
+    #[arg(long)]
+    pub interactive: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -123,6 +129,12 @@ pub struct CheckArgs {
     /// Import ignoreDifferences from an Argo CD Application manifest (repeatable).
     #[arg(long = "argocd-app", value_name = "FILE")]
     pub argocd_apps: Vec<PathBuf>,
+    /// Fix the drift: plan with the defaults (revert unexpected findings) and apply it.
+    #[arg(long, conflicts_with = "schedule")]
+    pub reconcile: bool,
+    /// With --reconcile: also apply changes that need approval (high and critical).
+    #[arg(long, requires = "reconcile")]
+    pub approve: bool,
     /// Keep running: check now, then again on this cron schedule (5 fields: minute hour day month weekday,
     /// in local time) until interrupted.
     #[arg(long, value_name = "CRON")]

@@ -736,3 +736,100 @@ fn accepting_findings_writes_expected_rules_into_the_policy() {
         .code(0)
         .stdout(predicate::str::contains("0 revert"));
 }
+
+#[test]
+fn check_reconcile_fixes_drift_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["base.yaml", "prod.yaml"] {
+        std::fs::copy(repo().join("tests/patch").join(f), dir.path().join(f)).unwrap();
+    }
+    // Without --approve the high-severity changes stay; with it, nothing is left.
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "prod.yaml", "--reconcile"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "after reconciling: 3 unexpected finding(s) left",
+        ));
+    in_dir(dir.path())
+        .args([
+            "check",
+            "base.yaml",
+            "prod.yaml",
+            "--reconcile",
+            "--approve",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "after reconciling: 0 unexpected finding(s) left",
+        ));
+}
+
+#[test]
+fn apply_commit_makes_one_commit_listing_the_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "test@example.invalid"]);
+    git(&["config", "user.name", "test"]);
+    planned(dir.path());
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "start"]);
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve", "--no-backup", "--commit"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("committed 2 file(s)"));
+    let log = String::from_utf8(git(&["log", "-1", "--format=%B"]).stdout).unwrap();
+    assert!(
+        log.starts_with("driftwise: apply remediation plan"),
+        "{log}"
+    );
+    assert!(log.contains("- revert prod /replicas (high)"), "{log}");
+    let status = String::from_utf8(git(&["status", "--porcelain"]).stdout).unwrap();
+    assert!(
+        status.trim().is_empty() || !status.contains("prod.yaml"),
+        "{status}"
+    );
+}
+
+#[test]
+fn interactive_apply_asks_per_finding_and_abort_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    let before = std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap();
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--interactive", "--no-backup"])
+        .write_stdin("r\nq\n")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("aborted; nothing changed"))
+        .stderr(predicate::str::contains(
+            "(r)evert (a)dopt a(c)cept (s)kip (q)uit",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap(),
+        before
+    );
+    // Revert only the first (most severe) finding and skip the rest.
+    let answers = format!("r\n{}", "s\n".repeat(20));
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--interactive", "--no-backup"])
+        .write_stdin(answers)
+        .assert()
+        .code(0);
+    let after = std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap();
+    assert_ne!(after, before);
+    assert_eq!(
+        after.lines().filter(|l| !before.contains(*l)).count(),
+        1,
+        "exactly one line changed:\n{after}"
+    );
+}
