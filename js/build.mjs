@@ -24,14 +24,14 @@ writeFileSync(join(dist, 'node', 'package.json'), '{ "type": "commonjs" }\n');
 writeFileSync(join(dist, 'node', 'index.mjs'),
   `// ES module entry for Node: the CommonJS build, re-exported by name.
 import driftwise from './driftwise.js';
-export const { check, parse, version, Checker } = driftwise;
+export const { check, parse, plan, exportPatch, version, Checker } = driftwise;
 `);
 writeFileSync(join(dist, 'web', 'package.json'), '{ "type": "module" }\n');
 writeFileSync(join(dist, 'web', 'index.js'),
   `// Browsers and bundlers: fetch and instantiate the WebAssembly next to this file, then export the API.
 import init from './driftwise.js';
 await init({ module_or_path: new URL('./driftwise_bg.wasm', import.meta.url) });
-export { check, parse, version, Checker } from './driftwise.js';
+export { check, parse, plan, exportPatch, version, Checker } from './driftwise.js';
 `);
 // The Node build's declarations have the API without the web build's init functions. `options` is
 // optional in JavaScript; wasm-bindgen cannot say so for a parameter with a declared type.

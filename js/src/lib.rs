@@ -100,6 +100,146 @@ pub fn parse(
     to_js(&doc)
 }
 
+/// How `plan` chooses actions.
+#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlanDecisions {
+    /// For unexpected findings (default revert).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub unexpected: Option<driftwise_engine::plan::Action>,
+    /// For expected findings (default skip).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub expected: Option<driftwise_engine::plan::Action>,
+    /// Findings at or above this need approval (default high).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub approval_from: Option<Severity>,
+    /// Per finding: `{ environment, path (keyed path), action, reason? }`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub overrides: Option<Vec<PlanOverride>>,
+    /// The policy file accept actions write to (default driftwise.yaml); pass its current text in
+    /// `files` when it exists.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub policy_file: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Tsify)]
+pub struct PlanOverride {
+    pub environment: String,
+    pub path: String,
+    pub action: driftwise_engine::plan::Action,
+    #[serde(default)]
+    #[tsify(optional)]
+    pub reason: Option<String>,
+}
+
+/// A remediation plan for a report made from `files` (the base and the environments as `{ name,
+/// text }`, plus the policy file if there is one): one action per finding, most severe first, with
+/// the SHA-256 of every file.
+#[wasm_bindgen(js_name = plan, unchecked_return_type = "Plan")]
+pub fn make_plan(
+    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Source[]")] files: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "PlanDecisions")] decisions: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    use driftwise_engine::plan::{Action, Decisions, Plan};
+    let report: driftwise_engine::Report = from_js(report, "report")?;
+    let files: Vec<Source> = from_js(files, "files")?;
+    let d: PlanDecisions = match decisions {
+        Some(v) if !v.is_undefined() && !v.is_null() => from_js(v, "decisions")?,
+        _ => PlanDecisions::default(),
+    };
+    let find = |name: &str| {
+        files.iter().find(|f| f.name == name).ok_or_else(|| {
+            to_js_error(
+                Error::new(
+                    ErrorKind::Usage,
+                    "the report names this file; pass it in files",
+                )
+                .in_file(name.to_string()),
+            )
+        })
+    };
+    let base = find(&report.base.file)?;
+    let envs = report
+        .environments
+        .iter()
+        .map(|e| Ok((e.name.clone(), find(&e.file.file)?)))
+        .collect::<Result<Vec<_>, JsValue>>()?;
+    let mut decided = Decisions::default();
+    if let Some(a) = d.unexpected {
+        decided.unexpected = a;
+    }
+    if let Some(a) = d.expected {
+        decided.expected = a;
+    }
+    if let Some(level) = d.approval_from {
+        decided.approval_from = level;
+    }
+    let overrides = d.overrides.unwrap_or_default();
+    decided.overrides = overrides
+        .iter()
+        .map(|o| (o.environment.clone(), o.path.clone(), o.action))
+        .collect();
+    let mut plan = Plan::new(&report, base, &envs, &decided);
+    for a in plan.actions.iter_mut() {
+        a.reason = overrides
+            .iter()
+            .find(|o| o.environment == a.finding.environment && o.path == a.finding.keyed_path)
+            .and_then(|o| o.reason.clone());
+    }
+    let policy_name = d
+        .policy_file
+        .unwrap_or_else(|| "driftwise.yaml".to_string());
+    let existing = files.iter().find(|f| f.name == policy_name);
+    let plan = if plan.actions.iter().any(|a| a.action == Action::Accept) {
+        plan.with_policy(&policy_name, existing)
+    } else {
+        plan
+    };
+    to_js(&plan)
+}
+
+/// The plan's changes: `"patch"` (unified diff of the original text, comments kept), `"json-patch"`
+/// (RFC 6902 per file), `"merge-patch"` (RFC 7386 per file) or `"files"` (each file as the plan leaves
+/// it). `files` are checked against the plan's SHA-256s; a changed file is refused.
+#[wasm_bindgen(js_name = exportPatch, unchecked_return_type = "string | FileJsonPatch[] | FileMergePatch[] | FilePatch[]")]
+pub fn export_patch(
+    #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Source[]")] files: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "\"patch\" | \"json-patch\" | \"merge-patch\" | \"files\""
+    )]
+    format: String,
+) -> Result<JsValue, JsValue> {
+    use driftwise_engine::patch::{
+        Files, json_patch, merge_patch, policy_patch, text_patches, unified_diff,
+    };
+    let plan: driftwise_engine::plan::Plan = from_js(plan, "plan")?;
+    let files: Vec<Source> = from_js(files, "files")?;
+    let refs: Vec<&Source> = files.iter().collect();
+    let loaded = Files::load(&plan, &refs).map_err(to_js_error)?;
+    let text = || {
+        let mut patches = text_patches(&plan, &loaded);
+        patches.extend(policy_patch(&plan, &loaded));
+        patches
+    };
+    match format.as_str() {
+        "patch" => Ok(JsValue::from_str(&unified_diff(&text()))),
+        "files" => to_js(&text()),
+        "json-patch" => to_js(&json_patch(&plan, &loaded)),
+        "merge-patch" => to_js(&merge_patch(&plan, &loaded).map_err(to_js_error)?),
+        other => Err(to_js_error(Error::new(
+            ErrorKind::Usage,
+            format!("unknown patch format '{other}' (patch, json-patch, merge-patch or files)"),
+        ))),
+    }
+}
+
 /// The package version and the report version it produces.
 #[wasm_bindgen(unchecked_return_type = "{ package: string; report: number }")]
 pub fn version() -> JsValue {

@@ -130,6 +130,35 @@ console.log(JSON.stringify({ report, secret: JSON.stringify(secret), revealed: r
   assert.deepEqual(error, { kind: 'usage', line: 3, file: 'driftwise.yaml' });
 });
 
+test('plan and exportPatch give the same patches as driftwise apply', async () => {
+  const patchDir = join(repo, 'tests', 'patch');
+  const out = await node('plan.mjs', `
+import { check, plan, exportPatch } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const read = (name) => ({ name, text: readFileSync(${JSON.stringify(patchDir)} + '/' + name, 'utf8') });
+const files = [read('base.yaml'), read('prod.yaml')];
+const report = check(files[0], [files[1]]);
+const p = plan(report, files, { approvalFrom: 'critical', overrides: [{ environment: 'prod', path: '/replicas', action: 'skip' }] });
+const diff = exportPatch(p, files, 'patch');
+const ops = exportPatch(p, files, 'json-patch');
+const merged = exportPatch(p, files, 'merge-patch');
+const reconciled = exportPatch(p, files, 'files');
+let refused;
+try { exportPatch(p, [files[0], { name: 'prod.yaml', text: files[1].text + '# edited\\n' }], 'patch'); } catch (e) { refused = e.message; }
+console.log(JSON.stringify({ actions: p.actions.map((a) => [a.action, a.finding.keyed_path]), diff, ops, merged, reconciled: reconciled[0].after, refused }));
+`);
+  const r = JSON.parse(out);
+  assert.deepEqual(r.actions.find(([, path]) => path === '/replicas'), ['skip', '/replicas']);
+  assert.match(r.diff, /^diff --git a\/prod.yaml b\/prod.yaml\n/);
+  assert.ok(!r.diff.includes('-replicas: 6'), 'the skipped finding is left alone');
+  assert.ok(r.diff.includes('\n-  port: 5433\n') && r.diff.includes('\n+  port: 5432\n'), r.diff);
+  assert.equal(r.ops[0].file, 'prod.yaml');
+  assert.ok(r.ops[0].operations.some((op) => op.op === 'test'));
+  assert.equal(r.merged[0].patch.database.debug_sql, null);
+  assert.ok(r.reconciled.includes('# Payment service in production (hand-edited, drifted).'));
+  assert.match(r.refused, /^prod.yaml: changed since the plan was made/);
+});
+
 test('the TypeScript declarations compile against real usage', async () => {
   await cp(join(pkgDir, 'test', 'typed-usage.ts'), join(project, 'typed-usage.ts'));
   await writeFile(join(project, 'tsconfig.json'), JSON.stringify({

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` against the installed package: the declarations must describe the API.
-import { check, parse, version, Checker, type Report, type Finding, type DriftwiseError, type Document, type Kind, type Severity } from 'driftwise';
+import { check, parse, plan, exportPatch, version, Checker, type Plan, type Report, type Finding, type DriftwiseError, type Document, type Kind, type Severity } from 'driftwise';
 
 const base = { name: 'base.yaml', text: 'a: 1\n' };
 const report: Report = check(base, [{ name: 'prod.yaml', text: 'a: 2\n', environment: 'production' }]);
@@ -20,4 +20,6 @@ try {
 }
 // @ts-expect-error a source needs its text
 check({ name: 'base.yaml' }, []);
-void [kind, line, doc, again, v, severity, reason];
+const p: Plan = plan(report, [base, { name: 'prod.yaml', text: 'a: 2\n' }], { unexpected: 'revert', approvalFrom: 'high' });
+const diff = exportPatch(p, [base], 'patch');
+void [kind, line, doc, again, v, severity, reason, diff];
