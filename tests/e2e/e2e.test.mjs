@@ -207,3 +207,21 @@ test('a policy in the page classifies exactly as the CLI does', async (t) => {
   assert.match(await page.locator('.expected-note').textContent(), /one database per environment/);
   await page.screenshot({ path: join(out, 'policy.png'), fullPage: true });
 });
+
+test('the plan in the page downloads the same patch driftwise apply makes', async (t) => {
+  const page = await openApp(t, '#example=0');
+  await page.waitForSelector('.plan');
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="diff"]')]);
+  const fromPage = await readFile(await file.path(), 'utf8');
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-plan-'));
+  const planPath = join(dir, 'plan.json');
+  execFileSync(cli, ['plan', ...classic, '--out', planPath], { cwd: join(repo, 'examples', 'classic') });
+  const fromCli = execFileSync(cli, ['apply', planPath, '--dry-run', '--approve'], { cwd: join(repo, 'examples', 'classic') }).toString();
+  assert.equal(fromPage, fromCli);
+  assert.match(fromPage, /^diff --git a\/env1_config.yaml b\/env1_config.yaml\n/m);
+  const [reconciled] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="file:env2_config.yaml"]')]);
+  const text = await readFile(await reconciled.path(), 'utf8');
+  assert.match(text, /^# production\n/, 'comments kept');
+  assert.match(text, /host: "db.example.com"/);
+  await page.screenshot({ path: join(out, 'plan.png'), fullPage: true });
+});

@@ -7,7 +7,9 @@ use crate::export::{ExportFormat, download};
 use crate::model::{Filter, LoadedFile, detect_base, is_policy_file, line_range, unique_env_names};
 use crate::views;
 use crate::worker::{CheckRequest, CheckUpdate};
+use driftwise_engine::plan::Action;
 use driftwise_engine::{Environment, Kind, Report, Severity, Source};
+use std::collections::HashMap;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -54,6 +56,11 @@ pub enum Msg {
     ShowRule(usize),
     UnexpectedOnly(bool),
     MinSeverity(Severity),
+    /// The resolution chosen for one finding.
+    SetAction(usize, Action),
+    /// The same resolution for every finding of an environment (all when `None`) from a severity up.
+    BulkAction(Option<String>, Severity, Action),
+    DownloadPlan(views::plan::Download),
 }
 
 /// The loaded policy: the text the report was computed with, and the editor's draft.
@@ -84,6 +91,9 @@ pub struct App {
     paste: Option<views::PasteState>,
     dragging: bool,
     policy: Option<PolicyState>,
+    /// Resolutions the user chose, by finding index (the rest take the defaults).
+    chosen: HashMap<usize, Action>,
+    plan: Rc<Result<views::plan::Outcome, String>>,
     _keys: Option<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
 }
 
@@ -120,6 +130,8 @@ impl Component for App {
             paste: None,
             dragging: false,
             policy: None,
+            chosen: HashMap::new(),
+            plan: Rc::new(Err("no report yet".into())),
             _keys: None,
         }
     }
@@ -215,6 +227,8 @@ impl Component for App {
                         match result {
                             Ok(report) => {
                                 self.report = Some(Rc::new(report));
+                                self.chosen.clear();
+                                self.replan();
                                 self.refilter();
                             }
                             Err(e) => {
@@ -337,6 +351,31 @@ impl Component for App {
                 }
                 return false;
             }
+            Msg::SetAction(i, action) => {
+                self.chosen.insert(i, action);
+                self.replan();
+            }
+            Msg::BulkAction(environment, level, action) => {
+                if let Some(report) = &self.report {
+                    for (i, f) in report.findings.iter().enumerate() {
+                        if environment.as_ref().is_none_or(|e| *e == f.environment)
+                            && f.severity >= level
+                        {
+                            self.chosen.insert(i, action);
+                        }
+                    }
+                }
+                self.replan();
+            }
+            Msg::DownloadPlan(what) => {
+                if let Ok(outcome) = self.plan.as_ref()
+                    && let Some((name, text, mime)) = views::plan::download_content(outcome, &what)
+                    && let Err(e) = crate::export::download_text(&name, &text, mime)
+                {
+                    self.errors.push(format!("download failed: {e:?}"));
+                }
+                return false;
+            }
             Msg::UnexpectedOnly(on) => {
                 self.filter.unexpected_only = on;
                 self.refilter();
@@ -422,13 +461,18 @@ impl Component for App {
                                 </section>
                                 <section class="detail" aria-label="Selected finding">
                                     if let Some((report, i)) = selected {
-                                        <views::Detail report={report} index={i} texts={self.texts.clone()}
-                                            can_show_rule={self.policy.is_some()} on_show_rule={link.callback(Msg::ShowRule)} />
+                                        <views::Detail report={report.clone()} index={i} texts={self.texts.clone()}
+                                            can_show_rule={self.policy.is_some()} on_show_rule={link.callback(Msg::ShowRule)}
+                                            action={self.action_of(&report, i)} on_action={link.callback(move |a| Msg::SetAction(i, a))} />
                                     } else {
                                         <p class="hint">{ "Select a finding to see both files side by side. Keys: j / k or ↓ / ↑." }</p>
                                     }
                                 </section>
                             </div>
+                            <views::PlanView report={report.clone()} outcome={self.plan.clone()}
+                                on_bulk={link.callback(|(env, level, action)| Msg::BulkAction(env, level, action))}
+                                on_download={link.callback(Msg::DownloadPlan)}
+                                on_select={link.callback(Msg::Select)} />
                         }
                     </main>
                 </div>
@@ -487,6 +531,36 @@ impl App {
                 .as_ref()
                 .map(|p| Source::new(p.name.clone(), p.applied.clone())),
         });
+    }
+
+    fn action_of(&self, report: &Report, i: usize) -> Action {
+        self.chosen
+            .get(&i)
+            .copied()
+            .unwrap_or_else(|| views::plan::default_action(report, i))
+    }
+
+    /// Recomputes the plan and its patches from the report, the loaded files and the choices.
+    fn replan(&mut self) {
+        let Some(report) = &self.report else { return };
+        let mut sources: Vec<Source> = self
+            .files
+            .iter()
+            .map(|f| Source::new(f.name.clone(), f.text.clone()))
+            .collect();
+        let policy_name = self
+            .policy
+            .as_ref()
+            .map_or("driftwise.yaml".to_string(), |p| p.name.clone());
+        if let Some(p) = &self.policy {
+            sources.push(Source::new(p.name.clone(), p.applied.clone()));
+        }
+        self.plan = Rc::new(views::plan::outcome(
+            report,
+            &sources,
+            &policy_name,
+            &self.chosen,
+        ));
     }
 
     /// Takes a policy file (driftwise.*) out of newly loaded files; the rest are configurations.

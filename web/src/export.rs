@@ -52,12 +52,16 @@ impl ExportFormat {
     }
 }
 
-/// Offers `content` as a download named `name`.
+/// Offers a report export as a download.
 pub fn download(format: ExportFormat, report: &Report) -> Result<(), JsValue> {
-    let content = format.render(report);
-    let parts = js_sys::Array::of1(&JsValue::from_str(&content));
+    download_text(format.file_name(), &format.render(report), format.mime())
+}
+
+/// Offers `content` as a download named `name`.
+pub fn download_text(name: &str, content: &str, mime: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type(format.mime());
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)?;
     let document = web_sys::window()
@@ -65,7 +69,7 @@ pub fn download(format: ExportFormat, report: &Report) -> Result<(), JsValue> {
         .ok_or("no document")?;
     let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
     anchor.set_href(&url);
-    anchor.set_download(format.file_name());
+    anchor.set_download(name);
     anchor.click();
     // Revoking at once can cancel the download in some browsers; give it a moment.
     yew::platform::spawn_local(async move {

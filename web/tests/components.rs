@@ -268,3 +268,45 @@ async fn a_policy_marks_expected_drift_shows_stale_rules_and_jumps_to_rules() {
         "driftwise.yaml:3:12: policy: expected[0].reson: unknown field `reson`, expected one of `path`, `envs`, `reason`"
     );
 }
+
+#[wasm_bindgen_test]
+async fn resolutions_and_bulk_actions_shape_the_plan() {
+    let root = mount().await;
+    click(&root, "[data-example='0']").await;
+    let heading = |root: &Element| one(root, ".plan h2").text_content().unwrap();
+    assert!(
+        heading(&root).starts_with("Plan · 7 revert, 0 adopt, 0 accept, 0 skip"),
+        "{}",
+        heading(&root)
+    );
+    // The selected finding's resolution: skip it.
+    click(&root, ".resolution input[value=skip]").await;
+    assert!(
+        heading(&root).starts_with("Plan · 6 revert, 0 adopt, 0 accept, 1 skip"),
+        "{}",
+        heading(&root)
+    );
+    // Bulk: adopt everything.
+    let select = one(&root, "select[aria-label='Bulk action']");
+    select
+        .dyn_ref::<web_sys::HtmlSelectElement>()
+        .unwrap()
+        .set_value("adopt");
+    select.dispatch_event(&bubbling("change")).unwrap();
+    settle().await;
+    click(&root, ".bulk .button").await;
+    assert!(
+        heading(&root).starts_with("Plan · 0 revert, 7 adopt"),
+        "{}",
+        heading(&root)
+    );
+    let files: Vec<String> = all(&root, ".downloads [data-download^='file:']")
+        .iter()
+        .map(|b| b.get_attribute("data-download").unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        ["file:base_config.yaml"],
+        "adopting rewrites the base only"
+    );
+}

@@ -115,6 +115,22 @@ pub(crate) fn changes<'f>(
                 per_file.len() - 1
             }
         };
+        // Two actions on one place (adopting the same setting from two environments, say) cannot
+        // both happen: the first wins and the other is reported.
+        let result = result.and_then(|change| {
+            let here = place_of(&change);
+            let is_insert = |c: &Change<'_>| matches!(c, Change::Add { key: None, .. });
+            let clash = per_file[slot]
+                .1
+                .iter()
+                .filter(|other| !(is_insert(other) && is_insert(&change)))
+                .map(place_of)
+                .find(|other| overlaps(other, &here));
+            match clash {
+                Some(other) => Err(format!("conflicts with another action on {other}")),
+                None => Ok(change),
+            }
+        });
         match result {
             Ok(change) => per_file[slot].1.push(change),
             Err(why) => per_file[slot].2.push(format!(
@@ -126,6 +142,29 @@ pub(crate) fn changes<'f>(
         }
     }
     per_file
+}
+
+/// The pointer a change touches.
+fn place_of(change: &Change<'_>) -> String {
+    match change {
+        Change::Replace { pointer, .. } | Change::Remove { pointer, .. } => pointer.clone(),
+        Change::Add {
+            parent,
+            key: Some(k),
+            ..
+        } => format!("{parent}/{}", escape_segment(k)),
+        // Insertions into a list conflict with changes to the whole list, not with each other.
+        Change::Add {
+            parent, key: None, ..
+        } => format!("{parent}/+"),
+    }
+}
+
+/// Whether one place contains the other (or they are the same).
+fn overlaps(a: &str, b: &str) -> bool {
+    let within =
+        |inner: &str, outer: &str| inner == outer || inner.starts_with(&format!("{outer}/"));
+    within(a, b) || within(b, a)
 }
 
 fn describe(planned: &PlannedAction) -> &'static str {

@@ -18,6 +18,9 @@ pub struct DetailProps {
     /// Whether a policy editor is there to jump to.
     pub can_show_rule: bool,
     pub on_show_rule: Callback<usize>,
+    /// The resolution chosen for this finding, and how to change it.
+    pub action: driftwise_engine::plan::Action,
+    pub on_action: Callback<driftwise_engine::plan::Action>,
 }
 
 #[function_component]
@@ -93,6 +96,25 @@ pub fn Detail(props: &DetailProps) -> Html {
                     }
                 </p>
             }
+            <fieldset class="resolution">
+                <legend>{ "Resolution" }</legend>
+                { for super::plan::ACTIONS.iter().map(|a| {
+                    let a = *a;
+                    let hint = match a {
+                        driftwise_engine::plan::Action::Revert => "make the environment match the base",
+                        driftwise_engine::plan::Action::Adopt => "write the environment's value into the base",
+                        driftwise_engine::plan::Action::Accept => "record it as expected in the policy",
+                        driftwise_engine::plan::Action::Skip => "leave it",
+                    };
+                    html! {
+                        <label title={hint}>
+                            <input type="radio" name="resolution" value={super::plan::action_name(a)} checked={props.action == a}
+                                onchange={props.on_action.reform(move |_| a)} />
+                            { format!(" {}", super::plan::action_name(a)) }
+                        </label>
+                    }
+                }) }
+            </fieldset>
             <div class="panes">
                 { pane(base_title, f.base.as_ref(), "Not in the base.") }
                 { pane(env_title, f.env.as_ref(), &format!("Not in {}.", f.environment)) }

@@ -2,8 +2,10 @@
 //! escaping, never as markup.
 
 mod detail;
+pub mod plan;
 
 pub use detail::Detail;
+pub use plan::PlanView;
 
 use crate::examples::EXAMPLES;
 use crate::export::ExportFormat;
