@@ -90,11 +90,36 @@ impl<'s> Files<'s> {
     }
 }
 
-/// The root of a single-document file (multi-document streams cannot be patched yet).
-fn root_of(doc: &Document) -> Option<&Node> {
-    match doc.documents.as_slice() {
-        [one] => Some(one),
-        _ => None,
+/// Looks a pointer up in a file. When either file of a comparison is a multi-document stream, the
+/// diff's pointers start with the document's index (`/1/spec/replicas`).
+pub(crate) fn lookup<'d>(doc: &'d Document, stream: bool, pointer: &str) -> Option<&'d Node> {
+    if !stream {
+        return doc.documents.first()?.pointer(pointer);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    let (index, inner) = rest.split_once('/').map_or((rest, ""), |(i, r)| (i, r));
+    let node = doc.documents.get(index.parse::<usize>().ok()?)?;
+    if inner.is_empty() {
+        Some(node)
+    } else {
+        node.pointer(&format!("/{inner}"))
+    }
+}
+
+/// Whether pointers between these two files are stream pointers (see [`lookup`]).
+fn is_stream(a: &Document, b: &Document) -> bool {
+    a.documents.len() != 1 || b.documents.len() != 1
+}
+
+/// A file as JSON: its root, or the array of its documents when it is compared as a stream.
+fn as_json(doc: &Document, stream: bool) -> J {
+    if stream {
+        J::Array(doc.documents.iter().map(|d| d.value.to_json()).collect())
+    } else {
+        doc.documents
+            .first()
+            .map(|n| n.value.to_json())
+            .unwrap_or(J::Null)
     }
 }
 
@@ -194,26 +219,20 @@ fn change_for<'f>(
         let from = files
             .doc(plan.file_of(from_role).ok_or("file not in plan")?)
             .ok_or("file not loaded")?;
-        let (target_root, from_root) = (
-            root_of(target).ok_or(MULTI_DOC)?,
-            root_of(from).ok_or(MULTI_DOC)?,
-        );
+        let stream = is_stream(target, from);
         // Which side of the finding is in the target file, and which in the file values come from.
         let (target_side, from_side) = if target_role == "base" {
             (&f.base, &f.env)
         } else {
             (&f.env, &f.base)
         };
+        let gone = "the value is no longer there";
         // The kind, from the target's point of view: what the target lacks is added, what it alone
         // has is removed.
         match (f.kind, target_side, from_side) {
             (Kind::Changed | Kind::TypeChanged, Some(t), Some(s)) => {
-                let old = target_root
-                    .pointer(&t.path)
-                    .ok_or("the value is no longer there")?;
-                let value = from_root
-                    .pointer(&s.path)
-                    .ok_or("the value is no longer there")?;
+                let old = lookup(target, stream, &t.path).ok_or(gone)?;
+                let value = lookup(from, stream, &s.path).ok_or(gone)?;
                 Ok(Change::Replace {
                     pointer: t.path.clone(),
                     old,
@@ -224,13 +243,11 @@ fn change_for<'f>(
                 let parent = f
                     .insert_at
                     .clone()
-                    .ok_or("whole documents cannot be added yet")?;
-                let value = from_root
-                    .pointer(&s.path)
-                    .ok_or("the value is no longer there")?;
-                let container = target_root
-                    .pointer(&parent)
-                    .ok_or("the place to add it is not there")?;
+                    .filter(|p| !(stream && p.is_empty()))
+                    .ok_or(WHOLE_DOCUMENTS)?;
+                let value = lookup(from, stream, &s.path).ok_or(gone)?;
+                let container =
+                    lookup(target, stream, &parent).ok_or("the place to add it is not there")?;
                 let key = match &container.value {
                     Value::Map(_) => Some(
                         split_pointer(&s.path)
@@ -250,9 +267,10 @@ fn change_for<'f>(
                 })
             }
             (Kind::Added | Kind::Removed, Some(t), None) => {
-                let old = target_root
-                    .pointer(&t.path)
-                    .ok_or("the value is no longer there")?;
+                if stream && split_pointer(&t.path).len() == 1 {
+                    return Err(WHOLE_DOCUMENTS.to_string());
+                }
+                let old = lookup(target, stream, &t.path).ok_or(gone)?;
                 Ok(Change::Remove {
                     pointer: t.path.clone(),
                     old,
@@ -267,7 +285,7 @@ fn change_for<'f>(
     Some((target_file, result))
 }
 
-const MULTI_DOC: &str = "multi-document YAML streams cannot be patched yet";
+const WHOLE_DOCUMENTS: &str = "whole documents cannot be added to or removed from a stream yet";
 
 /// JSON Patch operations per file, in order. Every list index is translated through the insertions
 /// and removals already made in that list, so each operation is valid where it stands.
@@ -441,7 +459,8 @@ pub fn merge_patch(plan: &Plan, files: &Files<'_>) -> Result<Vec<FileMergePatch>
             let doc = files.doc(&p.file).ok_or_else(|| {
                 Error::new(ErrorKind::Usage, "file not loaded").in_file(p.file.clone())
             })?;
-            let before = root_of(doc).map(|n| n.value.to_json()).unwrap_or(J::Null);
+            let stream = files.docs.iter().any(|d| d.documents.len() != 1);
+            let before = as_json(doc, stream);
             let after =
                 apply_json_patch(&before, &p.operations).map_err(|e| e.in_file(p.file.clone()))?;
             Ok(FileMergePatch {

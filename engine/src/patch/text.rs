@@ -49,13 +49,11 @@ pub fn text_patches(plan: &Plan, files: &Files<'_>) -> Vec<FilePatch> {
         let Some(doc) = files.doc(&file) else {
             continue;
         };
-        let Some(root) = doc.documents.first() else {
-            continue;
-        };
+        let stream = files.docs.iter().any(|d| d.documents.len() != 1);
         let text = source.text.as_str();
         let mut edits: Vec<Edit> = Vec::new();
         for change in &changes {
-            match edit_for(change, text, doc.format, root) {
+            match edit_for(change, text, doc, stream) {
                 Ok(edit) if edits.iter().any(|e| e.conflicts(&edit)) => {
                     skipped.push(format!(
                         "{}: overlaps another change to the same place",
@@ -226,7 +224,13 @@ fn place(change: &Change<'_>) -> String {
     }
 }
 
-fn edit_for(change: &Change<'_>, text: &str, format: Format, root: &Node) -> Result<Edit, String> {
+fn edit_for(
+    change: &Change<'_>,
+    text: &str,
+    doc: &crate::tree::Document,
+    stream: bool,
+) -> Result<Edit, String> {
+    let format = doc.format;
     match change {
         Change::Replace { old, value, .. } => {
             let rendered = inline(&value.value.to_json(), format)?;
@@ -236,14 +240,15 @@ fn edit_for(change: &Change<'_>, text: &str, format: Format, root: &Node) -> Res
                 text: rendered,
             })
         }
-        Change::Remove { pointer, old } => remove(text, format, root, pointer, old),
+        Change::Remove { pointer, old } => remove(text, format, doc, stream, pointer, old),
         Change::Add {
             parent,
             key,
             index,
             value,
         } => {
-            let container = root.pointer(parent).ok_or("the place to add it is gone")?;
+            let container =
+                super::lookup(doc, stream, parent).ok_or("the place to add it is gone")?;
             add(
                 text,
                 format,
@@ -269,7 +274,8 @@ fn line_end(text: &str, at: usize) -> usize {
 fn remove(
     text: &str,
     format: Format,
-    root: &Node,
+    doc: &crate::tree::Document,
+    stream: bool,
     pointer: &str,
     old: &Node,
 ) -> Result<Edit, String> {
@@ -279,7 +285,7 @@ fn remove(
         .iter()
         .map(|t| format!("/{}", crate::path::escape_segment(t)))
         .collect();
-    let parent = root.pointer(&parent_ptr).ok_or("the parent is gone")?;
+    let parent = super::lookup(doc, stream, &parent_ptr).ok_or("the parent is gone")?;
     // Where the entry starts: its key, or for a YAML list item its dash.
     let start = match &parent.value {
         Value::Map(map) => {
