@@ -174,9 +174,11 @@ impl Component for App {
             }
             Msg::LoadExample(i) => {
                 self.policy = None;
-                let files = EXAMPLES[i]
+                let example = &EXAMPLES[i];
+                let files = example
                     .files
                     .iter()
+                    .chain(example.policy.iter())
                     .map(|(n, t)| LoadedFile::new(*n, *t))
                     .collect();
                 self.files = self.take_policy(files);

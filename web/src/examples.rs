@@ -3,25 +3,31 @@
 pub struct Example {
     pub title: &'static str,
     pub files: &'static [(&'static str, &'static str)],
+    /// A policy file loaded with the example.
+    pub policy: Option<(&'static str, &'static str)>,
 }
+
+/// The classic app-settings files, used by two examples (with and without a policy).
+const CLASSIC: &[(&str, &str)] = &[
+    (
+        "base_config.yaml",
+        include_str!("../../examples/classic/base_config.yaml"),
+    ),
+    (
+        "env1_config.yaml",
+        include_str!("../../examples/classic/env1_config.yaml"),
+    ),
+    (
+        "env2_config.yaml",
+        include_str!("../../examples/classic/env2_config.yaml"),
+    ),
+];
 
 pub const EXAMPLES: [Example; 4] = [
     Example {
         title: "App settings",
-        files: &[
-            (
-                "base_config.yaml",
-                include_str!("../../examples/classic/base_config.yaml"),
-            ),
-            (
-                "env1_config.yaml",
-                include_str!("../../examples/classic/env1_config.yaml"),
-            ),
-            (
-                "env2_config.yaml",
-                include_str!("../../examples/classic/env2_config.yaml"),
-            ),
-        ],
+        files: CLASSIC,
+        policy: None,
     },
     Example {
         title: "Kubernetes",
@@ -39,6 +45,7 @@ pub const EXAMPLES: [Example; 4] = [
                 include_str!("../../examples/kubernetes/prod.yaml"),
             ),
         ],
+        policy: None,
     },
     Example {
         title: "Services (TOML + JSON)",
@@ -53,26 +60,14 @@ pub const EXAMPLES: [Example; 4] = [
                 include_str!("../../examples/services/prod.json"),
             ),
         ],
+        policy: None,
     },
     Example {
         title: "App settings + policy",
-        files: &[
-            (
-                "base_config.yaml",
-                include_str!("../../examples/classic/base_config.yaml"),
-            ),
-            (
-                "env1_config.yaml",
-                include_str!("../../examples/classic/env1_config.yaml"),
-            ),
-            (
-                "env2_config.yaml",
-                include_str!("../../examples/classic/env2_config.yaml"),
-            ),
-            (
-                "driftwise.yaml",
-                include_str!("../../examples/policies/classic.yaml"),
-            ),
-        ],
+        files: CLASSIC,
+        policy: Some((
+            "driftwise.yaml",
+            include_str!("../../examples/policies/classic.yaml"),
+        )),
     },
 ];

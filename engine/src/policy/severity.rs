@@ -56,33 +56,17 @@ impl std::str::FromStr for Severity {
     }
 }
 
-/// Security material: a difference here can open a hole or leak a secret.
+/// Security material besides secrets (which are critical too): a difference here can open a hole.
 const CRITICAL: &[&str] = &[
     "security",
     "securitycontext",
     "rbac",
-    "secret",
-    "secrets",
-    "password",
-    "passwd",
-    "passphrase",
-    "token",
-    "tokens",
-    "privatekey",
-    "apikey",
-    "accesskey",
-    "secretkey",
-    "signingkey",
-    "encryptionkey",
     "certificate",
     "certificates",
     "cert",
     "certs",
     "tls",
     "ssl",
-    "credential",
-    "credentials",
-    "clientsecret",
     "role",
     "roles",
     "rolebinding",
@@ -180,7 +164,7 @@ pub(crate) fn path_words(path: &str) -> Vec<String> {
 pub fn default_severity(path: &str) -> Severity {
     let words = path_words(path);
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    if has(CRITICAL) {
+    if has(CRITICAL) || has(SECRET) {
         Severity::Critical
     } else if has(HIGH) {
         Severity::High
