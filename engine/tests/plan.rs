@@ -352,17 +352,17 @@ fn kubernetes_streams_are_patched_document_by_document() {
     let plan = plan_for(&base, &prod, Action::Revert);
     let files = Files::load(&plan, &[&base, &prod]).unwrap();
     let patch = &text_patches(&plan, &files)[0];
-    assert_eq!(patch.skipped.len(), 1, "{:?}", patch.skipped);
-    assert!(
-        patch.skipped[0]
-            .contains("whole documents cannot be added to or removed from a stream yet")
-    );
+    assert_eq!(patch.skipped, Vec::<String>::new());
     for comment in [
         "# Production, as running.",
         "# someone dropped the quotes: now a number",
     ] {
         assert!(patch.after.contains(comment), "{comment}");
     }
+    assert!(
+        !patch.after.contains("PodDisruptionBudget"),
+        "the extra document is removed whole"
+    );
     let reverted = Source::new("prod.yaml", patch.after.clone());
     let report = check_with(
         &base,
@@ -370,17 +370,29 @@ fn kubernetes_streams_are_patched_document_by_document() {
         &Policy::default(),
     )
     .unwrap();
-    let left: Vec<&str> = report
-        .findings
-        .iter()
-        .map(|f| f.keyed_path.as_str())
-        .collect();
-    assert_eq!(
-        left,
-        ["[kind=PodDisruptionBudget,namespace=shop,name=web]"],
-        "only the unpatchable document is left"
+    assert_eq!(report.findings, vec![], "prod now matches the base");
+    // Adopting instead brings the PodDisruptionBudget into the base as a document of its own.
+    let plan = plan_for(&base, &prod, Action::Adopt);
+    let files = Files::load(&plan, &[&base, &prod]).unwrap();
+    let adopted = &text_patches(&plan, &files)[0];
+    assert_eq!(adopted.skipped, Vec::<String>::new());
+    let report = check_with(
+        &Source::new("base.yaml", adopted.after.clone()),
+        &[Environment::new("prod", prod.clone())],
+        &Policy::default(),
+    )
+    .unwrap();
+    assert_eq!(report.findings, vec![], "the base now matches prod");
+    assert!(
+        adopted
+            .after
+            .contains("---\napiVersion: policy/v1\nkind: PodDisruptionBudget\n"),
+        "{}",
+        adopted.after
     );
     // The JSON Patch addresses the stream as an array of documents; the independent implementation agrees.
+    let plan = plan_for(&base, &prod, Action::Revert);
+    let files = Files::load(&plan, &[&base, &prod]).unwrap();
     let ops = &json_patch(&plan, &files)[0];
     let mut docs = J::Array(
         driftwise_engine::parse(&prod)
@@ -394,4 +406,9 @@ fn kubernetes_streams_are_patched_document_by_document() {
         serde_json::from_value(J::Array(ops.operations.clone())).unwrap();
     json_patch::patch(&mut docs, &patch_ops).unwrap();
     assert_eq!(docs[1]["spec"]["replicas"], 3);
+    assert_eq!(
+        docs.as_array().unwrap().len(),
+        3,
+        "the extra document is removed"
+    );
 }

@@ -240,23 +240,25 @@ fn change_for<'f>(
                 })
             }
             (Kind::Added | Kind::Removed, None, Some(s)) => {
-                let parent = f
-                    .insert_at
-                    .clone()
-                    .filter(|p| !(stream && p.is_empty()))
-                    .ok_or(WHOLE_DOCUMENTS)?;
+                let parent = f.insert_at.clone().ok_or("whole files cannot be added")?;
                 let value = lookup(from, stream, &s.path).ok_or(gone)?;
-                let container =
-                    lookup(target, stream, &parent).ok_or("the place to add it is not there")?;
-                let key = match &container.value {
-                    Value::Map(_) => Some(
-                        split_pointer(&s.path)
-                            .pop()
-                            .map(|k| k.into_owned())
-                            .unwrap_or_default(),
-                    ),
-                    Value::List(_) => None,
-                    _ => return Err("the place to add it is not a map or list".into()),
+                // A whole document of a stream goes into the stream itself, like an item into a list.
+                let key = if stream && parent.is_empty() {
+                    None
+                } else {
+                    match &lookup(target, stream, &parent)
+                        .ok_or("the place to add it is not there")?
+                        .value
+                    {
+                        Value::Map(_) => Some(
+                            split_pointer(&s.path)
+                                .pop()
+                                .map(|k| k.into_owned())
+                                .unwrap_or_default(),
+                        ),
+                        Value::List(_) => None,
+                        _ => return Err("the place to add it is not a map or list".into()),
+                    }
                 };
                 let index = if key.is_none() { f.insert_index } else { None };
                 Ok(Change::Add {
@@ -267,9 +269,6 @@ fn change_for<'f>(
                 })
             }
             (Kind::Added | Kind::Removed, Some(t), None) => {
-                if stream && split_pointer(&t.path).len() == 1 {
-                    return Err(WHOLE_DOCUMENTS.to_string());
-                }
                 let old = lookup(target, stream, &t.path).ok_or(gone)?;
                 Ok(Change::Remove {
                     pointer: t.path.clone(),
@@ -284,8 +283,6 @@ fn change_for<'f>(
     })();
     Some((target_file, result))
 }
-
-const WHOLE_DOCUMENTS: &str = "whole documents cannot be added to or removed from a stream yet";
 
 /// JSON Patch operations per file, in order. Every list index is translated through the insertions
 /// and removals already made in that list, so each operation is valid where it stands.

@@ -240,6 +240,15 @@ fn edit_for(
                 text: rendered,
             })
         }
+        Change::Remove { pointer, .. } if stream && split_pointer(pointer).len() == 1 => {
+            remove_document(text, doc, pointer)
+        }
+        Change::Add {
+            parent,
+            key: None,
+            index,
+            value,
+        } if stream && parent.is_empty() => add_document(text, doc, *index, &value.value.to_json()),
         Change::Remove { pointer, old } => remove(text, format, doc, stream, pointer, old),
         Change::Add {
             parent,
@@ -257,6 +266,89 @@ fn edit_for(
                 *index,
                 &value.value.to_json(),
             )
+        }
+    }
+}
+
+/// Where the document at `index` begins in the text: its `---` separator line, or the top of the
+/// file for a first document without one (its leading comments go with it).
+fn document_start(text: &str, doc: &crate::tree::Document, index: usize) -> Option<usize> {
+    let node = doc.documents.get(index)?;
+    let previous_end = if index == 0 {
+        0
+    } else {
+        doc.documents[index - 1].span.end.offset
+    };
+    let mut at = line_start(text, node.span.start.offset);
+    // Walk up over comments and blank lines to the separator, but not into the previous document.
+    while at > previous_end {
+        let prev = line_start(text, at - 1);
+        let line = text[prev..at].trim();
+        if line.starts_with("---") {
+            return Some(prev);
+        }
+        if !(line.is_empty() || line.starts_with('#')) {
+            break;
+        }
+        at = prev;
+    }
+    Some(if index == 0 { 0 } else { at })
+}
+
+/// Removes a whole document from a YAML stream: from its separator to the next one.
+fn remove_document(text: &str, doc: &crate::tree::Document, pointer: &str) -> Result<Edit, String> {
+    let index: usize = pointer
+        .trim_start_matches('/')
+        .parse()
+        .map_err(|_| "not a document index")?;
+    let start = document_start(text, doc, index).ok_or("the document is gone")?;
+    let end = match doc.documents.get(index + 1) {
+        Some(_) => document_start(text, doc, index + 1).ok_or("the next document is gone")?,
+        None => text.len(),
+    };
+    Ok(Edit {
+        start,
+        end,
+        text: String::new(),
+    })
+}
+
+/// Adds a whole document to a YAML stream: before the document now at `index`, or at the end.
+fn add_document(
+    text: &str,
+    doc: &crate::tree::Document,
+    index: Option<usize>,
+    value: &J,
+) -> Result<Edit, String> {
+    if doc.format != Format::Yaml {
+        return Err("only YAML streams hold several documents".into());
+    }
+    let body = yaml_value(value, 0)?;
+    let body = body.strip_prefix('\n').unwrap_or(&body);
+    let block = format!("---\n{body}\n");
+    match index.filter(|i| *i < doc.documents.len()) {
+        Some(i) => {
+            let at = document_start(text, doc, i).ok_or("the document is gone")?;
+            // A first document without a separator needs one once something goes before it.
+            let needs_separator = !text[at..].trim_start().starts_with("---");
+            let tail = if needs_separator { "---\n" } else { "" };
+            Ok(Edit {
+                start: at,
+                end: at,
+                text: format!("{block}{tail}"),
+            })
+        }
+        None => {
+            let lead = if text.is_empty() || text.ends_with('\n') {
+                ""
+            } else {
+                "\n"
+            };
+            Ok(Edit {
+                start: text.len(),
+                end: text.len(),
+                text: format!("{lead}{block}"),
+            })
         }
     }
 }
