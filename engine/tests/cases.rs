@@ -413,6 +413,9 @@ fn stale_rules_are_reported_with_their_line() {
 
 #[test]
 fn policy_errors_name_the_line() {
+    let bad = Source::new("driftwise.yaml", "identity:\n  spec/containers: name\n");
+    let e = Policy::from_source(&bad).unwrap_err();
+    assert!(e.message.contains("must start with '/'"), "{e}");
     let bad = Source::new(
         "driftwise.yaml",
         "expected:\n  - path: /a\n    reson: typo\n",
@@ -579,7 +582,14 @@ fail_on: medium
     assert_eq!(policy.fail_on(), Severity::Medium);
     assert!(policy.file.normalise.quantities);
     assert_eq!(
-        policy.file.identity["/spec/template/spec/containers"].fields(),
+        policy
+            .file
+            .identity
+            .iter()
+            .find(|(p, _)| p.as_str() == "/spec/template/spec/containers")
+            .unwrap()
+            .1
+            .fields(),
         ["name".to_string()]
     );
     let base = Source::new(

@@ -90,9 +90,12 @@ impl<'a> Differ<'a> {
             {
                 return self.set_lists(base, env);
             }
-            let rule = self.policy.file.identity.iter().find(|(pattern, _)| {
-                crate::policy::Pattern::parse(pattern).is_ok_and(|p| p.matches_exactly(&here))
-            });
+            let rule = self
+                .policy
+                .file
+                .identity
+                .iter()
+                .find(|(pattern, _)| pattern.matches_exactly(&here));
             if let Some((_, keys)) = rule {
                 let fields = keys.fields();
                 let scheme = if let [one] = fields {

@@ -48,7 +48,7 @@ pub struct PolicyFile {
     pub severity: Vec<SeverityRule>,
     /// List path → the field (or fields) that identify its items.
     #[serde(default)]
-    pub identity: IndexMap<String, IdentityKeys>,
+    pub identity: IndexMap<Pattern, IdentityKeys>,
     /// Lists whose order carries no meaning.
     #[serde(default)]
     pub sets: Vec<Pattern>,
