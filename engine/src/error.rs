@@ -18,6 +18,8 @@ pub enum ErrorKind {
     DuplicateKey,
     /// Valid input that driftwise cannot represent (for example a YAML mapping used as a key).
     Unsupported,
+    /// A template failed to render.
+    Template,
     /// The caller asked for something impossible (unknown format name, no environments).
     Usage,
 }

@@ -20,10 +20,14 @@ pub mod patch;
 pub mod path;
 pub mod plan;
 pub mod policy;
+pub mod provider;
 pub mod render;
 pub mod report;
+mod settings;
 pub mod span;
+pub mod template;
 pub mod tree;
+pub mod validate;
 
 pub use diff::{Diff, diff, diff_with};
 pub use error::{Error, ErrorKind, Result};

@@ -298,6 +298,18 @@ impl Node {
         Node { value, span }
     }
 
+    pub fn to_json(&self) -> serde_json::Value {
+        self.value.to_json()
+    }
+
+    pub fn summary(&self) -> String {
+        self.value.summary()
+    }
+
+    pub fn is_scalar(&self) -> bool {
+        self.value.is_scalar()
+    }
+
     /// Number of nodes in this subtree, counting itself.
     pub fn size(&self) -> usize {
         1 + match &self.value {

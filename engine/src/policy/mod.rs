@@ -30,9 +30,9 @@ pub mod severity;
 pub use pattern::Pattern;
 pub use severity::{Severity, default_severity, looks_secret};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::report::{Finding, Report};
-use crate::tree::{Node, Source};
+use crate::tree::Source;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -204,39 +204,12 @@ impl Policy {
     /// Parses a policy file (YAML, JSON or TOML). Errors name the file, line and column of the
     /// offending entry.
     pub fn from_source(source: &Source) -> Result<Policy> {
-        let doc = crate::parse(source)?;
-        let root = match doc.documents.as_slice() {
-            [] => {
-                return Ok(Policy {
-                    source_name: Some(source.name.clone()),
-                    ..Policy::default()
-                });
-            }
-            [root] => root,
-            _ => {
-                return Err(
-                    Error::new(ErrorKind::Usage, "a policy file holds one document")
-                        .in_file(source.name.clone()),
-                );
-            }
+        let Some((file, root)) = crate::settings::read::<PolicyFile>(source, "policy")? else {
+            return Ok(Policy {
+                source_name: Some(source.name.clone()),
+                ..Policy::default()
+            });
         };
-        let json = root.value.to_json();
-        let file: PolicyFile = serde_path_to_error::deserialize(&json).map_err(|e| {
-            let pointer = path_to_pointer(e.path());
-            let at = root
-                .pointer(&pointer)
-                .or_else(|| parent_node(root, &pointer))
-                .map(|n| n.span.start);
-            let mut err = Error::new(
-                ErrorKind::Usage,
-                format!("policy: {}: {}", e.path(), e.inner()),
-            )
-            .in_file(source.name.clone());
-            if let Some(pos) = at {
-                err = err.at(pos);
-            }
-            err
-        })?;
         let mut lines = IndexMap::new();
         for section in ["expected", "ignore", "severity", "secrets", "sets"] {
             if let Some(crate::tree::Value::List(items)) =
@@ -409,31 +382,4 @@ fn ignore_matches(rule: &IgnoreRule, f: &Finding) -> bool {
         }
     }
     rule.path.matches_path(rest)
-}
-
-/// `expected[1].reason` → `/expected/1/reason`.
-fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => crate::path::push_segment(&mut out, &index.to_string()),
-            Segment::Map { key } => crate::path::push_segment(&mut out, key),
-            Segment::Enum { variant } => crate::path::push_segment(&mut out, variant),
-            Segment::Unknown => {}
-        }
-    }
-    out
-}
-
-/// The nearest existing node on the way to `pointer` (a missing field's parent).
-fn parent_node<'a>(root: &'a Node, pointer: &str) -> Option<&'a Node> {
-    let mut p = pointer.to_string();
-    while let Some(i) = p.rfind('/') {
-        p.truncate(i);
-        if let Some(n) = root.pointer(&p) {
-            return Some(n);
-        }
-    }
-    Some(root)
 }
