@@ -13,6 +13,7 @@
 //! assert_eq!(report.findings[0].env.as_ref().unwrap().span.start.column, 12);
 //! ```
 
+pub mod desired;
 pub mod diff;
 pub mod error;
 pub mod parse;
@@ -164,12 +165,26 @@ pub fn report_with(
     environments: &[(String, Document)],
     policy: &Policy,
 ) -> Report {
+    let pairs: Vec<(&str, &Document, &Document)> = environments
+        .iter()
+        .map(|(name, doc)| (name.as_str(), base, doc))
+        .collect();
+    report_pairs(file_ref(base), &pairs, policy)
+}
+
+/// The report for environments that each have their own base (a template rendered per
+/// environment); `base` names what they share.
+pub fn report_pairs(
+    base: FileRef,
+    pairs: &[(&str, &Document, &Document)],
+    policy: &Policy,
+) -> Report {
     let mut findings = Vec::new();
-    let mut summaries = Vec::with_capacity(environments.len());
-    for (name, doc) in environments {
-        let d = diff_with(base, doc, name, policy);
+    let mut summaries = Vec::with_capacity(pairs.len());
+    for (name, base_doc, doc) in pairs {
+        let d = diff_with(base_doc, doc, name, policy);
         summaries.push(EnvironmentSummary {
-            name: name.clone(),
+            name: name.to_string(),
             file: file_ref(doc),
             compared: d.compared,
             counts: Counts::default(),
@@ -181,18 +196,19 @@ pub fn report_with(
     }
     let mut report = Report {
         version: REPORT_VERSION,
-        base: file_ref(base),
+        base,
         totals: Counts::default(),
         environments: summaries,
         findings,
         fail_on: Severity::Low,
         policy: None,
+        violations: Vec::new(),
     };
     policy.apply(&mut report);
     report
 }
 
-fn file_ref(doc: &Document) -> FileRef {
+pub(crate) fn file_ref(doc: &Document) -> FileRef {
     FileRef {
         file: doc.name.clone(),
         format: doc.format,

@@ -2,8 +2,9 @@
 //! Its JSON form is a stable interface (CLI `--format json`, the web app's export, the npm package).
 
 use crate::policy::{Expected, PolicySummary, RuleRef, Severity};
-use crate::span::Span;
+use crate::span::{Origin, Span};
 use crate::tree::{Format, ValueType};
+use crate::validate::Violation;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a field changes meaning or disappears; new optional fields do not bump it.
@@ -23,6 +24,9 @@ pub struct Report {
     /// What the policy did: its file, findings it hid, rules that matched nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicySummary>,
+    /// Validation findings (schema, rules, provider) in the base and the environments.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub violations: Vec<Violation>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +208,9 @@ pub struct Side {
     pub value_type: ValueType,
     #[cfg_attr(feature = "js", tsify(type = "unknown"))]
     pub value: serde_json::Value,
+    /// For a rendered template: the template text that produced this value.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub origin: Option<Origin>,
 }
 
 impl Side {
@@ -220,6 +227,11 @@ impl Report {
     /// Whether the check fails: unexpected drift at or above `fail_on`.
     pub fn has_drift(&self) -> bool {
         self.findings.iter().any(|f| f.fails(self.fail_on))
+    }
+
+    /// Whether the check fails: failing drift, or a violation at or above `fail_on`.
+    pub fn fails(&self) -> bool {
+        self.has_drift() || self.violations.iter().any(|v| v.severity >= self.fail_on)
     }
 
     /// Recomputes every count from the findings, after a policy has filtered or classified them.

@@ -40,6 +40,14 @@ impl Span {
     }
 }
 
+/// A place in another file that a value came from: the template text that rendered it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+pub struct Origin {
+    pub file: String,
+    pub span: Span,
+}
+
 /// Turns byte offsets (or YAML's line + character column markers) into [`Pos`]itions.
 ///
 /// Parsers ask for positions in mostly increasing order, so the index remembers the last answer and

@@ -277,6 +277,7 @@ impl<'a> Differ<'a> {
             key_span,
             value_type: node.value.value_type(),
             value,
+            origin: None,
         }
     }
 

@@ -98,6 +98,20 @@ pub fn html(report: &Report) -> String {
         }
         out.push_str("</tbody></table>\n");
     }
+    if !report.violations.is_empty() {
+        out.push_str("<h2>Validation</h2>\n<table><thead><tr><th>Severity</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead><tbody>\n");
+        for v in &report.violations {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td><code>{}</code></td><td class=\"loc\">{}</td><td>{}</td></tr>",
+                v.severity,
+                escape_html(&v.rule),
+                escape_html(&violation_place(v)),
+                escape_html(&v.message),
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
     out.push_str("</body></html>\n");
     out
 }
@@ -129,5 +143,14 @@ mod tests {
         assert!(
             !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=")
         );
+    }
+}
+
+/// `file:line:col` of a violation (the template's place for rendered files).
+pub(super) fn violation_place(v: &crate::validate::Violation) -> String {
+    let (file, span) = v.location();
+    match span {
+        Some(s) => format!("{file}:{}:{}", s.start.line, s.start.column),
+        None => file.to_string(),
     }
 }

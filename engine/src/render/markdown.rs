@@ -81,6 +81,23 @@ pub fn markdown(report: &Report) -> String {
             );
         }
     }
+    if !report.violations.is_empty() {
+        let _ = writeln!(out, "\n## Validation\n");
+        let _ = writeln!(
+            out,
+            "| Severity | Rule | Where | Message |\n|---|---|---|---|"
+        );
+        for v in &report.violations {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | {} |",
+                v.severity,
+                code(&v.rule),
+                cell(&super::html::violation_place(v)),
+                cell(&v.message)
+            );
+        }
+    }
     out
 }
 

@@ -1,6 +1,7 @@
 //! Human-readable renderings of a [`Report`](crate::Report): terminal text and Markdown.
 //! The JSON rendering is the report's serde form.
 
+pub mod annotations;
 mod html;
 mod markdown;
 mod text;
@@ -11,10 +12,17 @@ pub use text::{TextOptions, text};
 
 use crate::report::{Finding, Kind, Side};
 
-/// `file:line:col` of a side, at the position the finding's kind makes most useful.
+/// `file:line:col` of a side, at the position the finding's kind makes most useful; for a value
+/// rendered from a template, the template line too.
 pub fn location(side: &Side, kind: Kind) -> String {
     let at = side.anchor(kind).start;
-    format!("{}:{}:{}", side.file, at.line, at.column)
+    match &side.origin {
+        Some(o) => format!(
+            "{}:{}:{} (from {}:{}:{})",
+            side.file, at.line, at.column, o.file, o.span.start.line, o.span.start.column
+        ),
+        None => format!("{}:{}:{}", side.file, at.line, at.column),
+    }
 }
 
 /// A one-line value for reports; long values are shortened in the middle.

@@ -135,6 +135,13 @@ pub fn text(report: &Report, options: TextOptions) -> String {
             );
         }
     }
+    if !report.violations.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", p.paint("1", "validation"));
+        for line in super::annotations::violations_text(&report.violations).lines() {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
     let t = report.totals;
     let failing: usize = report.environments.iter().map(|e| e.failing).sum();
     let _ = writeln!(out);
@@ -146,6 +153,19 @@ pub fn text(report: &Report, options: TextOptions) -> String {
         failing,
         report.fail_on
     );
+    if !report.violations.is_empty() {
+        let failing = report
+            .violations
+            .iter()
+            .filter(|v| v.severity >= report.fail_on)
+            .count();
+        let _ = writeln!(
+            out,
+            "{} violation(s); {failing} at {} or above",
+            report.violations.len(),
+            report.fail_on
+        );
+    }
     out
 }
 

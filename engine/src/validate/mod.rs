@@ -19,7 +19,7 @@ mod suggest;
 use crate::error::Result;
 use crate::policy::Severity;
 use crate::provider::{Profile, Profiles};
-use crate::span::Span;
+use crate::span::{Origin, Span};
 use crate::tree::{Document, Node, Source, Value};
 use rules::{Rule, RuleSpec};
 use serde::{Deserialize, Serialize};
@@ -70,14 +70,6 @@ pub struct Violation {
     /// For rendered templates: the template text that produced the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
-}
-
-/// A place in another file that a value came from (a template line).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-pub struct Origin {
-    pub file: String,
-    pub span: Span,
 }
 
 impl Violation {
