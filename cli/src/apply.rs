@@ -287,7 +287,7 @@ fn ask_per_finding(plan: &mut Plan) -> Result<bool, Error> {
 /// Writes `text` to `path` so that readers only ever see the old or the new content: a temporary file
 /// beside it, flushed to disk, renamed over the original. With `backup`, the original is kept as
 /// `path.orig` first.
-fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Error> {
+pub fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Error> {
     let fail = |what: &str, e: std::io::Error| {
         Error::new(ErrorKind::Usage, format!("cannot {what}: {e}"))
             .in_file(path.display().to_string())

@@ -2,10 +2,13 @@
 
 use crate::{
     CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_DRIFT, EXIT_TROUBLE, ReportFormat, inputs, run_log,
-    schedule,
+    schedule, templating,
+};
+use driftwise_engine::render::annotations::{
+    github, junit, report_annotations, report_groups, sarif,
 };
 use driftwise_engine::render::{TextOptions, html, markdown, text};
-use driftwise_engine::{Error, Format, Policy, Report, Severity, Source};
+use driftwise_engine::{Error, ErrorKind, Format, Policy, Report, Severity, Source};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -39,7 +42,7 @@ pub fn run(args: &CheckArgs) -> u8 {
 fn run_once(args: &CheckArgs) -> u8 {
     let (code, log_line) = match check(args) {
         Ok(report) => {
-            let code = if report.has_drift() {
+            let code = if report.fails() {
                 EXIT_DRIFT
             } else {
                 EXIT_CLEAN
@@ -79,6 +82,12 @@ pub fn check_with_sources(
         .as_deref()
         .map(str::parse::<Format>)
         .transpose()?;
+    if args.template.is_some() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "plans and --reconcile work against a base file, not a template yet: render it with `driftwise render` and plan against the rendered file",
+        ));
+    }
     let base = inputs::read_source(&args.base, format)?;
     let environments = args
         .environments
@@ -90,8 +99,47 @@ pub fn check_with_sources(
     Ok((report, base, environments))
 }
 
+/// `check`: against the base file or a template, then validation when asked for.
 fn check(args: &CheckArgs) -> Result<Report, Error> {
-    check_with_sources(args).map(|(report, _, _)| report)
+    let format = args
+        .input_format
+        .as_deref()
+        .map(str::parse::<Format>)
+        .transpose()?;
+    let loaded = templating::load(&args.template_args)?;
+    let env = args.template_args.env.as_deref();
+    let validator = templating::validator(&args.validation, &loaded, env)?;
+    let policy = load_policy(args)?;
+    let Some(template_path) = &args.template else {
+        let base = inputs::read_source(&args.base, format)?;
+        let environments = args
+            .environments
+            .iter()
+            .map(|arg| inputs::read_environment(arg, format))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut report = driftwise_engine::check_with(&base, &environments, &policy)?;
+        if let Some(validator) = validator {
+            let sources: Vec<&Source> = std::iter::once(&base)
+                .chain(environments.iter().map(|e| &e.source))
+                .collect();
+            report.violations = validator.validate_sources(&sources)?;
+        }
+        return Ok(report);
+    };
+    // With a template, the positional base is the first environment.
+    let template = inputs::read_source(template_path, None)?;
+    let environments = std::iter::once(args.base.display().to_string())
+        .chain(args.environments.iter().cloned())
+        .map(|arg| inputs::read_environment(&arg, format))
+        .collect::<Result<Vec<_>, _>>()?;
+    let desired = loaded.desired(&template, env);
+    let result = driftwise_engine::desired::check_against(
+        &desired,
+        &environments,
+        &policy,
+        validator.as_ref(),
+    )?;
+    Ok(result.report)
 }
 
 /// The policy named with --policy, else driftwise.* beside the base, plus Argo CD imports and the
@@ -107,7 +155,9 @@ pub fn policy_path(args: &CheckArgs) -> Option<std::path::PathBuf> {
         (Some(p), _) => Some(p.clone()),
         (None, true) => None,
         (None, false) => {
-            let dir = args.base.parent().unwrap_or(Path::new(""));
+            // Beside the source of truth: the template when there is one.
+            let truth = args.template.as_ref().unwrap_or(&args.base);
+            let dir = truth.parent().unwrap_or(Path::new(""));
             [
                 "driftwise.yaml",
                 "driftwise.yml",
@@ -156,6 +206,9 @@ fn render(report: &Report, args: &CheckArgs) -> String {
             },
         ),
         ReportFormat::Markdown => markdown(report),
+        ReportFormat::Sarif => sarif(&report_annotations(report)),
+        ReportFormat::Github => github(&report_annotations(report)),
+        ReportFormat::Junit => junit("drift", &report_groups(report), &report_annotations(report)),
         ReportFormat::Html => html(report),
         ReportFormat::Json => {
             let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
@@ -203,7 +256,7 @@ fn reconcile(args: &CheckArgs) -> u8 {
         Ok(after) => {
             let left = after.environments.iter().map(|e| e.failing).sum::<usize>();
             println!("after reconciling: {left} unexpected finding(s) left");
-            if after.has_drift() {
+            if after.fails() {
                 EXIT_DRIFT
             } else {
                 EXIT_CLEAN

@@ -6,6 +6,7 @@ mod check;
 mod inputs;
 mod run_log;
 mod schedule;
+mod templating;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -37,6 +38,12 @@ enum Command {
     Plan(PlanArgs),
     /// Apply a plan: refuses files changed since, writes atomically, keeps backups.
     Apply(ApplyArgs),
+    /// Render a template for a provider and environment.
+    Render(templating::RenderArgs),
+    /// Validate files against a JSON Schema, rules files and a provider's rules.
+    ///
+    /// Exit status: 0 when valid, 1 on violations at or above --fail-on, 2 on trouble.
+    Validate(templating::ValidateArgs),
 }
 
 #[derive(Args)]
@@ -95,12 +102,21 @@ pub enum PatchFormat {
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// The base configuration (the source of truth).
+    /// The base configuration (the source of truth). With --template there is no base: every
+    /// file named is an environment.
     pub base: PathBuf,
     /// Environment files. The environment is named after the file stem (prod.yaml → prod);
     /// write NAME=PATH to name it yourself.
-    #[arg(required = true, value_name = "ENV")]
+    #[arg(required_unless_present = "template", value_name = "ENV")]
     pub environments: Vec<String>,
+    /// Check against this template rendered per environment (with --provider, --vars, --env)
+    /// instead of a base file.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    #[command(flatten)]
+    pub template_args: templating::TemplateArgs,
+    #[command(flatten)]
+    pub validation: templating::ValidationArgs,
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
@@ -148,6 +164,12 @@ pub enum ReportFormat {
     Markdown,
     /// A self-contained HTML page (no scripts, nothing loaded from elsewhere).
     Html,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// JUnit XML, one test case per environment (and per file with violations).
+    Junit,
+    /// GitHub Actions annotations (::error file=...,line=...::).
+    Github,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -163,6 +185,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Plan(args) => apply::plan(&args),
         Command::Apply(args) => apply::apply(&args),
+        Command::Render(args) => templating::render(&args),
+        Command::Validate(args) => templating::validate(&args),
     };
     ExitCode::from(code)
 }

@@ -176,6 +176,9 @@ pub fn render(
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_debug(true);
     env.set_fuel(Some(FUEL));
+    // minijinja would JSON-quote every value in a `.yaml.j2` file; config templates interpolate
+    // plainly (as Ansible and Helm do) and quote with `| tojson` where wanted.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
     // Block tags on their own lines leave no blank lines or stray indentation behind, which
     // matters for YAML (Ansible renders the same way).
     if let Ok(syntax) = minijinja::syntax::SyntaxConfig::builder()
@@ -202,9 +205,13 @@ pub fn render(
     let compiled = env
         .template_from_named_str(template.name.as_str(), template.text.as_str())
         .map_err(located)?;
-    let (text, spans) = compiled
+    let (mut text, spans) = compiled
         .render_with_spans(minijinja::Value::from(minijinja::value::Serde(context)))
         .map_err(located)?;
+    // A closing block tag swallows the file's last newline (trim_blocks); keep the file a file.
+    if template.text.ends_with('\n') && !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
     let spans = spans
         .iter()
         .filter(|s| s.name() == template.name)

@@ -112,7 +112,7 @@ fn from_violation(v: &Violation, fail_on: Severity) -> Annotation {
         file: file.to_string(),
         span,
         path: v.path.clone(),
-        group: v.file.clone(),
+        group: file.to_string(),
     }
 }
 
@@ -341,8 +341,9 @@ fn xml(s: &str) -> String {
 pub fn report_groups(report: &Report) -> Vec<String> {
     let mut groups: Vec<String> = report.environments.iter().map(|e| e.name.clone()).collect();
     for v in &report.violations {
-        if !groups.contains(&v.file) {
-            groups.push(v.file.clone());
+        let file = v.location().0;
+        if !groups.iter().any(|g| g == file) {
+            groups.push(file.to_string());
         }
     }
     groups

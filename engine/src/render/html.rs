@@ -126,6 +126,15 @@ fn describe_kind(kind: Kind) -> &'static str {
     }
 }
 
+/// `file:line:col` of a violation (the template's place for rendered files).
+pub(super) fn violation_place(v: &crate::validate::Violation) -> String {
+    let (file, span) = v.location();
+    match span {
+        Some(s) => format!("{file}:{}:{}", s.start.line, s.start.column),
+        None => file.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::{Environment, Source, check};
@@ -143,14 +152,5 @@ mod tests {
         assert!(
             !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=")
         );
-    }
-}
-
-/// `file:line:col` of a violation (the template's place for rendered files).
-pub(super) fn violation_place(v: &crate::validate::Violation) -> String {
-    let (file, span) = v.location();
-    match span {
-        Some(s) => format!("{file}:{}:{}", s.start.line, s.start.column),
-        None => file.to_string(),
     }
 }

@@ -35,6 +35,8 @@ use std::fmt;
 pub struct Expr {
     text: String,
     root: Ast,
+    /// `matches()` patterns written as literals, compiled once (and checked when the rule loads).
+    regexes: Vec<(String, regex::Regex)>,
 }
 
 /// Where in the expression text a problem is (byte offset) and what it is.
@@ -108,9 +110,22 @@ impl Expr {
                 message: format!("unexpected {tok}"),
             });
         }
+        let mut regexes = Vec::new();
+        literal_patterns(&root, &mut |pattern| {
+            if regexes.iter().any(|(p, _)| p == pattern) {
+                return Ok(());
+            }
+            let re = regex::Regex::new(pattern).map_err(|e| ExprError {
+                offset: text.find(pattern).unwrap_or(0),
+                message: format!("bad pattern: {e}"),
+            })?;
+            regexes.push((pattern.to_string(), re));
+            Ok(())
+        })?;
         Ok(Expr {
             text: text.to_string(),
             root,
+            regexes,
         })
     }
 
@@ -133,10 +148,40 @@ impl Expr {
             vars,
             scopes: Vec::new(),
             first_span: None,
+            literal_regexes: &self.regexes,
             regexes: Vec::new(),
         };
         let result = eval.eval(&self.root);
         (result, eval.first_span)
+    }
+}
+
+fn literal_patterns(
+    ast: &Ast,
+    visit: &mut impl FnMut(&str) -> Result<(), ExprError>,
+) -> Result<(), ExprError> {
+    match ast {
+        Ast::Method(target, name, args) => {
+            if let ("matches", [Ast::Lit(Lit::Str(p))]) = (name.as_str(), args.as_slice()) {
+                visit(p)?;
+            }
+            literal_patterns(target, visit)?;
+            args.iter().try_for_each(|a| literal_patterns(a, visit))
+        }
+        Ast::Call(_, args) | Ast::List(args) => {
+            args.iter().try_for_each(|a| literal_patterns(a, visit))
+        }
+        Ast::Member(a, _) | Ast::Not(a) | Ast::Neg(a) => literal_patterns(a, visit),
+        Ast::Index(a, b) | Ast::Binary(_, a, b) => {
+            literal_patterns(a, visit)?;
+            literal_patterns(b, visit)
+        }
+        Ast::Cond(a, b, c) => {
+            literal_patterns(a, visit)?;
+            literal_patterns(b, visit)?;
+            literal_patterns(c, visit)
+        }
+        Ast::Lit(_) | Ast::Name(_) => Ok(()),
     }
 }
 
@@ -575,6 +620,7 @@ struct Eval<'a, 'e> {
     vars: &'a serde_json::Map<String, J>,
     scopes: Vec<(&'e str, Val<'a>)>,
     first_span: Option<Span>,
+    literal_regexes: &'e [(String, regex::Regex)],
     regexes: Vec<(String, regex::Regex)>,
 }
 
@@ -840,8 +886,7 @@ impl<'a, 'e> Eval<'a, 'e> {
                 .map_err(|_| format!("double(): '{s}' is not a number")),
             ("matches", Val::Str(s)) => {
                 let pattern = text_arg(0)?;
-                let re = self.regex(&pattern)?;
-                Ok(Val::Bool(re.is_match(s)))
+                Ok(Val::Bool(self.is_match(&pattern, s)?))
             }
             ("startsWith", Val::Str(s)) => Ok(Val::Bool(s.starts_with(text_arg(0)?.as_ref()))),
             ("endsWith", Val::Str(s)) => Ok(Val::Bool(s.ends_with(text_arg(0)?.as_ref()))),
@@ -857,13 +902,19 @@ impl<'a, 'e> Eval<'a, 'e> {
         }
     }
 
-    fn regex(&mut self, pattern: &str) -> Result<regex::Regex, String> {
-        if let Some((_, re)) = self.regexes.iter().find(|(p, _)| p == pattern) {
-            return Ok(re.clone());
+    fn is_match(&mut self, pattern: &str, text: &str) -> Result<bool, String> {
+        let known = self
+            .literal_regexes
+            .iter()
+            .chain(self.regexes.iter())
+            .find(|(p, _)| p == pattern);
+        if let Some((_, re)) = known {
+            return Ok(re.is_match(text));
         }
         let re = regex::Regex::new(pattern).map_err(|e| format!("bad pattern: {e}"))?;
-        self.regexes.push((pattern.to_string(), re.clone()));
-        Ok(re)
+        let hit = re.is_match(text);
+        self.regexes.push((pattern.to_string(), re));
+        Ok(hit)
     }
 }
 

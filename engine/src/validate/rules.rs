@@ -256,11 +256,12 @@ impl Rule {
                     Err(e) => format!("cannot evaluate {}: {e}", expr.as_str()),
                 };
                 let span = first.unwrap_or(node.span);
-                report(pointer, span, None, message, None);
+                let value = node.is_scalar().then(|| node.to_json());
+                report(pointer, span, value, message, None);
             }
             Constraint::OneOf(allowed) => {
                 let Some(text) = text else { return };
-                if allowed.iter().any(|a| *a == text) {
+                if allowed.contains(&text) {
                     return;
                 }
                 let suggestion = super::suggest::closest(&text, allowed);
