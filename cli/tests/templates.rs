@@ -188,6 +188,10 @@ fn check_against_a_template_reports_drift_and_violations() {
             .args(["live/aws/dev.yaml", "live/aws/prod.yaml"]),
     );
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let (schemas, index) = schema("schemas/report.v1.schema.json");
+    if let Err(e) = schemas.validate(&report, index) {
+        panic!("report with violations and origins does not match its schema: {e:#}");
+    }
     assert_eq!(report["base"]["file"], "app.yaml.j2");
     let findings = report["findings"].as_array().unwrap();
     let replicas = findings
@@ -256,20 +260,19 @@ fn check_against_a_template_reports_drift_and_violations() {
         .stderr(predicate::str::contains("not a template yet"));
 }
 
-fn sarif_schema() -> (boon::Schemas, boon::SchemaIndex) {
-    let text =
-        std::fs::read_to_string(repo().join("schemas/third_party/sarif-2.1.0-rtm.5.json")).unwrap();
+fn schema(path: &str) -> (boon::Schemas, boon::SchemaIndex) {
+    let text = std::fs::read_to_string(repo().join(path)).unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut compiler = boon::Compiler::new();
-    compiler.add_resource("urn:sarif", json).unwrap();
+    compiler.add_resource("urn:schema", json).unwrap();
     let mut schemas = boon::Schemas::new();
-    let index = compiler.compile("urn:sarif", &mut schemas).unwrap();
+    let index = compiler.compile("urn:schema", &mut schemas).unwrap();
     (schemas, index)
 }
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0() {
-    let (schemas, index) = sarif_schema();
+    let (schemas, index) = schema("schemas/third_party/sarif-2.1.0-rtm.5.json");
     let logs = [
         stdout(
             driftwise()
