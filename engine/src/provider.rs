@@ -45,6 +45,7 @@ pub struct Profile {
     #[serde(default)]
     pub environments: JsonMap<String, J>,
     /// Naming conventions, used by the templates' `naming(kind, name)` function.
+    #[cfg_attr(feature = "js", tsify(type = "Record<string, Naming>"))]
     #[serde(default)]
     pub naming: IndexMap<String, Naming>,
     #[serde(default)]

@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 const ERROR_TYPE: &str = r#"
 /** What every function throws on bad input: a JavaScript Error with the engine's details. */
 export interface DriftwiseError extends Error {
-  /** syntax | encoding | limit | duplicate_key | unsupported | usage */
+  /** syntax | encoding | limit | duplicate_key | unsupported | template | usage */
   kind: ErrorKind;
   /** The source's name, when the error is about one. */
   file?: string;
@@ -238,6 +238,147 @@ pub fn export_patch(
             format!("unknown patch format '{other}' (patch, json-patch, merge-patch or files)"),
         ))),
     }
+}
+
+/// A provider: a built-in's name (`"aws"`, `"azure"`, `"gcp"`) or a whole profile object.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(untagged)]
+pub enum ProviderInput {
+    Name(String),
+    Profile(Box<driftwise_engine::provider::Profile>),
+}
+
+impl ProviderInput {
+    fn resolve(self) -> Result<driftwise_engine::provider::Profile, Error> {
+        match self {
+            ProviderInput::Name(name) => driftwise_engine::provider::Profiles::default()
+                .get(&name)
+                .cloned(),
+            ProviderInput::Profile(p) => Ok(*p),
+        }
+    }
+}
+
+fn optional<T: for<'de> Deserialize<'de>>(
+    value: Option<JsValue>,
+    what: &str,
+) -> Result<Option<T>, JsValue> {
+    match value {
+        Some(v) if !v.is_undefined() && !v.is_null() => from_js(v, what).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Template variables: a variables file as `{ name, text }` (YAML, JSON or TOML), or the values.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(untagged)]
+pub enum VarsInput {
+    File(Source),
+    Values(driftwise_engine::template::Vars),
+}
+
+/// Renders a template (`{ name: "app.yaml.j2", text }`) for a provider and environment. `vars` are
+/// template variables, optionally with `providers` and `environments` sections, or a variables file
+/// as `{ name, text }`. Returns the rendered file as `{ name, text, format }`; render errors carry the template's
+/// line and column.
+#[wasm_bindgen(unchecked_return_type = "Source")]
+pub fn render(
+    #[wasm_bindgen(unchecked_param_type = "Source")] template: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ProviderInput | null | undefined")] provider: Option<
+        JsValue,
+    >,
+    env: String,
+    #[wasm_bindgen(unchecked_param_type = "VarsInput | undefined")] vars: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let template: Source = from_js(template, "template")?;
+    let profile = optional::<ProviderInput>(provider, "provider")?
+        .map(ProviderInput::resolve)
+        .transpose()
+        .map_err(to_js_error)?;
+    let vars: Vec<driftwise_engine::template::Vars> = match optional(vars, "vars")? {
+        Some(VarsInput::File(file)) => {
+            vec![driftwise_engine::template::Vars::from_source(&file).map_err(to_js_error)?]
+        }
+        Some(VarsInput::Values(vars)) => vec![vars],
+        None => Vec::new(),
+    };
+    let desired = driftwise_engine::desired::Desired {
+        template: &template,
+        profile: profile.as_ref(),
+        vars: &vars,
+        overrides: &Default::default(),
+        env: Some(&env),
+    };
+    let rendered = desired.render(&env).map_err(to_js_error)?;
+    driftwise_engine::desired::parse_rendered(&rendered).map_err(to_js_error)?;
+    to_js(&rendered.source)
+}
+
+/// Rules for `validate`: a rules file as `{ name, text }`, or the rules themselves.
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(untagged)]
+pub enum RulesInput {
+    File(Source),
+    Rules(Vec<driftwise_engine::validate::rules::RuleSpec>),
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ValidateOptions {
+    /// A provider whose rules apply too (regions, naming rules, instance sizes).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub provider: Option<ProviderInput>,
+    /// Variables rule expressions can name.
+    #[serde(default)]
+    #[tsify(optional, type = "Record<string, unknown>")]
+    pub vars: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The lowest severity that makes `fails` true (default low).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub fail_on: Option<Severity>,
+}
+
+/// Validates one file against a JSON Schema (a `{ name, text }` schema file, or the schema as an
+/// object) and rules (a rules file, or an array of rules); either may be null. Returns the same
+/// JSON as `driftwise validate --format json`: every violation with its path, rule, message and span.
+#[wasm_bindgen(unchecked_return_type = "Validation")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "Source")] source: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Source | Record<string, unknown> | null | undefined")]
+    schema: Option<JsValue>,
+    #[wasm_bindgen(unchecked_param_type = "RulesInput | null | undefined")] rules: Option<JsValue>,
+    #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    use driftwise_engine::validate::{Validation, Validator};
+    let source: Source = from_js(source, "source")?;
+    let options: ValidateOptions = optional(options, "options")?.unwrap_or_default();
+    let mut builder = Validator::builder();
+    if let Some(schema) = optional::<serde_json::Value>(schema, "schema")? {
+        let as_source = serde_json::from_value::<Source>(schema.clone()).ok();
+        builder = builder
+            .schema(as_source.unwrap_or_else(|| Source::new("schema.json", schema.to_string())));
+    }
+    match optional::<RulesInput>(rules, "rules")? {
+        Some(RulesInput::File(file)) => builder = builder.rules(&file),
+        Some(RulesInput::Rules(specs)) => builder = builder.rule_specs("rules", specs),
+        None => {}
+    }
+    if let Some(provider) = options.provider {
+        builder = builder.provider(&provider.resolve().map_err(to_js_error)?);
+    }
+    if let Some(vars) = options.vars {
+        builder = builder.vars(vars);
+    }
+    let validator = builder.build().map_err(to_js_error)?;
+    let violations = validator
+        .validate_sources(&[&source])
+        .map_err(to_js_error)?;
+    to_js(&Validation::new(
+        vec![source.name.clone()],
+        violations,
+        options.fail_on.unwrap_or(Severity::Low),
+    ))
 }
 
 /// The package version and the report version it produces.

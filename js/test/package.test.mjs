@@ -159,6 +159,36 @@ console.log(JSON.stringify({ actions: p.actions.map((a) => [a.action, a.finding.
   assert.match(r.refused, /^prod.yaml: changed since the plan was made/);
 });
 
+test('render and validate match driftwise render and validate', async () => {
+  const multi = join(repo, 'examples', 'multicloud');
+  const out = await node('templates.mjs', `
+import { render, validate } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const read = (name) => ({ name, text: readFileSync(${JSON.stringify(multi)} + '/' + name, 'utf8') });
+const results = {};
+results.rendered = render(read('app.yaml.j2'), 'gcp', 'prod', read('vars.yaml'));
+results.inlineVars = render({ name: 'r.yaml.j2', text: 'r: {{ replicas }}\\n' }, null, 'prod', { replicas: 1, environments: { prod: { replicas: 6 } } });
+results.validation = validate(read('live/aws/prod.yaml'), read('schema.json'), read('rules.yaml'), { provider: 'aws' });
+results.inline = validate({ name: 'x.yaml', text: 'replicas: 1\\nmin_replicas: 2\\n' }, { type: 'object', properties: { replicas: { minimum: 2 } } }, [{ name: 'min', check: 'replicas >= min_replicas' }]);
+try { render({ name: 't.yaml.j2', text: 'a: 1\\nb: {{ nope }}\\n' }, null, 'dev'); } catch (e) { results.error = { kind: e.kind, file: e.file, line: e.line, column: e.column }; }
+try { render(read('app.yaml.j2'), 'oracle', 'dev', {}); } catch (e) { results.unknown = e.message; }
+console.log(JSON.stringify(results));
+`);
+  const r = JSON.parse(out);
+  const cliRender = execFileSync(cli, ['render', '--provider', 'gcp', '--env', 'prod', '--vars', 'vars.yaml', 'app.yaml.j2'], { cwd: multi, encoding: 'utf8' });
+  assert.equal(r.rendered.text, cliRender);
+  assert.equal(r.rendered.name, 'app.yaml.j2[gcp/prod]');
+  assert.equal(r.inlineVars.text, 'r: 6\n');
+  const cliValidate = spawnSync(cli, ['validate', '--format', 'json', '--schema', 'schema.json', '--rules', 'rules.yaml', '--provider', 'aws', 'live/aws/prod.yaml'], { cwd: multi, encoding: 'utf8' });
+  assert.equal(cliValidate.status, 1, cliValidate.stderr);
+  const fromCli = JSON.parse(cliValidate.stdout);
+  assert.deepEqual(r.validation.violations.map((v) => [v.rule, v.path, v.span.start.line, v.message]), fromCli.violations.map((v) => [v.rule, v.path, v.span.start.line, v.message]));
+  assert.equal(r.validation.violations[0].suggestion, 'us-east-1');
+  assert.deepEqual(r.inline.violations.map((v) => [v.kind, v.rule, v.path]), [['schema', '#/properties/replicas/minimum', '/replicas'], ['rule', 'min', '']]);
+  assert.deepEqual(r.error, { kind: 'template', file: 't.yaml.j2', line: 2, column: 7 });
+  assert.match(r.unknown, /unknown provider 'oracle'/);
+});
+
 test('the TypeScript declarations compile against real usage', async () => {
   await cp(join(pkgDir, 'test', 'typed-usage.ts'), join(project, 'typed-usage.ts'));
   await writeFile(join(project, 'tsconfig.json'), JSON.stringify({

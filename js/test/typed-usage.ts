@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` against the installed package: the declarations must describe the API.
-import { check, parse, plan, exportPatch, version, Checker, type Plan, type Report, type Finding, type DriftwiseError, type Document, type Kind, type Severity } from 'driftwise';
+import { check, parse, plan, exportPatch, render, validate, version, Checker, type Validation, type Violation, type Source, type Plan, type Report, type Finding, type DriftwiseError, type Document, type Kind, type Severity } from 'driftwise';
 
 const base = { name: 'base.yaml', text: 'a: 1\n' };
 const report: Report = check(base, [{ name: 'prod.yaml', text: 'a: 2\n', environment: 'production' }]);
@@ -22,4 +22,10 @@ try {
 check({ name: 'base.yaml' }, []);
 const p: Plan = plan(report, [base, { name: 'prod.yaml', text: 'a: 2\n' }], { unexpected: 'revert', approvalFrom: 'high' });
 const diff = exportPatch(p, [base], 'patch');
-void [kind, line, doc, again, v, severity, reason, diff];
+const rendered: Source = render({ name: 'app.yaml.j2', text: 'region: {{ region }}\n' }, 'aws', 'prod', { region: 'us-east-1', environments: { prod: { replicas: 3 } } });
+const validation: Validation = validate(rendered, null, [{ name: 'r', check: 'size(region) > 0' }], { provider: 'aws', failOn: 'high' });
+const violation: Violation | undefined = validation.violations[0];
+const rule: string | undefined = violation?.rule;
+// @ts-expect-error an environment name is required
+render(rendered, 'aws');
+void [kind, line, doc, again, v, severity, reason, diff, rule];

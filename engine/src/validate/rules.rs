@@ -33,7 +33,8 @@ pub struct RuleSpec {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Path patterns (`/services/*`, `/**/region`); the document root when absent.
+    /// Path patterns: JSON Pointers with `*` for one segment and `**` for any number of them (see
+    /// the README for examples); the document root when absent.
     #[serde(default, deserialize_with = "one_or_many")]
     pub at: Vec<String>,
     /// An expression that must be true for the rule to apply.
