@@ -194,6 +194,46 @@ test('bad input gives file:line:col, and a 20 MB file keeps the page responsive 
   assert.deepEqual(await page.$$eval('.finding', (els) => els.map((e) => e.dataset.path)), ['/services/svc-4099/setting_59']);
 });
 
+test('a provider template is rendered per environment and validated, as driftwise check --template does', async (t) => {
+  const page = await openApp(t, '#example=4');
+  await page.waitForSelector('.violation');
+  const multi = join(repo, 'examples', 'multicloud');
+  const args = ['check', '-f', 'json', '--template', 'app.yaml.j2', '--vars', 'vars.yaml', '--rules', 'rules.yaml',
+    '--schema', 'schema.json', '--provider', 'aws', 'live/aws/dev.yaml', 'live/aws/prod.yaml'];
+  let cliJson;
+  try { execFileSync(cli, args, { cwd: multi }); } catch (e) { assert.equal(e.status, 1); cliJson = e.stdout.toString(); }
+  const exported = JSON.parse((await download(page, 'JSON')).text);
+  assert.deepEqual(exported, JSON.parse(cliJson), 'the page reports what the CLI reports');
+  assert.equal(await page.locator('#provider').inputValue(), 'aws');
+
+  // The region typo: listed with its place and suggestion, and shown in the source.
+  const region = page.locator('.violation[data-rule="aws/region"]');
+  assert.match(await region.textContent(), /'us-esat-1' is not an AWS region — did you mean 'us-east-1'\?/);
+  assert.equal(await region.locator('.loc').textContent(), 'live/aws/prod.yaml:10:11');
+  await region.click();
+  assert.deepEqual(await page.locator('.violation-detail mark').allTextContents(), ['us-esat-1']);
+
+  // A drift finding against the rendered base names the template line behind the value.
+  await page.click('.finding[data-path="/app/replicas"][data-env="prod"] button');
+  const detail = page.locator('.finding-detail');
+  assert.deepEqual(await detail.locator('mark').allTextContents(), ['6', '4']);
+  assert.equal(await detail.locator('.origin').textContent(), 'from app.yaml.j2:8:16');
+  assert.match(await page.locator('.plan').textContent(), /rendered from app\.yaml\.j2/);
+  await page.screenshot({ path: join(out, 'multicloud.png'), fullPage: true });
+
+  // Another provider: the template renders its Azure section and Azure's rules apply.
+  await page.selectOption('#provider', 'azure');
+  await page.waitForSelector('.violation[data-rule="azure/location"]');
+  assert.equal(await page.locator('.violation[data-rule="aws/region"]').count(), 0);
+  await page.click('.finding[data-path="/cloud/region"][data-env="prod"] button');
+  assert.deepEqual(await page.locator('.finding-detail mark').allTextContents(), ['westeurope', 'us-esat-1']);
+
+  // Variables edited in the page re-render the desired state.
+  await page.fill('#vars-editor', (await page.inputValue('#vars-editor')).replace('replicas: 6', 'replicas: 4'));
+  await page.click('text=Apply variables');
+  await page.waitForFunction(() => !document.querySelector('.finding[data-path="/app/replicas"][data-env="prod"]'));
+});
+
 test('a policy in the page classifies exactly as the CLI does', async (t) => {
   const page = await openApp(t, '#example=3');
   await page.waitForSelector('.finding[data-expected=true]');

@@ -4,9 +4,11 @@
 use crate::checker::Checker;
 use crate::examples::EXAMPLES;
 use crate::export::{ExportFormat, download};
-use crate::model::{Filter, LoadedFile, detect_base, is_policy_file, line_range, unique_env_names};
+use crate::model::{
+    Filter, LoadedFile, Role, detect_base, is_policy_file, line_range, unique_env_names,
+};
 use crate::views;
-use crate::worker::{CheckRequest, CheckUpdate};
+use crate::worker::{CheckRequest, CheckUpdate, DesiredRequest};
 use driftwise_engine::plan::Action;
 use driftwise_engine::{Environment, Kind, Report, Severity, Source};
 use std::collections::HashMap;
@@ -17,7 +19,8 @@ use yew::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Properties, Default)]
 pub struct AppProps {
-    /// Run checks in the page instead of a Web Worker (component tests serve no worker script).
+    /// Run checks in the page instead of a Web Worker (component tests serve no worker script);
+    /// needs the `in-page-checker` feature.
     #[prop_or_default]
     pub in_page: bool,
 }
@@ -61,6 +64,14 @@ pub enum Msg {
     /// The same resolution for every finding of an environment (all when `None`) from a severity up.
     BulkAction(Option<String>, Severity, Action),
     DownloadPlan(views::plan::Download),
+    /// The provider whose profile renders templates and validates (none: no provider rules).
+    SetProvider(Option<String>),
+    /// What a loaded file is for.
+    SetRole(usize, Role),
+    /// New text for the variables file.
+    SetVars(String),
+    NewVars,
+    SelectViolation(usize),
 }
 
 /// The loaded policy: the text the report was computed with, and the editor's draft.
@@ -94,6 +105,9 @@ pub struct App {
     /// Resolutions the user chose, by finding index (the rest take the defaults).
     chosen: HashMap<usize, Action>,
     plan: Rc<Result<views::plan::Outcome, String>>,
+    provider: Option<String>,
+    /// The validation finding shown in the detail pane, instead of a drift finding.
+    selected_violation: Option<usize>,
     _keys: Option<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
 }
 
@@ -106,11 +120,14 @@ impl Component for App {
 
     fn create(ctx: &Context<Self>) -> Self {
         let on_update = ctx.link().callback(Msg::Update);
+        #[cfg(feature = "in-page-checker")]
         let checker = if ctx.props().in_page {
             Checker::in_page(on_update)
         } else {
             Checker::worker(on_update)
         };
+        #[cfg(not(feature = "in-page-checker"))]
+        let checker = Checker::worker(on_update);
         if let Some(example) = example_from_location() {
             ctx.link().send_message(Msg::LoadExample(example));
         }
@@ -132,6 +149,8 @@ impl Component for App {
             policy: None,
             chosen: HashMap::new(),
             plan: Rc::new(Err("no report yet".into())),
+            provider: None,
+            selected_violation: None,
             _keys: None,
         }
     }
@@ -183,6 +202,7 @@ impl Component for App {
                     .collect();
                 self.files = self.take_policy(files);
                 self.base = detect_base(&self.files);
+                self.provider = example.provider.map(str::to_string);
                 self.errors.clear();
                 self.filter = Filter::default();
                 self.files_changed();
@@ -227,8 +247,14 @@ impl Component for App {
                     CheckUpdate::Finished { result, .. } => {
                         self.progress = None;
                         match result {
-                            Ok(report) => {
-                                self.report = Some(Rc::new(report));
+                            Ok(outcome) => {
+                                // Renderings of a template base, for the source view.
+                                let mut texts = (*self.texts).clone();
+                                texts
+                                    .extend(outcome.rendered.into_iter().map(|s| (s.name, s.text)));
+                                self.texts = Rc::new(texts);
+                                self.selected_violation = None;
+                                self.report = Some(Rc::new(outcome.report));
                                 self.chosen.clear();
                                 self.replan();
                                 self.refilter();
@@ -259,7 +285,39 @@ impl Component for App {
                 self.filter.search = text;
                 self.refilter();
             }
-            Msg::Select(i) => self.selected = Some(i),
+            Msg::Select(i) => {
+                self.selected = Some(i);
+                self.selected_violation = None;
+            }
+            Msg::SelectViolation(i) => self.selected_violation = Some(i),
+            Msg::SetProvider(provider) => {
+                self.provider = provider;
+                self.files_changed();
+            }
+            Msg::SetRole(i, role) => {
+                if let Some(f) = self.files.get_mut(i) {
+                    f.role = role;
+                }
+                if self
+                    .base
+                    .is_none_or(|b| self.files.get(b).is_none_or(|f| f.role != Role::Config))
+                {
+                    self.base = detect_base(&self.files);
+                }
+                self.files_changed();
+            }
+            Msg::SetVars(text) => {
+                if let Some(f) = self.files.iter_mut().find(|f| f.role == Role::Vars) {
+                    f.text = text;
+                }
+                self.files_changed();
+            }
+            Msg::NewVars => {
+                let mut vars = LoadedFile::new("vars.yaml", views::desired::VARS_TEMPLATE);
+                vars.role = Role::Vars;
+                self.files.push(vars);
+                self.files_changed();
+            }
             Msg::Step(delta) => {
                 if self.visible.is_empty() {
                     return false;
@@ -428,6 +486,7 @@ impl Component for App {
                         on_rename={link.callback(|(i, n)| Msg::RenameEnvironment(i, n))}
                         on_remove={link.callback(Msg::RemoveFile)}
                         on_clear={link.callback(|_| Msg::ClearFiles)}
+                        on_role={link.callback(|(i, role)| Msg::SetRole(i, role))}
                         policy={self.policy.clone()}
                         stale={report.as_ref().and_then(|r| r.policy.as_ref()).map(|p| p.stale.clone()).unwrap_or_default()}
                         on_policy_draft={link.callback(Msg::PolicyDraft)}
@@ -437,12 +496,25 @@ impl Component for App {
                         on_show_rule={link.callback(Msg::ShowRule)}
                     />
                     <main class="content" aria-live="polite">
+                        if !self.files.is_empty() {
+                            <views::desired::DesiredPanel
+                                provider={self.provider.clone()}
+                                on_provider={link.callback(Msg::SetProvider)}
+                                template={self.template()}
+                                vars={self.file_with(Role::Vars).next().map(|f| (f.name.clone(), f.text.clone()))}
+                                on_vars={link.callback(Msg::SetVars)}
+                                on_new_vars={link.callback(|_| Msg::NewVars)}
+                                checks={self.files.iter().filter(|f| matches!(f.role, Role::Schema | Role::Rules)).map(|f| f.name.clone()).collect::<Vec<_>>()}
+                            />
+                        }
                         { self.status() }
                         if let Some(report) = &report {
                             <views::Summary report={report.clone()} on_environment={link.callback(Msg::FilterEnvironment)} active={self.filter.environment.clone()} />
                             <views::MatrixView report={report.clone()} visible={self.visible.clone()} selected={self.selected} on_select={link.callback(Msg::Select)} />
                             <div class="review">
                                 <section class="findings" aria-label="Findings">
+                                    <views::desired::ViolationList report={report.clone()} selected={self.selected_violation}
+                                        on_select={link.callback(Msg::SelectViolation)} />
                                     <views::Filters
                                         report={report.clone()}
                                         filter={self.filter.clone()}
@@ -462,7 +534,9 @@ impl Component for App {
                                     />
                                 </section>
                                 <section class="detail" aria-label="Selected finding">
-                                    if let Some((report, i)) = selected {
+                                    if let Some(v) = self.selected_violation.and_then(|i| report.violations.get(i)) {
+                                        <views::desired::ViolationDetail violation={v.clone()} texts={self.texts.clone()} />
+                                    } else if let Some((report, i)) = selected {
                                         <views::Detail report={report.clone()} index={i} texts={self.texts.clone()}
                                             can_show_rule={self.policy.is_some()} on_show_rule={link.callback(Msg::ShowRule)}
                                             action={self.action_of(&report, i)} on_action={link.callback(move |a| Msg::SetAction(i, a))} />
@@ -496,7 +570,7 @@ impl App {
             self.clear_report();
             return;
         };
-        if self.files.len() < 2 {
+        if self.config_files() < 2 {
             self.clear_report();
             return;
         }
@@ -504,7 +578,7 @@ impl App {
             .files
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != base)
+            .filter(|(i, f)| *i != base && f.role == Role::Config)
             .map(|(_, f)| {
                 Environment::new(
                     f.env_name.clone(),
@@ -532,7 +606,32 @@ impl App {
                 .policy
                 .as_ref()
                 .map(|p| Source::new(p.name.clone(), p.applied.clone())),
+            desired: self.desired_request(),
         });
+    }
+
+    fn config_files(&self) -> usize {
+        self.files.iter().filter(|f| f.role == Role::Config).count()
+    }
+
+    fn file_with(&self, role: Role) -> impl Iterator<Item = &LoadedFile> {
+        self.files.iter().filter(move |f| f.role == role)
+    }
+
+    fn desired_request(&self) -> DesiredRequest {
+        let source = |f: &LoadedFile| Source::new(f.name.clone(), f.text.clone());
+        DesiredRequest {
+            provider: self.provider.clone(),
+            vars: self.file_with(Role::Vars).next().map(source),
+            schema: self.file_with(Role::Schema).next().map(source),
+            rules: self.file_with(Role::Rules).map(source).collect(),
+        }
+    }
+
+    /// The base's name when it is a template.
+    fn template(&self) -> Option<String> {
+        let base = self.files.get(self.base?)?;
+        driftwise_engine::template::is_template_name(&base.name).then(|| base.name.clone())
     }
 
     fn action_of(&self, report: &Report, i: usize) -> Action {
@@ -545,6 +644,12 @@ impl App {
     /// Recomputes the plan and its patches from the report, the loaded files and the choices.
     fn replan(&mut self) {
         let Some(report) = &self.report else { return };
+        if let Some(template) = self.template() {
+            self.plan = Rc::new(Err(format!(
+                "Plans edit files, and the base here is rendered from {template}: fix the environments by hand or in the template, or render it (driftwise render) and plan against the rendered file."
+            )));
+            return;
+        }
         let mut sources: Vec<Source> = self
             .files
             .iter()
@@ -612,7 +717,7 @@ impl App {
             Some(
                 "Drop configuration files anywhere on this page, open them, paste text, or load an example. Nothing leaves this machine.",
             )
-        } else if self.files.len() < 2 {
+        } else if self.config_files() < 2 {
             Some("Add at least one environment file to compare with the base.")
         } else {
             None

@@ -2,7 +2,7 @@
 //! worker script is served).
 
 use crate::codec::JsonCodec;
-use crate::worker::{CheckRequest, CheckUpdate, CheckWorker, run_check};
+use crate::worker::{CheckRequest, CheckUpdate, CheckWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::Callback;
 
@@ -11,6 +11,7 @@ pub const WORKER_LOADER: &str = "./driftwise-worker_loader.js";
 
 pub enum Checker {
     Worker(WorkerBridge<CheckWorker>),
+    #[cfg(feature = "in-page-checker")]
     InPage(Callback<CheckUpdate>),
 }
 
@@ -23,6 +24,7 @@ impl Checker {
         Checker::Worker(bridge)
     }
 
+    #[cfg(feature = "in-page-checker")]
     pub fn in_page(on_update: Callback<CheckUpdate>) -> Checker {
         Checker::InPage(on_update)
     }
@@ -30,11 +32,12 @@ impl Checker {
     pub fn send(&self, request: CheckRequest) {
         match self {
             Checker::Worker(bridge) => bridge.send(request),
+            #[cfg(feature = "in-page-checker")]
             Checker::InPage(on_update) => {
                 let on_update = on_update.clone();
                 // Answer asynchronously, as the worker would.
                 yew::platform::spawn_local(async move {
-                    let done = run_check(&request, |u| on_update.emit(u));
+                    let done = crate::worker::run_check(&request, |u| on_update.emit(u));
                     on_update.emit(done);
                 });
             }

@@ -5,6 +5,8 @@ pub struct Example {
     pub files: &'static [(&'static str, &'static str)],
     /// A policy file loaded with the example.
     pub policy: Option<(&'static str, &'static str)>,
+    /// The provider picked when the example loads.
+    pub provider: Option<&'static str>,
 }
 
 /// The classic app-settings files, used by two examples (with and without a policy).
@@ -23,11 +25,12 @@ const CLASSIC: &[(&str, &str)] = &[
     ),
 ];
 
-pub const EXAMPLES: [Example; 4] = [
+pub const EXAMPLES: [Example; 5] = [
     Example {
         title: "App settings",
         files: CLASSIC,
         policy: None,
+        provider: None,
     },
     Example {
         title: "Kubernetes",
@@ -46,6 +49,7 @@ pub const EXAMPLES: [Example; 4] = [
             ),
         ],
         policy: None,
+        provider: None,
     },
     Example {
         title: "Services (TOML + JSON)",
@@ -61,6 +65,7 @@ pub const EXAMPLES: [Example; 4] = [
             ),
         ],
         policy: None,
+        provider: None,
     },
     Example {
         title: "App settings + policy",
@@ -69,5 +74,37 @@ pub const EXAMPLES: [Example; 4] = [
             "driftwise.yaml",
             include_str!("../../examples/policies/classic.yaml"),
         )),
+        provider: None,
+    },
+    Example {
+        title: "Multi-cloud template (AWS)",
+        files: &[
+            (
+                "app.yaml.j2",
+                include_str!("../../examples/multicloud/app.yaml.j2"),
+            ),
+            (
+                "vars.yaml",
+                include_str!("../../examples/multicloud/vars.yaml"),
+            ),
+            (
+                "rules.yaml",
+                include_str!("../../examples/multicloud/rules.yaml"),
+            ),
+            (
+                "schema.json",
+                include_str!("../../examples/multicloud/schema.json"),
+            ),
+            (
+                "live/aws/dev.yaml",
+                include_str!("../../examples/multicloud/live/aws/dev.yaml"),
+            ),
+            (
+                "live/aws/prod.yaml",
+                include_str!("../../examples/multicloud/live/aws/prod.yaml"),
+            ),
+        ],
+        policy: None,
+        provider: Some("aws"),
     },
 ];

@@ -11,16 +11,91 @@ pub struct LoadedFile {
     pub text: String,
     /// The environment name; the base has its stem here too, unused while it is the base.
     pub env_name: String,
+    /// What the file is for; detected from its name, changeable in the files panel.
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// What a loaded file is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// A configuration: the base (or a template rendering it) or an environment.
+    #[default]
+    Config,
+    /// Template variables (`vars.yaml`).
+    Vars,
+    /// A JSON Schema the configurations must satisfy.
+    Schema,
+    /// A validation rules file.
+    Rules,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Config, Role::Vars, Role::Schema, Role::Rules];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Config => "configuration",
+            Role::Vars => "template variables",
+            Role::Schema => "JSON Schema",
+            Role::Rules => "validation rules",
+        }
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Config => "config",
+            Role::Vars => "vars",
+            Role::Schema => "schema",
+            Role::Rules => "rules",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Role {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.key() == key)
+            .unwrap_or_default()
+    }
+}
+
+/// The role a file name suggests: `vars.yaml` / `variables.*` / `*.vars.*` hold template variables,
+/// `*schema*.json|yaml` is a JSON Schema, `rules.*` / `*.rules.*` validation rules; the rest are
+/// configurations.
+pub fn detect_role(name: &str) -> Role {
+    let file = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .to_ascii_lowercase();
+    let stem = driftwise_engine::file_stem(&file).to_string();
+    let has = |word: &str| {
+        stem == word
+            || stem.ends_with(&format!(".{word}"))
+            || stem.ends_with(&format!("-{word}"))
+            || stem.ends_with(&format!("_{word}"))
+    };
+    if has("vars") || has("variables") {
+        Role::Vars
+    } else if has("schema") {
+        Role::Schema
+    } else if has("rules") {
+        Role::Rules
+    } else {
+        Role::Config
+    }
 }
 
 impl LoadedFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> LoadedFile {
         let name = name.into();
         let env_name = driftwise_engine::file_stem(&name).to_string();
+        let role = detect_role(&name);
         LoadedFile {
             name,
             text: text.into(),
             env_name,
+            role,
         }
     }
 }
@@ -59,24 +134,27 @@ pub fn line_range(text: &str, line: usize) -> Option<std::ops::Range<usize>> {
     None
 }
 
-/// Which loaded file is the base: the first that looks like one, else the first file.
+/// Which loaded file is the base: a template if there is one, else the first configuration that
+/// looks like a base, else the first configuration.
 pub fn detect_base(files: &[LoadedFile]) -> Option<usize> {
-    if files.is_empty() {
-        return None;
-    }
-    Some(
+    let configs = || {
         files
             .iter()
-            .position(|f| looks_like_base(&f.name))
-            .unwrap_or(0),
-    )
+            .enumerate()
+            .filter(|(_, f)| f.role == Role::Config)
+    };
+    configs()
+        .find(|(_, f)| driftwise_engine::template::is_template_name(&f.name))
+        .or_else(|| configs().find(|(_, f)| looks_like_base(&f.name)))
+        .or_else(|| configs().next())
+        .map(|(i, _)| i)
 }
 
 /// Environment names must be unique in a report; later duplicates get `-2`, `-3`...
 pub fn unique_env_names(files: &mut [LoadedFile], base: Option<usize>) {
     let mut seen = std::collections::HashSet::new();
     for (i, f) in files.iter_mut().enumerate() {
-        if Some(i) == base {
+        if Some(i) == base || f.role != Role::Config {
             continue;
         }
         let stem = if f.env_name.trim().is_empty() {
@@ -312,6 +390,35 @@ mod tests {
         assert_eq!(detect_base(&files), Some(1));
         assert_eq!(detect_base(&files[..1]), Some(0));
         assert_eq!(detect_base(&[]), None);
+    }
+
+    #[test]
+    fn roles_come_from_names_and_templates_are_the_base() {
+        for (name, role) in [
+            ("vars.yaml", Role::Vars),
+            ("shop.vars.yaml", Role::Vars),
+            ("config/variables.toml", Role::Vars),
+            ("schema.json", Role::Schema),
+            ("app.schema.yaml", Role::Schema),
+            ("rules.yaml", Role::Rules),
+            ("shop-rules.yaml", Role::Rules),
+            ("prod.yaml", Role::Config),
+            ("alerting_rulesets.yaml", Role::Config),
+            ("app.yaml.j2", Role::Config),
+        ] {
+            assert_eq!(detect_role(name), role, "{name}");
+        }
+        let files = vec![
+            LoadedFile::new("vars.yaml", ""),
+            LoadedFile::new("base.yaml", ""),
+            LoadedFile::new("app.yaml.j2", ""),
+        ];
+        assert_eq!(detect_base(&files), Some(2));
+        assert_eq!(
+            detect_base(&files[..1]),
+            None,
+            "variables are never the base"
+        );
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! The engine in a Web Worker: parsing a 20 MB file takes a while, and the page must stay responsive.
 
+use driftwise_engine::desired::{Desired, check_against};
+use driftwise_engine::provider::Profiles;
+use driftwise_engine::template::{Vars, is_template_name};
+use driftwise_engine::validate::Validator;
 use driftwise_engine::{Document, Environment, Error, Policy, Report, Source, parse, report_with};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
@@ -13,6 +17,46 @@ pub struct CheckRequest {
     pub environments: Vec<Environment>,
     /// The policy file's text, when one is loaded.
     pub policy: Option<Source>,
+    /// What the base is rendered with (when it is a template) and validated against.
+    #[serde(default)]
+    pub desired: DesiredRequest,
+}
+
+/// Provider, template variables and validation inputs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DesiredRequest {
+    /// A built-in provider's name; its variables feed the template and its rules validate.
+    pub provider: Option<String>,
+    /// A variables file (common values, `providers:` and `environments:` sections).
+    pub vars: Option<Source>,
+    pub schema: Option<Source>,
+    pub rules: Vec<Source>,
+}
+
+impl DesiredRequest {
+    fn validator(&self) -> Result<Option<Validator>, Error> {
+        if self.provider.is_none() && self.schema.is_none() && self.rules.is_empty() {
+            return Ok(None);
+        }
+        let mut builder = Validator::builder();
+        if let Some(name) = &self.provider {
+            builder = builder.provider(Profiles::default().get(name)?);
+        }
+        if let Some(schema) = &self.schema {
+            builder = builder.schema(schema.clone());
+        }
+        for rules in &self.rules {
+            builder = builder.rules(rules);
+        }
+        builder.build().map(Some)
+    }
+}
+
+/// A finished check: the report, and the renderings of a template base (for the source view).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckOutcome {
+    pub report: Report,
+    pub rendered: Vec<Source>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,7 +70,7 @@ pub enum CheckUpdate {
     },
     Finished {
         id: u32,
-        result: Result<Report, Error>,
+        result: Result<CheckOutcome, Error>,
     },
 }
 
@@ -51,6 +95,10 @@ pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) 
             file: file.to_string(),
         })
     };
+    if is_template_name(&request.base.name) {
+        let result = check_template(request, &mut step);
+        return CheckUpdate::Finished { id, result };
+    }
     let result = (|| {
         let policy = match &request.policy {
             Some(source) => Policy::from_source(source)?,
@@ -64,9 +112,61 @@ pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) 
             envs.push((env.name.clone(), parse(&env.source)?));
         }
         step(steps, "comparing");
-        Ok(report_with(&base, &envs, &policy))
+        let validator = request.desired.validator()?;
+        let mut report = report_with(&base, &envs, &policy);
+        if let Some(validator) = validator {
+            report.violations = std::iter::once(&base)
+                .chain(envs.iter().map(|(_, d)| d))
+                .flat_map(|d| validator.validate(d))
+                .collect();
+        }
+        Ok(CheckOutcome {
+            report,
+            rendered: Vec::new(),
+        })
     })();
     CheckUpdate::Finished { id, result }
+}
+
+/// A template base: rendered per environment with the provider and variables, then compared and
+/// validated.
+fn check_template(
+    request: &CheckRequest,
+    step: &mut impl FnMut(usize, &str),
+) -> Result<CheckOutcome, Error> {
+    let policy = match &request.policy {
+        Some(source) => Policy::from_source(source)?,
+        None => Policy::default(),
+    };
+    let profiles = Profiles::default();
+    let profile = request
+        .desired
+        .provider
+        .as_deref()
+        .map(|name| profiles.get(name))
+        .transpose()?;
+    let vars = request
+        .desired
+        .vars
+        .as_ref()
+        .map(Vars::from_source)
+        .transpose()?;
+    let vars: Vec<Vars> = vars.into_iter().collect();
+    let overrides = serde_json::Map::new();
+    let desired = Desired {
+        template: &request.base,
+        profile,
+        vars: &vars,
+        overrides: &overrides,
+        env: None,
+    };
+    step(1, &request.base.name);
+    let validator = request.desired.validator()?;
+    let result = check_against(&desired, &request.environments, &policy, validator.as_ref())?;
+    Ok(CheckOutcome {
+        report: result.report,
+        rendered: result.rendered.into_iter().map(|r| r.source).collect(),
+    })
 }
 
 pub struct CheckWorker;

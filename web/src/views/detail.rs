@@ -44,6 +44,11 @@ pub fn Detail(props: &DetailProps) -> Html {
                             <strong>{ title }</strong>
                             <code class="loc">{ location }</code>
                             <code class="ptr" title="JSON Pointer in this file">{ side.path.clone() }</code>
+                            if let Some(o) = &side.origin {
+                                <code class="origin" title="The template text that rendered this value">
+                                    { format!("from {}:{}:{}", o.file, o.span.start.line, o.span.start.column) }
+                                </code>
+                            }
                         </figcaption>
                         <pre class="source"><code>
                             { for lines.into_iter().map(|l| html! {

@@ -1,6 +1,7 @@
 //! Presentational components. Every configuration value reaches the DOM as text through Yew's
 //! escaping, never as markup.
 
+pub mod desired;
 mod detail;
 pub mod plan;
 
@@ -74,6 +75,7 @@ pub struct FilesPanelProps {
     pub on_rename: Callback<(usize, String)>,
     pub on_remove: Callback<usize>,
     pub on_clear: Callback<()>,
+    pub on_role: Callback<(usize, crate::model::Role)>,
     pub policy: Option<crate::app::PolicyState>,
     pub stale: Vec<driftwise_engine::policy::StaleRule>,
     pub on_policy_draft: Callback<String>,
@@ -98,9 +100,22 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                     <button class="icon" aria-label={format!("Remove {}", f.name)} onclick={props.on_remove.reform(move |_| i)}>{ "×" }</button>
                 </div>
                 <div class="file-role">
+                    <label class="role">
+                        <span class="visually-hidden">{ format!("Role of {}", f.name) }</span>
+                        <select aria-label={format!("Role of {}", f.name)} onchange={props.on_role.reform(move |e: Event| {
+                            (i, crate::model::Role::from_key(&e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+                        })}>
+                            { for crate::model::Role::ALL.iter().map(|r| html! {
+                                <option value={r.key()} selected={f.role == *r}>{ r.label() }</option>
+                            }) }
+                        </select>
+                    </label>
+                </div>
+                if f.role == crate::model::Role::Config {
+                <div class="file-role">
                     <label>
                         <input type="radio" name="base-file" checked={is_base} onchange={props.on_base.reform(move |_| i)} />
-                        { " base" }
+                        { if driftwise_engine::template::is_template_name(&f.name) { " base (template)" } else { " base" } }
                     </label>
                     if is_base {
                         <span class="role-tag">{ "source of truth" }</span>
@@ -111,6 +126,7 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                         </label>
                     }
                 </div>
+                }
                 <div class="file-meta">{ format!("{} lines · {}", f.text.lines().count(), human_size(f.text.len())) }</div>
             </li>
         }
