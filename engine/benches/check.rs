@@ -131,3 +131,45 @@ fn parse_file(bencher: divan::Bencher, ext: &str) {
         .counter(divan::counter::BytesCount::new(estate.base.text.len()))
         .bench(|| parse(divan::black_box(&estate.base)).unwrap());
 }
+
+/// Validation of one 10,000-parameter file: a JSON Schema, cross-field rules and the AWS profile's
+/// rules, on a document parsed once (validation runs after parsing in every front door).
+#[divan::bench]
+fn validate_file(bencher: divan::Bencher) {
+    use driftwise_engine::validate::Validator;
+    let estate = estate("yaml");
+    let doc = parse(&estate.base).unwrap();
+    let schema = Source::new(
+        "schema.yaml",
+        "type: object\nproperties:\n  services:\n    type: object\n    additionalProperties:\n      type: object\n      required: [image, replicas]\n      properties:\n        replicas: {type: integer, minimum: 1}\n",
+    );
+    let rules = Source::new(
+        "rules.yaml",
+        "rules:\n  - name: replicas\n    at: /services/*\n    check: replicas >= 1 && image.startsWith('registry.example.com/')\n  - name: unique-env\n    at: /services/*/env\n    unique: name\n",
+    );
+    let validator = Validator::builder()
+        .schema(schema)
+        .rules(&rules)
+        .provider_name("aws")
+        .build()
+        .unwrap();
+    assert!(validator.validate(&doc).is_empty());
+    bencher.bench(|| validator.validate(divan::black_box(&doc)));
+}
+
+/// Rendering a template that produces a 10,000-parameter file (loops over services and settings),
+/// with the output-to-template span map.
+#[divan::bench]
+fn render_template(bencher: divan::Bencher) {
+    use driftwise_engine::template::{context, render};
+    let template = Source::new(
+        "estate.yaml.j2",
+        "services:\n{% for svc in range(100) %}\n  svc-{{ svc }}:\n    image: {{ registry }}/app-{{ svc }}:1.4.0\n    replicas: {{ replicas }}\n    settings:\n{% for group in range(5) %}\n      group_{{ group }}:\n{% for p in range(20) %}\n        param_{{ p }}: value-{{ svc }}-{{ group }}-{{ p }}\n{% endfor %}\n{% endfor %}\n{% endfor %}\n",
+    );
+    let vars: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(r#"{"registry": "registry.example.com/team", "replicas": 3}"#).unwrap();
+    let ctx = context(None, "prod", &[], &vars);
+    let rendered = render(&template, None, &ctx).unwrap();
+    assert_eq!(parse(&rendered.source).unwrap().documents.len(), 1);
+    bencher.bench(|| render(divan::black_box(&template), None, divan::black_box(&ctx)).unwrap());
+}

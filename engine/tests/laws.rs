@@ -213,3 +213,45 @@ proptest! {
         prop_assert_eq!(filtered.policy.unwrap().ignored, plain.findings.len() - kept.len());
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
+        ..ProptestConfig::default()
+    })]
+
+    /// A file without template syntax is its own template: rendering changes nothing, and every
+    /// value's template origin is exactly where the value is.
+    #[test]
+    fn plain_files_render_to_themselves(a in small_tree()) {
+        let text = serde_json::to_string_pretty(&a).unwrap() + "\n";
+        prop_assume!(!text.contains("{{") && !text.contains("{%") && !text.contains("{#"));
+        let template = Source::new("t.json.j2", text.clone());
+        let ctx = driftwise_engine::template::context(None, "prod", &[], &Default::default());
+        let rendered = driftwise_engine::template::render(&template, None, &ctx).unwrap();
+        prop_assert_eq!(&rendered.source.text, &text);
+        let doc = parse(&rendered.source).unwrap();
+        if let Some(root) = doc.documents.first() {
+            let origin = rendered.origin(root.span).unwrap();
+            prop_assert_eq!(origin.start, root.span.start);
+        }
+    }
+
+    /// Rule expressions and validation never panic, whatever the expression or the document.
+    #[test]
+    fn rules_never_panic(a in small_tree(), expr in "[a-z0-9 .()!<>=&|+*/%'\\[\\],?:-]{0,40}") {
+        let spec = driftwise_engine::validate::rules::RuleSpec {
+            name: "r".into(),
+            at: vec!["/**".into()],
+            check: Some(expr),
+            ..Default::default()
+        };
+        if let Ok(validator) = driftwise_engine::validate::Validator::builder()
+            .rule_specs("rules.yaml", vec![spec])
+            .provider_name("gcp")
+            .build()
+        {
+            let _ = validator.validate(&doc("x.json", &a));
+        }
+    }
+}

@@ -61,6 +61,12 @@ impl Pattern {
         let segments = split_keyed(path);
         matches_exact(&self.segments, &segments)
     }
+
+    /// [`matches_exactly`](Self::matches_exactly) for a path already split into unescaped
+    /// segments, for callers walking a tree that keep the segments as they go.
+    pub fn matches_segments(&self, segments: &[String]) -> bool {
+        matches_exact(&self.segments, segments)
+    }
 }
 
 impl TryFrom<String> for Pattern {

@@ -97,17 +97,30 @@ enum Op {
 
 impl Expr {
     pub fn parse(text: &str) -> Result<Expr, ExprError> {
+        if text.len() > MAX_LENGTH {
+            return Err(ExprError {
+                offset: MAX_LENGTH,
+                message: format!("longer than {MAX_LENGTH} characters; split the rule"),
+            });
+        }
         let tokens = lex(text)?;
         let mut parser = Parser {
             tokens,
             at: 0,
             end: text.len(),
+            depth: 0,
         };
         let root = parser.cond()?;
         if let Some((tok, offset)) = parser.tokens.get(parser.at) {
             return Err(ExprError {
                 offset: *offset,
                 message: format!("unexpected {tok}"),
+            });
+        }
+        if depth(&root) > MAX_DEPTH * 2 {
+            return Err(ExprError {
+                offset: 0,
+                message: format!("nesting deeper than {} levels", MAX_DEPTH * 2),
             });
         }
         let mut regexes = Vec::new();
@@ -300,6 +313,23 @@ struct Parser {
     tokens: Vec<(Tok, usize)>,
     at: usize,
     end: usize,
+    depth: usize,
+}
+
+/// Deeper nesting than any real rule; the limits keep a hostile rule from exhausting the stack
+/// (evaluation recurses along the tree).
+const MAX_DEPTH: usize = 64;
+const MAX_LENGTH: usize = 4096;
+
+fn depth(ast: &Ast) -> usize {
+    1 + match ast {
+        Ast::Lit(_) | Ast::Name(_) => 0,
+        Ast::Member(a, _) | Ast::Not(a) | Ast::Neg(a) => depth(a),
+        Ast::Index(a, b) | Ast::Binary(_, a, b) => depth(a).max(depth(b)),
+        Ast::Cond(a, b, c) => depth(a).max(depth(b)).max(depth(c)),
+        Ast::Call(_, args) | Ast::List(args) => args.iter().map(depth).max().unwrap_or(0),
+        Ast::Method(t, _, args) => depth(t).max(args.iter().map(depth).max().unwrap_or(0)),
+    }
 }
 
 type Parsed = Result<Ast, ExprError>;
@@ -350,6 +380,16 @@ impl Parser {
     }
 
     fn cond(&mut self) -> Parsed {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels")));
+        }
+        let result = self.cond_inner();
+        self.depth -= 1;
+        result
+    }
+
+    fn cond_inner(&mut self) -> Parsed {
         let test = self.implies()?;
         if self.eat("?") {
             let yes = self.cond()?;
@@ -428,13 +468,22 @@ impl Parser {
     }
 
     fn unary(&mut self) -> Parsed {
-        if self.eat("!") {
-            return Ok(Ast::Not(Box::new(self.unary()?)));
+        let mut ops = Vec::new();
+        while let Some(op) = ["!", "-"].into_iter().find(|op| self.eat(op)) {
+            ops.push(op);
+            if ops.len() > MAX_DEPTH {
+                return Err(self.error(format!("more than {MAX_DEPTH} signs in a row")));
+            }
         }
-        if self.eat("-") {
-            return Ok(Ast::Neg(Box::new(self.unary()?)));
+        let mut value = self.postfix()?;
+        for op in ops.into_iter().rev() {
+            value = if op == "!" {
+                Ast::Not(Box::new(value))
+            } else {
+                Ast::Neg(Box::new(value))
+            };
         }
-        self.postfix()
+        Ok(value)
     }
 
     fn postfix(&mut self) -> Parsed {
@@ -1065,6 +1114,13 @@ mod tests {
             Err("expected true or false, got a int".into())
         );
         assert!(run("9223372036854775807 + 1", doc).is_err());
+        let deep = format!("{}1{}", "(".repeat(1_000), ")".repeat(1_000));
+        assert!(run(&deep, doc).unwrap_err().contains("nesting deeper than 64"));
+        assert!(run(&format!("{}true", "!".repeat(10_000)), doc).is_err());
+        assert_eq!(run("!!true", doc).as_deref(), Ok("true"));
+        let long_chain = format!("replicas{}", " + 1".repeat(500));
+        assert!(run(&long_chain, doc).unwrap_err().contains("nesting deeper"));
+        assert!(run(&"1+".repeat(3000), doc).unwrap_err().contains("longer than"));
     }
 
     #[test]

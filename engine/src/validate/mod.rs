@@ -141,8 +141,9 @@ impl Validator {
                 schema.validate(root, &mut found);
             }
             if !self.rules.is_empty() {
-                walk(root, &mut String::new(), &mut |node, pointer| {
-                    for rule in self.rules.iter().filter(|r| r.applies_at(pointer)) {
+                let mut segments = Vec::new();
+                walk(root, &mut String::new(), &mut segments, &mut |node, pointer, segments| {
+                    for rule in self.rules.iter().filter(|r| r.applies_at(segments)) {
                         rule.run(node, pointer, root, &self.vars, &mut found);
                     }
                 });
@@ -163,22 +164,31 @@ impl Validator {
     }
 }
 
-fn walk<'a>(node: &'a Node, pointer: &mut String, visit: &mut impl FnMut(&'a Node, &str)) {
-    visit(node, pointer);
+/// Visits every node with its JSON Pointer and the same path as unescaped segments.
+fn walk<'a>(
+    node: &'a Node,
+    pointer: &mut String,
+    segments: &mut Vec<String>,
+    visit: &mut impl FnMut(&'a Node, &str, &[String]),
+) {
+    visit(node, pointer, segments);
     let len = pointer.len();
+    let mut child = |key: String, value: &'a Node, pointer: &mut String, segments: &mut Vec<String>| {
+        crate::path::push_segment(pointer, &key);
+        segments.push(key);
+        walk(value, pointer, segments, visit);
+        segments.pop();
+        pointer.truncate(len);
+    };
     match &node.value {
         Value::Map(map) => {
             for (key, member) in map {
-                crate::path::push_segment(pointer, key);
-                walk(&member.value, pointer, visit);
-                pointer.truncate(len);
+                child(key.clone(), &member.value, pointer, segments);
             }
         }
         Value::List(items) => {
             for (i, item) in items.iter().enumerate() {
-                crate::path::push_segment(pointer, &i.to_string());
-                walk(item, pointer, visit);
-                pointer.truncate(len);
+                child(i.to_string(), item, pointer, segments);
             }
         }
         _ => {}

@@ -210,8 +210,9 @@ impl Rule {
         })
     }
 
-    pub fn applies_at(&self, pointer: &str) -> bool {
-        self.at.iter().any(|p| p.matches_exactly(pointer))
+    /// Whether the rule applies at this path, given as unescaped segments.
+    pub fn applies_at(&self, segments: &[String]) -> bool {
+        self.at.iter().any(|p| p.matches_segments(segments))
     }
 
     /// Runs the rule on `node` (at `pointer` in the document whose root is `root`).
