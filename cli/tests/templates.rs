@@ -114,6 +114,22 @@ fn validate_flags_a_region_typo_at_its_line_and_column() {
 }
 
 #[test]
+fn validate_json_matches_its_schema() {
+    let out = stdout(
+        driftwise()
+            .args(["validate", "-f", "json", "--provider", "aws", "--rules", "rules.yaml"])
+            .args(["--schema", "schema.json", "live/aws/prod.yaml", "live/aws/dev.yaml"]),
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let (schemas, index) = schema("schemas/validation.v1.schema.json");
+    if let Err(e) = schemas.validate(&json, index) {
+        panic!("{e:#}\n{out}");
+    }
+    assert_eq!(json["violations"].as_array().unwrap().len(), 3);
+    assert_eq!(json["violations"][0]["suggestion"], "us-east-1");
+}
+
+#[test]
 fn fail_on_sets_the_exit_threshold() {
     driftwise()
         .args([
