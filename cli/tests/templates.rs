@@ -117,8 +117,21 @@ fn validate_flags_a_region_typo_at_its_line_and_column() {
 fn validate_json_matches_its_schema() {
     let out = stdout(
         driftwise()
-            .args(["validate", "-f", "json", "--provider", "aws", "--rules", "rules.yaml"])
-            .args(["--schema", "schema.json", "live/aws/prod.yaml", "live/aws/dev.yaml"]),
+            .args([
+                "validate",
+                "-f",
+                "json",
+                "--provider",
+                "aws",
+                "--rules",
+                "rules.yaml",
+            ])
+            .args([
+                "--schema",
+                "schema.json",
+                "live/aws/prod.yaml",
+                "live/aws/dev.yaml",
+            ]),
     );
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     let (schemas, index) = schema("schemas/validation.v1.schema.json");

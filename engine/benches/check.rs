@@ -167,7 +167,8 @@ fn render_template(bencher: divan::Bencher) {
         "services:\n{% for svc in range(100) %}\n  svc-{{ svc }}:\n    image: {{ registry }}/app-{{ svc }}:1.4.0\n    replicas: {{ replicas }}\n    settings:\n{% for group in range(5) %}\n      group_{{ group }}:\n{% for p in range(20) %}\n        param_{{ p }}: value-{{ svc }}-{{ group }}-{{ p }}\n{% endfor %}\n{% endfor %}\n{% endfor %}\n",
     );
     let vars: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(r#"{"registry": "registry.example.com/team", "replicas": 3}"#).unwrap();
+        serde_json::from_str(r#"{"registry": "registry.example.com/team", "replicas": 3}"#)
+            .unwrap();
     let ctx = context(None, "prod", &[], &vars);
     let rendered = render(&template, None, &ctx).unwrap();
     assert_eq!(parse(&rendered.source).unwrap().documents.len(), 1);

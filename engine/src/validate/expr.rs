@@ -1115,12 +1115,24 @@ mod tests {
         );
         assert!(run("9223372036854775807 + 1", doc).is_err());
         let deep = format!("{}1{}", "(".repeat(1_000), ")".repeat(1_000));
-        assert!(run(&deep, doc).unwrap_err().contains("nesting deeper than 64"));
+        assert!(
+            run(&deep, doc)
+                .unwrap_err()
+                .contains("nesting deeper than 64")
+        );
         assert!(run(&format!("{}true", "!".repeat(10_000)), doc).is_err());
         assert_eq!(run("!!true", doc).as_deref(), Ok("true"));
         let long_chain = format!("replicas{}", " + 1".repeat(500));
-        assert!(run(&long_chain, doc).unwrap_err().contains("nesting deeper"));
-        assert!(run(&"1+".repeat(3000), doc).unwrap_err().contains("longer than"));
+        assert!(
+            run(&long_chain, doc)
+                .unwrap_err()
+                .contains("nesting deeper")
+        );
+        assert!(
+            run(&"1+".repeat(3000), doc)
+                .unwrap_err()
+                .contains("longer than")
+        );
     }
 
     #[test]

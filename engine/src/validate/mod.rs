@@ -142,11 +142,16 @@ impl Validator {
             }
             if !self.rules.is_empty() {
                 let mut segments = Vec::new();
-                walk(root, &mut String::new(), &mut segments, &mut |node, pointer, segments| {
-                    for rule in self.rules.iter().filter(|r| r.applies_at(segments)) {
-                        rule.run(node, pointer, root, &self.vars, &mut found);
-                    }
-                });
+                walk(
+                    root,
+                    &mut String::new(),
+                    &mut segments,
+                    &mut |node, pointer, segments| {
+                        for rule in self.rules.iter().filter(|r| r.applies_at(segments)) {
+                            rule.run(node, pointer, root, &self.vars, &mut found);
+                        }
+                    },
+                );
             }
             for mut v in found {
                 v.file = doc.name.clone();
@@ -173,13 +178,14 @@ fn walk<'a>(
 ) {
     visit(node, pointer, segments);
     let len = pointer.len();
-    let mut child = |key: String, value: &'a Node, pointer: &mut String, segments: &mut Vec<String>| {
-        crate::path::push_segment(pointer, &key);
-        segments.push(key);
-        walk(value, pointer, segments, visit);
-        segments.pop();
-        pointer.truncate(len);
-    };
+    let mut child =
+        |key: String, value: &'a Node, pointer: &mut String, segments: &mut Vec<String>| {
+            crate::path::push_segment(pointer, &key);
+            segments.push(key);
+            walk(value, pointer, segments, visit);
+            segments.pop();
+            pointer.truncate(len);
+        };
     match &node.value {
         Value::Map(map) => {
             for (key, member) in map {
