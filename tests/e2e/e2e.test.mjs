@@ -232,6 +232,16 @@ test('a provider template is rendered per environment and validated, as driftwis
   await page.fill('#vars-editor', (await page.inputValue('#vars-editor')).replace('replicas: 6', 'replicas: 4'));
   await page.click('text=Apply variables');
   await page.waitForFunction(() => !document.querySelector('.finding[data-path="/app/replicas"][data-env="prod"]'));
+
+  // A provider profile file adds a provider to the picker; its rule replaces the built-in one.
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-profile-'));
+  const profile = join(dir, 'corp.profile.yaml');
+  await writeFile(profile, 'name: corp\nextends: aws\nvars: {regions: [us-east-1]}\nrules:\n  - name: region\n    at: /**/region\n    one_of: $regions\n    message: "{value} is not approved"\n');
+  await page.setInputFiles('#file-input', [profile]);
+  await page.selectOption('#provider', 'corp');
+  await page.waitForSelector('.violation[data-rule="corp/region"]');
+  assert.match(await page.locator('.violation[data-rule="corp/region"]').first().textContent(), /us-esat-1 is not approved/);
+  assert.equal(await page.locator('.violation[data-rule="aws/region"]').count(), 0);
 });
 
 test('a policy in the page classifies exactly as the CLI does', async (t) => {

@@ -499,12 +499,15 @@ impl Component for App {
                         if !self.files.is_empty() {
                             <views::desired::DesiredPanel
                                 provider={self.provider.clone()}
+                                profiles={self.file_with(Role::Profile).filter_map(|f| {
+                                    driftwise_engine::provider::Profile::from_source(&Source::new(f.name.clone(), f.text.clone())).ok().map(|p| p.name)
+                                }).collect::<Vec<_>>()}
                                 on_provider={link.callback(Msg::SetProvider)}
                                 template={self.template()}
                                 vars={self.file_with(Role::Vars).next().map(|f| (f.name.clone(), f.text.clone()))}
                                 on_vars={link.callback(Msg::SetVars)}
                                 on_new_vars={link.callback(|_| Msg::NewVars)}
-                                checks={self.files.iter().filter(|f| matches!(f.role, Role::Schema | Role::Rules)).map(|f| f.name.clone()).collect::<Vec<_>>()}
+                                checks={self.files.iter().filter(|f| matches!(f.role, Role::Schema | Role::Rules | Role::Profile)).map(|f| f.name.clone()).collect::<Vec<_>>()}
                             />
                         }
                         { self.status() }
@@ -625,6 +628,7 @@ impl App {
             vars: self.file_with(Role::Vars).next().map(source),
             schema: self.file_with(Role::Schema).next().map(source),
             rules: self.file_with(Role::Rules).map(source).collect(),
+            profiles: self.file_with(Role::Profile).map(source).collect(),
         }
     }
 

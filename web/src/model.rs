@@ -28,10 +28,18 @@ pub enum Role {
     Schema,
     /// A validation rules file.
     Rules,
+    /// A provider profile that adds a provider or changes one (`extends: aws`).
+    Profile,
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Config, Role::Vars, Role::Schema, Role::Rules];
+    pub const ALL: [Role; 5] = [
+        Role::Config,
+        Role::Vars,
+        Role::Schema,
+        Role::Rules,
+        Role::Profile,
+    ];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -39,6 +47,7 @@ impl Role {
             Role::Vars => "template variables",
             Role::Schema => "JSON Schema",
             Role::Rules => "validation rules",
+            Role::Profile => "provider profile",
         }
     }
 
@@ -48,6 +57,7 @@ impl Role {
             Role::Vars => "vars",
             Role::Schema => "schema",
             Role::Rules => "rules",
+            Role::Profile => "profile",
         }
     }
 
@@ -60,8 +70,8 @@ impl Role {
 }
 
 /// The role a file name suggests: `vars.yaml` / `variables.*` / `*.vars.*` hold template variables,
-/// `*schema*.json|yaml` is a JSON Schema, `rules.*` / `*.rules.*` validation rules; the rest are
-/// configurations.
+/// `*schema*.json|yaml` is a JSON Schema, `rules.*` / `*.rules.*` validation rules, `profile.*` /
+/// `*.profile.*` a provider profile; the rest are configurations.
 pub fn detect_role(name: &str) -> Role {
     let file = name
         .rsplit(['/', '\\'])
@@ -81,6 +91,8 @@ pub fn detect_role(name: &str) -> Role {
         Role::Schema
     } else if has("rules") {
         Role::Rules
+    } else if has("profile") {
+        Role::Profile
     } else {
         Role::Config
     }
@@ -402,6 +414,7 @@ mod tests {
             ("app.schema.yaml", Role::Schema),
             ("rules.yaml", Role::Rules),
             ("shop-rules.yaml", Role::Rules),
+            ("onprem.profile.yaml", Role::Profile),
             ("prod.yaml", Role::Config),
             ("alerting_rulesets.yaml", Role::Config),
             ("app.yaml.j2", Role::Config),

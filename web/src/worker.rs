@@ -31,16 +31,27 @@ pub struct DesiredRequest {
     pub vars: Option<Source>,
     pub schema: Option<Source>,
     pub rules: Vec<Source>,
+    /// Provider profile files, over the built-in providers.
+    #[serde(default)]
+    pub profiles: Vec<Source>,
 }
 
 impl DesiredRequest {
+    fn profiles(&self) -> Result<Profiles, Error> {
+        let mut profiles = Profiles::default();
+        for file in &self.profiles {
+            profiles.add(file)?;
+        }
+        Ok(profiles)
+    }
+
     fn validator(&self) -> Result<Option<Validator>, Error> {
         if self.provider.is_none() && self.schema.is_none() && self.rules.is_empty() {
             return Ok(None);
         }
         let mut builder = Validator::builder();
         if let Some(name) = &self.provider {
-            builder = builder.provider(Profiles::default().get(name)?);
+            builder = builder.provider(self.profiles()?.get(name)?);
         }
         if let Some(schema) = &self.schema {
             builder = builder.schema(schema.clone());
@@ -138,7 +149,7 @@ fn check_template(
         Some(source) => Policy::from_source(source)?,
         None => Policy::default(),
     };
-    let profiles = Profiles::default();
+    let profiles = request.desired.profiles()?;
     let profile = request
         .desired
         .provider

@@ -20,6 +20,8 @@ pub const VARS_TEMPLATE: &str = "# Template variables: common values, then per p
 pub struct DesiredPanelProps {
     pub provider: Option<String>,
     pub on_provider: Callback<Option<String>>,
+    /// Providers defined by loaded profile files (a name of a built-in one changes it).
+    pub profiles: Vec<String>,
     /// The base is a template (rendered per environment).
     pub template: Option<String>,
     /// The variables file: its name and text.
@@ -70,6 +72,9 @@ pub fn DesiredPanel(props: &DesiredPanelProps) -> Html {
                         <option value="" selected={props.provider.is_none()}>{ "none" }</option>
                         { for PROVIDERS.iter().map(|(key, label)| html! {
                             <option value={*key} selected={props.provider.as_deref() == Some(*key)}>{ *label }</option>
+                        }) }
+                        { for props.profiles.iter().filter(|p| !PROVIDERS.iter().any(|(k, _)| k == p)).map(|p| html! {
+                            <option value={p.clone()} selected={props.provider.as_deref() == Some(p.as_str())}>{ format!("{p} (profile)") }</option>
                         }) }
                     </select>
                 </label>
