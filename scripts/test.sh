@@ -13,6 +13,8 @@ cargo fmt --all --check
 say "lints (native, and the web crate for wasm32)"
 cargo clippy --locked --workspace --all-targets -q -- -D warnings
 cargo clippy --locked -p driftwise-web --target wasm32-unknown-unknown --all-targets -q -- -D warnings
+cargo clippy --locked -p driftwise-web --target wasm32-unknown-unknown --all-targets -q \
+  --features in-page-checker -- -D warnings
 
 say "engine builds for wasm32-unknown-unknown"
 cargo build --locked -q -p driftwise-engine --target wasm32-unknown-unknown

@@ -248,6 +248,7 @@ impl Component for App {
                         self.progress = None;
                         match result {
                             Ok(outcome) => {
+                                let outcome = *outcome;
                                 // Renderings of a template base, for the source view.
                                 let mut texts = (*self.texts).clone();
                                 texts

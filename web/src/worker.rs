@@ -81,7 +81,8 @@ pub enum CheckUpdate {
     },
     Finished {
         id: u32,
-        result: Result<CheckOutcome, Error>,
+        /// Boxed: a report is large, progress messages are many and small.
+        result: Result<Box<CheckOutcome>, Error>,
     },
 }
 
@@ -107,7 +108,7 @@ pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) 
         })
     };
     if is_template_name(&request.base.name) {
-        let result = check_template(request, &mut step);
+        let result = check_template(request, &mut step).map(Box::new);
         return CheckUpdate::Finished { id, result };
     }
     let result = (|| {
@@ -131,10 +132,10 @@ pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) 
                 .flat_map(|d| validator.validate(d))
                 .collect();
         }
-        Ok(CheckOutcome {
+        Ok(Box::new(CheckOutcome {
             report,
             rendered: Vec::new(),
-        })
+        }))
     })();
     CheckUpdate::Finished { id, result }
 }
