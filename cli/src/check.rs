@@ -77,56 +77,57 @@ fn run_once(args: &CheckArgs) -> u8 {
 pub fn check_with_sources(
     args: &CheckArgs,
 ) -> Result<(Report, Source, Vec<driftwise_engine::Environment>), Error> {
-    let format = args
-        .input_format
-        .as_deref()
-        .map(str::parse::<Format>)
-        .transpose()?;
     if args.template.is_some() {
         return Err(Error::new(
             ErrorKind::Usage,
             "plans and --reconcile work against a base file, not a template yet: render it with `driftwise render` and plan against the rendered file",
         ));
     }
+    let (base, environments) = read_inputs(args)?;
+    let policy = load_policy(args)?;
+    let report = driftwise_engine::check_with(&base, &environments, &policy)?;
+    Ok((report, base, environments))
+}
+
+/// The base and the environments named on the command line.
+fn read_inputs(args: &CheckArgs) -> Result<(Source, Vec<driftwise_engine::Environment>), Error> {
+    let format = input_format(args)?;
     let base = inputs::read_source(&args.base, format)?;
     let environments = args
         .environments
         .iter()
         .map(|arg| inputs::read_environment(arg, format))
         .collect::<Result<Vec<_>, _>>()?;
-    let policy = load_policy(args)?;
-    let report = driftwise_engine::check_with(&base, &environments, &policy)?;
-    Ok((report, base, environments))
+    Ok((base, environments))
+}
+
+fn input_format(args: &CheckArgs) -> Result<Option<Format>, Error> {
+    args.input_format
+        .as_deref()
+        .map(str::parse::<Format>)
+        .transpose()
 }
 
 /// `check`: against the base file or a template, then validation when asked for.
 fn check(args: &CheckArgs) -> Result<Report, Error> {
-    let format = args
-        .input_format
-        .as_deref()
-        .map(str::parse::<Format>)
-        .transpose()?;
     let loaded = templating::load(&args.template_args)?;
     let env = args.template_args.env.as_deref();
     let validator = templating::validator(&args.validation, &loaded, env)?;
     let policy = load_policy(args)?;
     let Some(template_path) = &args.template else {
-        let base = inputs::read_source(&args.base, format)?;
-        let environments = args
-            .environments
-            .iter()
-            .map(|arg| inputs::read_environment(arg, format))
-            .collect::<Result<Vec<_>, _>>()?;
+        let (base, environments) = read_inputs(args)?;
         let mut report = driftwise_engine::check_with(&base, &environments, &policy)?;
         if let Some(validator) = validator {
             let sources: Vec<&Source> = std::iter::once(&base)
                 .chain(environments.iter().map(|e| &e.source))
                 .collect();
             report.violations = validator.validate_sources(&sources)?;
+            policy.mask_violations(&mut report.violations);
         }
         return Ok(report);
     };
     // With a template, the positional base is the first environment.
+    let format = input_format(args)?;
     let template = inputs::read_source(template_path, None)?;
     let environments = std::iter::once(args.base.display().to_string())
         .chain(args.environments.iter().cloned())
@@ -210,11 +211,7 @@ fn render(report: &Report, args: &CheckArgs) -> String {
         ReportFormat::Github => github(&report_annotations(report)),
         ReportFormat::Junit => junit("drift", &report_groups(report), &report_annotations(report)),
         ReportFormat::Html => html(report),
-        ReportFormat::Json => {
-            let mut s = serde_json::to_string_pretty(report).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        ReportFormat::Json => crate::json_text(report),
     }
 }
 

@@ -179,6 +179,13 @@ pub enum ColorChoice {
     Never,
 }
 
+/// Pretty JSON with a final newline, as every `--format json` prints.
+pub fn json_text(value: &impl serde::Serialize) -> String {
+    let mut s = serde_json::to_string_pretty(value).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {

@@ -276,17 +276,15 @@ fn run_validation(args: &ValidateArgs) -> Result<Validation, Error> {
             violations.extend(validator.validate_sources(&[&source])?);
         }
     }
+    // Secret-looking values stay masked, as in drift reports.
+    driftwise_engine::Policy::default().mask_violations(&mut violations);
     Ok(Validation::new(files, violations, fail_on))
 }
 
 fn format_validation(validation: &Validation, format: ValidateFormat) -> String {
     match format {
         ValidateFormat::Text => validation_text(validation),
-        ValidateFormat::Json => {
-            let mut s = serde_json::to_string_pretty(validation).unwrap_or_default();
-            s.push('\n');
-            s
-        }
+        ValidateFormat::Json => crate::json_text(validation),
         ValidateFormat::Sarif => sarif(&validation_annotations(validation)),
         ValidateFormat::Github => github(&validation_annotations(validation)),
         ValidateFormat::Junit => junit(

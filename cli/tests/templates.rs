@@ -143,6 +143,37 @@ fn validate_json_matches_its_schema() {
 }
 
 #[test]
+fn secrets_stay_masked_in_violations() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("prod.yaml"), "db:\n  password: hunter2\n").unwrap();
+    std::fs::write(
+        dir.path().join("rules.yaml"),
+        "rules:\n  - name: strong\n    at: /db/password\n    min_length: 12\n    message: \"'{value}' is too short\"\n",
+    )
+    .unwrap();
+    for format in ["text", "json", "sarif", "github", "junit"] {
+        let out = cargo_bin_cmd!("driftwise")
+            .current_dir(dir.path())
+            .args([
+                "validate",
+                "--rules",
+                "rules.yaml",
+                "-f",
+                format,
+                "prod.yaml",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            !text.contains("hunter2") && text.contains("********"),
+            "{format}: {text}"
+        );
+    }
+}
+
+#[test]
 fn fail_on_sets_the_exit_threshold() {
     driftwise()
         .args([

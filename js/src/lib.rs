@@ -371,9 +371,10 @@ pub fn validate(
         builder = builder.vars(vars);
     }
     let validator = builder.build().map_err(to_js_error)?;
-    let violations = validator
+    let mut violations = validator
         .validate_sources(&[&source])
         .map_err(to_js_error)?;
+    Policy::default().mask_violations(&mut violations);
     to_js(&Validation::new(
         vec![source.name.clone()],
         violations,

@@ -131,6 +131,7 @@ pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) 
                 .chain(envs.iter().map(|(_, d)| d))
                 .flat_map(|d| validator.validate(d))
                 .collect();
+            policy.mask_violations(&mut report.violations);
         }
         Ok(Box::new(CheckOutcome {
             report,

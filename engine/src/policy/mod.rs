@@ -321,6 +321,32 @@ impl Policy {
         (default_severity(&f.keyed_path), None)
     }
 
+    /// Masks the values of violations at secret paths (by name, or the policy's `secrets`), in the
+    /// value and wherever the message quotes it, unless secrets are to be revealed.
+    pub fn mask_violations(&self, violations: &mut [crate::validate::Violation]) {
+        if self.reveal_secrets {
+            return;
+        }
+        for v in violations {
+            let secret =
+                looks_secret(&v.path) || self.file.secrets.iter().any(|p| p.matches_path(&v.path));
+            if !secret {
+                continue;
+            }
+            if let Some(value) = v.value.take() {
+                let shown = match &value {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                if !shown.is_empty() {
+                    v.message = v.message.replace(&shown, MASK);
+                }
+                v.value = Some(serde_json::Value::String(MASK.to_string()));
+            }
+            v.suggestion = None;
+        }
+    }
+
     fn is_secret(&self, f: &Finding) -> bool {
         looks_secret(&f.keyed_path)
             || looks_secret(&f.path)

@@ -319,22 +319,15 @@ fn line(a: &Annotation) -> String {
     format!("{at}: {}: {} ({})", a.level.sarif(), a.message, a.rule)
 }
 
-/// Escapes text for XML, dropping characters XML 1.0 cannot carry at all.
+/// Escapes text for XML (the HTML escapes are XML's too), dropping characters XML 1.0 cannot carry.
 fn xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let carried: String = s
+        .chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+        })
+        .collect();
+    super::escape_html(&carried)
 }
 
 /// Test-case groups of a report: the environments, then each file with violations.
@@ -353,12 +346,14 @@ pub fn report_groups(report: &Report) -> Vec<String> {
 pub fn violations_text(violations: &[Violation]) -> String {
     let mut out = String::new();
     for v in violations {
-        let (file, span) = v.location();
-        let at = match span {
-            Some(s) => format!("{file}:{}:{}", s.start.line, s.start.column),
-            None => file.to_string(),
-        };
-        let _ = write!(out, "{at}: {}: {} [{}]", v.severity, v.message, v.rule);
+        let _ = write!(
+            out,
+            "{}: {}: {} [{}]",
+            v.place(),
+            v.severity,
+            v.message,
+            v.rule
+        );
         if let Some(s) = &v.suggestion {
             let _ = write!(out, "\n    did you mean '{s}'?");
         }

@@ -106,7 +106,7 @@ pub fn html(report: &Report) -> String {
                 "<tr><td>{}</td><td><code>{}</code></td><td class=\"loc\">{}</td><td>{}</td></tr>",
                 v.severity,
                 escape_html(&v.rule),
-                escape_html(&violation_place(v)),
+                escape_html(&v.place()),
                 escape_html(&v.message),
             );
         }
@@ -123,15 +123,6 @@ fn describe_kind(kind: Kind) -> &'static str {
         Kind::Added => "Added",
         Kind::Removed => "Removed",
         Kind::Reordered => "Reordered",
-    }
-}
-
-/// `file:line:col` of a violation (the template's place for rendered files).
-pub(super) fn violation_place(v: &crate::validate::Violation) -> String {
-    let (file, span) = v.location();
-    match span {
-        Some(s) => format!("{file}:{}:{}", s.start.line, s.start.column),
-        None => file.to_string(),
     }
 }
 

@@ -93,7 +93,7 @@ pub fn markdown(report: &Report) -> String {
                 "| {} | `{}` | {} | {} |",
                 v.severity,
                 code(&v.rule),
-                cell(&super::html::violation_place(v)),
+                cell(&v.place()),
                 cell(&v.message)
             );
         }

@@ -73,6 +73,14 @@ pub struct Violation {
 }
 
 impl Violation {
+    /// `file:line:col` of [`location`](Self::location), for messages.
+    pub fn place(&self) -> String {
+        match self.location() {
+            (file, Some(s)) => format!("{file}:{}:{}", s.start.line, s.start.column),
+            (file, None) => file.to_string(),
+        }
+    }
+
     /// The place a reader should go: the template line for rendered files, else the file itself.
     pub fn location(&self) -> (&str, Option<Span>) {
         match &self.origin {

@@ -118,8 +118,7 @@ pub fn ViolationList(props: &ViolationListProps) -> Html {
             <h3>{ format!("Validation · {} problem(s)", violations.len()) }</h3>
             <ul class="violation-list">
                 { for violations.iter().enumerate().map(|(i, v)| {
-                    let (file, span) = v.location();
-                    let at = span.map(|s| format!("{file}:{}:{}", s.start.line, s.start.column)).unwrap_or_else(|| file.to_string());
+                    let at = v.place();
                     html! {
                         <li class={classes!("violation", (props.selected == Some(i)).then_some("selected"))}
                             data-rule={v.rule.clone()}
@@ -153,6 +152,7 @@ pub struct ViolationDetailProps {
 #[function_component]
 pub fn ViolationDetail(props: &ViolationDetailProps) -> Html {
     let v = &props.violation;
+    let masked = v.value.as_ref().and_then(|v| v.as_str()) == Some(driftwise_engine::policy::MASK);
     let pane = |title: &str, file: &str, span: Option<driftwise_engine::Span>| -> Html {
         let Some(span) = span else {
             return html! {};
@@ -168,17 +168,7 @@ pub fn ViolationDetail(props: &ViolationDetailProps) -> Html {
                     <strong>{ title.to_string() }</strong>
                     <code class="loc">{ format!("{file}:{}:{}", span.start.line, span.start.column) }</code>
                 </figcaption>
-                <pre class="source"><code>
-                    { for lines.into_iter().map(|l| html! {
-                        <span class={classes!("line", (!l.highlighted.is_empty()).then_some("hit"))}>
-                            <span class="ln" aria-hidden="true">{ l.number }</span>
-                            { l.before }
-                            if !l.highlighted.is_empty() { <mark>{ l.highlighted }</mark> }
-                            { l.after }
-                            { "\n" }
-                        </span>
-                    }) }
-                </code></pre>
+                { super::detail::source_listing(lines, masked) }
             </figure>
         }
     };

@@ -23,6 +23,25 @@ pub struct DetailProps {
     pub on_action: Callback<driftwise_engine::plan::Action>,
 }
 
+/// Numbered source lines with the span marked; a secret stays masked here too, not only in reports.
+pub(crate) fn source_listing(lines: Vec<crate::model::SourceLine>, masked: bool) -> Html {
+    html! {
+        <pre class="source"><code>
+            { for lines.into_iter().map(|l| html! {
+                <span class={classes!("line", (!l.highlighted.is_empty()).then_some("hit"))}>
+                    <span class="ln" aria-hidden="true">{ l.number }</span>
+                    { l.before }
+                    if !l.highlighted.is_empty() {
+                        <mark>{ if masked { driftwise_engine::policy::MASK.to_string() } else { l.highlighted } }</mark>
+                    }
+                    { l.after }
+                    { "\n" }
+                </span>
+            }) }
+        </code></pre>
+    }
+}
+
 #[function_component]
 pub fn Detail(props: &DetailProps) -> Html {
     let Some(f) = props.report.findings.get(props.index) else {
@@ -50,20 +69,7 @@ pub fn Detail(props: &DetailProps) -> Html {
                                 </code>
                             }
                         </figcaption>
-                        <pre class="source"><code>
-                            { for lines.into_iter().map(|l| html! {
-                                <span class={classes!("line", (!l.highlighted.is_empty()).then_some("hit"))}>
-                                    <span class="ln" aria-hidden="true">{ l.number }</span>
-                                    { l.before }
-                                    if !l.highlighted.is_empty() {
-                                        // A secret stays masked here too, not only in the report.
-                                        <mark>{ if f.masked { driftwise_engine::policy::MASK.to_string() } else { l.highlighted } }</mark>
-                                    }
-                                    { l.after }
-                                    { "\n" }
-                                </span>
-                            }) }
-                        </code></pre>
+                        { source_listing(lines, f.masked) }
                     </figure>
                 }
             }
