@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+say() { printf '\033[1m==> %s  (%s)\033[0m\n' "$*" "$(date +%T)"; }
 export CARGO_TERM_COLOR=never INSTA_UPDATE=no
 
 say "formatting"
