@@ -116,15 +116,12 @@ fn check(args: &CheckArgs) -> Result<Report, Error> {
     let policy = load_policy(args)?;
     let Some(template_path) = &args.template else {
         let (base, environments) = read_inputs(args)?;
-        let mut report = driftwise_engine::check_with(&base, &environments, &policy)?;
-        if let Some(validator) = validator {
-            let sources: Vec<&Source> = std::iter::once(&base)
-                .chain(environments.iter().map(|e| &e.source))
-                .collect();
-            report.violations = validator.validate_sources(&sources)?;
-            policy.mask_violations(&mut report.violations);
-        }
-        return Ok(report);
+        return match validator {
+            Some(validator) => {
+                driftwise_engine::check_validated(&base, &environments, &policy, &validator)
+            }
+            None => driftwise_engine::check_with(&base, &environments, &policy),
+        };
     };
     // With a template, the positional base is the first environment.
     let format = input_format(args)?;

@@ -143,6 +143,38 @@ fn validate_json_matches_its_schema() {
 }
 
 #[test]
+fn rules_see_the_environment_a_file_belongs_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = repo().join("examples/multicloud/rules.yaml");
+    std::fs::write(
+        dir.path().join("base.yaml"),
+        "tls: {enabled: true, cert_path: /c}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("plain.yaml"), "tls: {enabled: false}\n").unwrap();
+    let out = stdout(
+        cargo_bin_cmd!("driftwise")
+            .current_dir(dir.path())
+            .args(["check", "-f", "json", "--rules"])
+            .arg(&rules)
+            .args(["base.yaml", "dev=plain.yaml", "prod=plain.yaml"]),
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let tls: Vec<&str> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["rule"] == "prod-serves-tls")
+        .map(|v| v["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        tls,
+        ["production must serve TLS"],
+        "only the file checked as prod"
+    );
+}
+
+#[test]
 fn secrets_stay_masked_in_violations() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("prod.yaml"), "db:\n  password: hunter2\n").unwrap();

@@ -93,13 +93,15 @@ pub fn check_against(
         }
     }
     if let Some(validator) = validator.filter(|v| !v.is_empty()) {
-        for (_, r, doc) in &rendered {
-            report
-                .violations
-                .extend(with_origins(validator.validate(doc), r));
+        // Rules see each file's environment and the template's variables for it.
+        for (env, r, doc) in &rendered {
+            let found = validator.validate_with(doc, &desired.context(env));
+            report.violations.extend(with_origins(found, r));
         }
-        for doc in &docs {
-            report.violations.extend(validator.validate(doc));
+        for (environment, doc) in environments.iter().zip(&docs) {
+            let env = desired.env.unwrap_or(&environment.name);
+            let found = validator.validate_with(doc, &desired.context(env));
+            report.violations.extend(found);
         }
         policy.mask_violations(&mut report.violations);
     }
@@ -147,6 +149,6 @@ pub fn validate_template(
 ) -> Result<(Rendered, Vec<Violation>)> {
     let r = desired.render(env)?;
     let doc = parse_rendered(&r)?;
-    let found = with_origins(validator.validate(&doc), &r);
+    let found = with_origins(validator.validate_with(&doc, &desired.context(env)), &r);
     Ok((r, found))
 }

@@ -97,6 +97,50 @@ pub fn check_with(base: &Source, environments: &[Environment], policy: &Policy) 
     Ok(report_with(&base_doc, &envs, policy))
 }
 
+/// [`check_with`], then validation of the base and every environment: violations join the report
+/// (secrets masked as the policy says), and rule expressions see each environment's name as `env`.
+pub fn check_validated(
+    base: &Source,
+    environments: &[Environment],
+    policy: &Policy,
+    validator: &validate::Validator,
+) -> Result<Report> {
+    let sources: Vec<&Source> = std::iter::once(base)
+        .chain(environments.iter().map(|e| &e.source))
+        .collect();
+    let mut docs = parse_all(&sources)?.into_iter();
+    let base_doc = docs
+        .next()
+        .ok_or_else(|| Error::new(ErrorKind::Usage, "no base"))?;
+    let envs: Vec<(String, Document)> = environments
+        .iter()
+        .map(|e| e.name.clone())
+        .zip(docs)
+        .collect();
+    let mut report = report_with(&base_doc, &envs, policy);
+    attach_violations(&mut report, validator, policy, &base_doc, &envs);
+    Ok(report)
+}
+
+/// Validates the documents a report was made from and adds the violations to it.
+pub fn attach_violations(
+    report: &mut Report,
+    validator: &validate::Validator,
+    policy: &Policy,
+    base: &Document,
+    environments: &[(String, Document)],
+) {
+    report.violations = validator.validate(base);
+    for (name, doc) in environments {
+        let mut vars = serde_json::Map::new();
+        vars.insert("env".into(), serde_json::Value::String(name.clone()));
+        report
+            .violations
+            .extend(validator.validate_with(doc, &vars));
+    }
+    policy.mask_violations(&mut report.violations);
+}
+
 /// Parses every source; on error, reports the first failing source in the order given.
 /// Natively the files are parsed on all cores: parsing is most of a check's time.
 pub fn parse_all(sources: &[&Source]) -> Result<Vec<Document>> {

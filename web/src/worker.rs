@@ -127,11 +127,7 @@ pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) 
         let validator = request.desired.validator()?;
         let mut report = report_with(&base, &envs, &policy);
         if let Some(validator) = validator {
-            report.violations = std::iter::once(&base)
-                .chain(envs.iter().map(|(_, d)| d))
-                .flat_map(|d| validator.validate(d))
-                .collect();
-            policy.mask_violations(&mut report.violations);
+            driftwise_engine::attach_violations(&mut report, &validator, &policy, &base, &envs);
         }
         Ok(Box::new(CheckOutcome {
             report,

@@ -136,6 +136,18 @@ impl Validator {
 
     /// Every violation in `doc`, in document order per check.
     pub fn validate(&self, doc: &Document) -> Vec<Violation> {
+        self.validate_in(doc, &self.vars)
+    }
+
+    /// [`validate`](Self::validate) with more variables for rule expressions, over the validator's
+    /// own: the environment a file belongs to (`env`), its template variables.
+    pub fn validate_with(&self, doc: &Document, vars: &JsonMap<String, J>) -> Vec<Violation> {
+        let mut merged = self.vars.clone();
+        crate::template::merge(&mut merged, vars);
+        self.validate_in(doc, &merged)
+    }
+
+    fn validate_in(&self, doc: &Document, vars: &JsonMap<String, J>) -> Vec<Violation> {
         let stream = doc.documents.len() > 1;
         let mut out = Vec::new();
         for (i, root) in doc.documents.iter().enumerate() {
@@ -156,7 +168,7 @@ impl Validator {
                     &mut segments,
                     &mut |node, pointer, segments| {
                         for rule in self.rules.iter().filter(|r| r.applies_at(segments)) {
-                            rule.run(node, pointer, root, &self.vars, &mut found);
+                            rule.run(node, pointer, root, vars, &mut found);
                         }
                     },
                 );
