@@ -31,10 +31,9 @@ say "web components in headless Chromium (wasm-bindgen-test)"
 
 say "web app release build"
 trunk build --release --locked
-wasm="dist/driftwise-web_bg.wasm"
-printf 'app wasm: %s bytes, %s gzipped; worker wasm: %s bytes, %s gzipped\n' \
-  "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)" \
-  "$(wc -c <dist/driftwise-worker_bg.wasm)" "$(gzip -9c dist/driftwise-worker_bg.wasm | wc -c)"
+for wasm in dist/*.wasm; do
+  printf '%s: %s bytes, %s gzipped\n' "$wasm" "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)"
+done
 
 say "end-to-end tests of dist/ in headless Chromium (playwright-core)"
 (cd tests/e2e && DRIFTWISE_BIN="$PWD/../../target/debug/driftwise" npm test)

@@ -72,6 +72,7 @@ async function openApp(t, hash = '') {
     assert.deepEqual(foreign, [], 'no request left the page\'s own origin');
     await context.close();
   });
+  page.requests = requests;
   return page;
 }
 
@@ -120,6 +121,7 @@ test('the findings shown and exported match the CLI report for the same files', 
   assert.match(htmlReport.text, /^<!doctype html>/);
   assert.doesNotMatch(htmlReport.text, /<script|https?:\/\//);
   for (const file of [json, markdown, htmlReport]) await writeFile(join(out, file.name), file.text);
+  assert.ok(!page.requests.some((u) => u.includes('desired-worker')), 'a plain comparison never loads the desired-state worker');
 });
 
 test('the start-up example loads from the address and the Kubernetes example renders', async (t) => {
@@ -205,6 +207,7 @@ test('a provider template is rendered per environment and validated, as driftwis
   const exported = JSON.parse((await download(page, 'JSON')).text);
   assert.deepEqual(exported, JSON.parse(cliJson), 'the page reports what the CLI reports');
   assert.equal(await page.locator('#provider').inputValue(), 'aws');
+  assert.ok(page.requests.some((u) => u.endsWith('/driftwise-desired-worker_bg.wasm')), 'templates and validation load their worker on demand');
 
   // The region typo: listed with its place and suggestion, and shown in the source.
   const region = page.locator('.violation[data-rule="aws/region"]');

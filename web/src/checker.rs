@@ -2,26 +2,38 @@
 //! worker script is served).
 
 use crate::codec::JsonCodec;
-use crate::worker::{CheckRequest, CheckUpdate, CheckWorker};
+use crate::worker::{CheckRequest, CheckUpdate, CheckWorker, DesiredWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::Callback;
 
-/// The worker's loader script, relative to the page so the app works under any path of any server.
+/// The workers' loader scripts, relative to the page so the app works under any path of any server.
 pub const WORKER_LOADER: &str = "./driftwise-worker_loader.js";
+pub const DESIRED_WORKER_LOADER: &str = "./driftwise-desired-worker_loader.js";
 
 pub enum Checker {
-    Worker(WorkerBridge<CheckWorker>),
+    /// The comparing worker, started with the page, and the desired-state worker (templates and
+    /// validation, three times the size), started the first time a check needs it.
+    Worker {
+        plain: WorkerBridge<CheckWorker>,
+        desired: Option<WorkerBridge<DesiredWorker>>,
+        on_update: Callback<CheckUpdate>,
+    },
     #[cfg(feature = "in-page-checker")]
     InPage(Callback<CheckUpdate>),
 }
 
 impl Checker {
     pub fn worker(on_update: Callback<CheckUpdate>) -> Checker {
-        let bridge = CheckWorker::spawner()
-            .callback(move |update| on_update.emit(update))
+        let forward = on_update.clone();
+        let plain = CheckWorker::spawner()
+            .callback(move |update| forward.emit(update))
             .encoding::<JsonCodec>()
             .spawn_with_loader(WORKER_LOADER);
-        Checker::Worker(bridge)
+        Checker::Worker {
+            plain,
+            desired: None,
+            on_update,
+        }
     }
 
     #[cfg(feature = "in-page-checker")]
@@ -29,9 +41,26 @@ impl Checker {
         Checker::InPage(on_update)
     }
 
-    pub fn send(&self, request: CheckRequest) {
+    pub fn send(&mut self, request: CheckRequest) {
         match self {
-            Checker::Worker(bridge) => bridge.send(request),
+            Checker::Worker {
+                plain,
+                desired,
+                on_update,
+            } => {
+                if !request.needs_desired_state() {
+                    plain.send(request);
+                    return;
+                }
+                let bridge = desired.get_or_insert_with(|| {
+                    let forward = on_update.clone();
+                    DesiredWorker::spawner()
+                        .callback(move |update| forward.emit(update))
+                        .encoding::<JsonCodec>()
+                        .spawn_with_loader(DESIRED_WORKER_LOADER)
+                });
+                bridge.send(request);
+            }
             #[cfg(feature = "in-page-checker")]
             Checker::InPage(on_update) => {
                 let on_update = on_update.clone();

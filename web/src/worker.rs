@@ -94,9 +94,33 @@ impl CheckUpdate {
     }
 }
 
-/// Runs a check, announcing each step through `progress`. Shared by the worker and the in-page
-/// checker so both behave identically.
-pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) -> CheckUpdate {
+impl CheckRequest {
+    /// Whether the check needs templates or validation, which only the desired-state worker has.
+    pub fn needs_desired_state(&self) -> bool {
+        is_template_name(&self.base.name)
+            || self.desired.provider.is_some()
+            || self.desired.schema.is_some()
+            || !self.desired.rules.is_empty()
+    }
+}
+
+/// Runs a check, announcing each step through `progress`: templates, comparison and validation.
+/// Shared by the desired-state worker and the in-page checker so both behave identically.
+pub fn run_check(request: &CheckRequest, progress: impl FnMut(CheckUpdate)) -> CheckUpdate {
+    run_compare(request, progress, true)
+}
+
+/// A comparison only. The default worker runs this, so its wasm carries no template or validation
+/// code (`FULL` is a constant: the other branch is compiled out) and the page loads quickly.
+pub fn run_plain_check(request: &CheckRequest, progress: impl FnMut(CheckUpdate)) -> CheckUpdate {
+    run_compare(request, progress, false)
+}
+
+fn run_compare(
+    request: &CheckRequest,
+    mut progress: impl FnMut(CheckUpdate),
+    full: bool,
+) -> CheckUpdate {
     let id = request.id;
     let steps = request.environments.len() + 2;
     let mut step = |n: usize, file: &str| {
@@ -107,7 +131,7 @@ pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) 
             file: file.to_string(),
         })
     };
-    if is_template_name(&request.base.name) {
+    if full && is_template_name(&request.base.name) {
         let result = check_template(request, &mut step).map(Box::new);
         return CheckUpdate::Finished { id, result };
     }
@@ -124,9 +148,8 @@ pub fn run_check(request: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) 
             envs.push((env.name.clone(), parse(&env.source)?));
         }
         step(steps, "comparing");
-        let validator = request.desired.validator()?;
         let mut report = report_with(&base, &envs, &policy);
-        if let Some(validator) = validator {
+        if full && let Some(validator) = request.desired.validator()? {
             driftwise_engine::attach_violations(&mut report, &validator, &policy, &base, &envs);
         }
         Ok(Box::new(CheckOutcome {
@@ -178,21 +201,31 @@ fn check_template(
     })
 }
 
-pub struct CheckWorker;
+/// The engine in a worker: `FULL = false` compares only (loaded with the page), `FULL = true` also
+/// renders templates and validates (loaded the first time a check needs it).
+pub struct EngineWorker<const FULL: bool>;
 
-impl Worker for CheckWorker {
+pub type CheckWorker = EngineWorker<false>;
+pub type DesiredWorker = EngineWorker<true>;
+
+impl<const FULL: bool> Worker for EngineWorker<FULL> {
     type Message = ();
     type Input = CheckRequest;
     type Output = CheckUpdate;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        CheckWorker
+        EngineWorker
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, request: Self::Input, who: HandlerId) {
-        let done = run_check(&request, |update| scope.respond(who, update));
+        let respond = |update| scope.respond(who, update);
+        let done = if FULL {
+            run_check(&request, respond)
+        } else {
+            run_plain_check(&request, respond)
+        };
         scope.respond(who, done);
     }
 }
