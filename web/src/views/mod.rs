@@ -135,7 +135,7 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
         <aside class="files" aria-label="Files">
             <h2>{ "Files" }</h2>
             if props.files.is_empty() {
-                <p class="dropzone">{ "Drop YAML, JSON or TOML files here. A file named base, default, common or values is taken as the base; the others are environments named after their files." }</p>
+                <p class="dropzone">{ "Drop YAML, JSON or TOML files here. A template (app.yaml.j2) or a file named base, default, common or values is taken as the base; the others are environments named after their files. Files named vars, schema, rules or profile feed templates and validation." }</p>
             } else {
                 <ul class="file-list">{ for rows }</ul>
                 <button class="button subtle" onclick={props.on_clear.reform(|_| ())}>{ "Remove all" }</button>
