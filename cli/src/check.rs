@@ -1,8 +1,7 @@
 //! `driftwise check`.
 
 use crate::{
-    CheckArgs, ColorChoice, EXIT_CLEAN, EXIT_DRIFT, EXIT_TROUBLE, ReportFormat, inputs, run_log,
-    schedule, templating,
+    CheckArgs, ColorChoice, EXIT_TROUBLE, ReportFormat, inputs, run_log, schedule, templating,
 };
 use driftwise_engine::render::annotations::{
     github, junit, report_annotations, report_groups, sarif,
@@ -42,11 +41,7 @@ pub fn run(args: &CheckArgs) -> u8 {
 fn run_once(args: &CheckArgs) -> u8 {
     let (code, log_line) = match check(args) {
         Ok(report) => {
-            let code = if report.fails() {
-                EXIT_DRIFT
-            } else {
-                EXIT_CLEAN
-            };
+            let code = crate::exit_for(report.fails());
             print!("{}", render(&report, args));
             if args.reconcile && report.has_drift() {
                 return reconcile(args);
@@ -250,11 +245,7 @@ fn reconcile(args: &CheckArgs) -> u8 {
         Ok(after) => {
             let left = after.environments.iter().map(|e| e.failing).sum::<usize>();
             println!("after reconciling: {left} unexpected finding(s) left");
-            if after.fails() {
-                EXIT_DRIFT
-            } else {
-                EXIT_CLEAN
-            }
+            crate::exit_for(after.fails())
         }
         Err(e) => {
             eprintln!("driftwise: error: {e}");

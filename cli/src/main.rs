@@ -179,6 +179,11 @@ pub enum ColorChoice {
     Never,
 }
 
+/// The exit status for a finished run: 1 when it found what fails a check, else 0.
+pub fn exit_for(fails: bool) -> u8 {
+    if fails { EXIT_DRIFT } else { EXIT_CLEAN }
+}
+
 /// Pretty JSON with a final newline, as every `--format json` prints.
 pub fn json_text(value: &impl serde::Serialize) -> String {
     let mut s = serde_json::to_string_pretty(value).unwrap_or_default();

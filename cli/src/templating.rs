@@ -1,7 +1,7 @@
 //! The options templates and validation share (provider, profiles, variables, schema, rules), and
 //! `driftwise render` / `driftwise validate`.
 
-use crate::{EXIT_CLEAN, EXIT_DRIFT, EXIT_TROUBLE, inputs};
+use crate::{EXIT_CLEAN, EXIT_TROUBLE, inputs};
 use clap::{Args, ValueEnum};
 use driftwise_engine::desired::{self, Desired};
 use driftwise_engine::provider::{Profile, Profiles};
@@ -228,11 +228,7 @@ pub fn validate(args: &ValidateArgs) -> u8 {
     match run_validation(args) {
         Ok(validation) => {
             print!("{}", format_validation(&validation, args.format));
-            if validation.fails() {
-                EXIT_DRIFT
-            } else {
-                EXIT_CLEAN
-            }
+            crate::exit_for(validation.fails())
         }
         Err(e) => {
             eprintln!("driftwise: error: {e}");

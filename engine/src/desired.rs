@@ -29,8 +29,7 @@ pub struct Desired<'a> {
 impl Desired<'_> {
     /// Renders the template for one environment.
     pub fn render(&self, env: &str) -> Result<Rendered> {
-        let context = template::context(self.profile, env, self.vars, self.overrides);
-        template::render(self.template, self.profile, &context)
+        template::render(self.template, self.profile, &self.context(env))
     }
 
     /// The variables the template sees for `env`, for rule expressions.
@@ -54,16 +53,25 @@ pub fn check_against(
     policy: &Policy,
     validator: Option<&Validator>,
 ) -> Result<TemplateCheck> {
+    // One rendering per environment name, with the variables it was rendered with (rules see
+    // them too).
     let mut rendered: Vec<(String, Rendered, Document)> = Vec::new();
+    let mut contexts: Vec<JsonMap<String, J>> = Vec::new();
     for environment in environments {
         let env = desired.env.unwrap_or(&environment.name).to_string();
         if rendered.iter().any(|(e, ..)| *e == env) {
             continue;
         }
-        let r = desired.render(&env)?;
+        let context = desired.context(&env);
+        let r = template::render(desired.template, desired.profile, &context)?;
         let doc = parse_rendered(&r)?;
         rendered.push((env, r, doc));
+        contexts.push(context);
     }
+    let context_of = |env: &str| {
+        let i = rendered.iter().position(|(e, ..)| e == env);
+        &contexts[i.expect("rendered above for every environment")]
+    };
     let sources: Vec<&Source> = environments.iter().map(|e| &e.source).collect();
     let docs = parse_all(&sources)?;
     let pairs: Vec<(&str, &Document, &Document)> = environments
@@ -95,13 +103,14 @@ pub fn check_against(
     if let Some(validator) = validator.filter(|v| !v.is_empty()) {
         // Rules see each file's environment and the template's variables for it.
         for (env, r, doc) in &rendered {
-            let found = validator.validate_with(doc, &desired.context(env));
+            let found = validator.validate_with(doc, context_of(env));
             report.violations.extend(with_origins(found, r));
         }
         for (environment, doc) in environments.iter().zip(&docs) {
             let env = desired.env.unwrap_or(&environment.name);
-            let found = validator.validate_with(doc, &desired.context(env));
-            report.violations.extend(found);
+            report
+                .violations
+                .extend(validator.validate_with(doc, context_of(env)));
         }
         policy.mask_violations(&mut report.violations);
     }

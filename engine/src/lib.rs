@@ -82,6 +82,15 @@ pub fn check(base: &Source, environments: &[Environment]) -> Result<Report> {
 /// [`check`] under a policy: identity keys, sets and normalisation shape the comparison; expected,
 /// ignore, severity and secret rules classify the findings.
 pub fn check_with(base: &Source, environments: &[Environment], policy: &Policy) -> Result<Report> {
+    let (base_doc, envs) = parse_inputs(base, environments)?;
+    Ok(report_with(&base_doc, &envs, policy))
+}
+
+/// The base and the environments parsed (in parallel natively), each environment with its name.
+fn parse_inputs(
+    base: &Source,
+    environments: &[Environment],
+) -> Result<(Document, Vec<(String, Document)>)> {
     let sources: Vec<&Source> = std::iter::once(base)
         .chain(environments.iter().map(|e| &e.source))
         .collect();
@@ -89,12 +98,12 @@ pub fn check_with(base: &Source, environments: &[Environment], policy: &Policy) 
     let base_doc = docs
         .next()
         .ok_or_else(|| Error::new(ErrorKind::Usage, "no base"))?;
-    let envs: Vec<(String, Document)> = environments
+    let envs = environments
         .iter()
         .map(|e| e.name.clone())
         .zip(docs)
         .collect();
-    Ok(report_with(&base_doc, &envs, policy))
+    Ok((base_doc, envs))
 }
 
 /// [`check_with`], then validation of the base and every environment: violations join the report
@@ -105,18 +114,7 @@ pub fn check_validated(
     policy: &Policy,
     validator: &validate::Validator,
 ) -> Result<Report> {
-    let sources: Vec<&Source> = std::iter::once(base)
-        .chain(environments.iter().map(|e| &e.source))
-        .collect();
-    let mut docs = parse_all(&sources)?.into_iter();
-    let base_doc = docs
-        .next()
-        .ok_or_else(|| Error::new(ErrorKind::Usage, "no base"))?;
-    let envs: Vec<(String, Document)> = environments
-        .iter()
-        .map(|e| e.name.clone())
-        .zip(docs)
-        .collect();
+    let (base_doc, envs) = parse_inputs(base, environments)?;
     let mut report = report_with(&base_doc, &envs, policy);
     attach_violations(&mut report, validator, policy, &base_doc, &envs);
     Ok(report)

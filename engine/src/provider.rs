@@ -85,7 +85,7 @@ impl Profile {
 
     /// Reads a profile file. `extends` is resolved by [`Profiles::add`].
     pub fn from_source(source: &Source) -> Result<Profile> {
-        let (mut profile, _) =
+        let (mut profile, root) =
             crate::settings::read::<Profile>(source, "profile")?.ok_or_else(|| {
                 Error::new(ErrorKind::Usage, "empty profile file").in_file(source.name.clone())
             })?;
@@ -95,13 +95,10 @@ impl Profile {
                 rule.name = format!("{}/{}", profile.name, rule.name);
             }
         }
-        let root = crate::parse(source)?.documents.into_iter().next();
-        if let Some(root) = root {
-            for (i, rule) in profile.rules.iter_mut().enumerate() {
-                rule.line = root
-                    .pointer(&format!("/rules/{i}"))
-                    .map(|n| n.span.start.line);
-            }
+        for (i, rule) in profile.rules.iter_mut().enumerate() {
+            rule.line = root
+                .pointer(&format!("/rules/{i}"))
+                .map(|n| n.span.start.line);
         }
         Ok(profile)
     }
