@@ -13,5 +13,5 @@ cargo build --locked --release -q -p driftwise-cli
 
 port="${PORT:-8080}"
 say "serving dist/ on http://127.0.0.1:${port}/#example=0  (Ctrl-C to stop)"
-echo "    Other examples: #example=1 (Kubernetes), #example=2 (services). CLI: target/release/driftwise"
+echo "    Other examples: #example=1 (Kubernetes), #example=2 (services), #example=3 (policy), #example=4 (multi-cloud template). CLI: target/release/driftwise"
 exec python3 -m http.server "$port" --bind 127.0.0.1 --directory dist
