@@ -1,10 +1,13 @@
 // `npm run build`: compiles the engine's bindings to WebAssembly and lays out the package.
 //   dist/node/  CommonJS build for Node (require), with index.mjs for `import`
 //   dist/web/   ES module build for browsers and bundlers; index.js initialises it (top-level await)
-//   dist/index.d.ts  the TypeScript declarations, generated from the Rust types
+//   dist/index.d.ts  the TypeScript declarations: the engine's types generated from the JSON Schemas
+//                    in ../schemas (the wire format the tests hold the engine to), the binding's own
+//                    option types from its Rust types
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
+import { rmSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { schemaTypes } from './schema-types.mjs';
 
 const here = import.meta.dirname;
 const repo = resolve(here, '..');
@@ -25,20 +28,35 @@ writeFileSync(join(dist, 'node', 'package.json'), '{ "type": "commonjs" }\n');
 writeFileSync(join(dist, 'node', 'index.mjs'),
   `// ES module entry for Node: the CommonJS build, re-exported by name.
 import driftwise from './driftwise.js';
-export const { check, parse, plan, exportPatch, render, validate, version, Checker } = driftwise;
+export const { run, check, renderReport, parse, plan, exportPatch, render, validate, version, Checker } = driftwise;
 `);
 writeFileSync(join(dist, 'web', 'package.json'), '{ "type": "module" }\n');
 writeFileSync(join(dist, 'web', 'index.js'),
   `// Browsers and bundlers: fetch and instantiate the WebAssembly next to this file, then export the API.
 import init from './driftwise.js';
 await init({ module_or_path: new URL('./driftwise_bg.wasm', import.meta.url) });
-export { check, parse, plan, exportPatch, render, validate, version, Checker } from './driftwise.js';
+export { run, check, renderReport, parse, plan, exportPatch, render, validate, version, Checker } from './driftwise.js';
 `);
+// The engine's types, from the schemas of its JSON forms.
+const engineTypes = schemaTypes(join(repo, 'schemas'), [
+  ['request.v1.schema.json', 'Request'],
+  ['outcome.v1.schema.json', 'Outcome'],
+  ['report.v1.schema.json', 'Report'],
+  ['validation.v1.schema.json', 'Validation'],
+  ['plan.v2.schema.json', 'Plan'],
+  ['patch.v1.schema.json', null],
+  ['document.v1.schema.json', 'Document'],
+  ['rules.v1.schema.json', 'RulesFile'],
+  ['profile.v1.schema.json', 'Profile'],
+  ['vars.v1.schema.json', 'Vars'],
+]).replace('export interface RulesFile', 'export interface RulesFile').replace(/\bexport type Rule = /, 'export type RuleSpec = ').replace(/\bexport interface Rule /, 'export interface RuleSpec ').replace(/: Rule\[\]/g, ': RuleSpec[]');
+
 // The Node build's declarations have the API without the web build's init functions. `options` is
 // optional in JavaScript; wasm-bindgen cannot say so for a parameter with a declared type.
 for (const file of [join(dist, 'node', 'driftwise.d.ts'), join(dist, 'web', 'driftwise.d.ts')]) {
-  const text = readFileSync(file, 'utf8');
+  const text = readFileSync(file, 'utf8') + '\n// Generated from ../schemas by schema-types.mjs.\n' + engineTypes;
   const optional = text.replaceAll('options: CheckOptions)', 'options?: CheckOptions)')
+    .replace('decisions: Decisions)', 'decisions?: Decisions)')
     .replace('vars: VarsInput | undefined)', 'vars?: VarsInput)')
     .replace('schema: Source | Record<string, unknown> | null | undefined, rules: RulesInput | null | undefined, options: ValidateOptions | undefined)',
       'schema?: Source | Record<string, unknown> | null, rules?: RulesInput | null, options?: ValidateOptions)');

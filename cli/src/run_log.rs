@@ -34,11 +34,15 @@ pub fn line_for_error(message: &str, exit: u8) -> String {
     )
 }
 
-pub fn append(path: &Path, line: &str) -> std::io::Result<()> {
+/// Appends one line to the log, creating it if needed.
+pub fn append(path: &Path, line: &str) -> Result<(), driftwise_engine::Error> {
+    let name = path.display().to_string();
     let mut file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(path)?;
+        .open(path)
+        .map_err(|e| crate::files::io_error("cannot append to the log", &name, e))?;
     // One write call per line, so concurrent runs appending to the same log do not interleave.
     file.write_all(format!("{line}\n").as_bytes())
+        .map_err(|e| crate::files::io_error("cannot append to the log", &name, e))
 }

@@ -2,7 +2,7 @@
 //! nested maps and named lists), in YAML as real estates mostly are, and JSON for comparison.
 //! `cargo bench -p driftwise-engine` runs them; `cargo test --benches` runs each once as a smoke test.
 
-use driftwise_engine::{Document, Environment, Source, check, parse, report};
+use driftwise_engine::{Base, Checker, Environment, Request, Source, parse, run};
 use std::fmt::Write;
 
 fn main() {
@@ -70,8 +70,7 @@ fn estate_json(variant: usize) -> String {
 }
 
 struct Estate {
-    base: Source,
-    environments: Vec<Environment>,
+    request: Request,
 }
 
 fn estate(ext: &str) -> Estate {
@@ -83,62 +82,54 @@ fn estate(ext: &str) -> Estate {
         }
     };
     Estate {
-        base: Source::new(format!("base.{ext}"), text(0)),
-        environments: (1..=ENVIRONMENTS)
-            .map(|v| {
-                Environment::new(
-                    format!("env{v}"),
-                    Source::new(format!("env{v}.{ext}"), text(v)),
-                )
-            })
-            .collect(),
+        request: Request::new(
+            Source::new(format!("base.{ext}"), text(0)),
+            (1..=ENVIRONMENTS)
+                .map(|v| {
+                    Environment::new(
+                        format!("env{v}"),
+                        Source::new(format!("env{v}.{ext}"), text(v)),
+                    )
+                })
+                .collect(),
+        ),
     }
 }
 
-/// The whole check from texts: parse 6 files, diff 5 environments, build the report.
+/// The whole check from texts: parse 6 files, diff 5 environments, classify, build the report.
 #[divan::bench(args = ["yaml", "json"])]
 fn check_estate(bencher: divan::Bencher, ext: &str) {
     let estate = estate(ext);
-    let r = check(&estate.base, &estate.environments).unwrap();
+    let r = run(&estate.request).unwrap().report;
     assert!(r.findings.len() > 100 && r.environments.iter().all(|e| e.compared >= 10_000));
-    bencher.bench(|| {
-        check(
-            divan::black_box(&estate.base),
-            divan::black_box(&estate.environments),
-        )
-        .unwrap()
-    });
+    bencher.bench(|| run(divan::black_box(&estate.request)).unwrap());
 }
 
-/// Diff and report only, on documents parsed once (the web app re-checks this way when a policy changes).
+/// Diff, classification and report only, on documents parsed once (`Checker::outcome`).
 #[divan::bench]
 fn diff_estate(bencher: divan::Bencher) {
     let estate = estate("yaml");
-    let base = parse(&estate.base).unwrap();
-    let envs: Vec<(String, Document)> = estate
-        .environments
-        .iter()
-        .map(|e| (e.name.clone(), parse(&e.source).unwrap()))
-        .collect();
-    bencher.bench(|| report(divan::black_box(&base), divan::black_box(&envs)));
+    let checker = Checker::new(&estate.request).unwrap();
+    bencher.bench(|| divan::black_box(&checker).outcome());
 }
 
 /// Parsing one 10,000-parameter file.
 #[divan::bench(args = ["yaml", "json"])]
 fn parse_file(bencher: divan::Bencher, ext: &str) {
     let estate = estate(ext);
+    let base = estate.request.base.as_ref().unwrap().source().clone();
     bencher
-        .counter(divan::counter::BytesCount::new(estate.base.text.len()))
-        .bench(|| parse(divan::black_box(&estate.base)).unwrap());
+        .counter(divan::counter::BytesCount::new(base.text.len()))
+        .bench(|| parse(divan::black_box(&base)).unwrap());
 }
 
 /// Validation of one 10,000-parameter file: a JSON Schema, cross-field rules and the AWS profile's
 /// rules, on a document parsed once (validation runs after parsing in every front door).
 #[divan::bench]
 fn validate_file(bencher: divan::Bencher) {
-    use driftwise_engine::validate::Validator;
+    use driftwise_engine::{CheckKind, Profile, Validator};
     let estate = estate("yaml");
-    let doc = parse(&estate.base).unwrap();
+    let doc = parse(estate.request.base.as_ref().unwrap().source()).unwrap();
     let schema = Source::new(
         "schema.yaml",
         "type: object\nproperties:\n  services:\n    type: object\n    additionalProperties:\n      type: object\n      required: [image, replicas]\n      properties:\n        replicas: {type: integer, minimum: 1}\n",
@@ -147,10 +138,12 @@ fn validate_file(bencher: divan::Bencher) {
         "rules.yaml",
         "rules:\n  - name: replicas\n    at: /services/*\n    check: replicas >= 1 && image.startsWith('registry.example.com/')\n  - name: unique-env\n    at: /services/*/env\n    unique: name\n",
     );
+    let aws = Profile::builtin("aws").unwrap();
     let validator = Validator::builder()
         .schema(schema)
         .rules(&rules)
-        .provider_name("aws")
+        .vars(&aws.vars)
+        .rule_specs(aws.file.clone(), CheckKind::Provider, aws.rules.clone())
         .build()
         .unwrap();
     assert!(validator.validate(&doc).is_empty());
@@ -161,7 +154,6 @@ fn validate_file(bencher: divan::Bencher) {
 /// with the output-to-template span map.
 #[divan::bench]
 fn render_template(bencher: divan::Bencher) {
-    use driftwise_engine::template::{context, render};
     let template = Source::new(
         "estate.yaml.j2",
         "services:\n{% for svc in range(100) %}\n  svc-{{ svc }}:\n    image: {{ registry }}/app-{{ svc }}:1.4.0\n    replicas: {{ replicas }}\n    settings:\n{% for group in range(5) %}\n      group_{{ group }}:\n{% for p in range(20) %}\n        param_{{ p }}: value-{{ svc }}-{{ group }}-{{ p }}\n{% endfor %}\n{% endfor %}\n{% endfor %}\n",
@@ -169,8 +161,13 @@ fn render_template(bencher: divan::Bencher) {
     let vars: serde_json::Map<String, serde_json::Value> =
         serde_json::from_str(r#"{"registry": "registry.example.com/team", "replicas": 3}"#)
             .unwrap();
-    let ctx = context(None, "prod", &[], &vars);
-    let rendered = render(&template, None, &ctx).unwrap();
+    let request = Request {
+        base: Some(Base::Template { template }),
+        values: vars,
+        env: Some("prod".into()),
+        ..Request::default()
+    };
+    let rendered = driftwise_engine::render(&request).unwrap();
     assert_eq!(parse(&rendered.source).unwrap().documents.len(), 1);
-    bencher.bench(|| render(divan::black_box(&template), None, divan::black_box(&ctx)).unwrap());
+    bencher.bench(|| driftwise_engine::render(divan::black_box(&request)).unwrap());
 }

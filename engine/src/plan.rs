@@ -9,22 +9,61 @@
 //! refuses any whose SHA-256 changed since the plan was made, and takes values and positions from them.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::policy::Severity;
-use crate::report::{Finding, Report};
+use crate::finding::Finding;
+use crate::names::join_relative;
+use crate::report::Report;
+use crate::severity::Severity;
 use crate::tree::Source;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub const PLAN_VERSION: u32 = 1;
+/// Bumped when the plan format changes; `apply` refuses other versions. Version 2 gave inputs a
+/// typed role (an environment may be called `base` or `policy`) and missing files a null hash.
+pub const PLAN_VERSION: u32 = 2;
 
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+/// What to do about one finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Action {
+    /// Make the environment match the base.
     Revert,
+    /// Write the environment's value into the base.
     Adopt,
+    /// Keep the difference and record it as expected in the policy.
     Accept,
+    /// Leave it.
     Skip,
+}
+
+impl Action {
+    /// Every action, in the order front doors offer them.
+    pub const ALL: [Action; 4] = [Action::Revert, Action::Adopt, Action::Accept, Action::Skip];
+
+    /// The action's name as plans write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Revert => "revert",
+            Action::Adopt => "adopt",
+            Action::Accept => "accept",
+            Action::Skip => "skip",
+        }
+    }
+
+    /// What the action does, in a few words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Revert => "make the environment match the base",
+            Action::Adopt => "write the environment's value into the base",
+            Action::Accept => "record it as expected in the policy",
+            Action::Skip => "leave it",
+        }
+    }
+}
+
+impl std::fmt::Display for Action {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl std::str::FromStr for Action {
@@ -43,19 +82,38 @@ impl std::str::FromStr for Action {
     }
 }
 
-/// A file the plan was made from, with its SHA-256 so a changed file is never patched blindly.
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanInput {
-    /// `base`, or the environment's name.
-    pub role: String,
-    pub file: String,
-    pub sha256: String,
+/// What a file is to a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Role {
+    /// The base file.
+    Base,
+    /// An environment's file.
+    Environment {
+        /// The environment's name.
+        environment: String,
+    },
+    /// The policy file accept actions add rules to.
+    Policy,
 }
 
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+/// A file the plan was made from, with its SHA-256 so a changed file is never patched blindly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanInput {
+    /// What the file is to the plan.
+    #[serde(flatten)]
+    pub role: Role,
+    /// The file's name, usually its path.
+    pub file: String,
+    /// The SHA-256 of its text; `None` for a policy file that does not exist yet (and must still
+    /// not exist when the plan is applied).
+    pub sha256: Option<String>,
+}
+
+/// One action of a plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlannedAction {
+    /// What to do.
     pub action: Action,
     /// For accept: the reason recorded with the new expected rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,26 +124,37 @@ pub struct PlannedAction {
     pub finding: Finding,
 }
 
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
+/// A remediation plan: its inputs with their hashes, and one action per finding.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
+    /// [`PLAN_VERSION`].
     pub version: u32,
+    /// The files the plan reads and may write.
     pub inputs: Vec<PlanInput>,
     /// Most severe first.
     pub actions: Vec<PlannedAction>,
 }
 
-/// How to choose actions: defaults, and per-finding overrides.
-#[derive(Clone, Debug)]
+/// How to choose actions: defaults, and per-finding decisions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Decisions {
-    /// For findings the policy does not expect.
+    /// For findings the policy does not expect (default revert).
     pub unexpected: Action,
-    /// For findings the policy expects.
+    /// For findings the policy expects (default skip).
     pub expected: Action,
-    /// Findings at or above this severity need approval.
+    /// Findings at or above this severity need approval (default high).
+    #[serde(alias = "approvalFrom")]
     pub approval_from: Severity,
-    /// Overrides by finding: `(environment, keyed path)` → action.
-    pub overrides: Vec<(String, String, Action)>,
+    /// Decisions for single findings, over the defaults.
+    pub overrides: Vec<Decision>,
+    /// The reason recorded for accepted findings that have none of their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The policy file accept actions add rules to: the policy in use, else this; by default
+    /// `driftwise.yaml` beside the base.
+    #[serde(alias = "policyFile", skip_serializing_if = "Option::is_none")]
+    pub policy_file: Option<String>,
 }
 
 impl Default for Decisions {
@@ -96,52 +165,91 @@ impl Default for Decisions {
             expected: Action::Skip,
             approval_from: Severity::High,
             overrides: Vec::new(),
+            reason: None,
+            policy_file: None,
         }
     }
 }
 
+/// The action chosen for one finding, named by environment and keyed path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// The finding's environment.
+    pub environment: String,
+    /// The finding's keyed path.
+    pub path: String,
+    /// What to do.
+    pub action: Action,
+    /// For accept: why the difference is intended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Decisions {
+    /// The decision for a finding: its own, else the default for expected or unexpected findings.
+    pub fn for_finding(&self, f: &Finding) -> (Action, Option<String>) {
+        match self
+            .overrides
+            .iter()
+            .find(|d| d.environment == f.environment && d.path == f.keyed_path)
+        {
+            Some(d) => (d.action, d.reason.clone()),
+            None if f.expected.is_some() => (self.expected, None),
+            None => (self.unexpected, None),
+        }
+    }
+}
+
+/// The SHA-256 of a text, in lowercase hex.
 pub fn sha256_hex(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Plan {
-    /// A plan for a report made from `base` and `environments` (name → source).
-    pub fn new(
-        report: &Report,
-        base: &Source,
-        environments: &[(String, &Source)],
-        decisions: &Decisions,
-    ) -> Plan {
-        let mut inputs = vec![PlanInput {
-            role: "base".into(),
-            file: base.name.clone(),
-            sha256: sha256_hex(&base.text),
-        }];
-        for (name, source) in environments {
-            inputs.push(PlanInput {
-                role: name.clone(),
-                file: source.name.clone(),
-                sha256: sha256_hex(&source.text),
-            });
+    /// A plan for `report`, whose files (the base and each environment's, and the policy file when
+    /// it exists) are among `files`, found by the names the report gives them.
+    pub fn new(report: &Report, files: &[Source], decisions: &Decisions) -> Result<Plan> {
+        let find = |name: &str| {
+            files.iter().find(|f| f.name == name).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Usage,
+                    "the report names this file; it must be given to make a plan",
+                )
+                .in_file(name.to_string())
+            })
+        };
+        if crate::template::is_template_name(&report.base.file) {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "plans edit files, and this base is a template rendered per environment: fix the environments or the template by hand, or render it (driftwise render) and plan against the rendered file",
+            )
+            .in_file(report.base.file.clone()));
+        }
+        let hashed = |role: Role, source: &Source| PlanInput {
+            role,
+            file: source.name.clone(),
+            sha256: Some(sha256_hex(&source.text)),
+        };
+        let mut inputs = vec![hashed(Role::Base, find(&report.base.file)?)];
+        for e in &report.environments {
+            let role = Role::Environment {
+                environment: e.name.clone(),
+            };
+            inputs.push(hashed(role, find(&e.file.file)?));
         }
         let mut actions: Vec<PlannedAction> = report
             .findings
             .iter()
             .map(|f| {
-                let chosen = decisions
-                    .overrides
-                    .iter()
-                    .find(|(env, path, _)| *env == f.environment && *path == f.keyed_path)
-                    .map(|(_, _, a)| *a)
-                    .unwrap_or(if f.expected.is_some() {
-                        decisions.expected
-                    } else {
-                        decisions.unexpected
-                    });
+                let (action, reason) = decisions.for_finding(f);
                 PlannedAction {
-                    action: chosen,
-                    reason: None,
+                    action,
+                    reason: match action {
+                        Action::Accept => reason.or_else(|| decisions.reason.clone()),
+                        _ => None,
+                    },
                     needs_approval: f.severity >= decisions.approval_from,
                     finding: f.clone(),
                 }
@@ -149,61 +257,164 @@ impl Plan {
             .collect();
         // Most severe first; the sort is stable, so report order holds within a level.
         actions.sort_by_key(|a| std::cmp::Reverse(a.finding.severity));
-        Plan {
+        // Recorded even when nothing is accepted yet: an interactive apply may accept later.
+        {
+            let policy = report
+                .policy
+                .as_ref()
+                .and_then(|p| p.file.clone())
+                .or_else(|| decisions.policy_file.clone())
+                .unwrap_or_else(|| join_relative(&report.base.file, "driftwise.yaml"));
+            let existing = files.iter().find(|f| f.name == policy);
+            inputs.push(PlanInput {
+                role: Role::Policy,
+                sha256: existing.map(|s| sha256_hex(&s.text)),
+                file: policy,
+            });
+        }
+        Ok(Plan {
             version: PLAN_VERSION,
             inputs,
             actions,
+        })
+    }
+
+    /// Reads a plan from its JSON text, refusing other versions and malformed plans with a message
+    /// that names `name`.
+    pub fn from_json(name: &str, text: &str) -> Result<Plan> {
+        let version = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("version").and_then(|v| v.as_u64()));
+        if let Some(v) = version.filter(|v| *v != u64::from(PLAN_VERSION)) {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "plan version {v} is not supported (this driftwise reads version {PLAN_VERSION}); make a new plan"
+                ),
+            )
+            .in_file(name.to_string()));
         }
+        serde_json::from_str(text).map_err(|e| {
+            Error::new(ErrorKind::Usage, format!("not a driftwise plan: {e}"))
+                .in_file(name.to_string())
+                .caused_by(e)
+        })
     }
 
-    /// Records the policy file that accept actions add rules to (`None`: it does not exist yet and
-    /// will be created as `path`).
-    pub fn with_policy(mut self, path: &str, existing: Option<&Source>) -> Plan {
-        let sha256 = existing.map(|s| sha256_hex(&s.text)).unwrap_or_default();
-        self.inputs.push(PlanInput {
-            role: "policy".into(),
-            file: path.to_string(),
-            sha256,
-        });
-        self
-    }
-
-    /// Refuses sources that differ from what the plan was made from, naming the file.
-    pub fn verify(&self, sources: &[&Source]) -> Result<()> {
+    /// Refuses sources that differ from what the plan was made from, naming the file. The policy
+    /// file is checked only when an action will write to it.
+    pub fn verify(&self, sources: &[Source]) -> Result<()> {
+        let accepts = self.actions.iter().any(|a| a.action == Action::Accept);
         for input in &self.inputs {
-            // A policy file that did not exist when the plan was made must still not exist.
-            if input.role == "policy" && input.sha256.is_empty() {
-                if sources.iter().any(|s| s.name == input.file) {
+            if input.role == Role::Policy && !accepts {
+                continue;
+            }
+            let given = sources.iter().find(|s| s.name == input.file);
+            match (&input.sha256, given) {
+                // A file that did not exist when the plan was made must still not exist.
+                (None, None) => {}
+                (None, Some(_)) => {
                     return Err(Error::new(
-                        ErrorKind::Usage,
+                        ErrorKind::Changed,
                         "was created since the plan was made; make a new plan",
                     )
                     .in_file(input.file.clone()));
                 }
-                continue;
-            }
-            let Some(source) = sources.iter().find(|s| s.name == input.file) else {
-                return Err(Error::new(
-                    ErrorKind::Usage,
-                    "the plan names this file but it was not given",
-                )
-                .in_file(input.file.clone()));
-            };
-            if sha256_hex(&source.text) != input.sha256 {
-                return Err(Error::new(
-                    ErrorKind::Usage,
-                    "changed since the plan was made (SHA-256 differs); make a new plan",
-                )
-                .in_file(input.file.clone()));
+                (Some(_), None) => {
+                    return Err(Error::new(
+                        ErrorKind::Usage,
+                        "the plan names this file but it was not given",
+                    )
+                    .in_file(input.file.clone()));
+                }
+                (Some(sha), Some(source)) if sha256_hex(&source.text) != *sha => {
+                    return Err(Error::new(
+                        ErrorKind::Changed,
+                        "changed since the plan was made (SHA-256 differs); make a new plan",
+                    )
+                    .in_file(input.file.clone()));
+                }
+                (Some(_), Some(_)) => {}
             }
         }
         Ok(())
     }
 
-    pub fn file_of(&self, role: &str) -> Option<&str> {
+    /// The file with this role.
+    pub fn file_of(&self, role: &Role) -> Option<&str> {
         self.inputs
             .iter()
-            .find(|i| i.role == role)
+            .find(|i| i.role == *role)
             .map(|i| i.file.as_str())
+    }
+
+    /// The files the plan reads: every input that existed when it was made.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.inputs
+            .iter()
+            .filter(|i| i.sha256.is_some())
+            .map(|i| i.file.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_are_typed_so_environments_may_be_called_anything() {
+        let inputs = vec![
+            PlanInput {
+                role: Role::Base,
+                file: "b.yaml".into(),
+                sha256: Some("x".into()),
+            },
+            PlanInput {
+                role: Role::Environment {
+                    environment: "policy".into(),
+                },
+                file: "p.yaml".into(),
+                sha256: Some("y".into()),
+            },
+            PlanInput {
+                role: Role::Policy,
+                file: "driftwise.yaml".into(),
+                sha256: None,
+            },
+        ];
+        let json = serde_json::to_value(&inputs).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([
+                {"role": "base", "file": "b.yaml", "sha256": "x"},
+                {"role": "environment", "environment": "policy", "file": "p.yaml", "sha256": "y"},
+                {"role": "policy", "file": "driftwise.yaml", "sha256": null}
+            ])
+        );
+        let back: Vec<PlanInput> = serde_json::from_value(json).unwrap();
+        assert_eq!(back, inputs);
+        let plan = Plan {
+            version: PLAN_VERSION,
+            inputs,
+            actions: vec![],
+        };
+        assert_eq!(plan.file_of(&Role::Policy), Some("driftwise.yaml"));
+        assert_eq!(
+            plan.file_of(&Role::Environment {
+                environment: "policy".into()
+            }),
+            Some("p.yaml")
+        );
+    }
+
+    #[test]
+    fn old_plans_are_refused_by_version() {
+        let err = Plan::from_json(
+            "plan.json",
+            r#"{"version": 1, "inputs": [], "actions": []}"#,
+        )
+        .unwrap_err();
+        assert!(err.message.contains("version 1"), "{err}");
+        assert!(Plan::from_json("plan.json", "{").is_err());
     }
 }

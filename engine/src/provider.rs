@@ -5,9 +5,10 @@
 //! or with `extends: aws`, changes one, and a file with a new name adds a provider.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::template::merge;
+use crate::json_merge::merge;
+use crate::naming::Naming;
+use crate::rules_file::RuleSpec;
 use crate::tree::Source;
-use crate::validate::rules::RuleSpec;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map as JsonMap, Value as J};
@@ -23,55 +24,33 @@ pub fn builtin_names() -> impl Iterator<Item = &'static str> {
     BUILT_IN.iter().map(|(name, _)| *name)
 }
 
+/// A provider: its variables, per-environment defaults, naming conventions and validation rules.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Profile {
+    /// The provider's name (`aws`).
     pub name: String,
+    /// A title for people (`Amazon Web Services`).
     #[serde(default)]
     pub title: String,
     /// A profile to start from; this file's settings go on top.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
     /// Template variables (and values rules can name, such as the list of regions).
-    #[cfg_attr(feature = "js", tsify(type = "Record<string, unknown>"))]
     #[serde(default)]
     pub vars: JsonMap<String, J>,
     /// Per-environment defaults over `vars`.
-    #[cfg_attr(
-        feature = "js",
-        tsify(type = "Record<string, Record<string, unknown>>")
-    )]
     #[serde(default)]
     pub environments: JsonMap<String, J>,
     /// Naming conventions, used by the templates' `naming(kind, name)` function.
-    #[cfg_attr(feature = "js", tsify(type = "Record<string, Naming>"))]
     #[serde(default)]
     pub naming: IndexMap<String, Naming>,
+    /// Validation rules (region names, naming rules, sizes).
     #[serde(default)]
     pub rules: Vec<RuleSpec>,
     /// The file the profile came from (`builtin:aws` for built-ins), for rule locations.
     #[serde(skip)]
     pub file: String,
-}
-
-/// How to build a resource name: `format` with `{var}` placeholders filled from template variables
-/// (`{name}` is the function's argument), then cased, cleaned and cut to size.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-pub struct Naming {
-    pub format: String,
-    #[serde(default)]
-    pub lowercase: bool,
-    /// Characters allowed besides ASCII letters and digits; others become `separator` (or vanish
-    /// when there is none).
-    #[serde(default)]
-    pub allowed: String,
-    #[serde(default)]
-    pub separator: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<usize>,
 }
 
 impl Profile {
@@ -175,6 +154,7 @@ impl Profiles {
         Ok(&self.profiles[&name])
     }
 
+    /// A provider by name; an unknown name is an error listing the known ones.
     pub fn get(&self, name: &str) -> Result<&Profile> {
         self.profiles.get(name).ok_or_else(|| {
             Error::new(
@@ -187,69 +167,16 @@ impl Profiles {
         })
     }
 
+    /// The known providers' names.
     pub fn names(&self) -> Vec<String> {
         self.profiles.keys().cloned().collect()
     }
 }
 
-/// Builds a name by a naming convention (the templates' `naming()` function). `lookup` reads
-/// template variables for the format's placeholders.
-pub fn apply_naming(
-    conventions: &IndexMap<String, Naming>,
-    kind: &str,
-    name: Option<&str>,
-    lookup: impl Fn(&str) -> Option<String>,
-) -> std::result::Result<String, String> {
-    let rule = conventions.get(kind).ok_or_else(|| {
-        let known: Vec<&str> = conventions.keys().map(String::as_str).collect();
-        format!(
-            "no naming convention '{kind}' in this provider (known: {})",
-            if known.is_empty() {
-                "none".to_string()
-            } else {
-                known.join(", ")
-            }
-        )
-    })?;
-    let mut filled = String::new();
-    let mut rest = rule.format.as_str();
-    while let Some(open) = rest.find('{') {
-        filled.push_str(&rest[..open]);
-        let Some(close) = rest[open..].find('}') else {
-            return Err(format!("naming '{kind}': unclosed '{{' in format"));
-        };
-        let var = &rest[open + 1..open + close];
-        let value = match (var, name) {
-            ("name", Some(n)) => n.to_string(),
-            _ => lookup(var).ok_or_else(|| {
-                format!("naming '{kind}' needs the variable '{var}', which is not set")
-            })?,
-        };
-        filled.push_str(&value);
-        rest = &rest[open + close + 1..];
-    }
-    filled.push_str(rest);
-    if rule.lowercase {
-        filled = filled.to_lowercase();
-    }
-    let mut out = String::new();
-    for c in filled.chars() {
-        if c.is_ascii_alphanumeric() || rule.allowed.contains(c) {
-            out.push(c);
-        } else if !rule.separator.is_empty() && !out.ends_with(&rule.separator) {
-            out.push_str(&rule.separator);
-        }
-    }
-    if let Some(max) = rule.max_length {
-        out = out.chars().take(max).collect();
-    }
-    let trimmed = out.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    Ok(trimmed.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::naming::apply_naming;
 
     #[test]
     fn builtins_load() {

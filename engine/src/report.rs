@@ -1,25 +1,32 @@
 //! The drift report: a versioned, serialisable record of every difference, with positions in both files.
 //! Its JSON form is a stable interface (CLI `--format json`, the web app's export, the npm package).
 
-use crate::policy::{Expected, PolicySummary, RuleRef, Severity};
-use crate::span::{Origin, Span};
-use crate::tree::{Format, ValueType};
-use crate::validate::Violation;
+use crate::finding::{Finding, Kind};
+use crate::rule_ref::RuleRef;
+use crate::severity::Severity;
+use crate::tree::Format;
+use crate::violation::Violation;
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever a field changes meaning or disappears; new optional fields do not bump it.
 pub const REPORT_VERSION: u32 = 1;
 
+/// Every difference between a base and its environments, classified by the policy, with the
+/// validation findings. Its JSON form is `schemas/report.v1.schema.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Report {
+    /// [`REPORT_VERSION`].
     pub version: u32,
+    /// The source of truth: a file, or the template environments are rendered from.
     pub base: FileRef,
+    /// Each environment compared, with its counts.
     pub environments: Vec<EnvironmentSummary>,
+    /// Every difference, environment by environment, in document order.
     pub findings: Vec<Finding>,
+    /// Counts over all environments.
     pub totals: Counts,
     /// The lowest severity of unexpected drift that fails a check.
-    #[serde(default)]
+    #[serde(default = "Severity::default_fail_on")]
     pub fail_on: Severity,
     /// What the policy did: its file, findings it hid, rules that matched nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -29,22 +36,28 @@ pub struct Report {
     pub violations: Vec<Violation>,
 }
 
+/// A compared file: its name, syntax and number of documents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct FileRef {
+    /// The file's name, usually its path.
     pub file: String,
+    /// Its syntax.
     pub format: Format,
+    /// Documents in it (YAML streams hold several).
     pub documents: usize,
 }
 
+/// One environment's part of a report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct EnvironmentSummary {
+    /// The environment's name.
     pub name: String,
+    /// Its file.
     #[serde(flatten)]
     pub file: FileRef,
     /// Leaf values that took part in the comparison (matched, added or removed).
     pub compared: usize,
+    /// Its findings by kind.
     pub counts: Counts,
     /// Findings the policy marks as intended.
     #[serde(default)]
@@ -57,18 +70,25 @@ pub struct EnvironmentSummary {
     pub compliance: f64,
 }
 
+/// Findings counted by kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Counts {
+    /// `changed` findings.
     pub changed: usize,
+    /// `type_changed` findings.
     pub type_changed: usize,
+    /// `added` findings.
     pub added: usize,
+    /// `removed` findings.
     pub removed: usize,
+    /// `reordered` findings.
     pub reordered: usize,
+    /// All of them.
     pub total: usize,
 }
 
 impl Counts {
+    /// Counts one more finding of `kind`.
     pub fn add(&mut self, kind: Kind) {
         match kind {
             Kind::Changed => self.changed += 1,
@@ -80,6 +100,7 @@ impl Counts {
         self.total += 1;
     }
 
+    /// The counts of these findings.
     pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Counts {
         let mut counts = Counts::default();
         for f in findings {
@@ -88,6 +109,7 @@ impl Counts {
         counts
     }
 
+    /// The count for one kind.
     pub fn get(&self, kind: Kind) -> usize {
         match kind {
             Kind::Changed => self.changed,
@@ -95,130 +117,6 @@ impl Counts {
             Kind::Added => self.added,
             Kind::Removed => self.removed,
             Kind::Reordered => self.reordered,
-        }
-    }
-}
-
-/// What kind of difference a finding is, always from the base's point of view:
-/// `added` exists only in the environment, `removed` only in the base.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-pub enum Kind {
-    Changed,
-    TypeChanged,
-    Added,
-    Removed,
-    Reordered,
-}
-
-impl Kind {
-    pub const ALL: [Kind; 5] = [
-        Kind::Changed,
-        Kind::TypeChanged,
-        Kind::Added,
-        Kind::Removed,
-        Kind::Reordered,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Changed => "changed",
-            Kind::TypeChanged => "type_changed",
-            Kind::Added => "added",
-            Kind::Removed => "removed",
-            Kind::Reordered => "reordered",
-        }
-    }
-
-    /// The same difference seen from the other side.
-    pub fn swapped(self) -> Kind {
-        match self {
-            Kind::Added => Kind::Removed,
-            Kind::Removed => Kind::Added,
-            other => other,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-pub struct Finding {
-    pub environment: String,
-    pub kind: Kind,
-    /// RFC 6901 JSON Pointer: into the base where the value exists there, else into the environment.
-    /// In a multi-document YAML stream the first token is the document's index.
-    pub path: String,
-    /// The same place with identity-matched list items named instead of numbered
-    /// (`/spec/containers[name=web]/image`); equals `path` where no list was matched by identity.
-    pub keyed_path: String,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub base: Option<Side>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub env: Option<Side>,
-    #[serde(default)]
-    pub severity: Severity,
-    /// The policy rule that set the severity; absent when the built-in defaults did.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity_rule: Option<RuleRef>,
-    /// Present when the policy says this difference is intended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expected: Option<Expected>,
-    /// The values are secrets and were replaced by a mask.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub masked: bool,
-    /// Leaf values this finding covers (a removed map of 3 settings covers 3).
-    #[serde(default)]
-    pub values: usize,
-    /// For added and removed findings: the JSON Pointer of the parent container in the file that
-    /// lacks the value, which is where a patch inserts it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insert_at: Option<String>,
-    /// For list items: the index in that container before which the item belongs (its length to
-    /// append), counted in the container as it is.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub insert_index: Option<usize>,
-}
-
-impl Finding {
-    /// Whether this finding fails a check that fails on `level` and above.
-    pub fn fails(&self, level: Severity) -> bool {
-        self.expected.is_none() && self.severity >= level
-    }
-
-    /// Where to point a reader first: the environment's side when it has one.
-    pub fn primary(&self) -> Option<&Side> {
-        self.env.as_ref().or(self.base.as_ref())
-    }
-}
-
-/// One side of a finding: the value as it is in that file and where.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-pub struct Side {
-    pub file: String,
-    /// JSON Pointer into this file (list indexes differ between files when items moved).
-    pub path: String,
-    /// The value's span.
-    pub span: Span,
-    /// The key's span, when the value is a mapping member.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub key_span: Option<Span>,
-    #[serde(rename = "type")]
-    pub value_type: ValueType,
-    #[cfg_attr(feature = "js", tsify(type = "unknown"))]
-    pub value: serde_json::Value,
-    /// For a rendered template: the template text that produced this value.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub origin: Option<Origin>,
-}
-
-impl Side {
-    /// The position a report names: the key for a whole entry added or removed, else the value.
-    pub fn anchor(&self, kind: Kind) -> Span {
-        match kind {
-            Kind::Added | Kind::Removed => self.key_span.unwrap_or(self.span),
-            _ => self.span,
         }
     }
 }
@@ -260,6 +158,7 @@ impl Report {
         self.totals = Counts::of(&self.findings);
     }
 
+    /// The findings of one environment.
     pub fn findings_for<'a>(
         &'a self,
         environment: &'a str,
@@ -268,4 +167,26 @@ impl Report {
             .iter()
             .filter(move |f| f.environment == environment)
     }
+}
+
+/// What the policy did to a report: for the report's `policy` section.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PolicySummary {
+    /// The policy file, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Findings hidden by ignore rules.
+    pub ignored: usize,
+    /// Expected and ignore rules that matched no finding: exceptions that may no longer be needed.
+    pub stale: Vec<StaleRule>,
+}
+
+/// A policy rule that matched nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaleRule {
+    /// The rule and its line.
+    #[serde(flatten)]
+    pub rule: RuleRef,
+    /// The rule's path pattern.
+    pub path: String,
 }

@@ -46,9 +46,9 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     let mut out = String::new();
     for segment in path.iter() {
         match segment {
-            Segment::Seq { index } => crate::path::push_segment(&mut out, &index.to_string()),
-            Segment::Map { key } => crate::path::push_segment(&mut out, key),
-            Segment::Enum { variant } => crate::path::push_segment(&mut out, variant),
+            Segment::Seq { index } => crate::pointer::push_segment(&mut out, &index.to_string()),
+            Segment::Map { key } => crate::pointer::push_segment(&mut out, key),
+            Segment::Enum { variant } => crate::pointer::push_segment(&mut out, variant),
             Segment::Unknown => {}
         }
     }

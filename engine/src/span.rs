@@ -7,22 +7,26 @@ use serde::{Deserialize, Serialize};
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Pos {
+    /// Bytes from the start of the text.
     pub offset: usize,
+    /// 1-based line.
     pub line: usize,
+    /// 1-based column, counting characters.
     pub column: usize,
 }
 
 /// A half-open range `[start, end)` of a source text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Span {
+    /// The first position in the span.
     pub start: Pos,
+    /// The first position after it.
     pub end: Pos,
 }
 
 impl Span {
+    /// The span from `start` up to `end`.
     pub fn new(start: Pos, end: Pos) -> Span {
         Span { start, end }
     }
@@ -35,6 +39,7 @@ impl Span {
         }
     }
 
+    /// The span as a range of byte offsets.
     pub fn byte_range(&self) -> std::ops::Range<usize> {
         self.start.offset..self.end.offset
     }
@@ -42,9 +47,10 @@ impl Span {
 
 /// A place in another file that a value came from: the template text that rendered it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Origin {
+    /// The template's name.
     pub file: String,
+    /// The template text.
     pub span: Span,
 }
 
@@ -70,10 +76,6 @@ impl<'t> LineIndex<'t> {
             ascii: text.is_ascii(),
             cursor: (0, 0, 1),
         }
-    }
-
-    pub fn text(&self) -> &'t str {
-        self.text
     }
 
     /// Position of a byte offset (clamped to the text, moved back onto a character boundary).

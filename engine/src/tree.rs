@@ -12,14 +12,17 @@ use std::fmt;
 /// A configuration syntax.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub enum Format {
+    /// YAML 1.2, with multi-document streams.
     Yaml,
+    /// JSON, with the comments and trailing commas JSONC files use.
     Json,
+    /// TOML 1.0.
     Toml,
 }
 
 impl Format {
+    /// Every format.
     pub const ALL: [Format; 3] = [Format::Yaml, Format::Json, Format::Toml];
 
     /// The format a file name's extension implies, if any.
@@ -33,6 +36,7 @@ impl Format {
         }
     }
 
+    /// The format's name (`yaml`).
     pub fn name(self) -> &'static str {
         match self {
             Format::Yaml => "yaml",
@@ -65,9 +69,10 @@ impl fmt::Display for Format {
 
 /// A named text handed to the engine. The engine never reads files itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Source {
+    /// The name the file is known by, usually its path.
     pub name: String,
+    /// Its text.
     pub text: String,
     /// Overrides the format implied by the name's extension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,6 +80,7 @@ pub struct Source {
 }
 
 impl Source {
+    /// A source whose format the name's extension implies.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
         Source {
             name: name.into(),
@@ -112,6 +118,7 @@ impl Source {
         }
     }
 
+    /// The same source, read as `format` whatever its name says.
     pub fn with_format(mut self, format: Format) -> Source {
         self.format = Some(format);
         self
@@ -132,26 +139,30 @@ impl Source {
 /// One parsed file. YAML streams may hold several documents; JSON and TOML hold exactly one,
 /// and an empty file holds none.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Document {
+    /// The source's name.
     pub name: String,
+    /// The syntax it was read as.
     pub format: Format,
+    /// Its documents (one for JSON and TOML; any number for YAML streams).
     pub documents: Vec<Node>,
 }
 
 /// A value and where it is.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Node {
+    /// The value.
     pub value: Value,
+    /// Where it is.
     pub span: Span,
 }
 
 /// A mapping entry: the key's own span, and the value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub struct Member {
+    /// Where the key is.
     pub key_span: Span,
+    /// The value.
     pub value: Node,
 }
 
@@ -159,31 +170,42 @@ pub struct Member {
 /// SipHash: maps are built and probed for every key of every file, and this is the hot path.
 pub type Map = IndexMap<String, Member, foldhash::fast::RandomState>;
 
+/// A parsed value. Maps keep their keys in source order.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub enum Value {
+    /// `null`, `~`, an empty YAML value.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// Integers that fit in 64 bits; larger ones become [`Value::Float`].
     Int(i64),
+    /// Other numbers.
     Float(f64),
+    /// Text.
     String(String),
+    /// A sequence.
     List(Vec<Node>),
-    Map(#[cfg_attr(feature = "js", tsify(type = "Record<string, Member>"))] Map),
+    /// A mapping.
+    Map(Map),
 }
 
 /// The type names a `type_changed` finding speaks of. Integers and floats are both numbers:
 /// `1` and `1.0` are the same setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
 pub enum ValueType {
+    /// Null.
     Null,
+    /// A boolean.
     Bool,
+    /// A number, integer or not.
     Number,
+    /// Text.
     String,
+    /// A sequence.
     List,
+    /// A mapping.
     Map,
 }
 
@@ -201,6 +223,7 @@ impl fmt::Display for ValueType {
 }
 
 impl Value {
+    /// The type a report names.
     pub fn value_type(&self) -> ValueType {
         match self {
             Value::Null => ValueType::Null,
@@ -212,6 +235,7 @@ impl Value {
         }
     }
 
+    /// Whether the value is neither a list nor a map.
     pub fn is_scalar(&self) -> bool {
         !matches!(self, Value::List(_) | Value::Map(_))
     }
@@ -294,18 +318,22 @@ impl Value {
 }
 
 impl Node {
+    /// A value at a place.
     pub fn new(value: Value, span: Span) -> Node {
         Node { value, span }
     }
 
+    /// The value as plain JSON (see [`Value::to_json`]).
     pub fn to_json(&self) -> serde_json::Value {
         self.value.to_json()
     }
 
+    /// A short one-line rendering (see [`Value::summary`]).
     pub fn summary(&self) -> String {
         self.value.summary()
     }
 
+    /// Whether the value is neither a list nor a map.
     pub fn is_scalar(&self) -> bool {
         self.value.is_scalar()
     }
@@ -326,7 +354,7 @@ impl Node {
         }
         let mut node = self;
         for raw in pointer.strip_prefix('/')?.split('/') {
-            let segment = crate::path::unescape_segment(raw);
+            let segment = crate::pointer::unescape_segment(raw);
             node = match &node.value {
                 Value::Map(map) => &map.get(segment.as_ref())?.value,
                 Value::List(items) => items.get(segment.parse::<usize>().ok()?)?,

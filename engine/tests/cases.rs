@@ -2,8 +2,22 @@
 //! base (`base.*` or `base_config.*`) and its environments; the text report of each is a snapshot, and
 //! the properties each case exists to show are asserted outright.
 
-use driftwise_engine::render::{TextOptions, markdown, text};
-use driftwise_engine::{Environment, Kind, Policy, Report, Severity, Source, check_with};
+use driftwise_engine::{
+    Environment, Kind, OutputFormat, Policy, Report, Request, Severity, Source, run,
+};
+
+/// A check of `environments` against `base` under an optional policy, through the one entry point.
+fn check_with(base: &Source, environments: &[Environment], policy: Option<&Source>) -> Report {
+    let request = Request {
+        policy: policy.cloned(),
+        ..Request::new(base.clone(), environments.to_vec())
+    };
+    run(&request).unwrap().report
+}
+
+fn text(report: &Report) -> String {
+    report.render(OutputFormat::Text, Default::default())
+}
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
@@ -43,16 +57,20 @@ fn run_case(dir: &str) -> Report {
         .filter(|p| !is_base(p) && !is_config(p))
         .map(|p| Environment::from_source(source(p)))
         .collect();
-    let mut policy = Policy::default();
-    if let Some(file) = files.iter().find(|p| stem(p) == "driftwise") {
-        policy = Policy::from_source(&source(file)).unwrap();
-        for app in policy.file.argocd.clone() {
-            policy
-                .import_argocd(&source(&root.join(dir).join(app)))
-                .unwrap();
-        }
-    }
-    check_with(&source(base), &envs, &policy).unwrap()
+    // The case's other files (Argo CD applications) are there for the policy to name.
+    let request = Request {
+        policy: files
+            .iter()
+            .find(|p| stem(p) == "driftwise")
+            .map(|p| source(p)),
+        files: files
+            .iter()
+            .filter(|p| is_config(p))
+            .map(|p| source(p))
+            .collect(),
+        ..Request::new(source(base), envs)
+    };
+    run(&request).unwrap().report
 }
 
 fn case_dirs(parent: &str) -> Vec<String> {
@@ -86,7 +104,7 @@ fn every_case_matches_its_snapshot() {
     for dir in dirs {
         let report = run_case(&dir);
         let name = dir.replace('/', "__");
-        insta::assert_snapshot!(name, text(&report, TextOptions::default()));
+        insta::assert_snapshot!(name, text(&report));
     }
 }
 
@@ -94,7 +112,10 @@ fn every_case_matches_its_snapshot() {
 fn json_and_markdown_reports_of_the_classic_example() {
     let report = run_case("examples/classic");
     insta::assert_json_snapshot!("classic_json", report);
-    insta::assert_snapshot!("classic_markdown", markdown(&report));
+    insta::assert_snapshot!(
+        "classic_markdown",
+        report.render(OutputFormat::Markdown, Default::default())
+    );
     // The JSON form reads back into the same report: it is a stable interface, not a one-way dump.
     let json = serde_json::to_string(&report).unwrap();
     assert_eq!(serde_json::from_str::<Report>(&json).unwrap(), report);
@@ -357,9 +378,9 @@ fn policy_rules_classify_hide_grade_and_mask() {
     for secret in ["base-secret", "prod-secret", "abc123", "xyz789"] {
         assert!(!json.contains(secret), "{secret} leaked into the report");
         for text in [
-            driftwise_engine::render::text(&r, Default::default()),
-            driftwise_engine::render::markdown(&r),
-            driftwise_engine::render::html(&r),
+            r.render(OutputFormat::Text, Default::default()),
+            r.render(OutputFormat::Markdown, Default::default()),
+            r.render(OutputFormat::Html, Default::default()),
         ] {
             assert!(!text.contains(secret), "{secret} leaked into a rendering");
         }
@@ -389,12 +410,11 @@ fn policy_rules_classify_hide_grade_and_mask() {
 fn stale_rules_are_reported_with_their_line() {
     let base = Source::new("base.yaml", "a: 1\nb: 2\n");
     let env = Environment::from_source(Source::new("prod.yaml", "a: 1\nb: 3\n"));
-    let policy = Policy::from_source(&Source::new(
+    let policy = Source::new(
         "driftwise.yaml",
         "expected:\n  - path: /b\n    reason: fine\n  - path: /a\n    reason: no longer differs\nignore:\n  - path: /gone\n",
-    ))
-    .unwrap();
-    let r = check_with(&base, &[env], &policy).unwrap();
+    );
+    let r = check_with(&base, &[env], Some(&policy));
     let stale: Vec<(String, Option<usize>, String)> = r
         .policy
         .unwrap()
@@ -449,7 +469,7 @@ fn normalisation_makes_equal_only_what_it_should() {
         "p.yaml",
         std::fs::read_to_string(repo().join("tests/cases/policy-normalise/prod.yaml")).unwrap(),
     );
-    let plain = check_with(&base, &[Environment::new("prod", prod)], &Policy::default()).unwrap();
+    let plain = check_with(&base, &[Environment::new("prod", prod)], None);
     assert_eq!(plain.findings.len(), 10);
 }
 
@@ -578,12 +598,13 @@ secrets:
   - /database/password
 fail_on: medium
 ";
-    let policy = Policy::from_source(&Source::new("driftwise.yaml", text)).unwrap();
-    assert_eq!(policy.fail_on(), Severity::Medium);
-    assert!(policy.file.normalise.quantities);
+    let policy = Source::new("driftwise.yaml", text);
+    let loaded = Policy::from_source(&policy).unwrap();
+    assert_eq!(loaded.fail_on(), Severity::Medium);
+    assert!(loaded.file().normalise.quantities);
     assert_eq!(
-        policy
-            .file
+        loaded
+            .file()
             .identity
             .iter()
             .find(|(p, _)| p.as_str() == "/spec/template/spec/containers")
@@ -603,7 +624,7 @@ fail_on: medium
             "database: {host: b, password: y, pool: 6}\napp_settings: {name: MyApp-Dev}\n",
         ),
     );
-    let r = check_with(&base, &[env1], &policy).unwrap();
+    let r = check_with(&base, &[env1], Some(&policy));
     let f = |p: &str| r.findings.iter().find(|f| f.keyed_path == p).unwrap();
     assert!(f("/database/host").expected.is_some() && f("/app_settings/name").expected.is_some());
     assert!(f("/database/password").masked);

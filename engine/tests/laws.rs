@@ -1,6 +1,10 @@
 //! Laws that must hold for any input, checked on generated trees.
 
-use driftwise_engine::{Document, Format, Kind, Source, diff, parse};
+use driftwise_engine::{AlignOptions, Document, Format, Kind, Source, parse};
+
+fn diff(base: &Document, env: &Document, name: &str) -> driftwise_engine::Diff {
+    driftwise_engine::diff(base, env, name, &AlignOptions::default())
+}
 use proptest::prelude::*;
 use serde_json::Value as J;
 
@@ -201,14 +205,22 @@ proptest! {
 
     #[test]
     fn ignore_rules_remove_exactly_what_they_match(a in small_tree(), b in small_tree(), pat in pattern()) {
-        use driftwise_engine::{Environment, Policy, check_with, policy::{Pattern, finding_matches}};
+        use driftwise_engine::{Environment, Pattern, Request, run};
         let base = Source::new("a.json", serde_json::to_string(&a).unwrap());
         let env = vec![Environment::new("b", Source::new("b.json", serde_json::to_string(&b).unwrap()))];
-        let plain = check_with(&base, &env, &Policy::default()).unwrap();
-        let policy = Policy::from_source(&Source::new("p.yaml", format!("ignore:\n  - path: \"{pat}\"\n"))).unwrap();
-        let filtered = check_with(&base, &env, &policy).unwrap();
+        let mut request = Request::new(base, env);
+        let plain = run(&request).unwrap().report;
+        request.policy = Some(Source::new("p.yaml", format!("ignore:\n  - path: \"{pat}\"\n")));
+        let filtered = run(&request).unwrap().report;
+        // As documented: a pattern covers a finding when it matches its keyed path, its pointer, or
+        // the environment side's pointer (or an ancestor of one of them).
         let pattern = Pattern::parse(&pat).unwrap();
-        let kept: Vec<_> = plain.findings.iter().filter(|f| !finding_matches(&pattern, f)).cloned().collect();
+        let matches = |f: &driftwise_engine::Finding| {
+            pattern.matches_path(&f.keyed_path)
+                || pattern.matches_path(&f.path)
+                || f.env.as_ref().is_some_and(|s| pattern.matches_path(&s.path))
+        };
+        let kept: Vec<_> = plain.findings.iter().filter(|f| !matches(f)).cloned().collect();
         prop_assert_eq!(&filtered.findings, &kept);
         prop_assert_eq!(filtered.policy.unwrap().ignored, plain.findings.len() - kept.len());
     }
@@ -226,9 +238,12 @@ proptest! {
     fn plain_files_render_to_themselves(a in small_tree()) {
         let text = serde_json::to_string_pretty(&a).unwrap() + "\n";
         prop_assume!(!text.contains("{{") && !text.contains("{%") && !text.contains("{#"));
-        let template = Source::new("t.json.j2", text.clone());
-        let ctx = driftwise_engine::template::context(None, "prod", &[], &Default::default());
-        let rendered = driftwise_engine::template::render(&template, None, &ctx).unwrap();
+        let request = driftwise_engine::Request {
+            base: Some(driftwise_engine::Base::Template { template: Source::new("t.json.j2", text.clone()) }),
+            env: Some("prod".into()),
+            ..Default::default()
+        };
+        let rendered = driftwise_engine::render(&request).unwrap();
         prop_assert_eq!(&rendered.source.text, &text);
         let doc = parse(&rendered.source).unwrap();
         if let Some(root) = doc.documents.first() {
@@ -240,18 +255,13 @@ proptest! {
     /// Rule expressions and validation never panic, whatever the expression or the document.
     #[test]
     fn rules_never_panic(a in small_tree(), expr in "[a-z0-9 .()!<>=&|+*/%'\\[\\],?:-]{0,40}") {
-        let spec = driftwise_engine::validate::rules::RuleSpec {
-            name: "r".into(),
-            at: vec!["/**".into()],
-            check: Some(expr),
+        let rules = serde_json::json!({"rules": [{"name": "r", "at": "/**", "check": expr}]});
+        let request = driftwise_engine::Request {
+            environments: vec![driftwise_engine::Environment::from_source(Source::new("x.json", a.to_string()))],
+            rules: vec![Source::new("rules.json", rules.to_string())],
+            provider: Some("gcp".into()),
             ..Default::default()
         };
-        if let Ok(validator) = driftwise_engine::validate::Validator::builder()
-            .rule_specs("rules.yaml", vec![spec])
-            .provider_name("gcp")
-            .build()
-        {
-            let _ = validator.validate(&doc("x.json", &a));
-        }
+        let _ = driftwise_engine::validate(&request);
     }
 }

@@ -2,24 +2,38 @@
 //! reverse), checked with an independent JSON Patch implementation and by re-parsing edited text;
 //! comment preservation on real files; `git apply` accepting the diffs; changed files refused.
 
-use driftwise_engine::patch::{
-    Files, apply_json_patch, json_patch, merge_patch, text_patches, unified_diff,
+use driftwise_engine::{
+    Action, AlignOptions, Decision, Decisions, Document, Environment, FilePatch, Kind, Options,
+    Plan, Report, Request, Source, apply_json_patch, run,
 };
-use driftwise_engine::plan::{Action, Decisions, Plan};
-use driftwise_engine::{Environment, Kind, Policy, Source, check_with, diff};
 use proptest::prelude::*;
 use serde_json::Value as J;
 use std::path::Path;
 
+fn diff(a: &Document, b: &Document, name: &str) -> driftwise_engine::Diff {
+    driftwise_engine::diff(a, b, name, &AlignOptions::default())
+}
+
+/// The report for one environment named `name`, under an optional policy.
+fn report_for(base: &Source, name: &str, env: &Source, policy: Option<&Source>) -> Report {
+    let request = Request {
+        policy: policy.cloned(),
+        options: Options {
+            reveal_secrets: true,
+            ..Options::default()
+        },
+        ..Request::new(base.clone(), vec![Environment::new(name, env.clone())])
+    };
+    run(&request).unwrap().report
+}
+
 fn plan_for(base: &Source, env: &Source, action: Action) -> Plan {
-    let mut policy = Policy::default();
-    policy.reveal_secrets = true;
-    let report = check_with(base, &[Environment::new("env", env.clone())], &policy).unwrap();
+    let report = report_for(base, "env", env, None);
     let decisions = Decisions {
         unexpected: action,
         ..Decisions::default()
     };
-    Plan::new(&report, base, &[("env".to_string(), env)], &decisions)
+    Plan::new(&report, &[base.clone(), env.clone()], &decisions).unwrap()
 }
 
 /// Maps with scalars, nested maps, named lists (matched by identity) and plain lists (aligned).
@@ -80,10 +94,10 @@ proptest! {
         let (base, env) = (src("base.json", &a), src("env.json", &b));
         let plan = plan_for(&base, &env, Action::Revert);
         prop_assume!(!plan.actions.iter().any(|p| p.finding.kind == Kind::Reordered));
-        let files = Files::load(&plan, &[&base, &env]).unwrap();
+        let preview = plan.preview(&[base.clone(), env.clone()]).unwrap();
         // JSON Patch, applied by an independent implementation.
-        for p in json_patch(&plan, &files) {
-            prop_assert!(p.skipped.is_empty(), "{:?}", p.skipped);
+        for p in &preview.json_patch {
+            prop_assert!(p.unapplied.is_empty(), "{:?}", p.unapplied);
             let ops: json_patch::Patch = serde_json::from_value(J::Array(p.operations.clone())).unwrap();
             let mut doc = b.clone();
             json_patch::patch(&mut doc, &ops).unwrap();
@@ -91,14 +105,14 @@ proptest! {
             prop_assert_eq!(&apply_json_patch(&b, &p.operations).unwrap(), &a, "our applier agrees");
         }
         // Merge patch, applied by the same independent implementation.
-        for p in merge_patch(&plan, &files).unwrap() {
+        for p in preview.merge_patch.clone().unwrap() {
             let mut doc = b.clone();
             json_patch::merge(&mut doc, &p.patch);
             prop_assert_eq!(&doc, &a);
         }
         // The edited text parses to the base, and nothing else in it moved.
-        for p in text_patches(&plan, &files) {
-            if p.skipped.is_empty() {
+        for p in &preview.files {
+            if p.unapplied.is_empty() {
                 let edited = driftwise_engine::parse(&Source::new("env.json", p.after.clone())).unwrap();
                 let base_doc = driftwise_engine::parse(&base).unwrap();
                 prop_assert_eq!(diff(&base_doc, &edited, "env").findings, vec![]);
@@ -111,8 +125,8 @@ proptest! {
         let (base, env) = (src("base.json", &a), src("env.json", &b));
         let plan = plan_for(&base, &env, Action::Adopt);
         prop_assume!(!plan.actions.iter().any(|p| p.finding.kind == Kind::Reordered));
-        let files = Files::load(&plan, &[&base, &env]).unwrap();
-        for p in json_patch(&plan, &files) {
+        let preview = plan.preview(&[base.clone(), env.clone()]).unwrap();
+        for p in &preview.json_patch {
             let ops: json_patch::Patch = serde_json::from_value(J::Array(p.operations.clone())).unwrap();
             let mut doc = a.clone();
             json_patch::patch(&mut doc, &ops).unwrap();
@@ -131,13 +145,12 @@ fn fixture(name: &str) -> Source {
     )
 }
 
-fn revert_patch(base: &str, env: &str) -> (Vec<driftwise_engine::patch::FilePatch>, String) {
+fn revert_patch(base: &str, env: &str) -> (Vec<FilePatch>, String) {
     let (base, env) = (fixture(base), fixture(env));
     let plan = plan_for(&base, &env, Action::Revert);
-    let files = Files::load(&plan, &[&base, &env]).unwrap();
-    let patches = text_patches(&plan, &files);
-    let diff = unified_diff(&patches);
-    (patches, diff)
+    let preview = plan.preview(&[base, env]).unwrap();
+    let diff = preview.unified_diff();
+    (preview.files, diff)
 }
 
 #[test]
@@ -145,7 +158,7 @@ fn yaml_revert_keeps_every_comment_and_untouched_byte() {
     let (patches, diff) = revert_patch("base.yaml", "prod.yaml");
     assert_eq!(patches.len(), 1);
     let p = &patches[0];
-    assert_eq!(p.skipped, Vec::<String>::new());
+    assert_eq!(p.unapplied, vec![]);
     insta::assert_snapshot!("yaml_revert_diff", diff);
     // Comments on untouched lines survive; the edited file is the base's data.
     for kept in [
@@ -162,7 +175,7 @@ fn yaml_revert_keeps_every_comment_and_untouched_byte() {
 }
 
 fn diff_findings(a: &driftwise_engine::Document, b: &driftwise_engine::Document) -> usize {
-    driftwise_engine::diff(a, b, "x").findings.len()
+    diff(a, b, "x").findings.len()
 }
 
 #[test]
@@ -223,7 +236,8 @@ fn a_plan_refuses_files_that_changed_since() {
     let (base, env) = (fixture("base.yaml"), fixture("prod.yaml"));
     let plan = plan_for(&base, &env, Action::Revert);
     let edited = Source::new(env.name.clone(), format!("{}# edited\n", env.text));
-    let err = Files::load(&plan, &[&base, &edited]).err().unwrap();
+    let err = plan.preview(&[base, edited]).err().unwrap();
+    assert_eq!(err.kind, driftwise_engine::ErrorKind::Changed);
     assert_eq!(err.file.as_deref(), Some("tests/patch/prod.yaml"));
     assert!(
         err.message.contains("changed since the plan was made"),
@@ -235,18 +249,12 @@ fn a_plan_refuses_files_that_changed_since() {
 fn plans_order_by_severity_flag_approval_and_leave_expected_alone() {
     let base = fixture("base.yaml");
     let env = fixture("prod.yaml");
-    let policy = Policy::from_source(&Source::new(
+    let policy = Source::new(
         "driftwise.yaml",
         "expected:\n  - path: /replicas\n    reason: scaled\n",
-    ))
-    .unwrap();
-    let report = check_with(&base, &[Environment::new("prod", env.clone())], &policy).unwrap();
-    let plan = Plan::new(
-        &report,
-        &base,
-        &[("prod".into(), &env)],
-        &Decisions::default(),
     );
+    let report = report_for(&base, "prod", &env, Some(&policy));
+    let plan = Plan::new(&report, &[base, env, policy], &Decisions::default()).unwrap();
     let severities: Vec<_> = plan.actions.iter().map(|a| a.finding.severity).collect();
     let mut sorted = severities.clone();
     sorted.sort_by(|a, b| b.cmp(a));
@@ -268,44 +276,43 @@ fn plans_order_by_severity_flag_approval_and_leave_expected_alone() {
             .filter(|a| a.finding.expected.is_none())
             .all(|a| a.action == Action::Revert)
     );
-    assert_eq!(plan.inputs[0].sha256.len(), 64);
+    assert_eq!(plan.inputs[0].sha256.as_ref().map(String::len), Some(64));
 }
 
 #[test]
 fn accept_adds_expected_rules_to_the_policy_and_keeps_its_comments() {
-    use driftwise_engine::patch::policy_patch;
     let (base, env) = (fixture("base.yaml"), fixture("prod.yaml"));
     let policy = Source::new(
         "driftwise.yaml",
         "# team policy\nexpected:\n  - path: /database/host\n    reason: one database per environment   # agreed 2026-10\nfail_on: medium\n",
     );
-    let loaded = Policy::from_source(&policy).unwrap();
-    let report = check_with(&base, &[Environment::new("prod", env.clone())], &loaded).unwrap();
-    let mut plan = Plan::new(
-        &report,
-        &base,
-        &[("prod".into(), &env)],
-        &Decisions::default(),
-    )
-    .with_policy("driftwise.yaml", Some(&policy));
-    for a in plan
-        .actions
-        .iter_mut()
-        .filter(|a| a.finding.keyed_path == "/replicas")
-    {
-        a.action = Action::Accept;
-        a.reason = Some("scaled for the holiday peak".into());
-    }
-    let files = Files::load(&plan, &[&base, &env, &policy]).unwrap();
-    let patch = policy_patch(&plan, &files).unwrap();
-    assert_eq!(patch.skipped, Vec::<String>::new());
+    let report = report_for(&base, "prod", &env, Some(&policy));
+    let decisions = Decisions {
+        unexpected: Action::Skip,
+        overrides: vec![Decision {
+            environment: "prod".into(),
+            path: "/replicas".into(),
+            action: Action::Accept,
+            reason: Some("scaled for the holiday peak".into()),
+        }],
+        ..Decisions::default()
+    };
+    let files = [base.clone(), env.clone(), policy.clone()];
+    let plan = Plan::new(&report, &files, &decisions).unwrap();
+    let preview = plan.preview(&files).unwrap();
+    let patch = preview
+        .files
+        .iter()
+        .find(|p| p.file == "driftwise.yaml")
+        .unwrap();
+    assert_eq!(patch.unapplied, vec![]);
     assert_eq!(
         patch.after,
         "# team policy\nexpected:\n  - path: /database/host\n    reason: one database per environment   # agreed 2026-10\n  - path: /replicas\n    envs:\n      - prod\n    reason: scaled for the holiday peak\nfail_on: medium\n"
     );
     // The new policy makes the accepted difference expected.
-    let again = Policy::from_source(&Source::new("driftwise.yaml", patch.after.clone())).unwrap();
-    let report = check_with(&base, &[Environment::new("prod", env.clone())], &again).unwrap();
+    let again = Source::new("driftwise.yaml", patch.after.clone());
+    let report = report_for(&base, "prod", &env, Some(&again));
     assert!(
         report
             .findings
@@ -316,32 +323,38 @@ fn accept_adds_expected_rules_to_the_policy_and_keeps_its_comments() {
             .is_some()
     );
 
-    // No policy yet: one is created.
-    let report = check_with(
-        &base,
-        &[Environment::new("prod", env.clone())],
-        &Policy::default(),
-    )
-    .unwrap();
+    // No policy yet: one is created beside the base.
+    let report = report_for(&base, "prod", &env, None);
+    let files = [base.clone(), env.clone()];
     let mut plan = Plan::new(
         &report,
-        &base,
-        &[("prod".into(), &env)],
+        &files,
         &Decisions {
             unexpected: Action::Accept,
             ..Decisions::default()
         },
     )
-    .with_policy("driftwise.yaml", None);
+    .unwrap();
     plan.actions.truncate(1);
-    let files = Files::load(&plan, &[&base, &env]).unwrap();
-    let created = policy_patch(&plan, &files).unwrap();
+    let preview = plan.preview(&files).unwrap();
+    let created = preview
+        .files
+        .iter()
+        .find(|p| p.file == "tests/patch/driftwise.yaml")
+        .unwrap();
     assert!(
         created.before.is_empty() && created.after.starts_with("expected:\n  - path: "),
         "{}",
         created.after
     );
-    assert!(Policy::from_source(&Source::new("driftwise.yaml", created.after)).is_ok());
+    let created = Source::new("driftwise.yaml", created.after.clone());
+    assert!(
+        run(&Request {
+            policy: Some(created),
+            ..Request::new(base, vec![])
+        })
+        .is_ok()
+    );
 }
 
 #[test]
@@ -350,9 +363,9 @@ fn kubernetes_streams_are_patched_document_by_document() {
     let read = |n: &str| Source::new(n, std::fs::read_to_string(root.join(n)).unwrap());
     let (base, prod) = (read("base.yaml"), read("prod.yaml"));
     let plan = plan_for(&base, &prod, Action::Revert);
-    let files = Files::load(&plan, &[&base, &prod]).unwrap();
-    let patch = &text_patches(&plan, &files)[0];
-    assert_eq!(patch.skipped, Vec::<String>::new());
+    let preview = plan.preview(&[base.clone(), prod.clone()]).unwrap();
+    let patch = &preview.files[0];
+    assert_eq!(patch.unapplied, vec![]);
     for comment in [
         "# Production, as running.",
         "# someone dropped the quotes: now a number",
@@ -364,24 +377,19 @@ fn kubernetes_streams_are_patched_document_by_document() {
         "the extra document is removed whole"
     );
     let reverted = Source::new("prod.yaml", patch.after.clone());
-    let report = check_with(
-        &base,
-        &[Environment::new("prod", reverted)],
-        &Policy::default(),
-    )
-    .unwrap();
+    let report = report_for(&base, "prod", &reverted, None);
     assert_eq!(report.findings, vec![], "prod now matches the base");
     // Adopting instead brings the PodDisruptionBudget into the base as a document of its own.
     let plan = plan_for(&base, &prod, Action::Adopt);
-    let files = Files::load(&plan, &[&base, &prod]).unwrap();
-    let adopted = &text_patches(&plan, &files)[0];
-    assert_eq!(adopted.skipped, Vec::<String>::new());
-    let report = check_with(
+    let preview = plan.preview(&[base.clone(), prod.clone()]).unwrap();
+    let adopted = &preview.files[0];
+    assert_eq!(adopted.unapplied, vec![]);
+    let report = report_for(
         &Source::new("base.yaml", adopted.after.clone()),
-        &[Environment::new("prod", prod.clone())],
-        &Policy::default(),
-    )
-    .unwrap();
+        "prod",
+        &prod,
+        None,
+    );
     assert_eq!(report.findings, vec![], "the base now matches prod");
     assert!(
         adopted
@@ -392,8 +400,8 @@ fn kubernetes_streams_are_patched_document_by_document() {
     );
     // The JSON Patch addresses the stream as an array of documents; the independent implementation agrees.
     let plan = plan_for(&base, &prod, Action::Revert);
-    let files = Files::load(&plan, &[&base, &prod]).unwrap();
-    let ops = &json_patch(&plan, &files)[0];
+    let preview = plan.preview(&[base.clone(), prod.clone()]).unwrap();
+    let ops = &preview.json_patch[0];
     let mut docs = J::Array(
         driftwise_engine::parse(&prod)
             .unwrap()

@@ -1,9 +1,8 @@
 //! Every built-in provider rule, with values it must accept and values it must flag. A rule added to
 //! a profile without cases here fails `every_builtin_rule_has_cases`.
 
-use driftwise_engine::provider::{Profile, builtin_names};
-use driftwise_engine::validate::Validator;
-use driftwise_engine::{Source, parse};
+use driftwise_engine::Source;
+use driftwise_engine::{Environment, Profile, Request, builtin_names, validate};
 
 /// (rule, key to put the value under, valid values, invalid values)
 const CASES: &[(&str, &str, &[&str], &[&str])] = &[
@@ -139,17 +138,18 @@ fn expand(value: &str) -> String {
 fn violations(provider: &str, key: &str, value: &str) -> Vec<String> {
     let value = expand(value);
     let value = value.as_str();
-    let validator = Validator::builder()
-        .provider_name(provider)
-        .build()
-        .unwrap();
     let text = format!(
         "nested:\n  {key}: {}\n",
         serde_json::to_string(value).unwrap()
     );
-    let doc = parse(&Source::new("cfg.yaml", text)).unwrap();
-    validator
-        .validate(&doc)
+    let request = Request {
+        provider: Some(provider.to_string()),
+        environments: vec![Environment::from_source(Source::new("cfg.yaml", text))],
+        ..Request::default()
+    };
+    validate(&request)
+        .unwrap()
+        .violations
         .into_iter()
         .map(|v| {
             assert_eq!(v.path, format!("/nested/{key}"));

@@ -1,8 +1,15 @@
-//! The engine for JavaScript. A thin layer: inputs are plain `{ name, text }` objects, results are
-//! plain objects with the engine's own serde shapes (the CLI's JSON report, byte for byte when
-//! stringified), errors are `Error`s carrying `kind`, `file`, `line` and `column`.
+//! The engine for JavaScript. A thin layer: each function maps its JavaScript arguments to the
+//! engine's [`Request`] (or plan and files) in one place, calls the engine, and returns plain
+//! objects in the engine's own serde shapes (the CLI's JSON, byte for byte when stringified). Errors
+//! are `Error`s carrying `kind`, `file`, `line` and `column`.
+//!
+//! The TypeScript declarations of the engine's types are generated from the JSON Schemas in
+//! `schemas/` by `build.mjs`; the types of this file's own option objects are derived here.
 
-use driftwise_engine::{Document, Environment, Error, ErrorKind, Format, Policy, Severity, Source};
+use driftwise_engine::{
+    Base, Checker as EngineChecker, Decisions, Environment, Error, ErrorKind, Format, OutputFormat,
+    PatchFormat, Plan, Profile, Report, Request, RuleSpec, Severity, Source, Vars,
+};
 use serde::{Deserialize, Serialize};
 use tsify::Tsify;
 use wasm_bindgen::prelude::*;
@@ -11,8 +18,8 @@ use wasm_bindgen::prelude::*;
 const ERROR_TYPE: &str = r#"
 /** What every function throws on bad input: a JavaScript Error with the engine's details. */
 export interface DriftwiseError extends Error {
-  /** syntax | encoding | limit | duplicate_key | unsupported | template | usage */
-  kind: ErrorKind;
+  /** syntax | encoding | limit | duplicate_key | unsupported | template | usage | io | changed */
+  kind: string;
   /** The source's name, when the error is about one. */
   file?: string;
   /** 1-based, when the error has a position. */
@@ -22,20 +29,8 @@ export interface DriftwiseError extends Error {
 }
 "#;
 
-/// An environment to compare with the base: its file, and optionally a name (default: the file stem).
-#[derive(Clone, Debug, Deserialize, Tsify)]
-pub struct EnvironmentInput {
-    pub name: String,
-    pub text: String,
-    #[serde(default)]
-    #[tsify(optional)]
-    pub format: Option<Format>,
-    /// The environment's name in the report; defaults to the file stem (`prod.yaml` → `prod`).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub environment: Option<String>,
-}
-
+/// What `check` and `Checker` take besides the base and the environments: every other part of a
+/// request, in JavaScript's camelCase.
 #[derive(Clone, Debug, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CheckOptions {
@@ -51,6 +46,10 @@ pub struct CheckOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub argocd: Option<Vec<Source>>,
+    /// Other files the policy names (its `argocd:` entries), found by name.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub files: Option<Vec<Source>>,
     /// Overrides the policy's `fail_on`.
     #[serde(default)]
     #[tsify(optional)]
@@ -59,35 +58,110 @@ pub struct CheckOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub reveal_secrets: Option<bool>,
+    /// A provider (`aws`, `azure`, `gcp`, or one of `profiles`): its variables feed a template base
+    /// and its rules validate every file.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub provider: Option<String>,
+    /// Provider profile files.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub profiles: Option<Vec<Source>>,
+    /// Template variables files.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub vars: Option<Vec<Source>>,
+    /// Single template variables over everything else.
+    #[serde(default)]
+    #[tsify(optional, type = "Record<string, unknown>")]
+    pub values: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Render a template base for this environment, whatever the files are called.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub env: Option<String>,
+    /// A JSON Schema every file must satisfy.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub schema: Option<Source>,
+    /// Rules files.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub rules: Option<Vec<Source>>,
 }
 
 impl CheckOptions {
-    fn policy(&self) -> Result<Policy, Error> {
-        let mut policy = match &self.policy {
-            Some(source) => Policy::from_source(source)?,
-            None => Policy::default(),
-        };
-        for app in self.argocd.iter().flatten() {
-            policy.import_argocd(app)?;
+    /// The request for `base` and `environments` with these options: the one mapping from
+    /// JavaScript arguments to the engine's request.
+    fn request(self, base: Base, environments: Vec<Environment>) -> Request {
+        Request {
+            base: Some(base),
+            environments,
+            policy: self.policy,
+            argocd: self.argocd.unwrap_or_default(),
+            provider: self.provider,
+            profiles: self.profiles.unwrap_or_default(),
+            vars: self.vars.unwrap_or_default(),
+            values: self.values.unwrap_or_default(),
+            env: self.env,
+            schema: self.schema,
+            rules: self.rules.unwrap_or_default(),
+            options: driftwise_engine::Options {
+                input_format: self.input_format,
+                fail_on: self.fail_on,
+                reveal_secrets: self.reveal_secrets.unwrap_or(false),
+            },
+            files: self.files.unwrap_or_default(),
         }
-        if let Some(level) = self.fail_on {
-            policy.file.fail_on = Some(level);
-        }
-        policy.reveal_secrets = self.reveal_secrets.unwrap_or(false);
-        Ok(policy)
     }
 }
 
-/// Compares each environment with the base and returns the versioned drift report (the same JSON the
-/// CLI prints with `--format json`).
+/// Runs a request (`schemas/request.v1.schema.json`, the engine's own shape) and returns the outcome:
+/// the report, and the renderings of a template base.
+#[wasm_bindgen(unchecked_return_type = "Outcome")]
+pub fn run(
+    #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
+) -> Result<JsValue, JsValue> {
+    let request: Request = from_js(request, "request")?;
+    to_js(&driftwise_engine::run(&request).map_err(to_js_error)?)
+}
+
+/// Compares each environment with the base (a file, or `{ template }`) and returns the versioned
+/// drift report, the same JSON the CLI prints with `--format json`.
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn check(
-    #[wasm_bindgen(unchecked_param_type = "Source")] base: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "EnvironmentInput[]")] environments: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Base")] base: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Environment[]")] environments: JsValue,
     #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let checker = Checker::new(base, environments, options)?;
-    checker.report()
+    let request = check_request(base, environments, options)?;
+    to_js(&driftwise_engine::run(&request).map_err(to_js_error)?.report)
+}
+
+fn check_request(
+    base: JsValue,
+    environments: JsValue,
+    options: Option<JsValue>,
+) -> Result<Request, JsValue> {
+    let options: CheckOptions = optional(options, "options")?.unwrap_or_default();
+    Ok(options.request(
+        from_js(base, "base")?,
+        from_js(environments, "environments")?,
+    ))
+}
+
+/// A report in another form: `"text"`, `"markdown"`, `"html"`, `"sarif"`, `"junit"`, `"github"`
+/// or `"json"`, as the CLI's `--format` writes it.
+#[wasm_bindgen(js_name = renderReport)]
+pub fn render_report(
+    #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "\"text\" | \"json\" | \"markdown\" | \"html\" | \"sarif\" | \"junit\" | \"github\""
+    )]
+    format: String,
+) -> Result<String, JsValue> {
+    let report: Report = from_js(report, "report")?;
+    let format: OutputFormat = format.parse().map_err(to_js_error)?;
+    Ok(report.render(format, Default::default()))
 }
 
 /// Parses one source into its tree: every key and value with its span.
@@ -96,45 +170,7 @@ pub fn parse(
     #[wasm_bindgen(unchecked_param_type = "Source")] source: JsValue,
 ) -> Result<JsValue, JsValue> {
     let source: Source = from_js(source, "source")?;
-    let doc = driftwise_engine::parse(&source).map_err(to_js_error)?;
-    to_js(&doc)
-}
-
-/// How `plan` chooses actions.
-#[derive(Clone, Debug, Default, Deserialize, Tsify)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct PlanDecisions {
-    /// For unexpected findings (default revert).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub unexpected: Option<driftwise_engine::plan::Action>,
-    /// For expected findings (default skip).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub expected: Option<driftwise_engine::plan::Action>,
-    /// Findings at or above this need approval (default high).
-    #[serde(default)]
-    #[tsify(optional)]
-    pub approval_from: Option<Severity>,
-    /// Per finding: `{ environment, path (keyed path), action, reason? }`.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub overrides: Option<Vec<PlanOverride>>,
-    /// The policy file accept actions write to (default driftwise.yaml); pass its current text in
-    /// `files` when it exists.
-    #[serde(default)]
-    #[tsify(optional)]
-    pub policy_file: Option<String>,
-}
-
-#[derive(Clone, Debug, Deserialize, Tsify)]
-pub struct PlanOverride {
-    pub environment: String,
-    pub path: String,
-    pub action: driftwise_engine::plan::Action,
-    #[serde(default)]
-    #[tsify(optional)]
-    pub reason: Option<String>,
+    to_js(&driftwise_engine::parse(&source).map_err(to_js_error)?)
 }
 
 /// A remediation plan for a report made from `files` (the base and the environments as `{ name,
@@ -144,64 +180,12 @@ pub struct PlanOverride {
 pub fn make_plan(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Source[]")] files: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "PlanDecisions")] decisions: Option<JsValue>,
+    #[wasm_bindgen(unchecked_param_type = "Decisions")] decisions: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    use driftwise_engine::plan::{Action, Decisions, Plan};
-    let report: driftwise_engine::Report = from_js(report, "report")?;
+    let report: Report = from_js(report, "report")?;
     let files: Vec<Source> = from_js(files, "files")?;
-    let d: PlanDecisions = match decisions {
-        Some(v) if !v.is_undefined() && !v.is_null() => from_js(v, "decisions")?,
-        _ => PlanDecisions::default(),
-    };
-    let find = |name: &str| {
-        files.iter().find(|f| f.name == name).ok_or_else(|| {
-            to_js_error(
-                Error::new(
-                    ErrorKind::Usage,
-                    "the report names this file; pass it in files",
-                )
-                .in_file(name.to_string()),
-            )
-        })
-    };
-    let base = find(&report.base.file)?;
-    let envs = report
-        .environments
-        .iter()
-        .map(|e| Ok((e.name.clone(), find(&e.file.file)?)))
-        .collect::<Result<Vec<_>, JsValue>>()?;
-    let mut decided = Decisions::default();
-    if let Some(a) = d.unexpected {
-        decided.unexpected = a;
-    }
-    if let Some(a) = d.expected {
-        decided.expected = a;
-    }
-    if let Some(level) = d.approval_from {
-        decided.approval_from = level;
-    }
-    let overrides = d.overrides.unwrap_or_default();
-    decided.overrides = overrides
-        .iter()
-        .map(|o| (o.environment.clone(), o.path.clone(), o.action))
-        .collect();
-    let mut plan = Plan::new(&report, base, &envs, &decided);
-    for a in plan.actions.iter_mut() {
-        a.reason = overrides
-            .iter()
-            .find(|o| o.environment == a.finding.environment && o.path == a.finding.keyed_path)
-            .and_then(|o| o.reason.clone());
-    }
-    let policy_name = d
-        .policy_file
-        .unwrap_or_else(|| "driftwise.yaml".to_string());
-    let existing = files.iter().find(|f| f.name == policy_name);
-    let plan = if plan.actions.iter().any(|a| a.action == Action::Accept) {
-        plan.with_policy(&policy_name, existing)
-    } else {
-        plan
-    };
-    to_js(&plan)
+    let decisions: Decisions = optional(decisions, "decisions")?.unwrap_or_default();
+    to_js(&Plan::new(&report, &files, &decisions).map_err(to_js_error)?)
 }
 
 /// The plan's changes: `"patch"` (unified diff of the original text, comments kept), `"json-patch"`
@@ -211,32 +195,17 @@ pub fn make_plan(
 pub fn export_patch(
     #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Source[]")] files: JsValue,
-    #[wasm_bindgen(
-        unchecked_param_type = "\"patch\" | \"json-patch\" | \"merge-patch\" | \"files\""
-    )]
-    format: String,
+    #[wasm_bindgen(unchecked_param_type = "PatchFormat")] format: String,
 ) -> Result<JsValue, JsValue> {
-    use driftwise_engine::patch::{
-        Files, json_patch, merge_patch, policy_patch, text_patches, unified_diff,
-    };
-    let plan: driftwise_engine::plan::Plan = from_js(plan, "plan")?;
+    let plan: Plan = from_js(plan, "plan")?;
     let files: Vec<Source> = from_js(files, "files")?;
-    let refs: Vec<&Source> = files.iter().collect();
-    let loaded = Files::load(&plan, &refs).map_err(to_js_error)?;
-    let text = || {
-        let mut patches = text_patches(&plan, &loaded);
-        patches.extend(policy_patch(&plan, &loaded));
-        patches
-    };
-    match format.as_str() {
-        "patch" => Ok(JsValue::from_str(&unified_diff(&text()))),
-        "files" => to_js(&text()),
-        "json-patch" => to_js(&json_patch(&plan, &loaded)),
-        "merge-patch" => to_js(&merge_patch(&plan, &loaded).map_err(to_js_error)?),
-        other => Err(to_js_error(Error::new(
-            ErrorKind::Usage,
-            format!("unknown patch format '{other}' (patch, json-patch, merge-patch or files)"),
-        ))),
+    let format: PatchFormat = format.parse().map_err(to_js_error)?;
+    let preview = plan.preview(&files).map_err(to_js_error)?;
+    match format {
+        PatchFormat::Patch => Ok(JsValue::from_str(&preview.unified_diff())),
+        PatchFormat::Files => to_js(&preview.files),
+        PatchFormat::JsonPatch => to_js(&preview.json_patch),
+        PatchFormat::MergePatch => to_js(&preview.merge_patch.map_err(to_js_error)?),
     }
 }
 
@@ -244,43 +213,53 @@ pub fn export_patch(
 #[derive(Clone, Debug, Deserialize, Tsify)]
 #[serde(untagged)]
 pub enum ProviderInput {
+    /// A built-in provider's name.
     Name(String),
-    Profile(Box<driftwise_engine::provider::Profile>),
-}
-
-impl ProviderInput {
-    fn resolve(self) -> Result<driftwise_engine::provider::Profile, Error> {
-        match self {
-            ProviderInput::Name(name) => driftwise_engine::provider::Profiles::default()
-                .get(&name)
-                .cloned(),
-            ProviderInput::Profile(p) => Ok(*p),
-        }
-    }
-}
-
-fn optional<T: for<'de> Deserialize<'de>>(
-    value: Option<JsValue>,
-    what: &str,
-) -> Result<Option<T>, JsValue> {
-    match value {
-        Some(v) if !v.is_undefined() && !v.is_null() => from_js(v, what).map(Some),
-        _ => Ok(None),
-    }
+    /// A profile, as a profile file holds it.
+    Profile(Box<Profile>),
 }
 
 /// Template variables: a variables file as `{ name, text }` (YAML, JSON or TOML), or the values.
 #[derive(Clone, Debug, Deserialize, Tsify)]
 #[serde(untagged)]
 pub enum VarsInput {
+    /// A variables file.
     File(Source),
-    Values(driftwise_engine::template::Vars),
+    /// The values, with optional `providers` and `environments` sections.
+    Values(Vars),
+}
+
+/// A provider as request fields: its name, and its profile as a file when it is given whole.
+fn provider_fields(
+    provider: Option<ProviderInput>,
+) -> Result<(Option<String>, Vec<Source>), JsValue> {
+    Ok(match provider {
+        None => (None, Vec::new()),
+        Some(ProviderInput::Name(name)) => (Some(name), Vec::new()),
+        Some(ProviderInput::Profile(p)) => {
+            let text = serde_json::to_string(&p).map_err(|e| usage(e.to_string()))?;
+            (
+                Some(p.name.clone()),
+                vec![Source::new("profile.json", text)],
+            )
+        }
+    })
+}
+
+fn vars_file(vars: VarsInput) -> Result<Source, JsValue> {
+    Ok(match vars {
+        VarsInput::File(file) => file,
+        VarsInput::Values(values) => Source::new(
+            "vars.json",
+            serde_json::to_string(&values).map_err(|e| usage(e.to_string()))?,
+        ),
+    })
 }
 
 /// Renders a template (`{ name: "app.yaml.j2", text }`) for a provider and environment. `vars` are
 /// template variables, optionally with `providers` and `environments` sections, or a variables file
-/// as `{ name, text }`. Returns the rendered file as `{ name, text, format }`; render errors carry the template's
-/// line and column.
+/// as `{ name, text }`. Returns the rendered file as `{ name, text, format }`; render errors carry
+/// the template's line and column.
 #[wasm_bindgen(unchecked_return_type = "Source")]
 pub fn render(
     #[wasm_bindgen(unchecked_param_type = "Source")] template: JsValue,
@@ -290,27 +269,22 @@ pub fn render(
     env: String,
     #[wasm_bindgen(unchecked_param_type = "VarsInput | undefined")] vars: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let template: Source = from_js(template, "template")?;
-    let profile = optional::<ProviderInput>(provider, "provider")?
-        .map(ProviderInput::resolve)
-        .transpose()
-        .map_err(to_js_error)?;
-    let vars: Vec<driftwise_engine::template::Vars> = match optional(vars, "vars")? {
-        Some(VarsInput::File(file)) => {
-            vec![driftwise_engine::template::Vars::from_source(&file).map_err(to_js_error)?]
-        }
-        Some(VarsInput::Values(vars)) => vec![vars],
-        None => Vec::new(),
+    let (provider, profiles) = provider_fields(optional(provider, "provider")?)?;
+    let request = Request {
+        base: Some(Base::Template {
+            template: from_js(template, "template")?,
+        }),
+        provider,
+        profiles,
+        vars: optional::<VarsInput>(vars, "vars")?
+            .map(vars_file)
+            .transpose()?
+            .into_iter()
+            .collect(),
+        env: Some(env),
+        ..Request::default()
     };
-    let desired = driftwise_engine::desired::Desired {
-        template: &template,
-        profile: profile.as_ref(),
-        vars: &vars,
-        overrides: &Default::default(),
-        env: Some(&env),
-    };
-    let rendered = desired.render(&env).map_err(to_js_error)?;
-    driftwise_engine::desired::parse_rendered(&rendered).map_err(to_js_error)?;
+    let rendered = driftwise_engine::render(&request).map_err(to_js_error)?;
     to_js(&rendered.source)
 }
 
@@ -318,10 +292,13 @@ pub fn render(
 #[derive(Clone, Debug, Deserialize, Tsify)]
 #[serde(untagged)]
 pub enum RulesInput {
+    /// A rules file.
     File(Source),
-    Rules(Vec<driftwise_engine::validate::rules::RuleSpec>),
+    /// The rules.
+    Rules(Vec<RuleSpec>),
 }
 
+/// What `validate` takes besides the file, the schema and the rules.
 #[derive(Clone, Debug, Default, Deserialize, Tsify)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ValidateOptions {
@@ -333,6 +310,14 @@ pub struct ValidateOptions {
     #[serde(default)]
     #[tsify(optional, type = "Record<string, unknown>")]
     pub vars: Option<serde_json::Map<String, serde_json::Value>>,
+    /// The environment the file is checked as (`env` in rule expressions).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub env: Option<String>,
+    /// A policy whose `secrets` are masked too.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub policy: Option<Source>,
     /// The lowest severity that makes `fails` true (default low).
     #[serde(default)]
     #[tsify(optional)]
@@ -350,107 +335,83 @@ pub fn validate(
     #[wasm_bindgen(unchecked_param_type = "RulesInput | null | undefined")] rules: Option<JsValue>,
     #[wasm_bindgen(unchecked_param_type = "ValidateOptions | undefined")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    use driftwise_engine::validate::{Validation, Validator};
-    let source: Source = from_js(source, "source")?;
     let options: ValidateOptions = optional(options, "options")?.unwrap_or_default();
-    let mut builder = Validator::builder();
-    if let Some(schema) = optional::<serde_json::Value>(schema, "schema")? {
-        let as_source = serde_json::from_value::<Source>(schema.clone()).ok();
-        builder = builder
-            .schema(as_source.unwrap_or_else(|| Source::new("schema.json", schema.to_string())));
-    }
-    match optional::<RulesInput>(rules, "rules")? {
-        Some(RulesInput::File(file)) => builder = builder.rules(&file),
-        Some(RulesInput::Rules(specs)) => builder = builder.rule_specs("rules", specs),
-        None => {}
-    }
-    if let Some(provider) = options.provider {
-        builder = builder.provider(&provider.resolve().map_err(to_js_error)?);
-    }
-    if let Some(vars) = options.vars {
-        builder = builder.vars(vars);
-    }
-    let validator = builder.build().map_err(to_js_error)?;
-    let mut violations = validator
-        .validate_sources(&[&source])
-        .map_err(to_js_error)?;
-    Policy::default().mask_violations(&mut violations);
-    to_js(&Validation::new(
-        vec![source.name.clone()],
-        violations,
-        options.fail_on.unwrap_or(Severity::Low),
-    ))
+    let schema = optional::<serde_json::Value>(schema, "schema")?.map(|schema| {
+        serde_json::from_value::<Source>(schema.clone())
+            .unwrap_or_else(|_| Source::new("schema.json", schema.to_string()))
+    });
+    let rules = match optional::<RulesInput>(rules, "rules")? {
+        Some(RulesInput::File(file)) => vec![file],
+        Some(RulesInput::Rules(specs)) => {
+            let file = serde_json::json!({ "rules": specs });
+            vec![Source::new("rules.json", file.to_string())]
+        }
+        None => Vec::new(),
+    };
+    let (provider, profiles) = provider_fields(options.provider)?;
+    let request = Request {
+        environments: vec![Environment::from_source(from_js(source, "source")?)],
+        schema,
+        rules,
+        provider,
+        profiles,
+        values: options.vars.unwrap_or_default(),
+        env: options.env,
+        policy: options.policy,
+        options: driftwise_engine::Options {
+            fail_on: options.fail_on,
+            ..Default::default()
+        },
+        ..Request::default()
+    };
+    to_js(&driftwise_engine::validate(&request).map_err(to_js_error)?)
 }
 
 /// The package version and the report version it produces.
-#[wasm_bindgen(unchecked_return_type = "{ package: string; report: number }")]
+#[wasm_bindgen(unchecked_return_type = "{ package: string; report: number; plan: number }")]
 pub fn version() -> JsValue {
-    let v = serde_json::json!({ "package": env!("CARGO_PKG_VERSION"), "report": driftwise_engine::REPORT_VERSION });
+    let v = serde_json::json!({
+        "package": env!("CARGO_PKG_VERSION"),
+        "report": driftwise_engine::REPORT_VERSION,
+        "plan": driftwise_engine::PLAN_VERSION,
+    });
     to_js(&v).unwrap_or(JsValue::NULL)
 }
 
 /// Files parsed once, checked as often as needed (cheaper than `check` when only the comparison is
 /// wanted again, and how the benchmarks separate parsing from diffing).
 #[wasm_bindgen]
-pub struct Checker {
-    base: Document,
-    environments: Vec<(String, Document)>,
-    policy: Policy,
-}
+pub struct Checker(EngineChecker);
 
 #[wasm_bindgen]
 impl Checker {
+    /// Parses, renders and validates everything once.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "Source")] base: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "EnvironmentInput[]")] environments: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Base")] base: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Environment[]")] environments: JsValue,
         #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options: Option<JsValue>,
     ) -> Result<Checker, JsValue> {
-        let options: CheckOptions = match options {
-            Some(o) if !o.is_undefined() && !o.is_null() => from_js(o, "options")?,
-            _ => CheckOptions::default(),
-        };
-        let mut base: Source = from_js(base, "base")?;
-        let inputs: Vec<EnvironmentInput> = from_js(environments, "environments")?;
-        if let Some(f) = options.input_format {
-            base.format = Some(f);
-        }
-        let environments: Vec<Environment> = inputs
-            .into_iter()
-            .map(|e| {
-                let source = Source {
-                    name: e.name,
-                    text: e.text,
-                    format: options.input_format.or(e.format),
-                };
-                match e.environment {
-                    Some(name) => Environment::new(name, source),
-                    None => Environment::from_source(source),
-                }
-            })
-            .collect();
-        let policy = options.policy().map_err(to_js_error)?;
-        let base_doc = driftwise_engine::parse(&base).map_err(to_js_error)?;
-        let environments = environments
-            .into_iter()
-            .map(|e| Ok((e.name, driftwise_engine::parse(&e.source)?)))
-            .collect::<Result<Vec<_>, Error>>()
-            .map_err(to_js_error)?;
-        Ok(Checker {
-            base: base_doc,
-            environments,
-            policy,
-        })
+        let request = check_request(base, environments, options)?;
+        EngineChecker::new(&request)
+            .map(Checker)
+            .map_err(to_js_error)
     }
 
     /// The drift report for the files given to the constructor.
     #[wasm_bindgen(unchecked_return_type = "Report")]
     pub fn report(&self) -> Result<JsValue, JsValue> {
-        to_js(&driftwise_engine::report_with(
-            &self.base,
-            &self.environments,
-            &self.policy,
-        ))
+        to_js(&self.0.outcome().report)
+    }
+}
+
+fn optional<T: for<'de> Deserialize<'de>>(
+    value: Option<JsValue>,
+    what: &str,
+) -> Result<Option<T>, JsValue> {
+    match value {
+        Some(v) if !v.is_undefined() && !v.is_null() => from_js(v, what).map(Some),
+        _ => Ok(None),
     }
 }
 
@@ -458,17 +419,15 @@ impl Checker {
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| {
-            to_js_error(Error::new(
-                ErrorKind::Usage,
-                format!("cannot convert the result: {e}"),
-            ))
-        })
+        .map_err(|e| usage(format!("cannot convert the result: {e}")))
 }
 
 fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value)
-        .map_err(|e| to_js_error(Error::new(ErrorKind::Usage, format!("invalid {what}: {e}"))))
+    serde_wasm_bindgen::from_value(value).map_err(|e| usage(format!("invalid {what}: {e}")))
+}
+
+fn usage(message: String) -> JsValue {
+    to_js_error(Error::new(ErrorKind::Usage, message))
 }
 
 /// An engine error as a JavaScript `Error` whose message reads `file:line:col: message`.
@@ -478,11 +437,7 @@ fn to_js_error(e: Error) -> JsValue {
     let set = |key: &str, value: JsValue| {
         let _ = js_sys::Reflect::set(&js, &JsValue::from_str(key), &value);
     };
-    let kind = serde_json::to_value(e.kind)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    set("kind", JsValue::from_str(&kind));
+    set("kind", JsValue::from_str(e.kind.name()));
     if let Some(file) = &e.file {
         set("file", JsValue::from_str(file));
     }

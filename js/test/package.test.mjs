@@ -100,7 +100,7 @@ console.log(JSON.stringify({ format: doc.format, port, same: JSON.stringify(r1) 
   assert.deepEqual(r.port.span.start, { offset: 12, line: 2, column: 8 });
   assert.equal(r.same, true);
   assert.equal(r.env, 'production');
-  assert.deepEqual(r.version, { package: '0.1.0', report: 1 });
+  assert.deepEqual(r.version, { package: '0.1.0', report: 1, plan: 2 });
 });
 
 test('the same policy as the CLI: expected, stale rules, fail_on, masking', async () => {

@@ -221,7 +221,7 @@ test('a provider template is rendered per environment and validated, as driftwis
   const detail = page.locator('.finding-detail');
   assert.deepEqual(await detail.locator('mark').allTextContents(), ['6', '4']);
   assert.equal(await detail.locator('.origin').textContent(), 'from app.yaml.j2:8:16');
-  assert.match(await page.locator('.plan').textContent(), /rendered from app\.yaml\.j2/);
+  assert.match(await page.locator('.plan').textContent(), /app\.yaml\.j2: plans edit files, and this base is a template rendered per environment/);
   await page.screenshot({ path: join(out, 'multicloud.png'), fullPage: true });
 
   // Another provider: the template renders its Azure section and Azure's rules apply.

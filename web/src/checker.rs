@@ -2,7 +2,7 @@
 //! worker script is served).
 
 use crate::codec::JsonCodec;
-use crate::worker::{CheckRequest, CheckUpdate, CheckWorker, DesiredWorker};
+use crate::worker::{CheckRequest, CheckUpdate, EngineWorker};
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::Callback;
 
@@ -14,8 +14,8 @@ pub enum Checker {
     /// The comparing worker, started with the page, and the desired-state worker (templates and
     /// validation, three times the size), started the first time a check needs it.
     Worker {
-        plain: WorkerBridge<CheckWorker>,
-        desired: Option<WorkerBridge<DesiredWorker>>,
+        plain: WorkerBridge<EngineWorker>,
+        desired: Option<WorkerBridge<EngineWorker>>,
         on_update: Callback<CheckUpdate>,
     },
     #[cfg(feature = "in-page-checker")]
@@ -25,7 +25,7 @@ pub enum Checker {
 impl Checker {
     pub fn worker(on_update: Callback<CheckUpdate>) -> Checker {
         let forward = on_update.clone();
-        let plain = CheckWorker::spawner()
+        let plain = EngineWorker::spawner()
             .callback(move |update| forward.emit(update))
             .encoding::<JsonCodec>()
             .spawn_with_loader(WORKER_LOADER);
@@ -48,13 +48,13 @@ impl Checker {
                 desired,
                 on_update,
             } => {
-                if !request.needs_desired_state() {
+                if !request.request.needs_desired_state() {
                     plain.send(request);
                     return;
                 }
                 let bridge = desired.get_or_insert_with(|| {
                     let forward = on_update.clone();
-                    DesiredWorker::spawner()
+                    EngineWorker::spawner()
                         .callback(move |update| forward.emit(update))
                         .encoding::<JsonCodec>()
                         .spawn_with_loader(DESIRED_WORKER_LOADER)

@@ -1,60 +1,44 @@
 //! Downloads made in the page: nothing is uploaded anywhere.
 
-use driftwise_engine::Report;
-use driftwise_engine::render::{html, markdown};
+use driftwise_engine::{OutputFormat, RenderOptions, Report};
 use wasm_bindgen::{JsCast, JsValue};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportFormat {
-    Json,
-    Markdown,
-    Html,
-}
+/// The report formats the page offers: the same versioned JSON as the CLI, and the engine's
+/// Markdown and HTML.
+pub const REPORT_EXPORTS: [OutputFormat; 3] = [
+    OutputFormat::Json,
+    OutputFormat::Markdown,
+    OutputFormat::Html,
+];
 
-impl ExportFormat {
-    pub const ALL: [ExportFormat; 3] = [
-        ExportFormat::Json,
-        ExportFormat::Markdown,
-        ExportFormat::Html,
-    ];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ExportFormat::Json => "JSON",
-            ExportFormat::Markdown => "Markdown",
-            ExportFormat::Html => "HTML",
-        }
-    }
-
-    pub fn file_name(self) -> &'static str {
-        match self {
-            ExportFormat::Json => "driftwise-report.json",
-            ExportFormat::Markdown => "driftwise-report.md",
-            ExportFormat::Html => "driftwise-report.html",
-        }
-    }
-
-    fn mime(self) -> &'static str {
-        match self {
-            ExportFormat::Json => "application/json",
-            ExportFormat::Markdown => "text/markdown;charset=utf-8",
-            ExportFormat::Html => "text/html;charset=utf-8",
-        }
-    }
-
-    /// The exported text: the same versioned JSON as the CLI, and the engine's Markdown and HTML.
-    pub fn render(self, report: &Report) -> String {
-        match self {
-            ExportFormat::Json => serde_json::to_string_pretty(report).unwrap_or_default() + "\n",
-            ExportFormat::Markdown => markdown(report),
-            ExportFormat::Html => html(report),
-        }
+/// The button label of a format.
+pub fn label(format: OutputFormat) -> &'static str {
+    match format {
+        OutputFormat::Json => "JSON",
+        OutputFormat::Markdown => "Markdown",
+        OutputFormat::Html => "HTML",
+        OutputFormat::Text => "Text",
+        OutputFormat::Sarif => "SARIF",
+        OutputFormat::Junit => "JUnit",
+        OutputFormat::Github => "GitHub",
     }
 }
 
-/// Offers a report export as a download.
-pub fn download(format: ExportFormat, report: &Report) -> Result<(), JsValue> {
-    download_text(format.file_name(), &format.render(report), format.mime())
+fn mime(format: OutputFormat) -> &'static str {
+    match format {
+        OutputFormat::Json | OutputFormat::Sarif => "application/json",
+        OutputFormat::Markdown => "text/markdown;charset=utf-8",
+        OutputFormat::Html => "text/html;charset=utf-8",
+        OutputFormat::Junit => "application/xml",
+        OutputFormat::Text | OutputFormat::Github => "text/plain;charset=utf-8",
+    }
+}
+
+/// Offers a report export as a download (`driftwise-report.json`, ...).
+pub fn download(format: OutputFormat, report: &Report) -> Result<(), JsValue> {
+    let name = format!("driftwise-report.{}", format.extension());
+    let text = report.render(format, RenderOptions::default());
+    download_text(&name, &text, mime(format))
 }
 
 /// Offers `content` as a download named `name`.

@@ -8,5 +8,6 @@ pub mod examples;
 pub mod export;
 pub mod files;
 pub mod model;
+pub mod state;
 pub mod views;
 pub mod worker;

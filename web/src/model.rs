@@ -30,15 +30,18 @@ pub enum Role {
     Rules,
     /// A provider profile that adds a provider or changes one (`extends: aws`).
     Profile,
+    /// An Argo CD Application whose `ignoreDifferences` become ignore rules.
+    ArgoCd,
 }
 
 impl Role {
-    pub const ALL: [Role; 5] = [
+    pub const ALL: [Role; 6] = [
         Role::Config,
         Role::Vars,
         Role::Schema,
         Role::Rules,
         Role::Profile,
+        Role::ArgoCd,
     ];
 
     pub fn label(self) -> &'static str {
@@ -48,6 +51,7 @@ impl Role {
             Role::Schema => "JSON Schema",
             Role::Rules => "validation rules",
             Role::Profile => "provider profile",
+            Role::ArgoCd => "Argo CD application",
         }
     }
 
@@ -58,6 +62,7 @@ impl Role {
             Role::Schema => "schema",
             Role::Rules => "rules",
             Role::Profile => "profile",
+            Role::ArgoCd => "argocd",
         }
     }
 
@@ -98,14 +103,29 @@ pub fn detect_role(name: &str) -> Role {
     }
 }
 
+/// Whether a text is an Argo CD Application manifest, from a look at its start (a 20 MB file is
+/// not parsed on the page's thread just to tell).
+pub fn is_argocd_application(text: &str) -> bool {
+    let head = &text[..text.floor_char_boundary(4096)];
+    let kind = head.lines().any(|l| {
+        let l = l.replace(['"', '\'', ' ', '{'], "");
+        l.trim_end_matches([',', '}']) == "kind:Application"
+    });
+    kind && head.contains("argoproj.io/")
+}
+
 impl LoadedFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> LoadedFile {
         let name = name.into();
+        let text = text.into();
         let env_name = driftwise_engine::file_stem(&name).to_string();
-        let role = detect_role(&name);
+        let role = match detect_role(&name) {
+            Role::Config if is_argocd_application(&text) => Role::ArgoCd,
+            role => role,
+        };
         LoadedFile {
             name,
-            text: text.into(),
+            text,
             env_name,
             role,
         }
@@ -156,7 +176,7 @@ pub fn detect_base(files: &[LoadedFile]) -> Option<usize> {
             .filter(|(_, f)| f.role == Role::Config)
     };
     configs()
-        .find(|(_, f)| driftwise_engine::template::is_template_name(&f.name))
+        .find(|(_, f)| driftwise_engine::is_template_name(&f.name))
         .or_else(|| configs().find(|(_, f)| looks_like_base(&f.name)))
         .or_else(|| configs().next())
         .map(|(i, _)| i)
@@ -356,7 +376,7 @@ pub fn source_window(text: &str, span: std::ops::Range<usize>, context: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
-    use driftwise_engine::{Environment, Source, check};
+    use driftwise_engine::{Environment, Request, Source, run};
 
     fn classic() -> Report {
         let base = Source::new(
@@ -371,7 +391,7 @@ mod tests {
             .unwrap();
             Environment::from_source(Source::new(n, text))
         });
-        check(&base, &envs).unwrap()
+        run(&Request::new(base, envs.to_vec())).unwrap().report
     }
 
     #[test]
@@ -421,6 +441,24 @@ mod tests {
         ] {
             assert_eq!(detect_role(name), role, "{name}");
         }
+        let app = LoadedFile::new(
+            "app.yaml",
+            "apiVersion: argoproj.io/v1alpha1\nkind: Application\nspec: {}\n",
+        );
+        assert_eq!(
+            app.role,
+            Role::ArgoCd,
+            "Argo CD applications are told by their content"
+        );
+        let json = LoadedFile::new(
+            "app.json",
+            "{\"apiVersion\": \"argoproj.io/v1alpha1\",\n \"kind\": \"Application\"}",
+        );
+        assert_eq!(json.role, Role::ArgoCd);
+        assert_eq!(
+            LoadedFile::new("deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\n").role,
+            Role::Config
+        );
         let files = vec![
             LoadedFile::new("vars.yaml", ""),
             LoadedFile::new("base.yaml", ""),

@@ -4,7 +4,7 @@
 
 use super::fingerprint::fingerprint;
 use super::{Differ, Segment, Which, leaves};
-use crate::report::Kind;
+use crate::finding::Kind;
 use crate::tree::{Node, Value};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 use std::borrow::Cow;
@@ -79,20 +79,13 @@ impl<'a> Differ<'a> {
         parents: Option<(&'a Node, &'a Node)>,
         order: Order,
     ) {
-        if !self.policy.file.identity.is_empty() || !self.policy.file.sets.is_empty() {
+        if !self.options.identity.is_empty() || !self.options.sets.is_empty() {
             let here = self.keyed_path();
-            if self
-                .policy
-                .file
-                .sets
-                .iter()
-                .any(|p| p.matches_exactly(&here))
-            {
+            if self.options.sets.iter().any(|p| p.matches_exactly(&here)) {
                 return self.set_lists(base, env);
             }
             let rule = self
-                .policy
-                .file
+                .options
                 .identity
                 .iter()
                 .find(|(pattern, _)| pattern.matches_exactly(&here));

@@ -3,30 +3,31 @@
 
 mod fingerprint;
 mod lists;
+mod normalise;
+mod options;
 
-use crate::path::push_segment;
-use crate::policy::Policy;
-use crate::report::{Finding, Kind, Side};
+pub use options::{AlignOptions, IdentityKeys, Normalise, Tolerance};
+
+use crate::finding::{Finding, Kind, Side};
+use crate::pointer::push_segment;
 use crate::span::Span;
 use crate::tree::{Document, Map, Node, Value};
 
 /// The findings for one environment, and how many leaf values took part.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Diff {
+    /// The differences, unclassified (default severity, nothing expected).
     pub findings: Vec<Finding>,
+    /// Leaf values that took part (matched, added or removed).
     pub compared: usize,
 }
 
-/// Compares `env` against `base`. Single-document files compare their roots; when either side is a
-/// multi-document stream, the documents are matched like a list (Kubernetes objects by identity).
-pub fn diff(base: &Document, env: &Document, environment: &str) -> Diff {
-    diff_with(base, env, environment, &Policy::default())
-}
-
-/// [`diff`] under a policy's identity keys, sets and normalisation rules. (Classification by the
-/// policy, such as expected and ignored findings, happens afterwards on the report.)
-pub fn diff_with(base: &Document, env: &Document, environment: &str, policy: &Policy) -> Diff {
-    let mut d = Differ::new(environment, &base.name, &env.name, policy);
+/// Compares `env` against `base` under `options` (identity keys, sets, normalisation).
+/// Single-document files compare their roots; when either side is a multi-document stream, the
+/// documents are matched like a list (Kubernetes objects by identity). Classification (expected,
+/// ignored, severity) is the policy's job, afterwards.
+pub fn diff(base: &Document, env: &Document, environment: &str, options: &AlignOptions) -> Diff {
+    let mut d = Differ::new(environment, &base.name, &env.name, options);
     match (base.documents.as_slice(), env.documents.as_slice()) {
         ([], []) => {}
         ([b], [e]) => d.node(b, e, None, None),
@@ -70,7 +71,7 @@ struct Differ<'a> {
     findings: Vec<Finding>,
     compared: usize,
     path: Vec<Segment<'a>>,
-    policy: &'a Policy,
+    options: &'a AlignOptions,
     /// Whether any normalisation rule is on, so the common case skips the check entirely.
     normalising: bool,
 }
@@ -80,14 +81,8 @@ impl<'a> Differ<'a> {
         environment: &'a str,
         base_file: &'a str,
         env_file: &'a str,
-        policy: &'a Policy,
+        options: &'a AlignOptions,
     ) -> Self {
-        let n = &policy.file.normalise;
-        let normalising = n.quantities
-            || n.numeric_strings
-            || n.booleans
-            || n.embedded
-            || !n.tolerance.is_empty();
         Differ {
             environment,
             base_file,
@@ -95,17 +90,17 @@ impl<'a> Differ<'a> {
             findings: Vec::new(),
             compared: 0,
             path: Vec::new(),
-            policy,
-            normalising,
+            options,
+            normalising: options.normalising(),
         }
     }
 
-    /// Whether two scalars (or a string and the structure it holds) are the same under the policy.
+    /// Whether two scalars (or a string and the structure it holds) are the same under the options.
     fn equivalent(&self, base: &Node, env: &Node) -> bool {
         if !self.normalising {
             return false;
         }
-        let rules = &self.policy.file.normalise;
+        let rules = &self.options.normalise;
         let tolerance = if rules.tolerance.is_empty() {
             None
         } else {
@@ -117,7 +112,7 @@ impl<'a> Differ<'a> {
                 .find(|t| t.path.matches_path(&here) || t.path.matches_path(&pointer))
                 .map(|t| t.absolute)
         };
-        crate::policy::normalise::equivalent(rules, tolerance, &base.value, &env.value)
+        normalise::equivalent(rules, tolerance, &base.value, &env.value)
     }
 
     fn node(

@@ -25,11 +25,20 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// The default limits.
+    pub const DEFAULT: Limits = Limits {
+        max_depth: 128,
+        max_alias_nodes: 1_000_000,
+    };
+}
+
 /// Parses a source in its format (explicit, or from the file name) with the default limits.
 pub fn parse(source: &Source) -> Result<Document> {
     parse_with_limits(source, Limits::default())
 }
 
+/// [`parse`] with other safety limits.
 pub fn parse_with_limits(source: &Source, limits: Limits) -> Result<Document> {
     let format = source.resolved_format()?;
     let documents = match format {
@@ -43,4 +52,61 @@ pub fn parse_with_limits(source: &Source, limits: Limits) -> Result<Document> {
         format,
         documents,
     })
+}
+
+/// Parses every source; on error, reports the first failing source in the order given.
+/// Natively the files are parsed on all cores: parsing is most of a check's time.
+pub fn parse_all(sources: &[&Source]) -> Result<Vec<Document>> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(sources.len());
+        let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+        if threads > 1 && bytes > 64 * 1024 {
+            return parse_in_parallel(sources, threads);
+        }
+    }
+    sources.iter().map(|s| parse(s)).collect()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn parse_in_parallel(sources: &[&Source], threads: usize) -> Result<Vec<Document>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<Document>>> = sources.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(source) = sources.get(i) else {
+                            break done;
+                        };
+                        done.push((i, parse(source)));
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            for (i, result) in worker.join().unwrap_or_default() {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .zip(sources)
+        .map(|(result, source)| {
+            result.unwrap_or_else(|| {
+                Err(crate::error::Error::new(
+                    crate::error::ErrorKind::Unsupported,
+                    "internal error while parsing; please report it",
+                )
+                .in_file(source.name.clone()))
+            })
+        })
+        .collect()
 }

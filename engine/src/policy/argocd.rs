@@ -2,12 +2,14 @@
 //! `jsonPointers` carry over with their group/kind/name/namespace selectors; `jqPathExpressions`
 //! and `managedFieldsManagers` have no driftwise equivalent and are refused, not silently dropped.
 
-use super::{IgnoreRule, Pattern};
+use super::IgnoreRule;
 use crate::error::{Error, ErrorKind, Result};
+use crate::parse::parse;
+use crate::pattern::Pattern;
 use crate::tree::{Source, Value};
 
 pub(super) fn ignore_rules(application: &Source) -> Result<Vec<IgnoreRule>> {
-    let doc = crate::parse(application)?;
+    let doc = parse(application)?;
     let err =
         |message: String| Error::new(ErrorKind::Usage, message).in_file(application.name.clone());
     let mut rules = Vec::new();

@@ -1,6 +1,6 @@
 //! Drift policy: which differences are intended (expected), which are not drift at all (ignore), how
 //! serious each is (severity), how lists are identified (identity, sets), what counts as the same
-//! value (normalise), and which values are secrets (masked in every report).
+//! value (normalise), and which values are secrets (masked in every output).
 //!
 //! A policy is a file (`driftwise.yaml` by default) in any format the engine reads:
 //!
@@ -23,181 +23,39 @@
 //! ```
 
 mod argocd;
-pub(crate) mod normalise;
-pub mod pattern;
-pub mod severity;
+mod file;
+mod keywords;
 
-pub use pattern::Pattern;
-pub use severity::{Severity, default_severity, looks_secret};
+pub use file::{ExpectedRule, IgnoreRule, PolicyFile, SeverityRule};
+pub(crate) use keywords::{default_severity, looks_secret};
 
-use crate::error::Result;
-use crate::report::{Finding, Report};
-use crate::tree::Source;
+use crate::diff::AlignOptions;
+use crate::error::{Error, ErrorKind, Result};
+use crate::finding::{Expected, Finding};
+use crate::pattern::Pattern;
+use crate::report::{PolicySummary, Report, StaleRule};
+use crate::rule_ref::RuleRef;
+use crate::severity::Severity;
+use crate::span::Pos;
+use crate::tree::{Source, Value};
+use crate::violation::Violation;
 use indexmap::IndexMap;
-use serde::{Deserialize, Serialize};
 
-/// The policy file as written. Every section is optional.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PolicyFile {
-    #[serde(default)]
-    pub expected: Vec<ExpectedRule>,
-    #[serde(default)]
-    pub ignore: Vec<IgnoreRule>,
-    #[serde(default)]
-    pub severity: Vec<SeverityRule>,
-    /// List path → the field (or fields) that identify its items.
-    #[serde(default)]
-    pub identity: IndexMap<Pattern, IdentityKeys>,
-    /// Lists whose order carries no meaning.
-    #[serde(default)]
-    pub sets: Vec<Pattern>,
-    #[serde(default, alias = "normalize")]
-    pub normalise: Normalise,
-    /// Paths whose values are masked, besides those under secret-like keys.
-    #[serde(default)]
-    pub secrets: Vec<Pattern>,
-    /// The lowest severity of unexpected drift that makes a check fail (exit 1). Default: low.
-    #[serde(default)]
-    pub fail_on: Option<Severity>,
-    /// Argo CD Application manifests whose `ignoreDifferences` become ignore rules (paths relative
-    /// to the policy file; the CLI reads them).
-    #[serde(default)]
-    pub argocd: Vec<String>,
-}
+/// What secret values become in every output.
+pub const MASK: &str = "********";
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ExpectedRule {
-    pub path: Pattern,
-    /// Environments the rule is for; all when empty.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub envs: Vec<String>,
-    pub reason: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IgnoreRule {
-    pub path: Pattern,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub envs: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// Kubernetes selectors (as Argo CD's ignoreDifferences has them): the rule applies only inside
-    /// objects of this kind / name / namespace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SeverityRule {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<Pattern>,
-    /// Words in a path's keys (`password`, `replicas`), matched like the built-in defaults.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub keywords: Vec<String>,
-    pub level: Severity,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum IdentityKeys {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl IdentityKeys {
-    pub fn fields(&self) -> &[String] {
-        match self {
-            IdentityKeys::One(f) => std::slice::from_ref(f),
-            IdentityKeys::Many(fs) => fs,
-        }
-    }
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Normalise {
-    /// Kubernetes quantities compare by amount: `500m` = `0.5`, `1Gi` = `1024Mi`, `"1"` = `1`.
-    #[serde(default)]
-    pub quantities: bool,
-    /// A number and a string holding the same number are the same value (`"5432"` = `5432`).
-    #[serde(default)]
-    pub numeric_strings: bool,
-    /// `yes`/`no`, `on`/`off`, `true`/`false` (any case, as strings or booleans) compare as booleans.
-    #[serde(default)]
-    pub booleans: bool,
-    /// Strings holding JSON or YAML maps or lists compare as structure, not text.
-    #[serde(default)]
-    pub embedded: bool,
-    /// Numbers within an absolute tolerance are the same, per path.
-    #[serde(default)]
-    pub tolerance: Vec<Tolerance>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Tolerance {
-    pub path: Pattern,
-    pub absolute: f64,
-}
-
-/// Which policy rule classified a finding, and where that rule is written.
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RuleRef {
-    /// `expected[0]`, `ignore[2]`, `severity[1]`, `secrets[0]`, or `default` for built-in defaults.
-    pub rule: String,
-    /// The rule's line in the policy file.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-}
-
-/// A finding the policy says is intended.
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Expected {
-    pub reason: String,
-    #[serde(flatten)]
-    pub rule: RuleRef,
-}
-
-/// What the policy did to a report: for the report's `policy` section.
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct PolicySummary {
-    /// The policy file, when there is one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
-    /// Findings hidden by ignore rules.
-    pub ignored: usize,
-    /// Expected and ignore rules that matched no finding: exceptions that may no longer be needed.
-    pub stale: Vec<StaleRule>,
-}
-
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StaleRule {
-    #[serde(flatten)]
-    pub rule: RuleRef,
-    pub path: String,
-}
-
-/// A policy ready to apply: the file, and where each rule is written in it.
+/// A policy ready to apply: the file, where each rule is written in it, and the options that shape
+/// the comparison.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Policy {
-    pub file: PolicyFile,
-    pub source_name: Option<String>,
+    file: PolicyFile,
+    source_name: Option<String>,
     /// Line of each rule: key `expected[0]` → line.
     lines: IndexMap<String, usize>,
-    /// Whether secret values are shown as they are.
-    pub reveal_secrets: bool,
+    /// Where each `argocd` entry is written, for errors about the file it names.
+    argocd_at: Vec<Pos>,
+    align: AlignOptions,
+    reveal_secrets: bool,
 }
 
 impl Policy {
@@ -212,23 +70,62 @@ impl Policy {
         };
         let mut lines = IndexMap::new();
         for section in ["expected", "ignore", "severity", "secrets", "sets"] {
-            if let Some(crate::tree::Value::List(items)) =
-                root.pointer(&format!("/{section}")).map(|n| &n.value)
+            if let Some(Value::List(items)) = root.pointer(&format!("/{section}")).map(|n| &n.value)
             {
                 for (i, item) in items.iter().enumerate() {
                     lines.insert(format!("{section}[{i}]"), item.span.start.line);
                 }
             }
         }
+        let argocd_at = match root.pointer("/argocd").map(|n| &n.value) {
+            Some(Value::List(items)) => items.iter().map(|n| n.span.start).collect(),
+            _ => Vec::new(),
+        };
+        let align = AlignOptions {
+            identity: file.identity.clone(),
+            sets: file.sets.clone(),
+            normalise: file.normalise.clone(),
+        };
         Ok(Policy {
             file,
             source_name: Some(source.name.clone()),
             lines,
+            argocd_at,
+            align,
             reveal_secrets: false,
         })
     }
 
-    /// Adds the `ignoreDifferences` of an Argo CD Application manifest as ignore rules.
+    /// The file as written (with any imported ignore rules added).
+    pub fn file(&self) -> &PolicyFile {
+        &self.file
+    }
+
+    /// The policy file's name, when the policy came from one.
+    pub fn source_name(&self) -> Option<&str> {
+        self.source_name.as_deref()
+    }
+
+    /// The Argo CD Application files the policy names, as names read from the policy's folder
+    /// (`conf/driftwise.yaml` naming `argocd/app.yaml` → `conf/argocd/app.yaml`), each with the
+    /// place the policy names it.
+    pub fn argocd_files(&self) -> Vec<(String, Option<Pos>)> {
+        let beside = self.source_name.as_deref().unwrap_or("");
+        self.file
+            .argocd
+            .iter()
+            .enumerate()
+            .map(|(i, rel)| {
+                (
+                    crate::names::join_relative(beside, rel),
+                    self.argocd_at.get(i).copied(),
+                )
+            })
+            .collect()
+    }
+
+    /// Adds the `ignoreDifferences` of an Argo CD Application manifest as ignore rules; returns how
+    /// many were added.
     pub fn import_argocd(&mut self, application: &Source) -> Result<usize> {
         let rules = argocd::ignore_rules(application)?;
         let n = rules.len();
@@ -236,8 +133,31 @@ impl Policy {
         Ok(n)
     }
 
+    /// The same policy failing from `level` up, whatever the file says.
+    pub fn with_fail_on(mut self, level: Severity) -> Policy {
+        self.file.fail_on = Some(level);
+        self
+    }
+
+    /// The same policy showing secret values as they are (`true`) or masked (`false`, the default).
+    pub fn revealing_secrets(mut self, reveal: bool) -> Policy {
+        self.reveal_secrets = reveal;
+        self
+    }
+
+    /// Whether secret values are shown as they are.
+    pub fn reveals_secrets(&self) -> bool {
+        self.reveal_secrets
+    }
+
+    /// The lowest severity of unexpected drift that fails a check.
     pub fn fail_on(&self) -> Severity {
-        self.file.fail_on.unwrap_or(Severity::Low)
+        self.file.fail_on.unwrap_or(Severity::DEFAULT_FAIL_ON)
+    }
+
+    /// Identity keys, sets and normalisation: what the diff needs from the policy.
+    pub fn align_options(&self) -> &AlignOptions {
+        &self.align
     }
 
     fn rule_ref(&self, key: String) -> RuleRef {
@@ -247,7 +167,7 @@ impl Policy {
 
     /// Classifies a report's findings: drops ignored ones, marks expected ones, sets severities, masks
     /// secrets, finds stale rules and computes each environment's compliance.
-    pub fn apply(&self, report: &mut Report) {
+    pub fn classify(&self, report: &mut Report) {
         let mut expected_hits = vec![0usize; self.file.expected.len()];
         let mut ignore_hits = vec![0usize; self.file.ignore.len()];
         let findings = std::mem::take(&mut report.findings);
@@ -309,7 +229,7 @@ impl Policy {
         for (i, rule) in self.file.severity.iter().enumerate() {
             let path_ok = rule.path.as_ref().is_none_or(|p| finding_matches(p, f));
             let words_ok = rule.keywords.is_empty() || {
-                let words = severity::path_words(&f.keyed_path);
+                let words = keywords::path_words(&f.keyed_path);
                 rule.keywords
                     .iter()
                     .any(|k| words.contains(&k.to_lowercase()))
@@ -321,16 +241,20 @@ impl Policy {
         (default_severity(&f.keyed_path), None)
     }
 
-    /// Masks the values of violations at secret paths (by name, or the policy's `secrets`), in the
-    /// value and wherever the message quotes it, unless secrets are to be revealed.
-    pub fn mask_violations(&self, violations: &mut [crate::validate::Violation]) {
+    /// Whether the value at `path` (a pointer or keyed path) is a secret: under a secret-looking key,
+    /// or matched by the policy's `secrets`.
+    pub fn is_secret_path(&self, path: &str) -> bool {
+        looks_secret(path) || self.file.secrets.iter().any(|p| p.matches_path(path))
+    }
+
+    /// Masks the values of violations at secret paths, in the value and wherever the message quotes
+    /// it, unless secrets are to be revealed.
+    pub fn mask_violations(&self, violations: &mut [Violation]) {
         if self.reveal_secrets {
             return;
         }
         for v in violations {
-            let secret =
-                looks_secret(&v.path) || self.file.secrets.iter().any(|p| p.matches_path(&v.path));
-            if !secret {
+            if !self.is_secret_path(&v.path) {
                 continue;
             }
             if let Some(value) = v.value.take() {
@@ -352,10 +276,22 @@ impl Policy {
             || looks_secret(&f.path)
             || self.file.secrets.iter().any(|p| finding_matches(p, f))
     }
-}
 
-/// What secret values become in reports.
-pub const MASK: &str = "********";
+    /// An error about the `i`th `argocd` entry: a file it names that was not given.
+    pub(crate) fn missing_argocd(&self, name: &str, at: Option<Pos>) -> Error {
+        let mut err = Error::new(
+            ErrorKind::Usage,
+            format!("the policy names the Argo CD application {name}, which was not given"),
+        );
+        if let Some(policy) = &self.source_name {
+            err = err.in_file(policy.clone());
+        }
+        match at {
+            Some(pos) => err.at(pos),
+            None => err,
+        }
+    }
+}
 
 fn mask(f: &mut Finding) {
     f.masked = true;
@@ -365,7 +301,7 @@ fn mask(f: &mut Finding) {
 }
 
 /// A pattern applies to a finding when it matches its pointer or its keyed path (or an ancestor).
-pub fn finding_matches(pattern: &Pattern, f: &Finding) -> bool {
+fn finding_matches(pattern: &Pattern, f: &Finding) -> bool {
     pattern.matches_path(&f.keyed_path)
         || pattern.matches_path(&f.path)
         || f.env

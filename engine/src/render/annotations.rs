@@ -3,15 +3,16 @@
 //! one file with a rule and a level — and every CI format is written from that one list.
 
 use super::{describe, short_value};
-use crate::policy::Severity;
-use crate::report::{Finding, Report};
+use crate::finding::Finding;
+use crate::report::Report;
+use crate::severity::Severity;
 use crate::span::Span;
-use crate::validate::{Validation, Violation};
+use crate::violation::{Validation, Violation};
 use serde_json::{Value as J, json};
 use std::fmt::Write;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
+pub(super) enum Level {
     Error,
     Warning,
     Note,
@@ -29,7 +30,7 @@ impl Level {
 
 /// One finding, reduced to what CI systems show.
 #[derive(Clone, Debug)]
-pub struct Annotation {
+pub(super) struct Annotation {
     pub rule: String,
     pub level: Level,
     pub severity: Severity,
@@ -117,7 +118,7 @@ fn from_violation(v: &Violation, fail_on: Severity) -> Annotation {
 }
 
 /// What a report says, as annotations: each finding at its environment's side, then violations.
-pub fn report_annotations(report: &Report) -> Vec<Annotation> {
+pub(super) fn report_annotations(report: &Report) -> Vec<Annotation> {
     let mut out: Vec<Annotation> = report
         .findings
         .iter()
@@ -132,7 +133,7 @@ pub fn report_annotations(report: &Report) -> Vec<Annotation> {
     out
 }
 
-pub fn validation_annotations(validation: &Validation) -> Vec<Annotation> {
+pub(super) fn validation_annotations(validation: &Validation) -> Vec<Annotation> {
     validation
         .violations
         .iter()
@@ -154,7 +155,7 @@ fn uri(file: &str) -> String {
 }
 
 /// A SARIF 2.1.0 log with one run. Columns count Unicode code points, as driftwise's do.
-pub fn sarif(annotations: &[Annotation]) -> String {
+pub(super) fn sarif(annotations: &[Annotation]) -> String {
     let mut rules: Vec<&str> = Vec::new();
     for a in annotations {
         if !rules.contains(&a.rule.as_str()) {
@@ -232,7 +233,7 @@ fn rule_description(rule: &str) -> String {
 }
 
 /// GitHub Actions workflow commands (`::error file=...,line=...::message`), one per line.
-pub fn github(annotations: &[Annotation]) -> String {
+pub(super) fn github(annotations: &[Annotation]) -> String {
     let mut out = String::new();
     for a in annotations {
         let command = match a.level {
@@ -268,7 +269,7 @@ fn property(s: &str) -> String {
 
 /// JUnit XML: one test case per group (an environment, or a validated file); a case fails when it
 /// has error-level annotations, which are listed in its `<failure>`.
-pub fn junit(suite: &str, groups: &[String], annotations: &[Annotation]) -> String {
+pub(super) fn junit(suite: &str, groups: &[String], annotations: &[Annotation]) -> String {
     let mut cases = String::new();
     let mut failures = 0;
     for group in groups {
@@ -331,7 +332,7 @@ fn xml(s: &str) -> String {
 }
 
 /// Test-case groups of a report: the environments, then each file with violations.
-pub fn report_groups(report: &Report) -> Vec<String> {
+pub(super) fn report_groups(report: &Report) -> Vec<String> {
     let mut groups: Vec<String> = report.environments.iter().map(|e| e.name.clone()).collect();
     for v in &report.violations {
         let file = v.location().0;
@@ -343,7 +344,7 @@ pub fn report_groups(report: &Report) -> Vec<String> {
 }
 
 /// Violations as terminal text, compiler style: `file:line:col: severity: message [rule]`.
-pub fn violations_text(violations: &[Violation]) -> String {
+pub(super) fn violations_text(violations: &[Violation]) -> String {
     let mut out = String::new();
     for v in violations {
         let _ = write!(
@@ -374,7 +375,7 @@ pub fn violations_text(violations: &[Violation]) -> String {
 }
 
 /// `driftwise validate`'s terminal output.
-pub fn validation_text(validation: &Validation) -> String {
+pub(super) fn validation_text(validation: &Validation) -> String {
     let mut out = violations_text(&validation.violations);
     let failing = validation
         .violations

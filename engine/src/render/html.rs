@@ -1,5 +1,7 @@
 use super::{describe, location, short_value};
-use crate::report::{Kind, Report, Side};
+use crate::finding::{Kind, Side};
+use crate::report::Report;
+use crate::violation::{Validation, Violation};
 use std::fmt::Write;
 
 /// Text made safe for HTML element content and quoted attribute values. Configuration values are
@@ -26,15 +28,24 @@ td.n{text-align:right}code{font:12.5px ui-monospace,SFMono-Regular,Menlo,Consola
 .kind{font-weight:600;white-space:nowrap}.changed{color:#8a5300}.type_changed{color:#7a2e9a}.added{color:#116329}\
 .removed{color:#b3261e}.reordered{color:#0b5a8a}.loc{color:#57606a;font-size:12px}";
 
-/// A self-contained HTML report (no scripts, no outside resources) that can be mailed or archived.
-pub fn html(report: &Report) -> String {
-    let mut out = String::new();
+/// The page's head and title, up to the opening of its body.
+fn head(out: &mut String, title: &str) {
     let _ = write!(
         out,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\
-<title>Drift report: {}</title><style>{STYLE}</style></head><body>\n<h1>Drift report</h1>\n<p>Base: <code>{}</code></p>\n",
-        escape_html(&report.base.file),
+<title>{}</title><style>{STYLE}</style></head><body>\n",
+        escape_html(title)
+    );
+}
+
+/// A self-contained HTML report (no scripts, no outside resources) that can be mailed or archived.
+pub(super) fn report(report: &Report) -> String {
+    let mut out = String::new();
+    head(&mut out, &format!("Drift report: {}", report.base.file));
+    let _ = write!(
+        out,
+        "<h1>Drift report</h1>\n<p>Base: <code>{}</code></p>\n",
         escape_html(&report.base.file)
     );
     out.push_str("<table><thead><tr><th>Environment</th><th>File</th>");
@@ -99,21 +110,52 @@ pub fn html(report: &Report) -> String {
         out.push_str("</tbody></table>\n");
     }
     if !report.violations.is_empty() {
-        out.push_str("<h2>Validation</h2>\n<table><thead><tr><th>Severity</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead><tbody>\n");
-        for v in &report.violations {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td><code>{}</code></td><td class=\"loc\">{}</td><td>{}</td></tr>",
-                v.severity,
-                escape_html(&v.rule),
-                escape_html(&v.place()),
-                escape_html(&v.message),
-            );
-        }
-        out.push_str("</tbody></table>\n");
+        out.push_str("<h2>Validation</h2>\n");
+        violations_table(&mut out, &report.violations);
     }
     out.push_str("</body></html>\n");
     out
+}
+
+/// A self-contained HTML page of a validation result.
+pub(super) fn validation(validation: &Validation) -> String {
+    let mut out = String::new();
+    head(&mut out, "Validation");
+    out.push_str("<h1>Validation</h1>\n<ul>\n");
+    for file in &validation.files {
+        let _ = writeln!(out, "<li><code>{}</code></li>", escape_html(file));
+    }
+    let failing = validation
+        .violations
+        .iter()
+        .filter(|v| v.severity >= validation.fail_on)
+        .count();
+    let _ = writeln!(
+        out,
+        "</ul>\n<p>{} violation(s), {failing} at {} or above</p>",
+        validation.violations.len(),
+        validation.fail_on
+    );
+    if !validation.violations.is_empty() {
+        violations_table(&mut out, &validation.violations);
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+fn violations_table(out: &mut String, violations: &[Violation]) {
+    out.push_str("<table><thead><tr><th>Severity</th><th>Rule</th><th>Where</th><th>Message</th></tr></thead><tbody>\n");
+    for v in violations {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td><code>{}</code></td><td class=\"loc\">{}</td><td>{}</td></tr>",
+            v.severity,
+            escape_html(&v.rule),
+            escape_html(&v.place()),
+            escape_html(&v.message),
+        );
+    }
+    out.push_str("</tbody></table>\n");
 }
 
 fn describe_kind(kind: Kind) -> &'static str {
@@ -128,14 +170,14 @@ fn describe_kind(kind: Kind) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use crate::{Environment, Source, check};
+    use crate::{Environment, Request, Source, run};
 
     #[test]
     fn values_are_escaped_and_the_page_loads_nothing() {
         let base = Source::new("base.yaml", "banner: hello\n");
         let env = Source::new("prod<x>.yaml", "banner: \"<img src=x onerror=alert(1)>\"\n");
-        let report = check(&base, &[Environment::new("p\"rod", env)]).unwrap();
-        let html = super::html(&report);
+        let request = Request::new(base, vec![Environment::new("p\"rod", env)]);
+        let html = super::report(&run(&request).unwrap().report);
         assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
         assert!(!html.contains("<img"));
         assert!(html.contains("<h2>p&quot;rod</h2>"));

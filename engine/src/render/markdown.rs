@@ -1,10 +1,12 @@
 use super::{describe, location, short_value};
-use crate::report::{Kind, Report};
+use crate::finding::Kind;
+use crate::report::Report;
+use crate::violation::{Validation, Violation};
 use std::fmt::Write;
 
 /// A Markdown report: a summary table and one table of findings per environment.
 /// Cell text is escaped so config values cannot break the table or inject markup.
-pub fn markdown(report: &Report) -> String {
+pub(super) fn report(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Drift report\n");
     let _ = writeln!(out, "Base: `{}`\n", code(&report.base.file));
@@ -56,11 +58,11 @@ pub fn markdown(report: &Report) -> String {
         );
         let _ = writeln!(out, "|---|---|---|---|---|---|");
         for f in report.findings_for(&env.name) {
-            let value = |s: Option<&crate::report::Side>| {
+            let value = |s: Option<&crate::finding::Side>| {
                 s.map(|s| format!("`{}`", code(&short_value(&s.value))))
                     .unwrap_or_default()
             };
-            let loc = |s: Option<&crate::report::Side>, k: Kind| {
+            let loc = |s: Option<&crate::finding::Side>, k: Kind| {
                 s.map(|s| code(&location(s, k))).unwrap_or_default()
             };
             let expected = f
@@ -83,22 +85,49 @@ pub fn markdown(report: &Report) -> String {
     }
     if !report.violations.is_empty() {
         let _ = writeln!(out, "\n## Validation\n");
-        let _ = writeln!(
-            out,
-            "| Severity | Rule | Where | Message |\n|---|---|---|---|"
-        );
-        for v in &report.violations {
-            let _ = writeln!(
-                out,
-                "| {} | `{}` | {} | {} |",
-                v.severity,
-                code(&v.rule),
-                cell(&v.place()),
-                cell(&v.message)
-            );
-        }
+        violations_table(&mut out, &report.violations);
     }
     out
+}
+
+/// A Markdown validation result: what was validated, then every violation.
+pub(super) fn validation(validation: &Validation) -> String {
+    let mut out = String::from("# Validation\n\n");
+    for file in &validation.files {
+        let _ = writeln!(out, "- `{}`", code(file));
+    }
+    let failing = validation
+        .violations
+        .iter()
+        .filter(|v| v.severity >= validation.fail_on)
+        .count();
+    let _ = writeln!(
+        out,
+        "\n{} violation(s), {failing} at {} or above\n",
+        validation.violations.len(),
+        validation.fail_on
+    );
+    if !validation.violations.is_empty() {
+        violations_table(&mut out, &validation.violations);
+    }
+    out
+}
+
+fn violations_table(out: &mut String, violations: &[Violation]) {
+    let _ = writeln!(
+        out,
+        "| Severity | Rule | Where | Message |\n|---|---|---|---|"
+    );
+    for v in violations {
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} |",
+            v.severity,
+            code(&v.rule),
+            cell(&v.place()),
+            cell(&v.message)
+        );
+    }
 }
 
 /// Text for a table cell: pipes, newlines and HTML-significant characters escaped.

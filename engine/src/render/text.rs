@@ -1,12 +1,9 @@
-use super::{describe, location, short_value};
-use crate::report::{Kind, Report};
+use super::{RenderOptions, describe, location, short_value};
+use crate::finding::Kind;
+use crate::report::Report;
+use crate::rule_ref::RuleRef;
+use crate::severity::Severity;
 use std::fmt::Write;
-
-#[derive(Clone, Copy, Debug, Default)]
-pub struct TextOptions {
-    /// ANSI colours, for terminals.
-    pub color: bool,
-}
 
 struct Palette {
     color: bool,
@@ -20,8 +17,7 @@ impl Palette {
             s.to_string()
         }
     }
-    fn severity(&self, severity: crate::policy::Severity, s: &str) -> String {
-        use crate::policy::Severity;
+    fn severity(&self, severity: Severity, s: &str) -> String {
         let code = match severity {
             Severity::Critical => "1;31",
             Severity::High => "31",
@@ -44,7 +40,7 @@ impl Palette {
 }
 
 /// The terminal report: one block per environment, one entry per finding with both positions.
-pub fn text(report: &Report, options: TextOptions) -> String {
+pub(super) fn report(report: &Report, options: RenderOptions) -> String {
     let p = Palette {
         color: options.color,
     };
@@ -170,21 +166,10 @@ pub fn text(report: &Report, options: TextOptions) -> String {
 }
 
 /// `driftwise.yaml:4` for a policy rule, or the rule's name when the report has no policy file.
-pub(super) fn rule_location(report: &Report, rule: &crate::policy::RuleRef) -> String {
+pub(super) fn rule_location(report: &Report, rule: &RuleRef) -> String {
     let file = report.policy.as_ref().and_then(|p| p.file.as_deref());
     match (file, rule.line) {
         (Some(file), Some(line)) => format!("{} at {file}:{line}", rule.rule),
         _ => rule.rule.clone(),
-    }
-}
-
-impl crate::report::Finding {
-    /// The keyed path, or `/` for the whole document (an empty pointer reads as nothing in a report).
-    pub fn keyed_path_or_root(&self) -> String {
-        if self.keyed_path.is_empty() {
-            "/".to_string()
-        } else {
-            self.keyed_path.clone()
-        }
     }
 }

@@ -1,109 +1,15 @@
-//! Validation rules: where a rule applies (`at`, path patterns), when (`when`, an expression) and
-//! what must hold — a boolean `check` expression or one of the declarative constraints (`one_of`,
-//! `pattern`, `min_length`/`max_length`, `unique`, `required`). The same format serves rules files
-//! and provider profiles.
-//!
-//! ```yaml
-//! rules:
-//!   - name: replicas-at-least-min
-//!     at: /services/*
-//!     check: replicas >= min_replicas
-//!   - name: tls-needs-cert
-//!     at: /tls
-//!     check: enabled implies has(self.cert_path)
-//!   - name: unique-ports
-//!     at: /services
-//!     unique: port
-//! ```
+//! Rules compiled and run: where a rule applies, when, and each constraint it checks.
 
 use super::expr::Expr;
-use super::{CheckKind, Violation};
+use super::suggest::closest;
 use crate::error::{Error, ErrorKind, Result};
-use crate::policy::Severity;
-use crate::policy::pattern::Pattern;
-use crate::span::Span;
-use crate::tree::{Node, Source, Value};
-use serde::{Deserialize, Serialize};
+use crate::pattern::Pattern;
+use crate::rules_file::RuleSpec;
+use crate::severity::Severity;
+use crate::span::{Pos, Span};
+use crate::tree::{Node, Value};
+use crate::violation::{CheckKind, Violation};
 use serde_json::{Map as JsonMap, Value as J};
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "js", derive(tsify::Tsify))]
-pub struct RuleSpec {
-    pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Path patterns: JSON Pointers with `*` for one segment and `**` for any number of them (see
-    /// the README for examples); the document root when absent.
-    #[serde(default, deserialize_with = "one_or_many")]
-    pub at: Vec<String>,
-    /// An expression that must be true for the rule to apply.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub when: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<String>,
-    /// Allowed values: a list, or `$name` for a list variable (a profile's `$regions`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "js", tsify(type = "string | string[]"))]
-    pub one_of: Option<J>,
-    /// A regular expression the whole value must match.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pattern: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_length: Option<usize>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_length: Option<usize>,
-    /// In a list: this field (or `.` for the items themselves) must not repeat.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unique: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub required: Vec<String>,
-    /// The message; `{value}` and `{path}` are filled in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Severity>,
-    /// The rule's line in its file.
-    #[serde(skip)]
-    pub line: Option<usize>,
-}
-
-fn one_or_many<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> std::result::Result<Vec<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        One(String),
-        Many(Vec<String>),
-    }
-    Ok(match OneOrMany::deserialize(d)? {
-        OneOrMany::One(s) => vec![s],
-        OneOrMany::Many(v) => v,
-    })
-}
-
-/// A rules file: `rules: [...]`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RulesFile {
-    #[serde(default)]
-    rules: Vec<RuleSpec>,
-}
-
-/// Reads a rules file, recording each rule's line.
-pub fn read_rules(source: &Source) -> Result<Vec<RuleSpec>> {
-    let Some((file, root)) = crate::settings::read::<RulesFile>(source, "rules")? else {
-        return Ok(Vec::new());
-    };
-    let mut rules = file.rules;
-    for (i, rule) in rules.iter_mut().enumerate() {
-        rule.line = root
-            .pointer(&format!("/rules/{i}"))
-            .map(|n| n.span.start.line);
-    }
-    Ok(rules)
-}
 
 /// A rule ready to run.
 #[derive(Clone, Debug)]
@@ -141,7 +47,7 @@ impl Rule {
             let mut err = Error::new(ErrorKind::Usage, format!("rule '{}': {message}", spec.name))
                 .in_file(file.to_string());
             if let Some(line) = spec.line {
-                err = err.at(crate::span::Pos {
+                err = err.at(Pos {
                     offset: 0,
                     line,
                     column: 1,
@@ -266,7 +172,7 @@ impl Rule {
                 if allowed.contains(&text) {
                     return;
                 }
-                let suggestion = super::suggest::closest(&text, allowed);
+                let suggestion = closest(&text, allowed);
                 let message = match allowed.len() {
                     0..=6 => format!("'{text}' is not one of {}", allowed.join(", ")),
                     n => format!("'{text}' is not one of the {n} allowed values"),
@@ -320,7 +226,7 @@ impl Rule {
                             _ => None,
                         };
                         let mut path = format!("{pointer}/{i}");
-                        crate::path::push_segment(&mut path, field);
+                        crate::pointer::push_segment(&mut path, field);
                         (child, path)
                     };
                     let Some(value_node) = value_node else {

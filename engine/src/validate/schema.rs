@@ -2,10 +2,11 @@
 //! TOML too. Nothing is fetched: a `$ref` to anything outside the schema file is an error, which is
 //! what an offline tool must do.
 
-use super::{CheckKind, Violation};
 use crate::error::{Error, ErrorKind, Result};
-use crate::policy::Severity;
+use crate::parse::parse;
+use crate::severity::Severity;
 use crate::tree::{Node, Source};
+use crate::violation::{CheckKind, Violation};
 
 pub(crate) struct Schema {
     schemas: boon::Schemas,
@@ -34,8 +35,8 @@ impl boon::UrlLoader for NoFetching {
 const URL: &str = "urn:driftwise:schema";
 
 impl Schema {
-    pub fn compile(source: &Source) -> Result<Schema> {
-        let doc = crate::parse(source)?;
+    pub(crate) fn compile(source: &Source) -> Result<Schema> {
+        let doc = parse(source)?;
         let json = doc.documents.first().map(Node::to_json).ok_or_else(|| {
             Error::new(ErrorKind::Usage, "empty schema file").in_file(source.name.clone())
         })?;
@@ -55,7 +56,7 @@ impl Schema {
         })
     }
 
-    pub fn validate(&self, root: &Node, out: &mut Vec<Violation>) {
+    pub(crate) fn validate(&self, root: &Node, out: &mut Vec<Violation>) {
         let instance = root.to_json();
         let Err(error) = self.schemas.validate(&instance, self.index) else {
             return;

@@ -1,9 +1,7 @@
 use driftwise_web::codec::JsonCodec;
-use driftwise_web::worker::DesiredWorker;
+use driftwise_web::worker::EngineWorker;
 use gloo_worker::Registrable;
 
 fn main() {
-    DesiredWorker::registrar()
-        .encoding::<JsonCodec>()
-        .register();
+    EngineWorker::registrar().encoding::<JsonCodec>().register();
 }

@@ -1,7 +1,7 @@
 use driftwise_web::codec::JsonCodec;
-use driftwise_web::worker::CheckWorker;
+use driftwise_web::worker::EngineWorker;
 use gloo_worker::Registrable;
 
 fn main() {
-    CheckWorker::registrar().encoding::<JsonCodec>().register();
+    EngineWorker::registrar().encoding::<JsonCodec>().register();
 }

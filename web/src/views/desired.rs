@@ -2,8 +2,7 @@
 //! place in the source.
 
 use crate::model::source_window;
-use driftwise_engine::Report;
-use driftwise_engine::validate::Violation;
+use driftwise_engine::{MASK, Report, Span, Violation};
 use std::collections::HashMap;
 use std::rc::Rc;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
@@ -12,9 +11,6 @@ use yew::prelude::*;
 /// The providers offered; each is a built-in profile of the engine.
 pub const PROVIDERS: [(&str, &str); 3] =
     [("aws", "AWS"), ("azure", "Azure"), ("gcp", "Google Cloud")];
-
-/// What a new variables file starts from.
-pub const VARS_TEMPLATE: &str = "# Template variables: common values, then per provider and per environment.\napp: shop\nproviders:\n  aws: {region: us-east-1}\nenvironments:\n  prod: {replicas: 3}\n";
 
 #[derive(Properties, PartialEq)]
 pub struct DesiredPanelProps {
@@ -152,8 +148,8 @@ pub struct ViolationDetailProps {
 #[function_component]
 pub fn ViolationDetail(props: &ViolationDetailProps) -> Html {
     let v = &props.violation;
-    let masked = v.value.as_ref().and_then(|v| v.as_str()) == Some(driftwise_engine::policy::MASK);
-    let pane = |title: &str, file: &str, span: Option<driftwise_engine::Span>| -> Html {
+    let masked = v.value.as_ref().and_then(|v| v.as_str()) == Some(MASK);
+    let pane = |title: &str, file: &str, span: Option<Span>| -> Html {
         let Some(span) = span else {
             return html! {};
         };

@@ -1,8 +1,7 @@
 //! The selected finding: its paths, and both files side by side with the two spans highlighted.
 
 use crate::model::{kind_label, source_window};
-use driftwise_engine::render::describe;
-use driftwise_engine::{Report, Side};
+use driftwise_engine::{Action, MASK, Report, Side, describe};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -19,8 +18,8 @@ pub struct DetailProps {
     pub can_show_rule: bool,
     pub on_show_rule: Callback<usize>,
     /// The resolution chosen for this finding, and how to change it.
-    pub action: driftwise_engine::plan::Action,
-    pub on_action: Callback<driftwise_engine::plan::Action>,
+    pub action: Action,
+    pub on_action: Callback<Action>,
 }
 
 /// Numbered source lines with the span marked; a secret stays masked here too, not only in reports.
@@ -32,7 +31,7 @@ pub(crate) fn source_listing(lines: Vec<crate::model::SourceLine>, masked: bool)
                     <span class="ln" aria-hidden="true">{ l.number }</span>
                     { l.before }
                     if !l.highlighted.is_empty() {
-                        <mark>{ if masked { driftwise_engine::policy::MASK.to_string() } else { l.highlighted } }</mark>
+                        <mark>{ if masked { MASK.to_string() } else { l.highlighted } }</mark>
                     }
                     { l.after }
                     { "\n" }
@@ -109,19 +108,13 @@ pub fn Detail(props: &DetailProps) -> Html {
             }
             <fieldset class="resolution">
                 <legend>{ "Resolution" }</legend>
-                { for super::plan::ACTIONS.iter().map(|a| {
+                { for Action::ALL.iter().map(|a| {
                     let a = *a;
-                    let hint = match a {
-                        driftwise_engine::plan::Action::Revert => "make the environment match the base",
-                        driftwise_engine::plan::Action::Adopt => "write the environment's value into the base",
-                        driftwise_engine::plan::Action::Accept => "record it as expected in the policy",
-                        driftwise_engine::plan::Action::Skip => "leave it",
-                    };
                     html! {
-                        <label title={hint}>
-                            <input type="radio" name="resolution" value={super::plan::action_name(a)} checked={props.action == a}
+                        <label title={a.describe()}>
+                            <input type="radio" name="resolution" value={a.name()} checked={props.action == a}
                                 onchange={props.on_action.reform(move |_| a)} />
-                            { format!(" {}", super::plan::action_name(a)) }
+                            { format!(" {a}") }
                         </label>
                     }
                 }) }

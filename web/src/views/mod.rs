@@ -9,10 +9,10 @@ pub use detail::Detail;
 pub use plan::PlanView;
 
 use crate::examples::EXAMPLES;
-use crate::export::ExportFormat;
-use crate::model::{Filter, LoadedFile, Matrix, kind_label};
-use driftwise_engine::render::short_value;
-use driftwise_engine::{Kind, Report};
+use crate::export::{REPORT_EXPORTS, label};
+use crate::model::{Filter, LoadedFile, Matrix, Role, kind_label};
+use crate::state::{PasteAction, PasteState, PolicyState, Progress};
+use driftwise_engine::{Kind, OutputFormat, Report, StaleRule, is_template_name, short_value};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -22,7 +22,7 @@ pub struct ToolbarProps {
     pub on_files: Callback<Vec<web_sys::File>>,
     pub on_example: Callback<usize>,
     pub on_paste: Callback<()>,
-    pub on_export: Callback<ExportFormat>,
+    pub on_export: Callback<OutputFormat>,
     pub can_export: bool,
 }
 
@@ -55,10 +55,10 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 </span>
                 <span class="group" role="group" aria-label="Export report">
                     <span class="group-label">{ "Export:" }</span>
-                    { for ExportFormat::ALL.iter().map(|f| {
+                    { for REPORT_EXPORTS.iter().map(|f| {
                         let f = *f;
                         html! {
-                            <button class="button" disabled={!props.can_export} data-export={f.label()} onclick={props.on_export.reform(move |_| f)}>{ f.label() }</button>
+                            <button class="button" disabled={!props.can_export} data-export={label(f)} onclick={props.on_export.reform(move |_| f)}>{ label(f) }</button>
                         }
                     }) }
                 </span>
@@ -75,9 +75,9 @@ pub struct FilesPanelProps {
     pub on_rename: Callback<(usize, String)>,
     pub on_remove: Callback<usize>,
     pub on_clear: Callback<()>,
-    pub on_role: Callback<(usize, crate::model::Role)>,
-    pub policy: Option<crate::app::PolicyState>,
-    pub stale: Vec<driftwise_engine::policy::StaleRule>,
+    pub on_role: Callback<(usize, Role)>,
+    pub policy: Option<PolicyState>,
+    pub stale: Vec<StaleRule>,
     pub on_policy_draft: Callback<String>,
     pub on_policy_apply: Callback<()>,
     pub on_policy_new: Callback<()>,
@@ -103,19 +103,19 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                     <label class="role">
                         <span class="visually-hidden">{ format!("Role of {}", f.name) }</span>
                         <select aria-label={format!("Role of {}", f.name)} onchange={props.on_role.reform(move |e: Event| {
-                            (i, crate::model::Role::from_key(&e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
+                            (i, Role::from_key(&e.target_unchecked_into::<web_sys::HtmlSelectElement>().value()))
                         })}>
-                            { for crate::model::Role::ALL.iter().map(|r| html! {
+                            { for Role::ALL.iter().map(|r| html! {
                                 <option value={r.key()} selected={f.role == *r}>{ r.label() }</option>
                             }) }
                         </select>
                     </label>
                 </div>
-                if f.role == crate::model::Role::Config {
+                if f.role == Role::Config {
                 <div class="file-role">
                     <label>
                         <input type="radio" name="base-file" checked={is_base} onchange={props.on_base.reform(move |_| i)} />
-                        { if driftwise_engine::template::is_template_name(&f.name) { " base (template)" } else { " base" } }
+                        { if is_template_name(&f.name) { " base (template)" } else { " base" } }
                     </label>
                     if is_base {
                         <span class="role-tag">{ "source of truth" }</span>
@@ -135,7 +135,7 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
         <aside class="files" aria-label="Files">
             <h2>{ "Files" }</h2>
             if props.files.is_empty() {
-                <p class="dropzone">{ "Drop YAML, JSON or TOML files here. A template (app.yaml.j2) or a file named base, default, common or values is taken as the base; the others are environments named after their files. Files named vars, schema, rules or profile feed templates and validation." }</p>
+                <p class="dropzone">{ "Drop YAML, JSON or TOML files here. A template (app.yaml.j2) or a file named base, default, common or values is taken as the base; the others are environments named after their files. Files named vars, schema, rules or profile feed templates and validation; an Argo CD Application's ignoreDifferences apply as ignore rules." }</p>
             } else {
                 <ul class="file-list">{ for rows }</ul>
                 <button class="button subtle" onclick={props.on_clear.reform(|_| ())}>{ "Remove all" }</button>
@@ -155,8 +155,8 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct PolicyPanelProps {
-    pub policy: Option<crate::app::PolicyState>,
-    pub stale: Vec<driftwise_engine::policy::StaleRule>,
+    pub policy: Option<PolicyState>,
+    pub stale: Vec<StaleRule>,
     pub on_draft: Callback<String>,
     pub on_apply: Callback<()>,
     pub on_new: Callback<()>,
@@ -470,20 +470,6 @@ pub fn FindingList(props: &FindingListProps) -> Html {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PasteState {
-    pub name: String,
-    pub text: String,
-}
-
-pub enum PasteAction {
-    Open,
-    Cancel,
-    Add,
-    Name(String),
-    Text(String),
-}
-
 #[derive(Properties, PartialEq)]
 pub struct PasteDialogProps {
     pub state: PasteState,
@@ -513,6 +499,49 @@ pub fn PasteDialog(props: &PasteDialogProps) -> Html {
                     <button class="button primary" onclick={props.on_action.reform(|_| PasteAction::Add)}>{ "Add file" }</button>
                 </div>
             </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StatusProps {
+    pub errors: Vec<String>,
+    pub progress: Option<Progress>,
+    /// Files loaded, and how many of them are configurations.
+    pub files: usize,
+    pub configs: usize,
+}
+
+/// Errors, the progress bar while the engine works, and what to do next when there is nothing to
+/// compare yet.
+#[function_component]
+pub fn Status(props: &StatusProps) -> Html {
+    let errors = props
+        .errors
+        .iter()
+        .map(|e| html! { <p class="error" role="alert">{ e.clone() }</p> });
+    let progress = props.progress.as_ref().map(|p| {
+        html! {
+            <div class="progress" role="status">
+                <progress max={p.steps.to_string()} value={p.step.to_string()}></progress>
+                <span>{ match &p.file { None => "Comparing…".to_string(), Some(file) => format!("Parsing {file}…") } }</span>
+            </div>
+        }
+    });
+    let hint = if props.files == 0 {
+        Some(
+            "Drop configuration files anywhere on this page, open them, paste text, or load an example. Nothing leaves this machine.",
+        )
+    } else if props.configs < 2 {
+        Some("Add at least one environment file to compare with the base.")
+    } else {
+        None
+    };
+    html! {
+        <div class="status">
+            { for errors }
+            { for progress }
+            if let Some(hint) = hint { <p class="hint">{ hint }</p> }
         </div>
     }
 }

@@ -1,120 +1,22 @@
 //! The remediation plan in the page: the action chosen for each finding, bulk choices, what needs
-//! approval, and downloads of the patches. Computed here from the loaded files, which the plan's
-//! SHA-256s are checked against, exactly as `driftwise apply` does.
+//! approval, what cannot be applied and why, and downloads of the patches. The state works the
+//! plan out from the loaded files, exactly as `driftwise apply` does.
 
 use crate::model::kind_label;
-use driftwise_engine::patch::{
-    FileJsonPatch, FileMergePatch, FilePatch, Files, json_patch, merge_patch, policy_patch,
-    text_patches, unified_diff,
-};
-use driftwise_engine::plan::{Action, Decisions, Plan};
-use driftwise_engine::{Report, Severity, Source};
-use std::collections::HashMap;
+use crate::state::{Download, PlanState};
+use driftwise_engine::{Action, FilePatch, Report, Severity, Unapplied};
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-pub const ACTIONS: [Action; 4] = [Action::Revert, Action::Adopt, Action::Accept, Action::Skip];
-
-pub fn action_name(a: Action) -> &'static str {
-    match a {
-        Action::Revert => "revert",
-        Action::Adopt => "adopt",
-        Action::Accept => "accept",
-        Action::Skip => "skip",
-    }
-}
-
-/// The default action for a finding: revert unexpected drift, leave expected differences alone.
-pub fn default_action(report: &Report, index: usize) -> Action {
-    let d = Decisions::default();
-    if report.findings[index].expected.is_some() {
-        d.expected
-    } else {
-        d.unexpected
-    }
-}
-
-/// Everything the plan view needs, computed once per change of report, files or choices.
-#[derive(PartialEq)]
-pub struct Outcome {
-    pub plan: Plan,
-    pub text: Vec<FilePatch>,
-    pub json: Vec<FileJsonPatch>,
-    pub merge: Vec<FileMergePatch>,
-}
-
-/// Builds the plan from the chosen actions and works out its patches. `sources` are the base, the
-/// environments and the policy file (when there is one), as loaded.
-pub fn outcome(
-    report: &Report,
-    sources: &[Source],
-    policy_name: &str,
-    chosen: &HashMap<usize, Action>,
-) -> Result<Outcome, String> {
-    let find = |name: &str| {
-        sources
-            .iter()
-            .find(|s| s.name == name)
-            .ok_or_else(|| format!("{name} is no longer loaded"))
-    };
-    let base = find(&report.base.file)?;
-    let envs = report
-        .environments
-        .iter()
-        .map(|e| Ok((e.name.clone(), find(&e.file.file)?)))
-        .collect::<Result<Vec<_>, String>>()?;
-    let overrides = chosen
-        .iter()
-        .map(|(i, a)| {
-            (
-                report.findings[*i].environment.clone(),
-                report.findings[*i].keyed_path.clone(),
-                *a,
-            )
-        })
-        .collect();
-    let decisions = Decisions {
-        overrides,
-        ..Decisions::default()
-    };
-    let mut plan = Plan::new(report, base, &envs, &decisions);
-    if plan.actions.iter().any(|a| a.action == Action::Accept) {
-        plan = plan.with_policy(policy_name, sources.iter().find(|s| s.name == policy_name));
-    }
-    let refs: Vec<&Source> = sources.iter().collect();
-    let files = Files::load(&plan, &refs).map_err(|e| e.to_string())?;
-    let mut text = text_patches(&plan, &files);
-    text.extend(policy_patch(&plan, &files));
-    let json = json_patch(&plan, &files);
-    let merge = merge_patch(&plan, &files).map_err(|e| e.to_string())?;
-    Ok(Outcome {
-        plan,
-        text,
-        json,
-        merge,
-    })
-}
-
 #[derive(Properties, PartialEq)]
 pub struct PlanViewProps {
     pub report: Rc<Report>,
-    pub outcome: Rc<Result<Outcome, String>>,
+    pub outcome: Rc<Result<PlanState, String>>,
     /// Sets the action of every finding in an environment (all when `None`) at or above a severity.
     pub on_bulk: Callback<(Option<String>, Severity, Action)>,
     pub on_download: Callback<Download>,
     pub on_select: Callback<usize>,
-}
-
-/// What a download button asks for.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Download {
-    UnifiedDiff,
-    JsonPatch,
-    MergePatch,
-    /// One reconciled file, by name.
-    File(String),
-    Plan,
 }
 
 #[function_component]
@@ -151,16 +53,8 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
         );
         Callback::from(move |_| on_bulk.emit(((*env).clone(), *level, *action)))
     };
-    let changed: Vec<&FilePatch> = outcome
-        .text
-        .iter()
-        .filter(|p| p.before != p.after)
-        .collect();
-    let skipped: Vec<String> = outcome
-        .text
-        .iter()
-        .flat_map(|p| p.skipped.clone())
-        .collect();
+    let changed: Vec<&FilePatch> = outcome.preview.changed().collect();
+    let unapplied: Vec<&Unapplied> = outcome.preview.unapplied().collect();
     let index_of = |keyed: &str, environment: &str| {
         props
             .report
@@ -178,7 +72,7 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                     let v = e.target_unchecked_into::<HtmlSelectElement>().value();
                     action.set(v.parse().unwrap_or(Action::Revert));
                 }) }}>
-                    { for ACTIONS.iter().map(|a| html! { <option value={action_name(*a)} selected={*action == *a}>{ action_name(*a) }</option> }) }
+                    { for Action::ALL.iter().map(|a| html! { <option value={a.name()} selected={*action == *a}>{ a.name() }</option> }) }
                 </select>
                 { " for " }
                 <select aria-label="Bulk environment" onchange={{ let env = env.clone(); Callback::from(move |e: Event| {
@@ -205,8 +99,8 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                         let f = &a.finding;
                         let i = index_of(&f.keyed_path, &f.environment);
                         html! {
-                            <tr class={format!("act-{}", action_name(a.action))} data-action={action_name(a.action)} data-path={f.keyed_path.clone()}>
-                                <td>{ action_name(a.action) }</td>
+                            <tr class={format!("act-{}", a.action)} data-action={a.action.name()} data-path={f.keyed_path.clone()}>
+                                <td>{ a.action.name() }</td>
                                 <td>{ f.environment.clone() }</td>
                                 <td>
                                     if let Some(i) = i {
@@ -220,10 +114,10 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                     }) }
                 </tbody>
             </table>
-            if !skipped.is_empty() {
-                <div class="not-applied">
-                    <h3>{ "Not expressible as text edits (use the JSON Patch)" }</h3>
-                    <ul>{ for skipped.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ul>
+            if !unapplied.is_empty() {
+                <div class="not-applied" role="note">
+                    <h3>{ format!("Not applied ({}): these actions would be left undone", unapplied.len()) }</h3>
+                    <ul>{ for unapplied.iter().map(|u| html! { <li data-reason={reason_kind(u)}>{ u.to_string() }</li> }) }</ul>
                 </div>
             }
             <div class="downloads" role="group" aria-label="Download the plan and patches">
@@ -240,36 +134,10 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
     }
 }
 
-/// The text and file name of a download.
-pub fn download_content(
-    outcome: &Outcome,
-    what: &Download,
-) -> Option<(String, String, &'static str)> {
-    Some(match what {
-        Download::UnifiedDiff => (
-            "driftwise.patch".into(),
-            unified_diff(&outcome.text),
-            "text/x-diff",
-        ),
-        Download::JsonPatch => (
-            "driftwise-json-patch.json".into(),
-            serde_json::to_string_pretty(&outcome.json).ok()? + "\n",
-            "application/json",
-        ),
-        Download::MergePatch => (
-            "driftwise-merge-patch.json".into(),
-            serde_json::to_string_pretty(&outcome.merge).ok()? + "\n",
-            "application/json",
-        ),
-        Download::Plan => (
-            "driftwise-plan.json".into(),
-            serde_json::to_string_pretty(&outcome.plan).ok()? + "\n",
-            "application/json",
-        ),
-        Download::File(name) => {
-            let p = outcome.text.iter().find(|p| &p.file == name)?;
-            let base = name.rsplit(['/', '\\']).next().unwrap_or(name).to_string();
-            (base, p.after.clone(), "text/plain;charset=utf-8")
-        }
-    })
+/// The reason's kind, as the JSON names it (`flow_style`), for tests and styling.
+fn reason_kind(u: &Unapplied) -> String {
+    serde_json::to_value(&u.reason)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
+        .unwrap_or_default()
 }

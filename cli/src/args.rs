@@ -1,0 +1,255 @@
+//! The command line, as clap reads it. Each command's arguments; the options several share
+//! (inputs, policy, templates, validation) are flattened groups, mapped to the engine's request in
+//! `request.rs`.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use driftwise_engine::{Action, OutputFormat, PatchFormat, Severity};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "driftwise",
+    version,
+    about = "Find configuration drift between a base and its environments"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Compare a base configuration with one or more environments.
+    ///
+    /// Exit status: 0 when no environment drifts, 1 when any does, 2 on trouble (bad input,
+    /// unreadable file). With --reconcile: 0 when no unexpected drift is left after applying, 1 when
+    /// some is left (held for approval, not applicable), 2 on trouble.
+    Check(CheckArgs),
+    /// Make a remediation plan: one action per finding (revert unexpected drift by default).
+    Plan(PlanArgs),
+    /// Apply a plan: refuses files changed since, writes atomically, keeps backups.
+    ///
+    /// Exit status: 0 when every action was applied (or only shown, with --dry-run or
+    /// --patch-out, and all are applicable), 3 when some were not (each is listed with its
+    /// reason), 2 on trouble.
+    Apply(ApplyArgs),
+    /// Render a template for a provider and environment.
+    Render(RenderArgs),
+    /// Validate files against a JSON Schema, rules files and a provider's rules.
+    ///
+    /// Exit status: 0 when valid, 1 on violations at or above --fail-on, 2 on trouble.
+    Validate(ValidateArgs),
+}
+
+/// What to compare and how to read it, for `check` and `plan`.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// The base configuration (the source of truth). With --template there is no base: every
+    /// file named is an environment.
+    pub base: PathBuf,
+    /// Environment files. The environment is named after the file stem (prod.yaml → prod);
+    /// write NAME=PATH to name it yourself.
+    #[arg(required_unless_present = "template", value_name = "ENV")]
+    pub environments: Vec<String>,
+    /// Check against this template rendered per environment (with --provider, --vars, --env)
+    /// instead of a base file.
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
+    #[command(flatten)]
+    pub template_args: TemplateArgs,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    /// Report format.
+    #[arg(long, short = 'f', default_value = "text", value_parser = output_format)]
+    pub format: OutputFormat,
+    /// Read every input as this syntax instead of guessing from the extension.
+    #[arg(long, value_name = "yaml|json|toml")]
+    pub input_format: Option<String>,
+    /// Colour the text report: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Append one timestamped line per run with the counts to this file.
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// Fix the drift: plan with the defaults (revert unexpected findings) and apply it.
+    #[arg(long, conflicts_with = "schedule")]
+    pub reconcile: bool,
+    /// With --reconcile: also apply changes that need approval (high and critical).
+    #[arg(long, requires = "reconcile")]
+    pub approve: bool,
+    /// Keep running: check now, then again on this cron schedule (5 fields: minute hour day month weekday,
+    /// in local time) until interrupted.
+    #[arg(long, value_name = "CRON")]
+    pub schedule: Option<String>,
+}
+
+/// The policy and what overrides it.
+#[derive(Args, Clone, Default)]
+pub struct PolicyArgs {
+    /// Policy file (expected differences, ignore rules, severity, identity, normalisation, secrets).
+    /// Default: driftwise.yaml (or .yml, .json, .toml) next to the base, if there is one.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+    /// Ignore any policy file next to the base.
+    #[arg(long, conflicts_with = "policy")]
+    pub no_policy: bool,
+    /// Lowest severity of unexpected drift that exits 1 (overrides the policy's fail_on).
+    #[arg(long, value_name = "low|medium|high|critical", value_parser = severity)]
+    pub fail_on: Option<Severity>,
+    /// Show secret values instead of masking them.
+    #[arg(long)]
+    pub reveal_secrets: bool,
+    /// Import ignoreDifferences from an Argo CD Application manifest (repeatable).
+    #[arg(long = "argocd-app", value_name = "FILE")]
+    pub argocd_apps: Vec<PathBuf>,
+}
+
+/// Provider, variables and the environment templates are rendered for.
+#[derive(Args, Clone, Default)]
+pub struct TemplateArgs {
+    /// Provider profile: aws, azure, gcp, or one defined with --profile. Its variables feed
+    /// templates and its rules validate (regions, naming rules, instance sizes).
+    #[arg(long, value_name = "NAME")]
+    pub provider: Option<String>,
+    /// A provider profile file that adds a provider or changes one (`extends: aws`). Repeatable.
+    #[arg(long = "profile", value_name = "FILE")]
+    pub profiles: Vec<PathBuf>,
+    /// Variables file for templates (common values, `providers:` and `environments:` sections).
+    /// Repeatable; later files win.
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars_files: Vec<PathBuf>,
+    /// One template variable, over everything else: KEY=VALUE (VALUE read as JSON when it parses,
+    /// else as text; dotted keys nest). Repeatable.
+    #[arg(long = "var", value_name = "KEY=VALUE")]
+    pub vars: Vec<String>,
+    /// The environment to render templates for. For `check`, by default each environment file's
+    /// name (prod.yaml → prod).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+}
+
+/// A JSON Schema and rules files.
+#[derive(Args, Clone, Default)]
+pub struct ValidationArgs {
+    /// JSON Schema (draft 4 to 2020-12) every file must satisfy; JSON, YAML or TOML.
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// Rules file: cross-field rules (CEL-style expressions and unique/required/pattern/one_of
+    /// checks). Repeatable.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// Write the plan here (JSON) instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// The action for unexpected findings: revert (make the environment match the base), adopt
+    /// (write the environment's value into the base), accept (record it as expected in the policy)
+    /// or skip.
+    #[arg(long, value_name = "ACTION", default_value = "revert", value_parser = action)]
+    pub unexpected: Action,
+    /// Findings at or above this severity are flagged as needing approval.
+    #[arg(long, value_name = "LEVEL", default_value = "high", value_parser = severity)]
+    pub approval_from: Severity,
+    /// The reason recorded in the policy for accepted findings.
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ApplyArgs {
+    /// The plan made by `driftwise plan`.
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub writing: WriteArgs,
+    /// Show the patch and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Export the patch to this file instead of applying it.
+    #[arg(long, value_name = "FILE")]
+    pub patch_out: Option<PathBuf>,
+    /// Patch format for --patch-out or --dry-run: a unified diff (patch), RFC 6902 JSON Patch
+    /// (json-patch), RFC 7386 merge patch (merge-patch), or the files as they would become (files).
+    #[arg(long, default_value = "patch", value_parser = patch_format)]
+    pub format: PatchFormat,
+    /// Ask per finding: revert, adopt, accept, skip or abort (abort changes nothing).
+    #[arg(long)]
+    pub interactive: bool,
+}
+
+/// How `apply` and `check --reconcile` write.
+#[derive(Args, Clone, Default)]
+pub struct WriteArgs {
+    /// Also apply actions flagged as needing approval.
+    #[arg(long)]
+    pub approve: bool,
+    /// Do not keep FILE.orig copies of the files changed.
+    #[arg(long)]
+    pub no_backup: bool,
+    /// Make one git commit of the changed files, its message listing the actions.
+    #[arg(long)]
+    pub commit: bool,
+}
+
+#[derive(Args)]
+pub struct RenderArgs {
+    /// The template (YAML, JSON or TOML with Jinja expressions; `app.yaml.j2`).
+    pub template: PathBuf,
+    #[command(flatten)]
+    pub template_args: TemplateArgs,
+    /// Write the rendered file here instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    /// Files to validate; templates (*.j2, *.jinja, *.tmpl) are rendered for --env first.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub validation: ValidationArgs,
+    #[command(flatten)]
+    pub template_args: TemplateArgs,
+    /// Output format.
+    #[arg(long, short = 'f', default_value = "text", value_parser = output_format)]
+    pub format: OutputFormat,
+    /// Lowest severity that exits 1.
+    #[arg(long, value_name = "low|medium|high|critical", default_value = "low", value_parser = severity)]
+    pub fail_on: Severity,
+    /// Read every input as this syntax instead of guessing from the extension.
+    #[arg(long, value_name = "yaml|json|toml")]
+    pub input_format: Option<String>,
+    /// A policy whose `secrets` are masked in violations, besides values under secret-looking keys.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn output_format(s: &str) -> Result<OutputFormat, String> {
+    s.parse().map_err(|e: driftwise_engine::Error| e.message)
+}
+
+fn patch_format(s: &str) -> Result<PatchFormat, String> {
+    s.parse().map_err(|e: driftwise_engine::Error| e.message)
+}
+
+fn severity(s: &str) -> Result<Severity, String> {
+    s.parse().map_err(|e: driftwise_engine::Error| e.message)
+}
+
+fn action(s: &str) -> Result<Action, String> {
+    s.parse().map_err(|e: driftwise_engine::Error| e.message)
+}

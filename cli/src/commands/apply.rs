@@ -1,0 +1,47 @@
+//! `driftwise apply PLAN`: re-reads and verifies the plan's files, then shows, exports or writes
+//! its changes. Exit 3 when some actions are not applied (each listed first, with its reason).
+
+use crate::args::ApplyArgs;
+use crate::files::{read_source, write_atomically};
+use crate::{exit, prompt, remediate};
+use driftwise_engine::{Error, Plan};
+
+pub fn run(args: &ApplyArgs) -> u8 {
+    match apply(args) {
+        Ok(code) => code,
+        Err(e) => exit::trouble(&e),
+    }
+}
+
+fn apply(args: &ApplyArgs) -> Result<u8, Error> {
+    let source = read_source(&args.plan, None)?;
+    let mut plan = Plan::from_json(&source.name, &source.text)?;
+    if args.interactive && !prompt::ask_per_finding(&mut plan)? {
+        println!("aborted; nothing changed");
+        return Ok(exit::CLEAN);
+    }
+    // Answering per finding is the approval.
+    let held = remediate::hold_for_approval(&mut plan, args.writing.approve || args.interactive);
+    let (preview, left) = remediate::preview(&plan, held)?;
+    let code = if left.is_empty() {
+        exit::CLEAN
+    } else {
+        exit::INCOMPLETE
+    };
+    if args.dry_run || args.patch_out.is_some() {
+        for line in &left {
+            eprintln!("{line}");
+        }
+        let text = preview.export(args.format)?;
+        match &args.patch_out {
+            Some(path) => {
+                write_atomically(path, &text, false)?;
+                println!("patch written to {}", path.display());
+            }
+            None => print!("{text}"),
+        }
+        return Ok(code);
+    }
+    remediate::write(&plan, &preview, &left, &args.writing)?;
+    Ok(code)
+}

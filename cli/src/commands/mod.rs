@@ -1,0 +1,7 @@
+//! One module per command; none imports another.
+
+pub mod apply;
+pub mod check;
+pub mod plan;
+pub mod render;
+pub mod validate;

@@ -1,0 +1,47 @@
+//! `driftwise plan`: the check's findings as a remediation plan, one action per finding, with the
+//! SHA-256 of every file it may write.
+
+use crate::args::PlanArgs;
+use crate::files::write_atomically;
+use crate::{exit, request};
+use driftwise_engine::{Action, Decisions, Error, Plan, run as check, to_json_text};
+
+pub fn run(args: &PlanArgs) -> u8 {
+    match make_plan(args) {
+        Ok(()) => exit::CLEAN,
+        Err(e) => exit::trouble(&e),
+    }
+}
+
+fn make_plan(args: &PlanArgs) -> Result<(), Error> {
+    let request = request::check(&args.check)?;
+    let outcome = check(&request)?;
+    let decisions = Decisions {
+        unexpected: args.unexpected,
+        approval_from: args.approval_from,
+        reason: args.reason.clone(),
+        ..Decisions::default()
+    };
+    let plan = Plan::new(&outcome.report, &request.sources(), &decisions)?;
+    let json = to_json_text(&plan);
+    match &args.out {
+        Some(path) => {
+            write_atomically(path, &json, false)?;
+            let count = |a: Action| plan.actions.iter().filter(|p| p.action == a).count();
+            println!(
+                "plan written to {}: {} revert, {} adopt, {} accept, {} skip; {} need approval",
+                path.display(),
+                count(Action::Revert),
+                count(Action::Adopt),
+                count(Action::Accept),
+                count(Action::Skip),
+                plan.actions
+                    .iter()
+                    .filter(|p| p.needs_approval && p.action != Action::Skip)
+                    .count()
+            );
+        }
+        None => print!("{json}"),
+    }
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! `apply --interactive`: asks, per finding, what to do.
+
+use driftwise_engine::{Action, Error, Plan, Side, short_value};
+use std::io::{BufRead, Write};
+
+/// Asks, per finding, what to do; `false` when the user quits (or input ends), which changes nothing.
+pub fn ask_per_finding(plan: &mut Plan) -> Result<bool, Error> {
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines();
+    for p in plan.actions.iter_mut() {
+        let f = &p.finding;
+        let value = |s: &Option<Side>| {
+            s.as_ref()
+                .map(|s| short_value(&s.value))
+                .unwrap_or_else(|| "-".into())
+        };
+        let default = match p.action {
+            Action::Revert => 'r',
+            Action::Adopt => 'a',
+            Action::Accept => 'c',
+            Action::Skip => 's',
+        };
+        loop {
+            eprint!(
+                "{} {} {} [{}]: {} -> {}  (r)evert (a)dopt a(c)cept (s)kip (q)uit [{default}]? ",
+                f.environment,
+                f.kind.name(),
+                f.keyed_path,
+                f.severity,
+                value(&f.base),
+                value(&f.env)
+            );
+            let _ = std::io::stderr().flush();
+            let answer = match lines.next() {
+                Some(Ok(line)) => line.trim().to_lowercase(),
+                _ => return Ok(false),
+            };
+            p.action = match answer.chars().next().unwrap_or(default) {
+                'r' => Action::Revert,
+                'a' => Action::Adopt,
+                'c' => Action::Accept,
+                's' => Action::Skip,
+                'q' => return Ok(false),
+                _ => continue,
+            };
+            break;
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,122 @@
+//! Carrying out a plan on disk, for `apply` and `check --reconcile`: hold what needs approval,
+//! re-read and verify the files, work out the patches, and write each changed file atomically
+//! (optionally as one git commit). What is not applied is listed before anything else is said.
+
+use crate::args::WriteArgs;
+use crate::files::{read_source, write_atomically};
+use crate::git;
+use driftwise_engine::{Action, Error, Plan, Preview, Source};
+use std::path::Path;
+
+/// Holds the revert and adopt actions that need approval (unless `approve`), returning a line for
+/// each.
+pub fn hold_for_approval(plan: &mut Plan, approve: bool) -> Vec<String> {
+    if approve {
+        return Vec::new();
+    }
+    plan.actions
+        .iter_mut()
+        .filter(|p| p.needs_approval && matches!(p.action, Action::Revert | Action::Adopt))
+        .map(|p| {
+            let line = format!(
+                "held for approval (pass --approve to apply): {} {} {} ({})",
+                p.action,
+                p.finding.environment,
+                p.finding.keyed_path_or_root(),
+                p.finding.severity
+            );
+            p.action = Action::Skip;
+            line
+        })
+        .collect()
+}
+
+/// The plan's files as they are now; a policy file the plan expects to create is not read.
+pub fn read_inputs(plan: &Plan) -> Result<Vec<Source>, Error> {
+    plan.inputs
+        .iter()
+        .filter(|i| i.sha256.is_some() || Path::new(&i.file).exists())
+        .map(|i| read_source(Path::new(&i.file), None))
+        .collect()
+}
+
+/// The patches of a plan whose approvals were already settled, and what they leave undone.
+pub fn preview(plan: &Plan, held: Vec<String>) -> Result<(Preview, Vec<String>), Error> {
+    let sources = read_inputs(plan)?;
+    let preview = plan.preview(&sources)?;
+    let mut left = held;
+    left.extend(preview.unapplied().map(|u| format!("not applied: {u}")));
+    Ok((preview, left))
+}
+
+/// Writes the plan's changes and returns the files written. Every action left undone is printed
+/// (to stderr) before the summary.
+pub fn write(
+    plan: &Plan,
+    preview: &Preview,
+    left: &[String],
+    args: &WriteArgs,
+) -> Result<Vec<String>, Error> {
+    for line in left {
+        eprintln!("{line}");
+    }
+    let changed: Vec<_> = preview.changed().collect();
+    if args.commit && !changed.is_empty() {
+        git::require_work_tree()?;
+    }
+    let crash_after: Option<usize> = std::env::var("DRIFTWISE_TEST_CRASH_AFTER_WRITES")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let mut written = Vec::new();
+    for p in changed {
+        if crash_after == Some(written.len()) {
+            // Test hook: die between two files, as a killed process or a power cut would.
+            std::process::abort();
+        }
+        let existed = Path::new(&p.file).exists();
+        write_atomically(Path::new(&p.file), &p.after, !args.no_backup)?;
+        written.push(p.file.clone());
+        let note = match (existed, args.no_backup) {
+            (false, _) => " (new file)",
+            (true, false) => " (original kept as .orig)",
+            (true, true) => "",
+        };
+        println!("{}: {} change(s) applied{note}", p.file, p.applied);
+    }
+    if written.is_empty() {
+        println!("nothing to change");
+    } else if args.commit {
+        git::commit(&written, &commit_message(plan, preview))?;
+        println!("committed {} file(s)", written.len());
+    }
+    if !left.is_empty() {
+        println!("{} action(s) not applied (listed above)", left.len());
+    }
+    Ok(written)
+}
+
+/// One line per action carried out.
+fn commit_message(plan: &Plan, preview: &Preview) -> String {
+    let mut message = String::from("driftwise: apply remediation plan\n\n");
+    let undone = |a: &driftwise_engine::PlannedAction| {
+        preview.unapplied().any(|u| {
+            u.action == a.action
+                && u.environment == a.finding.environment
+                && u.path == a.finding.keyed_path_or_root()
+        })
+    };
+    for a in plan
+        .actions
+        .iter()
+        .filter(|a| a.action != Action::Skip && !undone(a))
+    {
+        message.push_str(&format!(
+            "- {} {} {} ({})\n",
+            a.action,
+            a.finding.environment,
+            a.finding.keyed_path_or_root(),
+            a.finding.severity
+        ));
+    }
+    message
+}

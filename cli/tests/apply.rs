@@ -1,0 +1,300 @@
+//! `driftwise plan`, `driftwise apply` and `check --reconcile`: plans, patches, approvals, backups,
+//! commits, interactive choices, and a crash half way.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+#[test]
+fn plan_then_apply_reconciles_and_keeps_backups() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
+            .unwrap();
+    assert_eq!(plan["version"], 2);
+    assert_eq!(plan["inputs"][0]["role"], "base");
+    assert_eq!(plan["inputs"][0]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(plan["inputs"][1]["role"], "environment");
+    assert_eq!(plan["inputs"][1]["environment"], "prod");
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("prod.yaml: "))
+        .stdout(predicate::str::contains("staging.yaml: "));
+    assert!(dir.path().join("prod.yaml.orig").exists());
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "prod.yaml", "staging.yaml"])
+        .assert()
+        .code(0);
+    let reconciled = std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap();
+    assert!(
+        reconciled.contains("# Payment service in production (hand-edited, drifted)."),
+        "comments stay"
+    );
+}
+
+#[test]
+fn apply_holds_high_severity_changes_until_approved_and_refuses_changed_files() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    // What is held is work left undone: listed before the summary, and the exit status says so.
+    let out = in_dir(dir.path())
+        .args(["apply", "plan.json", "--no-backup"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "held for approval (pass --approve to apply): revert prod /replicas (high)",
+        ))
+        .stdout(predicate::str::contains(
+            "action(s) not applied (listed above)",
+        ))
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("prod.yaml: "));
+    assert!(!dir.path().join("prod.yaml.orig").exists());
+    // The file changed, so the same plan is refused, naming the file.
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "prod.yaml: changed since the plan was made (SHA-256 differs); make a new plan",
+        ));
+}
+
+#[test]
+fn dry_run_and_patch_exports_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    let before = std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap();
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--dry-run", "--approve"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("--- a/prod.yaml\n+++ b/prod.yaml"))
+        .stdout(predicate::str::contains("-replicas: 6"));
+    for (format, expect) in [
+        ("json-patch", "\"op\": \"test\""),
+        ("merge-patch", "\"debug_sql\": null"),
+    ] {
+        in_dir(dir.path())
+            .args([
+                "apply",
+                "plan.json",
+                "--approve",
+                "--format",
+                format,
+                "--patch-out",
+                "out.json",
+            ])
+            .assert()
+            .code(0);
+        let out = std::fs::read_to_string(dir.path().join("out.json")).unwrap();
+        assert!(out.contains(expect), "{format}: {out}");
+    }
+    in_dir(dir.path())
+        .args([
+            "apply",
+            "plan.json",
+            "--approve",
+            "--patch-out",
+            "fix.patch",
+        ])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap(),
+        before,
+        "exports change nothing"
+    );
+    let check = std::process::Command::new("git")
+        .args(["apply", "--check", "fix.patch"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+#[test]
+fn an_interrupted_apply_leaves_every_file_wholly_old_or_wholly_new() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    let old: Vec<String> = ["prod.yaml", "staging.yaml"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.path().join(f)).unwrap())
+        .collect();
+    let status = in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve", "--no-backup"])
+        .env("DRIFTWISE_TEST_CRASH_AFTER_WRITES", "1")
+        .assert()
+        .get_output()
+        .status;
+    assert!(!status.success(), "the process was killed half way");
+    let now: Vec<String> = ["prod.yaml", "staging.yaml"]
+        .iter()
+        .map(|f| std::fs::read_to_string(dir.path().join(f)).unwrap())
+        .collect();
+    assert_ne!(now[0], old[0], "the first file was written whole");
+    assert_eq!(now[1], old[1], "the second file was not touched");
+    for text in &now {
+        assert!(is_whole_payment_file(text), "no half-written file");
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left behind");
+}
+
+/// A complete copy of the fixture: its first and its last line are both there.
+fn is_whole_payment_file(text: &str) -> bool {
+    text.starts_with("# Payment service") && text.trim_end().ends_with("# trailing comment")
+}
+
+#[test]
+fn accepting_findings_writes_expected_rules_into_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["base.yaml", "prod.yaml"] {
+        std::fs::copy(repo().join("tests/patch").join(f), dir.path().join(f)).unwrap();
+    }
+    in_dir(dir.path())
+        .args([
+            "plan",
+            "base.yaml",
+            "prod.yaml",
+            "--unexpected",
+            "accept",
+            "--reason",
+            "prod differs on purpose",
+            "--out",
+            "plan.json",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("6 accept"));
+    in_dir(dir.path())
+        .args(["apply", "plan.json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "driftwise.yaml: 6 change(s) applied (new file)",
+        ));
+    let policy = std::fs::read_to_string(dir.path().join("driftwise.yaml")).unwrap();
+    assert!(policy.starts_with("expected:\n  - path: /replicas\n    envs:\n      - prod\n    reason: prod differs on purpose\n"), "{policy}");
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "prod.yaml"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("6 drift (6 expected)"));
+    // A second plan against the policy now in place sees nothing left to do.
+    in_dir(dir.path())
+        .args(["plan", "base.yaml", "prod.yaml", "--out", "again.json"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("0 revert"));
+}
+
+#[test]
+fn check_reconcile_fixes_drift_in_one_step() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["base.yaml", "prod.yaml"] {
+        std::fs::copy(repo().join("tests/patch").join(f), dir.path().join(f)).unwrap();
+    }
+    // Without --approve the high-severity changes stay; with it, nothing is left.
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "prod.yaml", "--reconcile"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "after reconciling: 3 unexpected finding(s) left",
+        ));
+    in_dir(dir.path())
+        .args([
+            "check",
+            "base.yaml",
+            "prod.yaml",
+            "--reconcile",
+            "--approve",
+        ])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "after reconciling: 0 unexpected finding(s) left",
+        ));
+}
+
+#[test]
+fn apply_commit_makes_one_commit_listing_the_actions() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "test@example.invalid"]);
+    git(&["config", "user.name", "test"]);
+    planned(dir.path());
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "start"]);
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve", "--no-backup", "--commit"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("committed 2 file(s)"));
+    let log = String::from_utf8(git(&["log", "-1", "--format=%B"]).stdout).unwrap();
+    assert!(
+        log.starts_with("driftwise: apply remediation plan"),
+        "{log}"
+    );
+    assert!(log.contains("- revert prod /replicas (high)"), "{log}");
+    let status = String::from_utf8(git(&["status", "--porcelain"]).stdout).unwrap();
+    assert!(
+        status.trim().is_empty() || !status.contains("prod.yaml"),
+        "{status}"
+    );
+}
+
+#[test]
+fn interactive_apply_asks_per_finding_and_abort_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    let before = std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap();
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--interactive", "--no-backup"])
+        .write_stdin("r\nq\n")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("aborted; nothing changed"))
+        .stderr(predicate::str::contains(
+            "(r)evert (a)dopt a(c)cept (s)kip (q)uit",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap(),
+        before
+    );
+    // Revert only the first (most severe) finding and skip the rest.
+    let answers = format!("r\n{}", "s\n".repeat(20));
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--interactive", "--no-backup"])
+        .write_stdin(answers)
+        .assert()
+        .code(0);
+    let after = std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap();
+    assert_ne!(after, before);
+    assert_eq!(
+        after.lines().filter(|l| !before.contains(*l)).count(),
+        1,
+        "exactly one line changed:\n{after}"
+    );
+}

@@ -1,0 +1,61 @@
+//! From parsed documents to a classified report: each environment diffed against its base under the
+//! policy's alignment options, then the findings classified by the policy.
+
+use crate::diff::diff;
+use crate::policy::Policy;
+use crate::report::{Counts, EnvironmentSummary, FileRef, REPORT_VERSION, Report};
+use crate::severity::Severity;
+use crate::tree::Document;
+
+/// One environment and the base it is compared with (the same base for every environment, or its
+/// own rendering of a template).
+pub(crate) struct Pair<'d> {
+    pub(crate) environment: &'d str,
+    pub(crate) base: &'d Document,
+    pub(crate) env: &'d Document,
+}
+
+/// The report for `pairs`; `base` names what the environments are compared against.
+pub(crate) fn compare(base: FileRef, pairs: &[Pair<'_>], policy: &Policy) -> Report {
+    let mut findings = Vec::new();
+    let mut summaries = Vec::with_capacity(pairs.len());
+    for pair in pairs {
+        let d = diff(
+            pair.base,
+            pair.env,
+            pair.environment,
+            policy.align_options(),
+        );
+        summaries.push(EnvironmentSummary {
+            name: pair.environment.to_string(),
+            file: file_ref(pair.env),
+            compared: d.compared,
+            counts: Counts::default(),
+            expected: 0,
+            failing: 0,
+            compliance: 1.0,
+        });
+        findings.extend(d.findings);
+    }
+    let mut report = Report {
+        version: REPORT_VERSION,
+        base,
+        totals: Counts::default(),
+        environments: summaries,
+        findings,
+        fail_on: Severity::DEFAULT_FAIL_ON,
+        policy: None,
+        violations: Vec::new(),
+    };
+    policy.classify(&mut report);
+    report
+}
+
+/// How a report names a parsed file.
+pub(crate) fn file_ref(doc: &Document) -> FileRef {
+    FileRef {
+        file: doc.name.clone(),
+        format: doc.format,
+        documents: doc.documents.len(),
+    }
+}

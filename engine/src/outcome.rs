@@ -1,0 +1,18 @@
+//! What a check produces: the report, and the texts its findings point into that the caller did
+//! not give (a template's renderings).
+
+use crate::report::Report;
+use crate::tree::Source;
+use serde::{Deserialize, Serialize};
+
+/// The result of [`run`](crate::run): the report with its violations, and the renderings of a
+/// template base (named as the findings name them, for source views). Plans and patches are made
+/// from it with [`Plan::new`](crate::Plan::new) and [`Plan::preview`](crate::Plan::preview).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Findings, violations, counts.
+    pub report: Report,
+    /// Each rendering of a template base, for showing the lines findings point at.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rendered: Vec<Source>,
+}

@@ -1,0 +1,261 @@
+//! What each action of a plan changes: worked out from the plan and the parsed, verified files,
+//! never from the report's values (which may be masked).
+
+use super::{Reason, Unapplied};
+use crate::error::Result;
+use crate::finding::Kind;
+use crate::parse::parse;
+use crate::plan::{Action, Plan, PlannedAction, Role};
+use crate::pointer::{escape_segment, split_pointer};
+use crate::tree::{Document, Node, Source, Value};
+use serde_json::Value as J;
+
+/// A change to one place of one file.
+#[derive(Clone, Debug)]
+pub(crate) enum Change<'a> {
+    /// Replace the node at `pointer` with `value` (taken from the other file).
+    Replace {
+        pointer: String,
+        old: &'a Node,
+        value: &'a Node,
+    },
+    /// Add `value` under the container at `parent`: as member `key`, or into a list before the item
+    /// now at `index` (its length to append).
+    Add {
+        parent: String,
+        key: Option<String>,
+        index: Option<usize>,
+        value: &'a Node,
+    },
+    /// Remove the node at `pointer`.
+    Remove { pointer: String, old: &'a Node },
+}
+
+impl Change<'_> {
+    /// The pointer the change touches; insertions into a list end in `/-`.
+    pub(crate) fn place(&self) -> String {
+        match self {
+            Change::Replace { pointer, .. } | Change::Remove { pointer, .. } => pointer.clone(),
+            Change::Add {
+                parent,
+                key: Some(k),
+                ..
+            } => format!("{parent}/{}", escape_segment(k)),
+            Change::Add {
+                parent, key: None, ..
+            } => format!("{parent}/-"),
+        }
+    }
+}
+
+/// A change, and the action it carries out.
+pub(crate) struct Planned<'f> {
+    pub(crate) action: &'f PlannedAction,
+    pub(crate) change: Change<'f>,
+}
+
+/// One file's changes, and the actions on it that cannot be carried out.
+pub(crate) struct FileChanges<'f> {
+    pub(crate) file: String,
+    pub(crate) changes: Vec<Planned<'f>>,
+    pub(crate) unapplied: Vec<Unapplied>,
+}
+
+/// The parsed files of a plan, by file name, after checking they are the ones it was made from.
+pub(crate) struct Files<'s> {
+    sources: &'s [Source],
+    docs: Vec<Document>,
+}
+
+impl<'s> Files<'s> {
+    pub(crate) fn load(plan: &Plan, sources: &'s [Source]) -> Result<Files<'s>> {
+        plan.verify(sources)?;
+        let docs = sources.iter().map(parse).collect::<Result<Vec<_>>>()?;
+        Ok(Files { sources, docs })
+    }
+
+    pub(crate) fn doc(&self, file: &str) -> Option<&Document> {
+        self.docs.iter().find(|d| d.name == file)
+    }
+
+    pub(crate) fn source(&self, file: &str) -> Option<&'s Source> {
+        self.sources.iter().find(|s| s.name == file)
+    }
+
+    /// Whether pointers are stream pointers: when any file of the plan is a multi-document stream,
+    /// the diff's pointers start with the document's index.
+    pub(crate) fn stream(&self) -> bool {
+        self.docs.iter().any(|d| d.documents.len() != 1)
+    }
+}
+
+/// Looks a pointer up in a file. In a stream, the first token is the document's index
+/// (`/1/spec/replicas`).
+pub(crate) fn lookup<'d>(doc: &'d Document, stream: bool, pointer: &str) -> Option<&'d Node> {
+    if !stream {
+        return doc.documents.first()?.pointer(pointer);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    let (index, inner) = rest.split_once('/').map_or((rest, ""), |(i, r)| (i, r));
+    let node = doc.documents.get(index.parse::<usize>().ok()?)?;
+    if inner.is_empty() {
+        Some(node)
+    } else {
+        node.pointer(&format!("/{inner}"))
+    }
+}
+
+/// A file as JSON: its root, or the array of its documents when it is compared as a stream.
+pub(crate) fn as_json(doc: &Document, stream: bool) -> J {
+    if stream {
+        J::Array(doc.documents.iter().map(|d| d.value.to_json()).collect())
+    } else {
+        doc.documents
+            .first()
+            .map(|n| n.value.to_json())
+            .unwrap_or(J::Null)
+    }
+}
+
+/// Works out, per target file, the changes the plan's revert and adopt actions make.
+pub(crate) fn changes<'f>(plan: &'f Plan, files: &'f Files<'_>) -> Vec<FileChanges<'f>> {
+    let mut per_file: Vec<FileChanges<'f>> = Vec::new();
+    for planned in &plan.actions {
+        let Some((target_file, result)) = change_for(plan, files, planned) else {
+            continue;
+        };
+        let slot = match per_file.iter().position(|f| f.file == target_file) {
+            Some(i) => i,
+            None => {
+                per_file.push(FileChanges {
+                    file: target_file,
+                    changes: Vec::new(),
+                    unapplied: Vec::new(),
+                });
+                per_file.len() - 1
+            }
+        };
+        // Two actions on one place (adopting the same setting from two environments, say) cannot
+        // both happen: the first wins and the other is reported.
+        let result = result.and_then(|change| {
+            let here = change.place();
+            let is_insert = |c: &Change<'_>| matches!(c, Change::Add { key: None, .. });
+            let clash = per_file[slot]
+                .changes
+                .iter()
+                .map(|p| &p.change)
+                .filter(|other| !(is_insert(other) && is_insert(&change)))
+                .map(Change::place)
+                .find(|other| overlaps(other, &here));
+            match clash {
+                Some(place) => Err(Reason::Conflict { place }),
+                None => Ok(change),
+            }
+        });
+        match result {
+            Ok(change) => per_file[slot].changes.push(Planned {
+                action: planned,
+                change,
+            }),
+            Err(reason) => per_file[slot]
+                .unapplied
+                .push(Unapplied::new(planned, reason)),
+        }
+    }
+    per_file
+}
+
+/// Whether one place contains the other (or they are the same). An insertion into a list
+/// (`/list/-`) overlaps changes to the list itself, not to its items.
+fn overlaps(a: &str, b: &str) -> bool {
+    let within =
+        |inner: &str, outer: &str| inner == outer || inner.starts_with(&format!("{outer}/"));
+    within(a, b) || within(b, a)
+}
+
+/// The target file and the change for one action; `None` for actions that touch no config file.
+fn change_for<'f>(
+    plan: &Plan,
+    files: &'f Files<'_>,
+    planned: &PlannedAction,
+) -> Option<(String, std::result::Result<Change<'f>, Reason>)> {
+    let f = &planned.finding;
+    let env_role = Role::Environment {
+        environment: f.environment.clone(),
+    };
+    let (target_role, from_role) = match planned.action {
+        Action::Revert => (env_role, Role::Base),
+        Action::Adopt => (Role::Base, env_role),
+        Action::Accept | Action::Skip => return None,
+    };
+    let target_file = plan.file_of(&target_role)?.to_string();
+    let result = (|| {
+        let missing = |file: &str| Reason::FileMissing {
+            file: file.to_string(),
+        };
+        let target = files
+            .doc(&target_file)
+            .ok_or_else(|| missing(&target_file))?;
+        let from_file = plan.file_of(&from_role).ok_or_else(|| missing("?"))?;
+        let from = files.doc(from_file).ok_or_else(|| missing(from_file))?;
+        let stream = files.stream();
+        // Which side of the finding is in the target file, and which in the file values come from.
+        let (target_side, from_side) = if target_role == Role::Base {
+            (&f.base, &f.env)
+        } else {
+            (&f.env, &f.base)
+        };
+        // The kind, from the target's point of view: what the target lacks is added, what it alone
+        // has is removed.
+        match (f.kind, target_side, from_side) {
+            (Kind::Changed | Kind::TypeChanged, Some(t), Some(s)) => {
+                let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
+                let value = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
+                Ok(Change::Replace {
+                    pointer: t.path.clone(),
+                    old,
+                    value,
+                })
+            }
+            (Kind::Added | Kind::Removed, None, Some(s)) => {
+                let parent = f.insert_at.clone().ok_or(Reason::WholeFile)?;
+                let value = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
+                // A whole document of a stream goes into the stream itself, like an item into a list.
+                let key = if stream && parent.is_empty() {
+                    None
+                } else {
+                    match &lookup(target, stream, &parent)
+                        .ok_or(Reason::NoPlace)?
+                        .value
+                    {
+                        Value::Map(_) => Some(
+                            split_pointer(&s.path)
+                                .pop()
+                                .map(|k| k.into_owned())
+                                .unwrap_or_default(),
+                        ),
+                        Value::List(_) => None,
+                        _ => return Err(Reason::NotAContainer),
+                    }
+                };
+                let index = if key.is_none() { f.insert_index } else { None };
+                Ok(Change::Add {
+                    parent,
+                    key,
+                    index,
+                    value,
+                })
+            }
+            (Kind::Added | Kind::Removed, Some(t), None) => {
+                let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
+                Ok(Change::Remove {
+                    pointer: t.path.clone(),
+                    old,
+                })
+            }
+            (Kind::Reordered, ..) => Err(Reason::Reorder),
+            _ => Err(Reason::NothingToChange),
+        }
+    })();
+    Some((target_file, result))
+}

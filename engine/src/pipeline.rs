@@ -1,0 +1,447 @@
+//! Request in, outcome out: the one path every front door takes. Parse every input, render a
+//! template base per environment, diff each environment under the policy's alignment options,
+//! classify the findings, validate, mask.
+
+use crate::compare::{Pair, compare, file_ref};
+use crate::desired::{Desired, Rendering, attach_origins, render_for, template_ref, with_origins};
+use crate::error::{Error, ErrorKind, Result};
+use crate::outcome::Outcome;
+use crate::parse::{parse, parse_all};
+use crate::policy::Policy;
+use crate::provider::{Profile, Profiles};
+use crate::report::{FileRef, Report};
+use crate::request::{Base, Request, find_file};
+use crate::severity::Severity;
+use crate::template::{Rendered, is_template_name};
+use crate::tree::{Document, Source};
+use crate::vars::{Vars, context};
+use crate::violation::{Validation, Violation};
+use serde_json::{Map as JsonMap, Value as J};
+
+/// What the engine is doing, for progress bars: reading file `step` of `steps`, or comparing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress<'a> {
+    /// 1-based; the last step is the comparison.
+    pub step: usize,
+    /// Files to read plus one for the comparison.
+    pub steps: usize,
+    /// The file being read, or `None` while comparing.
+    pub file: Option<&'a str>,
+}
+
+/// Runs a check: the report (findings and violations) for `request`.
+///
+/// ```
+/// use driftwise_engine::{Environment, Request, Source, run};
+/// let request = Request::new(
+///     Source::new("base.yaml", "db: {host: a, port: 5432}\n"),
+///     vec![Environment::from_source(Source::new("prod.yaml", "db: {host: b, port: 5432}\n"))],
+/// );
+/// let outcome = run(&request).unwrap();
+/// assert_eq!(outcome.report.findings[0].path, "/db/host");
+/// assert_eq!(outcome.report.findings[0].env.as_ref().unwrap().span.start.column, 12);
+/// ```
+pub fn run(request: &Request) -> Result<Outcome> {
+    Ok(Checker::new(request)?.outcome())
+}
+
+/// [`run`], announcing each step.
+pub fn run_with_progress(request: &Request, progress: impl FnMut(Progress<'_>)) -> Result<Outcome> {
+    Ok(Checker::with_progress(request, progress)?.outcome())
+}
+
+/// A request with every input parsed, rendered and validated: compare as often as needed without
+/// reading anything again.
+#[derive(Debug)]
+pub struct Checker {
+    policy: Policy,
+    base: FileRef,
+    /// One base, or one rendering of a template per environment name.
+    bases: Vec<Document>,
+    /// Each environment, with the index of its base.
+    environments: Vec<(String, Document, usize)>,
+    violations: Vec<Violation>,
+    /// Template renderings: their texts for source views, their span maps for origins.
+    renderings: Vec<Rendering>,
+}
+
+impl Checker {
+    /// Parses, renders and validates everything `request` holds.
+    pub fn new(request: &Request) -> Result<Checker> {
+        Checker::with_progress(request, |_| {})
+    }
+
+    /// [`new`](Self::new), announcing each file as it is read.
+    pub fn with_progress(
+        request: &Request,
+        mut progress: impl FnMut(Progress<'_>),
+    ) -> Result<Checker> {
+        require_features(request)?;
+        let policy = compile_policy(request)?;
+        let base = request.base()?;
+        let env_sources: Vec<Source> = request
+            .environments
+            .iter()
+            .map(|e| request.with_format(&e.source))
+            .collect();
+        let steps = env_sources.len() + 2;
+        let inputs = Inputs::load(request)?;
+        let (base_ref, bases, base_of, renderings) = match base {
+            Base::File(source) => {
+                let source = request.with_format(source);
+                progress(Progress {
+                    step: 1,
+                    steps,
+                    file: Some(&source.name),
+                });
+                let doc = parse(&source)?;
+                (file_ref(&doc), vec![doc], vec![0; env_sources.len()], None)
+            }
+            Base::Template { template } => {
+                progress(Progress {
+                    step: 1,
+                    steps,
+                    file: Some(&template.name),
+                });
+                inputs.render_bases(template, request)?
+            }
+        };
+        let docs = parse_each(&env_sources, 2, steps, &mut progress)?;
+        progress(Progress {
+            step: steps,
+            steps,
+            file: None,
+        });
+        let environments: Vec<(String, Document, usize)> = request
+            .environments
+            .iter()
+            .zip(docs)
+            .zip(base_of)
+            .map(|((e, doc), b)| (e.name.clone(), doc, b))
+            .collect();
+        let mut violations = Vec::new();
+        match &renderings {
+            Some(renderings) => {
+                for r in renderings {
+                    violations.extend(inputs.validate_rendering(r));
+                }
+            }
+            None => {
+                let ctx = inputs.context(request, request.env.as_deref());
+                for doc in &bases {
+                    violations.extend(inputs.validate_doc(doc, &ctx));
+                }
+            }
+        }
+        for (name, doc, _) in &environments {
+            let env = request.env.as_deref().unwrap_or(name);
+            violations.extend(inputs.validate_doc(doc, &inputs.context(request, Some(env))));
+        }
+        policy.mask_violations(&mut violations);
+        Ok(Checker {
+            policy,
+            base: base_ref,
+            bases,
+            environments,
+            violations,
+            renderings: renderings.unwrap_or_default(),
+        })
+    }
+
+    /// Compares every environment with its base and classifies the findings.
+    pub fn outcome(&self) -> Outcome {
+        let pairs: Vec<Pair<'_>> = self
+            .environments
+            .iter()
+            .map(|(name, doc, b)| Pair {
+                environment: name,
+                base: &self.bases[*b],
+                env: doc,
+            })
+            .collect();
+        let mut report: Report = compare(self.base.clone(), &pairs, &self.policy);
+        report.violations = self.violations.clone();
+        attach_origins(&mut report, &self.renderings);
+        let rendered = self
+            .renderings
+            .iter()
+            .map(|r| r.rendered.source.clone())
+            .collect();
+        Outcome { report, rendered }
+    }
+}
+
+/// Parses the sources, reporting each as step `first + i`. Natively all at once on every core
+/// (parsing is most of a check's time); in a browser one by one, so a progress bar moves.
+fn parse_each(
+    sources: &[Source],
+    first: usize,
+    steps: usize,
+    progress: &mut impl FnMut(Progress<'_>),
+) -> Result<Vec<Document>> {
+    if cfg!(target_arch = "wasm32") {
+        let mut docs = Vec::with_capacity(sources.len());
+        for (i, source) in sources.iter().enumerate() {
+            progress(Progress {
+                step: first + i,
+                steps,
+                file: Some(&source.name),
+            });
+            docs.push(parse(source)?);
+        }
+        return Ok(docs);
+    }
+    if let Some(last) = sources.last() {
+        progress(Progress {
+            step: first + sources.len() - 1,
+            steps,
+            file: Some(&last.name),
+        });
+    }
+    let refs: Vec<&Source> = sources.iter().collect();
+    parse_all(&refs)
+}
+
+/// The policy file, the Argo CD applications it names (from the request's files) and those given
+/// directly, and the request's overrides.
+fn compile_policy(request: &Request) -> Result<Policy> {
+    let mut policy = match &request.policy {
+        Some(source) => Policy::from_source(source)?,
+        None => Policy::default(),
+    };
+    let mut imported = Vec::new();
+    for (name, at) in policy.argocd_files() {
+        let app = find_file(&request.files, &name)
+            .map_err(|e| e.in_file(policy.source_name().unwrap_or_default().to_string()))?
+            .ok_or_else(|| policy.missing_argocd(&name, at))?
+            .clone();
+        policy.import_argocd(&app)?;
+        imported.push(app.name);
+    }
+    // An application given directly that the policy also names is imported once.
+    for app in request
+        .argocd
+        .iter()
+        .filter(|a| !imported.contains(&a.name))
+    {
+        policy.import_argocd(app)?;
+    }
+    if let Some(level) = request.options.fail_on {
+        policy = policy.with_fail_on(level);
+    }
+    Ok(policy.revealing_secrets(request.options.reveal_secrets))
+}
+
+/// Refuses a request this build cannot serve, rather than ignoring part of it.
+fn require_features(request: &Request) -> Result<()> {
+    let lacking = |what: &str| {
+        Err(Error::new(
+            ErrorKind::Unsupported,
+            format!("this build of driftwise has no {what}"),
+        ))
+    };
+    if cfg!(not(feature = "templates")) && matches!(request.base, Some(Base::Template { .. })) {
+        return lacking("template support (feature `templates`)");
+    }
+    let validates =
+        request.provider.is_some() || request.schema.is_some() || !request.rules.is_empty();
+    if cfg!(not(feature = "validation")) && validates {
+        return lacking("validation (feature `validation`)");
+    }
+    Ok(())
+}
+
+/// The provider, variables and validator a request names, read once.
+struct Inputs {
+    profile: Option<Profile>,
+    vars: Vec<Vars>,
+    #[cfg(feature = "validation")]
+    validator: Option<crate::validate::Validator>,
+}
+
+impl Inputs {
+    fn load(request: &Request) -> Result<Inputs> {
+        // Providers and variables feed only templates and validation; a build without either has
+        // refused a request that names them already (`require_features`), and leaves their code out.
+        if cfg!(not(any(feature = "templates", feature = "validation"))) {
+            return Ok(Inputs {
+                profile: None,
+                vars: Vec::new(),
+                #[cfg(feature = "validation")]
+                validator: None,
+            });
+        }
+        let profile = match &request.provider {
+            Some(name) => {
+                let mut profiles = Profiles::default();
+                for file in &request.profiles {
+                    profiles.add(file)?;
+                }
+                Some(profiles.get(name)?.clone())
+            }
+            None => None,
+        };
+        let vars = request
+            .vars
+            .iter()
+            .map(Vars::from_source)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Inputs {
+            #[cfg(feature = "validation")]
+            validator: validator(request, profile.as_ref())?,
+            profile,
+            vars,
+        })
+    }
+
+    /// The variables rules see in a file checked as environment `env`.
+    fn context(&self, request: &Request, env: Option<&str>) -> JsonMap<String, J> {
+        context(self.profile.as_ref(), env, &self.vars, &request.values)
+    }
+
+    fn desired<'a>(&'a self, template: &'a Source, request: &'a Request) -> Desired<'a> {
+        Desired {
+            template,
+            profile: self.profile.as_ref(),
+            vars: &self.vars,
+            values: &request.values,
+            env: request.env.as_deref(),
+        }
+    }
+
+    /// The renderings of a template base, one per environment name, and which one each
+    /// environment is compared with.
+    #[allow(clippy::type_complexity)]
+    fn render_bases(
+        &self,
+        template: &Source,
+        request: &Request,
+    ) -> Result<(FileRef, Vec<Document>, Vec<usize>, Option<Vec<Rendering>>)> {
+        let desired = self.desired(template, request);
+        let renderings = render_for(
+            &desired,
+            request.environments.iter().map(|e| e.name.as_str()),
+        )?;
+        let base_of = request
+            .environments
+            .iter()
+            .map(|e| {
+                let env = desired.env_for(&e.name);
+                renderings.iter().position(|r| r.env == env).unwrap_or(0)
+            })
+            .collect();
+        let base = template_ref(&desired, &renderings);
+        let docs = renderings.iter().map(|r| r.doc.clone()).collect();
+        Ok((base, docs, base_of, Some(renderings)))
+    }
+
+    /// The violations in one document, rules seeing `ctx`.
+    fn validate_doc(&self, doc: &Document, ctx: &JsonMap<String, J>) -> Vec<Violation> {
+        #[cfg(feature = "validation")]
+        if let Some(validator) = &self.validator {
+            return validator.validate_with(doc, ctx);
+        }
+        let _ = (doc, ctx);
+        Vec::new()
+    }
+
+    /// The violations in a rendering, each also at the template text behind it.
+    fn validate_rendering(&self, r: &Rendering) -> Vec<Violation> {
+        let mut found = self.validate_doc(&r.doc, &r.context);
+        with_origins(&mut found, &r.rendered);
+        found
+    }
+}
+
+/// The validator a request describes: its schema, rules files and provider rules; `None` when
+/// there is nothing to check.
+#[cfg(feature = "validation")]
+fn validator(
+    request: &Request,
+    profile: Option<&Profile>,
+) -> Result<Option<crate::validate::Validator>> {
+    use crate::violation::CheckKind;
+    if request.schema.is_none() && request.rules.is_empty() && profile.is_none() {
+        return Ok(None);
+    }
+    let mut builder = crate::validate::Validator::builder();
+    if let Some(schema) = &request.schema {
+        builder = builder.schema(schema.clone());
+    }
+    if let Some(profile) = profile {
+        let mut vars = profile.vars.clone();
+        vars.insert("provider".into(), J::String(profile.name.clone()));
+        builder = builder.vars(&vars).rule_specs(
+            profile.file.clone(),
+            CheckKind::Provider,
+            profile.rules.clone(),
+        );
+    }
+    for rules in &request.rules {
+        builder = builder.rules(rules);
+    }
+    builder.build().map(Some)
+}
+
+/// Validates files on their own, without comparing them: the request's base (when it has one) and
+/// `environments`, a template among them rendered for `env` first, against its schema, rules and
+/// provider. Secrets are masked as its policy says.
+pub fn validate(request: &Request) -> Result<Validation> {
+    require_features(request)?;
+    if request.schema.is_none() && request.rules.is_empty() && request.provider.is_none() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "nothing to validate against: give a schema, rules or a provider",
+        ));
+    }
+    let policy = compile_policy(request)?;
+    let inputs = Inputs::load(request)?;
+    let files = request
+        .base
+        .iter()
+        .map(|b| b.source())
+        .chain(request.environments.iter().map(|e| &e.source));
+    let mut names = Vec::new();
+    let mut violations = Vec::new();
+    for source in files {
+        names.push(source.name.clone());
+        if is_template_name(&source.name) {
+            let env = request.env.as_deref().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Usage,
+                    "is a template: name the environment to render it for (`env`; --env on the command line)",
+                )
+                .in_file(source.name.clone())
+            })?;
+            let rendering = inputs.desired(source, request).render(env)?;
+            violations.extend(inputs.validate_rendering(&rendering));
+        } else {
+            let doc = parse(&request.with_format(source))?;
+            let ctx = inputs.context(request, request.env.as_deref());
+            violations.extend(inputs.validate_doc(&doc, &ctx));
+        }
+    }
+    policy.mask_violations(&mut violations);
+    let fail_on = request.options.fail_on.unwrap_or(Severity::DEFAULT_FAIL_ON);
+    Ok(Validation::new(names, violations, fail_on))
+}
+
+/// Renders the request's template base for its `env` (with its provider and variables), checking
+/// that the output parses.
+pub fn render(request: &Request) -> Result<Rendered> {
+    require_features(request)?;
+    let Some(Base::Template { template }) = &request.base else {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            "there is no template to render",
+        ));
+    };
+    let env = request.env.as_deref().ok_or_else(|| {
+        Error::new(
+            ErrorKind::Usage,
+            "name the environment to render for (`env`; --env on the command line)",
+        )
+    })?;
+    let inputs = Inputs::load(request)?;
+    Ok(inputs.desired(template, request).render(env)?.rendered)
+}

@@ -1,0 +1,91 @@
+//! The policy file as written: every section optional, unknown settings refused at their line.
+
+use crate::diff::{IdentityKeys, Normalise};
+use crate::pattern::Pattern;
+use crate::severity::Severity;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+/// A policy file (`driftwise.yaml`). Its JSON Schema is `schemas/policy.v1.schema.json`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    /// Intended differences: shown, labelled with the reason, never failing a check.
+    #[serde(default)]
+    pub expected: Vec<ExpectedRule>,
+    /// Differences that are not drift at all: hidden from the report and the exit code.
+    #[serde(default)]
+    pub ignore: Vec<IgnoreRule>,
+    /// How serious differences are; the first matching rule wins, else the built-in defaults.
+    #[serde(default)]
+    pub severity: Vec<SeverityRule>,
+    /// List path → the field (or fields) that identify its items.
+    #[serde(default)]
+    pub identity: IndexMap<Pattern, IdentityKeys>,
+    /// Lists whose order carries no meaning.
+    #[serde(default)]
+    pub sets: Vec<Pattern>,
+    /// When two different-looking scalars are the same.
+    #[serde(default, alias = "normalize")]
+    pub normalise: Normalise,
+    /// Paths whose values are masked, besides those under secret-like keys.
+    #[serde(default)]
+    pub secrets: Vec<Pattern>,
+    /// The lowest severity of unexpected drift that makes a check fail (exit 1). Default: low.
+    #[serde(default)]
+    pub fail_on: Option<Severity>,
+    /// Argo CD Application manifests whose `ignoreDifferences` become ignore rules, as paths
+    /// relative to the policy file. Front doors supply their texts with the request.
+    #[serde(default)]
+    pub argocd: Vec<String>,
+}
+
+/// An intended difference.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectedRule {
+    /// Where.
+    pub path: Pattern,
+    /// Environments the rule is for; all when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub envs: Vec<String>,
+    /// Why the difference is intended.
+    pub reason: String,
+}
+
+/// A difference that is not drift.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreRule {
+    /// Where.
+    pub path: Pattern,
+    /// Environments the rule is for; all when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub envs: Vec<String>,
+    /// Why, for readers of the policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Kubernetes selector (as Argo CD's ignoreDifferences has them): only inside objects of this kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Only inside objects of this name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Only inside objects in this namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+}
+
+/// A severity for matching findings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityRule {
+    /// Where.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<Pattern>,
+    /// Words in a path's keys (`password`, `replicas`), matched like the built-in defaults.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// The severity.
+    pub level: Severity,
+}

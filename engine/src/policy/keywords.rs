@@ -1,0 +1,217 @@
+//! The built-in judgements from the words in a path: how serious a difference there is by
+//! default, and whether its value is a secret.
+
+use crate::severity::Severity;
+
+/// Security material besides secrets (which are critical too): a difference here can open a hole.
+const CRITICAL: &[&str] = &[
+    "security",
+    "securitycontext",
+    "rbac",
+    "certificate",
+    "certificates",
+    "cert",
+    "certs",
+    "tls",
+    "ssl",
+    "role",
+    "roles",
+    "rolebinding",
+    "clusterrole",
+    "permissions",
+    "policy",
+    "policies",
+];
+/// Capacity and reachability: a difference here changes how the service runs or who reaches it.
+const HIGH: &[&str] = &[
+    "resources",
+    "limits",
+    "requests",
+    "cpu",
+    "memory",
+    "network",
+    "networks",
+    "networkpolicy",
+    "ingress",
+    "egress",
+    "storage",
+    "volume",
+    "volumes",
+    "storageclass",
+    "port",
+    "ports",
+    "host",
+    "hosts",
+    "hostname",
+    "url",
+    "urls",
+    "endpoint",
+    "endpoints",
+    "replicas",
+    "image",
+    "images",
+    "firewall",
+    "cidr",
+    "dns",
+];
+/// Descriptive: a difference here rarely changes behaviour.
+const LOW: &[&str] = &[
+    "metadata",
+    "description",
+    "descriptions",
+    "comment",
+    "comments",
+    "documentation",
+];
+/// Named explicitly as medium so that, say, labels under metadata are not demoted to low.
+const MEDIUM: &[&str] = &[
+    "labels",
+    "annotations",
+    "feature",
+    "features",
+    "flag",
+    "flags",
+];
+
+/// Splits a path into lowercase words: segments, then `snake_case`, `kebab-case`, `dot.case` and
+/// `camelCase` parts. Adjacent pairs are joined too, so `api_key` and `apiKey` both yield `apikey`.
+pub(crate) fn path_words(path: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for segment in path.split(['/', '[', ']', ',', '=']) {
+        let mut parts: Vec<String> = Vec::new();
+        let mut current = String::new();
+        let mut prev_lower = false;
+        for c in segment.chars() {
+            if !c.is_alphanumeric() {
+                if !current.is_empty() {
+                    parts.push(std::mem::take(&mut current));
+                }
+                prev_lower = false;
+                continue;
+            }
+            if c.is_uppercase() && prev_lower && !current.is_empty() {
+                parts.push(std::mem::take(&mut current));
+            }
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+            current.extend(c.to_lowercase());
+        }
+        if !current.is_empty() {
+            parts.push(current);
+        }
+        for pair in parts.windows(2) {
+            words.push(format!("{}{}", pair[0], pair[1]));
+        }
+        words.extend(parts);
+    }
+    words
+}
+
+/// The default severity of a path: the most severe level any of its words calls for, medium when
+/// none does, and low only when descriptive words are all there is.
+pub(crate) fn default_severity(path: &str) -> Severity {
+    let words = path_words(path);
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    if has(CRITICAL) || has(SECRET) {
+        Severity::Critical
+    } else if has(HIGH) {
+        Severity::High
+    } else if has(MEDIUM) {
+        Severity::Medium
+    } else if has(LOW) {
+        Severity::Low
+    } else {
+        Severity::Medium
+    }
+}
+
+/// Words that make a value a secret: masked in every report unless the user asks to reveal it.
+const SECRET: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "secrets",
+    "token",
+    "tokens",
+    "privatekey",
+    "apikey",
+    "accesskey",
+    "secretkey",
+    "signingkey",
+    "encryptionkey",
+    "credential",
+    "credentials",
+    "clientsecret",
+];
+
+/// Whether the path's last named key looks like it holds a secret (`/db/password`, `/auth/apiKey`).
+/// Only the last key counts: `/secrets/enabled` is a flag about secrets, not one. A `value` inherits
+/// from the item it belongs to, so `/env[name=DB_PASSWORD]/value` is a secret too.
+pub(crate) fn looks_secret(path: &str) -> bool {
+    let is_secret = |text: &str| {
+        path_words(text)
+            .iter()
+            .any(|w| SECRET.contains(&w.as_str()))
+    };
+    let mut segments = path.rsplit('/').filter(|s| !s.is_empty());
+    let Some(last) = segments.next() else {
+        return false;
+    };
+    let (key, selector) = match last.split_once('[') {
+        Some((key, selector)) => (key, Some(selector)),
+        None => (last, None),
+    };
+    if key.parse::<usize>().is_err() && !key.is_empty() && key != "value" {
+        return is_secret(key) || selector.is_some_and(is_secret);
+    }
+    // An index or `value`: look at the item or key it belongs to.
+    if let Some(selector) = selector {
+        return is_secret(selector);
+    }
+    segments.next().is_some_and(|parent| {
+        let (parent_key, parent_selector) = parent
+            .split_once('[')
+            .map_or((parent, None), |(k, s)| (k, Some(s)));
+        parent_selector.map_or_else(|| is_secret(parent_key), is_secret)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_words_in_the_path() {
+        assert_eq!(default_severity("/database/password"), Severity::Critical);
+        assert_eq!(
+            default_severity("/spec/template/spec/securityContext/runAsUser"),
+            Severity::Critical
+        );
+        assert_eq!(default_severity("/auth/apiKey"), Severity::Critical);
+        assert_eq!(default_severity("/server/tls/enabled"), Severity::Critical);
+        assert_eq!(default_severity("/spec/replicas"), Severity::High);
+        assert_eq!(
+            default_severity("/spec/containers[name=web]/ports[name=http]/containerPort"),
+            Severity::High
+        );
+        assert_eq!(default_severity("/database/host"), Severity::High);
+        assert_eq!(default_severity("/features/feature_b"), Severity::Medium);
+        assert_eq!(default_severity("/metadata/labels/tier"), Severity::Medium);
+        assert_eq!(default_severity("/app_settings/version"), Severity::Medium);
+        assert_eq!(default_severity("/metadata/name"), Severity::Low);
+        assert_eq!(default_severity("/service/description"), Severity::Low);
+    }
+
+    #[test]
+    fn secrets_are_recognised_by_their_own_key() {
+        assert!(looks_secret("/database/password"));
+        assert!(looks_secret("/auth/client_secret"));
+        assert!(looks_secret("/auth/apiKey"));
+        assert!(looks_secret("/env[name=DB_PASSWORD]/value"));
+        assert!(!looks_secret("/env[name=LOG_LEVEL]/value"));
+        assert!(looks_secret("/data/DB_PASSWORD"));
+        assert!(!looks_secret("/secrets/enabled"));
+        assert!(!looks_secret("/database/host"));
+        assert!(looks_secret("/tokens/0"));
+    }
+}

@@ -1,0 +1,680 @@
+//! The page's state and how each user action changes it. No browser types and no views here: the
+//! component in `app.rs` holds a [`State`], hands it [`Change`]s and carries out the [`Effect`]s it
+//! asks for (a check in a worker, a scroll); the views read it. The page state becomes the engine's
+//! request in one place, [`State::request`].
+
+use crate::examples::EXAMPLES;
+use crate::model::{Filter, LoadedFile, Role, detect_base, is_policy_file, unique_env_names};
+use crate::worker::{CheckRequest, CheckUpdate};
+use driftwise_engine::{
+    Action, Base, Decision, Decisions, Environment, Kind, Outcome, Plan, Preview, Report, Request,
+    Severity, Source, is_template_name,
+};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Findings drawn at once; the rest are a click away, so a 50,000-finding report stays quick.
+pub const PAGE: usize = 400;
+
+/// What "Write a policy…" starts from: every section, commented, so it can be filled in.
+pub const POLICY_TEMPLATE: &str = "# driftwise policy: see schemas/policy.v1.schema.json\nexpected: []\n  # - path: /database/host\n  #   reason: one database per environment\nignore: []\n  # - path: /metadata/generated_at\nseverity: []\n  # - path: /database/**\n  #   level: high\nfail_on: low\n";
+
+/// What a new variables file starts from.
+pub const VARS_TEMPLATE: &str = "# Template variables: common values, then per provider and per environment.\napp: shop\nproviders:\n  aws: {region: us-east-1}\nenvironments:\n  prod: {replicas: 3}\n";
+
+/// What the status line shows while the engine works.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub step: usize,
+    pub steps: usize,
+    /// The file being read; `None` while comparing.
+    pub file: Option<String>,
+}
+
+/// The loaded policy: the text the report was computed with, and the editor's draft.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyState {
+    pub name: String,
+    pub applied: String,
+    pub draft: String,
+}
+
+/// The paste dialog's fields.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PasteState {
+    pub name: String,
+    pub text: String,
+}
+
+/// What the paste dialog asks for.
+pub enum PasteAction {
+    Open,
+    Cancel,
+    Add,
+    Name(String),
+    Text(String),
+}
+
+/// A download the plan view offers.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Download {
+    UnifiedDiff,
+    JsonPatch,
+    MergePatch,
+    /// One reconciled file, by name.
+    File(String),
+    Plan,
+}
+
+/// The plan for the current report and choices, with every patch it makes.
+#[derive(Debug, PartialEq)]
+pub struct PlanState {
+    pub plan: Plan,
+    pub preview: Preview,
+}
+
+/// A user action, or news from the engine.
+pub enum Change {
+    AddFiles(Vec<LoadedFile>, Vec<String>),
+    LoadExample(usize),
+    SetBase(usize),
+    RenameEnvironment(usize, String),
+    RemoveFile(usize),
+    ClearFiles,
+    Update(CheckUpdate),
+    FilterEnvironment(Option<String>),
+    ToggleKind(Kind),
+    Search(String),
+    Select(usize),
+    Step(isize),
+    Paste(PasteAction),
+    Dragging(bool),
+    ShowMore,
+    PolicyDraft(String),
+    ApplyPolicy,
+    NewPolicy,
+    RemovePolicy,
+    UnexpectedOnly(bool),
+    MinSeverity(Severity),
+    /// The resolution chosen for one finding.
+    SetAction(usize, Action),
+    /// The same resolution for every finding of an environment (all when `None`) from a severity up.
+    BulkAction(Option<String>, Severity, Action),
+    /// The provider whose profile renders templates and validates (none: no provider rules).
+    SetProvider(Option<String>),
+    /// What a loaded file is for.
+    SetRole(usize, Role),
+    /// New text for the variables file.
+    SetVars(String),
+    NewVars,
+    SelectViolation(usize),
+}
+
+/// What the component must do after a change.
+#[derive(Debug, PartialEq)]
+pub enum Effect {
+    /// Run a check (in a worker).
+    Check(Box<CheckRequest>),
+    /// Scroll the element with this id into view.
+    ScrollTo(String),
+}
+
+/// Everything the page shows.
+pub struct State {
+    pub files: Vec<LoadedFile>,
+    pub base: Option<usize>,
+    pub report: Option<Rc<Report>>,
+    /// The texts the report was computed from, by file name (renderings of a template base too).
+    pub texts: Rc<HashMap<String, String>>,
+    pub errors: Vec<String>,
+    pub progress: Option<Progress>,
+    pub filter: Filter,
+    pub visible: Rc<Vec<usize>>,
+    pub selected: Option<usize>,
+    pub limit: usize,
+    /// The latest check sent; answers to older ones are ignored.
+    pub request: u32,
+    pub paste: Option<PasteState>,
+    pub dragging: bool,
+    pub policy: Option<PolicyState>,
+    /// Resolutions the user chose, by finding index (the rest take the defaults).
+    pub chosen: HashMap<usize, Action>,
+    pub plan: Rc<Result<PlanState, String>>,
+    pub provider: Option<String>,
+    /// The validation finding shown in the detail pane, instead of a drift finding.
+    pub selected_violation: Option<usize>,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            files: Vec::new(),
+            base: None,
+            report: None,
+            texts: Rc::default(),
+            errors: Vec::new(),
+            progress: None,
+            filter: Filter::default(),
+            visible: Rc::default(),
+            selected: None,
+            limit: PAGE,
+            request: 0,
+            paste: None,
+            dragging: false,
+            policy: None,
+            chosen: HashMap::new(),
+            plan: Rc::new(Err("no report yet".into())),
+            provider: None,
+            selected_violation: None,
+        }
+    }
+}
+
+impl State {
+    /// Applies a change; returns whether the page must be drawn again, and what to do.
+    pub fn update(&mut self, change: Change) -> (bool, Vec<Effect>) {
+        let mut effects = Vec::new();
+        match change {
+            Change::AddFiles(files, errors) => {
+                self.errors = errors;
+                let had_base = self.base.is_some();
+                let files = self.take_policy(files);
+                self.files.extend(files);
+                if !had_base || self.base.is_some_and(|b| b >= self.files.len()) {
+                    self.base = detect_base(&self.files);
+                }
+                effects.extend(self.files_changed());
+            }
+            Change::LoadExample(i) => {
+                let Some(example) = EXAMPLES.get(i) else {
+                    return (false, effects);
+                };
+                self.policy = None;
+                let files = example
+                    .files
+                    .iter()
+                    .chain(example.policy.iter())
+                    .map(|(n, t)| LoadedFile::new(*n, *t))
+                    .collect();
+                self.files = self.take_policy(files);
+                self.base = detect_base(&self.files);
+                self.provider = example.provider.map(str::to_string);
+                self.errors.clear();
+                self.filter = Filter::default();
+                effects.extend(self.files_changed());
+            }
+            Change::SetBase(i) => {
+                self.base = Some(i);
+                effects.extend(self.files_changed());
+            }
+            Change::RenameEnvironment(i, name) => {
+                if let Some(f) = self.files.get_mut(i) {
+                    f.env_name = name;
+                }
+                effects.extend(self.files_changed());
+            }
+            Change::RemoveFile(i) => {
+                if i < self.files.len() {
+                    self.files.remove(i);
+                    self.base = match self.base {
+                        Some(b) if b == i => detect_base(&self.files),
+                        Some(b) if b > i => Some(b - 1),
+                        other => other,
+                    };
+                    effects.extend(self.files_changed());
+                }
+            }
+            Change::ClearFiles => {
+                self.files.clear();
+                self.base = None;
+                self.errors.clear();
+                effects.extend(self.files_changed());
+            }
+            Change::Update(update) => {
+                if update.id() != self.request {
+                    return (false, effects);
+                }
+                self.finish(update);
+            }
+            Change::FilterEnvironment(env) => {
+                self.filter.environment = env;
+                self.refilter();
+            }
+            Change::ToggleKind(kind) => {
+                if let Some(pos) = self.filter.kinds.iter().position(|k| *k == kind) {
+                    self.filter.kinds.remove(pos);
+                } else {
+                    self.filter.kinds.push(kind);
+                }
+                self.refilter();
+            }
+            Change::Search(text) => {
+                self.filter.search = text;
+                self.refilter();
+            }
+            Change::Select(i) => {
+                self.selected = Some(i);
+                self.selected_violation = None;
+            }
+            Change::SelectViolation(i) => self.selected_violation = Some(i),
+            Change::SetProvider(provider) => {
+                self.provider = provider;
+                effects.extend(self.files_changed());
+            }
+            Change::SetRole(i, role) => {
+                if let Some(f) = self.files.get_mut(i) {
+                    f.role = role;
+                }
+                if self
+                    .base
+                    .is_none_or(|b| self.files.get(b).is_none_or(|f| f.role != Role::Config))
+                {
+                    self.base = detect_base(&self.files);
+                }
+                effects.extend(self.files_changed());
+            }
+            Change::SetVars(text) => {
+                if let Some(f) = self.files.iter_mut().find(|f| f.role == Role::Vars) {
+                    f.text = text;
+                }
+                effects.extend(self.files_changed());
+            }
+            Change::NewVars => {
+                let mut vars = LoadedFile::new("vars.yaml", VARS_TEMPLATE);
+                vars.role = Role::Vars;
+                self.files.push(vars);
+                effects.extend(self.files_changed());
+            }
+            Change::Step(delta) => {
+                if self.visible.is_empty() {
+                    return (false, effects);
+                }
+                let at = self
+                    .selected
+                    .and_then(|s| self.visible.iter().position(|v| *v == s));
+                let next = match at {
+                    None => 0,
+                    Some(p) => {
+                        (p as isize + delta).clamp(0, self.visible.len() as isize - 1) as usize
+                    }
+                };
+                if next >= self.limit {
+                    self.limit = next + PAGE;
+                }
+                self.selected = Some(self.visible[next]);
+                effects.push(Effect::ScrollTo(format!("finding-{}", self.visible[next])));
+            }
+            Change::Paste(action) => match action {
+                PasteAction::Open => self.paste = Some(PasteState::default()),
+                PasteAction::Cancel => self.paste = None,
+                PasteAction::Name(n) => {
+                    if let Some(p) = &mut self.paste {
+                        p.name = n;
+                    }
+                }
+                PasteAction::Text(t) => {
+                    if let Some(p) = &mut self.paste {
+                        p.text = t;
+                    }
+                }
+                PasteAction::Add => {
+                    if let Some(p) = self.paste.take() {
+                        let name = if p.name.trim().is_empty() {
+                            "pasted.yaml".to_string()
+                        } else {
+                            p.name.trim().to_string()
+                        };
+                        let file = LoadedFile::new(name, p.text);
+                        return self.update(Change::AddFiles(vec![file], Vec::new()));
+                    }
+                }
+            },
+            Change::Dragging(on) => {
+                if self.dragging == on {
+                    return (false, effects);
+                }
+                self.dragging = on;
+            }
+            Change::ShowMore => self.limit += PAGE,
+            Change::PolicyDraft(text) => {
+                if let Some(p) = &mut self.policy {
+                    p.draft = text;
+                }
+            }
+            Change::ApplyPolicy => {
+                if let Some(p) = &mut self.policy {
+                    p.applied = p.draft.clone();
+                }
+                self.errors.clear();
+                effects.extend(self.files_changed());
+            }
+            Change::NewPolicy => {
+                let text = POLICY_TEMPLATE.to_string();
+                self.policy = Some(PolicyState {
+                    name: "driftwise.yaml".into(),
+                    applied: text.clone(),
+                    draft: text,
+                });
+                effects.extend(self.files_changed());
+            }
+            Change::RemovePolicy => {
+                self.policy = None;
+                self.errors.clear();
+                effects.extend(self.files_changed());
+            }
+            Change::SetAction(i, action) => {
+                self.chosen.insert(i, action);
+                self.replan();
+            }
+            Change::BulkAction(environment, level, action) => {
+                if let Some(report) = &self.report {
+                    for (i, f) in report.findings.iter().enumerate() {
+                        if environment.as_ref().is_none_or(|e| *e == f.environment)
+                            && f.severity >= level
+                        {
+                            self.chosen.insert(i, action);
+                        }
+                    }
+                }
+                self.replan();
+            }
+            Change::UnexpectedOnly(on) => {
+                self.filter.unexpected_only = on;
+                self.refilter();
+            }
+            Change::MinSeverity(level) => {
+                self.filter.min_severity = level;
+                self.refilter();
+            }
+        }
+        (true, effects)
+    }
+
+    /// The engine's request for the page as it is: the one mapping from loaded files, their roles,
+    /// the policy editor and the provider picker to what the engine checks. `None` until there is a
+    /// base and an environment.
+    pub fn request(&self) -> Option<Request> {
+        let base = self
+            .files
+            .get(self.base?)
+            .filter(|f| f.role == Role::Config)?;
+        let source = |f: &LoadedFile| Source::new(f.name.clone(), f.text.clone());
+        let with_role = |role: Role| self.files.iter().filter(move |f| f.role == role);
+        let environments: Vec<Environment> = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| Some(*i) != self.base && f.role == Role::Config)
+            .map(|(_, f)| Environment::new(f.env_name.clone(), source(f)))
+            .collect();
+        if environments.is_empty() {
+            return None;
+        }
+        let argocd: Vec<Source> = with_role(Role::ArgoCd).map(source).collect();
+        Some(Request {
+            base: Some(if is_template_name(&base.name) {
+                Base::Template {
+                    template: source(base),
+                }
+            } else {
+                Base::File(source(base))
+            }),
+            environments,
+            policy: self
+                .policy
+                .as_ref()
+                .map(|p| Source::new(p.name.clone(), p.applied.clone())),
+            // Dropped Argo CD applications apply whether or not the policy names them; the engine
+            // imports one the policy names only once.
+            files: argocd.clone(),
+            argocd,
+            provider: self.provider.clone(),
+            profiles: with_role(Role::Profile).map(source).collect(),
+            vars: with_role(Role::Vars).map(source).collect(),
+            schema: with_role(Role::Schema).next().map(source),
+            rules: with_role(Role::Rules).map(source).collect(),
+            ..Request::default()
+        })
+    }
+
+    /// Re-runs the check after any change to the files, their roles, the policy or the provider.
+    fn files_changed(&mut self) -> Option<Effect> {
+        unique_env_names(&mut self.files, self.base);
+        self.request = self.request.wrapping_add(1);
+        self.limit = PAGE;
+        let Some(request) = self.request() else {
+            self.clear_report();
+            return None;
+        };
+        self.texts = Rc::new(
+            self.files
+                .iter()
+                .map(|f| (f.name.clone(), f.text.clone()))
+                .collect(),
+        );
+        self.progress = Some(Progress {
+            step: 0,
+            steps: request.environments.len() + 2,
+            file: request.base.as_ref().map(|b| b.source().name.clone()),
+        });
+        Some(Effect::Check(Box::new(CheckRequest {
+            id: self.request,
+            request,
+        })))
+    }
+
+    fn finish(&mut self, update: CheckUpdate) {
+        match update {
+            CheckUpdate::Progress {
+                step, steps, file, ..
+            } => {
+                self.progress = Some(Progress { step, steps, file });
+            }
+            CheckUpdate::Finished { result, .. } => {
+                self.progress = None;
+                match result {
+                    Ok(outcome) => self.show(*outcome),
+                    Err(e) => {
+                        self.report = None;
+                        self.visible = Rc::default();
+                        self.selected = None;
+                        self.errors.push(e.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    fn show(&mut self, outcome: Outcome) {
+        // Renderings of a template base, for the source view.
+        let mut texts = (*self.texts).clone();
+        texts.extend(outcome.rendered.into_iter().map(|s| (s.name, s.text)));
+        self.texts = Rc::new(texts);
+        self.selected_violation = None;
+        self.report = Some(Rc::new(outcome.report));
+        self.chosen.clear();
+        self.replan();
+        self.refilter();
+    }
+
+    /// The action a finding gets: the one chosen, else the default.
+    pub fn action_of(&self, report: &Report, i: usize) -> Action {
+        self.chosen
+            .get(&i)
+            .copied()
+            .unwrap_or_else(|| Decisions::default().for_finding(&report.findings[i]).0)
+    }
+
+    /// Recomputes the plan and its patches from the report, the loaded files and the choices,
+    /// exactly as `driftwise plan` and `driftwise apply --dry-run` would.
+    fn replan(&mut self) {
+        let Some(report) = &self.report else { return };
+        let Some(request) = self.request() else {
+            return;
+        };
+        let overrides = self
+            .chosen
+            .iter()
+            .filter_map(|(i, action)| {
+                let f = report.findings.get(*i)?;
+                Some(Decision {
+                    environment: f.environment.clone(),
+                    path: f.keyed_path.clone(),
+                    action: *action,
+                    reason: None,
+                })
+            })
+            .collect();
+        let decisions = Decisions {
+            overrides,
+            ..Decisions::default()
+        };
+        let sources = request.sources();
+        let result = Plan::new(report, &sources, &decisions).and_then(|plan| {
+            let preview = plan.preview(&sources)?;
+            Ok(PlanState { plan, preview })
+        });
+        self.plan = Rc::new(result.map_err(|e| e.to_string()));
+    }
+
+    /// Takes a policy file (driftwise.*) out of newly loaded files; the rest are kept.
+    fn take_policy(&mut self, files: Vec<LoadedFile>) -> Vec<LoadedFile> {
+        let (policies, others): (Vec<_>, Vec<_>) =
+            files.into_iter().partition(|f| is_policy_file(&f.name));
+        if let Some(p) = policies.into_iter().last() {
+            self.policy = Some(PolicyState {
+                name: p.name,
+                applied: p.text.clone(),
+                draft: p.text,
+            });
+        }
+        others
+    }
+
+    fn clear_report(&mut self) {
+        self.report = None;
+        self.visible = Rc::default();
+        self.selected = None;
+        self.progress = None;
+    }
+
+    fn refilter(&mut self) {
+        let Some(report) = &self.report else { return };
+        self.visible = Rc::new(self.filter.apply(report));
+        self.limit = PAGE;
+        if !self.selected.is_some_and(|s| self.visible.contains(&s)) {
+            self.selected = self.visible.first().copied();
+        }
+    }
+
+    /// The number of files that are configurations (the base and environments).
+    pub fn config_files(&self) -> usize {
+        self.files.iter().filter(|f| f.role == Role::Config).count()
+    }
+
+    /// Files with this role.
+    pub fn file_with(&self, role: Role) -> impl Iterator<Item = &LoadedFile> {
+        self.files.iter().filter(move |f| f.role == role)
+    }
+
+    /// The base's name when it is a template.
+    pub fn template(&self) -> Option<String> {
+        let base = self.files.get(self.base?)?;
+        is_template_name(&base.name).then(|| base.name.clone())
+    }
+
+    /// The name, text and MIME type of a plan download.
+    pub fn download(&self, what: &Download) -> Option<(String, String, &'static str)> {
+        let state = self.plan.as_ref().as_ref().ok()?;
+        let preview = &state.preview;
+        Some(match what {
+            Download::UnifiedDiff => (
+                "driftwise.patch".into(),
+                preview.unified_diff(),
+                "text/x-diff",
+            ),
+            Download::JsonPatch => (
+                "driftwise-json-patch.json".into(),
+                preview
+                    .export(driftwise_engine::PatchFormat::JsonPatch)
+                    .ok()?,
+                "application/json",
+            ),
+            Download::MergePatch => (
+                "driftwise-merge-patch.json".into(),
+                preview
+                    .export(driftwise_engine::PatchFormat::MergePatch)
+                    .ok()?,
+                "application/json",
+            ),
+            Download::Plan => (
+                "driftwise-plan.json".into(),
+                driftwise_engine::to_json_text(&state.plan),
+                "application/json",
+            ),
+            Download::File(name) => {
+                let p = preview.files.iter().find(|p| &p.file == name)?;
+                let base = name.rsplit(['/', '\\']).next().unwrap_or(name).to_string();
+                (base, p.after.clone(), "text/plain;charset=utf-8")
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loaded(state: &mut State, files: &[(&str, &str)]) -> Option<Request> {
+        let files = files.iter().map(|(n, t)| LoadedFile::new(*n, *t)).collect();
+        let (_, effects) = state.update(Change::AddFiles(files, Vec::new()));
+        effects.into_iter().find_map(|e| match e {
+            Effect::Check(c) => Some(c.request),
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn the_page_becomes_one_request() {
+        let mut state = State::default();
+        let request = loaded(
+            &mut state,
+            &[
+                ("prod.yaml", "a: 2\n"),
+                ("base.yaml", "a: 1\n"),
+                ("driftwise.yaml", "argocd: [argocd/app.yaml]\n"),
+                (
+                    "app.yaml",
+                    "apiVersion: argoproj.io/v1alpha1\nkind: Application\n",
+                ),
+                ("rules.yaml", "rules: []\n"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(request.base.unwrap().source().name, "base.yaml");
+        assert_eq!(request.environments.len(), 1);
+        assert_eq!(request.environments[0].name, "prod");
+        assert_eq!(request.policy.unwrap().name, "driftwise.yaml");
+        assert_eq!(
+            request.files[0].name, "app.yaml",
+            "Argo CD applications are not environments"
+        );
+        assert_eq!(request.rules[0].name, "rules.yaml");
+        // A template base is sent as a template.
+        let mut state = State::default();
+        let request = loaded(
+            &mut state,
+            &[("app.yaml.j2", "a: 1\n"), ("prod.yaml", "a: 1\n")],
+        )
+        .unwrap();
+        assert!(matches!(request.base, Some(Base::Template { .. })));
+        // Answers to older checks are ignored.
+        let (redraw, _) = state.update(Change::Update(CheckUpdate::Progress {
+            id: state.request.wrapping_sub(1),
+            step: 1,
+            steps: 2,
+            file: None,
+        }));
+        assert!(!redraw);
+    }
+}
