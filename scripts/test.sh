@@ -10,11 +10,20 @@ export CARGO_TERM_COLOR=never INSTA_UPDATE=no
 say "formatting"
 cargo fmt --all --check
 
+say "module graph: no module imports one that imports it back"
+graph=../shared/tools/module_graph.py
+[[ -f $graph ]] || graph=scripts/module_graph.py
+python3 "$graph" .
+
 say "lints (native, and the web crate for wasm32)"
 cargo clippy --locked --workspace --all-targets -q -- -D warnings
 cargo clippy --locked -p driftwise-web --target wasm32-unknown-unknown --all-targets -q -- -D warnings
 cargo clippy --locked -p driftwise-web --target wasm32-unknown-unknown --all-targets -q \
   --features in-page-checker -- -D warnings
+
+say "engine without its templates and validation features (what the web app's page and comparing worker link)"
+cargo clippy --locked -p driftwise-engine --no-default-features --all-targets -q -- -D warnings
+cargo test --locked -q -p driftwise-engine --no-default-features --lib
 
 say "engine builds for wasm32-unknown-unknown"
 cargo build --locked -q -p driftwise-engine --target wasm32-unknown-unknown
@@ -38,5 +47,5 @@ done
 say "end-to-end tests of dist/ in headless Chromium (playwright-core)"
 (cd tests/e2e && DRIFTWISE_BIN="$PWD/../../target/debug/driftwise" npm test)
 
-say "npm package: build, then test the packed tarball (Node ESM + CommonJS, TypeScript, a browser page)"
+say "npm package: build, then test the packed tarball (Node ESM + CommonJS, TypeScript, a browser page) and the conformance cases"
 (cd js && npm run build --silent && DRIFTWISE_BIN="$PWD/../target/debug/driftwise" npm test)

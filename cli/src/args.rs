@@ -152,14 +152,20 @@ pub struct PlanArgs {
     /// The action for unexpected findings: revert (make the environment match the base), adopt
     /// (write the environment's value into the base), accept (record it as expected in the policy)
     /// or skip.
-    #[arg(long, value_name = "ACTION", default_value = "revert", value_parser = action)]
-    pub unexpected: Action,
-    /// Findings at or above this severity are flagged as needing approval.
-    #[arg(long, value_name = "LEVEL", default_value = "high", value_parser = severity)]
-    pub approval_from: Severity,
+    /// (default revert)
+    #[arg(long, value_name = "ACTION", value_parser = action)]
+    pub unexpected: Option<Action>,
+    /// Findings at or above this severity are flagged as needing approval (default high).
+    #[arg(long, value_name = "LEVEL", value_parser = severity)]
+    pub approval_from: Option<Severity>,
     /// The reason recorded in the policy for accepted findings.
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
+    /// Decisions as a file (JSON, YAML or TOML; `decisions` in schemas/plan.v2.schema.json): the
+    /// defaults, and an action per finding (`overrides: [{environment, path, action, reason}]`).
+    /// --unexpected, --approval-from and --reason override what it says.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: Option<PathBuf>,
 }
 
 #[derive(Args)]

@@ -298,3 +298,86 @@ fn interactive_apply_asks_per_finding_and_abort_changes_nothing() {
         "exactly one line changed:\n{after}"
     );
 }
+
+#[test]
+fn environments_named_policy_and_base_plan_and_apply_like_any_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("base.yaml"), "replicas: 3\nlog: info\n").unwrap();
+    std::fs::write(d.join("one.yaml"), "replicas: 5\nlog: info\n").unwrap();
+    std::fs::write(d.join("two.yaml"), "replicas: 3\nlog: debug\n").unwrap();
+    std::fs::write(d.join("driftwise.yaml"), "# team policy\nfail_on: low\n").unwrap();
+    in_dir(d)
+        .args(["plan", "base.yaml", "policy=one.yaml", "base=two.yaml"])
+        .args(["--decisions", "decisions.json", "--out", "plan.json"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "decisions.json: cannot read: no such file",
+        ));
+    std::fs::write(
+        d.join("decisions.json"),
+        r#"{"overrides": [{"environment": "base", "path": "/log", "action": "accept", "reason": "debugging"}]}"#,
+    )
+    .unwrap();
+    in_dir(d)
+        .args(["plan", "base.yaml", "policy=one.yaml", "base=two.yaml"])
+        .args(["--decisions", "decisions.json", "--out", "plan.json"])
+        .assert()
+        .code(0);
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("plan.json")).unwrap()).unwrap();
+    let roles: Vec<(String, String)> = plan["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                format!(
+                    "{}:{}",
+                    i["role"].as_str().unwrap(),
+                    i["environment"].as_str().unwrap_or("")
+                ),
+                i["file"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("base:".to_string(), "base.yaml".to_string()),
+            ("environment:policy".into(), "one.yaml".into()),
+            ("environment:base".into(), "two.yaml".into()),
+            ("policy:".into(), "driftwise.yaml".into()),
+        ]
+    );
+    in_dir(d)
+        .args(["apply", "plan.json", "--approve", "--no-backup"])
+        .assert()
+        .code(0);
+    // The environment called policy was reverted, the one called base had its difference
+    // accepted into the real policy, and the base itself is untouched.
+    assert_eq!(
+        std::fs::read_to_string(d.join("one.yaml")).unwrap(),
+        "replicas: 3\nlog: info\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("two.yaml")).unwrap(),
+        "replicas: 3\nlog: debug\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(d.join("base.yaml")).unwrap(),
+        "replicas: 3\nlog: info\n"
+    );
+    let policy = std::fs::read_to_string(d.join("driftwise.yaml")).unwrap();
+    assert!(policy.starts_with("# team policy\n"), "{policy}");
+    assert!(
+        policy.contains("envs:\n      - base\n    reason: debugging"),
+        "{policy}"
+    );
+    in_dir(d)
+        .args(["check", "base.yaml", "policy=one.yaml", "base=two.yaml"])
+        .assert()
+        .code(0);
+}

@@ -187,6 +187,13 @@ pub struct Decision {
 }
 
 impl Decisions {
+    /// Reads decisions from a file (JSON, YAML or TOML), with errors at the offending line.
+    pub fn from_source(source: &Source) -> Result<Decisions> {
+        Ok(crate::settings::read::<Decisions>(source, "decisions")?
+            .map(|(d, _)| d)
+            .unwrap_or_default())
+    }
+
     /// The decision for a finding: its own, else the default for expected or unexpected findings.
     pub fn for_finding(&self, f: &Finding) -> (Action, Option<String>) {
         match self

@@ -129,7 +129,12 @@ impl Report {
 
     /// Whether the check fails: failing drift, or a violation at or above `fail_on`.
     pub fn fails(&self) -> bool {
-        self.has_drift() || self.violations.iter().any(|v| v.severity >= self.fail_on)
+        self.has_drift() || self.failing_violations() > 0
+    }
+
+    /// How many violations are at or above `fail_on`.
+    pub fn failing_violations(&self) -> usize {
+        crate::violation::failing(&self.violations, self.fail_on)
     }
 
     /// Recomputes every count from the findings, after a policy has filtered or classified them.

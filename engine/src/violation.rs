@@ -102,6 +102,16 @@ impl Validation {
 
     /// Whether any violation is at or above `fail_on`.
     pub fn fails(&self) -> bool {
-        self.violations.iter().any(|v| v.severity >= self.fail_on)
+        self.failing() > 0
     }
+
+    /// How many violations are at or above `fail_on`.
+    pub fn failing(&self) -> usize {
+        failing(&self.violations, self.fail_on)
+    }
+}
+
+/// How many of `violations` are at or above `level`.
+pub(crate) fn failing(violations: &[Violation], level: crate::severity::Severity) -> usize {
+    violations.iter().filter(|v| v.severity >= level).count()
 }

@@ -98,6 +98,8 @@ pub enum Change {
     MinSeverity(Severity),
     /// The resolution chosen for one finding.
     SetAction(usize, Action),
+    /// Why a finding is accepted (recorded with the expected rule).
+    SetReason(usize, String),
     /// The same resolution for every finding of an environment (all when `None`) from a severity up.
     BulkAction(Option<String>, Severity, Action),
     /// The provider whose profile renders templates and validates (none: no provider rules).
@@ -137,8 +139,9 @@ pub struct State {
     pub paste: Option<PasteState>,
     pub dragging: bool,
     pub policy: Option<PolicyState>,
-    /// Resolutions the user chose, by finding index (the rest take the defaults).
-    pub chosen: HashMap<usize, Action>,
+    /// Resolutions the user chose, by finding index (the rest take the defaults), with the reason
+    /// given for an accept.
+    pub chosen: HashMap<usize, (Action, Option<String>)>,
     pub plan: Rc<Result<PlanState, String>>,
     pub provider: Option<String>,
     /// The validation finding shown in the detail pane, instead of a drift finding.
@@ -363,7 +366,18 @@ impl State {
                 effects.extend(self.files_changed());
             }
             Change::SetAction(i, action) => {
-                self.chosen.insert(i, action);
+                let reason = self.chosen.get(&i).and_then(|(_, r)| r.clone());
+                self.chosen.insert(i, (action, reason));
+                self.replan();
+            }
+            Change::SetReason(i, reason) => {
+                let action = self
+                    .report
+                    .as_ref()
+                    .map(|r| self.action_of(r, i))
+                    .unwrap_or(Action::Accept);
+                let reason = Some(reason).filter(|r| !r.trim().is_empty());
+                self.chosen.insert(i, (action, reason));
                 self.replan();
             }
             Change::BulkAction(environment, level, action) => {
@@ -372,7 +386,8 @@ impl State {
                         if environment.as_ref().is_none_or(|e| *e == f.environment)
                             && f.severity >= level
                         {
-                            self.chosen.insert(i, action);
+                            let reason = self.chosen.get(&i).and_then(|(_, r)| r.clone());
+                            self.chosen.insert(i, (action, reason));
                         }
                     }
                 }
@@ -499,10 +514,15 @@ impl State {
 
     /// The action a finding gets: the one chosen, else the default.
     pub fn action_of(&self, report: &Report, i: usize) -> Action {
-        self.chosen
-            .get(&i)
-            .copied()
-            .unwrap_or_else(|| Decisions::default().for_finding(&report.findings[i]).0)
+        match self.chosen.get(&i) {
+            Some((action, _)) => *action,
+            None => Decisions::default().for_finding(&report.findings[i]).0,
+        }
+    }
+
+    /// The reason given for accepting a finding, if any.
+    pub fn reason_of(&self, i: usize) -> Option<&str> {
+        self.chosen.get(&i).and_then(|(_, r)| r.as_deref())
     }
 
     /// Recomputes the plan and its patches from the report, the loaded files and the choices,
@@ -515,13 +535,13 @@ impl State {
         let overrides = self
             .chosen
             .iter()
-            .filter_map(|(i, action)| {
+            .filter_map(|(i, (action, reason))| {
                 let f = report.findings.get(*i)?;
                 Some(Decision {
                     environment: f.environment.clone(),
                     path: f.keyed_path.clone(),
                     action: *action,
-                    reason: None,
+                    reason: reason.clone(),
                 })
             })
             .collect();

@@ -2,7 +2,7 @@
 //! SHA-256 of every file it may write.
 
 use crate::args::PlanArgs;
-use crate::files::write_atomically;
+use crate::files::{read_source, write_atomically};
 use crate::{exit, request};
 use driftwise_engine::{Action, Decisions, Error, Plan, run as check, to_json_text};
 
@@ -16,12 +16,13 @@ pub fn run(args: &PlanArgs) -> u8 {
 fn make_plan(args: &PlanArgs) -> Result<(), Error> {
     let request = request::check(&args.check)?;
     let outcome = check(&request)?;
-    let decisions = Decisions {
-        unexpected: args.unexpected,
-        approval_from: args.approval_from,
-        reason: args.reason.clone(),
-        ..Decisions::default()
+    let mut decisions = match &args.decisions {
+        Some(path) => Decisions::from_source(&read_source(path, None)?)?,
+        None => Decisions::default(),
     };
+    decisions.unexpected = args.unexpected.unwrap_or(decisions.unexpected);
+    decisions.approval_from = args.approval_from.unwrap_or(decisions.approval_from);
+    decisions.reason = args.reason.clone().or(decisions.reason);
     let plan = Plan::new(&outcome.report, &request.sources(), &decisions)?;
     let json = to_json_text(&plan);
     match &args.out {

@@ -377,11 +377,7 @@ pub(super) fn violations_text(violations: &[Violation]) -> String {
 /// `driftwise validate`'s terminal output.
 pub(super) fn validation_text(validation: &Validation) -> String {
     let mut out = violations_text(&validation.violations);
-    let failing = validation
-        .violations
-        .iter()
-        .filter(|v| v.severity >= validation.fail_on)
-        .count();
+    let failing = validation.failing();
     let _ = writeln!(
         out,
         "{} file(s) validated: {} violation(s), {failing} at {} or above",

@@ -125,11 +125,7 @@ pub(super) fn validation(validation: &Validation) -> String {
     for file in &validation.files {
         let _ = writeln!(out, "<li><code>{}</code></li>", escape_html(file));
     }
-    let failing = validation
-        .violations
-        .iter()
-        .filter(|v| v.severity >= validation.fail_on)
-        .count();
+    let failing = validation.failing();
     let _ = writeln!(
         out,
         "</ul>\n<p>{} violation(s), {failing} at {} or above</p>",

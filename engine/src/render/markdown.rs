@@ -96,11 +96,7 @@ pub(super) fn validation(validation: &Validation) -> String {
     for file in &validation.files {
         let _ = writeln!(out, "- `{}`", code(file));
     }
-    let failing = validation
-        .violations
-        .iter()
-        .filter(|v| v.severity >= validation.fail_on)
-        .count();
+    let failing = validation.failing();
     let _ = writeln!(
         out,
         "\n{} violation(s), {failing} at {} or above\n",

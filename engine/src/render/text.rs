@@ -150,11 +150,7 @@ pub(super) fn report(report: &Report, options: RenderOptions) -> String {
         report.fail_on
     );
     if !report.violations.is_empty() {
-        let failing = report
-            .violations
-            .iter()
-            .filter(|v| v.severity >= report.fail_on)
-            .count();
+        let failing = report.failing_violations();
         let _ = writeln!(
             out,
             "{} violation(s); {failing} at {} or above",

@@ -20,6 +20,9 @@ pub struct DetailProps {
     /// The resolution chosen for this finding, and how to change it.
     pub action: Action,
     pub on_action: Callback<Action>,
+    /// The reason recorded when the finding is accepted.
+    pub reason: Option<String>,
+    pub on_reason: Callback<String>,
 }
 
 /// Numbered source lines with the span marked; a secret stays masked here too, not only in reports.
@@ -118,6 +121,12 @@ pub fn Detail(props: &DetailProps) -> Html {
                         </label>
                     }
                 }) }
+                if props.action == Action::Accept {
+                    <label class="reason">{ "Reason " }
+                        <input type="text" placeholder="why this difference is intended" value={props.reason.clone().unwrap_or_default()}
+                            onchange={props.on_reason.reform(|e: Event| e.target_unchecked_into::<web_sys::HtmlInputElement>().value())} />
+                    </label>
+                }
             </fieldset>
             <div class="panes">
                 { pane(base_title, f.base.as_ref(), "Not in the base.") }

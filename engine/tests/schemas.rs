@@ -1,0 +1,250 @@
+//! The published JSON Schemas describe what the engine really writes: outcomes (with their reports),
+//! plans, every patch export, parsed documents, requests, and the settings files in the repository.
+//! The npm package's TypeScript types are generated from these schemas, so this is also what keeps
+//! those types true.
+
+use driftwise_engine::{
+    Action, Base, Decision, Decisions, Environment, PatchFormat, Plan, Request, Source, parse, run,
+    to_json_text,
+};
+use serde_json::Value as J;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Every schema in `schemas/`, registered under its `$id` so cross-file references resolve.
+struct Schemas {
+    compiler: boon::Compiler,
+    schemas: boon::Schemas,
+    ids: Vec<(String, String)>,
+}
+
+impl Schemas {
+    fn load() -> Schemas {
+        let mut compiler = boon::Compiler::new();
+        let mut ids = Vec::new();
+        for entry in std::fs::read_dir(repo().join("schemas")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                let json: J =
+                    serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+                let id = json["$id"].as_str().unwrap().to_string();
+                compiler.add_resource(&id, json).unwrap();
+                ids.push((path.file_name().unwrap().to_string_lossy().to_string(), id));
+            }
+        }
+        let mut loaded = Schemas {
+            compiler,
+            schemas: boon::Schemas::new(),
+            ids,
+        };
+        // Every schema compiles, with its references to the others.
+        for (file, _) in loaded.ids.clone() {
+            loaded.index(&file);
+        }
+        loaded
+    }
+
+    /// `file` or `file#/$defs/name`, compiled.
+    fn index(&mut self, location: &str) -> boon::SchemaIndex {
+        let (file, fragment) = location.split_once('#').unwrap_or((location, ""));
+        let id = &self
+            .ids
+            .iter()
+            .find(|(f, _)| f == file)
+            .unwrap_or_else(|| panic!("no schema {file}"))
+            .1;
+        let url = if fragment.is_empty() {
+            id.clone()
+        } else {
+            format!("{id}#{fragment}")
+        };
+        self.compiler
+            .compile(&url, &mut self.schemas)
+            .unwrap_or_else(|e| panic!("{location}: {e:#}"))
+    }
+
+    fn check(&mut self, location: &str, what: &str, value: &J) {
+        let index = self.index(location);
+        if let Err(e) = self.schemas.validate(value, index) {
+            panic!("{what} does not match schemas/{location}: {e:#}");
+        }
+    }
+}
+
+fn read(dir: &str, name: &str) -> Source {
+    Source::new(
+        name,
+        std::fs::read_to_string(repo().join(dir).join(name)).unwrap(),
+    )
+}
+
+fn json(text: &str) -> J {
+    serde_json::from_str(text).unwrap()
+}
+
+#[test]
+fn outcomes_plans_and_patches_match_their_schemas() {
+    let mut schemas = Schemas::load();
+    let examples = [
+        (
+            "examples/classic",
+            "base_config.yaml",
+            vec!["env1_config.yaml", "env2_config.yaml"],
+        ),
+        (
+            "examples/kubernetes",
+            "base.yaml",
+            vec!["prod.yaml", "staging.yaml"],
+        ),
+        ("tests/conformance/policy", "base.yaml", vec!["prod.yaml"]),
+        (
+            "examples/services",
+            "base.toml",
+            vec!["dev.toml", "prod.json"],
+        ),
+    ];
+    for (dir, base, envs) in examples {
+        let policy = Path::new(&repo().join(dir).join("driftwise.yaml"))
+            .exists()
+            .then(|| read(dir, "driftwise.yaml"));
+        let request = Request {
+            policy,
+            files: if dir.ends_with("policy") {
+                vec![read(dir, "argocd/app.yaml")]
+            } else {
+                vec![]
+            },
+            ..Request::new(
+                read(dir, base),
+                envs.iter()
+                    .map(|e| Environment::from_source(read(dir, e)))
+                    .collect(),
+            )
+        };
+        schemas.check(
+            "request.v1.schema.json",
+            dir,
+            &serde_json::to_value(&request).unwrap(),
+        );
+        let outcome = run(&request).unwrap();
+        schemas.check(
+            "outcome.v1.schema.json",
+            dir,
+            &serde_json::to_value(&outcome).unwrap(),
+        );
+        // One finding of each action, so every part of a plan and its patches shows up.
+        let decisions = Decisions {
+            overrides: outcome
+                .report
+                .findings
+                .iter()
+                .zip(Action::ALL.iter().cycle())
+                .map(|(f, a)| Decision {
+                    environment: f.environment.clone(),
+                    path: f.keyed_path.clone(),
+                    action: *a,
+                    reason: None,
+                })
+                .collect(),
+            ..Decisions::default()
+        };
+        schemas.check(
+            "plan.v2.schema.json#/$defs/decisions",
+            "decisions",
+            &serde_json::to_value(&decisions).unwrap(),
+        );
+        let files = request.sources();
+        let plan = Plan::new(&outcome.report, &files, &decisions).unwrap();
+        schemas.check("plan.v2.schema.json", dir, &json(&to_json_text(&plan)));
+        let preview = plan.preview(&files).unwrap();
+        for format in [
+            PatchFormat::JsonPatch,
+            PatchFormat::MergePatch,
+            PatchFormat::Files,
+        ] {
+            let text = preview.export(format).unwrap();
+            schemas.check(
+                "patch.v1.schema.json",
+                &format!("{dir} {}", format.name()),
+                &json(&text),
+            );
+        }
+        for source in &files {
+            let doc = parse(source).unwrap();
+            schemas.check(
+                "document.v1.schema.json",
+                &source.name,
+                &serde_json::to_value(&doc).unwrap(),
+            );
+        }
+    }
+}
+
+#[test]
+fn a_template_outcome_with_renderings_and_violations_matches() {
+    let mut schemas = Schemas::load();
+    let dir = "examples/multicloud";
+    let request = Request {
+        base: Some(Base::Template {
+            template: read(dir, "app.yaml.j2"),
+        }),
+        environments: ["live/aws/dev.yaml", "live/aws/prod.yaml"]
+            .iter()
+            .map(|e| Environment::from_source(read(dir, e)))
+            .collect(),
+        provider: Some("aws".into()),
+        vars: vec![read(dir, "vars.yaml")],
+        rules: vec![read(dir, "rules.yaml")],
+        schema: Some(read(dir, "schema.json")),
+        ..Request::default()
+    };
+    schemas.check(
+        "request.v1.schema.json",
+        dir,
+        &serde_json::to_value(&request).unwrap(),
+    );
+    let outcome = run(&request).unwrap();
+    assert!(!outcome.rendered.is_empty() && !outcome.report.violations.is_empty());
+    schemas.check(
+        "outcome.v1.schema.json",
+        dir,
+        &serde_json::to_value(&outcome).unwrap(),
+    );
+    let files_only = Request {
+        base: None,
+        ..request
+    };
+    let validation = driftwise_engine::validate(&files_only).unwrap();
+    assert!(!validation.violations.is_empty());
+    schemas.check(
+        "validation.v1.schema.json",
+        dir,
+        &serde_json::to_value(&validation).unwrap(),
+    );
+}
+
+#[test]
+fn the_settings_files_in_the_repository_match_their_schemas() {
+    let mut schemas = Schemas::load();
+    let as_json = |source: &Source| parse(source).unwrap().documents[0].to_json();
+    schemas.check(
+        "rules.v1.schema.json",
+        "rules.yaml",
+        &as_json(&read("examples/multicloud", "rules.yaml")),
+    );
+    schemas.check(
+        "vars.v1.schema.json",
+        "vars.yaml",
+        &as_json(&read("examples/multicloud", "vars.yaml")),
+    );
+    for name in ["aws", "azure", "gcp"] {
+        let profile = read("engine/providers", &format!("{name}.yaml"));
+        schemas.check("profile.v1.schema.json", &profile.name, &as_json(&profile));
+    }
+}
