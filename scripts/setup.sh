@@ -34,11 +34,13 @@ say "fetching crates (trunk builds offline)"
 cargo fetch --locked -q
 
 if [[ "${1:-}" == "--test" ]]; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    say "installing Chromium and chromedriver"
+  # patch(1) and git check that exported diffs apply with the tools users apply them with.
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+    || ! command -v patch >/dev/null; then
+    say "installing Chromium, chromedriver and patch"
     sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
     sudo_if_needed apt-get update -qq
-    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver patch >/dev/null
   fi
   # npm packages for the end-to-end tests and the npm package's tests and benchmark. playwright-core
   # never downloads a browser; the tests use Debian's Chromium. A copy of the lock file installed

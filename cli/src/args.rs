@@ -187,6 +187,10 @@ pub struct ApplyArgs {
     /// Ask per finding: revert, adopt, accept, skip or abort (abort changes nothing).
     #[arg(long)]
     pub interactive: bool,
+    /// Show secret values in --dry-run and --patch-out output. Without it they are masked (the
+    /// policy's `secrets` and secret-looking keys), and a patch that touches one will not apply.
+    #[arg(long)]
+    pub reveal_secrets: bool,
 }
 
 /// How `apply` and `check --reconcile` write.

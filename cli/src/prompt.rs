@@ -1,6 +1,6 @@
 //! `apply --interactive`: asks, per finding, what to do.
 
-use driftwise_engine::{Action, Error, Plan, Side, short_value};
+use driftwise_engine::{Action, Error, Plan, Side, side_value};
 use std::io::{BufRead, Write};
 
 /// Asks, per finding, what to do; `false` when the user quits (or input ends), which changes nothing.
@@ -9,11 +9,7 @@ pub fn ask_per_finding(plan: &mut Plan) -> Result<bool, Error> {
     let mut lines = stdin.lock().lines();
     for p in plan.actions.iter_mut() {
         let f = &p.finding;
-        let value = |s: &Option<Side>| {
-            s.as_ref()
-                .map(|s| short_value(&s.value))
-                .unwrap_or_else(|| "-".into())
-        };
+        let value = |s: &Option<Side>| s.as_ref().map(side_value).unwrap_or_else(|| "-".into());
         let default = match p.action {
             Action::Revert => 'r',
             Action::Adopt => 'a',

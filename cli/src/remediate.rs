@@ -5,7 +5,7 @@
 use crate::args::WriteArgs;
 use crate::files::{read_source, write_atomically};
 use crate::git;
-use driftwise_engine::{Action, Error, Plan, Preview, Source};
+use driftwise_engine::{Action, Error, Plan, Policy, Preview, Role, Source};
 use std::path::Path;
 
 /// Holds the revert and adopt actions that need approval (unless `approve`), returning a line for
@@ -38,6 +38,16 @@ pub fn read_inputs(plan: &Plan) -> Result<Vec<Source>, Error> {
         .filter(|i| i.sha256.is_some() || Path::new(&i.file).exists())
         .map(|i| read_source(Path::new(&i.file), None))
         .collect()
+}
+
+/// The policy the plan was made under (its recorded policy file, when there is one), for masking
+/// what is shown.
+pub fn policy_of(plan: &Plan, reveal_secrets: bool) -> Result<Policy, Error> {
+    let policy = match plan.file_of(&Role::Policy).map(Path::new) {
+        Some(path) if path.exists() => Policy::from_source(&read_source(path, None)?)?,
+        _ => Policy::default(),
+    };
+    Ok(policy.revealing_secrets(reveal_secrets))
 }
 
 /// The patches of a plan whose approvals were already settled, and what they leave undone.

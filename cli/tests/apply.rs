@@ -381,3 +381,89 @@ fn environments_named_policy_and_base_plan_and_apply_like_any_other() {
         .assert()
         .code(0);
 }
+
+/// The secret values planted in `tests/cases/secrets` (each ends in a four-digit serial).
+const PLANTED: [&str; 4] = [
+    "base-db-pass-0001",
+    "prod-db-pass-0002",
+    "prod-api-token-0003",
+    "cHJvZC1jZXJ0LTAwMDQ=",
+];
+
+#[test]
+fn secrets_are_masked_in_every_output_unless_revealed_and_apply_writes_the_real_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["base.yaml", "prod.yaml"] {
+        std::fs::copy(
+            repo().join("tests/cases/secrets").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    let shows_none = |what: &str, text: &str| {
+        for secret in PLANTED {
+            assert!(!text.contains(secret), "{what} shows {secret}:\n{text}");
+        }
+    };
+    for format in [
+        "text", "json", "markdown", "html", "sarif", "junit", "github",
+    ] {
+        let out = in_dir(dir.path())
+            .args(["check", "base.yaml", "prod.yaml", "-f", format])
+            .output()
+            .unwrap();
+        shows_none(format, &String::from_utf8_lossy(&out.stdout));
+    }
+    in_dir(dir.path())
+        .args(["plan", "base.yaml", "prod.yaml", "--out", "plan.json"])
+        .assert()
+        .code(0);
+    shows_none(
+        "the plan",
+        &std::fs::read_to_string(dir.path().join("plan.json")).unwrap(),
+    );
+    for format in ["patch", "json-patch", "merge-patch", "files"] {
+        let out = in_dir(dir.path())
+            .args([
+                "apply",
+                "plan.json",
+                "--approve",
+                "--dry-run",
+                "--format",
+                format,
+            ])
+            .output()
+            .unwrap();
+        shows_none(format, &String::from_utf8_lossy(&out.stdout));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--reveal-secrets"));
+    }
+    // Asked for, the patch holds the real values and applies.
+    let out = in_dir(dir.path())
+        .args([
+            "apply",
+            "plan.json",
+            "--approve",
+            "--dry-run",
+            "--reveal-secrets",
+        ])
+        .output()
+        .unwrap();
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.contains("-              value: prod-db-pass-0002"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+              value: base-db-pass-0001"),
+        "{diff}"
+    );
+    // apply writes the real values: the environment then equals the base.
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(0);
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "prod.yaml"])
+        .assert()
+        .code(0);
+}

@@ -106,6 +106,11 @@ pub struct Finding {
     /// append), counted in the container as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_index: Option<usize>,
+    /// For a reordered list whose items are matched by identity: the fields that identify them
+    /// (dotted paths: `name`, or `kind`, `metadata.namespace`, `metadata.name`, `apiVersion`).
+    /// Absent when items are matched by their whole value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Vec<String>>,
 }
 
 impl Finding {

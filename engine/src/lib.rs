@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 mod compare;
+mod decimal;
 mod desired;
 mod diff;
 mod error;
@@ -52,6 +53,7 @@ mod report;
 mod request;
 mod rule_ref;
 mod rules_file;
+mod secrets;
 mod settings;
 mod severity;
 mod span;
@@ -82,17 +84,20 @@ pub use plan::{
 };
 pub use policy::{ExpectedRule, IgnoreRule, MASK, Policy, PolicyFile, SeverityRule};
 pub use provider::{Profile, Profiles, builtin_names};
-pub use render::{OutputFormat, RenderOptions, describe, escape_html, location, short_value};
+pub use render::{
+    OutputFormat, RenderOptions, describe, escape_html, location, short_value, side_value,
+};
 pub use report::{
     Counts, EnvironmentSummary, FileRef, PolicySummary, REPORT_VERSION, Report, StaleRule,
 };
 pub use request::{Base, Environment, Options, Request};
 pub use rule_ref::RuleRef;
 pub use rules_file::{RuleSpec, read_rules};
+pub use secrets::{SecretSpans, mask_text};
 pub use severity::Severity;
 pub use span::{Origin, Pos, Span, utf16_column};
 pub use template::{Rendered, TEMPLATE_EXTENSIONS, is_template_name, output_format};
-pub use tree::{Document, Format, Map, Member, Node, Source, Value, ValueType};
+pub use tree::{Decimal, Document, Format, Map, Member, Node, Source, Value, ValueType};
 #[cfg(feature = "validation")]
 pub use validate::{Validator, ValidatorBuilder};
 pub use vars::Vars;

@@ -2,6 +2,7 @@
 //! not give (a template's renderings).
 
 use crate::report::Report;
+use crate::secrets::SecretSpans;
 use crate::tree::Source;
 use serde::{Deserialize, Serialize};
 
@@ -15,4 +16,8 @@ pub struct Outcome {
     /// Each rendering of a template base, for showing the lines findings point at.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rendered: Vec<Source>,
+    /// Where the secret values are in each file (the renderings included), for views of the
+    /// files to mask them; empty when the request reveals secrets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<SecretSpans>,
 }

@@ -11,6 +11,7 @@ use crate::policy::Policy;
 use crate::provider::{Profile, Profiles};
 use crate::report::{FileRef, Report};
 use crate::request::{Base, Request, find_file};
+use crate::secrets::Secrets;
 use crate::severity::Severity;
 use crate::template::{Rendered, is_template_name};
 use crate::tree::{Document, Source};
@@ -137,7 +138,6 @@ impl Checker {
             let env = request.env.as_deref().unwrap_or(name);
             violations.extend(inputs.validate_doc(doc, &inputs.context(request, Some(env))));
         }
-        policy.mask_violations(&mut violations);
         Ok(Checker {
             policy,
             base: base_ref,
@@ -161,13 +161,23 @@ impl Checker {
             .collect();
         let mut report: Report = compare(self.base.clone(), &pairs, &self.policy);
         report.violations = self.violations.clone();
+        let docs = self
+            .bases
+            .iter()
+            .chain(self.environments.iter().map(|(_, d, _)| d));
+        let secrets = Secrets::of(docs, &self.policy);
+        secrets.mask_report(&mut report);
         attach_origins(&mut report, &self.renderings);
         let rendered = self
             .renderings
             .iter()
             .map(|r| r.rendered.source.clone())
             .collect();
-        Outcome { report, rendered }
+        Outcome {
+            report,
+            rendered,
+            secrets: secrets.spans(),
+        }
     }
 }
 
@@ -204,6 +214,15 @@ fn parse_each(
 
 /// The policy file, the Argo CD applications it names (from the request's files) and those given
 /// directly, and the request's overrides.
+impl Request {
+    /// The policy this request runs under: its policy file with the Argo CD applications it
+    /// names or the request gives, `fail_on` and `reveal_secrets` applied. Front doors mask what
+    /// they show of a plan's preview with it ([`Preview::masked`](crate::Preview::masked)).
+    pub fn policy(&self) -> Result<Policy> {
+        compile_policy(self)
+    }
+}
+
 fn compile_policy(request: &Request) -> Result<Policy> {
     let mut policy = match &request.policy {
         Some(source) => Policy::from_source(source)?,
@@ -403,6 +422,7 @@ pub fn validate(request: &Request) -> Result<Validation> {
         .chain(request.environments.iter().map(|e| &e.source));
     let mut names = Vec::new();
     let mut violations = Vec::new();
+    let mut docs = Vec::new();
     for source in files {
         names.push(source.name.clone());
         if is_template_name(&source.name) {
@@ -415,13 +435,15 @@ pub fn validate(request: &Request) -> Result<Validation> {
             })?;
             let rendering = inputs.desired(source, request).render(env)?;
             violations.extend(inputs.validate_rendering(&rendering));
+            docs.push(rendering.doc);
         } else {
             let doc = parse(&request.with_format(source))?;
             let ctx = inputs.context(request, request.env.as_deref());
             violations.extend(inputs.validate_doc(&doc, &ctx));
+            docs.push(doc);
         }
     }
-    policy.mask_violations(&mut violations);
+    Secrets::of(&docs, &policy).mask_violations(&mut violations);
     let fail_on = request.options.fail_on.unwrap_or(Severity::DEFAULT_FAIL_ON);
     Ok(Validation::new(names, violations, fail_on))
 }

@@ -3,6 +3,8 @@
 //! All formats (YAML, JSON, TOML, and later INI, .env and properties) parse into this one shape, so
 //! the diff, the policy and the patch writers never need to know where a value came from.
 
+pub use crate::decimal::Decimal;
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::Span;
 use indexmap::IndexMap;
@@ -180,8 +182,10 @@ pub enum Value {
     Bool(bool),
     /// Integers that fit in 64 bits; larger ones become [`Value::Float`].
     Int(i64),
-    /// Other numbers.
+    /// Other numbers a float holds exactly (its shortest form reads back as the same number).
     Float(f64),
+    /// A number no 64-bit integer or float holds exactly, kept as written.
+    Decimal(Decimal),
     /// Text.
     String(String),
     /// A sequence.
@@ -228,7 +232,7 @@ impl Value {
         match self {
             Value::Null => ValueType::Null,
             Value::Bool(_) => ValueType::Bool,
-            Value::Int(_) | Value::Float(_) => ValueType::Number,
+            Value::Int(_) | Value::Float(_) | Value::Decimal(_) => ValueType::Number,
             Value::String(_) => ValueType::String,
             Value::List(_) => ValueType::List,
             Value::Map(_) => ValueType::Map,
@@ -262,11 +266,42 @@ impl Value {
                         .into(),
                     )
                 }),
+            // JSON (as serde_json holds it) has no exact form for these: their text, as written.
+            Value::Decimal(d) => J::String(d.as_str().to_string()),
             Value::String(s) => J::String(s.clone()),
             Value::List(items) => J::Array(items.iter().map(|n| n.value.to_json()).collect()),
             Value::Map(map) => J::Object(
                 map.iter()
                     .map(|(k, m)| (k.clone(), m.value.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// A plain JSON value as a tree (positions left empty): for values driftwise writes itself.
+    pub(crate) fn from_json(json: &serde_json::Value) -> Value {
+        use serde_json::Value as J;
+        let node = |v: &J| Node::new(Value::from_json(v), Span::default());
+        match json {
+            J::Null => Value::Null,
+            J::Bool(b) => Value::Bool(*b),
+            J::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::number(&n.to_string(), n.is_u64()),
+            },
+            J::String(s) => Value::String(s.clone()),
+            J::Array(items) => Value::List(items.iter().map(node).collect()),
+            J::Object(map) => Value::Map(
+                map.iter()
+                    .map(|(k, v)| {
+                        (
+                            k.clone(),
+                            Member {
+                                key_span: Span::default(),
+                                value: node(v),
+                            },
+                        )
+                    })
                     .collect(),
             ),
         }
@@ -289,6 +324,9 @@ impl PartialEq for Value {
             (Value::Null, Value::Null) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Decimal(a), Value::Decimal(b)) => a == b,
+            // A decimal is kept only when no integer or float holds it: never equal to one.
+            (Value::Decimal(_), _) | (_, Value::Decimal(_)) => false,
             (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
                 let (a, b) = (self.as_f64(), other.as_f64());
                 a == b || (a.is_nan() && b.is_nan())
@@ -309,10 +347,54 @@ impl PartialEq for Value {
 
 impl Value {
     fn as_f64(&self) -> f64 {
+        self.approx_number().unwrap_or(f64::NAN)
+    }
+
+    /// The number a decimal text (`-12`, `3.5`, `1e-9`, TOML's `1_000`) means: an integer when it
+    /// is one that fits 64 bits, a float when one holds it exactly, else a [`Decimal`].
+    pub(crate) fn number(text: &str, integral: bool) -> Value {
+        match crate::decimal::number(text, integral) {
+            crate::decimal::Number::Int(i) => Value::Int(i),
+            crate::decimal::Number::Float(f) => Value::Float(f),
+            crate::decimal::Number::Exact(d) => Value::Decimal(d),
+        }
+    }
+
+    /// An integer written in another base (`0x1f`, `0o17`, `0b101`): exact whatever its size.
+    pub(crate) fn integer_in_base(digits: &str, radix: u32, negative: bool) -> Option<Value> {
+        let magnitude = u128::from_str_radix(digits, radix).ok()?;
+        let sign = if negative { "-" } else { "" };
+        Some(Value::number(&format!("{sign}{magnitude}"), true))
+    }
+
+    /// The value as a float when it is a number (approximate for decimals beyond a float's range
+    /// or precision), for tolerances, expressions and schema bounds.
+    pub fn approx_number(&self) -> Option<f64> {
         match self {
-            Value::Int(i) => *i as f64,
-            Value::Float(f) => *f,
-            _ => f64::NAN,
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            Value::Decimal(d) => Some(d.approx()),
+            _ => None,
+        }
+    }
+
+    /// [`to_json`](Self::to_json), but with decimals as the nearest float where there is one:
+    /// for checks that compare numbers by value (JSON Schema), not for reports.
+    pub fn to_json_approx(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match self {
+            Value::Decimal(d) => serde_json::Number::from_f64(d.approx())
+                .map(J::Number)
+                .unwrap_or_else(|| J::String(d.as_str().to_string())),
+            Value::List(items) => {
+                J::Array(items.iter().map(|n| n.value.to_json_approx()).collect())
+            }
+            Value::Map(map) => J::Object(
+                map.iter()
+                    .map(|(k, m)| (k.clone(), m.value.value.to_json_approx()))
+                    .collect(),
+            ),
+            other => other.to_json(),
         }
     }
 }

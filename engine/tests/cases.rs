@@ -634,3 +634,43 @@ fail_on: medium
         "the unexpected pool change is high, above fail_on medium"
     );
 }
+
+#[test]
+fn numbers_beyond_64_bits_are_compared_exactly() {
+    let r = run_case("tests/cases/exact-numbers");
+    assert_eq!(
+        paths(&r, "prod"),
+        vec![
+            (Kind::Changed, "/quota_bytes".into()),
+            (Kind::Changed, "/huge".into())
+        ],
+        "ratio, same_value and the `!`-tagged label are equal"
+    );
+}
+
+/// The secret values planted in the `secrets` cases (each ends in a four-digit serial).
+const PLANTED_SECRETS: [&str; 6] = [
+    "base-db-pass-0001",
+    "prod-db-pass-0002",
+    "prod-api-token-0003",
+    "cHJvZC1jZXJ0LTAwMDQ=",
+    "prod-json-pass-0005",
+    "prod-stripe-key-0006",
+];
+
+#[test]
+fn no_report_format_shows_a_secret_value() {
+    for dir in ["tests/cases/secrets", "tests/cases/secrets-json"] {
+        let report = run_case(dir);
+        assert!(report.findings.iter().any(|f| f.masked), "{dir}");
+        for format in OutputFormat::ALL {
+            let shown = report.render(format, Default::default());
+            for secret in PLANTED_SECRETS {
+                assert!(
+                    !shown.contains(secret),
+                    "{dir} as {format:?} shows {secret}"
+                );
+            }
+        }
+    }
+}

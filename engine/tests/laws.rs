@@ -133,7 +133,9 @@ proptest! {
     fn json_parser_agrees_with_serde_json(v in any_json()) {
         let text = serde_json::to_string_pretty(&v).unwrap();
         let ours = parse(&Source::new("v.json", text)).unwrap();
-        prop_assert_eq!(ours.documents[0].value.to_json(), v);
+        // serde_json reads every number into an f64; ours keeps the text of those an f64 cannot
+        // tell from a neighbour (`…558.2` and `…558.3` are one double), so compare as floats.
+        prop_assert_eq!(ours.documents[0].value.to_json_approx(), v);
     }
 
     #[test]

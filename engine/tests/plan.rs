@@ -420,3 +420,409 @@ fn kubernetes_streams_are_patched_document_by_document() {
         "the extra document is removed"
     );
 }
+
+/// Trees for the apply laws: small key and value alphabets so two draws share keys (and so
+/// rename, remove and add at one place), named lists that reorder, plain lists, empty maps and
+/// lists, and nulls.
+fn styled_tree() -> impl Strategy<Value = J> {
+    let leaf = prop_oneof![
+        (0i64..3).prop_map(J::from),
+        prop_oneof![Just("x"), Just("y z"), Just("a,b")].prop_map(|s| J::String(s.into())),
+        Just(J::Null),
+        Just(serde_json::json!({})),
+        Just(serde_json::json!([])),
+    ];
+    leaf.prop_recursive(3, 32, 4, |inner| {
+        prop_oneof![
+            prop::collection::btree_map(
+                prop_oneof![Just("foo"), Just("bar"), Just("baz")],
+                inner.clone(),
+                0..4
+            )
+            .prop_map(|m| J::Object(m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())),
+            prop::collection::vec(prop_oneof![Just("p"), Just("q"), Just("r")], 0..4)
+                .prop_map(|v| J::Array(v.into_iter().map(|s| J::String(s.into())).collect())),
+            (
+                prop::collection::btree_set(
+                    prop_oneof![Just("web"), Just("db"), Just("cache")],
+                    0..3
+                ),
+                any::<bool>()
+            )
+                .prop_map(|(names, reversed)| {
+                    let mut items: Vec<J> = names
+                        .into_iter()
+                        .map(|n| serde_json::json!({"name": n, "port": 80}))
+                        .collect();
+                    if reversed {
+                        items.reverse();
+                    }
+                    J::Array(items)
+                }),
+        ]
+    })
+    .prop_map(|v| {
+        if v.is_object() {
+            v
+        } else {
+            serde_json::json!({"root": v})
+        }
+    })
+}
+
+/// YAML text for a tree, each map and list in block or flow style as `seed` picks.
+fn styled_yaml(v: &J, seed: u64) -> String {
+    fn scalar(v: &J) -> String {
+        match v {
+            J::String(s)
+                if s.chars().all(|c| c.is_ascii_alphabetic() || c == ' ') && !s.is_empty() =>
+            {
+                s.clone()
+            }
+            other => other.to_string(),
+        }
+    }
+    fn flow(v: &J) -> String {
+        match v {
+            J::Object(m) => format!(
+                "{{{}}}",
+                m.iter()
+                    .map(|(k, v)| format!("{k}: {}", flow(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            J::Array(items) => format!(
+                "[{}]",
+                items.iter().map(flow).collect::<Vec<_>>().join(", ")
+            ),
+            J::String(s) if s.contains(',') => J::String(s.clone()).to_string(),
+            other => scalar(other),
+        }
+    }
+    fn block(v: &J, indent: usize, seed: &mut u64) -> String {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let use_flow = (*seed >> 33).is_multiple_of(3);
+        let pad = " ".repeat(indent);
+        match v {
+            J::Object(m) if !m.is_empty() && !use_flow => m
+                .iter()
+                .map(|(k, v)| match v {
+                    J::Object(c) if !c.is_empty() => {
+                        format!("\n{pad}{k}:{}", block(v, indent + 2, seed))
+                    }
+                    J::Array(c) if !c.is_empty() => {
+                        format!("\n{pad}{k}:{}", block(v, indent, seed))
+                    }
+                    other => format!("\n{pad}{k}: {}", flow(other)),
+                })
+                .collect(),
+            J::Array(items) if !items.is_empty() && !use_flow => items
+                .iter()
+                .map(|item| match item {
+                    J::Object(c) if !c.is_empty() => {
+                        let inner = block(item, indent + 2, seed);
+                        format!("\n{pad}- {}", inner.trim_start_matches('\n').trim_start())
+                    }
+                    other => format!("\n{pad}- {}", flow(other)),
+                })
+                .collect(),
+            other => format!(" {}", flow(other)),
+        }
+    }
+    let mut seed = seed;
+    let body = block(v, 0, &mut seed);
+    let body = body.strip_prefix('\n').unwrap_or(body.trim_start());
+    format!("{body}\n")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300),
+        ..ProptestConfig::default()
+    })]
+
+    /// Revert, and separately adopt, every finding; then either the two files agree, or the
+    /// preview names actions it did not apply (apply exits 3 for them): never a silent partial.
+    /// The JSON Patch (applied by the independent json-patch crate) and the merge patch (or its
+    /// refusal) agree.
+    #[test]
+    fn applying_a_plan_leaves_no_drift_or_names_what_it_left(
+        a in styled_tree(), b in styled_tree(), sa in any::<u64>(), sb in any::<u64>(), style in 0..4u8
+    ) {
+        // YAML in mixed block and flow styles (half the time), pretty JSON, one-line JSON.
+        let write = |name: &str, v: &J, seed: u64| match style {
+            2 => Source::new(format!("{name}.json"), serde_json::to_string_pretty(v).unwrap()),
+            3 => Source::new(format!("{name}.json"), serde_json::to_string(v).unwrap()),
+            _ => Source::new(format!("{name}.yaml"), styled_yaml(v, seed)),
+        };
+        let (base, env) = (write("base", &a, sa), write("env", &b, sb));
+        let parsed = |s: &Source| driftwise_engine::parse(s).map(|d| d.documents[0].to_json());
+        prop_assume!(parsed(&base).ok() == Some(a.clone()) && parsed(&env).ok() == Some(b.clone()));
+        for action in [Action::Revert, Action::Adopt] {
+            let plan = plan_for(&base, &env, action);
+            let preview = plan.preview(&[base.clone(), env.clone()]).unwrap();
+            let (target, other, wanted) = match action {
+                Action::Revert => (&env, &base, &a),
+                _ => (&base, &env, &b),
+            };
+            let start = if action == Action::Revert { &b } else { &a };
+            let after = preview
+                .files
+                .iter()
+                .find(|p| p.file == target.name)
+                .map_or(target.text.clone(), |p| p.after.clone());
+            let edited = Source::new(target.name.clone(), after);
+            let left = report_for(other, "x", &edited, None).findings;
+            let unapplied: Vec<String> = preview.unapplied().map(|u| u.to_string()).collect();
+            prop_assert!(
+                left.is_empty() || !unapplied.is_empty(),
+                "{action}: drift left and nothing said:\n{}\n---\n{}\n---\n{}\n{left:#?}",
+                target.text, other.text, edited.text
+            );
+            prop_assert!(
+                unapplied.is_empty(),
+                "{action} left undone: {unapplied:?}\n{}\n---\n{}",
+                target.text, other.text
+            );
+            for p in &preview.json_patch {
+                prop_assert!(p.unapplied.is_empty(), "{:?}", p.unapplied);
+                let ops: json_patch::Patch = serde_json::from_value(J::Array(p.operations.clone())).unwrap();
+                let mut doc = start.clone();
+                json_patch::patch(&mut doc, &ops).unwrap();
+                prop_assert_eq!(&doc, wanted);
+                prop_assert_eq!(&apply_json_patch(start, &p.operations).unwrap(), wanted);
+            }
+            match &preview.merge_patch {
+                Ok(patches) => {
+                    for p in patches {
+                        let mut doc = start.clone();
+                        json_patch::merge(&mut doc, &p.patch);
+                        prop_assert_eq!(&doc, wanted);
+                    }
+                }
+                Err(e) => prop_assert!(e.message.contains("to null"), "{e}"),
+            }
+        }
+    }
+}
+
+/// A list and the same list in another order, with an item dropped or added and a value changed
+/// now and then: named items (matched by name) or plain ones (matched by value), in any style.
+fn reordered_pair() -> impl Strategy<Value = (J, J)> {
+    let named = (
+        Just(vec!["web", "db", "cache", "queue"]).prop_shuffle(),
+        Just(vec!["web", "db", "cache", "queue"]).prop_shuffle(),
+        0..4usize,
+        0..5usize,
+        any::<bool>(),
+    )
+        .prop_map(|(a, b, drop, bump, comment)| {
+            let item = |n: &str, port: u16| serde_json::json!({"name": n, "port": port});
+            let base: Vec<J> = a.iter().map(|n| item(n, 80)).collect();
+            let mut env: Vec<J> = b
+                .iter()
+                .enumerate()
+                .map(|(i, n)| item(n, if i == bump { 81 } else { 80 }))
+                .collect();
+            if comment {
+                env.remove(drop.min(env.len() - 1));
+            }
+            (
+                serde_json::json!({"services": base}),
+                serde_json::json!({"services": env}),
+            )
+        });
+    let plain = (
+        Just(vec!["p", "q", "r", "s"]).prop_shuffle(),
+        Just(vec!["p", "q", "r", "s"]).prop_shuffle(),
+        any::<bool>(),
+    )
+        .prop_map(|(a, b, extra)| {
+            let mut env: Vec<J> = b.into_iter().map(J::from).collect();
+            if extra {
+                env.insert(1, J::from("t"));
+            }
+            (
+                serde_json::json!({"tags": a}),
+                serde_json::json!({"tags": env}),
+            )
+        });
+    prop_oneof![named, plain]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200),
+        ..ProptestConfig::default()
+    })]
+
+    /// A reordered list is put back in order (with its added, removed and changed items) by the
+    /// text edit, the JSON Patch's `move`s and the merge patch alike.
+    #[test]
+    fn reordered_lists_are_put_back_in_order(
+        (a, b) in reordered_pair(), sa in any::<u64>(), sb in any::<u64>(), json in any::<bool>()
+    ) {
+        let (base, env) = if json {
+            (src("base.json", &a), src("env.json", &b))
+        } else {
+            (Source::new("base.yaml", styled_yaml(&a, sa)), Source::new("env.yaml", styled_yaml(&b, sb)))
+        };
+        for action in [Action::Revert, Action::Adopt] {
+            let plan = plan_for(&base, &env, action);
+            let preview = plan.preview(&[base.clone(), env.clone()]).unwrap();
+            let unapplied: Vec<String> = preview.unapplied().map(|u| u.to_string()).collect();
+            prop_assert!(unapplied.is_empty(), "{action}: {unapplied:?}\n{}\n---\n{}", base.text, env.text);
+            let (target, other, start, wanted) = match action {
+                Action::Revert => (&env, &base, &b, &a),
+                _ => (&base, &env, &a, &b),
+            };
+            let after = preview.files.iter().find(|p| p.file == target.name).map_or(target.text.clone(), |p| p.after.clone());
+            let left = report_for(other, "x", &Source::new(target.name.clone(), after.clone()), None).findings;
+            prop_assert!(left.is_empty(), "{action}:\n{}\n---\n{}\n---\n{after}\n{left:#?}", target.text, other.text);
+            for p in &preview.json_patch {
+                let ops: json_patch::Patch = serde_json::from_value(J::Array(p.operations.clone())).unwrap();
+                let mut doc = start.clone();
+                json_patch::patch(&mut doc, &ops).unwrap();
+                prop_assert_eq!(&doc, wanted);
+            }
+            for p in preview.merge_patch.clone().unwrap() {
+                let mut doc = start.clone();
+                json_patch::merge(&mut doc, &p.patch);
+                prop_assert_eq!(&doc, wanted);
+            }
+        }
+    }
+}
+
+/// The tree without its nulls, which TOML cannot write.
+fn without_nulls(v: &J) -> J {
+    match v {
+        J::Object(m) => J::Object(
+            m.iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), without_nulls(v)))
+                .collect(),
+        ),
+        J::Array(items) => J::Array(
+            items
+                .iter()
+                .filter(|v| !v.is_null())
+                .map(without_nulls)
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300),
+        ..ProptestConfig::default()
+    })]
+
+    /// The same law for TOML, whose writer puts nested maps in `[a.b]` sections and lists of
+    /// maps in `[[a]]` array tables.
+    #[test]
+    fn toml_plans_apply_whole_or_name_what_they_left(a in styled_tree(), b in styled_tree()) {
+        let (a, b) = (without_nulls(&a), without_nulls(&b));
+        let base = Source::new("base.toml", toml::to_string(&a).unwrap());
+        let env = Source::new("env.toml", toml::to_string(&b).unwrap());
+        let parsed = |s: &Source| driftwise_engine::parse(s).map(|d| d.documents[0].to_json());
+        prop_assert_eq!(parsed(&base).unwrap(), a.clone());
+        prop_assert_eq!(parsed(&env).unwrap(), b.clone());
+        for action in [Action::Revert, Action::Adopt] {
+            let plan = plan_for(&base, &env, action);
+            let preview = plan.preview(&[base.clone(), env.clone()]).unwrap();
+            let (target, other) = match action {
+                Action::Revert => (&env, &base),
+                _ => (&base, &env),
+            };
+            let after = preview
+                .files
+                .iter()
+                .find(|p| p.file == target.name)
+                .map_or(target.text.clone(), |p| p.after.clone());
+            let left = report_for(other, "x", &Source::new(target.name.clone(), after.clone()), None).findings;
+            let unapplied: Vec<String> = preview.unapplied().map(|u| u.to_string()).collect();
+            prop_assert!(
+                left.is_empty() && unapplied.is_empty(),
+                "{action}: left {left:#?}\nunapplied {unapplied:?}\n{}\n---\n{}\n---\n{after}",
+                target.text, other.text
+            );
+        }
+    }
+}
+
+/// The secret values planted in `tests/cases/secrets*` (each ends in a four-digit serial).
+const PLANTED_SECRETS: [&str; 6] = [
+    "base-db-pass-0001",
+    "prod-db-pass-0002",
+    "prod-api-token-0003",
+    "cHJvZC1jZXJ0LTAwMDQ=",
+    "prod-json-pass-0005",
+    "prod-stripe-key-0006",
+];
+
+#[test]
+fn a_masked_preview_shows_every_change_and_no_secret() {
+    for (dir, base, env) in [
+        ("tests/cases/secrets", "base.yaml", "prod.yaml"),
+        ("tests/cases/secrets-json", "base.json", "prod.json"),
+    ] {
+        let read = |name: &str| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(dir)
+                .join(name);
+            Source::new(name, std::fs::read_to_string(path).unwrap())
+        };
+        let (base, env) = (read(base), read(env));
+        // The plan is made from the masked report, as every front door makes it.
+        let request = Request::new(base.clone(), vec![Environment::new("prod", env.clone())]);
+        let report = run(&request).unwrap().report;
+        let plan = Plan::new(&report, &[base.clone(), env.clone()], &Decisions::default()).unwrap();
+        let plan_text = driftwise_engine::to_json_text(&plan);
+        let real = plan.preview(&[base.clone(), env.clone()]).unwrap();
+        let shown = real.masked(&driftwise_engine::Policy::default());
+        assert!(shown.masked_secrets() > 0, "{dir}");
+        assert_eq!(
+            real.changed().count(),
+            shown.changed().count(),
+            "{dir}: a file whose only change is a secret still shows as changed"
+        );
+        let exports: Vec<String> = driftwise_engine::PatchFormat::ALL
+            .iter()
+            .map(|f| shown.export(*f).unwrap_or_else(|e| e.to_string()))
+            .collect();
+        let real_diff = real.unified_diff();
+        let shown_diff = shown.unified_diff();
+        assert_eq!(
+            real_diff.lines().count(),
+            shown_diff.lines().count(),
+            "{dir}: the same lines change, shown masked:\n{shown_diff}"
+        );
+        for secret in PLANTED_SECRETS {
+            assert!(
+                !plan_text.contains(secret),
+                "{dir}: the plan holds {secret}"
+            );
+            for text in &exports {
+                assert!(
+                    !text.contains(secret),
+                    "{dir}: an export shows {secret}:\n{text}"
+                );
+            }
+        }
+        // The real preview still writes the real values: reverting makes the files agree.
+        let after = &real.changed().find(|p| p.file == env.name).unwrap().after;
+        let left = report_for(
+            &base,
+            "prod",
+            &Source::new(env.name.clone(), after.clone()),
+            None,
+        );
+        assert!(left.findings.is_empty(), "{dir}: {:#?}", left.findings);
+    }
+}

@@ -108,6 +108,7 @@ fn outcomes_plans_and_patches_match_their_schemas() {
             "base.toml",
             vec!["dev.toml", "prod.json"],
         ),
+        ("tests/cases/secrets", "base.yaml", vec!["prod.yaml"]),
     ];
     for (dir, base, envs) in examples {
         let policy = Path::new(&repo().join(dir).join("driftwise.yaml"))
@@ -133,6 +134,11 @@ fn outcomes_plans_and_patches_match_their_schemas() {
             &serde_json::to_value(&request).unwrap(),
         );
         let outcome = run(&request).unwrap();
+        assert_eq!(
+            outcome.secrets.is_empty(),
+            !(dir.ends_with("secrets") || dir.ends_with("policy")),
+            "{dir}: where secrets are"
+        );
         schemas.check(
             "outcome.v1.schema.json",
             dir,

@@ -159,6 +159,8 @@ impl Component for App {
                     on_paste={link.callback(|_| Msg::Change(Change::Paste(PasteAction::Open)))}
                     on_export={link.callback(Msg::Export)}
                     can_export={s.report.is_some()}
+                    reveal_secrets={s.reveal_secrets}
+                    on_reveal_secrets={change(link, Change::RevealSecrets)}
                 />
                 <div class="layout">
                     <views::FilesPanel

@@ -1,7 +1,7 @@
 //! What the page shows, computed from a report and the loaded files. No browser types here, so all of
 //! it is tested natively.
 
-use driftwise_engine::{Finding, Kind, Report};
+use driftwise_engine::{Finding, Kind, MASK, Report};
 use serde::{Deserialize, Serialize};
 
 /// A file the user loaded, dropped or pasted.
@@ -326,10 +326,57 @@ pub struct SourceLine {
     pub after: String,
 }
 
-/// The lines of `text` around the byte range `span` (with `context` lines either side), each split into
-/// the parts before, inside and after the span. Byte offsets come from the engine and lie on
-/// character boundaries of this same text; anything else is clamped rather than trusted.
-pub fn source_window(text: &str, span: std::ops::Range<usize>, context: usize) -> Vec<SourceLine> {
+/// A file's text as the report saw it, and where its secret values are (shown masked).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SourceText {
+    pub text: String,
+    /// Byte ranges of the secret values, in order.
+    pub secrets: Vec<std::ops::Range<usize>>,
+}
+
+impl SourceText {
+    pub fn new(text: impl Into<String>) -> SourceText {
+        SourceText {
+            text: text.into(),
+            secrets: Vec::new(),
+        }
+    }
+
+    /// `text[range]` with every secret in it shown as the mask. On a line a secret runs on to,
+    /// its indentation stays.
+    fn shown(&self, range: std::ops::Range<usize>) -> String {
+        let text = &self.text;
+        let mut out = String::new();
+        let mut at = range.start;
+        for secret in &self.secrets {
+            if secret.end <= range.start || secret.start >= range.end {
+                continue;
+            }
+            let piece = &text[range.clone()];
+            let indent = piece.len() - piece.trim_start().len();
+            let from = secret.start.max(range.start + indent);
+            if from < at || from >= secret.end.min(range.end) {
+                continue;
+            }
+            out.push_str(&text[at..from]);
+            out.push_str(MASK);
+            at = secret.end.min(range.end);
+        }
+        out.push_str(&text[at..range.end]);
+        out
+    }
+}
+
+/// The lines of `source` around the byte range `span` (with `context` lines either side), each
+/// split into the parts before, inside and after the span, secret values masked. Byte offsets come
+/// from the engine and lie on character boundaries of this same text; anything else is clamped
+/// rather than trusted.
+pub fn source_window(
+    source: &SourceText,
+    span: std::ops::Range<usize>,
+    context: usize,
+) -> Vec<SourceLine> {
+    let text = source.text.as_str();
     let clamp = |mut i: usize| {
         i = i.min(text.len());
         while !text.is_char_boundary(i) {
@@ -365,9 +412,9 @@ pub fn source_window(text: &str, span: std::ops::Range<usize>, context: usize) -
         );
         out.push(SourceLine {
             number: i + 1,
-            before: text[line_start..hs].to_string(),
-            highlighted: text[hs..he].to_string(),
-            after: text[he..line_end].to_string(),
+            before: source.shown(line_start..hs),
+            highlighted: source.shown(hs..he),
+            after: source.shown(he..line_end),
         });
     }
     out
@@ -544,7 +591,7 @@ mod tests {
     fn source_window_splits_the_highlight() {
         let text = "a: 1\nhost: \"db\"\nport: 5\n";
         let start = text.find("\"db\"").unwrap();
-        let lines = source_window(text, start..start + 4, 1);
+        let lines = source_window(&SourceText::new(text), start..start + 4, 1);
         assert_eq!(lines.len(), 3);
         assert_eq!(
             lines[1],
@@ -556,11 +603,42 @@ mod tests {
             }
         );
         assert_eq!(lines[0].highlighted, "");
-        let multi = source_window(text, 0..text.len(), 0);
+        let multi = source_window(&SourceText::new(text), 0..text.len(), 0);
         assert_eq!(multi.len(), 3);
         assert_eq!(multi[2].highlighted, "port: 5");
         // Offsets off a character boundary are clamped, never a panic.
         let unicode = "é: 1\n";
-        assert_eq!(source_window(unicode, 1..99, 0)[0].number, 1);
+        assert_eq!(
+            source_window(&SourceText::new(unicode), 1..99, 0)[0].number,
+            1
+        );
+    }
+
+    #[test]
+    fn secrets_are_masked_on_every_line_shown_whichever_span_is_highlighted() {
+        let text = "user: app\npassword: hunter2\ntoken: |\n  abc\n  def\nport: 5\n";
+        let at = |what: &str| text.find(what).unwrap()..text.find(what).unwrap() + what.len();
+        let source = SourceText {
+            text: text.into(),
+            secrets: vec![at("hunter2"), at("abc\n  def")],
+        };
+        let lines = source_window(&source, at("5"), 9);
+        let shown: Vec<String> = lines
+            .iter()
+            .map(|l| format!("{}{}{}", l.before, l.highlighted, l.after))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "user: app",
+                "password: ********",
+                "token: |",
+                "  ********",
+                "  ********",
+                "port: 5"
+            ]
+        );
+        let on_secret = source_window(&source, at("hunter2"), 0);
+        assert_eq!(on_secret[0].highlighted, MASK);
     }
 }

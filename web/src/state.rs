@@ -4,11 +4,13 @@
 //! request in one place, [`State::request`].
 
 use crate::examples::EXAMPLES;
-use crate::model::{Filter, LoadedFile, Role, detect_base, is_policy_file, unique_env_names};
+use crate::model::{
+    Filter, LoadedFile, Role, SourceText, detect_base, is_policy_file, unique_env_names,
+};
 use crate::worker::{CheckRequest, CheckUpdate};
 use driftwise_engine::{
-    Action, Base, Decision, Decisions, Environment, Kind, Outcome, Plan, Preview, Report, Request,
-    Severity, Source, is_template_name,
+    Action, Base, Decision, Decisions, Environment, Kind, Options, Outcome, Plan, Preview, Report,
+    Request, Severity, Source, is_template_name,
 };
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -106,6 +108,8 @@ pub enum Change {
     SetProvider(Option<String>),
     /// What a loaded file is for.
     SetRole(usize, Role),
+    /// Show secret values as they are (`true`), or masked.
+    RevealSecrets(bool),
     /// New text for the variables file.
     SetVars(String),
     NewVars,
@@ -126,8 +130,14 @@ pub struct State {
     pub files: Vec<LoadedFile>,
     pub base: Option<usize>,
     pub report: Option<Rc<Report>>,
-    /// The texts the report was computed from, by file name (renderings of a template base too).
-    pub texts: Rc<HashMap<String, String>>,
+    /// The texts the report was computed from, by file name (renderings of a template base too),
+    /// with where their secret values are.
+    pub texts: Rc<HashMap<String, SourceText>>,
+    /// Show secret values as they are (the explicit switch); masked everywhere otherwise.
+    pub reveal_secrets: bool,
+    /// The check under way only shows or hides secrets: the same findings, so the resolutions
+    /// chosen stay.
+    keep_choices: bool,
     pub errors: Vec<String>,
     pub progress: Option<Progress>,
     pub filter: Filter,
@@ -155,6 +165,8 @@ impl Default for State {
             base: None,
             report: None,
             texts: Rc::default(),
+            reveal_secrets: false,
+            keep_choices: false,
             errors: Vec::new(),
             progress: None,
             filter: Filter::default(),
@@ -263,6 +275,11 @@ impl State {
             Change::SetProvider(provider) => {
                 self.provider = provider;
                 effects.extend(self.files_changed());
+            }
+            Change::RevealSecrets(reveal) => {
+                self.reveal_secrets = reveal;
+                effects.extend(self.files_changed());
+                self.keep_choices = true;
             }
             Change::SetRole(i, role) => {
                 if let Some(f) = self.files.get_mut(i) {
@@ -448,12 +465,17 @@ impl State {
             vars: with_role(Role::Vars).map(source).collect(),
             schema: with_role(Role::Schema).next().map(source),
             rules: with_role(Role::Rules).map(source).collect(),
+            options: Options {
+                reveal_secrets: self.reveal_secrets,
+                ..Options::default()
+            },
             ..Request::default()
         })
     }
 
     /// Re-runs the check after any change to the files, their roles, the policy or the provider.
     fn files_changed(&mut self) -> Option<Effect> {
+        self.keep_choices = false;
         unique_env_names(&mut self.files, self.base);
         self.request = self.request.wrapping_add(1);
         self.limit = PAGE;
@@ -464,7 +486,7 @@ impl State {
         self.texts = Rc::new(
             self.files
                 .iter()
-                .map(|f| (f.name.clone(), f.text.clone()))
+                .map(|f| (f.name.clone(), SourceText::new(f.text.clone())))
                 .collect(),
         );
         self.progress = Some(Progress {
@@ -503,11 +525,26 @@ impl State {
     fn show(&mut self, outcome: Outcome) {
         // Renderings of a template base, for the source view.
         let mut texts = (*self.texts).clone();
-        texts.extend(outcome.rendered.into_iter().map(|s| (s.name, s.text)));
+        texts.extend(
+            outcome
+                .rendered
+                .into_iter()
+                .map(|s| (s.name, SourceText::new(s.text))),
+        );
+        for source in texts.values_mut() {
+            source.secrets.clear();
+        }
+        for file in outcome.secrets {
+            if let Some(source) = texts.get_mut(&file.file) {
+                source.secrets = file.spans.iter().map(|s| s.byte_range()).collect();
+            }
+        }
         self.texts = Rc::new(texts);
         self.selected_violation = None;
         self.report = Some(Rc::new(outcome.report));
-        self.chosen.clear();
+        if !std::mem::take(&mut self.keep_choices) {
+            self.chosen.clear();
+        }
         self.replan();
         self.refilter();
     }
@@ -550,8 +587,10 @@ impl State {
             ..Decisions::default()
         };
         let sources = request.sources();
+        // The page never writes files: everything it shows or downloads of the patches is masked
+        // as the report is, unless secrets are revealed.
         let result = Plan::new(report, &sources, &decisions).and_then(|plan| {
-            let preview = plan.preview(&sources)?;
+            let preview = plan.preview(&sources)?.masked(&request.policy()?);
             Ok(PlanState { plan, preview })
         });
         self.plan = Rc::new(result.map_err(|e| e.to_string()));

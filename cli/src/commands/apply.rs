@@ -32,7 +32,14 @@ fn apply(args: &ApplyArgs) -> Result<u8, Error> {
         for line in &left {
             eprintln!("{line}");
         }
-        let text = preview.export(args.format)?;
+        let shown = preview.masked(&remediate::policy_of(&plan, args.reveal_secrets)?);
+        if shown.masked_secrets() > 0 {
+            eprintln!(
+                "note: secret values are masked (********), so this patch will not apply where it \
+                 touches one; pass --reveal-secrets to show them"
+            );
+        }
+        let text = shown.export(args.format)?;
         match &args.patch_out {
             Some(path) => {
                 write_atomically(path, &text, false)?;

@@ -12,6 +12,7 @@ pub(super) fn fingerprint(node: &Node) -> u64 {
         Value::Bool(b) => (1u8, b).hash(&mut h),
         Value::Int(i) => number_bits(*i as f64).hash(&mut h),
         Value::Float(f) => number_bits(*f).hash(&mut h),
+        Value::Decimal(d) => (6u8, d.canonical()).hash(&mut h),
         Value::String(s) => (3u8, s).hash(&mut h),
         Value::List(items) => {
             4u8.hash(&mut h);

@@ -3,7 +3,7 @@
 //! aligned with a minimal edit script (Myers LCS over structural fingerprints).
 
 use super::fingerprint::fingerprint;
-use super::{Differ, Segment, Which, leaves};
+use super::{AlignOptions, Differ, Segment, Which, leaves};
 use crate::finding::Kind;
 use crate::tree::{Node, Value};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
@@ -48,6 +48,17 @@ impl Scheme<'_> {
         }
     }
 
+    /// The fields that identify items under this scheme, as dotted paths.
+    pub(super) fn fields(self) -> Vec<String> {
+        match self {
+            Scheme::Kubernetes => ["apiVersion", "kind", "metadata.namespace", "metadata.name"]
+                .map(String::from)
+                .to_vec(),
+            Scheme::Field(field) => vec![field.to_string()],
+            Scheme::Fields(fields) => fields.to_vec(),
+        }
+    }
+
     pub(super) fn label(self, node: &Node) -> String {
         match self {
             Scheme::Kubernetes => kubernetes_identity(node)
@@ -69,6 +80,34 @@ impl Scheme<'_> {
 /// An item's identity: what it is matched by.
 struct Ident<'a> {
     key: Cow<'a, str>,
+}
+
+/// How the diff would match the items of one list at `keyed` with another list like it: the
+/// scheme that names them, or `None` when they go by position or content.
+pub(super) fn list_scheme<'o>(
+    items: &[Node],
+    keyed: &str,
+    options: &'o AlignOptions,
+) -> Option<Scheme<'o>> {
+    if options.sets.iter().any(|p| p.matches_exactly(keyed)) {
+        return None;
+    }
+    if let Some((_, keys)) = options
+        .identity
+        .iter()
+        .find(|(pattern, _)| pattern.matches_exactly(keyed))
+    {
+        let fields = keys.fields();
+        let scheme = if let [one] = fields {
+            Scheme::Field(one)
+        } else {
+            Scheme::Fields(fields)
+        };
+        if unique_ids(items, scheme).is_some() {
+            return Some(scheme);
+        }
+    }
+    identities(items, items).map(|(scheme, ..)| scheme)
 }
 
 impl<'a> Differ<'a> {
@@ -228,6 +267,9 @@ impl<'a> Differ<'a> {
                     labels(base, &base_order),
                     labels(env, &env_order),
                 );
+                if let Some(f) = self.findings.last_mut() {
+                    f.identity = Some(scheme.fields());
+                }
             }
         }
     }
@@ -483,6 +525,7 @@ fn field_identity<'a>(node: &'a Node, field: &str) -> Option<Cow<'a, str>> {
         v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
             Some(Cow::Owned(v.to_json().to_string()))
         }
+        Value::Decimal(d) => Some(Cow::Owned(d.to_string())),
         _ => None,
     }
 }

@@ -2,6 +2,7 @@
 //! scalars by value and type.
 
 mod fingerprint;
+pub(crate) mod keyed;
 mod lists;
 mod normalise;
 mod options;
@@ -313,6 +314,7 @@ impl<'a> Differ<'a> {
             values,
             insert_at: None,
             insert_index: None,
+            identity: None,
         });
     }
 }

@@ -42,11 +42,7 @@ pub(crate) fn equivalent(
 }
 
 fn as_number(v: &Value) -> Option<f64> {
-    match v {
-        Value::Int(i) => Some(*i as f64),
-        Value::Float(f) => Some(*f),
-        _ => None,
-    }
+    v.approx_number()
 }
 
 fn numeric_string_equal(a: &Value, b: &Value) -> bool {

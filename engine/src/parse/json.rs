@@ -18,7 +18,9 @@ pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
     };
     p.skip_blank()?;
     if p.at == p.bytes.len() {
-        return Ok(Vec::new());
+        // RFC 8259 has no empty document; reading one as "nothing" would hide a truncated file.
+        p.at = 0;
+        return Err(p.error("the file holds no JSON value (write `{}` for an empty object)"));
     }
     let root = p.value(0)?;
     p.skip_blank()?;
@@ -216,8 +218,10 @@ impl<'t> Parser<'t> {
         if integral && let Ok(i) = text.parse::<i64>() {
             return Ok(Value::Int(i));
         }
-        // The grammar above only admits valid float syntax, so this parse cannot fail.
-        Ok(Value::Float(text.parse::<f64>().unwrap_or(f64::NAN)))
+        if true {
+            return Ok(Value::number(text, integral));
+        }
+        Ok(Value::number(text, integral))
     }
 
     fn string(&mut self) -> Result<String> {
@@ -341,6 +345,11 @@ mod tests {
         assert!(parse("\"\\ud800\"", Limits::default()).is_err());
         assert!(parse("01", Limits::default()).is_err());
         assert!(parse("{} x", Limits::default()).is_err());
+        for empty in ["", "  \n\t", "// only a comment\n"] {
+            let e = parse(empty, Limits::default()).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Syntax, "{empty:?}");
+            assert_eq!((e.line(), e.column()), (Some(1), Some(1)), "{empty:?}");
+        }
     }
 
     #[test]

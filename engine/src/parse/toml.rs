@@ -51,20 +51,21 @@ fn node(value: &Spanned<DeValue<'_>>, index: &mut LineIndex<'_>) -> Result<Node>
                 .trim_start_matches("0x")
                 .trim_start_matches("0o")
                 .trim_start_matches("0b");
-            match i64::from_str_radix(body, i.radix()) {
-                Ok(n) => Value::Int(sign * n),
-                Err(_) => Value::Float(sign as f64 * body.parse::<f64>().unwrap_or(f64::NAN)),
+            if i.radix() == 10 {
+                Value::number(&digits, true)
+            } else {
+                Value::integer_in_base(body, i.radix(), sign < 0)
+                    .unwrap_or_else(|| Value::String(i.as_str().to_string()))
             }
         }
         DeValue::Float(f) => {
             let text: String = f.as_str().chars().filter(|c| *c != '_').collect();
-            let parsed = match text.trim_start_matches('+') {
-                "inf" => f64::INFINITY,
-                "-inf" => f64::NEG_INFINITY,
-                "nan" | "-nan" => f64::NAN,
-                t => t.parse::<f64>().unwrap_or(f64::NAN),
-            };
-            Value::Float(parsed)
+            match text.trim_start_matches('+') {
+                "inf" => Value::Float(f64::INFINITY),
+                "-inf" => Value::Float(f64::NEG_INFINITY),
+                "nan" | "-nan" => Value::Float(f64::NAN),
+                t => Value::number(t, false),
+            }
         }
         DeValue::Boolean(b) => Value::Bool(*b),
         // Dates and times compare as their canonical text: TOML normalises the spelling.

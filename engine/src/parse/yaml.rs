@@ -307,7 +307,8 @@ impl<'t> Builder<'t> {
                             ErrorKind::Syntax,
                             "a merge key '<<' takes a mapping or a list of mappings",
                         )
-                        .at(node.span.start));
+                        // At the `<<` itself: an alias's value sits at its anchor, elsewhere.
+                        .at(key.span.start));
                     }
                     merges.push(node);
                 } else {
@@ -333,10 +334,18 @@ impl<'t> Builder<'t> {
 
     /// Flow collections end at their closing bracket; block collections end with their last child
     /// (the parser's end event for a block sits at the next token, possibly lines later).
-    fn container_end(&self, start: Pos, end_event: Span, last_child: Option<Pos>) -> Pos {
-        let is_flow = matches!(self.text.as_bytes().get(start.offset), Some(b'[' | b'{'));
+    fn container_end(&mut self, start: Pos, end_event: Span, last_child: Option<Pos>) -> Pos {
+        let bytes = self.text.as_bytes();
+        let is_flow = matches!(bytes.get(start.offset), Some(b'[' | b'{'));
         if is_flow && end_event.end.offset > start.offset {
-            end_event.end
+            // Just past the closing bracket: the end event's own span may run on over the
+            // line's end.
+            let close = end_event.start.offset;
+            if matches!(bytes.get(close), Some(b']' | b'}')) {
+                return self.index.pos(close + 1);
+            }
+            let end = self.text[..end_event.end.offset].trim_end().len();
+            self.index.pos(end.max(start.offset + 1))
         } else {
             last_child.unwrap_or(start).max(start)
         }
@@ -387,8 +396,18 @@ fn apply_merges(map: &mut Map, merges: Vec<Node>) {
 
 /// A tag outside the YAML core schema (`!Ref`, `!Sub`, `!vault`), which changes what the value means.
 fn custom_tag(tag: Option<&Tag>) -> Option<String> {
-    tag.filter(|t| !t.is_yaml_core_schema())
+    tag.filter(|t| !t.is_yaml_core_schema() && !is_non_specific(t))
         .map(|t| format!("{}{}", t.handle, t.suffix))
+}
+
+/// The non-specific tag `!` (YAML 1.2 §6.9.1): a scalar with it is a string, a collection is a
+/// plain map or list.
+fn is_non_specific(tag: &Tag) -> bool {
+    // saphyr spells it as handle `!` with no suffix or the other way round, by version.
+    matches!(
+        (tag.handle.as_str(), tag.suffix.as_str()),
+        ("!", "") | ("", "!")
+    )
 }
 
 /// Custom-tagged values become a one-key map `{"!Ref": value}` (the long form CloudFormation tools
@@ -416,12 +435,16 @@ fn scalar_value(
     style: ScalarStyle,
     tag: Option<&Tag>,
 ) -> std::result::Result<Value, String> {
+    if tag.is_some_and(is_non_specific) {
+        return Ok(Value::String(text.into_owned()));
+    }
     if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
         let bad = || format!("'{text}' is not a valid !!{}", tag.suffix);
         return match tag.suffix.as_str() {
             "str" => Ok(Value::String(text.into_owned())),
             "int" => match resolve_plain(Cow::Borrowed(&text)) {
                 v @ Value::Int(_) => Ok(v),
+                v @ Value::Decimal(_) if is_int_syntax(&text) => Ok(v),
                 Value::Float(f) if f.is_finite() && f.fract() == 0.0 && is_int_syntax(&text) => {
                     Ok(Value::Float(f))
                 }
@@ -429,7 +452,7 @@ fn scalar_value(
             },
             "float" => match resolve_plain(Cow::Borrowed(&text)) {
                 Value::Int(i) => Ok(Value::Float(i as f64)),
-                v @ Value::Float(_) => Ok(v),
+                v @ (Value::Float(_) | Value::Decimal(_)) => Ok(v),
                 _ => Err(bad()),
             },
             "bool" => match resolve_plain(Cow::Borrowed(&text)) {
@@ -472,29 +495,24 @@ fn resolve_plain(text: Cow<'_, str>) -> Value {
         _ => {}
     }
     if is_int_syntax(s) {
-        return match s.parse::<i64>() {
-            Ok(i) => Value::Int(i),
-            Err(_) => Value::Float(s.parse::<f64>().unwrap_or(f64::NAN)),
-        };
+        return Value::number(s, true);
     }
     if let Some(oct) = s
         .strip_prefix("0o")
         .filter(|d| !d.is_empty() && d.bytes().all(|b| (b'0'..=b'7').contains(&b)))
-        && let Ok(i) = i64::from_str_radix(oct, 8)
+        && let Some(v) = Value::integer_in_base(oct, 8, false)
     {
-        return Value::Int(i);
+        return v;
     }
     if let Some(hex) = s
         .strip_prefix("0x")
         .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_hexdigit()))
-        && let Ok(i) = i64::from_str_radix(hex, 16)
+        && let Some(v) = Value::integer_in_base(hex, 16, false)
     {
-        return Value::Int(i);
+        return v;
     }
-    if is_float_syntax(s)
-        && let Ok(f) = s.parse::<f64>()
-    {
-        return Value::Float(f);
+    if is_float_syntax(s) {
+        return Value::number(s, false);
     }
     Value::String(text.into_owned())
 }
@@ -587,6 +605,37 @@ mod tests {
             root.value.to_json(),
             serde_json::json!({"a": {"!Ref": "Bucket"}, "b": {"!GetAtt": "Bucket"}})
         );
+    }
+
+    #[test]
+    fn the_non_specific_tag_makes_a_plain_string_or_collection() {
+        let root = docs(
+            "a: ! x
+b: ! 12
+c: ! {k: 1}
+d: ! [1]
+e: !!int 123456789012345678901234567890
+",
+        )
+        .remove(0);
+        assert_eq!(
+            root.value.to_json(),
+            serde_json::json!({"a": "x", "b": "12", "c": {"k": 1}, "d": [1], "e": "123456789012345678901234567890"})
+        );
+        assert!(matches!(
+            root.pointer("/e").unwrap().value,
+            Value::Decimal(_)
+        ));
+    }
+
+    #[test]
+    fn a_merge_of_a_scalar_is_reported_at_the_merge_key() {
+        let text = "base: &b 3
+x:\n  y: 1\n  <<: *b\n"
+            .replace("\\n", "\n");
+        let e = parse(&text, Limits::default()).unwrap_err();
+        assert_eq!((e.line(), e.column()), (Some(4), Some(3)), "{e}");
+        assert!(e.message.contains("'<<'"), "{e}");
     }
 
     #[test]

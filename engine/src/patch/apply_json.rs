@@ -5,10 +5,27 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::pointer::split_pointer;
 use serde_json::Value as J;
 
-/// Applies JSON Patch `add`, `remove`, `replace` and `test` operations (what driftwise emits).
+/// Applies JSON Patch `add`, `remove`, `replace`, `move` and `test` operations (what driftwise
+/// emits) to a copy of `doc`.
 pub fn apply_json_patch(doc: &J, operations: &[J]) -> Result<J> {
     let mut doc = doc.clone();
     for op in operations {
+        if op["op"] == "move" {
+            let from = op["from"].as_str().unwrap_or_default();
+            let path = op["path"].as_str().unwrap_or_default();
+            let value = doc.pointer(from).cloned().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Usage,
+                    format!("JSON Patch move from {from}: no such place"),
+                )
+            })?;
+            let remove = serde_json::json!([{"op": "remove", "path": from}, {"op": "add", "path": path, "value": value}]);
+            doc = apply_json_patch(
+                &doc,
+                remove.as_array().map(Vec::as_slice).unwrap_or_default(),
+            )?;
+            continue;
+        }
         let path = op["path"].as_str().unwrap_or_default();
         let fail = |why: &str| {
             Error::new(

@@ -29,13 +29,22 @@ pub(crate) enum Change<'a> {
     },
     /// Remove the node at `pointer`.
     Remove { pointer: String, old: &'a Node },
+    /// Put the list at `pointer` in the order of `wanted` (the other file's list), items matched
+    /// by their `identity` fields or, without them, by value.
+    Reorder {
+        pointer: String,
+        wanted: &'a Node,
+        identity: Option<Vec<String>>,
+    },
 }
 
 impl Change<'_> {
     /// The pointer the change touches; insertions into a list end in `/-`.
     pub(crate) fn place(&self) -> String {
         match self {
-            Change::Replace { pointer, .. } | Change::Remove { pointer, .. } => pointer.clone(),
+            Change::Replace { pointer, .. }
+            | Change::Remove { pointer, .. }
+            | Change::Reorder { pointer, .. } => pointer.clone(),
             Change::Add {
                 parent,
                 key: Some(k),
@@ -140,11 +149,24 @@ pub(crate) fn changes<'f>(plan: &'f Plan, files: &'f Files<'_>) -> Vec<FileChang
         let result = result.and_then(|change| {
             let here = change.place();
             let is_insert = |c: &Change<'_>| matches!(c, Change::Add { key: None, .. });
+            // A reorder moves whole items by identity, so changes inside those items (or new
+            // items) still land: the text rounds and JSON Patch both reorder last.
+            let reorder_of = |c: &Change<'_>| match c {
+                Change::Reorder { pointer, .. } => Some(pointer.clone()),
+                _ => None,
+            };
+            let strictly_inside =
+                |inner: &str, outer: &str| inner.starts_with(&format!("{outer}/"));
             let clash = per_file[slot]
                 .changes
                 .iter()
                 .map(|p| &p.change)
                 .filter(|other| !(is_insert(other) && is_insert(&change)))
+                .filter(|other| {
+                    let there = other.place();
+                    !(reorder_of(other).is_some_and(|list| strictly_inside(&here, &list))
+                        || reorder_of(&change).is_some_and(|list| strictly_inside(&there, &list)))
+                })
                 .map(Change::place)
                 .find(|other| overlaps(other, &here));
             match clash {
@@ -253,7 +275,15 @@ fn change_for<'f>(
                     old,
                 })
             }
-            (Kind::Reordered, ..) => Err(Reason::Reorder),
+            (Kind::Reordered, Some(t), Some(s)) => {
+                lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
+                let wanted = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
+                Ok(Change::Reorder {
+                    pointer: t.path.clone(),
+                    wanted,
+                    identity: f.identity.clone(),
+                })
+            }
             _ => Err(Reason::NothingToChange),
         }
     })();

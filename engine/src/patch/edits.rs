@@ -7,33 +7,54 @@ pub(crate) struct Edit {
     pub(crate) start: usize,
     pub(crate) end: usize,
     pub(crate) text: String,
+    /// A wider stretch no other edit of the same round may touch (its ends included): what an
+    /// insertion's text depends on, such as the neighbours and separators inside `[...]`.
+    pub(crate) guard: Option<(usize, usize)>,
 }
 
 impl Edit {
-    /// Insert `text` at `at`.
-    pub(crate) fn insert(at: usize, text: impl Into<String>) -> Edit {
+    /// Replace `start..end` with `text`.
+    pub(crate) fn replace(start: usize, end: usize, text: impl Into<String>) -> Edit {
         Edit {
-            start: at,
-            end: at,
+            start,
+            end,
             text: text.into(),
+            guard: None,
         }
     }
 
+    /// Insert `text` at `at`.
+    pub(crate) fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit::replace(at, at, text)
+    }
+
+    /// The same edit, guarding `start..=end`.
+    pub(crate) fn guarding(mut self, start: usize, end: usize) -> Edit {
+        self.guard = Some((start, end));
+        self
+    }
+
     /// Two edits conflict when their ranges overlap, or one inserts strictly inside the other's
-    /// range. Insertions at the same point do not: they go in the order made.
+    /// range, or either touches the other's guard. Insertions at the same point do not: they go
+    /// in the order made.
     pub(crate) fn conflicts(&self, other: &Edit) -> bool {
         let inside = |p: usize, e: &Edit| e.start < p && p < e.end;
+        let guarded = |g: Option<(usize, usize)>, e: &Edit| {
+            g.is_some_and(|(s, t)| e.start <= t && s <= e.end)
+        };
         (self.start < other.end && other.start < self.end)
             || inside(self.start, other)
             || inside(other.start, self)
+            || guarded(self.guard, other)
+            || guarded(other.guard, self)
     }
 }
 
 /// `text` with `edits` made (which must not conflict). Insertions at the same point keep the
-/// order they come in.
+/// order they come in, and go before a replacement that starts there.
 pub(crate) fn apply(text: &str, edits: &[Edit]) -> String {
     let mut order: Vec<&Edit> = edits.iter().collect();
-    order.sort_by_key(|e| e.start);
+    order.sort_by_key(|e| (e.start, e.end > e.start));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for e in order {
@@ -63,15 +84,28 @@ mod tests {
     fn edits_apply_in_place_and_insertions_keep_their_order() {
         let edits = [
             Edit::insert(2, "X"),
-            Edit {
-                start: 4,
-                end: 6,
-                text: "__".into(),
-            },
+            Edit::replace(4, 6, "__"),
             Edit::insert(2, "Y"),
         ];
         assert_eq!(apply("abcdefg", &edits), "abXYcd__g");
+        let at_once = [Edit::replace(0, 2, "__"), Edit::insert(0, "X")];
+        assert_eq!(
+            apply("abc", &at_once),
+            "X__c",
+            "an insertion goes before a replacement"
+        );
         assert!(edits[1].conflicts(&Edit::insert(5, "z")));
         assert!(!edits[0].conflicts(&edits[2]));
+        assert!(
+            !edits[1].conflicts(&Edit::insert(6, "z")),
+            "right after a removal"
+        );
+        let guarded = Edit::insert(2, "X").guarding(1, 6);
+        assert!(guarded.conflicts(&Edit::insert(2, "Y")));
+        assert!(
+            guarded.conflicts(&Edit::insert(6, "Y")),
+            "the guard's ends count"
+        );
+        assert!(!guarded.conflicts(&Edit::insert(7, "Y")));
     }
 }

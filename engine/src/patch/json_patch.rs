@@ -1,96 +1,77 @@
 //! RFC 6902 JSON Patch: per file, the operations in the order they apply, a `test` guarding every
-//! value replaced or removed, and list indexes translated through the edits made before them.
+//! value replaced, removed or moved, and list indexes translated through the edits made before them.
+//! Reordered lists are put in order with `move` operations once everything else is done.
 
-use super::FileJsonPatch;
-use super::changes::{Change, FileChanges};
+use super::apply_json::apply_json_patch;
+use super::changes::{Change, FileChanges, Files, as_json};
+use super::order::reorder;
+use super::shifts::Shifts;
+use super::{FileJsonPatch, Reason, Unapplied};
 use crate::pointer::{escape_segment, split_pointer};
-use serde_json::json;
+use crate::tree::{Node, Value};
+use serde_json::{Value as J, json};
 
-/// JSON Patch operations per file, in order. Every list index is translated through the insertions
-/// and removals already made in that list, so each operation is valid where it stands.
-pub(crate) fn json_patch(per_file: &[FileChanges<'_>]) -> Vec<FileJsonPatch> {
+/// JSON Patch operations per file, in order.
+pub(crate) fn json_patch(per_file: &[FileChanges<'_>], files: &Files<'_>) -> Vec<FileJsonPatch> {
     per_file
         .iter()
         .map(|fc| {
-            let changes: Vec<&Change<'_>> = fc.changes.iter().map(|p| &p.change).collect();
+            let mut unapplied = fc.unapplied.clone();
             let mut shifts = Shifts::default();
             let mut operations = Vec::new();
             // Insertions before removals, and removals from the highest index down, keep every
-            // original index meaningful until it is used.
-            let mut ordered: Vec<&Change<'_>> = changes
+            // original index meaningful until it is used; reorders come last.
+            let mut ordered: Vec<_> = fc
+                .changes
                 .iter()
-                .copied()
-                .filter(|c| !matches!(c, Change::Remove { .. }))
+                .filter(|p| matches!(p.change, Change::Replace { .. } | Change::Add { .. }))
                 .collect();
-            let mut removals: Vec<&Change<'_>> = changes
+            let mut removals: Vec<_> = fc
+                .changes
                 .iter()
-                .copied()
-                .filter(|c| matches!(c, Change::Remove { .. }))
+                .filter(|p| matches!(p.change, Change::Remove { .. }))
                 .collect();
-            removals.sort_by(|a, b| match (a, b) {
-                (Change::Remove { pointer: x, .. }, Change::Remove { pointer: y, .. }) => {
-                    pointer_order(y, x)
-                }
-                _ => std::cmp::Ordering::Equal,
-            });
+            removals.sort_by(|a, b| pointer_order(&b.change.place(), &a.change.place()));
             ordered.extend(removals);
-            for change in ordered {
-                match change {
-                    Change::Replace {
-                        pointer,
-                        old,
-                        value,
-                    } => {
-                        let path = shifts.translate(pointer);
-                        operations.push(
-                            json!({"op": "test", "path": path, "value": old.value.to_json()}),
-                        );
-                        operations.push(
-                            json!({"op": "replace", "path": path, "value": value.value.to_json()}),
-                        );
-                    }
-                    Change::Add {
-                        parent,
-                        key: Some(k),
-                        value,
-                        ..
-                    } => {
-                        let path = format!("{}/{}", shifts.translate(parent), escape_segment(k));
-                        operations.push(
-                            json!({"op": "add", "path": path, "value": value.value.to_json()}),
-                        );
-                    }
-                    Change::Add {
-                        parent,
-                        key: None,
-                        index,
-                        value,
-                    } => {
-                        let position = match index {
-                            Some(i) => shifts.position(parent, *i).to_string(),
-                            None => "-".to_string(),
-                        };
-                        let path = format!("{}/{position}", shifts.translate(parent));
-                        operations.push(
-                            json!({"op": "add", "path": path, "value": value.value.to_json()}),
-                        );
-                        if let Some(i) = index {
-                            shifts.inserted(parent, *i);
+            for planned in ordered {
+                if let Some(reason) = inexact(&planned.change) {
+                    unapplied.push(Unapplied::new(planned.action, reason));
+                    continue;
+                }
+                operations.extend(operations_for(&planned.change, &mut shifts));
+            }
+            let reorders: Vec<_> = fc
+                .changes
+                .iter()
+                .filter(|p| matches!(p.change, Change::Reorder { .. }))
+                .collect();
+            if !reorders.is_empty()
+                && let Some(doc) = files.doc(&fc.file)
+            {
+                // The list as the operations so far leave it, then moves into the wanted order.
+                match apply_json_patch(&as_json(doc, files.stream()), &operations) {
+                    Ok(mut current) => {
+                        for planned in reorders {
+                            let Change::Reorder {
+                                pointer,
+                                wanted,
+                                identity,
+                            } = &planned.change
+                            else {
+                                continue;
+                            };
+                            let list = shifts.translate(pointer);
+                            match moves(&mut current, &list, wanted, identity.as_deref()) {
+                                Some(ops) => operations.extend(ops),
+                                None => {
+                                    unapplied.push(Unapplied::new(planned.action, Reason::Gone))
+                                }
+                            }
                         }
                     }
-                    Change::Remove { pointer, old } => {
-                        let path = shifts.translate(pointer);
-                        operations.push(
-                            json!({"op": "test", "path": path, "value": old.value.to_json()}),
-                        );
-                        operations.push(json!({"op": "remove", "path": path}));
-                        let mut tokens = split_pointer(pointer);
-                        if let Some(Ok(i)) = tokens.pop().map(|t| t.parse::<usize>()) {
-                            let parent: String = tokens
-                                .iter()
-                                .map(|t| format!("/{}", escape_segment(t)))
-                                .collect();
-                            shifts.removed(&parent, i);
+                    Err(_) => {
+                        for planned in reorders {
+                            unapplied.push(Unapplied::new(planned.action, Reason::Gone));
                         }
                     }
                 }
@@ -98,64 +79,122 @@ pub(crate) fn json_patch(per_file: &[FileChanges<'_>]) -> Vec<FileJsonPatch> {
             FileJsonPatch {
                 file: fc.file.clone(),
                 operations,
-                unapplied: fc.unapplied.clone(),
+                unapplied,
             }
         })
         .collect()
 }
 
-/// How each list's items have moved so far: insertions (before original index) and removals.
-#[derive(Default)]
-struct Shifts {
-    lists: std::collections::HashMap<String, (Vec<usize>, Vec<usize>)>,
+/// A change whose values JSON (as these tools read it) cannot carry exactly.
+fn inexact(change: &Change<'_>) -> Option<Reason> {
+    let values: Vec<&Node> = match change {
+        Change::Replace { old, value, .. } => vec![old, value],
+        Change::Add { value, .. } => vec![value],
+        Change::Remove { old, .. } => vec![old],
+        Change::Reorder { .. } => vec![],
+    };
+    values
+        .iter()
+        .any(|n| has_decimal(&n.value))
+        .then(|| Reason::NotRepresentable {
+            what: "a number no 64-bit integer or float holds exactly".into(),
+        })
 }
 
-impl Shifts {
-    fn inserted(&mut self, list: &str, before_original: usize) {
-        self.lists
-            .entry(list.to_string())
-            .or_default()
-            .0
-            .push(before_original);
+fn has_decimal(v: &Value) -> bool {
+    match v {
+        Value::Decimal(_) => true,
+        Value::List(items) => items.iter().any(|n| has_decimal(&n.value)),
+        Value::Map(map) => map.values().any(|m| has_decimal(&m.value.value)),
+        _ => false,
     }
+}
 
-    fn removed(&mut self, list: &str, original: usize) {
-        self.lists
-            .entry(list.to_string())
-            .or_default()
-            .1
-            .push(original);
-    }
-
-    /// Where the item originally at `original` is now (or where it would be, past the end).
-    fn position(&self, list: &str, original: usize) -> usize {
-        match self.lists.get(list) {
-            None => original,
-            Some((ins, rem)) => {
-                original + ins.iter().filter(|p| **p <= original).count()
-                    - rem.iter().filter(|r| **r < original).count()
-            }
+fn operations_for(change: &Change<'_>, shifts: &mut Shifts) -> Vec<J> {
+    match change {
+        Change::Replace {
+            pointer,
+            old,
+            value,
+        } => {
+            let path = shifts.translate(pointer);
+            vec![
+                json!({"op": "test", "path": path, "value": old.value.to_json()}),
+                json!({"op": "replace", "path": path, "value": value.value.to_json()}),
+            ]
         }
-    }
-
-    /// A pointer in original coordinates, in current ones.
-    fn translate(&self, pointer: &str) -> String {
-        let mut original = String::new();
-        let mut current = String::new();
-        for token in split_pointer(pointer) {
-            let seg = match token.parse::<usize>() {
-                Ok(i) if self.lists.contains_key(&original) => {
-                    self.position(&original, i).to_string()
-                }
-                _ => escape_segment(&token).into_owned(),
+        Change::Add {
+            parent,
+            key: Some(k),
+            value,
+            ..
+        } => {
+            let path = format!("{}/{}", shifts.translate(parent), escape_segment(k));
+            vec![json!({"op": "add", "path": path, "value": value.value.to_json()})]
+        }
+        Change::Add {
+            parent,
+            key: None,
+            index,
+            value,
+        } => {
+            let position = match index {
+                Some(i) => shifts.position(parent, *i).to_string(),
+                None => "-".to_string(),
             };
-            original.push('/');
-            original.push_str(&escape_segment(&token));
-            current.push('/');
-            current.push_str(&seg);
+            let path = format!("{}/{position}", shifts.translate(parent));
+            if let Some(i) = index {
+                shifts.inserted(parent, *i);
+            }
+            vec![json!({"op": "add", "path": path, "value": value.value.to_json()})]
         }
-        current
+        Change::Remove { pointer, old } => {
+            let path = shifts.translate(pointer);
+            let mut tokens = split_pointer(pointer);
+            if let Some(Ok(i)) = tokens.pop().map(|t| t.parse::<usize>()) {
+                let parent: String = tokens
+                    .iter()
+                    .map(|t| format!("/{}", escape_segment(t)))
+                    .collect();
+                shifts.removed(&parent, i);
+            }
+            vec![
+                json!({"op": "test", "path": path, "value": old.value.to_json()}),
+                json!({"op": "remove", "path": path}),
+            ]
+        }
+        Change::Reorder { .. } => Vec::new(),
     }
+}
+
+/// `test` and `move` operations that put the list at `list` in `doc` into `wanted`'s order,
+/// applied to `doc` as they are made. `None` when the list is not there.
+fn moves(doc: &mut J, list: &str, wanted: &Node, identity: Option<&[String]>) -> Option<Vec<J>> {
+    let items = doc.pointer_mut(list)?.as_array_mut()?;
+    let wanted: Vec<J> = match &wanted.value {
+        Value::List(items) => items.iter().map(Node::to_json).collect(),
+        _ => return None,
+    };
+    let order = reorder(items, &wanted, identity);
+    // Positions of the original items as the moves proceed.
+    let mut at: Vec<usize> = (0..items.len()).collect();
+    let mut ops = Vec::new();
+    for (p, &item) in order.iter().enumerate() {
+        let q = at.iter().position(|&i| i == item)?;
+        if q == p {
+            continue;
+        }
+        let value = items[q].clone();
+        ops.push(json!({"op": "test", "path": format!("{list}/{q}"), "value": value}));
+        ops.push(
+            json!({"op": "move", "from": format!("{list}/{q}"), "path": format!("{list}/{p}")}),
+        );
+        let moved = items.remove(q);
+        items.insert(p, moved);
+        let moved = at.remove(q);
+        at.insert(p, moved);
+    }
+    Some(ops)
 }
 
 /// Orders pointers segment by segment, numbers numerically.

@@ -22,38 +22,67 @@ pub(crate) fn merge_patch(
             let before = as_json(doc, files.stream());
             let after =
                 apply_json_patch(&before, &p.operations).map_err(|e| e.in_file(p.file.clone()))?;
+            let patch = merge_diff(&before, &after, "").map_err(|at| {
+                Error::new(
+                    ErrorKind::Unsupported,
+                    format!(
+                        "a merge patch cannot set {} to null: RFC 7386 reads null as \"delete\"; use the JSON Patch or the unified diff",
+                        if at.is_empty() { "/" } else { &at }
+                    ),
+                )
+                .in_file(p.file.clone())
+            })?;
             Ok(FileMergePatch {
                 file: p.file.clone(),
-                patch: merge_diff(&before, &after),
+                patch,
                 unapplied: p.unapplied.clone(),
             })
         })
         .collect()
 }
 
-/// RFC 7386: the patch that turns `before` into `after` (objects merge, everything else replaces).
-fn merge_diff(before: &J, after: &J) -> J {
+/// RFC 7386: the patch that turns `before` into `after` (objects merge, everything else, arrays
+/// included, replaces whole). A null that `after` holds cannot be written, since a merge patch
+/// reads null as "delete": the error is the pointer where one would have to go.
+fn merge_diff(before: &J, after: &J, at: &str) -> std::result::Result<J, String> {
     match (before, after) {
         (J::Object(b), J::Object(a)) => {
             let mut patch = serde_json::Map::new();
             for (k, bv) in b {
+                let here = format!("{at}/{}", crate::pointer::escape_segment(k));
                 match a.get(k) {
                     None => {
                         patch.insert(k.clone(), J::Null);
                     }
                     Some(av) if av != bv => {
-                        patch.insert(k.clone(), merge_diff(bv, av));
+                        patch.insert(k.clone(), merge_diff(bv, av, &here)?);
                     }
                     _ => {}
                 }
             }
             for (k, av) in a {
                 if !b.contains_key(k) {
-                    patch.insert(k.clone(), av.clone());
+                    let here = format!("{at}/{}", crate::pointer::escape_segment(k));
+                    patch.insert(k.clone(), whole(av, &here)?);
                 }
             }
-            J::Object(patch)
+            Ok(J::Object(patch))
         }
-        _ => after.clone(),
+        _ => whole(after, at),
+    }
+}
+
+/// A value written whole into a merge patch, refused where a null inside it (outside arrays,
+/// which replace whole) would read as "delete".
+fn whole(value: &J, at: &str) -> std::result::Result<J, String> {
+    match value {
+        J::Null if !at.is_empty() => Err(at.to_string()),
+        J::Object(map) => {
+            for (k, v) in map {
+                whole(v, &format!("{at}/{}", crate::pointer::escape_segment(k)))?;
+            }
+            Ok(value.clone())
+        }
+        other => Ok(other.clone()),
     }
 }

@@ -9,8 +9,13 @@ mod apply_json;
 mod changes;
 mod edits;
 mod json_patch;
+mod json_write;
+mod layout;
+mod masking;
 mod merge_patch;
+mod order;
 mod policy_edit;
+mod shifts;
 mod text;
 mod toml_write;
 mod unified;
@@ -84,6 +89,9 @@ pub struct FilePatch {
     pub before: String,
     /// Its text once the plan is applied.
     pub after: String,
+    /// The file does not exist yet: the plan creates it (a new policy for accepted findings).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub created: bool,
     /// Changes applied.
     pub applied: usize,
     /// Actions on this file that are not applied, with the reason.
@@ -174,8 +182,13 @@ pub enum Reason {
     },
     /// The finding is a whole file present on one side only.
     WholeFile,
-    /// Reordered lists are reported but not yet patched.
+    /// Maps carry no order to restore.
     Reorder,
+    /// A value the format cannot hold.
+    NotRepresentable {
+        /// What it is.
+        what: String,
+    },
     /// The finding has no value on either side.
     NothingToChange,
     /// The entry shares its line with others (flow style: `[a, b]`, `{a: 1}`).
@@ -214,7 +227,8 @@ impl fmt::Display for Reason {
             Reason::NotAContainer => f.write_str("the place to add it is not a map or list"),
             Reason::FileMissing { file } => write!(f, "{file} was not given"),
             Reason::WholeFile => f.write_str("whole files cannot be added or removed"),
-            Reason::Reorder => f.write_str("reordering is reported but cannot be patched yet"),
+            Reason::Reorder => f.write_str("a map's order carries no meaning to restore"),
+            Reason::NotRepresentable { what } => write!(f, "{what} cannot be written here"),
             Reason::NothingToChange => f.write_str("nothing to change"),
             Reason::FlowStyle => f.write_str(
                 "the entry shares its line with others (flow style); not edited as text",
@@ -252,6 +266,11 @@ pub struct Preview {
     pub json_patch: Vec<FileJsonPatch>,
     /// RFC 7386 merge patch per file, or why the files' changes cannot be one.
     pub merge_patch: std::result::Result<Vec<FileMergePatch>, Error>,
+    /// For a [masked](Preview::masked) preview: the unified diff, worked out on the real texts
+    /// (so a changed secret still shows as a changed line) and shown masked.
+    masked_diff: Option<String>,
+    /// How many secret values the masked preview hides.
+    masked: usize,
 }
 
 impl Plan {
@@ -262,12 +281,14 @@ impl Plan {
         let per_file = changes::changes(self, &loaded);
         let mut text = text::text_patches(&per_file, &loaded);
         text.extend(policy_edit::policy_patch(self, &loaded));
-        let json_patch = json_patch::json_patch(&per_file);
+        let json_patch = json_patch::json_patch(&per_file, &loaded);
         let merge_patch = merge_patch::merge_patch(&json_patch, &loaded);
         Ok(Preview {
             files: text,
             json_patch,
             merge_patch,
+            masked_diff: None,
+            masked: 0,
         })
     }
 }
@@ -278,14 +299,25 @@ impl Preview {
         self.files.iter().flat_map(|p| p.unapplied.iter())
     }
 
-    /// The files that change.
+    /// The files that change (in a masked preview, also those whose only change is a secret).
     pub fn changed(&self) -> impl Iterator<Item = &FilePatch> {
-        self.files.iter().filter(|p| p.before != p.after)
+        self.files
+            .iter()
+            .filter(|p| p.before != p.after || (p.applied > 0 && self.masked_diff.is_some()))
     }
 
     /// A unified diff of every changed file.
     pub fn unified_diff(&self) -> String {
-        unified::unified_diff(&self.files)
+        match &self.masked_diff {
+            Some(diff) => diff.clone(),
+            None => unified::unified_diff(&self.files),
+        }
+    }
+
+    /// How many secret values this preview shows masked: none unless it is
+    /// [masked](Preview::masked). A masked preview is for reading; its patches do not apply.
+    pub fn masked_secrets(&self) -> usize {
+        self.masked
     }
 
     /// The changes in one format, as text (JSON for everything but `patch`).

@@ -3,12 +3,14 @@
 
 use super::changes::Files;
 use super::edits::{Edit, apply};
+use super::layout::Container;
 use super::text::add;
 use super::yaml_write::yaml_value;
 use super::{FilePatch, Reason, Unapplied};
+use crate::parse::parse;
 use crate::plan::{Action, Plan, PlannedAction, Role};
 use crate::policy::Policy;
-use crate::tree::{Format, Source};
+use crate::tree::{Format, Source, Value};
 use serde_json::Value as J;
 
 /// The policy file as the plan's accept actions leave it; `None` when nothing is accepted.
@@ -47,29 +49,11 @@ pub(crate) fn policy_patch(plan: &Plan, files: &Files<'_>) -> Option<FilePatch> 
             )
             .unwrap_or_default()
                 + "\n"),
-            Format::Yaml => {
-                yaml_value(&J::Array(rules.clone()), 2).map(|v| format!("expected:{v}\n"))
-            }
+            Format::Yaml => yaml_value(&Value::from_json(&J::Array(rules.clone())), 2)
+                .map(|v| format!("expected:{v}\n")),
             Format::Toml => Err(Reason::TomlPolicy),
         },
-        Some(root) => {
-            let edits: Result<Vec<Edit>, Reason> = match root.pointer("/expected") {
-                Some(list) => rules
-                    .iter()
-                    .map(|r| add(&before, format, list, None, None, r))
-                    .collect(),
-                None => add(
-                    &before,
-                    format,
-                    root,
-                    Some("expected"),
-                    None,
-                    &J::Array(rules.clone()),
-                )
-                .map(|e| vec![e]),
-            };
-            edits.map(|edits| apply(&before, &edits))
-        }
+        Some(_) => add_rules(&input.file, &before, format, &rules),
     };
     let result = result.and_then(|text| {
         match Policy::from_source(&Source::new(input.file.clone(), text.clone())) {
@@ -92,9 +76,40 @@ pub(crate) fn policy_patch(plan: &Plan, files: &Files<'_>) -> Option<FilePatch> 
     let applied = if after == before { 0 } else { accepts.len() };
     Some(FilePatch {
         file: input.file.clone(),
+        created: files.source(&input.file).is_none() && after != before,
         before,
         after,
         applied,
         unapplied,
     })
+}
+
+/// The rules added one after another, each to the policy as the one before left it (a policy is
+/// small; reading it again keeps every comma and indentation right).
+fn add_rules(name: &str, text: &str, format: Format, rules: &[J]) -> Result<String, Reason> {
+    let mut text = text.to_string();
+    for rule in rules {
+        let doc = parse(&Source {
+            name: name.to_string(),
+            text: text.clone(),
+            format: Some(format),
+        })
+        .map_err(|e| Reason::WouldNotParse {
+            error: e.to_string(),
+        })?;
+        let root = doc.documents.first().ok_or(Reason::Gone)?;
+        let edits: Vec<Edit> = match root.pointer("/expected") {
+            Some(list) => {
+                let c = Container::of(&text, format, list, root, &["expected".into()])?;
+                add(&text, format, &c, None, None, &Value::from_json(rule))?
+            }
+            None => {
+                let c = Container::of(&text, format, root, root, &[])?;
+                let value = Value::from_json(&J::Array(vec![rule.clone()]));
+                add(&text, format, &c, Some("expected"), None, &value)?
+            }
+        };
+        text = apply(&text, &edits);
+    }
+    Ok(text)
 }

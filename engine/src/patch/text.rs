@@ -1,16 +1,26 @@
 //! Edits of the original text: only the spans that change are touched, so comments, key order,
-//! quoting and blank lines elsewhere stay byte for byte. What cannot be edited faithfully is
-//! reported with its reason, and a patched file that would not parse is never produced.
+//! quoting and blank lines elsewhere stay byte for byte.
+//!
+//! Each action becomes a group of edits, applied whole or not at all. Groups are applied in rounds:
+//! a group that touches what another group of the same round touches (a key renamed at the last
+//! place of a map: one removal, one insertion there) waits for the next round and is worked out
+//! again on the edited text, with list indexes translated through the insertions and removals made
+//! so far. A group whose edit would leave the file unreadable is never applied: it is reported with
+//! its reason, and nothing else changes for it.
 
-use super::changes::{Change, FileChanges, Files, lookup};
+use super::changes::{Change, FileChanges, Files, Planned, lookup};
 use super::edits::{Edit, apply, line_end, line_start};
-use super::toml_write::{toml_inline, toml_key};
-use super::yaml_write::{yaml_item, yaml_key, yaml_value};
+use super::json_write::json_inline;
+use super::layout::{Container, Entry, Shape, section_region};
+use super::order::reorder;
+use super::shifts::Shifts;
+use super::toml_write::{is_section, toml_inline, toml_key, toml_sections};
+use super::yaml_write::{yaml_flow, yaml_item, yaml_key, yaml_replacing, yaml_value};
 use super::{FilePatch, Reason, Unapplied};
 use crate::parse::parse;
+use crate::plan::PlannedAction;
 use crate::pointer::{escape_segment, split_pointer};
 use crate::tree::{Document, Format, Node, Source, Value};
-use serde_json::Value as J;
 
 /// The changes to each file as edited text.
 pub(crate) fn text_patches(per_file: &[FileChanges<'_>], files: &Files<'_>) -> Vec<FilePatch> {
@@ -19,88 +29,990 @@ pub(crate) fn text_patches(per_file: &[FileChanges<'_>], files: &Files<'_>) -> V
         let (Some(source), Some(doc)) = (files.source(&fc.file), files.doc(&fc.file)) else {
             continue;
         };
-        let stream = files.stream();
-        let text = source.text.as_str();
         let mut unapplied = fc.unapplied.clone();
-        let mut edits: Vec<Edit> = Vec::new();
-        let mut applied = Vec::new();
-        for planned in &fc.changes {
-            match edit_for(&planned.change, text, doc, stream) {
-                Ok(edit) if edits.iter().any(|e| e.conflicts(&edit)) => {
-                    unapplied.push(Unapplied::new(planned.action, Reason::Overlap));
-                }
-                Ok(edit) => {
-                    edits.push(edit);
-                    applied.push(planned.action);
-                }
-                Err(reason) => unapplied.push(Unapplied::new(planned.action, reason)),
-            }
-        }
-        let mut after = apply(text, &edits);
-        // Safety net: never hand out a file that no longer parses.
-        let check = Source {
-            name: fc.file.clone(),
-            text: after.clone(),
-            format: Some(doc.format),
-        };
-        if let Err(e) = parse(&check) {
-            let error = e.to_string();
-            for action in applied.drain(..) {
-                unapplied.push(Unapplied::new(
-                    action,
-                    Reason::WouldNotParse {
-                        error: error.clone(),
-                    },
-                ));
-            }
-            after = text.to_string();
-        }
+        let (after, applied) = edit_file(source, doc, files.stream(), &fc.changes, &mut unapplied);
         out.push(FilePatch {
             file: fc.file.clone(),
-            before: text.to_string(),
-            applied: if after == text { 0 } else { applied.len() },
+            applied: if after == source.text { 0 } else { applied },
+            before: source.text.clone(),
             after,
+            created: false,
             unapplied,
         });
     }
     out
 }
 
-fn edit_for(change: &Change<'_>, text: &str, doc: &Document, stream: bool) -> Result<Edit, Reason> {
-    let format = doc.format;
+/// One group of edits for one action, and what it does to list indexes.
+struct Group<'p> {
+    action: &'p PlannedAction,
+    edits: Vec<Edit>,
+    effect: Effect,
+}
+
+/// What an applied change does to the indexes of later changes' pointers (original coordinates).
+enum Effect {
+    None,
+    Inserted { list: String, before: usize },
+    Removed { list: String, index: usize },
+    Reordered { list: String },
+}
+
+/// Rounds bound: every round applies at least one group or stops.
+fn edit_file<'p>(
+    source: &Source,
+    doc: &Document,
+    stream: bool,
+    changes: &'p [Planned<'p>],
+    unapplied: &mut Vec<Unapplied>,
+) -> (String, usize) {
+    let mut text = source.text.clone();
+    let mut current = doc.clone();
+    let mut shifts = Shifts::default();
+    let mut reordered: Vec<String> = Vec::new();
+    // Reorders rewrite a whole list: everything else goes first, then the reorders, the deepest
+    // lists first so an outer list moves items whose insides are already in order.
+    let is_reorder = |p: &&Planned<'_>| matches!(p.change, Change::Reorder { .. });
+    let mut reorders: Vec<&Planned<'_>> = changes.iter().filter(is_reorder).collect();
+    reorders.sort_by_key(|p| std::cmp::Reverse(split_pointer(&p.change.place()).len()));
+    let mut phases = vec![reorders];
+    let mut pending: Vec<&Planned<'_>> = changes.iter().filter(|p| !is_reorder(p)).collect();
+    let mut applied = 0;
+    loop {
+        if pending.is_empty() {
+            match phases.pop() {
+                Some(next) if !next.is_empty() => pending = next,
+                Some(_) => continue,
+                None => break,
+            }
+        }
+        let mut groups: Vec<Group<'_>> = Vec::new();
+        let mut deferred = Vec::new();
+        // Removals this round, by the container they leave: one that empties a container must
+        // know it is the last (a YAML block map left with nothing becomes `{}`, not null).
+        let mut removals: std::collections::HashMap<String, usize> = Default::default();
+        for planned in &pending {
+            if let Change::Remove { pointer, .. } = translate(&planned.change, &shifts) {
+                *removals.entry(parent_pointer(&pointer)).or_default() += 1;
+            }
+        }
+        for planned in pending {
+            let place = planned.change.place();
+            if reordered
+                .iter()
+                .any(|list| place.starts_with(&format!("{list}/")))
+            {
+                // Its indexes went with the reorder of the list it is in.
+                unapplied.push(Unapplied::new(planned.action, Reason::Overlap));
+                continue;
+            }
+            let change = translate(&planned.change, &shifts);
+            match edits_for(&change, &text, &current, stream, &removals) {
+                Ok(edits) => {
+                    let clash = groups
+                        .iter()
+                        .any(|g| g.edits.iter().any(|a| edits.iter().any(|b| a.conflicts(b))));
+                    if clash {
+                        deferred.push(planned);
+                    } else {
+                        groups.push(Group {
+                            action: planned.action,
+                            edits,
+                            effect: effect_of(&planned.change),
+                        });
+                    }
+                }
+                Err(reason) => unapplied.push(Unapplied::new(planned.action, reason)),
+            }
+        }
+        if groups.is_empty() {
+            for planned in deferred {
+                unapplied.push(Unapplied::new(planned.action, Reason::Overlap));
+            }
+            pending = Vec::new();
+            continue;
+        }
+        let (accepted, rejected) = readable_subset(&text, doc.format, &source.name, groups);
+        let accepted_any = !accepted.is_empty();
+        for (group, error) in rejected {
+            match error {
+                // Unreadable only together with others: worked out again next round.
+                None => {
+                    if let Some(p) = changes
+                        .iter()
+                        .find(|p| std::ptr::eq(p.action, group.action))
+                    {
+                        deferred.push(p);
+                    }
+                }
+                Some(error) => unapplied.push(Unapplied::new(
+                    group.action,
+                    Reason::WouldNotParse { error },
+                )),
+            }
+        }
+        if !accepted_any {
+            for planned in deferred {
+                unapplied.push(Unapplied::new(planned.action, Reason::Overlap));
+            }
+            pending = Vec::new();
+            continue;
+        }
+        let edits: Vec<Edit> = accepted.iter().flat_map(|g| g.edits.clone()).collect();
+        text = apply(&text, &edits);
+        current = reparse(&source.name, doc.format, &text).expect("checked readable above");
+        for group in &accepted {
+            match &group.effect {
+                Effect::Inserted { list, before } => shifts.inserted(list, *before),
+                Effect::Removed { list, index } => shifts.removed(list, *index),
+                Effect::Reordered { list } => reordered.push(list.clone()),
+                Effect::None => {}
+            }
+        }
+        applied += accepted.len();
+        pending = deferred;
+    }
+    (text, applied)
+}
+
+fn reparse(name: &str, format: Format, text: &str) -> Result<Document, String> {
+    parse(&Source {
+        name: name.to_string(),
+        text: text.to_string(),
+        format: Some(format),
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// The groups that together leave a readable file, and the others: `None` when a group reads
+/// well alone but not with the rest (it gets another round), else the error it causes alone.
+#[allow(clippy::type_complexity)]
+fn readable_subset<'p>(
+    text: &str,
+    format: Format,
+    name: &str,
+    groups: Vec<Group<'p>>,
+) -> (Vec<Group<'p>>, Vec<(Group<'p>, Option<String>)>) {
+    let all: Vec<Edit> = groups.iter().flat_map(|g| g.edits.clone()).collect();
+    if reparse(name, format, &apply(text, &all)).is_ok() {
+        return (groups, Vec::new());
+    }
+    let mut accepted: Vec<Group<'_>> = Vec::new();
+    let mut rejected = Vec::new();
+    for group in groups {
+        let mut trial: Vec<Edit> = accepted.iter().flat_map(|g| g.edits.clone()).collect();
+        trial.extend(group.edits.clone());
+        match reparse(name, format, &apply(text, &trial)) {
+            Ok(_) => accepted.push(group),
+            Err(together) => {
+                let alone = reparse(name, format, &apply(text, &group.edits));
+                let error = alone.err().map(|_| together);
+                rejected.push((group, error));
+            }
+        }
+    }
+    (accepted, rejected)
+}
+
+/// A change with its pointers in the current text's coordinates.
+fn translate<'a>(change: &Change<'a>, shifts: &Shifts) -> Change<'a> {
     match change {
-        Change::Replace { old, value, .. } => Ok(Edit {
-            start: old.span.start.offset,
-            end: old.span.end.offset,
-            text: inline(&value.value.to_json(), format)?,
-        }),
+        Change::Replace {
+            pointer,
+            old,
+            value,
+        } => Change::Replace {
+            pointer: shifts.translate(pointer),
+            old,
+            value,
+        },
+        Change::Remove { pointer, old } => Change::Remove {
+            pointer: shifts.translate(pointer),
+            old,
+        },
+        Change::Add {
+            parent,
+            key,
+            index,
+            value,
+        } => Change::Add {
+            parent: shifts.translate(parent),
+            key: key.clone(),
+            index: index.map(|i| shifts.position(parent, i)),
+            value,
+        },
+        Change::Reorder {
+            pointer,
+            wanted,
+            identity,
+        } => Change::Reorder {
+            pointer: shifts.translate(pointer),
+            wanted,
+            identity: identity.clone(),
+        },
+    }
+}
+
+fn effect_of(change: &Change<'_>) -> Effect {
+    match change {
+        Change::Add {
+            parent,
+            key: None,
+            index: Some(i),
+            ..
+        } => Effect::Inserted {
+            list: parent.clone(),
+            before: *i,
+        },
+        Change::Remove { pointer, .. } => {
+            let mut tokens = split_pointer(pointer);
+            match tokens.pop().map(|t| t.parse::<usize>()) {
+                Some(Ok(index)) => Effect::Removed {
+                    list: join_pointer(&tokens),
+                    index,
+                },
+                _ => Effect::None,
+            }
+        }
+        Change::Reorder { pointer, .. } => Effect::Reordered {
+            list: pointer.clone(),
+        },
+        _ => Effect::None,
+    }
+}
+
+fn parent_pointer(pointer: &str) -> String {
+    let mut tokens = split_pointer(pointer);
+    tokens.pop();
+    join_pointer(&tokens)
+}
+
+fn join_pointer(tokens: &[std::borrow::Cow<'_, str>]) -> String {
+    tokens
+        .iter()
+        .map(|t| format!("/{}", escape_segment(t)))
+        .collect()
+}
+
+/// The container a pointer's parent names, with its layout, and the last token.
+fn parent_of<'d>(
+    text: &str,
+    doc: &'d Document,
+    stream: bool,
+    pointer: &str,
+) -> Result<(Container<'d>, String), Reason> {
+    let mut tokens = split_pointer(pointer);
+    let last = tokens.pop().ok_or(Reason::WholeFile)?.into_owned();
+    let parent = join_pointer(&tokens);
+    Ok((container(text, doc, stream, &parent)?, last))
+}
+
+fn container<'d>(
+    text: &str,
+    doc: &'d Document,
+    stream: bool,
+    pointer: &str,
+) -> Result<Container<'d>, Reason> {
+    let node = lookup(doc, stream, pointer).ok_or(Reason::Gone)?;
+    let root = root_of(doc, stream, pointer).ok_or(Reason::Gone)?;
+    Container::of(
+        text,
+        doc.format,
+        node,
+        root,
+        &section_path(root, pointer, stream),
+    )
+}
+
+fn root_of<'d>(doc: &'d Document, stream: bool, pointer: &str) -> Option<&'d Node> {
+    if !stream {
+        return doc.documents.first();
+    }
+    let index = split_pointer(pointer).first()?.parse::<usize>().ok()?;
+    doc.documents.get(index)
+}
+
+/// A TOML table's name from its pointer: the keys, without the indexes of arrays of tables.
+fn section_path(root: &Node, pointer: &str, stream: bool) -> Vec<String> {
+    let mut tokens = split_pointer(pointer);
+    if stream && !tokens.is_empty() {
+        tokens.remove(0);
+    }
+    let mut node = root;
+    let mut path = Vec::new();
+    for token in tokens {
+        match &node.value {
+            Value::Map(map) => {
+                path.push(token.to_string());
+                match map.get(token.as_ref()) {
+                    Some(m) => node = &m.value,
+                    None => break,
+                }
+            }
+            Value::List(items) => match token.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(item) => node = item,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    path
+}
+
+/// The edits that carry out one change on the current text.
+fn edits_for(
+    change: &Change<'_>,
+    text: &str,
+    doc: &Document,
+    stream: bool,
+    removals: &std::collections::HashMap<String, usize>,
+) -> Result<Vec<Edit>, Reason> {
+    match change {
+        Change::Replace { pointer, value, .. } => replace(text, doc, stream, pointer, value),
         Change::Remove { pointer, .. } if stream && split_pointer(pointer).len() == 1 => {
-            remove_document(text, doc, pointer)
+            remove_document(text, doc, pointer).map(|e| vec![e])
         }
         Change::Add {
             parent,
             key: None,
             index,
             value,
-        } if stream && parent.is_empty() => add_document(text, doc, *index, &value.value.to_json()),
-        Change::Remove { pointer, old } => remove(text, format, doc, stream, pointer, old),
+        } if stream && parent.is_empty() => {
+            add_document(text, doc, *index, &value.value).map(|e| vec![e])
+        }
+        Change::Remove { pointer, .. }
+            if doc.format == Format::Toml
+                && lookup(doc, stream, pointer)
+                    .is_some_and(|old| super::layout::is_section_value(text, old))
+                && lookup(doc, stream, &parent_pointer(pointer))
+                    .is_some_and(|parent| matches!(parent.value, Value::Map(_))) =>
+        {
+            // A table's member written as sections (`[t]`, `[[t]]`) goes with all its lines.
+            let old = lookup(doc, stream, pointer).ok_or(Reason::Gone)?;
+            let root = root_of(doc, stream, pointer).ok_or(Reason::Gone)?;
+            let path = section_path(root, pointer, stream);
+            let mut edits: Vec<Edit> = regions_of(text, root, old, &path)
+                .into_iter()
+                .map(|r| Edit::replace(r.start, r.end, String::new()))
+                .collect();
+            let parent = lookup(doc, stream, &parent_pointer(pointer)).ok_or(Reason::Gone)?;
+            let implicit = path.len() > 1 && !super::layout::has_own_header(text, parent);
+            let emptying = |members: usize| {
+                removals.get(&parent_pointer(pointer)).copied().unwrap_or(0) >= members
+            };
+            if implicit
+                && let Value::Map(siblings) = &parent.value
+                && emptying(siblings.len())
+            {
+                if siblings.len() > 1 {
+                    // One a round, so the last one knows to keep the table.
+                    let at = line_start(text, parent.span.start.offset);
+                    edits = edits.into_iter().map(|e| e.guarding(at, at)).collect();
+                } else if let Some(first) = edits.first_mut() {
+                    // `[a.b]` was all that made `a`: `[a]` keeps it, empty.
+                    let header: Vec<String> =
+                        path[..path.len() - 1].iter().map(|k| toml_key(k)).collect();
+                    first.text = format!("[{}]\n", header.join("."));
+                }
+            }
+            Ok(edits)
+        }
+        Change::Remove { pointer, .. } => {
+            let (c, last) = parent_of(text, doc, stream, pointer)?;
+            let k = match &c.node.value {
+                Value::Map(_) => c.position(Some(&last), None),
+                _ => c.position(None, last.parse().ok()),
+            }
+            .ok_or(Reason::Gone)?;
+            let emptying =
+                removals.get(&parent_pointer(pointer)).copied().unwrap_or(0) >= c.entries.len();
+            if let Shape::TomlArrayTables { regions, .. } = &c.shape
+                && emptying
+            {
+                let region = &regions[k];
+                let removal = Edit::replace(region.start, region.end, String::new());
+                if c.entries.len() > 1 {
+                    // One a round, so the last one knows to leave an empty list behind.
+                    let at = regions[0].start;
+                    return Ok(vec![removal.guarding(at, at)]);
+                }
+                // The last `[[t]]` goes: `t = []` keeps the (now empty) list.
+                let list = parent_pointer(pointer);
+                let (table, key) = parent_of(text, doc, stream, &list)?;
+                let mut edits = add(
+                    text,
+                    doc.format,
+                    &table,
+                    Some(&key),
+                    None,
+                    &Value::List(Vec::new()),
+                )?;
+                edits.push(removal);
+                return Ok(edits);
+            }
+            remove(text, doc, &c, k, emptying)
+        }
         Change::Add {
             parent,
             key,
             index,
             value,
         } => {
-            let container = lookup(doc, stream, parent).ok_or(Reason::NoPlace)?;
-            add(
-                text,
-                format,
-                container,
-                key.as_deref(),
-                *index,
-                &value.value.to_json(),
-            )
+            let c = container(text, doc, stream, parent)?;
+            if let (Shape::TomlArrayTables { .. }, Value::List(items)) = (&c.shape, &c.node.value)
+                && !matches!(value.value, Value::Map(_))
+            {
+                // Not a table, so not a `[[t]]`: the list is written again whole, as a line.
+                let mut items = items.clone();
+                let at = index.unwrap_or(items.len()).min(items.len());
+                items.insert(at, (*value).clone());
+                let list = Node::new(Value::List(items), c.node.span);
+                return replace(text, doc, stream, parent, &list);
+            }
+            add(text, doc.format, &c, key.as_deref(), *index, &value.value)
+        }
+        Change::Reorder {
+            pointer,
+            wanted,
+            identity,
+        } => {
+            let c = container(text, doc, stream, pointer)?;
+            let current: Vec<serde_json::Value> =
+                c.entries.iter().map(|e| e.node.to_json()).collect();
+            let wanted: Vec<serde_json::Value> = match &wanted.value {
+                Value::List(items) => items.iter().map(Node::to_json).collect(),
+                _ => return Err(Reason::NotAContainer),
+            };
+            let order = reorder(&current, &wanted, identity.as_deref());
+            rewrite(text, &c, &order)
         }
     }
+}
+
+/// A value replaced in place; a TOML table written as sections is rewritten whole.
+fn replace(
+    text: &str,
+    doc: &Document,
+    stream: bool,
+    pointer: &str,
+    value: &Node,
+) -> Result<Vec<Edit>, Reason> {
+    let old = lookup(doc, stream, pointer).ok_or(Reason::Gone)?;
+    let format = doc.format;
+    let parent = lookup(doc, stream, &parent_pointer(pointer));
+    if format == Format::Toml
+        && super::layout::is_section_value(text, old)
+        && !matches!(value.value, Value::Map(_))
+        && let Some(Node {
+            value: Value::List(items),
+            span,
+        }) = parent
+    {
+        // A `[[t]]` item cannot become a non-table: the list is written again whole, as a line.
+        let index: usize = split_pointer(pointer)
+            .last()
+            .and_then(|t| t.parse().ok())
+            .ok_or(Reason::Gone)?;
+        let mut items = items.clone();
+        *items.get_mut(index).ok_or(Reason::Gone)? = value.clone();
+        let list = Node::new(Value::List(items), *span);
+        return replace(text, doc, stream, &parent_pointer(pointer), &list);
+    }
+    if format == Format::Toml && super::layout::is_section_value(text, old) {
+        let root = root_of(doc, stream, pointer).ok_or(Reason::Gone)?;
+        let path = section_path(root, pointer, stream);
+        let regions = regions_of(text, root, old, &path);
+        if !is_section(&value.value) {
+            // `[t]` becomes `t = value`: a body line of the table above, the sections gone.
+            let (parent, key) = parent_of(text, doc, stream, pointer)?;
+            let mut edits = add(text, format, &parent, Some(&key), None, &value.value)?;
+            edits.extend(
+                regions
+                    .iter()
+                    .map(|r| Edit::replace(r.start, r.end, String::new())),
+            );
+            return Ok(edits);
+        }
+        let first = regions.first().ok_or(Reason::Gone)?;
+        let mut edits = vec![Edit::replace(
+            first.start,
+            first.end,
+            format!("{}\n", toml_sections(&path, &value.value)?),
+        )];
+        edits.extend(
+            regions[1..]
+                .iter()
+                .map(|r| Edit::replace(r.start, r.end, String::new())),
+        );
+        return Ok(edits);
+    }
+    // A YAML block map or list (which may begin at its first item's dash: an indentless
+    // sequence's span starts after it) is replaced whole, lines and all; what replaces it goes on
+    // its first line, indented deeper than its key, so it stays the key's value.
+    let mut start = old.span.start.offset;
+    let mut lead = String::new();
+    let block = format == Format::Yaml
+        && matches!(old.value, Value::Map(_) | Value::List(_))
+        && !super::layout::is_bracketed(text, old);
+    if block {
+        if matches!(old.value, Value::List(_)) {
+            start = super::layout::dash_before(text, format, start);
+        }
+        let ls = line_start(text, start);
+        if ls > 0 && text[ls..start].trim().is_empty() {
+            let own = start - ls;
+            let key_line = text[..ls - 1]
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .unwrap_or("");
+            let parent = key_line.len() - key_line.trim_start().len();
+            lead = " ".repeat(own.max(parent + 2));
+            start = ls;
+        }
+    }
+    let flow = in_flow(text, doc, stream, pointer);
+    let written = match format {
+        // A YAML scalar keeps the quoting the old value had, where the new text allows it.
+        Format::Yaml if !block => yaml_replacing(&value.value, &text[old.span.byte_range()], flow)?,
+        _ => inline(&value.value, format)?,
+    };
+    Ok(vec![Edit::replace(
+        start,
+        old.span.end.offset,
+        format!("{lead}{written}"),
+    )])
+}
+
+/// The lines of a TOML table (one region) or array of tables (one per item).
+fn regions_of(
+    text: &str,
+    root: &Node,
+    node: &Node,
+    path: &[String],
+) -> Vec<std::ops::Range<usize>> {
+    match &node.value {
+        Value::List(items) => items
+            .iter()
+            .map(|i| section_region(text, root, i.span.start.offset, path))
+            .collect(),
+        _ => vec![section_region(text, root, node.span.start.offset, path)],
+    }
+}
+
+/// Whether the value at `pointer` sits inside a YAML flow collection (where `,` ends a scalar).
+fn in_flow(text: &str, doc: &Document, stream: bool, pointer: &str) -> bool {
+    let mut tokens = split_pointer(pointer);
+    while tokens.pop().is_some() {
+        if let Some(node) = lookup(doc, stream, &join_pointer(&tokens))
+            && super::layout::is_bracketed(text, node)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// A value written inline: YAML's flow style, JSON, or TOML's inline syntax.
+fn inline(value: &Value, format: Format) -> Result<String, Reason> {
+    match format {
+        Format::Yaml => yaml_flow(value),
+        Format::Json => json_inline(value),
+        Format::Toml => toml_inline(value),
+    }
+}
+
+/// The whole lines of an entry.
+fn lines_of(text: &str, e: &Entry<'_>) -> (usize, usize) {
+    (line_start(text, e.start), line_end(text, e.end))
+}
+
+/// Where the comma after an entry's value is, on its last line.
+fn comma_after(text: &str, e: &Entry<'_>) -> Option<usize> {
+    let rest = &text[e.end..line_end(text, e.end)];
+    let trimmed = rest.trim_start();
+    trimmed
+        .starts_with(',')
+        .then(|| e.end + (rest.len() - trimmed.len()))
+}
+
+/// The edits that take entry `k` out; `emptying` when this round's removals leave nothing of the
+/// container, so they go one a round and the last knows it is the last.
+fn remove(
+    text: &str,
+    doc: &Document,
+    c: &Container<'_>,
+    k: usize,
+    emptying: bool,
+) -> Result<Vec<Edit>, Reason> {
+    let e = &c.entries[k];
+    match &c.shape {
+        Shape::Inline { .. } => {
+            let (start, end) = if let Some(next) = c.entries.get(k + 1) {
+                (e.start, next.start)
+            } else if k > 0 {
+                (c.entries[k - 1].end, e.end)
+            } else {
+                (e.start, e.end)
+            };
+            Ok(vec![Edit::replace(start, end, String::new())])
+        }
+        Shape::TomlArrayTables { regions, .. } => Ok(vec![Edit::replace(
+            regions[k].start,
+            regions[k].end,
+            String::new(),
+        )]),
+        Shape::TomlTable { .. } | Shape::Lines { .. } => {
+            if c.entries.len() == 1 && doc.format == Format::Yaml {
+                return Ok(vec![empty_block(text, c)]);
+            }
+            let (ls, le) = lines_of(text, e);
+            let mut removal = Edit::replace(ls, le, String::new());
+            if emptying && doc.format == Format::Yaml {
+                let at = c.node.span.start.offset;
+                removal = removal.guarding(at, at);
+            }
+            let mut edits = vec![removal];
+            if let Shape::Lines { commas: true } = c.shape
+                && k + 1 == c.entries.len()
+                && k > 0
+                && comma_after(text, e).is_none()
+                && let Some(comma) = comma_after(text, &c.entries[k - 1])
+            {
+                // The last entry goes: the one before it loses its comma.
+                edits.push(Edit::replace(comma, comma + 1, String::new()));
+            }
+            Ok(edits)
+        }
+    }
+}
+
+/// A YAML block map or list losing its last entry becomes `{}` or `[]`, not null.
+fn empty_block(text: &str, c: &Container<'_>) -> Edit {
+    let empty = if matches!(c.node.value, Value::Map(_)) {
+        "{}"
+    } else {
+        "[]"
+    };
+    let start = c.entries[0].start;
+    let last = c.entries.last().map_or(start, |e| e.end);
+    let end_of_lines = line_end(text, last);
+    let end = if text[..end_of_lines].ends_with('\n') {
+        end_of_lines - 1
+    } else {
+        end_of_lines
+    };
+    let ls = line_start(text, start);
+    if ls > 0 && text[ls..start].trim().is_empty() {
+        // `key:\n  a: 1` → `key: {}`.
+        Edit::replace(ls - 1, end, format!(" {empty}"))
+    } else {
+        Edit::replace(start, end, empty)
+    }
+}
+
+/// The text before an entry on its line: the indentation (and a YAML dash, a dotted TOML prefix)
+/// a new sibling reuses.
+fn prefix<'t>(text: &'t str, e: &Entry<'_>) -> &'t str {
+    &text[line_start(text, e.start)..e.start]
+}
+
+pub(crate) fn add(
+    text: &str,
+    format: Format,
+    c: &Container<'_>,
+    key: Option<&str>,
+    index: Option<usize>,
+    value: &Value,
+) -> Result<Vec<Edit>, Reason> {
+    let before = index.filter(|i| *i < c.entries.len());
+    match &c.shape {
+        Shape::Inline { open } => {
+            let entry = inline_entry(format, key, value)?;
+            let edit = match (before, c.entries.last()) {
+                (_, None) => Edit::insert(*open, entry),
+                (Some(i), _) => {
+                    Edit::insert(c.entries[i].start, format!("{entry}{}", separator(text, c)))
+                }
+                (None, Some(last)) => {
+                    Edit::insert(last.end, format!("{}{entry}", separator(text, c)))
+                }
+            };
+            // Its separators depend on the neighbours: one change inside the brackets a round.
+            Ok(vec![edit.guarding(*open, c.node.span.end.offset)])
+        }
+        Shape::TomlArrayTables { path, regions } => {
+            let Value::Map(map) = value else {
+                return Err(Reason::NotAContainer);
+            };
+            let section = super::toml_write::toml_section(path, map, true)?;
+            // Before an item (and the comments above it), or after the last item's lines.
+            let edit = match before {
+                Some(i) => Edit::insert(regions[i].start, format!("{section}\n")),
+                None => {
+                    let end = regions.last().ok_or(Reason::EmptyContainer)?.end;
+                    Edit::insert(end, format!("{}{section}", blank_line_before(text, end)))
+                }
+            };
+            // Guarded: a body line going to the same point must go first, in a round of its own.
+            let at = edit.start;
+            Ok(vec![edit.guarding(at, at)])
+        }
+        Shape::TomlTable {
+            body_at,
+            implicit,
+            region_end,
+            path,
+        } => {
+            let key = key.ok_or(Reason::NotAContainer)?;
+            if is_section(value) {
+                let mut sub = path.clone();
+                sub.push(key.to_string());
+                let sections = toml_sections(&sub, value)?;
+                let lead = blank_line_before(text, *region_end);
+                // Guarded: a body line going to the same point must go first, in a round of its own.
+                return Ok(vec![
+                    Edit::insert(*region_end, format!("{lead}{sections}"))
+                        .guarding(*region_end, *region_end),
+                ]);
+            }
+            let line = format!("{} = {}", toml_key(key), toml_inline(value)?);
+            match c.entries.iter().max_by_key(|e| e.end) {
+                Some(last) => Ok(vec![after_line(
+                    text,
+                    last,
+                    &format!("{}{line}", prefix(text, last)),
+                )]),
+                None if *implicit => {
+                    let header: Vec<String> = path.iter().map(|k| toml_key(k)).collect();
+                    // One body line a round: the first brings the header the others go under.
+                    Ok(vec![
+                        Edit::insert(*body_at, format!("[{}]\n{line}\n\n", header.join(".")))
+                            .guarding(*body_at, *body_at),
+                    ])
+                }
+                None => Ok(vec![Edit::insert(*body_at, format!("{line}\n"))]),
+            }
+        }
+        Shape::Lines { commas } => {
+            let commas = *commas;
+            match before {
+                Some(i) => {
+                    let e = &c.entries[i];
+                    let line = line_entry(text, format, e, key, value)?;
+                    let comma = if commas { "," } else { "" };
+                    Ok(vec![Edit::insert(
+                        line_start(text, e.start),
+                        format!("{line}{comma}\n"),
+                    )])
+                }
+                None => {
+                    let last = c.entries.last().ok_or(Reason::EmptyContainer)?;
+                    let line = line_entry(text, format, last, key, value)?;
+                    let mut edits = Vec::new();
+                    let mut trailing = "";
+                    if commas {
+                        match comma_after(text, last) {
+                            Some(_) => trailing = ",",
+                            None => edits.push(
+                                Edit::insert(last.end, ",")
+                                    .guarding(last.end, line_end(text, last.end)),
+                            ),
+                        }
+                    }
+                    edits.push(after_line(text, last, &format!("{line}{trailing}")));
+                    Ok(edits)
+                }
+            }
+        }
+    }
+}
+
+/// Inserts `line` on a line of its own after the line `e` ends on.
+fn after_line(text: &str, e: &Entry<'_>, line: &str) -> Edit {
+    let le = line_end(text, e.end);
+    if text[..le].ends_with('\n') {
+        Edit::insert(le, format!("{line}\n"))
+    } else {
+        Edit::insert(le, format!("\n{line}"))
+    }
+}
+
+/// What goes before a new section at `at` so a blank line sets it apart.
+fn blank_line_before(text: &str, at: usize) -> &'static str {
+    let before = &text[..at];
+    if at == 0 || before.ends_with("\n\n") {
+        ""
+    } else if before.ends_with('\n') {
+        "\n"
+    } else {
+        "\n\n"
+    }
+}
+
+/// A new entry on its own line, written like its sibling `like`.
+fn line_entry(
+    text: &str,
+    format: Format,
+    like: &Entry<'_>,
+    key: Option<&str>,
+    value: &Value,
+) -> Result<String, Reason> {
+    let lead = prefix(text, like);
+    let width = lead.chars().count();
+    Ok(match (format, key) {
+        (Format::Yaml, Some(k)) => {
+            let v = yaml_value(value, width + 2)?;
+            let sep = if v.starts_with('\n') { "" } else { " " };
+            format!("{lead}{}:{sep}{v}", yaml_key(k))
+        }
+        (Format::Yaml, None) => {
+            // The dash is part of `lead` for a block list item.
+            let dash = if lead.trim_start().starts_with('-') {
+                ""
+            } else {
+                "- "
+            };
+            format!("{lead}{dash}{}", yaml_item(value, width + 2)?)
+        }
+        (Format::Json, Some(k)) => format!(
+            "{lead}{}: {}",
+            serde_json::Value::String(k.to_string()),
+            json_inline(value)?
+        ),
+        (Format::Json, None) => format!("{lead}{}", json_inline(value)?),
+        (Format::Toml, Some(k)) => format!("{lead}{} = {}", toml_key(k), toml_inline(value)?),
+        (Format::Toml, None) => format!("{lead}{}", toml_inline(value)?),
+    })
+}
+
+/// A new entry inside brackets.
+fn inline_entry(format: Format, key: Option<&str>, value: &Value) -> Result<String, Reason> {
+    Ok(match (format, key) {
+        (Format::Yaml, Some(k)) => format!("{}: {}", yaml_key(k), yaml_flow(value)?),
+        (Format::Yaml, None) => yaml_flow(value)?,
+        (Format::Json, Some(k)) => format!(
+            "{}: {}",
+            serde_json::Value::String(k.to_string()),
+            json_inline(value)?
+        ),
+        (Format::Json, None) => json_inline(value)?,
+        (Format::Toml, Some(k)) => format!("{} = {}", toml_key(k), toml_inline(value)?),
+        (Format::Toml, None) => toml_inline(value)?,
+    })
+}
+
+/// What separates entries inside these brackets (`, ` unless the file says otherwise).
+fn separator(text: &str, c: &Container<'_>) -> String {
+    match c.entries.as_slice() {
+        [a, b, ..] => {
+            let between = &text[a.end..b.start];
+            if between.contains(',') && !between.contains(['#', '/']) {
+                between.to_string()
+            } else {
+                ", ".to_string()
+            }
+        }
+        _ => ", ".to_string(),
+    }
+}
+
+/// The list's entries in `order` (indexes into its entries), comments above an entry moving with
+/// it and the gaps between entries staying where they are.
+fn rewrite(text: &str, c: &Container<'_>, order: &[usize]) -> Result<Vec<Edit>, Reason> {
+    if order.iter().enumerate().all(|(p, &i)| p == i) || c.entries.len() < 2 {
+        return Ok(Vec::new());
+    }
+    match &c.shape {
+        Shape::Inline { .. } => {
+            let pieces: Vec<&str> = c.entries.iter().map(|e| &text[e.start..e.end]).collect();
+            let mut out = String::new();
+            for (p, &i) in order.iter().enumerate() {
+                out.push_str(pieces[i]);
+                if let Some(next) = c.entries.get(p + 1) {
+                    out.push_str(&text[c.entries[p].end..next.start]);
+                }
+            }
+            Ok(vec![Edit::replace(
+                c.entries[0].start,
+                c.entries[c.entries.len() - 1].end,
+                out,
+            )])
+        }
+        Shape::Lines { commas } => {
+            let blocks: Vec<(usize, usize)> = blocks(text, c);
+            let content = |i: usize| -> String {
+                let (bs, be) = blocks[i];
+                let mut s = text[bs..be].to_string();
+                if *commas && let Some(comma) = comma_after(text, &c.entries[i]) {
+                    s.remove(comma - bs);
+                }
+                if !s.ends_with('\n') {
+                    s.push('\n');
+                }
+                s
+            };
+            let last = c.entries.len() - 1;
+            let trailing = *commas && comma_after(text, &c.entries[last]).is_some();
+            let mut out = String::new();
+            for (p, &i) in order.iter().enumerate() {
+                let mut s = content(i);
+                if *commas && (p < last || trailing) {
+                    s.insert(c.entries[i].end - blocks[i].0, ',');
+                }
+                out.push_str(&s);
+                if p < last {
+                    out.push_str(&text[blocks[p].1..blocks[p + 1].0]);
+                }
+            }
+            let end = blocks[last].1;
+            if !text[..end].ends_with('\n') {
+                out.pop();
+            }
+            Ok(vec![Edit::replace(blocks[0].0, end, out)])
+        }
+        Shape::TomlArrayTables { regions, .. } => {
+            let mut out = String::new();
+            for &i in order {
+                let piece = &text[regions[i].clone()];
+                out.push_str(piece);
+                if !piece.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+            let (start, end) = (regions[0].start, regions[regions.len() - 1].end);
+            if !text[..end].ends_with('\n') {
+                out.pop();
+            }
+            Ok(vec![Edit::replace(start, end, out)])
+        }
+        // Maps are not reordered: their order carries no meaning.
+        Shape::TomlTable { .. } => Err(Reason::Reorder),
+    }
+}
+
+/// Each entry's lines, with the comment lines right above it (they describe it).
+fn blocks(text: &str, c: &Container<'_>) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (k, e) in c.entries.iter().enumerate() {
+        let (mut bs, be) = lines_of(text, e);
+        let floor = if k == 0 {
+            line_start(text, c.node.span.start.offset).min(bs)
+        } else {
+            out[k - 1].1
+        };
+        while bs > floor {
+            let prev = line_start(text, bs - 1);
+            let line = text[prev..bs].trim_start();
+            if line.starts_with('#') || line.starts_with("//") {
+                bs = prev;
+            } else {
+                break;
+            }
+        }
+        out.push((bs, be));
+    }
+    out
 }
 
 /// Where the document at `index` begins in the text: its `---` separator line, or the top of the
@@ -139,11 +1051,7 @@ fn remove_document(text: &str, doc: &Document, pointer: &str) -> Result<Edit, Re
         Some(_) => document_start(text, doc, index + 1).ok_or(Reason::Gone)?,
         None => text.len(),
     };
-    Ok(Edit {
-        start,
-        end,
-        text: String::new(),
-    })
+    Ok(Edit::replace(start, end, String::new()))
 }
 
 /// Adds a whole document to a YAML stream: before the document now at `index`, or at the end.
@@ -151,7 +1059,7 @@ fn add_document(
     text: &str,
     doc: &Document,
     index: Option<usize>,
-    value: &J,
+    value: &Value,
 ) -> Result<Edit, Reason> {
     if doc.format != Format::Yaml {
         return Err(Reason::NotAStream);
@@ -175,195 +1083,5 @@ fn add_document(
             };
             Ok(Edit::insert(text.len(), format!("{lead}{block}")))
         }
-    }
-}
-
-/// Deletes an entry (a map member or list item) with its whole lines when it has lines of its own.
-fn remove(
-    text: &str,
-    format: Format,
-    doc: &Document,
-    stream: bool,
-    pointer: &str,
-    old: &Node,
-) -> Result<Edit, Reason> {
-    let mut tokens = split_pointer(pointer);
-    let last = tokens.pop().ok_or(Reason::WholeFile)?;
-    let parent_ptr: String = tokens
-        .iter()
-        .map(|t| format!("/{}", escape_segment(t)))
-        .collect();
-    let parent = lookup(doc, stream, &parent_ptr).ok_or(Reason::Gone)?;
-    // Where the entry starts: its key, or for a YAML list item its dash.
-    let start = match &parent.value {
-        Value::Map(map) => {
-            map.get(last.as_ref())
-                .ok_or(Reason::Gone)?
-                .key_span
-                .start
-                .offset
-        }
-        Value::List(_) => {
-            let ls = line_start(text, old.span.start.offset);
-            match text[ls..old.span.start.offset]
-                .trim_start()
-                .strip_prefix('-')
-            {
-                Some(rest) if rest.trim().is_empty() => ls + text[ls..].find('-').unwrap_or(0),
-                _ => old.span.start.offset,
-            }
-        }
-        _ => return Err(Reason::NotAContainer),
-    };
-    if format == Format::Toml && matches!(old.value, Value::Map(_)) {
-        return Err(Reason::TomlTable);
-    }
-    let ls = line_start(text, start);
-    let le = line_end(text, old.span.end.offset.max(start));
-    let own_lines = text[ls..start].trim().is_empty() || text[ls..start].trim() == "-";
-    let rest_of_line = text[old.span.end.offset..le].trim();
-    let tail_ok = rest_of_line.is_empty()
-        || rest_of_line == ","
-        || rest_of_line.starts_with('#')
-        || rest_of_line.starts_with("//");
-    if !(own_lines && tail_ok) {
-        return Err(Reason::FlowStyle);
-    }
-    let mut edit = Edit {
-        start: ls,
-        end: le,
-        text: String::new(),
-    };
-    if format == Format::Json && !text[old.span.end.offset..le].contains(',') {
-        // The last member goes: the one before it loses its comma.
-        if let Some(comma) = text[..ls].trim_end().strip_suffix(',').map(|s| s.len()) {
-            edit = Edit {
-                start: comma,
-                end: le,
-                text: text[comma + 1..ls]
-                    .trim_end_matches([' ', '\t'])
-                    .to_string(),
-            };
-        }
-    }
-    Ok(edit)
-}
-
-/// Inserts an entry after the container's last entry, on a line of its own at the same
-/// indentation, or into a list before the item at `index`.
-pub(crate) fn add(
-    text: &str,
-    format: Format,
-    container: &Node,
-    key: Option<&str>,
-    index: Option<usize>,
-    value: &J,
-) -> Result<Edit, Reason> {
-    // Into a list before an existing item: a line of its own just above that item's line.
-    if let (Value::List(items), Some(i)) = (&container.value, index)
-        && let Some(item) = items.get(i)
-    {
-        let ls = line_start(text, item.span.start.offset);
-        let lead = &text[ls..item.span.start.offset];
-        let own_line = lead.trim().is_empty() || lead.trim() == "-";
-        if !own_line {
-            return Err(Reason::FlowStyle);
-        }
-        let indent: String = lead
-            .chars()
-            .take_while(|c| *c == ' ' || *c == '\t')
-            .collect();
-        let line = match format {
-            Format::Yaml => format!("{indent}- {}\n", yaml_item(value, indent.len() + 2)?),
-            Format::Json => format!("{indent}{},\n", inline(value, format)?),
-            Format::Toml => return Err(Reason::TomlArray),
-        };
-        return Ok(Edit::insert(ls, line));
-    }
-    let (last_start, last_end, last_is_table) = match &container.value {
-        Value::Map(map) => {
-            let (_, member) = map
-                .iter()
-                .max_by_key(|(_, m)| m.value.span.end.offset)
-                .ok_or(Reason::EmptyContainer)?;
-            let start = map
-                .values()
-                .map(|m| m.key_span.start.offset)
-                .max()
-                .unwrap_or(member.key_span.start.offset);
-            (
-                start.min(member.key_span.start.offset),
-                member.value.span.end.offset,
-                matches!(member.value.value, Value::Map(_)),
-            )
-        }
-        Value::List(items) => {
-            let item = items.last().ok_or(Reason::EmptyContainer)?;
-            (item.span.start.offset, item.span.end.offset, false)
-        }
-        _ => return Err(Reason::NotAContainer),
-    };
-    let ls = line_start(text, last_start);
-    let before_entry = &text[ls..last_start];
-    if !before_entry.trim().is_empty() && before_entry.trim() != "-" {
-        return Err(Reason::FlowStyle);
-    }
-    // The indentation (and a YAML list's dash) of the last entry.
-    let indent: String = before_entry
-        .chars()
-        .take_while(|c| *c == ' ' || *c == '\t')
-        .collect();
-    let end_of_line = line_end(text, last_end);
-    let insert_at = if text[..end_of_line].ends_with('\n') {
-        end_of_line - 1
-    } else {
-        end_of_line
-    };
-    let line = match (format, key) {
-        (Format::Yaml, Some(k)) => format!(
-            "{indent}{}: {}",
-            yaml_key(k),
-            yaml_value(value, indent.len() + 2)?
-        ),
-        (Format::Yaml, None) => format!("{indent}- {}", yaml_item(value, indent.len() + 2)?),
-        (Format::Json, Some(k)) => format!(
-            "{indent}{}: {}",
-            J::String(k.to_string()),
-            inline(value, format)?
-        ),
-        (Format::Json, None) => format!("{indent}{}", inline(value, format)?),
-        (Format::Toml, Some(k)) => {
-            if last_is_table || matches!(value, J::Object(_)) {
-                return Err(Reason::TomlTable);
-            }
-            format!("{} = {}", toml_key(k), inline(value, format)?)
-        }
-        (Format::Toml, None) => return Err(Reason::TomlArray),
-    };
-    if format == Format::Json {
-        // After the last entry's value (and its comma, if it already has one).
-        let after_value = &text[last_end..];
-        let trailing_comma = after_value.trim_start().starts_with(',');
-        let at = if trailing_comma {
-            last_end + after_value.find(',').unwrap_or(0) + 1
-        } else {
-            last_end
-        };
-        let text = if trailing_comma {
-            format!("\n{line},")
-        } else {
-            format!(",\n{line}")
-        };
-        return Ok(Edit::insert(at, text));
-    }
-    Ok(Edit::insert(insert_at, format!("\n{line}")))
-}
-
-/// A value written inline in the target's syntax: JSON for JSON and YAML (JSON is YAML's flow
-/// syntax), TOML's own for TOML.
-pub(crate) fn inline(value: &J, format: Format) -> Result<String, Reason> {
-    match format {
-        Format::Json | Format::Yaml => Ok(value.to_string()),
-        Format::Toml => toml_inline(value),
     }
 }

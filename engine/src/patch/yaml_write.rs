@@ -1,8 +1,10 @@
-//! Values written in YAML block style, for edits of YAML files: scalars plain where they read back
-//! as the same string, quoted otherwise; maps and lists as indented blocks.
+//! Values written in YAML: scalars plain where they read back as the same value, quoted otherwise;
+//! maps and lists as indented blocks, or in flow style inside flow collections.
 
 use super::Reason;
-use serde_json::Value as J;
+use super::json_write::json_scalar;
+use crate::parse::parse;
+use crate::tree::{Format, Source, Value};
 
 /// A key, plain where YAML reads it back as the same string, else quoted.
 pub(crate) fn yaml_key(k: &str) -> String {
@@ -17,18 +19,110 @@ pub(crate) fn yaml_key(k: &str) -> String {
     if plain {
         k.to_string()
     } else {
-        J::String(k.to_string()).to_string()
+        serde_json::Value::String(k.to_string()).to_string()
     }
 }
 
-/// A list item after `- `: a map's first entry shares the dash's line, as people write it.
-pub(crate) fn yaml_item(value: &J, indent: usize) -> Result<String, Reason> {
+/// Whether YAML reads `s` back as the same string without quotes (`flow`: inside `[...]` or
+/// `{...}`, where `,` and brackets end a plain scalar). Cheap checks first, then the parser has
+/// the last word, so a plain scalar is never one that means a number, a boolean, null, a mapping
+/// or a comment.
+fn plain_ok(s: &str, flow: bool) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let simple = !first.is_whitespace()
+        && !s.ends_with(char::is_whitespace)
+        && !s.chars().any(|c| c.is_control())
+        && !"-?:,[]{}#&*!|>'\"%@`".contains(first)
+        && !s.ends_with(':')
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !(flow && s.contains([',', '[', ']', '{', '}']));
+    if !simple {
+        return false;
+    }
+    let probe = if flow {
+        format!("[{s}]")
+    } else {
+        format!("v: {s}\n")
+    };
+    let source = Source::new("probe.yaml", probe).with_format(Format::Yaml);
+    let read = parse(&source)
+        .ok()
+        .and_then(|d| d.documents.into_iter().next());
+    let value = match read.map(|n| n.value) {
+        Some(Value::List(mut items)) if flow && items.len() == 1 => items.remove(0).value,
+        Some(Value::Map(mut map)) if !flow && map.len() == 1 => match map.shift_remove("v") {
+            Some(m) => m.value.value,
+            None => return false,
+        },
+        _ => return false,
+    };
+    value == Value::String(s.to_string())
+}
+
+/// A scalar as YAML writes it; `flow` for inside `[...]` or `{...}`, where `,` ends a plain scalar.
+fn scalar(value: &Value, flow: bool) -> Result<String, Reason> {
+    Ok(match value {
+        Value::String(s) if plain_ok(s, flow) => s.clone(),
+        Value::Float(f) if f.is_nan() => ".nan".into(),
+        Value::Float(f) if f.is_infinite() => (if *f > 0.0 { ".inf" } else { "-.inf" }).into(),
+        other => json_scalar(other)?,
+    })
+}
+
+/// A value replacing one written as `old` (its text): a string keeps the old one's quoting
+/// (single, double or plain, where the new text allows it); anything else as [`yaml_flow`].
+pub(crate) fn yaml_replacing(value: &Value, old: &str, flow: bool) -> Result<String, Reason> {
+    let Value::String(s) = value else {
+        return yaml_flow_in(value, flow);
+    };
+    if old.starts_with('\'') && !s.chars().any(|c| c.is_control()) {
+        return Ok(format!("'{}'", s.replace('\'', "''")));
+    }
+    if old.starts_with('"') {
+        return json_scalar(value);
+    }
+    scalar(value, flow)
+}
+
+fn yaml_flow_in(value: &Value, flow: bool) -> Result<String, Reason> {
     match value {
-        J::Object(map) if !map.is_empty() => {
+        Value::Map(_) | Value::List(_) => yaml_flow(value),
+        other => scalar(other, flow),
+    }
+}
+
+/// A value in flow style: `{a: 1, b: [x, y]}`.
+pub(crate) fn yaml_flow(value: &Value) -> Result<String, Reason> {
+    Ok(match value {
+        Value::Map(map) => {
+            let members = map
+                .iter()
+                .map(|(k, m)| Ok(format!("{}: {}", yaml_key(k), yaml_flow(&m.value.value)?)))
+                .collect::<Result<Vec<_>, Reason>>()?;
+            format!("{{{}}}", members.join(", "))
+        }
+        Value::List(items) => {
+            let items = items
+                .iter()
+                .map(|n| yaml_flow(&n.value))
+                .collect::<Result<Vec<_>, Reason>>()?;
+            format!("[{}]", items.join(", "))
+        }
+        other => scalar(other, true)?,
+    })
+}
+
+/// A list item after `- `: a map's first entry shares the dash's line, as people write it.
+pub(crate) fn yaml_item(value: &Value, indent: usize) -> Result<String, Reason> {
+    match value {
+        Value::Map(map) if !map.is_empty() => {
             let pad = " ".repeat(indent);
             let mut lines = Vec::new();
-            for (k, v) in map {
-                let v = yaml_value(v, indent + 2)?;
+            for (k, m) in map {
+                let v = yaml_value(&m.value.value, indent + 2)?;
                 let sep = if v.starts_with('\n') { "" } else { " " };
                 lines.push(format!("{}:{sep}{v}", yaml_key(k)));
             }
@@ -38,46 +132,29 @@ pub(crate) fn yaml_item(value: &J, indent: usize) -> Result<String, Reason> {
     }
 }
 
-/// A string that YAML reads back as the same string without quotes: words, paths and sentences, but
-/// nothing that looks like a mapping (`a: b`), a comment (` #`), a number, a boolean or null.
-fn yaml_plain_ok(s: &str) -> bool {
-    let first_ok = s
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '/');
-    let chars_ok = s
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b' ' | b','));
-    let reserved = matches!(
-        s.to_ascii_lowercase().as_str(),
-        "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-    );
-    first_ok && chars_ok && !reserved && !s.ends_with(' ') && !s.contains(": ") && !s.contains(" #")
-}
-
-/// A YAML value after `key: ` or `- `: scalars and empty containers inline, maps and lists as blocks.
-pub(crate) fn yaml_value(value: &J, indent: usize) -> Result<String, Reason> {
+/// A value after `key: ` or `- `: scalars and empty containers inline, maps and lists as blocks
+/// starting on the next line at `indent`.
+pub(crate) fn yaml_value(value: &Value, indent: usize) -> Result<String, Reason> {
     let pad = " ".repeat(indent);
     Ok(match value {
-        J::Object(map) if !map.is_empty() => {
+        Value::Map(map) if !map.is_empty() => {
             let mut s = String::new();
-            for (k, v) in map {
-                s.push_str(&format!(
-                    "\n{pad}{}: {}",
-                    yaml_key(k),
-                    yaml_value(v, indent + 2)?
-                ));
+            for (k, m) in map {
+                let v = yaml_value(&m.value.value, indent + 2)?;
+                let sep = if v.starts_with('\n') { "" } else { " " };
+                s.push_str(&format!("\n{pad}{}:{sep}{v}", yaml_key(k)));
             }
             s
         }
-        J::Array(items) if !items.is_empty() => {
+        Value::List(items) if !items.is_empty() => {
             let mut s = String::new();
             for item in items {
-                s.push_str(&format!("\n{pad}- {}", yaml_item(item, indent + 2)?));
+                s.push_str(&format!("\n{pad}- {}", yaml_item(&item.value, indent + 2)?));
             }
             s
         }
-        J::String(text) if yaml_plain_ok(text) => text.clone(),
-        other => other.to_string(),
+        Value::Map(_) => "{}".into(),
+        Value::List(_) => "[]".into(),
+        other => scalar(other, false)?,
     })
 }

@@ -38,7 +38,6 @@ use crate::rule_ref::RuleRef;
 use crate::severity::Severity;
 use crate::span::Pos;
 use crate::tree::{Source, Value};
-use crate::violation::Violation;
 use indexmap::IndexMap;
 
 /// What secret values become in every output.
@@ -165,8 +164,9 @@ impl Policy {
         RuleRef { rule: key, line }
     }
 
-    /// Classifies a report's findings: drops ignored ones, marks expected ones, sets severities, masks
-    /// secrets, finds stale rules and computes each environment's compliance.
+    /// Classifies a report's findings: drops ignored ones, marks expected ones, sets severities,
+    /// finds stale rules and computes each environment's compliance. (Secrets are masked by what
+    /// the files hold, once the report is made.)
     pub fn classify(&self, report: &mut Report) {
         let mut expected_hits = vec![0usize; self.file.expected.len()];
         let mut ignore_hits = vec![0usize; self.file.ignore.len()];
@@ -192,9 +192,6 @@ impl Policy {
             let (severity, rule) = self.severity_of(&f);
             f.severity = severity;
             f.severity_rule = rule;
-            if !self.reveal_secrets && self.is_secret(&f) {
-                mask(&mut f);
-            }
             report.findings.push(f);
         }
         let mut stale = Vec::new();
@@ -247,36 +244,6 @@ impl Policy {
         looks_secret(path) || self.file.secrets.iter().any(|p| p.matches_path(path))
     }
 
-    /// Masks the values of violations at secret paths, in the value and wherever the message quotes
-    /// it, unless secrets are to be revealed.
-    pub fn mask_violations(&self, violations: &mut [Violation]) {
-        if self.reveal_secrets {
-            return;
-        }
-        for v in violations {
-            if !self.is_secret_path(&v.path) {
-                continue;
-            }
-            if let Some(value) = v.value.take() {
-                let shown = match &value {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
-                if !shown.is_empty() {
-                    v.message = v.message.replace(&shown, MASK);
-                }
-                v.value = Some(serde_json::Value::String(MASK.to_string()));
-            }
-            v.suggestion = None;
-        }
-    }
-
-    fn is_secret(&self, f: &Finding) -> bool {
-        looks_secret(&f.keyed_path)
-            || looks_secret(&f.path)
-            || self.file.secrets.iter().any(|p| finding_matches(p, f))
-    }
-
     /// An error about the `i`th `argocd` entry: a file it names that was not given.
     pub(crate) fn missing_argocd(&self, name: &str, at: Option<Pos>) -> Error {
         let mut err = Error::new(
@@ -290,13 +257,6 @@ impl Policy {
             Some(pos) => err.at(pos),
             None => err,
         }
-    }
-}
-
-fn mask(f: &mut Finding) {
-    f.masked = true;
-    for side in [&mut f.base, &mut f.env].into_iter().flatten() {
-        side.value = serde_json::Value::String(MASK.to_string());
     }
 }
 

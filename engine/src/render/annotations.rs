@@ -2,7 +2,7 @@
 //! commands. Drift findings and validation violations both become [`Annotation`]s — one place in
 //! one file with a rule and a level — and every CI format is written from that one list.
 
-use super::{describe, short_value};
+use super::{describe, side_value};
 use crate::finding::Finding;
 use crate::report::Report;
 use crate::severity::Severity;
@@ -65,18 +65,13 @@ fn from_finding(f: &Finding, fail_on: Severity) -> Annotation {
     let mut message = format!("{} {}", f.keyed_path_or_root(), describe(f));
     match (&f.base, &f.env) {
         (Some(b), Some(e)) => {
-            let _ = write!(
-                message,
-                ": {} → {}",
-                short_value(&b.value),
-                short_value(&e.value)
-            );
+            let _ = write!(message, ": {} → {}", side_value(b), side_value(e));
         }
         (Some(b), None) => {
-            let _ = write!(message, " (base has {})", short_value(&b.value));
+            let _ = write!(message, " (base has {})", side_value(b));
         }
         (None, Some(e)) => {
-            let _ = write!(message, " (only here: {})", short_value(&e.value));
+            let _ = write!(message, " (only here: {})", side_value(e));
         }
         (None, None) => {}
     }

@@ -1,4 +1,4 @@
-use super::{describe, location, short_value};
+use super::{describe, location, side_value};
 use crate::finding::{Kind, Side};
 use crate::report::Report;
 use crate::violation::{Validation, Violation};
@@ -87,7 +87,7 @@ pub(super) fn report(report: &Report) -> String {
             let cell = |side: Option<&Side>| match side {
                 Some(s) => format!(
                     "<code>{}</code><div class=\"loc\">{}</div>",
-                    escape_html(&short_value(&s.value)),
+                    escape_html(&side_value(s)),
                     escape_html(&location(s, f.kind))
                 ),
                 None => String::new(),

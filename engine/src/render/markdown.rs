@@ -1,4 +1,4 @@
-use super::{describe, location, short_value};
+use super::{describe, location, side_value};
 use crate::finding::Kind;
 use crate::report::Report;
 use crate::violation::{Validation, Violation};
@@ -59,7 +59,7 @@ pub(super) fn report(report: &Report) -> String {
         let _ = writeln!(out, "|---|---|---|---|---|---|");
         for f in report.findings_for(&env.name) {
             let value = |s: Option<&crate::finding::Side>| {
-                s.map(|s| format!("`{}`", code(&short_value(&s.value))))
+                s.map(|s| format!("`{}`", code(&side_value(s))))
                     .unwrap_or_default()
             };
             let loc = |s: Option<&crate::finding::Side>, k: Kind| {

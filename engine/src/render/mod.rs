@@ -149,6 +149,19 @@ pub fn location(side: &Side, kind: Kind) -> String {
     }
 }
 
+/// A side's value in one line, as [`short_value`] writes it; a number too long or too precise
+/// for a JSON number travels as its source text in a string and is shown bare, as written.
+pub fn side_value(side: &Side) -> String {
+    match &side.value {
+        serde_json::Value::String(text) if side.value_type == crate::tree::ValueType::Number => {
+            short_value(&serde_json::Value::String(text.clone()))
+                .trim_matches('"')
+                .to_string()
+        }
+        other => short_value(other),
+    }
+}
+
 /// A one-line value for reports; long values are shortened in the middle.
 pub fn short_value(value: &serde_json::Value) -> String {
     let s = match value {

@@ -1,4 +1,4 @@
-use super::{RenderOptions, describe, location, short_value};
+use super::{RenderOptions, describe, location, side_value};
 use crate::finding::Kind;
 use crate::report::Report;
 use crate::rule_ref::RuleRef;
@@ -107,7 +107,7 @@ pub(super) fn report(report: &Report, options: RenderOptions) -> String {
             for (label, side) in [("base", &f.base), (env.name.as_str(), &f.env)] {
                 if let Some(side) = side {
                     let label = format!("{label}:");
-                    let value = short_value(&side.value);
+                    let value = side_value(side);
                     let at = p.paint("2", &location(side, f.kind));
                     let _ = writeln!(out, "      {label:<width$} {value:<32} {at}", width = width);
                 }

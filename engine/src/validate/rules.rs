@@ -303,6 +303,7 @@ fn scalar(node: &Node) -> Option<String> {
         Value::String(s) => Some(s.clone()),
         Value::Int(i) => Some(i.to_string()),
         Value::Float(x) => Some(x.to_string()),
+        Value::Decimal(d) => Some(d.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         Value::Null | Value::List(_) | Value::Map(_) => None,
     }

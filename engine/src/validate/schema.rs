@@ -57,7 +57,7 @@ impl Schema {
     }
 
     pub(crate) fn validate(&self, root: &Node, out: &mut Vec<Violation>) {
-        let instance = root.to_json();
+        let instance = root.value.to_json_approx();
         let Err(error) = self.schemas.validate(&instance, self.index) else {
             return;
         };

@@ -1,8 +1,8 @@
 //! The desired state: provider picker and template variables, and the validation findings with their
 //! place in the source.
 
-use crate::model::source_window;
-use driftwise_engine::{MASK, Report, Span, Violation};
+use crate::model::{SourceText, source_window};
+use driftwise_engine::{Report, Span, Violation};
 use std::collections::HashMap;
 use std::rc::Rc;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
@@ -141,14 +141,13 @@ fn message(v: &Violation) -> String {
 #[derive(Properties, PartialEq)]
 pub struct ViolationDetailProps {
     pub violation: Violation,
-    pub texts: Rc<HashMap<String, String>>,
+    pub texts: Rc<HashMap<String, SourceText>>,
 }
 
 /// One violation in its file, and for a rendered template, the template line behind it.
 #[function_component]
 pub fn ViolationDetail(props: &ViolationDetailProps) -> Html {
     let v = &props.violation;
-    let masked = v.value.as_ref().and_then(|v| v.as_str()) == Some(MASK);
     let pane = |title: &str, file: &str, span: Option<Span>| -> Html {
         let Some(span) = span else {
             return html! {};
@@ -164,7 +163,7 @@ pub fn ViolationDetail(props: &ViolationDetailProps) -> Html {
                     <strong>{ title.to_string() }</strong>
                     <code class="loc">{ format!("{file}:{}:{}", span.start.line, span.start.column) }</code>
                 </figcaption>
-                { super::detail::source_listing(lines, masked) }
+                { super::detail::source_listing(lines) }
             </figure>
         }
     };

@@ -1,7 +1,7 @@
 //! The selected finding: its paths, and both files side by side with the two spans highlighted.
 
-use crate::model::{kind_label, source_window};
-use driftwise_engine::{Action, MASK, Report, Side, describe};
+use crate::model::{SourceText, kind_label, source_window};
+use driftwise_engine::{Action, Report, Side, describe};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -13,7 +13,7 @@ const CONTEXT: usize = 8;
 pub struct DetailProps {
     pub report: Rc<Report>,
     pub index: usize,
-    pub texts: Rc<HashMap<String, String>>,
+    pub texts: Rc<HashMap<String, SourceText>>,
     /// Whether a policy editor is there to jump to.
     pub can_show_rule: bool,
     pub on_show_rule: Callback<usize>,
@@ -25,8 +25,8 @@ pub struct DetailProps {
     pub on_reason: Callback<String>,
 }
 
-/// Numbered source lines with the span marked; a secret stays masked here too, not only in reports.
-pub(crate) fn source_listing(lines: Vec<crate::model::SourceLine>, masked: bool) -> Html {
+/// Numbered source lines with the span marked (secret values come masked from the window).
+pub(crate) fn source_listing(lines: Vec<crate::model::SourceLine>) -> Html {
     html! {
         <pre class="source"><code>
             { for lines.into_iter().map(|l| html! {
@@ -34,7 +34,7 @@ pub(crate) fn source_listing(lines: Vec<crate::model::SourceLine>, masked: bool)
                     <span class="ln" aria-hidden="true">{ l.number }</span>
                     { l.before }
                     if !l.highlighted.is_empty() {
-                        <mark>{ if masked { MASK.to_string() } else { l.highlighted } }</mark>
+                        <mark>{ l.highlighted }</mark>
                     }
                     { l.after }
                     { "\n" }
@@ -71,7 +71,7 @@ pub fn Detail(props: &DetailProps) -> Html {
                                 </code>
                             }
                         </figcaption>
-                        { source_listing(lines, f.masked) }
+                        { source_listing(lines) }
                     </figure>
                 }
             }

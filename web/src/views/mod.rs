@@ -12,7 +12,7 @@ use crate::examples::EXAMPLES;
 use crate::export::{REPORT_EXPORTS, label};
 use crate::model::{Filter, LoadedFile, Matrix, Role, kind_label};
 use crate::state::{PasteAction, PasteState, PolicyState, Progress};
-use driftwise_engine::{Kind, OutputFormat, Report, StaleRule, is_template_name, short_value};
+use driftwise_engine::{Kind, OutputFormat, Report, StaleRule, is_template_name, side_value};
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -24,6 +24,9 @@ pub struct ToolbarProps {
     pub on_paste: Callback<()>,
     pub on_export: Callback<OutputFormat>,
     pub can_export: bool,
+    /// Secret values shown as they are.
+    pub reveal_secrets: bool,
+    pub on_reveal_secrets: Callback<bool>,
 }
 
 #[function_component]
@@ -62,6 +65,12 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         }
                     }) }
                 </span>
+                <label class={classes!("switch", props.reveal_secrets.then_some("on"))}
+                    title="Secret values (the policy's secrets, secret-looking keys, Kubernetes Secret data) are masked in every view and export unless this is on">
+                    <input id="reveal-secrets" type="checkbox" checked={props.reveal_secrets}
+                        onchange={props.on_reveal_secrets.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked())} />
+                    { " Reveal secret values" }
+                </label>
             </div>
         </header>
     }
@@ -435,7 +444,7 @@ pub fn FindingList(props: &FindingListProps) -> Html {
     let items = props.visible.iter().take(props.limit).map(|&i| {
         let f = &props.report.findings[i];
         let selected = props.selected == Some(i);
-        let value = |s: &Option<driftwise_engine::Side>| s.as_ref().map(|s| short_value(&s.value));
+        let value = |s: &Option<driftwise_engine::Side>| s.as_ref().map(side_value);
         html! {
             <li id={format!("finding-{i}")} role="option" aria-selected={selected.to_string()}
                 class={classes!("finding", selected.then_some("selected"))}

@@ -120,6 +120,11 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                     <ul>{ for unapplied.iter().map(|u| html! { <li data-reason={reason_kind(u)}>{ u.to_string() }</li> }) }</ul>
                 </div>
             }
+            if outcome.preview.masked_secrets() > 0 {
+                <p class="masked-note" role="note">
+                    { "Secret values are masked (********) in these downloads, so a patch or file that touches one will not apply as it is. Turn on \u{201c}Reveal secret values\u{201d} to download them with the real values, or run driftwise apply, which writes them." }
+                </p>
+            }
             <div class="downloads" role="group" aria-label="Download the plan and patches">
                 <button class="button" data-download="diff" disabled={changed.is_empty()} onclick={props.on_download.reform(|_| Download::UnifiedDiff)}>{ "Unified diff" }</button>
                 <button class="button" data-download="json-patch" onclick={props.on_download.reform(|_| Download::JsonPatch)}>{ "JSON Patch" }</button>

@@ -29,6 +29,7 @@ impl<'a> Val<'a> {
                 TreeValue::Bool(b) => Val::Bool(*b),
                 TreeValue::Int(i) => Val::Int(*i),
                 TreeValue::Float(x) => Val::Float(*x),
+                TreeValue::Decimal(d) => Val::Float(d.approx()),
                 TreeValue::String(s) => Val::Str(Cow::Borrowed(s)),
                 _ => Val::Node(node),
             },

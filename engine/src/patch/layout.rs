@@ -1,0 +1,329 @@
+//! How a map or list is written in its file: its entries with where each starts and ends, and its
+//! shape, which decides how an entry is removed, added or moved without disturbing the rest.
+//!
+//! - **Lines**: every entry starts a line of its own (block YAML, multi-line JSON and TOML arrays,
+//!   dotted TOML keys); an entry's block is its whole lines.
+//! - **Inline**: entries share lines between brackets (`[a, b]`, `{a: 1}`, one-line JSON, TOML
+//!   inline tables and arrays); entries are cut and joined at their separators.
+//! - **TomlTable**: the root table or a `[section]`: body lines, then sub-sections, each of which
+//!   owns the lines up to the next header that is not its own.
+//! - **TomlArrayTables**: `[[items]]` sections, one region per item.
+
+use super::Reason;
+use super::edits::{line_end, line_start};
+use crate::tree::{Format, Node, Value};
+
+/// One entry of a container.
+pub(crate) struct Entry<'a> {
+    pub(crate) key: Option<&'a str>,
+    pub(crate) node: &'a Node,
+    /// Where the entry begins: its key, its list dash, or the value.
+    pub(crate) start: usize,
+    /// Where its value ends.
+    pub(crate) end: usize,
+}
+
+pub(crate) enum Shape {
+    Lines {
+        commas: bool,
+    },
+    /// `open` is just after the opening bracket.
+    Inline {
+        open: usize,
+    },
+    TomlTable {
+        /// Where a body line goes when the table has none: after its header, or the file's top.
+        body_at: usize,
+        /// A table named only by its sub-tables' headers (`a` of `[a.b]`): a body line needs a
+        /// `[a]` header first, which goes at `body_at`, above the first sub-table.
+        implicit: bool,
+        /// The end of the table's lines (its sub-sections included).
+        region_end: usize,
+        /// The table's key path (`[a.b]` → a, b).
+        path: Vec<String>,
+    },
+    TomlArrayTables {
+        path: Vec<String>,
+        /// Each item's lines, from the comments above its header to the next header.
+        regions: Vec<std::ops::Range<usize>>,
+    },
+}
+
+pub(crate) struct Container<'a> {
+    pub(crate) node: &'a Node,
+    pub(crate) entries: Vec<Entry<'a>>,
+    pub(crate) shape: Shape,
+}
+
+/// A TOML section header: where its line starts and its key path.
+struct Header {
+    start: usize,
+    path: Vec<String>,
+}
+
+impl<'a> Container<'a> {
+    /// The layout of `node`, a map or list at `path` (its keys, for TOML section names) in `text`.
+    pub(crate) fn of(
+        text: &str,
+        format: Format,
+        node: &'a Node,
+        root: &Node,
+        path: &[String],
+    ) -> Result<Container<'a>, Reason> {
+        let mut entries: Vec<Entry<'a>> = match &node.value {
+            Value::Map(map) => map
+                .iter()
+                .map(|(k, m)| Entry {
+                    key: Some(k.as_str()),
+                    node: &m.value,
+                    start: m.key_span.start.offset,
+                    end: m.value.span.end.offset.max(m.key_span.end.offset),
+                })
+                .collect(),
+            Value::List(items) => items
+                .iter()
+                .map(|n| Entry {
+                    key: None,
+                    node: n,
+                    start: dash_before(text, format, n.span.start.offset),
+                    end: n.span.end.offset,
+                })
+                .collect(),
+            _ => return Err(Reason::NotAContainer),
+        };
+        entries.sort_by_key(|e| e.start);
+        let shape = if format == Format::Toml && path.is_empty() {
+            // The root table (whose text may well start with a `[section]` of its own).
+            Shape::TomlTable {
+                body_at: 0,
+                implicit: false,
+                region_end: text.len(),
+                path: Vec::new(),
+            }
+        } else if format == Format::Toml && is_header(text, node) {
+            match &node.value {
+                Value::Map(_) => {
+                    let headers = headers(text, root);
+                    let implicit = !has_own_header(text, node);
+                    let header_line = line_start(text, node.span.start.offset);
+                    Shape::TomlTable {
+                        body_at: if implicit {
+                            comments_above(text, header_line)
+                        } else {
+                            line_end(text, node.span.start.offset)
+                        },
+                        implicit,
+                        region_end: region_end(text, &headers, node.span.start.offset, path),
+                        path: path.to_vec(),
+                    }
+                }
+                _ => {
+                    let headers = headers(text, root);
+                    let regions = entries
+                        .iter()
+                        .map(|e| {
+                            let at = line_start(text, e.node.span.start.offset);
+                            comments_above(text, at)..region_end(text, &headers, at, path)
+                        })
+                        .collect();
+                    Shape::TomlArrayTables {
+                        path: path.to_vec(),
+                        regions,
+                    }
+                }
+            }
+        } else if is_bracketed(text, node) {
+            let on_lines = !entries.is_empty()
+                && format != Format::Yaml
+                && entries.iter().all(|e| owns_lines(text, format, e));
+            if on_lines {
+                Shape::Lines { commas: true }
+            } else {
+                Shape::Inline {
+                    open: node.span.start.offset + 1,
+                }
+            }
+        } else if entries.iter().all(|e| owns_lines(text, format, e)) {
+            Shape::Lines { commas: false }
+        } else {
+            return Err(Reason::FlowStyle);
+        };
+        if let Shape::TomlTable { .. } = shape {
+            // Sub-sections are not body lines.
+            entries.retain(|e| !is_section_value(text, e.node));
+        }
+        Ok(Container {
+            node,
+            entries,
+            shape,
+        })
+    }
+
+    /// The entry index of `key` (maps) or of list index `index`.
+    pub(crate) fn position(&self, key: Option<&str>, index: Option<usize>) -> Option<usize> {
+        match (key, index) {
+            (Some(k), _) => self.entries.iter().position(|e| e.key == Some(k)),
+            (None, Some(i)) => {
+                // List entries are sorted by position, which is their index.
+                (i < self.entries.len()).then_some(i)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Whether a map or list is written between its own brackets (`{...}`, `[...]`), not as a block
+/// (a block list's span may start at a first item that is itself bracketed).
+pub(crate) fn is_bracketed(text: &str, node: &Node) -> bool {
+    let body = &text[node.span.byte_range()];
+    match node.value {
+        Value::Map(_) => body.starts_with('{'),
+        Value::List(_) => body.starts_with('['),
+        _ => false,
+    }
+}
+
+/// For a YAML block list item, the position of its dash when it shares the item's line.
+pub(crate) fn dash_before(text: &str, format: Format, at: usize) -> usize {
+    if format != Format::Yaml {
+        return at;
+    }
+    let ls = line_start(text, at);
+    match text[ls..at].trim_start().strip_prefix('-') {
+        Some(rest) if rest.trim().is_empty() => ls + text[ls..].find('-').unwrap_or(0),
+        _ => at,
+    }
+}
+
+/// Whether an entry begins its line (after indentation, or a dotted TOML key's prefix) and its
+/// line holds nothing after it but a comma or a comment.
+pub(crate) fn owns_lines(text: &str, format: Format, e: &Entry<'_>) -> bool {
+    let before = &text[line_start(text, e.start)..e.start];
+    let lead_ok = before.trim().is_empty()
+        || (format == Format::Toml
+            && before.trim_end().ends_with('.')
+            && !before.contains(['=', '[', '{', ',']));
+    let after = text[e.end..line_end(text, e.end)].trim();
+    let tail_ok = after.is_empty()
+        || after == ","
+        || after.starts_with('#')
+        || after.starts_with("//")
+        || after
+            .strip_prefix(',')
+            .is_some_and(|c| c.trim_start().starts_with(['#', '/']));
+    lead_ok && tail_ok
+}
+
+/// Whether a TOML node is written as a section header (`[t]`, `[[t]]`).
+fn is_header(text: &str, node: &Node) -> bool {
+    let body = &text[node.span.byte_range()];
+    match &node.value {
+        // `[a]`, or a table made only by naming it in a header (`a` of `[a.b]`).
+        Value::Map(_) => {
+            let line = &text[line_start(text, node.span.start.offset)..];
+            !body.starts_with('{') && line.trim_start().starts_with('[')
+        }
+        Value::List(items) => {
+            body.starts_with("[[")
+                && items
+                    .iter()
+                    .all(|i| text[i.span.byte_range()].starts_with("[["))
+        }
+        _ => false,
+    }
+}
+
+/// Whether a TOML table has a header line of its own (`[a]`), not only its sub-tables' (`[a.b]`).
+pub(crate) fn has_own_header(text: &str, node: &Node) -> bool {
+    text[node.span.byte_range()].starts_with('[')
+}
+
+/// Whether a TOML member's value is written as sections of its own.
+pub(crate) fn is_section_value(text: &str, node: &Node) -> bool {
+    is_header(text, node)
+}
+
+/// Every section header of a TOML document, in file order.
+fn headers(text: &str, root: &Node) -> Vec<Header> {
+    fn walk(text: &str, node: &Node, path: &mut Vec<String>, out: &mut Vec<Header>) {
+        let Value::Map(map) = &node.value else {
+            return;
+        };
+        for (k, m) in map {
+            path.push(k.clone());
+            match &m.value.value {
+                Value::Map(_) => {
+                    if is_header(text, &m.value) {
+                        out.push(Header {
+                            start: line_start(text, m.value.span.start.offset),
+                            path: path.clone(),
+                        });
+                    }
+                    walk(text, &m.value, path, out);
+                }
+                Value::List(items) if is_header(text, &m.value) => {
+                    for item in items {
+                        out.push(Header {
+                            start: line_start(text, item.span.start.offset),
+                            path: path.clone(),
+                        });
+                        walk(text, item, path, out);
+                    }
+                }
+                _ => {}
+            }
+            path.pop();
+        }
+    }
+    let mut out = Vec::new();
+    walk(text, root, &mut Vec::new(), &mut out);
+    out.sort_by_key(|h| h.start);
+    out
+}
+
+/// Where the lines of the section whose header is at `at` (path `path`) end: at the next header
+/// that is not one of its own sub-sections, less the comment lines just above that header (they
+/// describe it); else at the end of the file.
+fn region_end(text: &str, headers: &[Header], at: usize, path: &[String]) -> usize {
+    let at = line_start(text, at);
+    let next = headers
+        .iter()
+        .filter(|h| h.start > at)
+        .find(|h| !(h.path.len() > path.len() && h.path.starts_with(path)))
+        .map_or(text.len(), |h| h.start);
+    let mut end = next;
+    while end > at {
+        let prev = line_start(text, end - 1);
+        if text[prev..end].trim_start().starts_with('#') {
+            end = prev;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Where the comment lines right above the line at `at` begin.
+fn comments_above(text: &str, at: usize) -> usize {
+    let mut start = at;
+    while start > 0 {
+        let prev = line_start(text, start - 1);
+        if text[prev..start].trim_start().starts_with('#') {
+            start = prev;
+        } else {
+            break;
+        }
+    }
+    start
+}
+
+/// The lines of the TOML section (or array-of-tables item) whose header line is at `at`.
+pub(crate) fn section_region(
+    text: &str,
+    root: &Node,
+    at: usize,
+    path: &[String],
+) -> std::ops::Range<usize> {
+    let start = line_start(text, at);
+    start..region_end(text, &headers(text, root), start, path)
+}

@@ -1,0 +1,113 @@
+//! A preview for reading: every secret value masked in the files' texts, the unified diff, the
+//! JSON Patch and the merge patch, as the report masks them. The real preview is what `apply`
+//! writes; this one is what views and exports show unless secrets are to be revealed.
+
+use super::unified::{DiffSide, file_diff};
+use super::{FileJsonPatch, FileMergePatch, FilePatch, Preview};
+use crate::parse::parse;
+use crate::policy::Policy;
+use crate::secrets::{FileSecrets, mask_text};
+use crate::tree::Source;
+use serde_json::Value as J;
+
+/// One file's secrets on each side of the change.
+struct Sides {
+    before: FileSecrets,
+    after: FileSecrets,
+}
+
+impl Sides {
+    fn of(p: &FilePatch, policy: &Policy) -> Sides {
+        let find = |text: &str| {
+            parse(&Source::new(p.file.clone(), text))
+                .map(|doc| FileSecrets::find(&doc, policy))
+                .unwrap_or_default()
+        };
+        Sides {
+            before: if p.created {
+                FileSecrets::default()
+            } else {
+                find(&p.before)
+            },
+            after: find(&p.after),
+        }
+    }
+
+    /// Masks an operation's or merge patch's value at `pointer`; whether anything was masked.
+    fn mask(&self, pointer: &str, value: &mut J) -> bool {
+        self.after.mask(pointer, value) | self.before.mask(pointer, value)
+    }
+}
+
+impl Preview {
+    /// This preview with every secret value (as `policy` and the built-in rules call them)
+    /// masked, for showing and exporting; itself when the policy reveals secrets. Its texts and
+    /// patches no longer hold the secret values, so they are for reading, not applying.
+    pub fn masked(&self, policy: &Policy) -> Preview {
+        if policy.reveals_secrets() {
+            return self.clone();
+        }
+        let sides: Vec<(&FilePatch, Sides)> = self
+            .files
+            .iter()
+            .map(|p| (p, Sides::of(p, policy)))
+            .collect();
+        let mut masked = 0;
+        let mut diff = String::new();
+        let mut files = Vec::with_capacity(sides.len());
+        for (p, s) in &sides {
+            masked += s.before.spans().len() + s.after.spans().len();
+            if p.before != p.after || p.created {
+                let before = DiffSide {
+                    text: (!p.created).then_some(p.before.as_str()),
+                    masks: s.before.spans(),
+                };
+                let after = DiffSide {
+                    text: Some(&p.after),
+                    masks: s.after.spans(),
+                };
+                diff.push_str(&file_diff(&p.file, before, after));
+            }
+            files.push(FilePatch {
+                before: mask_text(&p.before, s.before.spans()),
+                after: mask_text(&p.after, s.after.spans()),
+                ..(*p).clone()
+            });
+        }
+        let secrets_of = |file: &str| sides.iter().find(|(p, _)| p.file == file).map(|(_, s)| s);
+        let json_patch = self
+            .json_patch
+            .iter()
+            .map(|p| {
+                let mut p: FileJsonPatch = p.clone();
+                if let Some(s) = secrets_of(&p.file) {
+                    for op in &mut p.operations {
+                        let path = op["path"].as_str().unwrap_or_default().to_string();
+                        if let Some(value) = op.get_mut("value") {
+                            masked += usize::from(s.mask(&path, value));
+                        }
+                    }
+                }
+                p
+            })
+            .collect();
+        let merge_patch = self.merge_patch.clone().map(|patches| {
+            patches
+                .into_iter()
+                .map(|mut p: FileMergePatch| {
+                    if let Some(s) = secrets_of(&p.file) {
+                        masked += usize::from(s.mask("", &mut p.patch));
+                    }
+                    p
+                })
+                .collect()
+        });
+        Preview {
+            files,
+            json_patch,
+            merge_patch,
+            masked_diff: Some(diff),
+            masked,
+        }
+    }
+}
