@@ -5,7 +5,7 @@
 use crate::args::WriteArgs;
 use crate::files::{read_source, write_atomically};
 use crate::git;
-use driftwise_engine::{Action, Error, Plan, Policy, Preview, Role, Source};
+use driftwise_engine::{Action, Error, Plan, Policy, Preview, Source};
 use std::path::Path;
 
 /// Holds the revert and adopt actions that need approval (unless `approve`), returning a line for
@@ -43,11 +43,9 @@ pub fn read_inputs(plan: &Plan) -> Result<Vec<Source>, Error> {
 /// The policy the plan was made under (its recorded policy file, when there is one), for masking
 /// what is shown.
 pub fn policy_of(plan: &Plan, reveal_secrets: bool) -> Result<Policy, Error> {
-    let policy = match plan.file_of(&Role::Policy).map(Path::new) {
-        Some(path) if path.exists() => Policy::from_source(&read_source(path, None)?)?,
-        _ => Policy::default(),
-    };
-    Ok(policy.revealing_secrets(reveal_secrets))
+    Ok(plan
+        .policy(&read_inputs(plan)?)?
+        .revealing_secrets(reveal_secrets))
 }
 
 /// The patches of a plan whose approvals were already settled, and what they leave undone.

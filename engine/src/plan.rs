@@ -11,6 +11,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::finding::Finding;
 use crate::names::join_relative;
+use crate::policy::Policy;
 use crate::report::Report;
 use crate::severity::Severity;
 use crate::tree::Source;
@@ -353,6 +354,20 @@ impl Plan {
             .iter()
             .find(|i| i.role == *role)
             .map(|i| i.file.as_str())
+    }
+
+    /// The policy the plan was made under, read from `files` (its recorded policy file; the
+    /// default policy when it records none or the file is not among them). What is shown of the
+    /// plan's preview is masked with it ([`Preview::masked`](crate::Preview::masked)).
+    pub fn policy(&self, files: &[Source]) -> Result<Policy> {
+        let recorded = match self.file_of(&Role::Policy) {
+            Some(name) => crate::request::find_file(files, name)?,
+            None => None,
+        };
+        match recorded {
+            Some(source) => Policy::from_source(source),
+            None => Ok(Policy::default()),
+        }
     }
 
     /// The files the plan reads: every input that existed when it was made.

@@ -190,17 +190,24 @@ pub fn make_plan(
 
 /// The plan's changes: `"patch"` (unified diff of the original text, comments kept), `"json-patch"`
 /// (RFC 6902 per file), `"merge-patch"` (RFC 7386 per file) or `"files"` (each file as the plan leaves
-/// it). `files` are checked against the plan's SHA-256s; a changed file is refused.
+/// it). `files` are checked against the plan's SHA-256s; a changed file is refused. Secret values
+/// (the plan's policy, secret-looking keys) are masked, so a patch touching one does not apply,
+/// unless `revealSecrets` is true.
 #[wasm_bindgen(js_name = exportPatch, unchecked_return_type = "string | FileJsonPatch[] | FileMergePatch[] | FilePatch[]")]
 pub fn export_patch(
     #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Source[]")] files: JsValue,
     #[wasm_bindgen(unchecked_param_type = "PatchFormat")] format: String,
+    #[wasm_bindgen(js_name = revealSecrets)] reveal_secrets: Option<bool>,
 ) -> Result<JsValue, JsValue> {
     let plan: Plan = from_js(plan, "plan")?;
     let files: Vec<Source> = from_js(files, "files")?;
     let format: PatchFormat = format.parse().map_err(to_js_error)?;
-    let preview = plan.preview(&files).map_err(to_js_error)?;
+    let policy = plan.policy(&files).map_err(to_js_error)?;
+    let preview = plan
+        .preview(&files)
+        .map_err(to_js_error)?
+        .masked(&policy.revealing_secrets(reveal_secrets.unwrap_or(false)));
     match format {
         PatchFormat::Patch => Ok(JsValue::from_str(&preview.unified_diff())),
         PatchFormat::Files => to_js(&preview.files),

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile, readFile, readdir, cp } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve, extname } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -157,6 +158,33 @@ console.log(JSON.stringify({ actions: p.actions.map((a) => [a.action, a.finding.
   assert.equal(r.merged[0].patch.database.debug_sql, null);
   assert.ok(r.reconciled.includes('# Payment service in production (hand-edited, drifted).'));
   assert.match(r.refused, /^prod.yaml: changed since the plan was made/);
+});
+
+test('secrets are masked in the outcome and the patches unless revealed', async () => {
+  const dir = join(repo, 'tests', 'cases', 'secrets');
+  const out = await node('secrets.mjs', `
+import { run, plan, exportPatch } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const read = (name) => ({ name, text: readFileSync(${JSON.stringify(dir)} + '/' + name, 'utf8') });
+const files = [read('base.yaml'), read('prod.yaml')];
+const outcome = run({ base: files[0], environments: [files[1]] });
+const p = plan(outcome.report, files, { approvalFrom: 'critical' });
+const masked = ['patch', 'json-patch', 'merge-patch', 'files'].map((f) => JSON.stringify(exportPatch(p, files, f)));
+const revealed = exportPatch(p, files, 'patch', true);
+console.log(JSON.stringify({ report: JSON.stringify(outcome.report), plan: JSON.stringify(p), secrets: outcome.secrets, masked, revealed }));
+`);
+  const r = JSON.parse(out);
+  const planted = ['base-db-pass-0001', 'prod-db-pass-0002', 'prod-api-token-0003', 'cHJvZC1jZXJ0LTAwMDQ='];
+  for (const secret of planted) {
+    for (const text of [r.report, r.plan, ...r.masked]) {
+      assert.ok(!text.includes(secret), `${secret} shows in ${text.slice(0, 200)}`);
+    }
+  }
+  const prod = r.secrets.find((s) => s.file === 'prod.yaml');
+  const text = readFileSync(join(dir, 'prod.yaml'), 'utf8');
+  const shown = prod.spans.map((s) => text.slice(s.start.offset, s.end.offset));
+  assert.deepEqual(shown, ['prod-db-pass-0002', 'prod-api-token-0003', 'cHJvZC1jZXJ0LTAwMDQ=']);
+  assert.ok(r.revealed.includes('+              value: base-db-pass-0001'), r.revealed);
 });
 
 test('render and validate match driftwise render and validate', async () => {

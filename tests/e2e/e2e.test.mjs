@@ -278,3 +278,57 @@ test('the plan in the page downloads the same patch driftwise apply makes', asyn
   assert.match(text, /host: "db.example.com"/);
   await page.screenshot({ path: join(out, 'plan.png'), fullPage: true });
 });
+
+test('no secret value shows in the page, an export or the plan, whichever finding is open, until revealed', async (t) => {
+  const planted = ['base-db-pass-0001', 'prod-db-pass-0002', 'prod-api-token-0003', 'cHJvZC1jZXJ0LTAwMDQ=',
+    'prod-json-pass-0005', 'prod-stripe-key-0006'];
+  const noSecret = (where, text) => {
+    for (const secret of planted) assert.ok(!text.includes(secret), `${where} shows ${secret}`);
+  };
+  const page = await openApp(t);
+  /** Everything a reader could see or copy: the text, and what inputs and text areas hold. */
+  const visible = () => page.evaluate(() => document.body.innerText + [...document.querySelectorAll('input, textarea, select')].map((e) => e.value).join('\n'));
+  // Chromium now and then drops one of many downloads in a row from a page (its limit on automatic
+  // downloads); a second click gets it.
+  const downloadOf = async (selector) => {
+    for (let attempt = 0; ; attempt++) {
+      const [file] = await Promise.all([
+        page.waitForEvent('download', { timeout: 5000 }).catch((e) => { if (attempt === 2) throw e; }),
+        page.click(selector),
+      ]);
+      if (file) return readFile(await file.path(), 'utf8');
+    }
+  };
+  for (const [dir, files] of [['secrets', ['base.yaml', 'prod.yaml']], ['secrets-json', ['base.json', 'prod.json']]]) {
+    if (await page.locator('text=Remove all').count()) await page.click('text=Remove all');
+    await page.setInputFiles('#file-input', files.map((f) => join(repo, 'tests', 'cases', dir, f)));
+    await page.waitForSelector('.finding');
+    await page.waitForSelector('.plan');
+    const findings = page.locator('.finding button');
+    const count = await findings.count();
+    assert.ok(count >= 3, `${dir}: ${count} findings`);
+    for (let i = 0; i < count; i++) {
+      await findings.nth(i).click();
+      await page.waitForSelector('.finding-detail');
+      noSecret(`${dir}, finding ${i} open`, await visible());
+    }
+    assert.ok((await page.locator('.finding-detail mark').allTextContents()).length > 0);
+    for (const label of ['JSON', 'Markdown', 'HTML']) noSecret(`${dir}: the ${label} export`, await downloadOf(`[data-export="${label}"]`));
+    for (const kind of ['plan', 'diff', 'json-patch', 'merge-patch']) {
+      if (await page.locator(`[data-download="${kind}"]:disabled`).count()) continue;
+      noSecret(`${dir}: the ${kind} download`, await downloadOf(`[data-download="${kind}"]`));
+    }
+    for (const name of await page.locator('[data-download^="file:"]').evaluateAll((bs) => bs.map((b) => b.dataset.download))) {
+      noSecret(`${dir}: ${name}`, await downloadOf(`[data-download="${name}"]`));
+    }
+    assert.match(await page.locator('.masked-note').textContent(), /Reveal secret values/);
+  }
+  await page.screenshot({ path: join(out, 'secrets-masked.png'), fullPage: true });
+
+  // The explicit switch shows them: in the source view and in the patch, which then applies.
+  await page.check('#reveal-secrets');
+  await page.waitForFunction(() => document.body.innerText.includes('prod-json-pass-0005'));
+  const diff = await downloadOf('[data-download="diff"]');
+  assert.ok(diff.includes('prod-json-pass-0005'), diff);
+  assert.equal(await page.locator('.masked-note').count(), 0);
+});

@@ -54,6 +54,13 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
         Callback::from(move |_| on_bulk.emit(((*env).clone(), *level, *action)))
     };
     let changed: Vec<&FilePatch> = outcome.preview.changed().collect();
+    // RFC 7386 cannot say everything (a null to set): the reason, rather than a wrong patch.
+    let merge_refused = outcome
+        .preview
+        .merge_patch
+        .as_ref()
+        .err()
+        .map(|e| e.to_string());
     let unapplied: Vec<&Unapplied> = outcome.preview.unapplied().collect();
     let index_of = |keyed: &str, environment: &str| {
         props
@@ -120,6 +127,9 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                     <ul>{ for unapplied.iter().map(|u| html! { <li data-reason={reason_kind(u)}>{ u.to_string() }</li> }) }</ul>
                 </div>
             }
+            if let Some(why) = &merge_refused {
+                <p class="merge-refused" role="note">{ format!("No merge patch: {why}") }</p>
+            }
             if outcome.preview.masked_secrets() > 0 {
                 <p class="masked-note" role="note">
                     { "Secret values are masked (********) in these downloads, so a patch or file that touches one will not apply as it is. Turn on \u{201c}Reveal secret values\u{201d} to download them with the real values, or run driftwise apply, which writes them." }
@@ -128,7 +138,9 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
             <div class="downloads" role="group" aria-label="Download the plan and patches">
                 <button class="button" data-download="diff" disabled={changed.is_empty()} onclick={props.on_download.reform(|_| Download::UnifiedDiff)}>{ "Unified diff" }</button>
                 <button class="button" data-download="json-patch" onclick={props.on_download.reform(|_| Download::JsonPatch)}>{ "JSON Patch" }</button>
-                <button class="button" data-download="merge-patch" onclick={props.on_download.reform(|_| Download::MergePatch)}>{ "Merge patch" }</button>
+                <button class="button" data-download="merge-patch" disabled={merge_refused.is_some()}
+                    title={merge_refused.clone().unwrap_or_default()}
+                    onclick={props.on_download.reform(|_| Download::MergePatch)}>{ "Merge patch" }</button>
                 <button class="button" data-download="plan" onclick={props.on_download.reform(|_| Download::Plan)}>{ "Plan (for driftwise apply)" }</button>
                 { for changed.iter().map(|p| {
                     let name = p.file.clone();
