@@ -28,7 +28,10 @@ fn first_line(message: &str) -> String {
 
 fn table_value(table: &DeTable<'_>, index: &mut LineIndex<'_>) -> Result<Value> {
     let mut map = Map::with_capacity_and_hasher(table.len(), Default::default());
-    for (key, value) in table.iter() {
+    // The toml crate keeps keys sorted; the file's own order is what reports and patches follow.
+    let mut members: Vec<_> = table.iter().collect();
+    members.sort_by_key(|(key, _)| key.span().start);
+    for (key, value) in members {
         let key_span = index.span(key.span().start, key.span().end);
         let value = node(value, index)?;
         map.insert(key.get_ref().to_string(), Member { key_span, value });
@@ -142,6 +145,24 @@ fn check_depth(text: &str, limits: Limits) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_keep_the_file_order() {
+        let root = parse(
+            "zeta = 1\nalpha = 2\n[mid]\nb = 1\na = 2\n",
+            Limits::default(),
+        )
+        .unwrap()
+        .remove(0);
+        let Value::Map(map) = &root.value else {
+            panic!()
+        };
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["zeta", "alpha", "mid"]);
+        let Value::Map(mid) = &map["mid"].value.value else {
+            panic!()
+        };
+        assert_eq!(mid.keys().collect::<Vec<_>>(), ["b", "a"]);
+    }
 
     #[test]
     fn values_and_spans() {

@@ -12,9 +12,9 @@ pub(super) fn report(report: &Report) -> String {
     let _ = writeln!(out, "Base: `{}`\n", code(&report.base.file));
     let _ = writeln!(
         out,
-        "| Environment | File | Changed | Type changed | Added | Removed | Reordered | Total |"
+        "| Environment | File | Changed | Type changed | Added | Removed | Reordered | Total | Expected | Compliance |"
     );
-    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for env in &report.environments {
         let c = env.counts;
         let _ = writeln!(
