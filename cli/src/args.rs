@@ -73,14 +73,28 @@ pub struct CheckArgs {
     /// Append one timestamped line per run with the counts to this file.
     #[arg(long, value_name = "PATH")]
     pub log_file: Option<PathBuf>,
-    /// Fix the drift: plan with the defaults (revert unexpected findings) and apply it.
-    #[arg(long, conflicts_with = "schedule")]
+    /// Fix the drift: plan with the defaults (revert unexpected findings) and apply it, then
+    /// check again. Exit status: 0 when no unexpected drift is left, 1 when some is (held for
+    /// approval, not applicable as text, conflicts), 2 on trouble. With --schedule, every run.
+    #[arg(long)]
     pub reconcile: bool,
     /// With --reconcile: also apply changes that need approval (high and critical).
     #[arg(long, requires = "reconcile")]
     pub approve: bool,
-    /// Keep running: check now, then again on this cron schedule (5 fields: minute hour day month weekday,
-    /// in local time) until interrupted.
+    /// With --reconcile: one git commit of exactly the reconciled files, its message listing the
+    /// actions; no .orig backups (git holds the previous version). Refused outside a git work
+    /// tree, or when those files hold uncommitted changes of their own.
+    #[arg(long, requires = "reconcile")]
+    pub commit: bool,
+    /// With --commit: the commit's first line (the actions are listed below it).
+    #[arg(long, value_name = "TEXT", requires = "commit")]
+    pub message: Option<String>,
+    /// With --reconcile: do not keep FILE.orig copies of the files changed.
+    #[arg(long, requires = "reconcile")]
+    pub no_backup: bool,
+    /// Keep running: check (and with --reconcile, reconcile) now, then again on this cron schedule
+    /// (5 fields: minute hour day month weekday, in local time; or 6 with seconds first) until
+    /// interrupted. A run that fails is logged and the schedule goes on.
     #[arg(long, value_name = "CRON")]
     pub schedule: Option<String>,
 }
@@ -202,9 +216,14 @@ pub struct WriteArgs {
     /// Do not keep FILE.orig copies of the files changed.
     #[arg(long)]
     pub no_backup: bool,
-    /// Make one git commit of the changed files, its message listing the actions.
+    /// Make one git commit of the changed files, its message listing the actions; no .orig
+    /// backups then (git holds the previous version). Refused outside a git work tree, or when
+    /// those files hold uncommitted changes of their own.
     #[arg(long)]
     pub commit: bool,
+    /// With --commit: the commit's first line (the actions are listed below it).
+    #[arg(long, value_name = "TEXT", requires = "commit")]
+    pub message: Option<String>,
 }
 
 #[derive(Args)]

@@ -57,55 +57,69 @@ pub fn preview(plan: &Plan, held: Vec<String>) -> Result<(Preview, Vec<String>),
     Ok((preview, left))
 }
 
-/// Writes the plan's changes and returns the files written. Every action left undone is printed
-/// (to stderr) before the summary.
+/// What writing a plan's changes did.
+pub struct Written {
+    pub files: Vec<String>,
+    /// The commit's short hash, with --commit.
+    pub commit: Option<String>,
+}
+
+/// Writes the plan's changes. Every action left undone is printed (to stderr) before the summary.
+/// With `commit`, the work tree and the files are checked before anything is written, and no
+/// backups are kept: git holds the previous version.
 pub fn write(
     plan: &Plan,
     preview: &Preview,
     left: &[String],
     args: &WriteArgs,
-) -> Result<Vec<String>, Error> {
+) -> Result<Written, Error> {
     for line in left {
         eprintln!("{line}");
     }
     let changed: Vec<_> = preview.changed().collect();
     if args.commit && !changed.is_empty() {
         git::require_work_tree()?;
+        git::require_clean(&changed.iter().map(|p| p.file.as_str()).collect::<Vec<_>>())?;
     }
+    let backup = !args.no_backup && !args.commit;
     let crash_after: Option<usize> = std::env::var("DRIFTWISE_TEST_CRASH_AFTER_WRITES")
         .ok()
         .and_then(|v| v.parse().ok());
-    let mut written = Vec::new();
+    let mut files = Vec::new();
     for p in changed {
-        if crash_after == Some(written.len()) {
+        if crash_after == Some(files.len()) {
             // Test hook: die between two files, as a killed process or a power cut would.
             std::process::abort();
         }
         let existed = Path::new(&p.file).exists();
-        write_atomically(Path::new(&p.file), &p.after, !args.no_backup)?;
-        written.push(p.file.clone());
-        let note = match (existed, args.no_backup) {
+        write_atomically(Path::new(&p.file), &p.after, backup)?;
+        files.push(p.file.clone());
+        let note = match (existed, backup) {
             (false, _) => " (new file)",
-            (true, false) => " (original kept as .orig)",
-            (true, true) => "",
+            (true, true) => " (original kept as .orig)",
+            (true, false) => "",
         };
         println!("{}: {} change(s) applied{note}", p.file, p.applied);
     }
-    if written.is_empty() {
+    let mut commit = None;
+    if files.is_empty() {
         println!("nothing to change");
     } else if args.commit {
-        git::commit(&written, &commit_message(plan, preview))?;
-        println!("committed {} file(s)", written.len());
+        let message = commit_message(plan, preview, args.message.as_deref());
+        let hash = git::commit(&files, &message)?;
+        println!("committed {} file(s) as {hash}", files.len());
+        commit = Some(hash);
     }
     if !left.is_empty() {
         println!("{} action(s) not applied (listed above)", left.len());
     }
-    Ok(written)
+    Ok(Written { files, commit })
 }
 
 /// One line per action carried out.
-fn commit_message(plan: &Plan, preview: &Preview) -> String {
-    let mut message = String::from("driftwise: apply remediation plan\n\n");
+fn commit_message(plan: &Plan, preview: &Preview, subject: Option<&str>) -> String {
+    let subject = subject.unwrap_or("driftwise: apply remediation plan");
+    let mut message = format!("{subject}\n\n");
     let undone = |a: &driftwise_engine::PlannedAction| {
         preview.unapplied().any(|u| {
             u.action == a.action

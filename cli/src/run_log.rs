@@ -5,10 +5,52 @@ use std::io::Write;
 use std::path::Path;
 
 pub fn line_for_report(report: &Report, exit: u8) -> String {
+    format!(
+        "{} check {} exit={exit}",
+        jiff::Timestamp::now(),
+        counts(report)
+    )
+}
+
+/// What a reconcile did, besides what it found.
+#[derive(Default)]
+pub struct Reconciled {
+    /// Changes applied, over every file.
+    pub applied: usize,
+    /// Actions held for approval.
+    pub held: usize,
+    /// Actions not applicable (conflicts, what a text edit cannot do).
+    pub not_applied: usize,
+    /// The files written.
+    pub files: Vec<String>,
+    /// The commit made, if any.
+    pub commit: Option<String>,
+}
+
+/// A reconcile's line: the counts found (as a check's line has them), what was done, and the
+/// unexpected findings left after it.
+pub fn line_for_reconcile(found: &Report, done: &Reconciled, after: &Report, exit: u8) -> String {
+    let files = if done.files.is_empty() {
+        "-".to_string()
+    } else {
+        done.files.join(",")
+    };
+    format!(
+        "{} reconcile {} applied={} held={} not_applied={} written={files} commit={} left={} exit={exit}",
+        jiff::Timestamp::now(),
+        counts(found),
+        done.applied,
+        done.held,
+        done.not_applied,
+        done.commit.as_deref().unwrap_or("-"),
+        after.environments.iter().map(|e| e.failing).sum::<usize>(),
+    )
+}
+
+fn counts(report: &Report) -> String {
     let t = report.totals;
     format!(
-        "{} check base={} environments={} changed={} type_changed={} added={} removed={} reordered={} total={} expected={} failing={} exit={exit}",
-        jiff::Timestamp::now(),
+        "base={} environments={} changed={} type_changed={} added={} removed={} reordered={} total={} expected={} failing={}",
         report.base.file,
         report.environments.len(),
         t.changed,
@@ -26,9 +68,10 @@ pub fn line_for_report(report: &Report, exit: u8) -> String {
     )
 }
 
-pub fn line_for_error(message: &str, exit: u8) -> String {
+/// A run that failed: what it was (`check`, `reconcile`) and the error, quoted.
+pub fn line_for_error(what: &str, message: &str, exit: u8) -> String {
     format!(
-        "{} check error={:?} exit={exit}",
+        "{} {what} error={:?} exit={exit}",
         jiff::Timestamp::now(),
         message
     )

@@ -4,19 +4,20 @@ use croner::Cron;
 use croner::parser::{CronParser, Seconds, Year};
 use driftwise_engine::{Error, ErrorKind};
 
-/// Parses a standard 5-field cron expression (minute hour day-of-month month day-of-week).
+/// Parses a standard 5-field cron expression (minute hour day-of-month month day-of-week), or 6
+/// fields with seconds first (`*/10 * * * * *`: every ten seconds).
 pub fn parse(expr: &str) -> Result<Cron, Error> {
     let fields = expr.split_whitespace().count();
-    if fields != 5 && !expr.trim_start().starts_with('@') {
+    if !(5..=6).contains(&fields) && !expr.trim_start().starts_with('@') {
         return Err(Error::new(
             ErrorKind::Usage,
             format!(
-                "cron schedule '{expr}' has {fields} fields; expected 5 (minute hour day month weekday)"
+                "cron schedule '{expr}' has {fields} fields; expected 5 (minute hour day month weekday), or 6 with seconds first"
             ),
         ));
     }
     let parser = CronParser::builder()
-        .seconds(Seconds::Disallowed)
+        .seconds(Seconds::Optional)
         .year(Year::Disallowed)
         .build();
     parser.parse(expr).map_err(|e| {

@@ -2,7 +2,9 @@
 
 use crate::args::{CheckArgs, ColorChoice, WriteArgs};
 use crate::{exit, remediate, request, run_log, schedule};
-use driftwise_engine::{Decisions, Error, OutputFormat, Plan, RenderOptions, Report, run as check};
+use driftwise_engine::{
+    Decisions, Error, OutputFormat, Plan, RenderOptions, Report, Request, run as check,
+};
 use std::io::{IsTerminal, Write};
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -30,17 +32,24 @@ pub fn run(args: &CheckArgs) -> u8 {
 
 fn run_once(args: &CheckArgs) -> u8 {
     let (code, log_line) = match check_once(args) {
-        Ok(report) => {
+        Ok((request, report)) => {
             let code = exit::for_result(report.fails());
             print!("{}", report.render(args.format, render_options(args)));
             if args.reconcile && report.has_drift() {
-                return reconcile(args);
+                reconcile(args, &request, &report)
+            } else if args.reconcile {
+                let nothing = run_log::Reconciled::default();
+                (
+                    code,
+                    run_log::line_for_reconcile(&report, &nothing, &report, code),
+                )
+            } else {
+                (code, run_log::line_for_report(&report, code))
             }
-            (code, run_log::line_for_report(&report, code))
         }
         Err(e) => {
             let code = exit::trouble(&e);
-            (code, run_log::line_for_error(&e.to_string(), code))
+            (code, run_log::line_for_error("check", &e.to_string(), code))
         }
     };
     if let Some(path) = &args.log_file
@@ -51,10 +60,11 @@ fn run_once(args: &CheckArgs) -> u8 {
     code
 }
 
-fn check_once(args: &CheckArgs) -> Result<Report, Error> {
-    Ok(check(&request::check(args)?)?.report)
+fn check_once(args: &CheckArgs) -> Result<(Request, Report), Error> {
+    let request = request::check(args)?;
+    let report = check(&request)?.report;
+    Ok((request, report))
 }
-
 fn render_options(args: &CheckArgs) -> RenderOptions {
     RenderOptions {
         color: use_color(args.color),
@@ -73,27 +83,47 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-/// `check --reconcile`: plan with the defaults and apply it, then report what is left.
-fn reconcile(args: &CheckArgs) -> u8 {
+/// `check --reconcile`: plan with the defaults and apply it, then check again. The status and the
+/// log line say what was found, what was applied, what was held or left, and what is left.
+fn reconcile(args: &CheckArgs, request: &Request, found: &Report) -> (u8, String) {
     let result = (|| {
-        let request = request::check(args)?;
-        let outcome = check(&request)?;
-        let mut plan = Plan::new(&outcome.report, &request.sources(), &Decisions::default())?;
+        let mut plan = Plan::new(found, &request.sources(), &Decisions::default())?;
         let held = remediate::hold_for_approval(&mut plan, args.approve);
+        let held_count = held.len();
         let (preview, left) = remediate::preview(&plan, held)?;
         let writing = WriteArgs {
             approve: args.approve,
-            ..WriteArgs::default()
+            no_backup: args.no_backup,
+            commit: args.commit,
+            message: args.message.clone(),
         };
-        remediate::write(&plan, &preview, &left, &writing)?;
-        check_once(args)
+        let written = remediate::write(&plan, &preview, &left, &writing)?;
+        let (_, after) = check_once(args)?;
+        let done = run_log::Reconciled {
+            applied: preview.changed().map(|p| p.applied).sum(),
+            held: held_count,
+            not_applied: left.len() - held_count,
+            files: written.files,
+            commit: written.commit,
+        };
+        Ok::<_, Error>((after, done))
     })();
     match result {
-        Ok(after) => {
+        Ok((after, done)) => {
             let left = after.environments.iter().map(|e| e.failing).sum::<usize>();
             println!("after reconciling: {left} unexpected finding(s) left");
-            exit::for_result(after.fails())
+            let code = exit::for_result(after.fails());
+            (
+                code,
+                run_log::line_for_reconcile(found, &done, &after, code),
+            )
         }
-        Err(e) => exit::trouble(&e),
+        Err(e) => {
+            let code = exit::trouble(&e);
+            (
+                code,
+                run_log::line_for_error("reconcile", &e.to_string(), code),
+            )
+        }
     }
 }
