@@ -92,6 +92,10 @@ pub struct CheckArgs {
     /// With --reconcile: do not keep FILE.orig copies of the files changed.
     #[arg(long, requires = "reconcile")]
     pub no_backup: bool,
+    /// With --reconcile: write even when the result would add violations of --schema, --rules or
+    /// the provider's rules (otherwise nothing is written); said in the log and the commit.
+    #[arg(long, requires = "reconcile")]
+    pub force: bool,
     /// Keep running: check (and with --reconcile, reconcile) now, then again on this cron schedule
     /// (5 fields: minute hour day month weekday, in local time; or 6 with seconds first) until
     /// interrupted. A run that fails is logged and the schedule goes on.
@@ -201,6 +205,15 @@ pub struct ApplyArgs {
     /// Ask per finding: revert, adopt, accept, skip or abort (abort changes nothing).
     #[arg(long)]
     pub interactive: bool,
+    /// Show the patch and whether the result passes the plan's rules (schema, rules files,
+    /// provider), and change nothing. Exit 0 when it may be applied as it is, 1 when it would add
+    /// violations, 3 when some actions cannot be applied.
+    #[arg(long, conflicts_with_all = ["dry_run", "patch_out", "interactive"])]
+    pub check: bool,
+    /// Write even when the result would add violations of the plan's rules; said on stdout and in
+    /// the commit message.
+    #[arg(long)]
+    pub force: bool,
     /// Show secret values in --dry-run and --patch-out output. Without it they are masked (the
     /// policy's `secrets` and secret-looking keys), and a patch that touches one will not apply.
     #[arg(long)]
@@ -224,6 +237,9 @@ pub struct WriteArgs {
     /// With --commit: the commit's first line (the actions are listed below it).
     #[arg(long, value_name = "TEXT", requires = "commit")]
     pub message: Option<String>,
+    /// New violations written anyway (--force), one line each, for the commit message.
+    #[arg(skip)]
+    pub forced: Vec<String>,
 }
 
 #[derive(Args)]
@@ -258,6 +274,10 @@ pub struct ValidateArgs {
     /// A policy whose `secrets` are masked in violations, besides values under secret-looking keys.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<PathBuf>,
+    /// Report only the violations FILE's change brings relative to this earlier version of it
+    /// (for pre-commit hooks: `--against <(git show HEAD:prod.yaml) prod.yaml`). One FILE only.
+    #[arg(long, value_name = "BASE")]
+    pub against: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -5,7 +5,9 @@
 use crate::args::WriteArgs;
 use crate::files::{read_source, write_atomically};
 use crate::git;
-use driftwise_engine::{Action, Error, Plan, Policy, Preview, Source};
+use driftwise_engine::{
+    Action, Error, OutputFormat, Plan, Policy, Preview, RenderOptions, Source, Verdict,
+};
 use std::path::Path;
 
 /// Holds the revert and adopt actions that need approval (unless `approve`), returning a line for
@@ -57,6 +59,51 @@ pub fn preview(plan: &Plan, held: Vec<String>) -> Result<(Preview, Vec<String>),
     Ok((preview, left))
 }
 
+/// Validates what the preview (the real one, not a masked one) would write, with the rules the
+/// plan recorded.
+pub fn verdict(plan: &Plan, preview: &Preview) -> Result<Verdict, Error> {
+    preview.verdict(plan, &read_inputs(plan)?)
+}
+
+/// Validate before write: whether writing may go on. A change that adds violations at or above
+/// the plan's fail level is refused, each new violation listed with its place in the result,
+/// unless `force`, which is said. Returns the lines of what was forced, for the commit message.
+pub fn gate(verdict: &Verdict, force: bool) -> Result<Vec<String>, ()> {
+    if !verdict.blocks() {
+        return Ok(Vec::new());
+    }
+    let blocking = verdict.blocking_validation();
+    eprint!(
+        "{}",
+        blocking.render(OutputFormat::Text, RenderOptions::default())
+    );
+    let lines: Vec<String> = verdict
+        .blocking()
+        .map(|v| {
+            let at = v
+                .span
+                .map(|s| format!(":{}:{}", s.start.line, s.start.column))
+                .unwrap_or_default();
+            format!("- {}{at} {}: {}", v.file, v.rule, v.message)
+        })
+        .collect();
+    if force {
+        println!(
+            "writing anyway (--force): the change adds {} violation(s) at or above {}",
+            lines.len(),
+            verdict.fail_on
+        );
+        Ok(lines)
+    } else {
+        eprintln!(
+            "refused: the change would add {} violation(s) at or above {} (listed above); nothing was written. Fix the base or the plan, or pass --force to write anyway",
+            lines.len(),
+            verdict.fail_on
+        );
+        Err(())
+    }
+}
+
 /// What writing a plan's changes did.
 pub struct Written {
     pub files: Vec<String>,
@@ -105,7 +152,14 @@ pub fn write(
     if files.is_empty() {
         println!("nothing to change");
     } else if args.commit {
-        let message = commit_message(plan, preview, args.message.as_deref());
+        let mut message = commit_message(plan, preview, args.message.as_deref());
+        if !args.forced.is_empty() {
+            message.push_str(&format!(
+                "\nWritten with --force past {} new violation(s):\n{}\n",
+                args.forced.len(),
+                args.forced.join("\n")
+            ));
+        }
         let hash = git::commit(&files, &message)?;
         println!("committed {} file(s) as {hash}", files.len());
         commit = Some(hash);

@@ -25,6 +25,10 @@ pub struct Reconciled {
     pub files: Vec<String>,
     /// The commit made, if any.
     pub commit: Option<String>,
+    /// New violations the result would have had: nothing was written.
+    pub refused: usize,
+    /// New violations written anyway (--force).
+    pub forced: usize,
 }
 
 /// A reconcile's line: the counts found (as a check's line has them), what was done, and the
@@ -36,12 +40,14 @@ pub fn line_for_reconcile(found: &Report, done: &Reconciled, after: &Report, exi
         done.files.join(",")
     };
     format!(
-        "{} reconcile {} applied={} held={} not_applied={} written={files} commit={} left={} exit={exit}",
+        "{} reconcile {} applied={} held={} not_applied={} refused={} forced={} written={files} commit={} left={} exit={exit}",
         jiff::Timestamp::now(),
         counts(found),
         done.applied,
         done.held,
         done.not_applied,
+        done.refused,
+        done.forced,
         done.commit.as_deref().unwrap_or("-"),
         after.environments.iter().map(|e| e.failing).sum::<usize>(),
     )

@@ -62,6 +62,7 @@ mod tree;
 #[cfg(feature = "validation")]
 mod validate;
 mod vars;
+mod verdict;
 mod violation;
 
 pub use diff::{AlignOptions, Diff, IdentityKeys, Normalise, Tolerance, diff};
@@ -80,7 +81,8 @@ pub use patch::{
 pub use pattern::Pattern;
 pub use pipeline::{Checker, Progress, render, run, run_with_progress, validate};
 pub use plan::{
-    Action, Decision, Decisions, PLAN_VERSION, Plan, PlanInput, PlannedAction, Role, sha256_hex,
+    Action, Decision, Decisions, PLAN_VERSION, Plan, PlanInput, PlanValidation, PlannedAction,
+    Role, sha256_hex,
 };
 pub use policy::{ExpectedRule, IgnoreRule, MASK, Policy, PolicyFile, SeverityRule};
 pub use provider::{Profile, Profiles, builtin_names};
@@ -101,4 +103,5 @@ pub use tree::{Decimal, Document, Format, Map, Member, Node, Source, Value, Valu
 #[cfg(feature = "validation")]
 pub use validate::{Validator, ValidatorBuilder};
 pub use vars::Vars;
+pub use verdict::Verdict;
 pub use violation::{CheckKind, VALIDATION_VERSION, Validation, Violation};

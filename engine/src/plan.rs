@@ -13,6 +13,7 @@ use crate::finding::Finding;
 use crate::names::join_relative;
 use crate::policy::Policy;
 use crate::report::Report;
+use crate::request::Request;
 use crate::severity::Severity;
 use crate::tree::Source;
 use serde::{Deserialize, Serialize};
@@ -96,6 +97,40 @@ pub enum Role {
     },
     /// The policy file accept actions add rules to.
     Policy,
+    /// The JSON Schema the files must satisfy.
+    Schema,
+    /// A rules file.
+    Rules,
+    /// A provider profile.
+    Profile,
+    /// A template variables file (rules read its values).
+    Vars,
+}
+
+impl Role {
+    /// Whether the file holds what the checks are about (the base or an environment), as opposed
+    /// to what rules them.
+    pub fn is_config(&self) -> bool {
+        matches!(self, Role::Base | Role::Environment { .. })
+    }
+}
+
+/// The validation a plan was made with, besides its files: every file a plan writes is validated
+/// with it first, and a change that adds a violation is refused ([`Verdict`](crate::Verdict)).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanValidation {
+    /// The provider whose rules apply (`aws`; a built-in or one of the profile files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The environment the variables are read for, when not the file's own environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    /// Variables given one by one (`--var`), over the files'.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub values: serde_json::Map<String, serde_json::Value>,
+    /// The lowest severity of a new violation that refuses the change.
+    #[serde(default = "Severity::default_fail_on")]
+    pub fail_on: Severity,
 }
 
 /// A file the plan was made from, with its SHA-256 so a changed file is never patched blindly.
@@ -134,6 +169,10 @@ pub struct Plan {
     pub inputs: Vec<PlanInput>,
     /// Most severe first.
     pub actions: Vec<PlannedAction>,
+    /// The validation the results must pass, when the plan was made with rules
+    /// ([`Plan::validating`]); its files are among the inputs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validation: Option<PlanValidation>,
 }
 
 /// How to choose actions: defaults, and per-finding decisions.
@@ -284,7 +323,49 @@ impl Plan {
             version: PLAN_VERSION,
             inputs,
             actions,
+            validation: None,
         })
+    }
+
+    /// The plan, remembering the validation `request` describes: its schema, rules files, profiles
+    /// and variables files as inputs (hashed like the others), its provider, `env`, variables and
+    /// `fail_on`. Without any of those the plan is unchanged. What `apply` would write is then
+    /// validated first ([`Preview::verdict`](crate::Preview::verdict)).
+    pub fn validating(mut self, request: &Request) -> Plan {
+        let rules_given =
+            request.schema.is_some() || !request.rules.is_empty() || request.provider.is_some();
+        if !rules_given {
+            return self;
+        }
+        let ruling = request
+            .schema
+            .iter()
+            .map(|s| (Role::Schema, s))
+            .chain(request.rules.iter().map(|s| (Role::Rules, s)))
+            .chain(request.profiles.iter().map(|s| (Role::Profile, s)))
+            .chain(request.vars.iter().map(|s| (Role::Vars, s)));
+        for (role, source) in ruling {
+            self.inputs.push(PlanInput {
+                role,
+                file: source.name.clone(),
+                sha256: Some(sha256_hex(&source.text)),
+            });
+        }
+        self.validation = Some(PlanValidation {
+            provider: request.provider.clone(),
+            env: request.env.clone(),
+            values: request.values.clone(),
+            fail_on: request.options.fail_on.unwrap_or(Severity::DEFAULT_FAIL_ON),
+        });
+        self
+    }
+
+    /// The files with this role, as inputs name them.
+    pub(crate) fn files_with(&self, role: &Role) -> impl Iterator<Item = &str> {
+        self.inputs
+            .iter()
+            .filter(move |i| i.role == *role)
+            .map(|i| i.file.as_str())
     }
 
     /// Reads a plan from its JSON text, refusing other versions and malformed plans with a message
@@ -419,6 +500,7 @@ mod tests {
             version: PLAN_VERSION,
             inputs,
             actions: vec![],
+            validation: None,
         };
         assert_eq!(plan.file_of(&Role::Policy), Some("driftwise.yaml"));
         assert_eq!(

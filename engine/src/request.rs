@@ -227,14 +227,20 @@ impl Request {
             || !self.rules.is_empty()
     }
 
-    /// Every text the request holds: the base, the environments, the policy and the other files
-    /// (what [`Plan::new`](crate::Plan::new) looks the report's files up in).
+    /// Every text the request holds: the base, the environments, the policy, the validation
+    /// inputs (schema, rules, profiles, variables) and the other files (what
+    /// [`Plan::new`](crate::Plan::new) and [`Preview::verdict`](crate::Preview::verdict) look
+    /// files up in).
     pub fn sources(&self) -> Vec<Source> {
         self.base
             .iter()
             .map(|b| b.source().clone())
             .chain(self.environments.iter().map(|e| e.source.clone()))
             .chain(self.policy.iter().cloned())
+            .chain(self.schema.iter().cloned())
+            .chain(self.rules.iter().cloned())
+            .chain(self.profiles.iter().cloned())
+            .chain(self.vars.iter().cloned())
             .chain(self.files.iter().cloned())
             .collect()
     }

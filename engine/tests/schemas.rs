@@ -254,3 +254,39 @@ fn the_settings_files_in_the_repository_match_their_schemas() {
         schemas.check("profile.v1.schema.json", &profile.name, &as_json(&profile));
     }
 }
+
+#[test]
+fn a_plan_with_rules_and_its_verdict_match_their_schemas() {
+    let mut schemas = Schemas::load();
+    let dir = "tests/gate";
+    let request = Request {
+        schema: Some(read(dir, "schema.json")),
+        rules: vec![read(dir, "rules.yaml")],
+        ..Request::new(
+            read(dir, "base.yaml"),
+            vec![Environment::from_source(read(dir, "prod.yaml"))],
+        )
+    };
+    let outcome = run(&request).unwrap();
+    let files: Vec<Source> = ["base.yaml", "prod.yaml", "schema.json", "rules.yaml"]
+        .iter()
+        .map(|f| read(dir, f))
+        .collect();
+    let plan = Plan::new(&outcome.report, &files, &Default::default())
+        .unwrap()
+        .validating(&request);
+    schemas.check("plan.v2.schema.json", dir, &json(&to_json_text(&plan)));
+    let verdict = plan
+        .preview(&files)
+        .unwrap()
+        .verdict(&plan, &files)
+        .unwrap();
+    assert!(verdict.blocks(), "{}", verdict.summary());
+    assert_eq!(verdict.introduced.len(), 2);
+    assert_eq!(verdict.resolved, 1);
+    schemas.check(
+        "plan.v2.schema.json#/$defs/verdict",
+        dir,
+        &serde_json::to_value(&verdict).unwrap(),
+    );
+}

@@ -176,16 +176,39 @@ pub fn parse(
 /// A remediation plan for a report made from `files` (the base and the environments as `{ name,
 /// text }`, plus the policy file if there is one): one action per finding, most severe first, with
 /// the SHA-256 of every file.
+/// Given the `request` the report came from, the plan remembers its rules (schema, rules files,
+/// provider, variables), and what it would write is validated before anything is written
+/// ([`validate_change`]).
 #[wasm_bindgen(js_name = plan, unchecked_return_type = "Plan")]
 pub fn make_plan(
     #[wasm_bindgen(unchecked_param_type = "Report")] report: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Source[]")] files: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Decisions")] decisions: Option<JsValue>,
+    #[wasm_bindgen(unchecked_param_type = "Request")] request: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let report: Report = from_js(report, "report")?;
     let files: Vec<Source> = from_js(files, "files")?;
     let decisions: Decisions = optional(decisions, "decisions")?.unwrap_or_default();
-    to_js(&Plan::new(&report, &files, &decisions).map_err(to_js_error)?)
+    let request: Option<Request> = optional(request, "request")?;
+    let plan = Plan::new(&report, &files, &decisions).map_err(to_js_error)?;
+    to_js(&match &request {
+        Some(request) => plan.validating(request),
+        None => plan,
+    })
+}
+
+/// Validate before write: what the plan's change does to validity, as `driftwise apply --check`
+/// tells it. `introduced` violations at or above `fail_on` mean `apply` would refuse the change;
+/// `remaining` ones were there before. Empty `files` when the plan has no rules.
+#[wasm_bindgen(js_name = validateChange, unchecked_return_type = "Verdict")]
+pub fn validate_change(
+    #[wasm_bindgen(unchecked_param_type = "Plan")] plan: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Source[]")] files: JsValue,
+) -> Result<JsValue, JsValue> {
+    let plan: Plan = from_js(plan, "plan")?;
+    let files: Vec<Source> = from_js(files, "files")?;
+    let preview = plan.preview(&files).map_err(to_js_error)?;
+    to_js(&preview.verdict(&plan, &files).map_err(to_js_error)?)
 }
 
 /// The plan's changes: `"patch"` (unified diff of the original text, comments kept), `"json-patch"`

@@ -187,6 +187,33 @@ console.log(JSON.stringify({ report: JSON.stringify(outcome.report), plan: JSON.
   assert.ok(r.revealed.includes('+              value: base-db-pass-0001'), r.revealed);
 });
 
+test('a plan made with rules is validated before write, as driftwise apply --check does', async () => {
+  const gate = join(repo, 'tests', 'gate');
+  const out = await node('gate.mjs', `
+import { run, plan, validateChange } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const read = (name) => ({ name, text: readFileSync(${JSON.stringify(gate)} + '/' + name, 'utf8') });
+const request = { base: read('base.yaml'), environments: [read('prod.yaml')], schema: read('schema.json'), rules: [read('rules.yaml')] };
+const files = [read('base.yaml'), read('prod.yaml'), read('schema.json'), read('rules.yaml')];
+const outcome = run(request);
+const p = plan(outcome.report, files, { approvalFrom: 'critical' }, request);
+const withoutRules = validateChange(plan(outcome.report, files), files);
+console.log(JSON.stringify({ plan: p, verdict: validateChange(p, files), withoutRules }));
+`);
+  const r = JSON.parse(out);
+  assert.deepEqual(r.plan.inputs.map((i) => i.role), ['base', 'environment', 'policy', 'schema', 'rules']);
+  assert.equal(r.withoutRules.files.length, 0);
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-gate-'));
+  for (const f of ['base.yaml', 'prod.yaml', 'schema.json', 'rules.yaml']) await cp(join(gate, f), join(dir, f));
+  execFileSync(cli, ['plan', 'base.yaml', 'prod.yaml', '--schema', 'schema.json', '--rules', 'rules.yaml', '--out', 'plan.json'], { cwd: dir });
+  const checked = spawnSync(cli, ['apply', 'plan.json', '--approve', '--check'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(checked.status, 1, 'the CLI refuses the same change');
+  const fromCli = checked.stderr.split('\n').filter((l) => /^prod\.yaml:\d+:\d+: /.test(l));
+  const fromNpm = r.verdict.introduced.map((v) => `${v.file}:${v.span.start.line}:${v.span.start.column}: ${v.severity}: ${v.message} [${v.rule}]`);
+  assert.deepEqual(fromNpm, fromCli);
+  assert.equal(r.verdict.resolved, 1);
+});
+
 test('render and validate match driftwise render and validate', async () => {
   const multi = join(repo, 'examples', 'multicloud');
   const out = await node('templates.mjs', `

@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` against the installed package: the declarations must describe the API.
-import { run, check, renderReport, parse, plan, exportPatch, render, validate, version, Checker, type Validation, type Violation, type Source, type Plan, type Report, type Finding, type DriftwiseError, type Document, type Kind, type Severity, type Outcome, type Request, type FilePatch } from 'driftwise';
+import { run, check, renderReport, parse, plan, exportPatch, validateChange, render, validate, version, Checker, type Validation, type Violation, type Source, type Plan, type Report, type Finding, type DriftwiseError, type Document, type Kind, type Severity, type Outcome, type Request, type FilePatch, type Verdict } from 'driftwise';
 
 const base = { name: 'base.yaml', text: 'a: 1\n' };
 const report: Report = check(base, [{ name: 'prod.yaml', text: 'a: 2\n', environment: 'production' }]);
@@ -25,6 +25,8 @@ const defaults: Plan = plan(report, [base]);
 const files = exportPatch(p, [base], 'files') as FilePatch[];
 const why: string | undefined = files[0]?.unapplied[0]?.message;
 const diff = exportPatch(p, [base], 'patch');
+const verdict: Verdict = validateChange(plan(report, [base], undefined, { base, environments: [] }), [base]);
+const blocked: boolean = verdict.introduced.some((v) => v.severity === verdict.fail_on);
 const rendered: Source = render({ name: 'app.yaml.j2', text: 'region: {{ region }}\n' }, 'aws', 'prod', { region: 'us-east-1', environments: { prod: { replicas: 3 } } });
 const validation: Validation = validate(rendered, null, [{ name: 'r', check: 'size(region) > 0' }], { provider: 'aws', failOn: 'high' });
 const violation: Violation | undefined = validation.violations[0];

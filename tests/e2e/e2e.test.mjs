@@ -332,3 +332,31 @@ test('no secret value shows in the page, an export or the plan, whichever findin
   assert.ok(diff.includes('prod-json-pass-0005'), diff);
   assert.equal(await page.locator('.masked-note').count(), 0);
 });
+
+test('the plan view says, before any download, that driftwise apply would refuse a change that breaks the rules', async (t) => {
+  const page = await openApp(t);
+  const gate = join(repo, 'tests', 'gate');
+  await page.setInputFiles('#file-input', ['base.yaml', 'prod.yaml', 'schema.json', 'rules.yaml'].map((f) => join(gate, f)));
+  const blocked = page.locator('.verdict[data-verdict="blocked"]');
+  await blocked.waitFor();
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-gate-'));
+  for (const f of ['base.yaml', 'prod.yaml', 'schema.json', 'rules.yaml']) await writeFile(join(dir, f), await readFile(join(gate, f)));
+  execFileSync(cli, ['plan', 'base.yaml', 'prod.yaml', '--schema', 'schema.json', '--rules', 'rules.yaml', '--out', 'plan.json'], { cwd: dir });
+  let cli_check;
+  try { execFileSync(cli, ['apply', 'plan.json', '--approve', '--check'], { cwd: dir, stdio: 'pipe' }); } catch (e) { cli_check = e; }
+  assert.equal(cli_check?.status, 1, 'the CLI refuses it too');
+  const summary = cli_check.stdout.toString().split('\n').find((l) => l.startsWith('validation of '));
+  assert.match(await blocked.textContent(), new RegExp(summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')));
+  const fromCli = cli_check.stderr.toString().split('\n').filter((l) => /^prod\.yaml:\d+:\d+: /.test(l))
+    .map((l) => l.replace(/^(prod\.yaml:\d+:\d+): /, '$1 '));
+  assert.deepEqual(await blocked.locator('li').allTextContents(), fromCli);
+  await page.screenshot({ path: join(out, 'verdict.png'), fullPage: true });
+
+  // Skipping the reverts that break the rules leaves a change the rules accept.
+  for (const path of ['/port', '/replicas']) {
+    await page.click(`.finding[data-path="${path}"] button`);
+    await page.check('input[name="resolution"][value="skip"]');
+  }
+  await page.locator('.verdict[data-verdict="valid"]').waitFor();
+  assert.match(await page.locator('.verdict').textContent(), /the change adds no violation/);
+});

@@ -8,6 +8,7 @@ use crate::export::{download, download_text};
 use crate::model::{Role, line_range};
 use crate::state::{Change, Download, Effect, PasteAction, State};
 use crate::views;
+use crate::worker::Task;
 use driftwise_engine::{OutputFormat, Source};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -89,7 +90,8 @@ impl Component for App {
                 let (redraw, effects) = self.state.update(change);
                 for effect in effects {
                     match effect {
-                        Effect::Check(request) => self.checker.send(*request),
+                        Effect::Check(request) => self.checker.send(Task::Check(request)),
+                        Effect::Verdict(request) => self.checker.send(Task::Verdict(request)),
                         Effect::ScrollTo(id) => scroll_into_view(&id),
                     }
                 }

@@ -2,7 +2,7 @@
 //! worker script is served).
 
 use crate::codec::JsonCodec;
-use crate::worker::{CheckRequest, CheckUpdate, EngineWorker};
+use crate::worker::{CheckUpdate, EngineWorker, Task};
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::Callback;
 
@@ -41,15 +41,20 @@ impl Checker {
         Checker::InPage(on_update)
     }
 
-    pub fn send(&mut self, request: CheckRequest) {
+    pub fn send(&mut self, task: Task) {
         match self {
             Checker::Worker {
                 plain,
                 desired,
                 on_update,
             } => {
-                if !request.request.needs_desired_state() {
-                    plain.send(request);
+                // Verdicts validate, which only the desired-state worker can.
+                let needs_desired = match &task {
+                    Task::Check(check) => check.request.needs_desired_state(),
+                    Task::Verdict(_) => true,
+                };
+                if !needs_desired {
+                    plain.send(task);
                     return;
                 }
                 let bridge = desired.get_or_insert_with(|| {
@@ -59,14 +64,19 @@ impl Checker {
                         .encoding::<JsonCodec>()
                         .spawn_with_loader(DESIRED_WORKER_LOADER)
                 });
-                bridge.send(request);
+                bridge.send(task);
             }
             #[cfg(feature = "in-page-checker")]
             Checker::InPage(on_update) => {
                 let on_update = on_update.clone();
                 // Answer asynchronously, as the worker would.
                 yew::platform::spawn_local(async move {
-                    let done = crate::worker::run_check(&request, |u| on_update.emit(u));
+                    let done = match &task {
+                        Task::Check(check) => {
+                            crate::worker::run_check(check, |u| on_update.emit(u))
+                        }
+                        Task::Verdict(verdict) => crate::worker::run_verdict(verdict),
+                    };
                     on_update.emit(done);
                 });
             }

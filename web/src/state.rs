@@ -7,10 +7,10 @@ use crate::examples::EXAMPLES;
 use crate::model::{
     Filter, LoadedFile, Role, SourceText, detect_base, is_policy_file, unique_env_names,
 };
-use crate::worker::{CheckRequest, CheckUpdate};
+use crate::worker::{CheckRequest, CheckUpdate, VerdictRequest};
 use driftwise_engine::{
     Action, Base, Decision, Decisions, Environment, Kind, Options, Outcome, Plan, Preview, Report,
-    Request, Severity, Source, is_template_name,
+    Request, Severity, Source, Verdict, is_template_name,
 };
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -69,10 +69,24 @@ pub enum Download {
 }
 
 /// The plan for the current report and choices, with every patch it makes.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PlanState {
     pub plan: Plan,
+    /// What the page shows and downloads: masked unless secrets are revealed.
     pub preview: Preview,
+    /// Validate before write, for plans made with rules (a schema, rules files, a provider).
+    pub verdict: VerdictState,
+}
+
+/// What the plan's change does to validity, as `driftwise apply --check` would say.
+#[derive(Clone, Debug, PartialEq)]
+pub enum VerdictState {
+    /// No rules were given: nothing to validate.
+    NoRules,
+    /// Asked of the desired-state worker.
+    Pending,
+    Done(Verdict),
+    Failed(String),
 }
 
 /// A user action, or news from the engine.
@@ -121,6 +135,8 @@ pub enum Change {
 pub enum Effect {
     /// Run a check (in a worker).
     Check(Box<CheckRequest>),
+    /// Validate what the plan would write (in the desired-state worker).
+    Verdict(Box<VerdictRequest>),
     /// Scroll the element with this id into view.
     ScrollTo(String),
 }
@@ -138,6 +154,8 @@ pub struct State {
     /// The check under way only shows or hides secrets: the same findings, so the resolutions
     /// chosen stay.
     keep_choices: bool,
+    /// The latest verdict asked for; older answers are ignored.
+    verdict_request: u32,
     pub errors: Vec<String>,
     pub progress: Option<Progress>,
     pub filter: Filter,
@@ -167,6 +185,7 @@ impl Default for State {
             texts: Rc::default(),
             reveal_secrets: false,
             keep_choices: false,
+            verdict_request: 0,
             errors: Vec::new(),
             progress: None,
             filter: Filter::default(),
@@ -245,11 +264,22 @@ impl State {
                 self.errors.clear();
                 effects.extend(self.files_changed());
             }
+            Change::Update(CheckUpdate::Verdict { id, result }) => {
+                if id != self.verdict_request {
+                    return (false, effects);
+                }
+                if let Ok(state) = Rc::make_mut(&mut self.plan) {
+                    state.verdict = match result {
+                        Ok(verdict) => VerdictState::Done(verdict),
+                        Err(e) => VerdictState::Failed(e.to_string()),
+                    };
+                }
+            }
             Change::Update(update) => {
                 if update.id() != self.request {
                     return (false, effects);
                 }
-                self.finish(update);
+                effects.extend(self.finish(update));
             }
             Change::FilterEnvironment(env) => {
                 self.filter.environment = env;
@@ -385,7 +415,7 @@ impl State {
             Change::SetAction(i, action) => {
                 let reason = self.chosen.get(&i).and_then(|(_, r)| r.clone());
                 self.chosen.insert(i, (action, reason));
-                self.replan();
+                effects.extend(self.replan());
             }
             Change::SetReason(i, reason) => {
                 let action = self
@@ -395,7 +425,7 @@ impl State {
                     .unwrap_or(Action::Accept);
                 let reason = Some(reason).filter(|r| !r.trim().is_empty());
                 self.chosen.insert(i, (action, reason));
-                self.replan();
+                effects.extend(self.replan());
             }
             Change::BulkAction(environment, level, action) => {
                 if let Some(report) = &self.report {
@@ -408,7 +438,7 @@ impl State {
                         }
                     }
                 }
-                self.replan();
+                effects.extend(self.replan());
             }
             Change::UnexpectedOnly(on) => {
                 self.filter.unexpected_only = on;
@@ -500,12 +530,13 @@ impl State {
         })))
     }
 
-    fn finish(&mut self, update: CheckUpdate) {
+    fn finish(&mut self, update: CheckUpdate) -> Option<Effect> {
         match update {
             CheckUpdate::Progress {
                 step, steps, file, ..
             } => {
                 self.progress = Some(Progress { step, steps, file });
+                None
             }
             CheckUpdate::Finished { result, .. } => {
                 self.progress = None;
@@ -516,13 +547,16 @@ impl State {
                         self.visible = Rc::default();
                         self.selected = None;
                         self.errors.push(e.to_string());
+                        None
                     }
                 }
             }
+            // Answered in `update`, by its own counter.
+            CheckUpdate::Verdict { .. } => None,
         }
     }
 
-    fn show(&mut self, outcome: Outcome) {
+    fn show(&mut self, outcome: Outcome) -> Option<Effect> {
         // Renderings of a template base, for the source view.
         let mut texts = (*self.texts).clone();
         texts.extend(
@@ -545,8 +579,9 @@ impl State {
         if !std::mem::take(&mut self.keep_choices) {
             self.chosen.clear();
         }
-        self.replan();
+        let verdict = self.replan();
         self.refilter();
+        verdict
     }
 
     /// The action a finding gets: the one chosen, else the default.
@@ -563,12 +598,11 @@ impl State {
     }
 
     /// Recomputes the plan and its patches from the report, the loaded files and the choices,
-    /// exactly as `driftwise plan` and `driftwise apply --dry-run` would.
-    fn replan(&mut self) {
-        let Some(report) = &self.report else { return };
-        let Some(request) = self.request() else {
-            return;
-        };
+    /// exactly as `driftwise plan` and `driftwise apply --dry-run` would; for a plan with rules,
+    /// asks for the verdict on its change, as `driftwise apply --check` gives it.
+    fn replan(&mut self) -> Option<Effect> {
+        let report = self.report.as_ref()?;
+        let request = self.request()?;
         let overrides = self
             .chosen
             .iter()
@@ -590,10 +624,31 @@ impl State {
         // The page never writes files: everything it shows or downloads of the patches is masked
         // as the report is, unless secrets are revealed.
         let result = Plan::new(report, &sources, &decisions).and_then(|plan| {
+            let plan = plan.validating(&request);
             let preview = plan.preview(&sources)?.masked(&request.policy()?);
-            Ok(PlanState { plan, preview })
+            let verdict = match plan.validation {
+                Some(_) => VerdictState::Pending,
+                None => VerdictState::NoRules,
+            };
+            Ok(PlanState {
+                plan,
+                preview,
+                verdict,
+            })
         });
+        self.verdict_request = self.verdict_request.wrapping_add(1);
+        let effect = match &result {
+            Ok(state) if state.verdict == VerdictState::Pending => {
+                Some(Effect::Verdict(Box::new(VerdictRequest {
+                    id: self.verdict_request,
+                    plan: state.plan.clone(),
+                    files: sources,
+                })))
+            }
+            _ => None,
+        };
         self.plan = Rc::new(result.map_err(|e| e.to_string()));
+        effect
     }
 
     /// Takes a policy file (driftwise.*) out of newly loaded files; the rest are kept.

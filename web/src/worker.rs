@@ -3,7 +3,7 @@
 //! `templates` and `validation` features, so its wasm is small), and the desired-state one (the web
 //! crate's `desired` feature) that loads the first time a check needs templates or validation.
 
-use driftwise_engine::{Error, Outcome, Request, run_with_progress};
+use driftwise_engine::{Error, Outcome, Plan, Request, Source, Verdict, run_with_progress};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +13,22 @@ use serde::{Deserialize, Serialize};
 pub struct CheckRequest {
     pub id: u32,
     pub request: Request,
+}
+
+/// Validate before write: the plan the page shows, and the files it reads (its rules among them).
+/// Only the desired-state worker has the validation engine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VerdictRequest {
+    pub id: u32,
+    pub plan: Plan,
+    pub files: Vec<Source>,
+}
+
+/// What the page asks a worker to do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Task {
+    Check(Box<CheckRequest>),
+    Verdict(Box<VerdictRequest>),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -29,13 +45,32 @@ pub enum CheckUpdate {
         /// Boxed: an outcome is large, progress messages are many and small.
         result: Result<Box<Outcome>, Error>,
     },
+    /// The answer to a [`VerdictRequest`].
+    Verdict {
+        id: u32,
+        result: Result<Verdict, Error>,
+    },
 }
 
 impl CheckUpdate {
     pub fn id(&self) -> u32 {
         match self {
-            CheckUpdate::Progress { id, .. } | CheckUpdate::Finished { id, .. } => *id,
+            CheckUpdate::Progress { id, .. }
+            | CheckUpdate::Finished { id, .. }
+            | CheckUpdate::Verdict { id, .. } => *id,
         }
+    }
+}
+
+/// Works out what the plan's change does to validity, as `driftwise apply --check` does.
+pub fn run_verdict(task: &VerdictRequest) -> CheckUpdate {
+    let result = task
+        .plan
+        .preview(&task.files)
+        .and_then(|preview| preview.verdict(&task.plan, &task.files));
+    CheckUpdate::Verdict {
+        id: task.id,
+        result,
     }
 }
 
@@ -60,7 +95,7 @@ pub struct EngineWorker;
 
 impl Worker for EngineWorker {
     type Message = ();
-    type Input = CheckRequest;
+    type Input = Task;
     type Output = CheckUpdate;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
@@ -69,8 +104,11 @@ impl Worker for EngineWorker {
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
 
-    fn received(&mut self, scope: &WorkerScope<Self>, check: Self::Input, who: HandlerId) {
-        let done = run_check(&check, |update| scope.respond(who, update));
+    fn received(&mut self, scope: &WorkerScope<Self>, task: Self::Input, who: HandlerId) {
+        let done = match &task {
+            Task::Check(check) => run_check(check, |update| scope.respond(who, update)),
+            Task::Verdict(verdict) => run_verdict(verdict),
+        };
         scope.respond(who, done);
     }
 }

@@ -1,10 +1,10 @@
 //! `driftwise apply PLAN`: re-reads and verifies the plan's files, then shows, exports or writes
 //! its changes. Exit 3 when some actions are not applied (each listed first, with its reason).
 
-use crate::args::ApplyArgs;
+use crate::args::{ApplyArgs, WriteArgs};
 use crate::files::{read_source, write_atomically};
 use crate::{exit, prompt, remediate};
-use driftwise_engine::{Error, Plan};
+use driftwise_engine::{Error, OutputFormat, Plan, RenderOptions};
 
 pub fn run(args: &ApplyArgs) -> u8 {
     match apply(args) {
@@ -28,6 +28,26 @@ fn apply(args: &ApplyArgs) -> Result<u8, Error> {
     } else {
         exit::INCOMPLETE
     };
+    let verdict = remediate::verdict(&plan, &preview)?;
+    if args.check {
+        // The change as it would be made, and whether it may be: nothing is written.
+        for line in &left {
+            eprintln!("{line}");
+        }
+        let shown = preview.masked(&remediate::policy_of(&plan, args.reveal_secrets)?);
+        print!("{}", shown.unified_diff());
+        println!("{}", verdict.summary());
+        if verdict.blocks() {
+            eprint!(
+                "{}",
+                verdict
+                    .blocking_validation()
+                    .render(OutputFormat::Text, RenderOptions::default())
+            );
+            return Ok(exit::DRIFT);
+        }
+        return Ok(code);
+    }
     if args.dry_run || args.patch_out.is_some() {
         for line in &left {
             eprintln!("{line}");
@@ -49,6 +69,13 @@ fn apply(args: &ApplyArgs) -> Result<u8, Error> {
         }
         return Ok(code);
     }
-    remediate::write(&plan, &preview, &left, &args.writing)?;
+    let Ok(forced) = remediate::gate(&verdict, args.force) else {
+        return Ok(exit::DRIFT);
+    };
+    let writing = WriteArgs {
+        forced,
+        ..args.writing.clone()
+    };
+    remediate::write(&plan, &preview, &left, &writing)?;
     Ok(code)
 }

@@ -87,15 +87,29 @@ fn use_color(choice: ColorChoice) -> bool {
 /// log line say what was found, what was applied, what was held or left, and what is left.
 fn reconcile(args: &CheckArgs, request: &Request, found: &Report) -> (u8, String) {
     let result = (|| {
-        let mut plan = Plan::new(found, &request.sources(), &Decisions::default())?;
+        let mut plan =
+            Plan::new(found, &request.sources(), &Decisions::default())?.validating(request);
         let held = remediate::hold_for_approval(&mut plan, args.approve);
         let held_count = held.len();
         let (preview, left) = remediate::preview(&plan, held)?;
+        let verdict = remediate::verdict(&plan, &preview)?;
+        let blocking = verdict.blocking().count();
+        let Ok(forced) = remediate::gate(&verdict, args.force) else {
+            // Validate before write: nothing written, the drift is left and the log says why.
+            let done = run_log::Reconciled {
+                held: held_count,
+                not_applied: left.len() - held_count,
+                refused: blocking,
+                ..run_log::Reconciled::default()
+            };
+            return Ok::<_, Error>((found.clone(), done));
+        };
         let writing = WriteArgs {
             approve: args.approve,
             no_backup: args.no_backup,
             commit: args.commit,
             message: args.message.clone(),
+            forced,
         };
         let written = remediate::write(&plan, &preview, &left, &writing)?;
         let (_, after) = check_once(args)?;
@@ -105,6 +119,12 @@ fn reconcile(args: &CheckArgs, request: &Request, found: &Report) -> (u8, String
             not_applied: left.len() - held_count,
             files: written.files,
             commit: written.commit,
+            forced: if writing.forced.is_empty() {
+                0
+            } else {
+                blocking
+            },
+            refused: 0,
         };
         Ok::<_, Error>((after, done))
     })();

@@ -23,7 +23,7 @@ fn make_plan(args: &PlanArgs) -> Result<(), Error> {
     decisions.unexpected = args.unexpected.unwrap_or(decisions.unexpected);
     decisions.approval_from = args.approval_from.unwrap_or(decisions.approval_from);
     decisions.reason = args.reason.clone().or(decisions.reason);
-    let plan = Plan::new(&outcome.report, &request.sources(), &decisions)?;
+    let plan = Plan::new(&outcome.report, &request.sources(), &decisions)?.validating(&request);
     let json = to_json_text(&plan);
     match &args.out {
         Some(path) => {

@@ -3,7 +3,7 @@
 //! plan out from the loaded files, exactly as `driftwise apply` does.
 
 use crate::model::kind_label;
-use crate::state::{Download, PlanState};
+use crate::state::{Download, PlanState, VerdictState};
 use driftwise_engine::{Action, FilePatch, Report, Severity, Unapplied};
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
@@ -127,6 +127,7 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                     <ul>{ for unapplied.iter().map(|u| html! { <li data-reason={reason_kind(u)}>{ u.to_string() }</li> }) }</ul>
                 </div>
             }
+            { verdict_view(&outcome.verdict) }
             if let Some(why) = &merge_refused {
                 <p class="merge-refused" role="note">{ format!("No merge patch: {why}") }</p>
             }
@@ -157,4 +158,32 @@ fn reason_kind(u: &Unapplied) -> String {
         .ok()
         .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_string))
         .unwrap_or_default()
+}
+
+/// Validate before write, as `driftwise apply --check` says it: whether the change may be applied
+/// as it is, and each violation it would add, before any download.
+fn verdict_view(verdict: &VerdictState) -> Html {
+    match verdict {
+        VerdictState::NoRules => html! {},
+        VerdictState::Pending => html! {
+            <p class="verdict pending" role="status">{ "Validating the change against the schema, rules and provider\u{2026}" }</p>
+        },
+        VerdictState::Failed(e) => html! {
+            <p class="verdict failed" role="alert">{ format!("Could not validate the change: {e}") }</p>
+        },
+        VerdictState::Done(v) if v.blocks() => html! {
+            <div class="verdict blocked" role="alert" data-verdict="blocked">
+                <p><strong>{ "driftwise apply would refuse this change. " }</strong>{ v.summary() }</p>
+                <ul>
+                    { for v.blocking().map(|x| {
+                        let at = x.span.map(|s| format!(":{}:{}", s.start.line, s.start.column)).unwrap_or_default();
+                        html! { <li><code>{ format!("{}{at}", x.file) }</code>{ format!(" {}: {} [{}]", x.severity, x.message, x.rule) }</li> }
+                    }) }
+                </ul>
+            </div>
+        },
+        VerdictState::Done(v) => html! {
+            <p class="verdict valid" role="status" data-verdict="valid">{ v.summary() }</p>
+        },
+    }
 }
