@@ -96,6 +96,11 @@ pub struct CheckArgs {
     /// the provider's rules (otherwise nothing is written); said in the log and the commit.
     #[arg(long, requires = "reconcile")]
     pub force: bool,
+    /// Explain how the policy classifies the differences at this keyed path or pointer (as the
+    /// report shows it; `/` for a whole file), ignored ones included: every rule tried in order,
+    /// the one that decided, and why each other did not apply. Prints that instead of the report.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["reconcile", "schedule"])]
+    pub explain: Option<String>,
     /// Keep running: check (and with --reconcile, reconcile) now, then again on this cron schedule
     /// (5 fields: minute hour day month weekday, in local time; or 6 with seconds first) until
     /// interrupted. A run that fails is logged and the schedule goes on.

@@ -109,9 +109,21 @@ fn add_policy(request: &mut Request, args: &PolicyArgs, truth: Option<&Path>) ->
         .iter()
         .map(|p| read_source(p, None))
         .collect::<Result<_, _>>()?;
-    // Files the policy names by path, read from where it says (its own folder).
-    for name in request.missing_files()? {
-        request.files.push(read_source(Path::new(&name), None)?);
+    // Files the policy names by path (includes, Argo CD applications), read from where it says
+    // (its own folder); an included policy may name more.
+    let mut read = std::collections::HashSet::new();
+    loop {
+        let missing: Vec<String> = request
+            .missing_files()?
+            .into_iter()
+            .filter(|name| read.insert(name.clone()))
+            .collect();
+        if missing.is_empty() {
+            break;
+        }
+        for name in missing {
+            request.files.push(read_source(Path::new(&name), None)?);
+        }
     }
     request.options.fail_on = args.fail_on.or(request.options.fail_on);
     request.options.reveal_secrets = args.reveal_secrets;

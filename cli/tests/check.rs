@@ -496,3 +496,42 @@ fn argocd_ignore_differences_import_and_bad_policies() {
             "policy.yaml:3:12: policy: expected[0].reson: unknown field `reson`",
         ));
 }
+
+#[test]
+fn explain_lists_every_rule_tried_and_the_one_that_decided() {
+    let dir = repo().join("tests/conformance/policy");
+    let explain = |path: &str| {
+        let out = in_dir(&dir)
+            .args(["check", "base.yaml", "prod.yaml", "--explain", path])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Ignored by an Argo CD rule (so absent from the report), then expected, then plain drift.
+    insta::assert_snapshot!(
+        "explain_ignored",
+        explain("[kind=Deployment,namespace=shop,name=web]/spec/replicas")
+    );
+    insta::assert_snapshot!(
+        "explain_expected",
+        explain("[kind=PodDisruptionBudget,namespace=shop,name=web]")
+    );
+    insta::assert_snapshot!(
+        "explain_pointer",
+        explain("/1/spec/template/spec/containers/0/resources/requests/cpu")
+    );
+    assert_eq!(
+        explain("/nothing/here"),
+        "nothing differs at /nothing/here in any environment\n"
+    );
+    let json = in_dir(&dir)
+        .args(["check", "base.yaml", "prod.yaml", "-f", "json", "--explain"])
+        .arg("[kind=Deployment,namespace=shop,name=web]/spec/replicas")
+        .output()
+        .unwrap();
+    let parsed: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(parsed[0]["ignored"], true);
+    assert_eq!(parsed[0]["trials"][1]["decides"], true);
+    assert_eq!(parsed[0]["trials"][2]["miss"]["kind"], "object");
+}

@@ -2,10 +2,11 @@
 //! policy's alignment options, then the findings classified by the policy.
 
 use crate::diff::diff;
-use crate::policy::Policy;
+use crate::policy::{Explanation, Policy};
 use crate::report::{Counts, EnvironmentSummary, FileRef, REPORT_VERSION, Report};
 use crate::severity::Severity;
 use crate::tree::Document;
+use std::collections::HashMap;
 
 /// One environment and the base it is compared with (the same base for every environment, or its
 /// own rendering of a template).
@@ -47,8 +48,50 @@ pub(crate) fn compare(base: FileRef, pairs: &[Pair<'_>], policy: &Policy) -> Rep
         policy: None,
         violations: Vec::new(),
     };
-    policy.classify(&mut report);
+    policy.classify_in(&mut report, &objects(pairs));
     report
+}
+
+/// The Kubernetes object each environment's file is, when it is one object: rules that select
+/// objects apply inside it as they do inside a stream's documents.
+pub(crate) fn objects(pairs: &[Pair<'_>]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .filter_map(|pair| {
+            let one = |doc: &Document| match doc.documents.as_slice() {
+                [root] => crate::diff::object_label(root),
+                _ => None,
+            };
+            Some((
+                pair.environment.to_string(),
+                one(pair.env).or_else(|| one(pair.base))?,
+            ))
+        })
+        .collect()
+}
+
+/// How the policy classifies the differences at `path` (a keyed path or pointer, as reports show
+/// them; `/` for a whole file), ignored ones included: every rule tried, in order.
+pub(crate) fn explain(pairs: &[Pair<'_>], policy: &Policy, path: &str) -> Vec<Explanation> {
+    let objects = objects(pairs);
+    let wanted = if path == "/" { "" } else { path };
+    pairs
+        .iter()
+        .flat_map(|pair| {
+            diff(
+                pair.base,
+                pair.env,
+                pair.environment,
+                policy.align_options(),
+            )
+            .findings
+        })
+        .filter(|f| f.keyed_path == wanted || f.path == wanted)
+        .map(|f| {
+            let object = objects.get(&f.environment).map(String::as_str);
+            policy.explain_in(&f, object)
+        })
+        .collect()
 }
 
 /// How a report names a parsed file.

@@ -84,7 +84,9 @@ pub use plan::{
     Action, Decision, Decisions, PLAN_VERSION, Plan, PlanInput, PlanValidation, PlannedAction,
     Role, sha256_hex,
 };
-pub use policy::{ExpectedRule, IgnoreRule, MASK, Policy, PolicyFile, SeverityRule};
+pub use policy::{
+    ExpectedRule, Explanation, IgnoreRule, MASK, Miss, Policy, PolicyFile, SeverityRule, Trial,
+};
 pub use provider::{Profile, Profiles, builtin_names};
 pub use render::{
     OutputFormat, RenderOptions, describe, escape_html, location, short_value, side_value,

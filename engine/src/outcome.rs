@@ -20,4 +20,9 @@ pub struct Outcome {
     /// files to mask them; empty when the request reveals secrets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<SecretSpans>,
+    /// The Kubernetes object each environment's file is, when it is one object
+    /// (`kind=Deployment,namespace=shop,name=web`): what rules selecting objects see, for
+    /// [`Policy::explain_in_object`](crate::Policy::explain_in_object).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub objects: std::collections::BTreeMap<String, String>,
 }

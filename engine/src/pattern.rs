@@ -4,6 +4,13 @@
 //! A pattern matches a finding when it matches the finding's path or one of its ancestors, so a rule
 //! for `/metadata/annotations` covers every annotation. A finding's pointer (`/spec/containers/0`) and
 //! its keyed path (`/spec/containers[name=web]`) are both tried.
+//!
+//! One model for every rule kind: a pattern that does not start with a document selector applies
+//! inside every document of a stream (`/spec/replicas` matches
+//! `[kind=Deployment,namespace=shop,name=web]/spec/replicas` and `/0/spec/replicas`), as well as to
+//! a single-document file; a selector matches an item whose own selector has every `key=value` it
+//! names (`[kind=Deployment]` matches `[kind=Deployment,namespace=shop,name=web]`; `*` as a value
+//! matches any).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::pointer::unescape_segment;
@@ -56,19 +63,33 @@ impl Pattern {
     pub fn matches_path(&self, path: &str) -> bool {
         let segments = split_keyed(path);
         matches_prefix(&self.segments, &segments)
+            || (self.document_relative()
+                && is_document(&segments)
+                && matches_prefix(&self.segments, &segments[1..]))
+    }
+
+    /// Whether the pattern is written from inside a document: it starts with a key, not a
+    /// document selector, an index or a wildcard.
+    fn document_relative(&self) -> bool {
+        match self.segments.first() {
+            Some(Token::Literal(l)) => !l.starts_with('[') && l.parse::<usize>().is_err(),
+            _ => false,
+        }
     }
 
     /// Whether the pattern matches exactly this path (not an ancestor): for rules about containers
     /// themselves, such as identity keys and sets.
     pub fn matches_exactly(&self, path: &str) -> bool {
-        let segments = split_keyed(path);
-        matches_exact(&self.segments, &segments)
+        self.matches_segments(&split_keyed(path))
     }
 
     /// [`matches_exactly`](Self::matches_exactly) for a path already split into unescaped
     /// segments, for callers walking a tree that keep the segments as they go.
     pub fn matches_segments(&self, segments: &[String]) -> bool {
         matches_exact(&self.segments, segments)
+            || (self.document_relative()
+                && is_document(segments)
+                && matches_exact(&self.segments, &segments[1..]))
     }
 }
 
@@ -129,11 +150,40 @@ fn matches_exact(pattern: &[Token], path: &[String]) -> bool {
     }
 }
 
+/// Whether a path's first segment may be a document of a stream (or an item of a top-level list):
+/// a selector or an index.
+fn is_document(segments: &[String]) -> bool {
+    segments
+        .first()
+        .is_some_and(|s| s.starts_with('[') || s.parse::<usize>().is_ok())
+}
+
 fn token_matches(token: &Token, segment: &str) -> bool {
     match token {
         Token::One | Token::Any => true,
+        Token::Literal(l) if l.starts_with('[') && segment.starts_with('[') => {
+            selector_within(l, segment)
+        }
         Token::Literal(l) => l == segment,
     }
+}
+
+/// Whether every `key=value` of the pattern's selector is in the path's (`*` matches any value).
+fn selector_within(pattern: &str, segment: &str) -> bool {
+    let pairs = |s: &str| -> Vec<(String, String)> {
+        s.trim_start_matches('[')
+            .trim_end_matches(']')
+            .split(',')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+            .collect()
+    };
+    let have = pairs(segment);
+    let want = pairs(pattern);
+    !want.is_empty()
+        && want
+            .iter()
+            .all(|(k, v)| have.iter().any(|(hk, hv)| hk == k && (v == "*" || hv == v)))
 }
 
 #[cfg(test)]
@@ -186,6 +236,37 @@ mod tests {
             "[kind=Deployment,name=web]/spec/replicas"
         ));
         assert!(m("/paths/~1api", "/paths/~1api/timeout"));
+        // Inside every document of a stream, as in a single file.
+        assert!(m(
+            "/spec/replicas",
+            "[kind=Deployment,name=web]/spec/replicas"
+        ));
+        assert!(m("/spec/replicas", "/1/spec/replicas"));
+        assert!(m(
+            "/spec/template/spec/containers/*/image",
+            "[kind=Deployment,namespace=shop,name=web]/spec/template/spec/containers[name=web]/image"
+        ));
+        assert!(!m(
+            "/spec/replicas",
+            "[kind=Deployment,name=web]/status/replicas"
+        ));
+        assert!(!m("/0/spec", "/1/0/spec"), "an index is not a key");
+        // A selector names what it cares about.
+        assert!(m(
+            "[kind=Deployment]/spec",
+            "[kind=Deployment,namespace=shop,name=web]/spec/x"
+        ));
+        assert!(m("[kind=Deployment,name=*]", "[kind=Deployment,name=web]"));
+        assert!(!m("[kind=Service]/spec", "[kind=Deployment,name=web]/spec"));
+        assert!(!m(
+            "[kind=Deployment,name=db]",
+            "[kind=Deployment,name=web]"
+        ));
+        assert!(
+            Pattern::parse("/spec/containers")
+                .unwrap()
+                .matches_exactly("[kind=Deployment,name=web]/spec/containers")
+        );
         assert!(Pattern::parse("database/host").is_err());
         assert!(Pattern::parse("/a/*").unwrap().matches_exactly("/a/b"));
         assert!(!Pattern::parse("/a").unwrap().matches_exactly("/a/b"));

@@ -7,7 +7,7 @@ use crate::desired::{Desired, Rendering, attach_origins, render_for, template_re
 use crate::error::{Error, ErrorKind, Result};
 use crate::outcome::Outcome;
 use crate::parse::{parse, parse_all};
-use crate::policy::Policy;
+use crate::policy::{Explanation, Policy};
 use crate::provider::{Profile, Profiles};
 use crate::report::{FileRef, Report};
 use crate::request::{Base, Request, find_file};
@@ -148,6 +148,22 @@ impl Checker {
         })
     }
 
+    /// How the policy classifies each difference at `path` (a keyed path or pointer as reports
+    /// show it, `/` for a whole file), ignored ones included: every rule tried in order, which
+    /// one decided, and why the others did not apply. Empty when nothing differs there.
+    pub fn explain(&self, path: &str) -> Vec<Explanation> {
+        let pairs: Vec<Pair<'_>> = self
+            .environments
+            .iter()
+            .map(|(name, doc, b)| Pair {
+                environment: name,
+                base: &self.bases[*b],
+                env: doc,
+            })
+            .collect();
+        crate::compare::explain(&pairs, &self.policy, path)
+    }
+
     /// Compares every environment with its base and classifies the findings.
     pub fn outcome(&self) -> Outcome {
         let pairs: Vec<Pair<'_>> = self
@@ -161,11 +177,15 @@ impl Checker {
             .collect();
         let mut report: Report = compare(self.base.clone(), &pairs, &self.policy);
         report.violations = self.violations.clone();
-        let docs = self
-            .bases
-            .iter()
-            .chain(self.environments.iter().map(|(_, d, _)| d));
-        let secrets = Secrets::of(docs, &self.policy);
+        let docs = || {
+            self.bases
+                .iter()
+                .chain(self.environments.iter().map(|(_, d, _)| d))
+        };
+        if let Some(summary) = &mut report.policy {
+            summary.stale.extend(self.policy.unused_rules(docs()));
+        }
+        let secrets = Secrets::of(docs(), &self.policy);
         secrets.mask_report(&mut report);
         attach_origins(&mut report, &self.renderings);
         let rendered = self
@@ -177,6 +197,7 @@ impl Checker {
             report,
             rendered,
             secrets: secrets.spans(),
+            objects: crate::compare::objects(&pairs).into_iter().collect(),
         }
     }
 }
@@ -225,7 +246,14 @@ impl Request {
 
 fn compile_policy(request: &Request) -> Result<Policy> {
     let mut policy = match &request.policy {
-        Some(source) => Policy::from_source(source)?,
+        Some(source) => Policy::compose(source, &mut |name, _| {
+            find_file(&request.files, name)?.cloned().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Usage,
+                    format!("the policy includes {name}, which was not given"),
+                )
+            })
+        })?,
         None => Policy::default(),
     };
     let mut imported = Vec::new();

@@ -246,19 +246,32 @@ impl Request {
     }
 
     /// Files the inputs name that `files` does not hold yet: what a front door that can read files
-    /// should add before running the request. Names are as the naming file sees them, read from
-    /// its folder (`conf/driftwise.yaml` naming `argocd/app.yaml` → `conf/argocd/app.yaml`).
+    /// should add before running the request (and ask again, since an included policy may name
+    /// more). Names are as the naming file sees them, read from its folder (`conf/driftwise.yaml`
+    /// naming `argocd/app.yaml` → `conf/argocd/app.yaml`).
     pub fn missing_files(&self) -> Result<Vec<String>> {
         let Some(policy) = &self.policy else {
             return Ok(Vec::new());
         };
-        let policy = crate::policy::Policy::from_source(policy)?;
-        Ok(policy
-            .argocd_files()
-            .into_iter()
-            .map(|(name, _)| name)
-            .filter(|name| find_file(&self.files, name).ok().flatten().is_none())
-            .collect())
+        let mut missing = Vec::new();
+        let policy = crate::policy::Policy::compose(policy, &mut |name, _| {
+            Ok(match find_file(&self.files, name)? {
+                Some(found) => found.clone(),
+                None => {
+                    missing.push(name.to_string());
+                    Source::new(name, "")
+                }
+            })
+        })?;
+        missing.extend(
+            policy
+                .argocd_files()
+                .into_iter()
+                .map(|(name, _)| name)
+                .filter(|name| find_file(&self.files, name).ok().flatten().is_none()),
+        );
+        missing.dedup();
+        Ok(missing)
     }
 }
 

@@ -10,4 +10,8 @@ pub struct RuleRef {
     /// The rule's line in the policy file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// The policy file it is written in, when that is an included file rather than the policy
+    /// itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }

@@ -826,3 +826,27 @@ fn a_masked_preview_shows_every_change_and_no_secret() {
         assert!(left.findings.is_empty(), "{dir}: {:#?}", left.findings);
     }
 }
+
+#[test]
+fn every_yaml_scalar_style_is_kept_in_revert_and_adopt() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/patch/styles");
+    let read = |n: &str| Source::new(n, std::fs::read_to_string(dir.join(n)).unwrap());
+    let (base, prod) = (read("base.yaml"), read("prod.yaml"));
+    for (action, target, other) in [
+        (Action::Revert, &prod, &base),
+        (Action::Adopt, &base, &prod),
+    ] {
+        let plan = plan_for(&base, &prod, action);
+        let preview = plan.preview(&[base.clone(), prod.clone()]).unwrap();
+        let patch = preview
+            .files
+            .iter()
+            .find(|p| p.file == target.name)
+            .unwrap();
+        assert_eq!(patch.unapplied, vec![], "{action}");
+        let edited = Source::new(target.name.clone(), patch.after.clone());
+        let left = report_for(other, "x", &edited, None).findings;
+        assert!(left.is_empty(), "{action}: {left:#?}\n{}", patch.after);
+        insta::assert_snapshot!(format!("styles_{action}"), patch.after);
+    }
+}

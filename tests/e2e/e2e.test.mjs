@@ -360,3 +360,32 @@ test('the plan view says, before any download, that driftwise apply would refuse
   await page.locator('.verdict[data-verdict="valid"]').waitFor();
   assert.match(await page.locator('.verdict').textContent(), /the change adds no violation/);
 });
+
+test('an included policy dropped with its policy composes as in the CLI, and each finding says why', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-include-'));
+  await mkdir(join(dir, 'org'));
+  await writeFile(join(dir, 'org', 'baseline.yaml'), '# the organisation\nseverity:\n  - path: /database/**\n    level: critical\nexpected:\n  - path: /app_settings/name\n    reason: builds are labelled\n');
+  await writeFile(join(dir, 'driftwise.yaml'), 'include: [org/baseline.yaml]\nseverity:\n  - path: /database/host\n    level: low\n');
+  for (const f of classic) await writeFile(join(dir, f), await readFile(join(repo, 'examples', 'classic', f)));
+  let cliJson;
+  try { execFileSync(cli, ['check', '-f', 'json', ...classic], { cwd: dir }); } catch (e) { cliJson = e.stdout.toString(); }
+  const fromCli = JSON.parse(cliJson);
+  assert.ok(fromCli.findings.some((f) => f.severity_rule?.file === 'org/baseline.yaml'), 'the CLI read the include');
+
+  const page = await openApp(t);
+  await page.setInputFiles('#file-input', [join(dir, 'driftwise.yaml'), join(dir, 'org', 'baseline.yaml'), ...classic.map((f) => join(dir, f))]);
+  await page.waitForSelector('.finding[data-expected=true]');
+  assert.equal(await page.locator('select[aria-label="Role of baseline.yaml"]').inputValue(), 'included-policy');
+  const exported = JSON.parse((await download(page, 'JSON')).text);
+  assert.deepEqual(exported.findings.map((f) => [f.keyed_path, f.severity, f.severity_rule?.file ?? null, f.expected?.rule.file ?? null]),
+    fromCli.findings.map((f) => [f.keyed_path, f.severity, f.severity_rule?.file ?? null, f.expected?.rule.file ?? null]));
+
+  // Why: the including file's rule decided the host's severity, before the baseline's.
+  await page.click('.finding[data-path="/database/host"][data-env="env2_config"] button');
+  await page.click('.why summary');
+  const why = await page.locator('.why li').allTextContents();
+  // Each rule is named as its own file numbers it.
+  assert.ok(why.includes('severity[0] at driftwise.yaml:3 applies, decides'), why.join('\n'));
+  assert.ok(why.includes('severity[0] at org/baseline.yaml:3 applies, but an earlier rule decided'), why.join('\n'));
+  assert.ok(why.includes('expected[0] at org/baseline.yaml:6 no: path /app_settings/name does not match'), why.join('\n'));
+});

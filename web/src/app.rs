@@ -230,7 +230,8 @@ impl Component for App {
                                         <views::Detail report={report.clone()} index={i} texts={s.texts.clone()}
                                             can_show_rule={s.policy.is_some()} on_show_rule={link.callback(Msg::ShowRule)}
                                             action={s.action_of(&report, i)} on_action={link.callback(move |a| Msg::Change(Change::SetAction(i, a)))}
-                                            reason={s.reason_of(i).map(str::to_string)} on_reason={link.callback(move |r| Msg::Change(Change::SetReason(i, r)))} />
+                                            reason={s.reason_of(i).map(str::to_string)} on_reason={link.callback(move |r| Msg::Change(Change::SetReason(i, r)))}
+                                            explanation={s.explain(i)} />
                                     } else {
                                         <p class="hint">{ "Select a finding to see both files side by side. Keys: j / k or ↓ / ↑." }</p>
                                     }

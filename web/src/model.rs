@@ -32,16 +32,19 @@ pub enum Role {
     Profile,
     /// An Argo CD Application whose `ignoreDifferences` become ignore rules.
     ArgoCd,
+    /// A policy the policy includes (an organisation's baseline).
+    IncludedPolicy,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Config,
         Role::Vars,
         Role::Schema,
         Role::Rules,
         Role::Profile,
         Role::ArgoCd,
+        Role::IncludedPolicy,
     ];
 
     pub fn label(self) -> &'static str {
@@ -52,6 +55,7 @@ impl Role {
             Role::Rules => "validation rules",
             Role::Profile => "provider profile",
             Role::ArgoCd => "Argo CD application",
+            Role::IncludedPolicy => "included policy",
         }
     }
 
@@ -63,6 +67,7 @@ impl Role {
             Role::Rules => "rules",
             Role::Profile => "profile",
             Role::ArgoCd => "argocd",
+            Role::IncludedPolicy => "included-policy",
         }
     }
 
@@ -114,6 +119,37 @@ pub fn is_argocd_application(text: &str) -> bool {
     kind && head.contains("argoproj.io/")
 }
 
+/// Whether a YAML text reads as a policy file: every top-level key is a policy section and one
+/// of them holds rules. (Dropped beside `driftwise.yaml`, such a file is a policy it includes.)
+pub fn is_policy_text(text: &str) -> bool {
+    const SECTIONS: [&str; 11] = [
+        "expected",
+        "ignore",
+        "severity",
+        "identity",
+        "sets",
+        "normalise",
+        "normalize",
+        "secrets",
+        "fail_on",
+        "argocd",
+        "include",
+    ];
+    const RULES: [&str; 4] = ["expected", "ignore", "severity", "secrets"];
+    let head = &text[..text.floor_char_boundary(4096)];
+    let keys: Vec<&str> = head
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with([' ', '\t', '#', '-']))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+        })
+        .collect();
+    !keys.is_empty()
+        && keys.iter().all(|k| SECTIONS.contains(k))
+        && keys.iter().any(|k| RULES.contains(k))
+}
+
 impl LoadedFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> LoadedFile {
         let name = name.into();
@@ -121,6 +157,7 @@ impl LoadedFile {
         let env_name = driftwise_engine::file_stem(&name).to_string();
         let role = match detect_role(&name) {
             Role::Config if is_argocd_application(&text) => Role::ArgoCd,
+            Role::Config if is_policy_text(&text) => Role::IncludedPolicy,
             role => role,
         };
         LoadedFile {
@@ -565,6 +602,18 @@ mod tests {
     #[test]
     fn policy_files_and_rule_lines() {
         assert!(is_policy_file("driftwise.yaml") && is_policy_file("conf/driftwise.json"));
+        assert!(is_policy_text(
+            "# org\nseverity:\n  - path: /a\n    level: high\nfail_on: medium\n"
+        ));
+        assert!(
+            !is_policy_text("expected: 3\nreplicas: 2\n"),
+            "a config that happens to use a policy word"
+        );
+        assert!(!is_policy_text("fail_on: low\n"), "no rules");
+        assert_eq!(
+            LoadedFile::new("org/baseline.yaml", "ignore:\n  - path: /x\n").role,
+            Role::IncludedPolicy
+        );
         assert!(!is_policy_file("driftwise-prod.yaml") && !is_policy_file("base.yaml"));
         let text = "a: 1\nexpected:\n  - path: /x\n";
         assert_eq!(&text[line_range(text, 3).unwrap()], "  - path: /x");

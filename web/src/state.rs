@@ -9,8 +9,8 @@ use crate::model::{
 };
 use crate::worker::{CheckRequest, CheckUpdate, VerdictRequest};
 use driftwise_engine::{
-    Action, Base, Decision, Decisions, Environment, Kind, Options, Outcome, Plan, Preview, Report,
-    Request, Severity, Source, Verdict, is_template_name,
+    Action, Base, Decision, Decisions, Environment, Explanation, Kind, Options, Outcome, Plan,
+    Preview, Report, Request, Severity, Source, Verdict, is_template_name,
 };
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -156,6 +156,8 @@ pub struct State {
     keep_choices: bool,
     /// The latest verdict asked for; older answers are ignored.
     verdict_request: u32,
+    /// The Kubernetes object each environment's file is, when it is one: for explanations.
+    objects: std::collections::BTreeMap<String, String>,
     pub errors: Vec<String>,
     pub progress: Option<Progress>,
     pub filter: Filter,
@@ -186,6 +188,7 @@ impl Default for State {
             reveal_secrets: false,
             keep_choices: false,
             verdict_request: 0,
+            objects: Default::default(),
             errors: Vec::new(),
             progress: None,
             filter: Filter::default(),
@@ -473,6 +476,7 @@ impl State {
             return None;
         }
         let argocd: Vec<Source> = with_role(Role::ArgoCd).map(source).collect();
+        let included: Vec<Source> = with_role(Role::IncludedPolicy).map(source).collect();
         Some(Request {
             base: Some(if is_template_name(&base.name) {
                 Base::Template {
@@ -488,7 +492,8 @@ impl State {
                 .map(|p| Source::new(p.name.clone(), p.applied.clone())),
             // Dropped Argo CD applications apply whether or not the policy names them; the engine
             // imports one the policy names only once.
-            files: argocd.clone(),
+            // Included policies are found among the files by the names the policy gives them.
+            files: argocd.iter().chain(&included).cloned().collect(),
             argocd,
             provider: self.provider.clone(),
             profiles: with_role(Role::Profile).map(source).collect(),
@@ -574,6 +579,7 @@ impl State {
             }
         }
         self.texts = Rc::new(texts);
+        self.objects = outcome.objects;
         self.selected_violation = None;
         self.report = Some(Rc::new(outcome.report));
         if !std::mem::take(&mut self.keep_choices) {
@@ -590,6 +596,15 @@ impl State {
             Some((action, _)) => *action,
             None => Decisions::default().for_finding(&report.findings[i]).0,
         }
+    }
+
+    /// How the policy classified finding `i`: every rule tried, in order, and why each applied or
+    /// not (what `driftwise check --explain` prints).
+    pub fn explain(&self, i: usize) -> Option<Explanation> {
+        let f = self.report.as_ref()?.findings.get(i)?;
+        let policy = self.request()?.policy().ok()?;
+        let object = self.objects.get(&f.environment).map(String::as_str);
+        Some(policy.explain_in_object(f, object))
     }
 
     /// The reason given for accepting a finding, if any.

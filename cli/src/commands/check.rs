@@ -3,11 +3,15 @@
 use crate::args::{CheckArgs, ColorChoice, WriteArgs};
 use crate::{exit, remediate, request, run_log, schedule};
 use driftwise_engine::{
-    Decisions, Error, OutputFormat, Plan, RenderOptions, Report, Request, run as check,
+    Checker, Decisions, Error, OutputFormat, Plan, RenderOptions, Report, Request, run as check,
+    to_json_text,
 };
 use std::io::{IsTerminal, Write};
 
 pub fn run(args: &CheckArgs) -> u8 {
+    if let Some(path) = &args.explain {
+        return explain(args, path);
+    }
     let Some(cron) = &args.schedule else {
         return run_once(args);
     };
@@ -145,5 +149,30 @@ fn reconcile(args: &CheckArgs, request: &Request, found: &Report) -> (u8, String
                 run_log::line_for_error("reconcile", &e.to_string(), code),
             )
         }
+    }
+}
+
+/// `check --explain PATH`: how the policy classifies each difference at `path`, rule by rule.
+fn explain(args: &CheckArgs, path: &str) -> u8 {
+    let result = (|| {
+        let request = request::check(args)?;
+        Ok::<_, Error>(Checker::new(&request)?.explain(path))
+    })();
+    match result {
+        Ok(explanations) if explanations.is_empty() => {
+            println!("nothing differs at {path} in any environment");
+            exit::CLEAN
+        }
+        Ok(explanations) => {
+            if args.format == OutputFormat::Json {
+                println!("{}", to_json_text(&explanations));
+            } else {
+                for e in explanations {
+                    print!("{e}");
+                }
+            }
+            exit::CLEAN
+        }
+        Err(e) => exit::trouble(&e),
     }
 }

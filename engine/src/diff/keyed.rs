@@ -24,7 +24,9 @@ pub(crate) struct Place<'n> {
 }
 
 /// Calls `visit` on every value of `doc`, parents first; `visit` returns whether to go inside.
-/// A stream's documents are items of a list at the root, as the diff compares them.
+/// A stream's documents are items of a list at the root, as the diff compares them; a file that
+/// is one Kubernetes object is named as a stream's document would be, so `[kind=Secret]/data`
+/// rules apply to it as to a stream (and `/data` to both).
 pub(crate) fn walk<'n>(
     doc: &'n Document,
     options: &AlignOptions,
@@ -32,28 +34,34 @@ pub(crate) fn walk<'n>(
 ) {
     match doc.documents.as_slice() {
         [] => {}
-        [root] => node(root, Place::root(root), options, visit),
+        [root] => {
+            let label = super::lists::object_label(root);
+            let place = Place {
+                pointer: String::new(),
+                keyed: label.as_ref().map(|l| format!("[{l}]")).unwrap_or_default(),
+                node: root,
+                parent: None,
+                key: None,
+                named_item: label.is_some(),
+                names_item: false,
+            };
+            let naming = if label.is_some() {
+                super::lists::Scheme::Kubernetes.fields()
+            } else {
+                Vec::new()
+            };
+            node(root, place, &naming, options, visit);
+        }
         documents => items(documents, String::new(), String::new(), options, visit),
     }
 }
 
-impl<'n> Place<'n> {
-    fn root(node: &'n Node) -> Place<'n> {
-        Place {
-            pointer: String::new(),
-            keyed: String::new(),
-            node,
-            parent: None,
-            key: None,
-            named_item: false,
-            names_item: false,
-        }
-    }
-}
-
+/// Visits `n` at `place`, then what is inside it. `naming` holds the fields, as dotted paths from
+/// `n`, that name the list item `n` is or is in.
 fn node<'n>(
     n: &'n Node,
     place: Place<'n>,
+    naming: &[String],
     options: &AlignOptions,
     visit: &mut impl FnMut(&Place<'n>) -> bool,
 ) {
@@ -66,6 +74,11 @@ fn node<'n>(
                 let (mut pointer, mut keyed) = (place.pointer.clone(), place.keyed.clone());
                 push_segment(&mut pointer, k);
                 push_segment(&mut keyed, k);
+                let inner: Vec<String> = naming
+                    .iter()
+                    .filter_map(|f| f.strip_prefix(k.as_str())?.strip_prefix('.'))
+                    .map(str::to_string)
+                    .collect();
                 let child = Place {
                     pointer,
                     keyed,
@@ -73,9 +86,9 @@ fn node<'n>(
                     parent: Some(n),
                     key: Some(k),
                     named_item: false,
-                    names_item: false,
+                    names_item: naming.iter().any(|f| f == k),
                 };
-                node(&member.value, child, options, visit);
+                node(&member.value, child, &inner, options, visit);
             }
         }
         Value::List(list) => items(list, place.pointer, place.keyed, options, visit),
@@ -113,34 +126,7 @@ fn items<'n>(
             named_item: scheme.is_some(),
             names_item: false,
         };
-        if scheme.is_none() {
-            node(item, place, options, visit);
-            continue;
-        }
         // The fields that name the item are marked, so rules can leave them alone.
-        if !visit(&place) {
-            continue;
-        }
-        let Value::Map(map) = &item.value else {
-            continue;
-        };
-        for (k, member) in map {
-            let (mut p, mut kp) = (place.pointer.clone(), place.keyed.clone());
-            push_segment(&mut p, k);
-            push_segment(&mut kp, k);
-            let names = fields
-                .iter()
-                .any(|f| f == k || f.starts_with(&format!("{k}.")));
-            let child = Place {
-                pointer: p,
-                keyed: kp,
-                node: &member.value,
-                parent: Some(item),
-                key: Some(k),
-                named_item: false,
-                names_item: names,
-            };
-            node(&member.value, child, options, visit);
-        }
+        node(item, place, &fields, options, visit);
     }
 }

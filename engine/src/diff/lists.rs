@@ -557,6 +557,11 @@ impl KubernetesIdentity<'_> {
     }
 }
 
+/// A Kubernetes object's label as keyed paths write it (`kind=Deployment,namespace=shop,name=web`).
+pub(crate) fn object_label(node: &Node) -> Option<String> {
+    kubernetes_identity(node).map(|k| k.label())
+}
+
 fn kubernetes_identity(node: &Node) -> Option<KubernetesIdentity<'_>> {
     let Value::Map(map) = &node.value else {
         return None;

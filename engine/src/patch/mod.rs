@@ -215,12 +215,22 @@ pub enum Reason {
         /// Its error.
         error: String,
     },
+    /// The edited text does not hold the planned value (a driftwise bug): the whole file is left
+    /// as it was rather than half-changed.
+    Unverified {
+        /// Where the value differs.
+        place: String,
+    },
 }
 
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::Conflict { place } => write!(f, "conflicts with another action on {place}"),
+            Reason::Unverified { place } => write!(
+                f,
+                "the edited text would not hold the planned value at {place}, so the file is left as it was (a driftwise bug: please report it with the file)"
+            ),
             Reason::Overlap => f.write_str("overlaps another change to the same place"),
             Reason::Gone => f.write_str("the value is no longer there"),
             Reason::NoPlace => f.write_str("the place to add it is not there"),

@@ -78,6 +78,7 @@ fn edit_file<'p>(
     let mut phases = vec![reorders];
     let mut pending: Vec<&Planned<'_>> = changes.iter().filter(|p| !is_reorder(p)).collect();
     let mut applied = 0;
+    let mut done: Vec<&PlannedAction> = Vec::new();
     loop {
         if pending.is_empty() {
             match phases.pop() {
@@ -159,6 +160,7 @@ fn edit_file<'p>(
             continue;
         }
         let edits: Vec<Edit> = accepted.iter().flat_map(|g| g.edits.clone()).collect();
+        done.extend(accepted.iter().map(|g| g.action));
         text = apply(&text, &edits);
         current = reparse(&source.name, doc.format, &text).expect("checked readable above");
         for group in &accepted {
@@ -172,7 +174,84 @@ fn edit_file<'p>(
         applied += accepted.len();
         pending = deferred;
     }
+    // Each action whole or not at all: the edited text must hold every planned value, or the
+    // file is left as it was.
+    let landed = changes
+        .iter()
+        .filter(|p| done.iter().any(|a| std::ptr::eq(*a, p.action)))
+        .try_for_each(|p| verify(p, &current, stream, &shifts, &reordered));
+    if let Err(place) = landed {
+        for action in done {
+            unapplied.push(Unapplied::new(
+                action,
+                Reason::Unverified {
+                    place: place.clone(),
+                },
+            ));
+        }
+        return (source.text.clone(), 0);
+    }
     (text, applied)
+}
+
+/// Whether an applied change is in the edited document: a replaced or added value is there (by
+/// value), a removed member is gone. Places whose indexes a reorder moved are not looked up.
+fn verify(
+    planned: &Planned<'_>,
+    doc: &Document,
+    stream: bool,
+    shifts: &Shifts,
+    reordered: &[String],
+) -> Result<(), String> {
+    let place = planned.change.place();
+    if reordered
+        .iter()
+        .any(|list| place == *list || place.starts_with(&format!("{list}/")))
+    {
+        return Ok(());
+    }
+    let same = |pointer: &str, value: &Node| {
+        lookup(doc, stream, pointer).is_some_and(|n| n.value.to_json() == value.value.to_json())
+    };
+    let ok = match translate(&planned.change, shifts) {
+        Change::Replace { pointer, value, .. } => same(&pointer, value),
+        Change::Add {
+            parent,
+            key: Some(k),
+            value,
+            ..
+        } => same(&format!("{parent}/{}", escape_segment(&k)), value),
+        Change::Add {
+            parent,
+            key: None,
+            value,
+            ..
+        } if stream && parent.is_empty() => doc
+            .documents
+            .iter()
+            .any(|d| d.value.to_json() == value.value.to_json()),
+        Change::Add {
+            parent,
+            key: None,
+            value,
+            ..
+        } => match lookup(doc, stream, &parent).map(|n| &n.value) {
+            Some(Value::List(items)) => items
+                .iter()
+                .any(|i| i.value.to_json() == value.value.to_json()),
+            _ => false,
+        },
+        Change::Remove { pointer, .. } => {
+            let tokens = split_pointer(&pointer);
+            match tokens.last().map(|t| t.parse::<usize>()) {
+                // A list item: the indexes after it moved; its removal shows in the list's length.
+                Some(Ok(_)) => true,
+                _ => lookup(doc, stream, &pointer).is_none(),
+            }
+        }
+        Change::Reorder { .. } => true,
+    };
+    if ok { Ok(()) } else { Err(place) }
 }
 
 fn reparse(name: &str, format: Format, text: &str) -> Result<Document, String> {
@@ -546,6 +625,11 @@ fn replace(
         );
         return Ok(edits);
     }
+    if format == Format::Yaml
+        && let Some(header) = block_scalar_header(text, old)
+    {
+        return Ok(vec![replace_block_scalar(text, old, header, &value.value)?]);
+    }
     // A YAML block map or list (which may begin at its first item's dash: an indentless
     // sequence's span starts after it) is replaced whole, lines and all; what replaces it goes on
     // its first line, indented deeper than its key, so it stays the key's value.
@@ -582,6 +666,70 @@ fn replace(
         old.span.end.offset,
         format!("{lead}{written}"),
     )])
+}
+
+/// Where the `|` or `>` header of a YAML block scalar is, when `node` is one: its span starts at
+/// the content, the header ends the line before it.
+fn block_scalar_header(text: &str, node: &Node) -> Option<usize> {
+    if !matches!(node.value, Value::String(_)) {
+        return None;
+    }
+    let start = node.span.start.offset;
+    let ls = line_start(text, start);
+    if ls == 0 || !text[ls..start].trim().is_empty() {
+        return None;
+    }
+    let header_line = &text[line_start(text, ls - 1)..ls - 1];
+    let code = header_line
+        .split(" #")
+        .next()
+        .unwrap_or(header_line)
+        .trim_end();
+    let token = code.rsplit([' ', '\t']).next()?;
+    let valid = token.starts_with(['|', '>'])
+        && token[1..]
+            .chars()
+            .all(|c| matches!(c, '+' | '-' | '1'..='9'));
+    valid.then(|| line_start(text, ls - 1) + code.len() - token.len())
+}
+
+/// Replaces a block scalar (from its header at `header` to the end of its content): a string
+/// stays a block scalar of the same kind where a block can hold it, else becomes a quoted string.
+fn replace_block_scalar(
+    text: &str,
+    old: &Node,
+    header: usize,
+    value: &Value,
+) -> Result<Edit, Reason> {
+    let end = old.span.end.offset;
+    let start = old.span.start.offset;
+    let indent = start - line_start(text, start);
+    let indicator = text[header..].chars().next().unwrap_or('|');
+    let ends_line = text[..end].ends_with('\n');
+    let written = match value {
+        Value::String(s) => {
+            super::yaml_write::yaml_block(s, indicator, indent.max(1)).map(|block| {
+                if ends_line {
+                    block
+                } else {
+                    block.trim_end_matches('\n').to_string()
+                }
+            })
+        }
+        _ => None,
+    };
+    let written = match written {
+        Some(block) => block,
+        None => {
+            let inline = yaml_replacing(value, "\"", false)?;
+            if ends_line {
+                format!("{inline}\n")
+            } else {
+                inline
+            }
+        }
+    };
+    Ok(Edit::replace(header, end, written))
 }
 
 /// The lines of a TOML table (one region) or array of tables (one per item).

@@ -158,3 +158,45 @@ pub(crate) fn yaml_value(value: &Value, indent: usize) -> Result<String, Reason>
         other => scalar(other, false)?,
     })
 }
+
+/// A string as a block scalar with `indicator` (`|` or `>`) and its content at `indent`, ending
+/// with a newline; `None` when a block cannot hold it as it is (control characters, a first line
+/// starting with a space, nothing at all). A folded scalar with several lines becomes literal:
+/// folding would join them.
+pub(crate) fn yaml_block(value: &str, indicator: char, indent: usize) -> Option<String> {
+    let body_end = value.trim_end_matches('\n');
+    if body_end.is_empty()
+        || body_end.starts_with([' ', '\t'])
+        || value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return None;
+    }
+    let trailing = value.len() - body_end.len();
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let indicator = if indicator == '>' && body_end.contains('\n') {
+        '|'
+    } else {
+        indicator
+    };
+    let pad = " ".repeat(indent);
+    let mut out = format!("{indicator}{chomp}\n");
+    let kept = if trailing > 1 {
+        &value[..value.len() - 1]
+    } else {
+        body_end
+    };
+    for line in kept.split('\n') {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&format!("{pad}{line}\n"));
+        }
+    }
+    Some(out)
+}

@@ -8,7 +8,8 @@ use crate::parse::parse;
 use crate::pattern::Pattern;
 use crate::tree::{Source, Value};
 
-pub(super) fn ignore_rules(application: &Source) -> Result<Vec<IgnoreRule>> {
+/// The ignore rules, each with the line of the pointer it comes from.
+pub(super) fn ignore_rules(application: &Source) -> Result<Vec<(IgnoreRule, usize)>> {
     let doc = parse(application)?;
     let err =
         |message: String| Error::new(ErrorKind::Usage, message).in_file(application.name.clone());
@@ -60,22 +61,27 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Vec<IgnoreRule>> {
                     .flatten()
                     .collect::<Vec<_>>()
                     .join(" ");
-                rules.push(IgnoreRule {
-                    path,
-                    envs: Vec::new(),
-                    reason: Some(format!(
-                        "Argo CD ignoreDifferences ({}) from {}",
-                        if what.is_empty() {
-                            "all objects".into()
-                        } else {
-                            what
-                        },
-                        application.name
-                    )),
-                    kind: text("kind"),
-                    name: text("name"),
-                    namespace: text("namespace"),
-                });
+                rules.push((
+                    IgnoreRule {
+                        path,
+                        envs: Vec::new(),
+                        reason: Some(format!(
+                            "Argo CD ignoreDifferences ({}) from {}",
+                            if what.is_empty() {
+                                "all objects".into()
+                            } else {
+                                what
+                            },
+                            application.name
+                        )),
+                        kind: text("kind"),
+                        name: text("name"),
+                        namespace: text("namespace"),
+                        // Argo CD's `group` is not told apart: keyed paths carry no API group.
+                        group: None,
+                    },
+                    pointer.span.start.line,
+                ));
             }
         }
     }

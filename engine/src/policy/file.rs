@@ -38,6 +38,11 @@ pub struct PolicyFile {
     /// relative to the policy file. Front doors supply their texts with the request.
     #[serde(default)]
     pub argocd: Vec<String>,
+    /// Other policy files this one builds on (an organisation's baseline), as paths relative to it.
+    /// This file's rules are tried first, then each include's in order; `fail_on` comes from the
+    /// nearest file that sets it.
+    #[serde(default)]
+    pub include: Vec<String>,
 }
 
 /// An intended difference.
@@ -51,6 +56,19 @@ pub struct ExpectedRule {
     pub envs: Vec<String>,
     /// Why the difference is intended.
     pub reason: String,
+    /// Only inside Kubernetes objects of this kind (`Deployment`; `*` for any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Only inside objects of this name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Only inside objects in this namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// API groups are not told apart (keyed paths name objects by kind, namespace and name): a rule
+    /// with `group` is refused rather than silently over-matching.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// A difference that is not drift.
@@ -65,7 +83,7 @@ pub struct IgnoreRule {
     /// Why, for readers of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    /// Kubernetes selector (as Argo CD's ignoreDifferences has them): only inside objects of this kind.
+    /// Only inside Kubernetes objects of this kind (`Deployment`; `*` for any).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Only inside objects of this name.
@@ -74,6 +92,10 @@ pub struct IgnoreRule {
     /// Only inside objects in this namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// API groups are not told apart (keyed paths name objects by kind, namespace and name): a rule
+    /// with `group` is refused rather than silently over-matching.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 /// A severity for matching findings.
@@ -88,4 +110,42 @@ pub struct SeverityRule {
     pub keywords: Vec<String>,
     /// The severity.
     pub level: Severity,
+    /// Only inside Kubernetes objects of this kind (`Deployment`; `*` for any).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Only inside objects of this name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Only inside objects in this namespace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// API groups are not told apart (keyed paths name objects by kind, namespace and name): a rule
+    /// with `group` is refused rather than silently over-matching.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
+
+/// Rules that may be limited to Kubernetes objects.
+pub(crate) trait Selecting {
+    fn selector(&self) -> super::matching::Selector<'_>;
+    fn group(&self) -> Option<&str>;
+}
+
+macro_rules! selecting {
+    ($($rule:ty),*) => {$(
+        impl Selecting for $rule {
+            fn selector(&self) -> super::matching::Selector<'_> {
+                super::matching::Selector {
+                    kind: self.kind.as_deref(),
+                    name: self.name.as_deref(),
+                    namespace: self.namespace.as_deref(),
+                }
+            }
+            fn group(&self) -> Option<&str> {
+                self.group.as_deref()
+            }
+        }
+    )*};
+}
+
+selecting!(ExpectedRule, IgnoreRule, SeverityRule);

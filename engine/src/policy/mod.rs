@@ -25,20 +25,27 @@
 mod argocd;
 mod file;
 mod keywords;
+mod matching;
 
 pub use file::{ExpectedRule, IgnoreRule, PolicyFile, SeverityRule};
+pub use matching::Miss;
+
+use file::Selecting;
 pub(crate) use keywords::{default_severity, looks_secret};
+use matching::Subject;
 
 use crate::diff::AlignOptions;
 use crate::error::{Error, ErrorKind, Result};
 use crate::finding::{Expected, Finding};
-use crate::pattern::Pattern;
+use crate::names::normalised;
 use crate::report::{PolicySummary, Report, StaleRule};
 use crate::rule_ref::RuleRef;
 use crate::severity::Severity;
 use crate::span::Pos;
-use crate::tree::{Source, Value};
+use crate::tree::{Document, Source, Value};
 use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// What secret values become in every output.
 pub const MASK: &str = "********";
@@ -49,10 +56,14 @@ pub const MASK: &str = "********";
 pub struct Policy {
     file: PolicyFile,
     source_name: Option<String>,
-    /// Line of each rule: key `expected[0]` → line.
-    lines: IndexMap<String, usize>,
-    /// Where each `argocd` entry is written, for errors about the file it names.
-    argocd_at: Vec<Pos>,
+    /// Where each rule is written: key `expected[0]` (its place in the composed policy) → the
+    /// rule as its own file names it, with that file when it is an included one.
+    origins: IndexMap<String, RuleRef>,
+    /// The Argo CD applications the policy (and its includes) name, read from each naming
+    /// file's folder, with where they are named.
+    argocd: Vec<(String, Option<Pos>)>,
+    /// The files `include` names, read from this file's folder, with where they are named.
+    includes: Vec<(String, Option<Pos>)>,
     align: AlignOptions,
     reveal_secrets: bool,
 }
@@ -67,19 +78,71 @@ impl Policy {
                 ..Policy::default()
             });
         };
-        let mut lines = IndexMap::new();
+        let mut origins = IndexMap::new();
         for section in ["expected", "ignore", "severity", "secrets", "sets"] {
             if let Some(Value::List(items)) = root.pointer(&format!("/{section}")).map(|n| &n.value)
             {
                 for (i, item) in items.iter().enumerate() {
-                    lines.insert(format!("{section}[{i}]"), item.span.start.line);
+                    let key = format!("{section}[{i}]");
+                    let rule = RuleRef {
+                        rule: key.clone(),
+                        line: Some(item.span.start.line),
+                        file: None,
+                    };
+                    origins.insert(key, rule);
                 }
             }
         }
-        let argocd_at = match root.pointer("/argocd").map(|n| &n.value) {
-            Some(Value::List(items)) => items.iter().map(|n| n.span.start).collect(),
-            _ => Vec::new(),
+        // Identity entries and tolerances, by their place: `identity[0]`, `tolerance[0]`.
+        if let Some(Value::Map(map)) = root.pointer("/identity").map(|n| &n.value) {
+            for (i, member) in map.values().enumerate() {
+                let key = format!("identity[{i}]");
+                let line = Some(member.key_span.start.line);
+                origins.insert(
+                    key.clone(),
+                    RuleRef {
+                        rule: key,
+                        line,
+                        file: None,
+                    },
+                );
+            }
+        }
+        let tolerances = root
+            .pointer("/normalise/tolerance")
+            .or_else(|| root.pointer("/normalize/tolerance"));
+        if let Some(Value::List(items)) = tolerances.map(|n| &n.value) {
+            for (i, item) in items.iter().enumerate() {
+                let key = format!("tolerance[{i}]");
+                let line = Some(item.span.start.line);
+                origins.insert(
+                    key.clone(),
+                    RuleRef {
+                        rule: key,
+                        line,
+                        file: None,
+                    },
+                );
+            }
+        }
+        let named = |section: &str, list: &[String]| -> Vec<(String, Option<Pos>)> {
+            let at: Vec<Pos> = match root.pointer(&format!("/{section}")).map(|n| &n.value) {
+                Some(Value::List(items)) => items.iter().map(|n| n.span.start).collect(),
+                _ => Vec::new(),
+            };
+            list.iter()
+                .enumerate()
+                .map(|(i, rel)| {
+                    (
+                        crate::names::join_relative(&source.name, rel),
+                        at.get(i).copied(),
+                    )
+                })
+                .collect()
         };
+        let argocd = named("argocd", &file.argocd);
+        let includes = named("include", &file.include);
+        refuse_groups(&file, &root, source)?;
         let align = AlignOptions {
             identity: file.identity.clone(),
             sets: file.sets.clone(),
@@ -88,11 +151,135 @@ impl Policy {
         Ok(Policy {
             file,
             source_name: Some(source.name.clone()),
-            lines,
-            argocd_at,
+            origins,
+            argocd,
+            includes,
             align,
             reveal_secrets: false,
         })
+    }
+
+    /// A policy file with everything it includes, each include read by `load` (which gets the
+    /// name, read from the including file's folder, and where it is named). This file's rules come
+    /// first, then each include's in order; an include cycle is an error at the include.
+    pub fn compose(
+        source: &Source,
+        load: &mut dyn FnMut(&str, Option<Pos>) -> Result<Source>,
+    ) -> Result<Policy> {
+        Policy::compose_from(source, load, &mut vec![normalised(&source.name)])
+    }
+
+    fn compose_from(
+        source: &Source,
+        load: &mut dyn FnMut(&str, Option<Pos>) -> Result<Source>,
+        chain: &mut Vec<String>,
+    ) -> Result<Policy> {
+        let mut policy = Policy::from_source(source)?;
+        for (name, at) in policy.includes.clone() {
+            let key = normalised(&name);
+            if chain.contains(&key) {
+                let cycle = chain
+                    .iter()
+                    .skip_while(|c| **c != key)
+                    .chain([&key])
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" → ");
+                let err = Error::new(ErrorKind::Usage, format!("include cycle: {cycle}"))
+                    .in_file(source.name.clone());
+                return Err(match at {
+                    Some(pos) => err.at(pos),
+                    None => err,
+                });
+            }
+            let mut included = load(&name, at).map_err(|e| {
+                if e.file.is_some() {
+                    return e;
+                }
+                let e = e.in_file(source.name.clone());
+                match at {
+                    Some(pos) => e.at(pos),
+                    None => e,
+                }
+            })?;
+            // Known by the name the policy gives it (the file found may be known by its base name
+            // only, as in a browser), so rules cite it, and its own includes resolve, alike in
+            // every front door.
+            included.name = name.clone();
+            chain.push(key);
+            let inner = Policy::compose_from(&included, load, chain)?;
+            chain.pop();
+            policy.absorb(inner);
+        }
+        Ok(policy)
+    }
+
+    /// Adds an included policy's rules after this one's.
+    fn absorb(&mut self, other: Policy) {
+        let from = other.source_name.clone();
+        let mut shift = |section: &str, before: usize, count: usize| {
+            for j in 0..count {
+                let mut rule = other
+                    .origins
+                    .get(&format!("{section}[{j}]"))
+                    .cloned()
+                    .unwrap_or(RuleRef {
+                        rule: format!("{section}[{j}]"),
+                        line: None,
+                        file: None,
+                    });
+                rule.file = rule.file.or_else(|| from.clone());
+                self.origins
+                    .insert(format!("{section}[{}]", before + j), rule);
+            }
+        };
+        let f = &mut self.file;
+        let o = other.file;
+        shift("expected", f.expected.len(), o.expected.len());
+        shift("ignore", f.ignore.len(), o.ignore.len());
+        shift("severity", f.severity.len(), o.severity.len());
+        shift("secrets", f.secrets.len(), o.secrets.len());
+        shift("sets", f.sets.len(), o.sets.len());
+        shift(
+            "tolerance",
+            f.normalise.tolerance.len(),
+            o.normalise.tolerance.len(),
+        );
+        for (j, pattern) in o.identity.keys().enumerate() {
+            if !f.identity.contains_key(pattern)
+                && let Some(mut rule) = other.origins.get(&format!("identity[{j}]")).cloned()
+            {
+                rule.file = rule.file.or_else(|| from.clone());
+                self.origins
+                    .insert(format!("identity[{}]", f.identity.len()), rule);
+            }
+        }
+        f.expected.extend(o.expected);
+        f.ignore.extend(o.ignore);
+        f.severity.extend(o.severity);
+        f.secrets.extend(o.secrets);
+        f.sets.extend(o.sets);
+        for (pattern, keys) in o.identity {
+            f.identity.entry(pattern).or_insert(keys);
+        }
+        let n = &mut f.normalise;
+        n.quantities |= o.normalise.quantities;
+        n.numeric_strings |= o.normalise.numeric_strings;
+        n.booleans |= o.normalise.booleans;
+        n.embedded |= o.normalise.embedded;
+        n.tolerance.extend(o.normalise.tolerance);
+        f.fail_on = f.fail_on.or(o.fail_on);
+        self.argocd.extend(other.argocd);
+        self.align = AlignOptions {
+            identity: f.identity.clone(),
+            sets: f.sets.clone(),
+            normalise: f.normalise.clone(),
+        };
+    }
+
+    /// The policy files `include` names (this file's own), with where they are named.
+    pub fn include_files(&self) -> Vec<(String, Option<Pos>)> {
+        self.includes.clone()
     }
 
     /// The file as written (with any imported ignore rules added).
@@ -105,22 +292,11 @@ impl Policy {
         self.source_name.as_deref()
     }
 
-    /// The Argo CD Application files the policy names, as names read from the policy's folder
-    /// (`conf/driftwise.yaml` naming `argocd/app.yaml` → `conf/argocd/app.yaml`), each with the
-    /// place the policy names it.
+    /// The Argo CD Application files the policy (and its includes) name, as names read from the
+    /// naming file's folder (`conf/driftwise.yaml` naming `argocd/app.yaml` →
+    /// `conf/argocd/app.yaml`), each with the place the policy names it.
     pub fn argocd_files(&self) -> Vec<(String, Option<Pos>)> {
-        let beside = self.source_name.as_deref().unwrap_or("");
-        self.file
-            .argocd
-            .iter()
-            .enumerate()
-            .map(|(i, rel)| {
-                (
-                    crate::names::join_relative(beside, rel),
-                    self.argocd_at.get(i).copied(),
-                )
-            })
-            .collect()
+        self.argocd.clone()
     }
 
     /// Adds the `ignoreDifferences` of an Argo CD Application manifest as ignore rules; returns how
@@ -128,7 +304,16 @@ impl Policy {
     pub fn import_argocd(&mut self, application: &Source) -> Result<usize> {
         let rules = argocd::ignore_rules(application)?;
         let n = rules.len();
-        self.file.ignore.extend(rules);
+        for (rule, line) in rules {
+            let key = format!("ignore[{}]", self.file.ignore.len());
+            let cited = RuleRef {
+                rule: key.clone(),
+                line: Some(line),
+                file: Some(application.name.clone()),
+            };
+            self.origins.insert(key, cited);
+            self.file.ignore.push(rule);
+        }
         Ok(n)
     }
 
@@ -160,28 +345,40 @@ impl Policy {
     }
 
     fn rule_ref(&self, key: String) -> RuleRef {
-        let line = self.lines.get(&key).copied();
-        RuleRef { rule: key, line }
+        self.origins.get(&key).cloned().unwrap_or(RuleRef {
+            rule: key,
+            line: None,
+            file: None,
+        })
     }
 
     /// Classifies a report's findings: drops ignored ones, marks expected ones, sets severities,
     /// finds stale rules and computes each environment's compliance. (Secrets are masked by what
     /// the files hold, once the report is made.)
     pub fn classify(&self, report: &mut Report) {
+        self.classify_in(report, &HashMap::new());
+    }
+
+    /// [`classify`](Self::classify), knowing the Kubernetes object each environment's file is
+    /// when it is one object (`kind=Deployment,namespace=shop,name=web`), so rules that select
+    /// objects apply to single manifests as they do to streams.
+    pub(crate) fn classify_in(&self, report: &mut Report, objects: &HashMap<String, String>) {
         let mut expected_hits = vec![0usize; self.file.expected.len()];
         let mut ignore_hits = vec![0usize; self.file.ignore.len()];
+        let mut severity_hits = vec![0usize; self.file.severity.len()];
         let findings = std::mem::take(&mut report.findings);
         let mut ignored = 0;
         for mut f in findings {
-            if let Some(i) = self.file.ignore.iter().position(|r| ignore_matches(r, &f)) {
+            let object = objects.get(&f.environment).map(String::as_str);
+            let subject = Subject::new(&f, object);
+            if let Some(i) = self.deciding_ignore(&subject) {
                 ignore_hits[i] += 1;
                 ignored += 1;
                 continue;
             }
-            if let Some(i) = self.file.expected.iter().position(|r| {
-                (r.envs.is_empty() || r.envs.contains(&f.environment))
-                    && finding_matches(&r.path, &f)
-            }) {
+            let expected = self.deciding_expected(&subject);
+            let severity = self.deciding_severity(&subject);
+            if let Some(i) = expected {
                 expected_hits[i] += 1;
                 let rule = &self.file.expected[i];
                 f.expected = Some(Expected {
@@ -189,30 +386,38 @@ impl Policy {
                     rule: self.rule_ref(format!("expected[{i}]")),
                 });
             }
-            let (severity, rule) = self.severity_of(&f);
-            f.severity = severity;
-            f.severity_rule = rule;
+            match severity {
+                Some(i) => {
+                    severity_hits[i] += 1;
+                    f.severity = self.file.severity[i].level;
+                    f.severity_rule = Some(self.rule_ref(format!("severity[{i}]")));
+                }
+                None => f.severity = default_severity(&f.keyed_path),
+            }
             report.findings.push(f);
         }
         let mut stale = Vec::new();
-        for (i, hits) in expected_hits.iter().enumerate() {
-            if *hits == 0 {
-                let path = self.file.expected[i].path.as_str().to_string();
+        let mut unused = |section: &str, hits: &[usize], path: &dyn Fn(usize) -> String| {
+            for (i, _) in hits.iter().enumerate().filter(|(_, h)| **h == 0) {
                 stale.push(StaleRule {
-                    rule: self.rule_ref(format!("expected[{i}]")),
-                    path,
+                    rule: self.rule_ref(format!("{section}[{i}]")),
+                    path: path(i),
                 });
             }
-        }
-        for (i, hits) in ignore_hits.iter().enumerate() {
-            if *hits == 0 {
-                let path = self.file.ignore[i].path.as_str().to_string();
-                stale.push(StaleRule {
-                    rule: self.rule_ref(format!("ignore[{i}]")),
-                    path,
-                });
+        };
+        unused("expected", &expected_hits, &|i| {
+            self.file.expected[i].path.as_str().to_string()
+        });
+        unused("ignore", &ignore_hits, &|i| {
+            self.file.ignore[i].path.as_str().to_string()
+        });
+        unused("severity", &severity_hits, &|i| {
+            let rule = &self.file.severity[i];
+            match &rule.path {
+                Some(p) => p.as_str().to_string(),
+                None => format!("keywords: {}", rule.keywords.join(", ")),
             }
-        }
+        });
         report.fail_on = self.fail_on();
         report.policy = Some(PolicySummary {
             file: self.source_name.clone(),
@@ -222,20 +427,156 @@ impl Policy {
         report.recount();
     }
 
-    fn severity_of(&self, f: &Finding) -> (Severity, Option<RuleRef>) {
-        for (i, rule) in self.file.severity.iter().enumerate() {
-            let path_ok = rule.path.as_ref().is_none_or(|p| finding_matches(p, f));
-            let words_ok = rule.keywords.is_empty() || {
-                let words = keywords::path_words(&f.keyed_path);
-                rule.keywords
-                    .iter()
-                    .any(|k| words.contains(&k.to_lowercase()))
-            };
-            if path_ok && words_ok && (rule.path.is_some() || !rule.keywords.is_empty()) {
-                return (rule.level, Some(self.rule_ref(format!("severity[{i}]"))));
-            }
+    /// The rules about values and lists that apply to nothing in `docs`: `secrets` patterns that
+    /// mask no value, `sets` and `identity` patterns that name no list, tolerances that cover no
+    /// number. (Expected, ignore and severity rules go stale against findings, in
+    /// [`classify`](Self::classify).)
+    pub(crate) fn unused_rules<'d>(
+        &self,
+        docs: impl IntoIterator<Item = &'d Document>,
+    ) -> Vec<StaleRule> {
+        let f = &self.file;
+        let mut secrets = vec![false; f.secrets.len()];
+        let mut sets = vec![false; f.sets.len()];
+        let mut identity = vec![false; f.identity.len()];
+        let mut tolerance = vec![false; f.normalise.tolerance.len()];
+        for doc in docs {
+            crate::diff::keyed::walk(doc, &self.align, &mut |place| {
+                let at = |p: &crate::pattern::Pattern| {
+                    p.matches_path(&place.keyed) || p.matches_path(&place.pointer)
+                };
+                for (hit, p) in secrets.iter_mut().zip(&f.secrets) {
+                    *hit |= at(p);
+                }
+                if let Value::List(_) = place.node.value {
+                    let exactly = |p: &crate::pattern::Pattern| {
+                        p.matches_exactly(&place.keyed) || p.matches_exactly(&place.pointer)
+                    };
+                    for (hit, p) in sets.iter_mut().zip(&f.sets) {
+                        *hit |= exactly(p);
+                    }
+                    for (hit, p) in identity.iter_mut().zip(f.identity.keys()) {
+                        *hit |= exactly(p);
+                    }
+                }
+                if place.node.value.approx_number().is_some() {
+                    for (hit, t) in tolerance.iter_mut().zip(&f.normalise.tolerance) {
+                        *hit |= at(&t.path);
+                    }
+                }
+                true
+            });
         }
-        (default_severity(&f.keyed_path), None)
+        let mut stale = Vec::new();
+        let mut unused = |section: &str, hits: &[bool], path: &dyn Fn(usize) -> String| {
+            for (i, _) in hits.iter().enumerate().filter(|(_, hit)| !**hit) {
+                stale.push(StaleRule {
+                    rule: self.rule_ref(format!("{section}[{i}]")),
+                    path: path(i),
+                });
+            }
+        };
+        unused("secrets", &secrets, &|i| f.secrets[i].as_str().to_string());
+        unused("sets", &sets, &|i| f.sets[i].as_str().to_string());
+        let keys: Vec<&crate::pattern::Pattern> = f.identity.keys().collect();
+        unused("identity", &identity, &|i| keys[i].as_str().to_string());
+        unused("tolerance", &tolerance, &|i| {
+            f.normalise.tolerance[i].path.as_str().to_string()
+        });
+        stale
+    }
+
+    fn deciding_ignore(&self, subject: &Subject<'_>) -> Option<usize> {
+        self.file
+            .ignore
+            .iter()
+            .position(|r| matching::applies(subject, &r.envs, r.selector(), Some(&r.path)).is_ok())
+    }
+
+    fn deciding_expected(&self, subject: &Subject<'_>) -> Option<usize> {
+        self.file
+            .expected
+            .iter()
+            .position(|r| matching::applies(subject, &r.envs, r.selector(), Some(&r.path)).is_ok())
+    }
+
+    fn deciding_severity(&self, subject: &Subject<'_>) -> Option<usize> {
+        self.file
+            .severity
+            .iter()
+            .position(|r| severity_applies(r, subject).is_ok())
+    }
+
+    /// Every rule tried for a finding, in the order the policy tries them, with whether it
+    /// applied and why not: what `driftwise check --explain` prints.
+    pub fn explain(&self, f: &Finding) -> Explanation {
+        self.explain_in(f, None)
+    }
+
+    /// [`explain`](Self::explain) for a finding in a file that is one Kubernetes object
+    /// (`kind=Deployment,namespace=shop,name=web`, as [`Outcome::objects`](crate::Outcome) has
+    /// it), so rules that select objects are tried as the check tried them.
+    pub fn explain_in_object(&self, f: &Finding, object: Option<&str>) -> Explanation {
+        self.explain_in(f, object)
+    }
+
+    pub(crate) fn explain_in(&self, f: &Finding, object: Option<&str>) -> Explanation {
+        let subject = Subject::new(f, object);
+        let mut trials = Vec::new();
+        let decided = |trials: &mut Vec<Trial>,
+                       section: &str,
+                       i: usize,
+                       result: Result<(), Miss>,
+                       first: &mut bool| {
+            let applies = result.is_ok();
+            trials.push(Trial {
+                rule: self.rule_ref(format!("{section}[{i}]")),
+                decides: applies && *first,
+                miss: result.err(),
+            });
+            if applies {
+                *first = false;
+            }
+        };
+        let mut first = true;
+        for (i, r) in self.file.ignore.iter().enumerate() {
+            let result = matching::applies(&subject, &r.envs, r.selector(), Some(&r.path));
+            decided(&mut trials, "ignore", i, result, &mut first);
+        }
+        let ignored = !first;
+        let mut first = !ignored;
+        for (i, r) in self.file.expected.iter().enumerate() {
+            let result = matching::applies(&subject, &r.envs, r.selector(), Some(&r.path));
+            decided(&mut trials, "expected", i, result, &mut first);
+        }
+        let mut first = !ignored;
+        for (i, r) in self.file.severity.iter().enumerate() {
+            decided(
+                &mut trials,
+                "severity",
+                i,
+                severity_applies(r, &subject),
+                &mut first,
+            );
+        }
+        let secret = self.is_secret_path(&f.keyed_path) || self.is_secret_path(&f.path);
+        Explanation {
+            environment: f.environment.clone(),
+            path: f.keyed_path_or_root(),
+            ignored,
+            expected: !ignored && self.deciding_expected(&subject).is_some(),
+            severity: if ignored {
+                None
+            } else {
+                Some(match self.deciding_severity(&subject) {
+                    Some(i) => self.file.severity[i].level,
+                    None => default_severity(&f.keyed_path),
+                })
+            },
+            secret,
+            trials,
+            policy: self.source_name.clone(),
+        }
     }
 
     /// Whether the value at `path` (a pointer or keyed path) is a secret: under a secret-looking key,
@@ -260,48 +601,145 @@ impl Policy {
     }
 }
 
-/// A pattern applies to a finding when it matches its pointer or its keyed path (or an ancestor).
-fn finding_matches(pattern: &Pattern, f: &Finding) -> bool {
-    pattern.matches_path(&f.keyed_path)
-        || pattern.matches_path(&f.path)
-        || f.env
-            .as_ref()
-            .is_some_and(|s| pattern.matches_path(&s.path))
-}
-
-fn ignore_matches(rule: &IgnoreRule, f: &Finding) -> bool {
-    if !rule.envs.is_empty() && !rule.envs.contains(&f.environment) {
-        return false;
+/// A severity rule applies by its object, its path and its keywords (all it has must agree).
+fn severity_applies(rule: &SeverityRule, subject: &Subject<'_>) -> std::result::Result<(), Miss> {
+    if rule.path.is_none() && rule.keywords.is_empty() {
+        return Err(Miss::Keywords {
+            keywords: Vec::new(),
+        });
     }
-    if rule.kind.is_none() && rule.name.is_none() && rule.namespace.is_none() {
-        return finding_matches(&rule.path, f);
-    }
-    // Kubernetes selectors: the finding's keyed path starts with the object's identity
-    // (`[kind=Deployment,namespace=shop,name=web]`) when it is in a multi-document stream.
-    let (selector, rest) = match f
-        .keyed_path
-        .strip_prefix('[')
-        .and_then(|s| s.split_once(']'))
-    {
-        Some((selector, rest)) => (Some(selector), rest),
-        None => (None, f.keyed_path.as_str()),
-    };
-    if let Some(selector) = selector {
-        let field = |name: &str| {
-            selector
-                .split(',')
-                .find_map(|kv| kv.strip_prefix(&format!("{name}=")))
-        };
-        let agrees = |want: &Option<String>, name: &str| {
-            want.as_ref()
-                .is_none_or(|w| w == "*" || field(name) == Some(w.as_str()))
-        };
-        if !(agrees(&rule.kind, "kind")
-            && agrees(&rule.name, "name")
-            && agrees(&rule.namespace, "namespace"))
+    matching::applies(subject, &[], rule.selector(), rule.path.as_ref())?;
+    if !rule.keywords.is_empty() {
+        let words = keywords::path_words(&subject.finding.keyed_path);
+        if !rule
+            .keywords
+            .iter()
+            .any(|k| words.contains(&k.to_lowercase()))
         {
-            return false;
+            return Err(Miss::Keywords {
+                keywords: rule.keywords.clone(),
+            });
         }
     }
-    rule.path.matches_path(rest)
+    Ok(())
+}
+
+/// What `--explain` prints for one finding: how the policy classified it and every rule it tried.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The finding's environment.
+    pub environment: String,
+    /// Its keyed path.
+    pub path: String,
+    /// Hidden by an ignore rule.
+    pub ignored: bool,
+    /// Marked expected by an expected rule.
+    pub expected: bool,
+    /// Its severity (none when ignored).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    /// Its values are masked.
+    pub secret: bool,
+    /// Each rule tried, in order: ignore rules, then expected, then severity.
+    pub trials: Vec<Trial>,
+    /// The policy file the rules are written in (an included rule names its own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+}
+
+/// One rule tried for a finding.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trial {
+    /// The rule and its line.
+    pub rule: RuleRef,
+    /// The first rule of its kind that applied: the one that decided.
+    pub decides: bool,
+    /// Why it did not apply; absent when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub miss: Option<Miss>,
+}
+
+impl std::fmt::Display for Explanation {
+    fn fmt(&self, out: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let verdict = if self.ignored {
+            "ignored".to_string()
+        } else {
+            format!(
+                "{}, severity {}{}",
+                if self.expected {
+                    "expected"
+                } else {
+                    "unexpected"
+                },
+                self.severity.map(|s| s.name()).unwrap_or("-"),
+                if self.secret { ", secret (masked)" } else { "" }
+            )
+        };
+        writeln!(out, "{} in {}: {verdict}", self.path, self.environment)?;
+        if self.trials.is_empty() {
+            return writeln!(out, "  no policy rules; built-in defaults decided");
+        }
+        for t in &self.trials {
+            let file = t.rule.file.as_deref().or(self.policy.as_deref());
+            let at = match (file, t.rule.line) {
+                (Some(file), Some(line)) => format!(" at {file}:{line}"),
+                _ => String::new(),
+            };
+            let rule = &t.rule.rule;
+            match (&t.miss, t.decides) {
+                (None, true) => writeln!(out, "  {rule}{at}: applies, decides")?,
+                (None, false) => {
+                    writeln!(out, "  {rule}{at}: applies, but an earlier rule decided")?
+                }
+                (Some(miss), _) => writeln!(out, "  {rule}{at}: no, {miss}")?,
+            }
+        }
+        if !self.ignored
+            && !self
+                .trials
+                .iter()
+                .any(|t| t.decides && t.rule.rule.starts_with("severity"))
+        {
+            writeln!(
+                out,
+                "  severity: built-in default from the words of the path"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Refuses `group` on a rule, at its line: keyed paths do not carry the API group, so such a rule
+/// would silently match objects of every group.
+fn refuse_groups(file: &PolicyFile, root: &crate::tree::Node, source: &Source) -> Result<()> {
+    let sections: [(&str, Vec<Option<&str>>); 3] = [
+        (
+            "expected",
+            file.expected.iter().map(|r| r.group()).collect(),
+        ),
+        ("ignore", file.ignore.iter().map(|r| r.group()).collect()),
+        (
+            "severity",
+            file.severity.iter().map(|r| r.group()).collect(),
+        ),
+    ];
+    for (section, groups) in sections {
+        if let Some(i) = groups.iter().position(Option::is_some) {
+            let at = root
+                .pointer(&format!("/{section}/{i}/group"))
+                .map(|n| n.span.start);
+            let err = Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{section}[{i}]: `group` is not supported: keyed paths name Kubernetes objects by kind, namespace and name, not API group; use kind (and name, namespace)"
+                ),
+            )
+            .in_file(source.name.clone());
+            return Err(match at {
+                Some(pos) => err.at(pos),
+                None => err,
+            });
+        }
+    }
+    Ok(())
 }

@@ -163,7 +163,11 @@ pub(super) fn report(report: &Report, options: RenderOptions) -> String {
 
 /// `driftwise.yaml:4` for a policy rule, or the rule's name when the report has no policy file.
 pub(super) fn rule_location(report: &Report, rule: &RuleRef) -> String {
-    let file = report.policy.as_ref().and_then(|p| p.file.as_deref());
+    // A rule from an included policy names its own file.
+    let file = rule
+        .file
+        .as_deref()
+        .or_else(|| report.policy.as_ref().and_then(|p| p.file.as_deref()));
     match (file, rule.line) {
         (Some(file), Some(line)) => format!("{} at {file}:{line}", rule.rule),
         _ => rule.rule.clone(),

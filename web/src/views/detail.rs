@@ -1,7 +1,7 @@
 //! The selected finding: its paths, and both files side by side with the two spans highlighted.
 
 use crate::model::{SourceText, kind_label, source_window};
-use driftwise_engine::{Action, Report, Side, describe};
+use driftwise_engine::{Action, Explanation, Report, Side, describe};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -23,6 +23,8 @@ pub struct DetailProps {
     /// The reason recorded when the finding is accepted.
     pub reason: Option<String>,
     pub on_reason: Callback<String>,
+    /// How the policy classified it, rule by rule.
+    pub explanation: Option<Explanation>,
 }
 
 /// Numbered source lines with the span marked (secret values come masked from the window).
@@ -132,6 +134,44 @@ pub fn Detail(props: &DetailProps) -> Html {
                 { pane(base_title, f.base.as_ref(), "Not in the base.") }
                 { pane(env_title, f.env.as_ref(), &format!("Not in {}.", f.environment)) }
             </div>
+            if let Some(e) = &props.explanation {
+                { why(e) }
+            }
         </div>
+    }
+}
+
+/// Why the finding is classified as it is: every policy rule tried, in order, as
+/// `driftwise check --explain` prints it.
+fn why(e: &Explanation) -> Html {
+    let verdict = format!(
+        "{}, severity {}{}",
+        if e.expected { "expected" } else { "unexpected" },
+        e.severity.map(|s| s.name()).unwrap_or("-"),
+        if e.secret { ", secret (masked)" } else { "" }
+    );
+    html! {
+        <details class="why">
+            <summary>{ format!("Why: {verdict}") }</summary>
+            if e.trials.is_empty() {
+                <p>{ "No policy rules: the built-in defaults decided (severity from the words of the path)." }</p>
+            } else {
+                <ol>
+                    { for e.trials.iter().map(|t| {
+                        let file = t.rule.file.as_deref().or(e.policy.as_deref());
+                        let at = match (file, t.rule.line) {
+                            (Some(file), Some(line)) => format!(" at {file}:{line}"),
+                            _ => String::new(),
+                        };
+                        let (class, what) = match (&t.miss, t.decides) {
+                            (None, true) => ("decides", "applies, decides".to_string()),
+                            (None, false) => ("applies", "applies, but an earlier rule decided".to_string()),
+                            (Some(miss), _) => ("misses", format!("no: {miss}")),
+                        };
+                        html! { <li class={class}><code>{ format!("{}{at}", t.rule.rule) }</code>{ format!(" {what}") }</li> }
+                    }) }
+                </ol>
+            }
+        </details>
     }
 }

@@ -1,0 +1,150 @@
+//! How a rule applies to a finding, one model for every rule kind: its environments, the
+//! Kubernetes object it is in (`kind`, `name`, `namespace`, as fields or as a `[kind=...]` pattern
+//! prefix), and its path pattern, tried on the finding's keyed path, its pointers, and its keyed
+//! path inside the object it is in. A miss says which condition failed, for `--explain`.
+
+use crate::finding::Finding;
+use crate::pattern::Pattern;
+use serde::{Deserialize, Serialize};
+
+/// A finding as rules see it: the finding, and the Kubernetes object it is in when its file is
+/// one object (a stream names its objects in the keyed path already).
+pub(crate) struct Subject<'f> {
+    pub(crate) finding: &'f Finding,
+    /// `kind=Deployment,namespace=shop,name=web`.
+    object: Option<String>,
+    paths: Vec<String>,
+}
+
+impl<'f> Subject<'f> {
+    pub(crate) fn new(finding: &'f Finding, object_of_file: Option<&str>) -> Subject<'f> {
+        let in_path = finding
+            .keyed_path
+            .strip_prefix('[')
+            .and_then(|s| s.split_once(']'))
+            .map(|(selector, _)| selector.to_string());
+        let mut paths = vec![finding.keyed_path.clone(), finding.path.clone()];
+        if let Some(env) = &finding.env {
+            paths.push(env.path.clone());
+        }
+        let object = match (in_path, object_of_file) {
+            (Some(selector), _) => Some(selector),
+            (None, Some(label)) => {
+                // The object's selector before the path, so `[kind=...]` patterns apply too.
+                paths.push(format!("[{label}]{}", finding.keyed_path));
+                Some(label.to_string())
+            }
+            (None, None) => None,
+        };
+        Subject {
+            finding,
+            object,
+            paths,
+        }
+    }
+
+    /// Whether `pattern` matches the finding (or an ancestor of it).
+    pub(crate) fn matches(&self, pattern: &Pattern) -> bool {
+        self.paths.iter().any(|p| pattern.matches_path(p))
+    }
+
+    fn object_field(&self, name: &str) -> Option<&str> {
+        self.object.as_deref().and_then(|o| {
+            o.split(',')
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+        })
+    }
+}
+
+/// The Kubernetes object a rule is for (as Argo CD's ignoreDifferences writes it).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Selector<'r> {
+    pub(crate) kind: Option<&'r str>,
+    pub(crate) name: Option<&'r str>,
+    pub(crate) namespace: Option<&'r str>,
+}
+
+/// Why a rule did not apply.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Miss {
+    /// The rule is for other environments.
+    Environment {
+        /// The environments it is for.
+        envs: Vec<String>,
+    },
+    /// The finding is not in the object the rule selects.
+    Object {
+        /// The selector field that disagreed (`kind`).
+        field: String,
+        /// What the rule wants.
+        want: String,
+        /// What the finding's object has (none when it is in no Kubernetes object).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        have: Option<String>,
+    },
+    /// The path pattern matches neither the finding's keyed path nor its pointers.
+    Path {
+        /// The pattern.
+        pattern: String,
+    },
+    /// None of the rule's keywords is a word of the finding's path.
+    Keywords {
+        /// The keywords.
+        keywords: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for Miss {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Miss::Environment { envs } => write!(f, "only for {}", envs.join(", ")),
+            Miss::Object { field, want, have } => match have {
+                Some(have) => write!(f, "{field} is {have}, not {want}"),
+                None => write!(
+                    f,
+                    "{field} {want} wanted, but the finding is in no Kubernetes object"
+                ),
+            },
+            Miss::Path { pattern } => write!(f, "path {pattern} does not match"),
+            Miss::Keywords { keywords } => {
+                write!(f, "no word of the path is one of {}", keywords.join(", "))
+            }
+        }
+    }
+}
+
+/// Whether a rule with these conditions applies to `subject`, or the first condition that fails.
+pub(crate) fn applies(
+    subject: &Subject<'_>,
+    envs: &[String],
+    selector: Selector<'_>,
+    path: Option<&Pattern>,
+) -> Result<(), Miss> {
+    if !envs.is_empty() && !envs.contains(&subject.finding.environment) {
+        return Err(Miss::Environment {
+            envs: envs.to_vec(),
+        });
+    }
+    for (field, want) in [
+        ("kind", selector.kind),
+        ("namespace", selector.namespace),
+        ("name", selector.name),
+    ] {
+        let Some(want) = want else { continue };
+        let have = subject.object_field(field);
+        if want != "*" && have != Some(want) {
+            return Err(Miss::Object {
+                field: field.to_string(),
+                want: want.to_string(),
+                have: have.map(str::to_string),
+            });
+        }
+    }
+    match path {
+        Some(pattern) if !subject.matches(pattern) => Err(Miss::Path {
+            pattern: pattern.as_str().to_string(),
+        }),
+        _ => Ok(()),
+    }
+}

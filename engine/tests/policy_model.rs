@@ -1,0 +1,324 @@
+//! One matching model for every rule kind: each kind of rule, with a rule that applies and one that
+//! cannot, on a plain file, a one-object Kubernetes manifest and a multi-document stream. A rule
+//! that applies does its work in all three; one that cannot is reported stale with its line.
+
+use driftwise_engine::{Environment, Kind, Report, Request, Source, run};
+
+/// The same object in three shapes; `prod` differs in replicas, image, weight, args order, a
+/// port's protocol and its token.
+fn shapes(prod: bool) -> [(&'static str, String); 3] {
+    let (replicas, image, weight, args, protocol, token) = if prod {
+        (5, "web:2", "1.05", "[--b, --a]", "UDP", "prod-token-0001")
+    } else {
+        (3, "web:1", "1.0", "[--a, --b]", "TCP", "base-token-0002")
+    };
+    let object = format!(
+        "spec:\n  replicas: {replicas}\n  weight: {weight}\n  template:\n    spec:\n      containers:\n        - name: web\n          image: {image}\n          args: {args}\n          ports:\n            - {{containerPort: 8080, protocol: {protocol}}}\n            - {{containerPort: 9090, protocol: TCP}}\ndata:\n  token: {token}\n"
+    );
+    let manifest = format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web, namespace: shop}}\n{object}"
+    );
+    let stream = format!(
+        "{manifest}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: settings, namespace: shop}}\ndata: {{mode: fast}}\n"
+    );
+    [
+        ("plain", object),
+        ("manifest", manifest),
+        ("stream", stream),
+    ]
+}
+
+fn check(shape: usize, policy: &str) -> Report {
+    let base = &shapes(false)[shape].1;
+    let prod = &shapes(true)[shape].1;
+    let request = Request {
+        policy: Some(Source::new("driftwise.yaml", policy)),
+        ..Request::new(
+            Source::new("base.yaml", base.clone()),
+            vec![Environment::new(
+                "prod",
+                Source::new("prod.yaml", prod.clone()),
+            )],
+        )
+    };
+    run(&request).unwrap().report
+}
+
+/// The findings' paths with the document prefix of a stream taken off.
+fn paths(report: &Report) -> Vec<String> {
+    report
+        .findings
+        .iter()
+        .map(|f| match f.keyed_path.strip_prefix('[') {
+            Some(rest) => rest.split_once(']').unwrap().1.to_string(),
+            None => f.keyed_path.clone(),
+        })
+        .collect()
+}
+
+fn stale(report: &Report) -> Vec<(String, Option<usize>)> {
+    report
+        .policy
+        .as_ref()
+        .unwrap()
+        .stale
+        .iter()
+        .map(|s| (s.rule.rule.clone(), s.rule.line))
+        .collect()
+}
+
+const IMAGE: &str = "/spec/template/spec/containers[name=web]/image";
+
+#[test]
+fn expected_rules() {
+    for shape in 0..3 {
+        let r = check(
+            shape,
+            "expected:\n  - path: /spec/template/spec/containers/*/image\n    reason: rolled out\n  - path: /spec/replicas\n    kind: StatefulSet\n    reason: never\n",
+        );
+        let image = r
+            .findings
+            .iter()
+            .find(|f| f.keyed_path.ends_with(IMAGE))
+            .unwrap();
+        assert!(image.expected.is_some(), "shape {shape}");
+        assert_eq!(
+            stale(&r),
+            [("expected[1]".to_string(), Some(4))],
+            "shape {shape}"
+        );
+    }
+}
+
+#[test]
+fn ignore_rules_with_object_selectors() {
+    for shape in 0..3 {
+        let r = check(
+            shape,
+            "ignore:\n  - path: /spec/replicas\n    kind: Deployment\n  - path: /spec/weight\n    namespace: other\n",
+        );
+        let ignored = !paths(&r).contains(&"/spec/replicas".to_string());
+        // The plain file is no Kubernetes object: a rule for Deployments does not apply there.
+        assert_eq!(ignored, shape > 0, "shape {shape}: {:?}", paths(&r));
+        let mut want = vec![("ignore[1]".to_string(), Some(4))];
+        if shape == 0 {
+            want.insert(0, ("ignore[0]".to_string(), Some(2)));
+        }
+        assert_eq!(stale(&r), want, "shape {shape}");
+    }
+}
+
+#[test]
+fn severity_rules() {
+    for shape in 0..3 {
+        let r = check(
+            shape,
+            "severity:\n  - path: /spec/replicas\n    level: critical\n  - path: /spec/replicas\n    kind: Service\n    level: low\n  - keywords: [nothing]\n    level: low\n",
+        );
+        let replicas = r
+            .findings
+            .iter()
+            .find(|f| f.keyed_path.ends_with("/spec/replicas"))
+            .unwrap();
+        assert_eq!(replicas.severity.name(), "critical", "shape {shape}");
+        assert_eq!(
+            stale(&r),
+            [
+                ("severity[1]".to_string(), Some(4)),
+                ("severity[2]".to_string(), Some(7))
+            ],
+            "shape {shape}"
+        );
+    }
+}
+
+#[test]
+fn secrets_rules() {
+    for shape in 0..3 {
+        let r = check(shape, "secrets:\n  - /data/token\n  - /data/nothing\n");
+        let token = r
+            .findings
+            .iter()
+            .find(|f| f.keyed_path.ends_with("/data/token"))
+            .unwrap();
+        assert!(token.masked, "shape {shape}");
+        let text = r.render(driftwise_engine::OutputFormat::Json, Default::default());
+        assert!(!text.contains("prod-token-0001"), "shape {shape}");
+        assert_eq!(
+            stale(&r),
+            [("secrets[1]".to_string(), Some(3))],
+            "shape {shape}"
+        );
+    }
+}
+
+#[test]
+fn sets_rules() {
+    for shape in 0..3 {
+        let r = check(
+            shape,
+            "sets:\n  - /spec/template/spec/containers/*/args\n  - /spec/nothing\n",
+        );
+        assert!(
+            !r.findings.iter().any(|f| f.kind == Kind::Reordered),
+            "shape {shape}: {:?}",
+            paths(&r)
+        );
+        assert_eq!(
+            stale(&r),
+            [("sets[1]".to_string(), Some(3))],
+            "shape {shape}"
+        );
+        let plain = check(shape, "");
+        assert!(
+            plain.findings.iter().any(|f| f.kind == Kind::Reordered),
+            "shape {shape}"
+        );
+    }
+}
+
+#[test]
+fn identity_rules() {
+    for shape in 0..3 {
+        let r = check(
+            shape,
+            "identity:\n  /spec/template/spec/containers/*/ports: containerPort\n  /spec/nothing: id\n",
+        );
+        assert!(
+            paths(&r).contains(
+                &"/spec/template/spec/containers[name=web]/ports[containerPort=8080]/protocol"
+                    .to_string()
+            ),
+            "shape {shape}: {:?}",
+            paths(&r)
+        );
+        assert_eq!(
+            stale(&r),
+            [("identity[1]".to_string(), Some(3))],
+            "shape {shape}"
+        );
+    }
+}
+
+#[test]
+fn tolerance_rules() {
+    for shape in 0..3 {
+        let r = check(
+            shape,
+            "normalise:\n  tolerance:\n    - {path: /spec/weight, absolute: 0.1}\n    - {path: /spec/nothing, absolute: 1}\n",
+        );
+        assert!(
+            !paths(&r).contains(&"/spec/weight".to_string()),
+            "shape {shape}"
+        );
+        assert_eq!(
+            stale(&r),
+            [("tolerance[1]".to_string(), Some(4))],
+            "shape {shape}"
+        );
+    }
+}
+
+#[test]
+fn group_is_refused_at_its_line() {
+    let request = Request {
+        policy: Some(Source::new(
+            "driftwise.yaml",
+            "ignore:\n  - path: /spec/replicas\n    group: apps\n",
+        )),
+        ..Request::new(
+            Source::new("base.yaml", "a: 1\n"),
+            vec![Environment::new("prod", Source::new("prod.yaml", "a: 2\n"))],
+        )
+    };
+    let err = run(&request).unwrap_err();
+    assert_eq!(
+        (err.file.as_deref(), err.line()),
+        (Some("driftwise.yaml"), Some(3)),
+        "{err}"
+    );
+    assert!(err.message.contains("`group` is not supported"), "{err}");
+}
+
+fn with_includes(files: &[(&str, &str)]) -> Result<Report, driftwise_engine::Error> {
+    let request = Request {
+        policy: Some(Source::new(files[0].0, files[0].1)),
+        files: files[1..]
+            .iter()
+            .map(|(n, t)| Source::new(*n, *t))
+            .collect(),
+        ..Request::new(
+            Source::new("base.yaml", shapes(false)[1].1.clone()),
+            vec![Environment::new(
+                "prod",
+                Source::new("prod.yaml", shapes(true)[1].1.clone()),
+            )],
+        )
+    };
+    run(&request).map(|o| o.report)
+}
+
+#[test]
+fn includes_compose_in_order_and_cite_their_own_file() {
+    let r = with_includes(&[
+        (
+            "repo/driftwise.yaml",
+            "include: [../org/baseline.yaml]\nseverity:\n  - path: /spec/replicas\n    level: low\n",
+        ),
+        (
+            "org/baseline.yaml",
+            "severity:\n  - path: /spec/replicas\n    level: critical\n  - path: /spec/weight\n    level: critical\nexpected:\n  - path: /data\n    reason: rotated by the platform\nfail_on: high\n",
+        ),
+    ])
+    .unwrap();
+    let f = |end: &str| {
+        r.findings
+            .iter()
+            .find(|f| f.keyed_path.ends_with(end))
+            .unwrap()
+    };
+    // The including file's rule is tried first.
+    assert_eq!(f("/spec/replicas").severity.name(), "low");
+    let weight = f("/spec/weight");
+    assert_eq!(weight.severity.name(), "critical");
+    let rule = weight.severity_rule.as_ref().unwrap();
+    assert_eq!(
+        (rule.file.as_deref(), rule.line),
+        (Some("org/baseline.yaml"), Some(4))
+    );
+    assert_eq!(rule.rule, "severity[1]");
+    let expected = f("/data/token").expected.as_ref().unwrap();
+    assert_eq!(expected.rule.file.as_deref(), Some("org/baseline.yaml"));
+    assert_eq!(
+        r.fail_on.name(),
+        "high",
+        "fail_on from the nearest file that sets it"
+    );
+    let text = r.render(driftwise_engine::OutputFormat::Text, Default::default());
+    assert!(
+        text.contains("(expected[0] at org/baseline.yaml:7)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn include_cycles_and_missing_includes_are_errors_at_the_include() {
+    let err = with_includes(&[
+        ("a.yaml", "include: [b.yaml]\n"),
+        ("b.yaml", "\ninclude: [a.yaml]\n"),
+    ])
+    .unwrap_err();
+    assert!(
+        err.message
+            .contains("include cycle: a.yaml → b.yaml → a.yaml"),
+        "{err}"
+    );
+    assert_eq!((err.file.as_deref(), err.line()), (Some("b.yaml"), Some(2)));
+    let err = with_includes(&[("a.yaml", "expected: []\ninclude: [gone.yaml]\n")]).unwrap_err();
+    assert!(
+        err.message
+            .contains("includes gone.yaml, which was not given"),
+        "{err}"
+    );
+    assert_eq!((err.file.as_deref(), err.line()), (Some("a.yaml"), Some(2)));
+}
