@@ -234,19 +234,9 @@ fn check_reconcile_fixes_drift_in_one_step() {
 #[test]
 fn apply_commit_makes_one_commit_listing_the_actions() {
     let dir = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| {
-        std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap()
-    };
-    git(&["init", "-q"]);
-    git(&["config", "user.email", "test@example.invalid"]);
-    git(&["config", "user.name", "test"]);
     planned(dir.path());
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "start"]);
+    commit_all(dir.path());
+    let git = |args: &[&str]| git(dir.path(), args);
     in_dir(dir.path())
         .args(["apply", "plan.json", "--approve", "--no-backup", "--commit"])
         .assert()

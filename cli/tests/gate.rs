@@ -184,22 +184,8 @@ fn a_violation_already_there_does_not_block() {
 #[test]
 fn force_writes_anyway_and_says_so_in_the_output_and_the_commit() {
     let dir = scratch();
-    let git = |args: &[&str]| {
-        std::process::Command::new("git")
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap()
-    };
-    for args in [
-        &["init", "-q"][..],
-        &["config", "user.email", "test@example.invalid"],
-        &["config", "user.name", "test"],
-        &["add", "."],
-        &["commit", "-q", "-m", "start"],
-    ] {
-        assert!(git(args).status.success());
-    }
+    commit_all(dir.path());
+    let git = |args: &[&str]| git(dir.path(), args);
     plan(
         dir.path(),
         &["--schema", "schema.json", "--rules", "rules.yaml"],

@@ -17,25 +17,9 @@ fn scratch(with_git: bool) -> tempfile::TempDir {
         std::fs::copy(repo().join("tests/patch").join(f), dir.path().join(f)).unwrap();
     }
     if with_git {
-        for args in [
-            &["init", "-q"][..],
-            &["config", "user.email", "test@example.invalid"],
-            &["config", "user.name", "test"],
-            &["add", "."],
-            &["commit", "-q", "-m", "start"],
-        ] {
-            assert!(git(dir.path(), args).status.success());
-        }
+        commit_all(dir.path());
     }
     dir
-}
-
-fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
 }
 
 fn log_lines(path: &Path) -> Vec<String> {
@@ -297,15 +281,7 @@ fn the_documented_cron_line_reconciles_the_classic_example_and_commits() {
     for f in ["base_config.yaml", "env1_config.yaml", "env2_config.yaml"] {
         std::fs::copy(repo().join("examples/classic").join(f), dir.path().join(f)).unwrap();
     }
-    for args in [
-        &["init", "-q"][..],
-        &["config", "user.email", "test@example.invalid"],
-        &["config", "user.name", "test"],
-        &["add", "."],
-        &["commit", "-q", "-m", "start"],
-    ] {
-        assert!(git(dir.path(), args).status.success());
-    }
+    commit_all(dir.path());
     let crontab =
         std::fs::read_to_string(repo().join("examples/classic/reconcile/crontab")).unwrap();
     let job = crontab

@@ -152,29 +152,24 @@ impl Checker {
     /// show it, `/` for a whole file), ignored ones included: every rule tried in order, which
     /// one decided, and why the others did not apply. Empty when nothing differs there.
     pub fn explain(&self, path: &str) -> Vec<Explanation> {
-        let pairs: Vec<Pair<'_>> = self
-            .environments
+        crate::compare::explain(&self.pairs(), &self.policy, path)
+    }
+
+    /// Each environment with the base it is compared against.
+    fn pairs(&self) -> Vec<Pair<'_>> {
+        self.environments
             .iter()
             .map(|(name, doc, b)| Pair {
                 environment: name,
                 base: &self.bases[*b],
                 env: doc,
             })
-            .collect();
-        crate::compare::explain(&pairs, &self.policy, path)
+            .collect()
     }
 
     /// Compares every environment with its base and classifies the findings.
     pub fn outcome(&self) -> Outcome {
-        let pairs: Vec<Pair<'_>> = self
-            .environments
-            .iter()
-            .map(|(name, doc, b)| Pair {
-                environment: name,
-                base: &self.bases[*b],
-                env: doc,
-            })
-            .collect();
+        let pairs = self.pairs();
         let mut report: Report = compare(self.base.clone(), &pairs, &self.policy);
         report.violations = self.violations.clone();
         let docs = || {

@@ -84,3 +84,25 @@ pub fn planned(dir: &Path) -> PathBuf {
         .stdout(predicate::str::contains("plan written to plan.json"));
     plan
 }
+
+/// Runs git in `dir`.
+pub fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// Makes `dir` a git repository with everything in it committed.
+pub fn commit_all(dir: &Path) {
+    for args in [
+        &["init", "-q"][..],
+        &["config", "user.email", "test@example.invalid"],
+        &["config", "user.name", "test"],
+        &["add", "."],
+        &["commit", "-q", "-m", "start"],
+    ] {
+        assert!(git(dir, args).status.success(), "git {args:?}");
+    }
+}

@@ -79,33 +79,26 @@ impl Policy {
             });
         };
         let mut origins = IndexMap::new();
+        let mut cite = |key: String, line: usize| {
+            let rule = RuleRef {
+                rule: key.clone(),
+                line: Some(line),
+                file: None,
+            };
+            origins.insert(key, rule);
+        };
         for section in ["expected", "ignore", "severity", "secrets", "sets"] {
             if let Some(Value::List(items)) = root.pointer(&format!("/{section}")).map(|n| &n.value)
             {
                 for (i, item) in items.iter().enumerate() {
-                    let key = format!("{section}[{i}]");
-                    let rule = RuleRef {
-                        rule: key.clone(),
-                        line: Some(item.span.start.line),
-                        file: None,
-                    };
-                    origins.insert(key, rule);
+                    cite(format!("{section}[{i}]"), item.span.start.line);
                 }
             }
         }
         // Identity entries and tolerances, by their place: `identity[0]`, `tolerance[0]`.
         if let Some(Value::Map(map)) = root.pointer("/identity").map(|n| &n.value) {
             for (i, member) in map.values().enumerate() {
-                let key = format!("identity[{i}]");
-                let line = Some(member.key_span.start.line);
-                origins.insert(
-                    key.clone(),
-                    RuleRef {
-                        rule: key,
-                        line,
-                        file: None,
-                    },
-                );
+                cite(format!("identity[{i}]"), member.key_span.start.line);
             }
         }
         let tolerances = root
@@ -113,16 +106,7 @@ impl Policy {
             .or_else(|| root.pointer("/normalize/tolerance"));
         if let Some(Value::List(items)) = tolerances.map(|n| &n.value) {
             for (i, item) in items.iter().enumerate() {
-                let key = format!("tolerance[{i}]");
-                let line = Some(item.span.start.line);
-                origins.insert(
-                    key.clone(),
-                    RuleRef {
-                        rule: key,
-                        line,
-                        file: None,
-                    },
-                );
+                cite(format!("tolerance[{i}]"), item.span.start.line);
             }
         }
         let named = |section: &str, list: &[String]| -> Vec<(String, Option<Pos>)> {
