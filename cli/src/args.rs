@@ -65,7 +65,7 @@ pub struct CheckArgs {
     #[arg(long, short = 'f', default_value = "text", value_parser = output_format)]
     pub format: OutputFormat,
     /// Read every input as this syntax instead of guessing from the extension.
-    #[arg(long, value_name = "yaml|json|toml")]
+    #[arg(long, value_name = "yaml|json|toml|ini|env|properties")]
     pub input_format: Option<String>,
     /// Colour the text report: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -274,7 +274,7 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "low|medium|high|critical", default_value = "low", value_parser = severity)]
     pub fail_on: Severity,
     /// Read every input as this syntax instead of guessing from the extension.
-    #[arg(long, value_name = "yaml|json|toml")]
+    #[arg(long, value_name = "yaml|json|toml|ini|env|properties")]
     pub input_format: Option<String>,
     /// A policy whose `secrets` are masked in violations, besides values under secret-looking keys.
     #[arg(long, value_name = "FILE")]

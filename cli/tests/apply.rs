@@ -457,3 +457,50 @@ fn secrets_are_masked_in_every_output_unless_revealed_and_apply_writes_the_real_
         .assert()
         .code(0);
 }
+
+#[test]
+fn ini_env_and_properties_files_are_checked_planned_and_applied_keeping_their_comments() {
+    for (case, ext) in [
+        ("flat-ini", "ini"),
+        ("flat-env", "env"),
+        ("flat-properties", "properties"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (base, prod) = (format!("base.{ext}"), format!("prod.{ext}"));
+        for f in [&base, &prod] {
+            std::fs::copy(
+                repo().join("tests/cases").join(case).join(f),
+                dir.path().join(f),
+            )
+            .unwrap();
+        }
+        in_dir(dir.path())
+            .args(["check", &base, &prod])
+            .assert()
+            .code(1);
+        in_dir(dir.path())
+            .args(["plan", &base, &prod, "--out", "plan.json"])
+            .assert()
+            .code(0);
+        in_dir(dir.path())
+            .args(["apply", "plan.json", "--approve"])
+            .assert()
+            .code(0);
+        in_dir(dir.path())
+            .args(["check", &base, &prod])
+            .assert()
+            .code(0);
+        let after = std::fs::read_to_string(dir.path().join(&prod)).unwrap();
+        let first_comment =
+            std::fs::read_to_string(repo().join("tests/cases").join(case).join(&prod))
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap()
+                .to_string();
+        assert!(
+            after.starts_with(&first_comment),
+            "{case}: comments stay\n{after}"
+        );
+    }
+}

@@ -4,6 +4,14 @@
 /// The file name without folders and without its last extension: `config/prod.yaml` → `prod`.
 pub fn file_stem(path: &str) -> &str {
     let file = base_name(path);
+    // `.env.production` is production's; `.env` alone is `env`.
+    if let Some(rest) = file.strip_prefix(".env") {
+        return match rest.strip_prefix('.') {
+            Some(name) if !name.is_empty() => name,
+            _ if rest.is_empty() => "env",
+            _ => file,
+        };
+    }
     match file.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem,
         _ => file,
@@ -65,7 +73,9 @@ mod tests {
     #[test]
     fn stems_and_joins() {
         assert_eq!(file_stem("config/prod.yaml"), "prod");
-        assert_eq!(file_stem(".env"), ".env");
+        assert_eq!(file_stem(".env"), "env");
+        assert_eq!(file_stem("conf/.env.production"), "production");
+        assert_eq!(file_stem(".envrc"), ".envrc");
         assert_eq!(file_stem("a\\b\\c.json"), "c");
         assert_eq!(
             join_relative("conf/driftwise.yaml", "argocd/app.yaml"),

@@ -21,19 +21,44 @@ pub enum Format {
     Json,
     /// TOML 1.0.
     Toml,
+    /// INI: `[section]` headers and `key = value` lines; values are text.
+    Ini,
+    /// `.env` files: `KEY=value` lines, quoted or not; values are text.
+    Env,
+    /// Java `.properties`: `key=value`, `key: value` or `key value`; values are text.
+    Properties,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 3] = [Format::Yaml, Format::Json, Format::Toml];
+    pub const ALL: [Format; 6] = [
+        Format::Yaml,
+        Format::Json,
+        Format::Toml,
+        Format::Ini,
+        Format::Env,
+        Format::Properties,
+    ];
 
-    /// The format a file name's extension implies, if any.
+    /// The format a file name implies, if any: its extension (`.ini` and `.cfg` for INI,
+    /// `.env` and `.env.*` or `*.env`, `.properties`).
     pub fn from_file_name(name: &str) -> Option<Format> {
-        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
-        match ext.as_str() {
+        let base = name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(name)
+            .to_ascii_lowercase();
+        if base == ".env" || base.starts_with(".env.") {
+            return Some(Format::Env);
+        }
+        let ext = base.rsplit_once('.')?.1;
+        match ext {
             "yaml" | "yml" => Some(Format::Yaml),
             "json" | "jsonc" => Some(Format::Json),
             "toml" => Some(Format::Toml),
+            "ini" | "cfg" => Some(Format::Ini),
+            "env" => Some(Format::Env),
+            "properties" => Some(Format::Properties),
             _ => None,
         }
     }
@@ -44,7 +69,16 @@ impl Format {
             Format::Yaml => "yaml",
             Format::Json => "json",
             Format::Toml => "toml",
+            Format::Ini => "ini",
+            Format::Env => "env",
+            Format::Properties => "properties",
         }
+    }
+
+    /// Whether values are text only (INI, `.env`, `.properties`): numbers and booleans are
+    /// written as their text, and nothing nests deeper than the format allows.
+    pub fn is_flat(self) -> bool {
+        matches!(self, Format::Ini | Format::Env | Format::Properties)
     }
 }
 
@@ -55,9 +89,14 @@ impl std::str::FromStr for Format {
             "yaml" | "yml" => Ok(Format::Yaml),
             "json" | "jsonc" => Ok(Format::Json),
             "toml" => Ok(Format::Toml),
+            "ini" => Ok(Format::Ini),
+            "env" | "dotenv" => Ok(Format::Env),
+            "properties" => Ok(Format::Properties),
             other => Err(Error::new(
                 ErrorKind::Usage,
-                format!("unknown format '{other}' (expected yaml, json or toml)"),
+                format!(
+                    "unknown format '{other}' (expected yaml, json, toml, ini, env or properties)"
+                ),
             )),
         }
     }
@@ -131,7 +170,7 @@ impl Source {
         self.format.or_else(|| Format::from_file_name(&self.name)).ok_or_else(|| {
             Error::new(
                 ErrorKind::Usage,
-                "cannot tell the format from the file name; name it explicitly (yaml, json or toml)",
+                "cannot tell the format from the file name; name it explicitly (yaml, json, toml, ini, env or properties)",
             )
             .in_file(self.name.clone())
         })

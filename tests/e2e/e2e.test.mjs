@@ -389,3 +389,19 @@ test('an included policy dropped with its policy composes as in the CLI, and eac
   assert.ok(why.includes('severity[0] at org/baseline.yaml:3 applies, but an earlier rule decided'), why.join('\n'));
   assert.ok(why.includes('expected[0] at org/baseline.yaml:6 no: path /app_settings/name does not match'), why.join('\n'));
 });
+
+test('INI, .env and .properties files are compared in the page as the CLI compares them', async (t) => {
+  const page = await openApp(t);
+  for (const [dir, ext] of [['flat-ini', 'ini'], ['flat-env', 'env'], ['flat-properties', 'properties']]) {
+    if (await page.locator('text=Remove all').count()) await page.click('text=Remove all');
+    const files = [`base.${ext}`, `prod.${ext}`];
+    const caseDir = join(repo, 'tests', 'cases', dir);
+    await page.setInputFiles('#file-input', files.map((f) => join(caseDir, f)));
+    await page.waitForSelector('.finding');
+    let cliJson;
+    try { execFileSync(cli, ['check', '-f', 'json', ...files], { cwd: caseDir }); } catch (e) { cliJson = e.stdout.toString(); }
+    const exported = JSON.parse((await download(page, 'JSON')).text);
+    assert.deepEqual(exported, JSON.parse(cliJson), dir);
+    assert.ok(!(await page.evaluate(() => document.body.innerText)).includes(`prod-${ext === 'properties' ? 'prop' : ext}-pass`), `${dir}: the password stays masked`);
+  }
+});

@@ -1,5 +1,6 @@
 //! Parsers: text in, [`Document`] out, every key and value with its span.
 
+mod flat;
 mod json;
 mod toml;
 mod yaml;
@@ -45,6 +46,9 @@ pub fn parse_with_limits(source: &Source, limits: Limits) -> Result<Document> {
         Format::Yaml => yaml::parse(&source.text, limits),
         Format::Json => json::parse(&source.text, limits),
         Format::Toml => toml::parse(&source.text, limits),
+        Format::Ini => flat::parse_ini(&source.text),
+        Format::Env => flat::parse_env(&source.text),
+        Format::Properties => flat::parse_properties(&source.text),
     }
     .map_err(|e| e.in_file(source.name.clone()))?;
     Ok(Document {

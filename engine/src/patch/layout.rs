@@ -92,7 +92,17 @@ impl<'a> Container<'a> {
             _ => return Err(Reason::NotAContainer),
         };
         entries.sort_by_key(|e| e.start);
-        let shape = if format == Format::Toml && path.is_empty() {
+        // INI sections are laid out as TOML tables are: a header, then body lines.
+        let sectioned = matches!(format, Format::Toml | Format::Ini);
+        let shape = if matches!(format, Format::Env | Format::Properties) && path.is_empty() {
+            // A flat file is one table: a new line goes after the last, or at the end.
+            Shape::TomlTable {
+                body_at: text.len(),
+                implicit: false,
+                region_end: text.len(),
+                path: Vec::new(),
+            }
+        } else if sectioned && path.is_empty() {
             // The root table (whose text may well start with a `[section]` of its own).
             Shape::TomlTable {
                 body_at: 0,
@@ -100,7 +110,7 @@ impl<'a> Container<'a> {
                 region_end: text.len(),
                 path: Vec::new(),
             }
-        } else if format == Format::Toml && is_header(text, node) {
+        } else if sectioned && is_header(text, node) {
             match &node.value {
                 Value::Map(_) => {
                     let headers = headers(text, root);
@@ -200,6 +210,7 @@ pub(crate) fn dash_before(text: &str, format: Format, at: usize) -> usize {
 pub(crate) fn owns_lines(text: &str, format: Format, e: &Entry<'_>) -> bool {
     let before = &text[line_start(text, e.start)..e.start];
     let lead_ok = before.trim().is_empty()
+        || (format == Format::Env && before.trim() == "export")
         || (format == Format::Toml
             && before.trim_end().ends_with('.')
             && !before.contains(['=', '[', '{', ',']));

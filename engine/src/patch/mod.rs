@@ -8,6 +8,7 @@
 mod apply_json;
 mod changes;
 mod edits;
+mod flat_write;
 mod json_patch;
 mod json_write;
 mod layout;

@@ -52,6 +52,9 @@ pub(crate) fn policy_patch(plan: &Plan, files: &Files<'_>) -> Option<FilePatch> 
             Format::Yaml => yaml_value(&Value::from_json(&J::Array(rules.clone())), 2)
                 .map(|v| format!("expected:{v}\n")),
             Format::Toml => Err(Reason::TomlPolicy),
+            other => Err(Reason::NotRepresentable {
+                what: format!("a policy in a {} file", other.name()),
+            }),
         },
         Some(_) => add_rules(&input.file, &before, format, &rules),
     };

@@ -10,6 +10,7 @@
 
 use super::changes::{Change, FileChanges, Files, Planned, lookup};
 use super::edits::{Edit, apply, line_end, line_start};
+use super::flat_write::{flat_line, flat_value, ini_section};
 use super::json_write::json_inline;
 use super::layout::{Container, Entry, Shape, section_region};
 use super::order::reorder;
@@ -194,6 +195,39 @@ fn edit_file<'p>(
     (text, applied)
 }
 
+/// A `.env` value replacing one written as `old`: a quoted value stays quoted the same way.
+fn env_replacing(value: &Value, old: &str) -> Result<String, Reason> {
+    let written = flat_value(Format::Env, value)?;
+    let Value::String(s) = value else {
+        return Ok(written);
+    };
+    Ok(if old.starts_with('\'') && !s.contains('\'') {
+        format!("'{s}'")
+    } else if old.starts_with('"') && !written.starts_with('"') {
+        format!("\"{written}\"")
+    } else {
+        written
+    })
+}
+
+/// A value as a flat file reads it back: scalars as their text (null as nothing, but INI keeps a
+/// key without a value).
+fn as_flat_text(j: serde_json::Value, format: Format) -> serde_json::Value {
+    use serde_json::Value as J;
+    match j {
+        J::Object(map) => J::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, as_flat_text(v, format)))
+                .collect(),
+        ),
+        J::Array(items) => J::Array(items.into_iter().map(|v| as_flat_text(v, format)).collect()),
+        J::Null if format == Format::Ini => J::Null,
+        J::Null => J::String(String::new()),
+        s @ J::String(_) => s,
+        other => J::String(other.to_string()),
+    }
+}
+
 /// Whether an applied change is in the edited document: a replaced or added value is there (by
 /// value), a removed member is gone. Places whose indexes a reorder moved are not looked up.
 fn verify(
@@ -210,8 +244,17 @@ fn verify(
     {
         return Ok(());
     }
+    // Flat formats hold text: a number written there reads back as its text.
+    let as_written = |j: serde_json::Value| {
+        if doc.format.is_flat() {
+            as_flat_text(j, doc.format)
+        } else {
+            j
+        }
+    };
     let same = |pointer: &str, value: &Node| {
-        lookup(doc, stream, pointer).is_some_and(|n| n.value.to_json() == value.value.to_json())
+        lookup(doc, stream, pointer)
+            .is_some_and(|n| n.value.to_json() == as_written(value.value.to_json()))
     };
     let ok = match translate(&planned.change, shifts) {
         Change::Replace { pointer, value, .. } => same(&pointer, value),
@@ -460,7 +503,7 @@ fn edits_for(
             add_document(text, doc, *index, &value.value).map(|e| vec![e])
         }
         Change::Remove { pointer, .. }
-            if doc.format == Format::Toml
+            if matches!(doc.format, Format::Toml | Format::Ini)
                 && lookup(doc, stream, pointer)
                     .is_some_and(|old| super::layout::is_section_value(text, old))
                 && lookup(doc, stream, &parent_pointer(pointer))
@@ -597,6 +640,19 @@ fn replace(
         let list = Node::new(Value::List(items), *span);
         return replace(text, doc, stream, &parent_pointer(pointer), &list);
     }
+    if format == Format::Ini && super::layout::is_section_value(text, old) {
+        // An INI section replaced: by a map, its lines written again; by anything else, refused
+        // (a top-level key in INI goes before every section).
+        let root = root_of(doc, stream, pointer).ok_or(Reason::Gone)?;
+        let path = section_path(root, pointer, stream);
+        let region = regions_of(text, root, old, &path)
+            .into_iter()
+            .next()
+            .ok_or(Reason::Gone)?;
+        let name = path.last().ok_or(Reason::Gone)?;
+        let section = ini_section(name, &value.value)?;
+        return Ok(vec![Edit::replace(region.start, region.end, section)]);
+    }
     if format == Format::Toml && super::layout::is_section_value(text, old) {
         let root = root_of(doc, stream, pointer).ok_or(Reason::Gone)?;
         let path = section_path(root, pointer, stream);
@@ -624,6 +680,15 @@ fn replace(
                 .map(|r| Edit::replace(r.start, r.end, String::new())),
         );
         return Ok(edits);
+    }
+    if format == Format::Ini && old.value == Value::Null {
+        // `key` alone: the value goes after it.
+        let written = flat_value(format, &value.value)?;
+        let edit = match value.value {
+            Value::Null => Edit::insert(old.span.end.offset, ""),
+            _ => Edit::insert(old.span.end.offset, format!(" = {written}")),
+        };
+        return Ok(vec![edit]);
     }
     if format == Format::Yaml
         && let Some(header) = block_scalar_header(text, old)
@@ -659,6 +724,7 @@ fn replace(
     let written = match format {
         // A YAML scalar keeps the quoting the old value had, where the new text allows it.
         Format::Yaml if !block => yaml_replacing(&value.value, &text[old.span.byte_range()], flow)?,
+        Format::Env => env_replacing(&value.value, &text[old.span.byte_range()])?,
         _ => inline(&value.value, format)?,
     };
     Ok(vec![Edit::replace(
@@ -761,12 +827,13 @@ fn in_flow(text: &str, doc: &Document, stream: bool, pointer: &str) -> bool {
     false
 }
 
-/// A value written inline: YAML's flow style, JSON, or TOML's inline syntax.
+/// A value written inline: YAML's flow style, JSON, TOML's inline syntax, or a flat format's text.
 fn inline(value: &Value, format: Format) -> Result<String, Reason> {
     match format {
         Format::Yaml => yaml_flow(value),
         Format::Json => json_inline(value),
         Format::Toml => toml_inline(value),
+        Format::Ini | Format::Env | Format::Properties => flat_value(format, value),
     }
 }
 
@@ -913,10 +980,18 @@ pub(crate) fn add(
             path,
         } => {
             let key = key.ok_or(Reason::NotAContainer)?;
-            if is_section(value) {
+            let sectioned = match format {
+                // INI: a map under the top level is a section; nothing nests deeper.
+                Format::Ini => path.is_empty() && matches!(value, Value::Map(_)),
+                _ => is_section(value),
+            };
+            if sectioned {
                 let mut sub = path.clone();
                 sub.push(key.to_string());
-                let sections = toml_sections(&sub, value)?;
+                let sections = match format {
+                    Format::Ini => ini_section(key, value)?,
+                    _ => toml_sections(&sub, value)?,
+                };
                 let lead = blank_line_before(text, *region_end);
                 // Guarded: a body line going to the same point must go first, in a round of its own.
                 return Ok(vec![
@@ -924,7 +999,17 @@ pub(crate) fn add(
                         .guarding(*region_end, *region_end),
                 ]);
             }
-            let line = format!("{} = {}", toml_key(key), toml_inline(value)?);
+            let line = match format {
+                Format::Toml => format!("{} = {}", toml_key(key), toml_inline(value)?),
+                _ => {
+                    let default = if format == Format::Env { "=" } else { " = " };
+                    let sep = c
+                        .entries
+                        .last()
+                        .map_or(default.to_string(), |e| flat_separator(text, e));
+                    flat_line(format, key, value, &sep)?
+                }
+            };
             match c.entries.iter().max_by_key(|e| e.end) {
                 Some(last) => Ok(vec![after_line(
                     text,
@@ -939,7 +1024,14 @@ pub(crate) fn add(
                             .guarding(*body_at, *body_at),
                     ])
                 }
-                None => Ok(vec![Edit::insert(*body_at, format!("{line}\n"))]),
+                None => {
+                    let newline = if *body_at > 0 && !text[..*body_at].ends_with('\n') {
+                        "\n"
+                    } else {
+                        ""
+                    };
+                    Ok(vec![Edit::insert(*body_at, format!("{newline}{line}\n"))])
+                }
             }
         }
         Shape::Lines { commas } => {
@@ -1031,7 +1123,32 @@ fn line_entry(
         (Format::Json, None) => format!("{lead}{}", json_inline(value)?),
         (Format::Toml, Some(k)) => format!("{lead}{} = {}", toml_key(k), toml_inline(value)?),
         (Format::Toml, None) => format!("{lead}{}", toml_inline(value)?),
+        (format, Some(k)) if format.is_flat() => {
+            format!(
+                "{lead}{}",
+                flat_line(format, k, value, &flat_separator(text, like))?
+            )
+        }
+        _ => return Err(Reason::NotAContainer),
     })
+}
+
+/// What joins a flat file's key and value on the line of `e` (`=`, ` = `, `: `).
+fn flat_separator(text: &str, e: &Entry<'_>) -> String {
+    let Some(key) = e.key else {
+        return "=".into();
+    };
+    let line = &text[e.start..line_end(text, e.start)];
+    let after_key = line.get(key.len()..).unwrap_or("");
+    let sep: String = after_key
+        .chars()
+        .take_while(|c| matches!(c, ' ' | '\t' | '=' | ':'))
+        .collect();
+    if sep.trim().is_empty() && sep.is_empty() {
+        "=".into()
+    } else {
+        sep
+    }
 }
 
 /// A new entry inside brackets.
@@ -1047,6 +1164,8 @@ fn inline_entry(format: Format, key: Option<&str>, value: &Value) -> Result<Stri
         (Format::Json, None) => json_inline(value)?,
         (Format::Toml, Some(k)) => format!("{} = {}", toml_key(k), toml_inline(value)?),
         (Format::Toml, None) => toml_inline(value)?,
+        // Flat formats have no brackets to write inside.
+        _ => return Err(Reason::FlowStyle),
     })
 }
 

@@ -48,7 +48,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             <div class="actions">
                 <label class="button primary" for="file-input">{ "Open files…" }</label>
                 <input id="file-input" class="visually-hidden" type="file" multiple=true onchange={on_change}
-                    accept=".yaml,.yml,.json,.jsonc,.toml" />
+                    accept=".yaml,.yml,.json,.jsonc,.toml,.ini,.cfg,.env,.properties" />
                 <button class="button" onclick={props.on_paste.reform(|_| ())}>{ "Paste text…" }</button>
                 <span class="group" role="group" aria-label="Load example">
                     <span class="group-label">{ "Load example:" }</span>

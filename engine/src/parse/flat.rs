@@ -1,0 +1,521 @@
+//! Line-oriented formats: INI, `.env` and Java `.properties`. Each reads into a map of strings
+//! (INI: sections as maps, keys before the first section at the top), every key and value with
+//! its span. Values stay text, as these formats have no types; a key given twice (or an INI
+//! section) is an error at the second one, because one of the two values would silently hide.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::span::LineIndex;
+use crate::tree::{Map, Member, Node, Value};
+use indexmap::map::Entry;
+
+/// One line of the text: where it starts, its text without the newline.
+struct Line<'t> {
+    start: usize,
+    text: &'t str,
+}
+
+fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for raw in text.split_inclusive('\n') {
+        let body = raw.trim_end_matches(['\n', '\r']);
+        out.push(Line { start, text: body });
+        start += raw.len();
+    }
+    out
+}
+
+/// Builds a map, refusing a second entry for a key.
+struct Builder<'t> {
+    index: LineIndex<'t>,
+    what: &'static str,
+}
+
+impl Builder<'_> {
+    fn error(&mut self, at: usize, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Syntax, message).at(self.index.pos(at))
+    }
+
+    fn insert(
+        &mut self,
+        map: &mut Map,
+        key: String,
+        key_at: (usize, usize),
+        value: Value,
+        value_at: (usize, usize),
+    ) -> Result<()> {
+        let key_span = self.index.span(key_at.0, key_at.1);
+        let node = Node::new(value, self.index.span(value_at.0, value_at.1));
+        match map.entry(key) {
+            Entry::Occupied(slot) => {
+                let message = format!("duplicate {} '{}'", self.what, slot.key());
+                Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start))
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(Member {
+                    key_span,
+                    value: node,
+                });
+                Ok(())
+            }
+        }
+    }
+}
+
+/// INI: `[section]` headers, `key = value` or `key: value` (a key alone is null), `;` and `#`
+/// comment lines, indented lines continuing the value above (joined with newlines).
+pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
+    let mut b = Builder {
+        index: LineIndex::new(text),
+        what: "key",
+    };
+    let mut root = Map::default();
+    // The section being read: its name, header span, members, and where its lines end.
+    let mut section: Option<(String, (usize, usize), Map, usize)> = None;
+    let mut last: Option<(String, usize)> = None;
+    let all = lines(text);
+    let mut i = 0;
+    while i < all.len() {
+        let line = &all[i];
+        i += 1;
+        let trimmed = line.text.trim_start();
+        let indent = line.text.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with([';', '#']) {
+            continue;
+        }
+        if indent > 0 && last.is_some() {
+            // A continuation of the value above.
+            let (key, _) = last.clone().unwrap_or_default();
+            let map = match &mut section {
+                Some((_, _, map, _)) => map,
+                None => &mut root,
+            };
+            if let Some(member) = map.get_mut(&key) {
+                let extra = trimmed.trim_end();
+                let joined = match &member.value.value {
+                    Value::String(s) => format!("{s}\n{extra}"),
+                    _ => extra.to_string(),
+                };
+                member.value.value = Value::String(joined);
+                let end = line.start + line.text.trim_end().len();
+                member.value.span = Span::new(member.value.span.start, b.index.pos(end));
+                if let Some((_, _, _, section_end)) = &mut section {
+                    *section_end = end;
+                }
+            }
+            continue;
+        }
+        let at = line.start + indent;
+        if let Some(rest) = trimmed.strip_prefix('[') {
+            let Some(close) = rest.find(']') else {
+                return Err(b.error(at, "section header is never closed (expected `]`)"));
+            };
+            let name = rest[..close].trim().to_string();
+            if name.is_empty() {
+                return Err(b.error(at, "empty section name"));
+            }
+            close_section(&mut b, &mut root, section.take())?;
+            let header_end = at + 1 + close + 1;
+            section = Some((name, (at, header_end), Map::default(), header_end));
+            last = None;
+            continue;
+        }
+        let sep = trimmed.find(['=', ':']);
+        let (key, value, value_at) = match sep {
+            Some(s) => {
+                let key = trimmed[..s].trim_end();
+                let after = &trimmed[s + 1..];
+                let value = after.trim();
+                let value_start = at + s + 1 + (after.len() - after.trim_start().len());
+                (
+                    key,
+                    Value::String(value.to_string()),
+                    (value_start, value_start + value.len()),
+                )
+            }
+            None => {
+                let key = trimmed.trim_end();
+                (key, Value::Null, (at, at + key.len()))
+            }
+        };
+        if key.is_empty() {
+            return Err(b.error(at, "a key is missing before the `=`"));
+        }
+        let map = match &mut section {
+            Some((_, _, map, end)) => {
+                *end = value_at.1.max(at + key.len());
+                map
+            }
+            None => &mut root,
+        };
+        b.insert(map, key.to_string(), (at, at + key.len()), value, value_at)?;
+        last = Some((key.to_string(), at));
+    }
+    close_section(&mut b, &mut root, section.take())?;
+    let span = b.index.span(0, text.len());
+    Ok(vec![Node::new(Value::Map(root), span)])
+}
+
+fn close_section(
+    b: &mut Builder<'_>,
+    root: &mut Map,
+    section: Option<(String, (usize, usize), Map, usize)>,
+) -> Result<()> {
+    let Some((name, header, map, end)) = section else {
+        return Ok(());
+    };
+    b.what = "section";
+    let result = b.insert(
+        root,
+        name,
+        (header.0 + 1, header.1 - 1),
+        Value::Map(map),
+        (header.0, end),
+    );
+    b.what = "key";
+    result
+}
+
+use crate::span::Span;
+
+/// `.env`: `KEY=value` lines (an optional `export` before), `#` comments; double-quoted values
+/// take `\n`, `\t`, `\"`, `\\` and `\$` escapes and may run over lines, single-quoted ones are taken
+/// as written, unquoted ones end at ` #`. `${VAR}` stays as written: nothing is expanded.
+pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
+    let mut b = Builder {
+        index: LineIndex::new(text),
+        what: "variable",
+    };
+    let mut root = Map::default();
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < text.len() {
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let line = &text[at..line_end];
+        let trimmed = line.trim_start();
+        let start = at + (line.len() - trimmed.len());
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
+            at = line_end + 1;
+            continue;
+        }
+        let body = trimmed
+            .strip_prefix("export ")
+            .map(str::trim_start)
+            .unwrap_or(trimmed);
+        let key_start = start + (trimmed.len() - body.len());
+        let Some(eq) = body.find('=') else {
+            return Err(b.error(key_start, "expected KEY=value"));
+        };
+        let key = body[..eq].trim_end();
+        let valid_key = !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+            && !key.starts_with(|c: char| c.is_ascii_digit());
+        if !valid_key {
+            return Err(b.error(key_start, format!("'{key}' is not a variable name")));
+        }
+        let mut v = key_start + eq + 1;
+        while v < line_end && matches!(bytes[v], b' ' | b'\t') {
+            v += 1;
+        }
+        let (value, value_at, next) = match bytes.get(v) {
+            Some(b'"') => {
+                let mut out = String::new();
+                let mut i = v + 1;
+                loop {
+                    let Some(c) = text[i..].chars().next() else {
+                        return Err(b.error(v, "the double quote is never closed"));
+                    };
+                    match c {
+                        '"' => break,
+                        '\\' => {
+                            let escaped = text[i + 1..].chars().next();
+                            let (ch, len) = match escaped {
+                                Some('n') => ('\n', 2),
+                                Some('t') => ('\t', 2),
+                                Some('r') => ('\r', 2),
+                                Some(c @ ('"' | '\\' | '$' | '\'')) => (c, 2),
+                                Some(other) => {
+                                    out.push('\\');
+                                    (other, 1 + other.len_utf8())
+                                }
+                                None => return Err(b.error(v, "the double quote is never closed")),
+                            };
+                            out.push(ch);
+                            i += len;
+                        }
+                        c => {
+                            out.push(c);
+                            i += c.len_utf8();
+                        }
+                    }
+                }
+                (out, (v, i + 1), i + 1)
+            }
+            Some(b'\'') => match text[v + 1..].find('\'') {
+                Some(close) => {
+                    let end = v + 1 + close;
+                    (text[v + 1..end].to_string(), (v, end + 1), end + 1)
+                }
+                None => return Err(b.error(v, "the single quote is never closed")),
+            },
+            _ => {
+                let rest = &text[v..line_end];
+                let cut = rest
+                    .find(" #")
+                    .or_else(|| rest.find("\t#"))
+                    .unwrap_or(rest.len());
+                let value = rest[..cut].trim_end();
+                (value.to_string(), (v, v + value.len()), line_end)
+            }
+        };
+        let after_end = text[next..].find('\n').map_or(text.len(), |i| next + i);
+        let trailing = text[next..after_end].trim();
+        if !trailing.is_empty() && !trailing.starts_with('#') {
+            let at =
+                next + (text[next..after_end].len() - text[next..after_end].trim_start().len());
+            return Err(b.error(at, "unexpected text after the value"));
+        }
+        b.insert(
+            &mut root,
+            key.to_string(),
+            (key_start, key_start + key.len()),
+            Value::String(value),
+            value_at,
+        )?;
+        at = after_end + 1;
+    }
+    let span = b.index.span(0, text.len());
+    Ok(vec![Node::new(Value::Map(root), span)])
+}
+
+/// Java `.properties`: `key=value`, `key: value` or `key value`; `#` and `!` comment lines; a line
+/// ending in an odd number of backslashes continues on the next (its leading blanks dropped);
+/// `\t`, `\n`, `\r`, `\f`, `\uXXXX` and `\` before any other character are unescaped in keys and
+/// values.
+pub(super) fn parse_properties(text: &str) -> Result<Vec<Node>> {
+    let mut b = Builder {
+        index: LineIndex::new(text),
+        what: "key",
+    };
+    let mut root = Map::default();
+    let all = lines(text);
+    let mut i = 0;
+    while i < all.len() {
+        let line = &all[i];
+        i += 1;
+        let trimmed = line.text.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with(['#', '!']) {
+            continue;
+        }
+        let start = line.start + (line.text.len() - trimmed.len());
+        // The logical line: continuation lines joined, each one's leading blanks dropped.
+        let mut logical = trimmed.to_string();
+        let mut end = line.start + line.text.len();
+        while ends_continued(&logical) {
+            logical.pop();
+            match all.get(i) {
+                Some(next) => {
+                    logical.push_str(next.text.trim_start());
+                    end = next.start + next.text.len();
+                    i += 1;
+                }
+                None => break,
+            }
+        }
+        let (key_raw, rest) = split_key(&logical);
+        let key = unescape(key_raw).map_err(|m| b.error(start, m))?;
+        let value_raw = rest.trim_start_matches([' ', '\t', '\x0c']);
+        let value_raw = value_raw
+            .strip_prefix(['=', ':'])
+            .map(|v| v.trim_start_matches([' ', '\t', '\x0c']))
+            .unwrap_or(value_raw);
+        let value = unescape(value_raw).map_err(|m| b.error(start, m))?;
+        // The value's span: from where it starts on the first line to the end of the logical line.
+        let value_start = if value_raw.is_empty() {
+            end
+        } else {
+            start + value_offset(trimmed, key_raw.len())
+        };
+        b.insert(
+            &mut root,
+            key,
+            (start, start + key_raw.len().min(end - start)),
+            Value::String(value),
+            (value_start.min(end), end),
+        )?;
+    }
+    let span = b.index.span(0, text.len());
+    Ok(vec![Node::new(Value::Map(root), span)])
+}
+
+/// Whether a line ends in an odd number of backslashes (it continues on the next).
+fn ends_continued(line: &str) -> bool {
+    line.bytes().rev().take_while(|b| *b == b'\\').count() % 2 == 1
+}
+
+/// A logical line's key (up to the first unescaped `=`, `:` or blank) and the rest.
+fn split_key(line: &str) -> (&str, &str) {
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'=' | b':' | b' ' | b'\t' | b'\x0c' => return (&line[..i], &line[i..]),
+            _ => i += 1,
+        }
+    }
+    (line, "")
+}
+
+/// Where the value starts on a line whose key is `key_len` bytes: after blanks, one `=` or `:`,
+/// and blanks again.
+fn value_offset(line: &str, key_len: usize) -> usize {
+    let blanks = |s: &str| s.len() - s.trim_start_matches([' ', '\t', '\x0c']).len();
+    let mut at = key_len.min(line.len());
+    at += blanks(&line[at..]);
+    if line[at..].starts_with(['=', ':']) {
+        at += 1;
+        at += blanks(&line[at..]);
+    }
+    at
+}
+
+fn unescape(raw: &str) -> std::result::Result<String, String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('t') => out.push('\t'),
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('f') => out.push('\x0c'),
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                let code = u32::from_str_radix(&hex, 16)
+                    .ok()
+                    .filter(|_| hex.len() == 4)
+                    .ok_or_else(|| format!("bad unicode escape \\u{hex}"))?;
+                // A surrogate pair is two escapes.
+                let ch = if (0xD800..0xDC00).contains(&code) {
+                    let rest: String = chars.by_ref().take(6).collect();
+                    let low = rest
+                        .strip_prefix("\\u")
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .filter(|l| (0xDC00..0xE000).contains(l))
+                        .ok_or("a high surrogate without its low half")?;
+                    char::from_u32(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
+                } else {
+                    char::from_u32(code)
+                };
+                out.push(ch.ok_or_else(|| format!("\\u{hex} is not a character"))?);
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slice<'t>(text: &'t str, node: &Node) -> &'t str {
+        &text[node.span.byte_range()]
+    }
+
+    #[test]
+    fn ini_sections_keys_continuations_and_spans() {
+        let text = "; top\nname = app\n[database]\nhost=db.internal\nport : 5432\nflag\nmotd = hello\n  world\n\n[empty]\n";
+        let root = parse_ini(text).unwrap().remove(0);
+        assert_eq!(
+            root.value.to_json(),
+            serde_json::json!({"name": "app", "database": {"host": "db.internal", "port": "5432", "flag": null, "motd": "hello\nworld"}, "empty": {}})
+        );
+        let host = root.pointer("/database/host").unwrap();
+        assert_eq!(slice(text, host), "db.internal");
+        assert_eq!((host.span.start.line, host.span.start.column), (4, 6));
+        assert_eq!(
+            slice(text, root.pointer("/database/motd").unwrap()),
+            "hello\n  world"
+        );
+        let Value::Map(top) = &root.value else {
+            panic!()
+        };
+        assert_eq!(&text[top["database"].key_span.byte_range()], "database");
+        assert!(slice(text, root.pointer("/database").unwrap()).starts_with("[database]"));
+        let e = parse_ini("[a]\nx=1\nx=2\n").unwrap_err();
+        assert_eq!(
+            (e.kind, e.line(), e.column()),
+            (ErrorKind::DuplicateKey, Some(3), Some(1))
+        );
+        let e = parse_ini("[a]\n[b\n").unwrap_err();
+        assert_eq!((e.line(), e.column()), (Some(2), Some(1)));
+        let e = parse_ini("[a]\n[a]\n").unwrap_err();
+        assert!(e.message.contains("duplicate section 'a'"), "{e}");
+    }
+
+    #[test]
+    fn env_quotes_escapes_exports_and_comments() {
+        let text = "# db\nexport DB_HOST=db.internal # the primary\nDB_PASS=\"p\\\"w\\nx\"\nRAW='a $b \\n'\nURL=${BASE}/api\nMULTI=\"one\ntwo\"\nEMPTY=\n";
+        let root = parse_env(text).unwrap().remove(0);
+        assert_eq!(
+            root.value.to_json(),
+            serde_json::json!({"DB_HOST": "db.internal", "DB_PASS": "p\"w\nx", "RAW": "a $b \\n", "URL": "${BASE}/api", "MULTI": "one\ntwo", "EMPTY": ""})
+        );
+        assert_eq!(
+            slice(text, root.pointer("/DB_HOST").unwrap()),
+            "db.internal"
+        );
+        assert_eq!(
+            slice(text, root.pointer("/DB_PASS").unwrap()),
+            "\"p\\\"w\\nx\""
+        );
+        assert_eq!(slice(text, root.pointer("/MULTI").unwrap()), "\"one\ntwo\"");
+        for (bad, line, column) in [
+            ("A=1\nnot a pair\n", 2, 1),
+            ("A=\"open\n", 1, 3),
+            ("A='x' y\n", 1, 7),
+            ("1A=x\n", 1, 1),
+        ] {
+            let e = parse_env(bad).unwrap_err();
+            assert_eq!(
+                (e.line(), e.column()),
+                (Some(line), Some(column)),
+                "{bad:?}: {e}"
+            );
+        }
+        assert_eq!(
+            parse_env("A=1\nA=2\n").unwrap_err().kind,
+            ErrorKind::DuplicateKey
+        );
+    }
+
+    #[test]
+    fn properties_separators_continuations_and_escapes() {
+        let text = "# c\n! c\nhost=db.internal\nport: 5432\nname   Demo App\nlong = one, \\\n       two\nkey\\ with\\=odd = v\nsmile = \\u263A \\uD83D\\uDE00\nempty\n";
+        let root = parse_properties(text).unwrap().remove(0);
+        assert_eq!(
+            root.value.to_json(),
+            serde_json::json!({"host": "db.internal", "port": "5432", "name": "Demo App", "long": "one, two", "key with=odd": "v", "smile": "☺ 😀", "empty": ""})
+        );
+        assert_eq!(slice(text, root.pointer("/host").unwrap()), "db.internal");
+        assert_eq!(
+            slice(text, root.pointer("/long").unwrap()),
+            "one, \\\n       two"
+        );
+        assert_eq!(slice(text, root.pointer("/name").unwrap()), "Demo App");
+        let e = parse_properties("a=\\uZZZZ\n").unwrap_err();
+        assert_eq!(e.line(), Some(1));
+        assert_eq!(
+            parse_properties("a=1\na=2\n").unwrap_err().kind,
+            ErrorKind::DuplicateKey
+        );
+    }
+}
