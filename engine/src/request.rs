@@ -86,20 +86,21 @@ struct BaseWire {
 }
 
 impl TryFrom<BaseWire> for Base {
-    type Error = String;
-    fn try_from(w: BaseWire) -> std::result::Result<Base, String> {
+    type Error = Error;
+    fn try_from(w: BaseWire) -> Result<Base> {
+        let malformed = |message: &str| Error::new(ErrorKind::Usage, message);
         match (w.template, w.name, w.text) {
             (Some(template), None, None) if w.format.is_none() => Ok(Base::Template { template }),
-            (Some(_), ..) => {
-                Err("a base is a file ({ name, text }) or { template }, not both".into())
-            }
+            (Some(_), ..) => Err(malformed(
+                "a base is a file ({ name, text }) or { template }, not both",
+            )),
             (None, Some(name), Some(text)) => Ok(Base::File(Source {
                 name,
                 text,
                 format: w.format,
             })),
-            (None, None, _) => Err("missing field `name`".into()),
-            (None, Some(_), None) => Err("missing field `text`".into()),
+            (None, None, _) => Err(malformed("missing field `name`")),
+            (None, Some(_), None) => Err(malformed("missing field `text`")),
         }
     }
 }

@@ -325,13 +325,13 @@ pub(super) fn parse_properties(text: &str) -> Result<Vec<Node>> {
             }
         }
         let (key_raw, rest) = split_key(&logical);
-        let key = unescape(key_raw).map_err(|m| b.error(start, m))?;
+        let key = unescape(key_raw).map_err(|e| e.at(b.index.pos(start)))?;
         let value_raw = rest.trim_start_matches([' ', '\t', '\x0c']);
         let value_raw = value_raw
             .strip_prefix(['=', ':'])
             .map(|v| v.trim_start_matches([' ', '\t', '\x0c']))
             .unwrap_or(value_raw);
-        let value = unescape(value_raw).map_err(|m| b.error(start, m))?;
+        let value = unescape(value_raw).map_err(|e| e.at(b.index.pos(start)))?;
         // The value's span: from where it starts on the first line to the end of the logical line.
         let value_start = if value_raw.is_empty() {
             end
@@ -382,7 +382,8 @@ fn value_offset(line: &str, key_len: usize) -> usize {
     at
 }
 
-fn unescape(raw: &str) -> std::result::Result<String, String> {
+fn unescape(raw: &str) -> Result<String> {
+    let bad = |message: String| Error::new(ErrorKind::Syntax, message);
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -400,7 +401,7 @@ fn unescape(raw: &str) -> std::result::Result<String, String> {
                 let code = u32::from_str_radix(&hex, 16)
                     .ok()
                     .filter(|_| hex.len() == 4)
-                    .ok_or_else(|| format!("bad unicode escape \\u{hex}"))?;
+                    .ok_or_else(|| bad(format!("bad unicode escape \\u{hex}")))?;
                 // A surrogate pair is two escapes.
                 let ch = if (0xD800..0xDC00).contains(&code) {
                     let rest: String = chars.by_ref().take(6).collect();
@@ -408,12 +409,12 @@ fn unescape(raw: &str) -> std::result::Result<String, String> {
                         .strip_prefix("\\u")
                         .and_then(|h| u32::from_str_radix(h, 16).ok())
                         .filter(|l| (0xDC00..0xE000).contains(l))
-                        .ok_or("a high surrogate without its low half")?;
+                        .ok_or_else(|| bad("a high surrogate without its low half".into()))?;
                     char::from_u32(0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00))
                 } else {
                     char::from_u32(code)
                 };
-                out.push(ch.ok_or_else(|| format!("\\u{hex} is not a character"))?);
+                out.push(ch.ok_or_else(|| bad(format!("\\u{hex} is not a character")))?);
             }
             Some(other) => out.push(other),
             None => {}

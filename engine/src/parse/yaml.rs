@@ -111,8 +111,8 @@ impl<'t> Builder<'t> {
                     });
                 }
                 let custom = custom_tag(tag.as_deref());
-                let value = scalar_value(text, style, tag.as_deref())
-                    .map_err(|m| self.error_at(span.start, m))?;
+                let value =
+                    scalar_value(text, style, tag.as_deref()).map_err(|e| e.at(span.start))?;
                 let node = wrap_custom_tag(Node::new(value, span), custom);
                 self.complete(node, anchor)?;
             }
@@ -430,16 +430,17 @@ fn wrap_custom_tag(node: Node, tag: Option<String>) -> Node {
     }
 }
 
-fn scalar_value(
-    text: Cow<'_, str>,
-    style: ScalarStyle,
-    tag: Option<&Tag>,
-) -> std::result::Result<Value, String> {
+fn scalar_value(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value> {
     if tag.is_some_and(is_non_specific) {
         return Ok(Value::String(text.into_owned()));
     }
     if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
-        let bad = || format!("'{text}' is not a valid !!{}", tag.suffix);
+        let bad = || {
+            Error::new(
+                ErrorKind::Syntax,
+                format!("'{text}' is not a valid !!{}", tag.suffix),
+            )
+        };
         return match tag.suffix.as_str() {
             "str" => Ok(Value::String(text.into_owned())),
             "int" => match resolve_plain(Cow::Borrowed(&text)) {

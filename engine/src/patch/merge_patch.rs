@@ -22,7 +22,7 @@ pub(crate) fn merge_patch(
             let before = as_json(doc, files.stream());
             let after =
                 apply_json_patch(&before, &p.operations).map_err(|e| e.in_file(p.file.clone()))?;
-            let patch = merge_diff(&before, &after, "").map_err(|at| {
+            let patch = merge_diff(&before, &after, "").map_err(|NullAt(at)| {
                 Error::new(
                     ErrorKind::Unsupported,
                     format!(
@@ -41,10 +41,13 @@ pub(crate) fn merge_patch(
         .collect()
 }
 
+/// Where a null would have to go in a merge patch, which reads null as "delete".
+struct NullAt(String);
+
 /// RFC 7386: the patch that turns `before` into `after` (objects merge, everything else, arrays
 /// included, replaces whole). A null that `after` holds cannot be written, since a merge patch
 /// reads null as "delete": the error is the pointer where one would have to go.
-fn merge_diff(before: &J, after: &J, at: &str) -> std::result::Result<J, String> {
+fn merge_diff(before: &J, after: &J, at: &str) -> std::result::Result<J, NullAt> {
     match (before, after) {
         (J::Object(b), J::Object(a)) => {
             let mut patch = serde_json::Map::new();
@@ -74,9 +77,9 @@ fn merge_diff(before: &J, after: &J, at: &str) -> std::result::Result<J, String>
 
 /// A value written whole into a merge patch, refused where a null inside it (outside arrays,
 /// which replace whole) would read as "delete".
-fn whole(value: &J, at: &str) -> std::result::Result<J, String> {
+fn whole(value: &J, at: &str) -> std::result::Result<J, NullAt> {
     match value {
-        J::Null if !at.is_empty() => Err(at.to_string()),
+        J::Null if !at.is_empty() => Err(NullAt(at.to_string())),
         J::Object(map) => {
             for (k, v) in map {
                 whole(v, &format!("{at}/{}", crate::pointer::escape_segment(k)))?;

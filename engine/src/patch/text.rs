@@ -181,14 +181,9 @@ fn edit_file<'p>(
         .iter()
         .filter(|p| done.iter().any(|a| std::ptr::eq(*a, p.action)))
         .try_for_each(|p| verify(p, &current, stream, &shifts, &reordered));
-    if let Err(place) = landed {
+    if let Err(reason) = landed {
         for action in done {
-            unapplied.push(Unapplied::new(
-                action,
-                Reason::Unverified {
-                    place: place.clone(),
-                },
-            ));
+            unapplied.push(Unapplied::new(action, reason.clone()));
         }
         return (source.text.clone(), 0);
     }
@@ -236,7 +231,7 @@ fn verify(
     stream: bool,
     shifts: &Shifts,
     reordered: &[String],
-) -> Result<(), String> {
+) -> Result<(), Reason> {
     let place = planned.change.place();
     if reordered
         .iter()
@@ -294,16 +289,19 @@ fn verify(
         }
         Change::Reorder { .. } => true,
     };
-    if ok { Ok(()) } else { Err(place) }
+    if ok {
+        Ok(())
+    } else {
+        Err(Reason::Unverified { place })
+    }
 }
 
-fn reparse(name: &str, format: Format, text: &str) -> Result<Document, String> {
+fn reparse(name: &str, format: Format, text: &str) -> crate::error::Result<Document> {
     parse(&Source {
         name: name.to_string(),
         text: text.to_string(),
         format: Some(format),
     })
-    .map_err(|e| e.to_string())
 }
 
 /// The groups that together leave a readable file, and the others: `None` when a group reads
@@ -328,7 +326,7 @@ fn readable_subset<'p>(
             Ok(_) => accepted.push(group),
             Err(together) => {
                 let alone = reparse(name, format, &apply(text, &group.edits));
-                let error = alone.err().map(|_| together);
+                let error = alone.err().map(|_| together.to_string());
                 rejected.push((group, error));
             }
         }
