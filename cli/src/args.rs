@@ -118,6 +118,11 @@ pub struct PolicyArgs {
     /// Ignore any policy file next to the base.
     #[arg(long, conflicts_with = "policy")]
     pub no_policy: bool,
+    /// Turn on a built-in rule set besides the policy's: `kubernetes` (live objects against
+    /// manifests: drops status, managedFields, resourceVersion and the defaults the API server
+    /// fills in). Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Vec<String>,
     /// Lowest severity of unexpected drift that exits 1 (overrides the policy's fail_on).
     #[arg(long, value_name = "low|medium|high|critical", value_parser = severity)]
     pub fail_on: Option<Severity>,

@@ -127,6 +127,7 @@ fn add_policy(request: &mut Request, args: &PolicyArgs, truth: Option<&Path>) ->
     }
     request.options.fail_on = args.fail_on.or(request.options.fail_on);
     request.options.reveal_secrets = args.reveal_secrets;
+    request.options.presets = args.preset.clone();
     Ok(())
 }
 

@@ -504,3 +504,89 @@ fn ini_env_and_properties_files_are_checked_planned_and_applied_keeping_their_co
         );
     }
 }
+
+#[test]
+fn live_kubectl_output_is_compared_as_objects_adopted_from_and_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["base.yaml", "live.yaml", "driftwise.yaml"] {
+        std::fs::copy(
+            repo().join("tests/cases/kubernetes-live").join(f),
+            dir.path().join(f),
+        )
+        .unwrap();
+    }
+    // Only real drift: the preset hides what the API server adds.
+    let out = in_dir(dir.path())
+        .args(["check", "base.yaml", "live.yaml", "-f", "json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"].as_array().unwrap().len(), 3);
+    // Without the policy (and its preset) the server's fields are drift too.
+    let noisy = in_dir(dir.path())
+        .args([
+            "check",
+            "base.yaml",
+            "live.yaml",
+            "--no-policy",
+            "-f",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let noisy: serde_json::Value = serde_json::from_slice(&noisy.stdout).unwrap();
+    assert!(noisy["findings"].as_array().unwrap().len() > 20);
+    in_dir(dir.path())
+        .args([
+            "check",
+            "base.yaml",
+            "live.yaml",
+            "--no-policy",
+            "--preset",
+            "kubernetes",
+        ])
+        .assert()
+        .stdout(predicate::str::contains(
+            "3 finding(s) across 1 environment(s)",
+        ));
+    // Reverting would write the live output: refused, each action saying why.
+    in_dir(dir.path())
+        .args(["plan", "base.yaml", "live.yaml", "--out", "plan.json"])
+        .assert()
+        .code(0);
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "the file is live output (a kubectl List)",
+        ));
+    // Adopting takes the cluster's values into the manifests.
+    in_dir(dir.path())
+        .args([
+            "plan",
+            "base.yaml",
+            "live.yaml",
+            "--unexpected",
+            "adopt",
+            "--out",
+            "plan.json",
+        ])
+        .assert()
+        .code(0);
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(0);
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "live.yaml"])
+        .assert()
+        .code(0);
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "live.yaml", "--preset", "helm"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "unknown preset 'helm' (there is kubernetes)",
+        ));
+}

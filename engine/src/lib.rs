@@ -37,6 +37,7 @@ mod error;
 mod finding;
 mod json_merge;
 mod json_text;
+mod live;
 mod names;
 mod naming;
 mod outcome;
@@ -85,7 +86,8 @@ pub use plan::{
     Role, sha256_hex,
 };
 pub use policy::{
-    ExpectedRule, Explanation, IgnoreRule, MASK, Miss, Policy, PolicyFile, SeverityRule, Trial,
+    ExpectedRule, Explanation, IgnoreRule, MASK, Miss, PRESETS, Policy, PolicyFile, SeverityRule,
+    Trial,
 };
 pub use provider::{Profile, Profiles, builtin_names};
 pub use render::{

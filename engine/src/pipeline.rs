@@ -95,7 +95,7 @@ impl Checker {
                     steps,
                     file: Some(&source.name),
                 });
-                let doc = parse(&source)?;
+                let doc = crate::live::as_compared(parse(&source)?);
                 (file_ref(&doc), vec![doc], vec![0; env_sources.len()], None)
             }
             Base::Template { template } => {
@@ -107,7 +107,11 @@ impl Checker {
                 inputs.render_bases(template, request)?
             }
         };
-        let docs = parse_each(&env_sources, 2, steps, &mut progress)?;
+        // Live output (a `kubectl get` List) is compared as the objects it holds.
+        let docs: Vec<Document> = parse_each(&env_sources, 2, steps, &mut progress)?
+            .into_iter()
+            .map(crate::live::as_compared)
+            .collect();
         progress(Progress {
             step: steps,
             steps,
@@ -268,6 +272,7 @@ fn compile_policy(request: &Request) -> Result<Policy> {
     {
         policy.import_argocd(app)?;
     }
+    policy.apply_presets(&request.options.presets)?;
     if let Some(level) = request.options.fail_on {
         policy = policy.with_fail_on(level);
     }

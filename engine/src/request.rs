@@ -183,6 +183,9 @@ pub struct Options {
     /// Show secret values instead of masking them.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reveal_secrets: bool,
+    /// Built-in rule sets to turn on, besides the policy's (`kubernetes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub presets: Vec<String>,
 }
 
 impl Options {

@@ -215,12 +215,41 @@ proptest! {
         request.policy = Some(Source::new("p.yaml", format!("ignore:\n  - path: \"{pat}\"\n")));
         let filtered = run(&request).unwrap().report;
         // As documented: a pattern covers a finding when it matches its keyed path, its pointer, or
-        // the environment side's pointer (or an ancestor of one of them).
+        // the environment side's pointer (or an ancestor of one of them); and a map or list only
+        // one side has when it covers every value inside it.
         let pattern = Pattern::parse(&pat).unwrap();
+        let covers = |keyed: &str, path: &str, env: Option<&str>| {
+            pattern.matches_path(keyed)
+                || pattern.matches_path(path)
+                || env.is_some_and(|p| pattern.matches_path(p))
+        };
+        fn leaves(v: &J, at: String, out: &mut Vec<String>) {
+            match v {
+                J::Object(m) if !m.is_empty() => m.iter().for_each(|(k, v)| {
+                    leaves(v, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out)
+                }),
+                J::Array(a) if !a.is_empty() => {
+                    a.iter().enumerate().for_each(|(i, v)| leaves(v, format!("{at}/{i}"), out))
+                }
+                _ => out.push(at),
+            }
+        }
         let matches = |f: &driftwise_engine::Finding| {
-            pattern.matches_path(&f.keyed_path)
-                || pattern.matches_path(&f.path)
-                || f.env.as_ref().is_some_and(|s| pattern.matches_path(&s.path))
+            let env = f.env.as_ref().map(|s| s.path.as_str());
+            if covers(&f.keyed_path, &f.path, env) {
+                return true;
+            }
+            let one_sided = matches!(f.kind, driftwise_engine::Kind::Added | driftwise_engine::Kind::Removed);
+            let Some(side) = f.env.as_ref().or(f.base.as_ref()).filter(|_| one_sided) else {
+                return false;
+            };
+            let mut inside = Vec::new();
+            leaves(&side.value, String::new(), &mut inside);
+            !inside.is_empty()
+                && inside.len() <= 256
+                && inside.iter().all(|s| {
+                    covers(&format!("{}{s}", f.keyed_path), &format!("{}{s}", f.path), env.map(|e| format!("{e}{s}")).as_deref())
+                })
         };
         let kept: Vec<_> = plain.findings.iter().filter(|f| !matches(f)).cloned().collect();
         prop_assert_eq!(&filtered.findings, &kept);

@@ -87,6 +87,10 @@ pub struct CheckOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub rules: Option<Vec<Source>>,
+    /// Built-in rule sets besides the policy's (`["kubernetes"]` for live objects).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub presets: Option<Vec<String>>,
 }
 
 impl CheckOptions {
@@ -109,6 +113,7 @@ impl CheckOptions {
                 input_format: self.input_format,
                 fail_on: self.fail_on,
                 reveal_secrets: self.reveal_secrets.unwrap_or(false),
+                presets: self.presets.unwrap_or_default(),
             },
             files: self.files.unwrap_or_default(),
         }

@@ -74,13 +74,30 @@ pub(crate) struct FileChanges<'f> {
 pub(crate) struct Files<'s> {
     sources: &'s [Source],
     docs: Vec<Document>,
+    /// Files that are live output (a `kubectl get` List): read as their objects, never written.
+    live: Vec<String>,
 }
 
 impl<'s> Files<'s> {
     pub(crate) fn load(plan: &Plan, sources: &'s [Source]) -> Result<Files<'s>> {
         plan.verify(sources)?;
-        let docs = sources.iter().map(parse).collect::<Result<Vec<_>>>()?;
-        Ok(Files { sources, docs })
+        let parsed = sources.iter().map(parse).collect::<Result<Vec<_>>>()?;
+        let live = parsed
+            .iter()
+            .filter(|d| crate::live::is_list(d))
+            .map(|d| d.name.clone())
+            .collect();
+        let docs = parsed.into_iter().map(crate::live::as_compared).collect();
+        Ok(Files {
+            sources,
+            docs,
+            live,
+        })
+    }
+
+    /// Whether a file is live output, which is read but never written.
+    pub(crate) fn is_live(&self, file: &str) -> bool {
+        self.live.iter().any(|f| f == file)
     }
 
     pub(crate) fn doc(&self, file: &str) -> Option<&Document> {
@@ -215,6 +232,9 @@ fn change_for<'f>(
         let missing = |file: &str| Reason::FileMissing {
             file: file.to_string(),
         };
+        if files.is_live(&target_file) {
+            return Err(Reason::LiveOutput);
+        }
         let target = files
             .doc(&target_file)
             .ok_or_else(|| missing(&target_file))?;

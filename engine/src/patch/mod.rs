@@ -216,6 +216,8 @@ pub enum Reason {
         /// Its error.
         error: String,
     },
+    /// The file is live output (a `kubectl get` List): change the manifest it came from.
+    LiveOutput,
     /// The edited text does not hold the planned value (a driftwise bug): the whole file is left
     /// as it was rather than half-changed.
     Unverified {
@@ -228,6 +230,9 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::Conflict { place } => write!(f, "conflicts with another action on {place}"),
+            Reason::LiveOutput => f.write_str(
+                "the file is live output (a kubectl List); it is read, not written: change the manifest it came from",
+            ),
             Reason::Unverified { place } => write!(
                 f,
                 "the edited text would not hold the planned value at {place}, so the file is left as it was (a driftwise bug: please report it with the file)"

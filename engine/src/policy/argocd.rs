@@ -79,6 +79,8 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Vec<(IgnoreRule, usiz
                         namespace: text("namespace"),
                         // Argo CD's `group` is not told apart: keyed paths carry no API group.
                         group: None,
+                        kinds: Vec::new(),
+                        value: None,
                     },
                     pointer.span.start.line,
                 ));

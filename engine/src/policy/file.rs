@@ -38,6 +38,9 @@ pub struct PolicyFile {
     /// relative to the policy file. Front doors supply their texts with the request.
     #[serde(default)]
     pub argocd: Vec<String>,
+    /// Built-in rule sets to turn on (`kubernetes`: what the API server adds to live objects).
+    #[serde(default)]
+    pub presets: Vec<String>,
     /// Other policy files this one builds on (an organisation's baseline), as paths relative to it.
     /// This file's rules are tried first, then each include's in order; `fail_on` comes from the
     /// nearest file that sets it.
@@ -83,6 +86,12 @@ pub struct IgnoreRule {
     /// Why, for readers of the policy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Only findings of these kinds (`added`, ...); every kind when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<crate::finding::Kind>,
+    /// Only when the environment's value is this one (a default a server fills in, say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<serde_json::Value>,
     /// Only inside Kubernetes objects of this kind (`Deployment`; `*` for any).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,

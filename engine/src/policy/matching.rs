@@ -93,6 +93,16 @@ pub enum Miss {
         /// The keywords.
         keywords: Vec<String>,
     },
+    /// The rule is for other kinds of finding (`added` only, say).
+    FindingKind {
+        /// The kinds it is for.
+        kinds: Vec<crate::finding::Kind>,
+    },
+    /// The rule is for one value, and the environment holds another.
+    Value {
+        /// The value it is for.
+        value: serde_json::Value,
+    },
 }
 
 impl std::fmt::Display for Miss {
@@ -110,6 +120,11 @@ impl std::fmt::Display for Miss {
             Miss::Keywords { keywords } => {
                 write!(f, "no word of the path is one of {}", keywords.join(", "))
             }
+            Miss::FindingKind { kinds } => {
+                let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                write!(f, "only for {} findings", names.join(", "))
+            }
+            Miss::Value { value } => write!(f, "only when the value is {value}"),
         }
     }
 }

@@ -26,9 +26,11 @@ mod argocd;
 mod file;
 mod keywords;
 mod matching;
+mod presets;
 
 pub use file::{ExpectedRule, IgnoreRule, PolicyFile, SeverityRule};
 pub use matching::Miss;
+pub use presets::PRESETS;
 
 use file::Selecting;
 pub(crate) use keywords::{default_severity, looks_secret};
@@ -36,7 +38,7 @@ use matching::Subject;
 
 use crate::diff::AlignOptions;
 use crate::error::{Error, ErrorKind, Result};
-use crate::finding::{Expected, Finding};
+use crate::finding::{Expected, Finding, Kind};
 use crate::names::normalised;
 use crate::report::{PolicySummary, Report, StaleRule};
 use crate::rule_ref::RuleRef;
@@ -64,6 +66,8 @@ pub struct Policy {
     argocd: Vec<(String, Option<Pos>)>,
     /// The files `include` names, read from this file's folder, with where they are named.
     includes: Vec<(String, Option<Pos>)>,
+    /// Where the ignore rules of presets start, when any are on.
+    preset_from: Option<usize>,
     align: AlignOptions,
     reveal_secrets: bool,
 }
@@ -138,6 +142,7 @@ impl Policy {
             origins,
             argocd,
             includes,
+            preset_from: None,
             align,
             reveal_secrets: false,
         })
@@ -261,6 +266,45 @@ impl Policy {
         };
     }
 
+    /// Turns on the policy's `presets` and `extra` ones (`kubernetes`): their ignore rules come
+    /// after every other rule, cited as `presets.kubernetes[i]`, and are never reported stale.
+    pub(crate) fn apply_presets(&mut self, extra: &[String]) -> Result<()> {
+        let mut names: Vec<String> = self.file.presets.clone();
+        names.extend(
+            extra
+                .iter()
+                .filter(|n| !self.file.presets.contains(n))
+                .cloned(),
+        );
+        for name in names {
+            let rules = presets::preset_rules(&name).ok_or_else(|| {
+                let err = Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "unknown preset '{name}' (there is {})",
+                        presets::PRESETS.join(", ")
+                    ),
+                );
+                match &self.source_name {
+                    Some(file) if self.file.presets.contains(&name) => err.in_file(file.clone()),
+                    _ => err,
+                }
+            })?;
+            self.preset_from.get_or_insert(self.file.ignore.len());
+            for (j, rule) in rules.into_iter().enumerate() {
+                let key = format!("ignore[{}]", self.file.ignore.len());
+                let cited = RuleRef {
+                    rule: format!("presets.{name}[{j}]"),
+                    line: None,
+                    file: None,
+                };
+                self.origins.insert(key, cited);
+                self.file.ignore.push(rule);
+            }
+        }
+        Ok(())
+    }
+
     /// The policy files `include` names (this file's own), with where they are named.
     pub fn include_files(&self) -> Vec<(String, Option<Pos>)> {
         self.includes.clone()
@@ -355,7 +399,10 @@ impl Policy {
         for mut f in findings {
             let object = objects.get(&f.environment).map(String::as_str);
             let subject = Subject::new(&f, object);
-            if let Some(i) = self.deciding_ignore(&subject) {
+            if let Some(i) = self
+                .deciding_ignore(&subject)
+                .or_else(|| self.ignored_inside(&f, object))
+            {
                 ignore_hits[i] += 1;
                 ignored += 1;
                 continue;
@@ -392,7 +439,9 @@ impl Policy {
         unused("expected", &expected_hits, &|i| {
             self.file.expected[i].path.as_str().to_string()
         });
-        unused("ignore", &ignore_hits, &|i| {
+        // Preset rules are built in: one that matches nothing here is no stale exception.
+        let written = self.preset_from.unwrap_or(ignore_hits.len());
+        unused("ignore", &ignore_hits[..written], &|i| {
             self.file.ignore[i].path.as_str().to_string()
         });
         unused("severity", &severity_hits, &|i| {
@@ -474,7 +523,35 @@ impl Policy {
         self.file
             .ignore
             .iter()
-            .position(|r| matching::applies(subject, &r.envs, r.selector(), Some(&r.path)).is_ok())
+            .position(|r| ignore_applies(r, subject).is_ok())
+    }
+
+    /// For a map or list only one side has: the ignore rule behind it when every value inside
+    /// it is ignored (live annotations that are all the server's, say), as if each had been its
+    /// own finding.
+    fn ignored_inside(&self, f: &Finding, object: Option<&str>) -> Option<usize> {
+        if f.kind != Kind::Added && f.kind != Kind::Removed {
+            return None;
+        }
+        let side = f.env.as_ref().or(f.base.as_ref())?;
+        let mut leaves = Vec::new();
+        collect_leaves(&side.value, String::new(), &mut leaves);
+        if leaves.is_empty() || leaves.len() > 256 {
+            return None;
+        }
+        let mut first = None;
+        for (suffix, value) in leaves {
+            let mut inner = f.clone();
+            inner.keyed_path.push_str(&suffix);
+            inner.path.push_str(&suffix);
+            for s in [&mut inner.env, &mut inner.base].into_iter().flatten() {
+                s.path.push_str(&suffix);
+                s.value = value.clone();
+            }
+            let i = self.deciding_ignore(&Subject::new(&inner, object))?;
+            first.get_or_insert(i);
+        }
+        first
     }
 
     fn deciding_expected(&self, subject: &Subject<'_>) -> Option<usize> {
@@ -524,8 +601,13 @@ impl Policy {
         };
         let mut first = true;
         for (i, r) in self.file.ignore.iter().enumerate() {
-            let result = matching::applies(&subject, &r.envs, r.selector(), Some(&r.path));
-            decided(&mut trials, "ignore", i, result, &mut first);
+            decided(
+                &mut trials,
+                "ignore",
+                i,
+                ignore_applies(r, &subject),
+                &mut first,
+            );
         }
         let ignored = !first;
         let mut first = !ignored;
@@ -583,6 +665,26 @@ impl Policy {
             None => err,
         }
     }
+}
+
+/// An ignore rule applies by its environments, object and path, then the finding's kind and the
+/// environment's value when it names them.
+fn ignore_applies(rule: &IgnoreRule, subject: &Subject<'_>) -> std::result::Result<(), Miss> {
+    matching::applies(subject, &rule.envs, rule.selector(), Some(&rule.path))?;
+    let f = subject.finding;
+    if !rule.kinds.is_empty() && !rule.kinds.contains(&f.kind) {
+        return Err(Miss::FindingKind {
+            kinds: rule.kinds.clone(),
+        });
+    }
+    if let Some(value) = &rule.value
+        && f.env.as_ref().is_none_or(|side| side.value != *value)
+    {
+        return Err(Miss::Value {
+            value: value.clone(),
+        });
+    }
+    Ok(())
 }
 
 /// A severity rule applies by its object, its path and its keywords (all it has must agree).
@@ -726,4 +828,30 @@ fn refuse_groups(file: &PolicyFile, root: &crate::tree::Node, source: &Source) -
         }
     }
     Ok(())
+}
+
+/// Every scalar (and empty map or list) inside a value, with its pointer below the value.
+fn collect_leaves(
+    value: &serde_json::Value,
+    at: String,
+    out: &mut Vec<(String, serde_json::Value)>,
+) {
+    use serde_json::Value as J;
+    match value {
+        J::Object(map) if !map.is_empty() => {
+            for (k, v) in map {
+                collect_leaves(
+                    v,
+                    format!("{at}/{}", crate::pointer::escape_segment(k)),
+                    out,
+                );
+            }
+        }
+        J::Array(items) if !items.is_empty() => {
+            for (i, v) in items.iter().enumerate() {
+                collect_leaves(v, format!("{at}/{i}"), out);
+            }
+        }
+        other => out.push((at, other.clone())),
+    }
 }

@@ -1,0 +1,115 @@
+//! Built-in rule sets a policy turns on by name (`presets: [kubernetes]`, `--preset kubernetes`).
+//!
+//! `kubernetes`: live objects (`kubectl get -o yaml`) against manifests. Drops what the API server
+//! adds about an object (`status`, `metadata.managedFields`, `resourceVersion`, `uid`,
+//! `generation`, `creationTimestamp`, `selfLink`, the `last-applied-configuration` and
+//! `deployment.kubernetes.io/revision` annotations), and the defaults it fills in when the
+//! manifest leaves a field out: each is ignored only as an *added* finding with the default value,
+//! so a manifest that sets the field to something else still shows drift.
+
+use super::file::IgnoreRule;
+use crate::finding::Kind;
+use crate::pattern::Pattern;
+use serde_json::{Value as J, json};
+
+/// The presets there are.
+pub const PRESETS: [&str; 1] = ["kubernetes"];
+
+/// The ignore rules of a preset, or `None` for an unknown name.
+pub(crate) fn preset_rules(name: &str) -> Option<Vec<IgnoreRule>> {
+    match name {
+        "kubernetes" => Some(kubernetes()),
+        _ => None,
+    }
+}
+
+fn rule(path: &str, value: Option<J>, reason: &str) -> IgnoreRule {
+    IgnoreRule {
+        path: Pattern::parse(path).expect("preset patterns are valid"),
+        envs: Vec::new(),
+        reason: Some(format!("preset kubernetes: {reason}")),
+        kind: None,
+        name: None,
+        namespace: None,
+        group: None,
+        kinds: if value.is_some() || path.contains("Policy") {
+            vec![Kind::Added]
+        } else {
+            Vec::new()
+        },
+        value,
+    }
+}
+
+fn kubernetes() -> Vec<IgnoreRule> {
+    let server = "set by the API server";
+    let default = "a default the API server fills in";
+    let mut rules: Vec<IgnoreRule> = [
+        "/status",
+        "/metadata/managedFields",
+        "/metadata/resourceVersion",
+        "/metadata/uid",
+        "/metadata/generation",
+        "/metadata/creationTimestamp",
+        "/metadata/selfLink",
+        "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration",
+        "/metadata/annotations/deployment.kubernetes.io~1revision",
+        "/spec/template/metadata/creationTimestamp",
+    ]
+    .into_iter()
+    .map(|p| rule(p, None, server))
+    .collect();
+    let pod = "/spec/template/spec";
+    let containers = ["containers", "initContainers"];
+    let mut defaults: Vec<(String, J)> = Vec::new();
+    for c in containers {
+        defaults.extend([
+            (
+                format!("{pod}/{c}/*/imagePullPolicy"),
+                json!("IfNotPresent"),
+            ),
+            (format!("{pod}/{c}/*/imagePullPolicy"), json!("Always")),
+            (
+                format!("{pod}/{c}/*/terminationMessagePath"),
+                json!("/dev/termination-log"),
+            ),
+            (
+                format!("{pod}/{c}/*/terminationMessagePolicy"),
+                json!("File"),
+            ),
+            (format!("{pod}/{c}/*/ports/*/protocol"), json!("TCP")),
+            (format!("{pod}/{c}/*/resources"), json!({})),
+        ]);
+    }
+    defaults.extend([
+        (format!("{pod}/dnsPolicy"), json!("ClusterFirst")),
+        (format!("{pod}/restartPolicy"), json!("Always")),
+        (format!("{pod}/schedulerName"), json!("default-scheduler")),
+        (format!("{pod}/securityContext"), json!({})),
+        (format!("{pod}/terminationGracePeriodSeconds"), json!(30)),
+        ("/spec/revisionHistoryLimit".into(), json!(10)),
+        ("/spec/progressDeadlineSeconds".into(), json!(600)),
+        (
+            "/spec/strategy".into(),
+            json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
+        ),
+        ("/spec/sessionAffinity".into(), json!("None")),
+        ("/spec/type".into(), json!("ClusterIP")),
+        ("/spec/internalTrafficPolicy".into(), json!("Cluster")),
+        ("/spec/ipFamilyPolicy".into(), json!("SingleStack")),
+        ("/spec/ipFamilies".into(), json!(["IPv4"])),
+        ("/spec/ports/*/protocol".into(), json!("TCP")),
+    ]);
+    rules.extend(
+        defaults
+            .into_iter()
+            .map(|(p, v)| rule(&p, Some(v), default)),
+    );
+    // Addresses the cluster assigns: any value, when the manifest leaves them out.
+    for p in ["/spec/clusterIP", "/spec/clusterIPs"] {
+        let mut r = rule(p, None, "assigned by the cluster");
+        r.kinds = vec![Kind::Added];
+        rules.push(r);
+    }
+    rules
+}
