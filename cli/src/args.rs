@@ -45,12 +45,22 @@ pub enum Command {
 #[derive(Args)]
 pub struct CheckArgs {
     /// The base configuration (the source of truth). With --template there is no base: every
-    /// file named is an environment.
-    pub base: PathBuf,
+    /// file named is an environment. A Terraform plan (`terraform show -json`) given alone is
+    /// compared with itself: the recorded state against the live one.
+    #[arg(required_unless_present = "terraform_plan")]
+    pub base: Option<PathBuf>,
     /// Environment files. The environment is named after the file stem (prod.yaml → prod);
     /// write NAME=PATH to name it yourself.
-    #[arg(required_unless_present = "template", value_name = "ENV")]
+    #[arg(value_name = "ENV")]
     pub environments: Vec<String>,
+    /// A Terraform plan as JSON (`terraform show -json PLANFILE`): its `resource_drift`, the
+    /// changes made outside Terraform, as the environment `live`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["base", "template"])]
+    pub terraform_plan: Option<PathBuf>,
+    /// With a Terraform plan: also what `terraform apply` would change, as the environment
+    /// `planned`.
+    #[arg(long)]
+    pub include_planned: bool,
     /// Check against this template rendered per environment (with --provider, --vars, --env)
     /// instead of a base file.
     #[arg(long, value_name = "FILE")]

@@ -12,26 +12,38 @@ pub fn check(args: &CheckArgs) -> Result<Request, Error> {
     let format = input_format(args.input_format.as_deref())?;
     let mut request = Request::default();
     // With a template there is no base file: every file named is an environment.
+    let base = args.base.as_ref().or(args.terraform_plan.as_ref());
+    let base = base.ok_or_else(|| Error::new(ErrorKind::Usage, "give a base file"))?;
     let environment_args: Vec<String> = match &args.template {
         Some(template) => {
             request.base = Some(Base::Template {
                 template: read_source(template, None)?,
             });
-            std::iter::once(args.base.display().to_string())
+            std::iter::once(base.display().to_string())
                 .chain(args.environments.iter().cloned())
                 .collect()
         }
         None => {
-            request.base = Some(Base::File(read_source(&args.base, None)?));
+            let source = read_source(base, None)?;
+            let plan =
+                args.terraform_plan.is_some() || source.text.contains("\"terraform_version\"");
+            request.base = Some(Base::File(source));
+            if args.environments.is_empty() && !plan {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    "name the environments to compare with the base (a Terraform plan alone goes with --terraform-plan)",
+                ));
+            }
             args.environments.clone()
         }
     };
+    request.options.include_planned = args.include_planned;
     request.environments = environment_args
         .iter()
         .map(|arg| read_environment(arg, None))
         .collect::<Result<Vec<Environment>, Error>>()?;
     request.options.input_format = format;
-    let truth = args.template.as_ref().unwrap_or(&args.base);
+    let truth = args.template.as_ref().unwrap_or(base);
     add_policy(&mut request, &args.policy, Some(truth))?;
     add_template_inputs(&mut request, &args.template_args)?;
     add_validation(&mut request, &args.validation)?;

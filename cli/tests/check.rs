@@ -535,3 +535,49 @@ fn explain_lists_every_rule_tried_and_the_one_that_decided() {
     assert_eq!(parsed[0]["trials"][1]["decides"], true);
     assert_eq!(parsed[0]["trials"][2]["miss"]["kind"], "object");
 }
+
+#[test]
+fn a_terraform_plan_reports_drift_outside_terraform_and_optionally_the_planned_changes() {
+    let dir = repo().join("tests/terraform");
+    let out = in_dir(&dir)
+        .args(["check", "--terraform-plan", "plan.json", "-f", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let envs: Vec<&str> = report["environments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(envs, ["live"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("db-pass-000"), "sensitive values masked");
+    let removed = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "removed")
+        .unwrap();
+    assert_eq!(
+        removed["keyed_path"], "/aws_s3_bucket.logs",
+        "one finding for a deleted resource"
+    );
+    // The plan given as the base file works too, with what apply would do.
+    let planned = stdout(in_dir(&dir).args(["check", "plan.json", "--include-planned"]));
+    assert!(planned.contains("planned (plan.json)"), "{planned}");
+    assert!(planned.contains("/aws_instance.app[0]"), "{planned}");
+    in_dir(&dir)
+        .args(["plan", "plan.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "a Terraform plan is read, not patched",
+        ));
+    in_dir(&repo())
+        .args(["check", "examples/classic/base_config.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("name the environments"));
+}

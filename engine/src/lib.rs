@@ -59,6 +59,7 @@ mod settings;
 mod severity;
 mod span;
 mod template;
+mod terraform;
 mod tree;
 #[cfg(feature = "validation")]
 mod validate;
@@ -103,6 +104,7 @@ pub use secrets::{SecretSpans, mask_text};
 pub use severity::Severity;
 pub use span::{Origin, Pos, Span, utf16_column};
 pub use template::{Rendered, TEMPLATE_EXTENSIONS, is_template_name, output_format};
+pub use terraform::KNOWN_AFTER_APPLY;
 pub use tree::{Decimal, Document, Format, Map, Member, Node, Source, Value, ValueType};
 #[cfg(feature = "validation")]
 pub use validate::{Validator, ValidatorBuilder};

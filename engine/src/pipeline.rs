@@ -64,6 +64,8 @@ pub struct Checker {
     violations: Vec<Violation>,
     /// Template renderings: their texts for source views, their span maps for origins.
     renderings: Vec<Rendering>,
+    /// Values an input marks sensitive itself (a Terraform plan's `*_sensitive`), by file.
+    sensitive: Vec<(String, Vec<String>)>,
 }
 
 impl Checker {
@@ -96,6 +98,9 @@ impl Checker {
                     file: Some(&source.name),
                 });
                 let doc = crate::live::as_compared(parse(&source)?);
+                if env_sources.is_empty() && crate::terraform::is_plan(&doc) {
+                    return Checker::terraform(request, policy, &doc);
+                }
                 (file_ref(&doc), vec![doc], vec![0; env_sources.len()], None)
             }
             Base::Template { template } => {
@@ -149,6 +154,30 @@ impl Checker {
             environments,
             violations,
             renderings: renderings.unwrap_or_default(),
+            sensitive: Vec::new(),
+        })
+    }
+
+    /// A Terraform plan given alone: its recorded state against the refreshed one (`live`), and
+    /// with `include_planned`, against what apply would make (`planned`).
+    fn terraform(request: &Request, policy: Policy, plan: &Document) -> Result<Checker> {
+        let comparisons = crate::terraform::comparisons(plan, request.options.include_planned)?;
+        let mut bases = Vec::new();
+        let mut environments = Vec::new();
+        let mut sensitive = Vec::new();
+        for c in comparisons {
+            environments.push((c.environment, c.env, bases.len()));
+            bases.push(c.base);
+            sensitive.extend(c.sensitive);
+        }
+        Ok(Checker {
+            policy,
+            base: file_ref(plan),
+            bases,
+            environments,
+            violations: Vec::new(),
+            renderings: Vec::new(),
+            sensitive: vec![(plan.name.clone(), sensitive)],
         })
     }
 
@@ -184,7 +213,12 @@ impl Checker {
         if let Some(summary) = &mut report.policy {
             summary.stale.extend(self.policy.unused_rules(docs()));
         }
-        let secrets = Secrets::of(docs(), &self.policy);
+        let mut secrets = Secrets::of(docs(), &self.policy);
+        if !self.policy.reveals_secrets() {
+            for (file, pointers) in &self.sensitive {
+                secrets.mark(file, pointers, docs());
+            }
+        }
         secrets.mask_report(&mut report);
         attach_origins(&mut report, &self.renderings);
         let rendered = self

@@ -274,6 +274,13 @@ impl Plan {
             )
             .in_file(report.base.file.clone()));
         }
+        if find(&report.base.file).is_ok_and(|s| crate::terraform::looks_like_plan(&s.text)) {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "a Terraform plan is read, not patched: change the configuration (.tf), or accept the drift with terraform apply -refresh-only",
+            )
+            .in_file(report.base.file.clone()));
+        }
         let hashed = |role: Role, source: &Source| PlanInput {
             role,
             file: source.name.clone(),

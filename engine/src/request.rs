@@ -186,6 +186,10 @@ pub struct Options {
     /// Built-in rule sets to turn on, besides the policy's (`kubernetes`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub presets: Vec<String>,
+    /// For a Terraform plan given as the base: also compare what `terraform apply` would do, as
+    /// the environment `planned`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub include_planned: bool,
 }
 
 impl Options {

@@ -138,6 +138,31 @@ impl Secrets {
         Secrets { files }
     }
 
+    /// Marks the values at `pointers` in `file` secret (an input that says which of its values
+    /// are sensitive), wherever `docs` named `file` hold them.
+    pub(crate) fn mark<'d>(
+        &mut self,
+        file: &str,
+        pointers: &[String],
+        docs: impl IntoIterator<Item = &'d Document>,
+    ) {
+        if pointers.is_empty() {
+            return;
+        }
+        let found = self.files.entry(file.to_string()).or_default();
+        for doc in docs.into_iter().filter(|d| d.name == file) {
+            for pointer in pointers {
+                if let Some(node) = doc.documents.first().and_then(|r| r.pointer(pointer)) {
+                    scalar_spans(node, &mut found.spans);
+                }
+            }
+        }
+        found.pointers.extend(pointers.iter().cloned());
+        found.spans.sort_by_key(|s| s.start.offset);
+        found.spans.dedup();
+        found.single_document = true;
+    }
+
     /// Masks the secret values of the report's findings and violations.
     pub(crate) fn mask_report(&self, report: &mut Report) {
         for f in &mut report.findings {

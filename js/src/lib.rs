@@ -91,6 +91,11 @@ pub struct CheckOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub presets: Option<Vec<String>>,
+    /// For a Terraform plan given as the base (with no environments): also compare what
+    /// `terraform apply` would change, as the environment `planned`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub include_planned: Option<bool>,
 }
 
 impl CheckOptions {
@@ -114,6 +119,7 @@ impl CheckOptions {
                 fail_on: self.fail_on,
                 reveal_secrets: self.reveal_secrets.unwrap_or(false),
                 presets: self.presets.unwrap_or_default(),
+                include_planned: self.include_planned.unwrap_or(false),
             },
             files: self.files.unwrap_or_default(),
         }

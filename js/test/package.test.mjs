@@ -214,6 +214,19 @@ console.log(JSON.stringify({ plan: p, verdict: validateChange(p, files), without
   assert.equal(r.verdict.resolved, 1);
 });
 
+test('a Terraform plan alone reports drift outside Terraform, as the CLI does', async () => {
+  const tf = join(repo, 'tests', 'terraform');
+  const out = await node('terraform.mjs', `
+import { check } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const plan = { name: 'plan.json', text: readFileSync(${JSON.stringify(tf)} + '/plan.json', 'utf8') };
+console.log(JSON.stringify(check(plan, [], { includePlanned: true })));
+`);
+  const fromCli = spawnSync(cli, ['check', '--terraform-plan', 'plan.json', '--include-planned', '-f', 'json'], { cwd: tf, encoding: 'utf8' });
+  assert.equal(fromCli.status, 1);
+  assert.deepEqual(JSON.parse(out), JSON.parse(fromCli.stdout));
+});
+
 test('render and validate match driftwise render and validate', async () => {
   const multi = join(repo, 'examples', 'multicloud');
   const out = await node('templates.mjs', `

@@ -405,3 +405,17 @@ test('INI, .env and .properties files are compared in the page as the CLI compar
     assert.ok(!(await page.evaluate(() => document.body.innerText)).includes(`prod-${ext === 'properties' ? 'prop' : ext}-pass`), `${dir}: the password stays masked`);
   }
 });
+
+test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {
+  const page = await openApp(t);
+  await page.setInputFiles('#file-input', [join(repo, 'tests', 'terraform', 'plan.json')]);
+  await page.waitForSelector('.finding');
+  const envs = await page.locator('.summary tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.env));
+  assert.deepEqual(envs, ['live', 'planned']);
+  let cliJson;
+  try { execFileSync(cli, ['check', '--terraform-plan', 'plan.json', '--include-planned', '-f', 'json'], { cwd: join(repo, 'tests', 'terraform') }); } catch (e) { cliJson = e.stdout.toString(); }
+  assert.deepEqual(JSON.parse((await download(page, 'JSON')).text), JSON.parse(cliJson));
+  await page.click('.finding[data-path="/aws_db_instance.main/password"][data-env="live"] button');
+  assert.ok(!(await page.evaluate(() => document.body.innerText)).includes('db-pass-000'), 'sensitive values stay masked');
+  assert.match(await page.locator('.plan').textContent(), /a Terraform plan is read, not patched/);
+});

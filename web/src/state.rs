@@ -472,7 +472,10 @@ impl State {
             .filter(|(i, f)| Some(*i) != self.base && f.role == Role::Config)
             .map(|(_, f)| Environment::new(f.env_name.clone(), source(f)))
             .collect();
-        if environments.is_empty() {
+        // A Terraform plan dropped alone is compared with itself: drift outside Terraform, and
+        // what apply would change.
+        let terraform_plan = base.text.contains("\"terraform_version\"");
+        if environments.is_empty() && !terraform_plan {
             return None;
         }
         let argocd: Vec<Source> = with_role(Role::ArgoCd).map(source).collect();
@@ -502,6 +505,7 @@ impl State {
             rules: with_role(Role::Rules).map(source).collect(),
             options: Options {
                 reveal_secrets: self.reveal_secrets,
+                include_planned: terraform_plan,
                 ..Options::default()
             },
             ..Request::default()

@@ -53,10 +53,10 @@ pub(super) fn report(report: &Report) -> String {
         }
         let _ = writeln!(
             out,
-            "| Kind | Path | Base | {} | Base location | Env location |",
+            "| Kind | Severity | Path | Base | {} | Base location | Env location | Expected |",
             cell(&env.name)
         );
-        let _ = writeln!(out, "|---|---|---|---|---|---|");
+        let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
         for f in report.findings_for(&env.name) {
             let value = |s: Option<&crate::finding::Side>| {
                 s.map(|s| format!("`{}`", code(&side_value(s))))
