@@ -62,12 +62,20 @@ impl CheckUpdate {
     }
 }
 
-/// Works out what the plan's change does to validity, as `driftwise apply --check` does.
+/// Works out what the plan's change does to validity, as `driftwise apply --check` does. Only
+/// the desired-state build validates; the comparing worker (which the page never asks) leaves the
+/// patch and validation code out.
 pub fn run_verdict(task: &VerdictRequest) -> CheckUpdate {
+    #[cfg(feature = "desired")]
     let result = task
         .plan
         .preview(&task.files)
         .and_then(|preview| preview.verdict(&task.plan, &task.files));
+    #[cfg(not(feature = "desired"))]
+    let result = Err(Error::new(
+        driftwise_engine::ErrorKind::Unsupported,
+        "validation runs in the desired-state worker",
+    ));
     CheckUpdate::Verdict {
         id: task.id,
         result,
