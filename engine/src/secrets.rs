@@ -47,9 +47,8 @@ impl FileSecrets {
             if place.names_item {
                 return false;
             }
-            let secret = in_kubernetes_secret(place)
-                || policy.is_secret_path(&place.keyed)
-                || policy.is_secret_path(&place.pointer);
+            let secret =
+                in_kubernetes_secret(place) || policy.is_secret_place(&place.keyed, &place.pointer);
             // A list item named by a secret-looking field (`[name=API_TOKEN]`) is not a secret
             // itself: its fields are looked at one by one (its `value` is, its `name` is not).
             if !secret || (place.named_item && matches!(place.node.value, Value::Map(_))) {

@@ -148,6 +148,12 @@ const SECRET: &[&str] = &[
 /// Only the last key counts: `/secrets/enabled` is a flag about secrets, not one. A `value` inherits
 /// from the item it belongs to, so `/env[name=DB_PASSWORD]/value` is a secret too.
 pub(crate) fn looks_secret(path: &str) -> bool {
+    // Every secret word holds one of these stems: most paths are turned away here, before any
+    // word is split out (this runs for every value of every file).
+    let tail_start = path.rmatch_indices('/').nth(1).map_or(0, |(i, _)| i);
+    if !may_hold_secret_word(&path[tail_start..]) {
+        return false;
+    }
     let is_secret = |text: &str| {
         path_words(text)
             .iter()
@@ -173,6 +179,18 @@ pub(crate) fn looks_secret(path: &str) -> bool {
             .split_once('[')
             .map_or((parent, None), |(k, s)| (k, Some(s)));
         parent_selector.map_or_else(|| is_secret(parent_key), is_secret)
+    })
+}
+
+/// Whether `text` holds a stem every secret word has (`pass`, `secret`, `token`, `key`,
+/// `credential`), in any case.
+fn may_hold_secret_word(text: &str) -> bool {
+    const STEMS: [&[u8]; 5] = [b"pass", b"secret", b"token", b"key", b"credential"];
+    let bytes = text.as_bytes();
+    STEMS.iter().any(|stem| {
+        bytes
+            .windows(stem.len())
+            .any(|w| w.eq_ignore_ascii_case(stem))
     })
 }
 

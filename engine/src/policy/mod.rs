@@ -469,6 +469,13 @@ impl Policy {
         docs: impl IntoIterator<Item = &'d Document>,
     ) -> Vec<StaleRule> {
         let f = &self.file;
+        if f.secrets.is_empty()
+            && f.sets.is_empty()
+            && f.identity.is_empty()
+            && f.normalise.tolerance.is_empty()
+        {
+            return Vec::new();
+        }
         let mut secrets = vec![false; f.secrets.len()];
         let mut sets = vec![false; f.sets.len()];
         let mut identity = vec![false; f.identity.len()];
@@ -649,6 +656,18 @@ impl Policy {
     /// or matched by the policy's `secrets`.
     pub fn is_secret_path(&self, path: &str) -> bool {
         looks_secret(path) || self.file.secrets.iter().any(|p| p.matches_path(path))
+    }
+
+    /// [`is_secret_path`](Self::is_secret_path) for a value known by its keyed path and its
+    /// pointer: the secret words are looked for in the keyed path (which names list items), the
+    /// policy's patterns tried on both.
+    pub(crate) fn is_secret_place(&self, keyed: &str, pointer: &str) -> bool {
+        looks_secret(keyed)
+            || self
+                .file
+                .secrets
+                .iter()
+                .any(|p| p.matches_path(keyed) || p.matches_path(pointer))
     }
 
     /// An error about the `i`th `argocd` entry: a file it names that was not given.
