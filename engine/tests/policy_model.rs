@@ -1,12 +1,13 @@
 //! One matching model for every rule kind: each kind of rule, with a rule that applies and one that
-//! cannot, on a plain file, a one-object Kubernetes manifest and a multi-document stream. A rule
-//! that applies does its work in all three; one that cannot is reported stale with its line.
+//! cannot, on a plain file, a one-object Kubernetes manifest, a multi-document stream and live
+//! output (a `kubectl get` List). A rule that applies does its work in all four; one that cannot is
+//! reported stale with its line.
 
 use driftwise_engine::{Environment, Kind, Report, Request, Source, run};
 
 /// The same object in three shapes; `prod` differs in replicas, image, weight, args order, a
 /// port's protocol and its token.
-fn shapes(prod: bool) -> [(&'static str, String); 3] {
+fn shapes(prod: bool) -> [(&'static str, String); 4] {
     let (replicas, image, weight, args, protocol, token) = if prod {
         (5, "web:2", "1.05", "[--b, --a]", "UDP", "prod-token-0001")
     } else {
@@ -21,10 +22,28 @@ fn shapes(prod: bool) -> [(&'static str, String); 3] {
     let stream = format!(
         "{manifest}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: settings, namespace: shop}}\ndata: {{mode: fast}}\n"
     );
+    // What `kubectl get deploy,cm -o yaml` prints: a List of the live objects.
+    let indented: String = stream
+        .split("---\n")
+        .map(|doc| {
+            doc.lines()
+                .enumerate()
+                .map(|(i, l)| {
+                    if i == 0 {
+                        format!("- {l}\n")
+                    } else {
+                        format!("  {l}\n")
+                    }
+                })
+                .collect::<String>()
+        })
+        .collect();
+    let list = format!("apiVersion: v1\nkind: List\nitems:\n{indented}");
     [
         ("plain", object),
         ("manifest", manifest),
         ("stream", stream),
+        ("list", list),
     ]
 }
 
@@ -71,7 +90,7 @@ const IMAGE: &str = "/spec/template/spec/containers[name=web]/image";
 
 #[test]
 fn expected_rules() {
-    for shape in 0..3 {
+    for shape in 0..4 {
         let r = check(
             shape,
             "expected:\n  - path: /spec/template/spec/containers/*/image\n    reason: rolled out\n  - path: /spec/replicas\n    kind: StatefulSet\n    reason: never\n",
@@ -92,7 +111,7 @@ fn expected_rules() {
 
 #[test]
 fn ignore_rules_with_object_selectors() {
-    for shape in 0..3 {
+    for shape in 0..4 {
         let r = check(
             shape,
             "ignore:\n  - path: /spec/replicas\n    kind: Deployment\n  - path: /spec/weight\n    namespace: other\n",
@@ -110,7 +129,7 @@ fn ignore_rules_with_object_selectors() {
 
 #[test]
 fn severity_rules() {
-    for shape in 0..3 {
+    for shape in 0..4 {
         let r = check(
             shape,
             "severity:\n  - path: /spec/replicas\n    level: critical\n  - path: /spec/replicas\n    kind: Service\n    level: low\n  - keywords: [nothing]\n    level: low\n",
@@ -134,7 +153,7 @@ fn severity_rules() {
 
 #[test]
 fn secrets_rules() {
-    for shape in 0..3 {
+    for shape in 0..4 {
         let r = check(shape, "secrets:\n  - /data/token\n  - /data/nothing\n");
         let token = r
             .findings
@@ -154,7 +173,7 @@ fn secrets_rules() {
 
 #[test]
 fn sets_rules() {
-    for shape in 0..3 {
+    for shape in 0..4 {
         let r = check(
             shape,
             "sets:\n  - /spec/template/spec/containers/*/args\n  - /spec/nothing\n",
@@ -179,7 +198,7 @@ fn sets_rules() {
 
 #[test]
 fn identity_rules() {
-    for shape in 0..3 {
+    for shape in 0..4 {
         let r = check(
             shape,
             "identity:\n  /spec/template/spec/containers/*/ports: containerPort\n  /spec/nothing: id\n",
@@ -202,7 +221,7 @@ fn identity_rules() {
 
 #[test]
 fn tolerance_rules() {
-    for shape in 0..3 {
+    for shape in 0..4 {
         let r = check(
             shape,
             "normalise:\n  tolerance:\n    - {path: /spec/weight, absolute: 0.1}\n    - {path: /spec/nothing, absolute: 1}\n",
