@@ -2,6 +2,8 @@
 //! base (`base.*` or `base_config.*`) and its environments; the text report of each is a snapshot, and
 //! the properties each case exists to show are asserted outright.
 
+mod common;
+use common::PLANTED_SECRETS;
 use driftwise_engine::{
     Environment, Kind, OutputFormat, Policy, Report, Request, Severity, Source, run,
 };
@@ -647,16 +649,6 @@ fn numbers_beyond_64_bits_are_compared_exactly() {
         "ratio, same_value and the `!`-tagged label are equal"
     );
 }
-
-/// The secret values planted in the `secrets` cases (each ends in a four-digit serial).
-const PLANTED_SECRETS: [&str; 6] = [
-    "base-db-pass-0001",
-    "prod-db-pass-0002",
-    "prod-api-token-0003",
-    "cHJvZC1jZXJ0LTAwMDQ=",
-    "prod-json-pass-0005",
-    "prod-stripe-key-0006",
-];
 
 #[test]
 fn no_report_format_shows_a_secret_value() {

@@ -2,6 +2,8 @@
 //! reverse), checked with an independent JSON Patch implementation and by re-parsing edited text;
 //! comment preservation on real files; `git apply` accepting the diffs; changed files refused.
 
+mod common;
+use common::PLANTED_SECRETS;
 use driftwise_engine::{
     Action, AlignOptions, Decision, Decisions, Document, Environment, FilePatch, Kind, Options,
     Plan, Report, Request, Source, apply_json_patch, run,
@@ -754,16 +756,6 @@ proptest! {
         }
     }
 }
-
-/// The secret values planted in `tests/cases/secrets*` (each ends in a four-digit serial).
-const PLANTED_SECRETS: [&str; 6] = [
-    "base-db-pass-0001",
-    "prod-db-pass-0002",
-    "prod-api-token-0003",
-    "cHJvZC1jZXJ0LTAwMDQ=",
-    "prod-json-pass-0005",
-    "prod-stripe-key-0006",
-];
 
 #[test]
 fn a_masked_preview_shows_every_change_and_no_secret() {
