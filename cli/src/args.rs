@@ -102,6 +102,12 @@ pub struct CheckArgs {
     /// With --reconcile: do not keep FILE.orig copies of the files changed.
     #[arg(long, requires = "reconcile")]
     pub no_backup: bool,
+    /// With --reconcile: write only under this folder (default: the current one).
+    #[arg(long, value_name = "DIR", requires = "reconcile")]
+    pub root: Option<PathBuf>,
+    /// With --reconcile: write wherever the files are, even outside the root.
+    #[arg(long, requires = "reconcile")]
+    pub allow_outside: bool,
     /// With --reconcile: write even when the result would add violations of --schema, --rules or
     /// the provider's rules (otherwise nothing is written); said in the log and the commit.
     #[arg(long, requires = "reconcile")]
@@ -257,6 +263,13 @@ pub struct WriteArgs {
     /// With --commit: the commit's first line (the actions are listed below it).
     #[arg(long, value_name = "TEXT", requires = "commit")]
     pub message: Option<String>,
+    /// Write only under this folder (default: the plan's folder; for `check --reconcile`, the
+    /// current one). Paths that lead outside, through `..` or a symlink, are refused.
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Write wherever the plan says, even outside the root.
+    #[arg(long)]
+    pub allow_outside: bool,
     /// New violations written anyway (--force), one line each, for the commit message.
     #[arg(skip)]
     pub forced: Vec<String>,

@@ -50,6 +50,16 @@ pub fn io_error(what: &str, file: &str, e: std::io::Error) -> Error {
 /// `path.orig` first.
 pub fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Error> {
     let name = path.display().to_string();
+    // A symlink is written through: the file it points to gets the text, the link stays.
+    let through;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => {
+            through =
+                std::fs::canonicalize(path).map_err(|e| io_error("cannot follow", &name, e))?;
+            through.as_path()
+        }
+        _ => path,
+    };
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())

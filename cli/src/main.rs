@@ -4,6 +4,7 @@
 
 mod args;
 mod commands;
+mod confine;
 mod exit;
 mod files;
 mod git;

@@ -8,7 +8,7 @@ use crate::git;
 use driftwise_engine::{
     Action, Error, OutputFormat, Plan, Policy, Preview, RenderOptions, Source, Verdict,
 };
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Holds the revert and adopt actions that need approval (unless `approve`), returning a line for
 /// each.
@@ -124,6 +124,14 @@ pub fn write(
         eprintln!("{line}");
     }
     let changed: Vec<_> = preview.changed().collect();
+    let root = args.root.clone().unwrap_or_else(|| PathBuf::from("."));
+    let names: Vec<&str> = changed.iter().map(|p| p.file.as_str()).collect();
+    crate::confine::check_all(&names, &root, args.allow_outside)?;
+    let _lock = if changed.is_empty() {
+        None
+    } else {
+        Some(crate::confine::lock(&root)?)
+    };
     if args.commit && !changed.is_empty() {
         git::require_work_tree()?;
         git::require_clean(&changed.iter().map(|p| p.file.as_str()).collect::<Vec<_>>())?;

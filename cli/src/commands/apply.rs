@@ -72,8 +72,16 @@ fn apply(args: &ApplyArgs) -> Result<u8, Error> {
     let Ok(forced) = remediate::gate(&verdict, args.force) else {
         return Ok(exit::DRIFT);
     };
+    // The plan's folder is the root unless told otherwise.
+    let plan_dir = args
+        .plan
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."))
+        .to_path_buf();
     let writing = WriteArgs {
         forced,
+        root: args.writing.root.clone().or(Some(plan_dir)),
         ..args.writing.clone()
     };
     remediate::write(&plan, &preview, &left, &writing)?;

@@ -114,6 +114,8 @@ fn reconcile(args: &CheckArgs, request: &Request, found: &Report) -> (u8, String
             commit: args.commit,
             message: args.message.clone(),
             forced,
+            root: args.root.clone(),
+            allow_outside: args.allow_outside,
         };
         let written = remediate::write(&plan, &preview, &left, &writing)?;
         let (_, after) = check_once(args)?;
