@@ -6,7 +6,7 @@ use crate::args::WriteArgs;
 use crate::files::{read_source, write_atomically};
 use crate::git;
 use driftwise_engine::{
-    Action, Error, OutputFormat, Plan, Policy, Preview, RenderOptions, Source, Verdict,
+    Action, Error, OutputFormat, Plan, Policy, Preview, RenderOptions, Source, Verdict, sha256_hex,
 };
 use std::path::{Path, PathBuf};
 
@@ -33,12 +33,45 @@ pub fn hold_for_approval(plan: &mut Plan, approve: bool) -> Vec<String> {
         .collect()
 }
 
-/// The plan's files as they are now; a policy file the plan expects to create is not read.
+/// The plan's files as they were when it was made; a policy file the plan expects to create is not
+/// read. A file an earlier apply of this plan already wrote (it stopped half way: a full disk, a
+/// kill) is read from the `FILE.orig` it kept, when that one is what the plan was made from; the
+/// write then checks the file holds exactly the plan's result ([`resumed`]).
 pub fn read_inputs(plan: &Plan) -> Result<Vec<Source>, Error> {
     plan.inputs
         .iter()
         .filter(|i| i.sha256.is_some() || Path::new(&i.file).exists())
-        .map(|i| read_source(Path::new(&i.file), None))
+        .map(|i| {
+            let now = read_source(Path::new(&i.file), None)?;
+            Ok(match original(&i.file, i.sha256.as_deref(), &now) {
+                Some(text) => Source { text, ..now },
+                None => now,
+            })
+        })
+        .collect()
+}
+
+/// The text the plan was made from, kept as `FILE.orig` by an earlier apply, when `now` differs
+/// from it.
+fn original(file: &str, sha: Option<&str>, now: &Source) -> Option<String> {
+    let sha = sha?;
+    if sha256_hex(&now.text) == sha {
+        return None;
+    }
+    let kept = std::fs::read_to_string(format!("{file}.orig")).ok()?;
+    (sha256_hex(&kept) == sha).then_some(kept)
+}
+
+/// The plan's files an earlier apply already changed (read from their `.orig`): each must now hold
+/// exactly what the plan makes of it, or it was changed by someone else.
+pub fn resumed(plan: &Plan) -> Vec<String> {
+    plan.inputs
+        .iter()
+        .filter(|i| {
+            read_source(Path::new(&i.file), None)
+                .is_ok_and(|now| original(&i.file, i.sha256.as_deref(), &now).is_some())
+        })
+        .map(|i| i.file.clone())
         .collect()
 }
 
@@ -137,14 +170,35 @@ pub fn write(
         git::require_clean(&changed.iter().map(|p| p.file.as_str()).collect::<Vec<_>>())?;
     }
     let backup = !args.no_backup && !args.commit;
-    let crash_after: Option<usize> = std::env::var("DRIFTWISE_TEST_CRASH_AFTER_WRITES")
-        .ok()
-        .and_then(|v| v.parse().ok());
+    let test_hook =
+        |name: &str| -> Option<usize> { std::env::var(name).ok().and_then(|v| v.parse().ok()) };
+    let crash_after = test_hook("DRIFTWISE_TEST_CRASH_AFTER_WRITES");
+    let fail_at = test_hook("DRIFTWISE_TEST_FAIL_WRITE");
+    let resumed = resumed(plan);
     let mut files = Vec::new();
-    for p in changed {
+    for (n, p) in changed.into_iter().enumerate() {
         if crash_after == Some(files.len()) {
             // Test hook: die between two files, as a killed process or a power cut would.
             std::process::abort();
+        }
+        if resumed.contains(&p.file) {
+            let now = read_source(Path::new(&p.file), None)?;
+            if now.text == p.after {
+                println!("{}: already applied by an earlier run of this plan", p.file);
+                files.push(p.file.clone());
+                continue;
+            }
+            return Err(Error::new(
+                driftwise_engine::ErrorKind::Changed,
+                "changed since the plan was made, and not by an earlier apply of it; make a new plan",
+            )
+            .in_file(p.file.clone()));
+        }
+        if fail_at == Some(n) {
+            // Test hook: the disk fills up as this file is written.
+            let full =
+                std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left on device");
+            return Err(crate::files::io_error("cannot write", &p.file, full));
         }
         let existed = Path::new(&p.file).exists();
         write_atomically(Path::new(&p.file), &p.after, backup)?;

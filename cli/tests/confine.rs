@@ -181,3 +181,61 @@ fn two_applies_at_once_never_mix() {
         assert!(leftovers.is_empty(), "round {round}: {leftovers:?}");
     }
 }
+
+#[test]
+fn a_write_that_fails_half_way_leaves_whole_files_and_a_second_run_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    let original = |f: &str| std::fs::read_to_string(repo().join("tests/patch").join(f)).unwrap();
+    let staging_before = std::fs::read_to_string(dir.path().join("staging.yaml")).unwrap();
+    // The disk fills up as the second file is written.
+    in_dir(dir.path())
+        .env("DRIFTWISE_TEST_FAIL_WRITE", "1")
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "staging.yaml: cannot write: no space left on device",
+        ));
+    let prod = std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap();
+    assert_ne!(prod, original("prod.yaml"), "the first file is wholly new");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("staging.yaml")).unwrap(),
+        staging_before,
+        "the second is wholly old"
+    );
+    let stray: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".tmp") || n == ".driftwise.lock")
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+    // The fault cleared, the same plan finishes: what was written is recognised, not refused.
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "prod.yaml: already applied by an earlier run of this plan",
+        ))
+        .stdout(predicate::str::contains("staging.yaml: "));
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "prod.yaml", "staging.yaml"])
+        .assert()
+        .code(0);
+    // A hand edit since is not taken for an earlier run's work.
+    let dir = tempfile::tempdir().unwrap();
+    planned(dir.path());
+    in_dir(dir.path())
+        .env("DRIFTWISE_TEST_FAIL_WRITE", "1")
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(2);
+    let edited = std::fs::read_to_string(dir.path().join("prod.yaml")).unwrap() + "# hand edit\n";
+    std::fs::write(dir.path().join("prod.yaml"), edited).unwrap();
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not by an earlier apply of it"));
+}
