@@ -3,6 +3,7 @@
 
 use driftwise_engine::{Environment, Error, ErrorKind, Format, Source, file_stem};
 use std::io::Write;
+use crate::faults::{self, Step};
 use std::path::{Path, PathBuf};
 
 /// Reads a file as a [`Source`] named by its path, with an optional forced format.
@@ -38,7 +39,17 @@ pub fn io_error(what: &str, file: &str, e: std::io::Error) -> Error {
     let reason = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-        _ => e.to_string(),
+        std::io::ErrorKind::IsADirectory => "a directory is in its place".to_string(),
+        // "No space left on device (os error 28)" reads as "no space left on device".
+        _ => {
+            let text = e.to_string();
+            let text = text.split(" (os error").next().unwrap_or_default();
+            let mut chars = text.chars();
+            chars
+                .next()
+                .map(|c| c.to_lowercase().chain(chars).collect())
+                .unwrap_or_default()
+        }
     };
     Error::new(ErrorKind::Io, format!("{what}: {reason}"))
         .in_file(file.to_string())
@@ -47,8 +58,11 @@ pub fn io_error(what: &str, file: &str, e: std::io::Error) -> Error {
 
 /// Writes `text` to `path` so that readers only ever see the old or the new content: a temporary file
 /// beside it, flushed to disk, renamed over the original. With `backup`, the original is kept as
-/// `path.orig` first.
+/// `path.orig` first, written the same way. A temporary file left by a killed writer is cleared
+/// before writing.
 pub fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Error> {
+    static WRITTEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let nth = WRITTEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = path.display().to_string();
     // A symlink is written through: the file it points to gets the text, the link stays.
     let through;
@@ -60,6 +74,13 @@ pub fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Err
         }
         _ => path,
     };
+    if path.is_dir() {
+        return Err(io_error(
+            "cannot write",
+            &name,
+            std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ));
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -68,18 +89,49 @@ pub fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Err
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let tmp: PathBuf = dir.join(format!(".{file_name}.driftwise-{}.tmp", std::process::id()));
+    clear_abandoned_temporaries(dir, &file_name);
     if backup && path.exists() {
-        std::fs::copy(path, dir.join(format!("{file_name}.orig")))
+        let kept = dir.join(format!("{file_name}.orig"));
+        let original = std::fs::read(path).map_err(|e| io_error("cannot read", &name, e))?;
+        faults::at(Step::Backup, nth)
+            .and_then(|()| replace(&kept, &original, None, usize::MAX))
             .map_err(|e| io_error("cannot keep a backup", &name, e))?;
     }
+    replace(path, text.as_bytes(), Some(path), nth).map_err(|e| io_error("cannot write", &name, e))
+}
+
+/// Puts `bytes` at `path` through a temporary file in its folder, removed again on failure;
+/// `permissions_of` gives the mode the new file keeps.
+fn replace(
+    path: &Path,
+    bytes: &[u8],
+    permissions_of: Option<&Path>,
+    nth: usize,
+) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let tmp: PathBuf = dir.join(temporary_name(&file_name, std::process::id()));
+    faults::at(Step::Create, nth)?;
+    let mut file = std::fs::File::create(&tmp)?;
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        if let Ok(perms) = std::fs::metadata(path).map(|m| m.permissions()) {
-            std::fs::set_permissions(&tmp, perms)?;
+        let half = bytes.len() / 2;
+        if let Err(e) = faults::at(Step::Write, nth) {
+            file.write_all(&bytes[..half])?;
+            return Err(e);
         }
+        file.write_all(bytes)?;
+        faults::at(Step::Sync, nth)?;
+        file.sync_all()?;
+        if let Some(perms) = permissions_of.and_then(|p| std::fs::metadata(p).ok()) {
+            std::fs::set_permissions(&tmp, perms.permissions())?;
+        }
+        faults::at(Step::Rename, nth)?;
         std::fs::rename(&tmp, path)?;
         // The rename itself is durable once the directory is flushed.
         if let Ok(d) = std::fs::File::open(dir) {
@@ -87,8 +139,40 @@ pub fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Err
         }
         Ok(())
     })();
-    result.map_err(|e| {
+    if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
-        io_error("cannot write", &name, e)
-    })
+    }
+    result
+}
+
+fn temporary_name(file_name: &str, pid: u32) -> String {
+    format!(".{file_name}.driftwise-{pid}.tmp")
+}
+
+/// Removes the temporary files of `file_name` (and of its backup) whose writer process is gone,
+/// as after a kill or a power cut. Only where processes can be looked up (`/proc`).
+fn clear_abandoned_temporaries(dir: &Path, file_name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name().to_string_lossy().to_string();
+        let pid = [file_name.to_string(), format!("{file_name}.orig")]
+            .iter()
+            .find_map(|f| {
+                entry_name
+                    .strip_prefix(&format!(".{f}.driftwise-"))?
+                    .strip_suffix(".tmp")?
+                    .parse::<u32>()
+                    .ok()
+            });
+        if let Some(pid) = pid
+            && !Path::new(&format!("/proc/{pid}")).exists()
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }

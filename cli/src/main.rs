@@ -6,6 +6,7 @@ mod args;
 mod commands;
 mod confine;
 mod exit;
+mod faults;
 mod files;
 mod git;
 mod prompt;

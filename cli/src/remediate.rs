@@ -170,17 +170,10 @@ pub fn write(
         git::require_clean(&changed.iter().map(|p| p.file.as_str()).collect::<Vec<_>>())?;
     }
     let backup = !args.no_backup && !args.commit;
-    let test_hook =
-        |name: &str| -> Option<usize> { std::env::var(name).ok().and_then(|v| v.parse().ok()) };
-    let crash_after = test_hook("DRIFTWISE_TEST_CRASH_AFTER_WRITES");
-    let fail_at = test_hook("DRIFTWISE_TEST_FAIL_WRITE");
     let resumed = resumed(plan);
     let mut files = Vec::new();
-    for (n, p) in changed.into_iter().enumerate() {
-        if crash_after == Some(files.len()) {
-            // Test hook: die between two files, as a killed process or a power cut would.
-            std::process::abort();
-        }
+    for p in changed {
+        crate::faults::crash_before(files.len());
         if resumed.contains(&p.file) {
             let now = read_source(Path::new(&p.file), None)?;
             if now.text == p.after {
@@ -193,12 +186,6 @@ pub fn write(
                 "changed since the plan was made, and not by an earlier apply of it; make a new plan",
             )
             .in_file(p.file.clone()));
-        }
-        if fail_at == Some(n) {
-            // Test hook: the disk fills up as this file is written.
-            let full =
-                std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left on device");
-            return Err(crate::files::io_error("cannot write", &p.file, full));
         }
         let existed = Path::new(&p.file).exists();
         write_atomically(Path::new(&p.file), &p.after, backup)?;

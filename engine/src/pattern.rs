@@ -16,6 +16,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::pointer::unescape_segment;
 use serde::{Deserialize, Serialize};
 
+/// The longest pattern read: far beyond any real path, short enough that a hostile policy cannot
+/// make matching slow.
+const MAX_PATTERN_BYTES: usize = 4096;
+
 /// A path pattern (`/spec/containers/*/image`, `/**/password`, `[kind=Deployment]/spec`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -40,14 +44,28 @@ impl Pattern {
                 format!("path pattern '{text}' must start with '/' (a JSON Pointer)"),
             ));
         }
-        let segments = split_keyed(text)
-            .into_iter()
-            .map(|s| match s.as_str() {
+        if text.len() > MAX_PATTERN_BYTES {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "path pattern '{}...' is {} bytes long; patterns are limited to {MAX_PATTERN_BYTES}",
+                    text.chars().take(40).collect::<String>(),
+                    text.len()
+                ),
+            ));
+        }
+        let mut segments: Vec<Token> = Vec::new();
+        for s in split_keyed(text) {
+            let token = match s.as_str() {
                 "*" => Token::One,
                 "**" => Token::Any,
                 _ => Token::Literal(s),
-            })
-            .collect();
+            };
+            // `/**/**` means what `/**` means.
+            if !(token == Token::Any && segments.last() == Some(&Token::Any)) {
+                segments.push(token);
+            }
+        }
         Ok(Pattern {
             text: text.to_string(),
             segments,
@@ -127,27 +145,41 @@ fn split_keyed(path: &str) -> Vec<String> {
 }
 
 fn matches_prefix(pattern: &[Token], path: &[String]) -> bool {
-    match pattern.split_first() {
-        None => true,
-        Some((Token::Any, rest)) => {
-            (0..=path.len()).any(|skip| matches_prefix(rest, &path[skip..]))
-        }
-        Some((token, rest)) => match path.split_first() {
-            Some((seg, tail)) => token_matches(token, seg) && matches_prefix(rest, tail),
-            None => false,
-        },
-    }
+    matched_prefixes(pattern, path).into_iter().any(|m| m)
 }
 
 fn matches_exact(pattern: &[Token], path: &[String]) -> bool {
-    match pattern.split_first() {
-        None => path.is_empty(),
-        Some((Token::Any, rest)) => (0..=path.len()).any(|skip| matches_exact(rest, &path[skip..])),
-        Some((token, rest)) => match path.split_first() {
-            Some((seg, tail)) => token_matches(token, seg) && matches_exact(rest, tail),
-            None => false,
-        },
+    matched_prefixes(pattern, path)
+        .last()
+        .copied()
+        .unwrap_or(false)
+}
+
+/// Which leading parts of `path` the whole pattern matches: entry `j` is whether it matches the
+/// first `j` segments. One pass per token over the path, so time is pattern × path length
+/// whatever the pattern (no backtracking to blow up on `/**/**/**/...`).
+fn matched_prefixes(pattern: &[Token], path: &[String]) -> Vec<bool> {
+    let mut matched = vec![false; path.len() + 1];
+    matched[0] = true;
+    for token in pattern {
+        let mut next = vec![false; path.len() + 1];
+        match token {
+            Token::Any => {
+                let mut any = false;
+                for (j, m) in matched.iter().enumerate() {
+                    any |= *m;
+                    next[j] = any;
+                }
+            }
+            _ => {
+                for j in 1..=path.len() {
+                    next[j] = matched[j - 1] && token_matches(token, &path[j - 1]);
+                }
+            }
+        }
+        matched = next;
     }
+    matched
 }
 
 /// Whether a path's first segment may be a document of a stream (or an item of a top-level list):
@@ -192,6 +224,54 @@ mod tests {
 
     fn m(p: &str, path: &str) -> bool {
         Pattern::parse(p).unwrap().matches_path(path)
+    }
+
+    /// The plain recursive reading of the same rules, to check the one-pass matcher against.
+    fn reference(pattern: &[Token], path: &[String], exact: bool) -> bool {
+        match pattern.split_first() {
+            None => !exact || path.is_empty(),
+            Some((Token::Any, rest)) => {
+                (0..=path.len()).any(|skip| reference(rest, &path[skip..], exact))
+            }
+            Some((token, rest)) => match path.split_first() {
+                Some((seg, tail)) => token_matches(token, seg) && reference(rest, tail, exact),
+                None => false,
+            },
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_one_pass_matcher_agrees_with_the_recursive_rules(
+            pattern in proptest::collection::vec(
+                proptest::prop_oneof!["a", "b", "\\*", "\\*\\*"], 0..7),
+            path in proptest::collection::vec(proptest::prop_oneof!["a", "b", "c"], 0..7),
+        ) {
+            let text = format!("/{}", pattern.join("/"));
+            let compiled = Pattern::parse(&text).unwrap();
+            let path: Vec<String> = path.into_iter().map(String::from).collect();
+            proptest::prop_assert_eq!(
+                matches_exact(&compiled.segments, &path),
+                reference(&compiled.segments, &path, true)
+            );
+            proptest::prop_assert_eq!(
+                matches_prefix(&compiled.segments, &path),
+                reference(&compiled.segments, &path, false)
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_patterns_are_refused_or_matched_without_blowing_up() {
+        let huge = format!("/{}", "a".repeat(10_000_000));
+        let err = Pattern::parse(&huge).unwrap_err().to_string();
+        assert!(err.contains("10000001 bytes long"), "{err}");
+        assert!(err.contains("limited to 4096"), "{err}");
+        // Backtracking would take 2^n steps (or the stack) here.
+        let stars = format!("{}/x", "/**/y".repeat(800));
+        let deep = "/y".repeat(3000);
+        assert!(!m(&stars, &deep));
+        assert!(m(&stars, &format!("{deep}/x")));
     }
 
     #[test]

@@ -146,6 +146,19 @@ pub struct PlanInput {
     pub sha256: Option<String>,
 }
 
+/// Refuses plan versions other than [`PLAN_VERSION`].
+fn supported(version: u64) -> Result<()> {
+    if version == u64::from(PLAN_VERSION) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Usage,
+        format!(
+            "plan version {version} is not supported (this driftwise reads version {PLAN_VERSION}); make a new plan"
+        ),
+    ))
+}
+
 /// One action of a plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlannedAction {
@@ -381,25 +394,56 @@ impl Plan {
         let version = serde_json::from_str::<serde_json::Value>(text)
             .ok()
             .and_then(|v| v.get("version").and_then(|v| v.as_u64()));
-        if let Some(v) = version.filter(|v| *v != u64::from(PLAN_VERSION)) {
-            return Err(Error::new(
-                ErrorKind::Usage,
-                format!(
-                    "plan version {v} is not supported (this driftwise reads version {PLAN_VERSION}); make a new plan"
-                ),
-            )
-            .in_file(name.to_string()));
+        if let Some(v) = version {
+            supported(v).map_err(|e| e.in_file(name.to_string()))?;
         }
-        serde_json::from_str(text).map_err(|e| {
+        let plan: Plan = serde_json::from_str(text).map_err(|e| {
             Error::new(ErrorKind::Usage, format!("not a driftwise plan: {e}"))
                 .in_file(name.to_string())
                 .caused_by(e)
-        })
+        })?;
+        plan.consistent()
+            .map_err(|e| e.in_file(name.to_string()))?;
+        Ok(plan)
+    }
+
+    /// Refuses a plan whose actions name an environment or a file its inputs do not list: it was
+    /// edited by hand or damaged, and what it would do cannot be trusted.
+    fn consistent(&self) -> Result<()> {
+        let listed = |file: &str| self.inputs.iter().any(|i| i.file == file);
+        for (n, a) in self.actions.iter().enumerate() {
+            let f = &a.finding;
+            let role = Role::Environment {
+                environment: f.environment.clone(),
+            };
+            let stray = if self.file_of(&role).is_none() {
+                Some(format!("environment `{}`", f.environment))
+            } else {
+                [&f.base, &f.env]
+                    .into_iter()
+                    .flatten()
+                    .find(|side| !listed(&side.file))
+                    .map(|side| format!("file `{}`", side.file))
+            };
+            if let Some(stray) = stray {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "action {} names {stray}, which the plan's inputs do not list: the plan was edited or damaged; make a new plan",
+                        n + 1
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Refuses sources that differ from what the plan was made from, naming the file. The policy
     /// file is checked only when an action will write to it.
     pub fn verify(&self, sources: &[Source]) -> Result<()> {
+        // Plans handed over as objects (npm, the page) skip `from_json`'s checks.
+        supported(u64::from(self.version))?;
+        self.consistent()?;
         let accepts = self.actions.iter().any(|a| a.action == Action::Accept);
         for input in &self.inputs {
             if input.role == Role::Policy && !accepts {

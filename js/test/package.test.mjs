@@ -146,7 +146,13 @@ const merged = exportPatch(p, files, 'merge-patch');
 const reconciled = exportPatch(p, files, 'files');
 let refused;
 try { exportPatch(p, [files[0], { name: 'prod.yaml', text: files[1].text + '# edited\\n' }], 'patch'); } catch (e) { refused = e.message; }
-console.log(JSON.stringify({ actions: p.actions.map((a) => [a.action, a.finding.keyed_path]), diff, ops, merged, reconciled: reconciled[0].after, refused }));
+// A plan edited to act on an environment it does not list, or from a future version.
+let stranger, future;
+const edited = structuredClone(p);
+edited.actions[0].finding.environment = 'elsewhere';
+try { exportPatch(edited, files, 'patch'); } catch (e) { stranger = e.message; }
+try { exportPatch({ ...p, version: 99 }, files, 'patch'); } catch (e) { future = e.message; }
+console.log(JSON.stringify({ actions: p.actions.map((a) => [a.action, a.finding.keyed_path]), diff, ops, merged, reconciled: reconciled[0].after, refused, stranger, future }));
 `);
   const r = JSON.parse(out);
   assert.deepEqual(r.actions.find(([, path]) => path === '/replicas'), ['skip', '/replicas']);
@@ -158,6 +164,8 @@ console.log(JSON.stringify({ actions: p.actions.map((a) => [a.action, a.finding.
   assert.equal(r.merged[0].patch.database.debug_sql, null);
   assert.ok(r.reconciled.includes('# Payment service in production (hand-edited, drifted).'));
   assert.match(r.refused, /^prod.yaml: changed since the plan was made/);
+  assert.match(r.stranger, /action 1 names environment `elsewhere`, which the plan's inputs do not list/);
+  assert.match(r.future, /plan version 99 is not supported/);
 });
 
 test('secrets are masked in the outcome and the patches unless revealed', async () => {
