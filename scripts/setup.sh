@@ -2,11 +2,12 @@
 # Installs what driftwise's build and tests need, skipping whatever is already present at the right
 # version. Safe to run again; CI runs it on a fresh machine.
 #   scripts/setup.sh          build tools: wasm32 target, trunk, wasm-bindgen-cli, crates
-#   scripts/setup.sh --test   also what the browser and npm tests need: Chromium, chromedriver, npm packages
+#   scripts/setup.sh --test   also what the tests need: cargo-llvm-cov, Chromium, chromedriver, npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
+LLVM_COV_VERSION=0.9.1
 # wasm-bindgen-cli must equal the wasm-bindgen crate in Cargo.lock (pinned with = in web/Cargo.toml).
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 
@@ -34,6 +35,15 @@ say "fetching crates (trunk builds offline)"
 cargo fetch --locked -q
 
 if [[ "${1:-}" == "--test" ]]; then
+  # Line coverage, measured and held at its bars on every run (scripts/coverage.py).
+  if ! rustup component list --installed 2>/dev/null | grep -q '^llvm-tools'; then
+    say "adding the llvm-tools-preview component (coverage)"
+    rustup component add llvm-tools-preview
+  fi
+  if ! cargo llvm-cov --version 2>/dev/null | grep -qF "cargo-llvm-cov $LLVM_COV_VERSION"; then
+    say "installing cargo-llvm-cov $LLVM_COV_VERSION (takes about 3 minutes once)"
+    cargo install --locked "cargo-llvm-cov@$LLVM_COV_VERSION"
+  fi
   # patch(1) and git check that exported diffs apply with the tools users apply them with.
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
     || ! command -v patch >/dev/null; then

@@ -28,8 +28,13 @@ cargo test --locked -q -p driftwise-engine --no-default-features --lib
 say "engine builds for wasm32-unknown-unknown"
 cargo build --locked -q -p driftwise-engine --target wasm32-unknown-unknown
 
-say "engine, CLI and web-model tests"
-cargo test --locked --workspace
+say "engine, CLI and web-model tests, measuring line coverage (bars: engine and CLI 90%, validation 100%)"
+cargo llvm-cov --locked --workspace --lcov --output-path target/lcov.info
+cargo test --locked --workspace --doc -q
+python3 scripts/coverage.py target/lcov.info
+
+say "the CLI binary the browser and npm tests run"
+cargo build --locked -q -p driftwise-cli
 
 say "benchmarks run once each"
 cargo test --locked -q -p driftwise-engine --benches

@@ -1,9 +1,9 @@
 //! Reading and writing files: the CLI's side of the engine's named texts. Reads refuse what is not
 //! UTF-8; writes are atomic, so a crash leaves every file wholly old or wholly new.
 
+use crate::faults::{self, Step};
 use driftwise_engine::{Environment, Error, ErrorKind, Format, Source, file_stem};
 use std::io::Write;
-use crate::faults::{self, Step};
 use std::path::{Path, PathBuf};
 
 /// Reads a file as a [`Source`] named by its path, with an optional forced format.

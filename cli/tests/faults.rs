@@ -97,7 +97,11 @@ fn every_fault_at_every_write_step_leaves_whole_files_and_a_second_run_finishes(
                     };
                     let expected = format!("{failed}: {what}: {cause}");
                     assert!(err.contains(&expected), "{case}: {err}");
-                    assert!(strays(dir.path()).is_empty(), "{case}: {:?}", strays(dir.path()));
+                    assert!(
+                        strays(dir.path()).is_empty(),
+                        "{case}: {:?}",
+                        strays(dir.path())
+                    );
                 }
                 // The fault gone, the same plan finishes; what a killed run left is cleared.
                 in_dir(dir.path())
@@ -134,7 +138,11 @@ fn a_rerun_refuses_a_hand_edit_made_after_the_fault() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("not by an earlier apply of it"));
-    assert_eq!(read(dir.path(), "prod.yaml"), edited, "the hand edit is kept");
+    assert_eq!(
+        read(dir.path(), "prod.yaml"),
+        edited,
+        "the hand edit is kept"
+    );
 }
 
 #[test]

@@ -42,7 +42,12 @@ fn truncated_edited_and_unknown_version_plans_are_refused() {
         &text[..text.len() / 2],
         "truncated.json: not a driftwise plan: EOF while parsing",
     );
-    refused(dir.path(), "empty.json", "", "empty.json: not a driftwise plan");
+    refused(
+        dir.path(),
+        "empty.json",
+        "",
+        "empty.json: not a driftwise plan",
+    );
 
     let mut plan = plan_json(dir.path());
     plan["version"] = 99.into();

@@ -249,7 +249,6 @@ mod tests {
         ) {
             let text = format!("/{}", pattern.join("/"));
             let compiled = Pattern::parse(&text).unwrap();
-            let path: Vec<String> = path.into_iter().map(String::from).collect();
             proptest::prop_assert_eq!(
                 matches_exact(&compiled.segments, &path),
                 reference(&compiled.segments, &path, true)

@@ -402,8 +402,7 @@ impl Plan {
                 .in_file(name.to_string())
                 .caused_by(e)
         })?;
-        plan.consistent()
-            .map_err(|e| e.in_file(name.to_string()))?;
+        plan.consistent().map_err(|e| e.in_file(name.to_string()))?;
         Ok(plan)
     }
 

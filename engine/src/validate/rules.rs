@@ -30,9 +30,17 @@ enum Constraint {
     Check(Expr),
     OneOf(Vec<String>),
     Pattern(regex::Regex),
-    Length(Option<usize>, Option<usize>),
+    Length(Bounds),
     Unique(String),
     Required(Vec<String>),
+}
+
+/// The lengths a length rule allows, in characters.
+#[derive(Clone, Copy, Debug)]
+enum Bounds {
+    Between(usize, usize),
+    AtLeast(usize),
+    AtMost(usize),
 }
 
 impl Rule {
@@ -89,9 +97,13 @@ impl Rule {
                 .map_err(|e| fail(format!("pattern: {e}")))?;
             constraints.push(Constraint::Pattern(re));
         }
-        if spec.min_length.is_some() || spec.max_length.is_some() {
-            constraints.push(Constraint::Length(spec.min_length, spec.max_length));
-        }
+        let bounds = match (spec.min_length, spec.max_length) {
+            (Some(min), Some(max)) => Some(Bounds::Between(min, max)),
+            (Some(min), None) => Some(Bounds::AtLeast(min)),
+            (None, Some(max)) => Some(Bounds::AtMost(max)),
+            (None, None) => None,
+        };
+        constraints.extend(bounds.map(Constraint::Length));
         if let Some(field) = &spec.unique {
             constraints.push(Constraint::Unique(field.clone()));
         }
@@ -196,18 +208,15 @@ impl Rule {
                     report(pointer, node.span, Some(node.to_json()), message, None);
                 }
             }
-            Constraint::Length(min, max) => {
+            Constraint::Length(bounds) => {
                 let Some(text) = text else { return };
                 let n = text.chars().count();
-                let short = min.is_some_and(|m| n < m);
-                let long = max.is_some_and(|m| n > m);
-                if short || long {
-                    let bounds = match (min, max) {
-                        (Some(a), Some(b)) => format!("between {a} and {b}"),
-                        (Some(a), None) => format!("at least {a}"),
-                        (None, Some(b)) => format!("at most {b}"),
-                        (None, None) => unreachable!("a length rule has a bound"),
-                    };
+                let (fits, bounds) = match *bounds {
+                    Bounds::Between(a, b) => ((a..=b).contains(&n), format!("between {a} and {b}")),
+                    Bounds::AtLeast(a) => (n >= a, format!("at least {a}")),
+                    Bounds::AtMost(b) => (n <= b, format!("at most {b}")),
+                };
+                if !fits {
                     let message = format!("'{text}' is {n} characters long; must be {bounds}");
                     report(pointer, node.span, Some(node.to_json()), message, None);
                 }

@@ -107,15 +107,13 @@ fn collect_leaves<'e, 's, 'v>(
 }
 
 fn nearest<'a>(root: &'a Node, pointer: &str) -> &'a Node {
-    let mut p = pointer.to_string();
+    let mut p = pointer;
     loop {
-        if let Some(node) = root.pointer(&p) {
+        if let Some(node) = root.pointer(p) {
             return node;
         }
-        match p.rfind('/') {
-            Some(i) => p.truncate(i),
-            None => return root,
-        }
+        let Some(i) = p.rfind('/') else { return root };
+        p = &p[..i];
     }
 }
 
@@ -143,6 +141,15 @@ mod tests {
         let found = run(schema, "port: 80\n");
         assert_eq!(found[0].rule, "#/required");
         assert!(found[0].message.contains("name"));
+    }
+
+    #[test]
+    fn a_place_missing_from_the_tree_is_shown_at_its_nearest_ancestor() {
+        let doc = crate::parse(&Source::new("d.yaml", "a:\n  b: 1\n")).unwrap();
+        let root = &doc.documents[0];
+        assert_eq!(nearest(root, "/a/b").span.start.line, 2);
+        assert_eq!(nearest(root, "/a/x/y").span.start.line, 2);
+        assert_eq!(nearest(root, "/x").span, root.span);
     }
 
     #[test]

@@ -50,6 +50,17 @@ pub(crate) fn lex(text: &str) -> Result<Vec<(Tok, usize)>, ExprError> {
                     i += 1;
                 }
             }
+            // An exponent (`1e29`, `2.5E-3`) makes a double, as in CEL.
+            let sign = usize::from(matches!(bytes.get(i + 1), Some(b'+' | b'-')));
+            if matches!(bytes.get(i), Some(b'e' | b'E'))
+                && bytes.get(i + 1 + sign).is_some_and(u8::is_ascii_digit)
+            {
+                float = true;
+                i += 1 + sign;
+                while i < bytes.len() && bytes[i].is_ascii_digit() {
+                    i += 1;
+                }
+            }
             let digits = text[start..i].replace('_', "");
             let tok = if float {
                 digits.parse().map(Tok::Float).ok()

@@ -23,6 +23,8 @@
 //! `list.map(v, expr)`, `list.filter(v, pred)`. A missing key is an error, as in CEL: guard with
 
 mod ast;
+#[cfg(test)]
+mod cases;
 mod eval;
 mod lexer;
 mod parser;
@@ -81,7 +83,13 @@ impl Expr {
                 return Ok(());
             }
             let re = regex::Regex::new(pattern).map_err(|e| ExprError {
-                offset: text.find(pattern).unwrap_or(0),
+                // The literal's text inside its quotes (a bare search could find the pattern's
+                // characters earlier in the expression).
+                offset: ['\'', '"']
+                    .iter()
+                    .find_map(|q| text.find(&format!("{q}{pattern}{q}")).map(|i| i + 1))
+                    .or_else(|| text.find(pattern))
+                    .unwrap_or(0),
                 message: format!("bad pattern: {e}"),
             })?;
             regexes.push((pattern.to_string(), re));

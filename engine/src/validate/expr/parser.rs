@@ -57,10 +57,18 @@ impl Parser {
         }
     }
 
+    /// A limit reached: said plainly, at the current token.
+    fn too_much(&self, message: String) -> ExprError {
+        ExprError {
+            offset: self.offset(),
+            message,
+        }
+    }
+
     pub(crate) fn cond(&mut self) -> Parsed {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.error(format!("nesting deeper than {MAX_DEPTH} levels")));
+            return Err(self.too_much(format!("nesting deeper than {MAX_DEPTH} levels")));
         }
         let result = self.cond_inner();
         self.depth -= 1;
@@ -150,7 +158,7 @@ impl Parser {
         while let Some(op) = ["!", "-"].into_iter().find(|op| self.eat(op)) {
             ops.push(op);
             if ops.len() > MAX_DEPTH {
-                return Err(self.error(format!("more than {MAX_DEPTH} signs in a row")));
+                return Err(self.too_much(format!("more than {MAX_DEPTH} signs in a row")));
             }
         }
         let mut value = self.postfix()?;
