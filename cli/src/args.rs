@@ -75,7 +75,10 @@ pub struct CheckArgs {
     #[arg(long, short = 'f', default_value = "text", value_parser = output_format)]
     pub format: OutputFormat,
     /// Read every input as this syntax instead of guessing from the extension.
-    #[arg(long, value_name = "yaml|json|toml|ini|env|properties")]
+    #[arg(
+        long,
+        value_name = "yaml|json|toml|ini|env|properties|ios|eos|junos|junos-set"
+    )]
     pub input_format: Option<String>,
     /// Colour the text report: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -225,9 +228,14 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "FILE")]
     pub patch_out: Option<PathBuf>,
     /// Patch format for --patch-out or --dry-run: a unified diff (patch), RFC 6902 JSON Patch
-    /// (json-patch), RFC 7386 merge patch (merge-patch), or the files as they would become (files).
+    /// (json-patch), RFC 7386 merge patch (merge-patch), the files as they would become (files),
+    /// or for network devices the configuration commands that revert each device (commands) and
+    /// the commands that undo them (rollback).
     #[arg(long, default_value = "patch", value_parser = patch_format)]
     pub format: PatchFormat,
+    /// With --format commands: also write the commands that undo them to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub rollback: Option<PathBuf>,
     /// Ask per finding: revert, adopt, accept, skip or abort (abort changes nothing).
     #[arg(long)]
     pub interactive: bool,
@@ -302,7 +310,10 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "low|medium|high|critical", default_value = "low", value_parser = severity)]
     pub fail_on: Severity,
     /// Read every input as this syntax instead of guessing from the extension.
-    #[arg(long, value_name = "yaml|json|toml|ini|env|properties")]
+    #[arg(
+        long,
+        value_name = "yaml|json|toml|ini|env|properties|ios|eos|junos|junos-set"
+    )]
     pub input_format: Option<String>,
     /// A policy whose `secrets` are masked in violations, besides values under secret-looking keys.
     #[arg(long, value_name = "FILE")]

@@ -4,7 +4,10 @@ use driftwise_engine::{Action, Error, Plan, Side, side_value};
 use std::io::{BufRead, Write};
 
 /// Asks, per finding, what to do; `false` when the user quits (or input ends), which changes nothing.
-pub fn ask_per_finding(plan: &mut Plan) -> Result<bool, Error> {
+/// Findings in `devices` (network device configurations) are offered with the names network
+/// teams use: (o)verride is revert (push the intended configuration), (d)iscover and sync is
+/// adopt, (s)kip, and (q) abort.
+pub fn ask_per_finding(plan: &mut Plan, devices: &[String]) -> Result<bool, Error> {
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     for p in plan.actions.iter_mut() {
@@ -16,9 +19,23 @@ pub fn ask_per_finding(plan: &mut Plan) -> Result<bool, Error> {
             Action::Accept => 'c',
             Action::Skip => 's',
         };
+        let device = [&f.base, &f.env]
+            .into_iter()
+            .flatten()
+            .any(|side| devices.contains(&side.file));
+        let default = match (device, default) {
+            (true, 'r') => 'o',
+            (true, 'a') => 'd',
+            (_, other) => other,
+        };
+        let choices = if device {
+            "(o)verride=revert (d)iscover and sync=adopt a(c)cept (s)kip (q) abort"
+        } else {
+            "(r)evert (a)dopt a(c)cept (s)kip (q)uit"
+        };
         loop {
             eprint!(
-                "{} {} {} [{}]: {} -> {}  (r)evert (a)dopt a(c)cept (s)kip (q)uit [{default}]? ",
+                "{} {} {} [{}]: {} -> {}  {choices} [{default}]? ",
                 f.environment,
                 f.kind.name(),
                 f.keyed_path,
@@ -32,8 +49,8 @@ pub fn ask_per_finding(plan: &mut Plan) -> Result<bool, Error> {
                 _ => return Ok(false),
             };
             p.action = match answer.chars().next().unwrap_or(default) {
-                'r' => Action::Revert,
-                'a' => Action::Adopt,
+                'r' | 'o' => Action::Revert,
+                'a' | 'd' => Action::Adopt,
                 'c' => Action::Accept,
                 's' => Action::Skip,
                 'q' => return Ok(false),

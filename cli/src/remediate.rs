@@ -6,7 +6,8 @@ use crate::args::WriteArgs;
 use crate::files::{read_source, write_atomically};
 use crate::git;
 use driftwise_engine::{
-    Action, Error, OutputFormat, Plan, Policy, Preview, RenderOptions, Source, Verdict, sha256_hex,
+    Action, Error, OutputFormat, Plan, Policy, Preview, Reason, RenderOptions, Source, Verdict,
+    sha256_hex,
 };
 use std::path::{Path, PathBuf};
 
@@ -83,12 +84,23 @@ pub fn policy_of(plan: &Plan, reveal_secrets: bool) -> Result<Policy, Error> {
         .revealing_secrets(reveal_secrets))
 }
 
-/// The patches of a plan whose approvals were already settled, and what they leave undone.
-pub fn preview(plan: &Plan, held: Vec<String>) -> Result<(Preview, Vec<String>), Error> {
+/// The patches of a plan whose approvals were already settled, and what they leave undone. With
+/// `as_commands` (the device commands export), device reverts count as done: the commands carry
+/// them.
+pub fn preview(
+    plan: &Plan,
+    held: Vec<String>,
+    as_commands: bool,
+) -> Result<(Preview, Vec<String>), Error> {
     let sources = read_inputs(plan)?;
     let preview = plan.preview(&sources)?;
     let mut left = held;
-    left.extend(preview.unapplied().map(|u| format!("not applied: {u}")));
+    left.extend(
+        preview
+            .unapplied()
+            .filter(|u| !(as_commands && u.reason == Reason::DeviceRunning))
+            .map(|u| format!("not applied: {u}")),
+    );
     Ok((preview, left))
 }
 

@@ -32,6 +32,7 @@
 mod compare;
 mod decimal;
 mod desired;
+mod device;
 mod diff;
 mod error;
 mod finding;
@@ -77,8 +78,8 @@ pub use naming::Naming;
 pub use outcome::Outcome;
 pub use parse::{Limits, parse, parse_all, parse_with_limits};
 pub use patch::{
-    FileJsonPatch, FileMergePatch, FilePatch, PatchFormat, Preview, Reason, Unapplied,
-    apply_json_patch,
+    DeviceCommands, FileJsonPatch, FileMergePatch, FilePatch, PatchFormat, Preview, Reason,
+    Unapplied, apply_json_patch,
 };
 pub use pattern::Pattern;
 pub use pipeline::{Checker, Progress, render, run, run_with_progress, validate};

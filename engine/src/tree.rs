@@ -27,17 +27,30 @@ pub enum Format {
     Env,
     /// Java `.properties`: `key=value`, `key: value` or `key value`; values are text.
     Properties,
+    /// Cisco IOS, IOS-XE and NX-OS configurations: indented command hierarchies.
+    Ios,
+    /// Arista EOS configurations: indented command hierarchies, as IOS.
+    Eos,
+    /// Juniper Junos configurations in curly-brace form.
+    Junos,
+    /// Juniper Junos configurations as `set` lines.
+    #[serde(rename = "junos-set")]
+    JunosSet,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 6] = [
+    pub const ALL: [Format; 10] = [
         Format::Yaml,
         Format::Json,
         Format::Toml,
         Format::Ini,
         Format::Env,
         Format::Properties,
+        Format::Ios,
+        Format::Eos,
+        Format::Junos,
+        Format::JunosSet,
     ];
 
     /// The format a file name implies, if any: its extension (`.ini` and `.cfg` for INI,
@@ -59,8 +72,62 @@ impl Format {
             "ini" | "cfg" => Some(Format::Ini),
             "env" => Some(Format::Env),
             "properties" => Some(Format::Properties),
+            "ios" => Some(Format::Ios),
+            "eos" => Some(Format::Eos),
+            "junos" => Some(Format::Junos),
             _ => None,
         }
+    }
+
+    /// The device format a text is in, judged by its content: `set` lines (Junos), a brace
+    /// hierarchy of `;` statements (Junos), or `!`-separated commands such as `hostname` and
+    /// `interface` (IOS, or EOS when the capture says so). For `.cfg`, `.conf`, `.txt` and
+    /// names without an extension, which device captures use.
+    pub fn sniff_device(text: &str) -> Option<Format> {
+        let lines: Vec<&str> = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with("/*"))
+            .take(400)
+            .collect();
+        let first = lines.first()?;
+        let set_lines = lines
+            .iter()
+            .filter(|l| l.starts_with("set ") || l.starts_with("deactivate "))
+            .count();
+        if set_lines * 5 >= lines.len() * 4 {
+            return Some(Format::JunosSet);
+        }
+        let opens_block =
+            first.ends_with('{') || (first.starts_with("version ") && first.ends_with(';'));
+        if opens_block && lines.iter().any(|l| l.ends_with(';')) {
+            return Some(Format::Junos);
+        }
+        let commands = lines
+            .iter()
+            .filter(|l| {
+                l.starts_with("hostname ")
+                    || l.starts_with("interface ")
+                    || l.starts_with("Building configuration")
+                    || l.starts_with("Current configuration")
+                    || l.starts_with("! Command: show running-config")
+                    || l.starts_with("!Command: show running-config")
+            })
+            .count();
+        let bangs = lines.iter().filter(|l| l.starts_with('!')).count();
+        if commands > 0 && (bangs > 0 || lines.contains(&"end")) {
+            let arista = text.contains("EOS-") || text.contains("Arista");
+            return Some(if arista { Format::Eos } else { Format::Ios });
+        }
+        None
+    }
+
+    /// Whether this is a network device's configuration (IOS, EOS, Junos).
+    pub fn is_device(self) -> bool {
+        matches!(
+            self,
+            Format::Ios | Format::Eos | Format::Junos | Format::JunosSet
+        )
     }
 
     /// The format's name (`yaml`).
@@ -72,6 +139,10 @@ impl Format {
             Format::Ini => "ini",
             Format::Env => "env",
             Format::Properties => "properties",
+            Format::Ios => "ios",
+            Format::Eos => "eos",
+            Format::Junos => "junos",
+            Format::JunosSet => "junos-set",
         }
     }
 
@@ -92,10 +163,14 @@ impl std::str::FromStr for Format {
             "ini" => Ok(Format::Ini),
             "env" | "dotenv" => Ok(Format::Env),
             "properties" => Ok(Format::Properties),
+            "ios" | "ios-xe" | "iosxe" | "nx-os" | "nxos" => Ok(Format::Ios),
+            "eos" => Ok(Format::Eos),
+            "junos" => Ok(Format::Junos),
+            "junos-set" | "set" => Ok(Format::JunosSet),
             other => Err(Error::new(
                 ErrorKind::Usage,
                 format!(
-                    "unknown format '{other}' (expected yaml, json, toml, ini, env or properties)"
+                    "unknown format '{other}' (expected yaml, json, toml, ini, env, properties, ios, eos, junos or junos-set)"
                 ),
             )),
         }
@@ -165,12 +240,28 @@ impl Source {
         self
     }
 
-    /// The explicit format, else the one the extension implies.
+    /// The explicit format, else the one the extension implies; a `.cfg`, `.conf` or `.txt` file,
+    /// or one without an extension, holding a device configuration is read as one
+    /// ([`Format::sniff_device`]).
     pub fn resolved_format(&self) -> Result<Format> {
-        self.format.or_else(|| Format::from_file_name(&self.name)).ok_or_else(|| {
+        if let Some(format) = self.format {
+            return Ok(format);
+        }
+        let by_name = Format::from_file_name(&self.name);
+        let base = self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name);
+        let extension = base
+            .rsplit_once('.')
+            .map(|(_, e)| e.to_ascii_lowercase())
+            .unwrap_or_default();
+        if matches!(extension.as_str(), "" | "cfg" | "conf" | "txt")
+            && let Some(device) = Format::sniff_device(&self.text)
+        {
+            return Ok(device);
+        }
+        by_name.ok_or_else(|| {
             Error::new(
                 ErrorKind::Usage,
-                "cannot tell the format from the file name; name it explicitly (yaml, json, toml, ini, env or properties)",
+                "cannot tell the format from the file name or the content; name it explicitly (yaml, json, toml, ini, env, properties, ios, eos, junos or junos-set)",
             )
             .in_file(self.name.clone())
         })

@@ -247,6 +247,9 @@ pub fn export_patch(
         PatchFormat::Files => to_js(&preview.files),
         PatchFormat::JsonPatch => to_js(&preview.json_patch),
         PatchFormat::MergePatch => to_js(&preview.merge_patch.map_err(to_js_error)?),
+        PatchFormat::Commands | PatchFormat::Rollback => Ok(JsValue::from_str(
+            &preview.export(format).map_err(to_js_error)?,
+        )),
     }
 }
 

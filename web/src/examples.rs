@@ -107,4 +107,34 @@ pub const EXAMPLES: [Example; 5] = [
         policy: None,
         provider: Some("aws"),
     },
+    Example {
+        title: "Network router (Cisco IOS)",
+        files: &[
+            (
+                "router1-intended.cfg",
+                include_str!("../../examples/network/router1-intended.cfg"),
+            ),
+            (
+                "router1-running.cfg",
+                include_str!("../../examples/network/router1-running.cfg"),
+            ),
+        ],
+        policy: None,
+        provider: None,
+    },
+    Example {
+        title: "Firewall (Junos braces against set lines)",
+        files: &[
+            (
+                "fw1-intended.conf",
+                include_str!("../../examples/network/fw1-intended.conf"),
+            ),
+            (
+                "fw1-running.conf",
+                include_str!("../../examples/network/fw1-running.conf"),
+            ),
+        ],
+        policy: None,
+        provider: None,
+    },
 ];

@@ -170,9 +170,10 @@ impl LoadedFile {
 }
 
 /// File stems that name the source of truth.
-const BASE_STEMS: [&str; 4] = ["base", "default", "common", "values"];
+const BASE_STEMS: [&str; 6] = ["base", "default", "common", "values", "intended", "golden"];
 
-/// Whether a file name says "I am the base": base/default/common/values with any extension, also
+/// Whether a file name says "I am the base": base/default/common/values/intended/golden with any
+/// extension, also
 /// as the end of a longer stem (`base_config.yaml`, `app-values.yaml`).
 pub fn looks_like_base(name: &str) -> bool {
     let stem = driftwise_engine::file_stem(name).to_ascii_lowercase();

@@ -63,6 +63,10 @@ pub enum Download {
     UnifiedDiff,
     JsonPatch,
     MergePatch,
+    /// The network device commands that carry out the reverts.
+    Commands,
+    /// The device commands that undo them.
+    Rollback,
     /// One reconciled file, by name.
     File(String),
     Plan,
@@ -739,6 +743,20 @@ impl State {
                     .export(driftwise_engine::PatchFormat::MergePatch)
                     .ok()?,
                 "application/json",
+            ),
+            Download::Commands => (
+                "driftwise-commands.txt".into(),
+                preview
+                    .export(driftwise_engine::PatchFormat::Commands)
+                    .ok()?,
+                "text/plain;charset=utf-8",
+            ),
+            Download::Rollback => (
+                "driftwise-rollback.txt".into(),
+                preview
+                    .export(driftwise_engine::PatchFormat::Rollback)
+                    .ok()?,
+                "text/plain;charset=utf-8",
             ),
             Download::Plan => (
                 "driftwise-plan.json".into(),

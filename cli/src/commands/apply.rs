@@ -4,7 +4,7 @@
 use crate::args::{ApplyArgs, WriteArgs};
 use crate::files::{read_source, write_atomically};
 use crate::{exit, prompt, remediate};
-use driftwise_engine::{Error, OutputFormat, Plan, RenderOptions};
+use driftwise_engine::{Error, OutputFormat, PatchFormat, Plan, RenderOptions};
 
 pub fn run(args: &ApplyArgs) -> u8 {
     match apply(args) {
@@ -16,13 +16,23 @@ pub fn run(args: &ApplyArgs) -> u8 {
 fn apply(args: &ApplyArgs) -> Result<u8, Error> {
     let source = read_source(&args.plan, None)?;
     let mut plan = Plan::from_json(&source.name, &source.text)?;
-    if args.interactive && !prompt::ask_per_finding(&mut plan)? {
+    let devices: Vec<String> = plan
+        .files()
+        .filter(|f| {
+            read_source(std::path::Path::new(f), None)
+                .and_then(|s| s.resolved_format())
+                .is_ok_and(|format| format.is_device())
+        })
+        .map(str::to_string)
+        .collect();
+    if args.interactive && !prompt::ask_per_finding(&mut plan, &devices)? {
         println!("aborted; nothing changed");
         return Ok(exit::CLEAN);
     }
     // Answering per finding is the approval.
     let held = remediate::hold_for_approval(&mut plan, args.writing.approve || args.interactive);
-    let (preview, left) = remediate::preview(&plan, held)?;
+    let as_commands = matches!(args.format, PatchFormat::Commands | PatchFormat::Rollback);
+    let (preview, left) = remediate::preview(&plan, held, as_commands)?;
     let code = if left.is_empty() {
         exit::CLEAN
     } else {
@@ -60,12 +70,20 @@ fn apply(args: &ApplyArgs) -> Result<u8, Error> {
             );
         }
         let text = shown.export(args.format)?;
+        if as_commands && shown.commands.is_empty() {
+            eprintln!("no device configuration is reverted by this plan: there are no commands");
+        }
         match &args.patch_out {
             Some(path) => {
                 write_atomically(path, &text, false)?;
-                println!("patch written to {}", path.display());
+                let what = if as_commands { "commands" } else { "patch" };
+                println!("{what} written to {}", path.display());
             }
             None => print!("{text}"),
+        }
+        if let Some(path) = &args.rollback {
+            write_atomically(path, &shown.export(PatchFormat::Rollback)?, false)?;
+            println!("rollback commands written to {}", path.display());
         }
         return Ok(code);
     }

@@ -95,7 +95,7 @@ fn reconcile(args: &CheckArgs, request: &Request, found: &Report) -> (u8, String
             Plan::new(found, &request.sources(), &Decisions::default())?.validating(request);
         let held = remediate::hold_for_approval(&mut plan, args.approve);
         let held_count = held.len();
-        let (preview, left) = remediate::preview(&plan, held)?;
+        let (preview, left) = remediate::preview(&plan, held, false)?;
         let verdict = remediate::verdict(&plan, &preview)?;
         let blocking = verdict.blocking().count();
         let Ok(forced) = remediate::gate(&verdict, args.force) else {

@@ -1,5 +1,6 @@
 //! Parsers: text in, [`Document`] out, every key and value with its span.
 
+mod device;
 mod flat;
 mod json;
 mod toml;
@@ -49,6 +50,9 @@ pub fn parse_with_limits(source: &Source, limits: Limits) -> Result<Document> {
         Format::Ini => flat::parse_ini(&source.text),
         Format::Env => flat::parse_env(&source.text),
         Format::Properties => flat::parse_properties(&source.text),
+        Format::Ios | Format::Eos => device::parse_ios(&source.text),
+        Format::Junos => device::parse_junos(&source.text),
+        Format::JunosSet => device::parse_junos_set(&source.text),
     }
     .map_err(|e| e.in_file(source.name.clone()))?;
     Ok(Document {

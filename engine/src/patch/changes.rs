@@ -238,6 +238,13 @@ fn change_for<'f>(
         let target = files
             .doc(&target_file)
             .ok_or_else(|| missing(&target_file))?;
+        if target.format.is_device() {
+            return Err(if target_role == Role::Base {
+                Reason::DeviceIntended
+            } else {
+                Reason::DeviceRunning
+            });
+        }
         let from_file = plan.file_of(&from_role).ok_or_else(|| missing("?"))?;
         let from = files.doc(from_file).ok_or_else(|| missing(from_file))?;
         let stream = files.stream();

@@ -108,6 +108,8 @@ impl Preview {
             merge_patch,
             masked_diff: Some(diff),
             masked,
+            commands: self.masked_commands.clone(),
+            masked_commands: self.masked_commands.clone(),
         }
     }
 }

@@ -7,6 +7,7 @@
 
 mod apply_json;
 mod changes;
+mod commands;
 mod edits;
 mod flat_write;
 mod json_patch;
@@ -23,6 +24,7 @@ mod unified;
 mod yaml_write;
 
 pub use apply_json::apply_json_patch;
+pub use commands::DeviceCommands;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::json_text::to_json_text;
@@ -44,15 +46,22 @@ pub enum PatchFormat {
     MergePatch,
     /// Each changed file as the plan leaves it, with what was not applied.
     Files,
+    /// For network devices: the configuration commands that carry out the reverts on each
+    /// device (IOS/EOS lines with `no`, Junos `set`/`delete`).
+    Commands,
+    /// For network devices: the commands that undo [`PatchFormat::Commands`].
+    Rollback,
 }
 
 impl PatchFormat {
     /// Every format.
-    pub const ALL: [PatchFormat; 4] = [
+    pub const ALL: [PatchFormat; 6] = [
         PatchFormat::Patch,
         PatchFormat::JsonPatch,
         PatchFormat::MergePatch,
         PatchFormat::Files,
+        PatchFormat::Commands,
+        PatchFormat::Rollback,
     ];
 
     /// The format's name (`json-patch`).
@@ -62,6 +71,8 @@ impl PatchFormat {
             PatchFormat::JsonPatch => "json-patch",
             PatchFormat::MergePatch => "merge-patch",
             PatchFormat::Files => "files",
+            PatchFormat::Commands => "commands",
+            PatchFormat::Rollback => "rollback",
         }
     }
 }
@@ -75,7 +86,9 @@ impl std::str::FromStr for PatchFormat {
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Usage,
-                    format!("unknown patch format '{s}' (patch, json-patch, merge-patch or files)"),
+                    format!(
+                        "unknown patch format '{s}' (patch, json-patch, merge-patch, files, commands or rollback)"
+                    ),
                 )
             })
     }
@@ -218,6 +231,10 @@ pub enum Reason {
     },
     /// The file is live output (a `kubectl get` List): change the manifest it came from.
     LiveOutput,
+    /// A device's running configuration: it changes on the device, through the commands export.
+    DeviceRunning,
+    /// A device's intended configuration: its text is not edited yet.
+    DeviceIntended,
     /// The edited text does not hold the planned value (a driftwise bug): the whole file is left
     /// as it was rather than half-changed.
     Unverified {
@@ -232,6 +249,12 @@ impl fmt::Display for Reason {
             Reason::Conflict { place } => write!(f, "conflicts with another action on {place}"),
             Reason::LiveOutput => f.write_str(
                 "the file is live output (a kubectl List); it is read, not written: change the manifest it came from",
+            ),
+            Reason::DeviceRunning => f.write_str(
+                "a device's running configuration changes on the device: the device commands carry it out (driftwise apply --format commands, with --rollback for the undo; the page's Device commands download)",
+            ),
+            Reason::DeviceIntended => f.write_str(
+                "editing a device configuration file is not supported yet: copy the line from the report into the intended configuration",
             ),
             Reason::Unverified { place } => write!(
                 f,
@@ -287,6 +310,10 @@ pub struct Preview {
     masked_diff: Option<String>,
     /// How many secret values the masked preview hides.
     masked: usize,
+    /// The device commands of the plan's reverts ([`PatchFormat::Commands`]).
+    pub commands: Vec<DeviceCommands>,
+    /// The same with the secrets the plan's policy names masked, for [`Preview::masked`].
+    masked_commands: Vec<DeviceCommands>,
 }
 
 impl Plan {
@@ -299,7 +326,12 @@ impl Plan {
         text.extend(policy_edit::policy_patch(self, &loaded));
         let json_patch = json_patch::json_patch(&per_file, &loaded);
         let merge_patch = merge_patch::merge_patch(&json_patch, &loaded);
+        let policy = self.policy(files).unwrap_or_default();
+        let commands = commands::device_commands(self, &loaded, None);
+        let masked_commands = commands::device_commands(self, &loaded, Some(&policy));
         Ok(Preview {
+            commands,
+            masked_commands,
             files: text,
             json_patch,
             merge_patch,
@@ -345,6 +377,8 @@ impl Preview {
                 to_json_text(self.merge_patch.as_ref().map_err(Clone::clone)?)
             }
             PatchFormat::Files => to_json_text(&self.files),
+            PatchFormat::Commands => self.commands.iter().map(|c| c.commands.as_str()).collect(),
+            PatchFormat::Rollback => self.commands.iter().map(|c| c.rollback.as_str()).collect(),
         })
     }
 }

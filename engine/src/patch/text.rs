@@ -832,6 +832,7 @@ fn inline(value: &Value, format: Format) -> Result<String, Reason> {
         Format::Json => json_inline(value),
         Format::Toml => toml_inline(value),
         Format::Ini | Format::Env | Format::Properties => flat_value(format, value),
+        Format::Ios | Format::Eos | Format::Junos | Format::JunosSet => Err(Reason::DeviceIntended),
     }
 }
 

@@ -21,6 +21,16 @@ const CRITICAL: &[&str] = &[
     "permissions",
     "policy",
     "policies",
+    // Network devices: who logs in, and what traffic passes.
+    "aaa",
+    "username",
+    "community",
+    "crypto",
+    "keystring",
+    "accesslist",
+    "accessgroup",
+    "acl",
+    "prefixlist",
 ];
 /// Capacity and reachability: a difference here changes how the service runs or who reaches it.
 const HIGH: &[&str] = &[
@@ -53,6 +63,18 @@ const HIGH: &[&str] = &[
     "firewall",
     "cidr",
     "dns",
+    // Network devices: interfaces, routing, VLANs.
+    "interface",
+    "interfaces",
+    "router",
+    "routing",
+    "bgp",
+    "ospf",
+    "eigrp",
+    "isis",
+    "neighbor",
+    "vlan",
+    "vlans",
 ];
 /// Descriptive: a difference here rarely changes behaviour.
 const LOW: &[&str] = &[
@@ -142,6 +164,11 @@ const SECRET: &[&str] = &[
     "credential",
     "credentials",
     "clientsecret",
+    "community",
+    "keystring",
+    "encryptedpassword",
+    "authenticationkey",
+    "presharedkey",
 ];
 
 /// Whether the path's last named key looks like it holds a secret (`/db/password`, `/auth/apiKey`).
@@ -183,9 +210,16 @@ pub(crate) fn looks_secret(path: &str) -> bool {
 }
 
 /// Whether `text` holds a stem every secret word has (`pass`, `secret`, `token`, `key`,
-/// `credential`), in any case.
+/// `credential`, `community`), in any case.
 fn may_hold_secret_word(text: &str) -> bool {
-    const STEMS: [&[u8]; 5] = [b"pass", b"secret", b"token", b"key", b"credential"];
+    const STEMS: [&[u8]; 6] = [
+        b"pass",
+        b"secret",
+        b"token",
+        b"key",
+        b"credential",
+        b"community",
+    ];
     let bytes = text.as_bytes();
     STEMS.iter().any(|stem| {
         bytes

@@ -61,7 +61,13 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
         .as_ref()
         .err()
         .map(|e| e.to_string());
-    let unapplied: Vec<&Unapplied> = outcome.preview.unapplied().collect();
+    // Device reverts are carried out by the device commands below, not by editing files.
+    let devices = outcome.preview.commands.len();
+    let unapplied: Vec<&Unapplied> = outcome
+        .preview
+        .unapplied()
+        .filter(|u| !(devices > 0 && u.reason == driftwise_engine::Reason::DeviceRunning))
+        .collect();
     let index_of = |keyed: &str, environment: &str| {
         props
             .report
@@ -142,6 +148,12 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                 <button class="button" data-download="merge-patch" disabled={merge_refused.is_some()}
                     title={merge_refused.clone().unwrap_or_default()}
                     onclick={props.on_download.reform(|_| Download::MergePatch)}>{ "Merge patch" }</button>
+                if devices > 0 {
+                    <button class="button" data-download="commands" title="Configuration commands that bring each device to its intended configuration"
+                        onclick={props.on_download.reform(|_| Download::Commands)}>{ format!("Device commands ({devices})") }</button>
+                    <button class="button" data-download="rollback" title="Commands that undo the device commands"
+                        onclick={props.on_download.reform(|_| Download::Rollback)}>{ "Rollback commands" }</button>
+                }
                 <button class="button" data-download="plan" onclick={props.on_download.reform(|_| Download::Plan)}>{ "Plan (for driftwise apply)" }</button>
                 { for changed.iter().map(|p| {
                     let name = p.file.clone();

@@ -1,0 +1,640 @@
+//! What the engine knows about network device configurations: which command words key a line
+//! (the tables the parsers read with), which blocks are ordered, and how to say a change as the
+//! commands a device takes (IOS/EOS configuration lines with `no`, Junos `set` and `delete`).
+
+use crate::pointer::split_pointer;
+use crate::tree::{Format, Node, Value};
+
+/// How the lines of one command are keyed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Keyed {
+    /// Once per section: the rest of the line is the value (`hostname r1`); said again, the
+    /// values form a list.
+    Single,
+    /// Any number per section, order irrelevant: each line's arguments are a key of a map
+    /// (`ntp server 10.0.0.5`).
+    Set,
+    /// Any number per section, order matters: the arguments are items of a list
+    /// (`access-list 101 permit ...`).
+    Ordered,
+}
+
+/// IOS / IOS-XE / NX-OS / EOS commands: (command words, identity words after them, how). The key
+/// of a line is the command words and its identity words (`username admin`, `neighbor 10.0.0.2
+/// remote-as`); the rest of the line is its value.
+const IOS_COMMANDS: &[(&str, usize, Keyed)] = &[
+    ("hostname", 0, Keyed::Single),
+    ("description", 0, Keyed::Single),
+    ("ip address", 0, Keyed::Single),
+    ("ip domain-name", 0, Keyed::Single),
+    ("ip domain name", 0, Keyed::Single),
+    ("ip default-gateway", 0, Keyed::Single),
+    ("ip route", 2, Keyed::Single),
+    ("ip mtu", 0, Keyed::Single),
+    ("ip ssh version", 0, Keyed::Single),
+    ("ip vrf forwarding", 0, Keyed::Single),
+    ("vrf forwarding", 0, Keyed::Single),
+    ("vrf member", 0, Keyed::Single),
+    ("enable secret", 0, Keyed::Single),
+    ("enable password", 0, Keyed::Single),
+    ("username", 1, Keyed::Single),
+    ("clock timezone", 0, Keyed::Single),
+    ("snmp-server community", 0, Keyed::Single),
+    ("snmp-server location", 0, Keyed::Single),
+    ("snmp-server contact", 0, Keyed::Single),
+    ("mtu", 0, Keyed::Single),
+    ("speed", 0, Keyed::Single),
+    ("duplex", 0, Keyed::Single),
+    ("bandwidth", 0, Keyed::Single),
+    ("encapsulation dot1q", 0, Keyed::Single),
+    ("switchport mode", 0, Keyed::Single),
+    ("switchport access vlan", 0, Keyed::Single),
+    ("switchport trunk native vlan", 0, Keyed::Single),
+    ("switchport trunk allowed vlan", 0, Keyed::Single),
+    ("service-policy input", 0, Keyed::Single),
+    ("service-policy output", 0, Keyed::Single),
+    ("spanning-tree mode", 0, Keyed::Single),
+    ("router-id", 0, Keyed::Single),
+    ("bgp router-id", 0, Keyed::Single),
+    ("neighbor", 2, Keyed::Single),
+    ("network", 1, Keyed::Single),
+    ("name", 0, Keyed::Single),
+    ("password", 0, Keyed::Single),
+    ("key-string", 0, Keyed::Single),
+    ("exec-timeout", 0, Keyed::Single),
+    ("transport input", 0, Keyed::Single),
+    ("logging buffered", 0, Keyed::Single),
+    ("logging trap", 0, Keyed::Single),
+    ("logging source-interface", 0, Keyed::Single),
+    ("ntp source", 0, Keyed::Single),
+    ("version", 0, Keyed::Single),
+    ("ntp server", 0, Keyed::Set),
+    ("logging host", 0, Keyed::Set),
+    ("ip name-server", 0, Keyed::Set),
+    ("name-server", 0, Keyed::Set),
+    ("ip helper-address", 0, Keyed::Set),
+    ("ipv6 address", 0, Keyed::Set),
+    ("snmp-server host", 0, Keyed::Set),
+    ("access-list", 1, Keyed::Ordered),
+    ("ip prefix-list", 1, Keyed::Ordered),
+    ("ipv6 prefix-list", 1, Keyed::Ordered),
+];
+
+/// Keyed commands where a new value is one more, not a replacement: changing it means removing
+/// the old one.
+const ADDITIVE: &[&str] = &["snmp-server community"];
+
+/// Sections whose lines are ordered entries (access lists): a list, not a map.
+const ORDERED_SECTIONS: &[&str] = &[
+    "ip access-list",
+    "ipv6 access-list",
+    "mac access-list",
+    "access-list",
+];
+
+/// Junos keywords whose statement's remaining words are a value, not more hierarchy.
+const JUNOS_VALUES: &[&str] = &[
+    "host-name",
+    "description",
+    "domain-name",
+    "time-zone",
+    "encrypted-password",
+    "authentication-key",
+    "pre-shared-key",
+    "router-id",
+    "autonomous-system",
+    "peer-as",
+    "local-address",
+    "local-as",
+    "vlan-id",
+    "native-vlan-id",
+    "mtu",
+    "class",
+    "uid",
+    "full-name",
+    "location",
+    "contact",
+    "preference",
+    "metric",
+    "speed",
+    "interface-mode",
+    "port-mode",
+];
+
+/// Junos keywords said any number of times, each with its own value.
+const JUNOS_SETS: &[&str] = &["address", "next-hop", "members", "name-server", "server"];
+
+/// The key that marks an inactive Junos container (`inactive: lldp { ... }`, `deactivate
+/// protocols lldp`).
+pub(crate) const INACTIVE: &str = "inactive:";
+
+/// Words after which a device line holds a secret: `username x secret 5 ...`, `password 7 ...`.
+const SECRET_WORDS: &[&str] = &[
+    "secret",
+    "password",
+    "key-string",
+    "community",
+    "encrypted-password",
+    "authentication-key",
+    "pre-shared-key",
+    "key",
+];
+
+/// Whether a device configuration's value holds a secret: a secret word with something after it
+/// (`privilege 15 secret 5 $1$...`), or Junos's `$9$` encoding.
+pub(crate) fn holds_secret(value: &Value) -> bool {
+    let Value::String(text) = value else {
+        return false;
+    };
+    let words: Vec<&str> = text.split_whitespace().collect();
+    text.starts_with("$9$")
+        || words
+            .iter()
+            .enumerate()
+            .any(|(i, w)| i + 1 < words.len() && SECRET_WORDS.contains(w))
+}
+
+/// The words a line's key has, and how it is keyed, when the table knows its command (the
+/// longest command that starts the line wins).
+pub(crate) fn command_key(words: &[&str]) -> Option<(usize, Keyed)> {
+    IOS_COMMANDS
+        .iter()
+        .filter_map(|(command, identity, keyed)| {
+            let n = command.split(' ').count();
+            let matches = words.len() >= n
+                && command
+                    .split(' ')
+                    .zip(words)
+                    .all(|(c, w)| c.eq_ignore_ascii_case(w));
+            let key = n + identity;
+            (matches && words.len() >= key).then_some((n, key, *keyed))
+        })
+        .max_by_key(|(n, _, _)| *n)
+        .map(|(_, key, keyed)| (key, keyed))
+}
+
+/// Whether the lines under this section header are ordered entries.
+pub(crate) fn is_ordered_section(header: &str) -> bool {
+    ORDERED_SECTIONS.iter().any(|s| {
+        header.starts_with(s) && header[s.len()..].starts_with(' ') && !header.contains(" remark")
+    })
+}
+
+/// How a Junos keyword holds what follows it, if it is not hierarchy.
+pub(crate) fn junos_keyword(word: &str) -> Option<Keyed> {
+    if JUNOS_VALUES.contains(&word) {
+        Some(Keyed::Single)
+    } else if JUNOS_SETS.contains(&word) {
+        Some(Keyed::Set)
+    } else {
+        None
+    }
+}
+
+/// What a key of an IOS-style tree is, which decides the commands that add or remove it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Shape {
+    Keyed(Keyed),
+    Banner,
+    Section,
+    OrderedSection,
+    Line,
+}
+
+fn shape(key: &str, value: &Value) -> Shape {
+    let words: Vec<&str> = key.split(' ').collect();
+    if words.len() == 2 && words[0] == "banner" && matches!(value, Value::String(_)) {
+        return Shape::Banner;
+    }
+    match (command_key(&words), value) {
+        (_, Value::Bool(_)) => Shape::Line,
+        (Some((n, keyed)), _) if n == words.len() => Shape::Keyed(keyed),
+        (_, Value::Map(_)) => Shape::Section,
+        (_, Value::List(_)) if is_ordered_section(key) => Shape::OrderedSection,
+        _ => Shape::Line,
+    }
+}
+
+fn texts(value: &Value) -> Vec<String> {
+    match value {
+        Value::String(s) => vec![s.clone()],
+        Value::Null => vec![String::new()],
+        Value::List(items) => items.iter().flat_map(|i| texts(&i.value)).collect(),
+        Value::Map(map) => map.keys().cloned().collect(),
+        other => vec![other.to_json().to_string()],
+    }
+}
+
+fn line(key: &str, arg: &str) -> String {
+    if arg.is_empty() {
+        key.to_string()
+    } else {
+        format!("{key} {arg}")
+    }
+}
+
+/// The lines that say `value` under `key` in full, at `depth`.
+fn render(key: &str, value: &Value, depth: usize, out: &mut Vec<(usize, String)>) {
+    match (shape(key, value), value) {
+        (_, Value::Bool(true)) => out.push((depth, key.to_string())),
+        (_, Value::Bool(false)) => out.push((depth, format!("no {key}"))),
+        (Shape::Banner, Value::String(text)) => {
+            out.push((depth, format!("{key} ^C\n{text}^C")));
+        }
+        (Shape::Section, Value::Map(map)) => {
+            out.push((depth, key.to_string()));
+            for (k, m) in map {
+                render(k, &m.value.value, depth + 1, out);
+            }
+        }
+        (Shape::OrderedSection, Value::List(items)) => {
+            out.push((depth, key.to_string()));
+            for item in items {
+                out.extend(texts(&item.value).into_iter().map(|t| (depth + 1, t)));
+            }
+        }
+        _ => {
+            for arg in texts(value) {
+                out.push((depth, line(key, &arg)));
+            }
+        }
+    }
+}
+
+/// `no` of a line; a line that is itself a `no` comes back by saying it without.
+fn negated(text: &str) -> String {
+    match text.strip_prefix("no ") {
+        Some(positive) => positive.to_string(),
+        None => format!("no {text}"),
+    }
+}
+
+/// The commands that turn `from`'s value of `key` into `to`'s, at `depth`.
+fn key_commands(
+    key: &str,
+    from: Option<&Value>,
+    to: Option<&Value>,
+    depth: usize,
+    out: &mut Vec<(usize, String)>,
+) {
+    if from.map(Value::to_json) == to.map(Value::to_json) {
+        return;
+    }
+    if let Some(Value::Bool(on)) = to {
+        out.push((
+            depth,
+            if *on {
+                key.to_string()
+            } else {
+                format!("no {key}")
+            },
+        ));
+        return;
+    }
+    let Some(to) = to else {
+        let from = from.unwrap_or(&Value::Null);
+        match shape(key, from) {
+            Shape::Line if from == &Value::Bool(false) => out.push((depth, key.to_string())),
+            Shape::Keyed(Keyed::Single) if matches!(from, Value::List(_)) => {
+                for arg in texts(from) {
+                    out.push((depth, negated(&line(key, &arg))));
+                }
+            }
+            Shape::Keyed(Keyed::Set | Keyed::Ordered) if matches!(from, Value::Map(_)) => {
+                for arg in texts(from) {
+                    out.push((depth, negated(&line(key, &arg))));
+                }
+            }
+            _ => out.push((depth, negated(key))),
+        }
+        return;
+    };
+    let shape_to = shape(key, to);
+    match (shape_to, from) {
+        (Shape::Keyed(Keyed::Set), Some(from)) | (Shape::Keyed(Keyed::Single), Some(from))
+            if shape(key, from) == shape_to =>
+        {
+            let (had, want) = (texts(from), texts(to));
+            let single = matches!(shape_to, Shape::Keyed(Keyed::Single))
+                && !matches!(to, Value::List(_))
+                && !matches!(from, Value::List(_));
+            // Saying these again adds another one: the old one goes first.
+            if single && ADDITIVE.contains(&key) {
+                for arg in &had {
+                    out.push((depth, format!("no {}", line(key, arg))));
+                }
+            }
+            if !single {
+                for arg in had.iter().filter(|a| !want.contains(a)) {
+                    out.push((depth, negated(&line(key, arg))));
+                }
+            }
+            for arg in want.iter().filter(|a| single || !had.contains(a)) {
+                out.push((depth, line(key, arg)));
+            }
+        }
+        (Shape::OrderedSection, Some(from)) if numbered(from) && numbered(to) => {
+            // Entries with sequence numbers change one by one; the numbers keep the order.
+            let (had, want) = (texts(from), texts(to));
+            out.push((depth, key.to_string()));
+            for entry in had.iter().filter(|e| !want.contains(e)) {
+                let seq = entry.split(' ').next().unwrap_or_default();
+                out.push((depth + 1, format!("no {seq}")));
+            }
+            for entry in want.iter().filter(|e| !had.contains(e)) {
+                out.push((depth + 1, entry.clone()));
+            }
+        }
+        (Shape::Keyed(Keyed::Ordered), Some(from)) if numbered(from) && numbered(to) => {
+            let (had, want) = (texts(from), texts(to));
+            for entry in had.iter().filter(|e| !want.contains(e)) {
+                out.push((depth, format!("no {key} {entry}")));
+            }
+            for entry in want.iter().filter(|e| !had.contains(e)) {
+                out.push((depth, format!("{key} {entry}")));
+            }
+        }
+        (_, from) => {
+            // Entries without sequence numbers and whole sections are said again from the start.
+            if from.is_some() {
+                out.push((depth, format!("no {key}")));
+            }
+            render(key, to, depth, out);
+        }
+    }
+}
+
+/// Whether every entry of an ordered block starts with its sequence number (`10 permit ...`,
+/// `seq 5 permit ...`).
+fn numbered(value: &Value) -> bool {
+    let entries = texts(value);
+    !entries.is_empty()
+        && entries.iter().all(|e| {
+            let e = e.strip_prefix("seq ").unwrap_or(e);
+            e.split(' ')
+                .next()
+                .is_some_and(|n| n.parse::<u32>().is_ok())
+        })
+}
+
+fn child<'n>(node: Option<&'n Node>, key: &str) -> Option<&'n Node> {
+    match node.map(|n| &n.value) {
+        Some(Value::Map(map)) => map.get(key).map(|m| &m.value),
+        _ => None,
+    }
+}
+
+/// The place of a finding in an IOS-style tree: the sections it is in and the command key.
+fn ios_place(from: &Node, to: &Node, segments: &[String]) -> Option<(Vec<String>, String)> {
+    let (mut f, mut t) = (Some(from), Some(to));
+    let mut context = Vec::new();
+    for (i, segment) in segments.iter().enumerate() {
+        let (cf, ct) = (child(f, segment), child(t, segment));
+        let value = ct.or(cf)?;
+        let is_section = shape(segment, &value.value) == Shape::Section;
+        let both_sections = [cf, ct]
+            .iter()
+            .flatten()
+            .all(|n| matches!(n.value, Value::Map(_)));
+        if is_section && both_sections && i + 1 < segments.len() && cf.is_some() && ct.is_some() {
+            context.push(segment.clone());
+            (f, t) = (cf, ct);
+        } else {
+            return Some((context, segment.clone()));
+        }
+    }
+    None
+}
+
+fn at<'n>(root: &'n Node, path: &[String]) -> Option<&'n Node> {
+    path.iter().try_fold(root, |n, k| child(Some(n), k))
+}
+
+/// IOS / EOS configuration commands that turn `from` into `to` at the places (JSON Pointers)
+/// given, entering each section they are in. One block per section, `!` between.
+fn ios_commands(from: &Node, to: &Node, places: &[&str]) -> String {
+    let mut done: Vec<(Vec<String>, String)> = Vec::new();
+    for place in places {
+        let segments: Vec<String> = split_pointer(place)
+            .into_iter()
+            .map(|s| s.into_owned())
+            .collect();
+        if let Some(p) = ios_place(from, to, &segments)
+            && !done.contains(&p)
+        {
+            done.push(p);
+        }
+    }
+    let mut contexts: Vec<&Vec<String>> = Vec::new();
+    for (context, _) in &done {
+        if !contexts.contains(&context) {
+            contexts.push(context);
+        }
+    }
+    let mut out = String::new();
+    for context in contexts {
+        let mut lines = Vec::new();
+        let (f, t) = (at(from, context), at(to, context));
+        for (_, key) in done.iter().filter(|(c, _)| c == context) {
+            key_commands(
+                key,
+                child(f, key).map(|n| &n.value),
+                child(t, key).map(|n| &n.value),
+                context.len(),
+                &mut lines,
+            );
+        }
+        if lines.is_empty() {
+            continue;
+        }
+        for (depth, header) in context.iter().enumerate() {
+            out.push_str(&format!("{}{header}\n", " ".repeat(depth)));
+        }
+        let mut deepest = context.len();
+        for (depth, text) in lines {
+            // Back out of a section just said in full: a `!` between, as the device shows it.
+            if depth < deepest && depth == context.len() {
+                out.push_str("!\n");
+            }
+            deepest = if depth == context.len() {
+                depth
+            } else {
+                deepest.max(depth)
+            };
+            out.push_str(&format!("{}{text}\n", " ".repeat(depth)));
+        }
+        if !context.is_empty() || deepest > context.len() {
+            out.push_str("!\n");
+        }
+    }
+    out
+}
+
+fn junos_word(word: &str) -> String {
+    let word = word.trim_start_matches("inactive: ");
+    if !word.is_empty() && !word.contains(|c: char| c.is_whitespace() || "\"{};[]#".contains(c)) {
+        word.to_string()
+    } else {
+        format!("\"{}\"", word.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+fn junos_path(path: &[String]) -> String {
+    path.iter()
+        .map(|w| junos_word(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The `set` lines that say `node` at `path` in full.
+fn junos_set(path: &mut Vec<String>, node: &Value, out: &mut Vec<String>) {
+    let last = path.last().map(String::as_str).unwrap_or_default();
+    let keyword = junos_keyword(last.trim_start_matches("inactive: "));
+    match node {
+        Value::Map(map) if keyword == Some(Keyed::Set) => {
+            for arg in map.keys() {
+                out.push(format!("set {} {}", junos_path(path), junos_value(arg)));
+            }
+        }
+        Value::Map(map) if map.keys().any(|k| k != INACTIVE) => {
+            for (k, m) in map.iter().filter(|(k, _)| *k != INACTIVE) {
+                path.push(k.clone());
+                junos_set(path, &m.value.value, out);
+                path.pop();
+            }
+        }
+        Value::String(s) => out.push(format!("set {} {}", junos_path(path), junos_value(s))),
+        Value::List(items) => {
+            for item in items {
+                junos_set(path, &item.value, out);
+            }
+        }
+        _ => out.push(format!("set {}", junos_path(path))),
+    }
+    if let Value::Map(map) = node
+        && map.contains_key(INACTIVE)
+    {
+        out.push(format!("deactivate {}", junos_path(path)));
+    }
+}
+
+/// A value's words as `set` takes them: quoted when it has blanks or specials.
+fn junos_value(text: &str) -> String {
+    let plain = text.split(' ').all(|w| {
+        !w.is_empty() && !w.contains(|c: char| c.is_whitespace() || "\"{};[]#$".contains(c))
+    });
+    if plain && !text.contains(' ') {
+        text.to_string()
+    } else {
+        format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+/// Junos `delete` and `set` lines that turn `from` into `to` at the places given.
+fn junos_commands(from: &Node, to: &Node, places: &[&str]) -> String {
+    let mut done: Vec<Vec<String>> = Vec::new();
+    let mut out = Vec::new();
+    for place in places {
+        let mut path: Vec<String> = Vec::new();
+        for segment in split_pointer(place) {
+            // A repeated value's index: the statement is the key above it.
+            if at(from, &path)
+                .or(at(to, &path))
+                .map(|n| &n.value)
+                .is_some_and(|v| matches!(v, Value::List(_)))
+            {
+                break;
+            }
+            path.push(segment.into_owned());
+        }
+        if done.iter().any(|d| path.starts_with(d)) {
+            continue;
+        }
+        done.push(path.clone());
+        let (f, t) = (at(from, &path), at(to, &path));
+        if let Some((last, container)) = path.split_last()
+            && last == INACTIVE
+        {
+            let verb = if t.is_some() {
+                "deactivate"
+            } else {
+                "activate"
+            };
+            out.push(format!("{verb} {}", junos_path(container)));
+            continue;
+        }
+        if f.map(|n| n.value.to_json()) == t.map(|n| n.value.to_json()) {
+            continue;
+        }
+        let retyped = matches!((f, t), (Some(a), Some(b)) if std::mem::discriminant(&a.value) != std::mem::discriminant(&b.value));
+        let single = path
+            .last()
+            .is_some_and(|k| junos_keyword(k) == Some(Keyed::Single));
+        match t {
+            None => out.push(format!("delete {}", junos_path(&path))),
+            Some(t) => {
+                if retyped || (single && matches!(t.value, Value::List(_))) {
+                    out.push(format!("delete {}", junos_path(&path)));
+                } else if let (Some(Value::Map(had)), Value::Map(want)) =
+                    (f.map(|n| &n.value), &t.value)
+                    && junos_keyword(path.last().map(String::as_str).unwrap_or_default())
+                        == Some(Keyed::Set)
+                {
+                    for arg in had.keys().filter(|a| !want.contains_key(*a)) {
+                        out.push(format!("delete {} {}", junos_path(&path), junos_value(arg)));
+                    }
+                }
+                junos_set(&mut path.clone(), &t.value, &mut out);
+            }
+        }
+    }
+    out.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// The commands, in the device's own language, that turn the configuration `from` (a device's
+/// running configuration) into `to` (its intended one) at the places (JSON Pointers) of the
+/// findings acted on.
+pub(crate) fn commands(format: Format, from: &Node, to: &Node, places: &[&str]) -> String {
+    match format {
+        Format::Junos | Format::JunosSet => junos_commands(from, to, places),
+        _ => ios_commands(from, to, places),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_command_in_the_table_keys_a_line() {
+        let key = |line: &str| command_key(&line.split(' ').collect::<Vec<_>>());
+        assert_eq!(key("hostname r1"), Some((1, Keyed::Single)));
+        assert_eq!(
+            key("ip address 10.0.0.1 255.0.0.0"),
+            Some((2, Keyed::Single))
+        );
+        assert_eq!(
+            key("neighbor 10.0.0.2 remote-as 65001"),
+            Some((3, Keyed::Single))
+        );
+        assert_eq!(
+            key("ip route 0.0.0.0 0.0.0.0 10.0.0.1"),
+            Some((4, Keyed::Single))
+        );
+        assert_eq!(key("ntp server 10.0.0.5"), Some((2, Keyed::Set)));
+        assert_eq!(
+            key("access-list 101 permit ip any any"),
+            Some((2, Keyed::Ordered))
+        );
+        assert_eq!(key("no shutdown"), None);
+        assert_eq!(key("username"), None, "identity words missing");
+        assert!(is_ordered_section("ip access-list extended WEB"));
+        assert!(!is_ordered_section("ip access-lists"));
+    }
+
+    #[test]
+    fn lines_come_back_by_saying_them_without_no() {
+        assert_eq!(negated("no shutdown"), "shutdown");
+        assert_eq!(negated("shutdown"), "no shutdown");
+    }
+}
