@@ -25,7 +25,7 @@ const CLASSIC: &[(&str, &str)] = &[
     ),
 ];
 
-pub const EXAMPLES: [Example; 5] = [
+pub const EXAMPLES: [Example; 7] = [
     Example {
         title: "App settings",
         files: CLASSIC,
