@@ -84,6 +84,11 @@ const IOS_COMMANDS: &[(&str, usize, Keyed)] = &[
 /// the old one.
 const ADDITIVE: &[&str] = &["snmp-server community"];
 
+/// Whether saying this keyed command again adds another rather than replacing it.
+pub(crate) fn is_additive(key: &str) -> bool {
+    ADDITIVE.contains(&key)
+}
+
 /// Sections whose lines are ordered entries (access lists): a list, not a map.
 const ORDERED_SECTIONS: &[&str] = &[
     "ip access-list",

@@ -168,13 +168,24 @@ fn blocks(all: &[(usize, &str)], text: &str, index: &mut LineIndex<'_>) -> Resul
         let indent = line.len() - body.len();
         let body = body.trim_end();
         let offset = start + indent;
+        if body == "exit" || body.starts_with("exit-") {
+            // Closes the section it ends: the one it is indented under, or the one at its own
+            // indentation (`exit-address-family` lines up with `address-family`).
+            let mut ended = false;
+            while let Some((d, _, block)) = stack.last() {
+                if *d < indent {
+                    break;
+                }
+                ended = *d == indent && !block.children.is_empty();
+                close(&mut stack, &mut top);
+            }
+            if !ended {
+                close(&mut stack, &mut top);
+            }
+            continue;
+        }
         while stack.last().is_some_and(|(d, _, _)| *d >= indent) {
             close(&mut stack, &mut top);
-        }
-        if body == "exit" || body.starts_with("exit-") {
-            // Closes the section it is in.
-            close(&mut stack, &mut top);
-            continue;
         }
         match stack.last_mut() {
             Some((_, child, parent)) => match child {
