@@ -324,7 +324,7 @@ fn key_commands(
                 && !matches!(to, Value::List(_))
                 && !matches!(from, Value::List(_));
             // Saying these again adds another one: the old one goes first.
-            if single && ADDITIVE.contains(&key) {
+            if single && is_additive(key) {
                 for arg in &had {
                     out.push((depth, format!("no {}", line(key, arg))));
                 }
