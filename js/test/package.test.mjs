@@ -168,6 +168,31 @@ console.log(JSON.stringify({ actions: p.actions.map((a) => [a.action, a.finding.
   assert.match(r.future, /plan version 99 is not supported/);
 });
 
+test('network device configurations: the report and the device commands equal the CLI\'s', async () => {
+  const dir = join(repo, 'examples', 'network');
+  const out = await node('network.mjs', `
+import { run, plan, exportPatch } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const read = (name) => ({ name, text: readFileSync(${JSON.stringify(dir)} + '/' + name, 'utf8') });
+const files = [read('router1-intended.cfg'), read('router1-running.cfg')];
+const outcome = run({ base: files[0], environments: [files[1]] });
+const p = plan(outcome.report, files, { approvalFrom: 'critical' });
+console.log(JSON.stringify({ report: outcome.report, commands: exportPatch(p, files, 'commands'), rollback: exportPatch(p, files, 'rollback') }));
+`);
+  const r = JSON.parse(out);
+  const files = ['router1-intended.cfg', 'router1-running.cfg'];
+  const fromCli = JSON.parse(spawnSync(cli_path(), ['check', '-f', 'json', ...files], { cwd: dir, encoding: 'utf8' }).stdout);
+  assert.deepEqual(r.report, fromCli);
+  const work = await mkdtemp(join(tmpdir(), 'driftwise-npm-net-'));
+  execFileSync(cli_path(), ['plan', ...files, '--out', join(work, 'plan.json')], { cwd: dir });
+  for (const format of ['commands', 'rollback']) {
+    const cliText = execFileSync(cli_path(), ['apply', join(work, 'plan.json'), '--dry-run', '--approve', '--format', format], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    assert.equal(r[format], cliText, format);
+  }
+  assert.match(r.commands, /^ntp server 10\.0\.1\.123$/m);
+  assert.ok(!r.commands.includes('Str0ngRO') && r.commands.includes('snmp-server community ********'));
+});
+
 test('secrets are masked in the outcome and the patches unless revealed', async () => {
   const dir = join(repo, 'tests', 'cases', 'secrets');
   const out = await node('secrets.mjs', `

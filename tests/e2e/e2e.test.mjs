@@ -406,6 +406,38 @@ test('INI, .env and .properties files are compared in the page as the CLI compar
   }
 });
 
+test('network device configurations are compared as the CLI compares them, and the page downloads its device commands', async (t) => {
+  const page = await openApp(t);
+  const dir = join(repo, 'examples', 'network');
+  for (const files of [['router1-intended.cfg', 'router1-running.cfg'], ['fw1-intended.conf', 'fw1-running.conf']]) {
+    if (await page.locator('text=Remove all').count()) await page.click('text=Remove all');
+    await page.setInputFiles('#file-input', files.map((f) => join(dir, f)));
+    await page.waitForSelector('.finding');
+    await page.waitForSelector('.plan');
+    let cliJson;
+    try { execFileSync(cli, ['check', '-f', 'json', ...files], { cwd: dir }); } catch (e) { cliJson = e.stdout.toString(); }
+    const exported = JSON.parse((await download(page, 'JSON')).text);
+    assert.deepEqual(exported, JSON.parse(cliJson), files[0]);
+    const work = await mkdtemp(join(tmpdir(), 'driftwise-net-'));
+    const planPath = join(work, 'plan.json');
+    execFileSync(cli, ['plan', ...files, '--out', planPath], { cwd: dir });
+    for (const [button, format] of [['commands', 'commands'], ['rollback', 'rollback']]) {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(`[data-download="${button}"]`)]);
+      const fromPage = await readFile(await file.path(), 'utf8');
+      const fromCli = execFileSync(cli, ['apply', planPath, '--dry-run', '--approve', '--format', format], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+      assert.equal(fromPage, fromCli, `${files[0]} ${format}`);
+      assert.ok(fromPage.length > 0);
+    }
+    const text = await page.evaluate(() => document.body.innerText);
+    for (const secret of ['Str0ngRO', '$1$zZzZ$tmpTmpTmpTmpTmpTmpTm1/', '$6$tmp$tmpTmpTmpTmpTmpTmpTmp.']) {
+      assert.ok(!text.includes(secret), `${files[0]}: ${secret} stays masked`);
+    }
+    // Device reverts are not listed as undone: the commands carry them.
+    assert.equal(await page.locator('.not-applied li[data-reason="device_running"]').count(), 0);
+  }
+  await page.screenshot({ path: join(out, 'network.png'), fullPage: true });
+});
+
 test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {
   const page = await openApp(t);
   await page.setInputFiles('#file-input', [join(repo, 'tests', 'terraform', 'plan.json')]);
