@@ -42,7 +42,9 @@ fn router_drift_is_reported_by_command_with_both_places() {
 
 #[test]
 fn secrets_are_masked_in_every_report_format() {
-    for format in ["text", "json", "markdown", "html", "sarif", "junit", "github"] {
+    for format in [
+        "text", "json", "markdown", "html", "sarif", "junit", "github",
+    ] {
         for pair in [ROUTER, FIREWALL] {
             let out = stdout(driftwise().args(["check", "--format", format]).args(pair));
             for secret in SECRETS {
@@ -56,7 +58,11 @@ fn secrets_are_masked_in_every_report_format() {
 fn commands_and_rollback_are_exported_masked_unless_revealed() {
     let dir = tempfile::tempdir().unwrap();
     for f in ROUTER {
-        std::fs::copy(repo().join(f), dir.path().join(f.rsplit('/').next().unwrap())).unwrap();
+        std::fs::copy(
+            repo().join(f),
+            dir.path().join(f.rsplit('/').next().unwrap()),
+        )
+        .unwrap();
     }
     in_dir(dir.path())
         .args([
@@ -83,7 +89,9 @@ fn commands_and_rollback_are_exported_masked_unless_revealed() {
         .assert()
         .code(0)
         .stdout(predicate::str::contains("commands written to fix.txt"))
-        .stdout(predicate::str::contains("rollback commands written to undo.txt"));
+        .stdout(predicate::str::contains(
+            "rollback commands written to undo.txt",
+        ));
     let fix = std::fs::read_to_string(dir.path().join("fix.txt")).unwrap();
     let undo = std::fs::read_to_string(dir.path().join("undo.txt")).unwrap();
     for expected in [
@@ -120,7 +128,8 @@ fn commands_and_rollback_are_exported_masked_unless_revealed() {
         "--reveal-secrets",
     ]));
     assert!(
-        revealed.contains("no snmp-server community public RO\nsnmp-server community Str0ngRO RO\n"),
+        revealed
+            .contains("no snmp-server community public RO\nsnmp-server community Str0ngRO RO\n"),
         "{revealed}"
     );
     // Applying to files leaves device reverts undone, saying how they are done.
@@ -145,7 +154,11 @@ fn junos_braces_compare_with_set_lines_and_export_set_and_delete() {
     }
     let dir = tempfile::tempdir().unwrap();
     for f in FIREWALL {
-        std::fs::copy(repo().join(f), dir.path().join(f.rsplit('/').next().unwrap())).unwrap();
+        std::fs::copy(
+            repo().join(f),
+            dir.path().join(f.rsplit('/').next().unwrap()),
+        )
+        .unwrap();
     }
     in_dir(dir.path())
         .args([
@@ -181,8 +194,14 @@ fn junos_braces_compare_with_set_lines_and_export_set_and_delete() {
 fn formats_are_told_by_content_or_named_and_bad_captures_fail_at_their_place() {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| std::fs::write(dir.path().join(name), text).unwrap();
-    write("a.txt", "hostname a\n!\ninterface Gi0/1\n description x\n!\n");
-    write("b.txt", "hostname b\n!\ninterface Gi0/1\n description x\n!\n");
+    write(
+        "a.txt",
+        "hostname a\n!\ninterface Gi0/1\n description x\n!\n",
+    );
+    write(
+        "b.txt",
+        "hostname b\n!\ninterface Gi0/1\n description x\n!\n",
+    );
     in_dir(dir.path())
         .args(["check", "a.txt", "b.txt"])
         .assert()
@@ -194,7 +213,10 @@ fn formats_are_told_by_content_or_named_and_bad_captures_fail_at_their_place() {
         .args(["check", "--input-format", "ios", "a.dev", "b.dev"])
         .assert()
         .code(0);
-    write("broken.cfg", "hostname b\n!\ninterface Gi0/1\n  description x\n ip address 10.0.0.1 255.0.0.0\n");
+    write(
+        "broken.cfg",
+        "hostname b\n!\ninterface Gi0/1\n  description x\n ip address 10.0.0.1 255.0.0.0\n",
+    );
     in_dir(dir.path())
         .args(["check", "a.txt", "broken.cfg"])
         .assert()
@@ -207,14 +229,20 @@ fn formats_are_told_by_content_or_named_and_bad_captures_fail_at_their_place() {
         .args(["check", "--input-format", "junos", "fw.conf", "fw.conf"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("fw.conf:1:8: unclosed '{' after 'system'"));
+        .stderr(predicate::str::contains(
+            "fw.conf:1:8: unclosed '{' after 'system'",
+        ));
 }
 
 #[test]
 fn interactive_offers_the_network_teams_names() {
     let dir = tempfile::tempdir().unwrap();
     for f in ROUTER {
-        std::fs::copy(repo().join(f), dir.path().join(f.rsplit('/').next().unwrap())).unwrap();
+        std::fs::copy(
+            repo().join(f),
+            dir.path().join(f.rsplit('/').next().unwrap()),
+        )
+        .unwrap();
     }
     in_dir(dir.path())
         .args([

@@ -171,3 +171,65 @@ fn render_template(bencher: divan::Bencher) {
     assert_eq!(parse(&rendered.source).unwrap().documents.len(), 1);
     bencher.bench(|| driftwise_engine::render(divan::black_box(&request)).unwrap());
 }
+
+/// A 20,000-line IOS configuration: 2,300 interfaces with descriptions, addresses and settings,
+/// a 4,000-entry access list, NTP, logging and BGP neighbours. `drift` changes a few of each.
+fn device_config(drift: bool) -> String {
+    let mut s = String::from("Building configuration...\n\nhostname core-1\n!\n");
+    for i in 0..2_300 {
+        let shut = if drift && i % 97 == 0 {
+            " shutdown"
+        } else {
+            " no shutdown"
+        };
+        let _ = write!(
+            s,
+            "interface GigabitEthernet1/0/{i}\n description port {i}{}\n ip address 10.{}.{}.1 255.255.255.0\n mtu 9000\n{shut}\n spanning-tree portfast\n!\n",
+            if drift && i % 50 == 0 { " (moved)" } else { "" },
+            i / 250,
+            i % 250
+        );
+    }
+    let _ = writeln!(s, "ip access-list extended EDGE");
+    for e in 0..4_000 {
+        if drift && e == 2_000 {
+            let _ = writeln!(s, " {} permit ip any any", e * 10 + 5);
+        }
+        let _ = writeln!(
+            s,
+            " {} permit tcp any host 10.0.{}.{} eq 443",
+            e * 10 + 10,
+            e / 250,
+            e % 250
+        );
+    }
+    s.push_str("!\nrouter bgp 65000\n");
+    for n in 0..600 {
+        let asn = if drift && n % 100 == 0 { 65999 } else { 65001 };
+        let _ = writeln!(s, " neighbor 10.1.{}.{} remote-as {asn}", n / 250, n % 250);
+    }
+    s.push_str("!\nntp server 10.0.0.1\nntp server 10.0.0.2\nend\n");
+    s
+}
+
+/// Reading a 20,000-line device configuration, and checking its running copy against it.
+#[divan::bench(args = ["parse", "check"])]
+fn device_configuration(bencher: divan::Bencher, what: &str) {
+    let intended = Source::new("core-1-intended.cfg", device_config(false));
+    let running = Source::new("core-1-running.cfg", device_config(true));
+    assert!(intended.text.lines().count() >= 20_000);
+    match what {
+        "parse" => bencher
+            .counter(divan::counter::BytesCount::new(intended.text.len()))
+            .bench(|| parse(divan::black_box(&intended)).unwrap()),
+        _ => {
+            let request = Request::new(
+                intended.clone(),
+                vec![Environment::new("running", running.clone())],
+            );
+            let findings = run(&request).unwrap().report.findings.len();
+            assert!(findings > 40, "{findings}");
+            bencher.bench(|| run(divan::black_box(&request)).unwrap());
+        }
+    }
+}
