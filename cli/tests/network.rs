@@ -264,3 +264,72 @@ fn interactive_offers_the_network_teams_names() {
         ))
         .stdout(predicate::str::contains("aborted; nothing changed"));
 }
+
+#[test]
+fn discover_and_sync_writes_the_running_lines_into_the_intended_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ROUTER {
+        std::fs::copy(
+            repo().join(f),
+            dir.path().join(f.rsplit('/').next().unwrap()),
+        )
+        .unwrap();
+    }
+    in_dir(dir.path())
+        .args([
+            "plan",
+            "router1-intended.cfg",
+            "router1-running.cfg",
+            "--unexpected",
+            "adopt",
+            "--out",
+            "plan.json",
+        ])
+        .assert()
+        .code(0);
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains(
+            "router1-intended.cfg: 9 change(s) applied (original kept as .orig)",
+        ));
+    let synced = std::fs::read_to_string(dir.path().join("router1-intended.cfg")).unwrap();
+    assert!(synced.starts_with("! router1: intended configuration (source of truth)\n"));
+    assert!(synced.contains(
+        "username admin privilege 15 secret 5 $1$aBcD$Q8xk2Lq0ZbV1mE3uYw9Ru/\nusername temp "
+    ));
+    assert!(synced.contains("interface GigabitEthernet0/2\n description lab uplink\n"));
+    assert!(synced.ends_with("!\nend\n"));
+    in_dir(dir.path())
+        .args(["check", "router1-intended.cfg", "router1-running.cfg"])
+        .assert()
+        .code(0);
+    // Junos files are not edited yet, and say so.
+    for f in FIREWALL {
+        std::fs::copy(
+            repo().join(f),
+            dir.path().join(f.rsplit('/').next().unwrap()),
+        )
+        .unwrap();
+    }
+    in_dir(dir.path())
+        .args([
+            "plan",
+            "fw1-intended.conf",
+            "fw1-running.conf",
+            "--unexpected",
+            "adopt",
+            "--out",
+            "fw.json",
+        ])
+        .assert()
+        .code(0);
+    in_dir(dir.path())
+        .args(["apply", "fw.json", "--approve"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "editing a Junos configuration file is not supported yet",
+        ));
+}

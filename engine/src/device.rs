@@ -178,6 +178,12 @@ pub(crate) fn command_key(words: &[&str]) -> Option<(usize, Keyed)> {
         .map(|(_, key, keyed)| (key, keyed))
 }
 
+/// Whether a key is a set command's (`ntp server`): its value maps each line's arguments.
+pub(crate) fn is_set_command(key: &str) -> bool {
+    let words: Vec<&str> = key.split(' ').collect();
+    command_key(&words) == Some((words.len(), Keyed::Set))
+}
+
 /// Whether the lines under this section header are ordered entries.
 pub(crate) fn is_ordered_section(header: &str) -> bool {
     ORDERED_SECTIONS.iter().any(|s| {
@@ -263,6 +269,28 @@ fn render(key: &str, value: &Value, depth: usize, out: &mut Vec<(usize, String)>
                 out.push((depth, line(key, &arg)));
             }
         }
+    }
+}
+
+/// The lines that say `value` under `key` in full, as a file holds them: each line indented by
+/// `indent` and `unit` per level below it, ending in a newline.
+pub(crate) fn written(key: &str, value: &Value, indent: &str, unit: &str) -> String {
+    let mut lines = Vec::new();
+    render(key, value, 0, &mut lines);
+    lines
+        .into_iter()
+        .map(|(depth, text)| format!("{indent}{}{text}\n", unit.repeat(depth)))
+        .collect()
+}
+
+/// How a line holding `value` under `key` is written: for a list item of a keyed or ordered
+/// command, `key item`; for an entry of an ordered section, the entry alone.
+pub(crate) fn item_line(key: &str, list: &Value, item: &Value) -> String {
+    let text = texts(item).join(" ");
+    if shape(key, list) == Shape::OrderedSection {
+        text
+    } else {
+        line(key, &text)
     }
 }
 

@@ -735,3 +735,84 @@ fn generated_junos_commands_take_the_device_to_the_intended_configuration_and_ba
     }
     law(intended, &everything, Format::JunosSet);
 }
+
+/// Adopts every finding of `running` into `intended` (discover and sync) and checks the edited
+/// intended text reads as the running configuration, with its other lines kept.
+fn adopt_law(intended: &str, running: &str) {
+    let base = Source::new("intended.cfg", intended).with_format(Format::Ios);
+    let env = Source::new("running.cfg", running).with_format(Format::Ios);
+    let request = crate::Request::new(
+        base.clone(),
+        vec![crate::Environment::new("running", env.clone())],
+    );
+    let outcome = crate::run(&request).unwrap();
+    let decisions = crate::Decisions {
+        unexpected: crate::Action::Adopt,
+        ..crate::Decisions::default()
+    };
+    let plan = crate::Plan::new(&outcome.report, &[base.clone(), env.clone()], &decisions).unwrap();
+    let preview = plan.preview(&[base, env]).unwrap();
+    let unapplied: Vec<String> = preview.unapplied().map(|u| u.to_string()).collect();
+    assert!(unapplied.is_empty(), "{unapplied:?}");
+    let after = preview
+        .files
+        .iter()
+        .find(|f| f.file == "intended.cfg")
+        .map_or(intended.to_string(), |f| f.after.clone());
+    let synced = read("intended.cfg", &after, Format::Ios);
+    let live = read("running.cfg", running, Format::Ios);
+    let left = diff(&synced, &live, "running", &AlignOptions::default()).findings;
+    assert!(
+        left.is_empty(),
+        "left after sync: {:?}\n{after}",
+        left.iter().map(|f| &f.path).collect::<Vec<_>>()
+    );
+    // Lines no finding touched, comments among them, stay as they were.
+    for line in intended
+        .lines()
+        .filter(|l| l.starts_with('!') || l.starts_with("version"))
+    {
+        assert!(after.lines().any(|a| a == line), "{line:?} kept\n{after}");
+    }
+}
+
+#[test]
+fn discover_and_sync_writes_the_devices_reality_into_the_intended_file() {
+    let apply = |mask: u32| -> String {
+        let mut running = IOS_BASE.to_string();
+        for (i, (from, to)) in IOS_DRIFTS.iter().enumerate() {
+            if mask & (1 << i) != 0 && running.contains(from) {
+                running = running.replacen(from, to, 1);
+            }
+        }
+        running
+    };
+    let all = (1u32 << IOS_DRIFTS.len()) - 1;
+    let mut masks: Vec<u32> = (0..IOS_DRIFTS.len()).map(|i| 1 << i).collect();
+    masks.extend([all, 0b1010101010101 & all, 0b0101010101010 & all]);
+    for mask in masks {
+        adopt_law(IOS_BASE, &apply(mask));
+    }
+    let router = include_str!("../../../examples/network/router1-intended.cfg");
+    adopt_law(router, ROUTER);
+    // EOS, indented by three.
+    let eos = "hostname sw1\n!\ninterface Ethernet1\n   description a\n   mtu 9214\n!\nend\n";
+    let eos_running = "hostname sw1\n!\ninterface Ethernet1\n   description b\n   mtu 9214\n   switchport access vlan 20\n!\ninterface Ethernet2\n   description new\n!\nend\n";
+    let base = Source::new("i.cfg", eos).with_format(Format::Eos);
+    let env = Source::new("r.cfg", eos_running).with_format(Format::Eos);
+    let request = crate::Request::new(
+        base.clone(),
+        vec![crate::Environment::new("r", env.clone())],
+    );
+    let outcome = crate::run(&request).unwrap();
+    let decisions = crate::Decisions {
+        unexpected: crate::Action::Adopt,
+        ..crate::Decisions::default()
+    };
+    let plan = crate::Plan::new(&outcome.report, &[base.clone(), env.clone()], &decisions).unwrap();
+    let after = plan.preview(&[base, env]).unwrap().files[0].after.clone();
+    assert_eq!(
+        after,
+        "hostname sw1\n!\ninterface Ethernet1\n   description b\n   mtu 9214\n   switchport access vlan 20\n!\ninterface Ethernet2\n   description new\n!\nend\n"
+    );
+}

@@ -8,6 +8,7 @@
 mod apply_json;
 mod changes;
 mod commands;
+mod device_write;
 mod edits;
 mod flat_write;
 mod json_patch;
@@ -233,7 +234,7 @@ pub enum Reason {
     LiveOutput,
     /// A device's running configuration: it changes on the device, through the commands export.
     DeviceRunning,
-    /// A device's intended configuration: its text is not edited yet.
+    /// A Junos configuration file: its text is not edited yet (IOS and EOS files are).
     DeviceIntended,
     /// The edited text does not hold the planned value (a driftwise bug): the whole file is left
     /// as it was rather than half-changed.
@@ -254,7 +255,7 @@ impl fmt::Display for Reason {
                 "a device's running configuration changes on the device: the device commands carry it out (driftwise apply --format commands, with --rollback for the undo; the page's Device commands download)",
             ),
             Reason::DeviceIntended => f.write_str(
-                "editing a device configuration file is not supported yet: copy the line from the report into the intended configuration",
+                "editing a Junos configuration file is not supported yet: copy the statement from the report into the intended configuration",
             ),
             Reason::Unverified { place } => write!(
                 f,

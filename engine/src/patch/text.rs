@@ -487,6 +487,9 @@ fn edits_for(
     stream: bool,
     removals: &std::collections::HashMap<String, usize>,
 ) -> Result<Vec<Edit>, Reason> {
+    if matches!(doc.format, Format::Ios | Format::Eos) {
+        return super::device_write::device_edits(change, text, doc);
+    }
     match change {
         Change::Replace { pointer, value, .. } => replace(text, doc, stream, pointer, value),
         Change::Remove { pointer, .. } if stream && split_pointer(pointer).len() == 1 => {

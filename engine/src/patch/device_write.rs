@@ -1,0 +1,304 @@
+//! Editing an IOS or EOS configuration file in place, for adopt (*discover and sync*: the
+//! device's reality written into its intended configuration): a changed value is replaced where it
+//! is written, a line or section removed with all its lines, a new one written after its siblings
+//! at their indentation. Every other line, `!` comments included, stays byte for byte.
+
+use super::Reason;
+use super::changes::{Change, lookup};
+use super::edits::{Edit, line_end, line_start};
+use crate::device::{item_line, written};
+use crate::pointer::split_pointer;
+use crate::tree::{Document, Member, Node, Value};
+
+/// The edits for one change of a device configuration file.
+pub(super) fn device_edits(
+    change: &Change<'_>,
+    text: &str,
+    doc: &Document,
+) -> Result<Vec<Edit>, Reason> {
+    match change {
+        Change::Replace { pointer, value, .. } => replace(text, doc, pointer, value),
+        Change::Remove { pointer, .. } => remove(text, doc, pointer),
+        Change::Add {
+            parent,
+            key,
+            index,
+            value,
+        } => add(text, doc, parent, key.as_deref(), *index, value),
+        Change::Reorder {
+            pointer, wanted, ..
+        } => reorder(text, doc, pointer, wanted),
+    }
+}
+
+/// The last key of a pointer, and its parent's pointer.
+fn last_key(pointer: &str) -> (String, String) {
+    let mut tokens: Vec<String> = split_pointer(pointer)
+        .into_iter()
+        .map(|t| t.into_owned())
+        .collect();
+    let last = tokens.pop().unwrap_or_default();
+    let parent: String = tokens
+        .iter()
+        .map(|t| format!("/{}", crate::pointer::escape_segment(t)))
+        .collect();
+    (last, parent)
+}
+
+fn member<'d>(doc: &'d Document, pointer: &str) -> Option<&'d Member> {
+    let (key, parent) = last_key(pointer);
+    match &lookup(doc, false, &parent)?.value {
+        Value::Map(map) => map.get(&key),
+        _ => None,
+    }
+}
+
+/// The indentation of the line `at` is on.
+fn indentation(text: &str, at: usize) -> &str {
+    let start = line_start(text, at);
+    let line = &text[start..line_end(text, at)];
+    &line[..line.len() - line.trim_start_matches(' ').len()]
+}
+
+/// The whole lines from the one `start` is on to the one `end` is on, line break included.
+fn whole_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
+    (
+        line_start(text, start),
+        line_end(text, end.saturating_sub(1).max(start)),
+    )
+}
+
+/// Where the text of the line holding `at` ends, before its line break.
+fn content_end(text: &str, at: usize) -> usize {
+    let end = line_end(text, at);
+    if text[..end].ends_with('\n') {
+        end - 1
+    } else {
+        end
+    }
+}
+
+/// One indentation step under a section: what its first line under it adds (IOS 1, EOS 3).
+fn unit_under(text: &str, section: &Node) -> String {
+    let header = line_start(text, section.span.start.offset);
+    let next = line_end(text, header);
+    let outer = indentation(text, header).len();
+    let inner = indentation(text, next).len();
+    " ".repeat(inner.saturating_sub(outer).max(1))
+}
+
+fn replace(text: &str, doc: &Document, pointer: &str, value: &Node) -> Result<Vec<Edit>, Reason> {
+    let old = lookup(doc, false, pointer).ok_or(Reason::Gone)?;
+    let (key, parent) = last_key(pointer);
+    let parent_node = lookup(doc, false, &parent).ok_or(Reason::Gone)?;
+    match (&old.value, &value.value, &parent_node.value) {
+        // An argument, a banner's text, an entry: written where it is.
+        (Value::String(_), Value::String(new), Value::Map(_)) if !key.starts_with("banner ") => {
+            Ok(vec![Edit::replace(
+                old.span.start.offset,
+                old.span.end.offset,
+                new.clone(),
+            )])
+        }
+        (Value::String(_), Value::String(new), Value::Map(_)) => Ok(vec![Edit::replace(
+            old.span.start.offset,
+            old.span.end.offset,
+            new.clone(),
+        )]),
+        (Value::String(_), item, Value::List(_)) => {
+            let (list_key, _) = last_key(&parent);
+            let line = item_line(&list_key, &parent_node.value, item);
+            let start = old.span.start.offset;
+            let indent = indentation(text, start).len();
+            let line_from = line_start(text, start) + indent;
+            Ok(vec![Edit::replace(
+                line_from,
+                content_end(text, start),
+                line,
+            )])
+        }
+        // `shutdown` and `no shutdown`: the line said the other way.
+        (Value::Bool(_), Value::Bool(on), _) => {
+            let start = old.span.start.offset;
+            let line = if *on {
+                key.clone()
+            } else {
+                format!("no {key}")
+            };
+            Ok(vec![Edit::replace(start, content_end(text, start), line)])
+        }
+        // Anything else is written again whole, in the same place.
+        _ => {
+            let m = member(doc, pointer).ok_or(Reason::Gone)?;
+            let (from, to) = whole_lines(
+                text,
+                m.key_span.start.offset,
+                m.value.span.end.offset.max(m.key_span.end.offset),
+            );
+            let indent = indentation(text, from).to_string();
+            let unit = if matches!(old.value, Value::Map(_)) {
+                unit_under(text, old)
+            } else {
+                " ".into()
+            };
+            Ok(vec![Edit::replace(
+                from,
+                to,
+                written(&key, &value.value, &indent, &unit),
+            )])
+        }
+    }
+}
+
+fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason> {
+    let old = lookup(doc, false, pointer).ok_or(Reason::Gone)?;
+    let (_, parent) = last_key(pointer);
+    let parent_node = lookup(doc, false, &parent).ok_or(Reason::Gone)?;
+    let (from, to) = match &parent_node.value {
+        Value::Map(_) => {
+            let m = member(doc, pointer).ok_or(Reason::Gone)?;
+            whole_lines(
+                text,
+                m.key_span.start.offset,
+                m.value.span.end.offset.max(m.key_span.end.offset),
+            )
+        }
+        _ => whole_lines(text, old.span.start.offset, old.span.end.offset),
+    };
+    // A section's lines end with its `!` separator, when it has one: it goes too.
+    let mut to = to;
+    if matches!(old.value, Value::Map(_)) && text[to..].starts_with("!\n") {
+        to += 2;
+    }
+    Ok(vec![Edit::replace(from, to, String::new())])
+}
+
+fn add(
+    text: &str,
+    doc: &Document,
+    parent: &str,
+    key: Option<&str>,
+    index: Option<usize>,
+    value: &Node,
+) -> Result<Vec<Edit>, Reason> {
+    let container = lookup(doc, false, parent).ok_or(Reason::NoPlace)?;
+    let (parent_key, _) = last_key(parent);
+    match (&container.value, key) {
+        // A list item: its line before the item now at `index`, or after the last.
+        (Value::List(items), None) => {
+            let line = item_line(&parent_key, &container.value, &value.value);
+            let (at, indent) = match index.and_then(|i| items.get(i)) {
+                Some(next) => (
+                    line_start(text, next.span.start.offset),
+                    indentation(text, next.span.start.offset).to_string(),
+                ),
+                None => {
+                    let last = items.last().ok_or(Reason::EmptyContainer)?;
+                    let end = line_end(text, last.span.end.offset.saturating_sub(1));
+                    (end, indentation(text, last.span.start.offset).to_string())
+                }
+            };
+            Ok(vec![Edit::insert(at, format!("{indent}{line}\n"))])
+        }
+        // A set command's argument: a line after its others.
+        (Value::Map(args), Some(arg))
+            if !parent.is_empty()
+                && args.values().all(|m| m.value.value == Value::Null)
+                && crate::device::is_set_command(&parent_key) =>
+        {
+            let last = args.values().last().ok_or(Reason::EmptyContainer)?;
+            let at = line_end(text, last.value.span.end.offset.saturating_sub(1));
+            let indent = indentation(text, last.value.span.start.offset);
+            Ok(vec![Edit::insert(
+                at,
+                format!("{indent}{parent_key} {arg}\n"),
+            )])
+        }
+        // A line or section: after the section's last line, at its lines' indentation.
+        (Value::Map(members), Some(key)) => {
+            // Beside its kind when there is one (`username temp` after `username admin`, a new
+            // interface after the last interface and its `!`).
+            let first_word = key.split(' ').next().unwrap_or_default();
+            let kin = members
+                .iter()
+                .filter(|(k, _)| k.split(' ').next() == Some(first_word))
+                .map(|(_, m)| m)
+                .last();
+            let (at, indent, unit) = if let Some(kin) = kin {
+                let end = kin.value.span.end.offset.max(kin.key_span.end.offset);
+                let mut at = line_end(text, end.saturating_sub(1));
+                if matches!(kin.value.value, Value::Map(_)) && text[at..].starts_with("!\n") {
+                    at += 2;
+                }
+                let unit = match &kin.value.value {
+                    Value::Map(_) => unit_under(text, &kin.value),
+                    _ if parent.is_empty() => " ".to_string(),
+                    _ => unit_under(text, container),
+                };
+                (
+                    at,
+                    indentation(text, kin.key_span.start.offset).to_string(),
+                    unit,
+                )
+            } else if parent.is_empty() {
+                // At the top: before the final `end`, when there is one.
+                let end = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
+                let at = if text[end..].trim() == "end" {
+                    end
+                } else {
+                    text.len()
+                };
+                (
+                    at,
+                    String::new(),
+                    members
+                        .values()
+                        .find(|m| matches!(m.value.value, Value::Map(_)))
+                        .map_or(" ".to_string(), |m| unit_under(text, &m.value)),
+                )
+            } else {
+                let last = members.values().last().ok_or(Reason::EmptyContainer)?;
+                let end = last.value.span.end.offset.max(last.key_span.end.offset);
+                let at = line_end(text, end.saturating_sub(1));
+                (
+                    at,
+                    indentation(text, last.key_span.start.offset).to_string(),
+                    unit_under(text, container),
+                )
+            };
+            let mut lines = written(key, &value.value, &indent, &unit);
+            if parent.is_empty() && matches!(value.value, Value::Map(_) | Value::List(_)) {
+                lines.push_str("!\n");
+            }
+            let needs_break = at > 0 && !text[..at].ends_with('\n');
+            Ok(vec![Edit::insert(
+                at,
+                if needs_break {
+                    format!("\n{lines}")
+                } else {
+                    lines
+                },
+            )])
+        }
+        _ => Err(Reason::NotAContainer),
+    }
+}
+
+fn reorder(text: &str, doc: &Document, pointer: &str, wanted: &Node) -> Result<Vec<Edit>, Reason> {
+    let list = lookup(doc, false, pointer).ok_or(Reason::Gone)?;
+    let (key, _) = last_key(pointer);
+    let (Value::List(items), Value::List(order)) = (&list.value, &wanted.value) else {
+        return Err(Reason::NotAContainer);
+    };
+    let (first, last) = (
+        items.first().ok_or(Reason::Gone)?,
+        items.last().ok_or(Reason::Gone)?,
+    );
+    let (from, to) = whole_lines(text, first.span.start.offset, last.span.end.offset);
+    let indent = indentation(text, first.span.start.offset);
+    let lines: String = order
+        .iter()
+        .map(|item| format!("{indent}{}\n", item_line(&key, &list.value, &item.value)))
+        .collect();
+    Ok(vec![Edit::replace(from, to, lines)])
+}
