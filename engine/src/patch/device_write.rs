@@ -223,7 +223,7 @@ fn add(
                 .iter()
                 .filter(|(k, _)| k.split(' ').next() == Some(first_word))
                 .map(|(_, m)| m)
-                .last();
+                .next_back();
             let (at, indent, unit) = if let Some(kin) = kin {
                 let end = kin.value.span.end.offset.max(kin.key_span.end.offset);
                 let mut at = line_end(text, end.saturating_sub(1));
