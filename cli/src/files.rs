@@ -6,15 +6,65 @@ use driftwise_engine::{Environment, Error, ErrorKind, Format, Source, file_stem}
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Reads a file as a [`Source`] named by its path, with an optional forced format.
+/// Reads a file as a [`Source`] named by its path, with an optional forced format. A directory
+/// is read with every file under it (hidden ones left out), in path order.
 pub fn read_source(path: &Path, format: Option<Format>) -> Result<Source, Error> {
     let name = path.display().to_string();
+    if path.is_dir() {
+        let mut found = Vec::new();
+        files_under(path, &mut found).map_err(|e| io_error("cannot read", &name, e))?;
+        found.sort();
+        if found.is_empty() {
+            return Err(
+                Error::new(ErrorKind::Usage, "an empty directory: nothing to compare")
+                    .in_file(name),
+            );
+        }
+        let files = found
+            .iter()
+            .map(|f| read_source(f, format))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let dir = Source::directory(name.trim_end_matches('/'), files);
+        return Ok(match format {
+            Some(f) => dir.with_format(f),
+            None => dir,
+        });
+    }
     let bytes = std::fs::read(path).map_err(|e| io_error("cannot read", &name, e))?;
     let source = Source::from_bytes(name, bytes)?;
     Ok(match format {
         Some(f) => source.with_format(f),
         None => source,
     })
+}
+
+/// Every file under `dir`, hidden files and folders (`.git`) left out.
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Reads a file a plan names: a file, never a directory (one in its place is refused).
+pub fn read_file(path: &Path) -> Result<Source, Error> {
+    if path.is_dir() {
+        return Err(io_error(
+            "cannot read",
+            &path.display().to_string(),
+            std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ));
+    }
+    read_source(path, None)
 }
 
 /// `prod.yaml` → (prod, prod.yaml); `live=prod.yaml` → (live, prod.yaml). An argument that names an

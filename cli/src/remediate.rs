@@ -3,7 +3,7 @@
 //! (optionally as one git commit). What is not applied is listed before anything else is said.
 
 use crate::args::WriteArgs;
-use crate::files::{read_source, write_atomically};
+use crate::files::{read_file, write_atomically};
 use crate::git;
 use driftwise_engine::{
     Action, Error, OutputFormat, Plan, Policy, Preview, Reason, RenderOptions, Source, Verdict,
@@ -43,7 +43,7 @@ pub fn read_inputs(plan: &Plan) -> Result<Vec<Source>, Error> {
         .iter()
         .filter(|i| i.sha256.is_some() || Path::new(&i.file).exists())
         .map(|i| {
-            let now = read_source(Path::new(&i.file), None)?;
+            let now = read_file(Path::new(&i.file))?;
             Ok(match original(&i.file, i.sha256.as_deref(), &now) {
                 Some(text) => Source { text, ..now },
                 None => now,
@@ -69,7 +69,7 @@ pub fn resumed(plan: &Plan) -> Vec<String> {
     plan.inputs
         .iter()
         .filter(|i| {
-            read_source(Path::new(&i.file), None)
+            read_file(Path::new(&i.file))
                 .is_ok_and(|now| original(&i.file, i.sha256.as_deref(), &now).is_some())
         })
         .map(|i| i.file.clone())
@@ -187,7 +187,7 @@ pub fn write(
     for p in changed {
         crate::faults::crash_before(files.len());
         if resumed.contains(&p.file) {
-            let now = read_source(Path::new(&p.file), None)?;
+            let now = read_file(Path::new(&p.file))?;
             if now.text == p.after {
                 println!("{}: already applied by an earlier run of this plan", p.file);
                 files.push(p.file.clone());

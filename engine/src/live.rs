@@ -26,6 +26,55 @@ fn items_of(doc: &Document) -> Option<&[Node]> {
     }
 }
 
+/// Refuses a stream (or `List`, or directory) holding two Kubernetes objects with one identity
+/// (API group, kind, namespace, name): matched by identity, one would hide the other. The error
+/// is at the second, naming the first.
+pub(crate) fn require_unique_objects(doc: &Document) -> crate::error::Result<()> {
+    if doc.documents.len() < 2 {
+        return Ok(());
+    }
+    let text = |node: &Node, pointer: &str| match node.pointer(pointer).map(|n| &n.value) {
+        Some(Value::String(s)) => Some(s.clone()),
+        _ => None,
+    };
+    let mut seen: Vec<((String, String, String, String), usize)> = Vec::new();
+    for (i, node) in doc.documents.iter().enumerate() {
+        let (Some(version), Some(kind), Some(name)) = (
+            text(node, "/apiVersion"),
+            text(node, "/kind"),
+            text(node, "/metadata/name"),
+        ) else {
+            continue;
+        };
+        let group = version
+            .rsplit_once('/')
+            .map_or(String::new(), |(g, _)| g.to_string());
+        let namespace = text(node, "/metadata/namespace").unwrap_or_default();
+        let identity = (group, kind.clone(), namespace.clone(), name.clone());
+        if let Some((_, first)) = seen.iter().find(|(id, _)| *id == identity) {
+            let earlier = &doc.documents[*first];
+            let shown = if namespace.is_empty() {
+                name
+            } else {
+                format!("{namespace}/{name}")
+            };
+            return Err(crate::error::Error::new(
+                crate::error::ErrorKind::Usage,
+                format!(
+                    "a second {kind} {shown} (the first is at {}:{}:{}): objects are matched by identity, so one would hide the other",
+                    doc.file_at(&format!("/{first}")),
+                    earlier.span.start.line,
+                    earlier.span.start.column
+                ),
+            )
+            .in_file(doc.file_at(&format!("/{i}")).to_string())
+            .at(node.span.start));
+        }
+        seen.push((identity, i));
+    }
+    Ok(())
+}
+
 /// The document as it is compared: a `List`'s items as documents, anything else as it is.
 pub(crate) fn as_compared(doc: Document) -> Document {
     match items_of(&doc) {

@@ -98,6 +98,7 @@ impl Checker {
                     file: Some(&source.name),
                 });
                 let doc = crate::live::as_compared(parse(&source)?);
+                crate::live::require_unique_objects(&doc)?;
                 if env_sources.is_empty() && crate::terraform::is_plan(&doc) {
                     return Checker::terraform(request, policy, &doc);
                 }
@@ -117,6 +118,9 @@ impl Checker {
             .into_iter()
             .map(crate::live::as_compared)
             .collect();
+        for doc in &docs {
+            crate::live::require_unique_objects(doc)?;
+        }
         progress(Progress {
             step: steps,
             steps,
@@ -221,6 +225,7 @@ impl Checker {
         }
         secrets.mask_report(&mut report);
         attach_origins(&mut report, &self.renderings);
+        attribute_to_files(&mut report, docs());
         let rendered = self
             .renderings
             .iter()
@@ -231,6 +236,25 @@ impl Checker {
             rendered,
             secrets: secrets.spans(),
             objects: crate::compare::objects(&pairs).into_iter().collect(),
+        }
+    }
+}
+
+/// For a directory, each finding's sides and each violation name the file the value is in, not
+/// the directory.
+fn attribute_to_files<'d>(report: &mut Report, docs: impl Iterator<Item = &'d Document>) {
+    for doc in docs.filter(|d| !d.origins.is_empty()) {
+        for side in report
+            .findings
+            .iter_mut()
+            .flat_map(|f| [f.base.as_mut(), f.env.as_mut()])
+            .flatten()
+            .filter(|s| s.file == doc.name)
+        {
+            side.file = doc.file_at(&side.path).to_string();
+        }
+        for v in report.violations.iter_mut().filter(|v| v.file == doc.name) {
+            v.file = doc.file_at(&v.path).to_string();
         }
     }
 }

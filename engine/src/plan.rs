@@ -271,6 +271,13 @@ impl Plan {
     /// A plan for `report`, whose files (the base and each environment's, and the policy file when
     /// it exists) are among `files`, found by the names the report gives them.
     pub fn new(report: &Report, files: &[Source], decisions: &Decisions) -> Result<Plan> {
+        if let Some(dir) = files.iter().find(|f| f.is_directory()) {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                "plans for directories are not made yet: check directories, and plan file by file (revert is `kubectl apply` of the desired files for live Kubernetes objects)",
+            )
+            .in_file(dir.name.clone()));
+        }
         let find = |name: &str| {
             files.iter().find(|f| f.name == name).ok_or_else(|| {
                 Error::new(

@@ -83,6 +83,8 @@ struct BaseWire {
     name: Option<String>,
     text: Option<String>,
     format: Option<Format>,
+    #[serde(default)]
+    files: Vec<Source>,
 }
 
 impl TryFrom<BaseWire> for Base {
@@ -98,6 +100,11 @@ impl TryFrom<BaseWire> for Base {
                 name,
                 text,
                 format: w.format,
+                files: w.files,
+            })),
+            (None, Some(name), None) if !w.files.is_empty() => Ok(Base::File(Source {
+                format: w.format,
+                ..Source::directory(name, w.files)
             })),
             (None, None, _) => Err(malformed("missing field `name`")),
             (None, Some(_), None) => Err(malformed("missing field `text`")),

@@ -151,6 +151,7 @@ fn side_by_side(doc: &Document, environment: &str, list: Option<&Node>) -> Resul
         name: doc.name.clone(),
         format: doc.format,
         documents: vec![Node::new(Value::Map(map), span)],
+        origins: Vec::new(),
     };
     let span = list.map_or(doc.documents[0].span, |n| n.span);
     sensitive.sort();

@@ -188,11 +188,17 @@ impl fmt::Display for Format {
 pub struct Source {
     /// The name the file is known by, usually its path.
     pub name: String,
-    /// Its text.
+    /// Its text (empty for a directory).
+    #[serde(default)]
     pub text: String,
     /// Overrides the format implied by the name's extension.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<Format>,
+    /// For a directory: its files, named `DIR/relative/path` (its own `text` is empty). Files are
+    /// compared by relative path, or, when every file holds Kubernetes objects, object by object
+    /// whatever file each is in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Source>,
 }
 
 impl Source {
@@ -202,7 +208,21 @@ impl Source {
             name: name.into(),
             text: text.into(),
             format: None,
+            files: Vec::new(),
         }
+    }
+
+    /// A directory of files (each named `name/relative/path`), compared as one input.
+    pub fn directory(name: impl Into<String>, files: Vec<Source>) -> Source {
+        Source {
+            files,
+            ..Source::new(name, "")
+        }
+    }
+
+    /// Whether this is a directory.
+    pub fn is_directory(&self) -> bool {
+        !self.files.is_empty()
     }
 
     /// Accepts raw bytes: refuses anything that is not UTF-8, naming the first bad byte's position.
@@ -247,6 +267,9 @@ impl Source {
         if let Some(format) = self.format {
             return Ok(format);
         }
+        if self.is_directory() {
+            return Ok(Format::Yaml);
+        }
         let by_name = Format::from_file_name(&self.name);
         let base = self.name.rsplit(['/', '\\']).next().unwrap_or(&self.name);
         let extension = base
@@ -258,6 +281,13 @@ impl Source {
         {
             return Ok(device);
         }
+        // No extension (`kubectl diff` names its files `apps.v1.Deployment.shop.web`): JSON or
+        // YAML by the content.
+        if by_name.is_none() && !base.contains('.') || (by_name.is_none() && is_kubectl_name(base))
+        {
+            let json = matches!(self.text.trim_start().chars().next(), Some('{' | '['));
+            return Ok(if json { Format::Json } else { Format::Yaml });
+        }
         by_name.ok_or_else(|| {
             Error::new(
                 ErrorKind::Usage,
@@ -266,6 +296,18 @@ impl Source {
             .in_file(self.name.clone())
         })
     }
+}
+
+/// A `kubectl diff` file name: `group.version.Kind.namespace.name` (the group may hold dots),
+/// with a capitalised kind as the third part from the end or further.
+fn is_kubectl_name(base: &str) -> bool {
+    let parts: Vec<&str> = base.split('.').collect();
+    parts.len() >= 4
+        && parts
+            .iter()
+            .rev()
+            .skip(2)
+            .any(|p| p.starts_with(|c: char| c.is_ascii_uppercase()))
 }
 
 /// One parsed file. YAML streams may hold several documents; JSON and TOML hold exactly one,
@@ -278,6 +320,45 @@ pub struct Document {
     pub format: Format,
     /// Its documents (one for JSON and TOML; any number for YAML streams).
     pub documents: Vec<Node>,
+    /// For a directory: which file each part is in. Empty for a file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<Origin>,
+}
+
+/// Where a part of a directory's document comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Origin {
+    /// The part's key in the directory's map (its relative path), or none when the directory's
+    /// documents are Kubernetes objects, one part per document in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The file.
+    pub file: String,
+}
+
+impl Document {
+    /// The file the value at `pointer` is in: for a directory, the file of its part; else the
+    /// document's own name.
+    pub fn file_at(&self, pointer: &str) -> &str {
+        if self.origins.len() <= 1 {
+            return self.origins.first().map_or(&self.name, |o| &o.file);
+        }
+        let segments = crate::pointer::split_pointer(pointer);
+        let found = match self.origins[0].key {
+            // A file's key is its relative path, one segment per folder.
+            Some(_) => (1..=segments.len()).find_map(|n| {
+                let key = segments[..n].join("/");
+                self.origins
+                    .iter()
+                    .find(|o| o.key.as_deref() == Some(key.as_str()))
+            }),
+            None => segments
+                .first()
+                .and_then(|first| first.parse::<usize>().ok())
+                .and_then(|i| self.origins.get(i)),
+        };
+        found.map_or(&self.name, |o| &o.file)
+    }
 }
 
 /// A value and where it is.

@@ -193,6 +193,23 @@ console.log(JSON.stringify({ report: outcome.report, commands: exportPatch(p, fi
   assert.ok(!r.commands.includes('Str0ngRO') && r.commands.includes('snmp-server community ********'));
 });
 
+test('a directory is a source with files: the report equals the CLI\'s for the same folders', async () => {
+  const dir = join(repo, 'tests', 'cases', 'kubectl-diff');
+  const out = await node('dirs.mjs', `
+import { run } from 'driftwise';
+import { readFileSync, readdirSync } from 'node:fs';
+const folder = (name) => ({
+  name,
+  files: readdirSync(${JSON.stringify(dir)} + '/' + name).sort().map((f) => ({ name: name + '/' + f, text: readFileSync(${JSON.stringify(dir)} + '/' + name + '/' + f, 'utf8') })),
+});
+const outcome = run({ base: folder('LIVE'), environments: [folder('MERGED')], options: { presets: ['kubernetes'] } });
+console.log(JSON.stringify(outcome.report));
+`);
+  const fromCli = JSON.parse(spawnSync(cli_path(), ['check', '-f', 'json', '--preset', 'kubernetes', 'LIVE', 'MERGED'], { cwd: dir, encoding: 'utf8' }).stdout);
+  assert.deepEqual(JSON.parse(out), fromCli);
+  assert.equal(fromCli.findings[0].base.file, 'LIVE/apps.v1.Deployment.shop.web');
+});
+
 test('secrets are masked in the outcome and the patches unless revealed', async () => {
   const dir = join(repo, 'tests', 'cases', 'secrets');
   const out = await node('secrets.mjs', `

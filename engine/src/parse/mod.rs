@@ -1,6 +1,7 @@
 //! Parsers: text in, [`Document`] out, every key and value with its span.
 
 mod device;
+mod directory;
 mod flat;
 mod json;
 mod toml;
@@ -42,6 +43,9 @@ pub fn parse(source: &Source) -> Result<Document> {
 
 /// [`parse`] with other safety limits.
 pub fn parse_with_limits(source: &Source, limits: Limits) -> Result<Document> {
+    if source.is_directory() {
+        return directory::parse_directory(source, limits);
+    }
     let format = source.resolved_format()?;
     let documents = match format {
         Format::Yaml => yaml::parse(&source.text, limits),
@@ -59,6 +63,7 @@ pub fn parse_with_limits(source: &Source, limits: Limits) -> Result<Document> {
         name: source.name.clone(),
         format,
         documents,
+        origins: Vec::new(),
     })
 }
 

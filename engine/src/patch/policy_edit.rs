@@ -92,13 +92,10 @@ pub(crate) fn policy_patch(plan: &Plan, files: &Files<'_>) -> Option<FilePatch> 
 fn add_rules(name: &str, text: &str, format: Format, rules: &[J]) -> Result<String, Reason> {
     let mut text = text.to_string();
     for rule in rules {
-        let doc = parse(&Source {
-            name: name.to_string(),
-            text: text.clone(),
-            format: Some(format),
-        })
-        .map_err(|e| Reason::WouldNotParse {
-            error: e.to_string(),
+        let doc = parse(&Source::new(name, text.clone()).with_format(format)).map_err(|e| {
+            Reason::WouldNotParse {
+                error: e.to_string(),
+            }
         })?;
         let root = doc.documents.first().ok_or(Reason::Gone)?;
         let edits: Vec<Edit> = match root.pointer("/expected") {

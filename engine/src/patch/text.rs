@@ -297,11 +297,7 @@ fn verify(
 }
 
 fn reparse(name: &str, format: Format, text: &str) -> crate::error::Result<Document> {
-    parse(&Source {
-        name: name.to_string(),
-        text: text.to_string(),
-        format: Some(format),
-    })
+    parse(&Source::new(name, text).with_format(format))
 }
 
 /// The groups that together leave a readable file, and the others: `None` when a group reads

@@ -1,0 +1,178 @@
+//! Either side of `check` may be a directory: files matched by relative path, Kubernetes objects by
+//! identity whatever file holds them, and `kubectl diff`'s folders through `KUBECTL_EXTERNAL_DIFF`.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+fn in_case(case: &str) -> assert_cmd::Command {
+    in_dir(&repo().join("tests/cases").join(case))
+}
+
+#[test]
+fn configuration_folders_are_matched_file_by_file() {
+    let out = stdout(in_case("config-dirs").args(["check", "staging", "prod"]));
+    for line in [
+        "changed      /app.yaml/replicas [high]",
+        "staging/app.yaml:3:11",
+        "prod/app.yaml:3:11",
+        "changed      /db/pool.toml/pool/max",
+        "prod/db/pool.toml:3:7",
+        // A file on one side only is one finding for the whole file.
+        "removed      /features.env",
+        "staging/features.env:1:1",
+        "added        /debug.env",
+    ] {
+        assert!(out.contains(line), "{line}\n{out}");
+    }
+    in_case("config-dirs")
+        .args(["check", "staging", "prod"])
+        .assert()
+        .code(1);
+    in_case("config-dirs")
+        .args(["check", "staging", "staging"])
+        .assert()
+        .code(0);
+    let json: serde_json::Value = serde_json::from_str(&stdout(
+        in_case("config-dirs").args(["check", "-f", "json", "staging", "prod"]),
+    ))
+    .unwrap();
+    let files: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["env"]["file"].as_str())
+        .collect();
+    assert_eq!(
+        files,
+        ["prod/app.yaml", "prod/db/pool.toml", "prod/debug.env"]
+    );
+}
+
+#[test]
+fn a_manifests_folder_compares_object_by_object_with_one_live_file() {
+    let folder = stdout(in_case("kubernetes-dir").args([
+        "check",
+        "--preset",
+        "kubernetes",
+        "manifests",
+        "live.yaml",
+    ]));
+    // The same three drifts as the one-file case, each at its own file.
+    for line in [
+        "[kind=Deployment,namespace=shop,name=orders]/spec/replicas [high]",
+        "manifests/shop/deployment.yaml:8:13",
+        "[kind=Deployment,namespace=shop,name=orders]/spec/template/spec/containers[name=orders]/image",
+        "3 finding(s) across 1 environment(s)",
+    ] {
+        assert!(folder.contains(line), "{line}\n{folder}");
+    }
+    let one_file = stdout(in_case("kubernetes-live").args(["check", "base.yaml", "live.yaml"]));
+    let findings = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| {
+                l.starts_with("  changed") || l.starts_with("  added") || l.starts_with("  removed")
+            })
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(findings(&folder), findings(&one_file));
+}
+
+#[test]
+fn kubectl_diff_folders_work_as_kubectl_external_diff() {
+    // kubectl runs `$KUBECTL_EXTERNAL_DIFF LIVE MERGED` and reads the exit code.
+    let external = "driftwise check --preset kubernetes";
+    let run = |live: &str, merged: &str| {
+        let mut words = external
+            .split(' ')
+            .skip(1)
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+        words.push(live.into());
+        words.push(merged.into());
+        let mut cmd = in_case("kubectl-diff");
+        cmd.args(words);
+        cmd
+    };
+    let out = stdout(&mut run("LIVE", "MERGED"));
+    for line in [
+        "[kind=Deployment,namespace=shop,name=web]/spec/replicas [high]",
+        "LIVE/apps.v1.Deployment.shop.web:16:13",
+        "MERGED/apps.v1.Deployment.shop.web:16:13",
+        "[kind=Deployment,namespace=shop,name=web]/spec/template/spec/containers[name=web]/image",
+        // Extension-less JSON is read as JSON.
+        "[kind=ConfigMap,namespace=shop,name=web-config]/data/LOG_LEVEL [medium]",
+        "MERGED/v1.ConfigMap.shop.web-config:1:121",
+        // kubectl's own Secret masks stay masked.
+        "[kind=Secret,namespace=shop,name=web-db]/data/password [critical]",
+        "4 finding(s) across 1 environment(s)",
+    ] {
+        assert!(out.contains(line), "{line}\n{out}");
+    }
+    assert!(
+        !out.contains("status") && !out.contains("managedFields"),
+        "{out}"
+    );
+    run("LIVE", "MERGED").assert().code(1);
+    run("LIVE", "LIVE").assert().code(0);
+    // Trouble is above 1, naming the file and place.
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("LIVE");
+    std::fs::create_dir(&live).unwrap();
+    std::fs::write(live.join("v1.ConfigMap.shop.broken"), "kind: [\n").unwrap();
+    in_dir(dir.path())
+        .args(["check", "--preset", "kubernetes", "LIVE", "LIVE"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "LIVE/v1.ConfigMap.shop.broken:2:1",
+        ));
+}
+
+#[test]
+fn directories_are_checked_not_planned_and_empty_ones_refused() {
+    in_case("config-dirs")
+        .args(["plan", "staging", "prod", "--out", "/dev/null"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "staging: plans for directories are not made yet",
+        ));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();
+    in_dir(dir.path())
+        .args(["check", "empty", "a.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "empty: an empty directory: nothing to compare",
+        ));
+}
+
+#[test]
+fn two_objects_with_one_identity_on_a_side_are_an_error_naming_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifests = dir.path().join("manifests");
+    std::fs::create_dir(&manifests).unwrap();
+    let deployment = std::fs::read_to_string(
+        repo().join("tests/cases/kubernetes-dir/manifests/shop/deployment.yaml"),
+    )
+    .unwrap();
+    std::fs::write(manifests.join("a.yaml"), &deployment).unwrap();
+    std::fs::write(manifests.join("b.yaml"), &deployment).unwrap();
+    std::fs::copy(
+        repo().join("tests/cases/kubernetes-dir/live.yaml"),
+        dir.path().join("live.yaml"),
+    )
+    .unwrap();
+    in_dir(dir.path())
+        .args(["check", "manifests", "live.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "manifests/b.yaml:2:1: a second Deployment shop/orders (the first is at manifests/a.yaml:2:1)",
+        ));
+}
