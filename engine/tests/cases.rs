@@ -531,16 +531,48 @@ fn argocd_ignore_differences_are_imported_with_their_selectors() {
             .iter()
             .any(|f| f.keyed_path.ends_with("resources/limits/memory"))
     );
+    // jq paths in the subset Argo CD users write carry over; others are refused at their line.
+    let base = Source::new(
+        "base.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - {name: web, image: web:1}\n        - {name: sidecar, image: proxy:1}\n",
+    );
+    let live = Source::new(
+        "live.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - {name: web, image: web:2}\n        - {name: sidecar, image: proxy:9}\n",
+    );
+    let app = Source::new(
+        "argocd-app.yaml",
+        "kind: Application\nspec:\n  ignoreDifferences:\n    - kind: Deployment\n      jqPathExpressions:\n        - .spec.template.spec.containers[] | select(.name == \"sidecar\") | .image\n",
+    );
+    let mut request = driftwise_engine::Request::new(
+        base,
+        vec![driftwise_engine::Environment::new("live", live)],
+    );
+    request.argocd = vec![app];
+    let report = driftwise_engine::run(&request).unwrap().report;
+    let paths: Vec<&str> = report.findings.iter().map(|f| f.keyed_path.as_str()).collect();
+    assert_eq!(
+        paths,
+        ["/spec/template/spec/containers[name=web]/image"],
+        "the sidecar's image is ignored, the web container's is not"
+    );
     let unsupported = Source::new(
         "app.yaml",
-        "kind: Application\nspec:\n  ignoreDifferences:\n    - kind: Deployment\n      jqPathExpressions: ['.spec']\n",
+        "kind: Application\nspec:\n  ignoreDifferences:\n    - kind: Deployment\n      jqPathExpressions: ['.spec | length']\n",
     );
     let e = Policy::default().import_argocd(&unsupported).unwrap_err();
     assert!(
-        e.message.contains("jqPathExpressions cannot be imported"),
+        e.message
+            .contains("jqPathExpressions: `.spec | length` is outside the subset"),
         "{e}"
     );
     assert_eq!(e.line(), Some(5));
+    let managers = Source::new(
+        "app.yaml",
+        "kind: Application\nspec:\n  ignoreDifferences:\n    - kind: Deployment\n      managedFieldsManagers: [kube-controller-manager]\n",
+    );
+    let e = Policy::default().import_argocd(&managers).unwrap_err();
+    assert!(e.message.contains("managedFieldsManagers cannot be imported"), "{e}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Argo CD's `ignoreDifferences` (from an Application manifest) as driftwise ignore rules.
-//! `jsonPointers` carry over with their group/kind/name/namespace selectors; `jqPathExpressions`
-//! and `managedFieldsManagers` have no driftwise equivalent and are refused, not silently dropped.
+//! `jsonPointers` carry over with their group/kind/name/namespace selectors, `jqPathExpressions`
+//! too when they are in the subset [`super::jq_path`] reads; `managedFieldsManagers` has no
+//! driftwise equivalent and is refused, not silently dropped.
 
 use super::IgnoreRule;
 use crate::error::{Error, ErrorKind, Result};
@@ -39,23 +40,33 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Vec<(IgnoreRule, usiz
                 Some(Value::String(s)) => Some(s.clone()),
                 _ => None,
             };
-            for unsupported in ["jqPathExpressions", "managedFieldsManagers"] {
-                if let Some(node) = entry.pointer(&format!("/{unsupported}")) {
-                    return Err(err(format!("{unsupported} cannot be imported; write driftwise ignore rules with path patterns instead"))
-                        .at(node.span.start));
+            if let Some(node) = entry.pointer("/managedFieldsManagers") {
+                return Err(err("managedFieldsManagers cannot be imported: driftwise compares the objects' fields, not who set them; write ignore rules with path patterns for the fields that manager owns".into())
+                    .at(node.span.start));
+            }
+            // Both lists become path patterns: pointers as they are, jq paths translated.
+            let mut places: Vec<(String, &crate::tree::Node)> = Vec::new();
+            for (list, translate) in [("jsonPointers", false), ("jqPathExpressions", true)] {
+                let Some(node) = entry.pointer(&format!("/{list}")) else {
+                    continue;
+                };
+                let Value::List(items) = &node.value else {
+                    return Err(err(format!("{list} must be a list")).at(node.span.start));
+                };
+                for item in items {
+                    let Value::String(text) = &item.value else {
+                        return Err(err(format!("{list} entries must be strings")).at(item.span.start));
+                    };
+                    let pattern = if translate {
+                        super::jq_path::to_pattern(text).map_err(|e| err(e).at(item.span.start))?
+                    } else {
+                        text.clone()
+                    };
+                    places.push((pattern, item));
                 }
             }
-            let Some(Value::List(pointers)) = entry.pointer("/jsonPointers").map(|n| &n.value)
-            else {
-                continue;
-            };
-            for pointer in pointers {
-                let Value::String(p) = &pointer.value else {
-                    return Err(
-                        err("jsonPointers entries must be strings".into()).at(pointer.span.start)
-                    );
-                };
-                let path = Pattern::parse(p).map_err(|e| err(e.message).at(pointer.span.start))?;
+            for (p, pointer) in places {
+                let path = Pattern::parse(&p).map_err(|e| err(e.message).at(pointer.span.start))?;
                 let what = [text("kind"), text("name")]
                     .into_iter()
                     .flatten()

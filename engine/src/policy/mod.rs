@@ -23,6 +23,7 @@
 //! ```
 
 mod argocd;
+mod jq_path;
 mod file;
 mod keywords;
 mod matching;
