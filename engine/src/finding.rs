@@ -111,6 +111,10 @@ pub struct Finding {
     /// Absent when items are matched by their whole value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Vec<String>>,
+    /// For a Terraform plan: what Terraform did or would do to the resource the finding is in
+    /// (`update`, `delete`, `create`, `replace (delete, then create)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_action: Option<String>,
 }
 
 impl Finding {

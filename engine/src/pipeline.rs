@@ -66,6 +66,8 @@ pub struct Checker {
     renderings: Vec<Rendering>,
     /// Values an input marks sensitive itself (a Terraform plan's `*_sensitive`), by file.
     sensitive: Vec<(String, Vec<String>)>,
+    /// For a Terraform plan: per environment, each resource's pointer and its action.
+    resource_actions: Vec<(String, String, String)>,
 }
 
 impl Checker {
@@ -159,6 +161,7 @@ impl Checker {
             violations,
             renderings: renderings.unwrap_or_default(),
             sensitive: Vec::new(),
+            resource_actions: Vec::new(),
         })
     }
 
@@ -169,7 +172,13 @@ impl Checker {
         let mut bases = Vec::new();
         let mut environments = Vec::new();
         let mut sensitive = Vec::new();
+        let mut resource_actions = Vec::new();
         for c in comparisons {
+            resource_actions.extend(
+                c.actions
+                    .into_iter()
+                    .map(|(pointer, action)| (c.environment.clone(), pointer, action)),
+            );
             environments.push((c.environment, c.env, bases.len()));
             bases.push(c.base);
             sensitive.extend(c.sensitive);
@@ -182,6 +191,7 @@ impl Checker {
             violations: Vec::new(),
             renderings: Vec::new(),
             sensitive: vec![(plan.name.clone(), sensitive)],
+            resource_actions,
         })
     }
 
@@ -226,6 +236,19 @@ impl Checker {
         secrets.mask_report(&mut report);
         attach_origins(&mut report, &self.renderings);
         attribute_to_files(&mut report, docs());
+        for f in &mut report.findings {
+            let path = f.keyed_path.as_str();
+            f.resource_action = self
+                .resource_actions
+                .iter()
+                .find(|(env, pointer, _)| {
+                    *env == f.environment
+                        && path
+                            .strip_prefix(pointer.as_str())
+                            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                })
+                .map(|(_, _, action)| action.clone());
+        }
         let rendered = self
             .renderings
             .iter()

@@ -19,6 +19,22 @@ pub(crate) struct Comparison {
     pub(crate) env: Document,
     /// Pointers of sensitive values, on either side.
     pub(crate) sensitive: Vec<String>,
+    /// Each resource's pointer (`/aws_instance.app[0]`) and what Terraform does to it.
+    pub(crate) actions: Vec<(String, String)>,
+}
+
+/// Terraform's actions for one resource, in words: a replace says its order, since destroying
+/// first means downtime.
+fn action_words(actions: &[&str]) -> Option<String> {
+    Some(match actions {
+        ["create"] => "create".into(),
+        ["update"] => "update".into(),
+        ["delete"] => "delete".into(),
+        ["delete", "create"] => "replace (delete, then create)".into(),
+        ["create", "delete"] => "replace (create, then delete)".into(),
+        [] | ["no-op"] | ["read"] => return None,
+        other => other.join(", "),
+    })
 }
 
 /// Whether a text looks like `terraform show -json` output (cheap: no parse).
@@ -79,6 +95,7 @@ fn side_by_side(doc: &Document, environment: &str, list: Option<&Node>) -> Resul
     let mut before = Map::default();
     let mut after = Map::default();
     let mut sensitive = Vec::new();
+    let mut resource_actions = Vec::new();
     let items: &[Node] = match list.map(|n| &n.value) {
         Some(Value::List(items)) => items,
         _ => &[],
@@ -104,6 +121,9 @@ fn side_by_side(doc: &Document, environment: &str, list: Option<&Node>) -> Resul
             continue;
         }
         let here = format!("/{}", crate::pointer::escape_segment(name));
+        if let Some(words) = action_words(&actions) {
+            resource_actions.push((here.clone(), words));
+        }
         let side = |key: &str| {
             entry
                 .pointer(&format!("/change/{key}"))
@@ -161,6 +181,7 @@ fn side_by_side(doc: &Document, environment: &str, list: Option<&Node>) -> Resul
         base: document(before, span),
         env: document(after, span),
         sensitive,
+        actions: resource_actions,
     })
 }
 
@@ -240,6 +261,75 @@ mod tests {
         );
         request.options.include_planned = include_planned;
         run(&request).unwrap()
+    }
+
+    #[test]
+    fn each_finding_says_what_terraform_does_to_its_resource() {
+        let report = outcome(true).report;
+        let action = |env: &str, path: &str| {
+            report
+                .findings
+                .iter()
+                .find(|f| f.environment == env && f.keyed_path.starts_with(path))
+                .and_then(|f| f.resource_action.clone())
+        };
+        assert_eq!(
+            action("live", "/aws_s3_bucket.logs").as_deref(),
+            Some("delete")
+        );
+        assert_eq!(
+            action("live", "/aws_db_instance.main/").as_deref(),
+            Some("update")
+        );
+        assert_eq!(
+            action("planned", "/aws_instance.app[0]").as_deref(),
+            Some("create")
+        );
+        let text = report.render(OutputFormat::Text, Default::default());
+        assert!(
+            text.contains("/aws_instance.app[0] [medium] (resource: create)"),
+            "{text}"
+        );
+        // A replace says its order; no-op and read say nothing.
+        assert_eq!(
+            action_words(&["delete", "create"]).as_deref(),
+            Some("replace (delete, then create)")
+        );
+        assert_eq!(
+            action_words(&["create", "delete"]).as_deref(),
+            Some("replace (create, then delete)")
+        );
+        assert_eq!(action_words(&["no-op"]), None);
+        assert_eq!(action_words(&["read"]), None);
+        // A replace in a plan: every finding of that resource carries it.
+        let replaced = plan_text().replacen(
+            "\"actions\": [\"update\"]",
+            "\"actions\": [\"delete\", \"create\"]",
+            1,
+        );
+        assert_ne!(
+            replaced,
+            plan_text(),
+            "the plan has an update to turn into a replace"
+        );
+        let mut request = Request::new(
+            Source::new("plan.json", replaced),
+            Vec::<Environment>::new(),
+        );
+        request.options.include_planned = true;
+        let report = run(&request).unwrap().report;
+        assert!(
+            report
+                .findings
+                .iter()
+                .any(|f| f.resource_action.as_deref() == Some("replace (delete, then create)")),
+            "{:?}",
+            report
+                .findings
+                .iter()
+                .map(|f| &f.resource_action)
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -550,7 +550,11 @@ fn argocd_ignore_differences_are_imported_with_their_selectors() {
     );
     request.argocd = vec![app];
     let report = driftwise_engine::run(&request).unwrap().report;
-    let paths: Vec<&str> = report.findings.iter().map(|f| f.keyed_path.as_str()).collect();
+    let paths: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.keyed_path.as_str())
+        .collect();
     assert_eq!(
         paths,
         ["/spec/template/spec/containers[name=web]/image"],
@@ -572,7 +576,11 @@ fn argocd_ignore_differences_are_imported_with_their_selectors() {
         "kind: Application\nspec:\n  ignoreDifferences:\n    - kind: Deployment\n      managedFieldsManagers: [kube-controller-manager]\n",
     );
     let e = Policy::default().import_argocd(&managers).unwrap_err();
-    assert!(e.message.contains("managedFieldsManagers cannot be imported"), "{e}");
+    assert!(
+        e.message
+            .contains("managedFieldsManagers cannot be imported"),
+        "{e}"
+    );
 }
 
 #[test]

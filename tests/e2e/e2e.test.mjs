@@ -450,4 +450,7 @@ test('a dropped Terraform plan shows drift outside Terraform and the planned cha
   await page.click('.finding[data-path="/aws_db_instance.main/password"][data-env="live"] button');
   assert.ok(!(await page.evaluate(() => document.body.innerText)).includes('db-pass-000'), 'sensitive values stay masked');
   assert.match(await page.locator('.plan').textContent(), /a Terraform plan is read, not patched/);
+  // Each finding says what Terraform does to its resource.
+  assert.equal(await page.locator('.finding[data-path="/aws_instance.app[0]"] .resource-action').textContent(), 'resource: create');
+  assert.equal(await page.locator('.finding[data-path="/aws_s3_bucket.logs"] .resource-action').textContent(), 'resource: delete');
 });

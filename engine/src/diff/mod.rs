@@ -316,6 +316,7 @@ impl<'a> Differ<'a> {
             insert_at: None,
             insert_index: None,
             identity: None,
+            resource_action: None,
         });
     }
 }

@@ -55,7 +55,9 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Vec<(IgnoreRule, usiz
                 };
                 for item in items {
                     let Value::String(text) = &item.value else {
-                        return Err(err(format!("{list} entries must be strings")).at(item.span.start));
+                        return Err(
+                            err(format!("{list} entries must be strings")).at(item.span.start)
+                        );
                     };
                     let pattern = if translate {
                         super::jq_path::to_pattern(text).map_err(|e| err(e).at(item.span.start))?

@@ -68,7 +68,9 @@ pub(super) fn to_pattern(expression: &str) -> Result<String, String> {
                     continue;
                 }
                 let start = i;
-                while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '-') {
+                while i < chars.len()
+                    && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '-')
+                {
                     i += 1;
                 }
                 if i == start {
@@ -128,7 +130,9 @@ pub(super) fn to_pattern(expression: &str) -> Result<String, String> {
                     };
                     let field = field.trim();
                     let Some(field) = field.strip_prefix('.').filter(|f| {
-                        !f.is_empty() && f.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+                        !f.is_empty()
+                            && f.chars()
+                                .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
                     }) else {
                         return refuse("`select` only on one field of the item");
                     };
@@ -165,7 +169,11 @@ pub(super) fn to_pattern(expression: &str) -> Result<String, String> {
                         }
                     } else {
                         let plain: String = value.iter().collect();
-                        if plain.is_empty() || !plain.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-') {
+                        if plain.is_empty()
+                            || !plain
+                                .chars()
+                                .all(|c| c.is_alphanumeric() || c == '.' || c == '-')
+                        {
                             return refuse("a `select` value that is not a string or number");
                         }
                         plain
@@ -195,10 +203,22 @@ mod tests {
     fn the_subset_argo_cd_users_write() {
         let cases = [
             (".spec.replicas", "/spec/replicas"),
-            (".metadata.annotations[\"argocd.argoproj.io/sync-wave\"]", "/metadata/annotations/argocd.argoproj.io~1sync-wave"),
-            (".metadata.annotations.\"a.b/c\"", "/metadata/annotations/a.b~1c"),
-            (".spec.template.spec.containers[]", "/spec/template/spec/containers/*"),
-            (".spec.template.spec.containers[]?.image", "/spec/template/spec/containers/*/image"),
+            (
+                ".metadata.annotations[\"argocd.argoproj.io/sync-wave\"]",
+                "/metadata/annotations/argocd.argoproj.io~1sync-wave",
+            ),
+            (
+                ".metadata.annotations.\"a.b/c\"",
+                "/metadata/annotations/a.b~1c",
+            ),
+            (
+                ".spec.template.spec.containers[]",
+                "/spec/template/spec/containers/*",
+            ),
+            (
+                ".spec.template.spec.containers[]?.image",
+                "/spec/template/spec/containers/*/image",
+            ),
             (".spec.ports[0].nodePort", "/spec/ports/0/nodePort"),
             (
                 ".spec.template.spec.initContainers[] | select(.name == \"istio-init\")",
@@ -212,10 +232,17 @@ mod tests {
                 ".webhooks[]?.clientConfig.caBundle",
                 "/webhooks/*/clientConfig/caBundle",
             ),
-            (".spec.ports[] | select(.port == 443).nodePort", "/spec/ports[port=443]/nodePort"),
+            (
+                ".spec.ports[] | select(.port == 443).nodePort",
+                "/spec/ports[port=443]/nodePort",
+            ),
         ];
         for (expression, pattern) in cases {
-            assert_eq!(to_pattern(expression).as_deref(), Ok(pattern), "{expression}");
+            assert_eq!(
+                to_pattern(expression).as_deref(),
+                Ok(pattern),
+                "{expression}"
+            );
             crate::pattern::Pattern::parse(pattern).unwrap();
         }
     }
@@ -224,12 +251,18 @@ mod tests {
     fn anything_else_is_refused_naming_the_expression() {
         for (expression, why) in [
             (".spec | length", "after `|` only a path or `select(...)`"),
-            (".a[] | select(.name | test(\"x\"))", "`select` only with `.field == \"value\"`"),
+            (
+                ".a[] | select(.name | test(\"x\"))",
+                "`select` only with `.field == \"value\"`",
+            ),
             (".a | select(.name == \"x\")", "`select` only after `[]`"),
             ("spec.replicas", "it must start with `.`"),
             (".", "a `.` with no name after it"),
             (".a[1:3]", "only `[]`, `[N]` and `[\"key\"]` index"),
-            (".a[] | select(.b.c == \"x\")", "`select` only on one field of the item"),
+            (
+                ".a[] | select(.b.c == \"x\")",
+                "`select` only on one field of the item",
+            ),
             (".a + .b", "`+` where a path step was expected"),
         ] {
             let err = to_pattern(expression).unwrap_err();

@@ -23,8 +23,8 @@
 //! ```
 
 mod argocd;
-mod jq_path;
 mod file;
+mod jq_path;
 mod keywords;
 mod matching;
 mod presets;

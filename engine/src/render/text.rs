@@ -91,7 +91,16 @@ pub(super) fn report(report: &Report, options: RenderOptions) -> String {
                 p.severity(f.severity, &severity)
             };
             let path = p.paint("1", &f.keyed_path_or_root());
-            let _ = writeln!(out, "  {} {path} {severity}", p.kind(f.kind, &label));
+            let action = f
+                .resource_action
+                .as_ref()
+                .map(|a| format!(" (resource: {a})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {path} {severity}{action}",
+                p.kind(f.kind, &label)
+            );
             if let Some(e) = &f.expected {
                 let note = format!(
                     "expected: {} ({})",

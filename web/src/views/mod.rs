@@ -456,6 +456,7 @@ pub fn FindingList(props: &FindingListProps) -> Html {
                         { f.environment.clone() }
                         { " · " }<span class={format!("sev sev-{}", f.severity.name())}>{ f.severity.name() }</span>
                         if f.expected.is_some() { { " · " }<span class="expected-tag">{ "expected" }</span> }
+                        if let Some(action) = &f.resource_action { { " · " }<span class="resource-action">{ format!("resource: {action}") }</span> }
                     </span>
                     <code class="path">{ f.keyed_path_or_root() }</code>
                     <span class="values">
