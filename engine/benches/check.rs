@@ -233,3 +233,71 @@ fn device_configuration(bencher: divan::Bencher, what: &str) {
         }
     }
 }
+
+/// A `terraform show -json` plan of 5,000 resources (security groups, instances, buckets), every
+/// 50th drifted outside Terraform and every 20th changed by the plan.
+fn terraform_plan() -> String {
+    let mut drift = Vec::new();
+    let mut changes = Vec::new();
+    for r in 0..5_000 {
+        let (kind, before) = match r % 3 {
+            0 => (
+                "aws_security_group",
+                format!(
+                    r#"{{"name":"sg-{r}","ingress":[{{"from_port":443,"to_port":443,"protocol":"tcp","cidr_blocks":["10.{}.0.0/16"]}}],"tags":{{"team":"t{}"}}}}"#,
+                    r % 250,
+                    r % 7
+                ),
+            ),
+            1 => (
+                "aws_instance",
+                format!(
+                    r#"{{"ami":"ami-{r:08}","instance_type":"m6i.large","tags":{{"Name":"app-{r}"}},"monitoring":true}}"#
+                ),
+            ),
+            _ => (
+                "aws_s3_bucket",
+                format!(
+                    r#"{{"bucket":"logs-{r}","force_destroy":false,"versioning":[{{"enabled":true}}]}}"#
+                ),
+            ),
+        };
+        let address = format!("module.m{}.{kind}.r[{r}]", r % 10);
+        if r % 50 == 0 {
+            let after = before
+                .replace("m6i.large", "m6i.xlarge")
+                .replace("\"team\":\"t", "\"team\":\"x");
+            drift.push(format!(
+                r#"{{"address":"{address}","mode":"managed","type":"{kind}","name":"r","change":{{"actions":["update"],"before":{before},"after":{after},"after_unknown":{{}},"before_sensitive":false,"after_sensitive":false}}}}"#
+            ));
+        }
+        let (actions, after) = if r % 20 == 0 {
+            ("[\"update\"]", before.replace("true", "false"))
+        } else {
+            ("[\"no-op\"]", before.clone())
+        };
+        changes.push(format!(
+            r#"{{"address":"{address}","mode":"managed","type":"{kind}","name":"r","change":{{"actions":{actions},"before":{before},"after":{after},"after_unknown":{{}},"before_sensitive":false,"after_sensitive":false}}}}"#
+        ));
+    }
+    format!(
+        "{{\"format_version\":\"1.2\",\"terraform_version\":\"1.9.5\",\"resource_drift\":[{}],\"resource_changes\":[{}]}}",
+        drift.join(",\n"),
+        changes.join(",\n")
+    )
+}
+
+/// Checking a 5,000-resource Terraform plan: its drift, and with the planned changes.
+#[divan::bench(args = ["drift", "drift+planned"])]
+fn terraform_plan_check(bencher: divan::Bencher, what: &str) {
+    let plan = Source::new("plan.json", terraform_plan());
+    let mut request = Request::new(plan, Vec::new());
+    request.options.include_planned = what != "drift";
+    let findings = run(&request).unwrap().report.findings.len();
+    assert!(findings >= 60, "{findings}");
+    bencher
+        .counter(divan::counter::BytesCount::new(
+            request.base.as_ref().map_or(0, |b| b.source().text.len()),
+        ))
+        .bench(|| run(divan::black_box(&request)).unwrap());
+}
