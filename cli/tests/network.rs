@@ -333,3 +333,71 @@ fn discover_and_sync_writes_the_running_lines_into_the_intended_file() {
             "editing a Junos configuration file is not supported yet",
         ));
 }
+
+#[test]
+fn the_policy_extends_the_command_table() {
+    let case = repo().join("tests/cases/device-commands");
+    // Without the policy, an unknown command is a line of its own: one removed, one added.
+    let plain = stdout(in_dir(&case).args(["check", "--no-policy", "intended.cfg", "running.cfg"]));
+    assert!(
+        plain.contains("removed      /ip tacacs source-interface Loopback0")
+            && plain.contains("added        /ip tacacs source-interface Loopback1"),
+        "{plain}"
+    );
+    // With `device_commands`, it is one command whose argument changed.
+    let keyed = stdout(in_dir(&case).args(["check", "intended.cfg", "running.cfg"]));
+    assert!(
+        keyed.contains("changed      /ip tacacs source-interface [high]"),
+        "{keyed}"
+    );
+    assert!(keyed.contains("intended.cfg:4:28"), "{keyed}");
+    assert!(
+        keyed.contains("1 finding(s)"),
+        "ntp peers in another order are no drift\n{keyed}"
+    );
+    // Plans read the files with the same table: the commands say the one line, and adopting
+    // edits the argument in place.
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["intended.cfg", "running.cfg", "driftwise.yaml"] {
+        std::fs::copy(case.join(f), dir.path().join(f)).unwrap();
+    }
+    in_dir(dir.path())
+        .args(["plan", "intended.cfg", "running.cfg", "--out", "plan.json"])
+        .assert()
+        .code(0);
+    let commands = stdout(in_dir(dir.path()).args([
+        "apply",
+        "plan.json",
+        "--approve",
+        "--format",
+        "commands",
+        "--dry-run",
+    ]));
+    assert!(
+        commands.contains("configure terminal\nip tacacs source-interface Loopback0\nend\n"),
+        "{commands}"
+    );
+    in_dir(dir.path())
+        .args([
+            "plan",
+            "intended.cfg",
+            "running.cfg",
+            "--unexpected",
+            "adopt",
+            "--out",
+            "adopt.json",
+        ])
+        .assert()
+        .code(0);
+    in_dir(dir.path())
+        .args(["apply", "adopt.json", "--approve"])
+        .assert()
+        .code(0);
+    let synced = std::fs::read_to_string(dir.path().join("intended.cfg")).unwrap();
+    assert_eq!(
+        synced,
+        std::fs::read_to_string(case.join("intended.cfg"))
+            .unwrap()
+            .replace("Loopback0", "Loopback1")
+    );
+}

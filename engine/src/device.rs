@@ -4,10 +4,12 @@
 
 use crate::pointer::split_pointer;
 use crate::tree::{Format, Node, Value};
+use serde::{Deserialize, Serialize};
 
 /// How the lines of one command are keyed.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Keyed {
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Keyed {
     /// Once per section: the rest of the line is the value (`hostname r1`); said again, the
     /// values form a list.
     Single,
@@ -17,6 +19,32 @@ pub(crate) enum Keyed {
     /// Any number per section, order matters: the arguments are items of a list
     /// (`access-list 101 permit ...`).
     Ordered,
+}
+
+/// A command the policy adds to the built-in table (`device_commands:` in `driftwise.yaml`), for
+/// commands of a platform or an estate the table does not know.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceCommand {
+    /// The command words (`ip sla`, `ntp peer`).
+    pub command: String,
+    /// How many words after them identify the line (`username NAME` has 1).
+    #[serde(default)]
+    pub identity: usize,
+    /// `single` (the rest of the line is its value), `set` (each line's arguments, in any order),
+    /// or `ordered` (each line's arguments, in order).
+    #[serde(default = "single")]
+    pub keyed: Keyed,
+}
+
+fn single() -> Keyed {
+    Keyed::Single
+}
+
+/// The command table in use: the built-in one and what the policy adds.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Table<'a> {
+    pub(crate) extra: &'a [DeviceCommand],
 }
 
 /// IOS / IOS-XE / NX-OS / EOS commands: (command words, identity words after them, how). The key
@@ -159,29 +187,46 @@ pub(crate) fn holds_secret(value: &Value) -> bool {
             .any(|(i, w)| i + 1 < words.len() && SECRET_WORDS.contains(w))
 }
 
-/// The words a line's key has, and how it is keyed, when the table knows its command (the
-/// longest command that starts the line wins).
-pub(crate) fn command_key(words: &[&str]) -> Option<(usize, Keyed)> {
-    IOS_COMMANDS
-        .iter()
-        .filter_map(|(command, identity, keyed)| {
-            let n = command.split(' ').count();
-            let matches = words.len() >= n
-                && command
-                    .split(' ')
-                    .zip(words)
-                    .all(|(c, w)| c.eq_ignore_ascii_case(w));
-            let key = n + identity;
-            (matches && words.len() >= key).then_some((n, key, *keyed))
-        })
-        .max_by_key(|(n, _, _)| *n)
-        .map(|(_, key, keyed)| (key, keyed))
+impl Table<'_> {
+    /// The words a line's key has, and how it is keyed, when the table knows its command (the
+    /// longest command that starts the line wins).
+    pub(crate) fn command_key(&self, words: &[&str]) -> Option<(usize, Keyed)> {
+        let extra = self
+            .extra
+            .iter()
+            .map(|c| (c.command.as_str(), c.identity, c.keyed));
+        // The policy's commands last: on a tie (the same command words) they win.
+        IOS_COMMANDS
+            .iter()
+            .copied()
+            .chain(extra)
+            .filter_map(|(command, identity, keyed)| {
+                let n = command.split(' ').count();
+                let matches = words.len() >= n
+                    && command
+                        .split(' ')
+                        .zip(words)
+                        .all(|(c, w)| c.eq_ignore_ascii_case(w));
+                let key = n + identity;
+                (matches && words.len() >= key).then_some((n, key, keyed))
+            })
+            .fold(
+                None,
+                |best: Option<(usize, usize, Keyed)>, found| match best {
+                    Some(b) if b.0 > found.0 => Some(b),
+                    _ => Some(found),
+                },
+            )
+            .map(|(_, key, keyed)| (key, keyed))
+    }
 }
 
-/// Whether a key is a set command's (`ntp server`): its value maps each line's arguments.
-pub(crate) fn is_set_command(key: &str) -> bool {
-    let words: Vec<&str> = key.split(' ').collect();
-    command_key(&words) == Some((words.len(), Keyed::Set))
+impl Table<'_> {
+    /// Whether a key is a set command's (`ntp server`): its value maps each line's arguments.
+    pub(crate) fn is_set_command(&self, key: &str) -> bool {
+        let words: Vec<&str> = key.split(' ').collect();
+        self.command_key(&words) == Some((words.len(), Keyed::Set))
+    }
 }
 
 /// Whether the lines under this section header are ordered entries.
@@ -212,17 +257,19 @@ enum Shape {
     Line,
 }
 
-fn shape(key: &str, value: &Value) -> Shape {
-    let words: Vec<&str> = key.split(' ').collect();
-    if words.len() == 2 && words[0] == "banner" && matches!(value, Value::String(_)) {
-        return Shape::Banner;
-    }
-    match (command_key(&words), value) {
-        (_, Value::Bool(_)) => Shape::Line,
-        (Some((n, keyed)), _) if n == words.len() => Shape::Keyed(keyed),
-        (_, Value::Map(_)) => Shape::Section,
-        (_, Value::List(_)) if is_ordered_section(key) => Shape::OrderedSection,
-        _ => Shape::Line,
+impl Table<'_> {
+    fn shape(&self, key: &str, value: &Value) -> Shape {
+        let words: Vec<&str> = key.split(' ').collect();
+        if words.len() == 2 && words[0] == "banner" && matches!(value, Value::String(_)) {
+            return Shape::Banner;
+        }
+        match (self.command_key(&words), value) {
+            (_, Value::Bool(_)) => Shape::Line,
+            (Some((n, keyed)), _) if n == words.len() => Shape::Keyed(keyed),
+            (_, Value::Map(_)) => Shape::Section,
+            (_, Value::List(_)) if is_ordered_section(key) => Shape::OrderedSection,
+            _ => Shape::Line,
+        }
     }
 }
 
@@ -244,53 +291,59 @@ fn line(key: &str, arg: &str) -> String {
     }
 }
 
-/// The lines that say `value` under `key` in full, at `depth`.
-fn render(key: &str, value: &Value, depth: usize, out: &mut Vec<(usize, String)>) {
-    match (shape(key, value), value) {
-        (_, Value::Bool(true)) => out.push((depth, key.to_string())),
-        (_, Value::Bool(false)) => out.push((depth, format!("no {key}"))),
-        (Shape::Banner, Value::String(text)) => {
-            out.push((depth, format!("{key} ^C\n{text}^C")));
-        }
-        (Shape::Section, Value::Map(map)) => {
-            out.push((depth, key.to_string()));
-            for (k, m) in map {
-                render(k, &m.value.value, depth + 1, out);
+impl Table<'_> {
+    /// The lines that say `value` under `key` in full, at `depth`.
+    fn render(&self, key: &str, value: &Value, depth: usize, out: &mut Vec<(usize, String)>) {
+        match (self.shape(key, value), value) {
+            (_, Value::Bool(true)) => out.push((depth, key.to_string())),
+            (_, Value::Bool(false)) => out.push((depth, format!("no {key}"))),
+            (Shape::Banner, Value::String(text)) => {
+                out.push((depth, format!("{key} ^C\n{text}^C")));
             }
-        }
-        (Shape::OrderedSection, Value::List(items)) => {
-            out.push((depth, key.to_string()));
-            for item in items {
-                out.extend(texts(&item.value).into_iter().map(|t| (depth + 1, t)));
+            (Shape::Section, Value::Map(map)) => {
+                out.push((depth, key.to_string()));
+                for (k, m) in map {
+                    self.render(k, &m.value.value, depth + 1, out);
+                }
             }
-        }
-        _ => {
-            for arg in texts(value) {
-                out.push((depth, line(key, &arg)));
+            (Shape::OrderedSection, Value::List(items)) => {
+                out.push((depth, key.to_string()));
+                for item in items {
+                    out.extend(texts(&item.value).into_iter().map(|t| (depth + 1, t)));
+                }
+            }
+            _ => {
+                for arg in texts(value) {
+                    out.push((depth, line(key, &arg)));
+                }
             }
         }
     }
 }
 
-/// The lines that say `value` under `key` in full, as a file holds them: each line indented by
-/// `indent` and `unit` per level below it, ending in a newline.
-pub(crate) fn written(key: &str, value: &Value, indent: &str, unit: &str) -> String {
-    let mut lines = Vec::new();
-    render(key, value, 0, &mut lines);
-    lines
-        .into_iter()
-        .map(|(depth, text)| format!("{indent}{}{text}\n", unit.repeat(depth)))
-        .collect()
+impl Table<'_> {
+    /// The lines that say `value` under `key` in full, as a file holds them: each line indented by
+    /// `indent` and `unit` per level below it, ending in a newline.
+    pub(crate) fn written(&self, key: &str, value: &Value, indent: &str, unit: &str) -> String {
+        let mut lines = Vec::new();
+        self.render(key, value, 0, &mut lines);
+        lines
+            .into_iter()
+            .map(|(depth, text)| format!("{indent}{}{text}\n", unit.repeat(depth)))
+            .collect()
+    }
 }
 
-/// How a line holding `value` under `key` is written: for a list item of a keyed or ordered
-/// command, `key item`; for an entry of an ordered section, the entry alone.
-pub(crate) fn item_line(key: &str, list: &Value, item: &Value) -> String {
-    let text = texts(item).join(" ");
-    if shape(key, list) == Shape::OrderedSection {
-        text
-    } else {
-        line(key, &text)
+impl Table<'_> {
+    /// How a line holding `value` under `key` is written: for a list item of a keyed or ordered
+    /// command, `key item`; for an entry of an ordered section, the entry alone.
+    pub(crate) fn item_line(&self, key: &str, list: &Value, item: &Value) -> String {
+        let text = texts(item).join(" ");
+        if self.shape(key, list) == Shape::OrderedSection {
+            text
+        } else {
+            line(key, &text)
+        }
     }
 }
 
@@ -302,97 +355,100 @@ fn negated(text: &str) -> String {
     }
 }
 
-/// The commands that turn `from`'s value of `key` into `to`'s, at `depth`.
-fn key_commands(
-    key: &str,
-    from: Option<&Value>,
-    to: Option<&Value>,
-    depth: usize,
-    out: &mut Vec<(usize, String)>,
-) {
-    if from.map(Value::to_json) == to.map(Value::to_json) {
-        return;
-    }
-    if let Some(Value::Bool(on)) = to {
-        out.push((
-            depth,
-            if *on {
-                key.to_string()
-            } else {
-                format!("no {key}")
-            },
-        ));
-        return;
-    }
-    let Some(to) = to else {
-        let from = from.unwrap_or(&Value::Null);
-        match shape(key, from) {
-            Shape::Line if from == &Value::Bool(false) => out.push((depth, key.to_string())),
-            Shape::Keyed(Keyed::Single) if matches!(from, Value::List(_)) => {
-                for arg in texts(from) {
-                    out.push((depth, negated(&line(key, &arg))));
+impl Table<'_> {
+    /// The commands that turn `from`'s value of `key` into `to`'s, at `depth`.
+    fn key_commands(
+        &self,
+        key: &str,
+        from: Option<&Value>,
+        to: Option<&Value>,
+        depth: usize,
+        out: &mut Vec<(usize, String)>,
+    ) {
+        if from.map(Value::to_json) == to.map(Value::to_json) {
+            return;
+        }
+        if let Some(Value::Bool(on)) = to {
+            out.push((
+                depth,
+                if *on {
+                    key.to_string()
+                } else {
+                    format!("no {key}")
+                },
+            ));
+            return;
+        }
+        let Some(to) = to else {
+            let from = from.unwrap_or(&Value::Null);
+            match self.shape(key, from) {
+                Shape::Line if from == &Value::Bool(false) => out.push((depth, key.to_string())),
+                Shape::Keyed(Keyed::Single) if matches!(from, Value::List(_)) => {
+                    for arg in texts(from) {
+                        out.push((depth, negated(&line(key, &arg))));
+                    }
+                }
+                Shape::Keyed(Keyed::Set | Keyed::Ordered) if matches!(from, Value::Map(_)) => {
+                    for arg in texts(from) {
+                        out.push((depth, negated(&line(key, &arg))));
+                    }
+                }
+                _ => out.push((depth, negated(key))),
+            }
+            return;
+        };
+        let shape_to = self.shape(key, to);
+        match (shape_to, from) {
+            (Shape::Keyed(Keyed::Set), Some(from)) | (Shape::Keyed(Keyed::Single), Some(from))
+                if self.shape(key, from) == shape_to =>
+            {
+                let (had, want) = (texts(from), texts(to));
+                let single = matches!(shape_to, Shape::Keyed(Keyed::Single))
+                    && !matches!(to, Value::List(_))
+                    && !matches!(from, Value::List(_));
+                // Saying these again adds another one: the old one goes first.
+                if single && is_additive(key) {
+                    for arg in &had {
+                        out.push((depth, format!("no {}", line(key, arg))));
+                    }
+                }
+                if !single {
+                    for arg in had.iter().filter(|a| !want.contains(a)) {
+                        out.push((depth, negated(&line(key, arg))));
+                    }
+                }
+                for arg in want.iter().filter(|a| single || !had.contains(a)) {
+                    out.push((depth, line(key, arg)));
                 }
             }
-            Shape::Keyed(Keyed::Set | Keyed::Ordered) if matches!(from, Value::Map(_)) => {
-                for arg in texts(from) {
-                    out.push((depth, negated(&line(key, &arg))));
+            (Shape::OrderedSection, Some(from)) if numbered(from) && numbered(to) => {
+                // Entries with sequence numbers change one by one; the numbers keep the order.
+                let (had, want) = (texts(from), texts(to));
+                out.push((depth, key.to_string()));
+                for entry in had.iter().filter(|e| !want.contains(e)) {
+                    let seq = entry.split(' ').next().unwrap_or_default();
+                    out.push((depth + 1, format!("no {seq}")));
+                }
+                for entry in want.iter().filter(|e| !had.contains(e)) {
+                    out.push((depth + 1, entry.clone()));
                 }
             }
-            _ => out.push((depth, negated(key))),
-        }
-        return;
-    };
-    let shape_to = shape(key, to);
-    match (shape_to, from) {
-        (Shape::Keyed(Keyed::Set), Some(from)) | (Shape::Keyed(Keyed::Single), Some(from))
-            if shape(key, from) == shape_to =>
-        {
-            let (had, want) = (texts(from), texts(to));
-            let single = matches!(shape_to, Shape::Keyed(Keyed::Single))
-                && !matches!(to, Value::List(_))
-                && !matches!(from, Value::List(_));
-            // Saying these again adds another one: the old one goes first.
-            if single && is_additive(key) {
-                for arg in &had {
-                    out.push((depth, format!("no {}", line(key, arg))));
+            (Shape::Keyed(Keyed::Ordered), Some(from)) if numbered(from) && numbered(to) => {
+                let (had, want) = (texts(from), texts(to));
+                for entry in had.iter().filter(|e| !want.contains(e)) {
+                    out.push((depth, format!("no {key} {entry}")));
+                }
+                for entry in want.iter().filter(|e| !had.contains(e)) {
+                    out.push((depth, format!("{key} {entry}")));
                 }
             }
-            if !single {
-                for arg in had.iter().filter(|a| !want.contains(a)) {
-                    out.push((depth, negated(&line(key, arg))));
+            (_, from) => {
+                // Entries without sequence numbers and whole sections are said again from the start.
+                if from.is_some() {
+                    out.push((depth, format!("no {key}")));
                 }
+                self.render(key, to, depth, out);
             }
-            for arg in want.iter().filter(|a| single || !had.contains(a)) {
-                out.push((depth, line(key, arg)));
-            }
-        }
-        (Shape::OrderedSection, Some(from)) if numbered(from) && numbered(to) => {
-            // Entries with sequence numbers change one by one; the numbers keep the order.
-            let (had, want) = (texts(from), texts(to));
-            out.push((depth, key.to_string()));
-            for entry in had.iter().filter(|e| !want.contains(e)) {
-                let seq = entry.split(' ').next().unwrap_or_default();
-                out.push((depth + 1, format!("no {seq}")));
-            }
-            for entry in want.iter().filter(|e| !had.contains(e)) {
-                out.push((depth + 1, entry.clone()));
-            }
-        }
-        (Shape::Keyed(Keyed::Ordered), Some(from)) if numbered(from) && numbered(to) => {
-            let (had, want) = (texts(from), texts(to));
-            for entry in had.iter().filter(|e| !want.contains(e)) {
-                out.push((depth, format!("no {key} {entry}")));
-            }
-            for entry in want.iter().filter(|e| !had.contains(e)) {
-                out.push((depth, format!("{key} {entry}")));
-            }
-        }
-        (_, from) => {
-            // Entries without sequence numbers and whole sections are said again from the start.
-            if from.is_some() {
-                out.push((depth, format!("no {key}")));
-            }
-            render(key, to, depth, out);
         }
     }
 }
@@ -417,90 +473,100 @@ fn child<'n>(node: Option<&'n Node>, key: &str) -> Option<&'n Node> {
     }
 }
 
-/// The place of a finding in an IOS-style tree: the sections it is in and the command key.
-fn ios_place(from: &Node, to: &Node, segments: &[String]) -> Option<(Vec<String>, String)> {
-    let (mut f, mut t) = (Some(from), Some(to));
-    let mut context = Vec::new();
-    for (i, segment) in segments.iter().enumerate() {
-        let (cf, ct) = (child(f, segment), child(t, segment));
-        let value = ct.or(cf)?;
-        let is_section = shape(segment, &value.value) == Shape::Section;
-        let both_sections = [cf, ct]
-            .iter()
-            .flatten()
-            .all(|n| matches!(n.value, Value::Map(_)));
-        if is_section && both_sections && i + 1 < segments.len() && cf.is_some() && ct.is_some() {
-            context.push(segment.clone());
-            (f, t) = (cf, ct);
-        } else {
-            return Some((context, segment.clone()));
+impl Table<'_> {
+    /// The place of a finding in an IOS-style tree: the sections it is in and the command key.
+    fn ios_place(
+        &self,
+        from: &Node,
+        to: &Node,
+        segments: &[String],
+    ) -> Option<(Vec<String>, String)> {
+        let (mut f, mut t) = (Some(from), Some(to));
+        let mut context = Vec::new();
+        for (i, segment) in segments.iter().enumerate() {
+            let (cf, ct) = (child(f, segment), child(t, segment));
+            let value = ct.or(cf)?;
+            let is_section = self.shape(segment, &value.value) == Shape::Section;
+            let both_sections = [cf, ct]
+                .iter()
+                .flatten()
+                .all(|n| matches!(n.value, Value::Map(_)));
+            if is_section && both_sections && i + 1 < segments.len() && cf.is_some() && ct.is_some()
+            {
+                context.push(segment.clone());
+                (f, t) = (cf, ct);
+            } else {
+                return Some((context, segment.clone()));
+            }
         }
+        None
     }
-    None
 }
 
 fn at<'n>(root: &'n Node, path: &[String]) -> Option<&'n Node> {
     path.iter().try_fold(root, |n, k| child(Some(n), k))
 }
 
-/// IOS / EOS configuration commands that turn `from` into `to` at the places (JSON Pointers)
-/// given, entering each section they are in. One block per section, `!` between.
-fn ios_commands(from: &Node, to: &Node, places: &[&str]) -> String {
-    let mut done: Vec<(Vec<String>, String)> = Vec::new();
-    for place in places {
-        let segments: Vec<String> = split_pointer(place)
-            .into_iter()
-            .map(|s| s.into_owned())
-            .collect();
-        if let Some(p) = ios_place(from, to, &segments)
-            && !done.contains(&p)
-        {
-            done.push(p);
+impl Table<'_> {
+    /// IOS / EOS configuration commands that turn `from` into `to` at the places (JSON Pointers)
+    /// given, entering each section they are in. One block per section, `!` between.
+    fn ios_commands(&self, from: &Node, to: &Node, places: &[&str]) -> String {
+        let mut done: Vec<(Vec<String>, String)> = Vec::new();
+        for place in places {
+            let segments: Vec<String> = split_pointer(place)
+                .into_iter()
+                .map(|s| s.into_owned())
+                .collect();
+            if let Some(p) = self.ios_place(from, to, &segments)
+                && !done.contains(&p)
+            {
+                done.push(p);
+            }
         }
-    }
-    let mut contexts: Vec<&Vec<String>> = Vec::new();
-    for (context, _) in &done {
-        if !contexts.contains(&context) {
-            contexts.push(context);
+        let mut contexts: Vec<&Vec<String>> = Vec::new();
+        for (context, _) in &done {
+            if !contexts.contains(&context) {
+                contexts.push(context);
+            }
         }
-    }
-    let mut out = String::new();
-    for context in contexts {
-        let mut lines = Vec::new();
-        let (f, t) = (at(from, context), at(to, context));
-        for (_, key) in done.iter().filter(|(c, _)| c == context) {
-            key_commands(
-                key,
-                child(f, key).map(|n| &n.value),
-                child(t, key).map(|n| &n.value),
-                context.len(),
-                &mut lines,
-            );
-        }
-        if lines.is_empty() {
-            continue;
-        }
-        for (depth, header) in context.iter().enumerate() {
-            out.push_str(&format!("{}{header}\n", " ".repeat(depth)));
-        }
-        let mut deepest = context.len();
-        for (depth, text) in lines {
-            // Back out of a section just said in full: a `!` between, as the device shows it.
-            if depth < deepest && depth == context.len() {
+        let mut out = String::new();
+        for context in contexts {
+            let mut lines = Vec::new();
+            let (f, t) = (at(from, context), at(to, context));
+            for (_, key) in done.iter().filter(|(c, _)| c == context) {
+                self.key_commands(
+                    key,
+                    child(f, key).map(|n| &n.value),
+                    child(t, key).map(|n| &n.value),
+                    context.len(),
+                    &mut lines,
+                );
+            }
+            if lines.is_empty() {
+                continue;
+            }
+            for (depth, header) in context.iter().enumerate() {
+                out.push_str(&format!("{}{header}\n", " ".repeat(depth)));
+            }
+            let mut deepest = context.len();
+            for (depth, text) in lines {
+                // Back out of a section just said in full: a `!` between, as the device shows it.
+                if depth < deepest && depth == context.len() {
+                    out.push_str("!\n");
+                }
+                deepest = if depth == context.len() {
+                    depth
+                } else {
+                    deepest.max(depth)
+                };
+                out.push_str(&format!("{}{text}\n", " ".repeat(depth)));
+            }
+            if !context.is_empty() || deepest > context.len() {
                 out.push_str("!\n");
             }
-            deepest = if depth == context.len() {
-                depth
-            } else {
-                deepest.max(depth)
-            };
-            out.push_str(&format!("{}{text}\n", " ".repeat(depth)));
         }
-        if !context.is_empty() || deepest > context.len() {
-            out.push_str("!\n");
-        }
+        out
     }
-    out
 }
 
 fn junos_word(word: &str) -> String {
@@ -624,13 +690,21 @@ fn junos_commands(from: &Node, to: &Node, places: &[&str]) -> String {
     out.iter().map(|l| format!("{l}\n")).collect()
 }
 
-/// The commands, in the device's own language, that turn the configuration `from` (a device's
-/// running configuration) into `to` (its intended one) at the places (JSON Pointers) of the
-/// findings acted on.
-pub(crate) fn commands(format: Format, from: &Node, to: &Node, places: &[&str]) -> String {
-    match format {
-        Format::Junos | Format::JunosSet => junos_commands(from, to, places),
-        _ => ios_commands(from, to, places),
+impl Table<'_> {
+    /// The commands, in the device's own language, that turn the configuration `from` (a device's
+    /// running configuration) into `to` (its intended one) at the places (JSON Pointers) of the
+    /// findings acted on.
+    pub(crate) fn commands(
+        &self,
+        format: Format,
+        from: &Node,
+        to: &Node,
+        places: &[&str],
+    ) -> String {
+        match format {
+            Format::Junos | Format::JunosSet => junos_commands(from, to, places),
+            _ => self.ios_commands(from, to, places),
+        }
     }
 }
 
@@ -640,7 +714,7 @@ mod tests {
 
     #[test]
     fn the_longest_command_in_the_table_keys_a_line() {
-        let key = |line: &str| command_key(&line.split(' ').collect::<Vec<_>>());
+        let key = |line: &str| self.command_key(&line.split(' ').collect::<Vec<_>>());
         assert_eq!(key("hostname r1"), Some((1, Keyed::Single)));
         assert_eq!(
             key("ip address 10.0.0.1 255.0.0.0"),

@@ -68,6 +68,7 @@ mod vars;
 mod verdict;
 mod violation;
 
+pub use device::{DeviceCommand, Keyed};
 pub use diff::{AlignOptions, Diff, IdentityKeys, Normalise, Tolerance, diff};
 pub use error::{Error, ErrorKind, Result};
 pub use finding::{Expected, Finding, Kind, Side};
@@ -76,7 +77,9 @@ pub use json_text::to_json_text;
 pub use names::file_stem;
 pub use naming::Naming;
 pub use outcome::Outcome;
-pub use parse::{Limits, parse, parse_all, parse_with_limits};
+pub use parse::{
+    Limits, ParseOptions, parse, parse_all, parse_all_with, parse_with, parse_with_limits,
+};
 pub use patch::{
     DeviceCommands, FileJsonPatch, FileMergePatch, FilePatch, PatchFormat, Preview, Reason,
     Unapplied, apply_json_patch,

@@ -6,7 +6,7 @@ use crate::compare::{Pair, compare, file_ref};
 use crate::desired::{Desired, Rendering, attach_origins, render_for, template_ref, with_origins};
 use crate::error::{Error, ErrorKind, Result};
 use crate::outcome::Outcome;
-use crate::parse::{parse, parse_all};
+use crate::parse::{ParseOptions, parse, parse_all_with, parse_with};
 use crate::policy::{Explanation, Policy};
 use crate::provider::{Profile, Profiles};
 use crate::report::{FileRef, Report};
@@ -99,7 +99,7 @@ impl Checker {
                     steps,
                     file: Some(&source.name),
                 });
-                let doc = crate::live::as_compared(parse(&source)?);
+                let doc = crate::live::as_compared(parse_with(&source, policy.parse_options())?);
                 crate::live::require_unique_objects(&doc)?;
                 if env_sources.is_empty() && crate::terraform::is_plan(&doc) {
                     return Checker::terraform(request, policy, &doc);
@@ -116,10 +116,16 @@ impl Checker {
             }
         };
         // Live output (a `kubectl get` List) is compared as the objects it holds.
-        let docs: Vec<Document> = parse_each(&env_sources, 2, steps, &mut progress)?
-            .into_iter()
-            .map(crate::live::as_compared)
-            .collect();
+        let docs: Vec<Document> = parse_each(
+            &env_sources,
+            2,
+            steps,
+            &mut progress,
+            policy.parse_options(),
+        )?
+        .into_iter()
+        .map(crate::live::as_compared)
+        .collect();
         for doc in &docs {
             crate::live::require_unique_objects(doc)?;
         }
@@ -289,6 +295,7 @@ fn parse_each(
     first: usize,
     steps: usize,
     progress: &mut impl FnMut(Progress<'_>),
+    options: ParseOptions<'_>,
 ) -> Result<Vec<Document>> {
     if cfg!(target_arch = "wasm32") {
         let mut docs = Vec::with_capacity(sources.len());
@@ -298,7 +305,7 @@ fn parse_each(
                 steps,
                 file: Some(&source.name),
             });
-            docs.push(parse(source)?);
+            docs.push(parse_with(source, options)?);
         }
         return Ok(docs);
     }
@@ -310,7 +317,7 @@ fn parse_each(
         });
     }
     let refs: Vec<&Source> = sources.iter().collect();
-    parse_all(&refs)
+    parse_all_with(&refs, options)
 }
 
 /// The policy file, the Argo CD applications it names (from the request's files) and those given

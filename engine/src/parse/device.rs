@@ -18,7 +18,7 @@
 //! `show running-config` echo, a trailing prompt, the final `end`) is dropped; banners are one
 //! multi-line value.
 
-use crate::device::{INACTIVE, Keyed, command_key, is_ordered_section, junos_keyword};
+use crate::device::{INACTIVE, Keyed, Table, is_ordered_section, junos_keyword};
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::LineIndex;
 use crate::tree::{Map, Member, Node, Value};
@@ -99,7 +99,7 @@ fn is_prompt(t: &str) -> bool {
 }
 
 /// Reads an IOS or EOS configuration.
-pub(super) fn parse_ios(text: &str) -> Result<Vec<Node>> {
+pub(super) fn parse_ios(text: &str, table: Table<'_>) -> Result<Vec<Node>> {
     let mut index = LineIndex::new(text);
     if let Some(at) =
         text.find(|c: char| c == '\0' || (c.is_control() && !"\t\r\n\x03".contains(c)))
@@ -129,7 +129,7 @@ pub(super) fn parse_ios(text: &str) -> Result<Vec<Node>> {
         }
     }
     let blocks = blocks(&all[first..last], text, &mut index)?;
-    let root = section(&blocks, false, &mut index, text)?;
+    let root = section(&blocks, false, &mut index, text, table)?;
     let span = index.span(0, text.len());
     Ok(vec![Node::new(root, span)])
 }
@@ -308,6 +308,7 @@ fn section(
     ordered: bool,
     index: &mut LineIndex<'_>,
     text: &str,
+    table: Table<'_>,
 ) -> Result<Value> {
     if ordered {
         let items = blocks
@@ -341,7 +342,7 @@ fn section(
         }
         if !b.children.is_empty() {
             let key = joined(words);
-            let value = section(&b.children, is_ordered_section(&key), index, text)?;
+            let value = section(&b.children, is_ordered_section(&key), index, text, table)?;
             let node = Node::new(value, index.span(b.start, b.last));
             match map.get_mut(&key) {
                 // The same section twice (a paste, a capture): one section.
@@ -370,7 +371,7 @@ fn section(
             continue;
         }
         let all: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
-        match command_key(&all) {
+        match table.command_key(&all) {
             Some((n, keyed)) if n < words.len() || keyed == Keyed::Single => {
                 let key = joined(&words[..n]);
                 let key_span = index.span(words[0].start, words[n - 1].end);

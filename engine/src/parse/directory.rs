@@ -4,7 +4,7 @@
 //! relative path to its contents (so files are matched by path, and a file on one side only is
 //! one finding). [`Document::origins`] says which file each part is in.
 
-use super::{Limits, parse_with_limits};
+use super::{ParseOptions, parse_with};
 use crate::error::Result;
 use crate::tree::{Document, Format, Map, Member, Node, Origin, Source, Value};
 
@@ -18,14 +18,14 @@ fn is_object(node: &Node) -> bool {
     text("apiVersion") && text("kind")
 }
 
-pub(super) fn parse_directory(source: &Source, limits: Limits) -> Result<Document> {
+pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Result<Document> {
     let mut files = Vec::with_capacity(source.files.len());
     for file in &source.files {
         let file = match (file.format, source.format) {
             (None, Some(format)) if !file.is_directory() => file.clone().with_format(format),
             _ => file.clone(),
         };
-        files.push(crate::live::as_compared(parse_with_limits(&file, limits)?));
+        files.push(crate::live::as_compared(parse_with(&file, options)?));
     }
     let objects = !files.is_empty()
         && files

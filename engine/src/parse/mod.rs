@@ -36,15 +36,37 @@ impl Limits {
     };
 }
 
+/// What a parse may be told besides the text: safety limits, and the device commands a policy
+/// adds to the built-in table (`device_commands:`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ParseOptions<'a> {
+    /// Safety limits.
+    pub limits: Limits,
+    /// Device commands besides the built-in ones.
+    pub device_commands: &'a [crate::device::DeviceCommand],
+}
+
 /// Parses a source in its format (explicit, or from the file name) with the default limits.
 pub fn parse(source: &Source) -> Result<Document> {
-    parse_with_limits(source, Limits::default())
+    parse_with(source, ParseOptions::default())
 }
 
 /// [`parse`] with other safety limits.
 pub fn parse_with_limits(source: &Source, limits: Limits) -> Result<Document> {
+    parse_with(
+        source,
+        ParseOptions {
+            limits,
+            ..ParseOptions::default()
+        },
+    )
+}
+
+/// [`parse`] with options.
+pub fn parse_with(source: &Source, options: ParseOptions<'_>) -> Result<Document> {
+    let limits = options.limits;
     if source.is_directory() {
-        return directory::parse_directory(source, limits);
+        return directory::parse_directory(source, options);
     }
     let format = source.resolved_format()?;
     let documents = match format {
@@ -54,7 +76,12 @@ pub fn parse_with_limits(source: &Source, limits: Limits) -> Result<Document> {
         Format::Ini => flat::parse_ini(&source.text),
         Format::Env => flat::parse_env(&source.text),
         Format::Properties => flat::parse_properties(&source.text),
-        Format::Ios | Format::Eos => device::parse_ios(&source.text),
+        Format::Ios | Format::Eos => device::parse_ios(
+            &source.text,
+            crate::device::Table {
+                extra: options.device_commands,
+            },
+        ),
         Format::Junos => device::parse_junos(&source.text),
         Format::JunosSet => device::parse_junos_set(&source.text),
     }
@@ -70,6 +97,11 @@ pub fn parse_with_limits(source: &Source, limits: Limits) -> Result<Document> {
 /// Parses every source; on error, reports the first failing source in the order given.
 /// Natively the files are parsed on all cores: parsing is most of a check's time.
 pub fn parse_all(sources: &[&Source]) -> Result<Vec<Document>> {
+    parse_all_with(sources, ParseOptions::default())
+}
+
+/// [`parse_all`] with options.
+pub fn parse_all_with(sources: &[&Source], options: ParseOptions<'_>) -> Result<Vec<Document>> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         let threads = std::thread::available_parallelism()
@@ -77,14 +109,18 @@ pub fn parse_all(sources: &[&Source]) -> Result<Vec<Document>> {
             .min(sources.len());
         let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
         if threads > 1 && bytes > 64 * 1024 {
-            return parse_in_parallel(sources, threads);
+            return parse_in_parallel(sources, threads, options);
         }
     }
-    sources.iter().map(|s| parse(s)).collect()
+    sources.iter().map(|s| parse_with(s, options)).collect()
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-fn parse_in_parallel(sources: &[&Source], threads: usize) -> Result<Vec<Document>> {
+fn parse_in_parallel(
+    sources: &[&Source],
+    threads: usize,
+    options: ParseOptions<'_>,
+) -> Result<Vec<Document>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
     let mut results: Vec<Option<Result<Document>>> = sources.iter().map(|_| None).collect();
@@ -98,7 +134,7 @@ fn parse_in_parallel(sources: &[&Source], threads: usize) -> Result<Vec<Document
                         let Some(source) = sources.get(i) else {
                             break done;
                         };
-                        done.push((i, parse(source)));
+                        done.push((i, parse_with(source, options)));
                     }
                 })
             })

@@ -4,7 +4,6 @@
 use super::{Reason, Unapplied};
 use crate::error::Result;
 use crate::finding::Kind;
-use crate::parse::parse;
 use crate::plan::{Action, Plan, PlannedAction, Role};
 use crate::pointer::{escape_segment, split_pointer};
 use crate::tree::{Document, Format, Node, Source, Value};
@@ -76,12 +75,25 @@ pub(crate) struct Files<'s> {
     docs: Vec<Document>,
     /// Files that are live output (a `kubectl get` List): read as their objects, never written.
     live: Vec<String>,
+    /// The device commands the plan's policy adds to the built-in table.
+    device_commands: Vec<crate::device::DeviceCommand>,
 }
 
 impl<'s> Files<'s> {
     pub(crate) fn load(plan: &Plan, sources: &'s [Source]) -> Result<Files<'s>> {
         plan.verify(sources)?;
-        let parsed = sources.iter().map(parse).collect::<Result<Vec<_>>>()?;
+        let device_commands = match plan.policy(sources) {
+            Ok(policy) => policy.device_commands().to_vec(),
+            Err(_) => Vec::new(),
+        };
+        let options = crate::parse::ParseOptions {
+            device_commands: &device_commands,
+            ..Default::default()
+        };
+        let parsed = sources
+            .iter()
+            .map(|s| crate::parse::parse_with(s, options))
+            .collect::<Result<Vec<_>>>()?;
         let live = parsed
             .iter()
             .filter(|d| crate::live::is_list(d))
@@ -92,7 +104,15 @@ impl<'s> Files<'s> {
             sources,
             docs,
             live,
+            device_commands,
         })
+    }
+
+    /// The device command table the files are read with.
+    pub(crate) fn table(&self) -> crate::device::Table<'_> {
+        crate::device::Table {
+            extra: &self.device_commands,
+        }
     }
 
     /// Whether a file is live output, which is read but never written.

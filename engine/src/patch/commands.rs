@@ -99,11 +99,15 @@ pub(crate) fn device_commands(
             file: input.file.clone(),
             format: doc.format,
             commands: framed(
-                crate::device::commands(doc.format, &running, &intended, &places),
+                files
+                    .table()
+                    .commands(doc.format, &running, &intended, &places),
                 &format!("bring the device of {} to {}", input.file, base.name),
             ),
             rollback: framed(
-                crate::device::commands(doc.format, &intended, &running, &places),
+                files
+                    .table()
+                    .commands(doc.format, &intended, &running, &places),
                 &format!(
                     "roll back: undo the commands that bring the device of {} to {}",
                     input.file, base.name

@@ -6,7 +6,7 @@
 use super::Reason;
 use super::changes::{Change, lookup};
 use super::edits::{Edit, line_end, line_start};
-use crate::device::{item_line, written};
+use crate::device::Table;
 use crate::pointer::split_pointer;
 use crate::tree::{Document, Member, Node, Value};
 
@@ -15,19 +15,20 @@ pub(super) fn device_edits(
     change: &Change<'_>,
     text: &str,
     doc: &Document,
+    table: Table<'_>,
 ) -> Result<Vec<Edit>, Reason> {
     match change {
-        Change::Replace { pointer, value, .. } => replace(text, doc, pointer, value),
+        Change::Replace { pointer, value, .. } => replace(text, doc, pointer, value, table),
         Change::Remove { pointer, .. } => remove(text, doc, pointer),
         Change::Add {
             parent,
             key,
             index,
             value,
-        } => add(text, doc, parent, key.as_deref(), *index, value),
+        } => add(text, doc, parent, key.as_deref(), *index, value, table),
         Change::Reorder {
             pointer, wanted, ..
-        } => reorder(text, doc, pointer, wanted),
+        } => reorder(text, doc, pointer, wanted, table),
     }
 }
 
@@ -87,7 +88,13 @@ fn unit_under(text: &str, section: &Node) -> String {
     " ".repeat(inner.saturating_sub(outer).max(1))
 }
 
-fn replace(text: &str, doc: &Document, pointer: &str, value: &Node) -> Result<Vec<Edit>, Reason> {
+fn replace(
+    text: &str,
+    doc: &Document,
+    pointer: &str,
+    value: &Node,
+    table: Table<'_>,
+) -> Result<Vec<Edit>, Reason> {
     let old = lookup(doc, false, pointer).ok_or(Reason::Gone)?;
     let (key, parent) = last_key(pointer);
     let parent_node = lookup(doc, false, &parent).ok_or(Reason::Gone)?;
@@ -107,7 +114,7 @@ fn replace(text: &str, doc: &Document, pointer: &str, value: &Node) -> Result<Ve
         )]),
         (Value::String(_), item, Value::List(_)) => {
             let (list_key, _) = last_key(&parent);
-            let line = item_line(&list_key, &parent_node.value, item);
+            let line = table.item_line(&list_key, &parent_node.value, item);
             let start = old.span.start.offset;
             let indent = indentation(text, start).len();
             let line_from = line_start(text, start) + indent;
@@ -144,7 +151,7 @@ fn replace(text: &str, doc: &Document, pointer: &str, value: &Node) -> Result<Ve
             Ok(vec![Edit::replace(
                 from,
                 to,
-                written(&key, &value.value, &indent, &unit),
+                table.written(&key, &value.value, &indent, &unit),
             )])
         }
     }
@@ -180,13 +187,14 @@ fn add(
     key: Option<&str>,
     index: Option<usize>,
     value: &Node,
+    table: Table<'_>,
 ) -> Result<Vec<Edit>, Reason> {
     let container = lookup(doc, false, parent).ok_or(Reason::NoPlace)?;
     let (parent_key, _) = last_key(parent);
     match (&container.value, key) {
         // A list item: its line before the item now at `index`, or after the last.
         (Value::List(items), None) => {
-            let line = item_line(&parent_key, &container.value, &value.value);
+            let line = table.item_line(&parent_key, &container.value, &value.value);
             let (at, indent) = match index.and_then(|i| items.get(i)) {
                 Some(next) => (
                     line_start(text, next.span.start.offset),
@@ -204,7 +212,7 @@ fn add(
         (Value::Map(args), Some(arg))
             if !parent.is_empty()
                 && args.values().all(|m| m.value.value == Value::Null)
-                && crate::device::is_set_command(&parent_key) =>
+                && table.is_set_command(&parent_key) =>
         {
             let last = args.values().last().ok_or(Reason::EmptyContainer)?;
             let at = line_end(text, last.value.span.end.offset.saturating_sub(1));
@@ -266,7 +274,7 @@ fn add(
                     unit_under(text, container),
                 )
             };
-            let mut lines = written(key, &value.value, &indent, &unit);
+            let mut lines = table.written(key, &value.value, &indent, &unit);
             if parent.is_empty() && matches!(value.value, Value::Map(_) | Value::List(_)) {
                 lines.push_str("!\n");
             }
@@ -284,7 +292,13 @@ fn add(
     }
 }
 
-fn reorder(text: &str, doc: &Document, pointer: &str, wanted: &Node) -> Result<Vec<Edit>, Reason> {
+fn reorder(
+    text: &str,
+    doc: &Document,
+    pointer: &str,
+    wanted: &Node,
+    table: Table<'_>,
+) -> Result<Vec<Edit>, Reason> {
     let list = lookup(doc, false, pointer).ok_or(Reason::Gone)?;
     let (key, _) = last_key(pointer);
     let (Value::List(items), Value::List(order)) = (&list.value, &wanted.value) else {
@@ -298,7 +312,12 @@ fn reorder(text: &str, doc: &Document, pointer: &str, wanted: &Node) -> Result<V
     let indent = indentation(text, first.span.start.offset);
     let lines: String = order
         .iter()
-        .map(|item| format!("{indent}{}\n", item_line(&key, &list.value, &item.value)))
+        .map(|item| {
+            format!(
+                "{indent}{}\n",
+                table.item_line(&key, &list.value, &item.value)
+            )
+        })
         .collect();
     Ok(vec![Edit::replace(from, to, lines)])
 }

@@ -18,7 +18,6 @@ use super::shifts::Shifts;
 use super::toml_write::{is_section, toml_inline, toml_key, toml_sections};
 use super::yaml_write::{yaml_flow, yaml_item, yaml_key, yaml_replacing, yaml_value};
 use super::{FilePatch, Reason, Unapplied};
-use crate::parse::parse;
 use crate::plan::PlannedAction;
 use crate::pointer::{escape_segment, split_pointer};
 use crate::tree::{Document, Format, Node, Source, Value};
@@ -31,7 +30,14 @@ pub(crate) fn text_patches(per_file: &[FileChanges<'_>], files: &Files<'_>) -> V
             continue;
         };
         let mut unapplied = fc.unapplied.clone();
-        let (after, applied) = edit_file(source, doc, files.stream(), &fc.changes, &mut unapplied);
+        let (after, applied) = edit_file(
+            source,
+            doc,
+            files.stream(),
+            &fc.changes,
+            &mut unapplied,
+            files.table(),
+        );
         out.push(FilePatch {
             file: fc.file.clone(),
             applied: if after == source.text { 0 } else { applied },
@@ -66,6 +72,7 @@ fn edit_file<'p>(
     stream: bool,
     changes: &'p [Planned<'p>],
     unapplied: &mut Vec<Unapplied>,
+    table: crate::device::Table<'_>,
 ) -> (String, usize) {
     let mut text = source.text.clone();
     let mut current = doc.clone();
@@ -109,7 +116,7 @@ fn edit_file<'p>(
                 continue;
             }
             let change = translate(&planned.change, &shifts);
-            match edits_for(&change, &text, &current, stream, &removals) {
+            match edits_for(&change, &text, &current, stream, &removals, table) {
                 Ok(edits) => {
                     let clash = groups
                         .iter()
@@ -134,7 +141,7 @@ fn edit_file<'p>(
             pending = Vec::new();
             continue;
         }
-        let (accepted, rejected) = readable_subset(&text, doc.format, &source.name, groups);
+        let (accepted, rejected) = readable_subset(&text, doc.format, &source.name, groups, table);
         let accepted_any = !accepted.is_empty();
         for (group, error) in rejected {
             match error {
@@ -163,7 +170,7 @@ fn edit_file<'p>(
         let edits: Vec<Edit> = accepted.iter().flat_map(|g| g.edits.clone()).collect();
         done.extend(accepted.iter().map(|g| g.action));
         text = apply(&text, &edits);
-        current = reparse(&source.name, doc.format, &text).expect("checked readable above");
+        current = reparse(&source.name, doc.format, &text, table).expect("checked readable above");
         for group in &accepted {
             match &group.effect {
                 Effect::Inserted { list, before } => shifts.inserted(list, *before),
@@ -296,8 +303,17 @@ fn verify(
     }
 }
 
-fn reparse(name: &str, format: Format, text: &str) -> crate::error::Result<Document> {
-    parse(&Source::new(name, text).with_format(format))
+fn reparse(
+    name: &str,
+    format: Format,
+    text: &str,
+    table: crate::device::Table<'_>,
+) -> crate::error::Result<Document> {
+    let options = crate::parse::ParseOptions {
+        device_commands: table.extra,
+        ..Default::default()
+    };
+    crate::parse::parse_with(&Source::new(name, text).with_format(format), options)
 }
 
 /// The groups that together leave a readable file, and the others: `None` when a group reads
@@ -308,9 +324,10 @@ fn readable_subset<'p>(
     format: Format,
     name: &str,
     groups: Vec<Group<'p>>,
+    table: crate::device::Table<'_>,
 ) -> (Vec<Group<'p>>, Vec<(Group<'p>, Option<String>)>) {
     let all: Vec<Edit> = groups.iter().flat_map(|g| g.edits.clone()).collect();
-    if reparse(name, format, &apply(text, &all)).is_ok() {
+    if reparse(name, format, &apply(text, &all), table).is_ok() {
         return (groups, Vec::new());
     }
     let mut accepted: Vec<Group<'_>> = Vec::new();
@@ -318,10 +335,10 @@ fn readable_subset<'p>(
     for group in groups {
         let mut trial: Vec<Edit> = accepted.iter().flat_map(|g| g.edits.clone()).collect();
         trial.extend(group.edits.clone());
-        match reparse(name, format, &apply(text, &trial)) {
+        match reparse(name, format, &apply(text, &trial), table) {
             Ok(_) => accepted.push(group),
             Err(together) => {
-                let alone = reparse(name, format, &apply(text, &group.edits));
+                let alone = reparse(name, format, &apply(text, &group.edits), table);
                 let error = alone.err().map(|_| together.to_string());
                 rejected.push((group, error));
             }
@@ -482,9 +499,10 @@ fn edits_for(
     doc: &Document,
     stream: bool,
     removals: &std::collections::HashMap<String, usize>,
+    table: crate::device::Table<'_>,
 ) -> Result<Vec<Edit>, Reason> {
     if matches!(doc.format, Format::Ios | Format::Eos) {
-        return super::device_write::device_edits(change, text, doc);
+        return super::device_write::device_edits(change, text, doc, table);
     }
     match change {
         Change::Replace { pointer, value, .. } => replace(text, doc, stream, pointer, value),

@@ -46,6 +46,11 @@ pub struct PolicyFile {
     /// nearest file that sets it.
     #[serde(default)]
     pub include: Vec<String>,
+    /// Network device commands besides the built-in table: how lines of IOS and EOS
+    /// configurations are keyed (`{command: ip sla, identity: 1}`, `{command: ntp peer, keyed:
+    /// set}`).
+    #[serde(default)]
+    pub device_commands: Vec<crate::device::DeviceCommand>,
 }
 
 /// An intended difference.

@@ -249,6 +249,8 @@ impl Policy {
         f.severity.extend(o.severity);
         f.secrets.extend(o.secrets);
         f.sets.extend(o.sets);
+        // This file's device commands win over an include's for the same command words.
+        f.device_commands.splice(0..0, o.device_commands);
         for (pattern, keys) in o.identity {
             f.identity.entry(pattern).or_insert(keys);
         }
@@ -356,6 +358,19 @@ impl Policy {
     pub fn revealing_secrets(mut self, reveal: bool) -> Policy {
         self.reveal_secrets = reveal;
         self
+    }
+
+    /// How files are read under this policy: its device commands besides the built-in table.
+    pub(crate) fn parse_options(&self) -> crate::parse::ParseOptions<'_> {
+        crate::parse::ParseOptions {
+            device_commands: &self.file.device_commands,
+            ..Default::default()
+        }
+    }
+
+    /// The network device commands the policy adds to the built-in table.
+    pub fn device_commands(&self) -> &[crate::device::DeviceCommand] {
+        &self.file.device_commands
     }
 
     /// Whether secret values are shown as they are.
