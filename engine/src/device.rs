@@ -714,7 +714,7 @@ mod tests {
 
     #[test]
     fn the_longest_command_in_the_table_keys_a_line() {
-        let key = |line: &str| self.command_key(&line.split(' ').collect::<Vec<_>>());
+        let key = |line: &str| Table::default().command_key(&line.split(' ').collect::<Vec<_>>());
         assert_eq!(key("hostname r1"), Some((1, Keyed::Single)));
         assert_eq!(
             key("ip address 10.0.0.1 255.0.0.0"),

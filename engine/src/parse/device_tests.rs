@@ -443,7 +443,7 @@ fn render_lines(lines: &[Line], depth: usize, out: &mut String) {
 /// know its command).
 fn key_words(text: &str) -> usize {
     let words: Vec<&str> = text.split(' ').collect();
-    match crate::device::command_key(&words) {
+    match crate::device::Table::default().command_key(&words) {
         Some((n, crate::device::Keyed::Single)) => n,
         _ => words.len(),
     }
@@ -483,7 +483,9 @@ fn ios_take(config: &mut Vec<Line>, commands: &[Line]) {
             config.retain(|l| !matches(l));
             // A plain line said with `no` shows as `no X`; a keyed command, an entry or a
             // section is simply gone.
-            let plain = crate::device::command_key(&x.split(' ').collect::<Vec<_>>()).is_none()
+            let plain = crate::device::Table::default()
+                .command_key(&x.split(' ').collect::<Vec<_>>())
+                .is_none()
                 && removed.iter().all(|l| l.children.is_empty())
                 && sequence(x).is_none();
             if plain {
@@ -499,7 +501,8 @@ fn ios_take(config: &mut Vec<Line>, commands: &[Line]) {
         let single = n < command.text.split(' ').count()
             && !crate::device::is_additive(&key.join(" "))
             && matches!(
-                crate::device::command_key(&command.text.split(' ').collect::<Vec<_>>()),
+                crate::device::Table::default()
+                    .command_key(&command.text.split(' ').collect::<Vec<_>>()),
                 Some((_, crate::device::Keyed::Single))
             );
         config.retain(|l| {
