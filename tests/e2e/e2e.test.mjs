@@ -434,6 +434,10 @@ test('network device configurations are compared as the CLI compares them, and t
     }
     // Device reverts are not listed as undone: the commands carry them.
     assert.equal(await page.locator('.not-applied li[data-reason="device_running"]').count(), 0);
+    // The resolutions carry the network teams' names beside the generic ones.
+    await page.locator('.finding button').first().click();
+    const names = await page.locator('.resolution .network-name').allTextContents();
+    assert.deepEqual(names, [' · override (push the intended configuration)', ' · discover and sync']);
   }
   await page.screenshot({ path: join(out, 'network.png'), fullPage: true });
 });

@@ -91,6 +91,12 @@ pub fn Detail(props: &DetailProps) -> Html {
         .map(|e| e.file.file.clone())
         .unwrap_or_default();
     let env_title = format!("{} · {}", f.environment, env_file);
+    let device = props.report.base.format.is_device()
+        || props
+            .report
+            .environments
+            .iter()
+            .any(|e| e.name == f.environment && e.file.format.is_device());
     html! {
         <div class="finding-detail" data-index={props.index.to_string()}>
             <h2>
@@ -115,11 +121,18 @@ pub fn Detail(props: &DetailProps) -> Html {
                 <legend>{ "Resolution" }</legend>
                 { for Action::ALL.iter().map(|a| {
                     let a = *a;
+                    // Network teams' names for the same choices, beside the generic ones.
+                    let network = match (device, a) {
+                        (true, Action::Revert) => " · override (push the intended configuration)",
+                        (true, Action::Adopt) => " · discover and sync",
+                        _ => "",
+                    };
                     html! {
                         <label title={a.describe()}>
                             <input type="radio" name="resolution" value={a.name()} checked={props.action == a}
                                 onchange={props.on_action.reform(move |_| a)} />
                             { format!(" {a}") }
+                            if !network.is_empty() { <span class="network-name">{ network }</span> }
                         </label>
                     }
                 }) }
