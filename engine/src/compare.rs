@@ -2,10 +2,10 @@
 //! policy's alignment options, then the findings classified by the policy.
 
 use crate::diff::diff;
-use crate::policy::{Explanation, Policy};
+use crate::policy::{Explanation, Objects, Policy};
 use crate::report::{Counts, EnvironmentSummary, FileRef, REPORT_VERSION, Report};
 use crate::severity::Severity;
-use crate::tree::Document;
+use crate::tree::{Document, Value};
 use std::collections::HashMap;
 
 /// One environment and the base it is compared with (the same base for every environment, or its
@@ -48,8 +48,35 @@ pub(crate) fn compare(base: FileRef, pairs: &[Pair<'_>], policy: &Policy) -> Rep
         policy: None,
         violations: Vec::new(),
     };
-    policy.classify_in(&mut report, &objects(pairs));
+    policy.classify_in(&mut report, &objects_of(pairs));
     report
+}
+
+/// What rules selecting objects see: the object each environment's file is, and every object's
+/// API group.
+pub(crate) fn objects_of(pairs: &[Pair<'_>]) -> Objects {
+    Objects {
+        of_file: objects(pairs),
+        groups: groups(pairs),
+    }
+}
+
+/// Each Kubernetes object's API group, by its label (`kind=Deployment,namespace=shop,name=web` →
+/// `apps`; the core group is `""`).
+pub(crate) fn groups(pairs: &[Pair<'_>]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for pair in pairs {
+        for node in pair.base.documents.iter().chain(&pair.env.documents) {
+            let Some(label) = crate::diff::object_label(node) else {
+                continue;
+            };
+            if let Some(Value::String(version)) = node.pointer("/apiVersion").map(|n| &n.value) {
+                let group = version.rsplit_once('/').map_or("", |(g, _)| g);
+                out.entry(label).or_insert_with(|| group.to_string());
+            }
+        }
+    }
+    out
 }
 
 /// The Kubernetes object each environment's file is, when it is one object: rules that select
@@ -73,7 +100,7 @@ pub(crate) fn objects(pairs: &[Pair<'_>]) -> HashMap<String, String> {
 /// How the policy classifies the differences at `path` (a keyed path or pointer, as reports show
 /// them; `/` for a whole file), ignored ones included: every rule tried, in order.
 pub(crate) fn explain(pairs: &[Pair<'_>], policy: &Policy, path: &str) -> Vec<Explanation> {
-    let objects = objects(pairs);
+    let objects = objects_of(pairs);
     let wanted = if path == "/" { "" } else { path };
     pairs
         .iter()
@@ -87,10 +114,7 @@ pub(crate) fn explain(pairs: &[Pair<'_>], policy: &Policy, path: &str) -> Vec<Ex
             .findings
         })
         .filter(|f| f.keyed_path == wanted || f.path == wanted)
-        .map(|f| {
-            let object = objects.get(&f.environment).map(String::as_str);
-            policy.explain_in(&f, object)
-        })
+        .map(|f| policy.explain_in(&f, &objects))
         .collect()
 }
 

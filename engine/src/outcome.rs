@@ -25,4 +25,8 @@ pub struct Outcome {
     /// [`Policy::explain_in_object`](crate::Policy::explain_in_object).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub objects: std::collections::BTreeMap<String, String>,
+    /// Each Kubernetes object's API group by its label (`apps`; `""` for the core group), for
+    /// rules with `group`.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub groups: std::collections::BTreeMap<String, String>,
 }

@@ -265,6 +265,7 @@ impl Checker {
             rendered,
             secrets: secrets.spans(),
             objects: crate::compare::objects(&pairs).into_iter().collect(),
+            groups: crate::compare::groups(&pairs).into_iter().collect(),
         }
     }
 }

@@ -239,24 +239,33 @@ fn tolerance_rules() {
 }
 
 #[test]
-fn group_is_refused_at_its_line() {
-    let request = Request {
-        policy: Some(Source::new(
-            "driftwise.yaml",
-            "ignore:\n  - path: /spec/replicas\n    group: apps\n",
-        )),
-        ..Request::new(
-            Source::new("base.yaml", "a: 1\n"),
-            vec![Environment::new("prod", Source::new("prod.yaml", "a: 2\n"))],
-        )
-    };
-    let err = run(&request).unwrap_err();
-    assert_eq!(
-        (err.file.as_deref(), err.line()),
-        (Some("driftwise.yaml"), Some(3)),
-        "{err}"
-    );
-    assert!(err.message.contains("`group` is not supported"), "{err}");
+fn group_selects_objects_by_api_group() {
+    for shape in 0..4 {
+        let r = check(
+            shape,
+            "ignore:\n  - path: /spec/replicas\n    group: apps\n  - path: /spec/weight\n    group: batch\n  - path: /data/mode\n    group: \"\"\n    kind: ConfigMap\n",
+        );
+        let ignored = !paths(&r).contains(&"/spec/replicas".to_string());
+        // The Deployment is in the `apps` group; a plain file is in no object.
+        assert_eq!(ignored, shape > 0, "shape {shape}: {:?}", paths(&r));
+        assert!(
+            paths(&r).contains(&"/spec/weight".to_string()),
+            "shape {shape}: not batch"
+        );
+        let mut want = vec![("ignore[1]".to_string(), Some(4))];
+        if shape == 0 {
+            want.insert(0, ("ignore[0]".to_string(), Some(2)));
+        }
+        // The ConfigMap (core group, `""`) does not differ: that rule is stale everywhere.
+        want.push(("ignore[2]".to_string(), Some(6)));
+        assert_eq!(stale(&r), want, "shape {shape}");
+        // The core group is `""`, which the Deployment's token is not in.
+        let core = check(shape, "ignore:\n  - path: /data/token\n    group: \"\"\n");
+        assert!(
+            paths(&core).contains(&"/data/token".to_string()),
+            "shape {shape}"
+        );
+    }
 }
 
 fn with_includes(files: &[(&str, &str)]) -> Result<Report, driftwise_engine::Error> {

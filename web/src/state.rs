@@ -162,6 +162,8 @@ pub struct State {
     verdict_request: u32,
     /// The Kubernetes object each environment's file is, when it is one: for explanations.
     objects: std::collections::BTreeMap<String, String>,
+    /// Each Kubernetes object's API group, for rules with `group`.
+    groups: std::collections::BTreeMap<String, String>,
     pub errors: Vec<String>,
     pub progress: Option<Progress>,
     pub filter: Filter,
@@ -193,6 +195,7 @@ impl Default for State {
             keep_choices: false,
             verdict_request: 0,
             objects: Default::default(),
+            groups: Default::default(),
             errors: Vec::new(),
             progress: None,
             filter: Filter::default(),
@@ -588,6 +591,7 @@ impl State {
         }
         self.texts = Rc::new(texts);
         self.objects = outcome.objects;
+        self.groups = outcome.groups;
         self.selected_violation = None;
         self.report = Some(Rc::new(outcome.report));
         if !std::mem::take(&mut self.keep_choices) {
@@ -612,7 +616,7 @@ impl State {
         let f = self.report.as_ref()?.findings.get(i)?;
         let policy = self.request()?.policy().ok()?;
         let object = self.objects.get(&f.environment).map(String::as_str);
-        Some(policy.explain_in_object(f, object))
+        Some(policy.explain_in_object(f, object, &self.groups))
     }
 
     /// The reason given for accepting a finding, if any.

@@ -90,8 +90,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Vec<(IgnoreRule, usiz
                         kind: text("kind"),
                         name: text("name"),
                         namespace: text("namespace"),
-                        // Argo CD's `group` is not told apart: keyed paths carry no API group.
-                        group: None,
+                        group: text("group"),
                         kinds: Vec::new(),
                         value: None,
                     },

@@ -73,8 +73,7 @@ pub struct ExpectedRule {
     /// Only inside objects in this namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// API groups are not told apart (keyed paths name objects by kind, namespace and name): a rule
-    /// with `group` is refused rather than silently over-matching.
+    /// Only inside objects of this API group (`apps`; `""` for the core group).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
 }
@@ -106,8 +105,7 @@ pub struct IgnoreRule {
     /// Only inside objects in this namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// API groups are not told apart (keyed paths name objects by kind, namespace and name): a rule
-    /// with `group` is refused rather than silently over-matching.
+    /// Only inside objects of this API group (`apps`; `""` for the core group).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
 }
@@ -133,8 +131,7 @@ pub struct SeverityRule {
     /// Only inside objects in this namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
-    /// API groups are not told apart (keyed paths name objects by kind, namespace and name): a rule
-    /// with `group` is refused rather than silently over-matching.
+    /// Only inside objects of this API group (`apps`; `""` for the core group).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
 }
@@ -142,7 +139,6 @@ pub struct SeverityRule {
 /// Rules that may be limited to Kubernetes objects.
 pub(crate) trait Selecting {
     fn selector(&self) -> super::matching::Selector<'_>;
-    fn group(&self) -> Option<&str>;
 }
 
 macro_rules! selecting {
@@ -150,13 +146,11 @@ macro_rules! selecting {
         impl Selecting for $rule {
             fn selector(&self) -> super::matching::Selector<'_> {
                 super::matching::Selector {
+                    group: self.group.as_deref(),
                     kind: self.kind.as_deref(),
                     name: self.name.as_deref(),
                     namespace: self.namespace.as_deref(),
                 }
-            }
-            fn group(&self) -> Option<&str> {
-                self.group.as_deref()
             }
         }
     )*};

@@ -6,6 +6,15 @@
 use crate::finding::Finding;
 use crate::pattern::Pattern;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The Kubernetes objects a check sees: the object each environment's file is, when it is one
+/// (by environment), and each object's API group (by its label; `""` for the core group).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Objects {
+    pub(crate) of_file: HashMap<String, String>,
+    pub(crate) groups: HashMap<String, String>,
+}
 
 /// A finding as rules see it: the finding, and the Kubernetes object it is in when its file is
 /// one object (a stream names its objects in the keyed path already).
@@ -13,11 +22,17 @@ pub(crate) struct Subject<'f> {
     pub(crate) finding: &'f Finding,
     /// `kind=Deployment,namespace=shop,name=web`.
     object: Option<String>,
+    /// The object's API group (`apps`; empty for the core group), when it is known.
+    group: Option<String>,
     paths: Vec<String>,
 }
 
 impl<'f> Subject<'f> {
-    pub(crate) fn new(finding: &'f Finding, object_of_file: Option<&str>) -> Subject<'f> {
+    pub(crate) fn new(finding: &'f Finding, objects: &Objects) -> Subject<'f> {
+        let object_of_file = objects
+            .of_file
+            .get(&finding.environment)
+            .map(String::as_str);
         let in_path = finding
             .keyed_path
             .strip_prefix('[')
@@ -36,9 +51,14 @@ impl<'f> Subject<'f> {
             }
             (None, None) => None,
         };
+        let group = object
+            .as_ref()
+            .and_then(|label| objects.groups.get(label))
+            .cloned();
         Subject {
             finding,
             object,
+            group,
             paths,
         }
     }
@@ -49,6 +69,9 @@ impl<'f> Subject<'f> {
     }
 
     fn object_field(&self, name: &str) -> Option<&str> {
+        if name == "group" {
+            return self.group.as_deref();
+        }
         self.object.as_deref().and_then(|o| {
             o.split(',')
                 .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
@@ -59,6 +82,7 @@ impl<'f> Subject<'f> {
 /// The Kubernetes object a rule is for (as Argo CD's ignoreDifferences writes it).
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Selector<'r> {
+    pub(crate) group: Option<&'r str>,
     pub(crate) kind: Option<&'r str>,
     pub(crate) name: Option<&'r str>,
     pub(crate) namespace: Option<&'r str>,
@@ -142,6 +166,7 @@ pub(crate) fn applies(
         });
     }
     for (field, want) in [
+        ("group", selector.group),
         ("kind", selector.kind),
         ("namespace", selector.namespace),
         ("name", selector.name),

@@ -35,6 +35,7 @@ pub use presets::PRESETS;
 
 use file::Selecting;
 pub(crate) use keywords::{default_severity, looks_secret};
+pub(crate) use matching::Objects;
 use matching::Subject;
 
 use crate::diff::AlignOptions;
@@ -48,7 +49,6 @@ use crate::span::Pos;
 use crate::tree::{Document, Source, Value};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// What secret values become in every output.
 pub const MASK: &str = "********";
@@ -131,7 +131,6 @@ impl Policy {
         };
         let argocd = named("argocd", &file.argocd);
         let includes = named("include", &file.include);
-        refuse_groups(&file, &root, source)?;
         let align = AlignOptions {
             identity: file.identity.clone(),
             sets: file.sets.clone(),
@@ -400,24 +399,23 @@ impl Policy {
     /// finds stale rules and computes each environment's compliance. (Secrets are masked by what
     /// the files hold, once the report is made.)
     pub fn classify(&self, report: &mut Report) {
-        self.classify_in(report, &HashMap::new());
+        self.classify_in(report, &Objects::default());
     }
 
     /// [`classify`](Self::classify), knowing the Kubernetes object each environment's file is
     /// when it is one object (`kind=Deployment,namespace=shop,name=web`), so rules that select
     /// objects apply to single manifests as they do to streams.
-    pub(crate) fn classify_in(&self, report: &mut Report, objects: &HashMap<String, String>) {
+    pub(crate) fn classify_in(&self, report: &mut Report, objects: &Objects) {
         let mut expected_hits = vec![0usize; self.file.expected.len()];
         let mut ignore_hits = vec![0usize; self.file.ignore.len()];
         let mut severity_hits = vec![0usize; self.file.severity.len()];
         let findings = std::mem::take(&mut report.findings);
         let mut ignored = 0;
         for mut f in findings {
-            let object = objects.get(&f.environment).map(String::as_str);
-            let subject = Subject::new(&f, object);
+            let subject = Subject::new(&f, objects);
             if let Some(i) = self
                 .deciding_ignore(&subject)
-                .or_else(|| self.ignored_inside(&f, object))
+                .or_else(|| self.ignored_inside(&f, objects))
             {
                 ignore_hits[i] += 1;
                 ignored += 1;
@@ -552,7 +550,7 @@ impl Policy {
     /// For a map or list only one side has: the ignore rule behind it when every value inside
     /// it is ignored (live annotations that are all the server's, say), as if each had been its
     /// own finding.
-    fn ignored_inside(&self, f: &Finding, object: Option<&str>) -> Option<usize> {
+    fn ignored_inside(&self, f: &Finding, objects: &Objects) -> Option<usize> {
         if f.kind != Kind::Added && f.kind != Kind::Removed {
             return None;
         }
@@ -571,7 +569,7 @@ impl Policy {
                 s.path.push_str(&suffix);
                 s.value = value.clone();
             }
-            let i = self.deciding_ignore(&Subject::new(&inner, object))?;
+            let i = self.deciding_ignore(&Subject::new(&inner, objects))?;
             first.get_or_insert(i);
         }
         first
@@ -594,18 +592,31 @@ impl Policy {
     /// Every rule tried for a finding, in the order the policy tries them, with whether it
     /// applied and why not: what `driftwise check --explain` prints.
     pub fn explain(&self, f: &Finding) -> Explanation {
-        self.explain_in(f, None)
+        self.explain_in(f, &Objects::default())
     }
 
     /// [`explain`](Self::explain) for a finding in a file that is one Kubernetes object
     /// (`kind=Deployment,namespace=shop,name=web`, as [`Outcome::objects`](crate::Outcome) has
-    /// it), so rules that select objects are tried as the check tried them.
-    pub fn explain_in_object(&self, f: &Finding, object: Option<&str>) -> Explanation {
-        self.explain_in(f, object)
+    /// it), with the API group of each object (as [`Outcome::groups`](crate::Outcome) has them),
+    /// so rules that select objects are tried as the check tried them.
+    pub fn explain_in_object(
+        &self,
+        f: &Finding,
+        object: Option<&str>,
+        groups: &std::collections::BTreeMap<String, String>,
+    ) -> Explanation {
+        let objects = Objects {
+            of_file: object
+                .map(|o| (f.environment.clone(), o.to_string()))
+                .into_iter()
+                .collect(),
+            groups: groups.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        };
+        self.explain_in(f, &objects)
     }
 
-    pub(crate) fn explain_in(&self, f: &Finding, object: Option<&str>) -> Explanation {
-        let subject = Subject::new(f, object);
+    pub(crate) fn explain_in(&self, f: &Finding, objects: &Objects) -> Explanation {
+        let subject = Subject::new(f, objects);
         let mut trials = Vec::new();
         let decided = |trials: &mut Vec<Trial>,
                        section: &str,
@@ -828,41 +839,6 @@ impl std::fmt::Display for Explanation {
         }
         Ok(())
     }
-}
-
-/// Refuses `group` on a rule, at its line: keyed paths do not carry the API group, so such a rule
-/// would silently match objects of every group.
-fn refuse_groups(file: &PolicyFile, root: &crate::tree::Node, source: &Source) -> Result<()> {
-    let sections: [(&str, Vec<Option<&str>>); 3] = [
-        (
-            "expected",
-            file.expected.iter().map(|r| r.group()).collect(),
-        ),
-        ("ignore", file.ignore.iter().map(|r| r.group()).collect()),
-        (
-            "severity",
-            file.severity.iter().map(|r| r.group()).collect(),
-        ),
-    ];
-    for (section, groups) in sections {
-        if let Some(i) = groups.iter().position(Option::is_some) {
-            let at = root
-                .pointer(&format!("/{section}/{i}/group"))
-                .map(|n| n.span.start);
-            let err = Error::new(
-                ErrorKind::Usage,
-                format!(
-                    "{section}[{i}]: `group` is not supported: keyed paths name Kubernetes objects by kind, namespace and name, not API group; use kind (and name, namespace)"
-                ),
-            )
-            .in_file(source.name.clone());
-            return Err(match at {
-                Some(pos) => err.at(pos),
-                None => err,
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Every scalar (and empty map or list) inside a value, with its pointer below the value.
