@@ -82,7 +82,7 @@ impl Checker {
         mut progress: impl FnMut(Progress<'_>),
     ) -> Result<Checker> {
         require_features(request)?;
-        let policy = compile_policy(request)?;
+        let mut policy = compile_policy(request)?;
         let base = request.base()?;
         let env_sources: Vec<Source> = request
             .environments
@@ -129,6 +129,8 @@ impl Checker {
         for doc in &docs {
             crate::live::require_unique_objects(doc)?;
         }
+        // Argo CD's managedFieldsManagers: the fields those managers own in the live objects.
+        policy.ignore_managed_fields(bases.iter().chain(&docs).flat_map(|d| d.documents.iter()));
         progress(Progress {
             step: steps,
             steps,

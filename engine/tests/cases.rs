@@ -571,15 +571,65 @@ fn argocd_ignore_differences_are_imported_with_their_selectors() {
         "{e}"
     );
     assert_eq!(e.line(), Some(5));
-    let managers = Source::new(
-        "app.yaml",
-        "kind: Application\nspec:\n  ignoreDifferences:\n    - kind: Deployment\n      managedFieldsManagers: [kube-controller-manager]\n",
+}
+
+#[test]
+fn argocd_managed_fields_managers_ignore_the_fields_those_managers_own() {
+    let manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - {name: web, image: web:1, resources: {limits: {cpu: 500m}}}\n";
+    // The HPA's controller scales replicas, a mutating webhook sets the container's limits; a
+    // person changed the image.
+    let live = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\n  managedFields:\n    - manager: kube-controller-manager\n      operation: Update\n      fieldsType: FieldsV1\n      fieldsV1:\n        f:spec:\n          f:replicas: {}\n    - manager: resource-webhook\n      operation: Update\n      fieldsV1:\n        f:spec:\n          f:template:\n            f:spec:\n              f:containers:\n                k:{\"name\":\"web\"}:\n                  .: {}\n                  f:resources:\n                    f:limits:\n                      f:cpu: {}\n    - manager: kubectl-edit\n      operation: Update\n      fieldsV1:\n        f:spec:\n          f:template:\n            f:spec:\n              f:containers:\n                k:{\"name\":\"web\"}:\n                  f:image: {}\nspec:\n  replicas: 7\n  template:\n    spec:\n      containers:\n        - {name: web, image: web:2, resources: {limits: {cpu: '2'}}}\n";
+    let app = |managers: &str, kind: &str| {
+        Source::new(
+            "argocd-app.yaml",
+            format!(
+                "kind: Application\nspec:\n  ignoreDifferences:\n    - group: apps\n      kind: {kind}\n      managedFieldsManagers: [{managers}]\n"
+            ),
+        )
+    };
+    let findings = |app: Source| -> Vec<String> {
+        let mut request = driftwise_engine::Request::new(
+            Source::new("manifest.yaml", manifest),
+            vec![driftwise_engine::Environment::new(
+                "live",
+                Source::new("live.yaml", live),
+            )],
+        );
+        request.argocd = vec![app];
+        let report = driftwise_engine::run(&request).unwrap().report;
+        assert!(
+            report.policy.as_ref().unwrap().stale.is_empty(),
+            "owned fields that did not change are no stale rules"
+        );
+        report
+            .findings
+            .iter()
+            .filter(|f| !f.keyed_path.contains("managedFields"))
+            .map(|f| f.keyed_path.clone())
+            .collect()
+    };
+    let image = "/spec/template/spec/containers[name=web]/image".to_string();
+    assert_eq!(
+        findings(app(
+            "kube-controller-manager, resource-webhook",
+            "Deployment"
+        )),
+        [image.clone()],
+        "replicas and the limits are the managers'; the image is drift"
     );
-    let e = Policy::default().import_argocd(&managers).unwrap_err();
-    assert!(
-        e.message
-            .contains("managedFieldsManagers cannot be imported"),
-        "{e}"
+    assert_eq!(
+        findings(app("kube-controller-manager", "Deployment")).len(),
+        2,
+        "only the named managers' fields"
+    );
+    assert_eq!(
+        findings(app(
+            "kube-controller-manager, resource-webhook",
+            "StatefulSet"
+        ))
+        .len(),
+        3,
+        "only the selected objects"
     );
 }
 

@@ -1,7 +1,8 @@
 //! Argo CD's `ignoreDifferences` (from an Application manifest) as driftwise ignore rules.
 //! `jsonPointers` carry over with their group/kind/name/namespace selectors, `jqPathExpressions`
-//! too when they are in the subset [`super::jq_path`] reads; `managedFieldsManagers` has no
-//! driftwise equivalent and is refused, not silently dropped.
+//! too when they are in the subset [`super::jq_path`] reads. `managedFieldsManagers` depend on the
+//! live objects: they are kept as [`ManagedRule`]s and become ignore rules for the fields those
+//! managers own once the objects are read ([`owned_patterns`]).
 
 use super::IgnoreRule;
 use crate::error::{Error, ErrorKind, Result};
@@ -9,12 +10,109 @@ use crate::parse::parse;
 use crate::pattern::Pattern;
 use crate::tree::{Source, Value};
 
-/// The ignore rules, each with the line of the pointer it comes from.
-pub(super) fn ignore_rules(application: &Source) -> Result<Vec<(IgnoreRule, usize)>> {
+/// An `ignoreDifferences` entry with `managedFieldsManagers`: the objects it selects and the
+/// managers whose fields are not drift.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ManagedRule {
+    pub(crate) group: Option<String>,
+    pub(crate) kind: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) namespace: Option<String>,
+    pub(crate) managers: Vec<String>,
+    /// The application file and the line of the managers list.
+    pub(crate) file: String,
+    pub(crate) line: usize,
+}
+
+impl ManagedRule {
+    /// Whether the rule selects this object.
+    pub(crate) fn selects(&self, object: &crate::tree::Node) -> bool {
+        let text = |p: &str| match object.pointer(p).map(|n| &n.value) {
+            Some(Value::String(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        let group = text("/apiVersion").map(|v| v.rsplit_once('/').map_or("", |(g, _)| g));
+        let wants = |want: &Option<String>, have: Option<&str>| {
+            want.as_deref().is_none_or(|w| w == "*" || Some(w) == have)
+        };
+        wants(&self.group, group)
+            && wants(&self.kind, text("/kind"))
+            && wants(&self.name, text("/metadata/name"))
+            && wants(&self.namespace, text("/metadata/namespace"))
+    }
+}
+
+/// The path patterns (relative to the object) of the fields `managers` own in an object's
+/// `metadata.managedFields`: `f:spec` → `/spec`, `k:{"name":"web"}` → `[name=web]`. A set's value
+/// (`v:...`) names no path and is left out.
+pub(crate) fn owned_patterns(object: &crate::tree::Node, managers: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(Value::List(entries)) = object.pointer("/metadata/managedFields").map(|n| &n.value)
+    else {
+        return out;
+    };
+    for entry in entries {
+        let manager = match entry.pointer("/manager").map(|n| &n.value) {
+            Some(Value::String(m)) => m,
+            _ => continue,
+        };
+        if !managers.contains(manager) {
+            continue;
+        }
+        if let Some(fields) = entry.pointer("/fieldsV1") {
+            walk_fields(fields, String::new(), &mut out);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn walk_fields(node: &crate::tree::Node, at: String, out: &mut Vec<String>) {
+    let Value::Map(map) = &node.value else {
+        return;
+    };
+    if map.is_empty() && !at.is_empty() {
+        out.push(at.clone());
+    }
+    for (key, member) in map {
+        // `.` says the manager made the item or map exist, not that it owns what is inside:
+        // nothing is hidden for it (reporting more is the safe side).
+        if let Some(field) = key.strip_prefix("f:") {
+            let next = format!("{at}/{}", crate::pointer::escape_segment(field));
+            walk_fields(&member.value, next, out);
+        } else if let Some(json) = key.strip_prefix("k:") {
+            // A list item by its fields: `[name=web]`, as keyed paths name it.
+            let Ok(serde_json::Value::Object(fields)) =
+                serde_json::from_str::<serde_json::Value>(json)
+            else {
+                continue;
+            };
+            let pairs: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| match v {
+                    serde_json::Value::String(s) => format!("{k}={s}"),
+                    other => format!("{k}={other}"),
+                })
+                .collect();
+            if pairs.iter().any(|p| p.contains([',', ']', '['])) {
+                continue;
+            }
+            walk_fields(&member.value, format!("{at}[{}]", pairs.join(",")), out);
+        }
+    }
+}
+
+/// The ignore rules, each with the line of the pointer it comes from, and the entries with
+/// `managedFieldsManagers`.
+pub(super) fn ignore_rules(
+    application: &Source,
+) -> Result<(Vec<(IgnoreRule, usize)>, Vec<ManagedRule>)> {
     let doc = parse(application)?;
     let err =
         |message: String| Error::new(ErrorKind::Usage, message).in_file(application.name.clone());
     let mut rules = Vec::new();
+    let mut managed = Vec::new();
     let apps: Vec<_> = doc
         .documents
         .iter()
@@ -41,8 +139,28 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Vec<(IgnoreRule, usiz
                 _ => None,
             };
             if let Some(node) = entry.pointer("/managedFieldsManagers") {
-                return Err(err("managedFieldsManagers cannot be imported: driftwise compares the objects' fields, not who set them; write ignore rules with path patterns for the fields that manager owns".into())
-                    .at(node.span.start));
+                let Value::List(items) = &node.value else {
+                    return Err(
+                        err("managedFieldsManagers must be a list".into()).at(node.span.start)
+                    );
+                };
+                let mut managers = Vec::new();
+                for item in items {
+                    let Value::String(m) = &item.value else {
+                        return Err(err("managedFieldsManagers entries must be strings".into())
+                            .at(item.span.start));
+                    };
+                    managers.push(m.clone());
+                }
+                managed.push(ManagedRule {
+                    group: text("group"),
+                    kind: text("kind"),
+                    name: text("name"),
+                    namespace: text("namespace"),
+                    managers,
+                    file: application.name.clone(),
+                    line: node.span.start.line,
+                });
             }
             // Both lists become path patterns: pointers as they are, jq paths translated.
             let mut places: Vec<(String, &crate::tree::Node)> = Vec::new();
@@ -99,5 +217,5 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Vec<(IgnoreRule, usiz
             }
         }
     }
-    Ok(rules)
+    Ok((rules, managed))
 }

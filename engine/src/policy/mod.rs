@@ -69,6 +69,9 @@ pub struct Policy {
     includes: Vec<(String, Option<Pos>)>,
     /// Where the ignore rules of presets start, when any are on.
     preset_from: Option<usize>,
+    /// Argo CD `managedFieldsManagers` entries, made into ignore rules once the live objects are
+    /// read ([`Policy::ignore_managed_fields`]).
+    managed: Vec<argocd::ManagedRule>,
     align: AlignOptions,
     reveal_secrets: bool,
 }
@@ -143,6 +146,7 @@ impl Policy {
             argocd,
             includes,
             preset_from: None,
+            managed: Vec::new(),
             align,
             reveal_secrets: false,
         })
@@ -332,8 +336,9 @@ impl Policy {
     /// Adds the `ignoreDifferences` of an Argo CD Application manifest as ignore rules; returns how
     /// many were added.
     pub fn import_argocd(&mut self, application: &Source) -> Result<usize> {
-        let rules = argocd::ignore_rules(application)?;
-        let n = rules.len();
+        let (rules, managed) = argocd::ignore_rules(application)?;
+        let n = rules.len() + managed.len();
+        self.managed.extend(managed);
         for (rule, line) in rules {
             let key = format!("ignore[{}]", self.file.ignore.len());
             let cited = RuleRef {
@@ -345,6 +350,65 @@ impl Policy {
             self.file.ignore.push(rule);
         }
         Ok(n)
+    }
+
+    /// Turns the Argo CD `managedFieldsManagers` entries into ignore rules for the fields those
+    /// managers own in `documents`' objects (from their `metadata.managedFields`), each rule for
+    /// its object. Like presets, they are never reported stale.
+    pub(crate) fn ignore_managed_fields<'d>(
+        &mut self,
+        documents: impl Iterator<Item = &'d crate::tree::Node>,
+    ) {
+        if self.managed.is_empty() {
+            return;
+        }
+        let mut rules = Vec::new();
+        for object in documents {
+            let Some(label) = crate::diff::object_label(object) else {
+                continue;
+            };
+            for m in self.managed.iter().filter(|m| m.selects(object)) {
+                for path in argocd::owned_patterns(object, &m.managers) {
+                    let Ok(path) = crate::pattern::Pattern::parse(&format!("[{label}]{path}"))
+                    else {
+                        continue;
+                    };
+                    if rules
+                        .iter()
+                        .any(|(r, _): &(IgnoreRule, RuleRef)| r.path == path)
+                    {
+                        continue;
+                    }
+                    let cited = RuleRef {
+                        rule: format!("managedFieldsManagers ({})", m.managers.join(", ")),
+                        line: Some(m.line),
+                        file: Some(m.file.clone()),
+                    };
+                    let rule = IgnoreRule {
+                        path,
+                        envs: Vec::new(),
+                        reason: Some(format!(
+                            "Argo CD ignoreDifferences: fields {} manages, from {}",
+                            m.managers.join(", "),
+                            m.file
+                        )),
+                        kind: None,
+                        name: None,
+                        namespace: None,
+                        group: None,
+                        kinds: Vec::new(),
+                        value: None,
+                    };
+                    rules.push((rule, cited));
+                }
+            }
+        }
+        self.preset_from.get_or_insert(self.file.ignore.len());
+        for (rule, cited) in rules {
+            self.origins
+                .insert(format!("ignore[{}]", self.file.ignore.len()), cited);
+            self.file.ignore.push(rule);
+        }
     }
 
     /// The same policy failing from `level` up, whatever the file says.
