@@ -103,11 +103,15 @@ fn walk_fields(node: &crate::tree::Node, at: String, out: &mut Vec<String>) {
     }
 }
 
-/// The ignore rules, each with the line of the pointer it comes from, and the entries with
-/// `managedFieldsManagers`.
-pub(super) fn ignore_rules(
-    application: &Source,
-) -> Result<(Vec<(IgnoreRule, usize)>, Vec<ManagedRule>)> {
+/// What an application's `ignoreDifferences` say: ignore rules, each with the line of the pointer
+/// it comes from, and the entries with `managedFieldsManagers`.
+pub(super) struct Imported {
+    pub(super) rules: Vec<(IgnoreRule, usize)>,
+    pub(super) managed: Vec<ManagedRule>,
+}
+
+/// The application's `ignoreDifferences`.
+pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
     let doc = parse(application)?;
     let err =
         |message: String| Error::new(ErrorKind::Usage, message).in_file(application.name.clone());
@@ -217,5 +221,5 @@ pub(super) fn ignore_rules(
             }
         }
     }
-    Ok((rules, managed))
+    Ok(Imported { rules, managed })
 }

@@ -336,7 +336,7 @@ impl Policy {
     /// Adds the `ignoreDifferences` of an Argo CD Application manifest as ignore rules; returns how
     /// many were added.
     pub fn import_argocd(&mut self, application: &Source) -> Result<usize> {
-        let (rules, managed) = argocd::ignore_rules(application)?;
+        let argocd::Imported { rules, managed } = argocd::ignore_rules(application)?;
         let n = rules.len() + managed.len();
         self.managed.extend(managed);
         for (rule, line) in rules {
