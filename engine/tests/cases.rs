@@ -608,13 +608,13 @@ fn argocd_managed_fields_managers_ignore_the_fields_those_managers_own() {
             .map(|f| f.keyed_path.clone())
             .collect()
     };
-    let image = "/spec/template/spec/containers[name=web]/image".to_string();
+    let image = "/spec/template/spec/containers[name=web]/image";
     assert_eq!(
         findings(app(
             "kube-controller-manager, resource-webhook",
             "Deployment"
         )),
-        [image.clone()],
+        [image],
         "replicas and the limits are the managers'; the image is drift"
     );
     assert_eq!(
