@@ -559,7 +559,7 @@ fn live_kubectl_output_is_compared_as_objects_adopted_from_and_never_written() {
         .assert()
         .code(3)
         .stderr(predicate::str::contains(
-            "the file is live output (a kubectl List)",
+            "the file is live output (a kubectl List), read, not written: make the cluster match with `kubectl apply -f base.yaml`",
         ));
     // Adopting takes the cluster's values into the manifests.
     in_dir(dir.path())

@@ -253,7 +253,9 @@ fn change_for<'f>(
             file: file.to_string(),
         };
         if files.is_live(&target_file) {
-            return Err(Reason::LiveOutput);
+            return Err(Reason::LiveOutput {
+                desired: plan.file_of(&from_role).unwrap_or_default().to_string(),
+            });
         }
         let target = files
             .doc(&target_file)

@@ -230,8 +230,12 @@ pub enum Reason {
         /// Its error.
         error: String,
     },
-    /// The file is live output (a `kubectl get` List): change the manifest it came from.
-    LiveOutput,
+    /// The file is live output (a `kubectl get` List): the cluster is made to match by applying
+    /// the desired manifest.
+    LiveOutput {
+        /// The desired manifest (the plan's base), which `kubectl apply -f` takes.
+        desired: String,
+    },
     /// A device's running configuration: it changes on the device, through the commands export.
     DeviceRunning,
     /// A Junos configuration file: its text is not edited yet (IOS and EOS files are).
@@ -248,8 +252,9 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::Conflict { place } => write!(f, "conflicts with another action on {place}"),
-            Reason::LiveOutput => f.write_str(
-                "the file is live output (a kubectl List); it is read, not written: change the manifest it came from",
+            Reason::LiveOutput { desired } => write!(
+                f,
+                "the file is live output (a kubectl List), read, not written: make the cluster match with `kubectl apply -f {desired}`"
             ),
             Reason::DeviceRunning => f.write_str(
                 "a device's running configuration changes on the device: the device commands carry it out (driftwise apply --format commands, with --rollback for the undo; the page's Device commands download)",
