@@ -406,6 +406,52 @@ mod tests {
     }
 
     #[test]
+    fn older_plan_shapes_are_read() {
+        // Format 0.2 (Terraform 0.13-0.14): no resource_drift, no sensitivity marks; format 1.0:
+        // drift present, a for_each key and a count index in module addresses.
+        let v02 = r#"{"format_version": "0.2", "terraform_version": "0.14.11",
+          "resource_changes": [
+            {"address": "module.app[1].aws_instance.web", "module_address": "module.app[1]",
+             "change": {"actions": ["update"], "before": {"instance_type": "t3.small"},
+                        "after": {"instance_type": "t3.large"}, "after_unknown": {}}}
+          ]}"#;
+        let v10 = r#"{"format_version": "1.0", "terraform_version": "1.0.11",
+          "resource_drift": [
+            {"address": "module.net[\"eu\"].aws_vpc.main", "module_address": "module.net[\"eu\"]",
+             "change": {"actions": ["update"], "before": {"cidr_block": "10.0.0.0/16"},
+                        "after": {"cidr_block": "10.9.0.0/16"}, "after_unknown": {},
+                        "before_sensitive": false, "after_sensitive": false}}
+          ],
+          "resource_changes": []}"#;
+        let run_plan = |text: &str| {
+            let mut request =
+                Request::new(Source::new("plan.json", text), Vec::<Environment>::new());
+            request.options.include_planned = true;
+            run(&request).unwrap().report
+        };
+        let old = run_plan(v02);
+        let paths: Vec<(&str, &str)> = old
+            .findings
+            .iter()
+            .map(|f| (f.environment.as_str(), f.keyed_path.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            [("planned", "/module.app[1].aws_instance.web/instance_type")]
+        );
+        let newer = run_plan(v10);
+        let paths: Vec<(&str, &str)> = newer
+            .findings
+            .iter()
+            .map(|f| (f.environment.as_str(), f.keyed_path.as_str()))
+            .collect();
+        assert_eq!(
+            paths,
+            [("live", "/module.net[\"eu\"].aws_vpc.main/cidr_block")]
+        );
+    }
+
+    #[test]
     fn other_format_versions_are_refused_by_name() {
         let text =
             plan_text().replace("\"format_version\": \"1.2\"", "\"format_version\": \"2.0\"");
