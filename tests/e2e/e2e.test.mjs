@@ -442,6 +442,23 @@ test('network device configurations are compared as the CLI compares them, and t
   await page.screenshot({ path: join(out, 'network.png'), fullPage: true });
 });
 
+test('the page offers the Kubernetes preset for live objects, and with it reports what driftwise check --preset kubernetes does', async (t) => {
+  const page = await openApp(t);
+  const dir = join(repo, 'tests', 'cases', 'kubernetes-live');
+  await page.setInputFiles('#file-input', ['base.yaml', 'live.yaml'].map((f) => join(dir, f)));
+  await page.waitForSelector('.finding');
+  assert.equal(await page.locator('#kubernetes-preset').isChecked(), false);
+  const noisy = await page.locator('.finding').count();
+  await page.check('#kubernetes-preset');
+  await page.waitForFunction((before) => document.querySelectorAll('.finding').length < before, noisy);
+  let cliJson;
+  try { execFileSync(cli, ['check', '--no-policy', '--preset', 'kubernetes', '-f', 'json', 'base.yaml', 'live.yaml'], { cwd: dir }); } catch (e) { cliJson = e.stdout.toString(); }
+  const expected = JSON.parse(cliJson);
+  assert.equal(await page.locator('.finding').count(), expected.findings.length);
+  assert.equal(expected.findings.length, 3, 'the three real drifts');
+  assert.deepEqual(JSON.parse((await download(page, 'JSON')).text), expected);
+});
+
 test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {
   const page = await openApp(t);
   await page.setInputFiles('#file-input', [join(repo, 'tests', 'terraform', 'plan.json')]);

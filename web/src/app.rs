@@ -163,6 +163,8 @@ impl Component for App {
                     can_export={s.report.is_some()}
                     reveal_secrets={s.reveal_secrets}
                     on_reveal_secrets={change(link, Change::RevealSecrets)}
+                    kubernetes_preset={s.has_kubernetes().then_some(s.kubernetes_preset)}
+                    on_kubernetes_preset={change(link, Change::KubernetesPreset)}
                 />
                 <div class="layout">
                     <views::FilesPanel

@@ -128,6 +128,8 @@ pub enum Change {
     SetRole(usize, Role),
     /// Show secret values as they are (`true`), or masked.
     RevealSecrets(bool),
+    /// Turn the Kubernetes preset on: what the API server adds to live objects is not drift.
+    KubernetesPreset(bool),
     /// New text for the variables file.
     SetVars(String),
     NewVars,
@@ -155,6 +157,8 @@ pub struct State {
     pub texts: Rc<HashMap<String, SourceText>>,
     /// Show secret values as they are (the explicit switch); masked everywhere otherwise.
     pub reveal_secrets: bool,
+    /// The `kubernetes` preset is on (`--preset kubernetes`).
+    pub kubernetes_preset: bool,
     /// The check under way only shows or hides secrets: the same findings, so the resolutions
     /// chosen stay.
     keep_choices: bool,
@@ -192,6 +196,7 @@ impl Default for State {
             report: None,
             texts: Rc::default(),
             reveal_secrets: false,
+            kubernetes_preset: false,
             keep_choices: false,
             verdict_request: 0,
             objects: Default::default(),
@@ -320,6 +325,10 @@ impl State {
                 self.reveal_secrets = reveal;
                 effects.extend(self.files_changed());
                 self.keep_choices = true;
+            }
+            Change::KubernetesPreset(on) => {
+                self.kubernetes_preset = on;
+                effects.extend(self.files_changed());
             }
             Change::SetRole(i, role) => {
                 if let Some(f) = self.files.get_mut(i) {
@@ -513,6 +522,11 @@ impl State {
             options: Options {
                 reveal_secrets: self.reveal_secrets,
                 include_planned: terraform_plan,
+                presets: if self.kubernetes_preset {
+                    vec!["kubernetes".to_string()]
+                } else {
+                    Vec::new()
+                },
                 ..Options::default()
             },
             ..Request::default()
@@ -706,6 +720,14 @@ impl State {
         if !self.selected.is_some_and(|s| self.visible.contains(&s)) {
             self.selected = self.visible.first().copied();
         }
+    }
+
+    /// Whether a loaded configuration holds Kubernetes objects, so the Kubernetes preset is worth
+    /// offering.
+    pub fn has_kubernetes(&self) -> bool {
+        self.files.iter().any(|f| {
+            f.role == Role::Config && f.text.contains("apiVersion") && f.text.contains("kind")
+        })
     }
 
     /// The number of files that are configurations (the base and environments).

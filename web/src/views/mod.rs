@@ -27,6 +27,9 @@ pub struct ToolbarProps {
     /// Secret values shown as they are.
     pub reveal_secrets: bool,
     pub on_reveal_secrets: Callback<bool>,
+    /// The Kubernetes preset, offered when a file holds Kubernetes objects (`None`: not offered).
+    pub kubernetes_preset: Option<bool>,
+    pub on_kubernetes_preset: Callback<bool>,
 }
 
 #[function_component]
@@ -48,7 +51,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             <div class="actions">
                 <label class="button primary" for="file-input">{ "Open files…" }</label>
                 <input id="file-input" class="visually-hidden" type="file" multiple=true onchange={on_change}
-                    accept=".yaml,.yml,.json,.jsonc,.toml,.ini,.cfg,.env,.properties" />
+                    accept=".yaml,.yml,.json,.jsonc,.toml,.ini,.cfg,.conf,.txt,.env,.properties,.ios,.eos,.junos" />
                 <button class="button" onclick={props.on_paste.reform(|_| ())}>{ "Paste text…" }</button>
                 <span class="group" role="group" aria-label="Load example">
                     <span class="group-label">{ "Load example:" }</span>
@@ -71,6 +74,14 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                         onchange={props.on_reveal_secrets.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked())} />
                     { " Reveal secret values" }
                 </label>
+                if let Some(on) = props.kubernetes_preset {
+                    <label class={classes!("switch", on.then_some("on"))}
+                        title="Live objects carry what the API server adds (status, managedFields, resourceVersion, defaults it fills in): with the Kubernetes preset, that is not drift (driftwise check --preset kubernetes)">
+                        <input id="kubernetes-preset" type="checkbox" checked={on}
+                            onchange={props.on_kubernetes_preset.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked())} />
+                        { " Kubernetes preset" }
+                    </label>
+                }
             </div>
         </header>
     }
