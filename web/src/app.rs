@@ -183,7 +183,7 @@ impl Component for App {
                         on_policy_remove={link.callback(|_| Msg::Change(Change::RemovePolicy))}
                         on_show_rule={link.callback(Msg::ShowRule)}
                     />
-                    <main class="content" aria-live="polite">
+                    <main class="content">
                         if !s.files.is_empty() {
                             <views::desired::DesiredPanel
                                 provider={s.provider.clone()}

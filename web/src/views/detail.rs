@@ -30,7 +30,8 @@ pub struct DetailProps {
 /// Numbered source lines with the span marked (secret values come masked from the window).
 pub(crate) fn source_listing(lines: Vec<crate::model::SourceLine>) -> Html {
     html! {
-        <pre class="source"><code>
+        // Focusable, so a keyboard can scroll a long file.
+        <pre class="source" tabindex="0"><code>
             { for lines.into_iter().map(|l| html! {
                 <span class={classes!("line", (!l.highlighted.is_empty()).then_some("hit"))}>
                     <span class="ln" aria-hidden="true">{ l.number }</span>

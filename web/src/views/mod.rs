@@ -457,11 +457,11 @@ pub fn FindingList(props: &FindingListProps) -> Html {
         let selected = props.selected == Some(i);
         let value = |s: &Option<driftwise_engine::Side>| s.as_ref().map(side_value);
         html! {
-            <li id={format!("finding-{i}")} role="option" aria-selected={selected.to_string()}
+            <li id={format!("finding-{i}")}
                 class={classes!("finding", selected.then_some("selected"))}
                 data-env={f.environment.clone()} data-kind={f.kind.name()} data-path={f.keyed_path.clone()}
                 data-severity={f.severity.name()} data-expected={f.expected.is_some().to_string()}>
-                <button onclick={props.on_select.reform(move |_| i)}>
+                <button aria-current={selected.then_some("true")} onclick={props.on_select.reform(move |_| i)}>
                     <span class={classes!("badge", format!("k-{}", f.kind.name()))}>{ kind_label(f.kind) }</span>
                     <span class="env">
                         { f.environment.clone() }
@@ -482,8 +482,9 @@ pub fn FindingList(props: &FindingListProps) -> Html {
     let hidden = props.visible.len().saturating_sub(props.limit);
     html! {
         <>
-            <p class="count">{ format!("{} of {} findings", props.visible.len(), props.report.findings.len()) }</p>
-            <ul class="finding-list" role="listbox" aria-label="Findings">{ for items }</ul>
+            // The one live region: the count, announced when it changes (not the whole page).
+            <p class="count" role="status" aria-live="polite">{ format!("{} of {} findings", props.visible.len(), props.report.findings.len()) }</p>
+            <ul class="finding-list" aria-label="Findings">{ for items }</ul>
             if hidden > 0 {
                 <button class="button subtle" onclick={props.on_more.reform(|_| ())}>{ format!("Show {} more", hidden.min(400)) }</button>
             }
