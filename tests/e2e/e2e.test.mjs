@@ -94,7 +94,19 @@ test('the findings shown and exported match the CLI report for the same files', 
   const expected = JSON.parse(cliJson);
 
   const shown = await page.$$eval('.finding', (els) => els.map((e) => [e.dataset.env, e.dataset.kind, e.dataset.path]));
-  assert.deepEqual(shown, expected.findings.map((f) => [f.environment, f.kind, f.keyed_path]));
+  // Most severe first (the default sort), then by path; equal ones in the report's order.
+  const rank = { critical: 3, high: 2, medium: 1, low: 0 };
+  const bySeverity = expected.findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank[b.f.severity] - rank[a.f.severity] || (a.f.keyed_path < b.f.keyed_path ? -1 : a.f.keyed_path > b.f.keyed_path ? 1 : 0) || a.i - b.i)
+    .map(({ f }) => [f.environment, f.kind, f.keyed_path]);
+  assert.deepEqual(shown, bySeverity);
+  // Sorted by path instead.
+  await page.selectOption('#sort', 'path');
+  const byPath = await page.$$eval('.finding', (els) => els.map((e) => e.dataset.path));
+  assert.deepEqual(byPath, [...byPath].sort());
+  assert.equal(byPath.length, expected.findings.length);
+  await page.selectOption('#sort', 'severity');
   assert.equal(await page.locator('.summary tbody tr').count(), expected.environments.length);
 
   // Open a finding: both files, both spans highlighted, the keyed path shown.
@@ -105,9 +117,12 @@ test('the findings shown and exported match the CLI report for the same files', 
   assert.deepEqual(await detail.locator('.loc').allTextContents(), ['base_config.yaml:5:9', 'env2_config.yaml:6:9']);
   await page.screenshot({ path: join(out, 'classic.png'), fullPage: true });
 
-  // Keyboard: j moves to the next finding.
+  // Keyboard: j moves to the next finding in the list's order.
+  const paths = await page.$$eval('.finding', (els) => els.map((e) => `${e.dataset.env} ${e.dataset.path}`));
+  const next = paths[paths.indexOf('env2_config /database/host') + 1];
   await page.keyboard.press('j');
-  assert.equal(await page.locator('.finding.selected').getAttribute('data-path'), '/database/name');
+  const selected = page.locator('.finding.selected');
+  assert.equal(`${await selected.getAttribute('data-env')} ${await selected.getAttribute('data-path')}`, next);
 
   const json = await download(page, 'JSON');
   assert.equal(json.name, 'driftwise-report.json');

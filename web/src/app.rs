@@ -215,6 +215,7 @@ impl Component for App {
                                         on_search={change(link, Change::Search)}
                                         on_unexpected_only={change(link, Change::UnexpectedOnly)}
                                         on_min_severity={change(link, Change::MinSeverity)}
+                                        on_sort={change(link, Change::SortBy)}
                                     />
                                     <views::FindingList
                                         report={report.clone()}

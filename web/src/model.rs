@@ -253,6 +253,39 @@ pub struct Filter {
     pub unexpected_only: bool,
     /// Lowest severity shown.
     pub min_severity: driftwise_engine::Severity,
+    /// The order findings are listed in.
+    pub sort: Sort,
+}
+
+/// The order of the findings list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Most severe first (then by path).
+    #[default]
+    Severity,
+    /// Paths that drifted in the most environments first (then most severe).
+    Environments,
+    /// By path, then environment.
+    Path,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Severity, Sort::Environments, Sort::Path];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Severity => "severity",
+            Sort::Environments => "environments",
+            Sort::Path => "path",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Sort {
+        Sort::ALL
+            .into_iter()
+            .find(|s| s.name() == name)
+            .unwrap_or_default()
+    }
 }
 
 impl Default for Filter {
@@ -263,6 +296,7 @@ impl Default for Filter {
             search: String::new(),
             unexpected_only: false,
             min_severity: driftwise_engine::Severity::Low,
+            sort: Sort::default(),
         }
     }
 }
@@ -295,13 +329,35 @@ impl Filter {
 
     /// Indexes into `report.findings` of the findings that pass.
     pub fn apply(&self, report: &Report) -> Vec<usize> {
-        report
+        let mut shown: Vec<usize> = report
             .findings
             .iter()
             .enumerate()
             .filter(|(_, f)| self.matches(f))
             .map(|(i, _)| i)
-            .collect()
+            .collect();
+        let f = |i: &usize| &report.findings[*i];
+        // How many environments drifted at each path.
+        let mut spread: std::collections::HashMap<&str, usize> = Default::default();
+        for finding in &report.findings {
+            *spread.entry(finding.keyed_path.as_str()).or_default() += 1;
+        }
+        // Stable sorts: equal findings keep the report's order (environment by environment).
+        match self.sort {
+            Sort::Severity => shown.sort_by(|a, b| {
+                f(b).severity
+                    .cmp(&f(a).severity)
+                    .then_with(|| f(a).keyed_path.cmp(&f(b).keyed_path))
+            }),
+            Sort::Environments => shown.sort_by(|a, b| {
+                spread[f(b).keyed_path.as_str()]
+                    .cmp(&spread[f(a).keyed_path.as_str()])
+                    .then_with(|| f(b).severity.cmp(&f(a).severity))
+                    .then_with(|| f(a).keyed_path.cmp(&f(b).keyed_path))
+            }),
+            Sort::Path => shown.sort_by(|a, b| f(a).keyed_path.cmp(&f(b).keyed_path)),
+        }
+        shown
     }
 }
 
@@ -598,6 +654,43 @@ mod tests {
             vec![2, 5],
             "only the database hosts are high by default"
         );
+    }
+
+    #[test]
+    fn findings_sort_by_severity_spread_or_path() {
+        let report = classic();
+        let order = |sort: Sort| -> Vec<(String, String, driftwise_engine::Severity)> {
+            Filter {
+                sort,
+                ..Filter::default()
+            }
+            .apply(&report)
+            .into_iter()
+            .map(|i| {
+                let f = &report.findings[i];
+                (f.keyed_path.clone(), f.environment.clone(), f.severity)
+            })
+            .collect()
+        };
+        let by_severity = order(Sort::Severity);
+        assert!(
+            by_severity.windows(2).all(|w| w[0].2 >= w[1].2),
+            "most severe first: {by_severity:?}"
+        );
+        let by_path = order(Sort::Path);
+        assert!(by_path.windows(2).all(|w| w[0].0 <= w[1].0), "{by_path:?}");
+        // A path drifted in both environments comes before one drifted in one.
+        let by_spread = order(Sort::Environments);
+        let spread = |path: &str| by_spread.iter().filter(|(p, _, _)| p == path).count();
+        assert!(
+            by_spread
+                .windows(2)
+                .all(|w| spread(&w[0].0) >= spread(&w[1].0)),
+            "{by_spread:?}"
+        );
+        assert_eq!(spread(&by_spread[0].0), 2, "{by_spread:?}");
+        assert_eq!(Sort::from_name("path"), Sort::Path);
+        assert_eq!(Sort::from_name("nonsense"), Sort::Severity);
     }
 
     #[test]

@@ -128,6 +128,8 @@ pub enum Change {
     SetRole(usize, Role),
     /// Show secret values as they are (`true`), or masked.
     RevealSecrets(bool),
+    /// The order of the findings list.
+    SortBy(crate::model::Sort),
     /// Turn the Kubernetes preset on: what the API server adds to live objects is not drift.
     KubernetesPreset(bool),
     /// New text for the variables file.
@@ -465,6 +467,10 @@ impl State {
             }
             Change::MinSeverity(level) => {
                 self.filter.min_severity = level;
+                self.refilter();
+            }
+            Change::SortBy(sort) => {
+                self.filter.sort = sort;
                 self.refilter();
             }
         }

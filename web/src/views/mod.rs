@@ -384,6 +384,7 @@ pub struct FiltersProps {
     pub on_search: Callback<String>,
     pub on_unexpected_only: Callback<bool>,
     pub on_min_severity: Callback<driftwise_engine::Severity>,
+    pub on_sort: Callback<crate::model::Sort>,
 }
 
 #[function_component]
@@ -431,6 +432,15 @@ pub fn Filters(props: &FiltersProps) -> Html {
                 <input id="unexpected-only" type="checkbox" checked={props.filter.unexpected_only}
                     onchange={props.on_unexpected_only.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked())} />
                 { " unexpected only" }
+            </label>
+            <label>{ "Sort by " }
+                <select id="sort" aria-label="Sort findings by" onchange={props.on_sort.reform(|e: Event| {
+                    crate::model::Sort::from_name(&e.target_unchecked_into::<HtmlSelectElement>().value())
+                })}>
+                    { for crate::model::Sort::ALL.iter().map(|s| html! {
+                        <option value={s.name()} selected={props.filter.sort == *s}>{ s.name() }</option>
+                    }) }
+                </select>
             </label>
             <label class="search">
                 <span class="visually-hidden">{ "Search paths and values" }</span>
