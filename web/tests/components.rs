@@ -91,17 +91,22 @@ async fn loading_an_example_shows_summary_matrix_findings_and_detail() {
     assert_eq!(all(&root, ".summary tbody tr").len(), 2);
     assert_eq!(all(&root, ".finding").len(), 7);
     assert_eq!(all(&root, ".matrix tbody tr").len(), 5);
-    // The first finding is selected and shown side by side, spans highlighted.
+    // The first finding of the list, the most severe, is selected and shown side by side, spans
+    // highlighted.
+    let first = &all(&root, ".finding")[0];
+    assert_eq!(first.get_attribute("data-severity").unwrap(), "high");
+    assert_eq!(first.get_attribute("data-path").unwrap(), "/database/host");
+    assert!(first.class_name().contains("selected"));
     let marks: Vec<String> = all(&root, ".finding-detail mark")
         .iter()
         .map(|m| m.text_content().unwrap())
         .collect();
-    assert_eq!(marks, ["\"MyApp\"", "\"MyApp-Dev\""]);
+    assert_eq!(marks, ["\"db.example.com\"", "\"db-dev.example.com\""]);
     assert!(
         one(&root, ".finding-detail")
             .text_content()
             .unwrap()
-            .contains("env1_config.yaml:3:9")
+            .contains("env1_config.yaml:6:9")
     );
 }
 
@@ -122,20 +127,22 @@ async fn filters_search_and_keyboard_navigation() {
     // The selection follows the search to the one match, and stays there when the search is cleared.
     let selected = |root: &Element| one(root, ".finding.selected").get_attribute("id").unwrap();
     assert_eq!(selected(&root), "finding-5");
+    // `j` moves down the list as it is shown (most severe first), and stops at its end.
+    let order: Vec<String> = all(&root, ".finding")
+        .iter()
+        .map(|f| f.get_attribute("id").unwrap())
+        .collect();
+    let at = order.iter().position(|id| id == "finding-5").unwrap();
     let init = web_sys::KeyboardEventInit::new();
     init.set_key("j");
     init.set_bubbles(true);
     let j = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    web_sys::window().unwrap().dispatch_event(&j).unwrap();
-    settle().await;
-    assert_eq!(selected(&root), "finding-6");
-    web_sys::window().unwrap().dispatch_event(&j).unwrap();
-    settle().await;
-    assert_eq!(
-        selected(&root),
-        "finding-6",
-        "the last finding stays selected"
-    );
+    for step in at + 1..order.len() + 1 {
+        web_sys::window().unwrap().dispatch_event(&j).unwrap();
+        settle().await;
+        let want = &order[step.min(order.len() - 1)];
+        assert_eq!(&selected(&root), want, "after {} j", step - at);
+    }
 }
 
 #[wasm_bindgen_test]
@@ -205,17 +212,18 @@ async fn a_policy_marks_expected_drift_shows_stale_rules_and_jumps_to_rules() {
         3,
         "driftwise.yaml is the policy, not an environment"
     );
-    let expected: Vec<String> = all(&root, ".finding[data-expected=true]")
+    let mut expected: Vec<String> = all(&root, ".finding[data-expected=true]")
         .iter()
         .map(|f| f.get_attribute("data-path").unwrap())
         .collect();
+    expected.sort();
     assert_eq!(
         expected,
         [
             "/app_settings/name",
             "/database/host",
-            "/database/name",
             "/database/host",
+            "/database/name",
             "/database/name"
         ]
     );
@@ -226,7 +234,8 @@ async fn a_policy_marks_expected_drift_shows_stale_rules_and_jumps_to_rules() {
             .contains("expected[3] (line 10) /database/port")
     );
 
-    // The first finding is expected; its rule is one click away in the editor.
+    // An expected finding's rule is one click away in the editor.
+    click(&root, ".finding[data-path='/app_settings/name'] button").await;
     assert!(
         one(&root, ".expected-note")
             .text_content()
@@ -253,6 +262,8 @@ async fn a_policy_marks_expected_drift_shows_stale_rules_and_jumps_to_rules() {
         .iter()
         .map(|f| f.get_attribute("data-path").unwrap())
         .collect();
+    let mut left = left;
+    left.sort();
     assert_eq!(left, ["/app_settings/version", "/features/feature_b"]);
 
     // A typo in the policy is reported at its line, and the report waits for a valid policy.
