@@ -176,3 +176,25 @@ fn two_objects_with_one_identity_on_a_side_are_an_error_naming_both() {
             "manifests/b.yaml:2:1: a second Deployment shop/orders (the first is at manifests/a.yaml:2:1)",
         ));
 }
+
+#[test]
+fn a_list_whose_items_are_not_objects_is_an_error_at_the_item() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("live.yaml"),
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: {name: a}\n  - 42\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        repo().join("tests/cases/kubernetes-live/base.yaml"),
+        dir.path().join("base.yaml"),
+    )
+    .unwrap();
+    in_dir(dir.path())
+        .args(["check", "base.yaml", "live.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "live.yaml:7:5: items[1] of this List is a number, not a Kubernetes object",
+        ));
+}

@@ -26,6 +26,30 @@ fn items_of(doc: &Document) -> Option<&[Node]> {
     }
 }
 
+/// Refuses a `kind: List` whose items are not all Kubernetes objects (maps with a `kind`), at the
+/// first that is not.
+pub(crate) fn require_object_items(doc: &Document) -> crate::error::Result<()> {
+    let Some(items) = items_of(doc) else {
+        return Ok(());
+    };
+    for (i, item) in items.iter().enumerate() {
+        let is_object = matches!(&item.value, Value::Map(m) if m.contains_key("kind"));
+        if !is_object {
+            let what = match &item.value {
+                Value::Map(_) => "a map without a kind".to_string(),
+                other => format!("a {}", other.value_type()),
+            };
+            return Err(crate::error::Error::new(
+                crate::error::ErrorKind::Usage,
+                format!("items[{i}] of this List is {what}, not a Kubernetes object"),
+            )
+            .in_file(doc.name.clone())
+            .at(item.span.start));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a stream (or `List`, or directory) holding two Kubernetes objects with one identity
 /// (API group, kind, namespace, name): matched by identity, one would hide the other. The error
 /// is at the second, naming the first.

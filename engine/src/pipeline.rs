@@ -99,7 +99,9 @@ impl Checker {
                     steps,
                     file: Some(&source.name),
                 });
-                let doc = crate::live::as_compared(parse_with(&source, policy.parse_options())?);
+                let doc = parse_with(&source, policy.parse_options())?;
+                crate::live::require_object_items(&doc)?;
+                let doc = crate::live::as_compared(doc);
                 crate::live::require_unique_objects(&doc)?;
                 if env_sources.is_empty() && crate::terraform::is_plan(&doc) {
                     return Checker::terraform(request, policy, &doc);
@@ -116,16 +118,17 @@ impl Checker {
             }
         };
         // Live output (a `kubectl get` List) is compared as the objects it holds.
-        let docs: Vec<Document> = parse_each(
+        let parsed = parse_each(
             &env_sources,
             2,
             steps,
             &mut progress,
             policy.parse_options(),
-        )?
-        .into_iter()
-        .map(crate::live::as_compared)
-        .collect();
+        )?;
+        for doc in &parsed {
+            crate::live::require_object_items(doc)?;
+        }
+        let docs: Vec<Document> = parsed.into_iter().map(crate::live::as_compared).collect();
         for doc in &docs {
             crate::live::require_unique_objects(doc)?;
         }
