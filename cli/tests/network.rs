@@ -305,7 +305,7 @@ fn discover_and_sync_writes_the_running_lines_into_the_intended_file() {
         .args(["check", "router1-intended.cfg", "router1-running.cfg"])
         .assert()
         .code(0);
-    // Junos files are not edited yet, and say so.
+    // Junos brace files are edited in place too.
     for f in FIREWALL {
         std::fs::copy(
             repo().join(f),
@@ -328,10 +328,21 @@ fn discover_and_sync_writes_the_running_lines_into_the_intended_file() {
     in_dir(dir.path())
         .args(["apply", "fw.json", "--approve"])
         .assert()
-        .code(3)
-        .stderr(predicate::str::contains(
-            "editing a Junos configuration file is not supported yet",
-        ));
+        .code(0);
+    let synced = std::fs::read_to_string(dir.path().join("fw1-intended.conf")).unwrap();
+    assert!(
+        synced.contains("        user tmp-admin {\n            uid 2099;\n"),
+        "{synced}"
+    );
+    assert!(synced.contains("    inactive: lldp {\n"), "{synced}");
+    assert!(
+        synced.contains("/* Static routes: default via core-1 */\n"),
+        "{synced}"
+    );
+    in_dir(dir.path())
+        .args(["check", "fw1-intended.conf", "fw1-running.conf"])
+        .assert()
+        .code(0);
 }
 
 #[test]

@@ -578,6 +578,11 @@ fn junos_word(word: &str) -> String {
     }
 }
 
+/// A path's words as Junos writes them (quoted where needed, `inactive: ` marks left out).
+pub(crate) fn junos_path_words(path: &[String]) -> String {
+    junos_path(path)
+}
+
 fn junos_path(path: &[String]) -> String {
     path.iter()
         .map(|w| junos_word(w))
@@ -617,8 +622,50 @@ fn junos_set(path: &mut Vec<String>, node: &Value, out: &mut Vec<String>) {
     }
 }
 
+/// The `set` (and `deactivate`) lines that say `value` at `path` in full.
+pub(crate) fn junos_set_lines(path: &[String], value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    junos_set(&mut path.to_vec(), value, &mut out);
+    out
+}
+
+/// A statement as a Junos brace file writes it: `words value;`, or `words {` with its statements
+/// inside, one level of `unit` deeper each, ending in a newline.
+pub(crate) fn junos_statement(words: &[String], value: &Value, indent: &str, unit: &str) -> String {
+    let last = words.last().map(String::as_str).unwrap_or_default();
+    let head = junos_path(words);
+    match value {
+        Value::Map(map) if junos_keyword(last) == Some(Keyed::Set) => map
+            .keys()
+            .map(|arg| format!("{indent}{head} {};\n", junos_value(arg)))
+            .collect(),
+        Value::Map(map) if map.keys().any(|k| k != INACTIVE) => {
+            let mark = if map.contains_key(INACTIVE) {
+                "inactive: "
+            } else {
+                ""
+            };
+            let inner = format!("{indent}{unit}");
+            let body: String = map
+                .iter()
+                .filter(|(k, _)| *k != INACTIVE)
+                .map(|(k, m)| {
+                    junos_statement(std::slice::from_ref(k), &m.value.value, &inner, unit)
+                })
+                .collect();
+            format!("{indent}{mark}{head} {{\n{body}{indent}}}\n")
+        }
+        Value::String(text) => format!("{indent}{head} {};\n", junos_value(text)),
+        Value::List(items) => items
+            .iter()
+            .map(|i| junos_statement(words, &i.value, indent, unit))
+            .collect(),
+        _ => format!("{indent}{head};\n"),
+    }
+}
+
 /// A value's words as `set` takes them: quoted when it has blanks or specials.
-fn junos_value(text: &str) -> String {
+pub(crate) fn junos_value(text: &str) -> String {
     let plain = text.split(' ').all(|w| {
         !w.is_empty() && !w.contains(|c: char| c.is_whitespace() || "\"{};[]#$".contains(c))
     });

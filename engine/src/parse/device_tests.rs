@@ -819,3 +819,101 @@ fn discover_and_sync_writes_the_devices_reality_into_the_intended_file() {
         "hostname sw1\n!\ninterface Ethernet1\n   description b\n   mtu 9214\n   switchport access vlan 20\n!\ninterface Ethernet2\n   description new\n!\nend\n"
     );
 }
+
+/// Adopts every finding of `running` into a Junos `intended` file and checks the edited file reads
+/// as the running configuration, its comments kept.
+fn junos_adopt_law(intended: &str, format: Format, running: &str) {
+    let base = Source::new("intended.conf", intended).with_format(format);
+    let env = Source::new("running.conf", running).with_format(Format::JunosSet);
+    let request = crate::Request::new(
+        base.clone(),
+        vec![crate::Environment::new("running", env.clone())],
+    );
+    let outcome = crate::run(&request).unwrap();
+    let decisions = crate::Decisions {
+        unexpected: crate::Action::Adopt,
+        ..crate::Decisions::default()
+    };
+    let plan = crate::Plan::new(&outcome.report, &[base.clone(), env.clone()], &decisions).unwrap();
+    let preview = plan.preview(&[base, env]).unwrap();
+    let unapplied: Vec<String> = preview.unapplied().map(|u| u.to_string()).collect();
+    assert!(unapplied.is_empty(), "{unapplied:?}\n{running}");
+    let after = preview
+        .files
+        .iter()
+        .find(|f| f.file == "intended.conf")
+        .map_or(intended.to_string(), |f| f.after.clone());
+    let synced = read("intended.conf", &after, format);
+    let live = read("running.conf", running, Format::JunosSet);
+    let left = diff(&synced, &live, "running", &AlignOptions::default()).findings;
+    assert!(
+        left.is_empty(),
+        "left after sync: {:?}\n{after}",
+        left.iter().map(|f| &f.path).collect::<Vec<_>>()
+    );
+    for line in intended
+        .lines()
+        .filter(|l| l.trim_start().starts_with(['#', '/']))
+    {
+        assert!(after.lines().any(|a| a == line), "{line:?} kept\n{after}");
+    }
+}
+
+#[test]
+fn discover_and_sync_edits_junos_files_in_brace_and_set_form() {
+    let set = "\
+set version 23.4R1.9
+set system host-name fw1
+set system time-zone UTC
+set system root-authentication encrypted-password \"$6$Nq1x$ZkQ0nGm2yJ4k7pWvXcRr8.\"
+set system login user netops uid 2001
+set system login user netops class super-user
+set system services ssh
+set system services netconf ssh
+set system ntp server 10.0.0.123
+set system ntp server 10.0.1.123
+set interfaces ge-0/0/0 description \"uplink to core-1\"
+set interfaces ge-0/0/0 unit 0 family inet address 10.0.0.5/30
+set interfaces ge-0/0/1 unit 0 family inet address 10.30.0.1/24
+set routing-options static route 0.0.0.0/0 next-hop 10.0.0.6
+set protocols lldp interface all
+";
+    let drifts: &[(&str, &str)] = &[
+        ("time-zone UTC", "time-zone Europe/Amsterdam"),
+        (
+            "set system services ssh\n",
+            "set system services ssh\nset system services telnet\n",
+        ),
+        ("set system ntp server 10.0.1.123\n", ""),
+        (
+            "description \"uplink to core-1\"",
+            "description \"uplink (temp)\"",
+        ),
+        (
+            "address 10.30.0.1/24\n",
+            "address 10.30.0.1/24\nset interfaces ge-0/0/1 unit 0 family inet address 10.31.0.1/24\n",
+        ),
+        (
+            "set protocols lldp interface all\n",
+            "set protocols lldp interface all\ndeactivate protocols lldp\n",
+        ),
+        (
+            "set system login user netops class super-user\n",
+            "set system login user netops class super-user\nset system login user tmp uid 2099\nset system login user tmp class read-only\n",
+        ),
+        (
+            "set routing-options static route 0.0.0.0/0 next-hop 10.0.0.6\n",
+            "",
+        ),
+        ("set system services netconf ssh\n", ""),
+    ];
+    let mut everything = set.to_string();
+    for (from, to) in drifts {
+        for (intended, format) in [(FW_BRACES, Format::Junos), (set, Format::JunosSet)] {
+            junos_adopt_law(intended, format, &set.replacen(from, to, 1));
+        }
+        everything = everything.replacen(from, to, 1);
+    }
+    junos_adopt_law(FW_BRACES, Format::Junos, &everything);
+    junos_adopt_law(set, Format::JunosSet, &everything);
+}

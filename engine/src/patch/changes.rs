@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::finding::Kind;
 use crate::plan::{Action, Plan, PlannedAction, Role};
 use crate::pointer::{escape_segment, split_pointer};
-use crate::tree::{Document, Format, Node, Source, Value};
+use crate::tree::{Document, Node, Source, Value};
 use serde_json::Value as J;
 
 /// A change to one place of one file.
@@ -261,14 +261,9 @@ fn change_for<'f>(
             .doc(&target_file)
             .ok_or_else(|| missing(&target_file))?;
         // A running configuration changes on the device (the commands export); an intended
-        // IOS or EOS configuration is edited as text (discover and sync).
-        if target.format.is_device() {
-            if target_role != Role::Base {
-                return Err(Reason::DeviceRunning);
-            }
-            if !matches!(target.format, Format::Ios | Format::Eos) {
-                return Err(Reason::DeviceIntended);
-            }
+        // configuration is edited as text (discover and sync).
+        if target.format.is_device() && target_role != Role::Base {
+            return Err(Reason::DeviceRunning);
         }
         let from_file = plan.file_of(&from_role).ok_or_else(|| missing("?"))?;
         let from = files.doc(from_file).ok_or_else(|| missing(from_file))?;

@@ -13,6 +13,7 @@ mod edits;
 mod flat_write;
 mod json_patch;
 mod json_write;
+mod junos_write;
 mod layout;
 mod masking;
 mod merge_patch;
@@ -238,8 +239,6 @@ pub enum Reason {
     },
     /// A device's running configuration: it changes on the device, through the commands export.
     DeviceRunning,
-    /// A Junos configuration file: its text is not edited yet (IOS and EOS files are).
-    DeviceIntended,
     /// The edited text does not hold the planned value (a driftwise bug): the whole file is left
     /// as it was rather than half-changed.
     Unverified {
@@ -258,9 +257,6 @@ impl fmt::Display for Reason {
             ),
             Reason::DeviceRunning => f.write_str(
                 "a device's running configuration changes on the device: the device commands carry it out (driftwise apply --format commands, with --rollback for the undo; the page's Device commands download)",
-            ),
-            Reason::DeviceIntended => f.write_str(
-                "editing a Junos configuration file is not supported yet: copy the statement from the report into the intended configuration",
             ),
             Reason::Unverified { place } => write!(
                 f,

@@ -504,6 +504,9 @@ fn edits_for(
     if matches!(doc.format, Format::Ios | Format::Eos) {
         return super::device_write::device_edits(change, text, doc, table);
     }
+    if matches!(doc.format, Format::Junos | Format::JunosSet) {
+        return super::junos_write::junos_edits(change, text, doc);
+    }
     match change {
         Change::Replace { pointer, value, .. } => replace(text, doc, stream, pointer, value),
         Change::Remove { pointer, .. } if stream && split_pointer(pointer).len() == 1 => {
@@ -849,7 +852,12 @@ fn inline(value: &Value, format: Format) -> Result<String, Reason> {
         Format::Json => json_inline(value),
         Format::Toml => toml_inline(value),
         Format::Ini | Format::Env | Format::Properties => flat_value(format, value),
-        Format::Ios | Format::Eos | Format::Junos | Format::JunosSet => Err(Reason::DeviceIntended),
+        // Device files are written by their own writers (`device_write`, `junos_write`).
+        Format::Ios | Format::Eos | Format::Junos | Format::JunosSet => {
+            Err(Reason::NotRepresentable {
+                what: "an inline value in a device configuration".into(),
+            })
+        }
     }
 }
 
