@@ -485,6 +485,22 @@ async function axeViolations(page) {
   });
 }
 
+test('the view is in the address: a shared address opens the same example, filters, sort and finding', async (t) => {
+  const shared = '#example=0&env=env2_config&sort=path&finding=env2_config%20/database/host';
+  const page = await openApp(t, shared);
+  await page.waitForSelector('.finding.selected');
+  const selected = page.locator('.finding.selected');
+  assert.equal(await selected.getAttribute('data-path'), '/database/host');
+  assert.equal(await selected.getAttribute('data-env'), 'env2_config');
+  assert.equal(await page.locator('#sort').inputValue(), 'path');
+  assert.equal(await page.locator('select[aria-label="Environment filter"]').inputValue(), 'env2_config');
+  assert.equal(await page.evaluate(() => location.hash), shared);
+  // Changing the view changes the address, without a navigation.
+  await page.selectOption('#sort', 'severity');
+  await page.selectOption('select[aria-label="Environment filter"]', '');
+  assert.equal(await page.evaluate(() => location.hash), '#example=0&finding=env2_config%20/database/host');
+});
+
 test('axe-core finds no WCAG 2.1 AA violation on any example or on a Kubernetes pair', async (t) => {
   const page = await openApp(t);
   const count = await page.locator('[data-example]').count();

@@ -53,9 +53,10 @@ impl Component for App {
         };
         #[cfg(not(feature = "in-page-checker"))]
         let checker = Checker::worker(on_update);
-        if let Some(example) = example_from_location() {
+        // The address may name an example, filters, a sort and a finding (a shared view).
+        if let Some(hash) = location_hash().filter(|h| h.len() > 1) {
             ctx.link()
-                .send_message(Msg::Change(Change::LoadExample(example)));
+                .send_message(Msg::Change(Change::ApplyView(hash)));
         }
         App {
             state: State::default(),
@@ -94,6 +95,9 @@ impl Component for App {
                         Effect::Verdict(request) => self.checker.send(Task::Verdict(request)),
                         Effect::ScrollTo(id) => scroll_into_view(&id),
                     }
+                }
+                if redraw {
+                    keep_address(&self.state.view_hash());
                 }
                 redraw
             }
@@ -260,11 +264,27 @@ fn change<T: 'static>(link: &html::Scope<App>, f: fn(T) -> Change) -> Callback<T
     link.callback(move |x| Msg::Change(f(x)))
 }
 
-/// `#example=N` in the address loads example N at start (what `scripts/start.sh` opens).
-fn example_from_location() -> Option<usize> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let n: usize = hash.strip_prefix("#example=")?.parse().ok()?;
-    (n < crate::examples::EXAMPLES.len()).then_some(n)
+/// The address's fragment (`#example=N&...`; `#example=N` is what `scripts/start.sh` opens).
+fn location_hash() -> Option<String> {
+    web_sys::window()?.location().hash().ok()
+}
+
+/// Puts the view in the address without a navigation, so the address can be shared.
+fn keep_address(hash: &str) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    if location_hash().as_deref().unwrap_or_default() == hash {
+        return;
+    }
+    let url = if hash.is_empty() {
+        window.location().pathname().unwrap_or_default()
+    } else {
+        hash.to_string()
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
 }
 
 /// j / k and the arrow keys move between findings, unless the user is typing in a field.

@@ -130,6 +130,8 @@ pub enum Change {
     RevealSecrets(bool),
     /// The order of the findings list.
     SortBy(crate::model::Sort),
+    /// Take the view an address names (`#example=1&env=prod&finding=...`).
+    ApplyView(String),
     /// Turn the Kubernetes preset on: what the API server adds to live objects is not drift.
     KubernetesPreset(bool),
     /// New text for the variables file.
@@ -161,6 +163,10 @@ pub struct State {
     pub reveal_secrets: bool,
     /// The `kubernetes` preset is on (`--preset kubernetes`).
     pub kubernetes_preset: bool,
+    /// The example loaded, while the files are still its files (for the address).
+    pub example: Option<usize>,
+    /// A finding the address names (`environment`, keyed path), selected when a report has it.
+    wanted: Option<(String, String)>,
     /// The check under way only shows or hides secrets: the same findings, so the resolutions
     /// chosen stay.
     keep_choices: bool,
@@ -199,6 +205,8 @@ impl Default for State {
             texts: Rc::default(),
             reveal_secrets: false,
             kubernetes_preset: false,
+            example: None,
+            wanted: None,
             keep_choices: false,
             verdict_request: 0,
             objects: Default::default(),
@@ -253,6 +261,7 @@ impl State {
                 self.errors.clear();
                 self.filter = Filter::default();
                 effects.extend(self.files_changed());
+                self.example = Some(i);
             }
             Change::SetBase(i) => {
                 self.base = Some(i);
@@ -469,6 +478,14 @@ impl State {
                 self.filter.min_severity = level;
                 self.refilter();
             }
+            Change::ApplyView(hash) => {
+                if let Some(example) = State::example_in(&hash) {
+                    let (_, loaded) = self.update(Change::LoadExample(example));
+                    effects.extend(loaded);
+                }
+                self.apply_view_hash(&hash);
+                self.refilter();
+            }
             Change::SortBy(sort) => {
                 self.filter.sort = sort;
                 self.refilter();
@@ -539,9 +556,19 @@ impl State {
         })
     }
 
+    /// The example an address fragment names.
+    fn example_in(hash: &str) -> Option<usize> {
+        hash.trim_start_matches('#')
+            .split('&')
+            .find_map(|p| p.strip_prefix("example="))
+            .and_then(|n| n.parse().ok())
+            .filter(|n: &usize| *n < EXAMPLES.len())
+    }
+
     /// Re-runs the check after any change to the files, their roles, the policy or the provider.
     fn files_changed(&mut self) -> Option<Effect> {
         self.keep_choices = false;
+        self.example = None;
         unique_env_names(&mut self.files, self.base);
         self.request = self.request.wrapping_add(1);
         self.limit = PAGE;
@@ -721,11 +748,106 @@ impl State {
 
     fn refilter(&mut self) {
         let Some(report) = &self.report else { return };
+        // An environment filter for an environment the report no longer has (the base changed,
+        // a file was removed) would hide everything while the menu says "all".
+        if self
+            .filter
+            .environment
+            .as_ref()
+            .is_some_and(|e| !report.environments.iter().any(|s| &s.name == e))
+        {
+            self.filter.environment = None;
+        }
         self.visible = Rc::new(self.filter.apply(report));
         self.limit = PAGE;
+        if let Some((env, path)) = self.wanted.take() {
+            let found = report
+                .findings
+                .iter()
+                .position(|f| f.environment == env && f.keyed_path == path);
+            if found.is_some_and(|i| self.visible.contains(&i)) {
+                self.selected = found;
+            }
+        }
         if !self.selected.is_some_and(|s| self.visible.contains(&s)) {
             self.selected = self.visible.first().copied();
         }
+    }
+
+    /// The view as an address fragment (`#example=1&env=prod&sort=path&finding=prod%20/a/b`), so a
+    /// view can be shared: the example, the filters, the sort and the selected finding.
+    pub fn view_hash(&self) -> String {
+        let encode = percent_encode;
+        let mut parts = Vec::new();
+        if let Some(n) = self.example {
+            parts.push(format!("example={n}"));
+        }
+        if let Some(env) = &self.filter.environment {
+            parts.push(format!("env={}", encode(env)));
+        }
+        if self.filter.sort != crate::model::Sort::default() {
+            parts.push(format!("sort={}", self.filter.sort.name()));
+        }
+        if self.filter.min_severity != driftwise_engine::Severity::Low {
+            parts.push(format!("severity={}", self.filter.min_severity.name()));
+        }
+        if self.filter.unexpected_only {
+            parts.push("unexpected=1".to_string());
+        }
+        if !self.filter.search.is_empty() {
+            parts.push(format!("q={}", encode(&self.filter.search)));
+        }
+        if self.filter.kinds.len() != Kind::ALL.len() {
+            let kinds: Vec<&str> = self.filter.kinds.iter().map(|k| k.name()).collect();
+            parts.push(format!("kinds={}", kinds.join(",")));
+        }
+        if let (Some(report), Some(i)) = (&self.report, self.selected)
+            && let Some(f) = report.findings.get(i)
+        {
+            parts.push(format!(
+                "finding={}",
+                encode(&format!("{} {}", f.environment, f.keyed_path))
+            ));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("#{}", parts.join("&"))
+        }
+    }
+
+    /// Takes a view from an address fragment ([`State::view_hash`]): the filters and sort now,
+    /// the finding once a report has it. Returns the example to load, if it names one.
+    fn apply_view_hash(&mut self, hash: &str) -> Option<usize> {
+        let decode = percent_decode;
+        let mut example = None;
+        for part in hash.trim_start_matches('#').split('&') {
+            let Some((key, value)) = part.split_once('=') else {
+                continue;
+            };
+            let value = decode(value);
+            match key {
+                "example" => example = value.parse().ok().filter(|n: &usize| *n < EXAMPLES.len()),
+                "env" => self.filter.environment = Some(value),
+                "sort" => self.filter.sort = crate::model::Sort::from_name(&value),
+                "severity" => self.filter.min_severity = value.parse().unwrap_or_default(),
+                "unexpected" => self.filter.unexpected_only = value == "1",
+                "q" => self.filter.search = value,
+                "kinds" => {
+                    self.filter.kinds = Kind::ALL
+                        .into_iter()
+                        .filter(|k| value.split(',').any(|v| v == k.name()))
+                        .collect()
+                }
+                "finding" => {
+                    self.wanted = value
+                        .split_once(' ')
+                        .map(|(env, path)| (env.to_string(), path.to_string()))
+                }
+                _ => {}
+            }
+        }
+        example
     }
 
     /// Whether a loaded configuration holds Kubernetes objects, so the Kubernetes preset is worth
@@ -804,9 +926,123 @@ impl State {
     }
 }
 
+/// `text` as an address fragment value: anything but letters, digits and `-_.~/:[]=,` as `%XX`.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~/:[]=,".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The text of an address fragment value (`%XX` decoded; anything malformed kept as it is).
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Runs the check an update asked for, as the worker would, and hands the page its answer.
+    fn answer(state: &mut State, effects: Vec<Effect>) {
+        for effect in effects {
+            if let Effect::Check(check) = effect {
+                let update = crate::worker::run_check(&check, |_| {});
+                state.update(Change::Update(update));
+            }
+        }
+    }
+
+    #[test]
+    fn the_view_goes_into_the_address_and_comes_back_from_it() {
+        let mut state = State::default();
+        let (_, effects) = state.update(Change::LoadExample(0));
+        answer(&mut state, effects);
+        assert_eq!(
+            state.view_hash(),
+            format!("#example=0&finding={}", {
+                let f = &state.report.as_ref().unwrap().findings[state.selected.unwrap()];
+                percent_encode(&format!("{} {}", f.environment, f.keyed_path))
+            })
+        );
+        state.update(Change::FilterEnvironment(Some("env2_config".into())));
+        state.update(Change::SortBy(crate::model::Sort::Path));
+        state.update(Change::Search("db & co".into()));
+        state.update(Change::Search(String::new()));
+        let host = state
+            .report
+            .as_ref()
+            .unwrap()
+            .findings
+            .iter()
+            .position(|f| f.environment == "env2_config" && f.keyed_path == "/database/host")
+            .unwrap();
+        state.update(Change::Select(host));
+        let hash = state.view_hash();
+        assert_eq!(
+            hash,
+            "#example=0&env=env2_config&sort=path&finding=env2_config%20/database/host"
+        );
+        // A new page given that address shows the same view.
+        let mut shared = State::default();
+        let (_, effects) = shared.update(Change::ApplyView(hash.clone()));
+        answer(&mut shared, effects);
+        assert_eq!(shared.view_hash(), hash);
+        assert_eq!(shared.selected, Some(host));
+        assert_eq!(shared.filter.sort, crate::model::Sort::Path);
+        // Files of one's own are no longer the example.
+        loaded(&mut shared, &[("extra.yaml", "a: 1\n")]);
+        assert!(!shared.view_hash().contains("example="));
+        assert_eq!(percent_decode(&percent_encode("a b&c=é")), "a b&c=é");
+    }
+
+    #[test]
+    fn an_environment_filter_for_a_gone_environment_is_dropped() {
+        let mut state = State::default();
+        let (_, effects) = state.update(Change::LoadExample(0));
+        answer(&mut state, effects);
+        state.update(Change::FilterEnvironment(Some("env2_config".into())));
+        let all = state.report.as_ref().unwrap().findings.len();
+        assert!(state.visible.len() < all);
+        // env2 becomes the base: its filter would hide everything.
+        let env2 = state
+            .files
+            .iter()
+            .position(|f| f.name == "env2_config.yaml")
+            .unwrap();
+        let (_, effects) = state.update(Change::SetBase(env2));
+        answer(&mut state, effects);
+        assert_eq!(state.filter.environment, None);
+        assert_eq!(
+            state.visible.len(),
+            state.report.as_ref().unwrap().findings.len()
+        );
+    }
 
     fn loaded(state: &mut State, files: &[(&str, &str)]) -> Option<Request> {
         let files = files.iter().map(|(n, t)| LoadedFile::new(*n, *t)).collect();

@@ -20,6 +20,15 @@ async fn settle() {
 }
 
 async fn mount() -> Element {
+    // The app keeps its view in the address, and every test runs in one page: each starts with
+    // an address that names nothing.
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
+        .unwrap();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { in_page: true }).render();
