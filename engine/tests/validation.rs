@@ -43,6 +43,19 @@ fn check_expressions_that_give_no_verdict_say_what_they_gave() {
 }
 
 #[test]
+fn check_expressions_that_cannot_be_evaluated_say_why_at_the_value() {
+    let v = with_rules("rules:\n  - name: floor\n    at: /replicas\n    check: self >= minimum\n");
+    assert_eq!(
+        found(&v, "replicas: 3\n"),
+        [(
+            "/replicas".into(),
+            1,
+            "cannot evaluate self >= minimum: no such key: minimum".into()
+        )]
+    );
+}
+
+#[test]
 fn length_rules_name_their_bounds() {
     let cases = [
         ("min_length: 3\n    max_length: 5", "between 3 and 5"),
