@@ -56,8 +56,8 @@ function runCli(args) {
 }
 
 /** A fresh page that records every request and fails the test on any dialog (an XSS would open one). */
-async function openApp(t, hash = '') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+async function openApp(t, hash = '', options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
   const page = await context.newPage();
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
@@ -501,8 +501,10 @@ test('the view is in the address: a shared address opens the same example, filte
   assert.equal(await page.evaluate(() => location.hash), '#example=0&finding=env2_config%20/database/host');
 });
 
-test('axe-core finds no WCAG 2.1 AA violation on any example or on a Kubernetes pair', async (t) => {
-  const page = await openApp(t);
+for (const colorScheme of ['light', 'dark']) test(`axe-core finds no WCAG 2.1 AA violation on any example or on a Kubernetes pair (${colorScheme} theme)`, async (t) => {
+  const page = await openApp(t, '', { colorScheme });
+  const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+  assert.equal(background, colorScheme === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(246, 247, 249)');
   const count = await page.locator('[data-example]').count();
   const found = {};
   for (let i = 0; i < count; i++) {

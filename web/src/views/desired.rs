@@ -112,7 +112,8 @@ pub fn ViolationList(props: &ViolationListProps) -> Html {
     html! {
         <section class="violations" aria-label="Validation">
             <h3>{ format!("Validation · {} problem(s)", violations.len()) }</h3>
-            <ul class="violation-list">
+            // Focusable: a long list scrolls with the keyboard too.
+            <ul class="violation-list" tabindex="0" aria-label="Validation findings">
                 { for violations.iter().enumerate().map(|(i, v)| {
                     let at = v.place();
                     html! {
