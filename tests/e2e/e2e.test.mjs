@@ -485,6 +485,26 @@ async function axeViolations(page) {
   });
 }
 
+test('nothing overflows the page sideways at 1440, 1024 and 390 px, and the phone width passes axe-core too', async (t) => {
+  const wide = {};
+  for (const width of [1440, 1024, 390]) {
+    const page = await openApp(t, '', { viewport: { width, height: 900 } });
+    const count = await page.locator('[data-example]').count();
+    for (let i = 0; i < count; i++) {
+      await page.click(`[data-example="${i}"]`);
+      await page.waitForSelector('.finding');
+      await page.locator('.finding button').first().click();
+      const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth }));
+      if (scroll > inner) wide[`${width} px, example ${i}`] = scroll;
+      if (width === 390) {
+        const violations = await axeViolations(page);
+        if (violations.length) wide[`axe at 390 px, example ${i}`] = violations;
+      }
+    }
+  }
+  assert.deepEqual(wide, {});
+});
+
 test('the view is in the address: a shared address opens the same example, filters, sort and finding', async (t) => {
   const shared = '#example=0&env=env2_config&sort=path&finding=env2_config%20/database/host';
   const page = await openApp(t, shared);
