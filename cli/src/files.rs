@@ -131,14 +131,7 @@ pub fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Err
             std::io::Error::from(std::io::ErrorKind::IsADirectory),
         ));
     }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let (dir, file_name) = folder_and_name(path);
     clear_abandoned_temporaries(dir, &file_name);
     if backup && path.exists() {
         let kept = dir.join(format!("{file_name}.orig"));
@@ -158,14 +151,7 @@ fn replace(
     permissions_of: Option<&Path>,
     nth: usize,
 ) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let (dir, file_name) = folder_and_name(path);
     let tmp: PathBuf = dir.join(temporary_name(&file_name, std::process::id()));
     faults::at(Step::Create, nth)?;
     let mut file = std::fs::File::create(&tmp)?;
@@ -193,6 +179,19 @@ fn replace(
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// The folder a file is in (`.` for a bare name) and its name.
+fn folder_and_name(path: &Path) -> (&Path, String) {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    (dir, name)
 }
 
 fn temporary_name(file_name: &str, pid: u32) -> String {

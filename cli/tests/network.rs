@@ -22,6 +22,29 @@ const SECRETS: [&str; 4] = [
     "$6$tmp$tmpTmpTmpTmpTmpTmpTmp.",
 ];
 
+/// A scratch copy of the router pair, with `plan.json` made for it (revert, the default).
+fn planned_router() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ROUTER {
+        std::fs::copy(
+            repo().join(f),
+            dir.path().join(f.rsplit('/').next().unwrap()),
+        )
+        .unwrap();
+    }
+    in_dir(dir.path())
+        .args([
+            "plan",
+            "router1-intended.cfg",
+            "router1-running.cfg",
+            "--out",
+            "plan.json",
+        ])
+        .assert()
+        .code(0);
+    dir
+}
+
 #[test]
 fn router_drift_is_reported_by_command_with_both_places() {
     let out = stdout(driftwise().arg("check").args(ROUTER));
@@ -56,24 +79,7 @@ fn secrets_are_masked_in_every_report_format() {
 
 #[test]
 fn commands_and_rollback_are_exported_masked_unless_revealed() {
-    let dir = tempfile::tempdir().unwrap();
-    for f in ROUTER {
-        std::fs::copy(
-            repo().join(f),
-            dir.path().join(f.rsplit('/').next().unwrap()),
-        )
-        .unwrap();
-    }
-    in_dir(dir.path())
-        .args([
-            "plan",
-            "router1-intended.cfg",
-            "router1-running.cfg",
-            "--out",
-            "plan.json",
-        ])
-        .assert()
-        .code(0);
+    let dir = planned_router();
     in_dir(dir.path())
         .args([
             "apply",
@@ -236,24 +242,7 @@ fn formats_are_told_by_content_or_named_and_bad_captures_fail_at_their_place() {
 
 #[test]
 fn interactive_offers_the_network_teams_names() {
-    let dir = tempfile::tempdir().unwrap();
-    for f in ROUTER {
-        std::fs::copy(
-            repo().join(f),
-            dir.path().join(f.rsplit('/').next().unwrap()),
-        )
-        .unwrap();
-    }
-    in_dir(dir.path())
-        .args([
-            "plan",
-            "router1-intended.cfg",
-            "router1-running.cfg",
-            "--out",
-            "plan.json",
-        ])
-        .assert()
-        .code(0);
+    let dir = planned_router();
     in_dir(dir.path())
         .args(["apply", "plan.json", "--interactive"])
         .write_stdin("o\nq\n")
