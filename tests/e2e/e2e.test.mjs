@@ -101,6 +101,8 @@ test('the findings shown and exported match the CLI report for the same files', 
     .sort((a, b) => rank[b.f.severity] - rank[a.f.severity] || (a.f.keyed_path < b.f.keyed_path ? -1 : a.f.keyed_path > b.f.keyed_path ? 1 : 0) || a.i - b.i)
     .map(({ f }) => [f.environment, f.kind, f.keyed_path]);
   assert.deepEqual(shown, bySeverity);
+  // Each finding shows the resolution it has now (revert by default), and a choice shows at once.
+  assert.deepEqual([...new Set(await page.locator('.finding .resolution-tag').allTextContents())], ['revert']);
   // Sorted by path instead.
   await page.selectOption('#sort', 'path');
   const byPath = await page.$$eval('.finding', (els) => els.map((e) => e.dataset.path));
@@ -123,6 +125,9 @@ test('the findings shown and exported match the CLI report for the same files', 
   await page.keyboard.press('j');
   const selected = page.locator('.finding.selected');
   assert.equal(`${await selected.getAttribute('data-env')} ${await selected.getAttribute('data-path')}`, next);
+  await page.check('.resolution input[value=skip]');
+  assert.equal(await page.locator('.finding.selected .resolution-tag').textContent(), 'skip');
+  await page.check('.resolution input[value=revert]');
 
   const json = await download(page, 'JSON');
   assert.equal(json.name, 'driftwise-report.json');

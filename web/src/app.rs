@@ -228,6 +228,7 @@ impl Component for App {
                                         limit={s.limit}
                                         on_select={change(link, Change::Select)}
                                         on_more={link.callback(|_| Msg::Change(Change::ShowMore))}
+                                        actions={std::rc::Rc::new((0..report.findings.len()).map(|i| s.action_of(report, i)).collect::<Vec<_>>())}
                                     />
                                 </section>
                                 <section class="detail" aria-label="Selected finding">

@@ -458,6 +458,8 @@ pub struct FindingListProps {
     pub limit: usize,
     pub on_select: Callback<usize>,
     pub on_more: Callback<()>,
+    /// The resolution each finding has now (by index in the report).
+    pub actions: Rc<Vec<driftwise_engine::Action>>,
 }
 
 #[function_component]
@@ -478,6 +480,7 @@ pub fn FindingList(props: &FindingListProps) -> Html {
                         { " · " }<span class={format!("sev sev-{}", f.severity.name())}>{ f.severity.name() }</span>
                         if f.expected.is_some() { { " · " }<span class="expected-tag">{ "expected" }</span> }
                         if let Some(action) = &f.resource_action { { " · " }<span class="resource-action">{ format!("resource: {action}") }</span> }
+                        if let Some(action) = props.actions.get(i) { { " · " }<span class="resolution-tag" title="the resolution chosen for this finding">{ action.name() }</span> }
                     </span>
                     <code class="path">{ f.keyed_path_or_root() }</code>
                     <span class="values">
