@@ -510,6 +510,21 @@ test('nothing overflows the page sideways at 1440, 1024 and 390 px, and the phon
   assert.deepEqual(wide, {});
 });
 
+test('the findings list is one tab stop, and the arrow keys move the selection and the focus through it', async (t) => {
+  const page = await openApp(t, '#example=0');
+  await page.waitForSelector('.finding.selected');
+  assert.equal(await page.locator('.finding-list button[tabindex="0"]').count(), 1);
+  assert.equal(await page.locator('.finding-list button[tabindex="0"]').evaluate((b) => b.closest('.finding').classList.contains('selected')), true);
+  await page.locator('.finding.selected button').focus();
+  const ids = await page.$$eval('.finding', (els) => els.map((e) => e.id));
+  const first = await page.locator('.finding.selected').getAttribute('id');
+  await page.keyboard.press('ArrowDown');
+  const next = ids[ids.indexOf(first) + 1];
+  await page.waitForFunction((id) => document.activeElement?.closest('.finding')?.id === id, next);
+  assert.equal(await page.locator('.finding.selected').getAttribute('id'), next);
+  assert.equal(await page.locator('.finding-list button[tabindex="0"]').evaluate((b) => b.closest('.finding').id), next);
+});
+
 test('the view is in the address: a shared address opens the same example, filters, sort and finding', async (t) => {
   const shared = '#example=0&env=env2_config&sort=path&finding=env2_config%20/database/host';
   const page = await openApp(t, shared);

@@ -340,13 +340,23 @@ fn scroll_into_view(id: &str) {
     let id = id.to_string();
     // After the re-render that marks the new selection.
     yew::platform::spawn_local(async move {
-        if let Some(el) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(&id))
-        {
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Some(el) = document.get_element_by_id(&id) {
             let options = web_sys::ScrollIntoViewOptions::new();
             options.set_block(web_sys::ScrollLogicalPosition::Nearest);
             el.scroll_into_view_with_scroll_into_view_options(&options);
+            // A keyboard user moving through the list stays in it: focus follows the selection.
+            let in_list = document
+                .active_element()
+                .is_some_and(|a| a.closest(".finding-list").ok().flatten().is_some());
+            if in_list
+                && let Ok(Some(button)) = el.query_selector("button")
+                && let Ok(button) = button.dyn_into::<web_sys::HtmlElement>()
+            {
+                let _ = button.focus();
+            }
         }
     });
 }

@@ -464,6 +464,10 @@ pub struct FindingListProps {
 
 #[function_component]
 pub fn FindingList(props: &FindingListProps) -> Html {
+    let tab_stop = props
+        .selected
+        .filter(|s| props.visible.iter().take(props.limit).any(|v| v == s))
+        .or_else(|| props.visible.first().copied());
     let items = props.visible.iter().take(props.limit).map(|&i| {
         let f = &props.report.findings[i];
         let selected = props.selected == Some(i);
@@ -473,7 +477,9 @@ pub fn FindingList(props: &FindingListProps) -> Html {
                 class={classes!("finding", selected.then_some("selected"))}
                 data-env={f.environment.clone()} data-kind={f.kind.name()} data-path={f.keyed_path.clone()}
                 data-severity={f.severity.name()} data-expected={f.expected.is_some().to_string()}>
-                <button aria-current={selected.then_some("true")} onclick={props.on_select.reform(move |_| i)}>
+                // One tab stop for the whole list (the selected finding); arrow keys and j/k move.
+                <button aria-current={selected.then_some("true")} tabindex={if tab_stop == Some(i) { "0" } else { "-1" }}
+                    onclick={props.on_select.reform(move |_| i)}>
                     <span class={classes!("badge", format!("k-{}", f.kind.name()))}>{ kind_label(f.kind) }</span>
                     <span class="env">
                         { f.environment.clone() }
