@@ -45,6 +45,14 @@ pub fn split_pointer(pointer: &str) -> Vec<Cow<'_, str>> {
         .collect()
 }
 
+/// Joins unescaped tokens into a pointer (`["a", "b/c"]` → `/a/b~1c`); no tokens is `""`.
+pub fn join_pointer<S: AsRef<str>>(tokens: &[S]) -> String {
+    tokens
+        .iter()
+        .map(|t| format!("/{}", escape_segment(t.as_ref())))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ use super::Reason;
 use super::changes::{Change, lookup};
 use super::edits::{Edit, line_end, line_start};
 use crate::device::Table;
-use crate::pointer::split_pointer;
+use crate::pointer::{join_pointer, split_pointer};
 use crate::tree::{Document, Member, Node, Value};
 
 /// The edits for one change of a device configuration file.
@@ -34,16 +34,9 @@ pub(super) fn device_edits(
 
 /// The last key of a pointer, and its parent's pointer.
 fn last_key(pointer: &str) -> (String, String) {
-    let mut tokens: Vec<String> = split_pointer(pointer)
-        .into_iter()
-        .map(|t| t.into_owned())
-        .collect();
-    let last = tokens.pop().unwrap_or_default();
-    let parent: String = tokens
-        .iter()
-        .map(|t| format!("/{}", crate::pointer::escape_segment(t)))
-        .collect();
-    (last, parent)
+    let mut tokens = split_pointer(pointer);
+    let last = tokens.pop().unwrap_or_default().into_owned();
+    (last, join_pointer(&tokens))
 }
 
 fn member<'d>(doc: &'d Document, pointer: &str) -> Option<&'d Member> {

@@ -7,7 +7,7 @@ use super::changes::{Change, FileChanges, Files, as_json};
 use super::order::reorder;
 use super::shifts::Shifts;
 use super::{FileJsonPatch, Reason, Unapplied};
-use crate::pointer::{escape_segment, split_pointer};
+use crate::pointer::{escape_segment, join_pointer, split_pointer};
 use crate::tree::{Node, Value};
 use serde_json::{Value as J, json};
 
@@ -152,11 +152,7 @@ fn operations_for(change: &Change<'_>, shifts: &mut Shifts) -> Vec<J> {
             let path = shifts.translate(pointer);
             let mut tokens = split_pointer(pointer);
             if let Some(Ok(i)) = tokens.pop().map(|t| t.parse::<usize>()) {
-                let parent: String = tokens
-                    .iter()
-                    .map(|t| format!("/{}", escape_segment(t)))
-                    .collect();
-                shifts.removed(&parent, i);
+                shifts.removed(&join_pointer(&tokens), i);
             }
             vec![
                 json!({"op": "test", "path": path, "value": old.value.to_json()}),

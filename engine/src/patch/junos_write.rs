@@ -7,7 +7,7 @@ use super::Reason;
 use super::changes::{Change, lookup};
 use super::edits::{Edit, line_end, line_start};
 use crate::device::{INACTIVE, junos_set_lines, junos_statement, junos_value};
-use crate::pointer::split_pointer;
+use crate::pointer::{join_pointer, split_pointer};
 use crate::tree::{Document, Format, Node, Value};
 
 /// The edits for one change of a Junos file.
@@ -53,13 +53,6 @@ fn segments(pointer: &str) -> Vec<String> {
     split_pointer(pointer)
         .into_iter()
         .map(|s| s.into_owned())
-        .collect()
-}
-
-fn pointer_of(segments: &[String]) -> String {
-    segments
-        .iter()
-        .map(|s| format!("/{}", crate::pointer::escape_segment(s)))
         .collect()
 }
 
@@ -163,7 +156,7 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
         let parent = lookup(
             doc,
             false,
-            &pointer_of(&path[..path.len().saturating_sub(1)]),
+            &join_pointer(&path[..path.len().saturating_sub(1)]),
         )
         .ok_or(Reason::Gone)?;
         match (&parent.value, path.last()) {
@@ -207,7 +200,7 @@ fn activate(text: &str, doc: &Document, path: &[String]) -> Result<Vec<Edit>, Re
     let parent = lookup(
         doc,
         false,
-        &pointer_of(&path[..path.len().saturating_sub(1)]),
+        &join_pointer(&path[..path.len().saturating_sub(1)]),
     )
     .ok_or(Reason::Gone)?;
     let Value::Map(map) = &parent.value else {
@@ -254,7 +247,7 @@ fn enclosing_block(
     let mut words: Vec<String> = Vec::new();
     let mut at = path.len();
     while at > 0 {
-        let parent = lookup(doc, false, &pointer_of(&path[..at - 1]));
+        let parent = lookup(doc, false, &join_pointer(&path[..at - 1]));
         let key = match parent.map(|p| &p.value) {
             Some(Value::Map(map)) => map.get(&path[at - 1]).map(|m| m.key_span),
             _ => None,
@@ -298,7 +291,7 @@ fn add(
             .collect();
         // After the parent's last line, else at the end.
         let mut spans = Vec::new();
-        if let Some(node) = lookup(doc, false, &pointer_of(parent)) {
+        if let Some(node) = lookup(doc, false, &join_pointer(parent)) {
             spans_under(node, &mut spans);
         }
         let at = spans
@@ -314,7 +307,7 @@ fn add(
         return Ok(vec![Edit::insert(at, lines)]);
     }
     // A new value of a set keyword (`address`) goes beside its siblings.
-    let node = lookup(doc, false, &pointer_of(parent));
+    let node = lookup(doc, false, &join_pointer(parent));
     if let (
         Some(Node {
             value: Value::Map(args),
@@ -387,7 +380,7 @@ fn deactivate(text: &str, doc: &Document, path: &[String]) -> Result<Vec<Edit>, 
     let parent = lookup(
         doc,
         false,
-        &pointer_of(&path[..path.len().saturating_sub(1)]),
+        &join_pointer(&path[..path.len().saturating_sub(1)]),
     )
     .ok_or(Reason::NoPlace)?;
     let Value::Map(map) = &parent.value else {

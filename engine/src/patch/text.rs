@@ -19,7 +19,7 @@ use super::toml_write::{is_section, toml_inline, toml_key, toml_sections};
 use super::yaml_write::{yaml_flow, yaml_item, yaml_key, yaml_replacing, yaml_value};
 use super::{FilePatch, Reason, Unapplied};
 use crate::plan::PlannedAction;
-use crate::pointer::{escape_segment, split_pointer};
+use crate::pointer::{escape_segment, join_pointer, split_pointer};
 use crate::tree::{Document, Format, Node, Source, Value};
 
 /// The changes to each file as edited text.
@@ -418,13 +418,6 @@ fn parent_pointer(pointer: &str) -> String {
     let mut tokens = split_pointer(pointer);
     tokens.pop();
     join_pointer(&tokens)
-}
-
-fn join_pointer(tokens: &[std::borrow::Cow<'_, str>]) -> String {
-    tokens
-        .iter()
-        .map(|t| format!("/{}", escape_segment(t)))
-        .collect()
 }
 
 /// The container a pointer's parent names, with its layout, and the last token.
