@@ -71,8 +71,8 @@ pub(crate) fn groups(pairs: &[Pair<'_>]) -> HashMap<String, String> {
                 continue;
             };
             if let Some(Value::String(version)) = node.pointer("/apiVersion").map(|n| &n.value) {
-                let group = version.rsplit_once('/').map_or("", |(g, _)| g);
-                out.entry(label).or_insert_with(|| group.to_string());
+                out.entry(label)
+                    .or_insert_with(|| crate::live::api_group(version).to_string());
             }
         }
     }

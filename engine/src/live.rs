@@ -26,9 +26,23 @@ fn items_of(doc: &Document) -> Option<&[Node]> {
     }
 }
 
+/// The API group of an `apiVersion`: `apps/v1` → `apps`, `v1` → `""` (the core group).
+pub(crate) fn api_group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
+}
+
+/// A parsed input as it is compared: a `List` whose items are all objects, read as those objects,
+/// and no two objects with one identity.
+pub(crate) fn compared(doc: Document) -> crate::error::Result<Document> {
+    require_object_items(&doc)?;
+    let doc = as_compared(doc);
+    require_unique_objects(&doc)?;
+    Ok(doc)
+}
+
 /// Refuses a `kind: List` whose items are not all Kubernetes objects (maps with a `kind`), at the
 /// first that is not.
-pub(crate) fn require_object_items(doc: &Document) -> crate::error::Result<()> {
+fn require_object_items(doc: &Document) -> crate::error::Result<()> {
     let Some(items) = items_of(doc) else {
         return Ok(());
     };
@@ -53,7 +67,7 @@ pub(crate) fn require_object_items(doc: &Document) -> crate::error::Result<()> {
 /// Refuses a stream (or `List`, or directory) holding two Kubernetes objects with one identity
 /// (API group, kind, namespace, name): matched by identity, one would hide the other. The error
 /// is at the second, naming the first.
-pub(crate) fn require_unique_objects(doc: &Document) -> crate::error::Result<()> {
+fn require_unique_objects(doc: &Document) -> crate::error::Result<()> {
     if doc.documents.len() < 2 {
         return Ok(());
     }
@@ -70,9 +84,7 @@ pub(crate) fn require_unique_objects(doc: &Document) -> crate::error::Result<()>
         ) else {
             continue;
         };
-        let group = version
-            .rsplit_once('/')
-            .map_or(String::new(), |(g, _)| g.to_string());
+        let group = api_group(&version).to_string();
         let namespace = text(node, "/metadata/namespace").unwrap_or_default();
         let identity = (group, kind.clone(), namespace.clone(), name.clone());
         if let Some((_, first)) = seen.iter().find(|(id, _)| *id == identity) {

@@ -99,10 +99,7 @@ impl Checker {
                     steps,
                     file: Some(&source.name),
                 });
-                let doc = parse_with(&source, policy.parse_options())?;
-                crate::live::require_object_items(&doc)?;
-                let doc = crate::live::as_compared(doc);
-                crate::live::require_unique_objects(&doc)?;
+                let doc = crate::live::compared(parse_with(&source, policy.parse_options())?)?;
                 if env_sources.is_empty() && crate::terraform::is_plan(&doc) {
                     return Checker::terraform(request, policy, &doc);
                 }
@@ -125,13 +122,10 @@ impl Checker {
             &mut progress,
             policy.parse_options(),
         )?;
-        for doc in &parsed {
-            crate::live::require_object_items(doc)?;
-        }
-        let docs: Vec<Document> = parsed.into_iter().map(crate::live::as_compared).collect();
-        for doc in &docs {
-            crate::live::require_unique_objects(doc)?;
-        }
+        let docs = parsed
+            .into_iter()
+            .map(crate::live::compared)
+            .collect::<Result<Vec<Document>>>()?;
         // Argo CD's managedFieldsManagers: the fields those managers own in the live objects.
         policy.ignore_managed_fields(bases.iter().chain(&docs).flat_map(|d| d.documents.iter()));
         progress(Progress {

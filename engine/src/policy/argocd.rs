@@ -31,7 +31,7 @@ impl ManagedRule {
             Some(Value::String(s)) => Some(s.as_str()),
             _ => None,
         };
-        let group = text("/apiVersion").map(|v| v.rsplit_once('/').map_or("", |(g, _)| g));
+        let group = text("/apiVersion").map(crate::live::api_group);
         let wants = |want: &Option<String>, have: Option<&str>| {
             want.as_deref().is_none_or(|w| w == "*" || Some(w) == have)
         };
