@@ -76,18 +76,17 @@ pub(crate) struct Files<'s> {
     /// Files that are live output (a `kubectl get` List): read as their objects, never written.
     live: Vec<String>,
     /// The device commands the plan's policy adds to the built-in table.
-    device_commands: Vec<crate::device::DeviceCommand>,
+    /// The plan's policy (the default when it records none or it does not load): its device
+    /// commands read the files, its secrets mask the device commands shown.
+    policy: crate::policy::Policy,
 }
 
 impl<'s> Files<'s> {
     pub(crate) fn load(plan: &Plan, sources: &'s [Source]) -> Result<Files<'s>> {
         plan.verify(sources)?;
-        let device_commands = match plan.policy(sources) {
-            Ok(policy) => policy.device_commands().to_vec(),
-            Err(_) => Vec::new(),
-        };
+        let policy = plan.policy(sources).unwrap_or_default();
         let options = crate::parse::ParseOptions {
-            device_commands: &device_commands,
+            device_commands: policy.device_commands(),
             ..Default::default()
         };
         let parsed = sources
@@ -104,14 +103,19 @@ impl<'s> Files<'s> {
             sources,
             docs,
             live,
-            device_commands,
+            policy,
         })
+    }
+
+    /// The plan's policy.
+    pub(crate) fn policy(&self) -> &crate::policy::Policy {
+        &self.policy
     }
 
     /// The device command table the files are read with.
     pub(crate) fn table(&self) -> crate::device::Table<'_> {
         crate::device::Table {
-            extra: &self.device_commands,
+            extra: self.policy.device_commands(),
         }
     }
 

@@ -328,9 +328,8 @@ impl Plan {
         text.extend(policy_edit::policy_patch(self, &loaded));
         let json_patch = json_patch::json_patch(&per_file, &loaded);
         let merge_patch = merge_patch::merge_patch(&json_patch, &loaded);
-        let policy = self.policy(files).unwrap_or_default();
         let commands = commands::device_commands(self, &loaded, None);
-        let masked_commands = commands::device_commands(self, &loaded, Some(&policy));
+        let masked_commands = commands::device_commands(self, &loaded, Some(loaded.policy()));
         Ok(Preview {
             commands,
             masked_commands,
