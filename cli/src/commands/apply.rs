@@ -16,16 +16,7 @@ pub fn run(args: &ApplyArgs) -> u8 {
 fn apply(args: &ApplyArgs) -> Result<u8, Error> {
     let source = read_source(&args.plan, None)?;
     let mut plan = Plan::from_json(&source.name, &source.text)?;
-    let devices: Vec<String> = plan
-        .files()
-        .filter(|f| {
-            read_source(std::path::Path::new(f), None)
-                .and_then(|s| s.resolved_format())
-                .is_ok_and(|format| format.is_device())
-        })
-        .map(str::to_string)
-        .collect();
-    if args.interactive && !prompt::ask_per_finding(&mut plan, &devices)? {
+    if args.interactive && !prompt::ask_per_finding(&mut plan, &device_files(&plan))? {
         println!("aborted; nothing changed");
         return Ok(exit::CLEAN);
     }
@@ -104,4 +95,17 @@ fn apply(args: &ApplyArgs) -> Result<u8, Error> {
     };
     remediate::write(&plan, &preview, &left, &writing)?;
     Ok(code)
+}
+
+/// The plan's files that are network device configurations, whose findings are offered with the
+/// network teams' names.
+fn device_files(plan: &Plan) -> Vec<String> {
+    plan.files()
+        .filter(|f| {
+            read_source(std::path::Path::new(f), None)
+                .and_then(|s| s.resolved_format())
+                .is_ok_and(|format| format.is_device())
+        })
+        .map(str::to_string)
+        .collect()
 }
