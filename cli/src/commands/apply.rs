@@ -16,9 +16,12 @@ pub fn run(args: &ApplyArgs) -> u8 {
 fn apply(args: &ApplyArgs) -> Result<u8, Error> {
     let source = read_source(&args.plan, None)?;
     let mut plan = Plan::from_json(&source.name, &source.text)?;
-    if args.interactive && !prompt::ask_per_finding(&mut plan, &device_files(&plan))? {
-        println!("aborted; nothing changed");
-        return Ok(exit::CLEAN);
+    if args.interactive {
+        let devices = device_files(&plan);
+        if !prompt::ask_per_finding(&mut plan, &devices)? {
+            println!("aborted; nothing changed");
+            return Ok(exit::CLEAN);
+        }
     }
     // Answering per finding is the approval.
     let held = remediate::hold_for_approval(&mut plan, args.writing.approve || args.interactive);
