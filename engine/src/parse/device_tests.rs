@@ -678,19 +678,20 @@ const IOS_DRIFTS: &[(&str, &str)] = &[
     ("interface Gi0/2\n description spare\n shutdown\n!\n", ""),
 ];
 
-#[test]
-fn generated_ios_commands_take_the_device_to_the_intended_configuration_and_back() {
-    // Each drift alone, then every drift at once, then a few mixtures.
-    let apply = |mask: u32| -> String {
-        let mut running = IOS_BASE.to_string();
-        for (i, (from, to)) in IOS_DRIFTS.iter().enumerate() {
-            // In a mixture, an earlier drift may have changed this one's place.
-            if mask & (1 << i) != 0 && running.contains(from) {
-                running = running.replacen(from, to, 1);
-            }
+/// The base with the drifts `mask` picks from [`IOS_DRIFTS`].
+fn ios_running(mask: u32) -> String {
+    let mut running = IOS_BASE.to_string();
+    for (i, (from, to)) in IOS_DRIFTS.iter().enumerate() {
+        // In a mixture, an earlier drift may have changed this one's place.
+        if mask & (1 << i) != 0 && running.contains(from) {
+            running = running.replacen(from, to, 1);
         }
-        running
-    };
+    }
+    running
+}
+
+/// Each drift alone, then every drift at once, then a few mixtures.
+fn ios_drift_sets() -> Vec<u32> {
     let all = (1u32 << IOS_DRIFTS.len()) - 1;
     let mut masks: Vec<u32> = (0..IOS_DRIFTS.len()).map(|i| 1 << i).collect();
     masks.extend([
@@ -699,8 +700,13 @@ fn generated_ios_commands_take_the_device_to_the_intended_configuration_and_back
         0b0101010101010 & all,
         0b1110001110001 & all,
     ]);
-    for mask in masks {
-        law(IOS_BASE, &apply(mask), Format::Ios);
+    masks
+}
+
+#[test]
+fn generated_ios_commands_take_the_device_to_the_intended_configuration_and_back() {
+    for mask in ios_drift_sets() {
+        law(IOS_BASE, &ios_running(mask), Format::Ios);
     }
     let router = include_str!("../../../examples/network/router1-intended.cfg");
     law(router, ROUTER, Format::Ios);
@@ -739,11 +745,11 @@ fn generated_junos_commands_take_the_device_to_the_intended_configuration_and_ba
     law(intended, &everything, Format::JunosSet);
 }
 
-/// Adopts every finding of `running` into `intended` (discover and sync) and checks the edited
-/// intended text reads as the running configuration, with its other lines kept.
-fn adopt_law(intended: &str, running: &str) {
-    let base = Source::new("intended.cfg", intended).with_format(Format::Ios);
-    let env = Source::new("running.cfg", running).with_format(Format::Ios);
+/// Adopts every finding of `running` into `intended` (discover and sync): the intended text as the
+/// plan leaves it, every action applied.
+fn synced(intended: (&str, Format), running: (&str, Format)) -> String {
+    let base = Source::new("intended.cfg", intended.0).with_format(intended.1);
+    let env = Source::new("running.cfg", running.0).with_format(running.1);
     let request = crate::Request::new(
         base.clone(),
         vec![crate::Environment::new("running", env.clone())],
@@ -756,107 +762,60 @@ fn adopt_law(intended: &str, running: &str) {
     let plan = crate::Plan::new(&outcome.report, &[base.clone(), env.clone()], &decisions).unwrap();
     let preview = plan.preview(&[base, env]).unwrap();
     let unapplied: Vec<String> = preview.unapplied().map(|u| u.to_string()).collect();
-    assert!(unapplied.is_empty(), "{unapplied:?}");
-    let after = preview
+    assert!(unapplied.is_empty(), "{unapplied:?}\n{}", running.0);
+    preview
         .files
         .iter()
         .find(|f| f.file == "intended.cfg")
-        .map_or(intended.to_string(), |f| f.after.clone());
-    let synced = read("intended.cfg", &after, Format::Ios);
-    let live = read("running.cfg", running, Format::Ios);
+        .map_or(intended.0.to_string(), |f| f.after.clone())
+}
+
+/// [`synced`], checking the edited text reads as the running configuration and that the lines
+/// `kept` picks (comments) stay as they were.
+fn adopt_law(intended: (&str, Format), running: (&str, Format), kept: fn(&str) -> bool) {
+    let after = synced(intended, running);
+    let synced = read("intended.cfg", &after, intended.1);
+    let live = read("running.cfg", running.0, running.1);
     let left = diff(&synced, &live, "running", &AlignOptions::default()).findings;
     assert!(
         left.is_empty(),
         "left after sync: {:?}\n{after}",
         left.iter().map(|f| &f.path).collect::<Vec<_>>()
     );
-    // Lines no finding touched, comments among them, stay as they were.
-    for line in intended
-        .lines()
-        .filter(|l| l.starts_with('!') || l.starts_with("version"))
-    {
+    for line in intended.0.lines().filter(|l| kept(l)) {
         assert!(after.lines().any(|a| a == line), "{line:?} kept\n{after}");
     }
+}
+
+/// IOS lines no finding touches: comments and the version.
+fn ios_kept(line: &str) -> bool {
+    line.starts_with('!') || line.starts_with("version")
+}
+
+/// Junos comments.
+fn junos_kept(line: &str) -> bool {
+    line.trim_start().starts_with(['#', '/'])
 }
 
 #[test]
 fn discover_and_sync_writes_the_devices_reality_into_the_intended_file() {
-    let apply = |mask: u32| -> String {
-        let mut running = IOS_BASE.to_string();
-        for (i, (from, to)) in IOS_DRIFTS.iter().enumerate() {
-            if mask & (1 << i) != 0 && running.contains(from) {
-                running = running.replacen(from, to, 1);
-            }
-        }
-        running
-    };
-    let all = (1u32 << IOS_DRIFTS.len()) - 1;
-    let mut masks: Vec<u32> = (0..IOS_DRIFTS.len()).map(|i| 1 << i).collect();
-    masks.extend([all, 0b1010101010101 & all, 0b0101010101010 & all]);
-    for mask in masks {
-        adopt_law(IOS_BASE, &apply(mask));
+    for mask in ios_drift_sets() {
+        adopt_law(
+            (IOS_BASE, Format::Ios),
+            (&ios_running(mask), Format::Ios),
+            ios_kept,
+        );
     }
     let router = include_str!("../../../examples/network/router1-intended.cfg");
-    adopt_law(router, ROUTER);
+    adopt_law((router, Format::Ios), (ROUTER, Format::Ios), ios_kept);
     // EOS, indented by three.
     let eos = "hostname sw1\n!\ninterface Ethernet1\n   description a\n   mtu 9214\n!\nend\n";
     let eos_running = "hostname sw1\n!\ninterface Ethernet1\n   description b\n   mtu 9214\n   switchport access vlan 20\n!\ninterface Ethernet2\n   description new\n!\nend\n";
-    let base = Source::new("i.cfg", eos).with_format(Format::Eos);
-    let env = Source::new("r.cfg", eos_running).with_format(Format::Eos);
-    let request = crate::Request::new(
-        base.clone(),
-        vec![crate::Environment::new("r", env.clone())],
-    );
-    let outcome = crate::run(&request).unwrap();
-    let decisions = crate::Decisions {
-        unexpected: crate::Action::Adopt,
-        ..crate::Decisions::default()
-    };
-    let plan = crate::Plan::new(&outcome.report, &[base.clone(), env.clone()], &decisions).unwrap();
-    let after = plan.preview(&[base, env]).unwrap().files[0].after.clone();
+    let after = synced((eos, Format::Eos), (eos_running, Format::Eos));
     assert_eq!(
         after,
         "hostname sw1\n!\ninterface Ethernet1\n   description b\n   mtu 9214\n   switchport access vlan 20\n!\ninterface Ethernet2\n   description new\n!\nend\n"
     );
-}
-
-/// Adopts every finding of `running` into a Junos `intended` file and checks the edited file reads
-/// as the running configuration, its comments kept.
-fn junos_adopt_law(intended: &str, format: Format, running: &str) {
-    let base = Source::new("intended.conf", intended).with_format(format);
-    let env = Source::new("running.conf", running).with_format(Format::JunosSet);
-    let request = crate::Request::new(
-        base.clone(),
-        vec![crate::Environment::new("running", env.clone())],
-    );
-    let outcome = crate::run(&request).unwrap();
-    let decisions = crate::Decisions {
-        unexpected: crate::Action::Adopt,
-        ..crate::Decisions::default()
-    };
-    let plan = crate::Plan::new(&outcome.report, &[base.clone(), env.clone()], &decisions).unwrap();
-    let preview = plan.preview(&[base, env]).unwrap();
-    let unapplied: Vec<String> = preview.unapplied().map(|u| u.to_string()).collect();
-    assert!(unapplied.is_empty(), "{unapplied:?}\n{running}");
-    let after = preview
-        .files
-        .iter()
-        .find(|f| f.file == "intended.conf")
-        .map_or(intended.to_string(), |f| f.after.clone());
-    let synced = read("intended.conf", &after, format);
-    let live = read("running.conf", running, Format::JunosSet);
-    let left = diff(&synced, &live, "running", &AlignOptions::default()).findings;
-    assert!(
-        left.is_empty(),
-        "left after sync: {:?}\n{after}",
-        left.iter().map(|f| &f.path).collect::<Vec<_>>()
-    );
-    for line in intended
-        .lines()
-        .filter(|l| l.trim_start().starts_with(['#', '/']))
-    {
-        assert!(after.lines().any(|a| a == line), "{line:?} kept\n{after}");
-    }
 }
 
 #[test]
@@ -910,10 +869,22 @@ set protocols lldp interface all
     let mut everything = set.to_string();
     for (from, to) in drifts {
         for (intended, format) in [(FW_BRACES, Format::Junos), (set, Format::JunosSet)] {
-            junos_adopt_law(intended, format, &set.replacen(from, to, 1));
+            adopt_law(
+                (intended, format),
+                (&set.replacen(from, to, 1), Format::JunosSet),
+                junos_kept,
+            );
         }
         everything = everything.replacen(from, to, 1);
     }
-    junos_adopt_law(FW_BRACES, Format::Junos, &everything);
-    junos_adopt_law(set, Format::JunosSet, &everything);
+    adopt_law(
+        (FW_BRACES, Format::Junos),
+        (&everything, Format::JunosSet),
+        junos_kept,
+    );
+    adopt_law(
+        (set, Format::JunosSet),
+        (&everything, Format::JunosSet),
+        junos_kept,
+    );
 }
