@@ -18,6 +18,7 @@
 //! `show running-config` echo, a trailing prompt, the final `end`) is dropped; banners are one
 //! multi-line value.
 
+use super::{Line, lines};
 use crate::device::{INACTIVE, Keyed, Table, is_ordered_section, junos_keyword};
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::LineIndex;
@@ -46,17 +47,6 @@ struct Block {
 
 fn syntax(index: &mut LineIndex<'_>, at: usize, message: impl Into<String>) -> Error {
     Error::new(ErrorKind::Syntax, message).at(index.pos(at))
-}
-
-/// `(start, text)` of each line, without its line break.
-fn lines(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for raw in text.split_inclusive('\n') {
-        out.push((start, raw.trim_end_matches(['\n', '\r'])));
-        start += raw.len();
-    }
-    out
 }
 
 fn words_of(line: &str, offset: usize) -> Vec<Word> {
@@ -112,13 +102,13 @@ pub(super) fn parse_ios(text: &str, table: Table<'_>) -> Result<Vec<Node>> {
     }
     let all = lines(text);
     let mut first = 0;
-    while first < all.len() && is_preamble(all[first].1) {
+    while first < all.len() && is_preamble(all[first].text) {
         first += 1;
     }
     let mut last = all.len();
     while last > first {
-        let t = all[last - 1].1.trim();
-        if t.is_empty() || is_prompt(t) || (t == "end" && !all[last - 1].1.starts_with(' ')) {
+        let t = all[last - 1].text.trim();
+        if t.is_empty() || is_prompt(t) || (t == "end" && !all[last - 1].text.starts_with(' ')) {
             last -= 1;
             // Only the final `end`, not every one.
             if t == "end" {
@@ -135,7 +125,7 @@ pub(super) fn parse_ios(text: &str, table: Table<'_>) -> Result<Vec<Node>> {
 }
 
 /// The lines as a hierarchy by indentation; `exit` lines close their section.
-fn blocks(all: &[(usize, &str)], text: &str, index: &mut LineIndex<'_>) -> Result<Vec<Block>> {
+fn blocks(all: &[Line<'_>], text: &str, index: &mut LineIndex<'_>) -> Result<Vec<Block>> {
     // Open blocks with their indentation and the indentation of their first child.
     let mut stack: Vec<(usize, Option<usize>, Block)> = Vec::new();
     let mut top: Vec<Block> = Vec::new();
@@ -152,7 +142,7 @@ fn blocks(all: &[(usize, &str)], text: &str, index: &mut LineIndex<'_>) -> Resul
     };
     let mut i = 0;
     while i < all.len() {
-        let (start, line) = all[i];
+        let Line { start, text: line } = all[i];
         i += 1;
         let body = line.trim_start_matches(' ');
         if body.trim().is_empty() || body.starts_with('!') {
@@ -237,7 +227,7 @@ fn blocks(all: &[(usize, &str)], text: &str, index: &mut LineIndex<'_>) -> Resul
 /// followed by lines up to `EOF` (EOS). Returns the index of the line after it.
 fn banner(
     block: &mut Block,
-    all: &[(usize, &str)],
+    all: &[Line<'_>],
     next: usize,
     text: &str,
     index: &mut LineIndex<'_>,
@@ -248,8 +238,8 @@ fn banner(
     let rest_trimmed = rest.trim_start();
     if rest_trimmed.is_empty() {
         // EOS: the text runs to a line `EOF`.
-        let body_start = all.get(next).map_or(text.len(), |(s, _)| *s);
-        for (j, (start, line)) in all.iter().enumerate().skip(next) {
+        let body_start = all.get(next).map_or(text.len(), |l| l.start);
+        for (j, &Line { start, text: line }) in all.iter().enumerate().skip(next) {
             if line.trim() == "EOF" {
                 block.banner = Some((body_start, start.saturating_sub(1).max(body_start)));
                 block.last = start + line.len();
@@ -283,7 +273,7 @@ fn banner(
             // Go on after the line the banner closes on.
             Ok(all
                 .iter()
-                .position(|(s, l)| *s <= close && close <= s + l.len())
+                .position(|l| l.start <= close && close <= l.start + l.text.len())
                 .map_or(all.len(), |j| j + 1))
         }
         None => Err(syntax(
@@ -653,7 +643,7 @@ pub(super) fn parse_junos_set(text: &str) -> Result<Vec<Node>> {
     let mut index = LineIndex::new(text);
     let mut statements: Vec<Vec<Word>> = Vec::new();
     let mut inactive: Vec<Vec<Word>> = Vec::new();
-    for (start, line) in lines(text) {
+    for Line { start, text: line } in lines(text) {
         let body = line.trim();
         if body.is_empty() || body.starts_with('#') || body.starts_with("/*") {
             continue;

@@ -3,27 +3,11 @@
 //! its span. Values stay text, as these formats have no types; a key given twice (or an INI
 //! section) is an error at the second one, because one of the two values would silently hide.
 
+use super::lines;
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::LineIndex;
 use crate::tree::{Map, Member, Node, Value};
 use indexmap::map::Entry;
-
-/// One line of the text: where it starts, its text without the newline.
-struct Line<'t> {
-    start: usize,
-    text: &'t str,
-}
-
-fn lines(text: &str) -> Vec<Line<'_>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for raw in text.split_inclusive('\n') {
-        let body = raw.trim_end_matches(['\n', '\r']);
-        out.push(Line { start, text: body });
-        start += raw.len();
-    }
-    out
-}
 
 /// Builds a map, refusing a second entry for a key.
 struct Builder<'t> {

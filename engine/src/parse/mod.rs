@@ -10,6 +10,28 @@ mod yaml;
 use crate::error::Result;
 use crate::tree::{Document, Format, Source};
 
+/// One line of a text: where it starts, and its text without the line break. For the
+/// line-oriented readers (flat formats, device configurations).
+#[derive(Clone, Copy, Debug)]
+struct Line<'t> {
+    start: usize,
+    text: &'t str,
+}
+
+/// The lines of a text.
+fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for raw in text.split_inclusive('\n') {
+        out.push(Line {
+            start,
+            text: raw.trim_end_matches(['\n', '\r']),
+        });
+        start += raw.len();
+    }
+    out
+}
+
 /// Safety limits that keep hostile input from exhausting memory or the stack.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
