@@ -17,7 +17,12 @@ pub(crate) struct Pair<'d> {
 }
 
 /// The report for `pairs`; `base` names what the environments are compared against.
-pub(crate) fn compare(base: FileRef, pairs: &[Pair<'_>], policy: &Policy) -> Report {
+pub(crate) fn compare(
+    base: FileRef,
+    pairs: &[Pair<'_>],
+    policy: &Policy,
+    objects: &Objects,
+) -> Report {
     let mut findings = Vec::new();
     let mut summaries = Vec::with_capacity(pairs.len());
     for pair in pairs {
@@ -48,7 +53,7 @@ pub(crate) fn compare(base: FileRef, pairs: &[Pair<'_>], policy: &Policy) -> Rep
         policy: None,
         violations: Vec::new(),
     };
-    policy.classify_in(&mut report, &objects_of(pairs));
+    policy.classify_in(&mut report, objects);
     report
 }
 
@@ -63,7 +68,7 @@ pub(crate) fn objects_of(pairs: &[Pair<'_>]) -> Objects {
 
 /// Each Kubernetes object's API group, by its label (`kind=Deployment,namespace=shop,name=web` →
 /// `apps`; the core group is `""`).
-pub(crate) fn groups(pairs: &[Pair<'_>]) -> HashMap<String, String> {
+fn groups(pairs: &[Pair<'_>]) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for pair in pairs {
         for node in pair.base.documents.iter().chain(&pair.env.documents) {
@@ -81,7 +86,7 @@ pub(crate) fn groups(pairs: &[Pair<'_>]) -> HashMap<String, String> {
 
 /// The Kubernetes object each environment's file is, when it is one object: rules that select
 /// objects apply inside it as they do inside a stream's documents.
-pub(crate) fn objects(pairs: &[Pair<'_>]) -> HashMap<String, String> {
+fn objects(pairs: &[Pair<'_>]) -> HashMap<String, String> {
     pairs
         .iter()
         .filter_map(|pair| {

@@ -222,7 +222,8 @@ impl Checker {
     /// Compares every environment with its base and classifies the findings.
     pub fn outcome(&self) -> Outcome {
         let pairs = self.pairs();
-        let mut report: Report = compare(self.base.clone(), &pairs, &self.policy);
+        let objects = crate::compare::objects_of(&pairs);
+        let mut report: Report = compare(self.base.clone(), &pairs, &self.policy, &objects);
         report.violations = self.violations.clone();
         let docs = || {
             self.bases
@@ -263,8 +264,8 @@ impl Checker {
             report,
             rendered,
             secrets: secrets.spans(),
-            objects: crate::compare::objects(&pairs).into_iter().collect(),
-            groups: crate::compare::groups(&pairs).into_iter().collect(),
+            objects: objects.of_file.into_iter().collect(),
+            groups: objects.groups.into_iter().collect(),
         }
     }
 }
