@@ -22,26 +22,25 @@ const SECRETS: [&str; 4] = [
     "$6$tmp$tmpTmpTmpTmpTmpTmpTmp.",
 ];
 
+/// Copies an intended/running pair into `dir` and makes a plan for it there (`extra` options,
+/// written to `out`).
+fn planned(pair: [&str; 2], dir: &std::path::Path, extra: &[&str], out: &str) {
+    let names = pair.map(|f| f.rsplit('/').next().unwrap());
+    for (f, name) in pair.iter().zip(names) {
+        std::fs::copy(repo().join(f), dir.join(name)).unwrap();
+    }
+    in_dir(dir)
+        .args(["plan", names[0], names[1]])
+        .args(extra)
+        .args(["--out", out])
+        .assert()
+        .code(0);
+}
+
 /// A scratch copy of the router pair, with `plan.json` made for it (revert, the default).
 fn planned_router() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for f in ROUTER {
-        std::fs::copy(
-            repo().join(f),
-            dir.path().join(f.rsplit('/').next().unwrap()),
-        )
-        .unwrap();
-    }
-    in_dir(dir.path())
-        .args([
-            "plan",
-            "router1-intended.cfg",
-            "router1-running.cfg",
-            "--out",
-            "plan.json",
-        ])
-        .assert()
-        .code(0);
+    planned(ROUTER, dir.path(), &[], "plan.json");
     dir
 }
 
@@ -159,23 +158,7 @@ fn junos_braces_compare_with_set_lines_and_export_set_and_delete() {
         assert!(out.contains(line), "{line}\n{out}");
     }
     let dir = tempfile::tempdir().unwrap();
-    for f in FIREWALL {
-        std::fs::copy(
-            repo().join(f),
-            dir.path().join(f.rsplit('/').next().unwrap()),
-        )
-        .unwrap();
-    }
-    in_dir(dir.path())
-        .args([
-            "plan",
-            "fw1-intended.conf",
-            "fw1-running.conf",
-            "--out",
-            "plan.json",
-        ])
-        .assert()
-        .code(0);
+    planned(FIREWALL, dir.path(), &[], "plan.json");
     let commands = stdout(in_dir(dir.path()).args([
         "apply",
         "plan.json",
@@ -257,25 +240,7 @@ fn interactive_offers_the_network_teams_names() {
 #[test]
 fn discover_and_sync_writes_the_running_lines_into_the_intended_file() {
     let dir = tempfile::tempdir().unwrap();
-    for f in ROUTER {
-        std::fs::copy(
-            repo().join(f),
-            dir.path().join(f.rsplit('/').next().unwrap()),
-        )
-        .unwrap();
-    }
-    in_dir(dir.path())
-        .args([
-            "plan",
-            "router1-intended.cfg",
-            "router1-running.cfg",
-            "--unexpected",
-            "adopt",
-            "--out",
-            "plan.json",
-        ])
-        .assert()
-        .code(0);
+    planned(ROUTER, dir.path(), &["--unexpected", "adopt"], "plan.json");
     in_dir(dir.path())
         .args(["apply", "plan.json", "--approve"])
         .assert()
@@ -295,25 +260,7 @@ fn discover_and_sync_writes_the_running_lines_into_the_intended_file() {
         .assert()
         .code(0);
     // Junos brace files are edited in place too.
-    for f in FIREWALL {
-        std::fs::copy(
-            repo().join(f),
-            dir.path().join(f.rsplit('/').next().unwrap()),
-        )
-        .unwrap();
-    }
-    in_dir(dir.path())
-        .args([
-            "plan",
-            "fw1-intended.conf",
-            "fw1-running.conf",
-            "--unexpected",
-            "adopt",
-            "--out",
-            "fw.json",
-        ])
-        .assert()
-        .code(0);
+    planned(FIREWALL, dir.path(), &["--unexpected", "adopt"], "fw.json");
     in_dir(dir.path())
         .args(["apply", "fw.json", "--approve"])
         .assert()
