@@ -35,6 +35,11 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Render a template for a provider and environment.
     Render(RenderArgs),
+    /// Where a value of a layered environment comes from: the layer file that set it and every
+    /// layer it overrode, nearest first.
+    ///
+    /// Exit status: 0 when a layer sets (or deletes) the value, 1 when none has it, 2 on trouble.
+    Explain(ExplainArgs),
     /// Validate files against a JSON Schema, rules files and a provider's rules.
     ///
     /// Exit status: 0 when valid, 1 on violations at or above --fail-on, 2 on trouble.
@@ -47,7 +52,8 @@ pub struct CheckArgs {
     /// The base configuration (the source of truth). With --template there is no base: every
     /// file named is an environment. A Terraform plan (`terraform show -json`) given alone is
     /// compared with itself: the recorded state against the live one.
-    #[arg(required_unless_present = "terraform_plan")]
+    /// With --layers: the policy that declares them, or its folder (default: the current one).
+    #[arg(required_unless_present_any = ["terraform_plan", "layers"])]
     pub base: Option<PathBuf>,
     /// Environment files. The environment is named after the file stem (prod.yaml → prod);
     /// write NAME=PATH to name it yourself.
@@ -61,6 +67,24 @@ pub struct CheckArgs {
     /// `planned`.
     #[arg(long)]
     pub include_planned: bool,
+    /// Check a layered estate (the policy's `layers` and `environments`): each environment's
+    /// effective configuration against the base layer, against --reference, or with
+    /// --against-live against what is deployed. Every finding names the layer file that set
+    /// each value. --env picks one environment.
+    #[arg(long, conflicts_with_all = ["terraform_plan", "template"])]
+    pub layers: bool,
+    /// With --layers: compare the environments with this one's effective configuration.
+    #[arg(
+        long,
+        value_name = "ENV",
+        requires = "layers",
+        conflicts_with = "against_live"
+    )]
+    pub reference: Option<String>,
+    /// With --layers: compare each environment's effective configuration with its deployed file
+    /// (DIR/<environment>.<ext>, or FILE for the one --env names).
+    #[arg(long, value_name = "DIR|FILE", requires = "layers")]
+    pub against_live: Option<PathBuf>,
     /// Check against this template rendered per environment (with --provider, --vars, --env)
     /// instead of a base file.
     #[arg(long, value_name = "FILE")]
@@ -285,13 +309,52 @@ pub struct WriteArgs {
 
 #[derive(Args)]
 pub struct RenderArgs {
-    /// The template (YAML, JSON or TOML with Jinja expressions; `app.yaml.j2`).
-    pub template: PathBuf,
+    /// The template (YAML, JSON or TOML with Jinja expressions; `app.yaml.j2`). With --layers:
+    /// the policy that declares them, or its folder (default: the current one).
+    #[arg(required_unless_present = "layers")]
+    pub template: Option<PathBuf>,
+    /// Print the effective configuration of the layered environment --env names (the policy's
+    /// layers merged) instead of rendering a template.
+    #[arg(long, requires = "env")]
+    pub layers: bool,
+    /// With --layers: end each value with a comment naming the file:line:col that set it (YAML),
+    /// or add a `provenance` table (JSON).
+    #[arg(long, requires = "layers")]
+    pub provenance: bool,
+    /// With --layers: yaml or json.
+    #[arg(long, short = 'f', default_value = "yaml", value_parser = ["yaml", "json"], requires = "layers")]
+    pub format: String,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     #[command(flatten)]
     pub template_args: TemplateArgs,
     /// Write the rendered file here instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    /// The value: a JSON Pointer (`/db/host`) or keyed path (`/services[name=api]/port`).
+    pub pointer: String,
+    /// The layered environment.
+    #[arg(long, value_name = "ENV")]
+    pub env: String,
+    /// The policy that declares the layers, or its folder (default: the current one).
+    #[arg(value_name = "POLICY")]
+    pub location: Option<PathBuf>,
+    #[arg(long, value_name = "FILE")]
+    /// The policy file (instead of POLICY).
+    pub policy: Option<PathBuf>,
+    /// Provider profile for template layers and `{provider}` in layer paths.
+    #[arg(long, value_name = "NAME")]
+    pub provider: Option<String>,
+    /// Variables files for template layers.
+    #[arg(long = "vars", value_name = "FILE")]
+    pub vars_files: Vec<PathBuf>,
+    /// text or json.
+    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
 }
 
 #[derive(Args)]

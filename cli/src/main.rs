@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Plan(args) => commands::plan::run(&args),
         Command::Apply(args) => commands::apply::run(&args),
         Command::Render(args) => commands::render::run(&args),
+        Command::Explain(args) => commands::explain::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
     };
     ExitCode::from(code)

@@ -3,12 +3,17 @@
 
 use crate::args::{CheckArgs, PolicyArgs, RenderArgs, TemplateArgs, ValidateArgs, ValidationArgs};
 use crate::files::{read_environment, read_source};
-use driftwise_engine::{Base, Environment, Error, ErrorKind, Format, Request, Source, merge_json};
+use driftwise_engine::{
+    Base, Environment, Error, ErrorKind, Format, LayerBase, Request, Source, merge_json,
+};
 use serde_json::{Map as JsonMap, Value as J};
 use std::path::{Path, PathBuf};
 
 /// The request `check` and `plan` run.
 pub fn check(args: &CheckArgs) -> Result<Request, Error> {
+    if args.layers {
+        return layered_check(args);
+    }
     let format = input_format(args.input_format.as_deref())?;
     let mut request = Request::default();
     // With a template there is no base file: every file named is an environment.
@@ -50,6 +55,154 @@ pub fn check(args: &CheckArgs) -> Result<Request, Error> {
     Ok(request)
 }
 
+/// `check --layers`: the estate's environments against the base layer or --reference, or each
+/// deployed file (--against-live, or NAME=PATH arguments) against its effective configuration.
+fn layered_check(args: &CheckArgs) -> Result<Request, Error> {
+    let only: Vec<String> = args.template_args.env.iter().cloned().collect();
+    let selection = LayerBase {
+        reference: args.reference.clone(),
+        environments: only.clone(),
+    };
+    let mut request = layered(
+        args.base.as_deref(),
+        &args.policy,
+        &args.template_args,
+        selection,
+    )?;
+    request.env = None;
+    request.options.input_format = input_format(args.input_format.as_deref())?;
+    let mut deployed: Vec<Environment> = args
+        .environments
+        .iter()
+        .map(|arg| read_environment(arg, None))
+        .collect::<Result<_, Error>>()?;
+    if let Some(live) = &args.against_live {
+        let names = if only.is_empty() {
+            request.layer_environments()?
+        } else {
+            only.clone()
+        };
+        deployed.extend(deployed_files(live, &names)?);
+    }
+    request.environments = deployed;
+    add_validation(&mut request, &args.validation)?;
+    Ok(request)
+}
+
+/// Each environment's deployed file: `live` itself for the one environment named, else the file
+/// in the folder `live` named after it (`prod-eu.yaml`). Environments without one are left out
+/// (and said so); none at all is an error.
+fn deployed_files(live: &Path, names: &[String]) -> Result<Vec<Environment>, Error> {
+    if live.is_file() {
+        let [name] = names else {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "--against-live FILE is one environment's file: name it with --env",
+            ));
+        };
+        return Ok(vec![Environment::new(
+            name.clone(),
+            read_source(live, None)?,
+        )]);
+    }
+    let entries = std::fs::read_dir(live).map_err(|e| {
+        Error::new(ErrorKind::Io, format!("cannot read the folder: {e}"))
+            .in_file(live.display().to_string())
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    let mut lacking = Vec::new();
+    for name in names {
+        match files
+            .iter()
+            .find(|p| p.file_stem().is_some_and(|s| s.to_string_lossy() == *name))
+        {
+            Some(path) => out.push(Environment::new(name.clone(), read_source(path, None)?)),
+            None => lacking.push(name.as_str()),
+        }
+    }
+    if out.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "no deployed file for any environment ({}): name them <environment>.yaml",
+                names.join(", ")
+            ),
+        )
+        .in_file(live.display().to_string()));
+    }
+    if !lacking.is_empty() {
+        eprintln!(
+            "driftwise: {} has no file for {}; not compared",
+            live.display(),
+            lacking.join(", ")
+        );
+    }
+    Ok(out)
+}
+
+/// A request whose base is the policy's layers, with the policy found at `location` (the file,
+/// or its folder; by default the current folder) or --policy, and every layer file that exists.
+pub fn layered(
+    location: Option<&Path>,
+    policy: &PolicyArgs,
+    template_args: &TemplateArgs,
+    selection: LayerBase,
+) -> Result<Request, Error> {
+    let path = layer_policy(location, policy.policy.as_deref())?;
+    let mut request = Request {
+        base: Some(Base::Layers { layers: selection }),
+        ..Request::default()
+    };
+    let policy = PolicyArgs {
+        policy: Some(path),
+        no_policy: false,
+        ..policy.clone()
+    };
+    add_template_inputs(&mut request, template_args)?;
+    add_policy(&mut request, &policy, None)?;
+    for (name, _optional) in request.missing_layer_files()? {
+        // A missing layer is the engine's to report, at the policy line that names it.
+        if Path::new(&name).is_file() {
+            request.files.push(read_source(Path::new(&name), None)?);
+        }
+    }
+    Ok(request)
+}
+
+/// The policy declaring the layers: --policy, else `location` when it is a file, else
+/// `driftwise.*` in the folder `location` names (the current one by default).
+fn layer_policy(location: Option<&Path>, explicit: Option<&Path>) -> Result<PathBuf, Error> {
+    if let Some(p) = explicit {
+        return Ok(p.to_path_buf());
+    }
+    let location = location.unwrap_or(Path::new("."));
+    if location.is_file() {
+        return Ok(location.to_path_buf());
+    }
+    [
+        "driftwise.yaml",
+        "driftwise.yml",
+        "driftwise.json",
+        "driftwise.toml",
+    ]
+    .iter()
+    .map(|n| location.join(n))
+    .find(|p| p.is_file())
+    .map(|p| p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p))
+    .ok_or_else(|| {
+        Error::new(
+            ErrorKind::Usage,
+            "no driftwise.yaml here declares layers: name the policy (--policy FILE) or its folder",
+        )
+        .in_file(location.display().to_string())
+    })
+}
+
 /// The request `validate` runs: the files as environments, nothing to compare against.
 pub fn validate(args: &ValidateArgs) -> Result<Request, Error> {
     let mut request = Request {
@@ -75,9 +228,25 @@ pub fn validate(args: &ValidateArgs) -> Result<Request, Error> {
 
 /// The request `render` runs.
 pub fn render(args: &RenderArgs) -> Result<Request, Error> {
+    if args.layers {
+        let selection = LayerBase {
+            environments: args.template_args.env.iter().cloned().collect(),
+            reference: None,
+        };
+        return layered(
+            args.template.as_deref(),
+            &args.policy,
+            &args.template_args,
+            selection,
+        );
+    }
+    let template = args
+        .template
+        .as_ref()
+        .ok_or_else(|| Error::new(ErrorKind::Usage, "name the template to render"))?;
     let mut request = Request {
         base: Some(Base::Template {
-            template: read_source(&args.template, None)?,
+            template: read_source(template, None)?,
         }),
         ..Request::default()
     };

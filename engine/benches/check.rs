@@ -117,7 +117,14 @@ fn diff_estate(bencher: divan::Bencher) {
 #[divan::bench(args = ["yaml", "json"])]
 fn parse_file(bencher: divan::Bencher, ext: &str) {
     let estate = estate(ext);
-    let base = estate.request.base.as_ref().unwrap().source().clone();
+    let base = estate
+        .request
+        .base
+        .as_ref()
+        .unwrap()
+        .source()
+        .unwrap()
+        .clone();
     bencher
         .counter(divan::counter::BytesCount::new(base.text.len()))
         .bench(|| parse(divan::black_box(&base)).unwrap());
@@ -129,7 +136,7 @@ fn parse_file(bencher: divan::Bencher, ext: &str) {
 fn validate_file(bencher: divan::Bencher) {
     use driftwise_engine::{CheckKind, Profile, Validator};
     let estate = estate("yaml");
-    let doc = parse(estate.request.base.as_ref().unwrap().source()).unwrap();
+    let doc = parse(estate.request.base.as_ref().unwrap().source().unwrap()).unwrap();
     let schema = Source::new(
         "schema.yaml",
         "type: object\nproperties:\n  services:\n    type: object\n    additionalProperties:\n      type: object\n      required: [image, replicas]\n      properties:\n        replicas: {type: integer, minimum: 1}\n",
@@ -297,7 +304,11 @@ fn terraform_plan_check(bencher: divan::Bencher, what: &str) {
     assert!(findings >= 60, "{findings}");
     bencher
         .counter(divan::counter::BytesCount::new(
-            request.base.as_ref().map_or(0, |b| b.source().text.len()),
+            request
+                .base
+                .as_ref()
+                .and_then(|b| b.source())
+                .map_or(0, |s| s.text.len()),
         ))
         .bench(|| run(divan::black_box(&request)).unwrap());
 }

@@ -40,6 +40,7 @@ pub(crate) fn compare(
             expected: 0,
             failing: 0,
             compliance: 1.0,
+            layers: Vec::new(),
         });
         findings.extend(d.findings);
     }

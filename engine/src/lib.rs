@@ -38,6 +38,7 @@ mod error;
 mod finding;
 mod json_merge;
 mod json_text;
+mod layers;
 mod live;
 mod names;
 mod naming;
@@ -74,6 +75,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use finding::{Expected, Finding, Kind, Side};
 pub use json_merge::merge as merge_json;
 pub use json_text::to_json_text;
+pub use layers::{Effective, LayerValue, Layers, Provenance, StackLayer, ValueHistory};
 pub use names::file_stem;
 pub use naming::Naming;
 pub use outcome::Outcome;
@@ -85,14 +87,14 @@ pub use patch::{
     Unapplied, apply_json_patch,
 };
 pub use pattern::Pattern;
-pub use pipeline::{Checker, Progress, render, run, run_with_progress, validate};
+pub use pipeline::{Checker, Progress, layers, render, run, run_with_progress, validate};
 pub use plan::{
     Action, Decision, Decisions, PLAN_VERSION, Plan, PlanInput, PlanValidation, PlannedAction,
     Role, sha256_hex,
 };
 pub use policy::{
-    ExpectedRule, Explanation, IgnoreRule, MASK, Miss, PRESETS, Policy, PolicyFile, SeverityRule,
-    Trial,
+    ExpectedRule, Explanation, IgnoreRule, LayerEntry, LayerSpec, MASK, MergeStrategy, Miss,
+    PRESETS, Policy, PolicyFile, SeverityRule, Trial,
 };
 pub use provider::{Profile, Profiles, builtin_names};
 pub use render::{
@@ -101,7 +103,7 @@ pub use render::{
 pub use report::{
     Counts, EnvironmentSummary, FileRef, PolicySummary, REPORT_VERSION, Report, StaleRule,
 };
-pub use request::{Base, Environment, Options, Request};
+pub use request::{Base, Environment, LayerBase, Options, Request};
 pub use rule_ref::RuleRef;
 pub use rules_file::{RuleSpec, read_rules};
 pub use secrets::{SecretSpans, mask_text};

@@ -126,7 +126,7 @@ impl From<Pattern> for String {
 
 /// Splits a pointer or keyed path into unescaped segments, with each `[key=value]` item selector a
 /// segment of its own: `/a/b[name=x]/c` → `a`, `b`, `[name=x]`, `c`.
-fn split_keyed(path: &str) -> Vec<String> {
+pub(crate) fn split_keyed(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while !rest.is_empty() {

@@ -105,13 +105,16 @@ pub enum Role {
     Profile,
     /// A template variables file (rules read its values).
     Vars,
+    /// A layer of a layered estate that is neither the base layer nor an environment's own
+    /// (deepest) layer: a provider layer, say. Actions write to it where it set the value.
+    Layer,
 }
 
 impl Role {
     /// Whether the file holds what the checks are about (the base or an environment), as opposed
     /// to what rules them.
     pub fn is_config(&self) -> bool {
-        matches!(self, Role::Base | Role::Environment { .. })
+        matches!(self, Role::Base | Role::Environment { .. } | Role::Layer)
     }
 }
 
@@ -186,6 +189,11 @@ pub struct Plan {
     /// ([`Plan::validating`]); its files are among the inputs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation: Option<PlanValidation>,
+    /// For a layered estate: each environment's layer files that are there, base first. An
+    /// action writes to the layer that set the value; a value to add goes into the
+    /// environment's own (deepest) layer.
+    #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    pub layers: indexmap::IndexMap<String, Vec<String>>,
 }
 
 /// How to choose actions: defaults, and per-finding decisions.
@@ -306,12 +314,43 @@ impl Plan {
             file: source.name.clone(),
             sha256: Some(sha256_hex(&source.text)),
         };
-        let mut inputs = vec![hashed(Role::Base, find(&report.base.file)?)];
+        let layers: indexmap::IndexMap<String, Vec<String>> = report
+            .environments
+            .iter()
+            .filter(|e| !e.layers.is_empty())
+            .map(|e| {
+                let present = e.layers.iter().filter(|l| l.present);
+                (e.name.clone(), present.map(|l| l.file.clone()).collect())
+            })
+            .collect();
+        let mut inputs = Vec::new();
+        // A layered check's base is its base layer; against deployed files, the effective
+        // configurations are the base, and the policy only declares them.
+        if layers.is_empty()
+            || !report
+                .environments
+                .iter()
+                .any(|e| find(&e.file.file).is_ok())
+        {
+            inputs.push(hashed(Role::Base, find(&report.base.file)?));
+        }
         for e in &report.environments {
             let role = Role::Environment {
                 environment: e.name.clone(),
             };
-            inputs.push(hashed(role, find(&e.file.file)?));
+            // An effective configuration is no file: its own layer stands for it.
+            let file = match layers.get(&e.name) {
+                Some(stack) if find(&e.file.file).is_err() => {
+                    stack.last().map_or(e.file.file.as_str(), String::as_str)
+                }
+                _ => e.file.file.as_str(),
+            };
+            inputs.push(hashed(role, find(file)?));
+        }
+        for file in layers.values().flatten() {
+            if !inputs.iter().any(|i| i.file == *file) {
+                inputs.push(hashed(Role::Layer, find(file)?));
+            }
         }
         let mut actions: Vec<PlannedAction> = report
             .findings
@@ -351,6 +390,7 @@ impl Plan {
             inputs,
             actions,
             validation: None,
+            layers,
         })
     }
 
@@ -558,6 +598,7 @@ mod tests {
             inputs,
             actions: vec![],
             validation: None,
+            layers: Default::default(),
         };
         assert_eq!(plan.file_of(&Role::Policy), Some("driftwise.yaml"));
         assert_eq!(

@@ -68,6 +68,23 @@ pub struct EnvironmentSummary {
     /// Share of compared values that match the base or differ as expected, from 0 to 1.
     #[serde(default)]
     pub compliance: f64,
+    /// For a layered estate: the layers merged into the effective configuration it is (or is
+    /// compared with), base first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layers: Vec<StackLayer>,
+}
+
+/// One layer of an environment's stack.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StackLayer {
+    /// The layer's path as the policy writes it (`envs/{env}.yaml`).
+    pub pattern: String,
+    /// The file it names for this environment, as the policy's folder sees it.
+    pub file: String,
+    /// Whether the file is there (an optional layer may be missing).
+    pub present: bool,
+    /// Whether the environment may lack it.
+    pub optional: bool,
 }
 
 /// Findings counted by kind.

@@ -73,6 +73,28 @@ pub enum Base {
     },
     /// A configuration file (`{ "name": "base.yaml", "text": ... }`).
     File(Source),
+    /// The policy's layers (`{ "layers": {} }`), merged per environment into its effective
+    /// configuration; their files are among the request's `files`. Without environments, the
+    /// effective configurations are compared with the base layer (or with one `reference`
+    /// environment's); with them, each environment's file (what is deployed) is compared with its
+    /// own effective configuration.
+    Layers {
+        /// Which environments and what they are compared against.
+        layers: LayerBase,
+    },
+}
+
+/// A layered base: which of the policy's environments, compared against what.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerBase {
+    /// Compare the other environments with this one's effective configuration instead of the
+    /// base layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Only these environments; every one the policy declares when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<String>,
 }
 
 /// Either shape of a base, read field by field so a mistake gets a message about the field.
@@ -80,6 +102,7 @@ pub enum Base {
 #[serde(deny_unknown_fields)]
 struct BaseWire {
     template: Option<Source>,
+    layers: Option<LayerBase>,
     name: Option<String>,
     text: Option<String>,
     format: Option<Format>,
@@ -91,6 +114,12 @@ impl TryFrom<BaseWire> for Base {
     type Error = Error;
     fn try_from(w: BaseWire) -> Result<Base> {
         let malformed = |message: &str| Error::new(ErrorKind::Usage, message);
+        if let Some(layers) = w.layers {
+            return match (w.template, w.name, w.text, w.format, w.files.is_empty()) {
+                (None, None, None, None, true) => Ok(Base::Layers { layers }),
+                _ => Err(malformed("a layered base is { layers } alone")),
+            };
+        }
         match (w.template, w.name, w.text) {
             (Some(template), None, None) if w.format.is_none() => Ok(Base::Template { template }),
             (Some(_), ..) => Err(malformed(
@@ -113,11 +142,13 @@ impl TryFrom<BaseWire> for Base {
 }
 
 impl Base {
-    /// The base's file: the configuration file or the template.
-    pub fn source(&self) -> &Source {
+    /// The base's file: the configuration file or the template; none for layers (their files
+    /// are the request's `files`).
+    pub fn source(&self) -> Option<&Source> {
         match self {
-            Base::Template { template } => template,
-            Base::File(source) => source,
+            Base::Template { template } => Some(template),
+            Base::File(source) => Some(source),
+            Base::Layers { .. } => None,
         }
     }
 }
@@ -249,7 +280,7 @@ impl Request {
     pub fn sources(&self) -> Vec<Source> {
         self.base
             .iter()
-            .map(|b| b.source().clone())
+            .filter_map(|b| b.source().cloned())
             .chain(self.environments.iter().map(|e| e.source.clone()))
             .chain(self.policy.iter().cloned())
             .chain(self.schema.iter().cloned())
@@ -258,6 +289,32 @@ impl Request {
             .chain(self.vars.iter().cloned())
             .chain(self.files.iter().cloned())
             .collect()
+    }
+
+    /// The environments a layered base's policy declares, in its order.
+    pub fn layer_environments(&self) -> Result<Vec<String>> {
+        let policy = self.policy.as_ref().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Usage,
+                "layers are declared in the policy: give one",
+            )
+        })?;
+        crate::layers::environment_names(policy)
+    }
+
+    /// The files a layered base's policy names for its environments that `files` does not hold
+    /// yet, each with whether it may be missing (an optional layer): what a front door that reads
+    /// files should add when they exist. Empty unless the base is layered.
+    pub fn missing_layer_files(&self) -> Result<Vec<(String, bool)>> {
+        let (Some(Base::Layers { .. }), Some(policy)) = (&self.base, &self.policy) else {
+            return Ok(Vec::new());
+        };
+        Ok(
+            crate::layers::layer_files(policy, self.provider.as_deref())?
+                .into_iter()
+                .filter(|(name, _)| !self.files.iter().any(|f| f.name == *name))
+                .collect(),
+        )
     }
 
     /// Files the inputs name that `files` does not hold yet: what a front door that can read files
@@ -337,7 +394,7 @@ mod tests {
                 "options": {"fail_on": "high"}}"#,
         )
         .unwrap();
-        assert_eq!(r.base().unwrap().source().name, "base.yaml");
+        assert_eq!(r.base().unwrap().source().unwrap().name, "base.yaml");
         assert_eq!(r.environments[0].name, "prod");
         assert_eq!(r.environments[1].name, "staging");
         assert_eq!(r.options.fail_on, Some(Severity::High));

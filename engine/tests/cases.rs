@@ -29,9 +29,50 @@ fn repo() -> PathBuf {
         .to_path_buf()
 }
 
-/// Runs the check for one case folder, naming files relative to the repository root.
+/// Every file under `dir`, named relative to the repository root.
+fn sources_under(dir: &Path) -> Vec<Source> {
+    let mut out = Vec::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            out.extend(sources_under(&p));
+        } else {
+            let name = p
+                .strip_prefix(repo())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push(Source::from_bytes(name, std::fs::read(&p).unwrap()).unwrap());
+        }
+    }
+    out
+}
+
+/// Runs the check for one case folder, naming files relative to the repository root. A folder
+/// whose policy declares layers is a layered estate: its environments' effective configurations
+/// against the base layer.
 fn run_case(dir: &str) -> Report {
     let root = repo();
+    let policy = std::fs::read_to_string(root.join(dir).join("driftwise.yaml")).unwrap_or_default();
+    if policy.lines().any(|l| l.starts_with("layers:")) {
+        let files = sources_under(&root.join(dir));
+        let request = Request {
+            base: Some(driftwise_engine::Base::Layers {
+                layers: Default::default(),
+            }),
+            policy: files
+                .iter()
+                .find(|s| s.name.ends_with("/driftwise.yaml"))
+                .cloned(),
+            files,
+            ..Request::default()
+        };
+        return run(&request).unwrap().report;
+    }
     let mut files: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
         .unwrap()
         .map(|e| e.unwrap().path())

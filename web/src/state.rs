@@ -585,7 +585,11 @@ impl State {
         self.progress = Some(Progress {
             step: 0,
             steps: request.environments.len() + 2,
-            file: request.base.as_ref().map(|b| b.source().name.clone()),
+            file: request
+                .base
+                .as_ref()
+                .and_then(|b| b.source())
+                .map(|s| s.name.clone()),
         });
         Some(Effect::Check(Box::new(CheckRequest {
             id: self.request,
@@ -1070,7 +1074,7 @@ mod tests {
             ],
         )
         .unwrap();
-        assert_eq!(request.base.unwrap().source().name, "base.yaml");
+        assert_eq!(request.base.unwrap().source().unwrap().name, "base.yaml");
         assert_eq!(request.environments.len(), 1);
         assert_eq!(request.environments[0].name, "prod");
         assert_eq!(request.policy.unwrap().name, "driftwise.yaml");

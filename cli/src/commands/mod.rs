@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod check;
+pub mod explain;
 pub mod plan;
 pub mod render;
 pub mod validate;

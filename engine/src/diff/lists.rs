@@ -110,6 +110,41 @@ pub(super) fn list_scheme<'o>(
     identities(items, items).map(|(scheme, ..)| scheme)
 }
 
+/// The identity of every item of two lists at `path` under the scheme the diff would match them
+/// by (the policy's identity rule, else a unique Kubernetes identity, `name`, `key` or `id`), and
+/// the fields it reads; `None` when the lists are not matched by identity. For merging a layer's
+/// list into the one it overrides item by item.
+pub(crate) fn identity_keys(
+    lower: &[Node],
+    upper: &[Node],
+    path: &str,
+    options: &AlignOptions,
+) -> Option<(Vec<String>, Vec<String>, Vec<String>)> {
+    let rule = options
+        .identity
+        .iter()
+        .find(|(pattern, _)| pattern.matches_exactly(path))
+        .map(|(_, keys)| match keys.fields() {
+            [one] => Scheme::Field(one),
+            fields => Scheme::Fields(fields),
+        });
+    let scheme = match rule {
+        Some(scheme) => {
+            unique_ids(lower, scheme)?;
+            unique_ids(upper, scheme)?;
+            scheme
+        }
+        None => identities(lower, upper)?.0,
+    };
+    let keys = |items: &[Node]| {
+        items
+            .iter()
+            .map(|n| scheme.key(n).map(Cow::into_owned))
+            .collect::<Option<Vec<String>>>()
+    };
+    Some((keys(lower)?, keys(upper)?, scheme.fields()))
+}
+
 impl<'a> Differ<'a> {
     pub(super) fn lists(
         &mut self,

@@ -4,7 +4,7 @@
 mod fingerprint;
 pub(crate) mod keyed;
 mod lists;
-pub(crate) use lists::object_label;
+pub(crate) use lists::{identity_keys, object_label};
 mod normalise;
 mod options;
 

@@ -89,8 +89,10 @@ impl<'s> Files<'s> {
             device_commands: policy.device_commands(),
             ..Default::default()
         };
+        // A template layer is text with placeholders, never parsed nor written.
         let parsed = sources
             .iter()
+            .filter(|s| !crate::template::is_template_name(&s.name))
             .map(|s| crate::parse::parse_with(s, options))
             .collect::<Result<Vec<_>>>()?;
         let live = parsed
@@ -251,6 +253,9 @@ fn change_for<'f>(
         Action::Adopt => (Role::Base, env_role),
         Action::Accept | Action::Skip => return None,
     };
+    if !plan.layers.is_empty() {
+        return layered_change(plan, files, planned, target_role);
+    }
     let target_file = plan.file_of(&target_role)?.to_string();
     let result = (|| {
         let missing = |file: &str| Reason::FileMissing {
@@ -327,6 +332,129 @@ fn change_for<'f>(
                 })
             }
             (Kind::Reordered, Some(t), Some(s)) => {
+                lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
+                let wanted = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
+                Ok(Change::Reorder {
+                    pointer: t.path.clone(),
+                    wanted,
+                    identity: f.identity.clone(),
+                })
+            }
+            _ => Err(Reason::NothingToChange),
+        }
+    })();
+    Some((target_file, result))
+}
+
+/// The target file and the change for one action of a layered plan. Each side of a finding names
+/// the file that holds its value (the layer that set it, or a deployed file), so the change goes
+/// where the value lives; a value to add goes into the environment's own (deepest) layer, or
+/// for adopt in a layered check, into the base layer.
+fn layered_change<'f>(
+    plan: &Plan,
+    files: &'f Files<'_>,
+    planned: &PlannedAction,
+    target_role: Role,
+) -> Option<(String, std::result::Result<Change<'f>, Reason>)> {
+    let f = &planned.finding;
+    let stack = plan.layers.get(&f.environment);
+    let (target_side, from_side) = if target_role == Role::Base {
+        (&f.base, &f.env)
+    } else {
+        (&f.env, &f.base)
+    };
+    let target_file = match target_side {
+        Some(side) => side.file.clone(),
+        None => match plan.file_of(&target_role) {
+            Some(file) => file.to_string(),
+            // Against deployed files there is no base file: what the environment adds goes
+            // into its own layer.
+            None => stack?.last()?.clone(),
+        },
+    };
+    let result = (|| {
+        let missing = |file: &str| Reason::FileMissing {
+            file: file.to_string(),
+        };
+        if crate::template::is_template_name(&target_file) {
+            return Err(Reason::TemplateLayer {
+                file: target_file.clone(),
+            });
+        }
+        let target = files
+            .doc(&target_file)
+            .ok_or_else(|| missing(&target_file))?;
+        let from = match from_side {
+            Some(side) => Some(files.doc(&side.file).ok_or_else(|| missing(&side.file))?),
+            None => None,
+        };
+        let stream = files.stream();
+        match (f.kind, target_side, from_side, from) {
+            (Kind::Changed | Kind::TypeChanged, Some(t), Some(s), Some(from)) => {
+                let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
+                let value = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
+                // Reverting an override to the base's value: remove it when nothing between
+                // the base layer and it sets the value, so the base shows through again.
+                let overrides_base = target_role != Role::Base
+                    && plan.file_of(&Role::Base) == Some(s.file.as_str())
+                    && stack.is_some_and(|stack| {
+                        let below = stack
+                            .iter()
+                            .take_while(|file| **file != t.file)
+                            .skip(1)
+                            .filter_map(|file| files.doc(file));
+                        stack.contains(&t.file)
+                            && t.file != s.file
+                            && below
+                                .into_iter()
+                                .all(|d| lookup(d, stream, &t.path).is_none())
+                    });
+                Ok(if overrides_base {
+                    Change::Remove {
+                        pointer: t.path.clone(),
+                        old,
+                    }
+                } else {
+                    Change::Replace {
+                        pointer: t.path.clone(),
+                        old,
+                        value,
+                    }
+                })
+            }
+            (Kind::Added | Kind::Removed, None, Some(s), Some(from)) => {
+                let value = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
+                let segments = split_pointer(&s.path);
+                let (parent, key) = match f.insert_at.as_deref() {
+                    Some(parent) if lookup(target, stream, parent).is_some() => {
+                        (parent.to_string(), segments.last().map(|k| k.to_string()))
+                    }
+                    _ => return Err(Reason::NoPlace),
+                };
+                let key = match &lookup(target, stream, &parent)
+                    .ok_or(Reason::NoPlace)?
+                    .value
+                {
+                    Value::Map(_) => key,
+                    Value::List(_) => None,
+                    _ => return Err(Reason::NotAContainer),
+                };
+                let index = if key.is_none() { f.insert_index } else { None };
+                Ok(Change::Add {
+                    parent,
+                    key,
+                    index,
+                    value,
+                })
+            }
+            (Kind::Added | Kind::Removed, Some(t), None, _) => {
+                let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
+                Ok(Change::Remove {
+                    pointer: t.path.clone(),
+                    old,
+                })
+            }
+            (Kind::Reordered, Some(t), Some(s), Some(from)) => {
                 lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
                 let wanted = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
                 Ok(Change::Reorder {

@@ -211,6 +211,8 @@ pub(crate) fn owns_lines(text: &str, format: Format, e: &Entry<'_>) -> bool {
     let before = &text[line_start(text, e.start)..e.start];
     let lead_ok = before.trim().is_empty()
         || (format == Format::Env && before.trim() == "export")
+        // The first key of a map that is a YAML list item shares the item's dash (`- name: a`).
+        || (format == Format::Yaml && e.key.is_some() && is_dash_lead(before))
         || (format == Format::Toml
             && before.trim_end().ends_with('.')
             && !before.contains(['=', '[', '{', ',']));
@@ -223,6 +225,13 @@ pub(crate) fn owns_lines(text: &str, format: Format, e: &Entry<'_>) -> bool {
             .strip_prefix(',')
             .is_some_and(|c| c.trim_start().starts_with(['#', '/']));
     lead_ok && tail_ok
+}
+
+/// Whether the text before an entry on its line is indentation and list dashes (`  - `, `- - `).
+pub(crate) fn is_dash_lead(before: &str) -> bool {
+    before.contains('-')
+        && before.split_whitespace().all(|part| part == "-")
+        && before.ends_with([' ', '\t'])
 }
 
 /// Whether a TOML node is written as a section header (`[t]`, `[[t]]`).

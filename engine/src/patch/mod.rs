@@ -24,6 +24,7 @@ mod text;
 mod toml_write;
 mod unified;
 mod yaml_write;
+pub(crate) use yaml_write::{yaml_key, yaml_scalar};
 
 pub use apply_json::apply_json_patch;
 pub use commands::DeviceCommands;
@@ -239,6 +240,11 @@ pub enum Reason {
     },
     /// A device's running configuration: it changes on the device, through the commands export.
     DeviceRunning,
+    /// The value was set by a template layer, which is edited by hand.
+    TemplateLayer {
+        /// The template.
+        file: String,
+    },
     /// The edited text does not hold the planned value (a driftwise bug): the whole file is left
     /// as it was rather than half-changed.
     Unverified {
@@ -261,6 +267,10 @@ impl fmt::Display for Reason {
             Reason::Unverified { place } => write!(
                 f,
                 "the edited text would not hold the planned value at {place}, so the file is left as it was (a driftwise bug: please report it with the file)"
+            ),
+            Reason::TemplateLayer { file } => write!(
+                f,
+                "the value comes from the template layer {file}; change the template by hand"
             ),
             Reason::Overlap => f.write_str("overlaps another change to the same place"),
             Reason::Gone => f.write_str("the value is no longer there"),

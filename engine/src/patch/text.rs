@@ -898,7 +898,13 @@ fn remove(
             if c.entries.len() == 1 && doc.format == Format::Yaml {
                 return Ok(vec![empty_block(text, c)]);
             }
-            let (ls, le) = lines_of(text, e);
+            let dashed = e.key.is_some()
+                && super::layout::is_dash_lead(&text[line_start(text, e.start)..e.start]);
+            let (ls, le) = match c.entries.get(k + 1) {
+                // The next key moves up beside the dash.
+                Some(next) if dashed => (e.start, next.start),
+                _ => lines_of(text, e),
+            };
             let mut removal = Edit::replace(ls, le, String::new());
             if emptying && doc.format == Format::Yaml {
                 let at = c.node.span.start.offset;
@@ -945,8 +951,14 @@ fn empty_block(text: &str, c: &Container<'_>) -> Edit {
 
 /// The text before an entry on its line: the indentation (and a YAML dash, a dotted TOML prefix)
 /// a new sibling reuses.
-fn prefix<'t>(text: &'t str, e: &Entry<'_>) -> &'t str {
-    &text[line_start(text, e.start)..e.start]
+fn prefix(text: &str, e: &Entry<'_>) -> String {
+    let before = &text[line_start(text, e.start)..e.start];
+    // A key beside a list item's dash: its siblings line up with it, without the dash.
+    if e.key.is_some() && super::layout::is_dash_lead(before) {
+        before.replace('-', " ")
+    } else {
+        before.to_string()
+    }
 }
 
 pub(crate) fn add(

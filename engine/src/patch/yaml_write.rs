@@ -72,6 +72,11 @@ fn scalar(value: &Value, flow: bool) -> Result<String, Reason> {
     })
 }
 
+/// A scalar as YAML writes it in block style; a value no YAML scalar holds as JSON.
+pub(crate) fn yaml_scalar(value: &Value) -> String {
+    scalar(value, false).unwrap_or_else(|_| value.to_json().to_string())
+}
+
 /// A value replacing one written as `old` (its text): a string keeps the old one's quoting
 /// (single, double or plain, where the new text allows it); anything else as [`yaml_flow`].
 pub(crate) fn yaml_replacing(value: &Value, old: &str, flow: bool) -> Result<String, Reason> {

@@ -51,6 +51,68 @@ pub struct PolicyFile {
     /// set}`).
     #[serde(default)]
     pub device_commands: Vec<crate::device::DeviceCommand>,
+    /// Layered configuration: files merged in order (base, provider, environment, region) into
+    /// each environment's effective configuration. Paths are relative to this file and may name
+    /// an environment's variables (`envs/{env}.yaml`).
+    #[serde(default)]
+    pub layers: Vec<LayerEntry>,
+    /// The environments of a layered estate, each with the variables its layer paths use
+    /// (`prod-eu: {env: prod, provider: aws, region: eu-west-1}`).
+    #[serde(default)]
+    pub environments: IndexMap<String, IndexMap<String, serde_json::Value>>,
+    /// How layers merge at a path, besides the defaults (maps merge, scalars and lists replace):
+    /// `replace` a map wholesale, or merge a list's items matched by `identity`.
+    #[serde(default)]
+    pub merge: IndexMap<Pattern, MergeStrategy>,
+}
+
+/// One layer of a layered estate: a path, or a path that environments may lack.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LayerEntry {
+    /// A layer every environment must have (`base.yaml`, `envs/{env}.yaml`).
+    Required(String),
+    /// A layer written out: its path, and whether it may be missing.
+    Written(LayerSpec),
+}
+
+/// A layer written out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayerSpec {
+    /// The file, relative to the policy, with `{variable}` placeholders.
+    pub path: String,
+    /// Whether an environment may lack the file (a region layer most do not have).
+    #[serde(default)]
+    pub optional: bool,
+}
+
+impl LayerEntry {
+    /// The layer's path pattern.
+    pub fn path(&self) -> &str {
+        match self {
+            LayerEntry::Required(path) => path,
+            LayerEntry::Written(spec) => &spec.path,
+        }
+    }
+
+    /// Whether an environment may lack it.
+    pub fn optional(&self) -> bool {
+        matches!(self, LayerEntry::Written(spec) if spec.optional)
+    }
+}
+
+/// How layers merge at a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MergeStrategy {
+    /// Maps merge key by key (the default for maps).
+    Deep,
+    /// The later layer's value replaces the earlier one whatever their types.
+    Replace,
+    /// List items with the same identity (the policy's `identity` fields, else a unique `name`,
+    /// `id` or `key`) merge; new items are appended.
+    Identity,
 }
 
 /// An intended difference.

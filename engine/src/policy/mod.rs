@@ -29,7 +29,9 @@ mod keywords;
 mod matching;
 mod presets;
 
-pub use file::{ExpectedRule, IgnoreRule, PolicyFile, SeverityRule};
+pub use file::{
+    ExpectedRule, IgnoreRule, LayerEntry, LayerSpec, MergeStrategy, PolicyFile, SeverityRule,
+};
 pub use matching::Miss;
 pub use presets::PRESETS;
 

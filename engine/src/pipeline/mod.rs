@@ -2,6 +2,10 @@
 //! template base per environment, diff each environment under the policy's alignment options,
 //! classify the findings, validate, mask.
 
+mod layered;
+
+pub use layered::layers;
+
 use crate::compare::{Pair, compare, file_ref};
 use crate::desired::{Desired, Rendering, attach_origins, render_for, template_ref, with_origins};
 use crate::error::{Error, ErrorKind, Result};
@@ -68,6 +72,8 @@ pub struct Checker {
     sensitive: Vec<(String, Vec<String>)>,
     /// For a Terraform plan: per environment, each resource's pointer and its action.
     resource_actions: Vec<(String, String, String)>,
+    /// For a layered base: the estate, whose layers name where each value was set.
+    layers: Option<crate::layers::Layers>,
 }
 
 impl Checker {
@@ -91,6 +97,7 @@ impl Checker {
             .collect();
         let steps = env_sources.len() + 2;
         let inputs = Inputs::load(request)?;
+        let mut layers = None;
         let (base_ref, bases, base_of, renderings) = match base {
             Base::File(source) => {
                 let source = request.with_format(source);
@@ -112,6 +119,25 @@ impl Checker {
                     file: Some(&template.name),
                 });
                 inputs.render_bases(template, request)?
+            }
+            Base::Layers { layers: selection } => {
+                progress(Progress {
+                    step: 1,
+                    steps,
+                    file: policy.source_name(),
+                });
+                if env_sources.is_empty() {
+                    let estate = inputs.layers(request, &policy, &selection.environments)?;
+                    return Checker::layered(request, policy, &inputs, estate, selection);
+                }
+                let (estate, bases, base_of) =
+                    Checker::layered_bases(request, &policy, &inputs, selection)?;
+                let base_ref = FileRef {
+                    file: estate.policy().to_string(),
+                    ..file_ref(&bases[0])
+                };
+                layers = Some(estate);
+                (base_ref, bases, base_of, None)
             }
         };
         // Live output (a `kubectl get` List) is compared as the objects it holds.
@@ -167,6 +193,7 @@ impl Checker {
             renderings: renderings.unwrap_or_default(),
             sensitive: Vec::new(),
             resource_actions: Vec::new(),
+            layers,
         })
     }
 
@@ -197,6 +224,7 @@ impl Checker {
             renderings: Vec::new(),
             sensitive: vec![(plan.name.clone(), sensitive)],
             resource_actions,
+            layers: None,
         })
     }
 
@@ -242,6 +270,9 @@ impl Checker {
         secrets.mask_report(&mut report);
         attach_origins(&mut report, &self.renderings);
         attribute_to_files(&mut report, docs());
+        if let Some(estate) = &self.layers {
+            layered::attribute_to_layers(&mut report, estate);
+        }
         for f in &mut report.findings {
             let path = f.keyed_path.as_str();
             f.resource_action = self
@@ -535,7 +566,7 @@ pub fn validate(request: &Request) -> Result<Validation> {
     let files = request
         .base
         .iter()
-        .map(|b| b.source())
+        .filter_map(|b| b.source())
         .chain(request.environments.iter().map(|e| &e.source));
     let mut names = Vec::new();
     let mut violations = Vec::new();
