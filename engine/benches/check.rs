@@ -312,3 +312,71 @@ fn terraform_plan_check(bencher: divan::Bencher, what: &str) {
         ))
         .bench(|| run(divan::black_box(&request)).unwrap());
 }
+
+/// A layered estate: 4 layers (base, provider, environment, region) x 10,000 parameters x 20
+/// environments. The base sets every parameter; each upper layer overrides a share of them.
+fn layered_estate() -> Request {
+    let params = |every: usize, tag: &str| {
+        let mut s = String::from("# generated layer\n");
+        for group in 0..100 {
+            let mut wrote_group = false;
+            for p in 0..100 {
+                if (group * 100 + p) % every != 0 {
+                    continue;
+                }
+                if !wrote_group {
+                    let _ = writeln!(s, "group_{group:03}:");
+                    wrote_group = true;
+                }
+                let _ = writeln!(s, "  param_{p:03}: {tag}-{group}-{p}");
+            }
+        }
+        s
+    };
+    let mut files = vec![Source::new("base.yaml", params(1, "base"))];
+    for provider in ["aws", "gcp"] {
+        files.push(Source::new(
+            format!("providers/{provider}.yaml"),
+            params(10, provider),
+        ));
+    }
+    let mut policy = String::from(
+        "layers:\n  - base.yaml\n  - providers/{provider}.yaml\n  - envs/{env}.yaml\n  - envs/{env}/{region}.yaml\nenvironments:\n",
+    );
+    for e in 0..20 {
+        let provider = if e % 2 == 0 { "aws" } else { "gcp" };
+        let _ = writeln!(
+            policy,
+            "  env-{e:02}: {{provider: {provider}, region: r{e}}}"
+        );
+        files.push(Source::new(
+            format!("envs/env-{e:02}.yaml"),
+            params(20 + e, "env"),
+        ));
+        files.push(Source::new(
+            format!("envs/env-{e:02}/r{e}.yaml"),
+            params(100 + e, "region"),
+        ));
+    }
+    let policy = Source::new("driftwise.yaml", policy);
+    files.push(policy.clone());
+    Request {
+        base: Some(Base::Layers {
+            layers: Default::default(),
+        }),
+        policy: Some(policy),
+        files,
+        ..Request::default()
+    }
+}
+
+/// Reading and merging the layered estate (`merge`), and checking every environment's effective
+/// configuration against the base layer (`check`).
+#[divan::bench(args = ["merge", "check"])]
+fn layered(bencher: divan::Bencher, what: &str) {
+    let request = layered_estate();
+    match what {
+        "merge" => bencher.bench(|| driftwise_engine::layers(divan::black_box(&request)).unwrap()),
+        _ => bencher.bench(|| run(divan::black_box(&request)).unwrap()),
+    }
+}

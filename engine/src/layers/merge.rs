@@ -147,6 +147,16 @@ pub(crate) enum Clash {
     NoIdentity { pointer: String, upper: Span },
 }
 
+/// Who set a value `layer` wrote whole: that layer, unless nulls were taken out of it, which
+/// makes it no longer the text the layer holds.
+fn written(layer: usize, before: &Node, after: &Node) -> Owned {
+    let mut own = Owned::whole(layer);
+    if before != after {
+        own.children = Children::Map(IndexMap::new());
+    }
+    own
+}
+
 /// The value `layer` writes, without the `null`s that only delete what earlier layers set.
 pub(crate) fn without_nulls(node: &Node) -> Node {
     match &node.value {
@@ -184,7 +194,7 @@ pub(crate) fn merge(
         *lower = without_nulls(upper);
         *own = Owned {
             positions: std::mem::take(&mut own.positions),
-            ..Owned::whole(layer)
+            ..written(layer, upper, lower)
         };
         return Ok(());
     }
@@ -217,8 +227,8 @@ pub(crate) fn merge(
                     _ => {
                         let mut added = member.clone();
                         added.value = without_nulls(&member.value);
+                        children.insert(key.clone(), written(layer, &member.value, &added.value));
                         lower_map.insert(key.clone(), added);
-                        children.insert(key.clone(), Owned::whole(layer));
                     }
                 }
                 path.truncate(len);
@@ -255,11 +265,12 @@ pub(crate) fn merge(
                         children[at].positions.push((layer, index));
                     }
                     None => {
-                        lower_items.push(without_nulls(item));
+                        let added = without_nulls(item);
                         children.push(Owned {
                             positions: vec![(layer, index)],
-                            ..Owned::whole(layer)
+                            ..written(layer, item, &added)
                         });
+                        lower_items.push(added);
                         lower_keys.push(key);
                     }
                 }
@@ -278,7 +289,7 @@ pub(crate) fn merge(
             *lower = without_nulls(upper);
             *own = Owned {
                 positions: std::mem::take(&mut own.positions),
-                ..Owned::whole(layer)
+                ..written(layer, upper, lower)
             };
             Ok(())
         }

@@ -137,8 +137,20 @@ impl Effective {
                     pointer.truncate(len);
                 }
             }
+            // A map or list the layers' nulls emptied was written by none of them.
+            Value::Map(_) | Value::List(_) if self.merged_here(pointer) => {}
             _ => out.extend(self.set_by(pointer)),
         }
+    }
+
+    /// Whether the container at `pointer` is not written as it is in any one layer: merged from
+    /// several, or emptied of the nulls that only delete.
+    fn merged_here(&self, pointer: &str) -> bool {
+        let segments = segments(pointer);
+        self.owners
+            .chain(&segments)
+            .last()
+            .is_some_and(|o| !matches!(o.children, merge::Children::Whole))
     }
 
     /// Stack layer `i`'s own configuration, when its file is there.
