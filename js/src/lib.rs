@@ -136,6 +136,56 @@ pub fn run(
     to_js(&driftwise_engine::run(&request).map_err(to_js_error)?)
 }
 
+/// A layered estate's environments (a request whose base is `{ layers: {} }`, its layer files in
+/// `files`): each one's effective configuration, its layer stack, and the file, pointer and span
+/// that set every value. With `yaml`, also the configuration as YAML whose values end with a
+/// `# file:line:col` comment.
+#[wasm_bindgen(unchecked_return_type = "(Effective & { yaml?: string })[]")]
+pub fn layers(
+    #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
+    yaml: Option<bool>,
+) -> Result<JsValue, JsValue> {
+    let request: Request = from_js(request, "request")?;
+    let estate = driftwise_engine::layers(&request).map_err(to_js_error)?;
+    let out: Vec<serde_json::Value> = estate
+        .environments()
+        .iter()
+        .map(|e| {
+            let mut value = serde_json::json!({
+                "environment": e.environment(),
+                "layers": e.stack(),
+                "config": e.to_json(false),
+                "provenance": e.provenance(),
+            });
+            if yaml == Some(true) {
+                value["yaml"] = serde_json::Value::String(e.to_yaml(true));
+            }
+            value
+        })
+        .collect();
+    to_js(&out)
+}
+
+/// Where one value of a layered environment comes from: the layer that set it (or deleted it),
+/// then every value it shadowed, nearest layer first. `path` is a pointer or keyed path.
+#[wasm_bindgen(unchecked_return_type = "ValueHistory")]
+pub fn explain(
+    #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
+    environment: String,
+    path: String,
+) -> Result<JsValue, JsValue> {
+    let mut request: Request = from_js(request, "request")?;
+    if let Some(Base::Layers { layers }) = &mut request.base {
+        layers.environments = vec![environment.clone()];
+    }
+    let estate = driftwise_engine::layers(&request).map_err(to_js_error)?;
+    let history = estate
+        .get(&environment)
+        .and_then(|e| e.explain(&path))
+        .map_err(to_js_error)?;
+    to_js(&history)
+}
+
 /// Compares each environment with the base (a file, or `{ template }`) and returns the versioned
 /// drift report, the same JSON the CLI prints with `--format json`.
 #[wasm_bindgen(unchecked_return_type = "Report")]

@@ -307,6 +307,40 @@ console.log(JSON.stringify(results));
   assert.match(r.unknown, /unknown provider 'oracle'/);
 });
 
+test('layers: render with provenance, explain and check equal the CLI\'s', async () => {
+  const dir = join(repo, 'examples', 'layers');
+  const out = await node('layers.mjs', `
+import { layers, explain, run } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const names = ['driftwise.yaml', 'base.yaml', 'providers/aws.yaml', 'providers/gcp.yaml', 'envs/prod.yaml', 'envs/staging.yaml', 'envs/prod/eu-west-1.yaml'];
+const files = names.map((name) => ({ name, text: readFileSync(${JSON.stringify(dir)} + '/' + name, 'utf8') }));
+const request = { base: { layers: {} }, policy: files[0], files };
+const results = {};
+results.estate = layers(request, true);
+results.host = explain(request, 'prod-eu', '/database/host');
+results.report = run(request).report;
+try { explain(request, 'nowhere', '/a'); } catch (e) { results.unknown = { kind: e.kind, message: e.message }; }
+console.log(JSON.stringify(results));
+`);
+  const r = JSON.parse(out);
+  const prodEu = r.estate.find((e) => e.environment === 'prod-eu');
+  assert.deepEqual(prodEu.layers.map((l) => l.file), ['base.yaml', 'providers/aws.yaml', 'envs/prod.yaml', 'envs/prod/eu-west-1.yaml']);
+  assert.equal(prodEu.config.database.host, 'db.eu-west-1.aws.internal');
+  const host = prodEu.provenance.find((p) => p.pointer === '/database/host');
+  assert.deepEqual([host.file, host.span.start.line, host.span.start.column], ['envs/prod/eu-west-1.yaml', 4, 9]);
+  const cliYaml = execFileSync(cli, ['render', '--layers', '--env', 'prod-eu', '--provenance'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(prodEu.yaml, cliYaml);
+  assert.equal(r.host.set_by.file, 'envs/prod/eu-west-1.yaml');
+  assert.deepEqual(r.host.shadowed.map((v) => v.value), ['db.aws.internal', 'localhost']);
+  const cliExplain = JSON.parse(execFileSync(cli, ['explain', '/database/host', '--env', 'prod-eu', '--format', 'json'], { cwd: dir, encoding: 'utf8' }));
+  assert.deepEqual(r.host, cliExplain);
+  const cliCheck = spawnSync(cli, ['check', '--layers', '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(cliCheck.status, 1, cliCheck.stderr);
+  assert.deepEqual(r.report, JSON.parse(cliCheck.stdout));
+  assert.equal(r.unknown.kind, 'usage');
+  assert.match(r.unknown.message, /nowhere is not an environment of the layers/);
+});
+
 test('the TypeScript declarations compile against real usage', async () => {
   await cp(join(pkgDir, 'test', 'typed-usage.ts'), join(project, 'typed-usage.ts'));
   await writeFile(join(project, 'tsconfig.json'), JSON.stringify({
