@@ -345,6 +345,41 @@ fn a_revert_plan_writes_only_to_the_layers_that_set_the_values() {
 }
 
 #[test]
+fn reverting_every_environment_leaves_only_expected_differences() {
+    // Shared layers (a provider's) get one edit for all the environments that revert the same
+    // value; replaced maps and lists are corrected, not emptied.
+    let req = example();
+    let report = run(&req).unwrap().report;
+    let plan = Plan::new(&report, &req.sources(), &Decisions::default()).unwrap();
+    let preview = plan.preview(&req.sources()).unwrap();
+    let unapplied: Vec<String> = preview
+        .files
+        .iter()
+        .flat_map(|f| f.unapplied.iter().map(|u| u.message.clone()))
+        .collect();
+    assert!(unapplied.is_empty(), "{unapplied:?}");
+    let mut again = req.clone();
+    again.files = applied(&plan, &req);
+    let after = run(&again).unwrap().report;
+    let left: Vec<String> = after
+        .findings
+        .iter()
+        .filter(|f| f.expected.is_none())
+        .map(|f| format!("{} {}", f.environment, f.path))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    let staging = again
+        .files
+        .iter()
+        .find(|f| f.name == "envs/staging.yaml")
+        .unwrap();
+    assert_eq!(
+        staging.text,
+        "# Staging.\nfeature_flags:\n  new_checkout: false\n  dark_mode: false\n"
+    );
+}
+
+#[test]
 fn against_deployed_files_adopt_writes_into_the_owning_layer() {
     let mut req = example();
     req.environments = vec![Environment::new(

@@ -45,9 +45,9 @@ after(async () => {
 });
 
 /** Runs the CLI on the classic example; it exits 1 because there is drift. */
-function runCli(args) {
+function runCli(args, cwd = join(repo, 'examples', 'classic')) {
   try {
-    execFileSync(cli, args, { cwd: join(repo, 'examples', 'classic') });
+    execFileSync(cli, args, { cwd });
   } catch (e) {
     assert.equal(e.status, 1, `driftwise ${args.join(' ')} should report drift`);
     return e.stdout.toString();
@@ -567,6 +567,37 @@ for (const colorScheme of ['light', 'dark']) test(`axe-core finds no WCAG 2.1 AA
   assert.deepEqual(live, ['count']);
   // Source views scroll with the keyboard too.
   assert.ok(await page.locator('pre.source[tabindex="0"]').count() > 0);
+});
+
+test('a layered estate: each finding names the layer that set it, what it overrode, and the effective configuration, as the CLI has them', async (t) => {
+  const page = await openApp(t, '#example=7');
+  await page.waitForSelector('.finding');
+  const layersDir = join(repo, 'examples', 'layers');
+  const exported = JSON.parse((await download(page, 'JSON')).text);
+  const fromCli = JSON.parse(runCli(['check', '--layers', '--format', 'json'], layersDir));
+  assert.deepEqual(exported, fromCli);
+  await page.click('.finding[data-path="/log_level"][data-env="prod-eu"] button');
+  const panel = page.locator('section.layers');
+  await panel.waitFor();
+  assert.deepEqual(await panel.locator('.stack li code').allTextContents(), ['base.yaml', 'providers/aws.yaml', 'envs/prod.yaml', 'envs/prod/eu-west-1.yaml']);
+  assert.match(await panel.locator('.stack li.winner').textContent(), /envs\/prod\.yaml/);
+  const explained = JSON.parse(execFileSync(cli, ['explain', '/log_level', '--env', 'prod-eu', '--format', 'json'], { cwd: layersDir }).toString());
+  const history = await panel.locator('ol.history').first().textContent();
+  assert.match(history, /set by envs\/prod\.yaml:3:12 = "warn"/);
+  assert.match(history, new RegExp(`overrides ${explained.shadowed[0].file}:${explained.shadowed[0].span.start.line}`));
+  // The effective configuration names the layer of every value; a click says what it overrode.
+  await panel.locator('details.effective summary').click();
+  const host = panel.locator('details.effective tr', { hasText: '/database/host' });
+  assert.match(await host.textContent(), /envs\/prod\/eu-west-1\.yaml:4:9/);
+  await host.locator('button').click();
+  assert.match(await panel.locator('.picked').textContent(), /overrides providers\/aws\.yaml:3:9 = "db\.aws\.internal".*overrides base\.yaml:6:9/);
+  // The plan reverts the override where it lives.
+  await page.waitForSelector('.plan [data-download="diff"]:not([disabled])');
+  const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="diff"]')]);
+  const patch = await readFile(await file.path(), 'utf8');
+  assert.match(patch, /--- a\/envs\/prod\.yaml/);
+  assert.doesNotMatch(patch, /--- a\/base\.yaml/);
+  await page.screenshot({ path: join(out, 'layers.png'), fullPage: true });
 });
 
 test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {

@@ -240,6 +240,13 @@ impl Component for App {
                                             action={s.action_of(&report, i)} on_action={link.callback(move |a| Msg::Change(Change::SetAction(i, a)))}
                                             reason={s.reason_of(i).map(str::to_string)} on_reason={link.callback(move |r| Msg::Change(Change::SetReason(i, r)))}
                                             explanation={s.explain(i)} />
+                                        if let Some(view) = report.findings.get(i).and_then(|f| s.layer_history(&f.environment, &f.path)) {
+                                            <views::layers::LayerPanel explain={
+                                                let estate = s.layers.clone();
+                                                let env = view.environment.clone();
+                                                Callback::from(move |pointer: String| estate.as_ref()?.get(&env).ok()?.explain(&pointer).ok())
+                                            } {view} />
+                                        }
                                     } else {
                                         <p class="hint">{ "Select a finding to see both files side by side. Keys: j / k or ↓ / ↑." }</p>
                                     }

@@ -25,7 +25,7 @@ const CLASSIC: &[(&str, &str)] = &[
     ),
 ];
 
-pub const EXAMPLES: [Example; 7] = [
+pub const EXAMPLES: [Example; 8] = [
     Example {
         title: "App settings",
         files: CLASSIC,
@@ -135,6 +135,37 @@ pub const EXAMPLES: [Example; 7] = [
             ),
         ],
         policy: None,
+        provider: None,
+    },
+    Example {
+        title: "Layers (base, provider, environment, region)",
+        files: &[
+            ("base.yaml", include_str!("../../examples/layers/base.yaml")),
+            (
+                "providers/aws.yaml",
+                include_str!("../../examples/layers/providers/aws.yaml"),
+            ),
+            (
+                "providers/gcp.yaml",
+                include_str!("../../examples/layers/providers/gcp.yaml"),
+            ),
+            (
+                "envs/prod.yaml",
+                include_str!("../../examples/layers/envs/prod.yaml"),
+            ),
+            (
+                "envs/staging.yaml",
+                include_str!("../../examples/layers/envs/staging.yaml"),
+            ),
+            (
+                "envs/prod/eu-west-1.yaml",
+                include_str!("../../examples/layers/envs/prod/eu-west-1.yaml"),
+            ),
+        ],
+        policy: Some((
+            "driftwise.yaml",
+            include_str!("../../examples/layers/driftwise.yaml"),
+        )),
         provider: None,
     },
 ];

@@ -151,8 +151,20 @@ pub enum Effect {
     ScrollTo(String),
 }
 
+/// An environment's layers, where one value comes from, and every value with the layer that set
+/// it: what the detail pane shows for a layered finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerView {
+    pub environment: String,
+    pub stack: Vec<driftwise_engine::StackLayer>,
+    pub history: Option<driftwise_engine::ValueHistory>,
+    pub provenance: Rc<Vec<(driftwise_engine::Provenance, String)>>,
+}
+
 /// Everything the page shows.
 pub struct State {
+    /// For a layered report: the estate, read once, for where each value comes from.
+    pub layers: Option<Rc<driftwise_engine::Layers>>,
     pub files: Vec<LoadedFile>,
     pub base: Option<usize>,
     pub report: Option<Rc<Report>>,
@@ -199,6 +211,7 @@ pub struct State {
 impl Default for State {
     fn default() -> Self {
         State {
+            layers: None,
             files: Vec::new(),
             base: None,
             report: None,
@@ -498,6 +511,9 @@ impl State {
     /// the policy editor and the provider picker to what the engine checks. `None` until there is a
     /// base and an environment.
     pub fn request(&self) -> Option<Request> {
+        if let Some(layered) = self.layered_request() {
+            return Some(layered);
+        }
         let base = self
             .files
             .get(self.base?)
@@ -553,6 +569,92 @@ impl State {
                 ..Options::default()
             },
             ..Request::default()
+        })
+    }
+
+    /// When the policy declares layers: the layered check of its environments against the base
+    /// layer, every loaded configuration a candidate layer (found by the names the policy gives).
+    fn layered_request(&self) -> Option<Request> {
+        let policy = self.policy.as_ref()?;
+        if !policy.applied.lines().any(|l| l.starts_with("layers:")) {
+            return None;
+        }
+        let source = |f: &LoadedFile| Source::new(f.name.clone(), f.text.clone());
+        let layered = Request {
+            base: Some(Base::Layers {
+                layers: Default::default(),
+            }),
+            policy: Some(Source::new(policy.name.clone(), policy.applied.clone())),
+            provider: self.provider.clone(),
+            ..Request::default()
+        };
+        // Only while the files are the layers' (a policy left over from the layers example does
+        // not turn another base.yaml into a layer): every required layer is loaded.
+        let named = layered.missing_layer_files().ok()?;
+        let loaded = |n: &str| {
+            self.files.iter().any(|f| {
+                f.role == Role::Config
+                    && (f.name == n
+                        || n.ends_with(&format!("/{}", f.name))
+                        || f.name.ends_with(&format!("/{n}")))
+            })
+        };
+        if !named.iter().all(|(n, optional)| *optional || loaded(n)) {
+            return None;
+        }
+        Some(Request {
+            base: Some(Base::Layers {
+                layers: Default::default(),
+            }),
+            policy: Some(Source::new(policy.name.clone(), policy.applied.clone())),
+            files: self
+                .files
+                .iter()
+                .filter(|f| matches!(f.role, Role::Config | Role::ArgoCd | Role::IncludedPolicy))
+                .map(source)
+                .collect(),
+            provider: self.provider.clone(),
+            profiles: self
+                .files
+                .iter()
+                .filter(|f| f.role == Role::Profile)
+                .map(source)
+                .collect(),
+            vars: self
+                .files
+                .iter()
+                .filter(|f| f.role == Role::Vars)
+                .map(source)
+                .collect(),
+            ..Request::default()
+        })
+    }
+
+    /// For a layered report: an environment's layers, and where the value at `pointer` comes
+    /// from (the layer that set it and every value it shadowed).
+    pub fn layer_history(&self, environment: &str, pointer: &str) -> Option<LayerView> {
+        let estate = self.layers.as_ref()?;
+        let effective = estate.get(environment).ok()?;
+        Some(LayerView {
+            environment: environment.to_string(),
+            stack: effective.stack().to_vec(),
+            history: effective.explain(pointer).ok(),
+            provenance: Rc::new(
+                effective
+                    .provenance()
+                    .into_iter()
+                    .map(|p| {
+                        let value = effective
+                            .document()
+                            .documents
+                            .first()
+                            .and_then(|r| r.pointer(&p.pointer))
+                            .map(|n| driftwise_engine::short_value(&n.value.to_json()))
+                            .unwrap_or_default();
+                        (p, value)
+                    })
+                    .collect(),
+            ),
         })
     }
 
@@ -644,6 +746,15 @@ impl State {
         self.objects = outcome.objects;
         self.groups = outcome.groups;
         self.selected_violation = None;
+        // A layered report keeps its estate for "where does this value come from".
+        self.layers = self
+            .report_is_layered(&outcome.report)
+            .then(|| {
+                self.request()
+                    .and_then(|r| driftwise_engine::layers(&r).ok())
+            })
+            .flatten()
+            .map(Rc::new);
         self.report = Some(Rc::new(outcome.report));
         if !std::mem::take(&mut self.keep_choices) {
             self.chosen.clear();
@@ -743,7 +854,12 @@ impl State {
         others
     }
 
+    fn report_is_layered(&self, report: &Report) -> bool {
+        report.environments.iter().any(|e| !e.layers.is_empty())
+    }
+
     fn clear_report(&mut self) {
+        self.layers = None;
         self.report = None;
         self.visible = Rc::default();
         self.selected = None;
@@ -1046,6 +1162,47 @@ mod tests {
             state.visible.len(),
             state.report.as_ref().unwrap().findings.len()
         );
+    }
+
+    #[test]
+    fn the_layers_example_is_a_layered_check_and_a_leftover_layered_policy_is_not() {
+        let mut state = State::default();
+        let layers = EXAMPLES
+            .iter()
+            .position(|e| e.title.starts_with("Layers"))
+            .unwrap();
+        let (_, effects) = state.update(Change::LoadExample(layers));
+        answer(&mut state, effects);
+        let report = state.report.clone().unwrap();
+        let prod_eu = report
+            .environments
+            .iter()
+            .find(|e| e.name == "prod-eu")
+            .unwrap();
+        assert_eq!(prod_eu.layers.len(), 4);
+        let log = report
+            .findings
+            .iter()
+            .find(|f| f.environment == "prod-eu" && f.path == "/log_level")
+            .unwrap();
+        assert_eq!(log.env.as_ref().unwrap().file, "envs/prod.yaml");
+        let view = state.layer_history("prod-eu", "/log_level").unwrap();
+        let history = view.history.unwrap();
+        assert_eq!(history.set_by.unwrap().file, "envs/prod.yaml");
+        assert_eq!(history.shadowed[0].file, "base.yaml");
+        assert!(
+            view.provenance
+                .iter()
+                .any(|(p, v)| p.pointer == "/replicas" && v == "6")
+        );
+        // Other files with the policy still loaded are compared as files.
+        state.update(Change::ClearFiles);
+        let request = loaded(
+            &mut state,
+            &[("base.yaml", "a: 1\n"), ("prod.yaml", "a: 2\n")],
+        )
+        .unwrap();
+        assert!(matches!(request.base, Some(Base::File(_))));
     }
 
     fn loaded(state: &mut State, files: &[(&str, &str)]) -> Option<Request> {

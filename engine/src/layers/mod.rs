@@ -635,7 +635,8 @@ pub(crate) fn read(
             };
             stack.push(StackLayer {
                 pattern: entry.path().to_string(),
-                file,
+                // The name the file was given by (a dropped folder's), for reports and plans.
+                file: source.map_or(file, |s| s.name.clone()),
                 present: doc.is_some(),
                 optional: entry.optional(),
             });

@@ -187,6 +187,15 @@ pub(crate) fn changes<'f>(plan: &'f Plan, files: &'f Files<'_>) -> Vec<FileChang
                 per_file.len() - 1
             }
         };
+        // One layer shared by several environments gets one edit for all of them.
+        if let Ok(change) = &result
+            && per_file[slot]
+                .changes
+                .iter()
+                .any(|p| same_change(&p.change, change))
+        {
+            continue;
+        }
         // Two actions on one place (adopting the same setting from two environments, say) cannot
         // both happen: the first wins and the other is reported.
         let result = result.and_then(|change| {
@@ -228,6 +237,68 @@ pub(crate) fn changes<'f>(plan: &'f Plan, files: &'f Files<'_>) -> Vec<FileChang
         }
     }
     per_file
+}
+
+/// Whether a layer's value at `pointer` merges into what is beneath it all the way down, so
+/// removing it lets the layers below show through: no ancestor (nor the value) is replaced whole
+/// by a `merge: replace` rule, and every list on the way merges by identity.
+fn merges_through(files: &Files<'_>, layer: &Document, stream: bool, pointer: &str) -> bool {
+    use crate::policy::MergeStrategy;
+    let rules = &files.policy().file().merge;
+    let strategy = |path: &str| {
+        rules
+            .iter()
+            .find(|(pattern, _)| pattern.matches_exactly(path))
+            .map(|(_, s)| *s)
+    };
+    let segments = split_pointer(pointer);
+    (0..=segments.len()).all(|n| {
+        let path = crate::pointer::join_pointer(&segments[..n]);
+        if strategy(&path) == Some(MergeStrategy::Replace) {
+            return false;
+        }
+        n == segments.len()
+            || !matches!(
+                lookup(layer, stream, &path).map(|v| &v.value),
+                Some(Value::List(_))
+            )
+            || strategy(&path) == Some(MergeStrategy::Identity)
+    })
+}
+
+/// Whether two changes make the same edit (two environments reverting the same value of a
+/// layer they share).
+fn same_change(a: &Change<'_>, b: &Change<'_>) -> bool {
+    match (a, b) {
+        (
+            Change::Replace {
+                pointer: p,
+                value: v,
+                ..
+            },
+            Change::Replace {
+                pointer: q,
+                value: w,
+                ..
+            },
+        ) => p == q && v.value == w.value,
+        (Change::Remove { pointer: p, .. }, Change::Remove { pointer: q, .. }) => p == q,
+        (
+            Change::Add {
+                parent: p,
+                key: Some(k),
+                value: v,
+                ..
+            },
+            Change::Add {
+                parent: q,
+                key: Some(l),
+                value: w,
+                ..
+            },
+        ) => p == q && k == l && v.value == w.value,
+        _ => false,
+    }
 }
 
 /// Whether one place contains the other (or they are the same). An insertion into a list
@@ -408,7 +479,8 @@ fn layered_change<'f>(
                             && below
                                 .into_iter()
                                 .all(|d| lookup(d, stream, &t.path).is_none())
-                    });
+                    })
+                    && merges_through(files, target, stream, &t.path);
                 Ok(if overrides_base {
                     Change::Remove {
                         pointer: t.path.clone(),
@@ -424,6 +496,14 @@ fn layered_change<'f>(
             }
             (Kind::Added | Kind::Removed, None, Some(s), Some(from)) => {
                 let value = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
+                // The layer may hold the key already: the `null` that deleted it.
+                if let Some(old) = lookup(target, stream, &s.path) {
+                    return Ok(Change::Replace {
+                        pointer: s.path.clone(),
+                        old,
+                        value,
+                    });
+                }
                 let segments = split_pointer(&s.path);
                 let (parent, key) = match f.insert_at.as_deref() {
                     Some(parent) if lookup(target, stream, parent).is_some() => {

@@ -3,6 +3,7 @@
 
 pub mod desired;
 mod detail;
+pub mod layers;
 pub mod plan;
 
 pub use detail::Detail;
