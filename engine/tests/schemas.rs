@@ -290,3 +290,80 @@ fn a_plan_with_rules_and_its_verdict_match_their_schemas() {
         &serde_json::to_value(&verdict).unwrap(),
     );
 }
+
+/// A layered estate's request, report, plan, effective configurations and value histories match
+/// their schemas.
+#[test]
+fn layered_outputs_match_their_schemas() {
+    let root = repo().join("examples/layers");
+    let files: Vec<Source> = [
+        "driftwise.yaml",
+        "base.yaml",
+        "providers/aws.yaml",
+        "providers/gcp.yaml",
+        "envs/prod.yaml",
+        "envs/staging.yaml",
+        "envs/prod/eu-west-1.yaml",
+    ]
+    .iter()
+    .map(|n| Source::new(*n, std::fs::read_to_string(root.join(n)).unwrap()))
+    .collect();
+    let request = driftwise_engine::Request {
+        base: Some(driftwise_engine::Base::Layers {
+            layers: Default::default(),
+        }),
+        policy: Some(files[0].clone()),
+        files,
+        ..Default::default()
+    };
+    let mut schemas = Schemas::load();
+    schemas.check(
+        "request.v1.schema.json",
+        "layered request",
+        &serde_json::to_value(&request).unwrap(),
+    );
+    let policy: J = serde_json::to_value(
+        driftwise_engine::parse(&request.files[0])
+            .unwrap()
+            .documents[0]
+            .value
+            .to_json(),
+    )
+    .unwrap();
+    schemas.check("policy.v1.schema.json", "layered policy", &policy);
+    let report = driftwise_engine::run(&request).unwrap().report;
+    schemas.check(
+        "report.v1.schema.json",
+        "layered report",
+        &json(&to_json_text(&report)),
+    );
+    let plan =
+        driftwise_engine::Plan::new(&report, &request.sources(), &Default::default()).unwrap();
+    schemas.check(
+        "plan.v2.schema.json",
+        "layered plan",
+        &json(&to_json_text(&plan)),
+    );
+    let estate = driftwise_engine::layers(&request).unwrap();
+    for e in estate.environments() {
+        let effective = serde_json::json!({
+            "environment": e.environment(),
+            "layers": e.stack(),
+            "config": e.to_json(false),
+            "provenance": e.provenance(),
+        });
+        schemas.check(
+            "layers.v1.schema.json#/$defs/effective",
+            e.environment(),
+            &effective,
+        );
+        for path in [
+            "/database/host",
+            "/debug_endpoints",
+            "/services[name=api]/image",
+        ] {
+            let history = serde_json::to_value(e.explain(path).unwrap()).unwrap();
+            schemas.check("layers.v1.schema.json#/$defs/value_history", path, &history);
+        }
+    }
+}

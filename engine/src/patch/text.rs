@@ -27,6 +27,32 @@ pub(crate) fn text_patches(per_file: &[FileChanges<'_>], files: &Files<'_>) -> V
     let mut out = Vec::new();
     for fc in per_file {
         let (Some(source), Some(doc)) = (files.source(&fc.file), files.doc(&fc.file)) else {
+            // A file that is not read (a template layer) or not given still says, action by
+            // action, why nothing is done to it.
+            if fc.unapplied.is_empty() && fc.changes.is_empty() {
+                continue;
+            }
+            let text = files
+                .source(&fc.file)
+                .map(|s| s.text.clone())
+                .unwrap_or_default();
+            let mut unapplied = fc.unapplied.clone();
+            unapplied.extend(fc.changes.iter().map(|p| {
+                Unapplied::new(
+                    p.action,
+                    Reason::FileMissing {
+                        file: fc.file.clone(),
+                    },
+                )
+            }));
+            out.push(FilePatch {
+                file: fc.file.clone(),
+                applied: 0,
+                before: text.clone(),
+                after: text,
+                created: false,
+                unapplied,
+            });
             continue;
         };
         let mut unapplied = fc.unapplied.clone();
