@@ -68,6 +68,7 @@ mod validate;
 mod vars;
 mod verdict;
 mod violation;
+mod yaml_text;
 
 pub use device::{DeviceCommand, Keyed};
 pub use diff::{AlignOptions, Diff, IdentityKeys, Normalise, Tolerance, diff};

@@ -188,7 +188,7 @@ pub(crate) fn merge(
     layer: usize,
     path: &mut String,
     rules: &Rules<'_>,
-) -> Result<(), Clash> {
+) -> Result<(), Box<Clash>> {
     let strategy = rules.strategy(path);
     if strategy == Some(MergeStrategy::Replace) {
         *lower = without_nulls(upper);
@@ -241,10 +241,10 @@ pub(crate) fn merge(
             let Some((mut lower_keys, upper_keys, _)) =
                 identity_keys(lower_items, upper_items, path, rules.align)
             else {
-                return Err(Clash::NoIdentity {
+                return Err(Box::new(Clash::NoIdentity {
                     pointer: path.clone(),
                     upper: upper.span,
-                });
+                }));
             };
             let children = own.list_children(lower_items.len());
             for (index, (item, key)) in upper_items.iter().zip(upper_keys).enumerate() {
@@ -277,14 +277,16 @@ pub(crate) fn merge(
             }
             Ok(())
         }
-        (l, u) if is_map(l) != is_map(u) && !matches!(l, Value::Null) => Err(Clash::Types {
-            pointer: path.clone(),
-            lower_layer: own.layer,
-            lower: lower.span,
-            lower_type: l.value_type(),
-            upper: upper.span,
-            upper_type: u.value_type(),
-        }),
+        (l, u) if is_map(l) != is_map(u) && !matches!(l, Value::Null) => {
+            Err(Box::new(Clash::Types {
+                pointer: path.clone(),
+                lower_layer: own.layer,
+                lower: lower.span,
+                lower_type: l.value_type(),
+                upper: upper.span,
+                upper_type: u.value_type(),
+            }))
+        }
         _ => {
             *lower = without_nulls(upper);
             *own = Owned {

@@ -734,7 +734,7 @@ fn merge_stack(
             Some(lower) => {
                 let mut path = String::new();
                 merge::merge(lower, &mut owners, node, layer, &mut path, rules).map_err(
-                    |clash| match clash {
+                    |clash| match *clash {
                         Clash::Types {
                             pointer,
                             lower_layer,
@@ -773,9 +773,9 @@ fn merge_stack(
 
 /// The effective configuration written as YAML, with provenance comments.
 mod yaml {
-    use crate::patch::{yaml_key, yaml_scalar};
     use crate::pointer::push_segment;
     use crate::tree::{Node, Value};
+    use crate::yaml_text::{yaml_key, yaml_scalar};
     use indexmap::IndexMap;
 
     pub(super) fn write(root: &Node, places: &IndexMap<String, String>, out: &mut String) {

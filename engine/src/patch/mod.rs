@@ -24,7 +24,6 @@ mod text;
 mod toml_write;
 mod unified;
 mod yaml_write;
-pub(crate) use yaml_write::{yaml_key, yaml_scalar};
 
 pub use apply_json::apply_json_patch;
 pub use commands::DeviceCommands;

@@ -3,64 +3,9 @@
 
 use super::Reason;
 use super::json_write::json_scalar;
-use crate::parse::parse;
-use crate::tree::{Format, Source, Value};
-
-/// A key, plain where YAML reads it back as the same string, else quoted.
-pub(crate) fn yaml_key(k: &str) -> String {
-    let plain = !k.is_empty()
-        && k.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
-        && !k.starts_with(['-', '.'])
-        && !matches!(
-            k,
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
-        );
-    if plain {
-        k.to_string()
-    } else {
-        serde_json::Value::String(k.to_string()).to_string()
-    }
-}
-
-/// Whether YAML reads `s` back as the same string without quotes (`flow`: inside `[...]` or
-/// `{...}`, where `,` and brackets end a plain scalar). Cheap checks first, then the parser has
-/// the last word, so a plain scalar is never one that means a number, a boolean, null, a mapping
-/// or a comment.
-fn plain_ok(s: &str, flow: bool) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    let simple = !first.is_whitespace()
-        && !s.ends_with(char::is_whitespace)
-        && !s.chars().any(|c| c.is_control())
-        && !"-?:,[]{}#&*!|>'\"%@`".contains(first)
-        && !s.ends_with(':')
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !(flow && s.contains([',', '[', ']', '{', '}']));
-    if !simple {
-        return false;
-    }
-    let probe = if flow {
-        format!("[{s}]")
-    } else {
-        format!("v: {s}\n")
-    };
-    let source = Source::new("probe.yaml", probe).with_format(Format::Yaml);
-    let read = parse(&source)
-        .ok()
-        .and_then(|d| d.documents.into_iter().next());
-    let value = match read.map(|n| n.value) {
-        Some(Value::List(mut items)) if flow && items.len() == 1 => items.remove(0).value,
-        Some(Value::Map(mut map)) if !flow && map.len() == 1 => match map.shift_remove("v") {
-            Some(m) => m.value.value,
-            None => return false,
-        },
-        _ => return false,
-    };
-    value == Value::String(s.to_string())
-}
+use crate::tree::Value;
+use crate::yaml_text::plain_ok;
+pub(crate) use crate::yaml_text::yaml_key;
 
 /// A scalar as YAML writes it; `flow` for inside `[...]` or `{...}`, where `,` ends a plain scalar.
 fn scalar(value: &Value, flow: bool) -> Result<String, Reason> {
@@ -70,11 +15,6 @@ fn scalar(value: &Value, flow: bool) -> Result<String, Reason> {
         Value::Float(f) if f.is_infinite() => (if *f > 0.0 { ".inf" } else { "-.inf" }).into(),
         other => json_scalar(other)?,
     })
-}
-
-/// A scalar as YAML writes it in block style; a value no YAML scalar holds as JSON.
-pub(crate) fn yaml_scalar(value: &Value) -> String {
-    scalar(value, false).unwrap_or_else(|_| value.to_json().to_string())
 }
 
 /// A value replacing one written as `old` (its text): a string keeps the old one's quoting
