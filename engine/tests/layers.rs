@@ -380,6 +380,60 @@ fn reverting_every_environment_leaves_only_expected_differences() {
 }
 
 #[test]
+fn adopting_into_the_base_layer_moves_the_value_out_of_the_override() {
+    let mut req = example();
+    req.base = Some(Base::Layers {
+        layers: LayerBase {
+            environments: vec!["prod-us".into()],
+            reference: None,
+        },
+    });
+    let report = run(&req).unwrap().report;
+    let decisions = Decisions {
+        unexpected: driftwise_engine::Action::Adopt,
+        ..Decisions::default()
+    };
+    let plan = Plan::new(&report, &req.sources(), &decisions).unwrap();
+    let mut again = req.clone();
+    again.files = applied(&plan, &req);
+    let text = |name: &str| {
+        again
+            .files
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap()
+            .text
+            .clone()
+    };
+    assert!(text("base.yaml").contains("log_level: warn\n"));
+    assert!(
+        !text("envs/prod.yaml").contains("log_level"),
+        "{}",
+        text("envs/prod.yaml")
+    );
+    assert!(
+        !text("providers/aws.yaml").contains("engine"),
+        "{}",
+        text("providers/aws.yaml")
+    );
+    let after = run(&again).unwrap().report;
+    assert!(
+        after.findings.iter().all(|f| f.expected.is_some()),
+        "{:?}",
+        after.findings
+    );
+    // prod-us now reads the base's value, set in the base layer.
+    let estate = layers(&again).unwrap();
+    let log = estate
+        .get("prod-us")
+        .unwrap()
+        .explain("/log_level")
+        .unwrap();
+    assert_eq!(log.set_by.unwrap().file, "base.yaml");
+    assert!(log.shadowed.is_empty());
+}
+
+#[test]
 fn against_deployed_files_adopt_writes_into_the_owning_layer() {
     let mut req = example();
     req.environments = vec![Environment::new(

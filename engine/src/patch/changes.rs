@@ -172,10 +172,13 @@ pub(crate) fn as_json(doc: &Document, stream: bool) -> J {
 /// Works out, per target file, the changes the plan's revert and adopt actions make.
 pub(crate) fn changes<'f>(plan: &'f Plan, files: &'f Files<'_>) -> Vec<FileChanges<'f>> {
     let mut per_file: Vec<FileChanges<'f>> = Vec::new();
-    for planned in &plan.actions {
-        let Some((target_file, result)) = change_for(plan, files, planned) else {
-            continue;
-        };
+    let edits = plan.actions.iter().flat_map(|planned| {
+        change_for(plan, files, planned)
+            .into_iter()
+            .chain(moved_override(plan, files, planned))
+            .map(move |edit| (planned, edit))
+    });
+    for (planned, (target_file, result)) in edits {
         let slot = match per_file.iter().position(|f| f.file == target_file) {
             Some(i) => i,
             None => {
@@ -237,6 +240,47 @@ pub(crate) fn changes<'f>(plan: &'f Plan, files: &'f Files<'_>) -> Vec<FileChang
         }
     }
     per_file
+}
+
+/// Adopting a layered environment's value into the base layer moves it there: the override
+/// that set it goes from its layer, when nothing between that layer and the base sets the value
+/// (so the environment then reads the base's new value).
+fn moved_override<'f>(
+    plan: &Plan,
+    files: &'f Files<'_>,
+    planned: &PlannedAction,
+) -> Option<(String, std::result::Result<Change<'f>, Reason>)> {
+    let f = &planned.finding;
+    let base = plan.file_of(&Role::Base)?;
+    let stack = plan.layers.get(&f.environment)?;
+    let env = f.env.as_ref()?;
+    let movable = planned.action == Action::Adopt
+        && matches!(f.kind, Kind::Changed | Kind::TypeChanged | Kind::Added)
+        && env.file != base
+        && stack.first().is_some_and(|first| first == base)
+        && !crate::template::is_template_name(&env.file);
+    if !movable {
+        return None;
+    }
+    let stream = files.stream();
+    let layer = files.doc(&env.file)?;
+    let between_sets = stack
+        .iter()
+        .skip(1)
+        .take_while(|file| **file != env.file)
+        .filter_map(|file| files.doc(file))
+        .any(|d| lookup(d, stream, &env.path).is_some());
+    if between_sets || !merges_through(files, layer, stream, &env.path) {
+        return None;
+    }
+    let old = lookup(layer, stream, &env.path)?;
+    Some((
+        env.file.clone(),
+        Ok(Change::Remove {
+            pointer: env.path.clone(),
+            old,
+        }),
+    ))
 }
 
 /// Whether a layer's value at `pointer` merges into what is beneath it all the way down, so
