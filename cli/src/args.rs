@@ -40,6 +40,24 @@ pub enum Command {
     ///
     /// Exit status: 0 when a layer sets (or deletes) the value, 1 when none has it, 2 on trouble.
     Explain(ExplainArgs),
+    /// Record the estate (base, environments, policy) in the snapshot store and print its id;
+    /// `snapshot export ID` writes one snapshot bundle for the page and npm.
+    Snapshot(SnapshotArgs),
+    /// List the store's snapshots, newest first: id, time, author, message, tags, drift.
+    Log(LogArgs),
+    /// Compare two snapshots (the first as the base): the same report as a check.
+    ///
+    /// Exit status: 0 when they hold the same configuration, 1 when they differ, 2 on trouble.
+    Diff(DiffArgs),
+    /// Mark a snapshot as the approved baseline (`check --baseline` compares with it).
+    Baseline(BaselineArgs),
+    /// Make a plan that puts the files (all, or one environment's) back as a snapshot recorded
+    /// them, byte for byte; `driftwise apply` applies it.
+    Rollback(RollbackArgs),
+    /// The audit trail: `audit verify` checks no entry was changed, removed or reordered.
+    ///
+    /// Exit status: 0 when the chain holds, 2 naming the first entry that does not.
+    Audit(AuditArgs),
     /// Validate files against a JSON Schema, rules files and a provider's rules.
     ///
     /// Exit status: 0 when valid, 1 on violations at or above --fail-on, 2 on trouble.
@@ -53,7 +71,7 @@ pub struct CheckArgs {
     /// file named is an environment. A Terraform plan (`terraform show -json`) given alone is
     /// compared with itself: the recorded state against the live one.
     /// With --layers: the policy that declares them, or its folder (default: the current one).
-    #[arg(required_unless_present_any = ["terraform_plan", "layers"])]
+    #[arg(required_unless_present_any = ["terraform_plan", "layers", "against", "baseline"])]
     pub base: Option<PathBuf>,
     /// Environment files. The environment is named after the file stem (prod.yaml → prod);
     /// write NAME=PATH to name it yourself.
@@ -85,6 +103,17 @@ pub struct CheckArgs {
     /// (DIR/<environment>.<ext>, or FILE for the one --env names).
     #[arg(long, value_name = "DIR|FILE", requires = "layers")]
     pub against_live: Option<PathBuf>,
+    /// Compare each file with its version in this snapshot (an id, a prefix of one, or a tag):
+    /// what changed since. The files named (default: every file the snapshot holds) are the
+    /// current ones.
+    #[arg(long, value_name = "ID|TAG", conflicts_with_all = ["layers", "template", "terraform_plan"])]
+    pub against: Option<String>,
+    /// Compare with the approved baseline (`--against` the snapshot `driftwise baseline` marked).
+    #[arg(long, conflicts_with = "against")]
+    pub baseline: bool,
+    /// The snapshot store (default: .driftwise beside the base, else in the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
     /// Check against this template rendered per environment (with --provider, --vars, --env)
     /// instead of a base file.
     #[arg(long, value_name = "FILE")]
@@ -331,6 +360,147 @@ pub struct RenderArgs {
     /// Write the rendered file here instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct SnapshotArgs {
+    #[command(subcommand)]
+    pub command: Option<SnapshotCommand>,
+    /// The base configuration.
+    #[arg(required = true)]
+    pub base: Option<PathBuf>,
+    /// Environment files (NAME=PATH to name one).
+    #[arg(value_name = "ENV")]
+    pub environments: Vec<String>,
+    /// Why: recorded with the snapshot.
+    #[arg(long, short = 'm', value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Who (default: the git user, else the OS user).
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// A name for the snapshot (repeatable): `check --against TAG`, `rollback TAG`.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
+    /// The store (default: .driftwise beside the base).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+#[derive(Subcommand)]
+pub enum SnapshotCommand {
+    /// Write one snapshot (or every one, with --all) as a self-contained JSON bundle: manifests,
+    /// file texts and the audit log, for the page and the npm package.
+    Export {
+        /// The snapshot: an id, a prefix of one, a tag or `baseline`.
+        #[arg(required_unless_present = "all")]
+        id: Option<String>,
+        /// Every snapshot.
+        #[arg(long)]
+        all: bool,
+        /// Write here instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The store (default: .driftwise in the current folder).
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+pub struct LogArgs {
+    /// text or json.
+    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+    /// Only snapshots where this environment's file changed (since the snapshot before).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Only snapshots where the value at this pointer changed.
+    #[arg(long, value_name = "POINTER")]
+    pub path: Option<String>,
+    /// The store (default: .driftwise in the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot (the base).
+    pub from: String,
+    /// The later snapshot.
+    pub to: String,
+    /// Report format.
+    #[arg(long, short = 'f', default_value = "text", value_parser = output_format)]
+    pub format: OutputFormat,
+    /// The store (default: .driftwise in the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+    /// Policy file for classifying the differences.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct BaselineArgs {
+    /// The snapshot: an id, a prefix of one, or a tag.
+    pub id: String,
+    /// Why it is approved.
+    #[arg(long, short = 'm', value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Who approves (default: the git user, else the OS user).
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// The store (default: .driftwise in the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct RollbackArgs {
+    /// The snapshot to go back to: an id, a prefix of one, a tag or `baseline`.
+    pub id: String,
+    /// Only this environment's file.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Write the plan here.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Why (recorded in the audit trail).
+    #[arg(long, short = 'm', value_name = "TEXT")]
+    pub message: Option<String>,
+    /// Who (default: the git user, else the OS user).
+    #[arg(long, value_name = "NAME")]
+    pub author: Option<String>,
+    /// The store (default: .driftwise in the current folder).
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check the chain: every entry whole, in order, none missing.
+    Verify {
+        /// The store (default: .driftwise in the current folder).
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
+    },
+    /// Print the entries, oldest first.
+    Show {
+        /// text or json.
+        #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// The store (default: .driftwise in the current folder).
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]

@@ -14,6 +14,7 @@ mod remediate;
 mod request;
 mod run_log;
 mod schedule;
+mod store;
 
 use args::{Cli, Command};
 use clap::Parser;
@@ -26,6 +27,12 @@ fn main() -> ExitCode {
         Command::Apply(args) => commands::apply::run(&args),
         Command::Render(args) => commands::render::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
+        Command::Snapshot(args) => commands::snapshot::run_command(&args),
+        Command::Log(args) => commands::log::run(&args),
+        Command::Diff(args) => commands::diff::run_command(&args),
+        Command::Baseline(args) => commands::baseline::run(&args),
+        Command::Rollback(args) => commands::rollback::run(&args),
+        Command::Audit(args) => commands::audit::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
     };
     ExitCode::from(code)

@@ -39,7 +39,8 @@ pub fn hold_for_approval(plan: &mut Plan, approve: bool) -> Vec<String> {
 /// kill) is read from the `FILE.orig` it kept, when that one is what the plan was made from; the
 /// write then checks the file holds exactly the plan's result ([`resumed`]).
 pub fn read_inputs(plan: &Plan) -> Result<Vec<Source>, Error> {
-    plan.inputs
+    let mut sources = plan
+        .inputs
         .iter()
         .filter(|i| i.sha256.is_some() || Path::new(&i.file).exists())
         .map(|i| {
@@ -49,7 +50,16 @@ pub fn read_inputs(plan: &Plan) -> Result<Vec<Source>, Error> {
                 None => now,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, Error>>()?;
+    // A rollback's recorded texts, from the store that holds them.
+    for restore in &plan.restores {
+        let store = crate::store::Store::open(Path::new(&restore.store))?;
+        sources.push(Source::new(
+            format!("sha256:{}", restore.sha256),
+            store.object(&restore.sha256)?,
+        ));
+    }
+    Ok(sources)
 }
 
 /// The text the plan was made from, kept as `FILE.orig` by an earlier apply, when `now` differs

@@ -1,10 +1,14 @@
 //! Command-line arguments mapped to the engine's [`Request`]: the one place the CLI reads the files
 //! a command names, finds the policy beside the base, and reads the files the policy names.
 
-use crate::args::{CheckArgs, PolicyArgs, RenderArgs, TemplateArgs, ValidateArgs, ValidationArgs};
+use crate::args::{
+    CheckArgs, PolicyArgs, RenderArgs, SnapshotArgs, TemplateArgs, ValidateArgs, ValidationArgs,
+};
 use crate::files::{read_environment, read_source};
+use crate::store::Store;
 use driftwise_engine::{
-    Base, Environment, Error, ErrorKind, Format, LayerBase, Request, Source, merge_json,
+    Base, Environment, Error, ErrorKind, Format, LayerBase, Manifest, RecordedFile, RecordedRole,
+    Request, Source, merge_json,
 };
 use serde_json::{Map as JsonMap, Value as J};
 use std::path::{Path, PathBuf};
@@ -13,6 +17,9 @@ use std::path::{Path, PathBuf};
 pub fn check(args: &CheckArgs) -> Result<Request, Error> {
     if args.layers {
         return layered_check(args);
+    }
+    if args.against.is_some() || args.baseline {
+        return against_snapshot(args);
     }
     let format = input_format(args.input_format.as_deref())?;
     let mut request = Request::default();
@@ -52,6 +59,168 @@ pub fn check(args: &CheckArgs) -> Result<Request, Error> {
     add_policy(&mut request, &args.policy, Some(truth))?;
     add_template_inputs(&mut request, &args.template_args)?;
     add_validation(&mut request, &args.validation)?;
+    Ok(request)
+}
+
+/// The store a command uses: --store, else `.driftwise` beside `beside` (the base), else in the
+/// current folder.
+pub fn store_dir(store: Option<&Path>, beside: Option<&Path>) -> PathBuf {
+    match (store, beside) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(base)) => match base.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.join(".driftwise"),
+            _ => PathBuf::from(".driftwise"),
+        },
+        (None, None) => PathBuf::from(".driftwise"),
+    }
+}
+
+/// What reports call a recorded file: its environment, else its file stem.
+fn recorded_env_name(f: &RecordedFile) -> String {
+    f.environment
+        .clone()
+        .unwrap_or_else(|| driftwise_engine::file_stem(&f.name).to_string())
+}
+
+/// A snapshot's files as a recorded base: each named `path@id`, its text from the store.
+fn recorded_sources(store: &Store, id: &str, manifest: &Manifest) -> Result<Vec<Source>, Error> {
+    let short = &id[..id.len().min(19)];
+    manifest
+        .files
+        .iter()
+        .map(|f| {
+            let path = store.path_of(&f.name).display().to_string();
+            Ok(Source::new(
+                format!("{path}@{short}"),
+                store.object(&f.sha256)?,
+            ))
+        })
+        .collect()
+}
+
+/// `check --against ID` (or `--baseline`): every file the snapshot holds (or those named), as it
+/// is now, against its recorded version; the current policy classifies.
+fn against_snapshot(args: &CheckArgs) -> Result<Request, Error> {
+    let store = Store::open(&store_dir(args.store.as_deref(), args.base.as_deref()))?;
+    let wanted = if args.baseline {
+        "baseline"
+    } else {
+        args.against.as_deref().unwrap_or_default()
+    };
+    let id = store.resolve(wanted)?;
+    let manifest = store.manifest(&id)?;
+    let named: Vec<PathBuf> = args
+        .base
+        .iter()
+        .cloned()
+        .chain(args.environments.iter().map(PathBuf::from))
+        .collect();
+    let mut environments = Vec::new();
+    for f in &manifest.files {
+        let path = store.path_of(&f.name);
+        if !named.is_empty() && !named.iter().any(|n| same_file(n, &path)) {
+            continue;
+        }
+        let now = if path.exists() {
+            read_source(&path, None)?
+        } else {
+            // Gone since: everything in it is removed.
+            Source::new(path.display().to_string(), "")
+        };
+        environments.push(Environment::new(recorded_env_name(f), now));
+    }
+    if environments.is_empty() {
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!("snapshot {id} holds none of the files named"),
+        ));
+    }
+    let mut request = Request {
+        base: Some(Base::Recorded {
+            recorded: recorded_sources(&store, &id, &manifest)?,
+            label: Some(id),
+        }),
+        environments,
+        ..Request::default()
+    };
+    let policy = manifest
+        .files
+        .iter()
+        .find(|f| f.role == RecordedRole::Policy)
+        .map(|f| store.path_of(&f.name))
+        .filter(|p| p.exists());
+    let policy_args = PolicyArgs {
+        policy: args.policy.policy.clone().or(policy),
+        ..args.policy.clone()
+    };
+    add_policy(&mut request, &policy_args, None)?;
+    request.options.input_format = input_format(args.input_format.as_deref())?;
+    Ok(request)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+/// `driftwise diff FROM TO`: every file of the later snapshot against its version in the earlier
+/// one (a file only the earlier one has is compared as removed whole).
+pub fn diff(store: &Store, from: &str, to: &str, policy: Option<&Path>) -> Result<Request, Error> {
+    let from_id = store.resolve(from)?;
+    let to_id = store.resolve(to)?;
+    let before = store.manifest(&from_id)?;
+    let after = store.manifest(&to_id)?;
+    let mut environments = Vec::new();
+    let mut names: Vec<&RecordedFile> = after.files.iter().collect();
+    names.extend(
+        before
+            .files
+            .iter()
+            .filter(|f| !after.files.iter().any(|a| a.name == f.name)),
+    );
+    for f in names {
+        let path = store.path_of(&f.name).display().to_string();
+        let text = match after.files.iter().find(|a| a.name == f.name) {
+            Some(a) => store.object(&a.sha256)?,
+            None => String::new(),
+        };
+        environments.push(Environment::new(
+            recorded_env_name(f),
+            Source::new(path, text),
+        ));
+    }
+    let mut request = Request {
+        base: Some(Base::Recorded {
+            recorded: recorded_sources(store, &from_id, &before)?,
+            label: Some(from_id),
+        }),
+        environments,
+        ..Request::default()
+    };
+    if let Some(p) = policy {
+        request.policy = Some(read_source(p, None)?);
+    }
+    Ok(request)
+}
+
+/// `driftwise snapshot BASE ENV...`: the estate as `check` reads it.
+pub fn snapshot(args: &SnapshotArgs) -> Result<Request, Error> {
+    let base = args
+        .base
+        .as_ref()
+        .ok_or_else(|| Error::new(ErrorKind::Usage, "give a base file"))?;
+    let mut request = Request {
+        base: Some(Base::File(read_source(base, None)?)),
+        environments: args
+            .environments
+            .iter()
+            .map(|arg| read_environment(arg, None))
+            .collect::<Result<_, Error>>()?,
+        ..Request::default()
+    };
+    add_policy(&mut request, &args.policy, Some(base))?;
     Ok(request)
 }
 

@@ -59,6 +59,7 @@ mod rules_file;
 mod secrets;
 mod settings;
 mod severity;
+mod snapshot;
 mod span;
 mod template;
 mod terraform;
@@ -91,7 +92,7 @@ pub use pattern::Pattern;
 pub use pipeline::{Checker, Progress, layers, render, run, run_with_progress, validate};
 pub use plan::{
     Action, Decision, Decisions, PLAN_VERSION, Plan, PlanInput, PlanValidation, PlannedAction,
-    Role, sha256_hex,
+    Restore, Role, sha256_hex,
 };
 pub use policy::{
     ExpectedRule, Explanation, IgnoreRule, LayerEntry, LayerSpec, MASK, MergeStrategy, Miss,
@@ -109,6 +110,10 @@ pub use rule_ref::RuleRef;
 pub use rules_file::{RuleSpec, read_rules};
 pub use secrets::{SecretSpans, mask_text};
 pub use severity::Severity;
+pub use snapshot::{
+    AuditAction, AuditEntry, Bundle, BundledSnapshot, DriftCount, GENESIS, Manifest, RecordedFile,
+    RecordedRole, STORE_VERSION, sha256_bytes, verify_audit,
+};
 pub use span::{Origin, Pos, Span, utf16_column};
 pub use template::{Rendered, TEMPLATE_EXTENSIONS, is_template_name, output_format};
 pub use terraform::KNOWN_AFTER_APPLY;

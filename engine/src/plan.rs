@@ -108,13 +108,18 @@ pub enum Role {
     /// A layer of a layered estate that is neither the base layer nor an environment's own
     /// (deepest) layer: a provider layer, say. Actions write to it where it set the value.
     Layer,
+    /// A file a rollback puts back whole, as a snapshot recorded it.
+    Restored,
 }
 
 impl Role {
     /// Whether the file holds what the checks are about (the base or an environment), as opposed
     /// to what rules them.
     pub fn is_config(&self) -> bool {
-        matches!(self, Role::Base | Role::Environment { .. } | Role::Layer)
+        matches!(
+            self,
+            Role::Base | Role::Environment { .. } | Role::Layer | Role::Restored
+        )
     }
 }
 
@@ -194,6 +199,23 @@ pub struct Plan {
     /// environment's own (deepest) layer.
     #[serde(default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
     pub layers: indexmap::IndexMap<String, Vec<String>>,
+    /// Files put back whole as a snapshot recorded them (`driftwise rollback`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub restores: Vec<Restore>,
+}
+
+/// A file a rollback puts back: its text becomes the recorded one, byte for byte. Preview and
+/// apply find that text among the files they are given under the name `sha256:<hex>`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Restore {
+    /// The file.
+    pub file: String,
+    /// The SHA-256 of the text it gets back.
+    pub sha256: String,
+    /// The snapshot that recorded it.
+    pub snapshot: String,
+    /// The store holding that text, as the plan's maker named it.
+    pub store: String,
 }
 
 /// How to choose actions: defaults, and per-finding decisions.
@@ -391,7 +413,39 @@ impl Plan {
             actions,
             validation: None,
             layers,
+            restores: Vec::new(),
         })
+    }
+
+    /// A rollback: each of `files` (its name and its text now, `None` when it is gone) put back
+    /// as `restores` say. Files already as recorded are left out.
+    pub fn restoring(files: &[(String, Option<String>)], restores: Vec<Restore>) -> Plan {
+        let mut inputs = Vec::new();
+        let mut kept = Vec::new();
+        for restore in restores {
+            let now = files
+                .iter()
+                .find(|(name, _)| *name == restore.file)
+                .and_then(|(_, text)| text.as_deref());
+            let sha256 = now.map(sha256_hex);
+            if sha256.as_deref() == Some(restore.sha256.as_str()) {
+                continue;
+            }
+            inputs.push(PlanInput {
+                role: Role::Restored,
+                file: restore.file.clone(),
+                sha256,
+            });
+            kept.push(restore);
+        }
+        Plan {
+            version: PLAN_VERSION,
+            inputs,
+            actions: Vec::new(),
+            validation: None,
+            layers: Default::default(),
+            restores: kept,
+        }
     }
 
     /// The plan, remembering the validation `request` describes: its schema, rules files, profiles
@@ -599,6 +653,7 @@ mod tests {
             actions: vec![],
             validation: None,
             layers: Default::default(),
+            restores: Vec::new(),
         };
         assert_eq!(plan.file_of(&Role::Policy), Some("driftwise.yaml"));
         assert_eq!(

@@ -82,6 +82,17 @@ pub enum Base {
         /// Which environments and what they are compared against.
         layers: LayerBase,
     },
+    /// Recorded versions of the environments' files (`{ "recorded": [{ name, text }, ...],
+    /// "label": "sha256:..." }`): each environment is compared with the recorded file of the
+    /// same name (a recorded name may end in `@` and the snapshot, `prod.yaml@sha256:3f2a...`).
+    /// A file the recording lacks is compared with nothing: all of it is added.
+    Recorded {
+        /// The recorded files.
+        recorded: Vec<Source>,
+        /// What reports call the recording (a snapshot's id).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+    },
 }
 
 /// A layered base: which of the policy's environments, compared against what.
@@ -103,6 +114,8 @@ pub struct LayerBase {
 struct BaseWire {
     template: Option<Source>,
     layers: Option<LayerBase>,
+    recorded: Option<Vec<Source>>,
+    label: Option<String>,
     name: Option<String>,
     text: Option<String>,
     format: Option<Format>,
@@ -114,6 +127,22 @@ impl TryFrom<BaseWire> for Base {
     type Error = Error;
     fn try_from(w: BaseWire) -> Result<Base> {
         let malformed = |message: &str| Error::new(ErrorKind::Usage, message);
+        if let Some(recorded) = w.recorded {
+            return match (
+                w.template,
+                w.layers,
+                w.name,
+                w.text,
+                w.format,
+                w.files.is_empty(),
+            ) {
+                (None, None, None, None, None, true) => Ok(Base::Recorded {
+                    recorded,
+                    label: w.label,
+                }),
+                _ => Err(malformed("a recorded base is { recorded, label } alone")),
+            };
+        }
         if let Some(layers) = w.layers {
             return match (w.template, w.name, w.text, w.format, w.files.is_empty()) {
                 (None, None, None, None, true) => Ok(Base::Layers { layers }),
@@ -148,7 +177,7 @@ impl Base {
         match self {
             Base::Template { template } => Some(template),
             Base::File(source) => Some(source),
-            Base::Layers { .. } => None,
+            Base::Layers { .. } | Base::Recorded { .. } => None,
         }
     }
 }

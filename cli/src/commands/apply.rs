@@ -3,8 +3,8 @@
 
 use crate::args::{ApplyArgs, WriteArgs};
 use crate::files::{read_source, write_atomically};
-use crate::{exit, prompt, remediate};
-use driftwise_engine::{Error, OutputFormat, PatchFormat, Plan, RenderOptions};
+use crate::{exit, prompt, remediate, store};
+use driftwise_engine::{AuditAction, Error, OutputFormat, PatchFormat, Plan, RenderOptions};
 
 pub fn run(args: &ApplyArgs) -> u8 {
     match apply(args) {
@@ -97,7 +97,24 @@ fn apply(args: &ApplyArgs) -> Result<u8, Error> {
         ..args.writing.clone()
     };
     remediate::write(&plan, &preview, &left, &writing)?;
+    let mut entry = store::entry(
+        AuditAction::Apply,
+        store::actor(None),
+        plan_ids(&plan, &args.plan),
+    );
+    entry.files = preview.changed().map(|p| p.file.clone()).collect();
+    store::record_if_present(&store::of_plan(&plan), entry)?;
     Ok(code)
+}
+
+/// What an audit entry names a plan by: the snapshots it restores, and the plan file's hash.
+fn plan_ids(plan: &Plan, path: &std::path::Path) -> Vec<String> {
+    let mut ids: Vec<String> = plan.restores.iter().map(|r| r.snapshot.clone()).collect();
+    ids.dedup();
+    if let Ok(text) = std::fs::read_to_string(path) {
+        ids.push(format!("plan:{}", driftwise_engine::sha256_hex(&text)));
+    }
+    ids
 }
 
 /// The plan's files that are network device configurations, whose findings are offered with the

@@ -3,8 +3,8 @@
 
 use crate::args::PlanArgs;
 use crate::files::{read_source, write_atomically};
-use crate::{exit, request};
-use driftwise_engine::{Action, Decisions, Error, Plan, run as check, to_json_text};
+use crate::{exit, request, store};
+use driftwise_engine::{Action, AuditAction, Decisions, Error, Plan, run as check, to_json_text};
 
 pub fn run(args: &PlanArgs) -> u8 {
     match make_plan(args) {
@@ -25,6 +25,18 @@ fn make_plan(args: &PlanArgs) -> Result<(), Error> {
     decisions.reason = args.reason.clone().or(decisions.reason);
     let plan = Plan::new(&outcome.report, &request.sources(), &decisions)?.validating(&request);
     let json = to_json_text(&plan);
+    let mut entry = store::entry(
+        AuditAction::Plan,
+        store::actor(None),
+        vec![format!("plan:{}", driftwise_engine::sha256_hex(&json))],
+    );
+    entry.files = plan
+        .inputs
+        .iter()
+        .filter(|i| i.role.is_config())
+        .map(|i| i.file.clone())
+        .collect();
+    store::record_if_present(&store::of_plan(&plan), entry)?;
     match &args.out {
         Some(path) => {
             write_atomically(path, &json, false)?;

@@ -331,6 +331,9 @@ impl Plan {
     /// Works out every change the plan makes to `files` (its inputs, as they are now), after
     /// refusing any file that changed since the plan was made.
     pub fn preview(&self, files: &[Source]) -> Result<Preview> {
+        if self.actions.is_empty() && !self.restores.is_empty() {
+            return self.restore_preview(files);
+        }
         let loaded = changes::Files::load(self, files)?;
         let per_file = changes::changes(self, &loaded);
         let mut text = text::text_patches(&per_file, &loaded);
@@ -345,6 +348,55 @@ impl Plan {
             files: text,
             json_patch,
             merge_patch,
+            masked_diff: None,
+            masked: 0,
+        })
+    }
+}
+
+impl Plan {
+    /// A rollback's preview: each file's text now and the recorded text it gets back, whole. The
+    /// files are not parsed, so a file broken since can be put back.
+    fn restore_preview(&self, files: &[Source]) -> Result<Preview> {
+        self.verify(files)?;
+        let mut patches = Vec::new();
+        for restore in &self.restores {
+            let object = format!("sha256:{}", restore.sha256);
+            let recorded = files.iter().find(|f| f.name == object).ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "the recorded text of {} ({object}) was not given; it is in the store {}",
+                        restore.file, restore.store
+                    ),
+                )
+            })?;
+            if crate::snapshot::sha256_bytes(recorded.text.as_bytes()) != restore.sha256 {
+                return Err(Error::new(
+                    ErrorKind::Changed,
+                    format!(
+                        "the recorded text of {} does not match its hash",
+                        restore.file
+                    ),
+                )
+                .in_file(restore.store.clone()));
+            }
+            let now = files.iter().find(|f| f.name == restore.file);
+            patches.push(FilePatch {
+                file: restore.file.clone(),
+                before: now.map(|s| s.text.clone()).unwrap_or_default(),
+                after: recorded.text.clone(),
+                created: now.is_none(),
+                applied: 1,
+                unapplied: Vec::new(),
+            });
+        }
+        Ok(Preview {
+            commands: Vec::new(),
+            masked_commands: Vec::new(),
+            files: patches,
+            json_patch: Vec::new(),
+            merge_patch: Ok(Vec::new()),
             masked_diff: None,
             masked: 0,
         })

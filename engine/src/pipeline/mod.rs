@@ -120,6 +120,24 @@ impl Checker {
                 });
                 inputs.render_bases(template, request)?
             }
+            Base::Recorded { recorded, label } => {
+                progress(Progress {
+                    step: 1,
+                    steps,
+                    file: label.as_deref(),
+                });
+                let (bases, base_of) = recorded_bases(recorded, &env_sources, &policy)?;
+                let base_ref = FileRef {
+                    file: label
+                        .clone()
+                        .unwrap_or_else(|| "recorded versions".to_string()),
+                    format: bases
+                        .first()
+                        .map_or(crate::tree::Format::Yaml, |b| b.format),
+                    documents: bases.first().map_or(0, |b| b.documents.len()),
+                };
+                (base_ref, bases, base_of, None)
+            }
             Base::Layers { layers: selection } => {
                 progress(Progress {
                     step: 1,
@@ -299,6 +317,41 @@ impl Checker {
             groups: objects.groups.into_iter().collect(),
         }
     }
+}
+
+/// Each environment's recorded version (the recorded file of its name, `@` suffix aside), or
+/// nothing when the recording lacks it; and which base each environment is compared with.
+fn recorded_bases(
+    recorded: &[Source],
+    environments: &[Source],
+    policy: &Policy,
+) -> Result<(Vec<Document>, Vec<usize>)> {
+    let mut bases = Vec::with_capacity(environments.len());
+    for env in environments {
+        let found = recorded
+            .iter()
+            .find(|r| r.name.split_once('@').map_or(r.name.as_str(), |(n, _)| n) == env.name);
+        let doc = match found {
+            Some(source) => {
+                // A recorded name's `@` suffix hides its extension: read it as the file is read.
+                let format = source.format.or_else(|| env.resolved_format().ok());
+                let source = match format {
+                    Some(format) => source.clone().with_format(format),
+                    None => source.clone(),
+                };
+                crate::live::compared(parse_with(&source, policy.parse_options())?)?
+            }
+            None => Document {
+                name: format!("{}@nothing", env.name),
+                format: env.resolved_format().unwrap_or(crate::tree::Format::Yaml),
+                documents: Vec::new(),
+                origins: Vec::new(),
+            },
+        };
+        bases.push(doc);
+    }
+    let base_of = (0..environments.len()).collect();
+    Ok((bases, base_of))
 }
 
 /// For a directory, each finding's sides and each violation name the file the value is in, not
