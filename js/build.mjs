@@ -46,6 +46,7 @@ const engineTypes = schemaTypes(join(repo, 'schemas'), [
   ['plan.v2.schema.json', 'Plan'],
   ['patch.v1.schema.json', null],
   ['layers.v1.schema.json', null],
+  ['snapshot.v1.schema.json', null],
   ['document.v1.schema.json', 'Document'],
   ['rules.v1.schema.json', 'RulesFile'],
   ['profile.v1.schema.json', 'Profile'],

@@ -102,7 +102,12 @@ pub fn lock(root: &Path) -> Result<Lock, Error> {
                     .ok()
                     .and_then(|t| t.elapsed().ok())
                     .unwrap_or_default();
-                let alive = pid.is_some_and(|p| Path::new(&format!("/proc/{p}")).exists());
+                // A lock without its process id yet was made a moment ago by a writer that has
+                // not written it: taken, not stale.
+                let alive = match pid {
+                    Some(p) => Path::new(&format!("/proc/{p}")).exists(),
+                    None => age < std::time::Duration::from_secs(2),
+                };
                 if alive && age < std::time::Duration::from_secs(3600) {
                     return Err(Error::new(
                         ErrorKind::Changed,

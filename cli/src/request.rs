@@ -477,6 +477,8 @@ fn add_policy(request: &mut Request, args: &PolicyArgs, truth: Option<&Path>) ->
     }
     request.options.fail_on = args.fail_on.or(request.options.fail_on);
     request.options.reveal_secrets = args.reveal_secrets;
+    // Exceptions expire by the local calendar.
+    request.options.today = Some(jiff::Zoned::now().date().to_string());
     request.options.presets = args.preset.clone();
     Ok(())
 }

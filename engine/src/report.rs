@@ -201,6 +201,24 @@ pub struct PolicySummary {
     pub ignored: usize,
     /// Expected and ignore rules that matched no finding: exceptions that may no longer be needed.
     pub stale: Vec<StaleRule>,
+    /// Expected rules whose `expires` date has passed: they classify nothing any more.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired: Vec<ExpiredRule>,
+}
+
+/// An expected rule past its last day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpiredRule {
+    /// The rule and its line.
+    #[serde(flatten)]
+    pub rule: RuleRef,
+    /// The rule's path pattern.
+    pub path: String,
+    /// Its last day.
+    pub expires: String,
+    /// Who approved it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 /// A policy rule that matched nothing.

@@ -257,6 +257,10 @@ pub struct Options {
     /// the environment `planned`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub include_planned: bool,
+    /// Today's date (`YYYY-MM-DD`), which expected rules' `expires` dates are judged against;
+    /// without it no exception expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
 }
 
 impl Options {

@@ -96,6 +96,21 @@ pub struct CheckOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub include_planned: Option<bool>,
+    /// The date (`YYYY-MM-DD`) expected rules' `expires` are judged against; default today.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub today: Option<String>,
+}
+
+/// Today's date by the JavaScript clock, `YYYY-MM-DD`.
+fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
 }
 
 impl CheckOptions {
@@ -120,6 +135,7 @@ impl CheckOptions {
                 reveal_secrets: self.reveal_secrets.unwrap_or(false),
                 presets: self.presets.unwrap_or_default(),
                 include_planned: self.include_planned.unwrap_or(false),
+                today: Some(self.today.unwrap_or_else(today)),
             },
             files: self.files.unwrap_or_default(),
         }
@@ -132,7 +148,9 @@ impl CheckOptions {
 pub fn run(
     #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let request: Request = from_js(request, "request")?;
+    let mut request: Request = from_js(request, "request")?;
+    // Exceptions expire by the caller's calendar unless the request says which day it is.
+    request.options.today.get_or_insert_with(today);
     to_js(&driftwise_engine::run(&request).map_err(to_js_error)?)
 }
 

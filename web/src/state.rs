@@ -151,6 +151,23 @@ pub enum Effect {
     ScrollTo(String),
 }
 
+/// Today's date by the browser's clock (expected rules' `expires` are judged against it); none
+/// outside a browser.
+fn today() -> Option<String> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let d = js_sys::Date::new_0();
+        Some(format!(
+            "{:04}-{:02}-{:02}",
+            d.get_full_year(),
+            d.get_month() + 1,
+            d.get_date()
+        ))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    None
+}
+
 /// An environment's layers, where one value comes from, and every value with the layer that set
 /// it: what the detail pane shows for a layered finding.
 #[derive(Clone, Debug, PartialEq)]
@@ -566,6 +583,7 @@ impl State {
                 } else {
                     Vec::new()
                 },
+                today: today(),
                 ..Options::default()
             },
             ..Request::default()
@@ -626,6 +644,10 @@ impl State {
                 .filter(|f| f.role == Role::Vars)
                 .map(source)
                 .collect(),
+            options: Options {
+                today: today(),
+                ..Options::default()
+            },
             ..Request::default()
         })
     }

@@ -449,7 +449,9 @@ fn compile_policy(request: &Request) -> Result<Policy> {
     if let Some(level) = request.options.fail_on {
         policy = policy.with_fail_on(level);
     }
-    Ok(policy.revealing_secrets(request.options.reveal_secrets))
+    Ok(policy
+        .revealing_secrets(request.options.reveal_secrets)
+        .as_of(request.options.today.as_deref()))
 }
 
 /// Refuses a request this build cannot serve, rather than ignoring part of it.

@@ -126,6 +126,13 @@ pub struct ExpectedRule {
     pub envs: Vec<String>,
     /// Why the difference is intended.
     pub reason: String,
+    /// Who approved the exception.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// The last day the exception holds (`2027-03-31`); after it the rule classifies nothing
+    /// and is reported as expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
     /// Only inside Kubernetes objects of this kind (`Deployment`; `*` for any).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,

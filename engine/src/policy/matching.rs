@@ -127,6 +127,11 @@ pub enum Miss {
         /// The value it is for.
         value: serde_json::Value,
     },
+    /// The exception's last day has passed.
+    Expired {
+        /// Its last day.
+        expires: String,
+    },
 }
 
 impl std::fmt::Display for Miss {
@@ -149,6 +154,7 @@ impl std::fmt::Display for Miss {
                 write!(f, "only for {} findings", names.join(", "))
             }
             Miss::Value { value } => write!(f, "only when the value is {value}"),
+            Miss::Expired { expires } => write!(f, "expired after {expires}"),
         }
     }
 }

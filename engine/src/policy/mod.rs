@@ -44,7 +44,7 @@ use crate::diff::AlignOptions;
 use crate::error::{Error, ErrorKind, Result};
 use crate::finding::{Expected, Finding, Kind};
 use crate::names::normalised;
-use crate::report::{PolicySummary, Report, StaleRule};
+use crate::report::{ExpiredRule, PolicySummary, Report, StaleRule};
 use crate::rule_ref::RuleRef;
 use crate::severity::Severity;
 use crate::span::Pos;
@@ -76,6 +76,8 @@ pub struct Policy {
     managed: Vec<argocd::ManagedRule>,
     align: AlignOptions,
     reveal_secrets: bool,
+    /// Today's date, for `expires`; none means nothing expires.
+    today: Option<String>,
 }
 
 impl Policy {
@@ -136,6 +138,19 @@ impl Policy {
         };
         let argocd = named("argocd", &file.argocd);
         let includes = named("include", &file.include);
+        for (i, rule) in file.expected.iter().enumerate() {
+            if let Some(date) = rule.expires.as_deref().filter(|d| !is_date(d)) {
+                let mut err = Error::new(
+                    ErrorKind::Usage,
+                    format!("policy: expected[{i}].expires: {date:?} is not a date (YYYY-MM-DD)"),
+                )
+                .in_file(source.name.clone());
+                if let Some(node) = root.pointer(&format!("/expected/{i}/expires")) {
+                    err = err.at(node.span.start);
+                }
+                return Err(err);
+            }
+        }
         let align = AlignOptions {
             identity: file.identity.clone(),
             sets: file.sets.clone(),
@@ -151,6 +166,7 @@ impl Policy {
             managed: Vec::new(),
             align,
             reveal_secrets: false,
+            today: None,
         })
     }
 
@@ -532,10 +548,34 @@ impl Policy {
             }
         });
         report.fail_on = self.fail_on();
+        let expired = self
+            .file
+            .expected
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                Some(ExpiredRule {
+                    rule: self.rule_ref(format!("expected[{i}]")),
+                    path: r.path.as_str().to_string(),
+                    expires: self.expired(r)?.to_string(),
+                    by: r.by.clone(),
+                })
+            })
+            .collect();
+        // An expired rule matches nothing because it expired, not because it is stale.
+        stale.retain(|s: &StaleRule| {
+            !self
+                .file
+                .expected
+                .iter()
+                .enumerate()
+                .any(|(i, r)| self.expired(r).is_some() && s.rule.rule == format!("expected[{i}]"))
+        });
         report.policy = Some(PolicySummary {
             file: self.source_name.clone(),
             ignored,
             stale,
+            expired,
         });
         report.recount();
     }
@@ -645,7 +685,30 @@ impl Policy {
         self.file
             .expected
             .iter()
-            .position(|r| matching::applies(subject, &r.envs, r.selector(), Some(&r.path)).is_ok())
+            .position(|r| self.expected_applies(r, subject).is_ok())
+    }
+
+    /// Whether an expected rule classifies `subject`: it matches and has not expired.
+    fn expected_applies(&self, r: &ExpectedRule, subject: &Subject<'_>) -> Result<(), Miss> {
+        if let Some(expires) = self.expired(r) {
+            return Err(Miss::Expired {
+                expires: expires.to_string(),
+            });
+        }
+        matching::applies(subject, &r.envs, r.selector(), Some(&r.path))
+    }
+
+    /// The rule's last day, when it has passed (`today` as the front door gives it).
+    fn expired<'r>(&self, r: &'r ExpectedRule) -> Option<&'r str> {
+        let today = self.today.as_deref()?;
+        r.expires.as_deref().filter(|last| *last < today)
+    }
+
+    /// The same policy judging `expires` dates against `today` (`YYYY-MM-DD`); without a date
+    /// no exception expires. Front doors give their clock's date.
+    pub fn as_of(mut self, today: Option<&str>) -> Policy {
+        self.today = today.map(str::to_string);
+        self
     }
 
     fn deciding_severity(&self, subject: &Subject<'_>) -> Option<usize> {
@@ -712,7 +775,7 @@ impl Policy {
         let ignored = !first;
         let mut first = !ignored;
         for (i, r) in self.file.expected.iter().enumerate() {
-            let result = matching::applies(&subject, &r.envs, r.selector(), Some(&r.path));
+            let result = self.expected_applies(r, &subject);
             decided(&mut trials, "expected", i, result, &mut first);
         }
         let mut first = !ignored;
@@ -930,5 +993,32 @@ fn collect_leaves(
             }
         }
         other => out.push((at, other.clone())),
+    }
+}
+
+/// Whether `s` is a calendar date written `YYYY-MM-DD`.
+fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    let number = |t: &str, len: usize| {
+        (t.len() == len && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse::<u32>().ok())
+            .flatten()
+    };
+    match (number(y, 4), number(m, 2), number(d, 2)) {
+        (Some(y), Some(m), Some(d)) => {
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            let days = match m {
+                1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+                4 | 6 | 9 | 11 => 30,
+                2 if leap => 29,
+                2 => 28,
+                _ => return false,
+            };
+            (1..=days).contains(&d)
+        }
+        _ => false,
     }
 }

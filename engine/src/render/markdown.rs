@@ -45,6 +45,25 @@ pub(super) fn report(report: &Report) -> String {
             );
         }
     }
+    if let Some(policy) = &report.policy
+        && !policy.expired.is_empty()
+    {
+        let _ = writeln!(out, "\nExpired exceptions (no longer classify anything):\n");
+        for expired in &policy.expired {
+            let _ = writeln!(
+                out,
+                "- `{}` {}, expired after {}{}",
+                code(&expired.path),
+                cell(&super::text::rule_location(report, &expired.rule)),
+                cell(&expired.expires),
+                expired
+                    .by
+                    .as_deref()
+                    .map(|b| format!(", approved by {}", cell(b)))
+                    .unwrap_or_default()
+            );
+        }
+    }
     for env in &report.environments {
         let _ = writeln!(out, "\n## {}\n", cell(&env.name));
         if env.counts.total == 0 {

@@ -124,7 +124,7 @@ pub(super) fn report(report: &Report, options: RenderOptions) -> String {
         }
     }
     if let Some(policy) = &report.policy {
-        if policy.ignored > 0 || !policy.stale.is_empty() {
+        if policy.ignored > 0 || !policy.stale.is_empty() || !policy.expired.is_empty() {
             let _ = writeln!(out);
         }
         if policy.ignored > 0 {
@@ -137,6 +137,21 @@ pub(super) fn report(report: &Report, options: RenderOptions) -> String {
                 "{} {rule} matched nothing: {}",
                 p.paint("33", "stale rule"),
                 stale.path
+            );
+        }
+        for expired in &policy.expired {
+            let rule = rule_location(report, &expired.rule);
+            let _ = writeln!(
+                out,
+                "{} {rule}{} expired after {}: {}",
+                p.paint("31", "expired rule"),
+                expired
+                    .by
+                    .as_deref()
+                    .map(|b| format!(" (approved by {b})"))
+                    .unwrap_or_default(),
+                expired.expires,
+                expired.path
             );
         }
     }
