@@ -54,6 +54,11 @@ pub enum Command {
     /// Make a plan that puts the files (all, or one environment's) back as a snapshot recorded
     /// them, byte for byte; `driftwise apply` applies it.
     Rollback(RollbackArgs),
+    /// Every commit where a value changed: commit, author, date, subject, value and line, from
+    /// the file's git history (no git binary needed).
+    ///
+    /// Exit status: 0 when some commit set the value, 1 when none did, 2 on trouble.
+    Blame(BlameArgs),
     /// The audit trail: `audit verify` checks no entry was changed, removed or reordered.
     ///
     /// Exit status: 0 when the chain holds, 2 naming the first entry that does not.
@@ -476,6 +481,18 @@ pub struct RollbackArgs {
     /// The store (default: .driftwise in the current folder).
     #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct BlameArgs {
+    /// The file, in a git work tree.
+    pub file: PathBuf,
+    /// The value: a JSON Pointer or a keyed path (`/spec/containers[name=web]/image`); list
+    /// items are followed by name where they have one.
+    pub pointer: String,
+    /// text or json.
+    #[arg(long, short = 'f', default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
 }
 
 #[derive(Args)]

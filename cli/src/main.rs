@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::Baseline(args) => commands::baseline::run(&args),
         Command::Rollback(args) => commands::rollback::run(&args),
         Command::Audit(args) => commands::audit::run(&args),
+        Command::Blame(args) => commands::blame::run(&args),
         Command::Validate(args) => commands::validate::run(&args),
     };
     ExitCode::from(code)

@@ -484,3 +484,114 @@ fn an_exception_past_its_date_stops_classifying_and_is_reported_at_its_line() {
             "driftwise.yaml:4:14: policy: expected[0].expires: \"next week\" is not a date (YYYY-MM-DD)",
         ));
 }
+
+/// Commits `text` as `app.yaml` in `dir` as `author`, with `subject`.
+fn commit(dir: &Path, text: &str, author: &str, subject: &str) {
+    std::fs::write(dir.join("app.yaml"), text).unwrap();
+    assert!(git(dir, &["add", "app.yaml"]).status.success());
+    let out = git(
+        dir,
+        &[
+            "-c",
+            &format!("user.name={author}"),
+            "-c",
+            "user.email=x@example.invalid",
+            "commit",
+            "-q",
+            "-m",
+            subject,
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn blame_follows_a_value_through_git_across_key_renames_and_list_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(git(d, &["init", "-q"]).status.success());
+    commit(
+        d,
+        "db:\n  hostname: a\nservices:\n  - name: web\n    port: 8\n",
+        "ana",
+        "first",
+    );
+    commit(
+        d,
+        "db:\n  hostname: b\nservices:\n  - name: web\n    port: 8\n",
+        "bob",
+        "move the db",
+    );
+    commit(
+        d,
+        "# renamed\ndb:\n  host: b\nservices:\n  - name: api\n    port: 7\n  - name: web\n    port: 8\n",
+        "cat",
+        "rename hostname, add api before web",
+    );
+    commit(
+        d,
+        "# renamed\ndb:\n  host: b\nservices:\n  - name: api\n    port: 7\n  - name: web\n    port: 9\n",
+        "dan",
+        "web on 9",
+    );
+    let out = stdout(in_dir(d).args(["blame", "app.yaml", "/db/host"]));
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("    ")).collect();
+    assert_eq!(
+        lines,
+        [
+            "    renamed from /db/hostname /db/host = \"b\"  (line 3)",
+            "    changed /db/hostname = \"b\"  (line 2)",
+            "    added /db/hostname = \"a\"  (line 2)",
+        ],
+        "{out}"
+    );
+    assert!(
+        out.contains("  cat  rename hostname, add api before web\n"),
+        "{out}"
+    );
+    // The web item moved from index 0 to 1: followed by name, only its port change and birth.
+    let json: serde_json::Value = serde_json::from_str(&stdout(in_dir(d).args([
+        "blame",
+        "app.yaml",
+        "/services/1/port",
+        "--format",
+        "json",
+    ])))
+    .unwrap();
+    let changes: Vec<(&str, &str, serde_json::Value)> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["author"].as_str().unwrap(),
+                c["change"].as_str().unwrap(),
+                c["value"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            ("dan", "changed", serde_json::json!(9)),
+            ("ana", "added", serde_json::json!(8)),
+        ]
+    );
+    assert_eq!(json[0]["path"], "/services[name=web]/port");
+    in_dir(d)
+        .args(["blame", "app.yaml", "/nothing"])
+        .assert()
+        .code(1)
+        .stdout("/nothing: no commit sets it\n");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("a.yaml"), "a: 1\n").unwrap();
+    in_dir(outside.path())
+        .args(["blame", "a.yaml", "/a"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not in a git repository"));
+}

@@ -29,6 +29,7 @@
 
 #![deny(missing_docs)]
 
+mod blame;
 mod compare;
 mod decimal;
 mod desired;
@@ -40,6 +41,7 @@ mod json_merge;
 mod json_text;
 mod layers;
 mod live;
+mod locate;
 mod names;
 mod naming;
 mod outcome;
@@ -71,6 +73,7 @@ mod verdict;
 mod violation;
 mod yaml_text;
 
+pub use blame::{FileVersion, ValueChange, value_history};
 pub use device::{DeviceCommand, Keyed};
 pub use diff::{AlignOptions, Diff, IdentityKeys, Normalise, Tolerance, diff};
 pub use error::{Error, ErrorKind, Result};
@@ -78,6 +81,7 @@ pub use finding::{Expected, Finding, Kind, Side};
 pub use json_merge::merge as merge_json;
 pub use json_text::to_json_text;
 pub use layers::{Effective, LayerValue, Layers, Provenance, StackLayer, ValueHistory};
+pub use locate::{keyed_form, locate};
 pub use names::file_stem;
 pub use naming::Naming;
 pub use outcome::Outcome;

@@ -3,6 +3,7 @@
 pub mod apply;
 pub mod audit;
 pub mod baseline;
+pub mod blame;
 pub mod check;
 pub mod diff;
 pub mod explain;

@@ -216,40 +216,18 @@ impl Effective {
         if !path.contains('[') {
             return Ok(path.to_string());
         }
-        let unknown = || {
-            Error::new(
-                ErrorKind::Usage,
-                format!(
-                    "{path}: no such item in {}'s effective configuration",
-                    self.environment
-                ),
-            )
-        };
-        let mut node = self.root().ok_or_else(unknown)?;
-        let mut out = Vec::new();
-        for segment in crate::pattern::split_keyed(path) {
-            match segment.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-                Some(selector) => {
-                    let Value::List(items) = &node.value else {
-                        return Err(unknown());
-                    };
-                    let (i, item) = items
-                        .iter()
-                        .enumerate()
-                        .find(|(_, item)| selects(item, selector))
-                        .ok_or_else(unknown)?;
-                    out.push(i.to_string());
-                    node = item;
-                }
-                None => {
-                    node = node
-                        .pointer(&format!("/{}", escape_segment(&segment)))
-                        .ok_or_else(unknown)?;
-                    out.push(segment);
-                }
-            }
-        }
-        Ok(join_pointer(&out))
+        self.root()
+            .and_then(|root| crate::locate::locate(root, path))
+            .map(|(pointer, _)| pointer)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Usage,
+                    format!(
+                        "{path}: no such item in {}'s effective configuration",
+                        self.environment
+                    ),
+                )
+            })
     }
 
     /// The effective configuration as YAML; with `provenance`, each value ends with a comment
@@ -296,28 +274,6 @@ impl Effective {
             "provenance": table,
         })
     }
-}
-
-/// Whether a list item is the one `selector` (`name=web`, `kind=Deployment,name=orders`) names.
-fn selects(item: &Node, selector: &str) -> bool {
-    selector.split(',').all(|part| {
-        let Some((field, wanted)) = part.split_once('=') else {
-            return false;
-        };
-        let at = |dotted: &str| {
-            let pointer: String = dotted
-                .split('.')
-                .map(|s| format!("/{}", escape_segment(s)))
-                .collect();
-            item.pointer(&pointer).map(|n| match &n.value {
-                Value::String(s) => s.clone(),
-                other => other.to_json().to_string(),
-            })
-        };
-        at(field)
-            .or_else(|| at(&format!("metadata.{field}")))
-            .is_some_and(|v| v == wanted)
-    })
 }
 
 fn segments(pointer: &str) -> Vec<String> {
