@@ -5,7 +5,7 @@ use crate::args::{
     CheckArgs, PolicyArgs, RenderArgs, SnapshotArgs, TemplateArgs, ValidateArgs, ValidationArgs,
 };
 use crate::files::{read_environment, read_source};
-use crate::store::Store;
+use crate::store::{Store, store_dir};
 use driftwise_engine::{
     Base, Environment, Error, ErrorKind, Format, LayerBase, Manifest, RecordedFile, RecordedRole,
     Request, Source, merge_json,
@@ -60,19 +60,6 @@ pub fn check(args: &CheckArgs) -> Result<Request, Error> {
     add_template_inputs(&mut request, &args.template_args)?;
     add_validation(&mut request, &args.validation)?;
     Ok(request)
-}
-
-/// The store a command uses: --store, else `.driftwise` beside `beside` (the base), else in the
-/// current folder.
-pub fn store_dir(store: Option<&Path>, beside: Option<&Path>) -> PathBuf {
-    match (store, beside) {
-        (Some(dir), _) => dir.to_path_buf(),
-        (None, Some(base)) => match base.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.join(".driftwise"),
-            _ => PathBuf::from(".driftwise"),
-        },
-        (None, None) => PathBuf::from(".driftwise"),
-    }
 }
 
 /// What reports call a recorded file: its environment, else its file stem.

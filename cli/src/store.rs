@@ -303,7 +303,20 @@ pub fn of_plan(plan: &driftwise_engine::Plan) -> PathBuf {
         return PathBuf::from(&r.store);
     }
     let base = plan.file_of(&driftwise_engine::Role::Base).map(Path::new);
-    crate::request::store_dir(None, base)
+    store_dir(None, base)
+}
+
+/// The store a command uses: --store, else `.driftwise` beside `beside` (the base), else in the
+/// current folder.
+pub fn store_dir(store: Option<&Path>, beside: Option<&Path>) -> PathBuf {
+    match (store, beside) {
+        (Some(dir), _) => dir.to_path_buf(),
+        (None, Some(base)) => match base.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.join(".driftwise"),
+            _ => PathBuf::from(".driftwise"),
+        },
+        (None, None) => PathBuf::from(".driftwise"),
+    }
 }
 
 /// Who is acting: `--author`, else the git user, else the OS user.

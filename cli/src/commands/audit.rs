@@ -2,14 +2,14 @@
 //! it.
 
 use crate::args::{AuditArgs, AuditCommand};
-use crate::store::Store;
-use crate::{exit, request};
+use crate::exit;
+use crate::store::{self, Store};
 
 pub fn run(args: &AuditArgs) -> u8 {
     match &args.command {
         AuditCommand::Verify { store } => {
             let checked =
-                Store::open(&request::store_dir(store.as_deref(), None)).and_then(|s| s.audit());
+                Store::open(&store::store_dir(store.as_deref(), None)).and_then(|s| s.audit());
             match checked {
                 Ok(entries) => {
                     match entries.last() {
@@ -28,7 +28,7 @@ pub fn run(args: &AuditArgs) -> u8 {
             }
         }
         AuditCommand::Show { format, store } => {
-            let entries = match Store::open(&request::store_dir(store.as_deref(), None))
+            let entries = match Store::open(&store::store_dir(store.as_deref(), None))
                 .and_then(|s| s.audit())
             {
                 Ok(e) => e,

@@ -1,13 +1,13 @@
 //! `driftwise baseline ID`: marks a snapshot as the approved baseline, in the audit trail.
 
 use crate::args::BaselineArgs;
+use crate::exit;
 use crate::store::{self, Store};
-use crate::{exit, request};
 use driftwise_engine::{AuditAction, Error};
 
 pub fn run(args: &BaselineArgs) -> u8 {
     let result = (|| -> Result<String, Error> {
-        let store = Store::open(&request::store_dir(args.store.as_deref(), None))?;
+        let store = Store::open(&store::store_dir(args.store.as_deref(), None))?;
         let lock = store.lock()?;
         let id = store.resolve(&args.id)?;
         store.manifest(&id)?;

@@ -3,8 +3,8 @@
 //! environment's file or a value changed.
 
 use crate::args::LogArgs;
-use crate::store::Store;
-use crate::{exit, request};
+use crate::exit;
+use crate::store::{self, Store};
 use driftwise_engine::{AuditAction, AuditEntry, Error, Manifest, Source, parse, short_value};
 use serde_json::{Value as J, json};
 
@@ -48,7 +48,7 @@ fn values_at(
 }
 
 fn listed(args: &LogArgs) -> Result<Vec<J>, Error> {
-    let store = Store::open(&request::store_dir(args.store.as_deref(), None))?;
+    let store = Store::open(&store::store_dir(args.store.as_deref(), None))?;
     let entries = store.audit()?;
     let baseline = store.resolve("baseline").ok();
     let snapshots: Vec<&AuditEntry> = entries

@@ -3,9 +3,9 @@
 //! usual guarantees (stale refusal, atomic writes, backups, `--commit`).
 
 use crate::args::RollbackArgs;
+use crate::exit;
 use crate::files::write_atomically;
 use crate::store::{self, Store};
-use crate::{exit, request};
 use driftwise_engine::{AuditAction, Error, ErrorKind, Plan, Restore, sha256_hex, to_json_text};
 
 pub fn run(args: &RollbackArgs) -> u8 {
@@ -19,7 +19,7 @@ pub fn run(args: &RollbackArgs) -> u8 {
 }
 
 fn make(args: &RollbackArgs) -> Result<String, Error> {
-    let store = Store::open(&request::store_dir(args.store.as_deref(), None))?;
+    let store = Store::open(&store::store_dir(args.store.as_deref(), None))?;
     let id = store.resolve(&args.id)?;
     let manifest = store.manifest(&id)?;
     let chosen: Vec<_> = manifest

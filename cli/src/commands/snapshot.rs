@@ -52,7 +52,7 @@ fn recorded_name(root: &Path, file: &str) -> Result<String, Error> {
 
 fn take(args: &SnapshotArgs) -> Result<(), Error> {
     let request = request::snapshot(args)?;
-    let dir = request::store_dir(args.store.as_deref(), args.base.as_deref());
+    let dir = store::store_dir(args.store.as_deref(), args.base.as_deref());
     let store = Store::open_or_create(&dir)?;
     let root = store.root();
     // Every file as it is on disk, byte for byte (what a rollback puts back).
@@ -135,7 +135,7 @@ fn export(
     out: Option<&Path>,
     store: Option<&Path>,
 ) -> Result<(), Error> {
-    let store = Store::open(&request::store_dir(store, None))?;
+    let store = Store::open(&store::store_dir(store, None))?;
     let entries = store.audit()?;
     let mut ids: Vec<String> = Vec::new();
     if all {
