@@ -28,14 +28,14 @@ writeFileSync(join(dist, 'node', 'package.json'), '{ "type": "commonjs" }\n');
 writeFileSync(join(dist, 'node', 'index.mjs'),
   `// ES module entry for Node: the CommonJS build, re-exported by name.
 import driftwise from './driftwise.js';
-export const { run, check, renderReport, parse, plan, exportPatch, validateChange, render, validate, layers, explain, version, Checker } = driftwise;
+export const { run, check, renderReport, parse, plan, exportPatch, validateChange, render, validate, layers, explain, snapshotId, verifyAudit, openBundle, compareSnapshots, version, Checker } = driftwise;
 `);
 writeFileSync(join(dist, 'web', 'package.json'), '{ "type": "module" }\n');
 writeFileSync(join(dist, 'web', 'index.js'),
   `// Browsers and bundlers: fetch and instantiate the WebAssembly next to this file, then export the API.
 import init from './driftwise.js';
 await init({ module_or_path: new URL('./driftwise_bg.wasm', import.meta.url) });
-export { run, check, renderReport, parse, plan, exportPatch, validateChange, render, validate, layers, explain, version, Checker } from './driftwise.js';
+export { run, check, renderReport, parse, plan, exportPatch, validateChange, render, validate, layers, explain, snapshotId, verifyAudit, openBundle, compareSnapshots, version, Checker } from './driftwise.js';
 `);
 // The engine's types, from the schemas of its JSON forms.
 const engineTypes = schemaTypes(join(repo, 'schemas'), [

@@ -62,24 +62,24 @@ pub fn check(args: &CheckArgs) -> Result<Request, Error> {
     Ok(request)
 }
 
-/// What reports call a recorded file: its environment, else its file stem.
-fn recorded_env_name(f: &RecordedFile) -> String {
-    f.environment
-        .clone()
-        .unwrap_or_else(|| driftwise_engine::file_stem(&f.name).to_string())
-}
-
-/// A snapshot's files as a recorded base: each named `path@id`, its text from the store.
-fn recorded_sources(store: &Store, id: &str, manifest: &Manifest) -> Result<Vec<Source>, Error> {
-    let short = &id[..id.len().min(19)];
+/// A snapshot's files as the engine pairs them: each named by its path from here, with its
+/// recorded text.
+fn recorded_files(
+    store: &Store,
+    manifest: &Manifest,
+) -> Result<Vec<(RecordedFile, Source)>, Error> {
     manifest
         .files
         .iter()
         .map(|f| {
             let path = store.path_of(&f.name).display().to_string();
-            Ok(Source::new(
-                format!("{path}@{short}"),
-                store.object(&f.sha256)?,
+            let text = store.object(&f.sha256)?;
+            Ok((
+                RecordedFile {
+                    name: path.clone(),
+                    ..f.clone()
+                },
+                Source::new(path, text),
             ))
         })
         .collect()
@@ -102,34 +102,28 @@ fn against_snapshot(args: &CheckArgs) -> Result<Request, Error> {
         .cloned()
         .chain(args.environments.iter().map(PathBuf::from))
         .collect();
-    let mut environments = Vec::new();
-    for f in &manifest.files {
-        let path = store.path_of(&f.name);
-        if !named.is_empty() && !named.iter().any(|n| same_file(n, &path)) {
-            continue;
-        }
-        let now = if path.exists() {
-            read_source(&path, None)?
-        } else {
-            // Gone since: everything in it is removed.
-            Source::new(path.display().to_string(), "")
-        };
-        environments.push(Environment::new(recorded_env_name(f), now));
-    }
-    if environments.is_empty() {
+    let recorded: Vec<(RecordedFile, Source)> = recorded_files(&store, &manifest)?
+        .into_iter()
+        .filter(|(f, _)| named.is_empty() || named.iter().any(|n| same_file(n, Path::new(&f.name))))
+        .collect();
+    if recorded.is_empty() {
         return Err(Error::new(
             ErrorKind::Usage,
             format!("snapshot {id} holds none of the files named"),
         ));
     }
-    let mut request = Request {
-        base: Some(Base::Recorded {
-            recorded: recorded_sources(&store, &id, &manifest)?,
-            label: Some(id),
-        }),
-        environments,
-        ..Request::default()
-    };
+    let mut now = Vec::new();
+    for (f, _) in &recorded {
+        let path = Path::new(&f.name);
+        // Gone since: everything in it is removed.
+        let text = if path.exists() {
+            read_source(path, None)?
+        } else {
+            Source::new(f.name.clone(), "")
+        };
+        now.push((f.clone(), text));
+    }
+    let mut request = driftwise_engine::diff_request(&id, &recorded, &now);
     let policy = manifest
         .files
         .iter()
@@ -157,35 +151,9 @@ fn same_file(a: &Path, b: &Path) -> bool {
 pub fn diff(store: &Store, from: &str, to: &str, policy: Option<&Path>) -> Result<Request, Error> {
     let from_id = store.resolve(from)?;
     let to_id = store.resolve(to)?;
-    let before = store.manifest(&from_id)?;
-    let after = store.manifest(&to_id)?;
-    let mut environments = Vec::new();
-    let mut names: Vec<&RecordedFile> = after.files.iter().collect();
-    names.extend(
-        before
-            .files
-            .iter()
-            .filter(|f| !after.files.iter().any(|a| a.name == f.name)),
-    );
-    for f in names {
-        let path = store.path_of(&f.name).display().to_string();
-        let text = match after.files.iter().find(|a| a.name == f.name) {
-            Some(a) => store.object(&a.sha256)?,
-            None => String::new(),
-        };
-        environments.push(Environment::new(
-            recorded_env_name(f),
-            Source::new(path, text),
-        ));
-    }
-    let mut request = Request {
-        base: Some(Base::Recorded {
-            recorded: recorded_sources(store, &from_id, &before)?,
-            label: Some(from_id),
-        }),
-        environments,
-        ..Request::default()
-    };
+    let before = recorded_files(store, &store.manifest(&from_id)?)?;
+    let after = recorded_files(store, &store.manifest(&to_id)?)?;
+    let mut request = driftwise_engine::diff_request(&from_id, &before, &after);
     if let Some(p) = policy {
         request.policy = Some(read_source(p, None)?);
     }

@@ -116,7 +116,7 @@ pub use secrets::{SecretSpans, mask_text};
 pub use severity::Severity;
 pub use snapshot::{
     AuditAction, AuditEntry, Bundle, BundledSnapshot, DriftCount, GENESIS, Manifest, RecordedFile,
-    RecordedRole, STORE_VERSION, sha256_bytes, verify_audit,
+    RecordedRole, STORE_VERSION, diff_request, sha256_bytes, verify_audit,
 };
 pub use span::{Origin, Pos, Span, utf16_column};
 pub use template::{Rendered, TEMPLATE_EXTENSIONS, is_template_name, output_format};

@@ -352,20 +352,39 @@ impl Bundle {
         Ok(bundle)
     }
 
-    /// A snapshot's files as sources, named as recorded, with their environments.
-    pub fn files(&self, id: &str) -> Result<Vec<(RecordedFile, crate::tree::Source)>> {
-        let snapshot = self
+    /// The snapshot an id, or a prefix of one (four hex digits at least), names.
+    pub fn snapshot(&self, id: &str) -> Result<&BundledSnapshot> {
+        let hex = id.strip_prefix("sha256:").unwrap_or(id);
+        let found: Vec<&BundledSnapshot> = self
             .snapshots
             .iter()
-            .find(|s| {
+            .filter(|s| {
                 s.id == id
-                    || s.id
-                        .strip_prefix("sha256:")
-                        .is_some_and(|h| h.starts_with(id))
+                    || (hex.len() >= 4
+                        && s.id
+                            .strip_prefix("sha256:")
+                            .is_some_and(|h| h.starts_with(hex)))
             })
-            .ok_or_else(|| {
-                Error::new(ErrorKind::Usage, format!("no snapshot {id} in the bundle"))
-            })?;
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Error::new(
+                ErrorKind::Usage,
+                format!("no snapshot {id} in the bundle"),
+            )),
+            _ => Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "{id} could be any of {} snapshots; give more of the id",
+                    found.len()
+                ),
+            )),
+        }
+    }
+
+    /// A snapshot's files as sources, named as recorded, with their environments.
+    pub fn files(&self, id: &str) -> Result<Vec<(RecordedFile, crate::tree::Source)>> {
+        let snapshot = self.snapshot(id)?;
         Ok(snapshot
             .manifest
             .files
@@ -375,6 +394,51 @@ impl Bundle {
                 (f.clone(), crate::tree::Source::new(f.name.clone(), text))
             })
             .collect())
+    }
+}
+
+/// What reports call a recorded file: its environment, else its file stem.
+fn environment_name(f: &RecordedFile) -> String {
+    f.environment
+        .clone()
+        .unwrap_or_else(|| crate::names::file_stem(&f.name).to_string())
+}
+
+/// The request comparing two recordings of an estate: each file of `to` (as it was then, or as
+/// it is now) against its version in `from`, the recording `from_id` names (the base); a file
+/// only `from` holds is compared as removed whole. Files are paired by name; the recorded ones
+/// are named `NAME@ID` in reports.
+pub fn diff_request(
+    from_id: &str,
+    from: &[(RecordedFile, crate::tree::Source)],
+    to: &[(RecordedFile, crate::tree::Source)],
+) -> crate::request::Request {
+    use crate::request::{Base, Environment, Request};
+    use crate::tree::Source;
+    let short = &from_id[..from_id.len().min(19)];
+    let recorded = from
+        .iter()
+        .map(|(f, s)| Source {
+            name: format!("{}@{short}", f.name),
+            ..s.clone()
+        })
+        .collect();
+    let mut environments: Vec<Environment> = to
+        .iter()
+        .map(|(f, s)| Environment::new(environment_name(f), s.clone()))
+        .collect();
+    environments.extend(
+        from.iter()
+            .filter(|(f, _)| !to.iter().any(|(t, _)| t.name == f.name))
+            .map(|(f, _)| Environment::new(environment_name(f), Source::new(f.name.clone(), ""))),
+    );
+    Request {
+        base: Some(Base::Recorded {
+            recorded,
+            label: Some(from_id.to_string()),
+        }),
+        environments,
+        ..Request::default()
     }
 }
 

@@ -154,6 +154,92 @@ pub fn run(
     to_js(&driftwise_engine::run(&request).map_err(to_js_error)?)
 }
 
+/// A file as a snapshot records it: its name (relative to the estate's folder), text, and what
+/// it is (`base`, `environment` with its name, `policy`, or `file`).
+#[derive(Clone, Debug, Deserialize, Tsify)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RecordedInput {
+    /// The file, relative to the folder the store records, `/`-separated.
+    pub name: String,
+    /// Its text.
+    pub text: String,
+    /// `base`, `environment`, `policy` or `file` (default `environment`).
+    #[serde(default)]
+    #[tsify(optional, type = "\"base\" | \"environment\" | \"policy\" | \"file\"")]
+    pub role: Option<driftwise_engine::RecordedRole>,
+    /// For an environment's file: the environment (default: the file stem).
+    #[serde(default)]
+    #[tsify(optional)]
+    pub environment: Option<String>,
+}
+
+/// The id `driftwise snapshot` gives these files: `sha256:` and the SHA-256 of the canonical
+/// manifest of their names, roles and contents. The same files give the same id anywhere.
+#[wasm_bindgen(js_name = snapshotId)]
+pub fn snapshot_id(
+    #[wasm_bindgen(unchecked_param_type = "RecordedInput[]")] files: JsValue,
+) -> Result<String, JsValue> {
+    let files: Vec<RecordedInput> = from_js(files, "files")?;
+    let recorded = files
+        .into_iter()
+        .map(|f| {
+            let role = f
+                .role
+                .unwrap_or(driftwise_engine::RecordedRole::Environment);
+            let environment = match role {
+                driftwise_engine::RecordedRole::Environment => Some(
+                    f.environment
+                        .unwrap_or_else(|| driftwise_engine::file_stem(&f.name).to_string()),
+                ),
+                _ => None,
+            };
+            driftwise_engine::RecordedFile {
+                sha256: driftwise_engine::sha256_bytes(f.text.as_bytes()),
+                name: f.name,
+                role,
+                environment,
+            }
+        })
+        .collect();
+    Ok(driftwise_engine::Manifest::new(recorded).id())
+}
+
+/// Checks an audit log (`audit.jsonl`, or a bundle's `audit`): returns its entries when the
+/// chain holds, and throws an error naming the first entry that was changed, removed or moved.
+#[wasm_bindgen(js_name = verifyAudit, unchecked_return_type = "AuditEntry[]")]
+pub fn verify_audit(text: String) -> Result<JsValue, JsValue> {
+    to_js(&driftwise_engine::verify_audit(&text).map_err(to_js_error)?)
+}
+
+/// Opens a bundle (`driftwise snapshot export`), checking every snapshot's id, every text's hash
+/// and the audit chain.
+#[wasm_bindgen(js_name = openBundle, unchecked_return_type = "Bundle")]
+pub fn open_bundle(text: String) -> Result<JsValue, JsValue> {
+    to_js(&driftwise_engine::Bundle::from_json(&text).map_err(to_js_error)?)
+}
+
+/// Compares two snapshots of a bundle as `driftwise diff FROM TO` does (ids, prefixes of them);
+/// `options` as `check` takes them (a policy, say).
+#[wasm_bindgen(js_name = compareSnapshots, unchecked_return_type = "Report")]
+pub fn compare_snapshots(
+    bundle: String,
+    from: String,
+    to: String,
+    #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let bundle = driftwise_engine::Bundle::from_json(&bundle).map_err(to_js_error)?;
+    let before = bundle.files(&from).map_err(to_js_error)?;
+    let after = bundle.files(&to).map_err(to_js_error)?;
+    let from_id = bundle.snapshot(&from).map_err(to_js_error)?.id.clone();
+    let diff = driftwise_engine::diff_request(&from_id, &before, &after);
+    let options: CheckOptions = optional(options, "options")?.unwrap_or_default();
+    let Some(base) = diff.base else {
+        return Err(usage("no snapshots to compare".into()));
+    };
+    let request = options.request(base, diff.environments);
+    to_js(&driftwise_engine::run(&request).map_err(to_js_error)?.report)
+}
+
 /// A layered estate's environments (a request whose base is `{ layers: {} }`, its layer files in
 /// `files`): each one's effective configuration, its layer stack, and the file, pointer and span
 /// that set every value. With `yaml`, also the configuration as YAML whose values end with a

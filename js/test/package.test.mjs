@@ -341,6 +341,48 @@ console.log(JSON.stringify(results));
   assert.match(r.unknown.message, /nowhere is not an environment of the layers/);
 });
 
+test('snapshots: the same ids as driftwise snapshot, audit verification, bundles compared as driftwise diff', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-snap-'));
+  for (const f of ['base_config.yaml', 'env1_config.yaml', 'env2_config.yaml']) await cp(join(classicDir, f), join(dir, f));
+  const snap = (...extra) => execFileSync(cli, ['snapshot', 'base_config.yaml', 'env1_config.yaml', 'env2_config.yaml', '--author', 'ana', ...extra], { cwd: dir, encoding: 'utf8' }).trim();
+  const first = snap('--tag', 'v1');
+  const env1 = join(dir, 'env1_config.yaml');
+  await writeFile(env1, (await readFile(env1, 'utf8')).replace('5432', '6543'));
+  const second = snap('-m', 'port');
+  const bundle = execFileSync(cli, ['snapshot', 'export', '--all'], { cwd: dir, encoding: 'utf8' });
+  const audit = await readFile(join(dir, '.driftwise', 'audit.jsonl'), 'utf8');
+  const lines = audit.trimEnd().split('\n');
+  const cliDiff = spawnSync(cli, ['diff', first, second, '--format', 'json'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(cliDiff.status, 1, cliDiff.stderr);
+  const out = await node('snapshots.mjs', `
+import { snapshotId, verifyAudit, openBundle, compareSnapshots } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const read = (name) => readFileSync(${JSON.stringify(dir)} + '/' + name, 'utf8');
+const results = {};
+results.id = snapshotId([
+  { name: 'base_config.yaml', text: read('base_config.yaml'), role: 'base' },
+  { name: 'env1_config.yaml', text: read('env1_config.yaml') },
+  { name: 'env2_config.yaml', text: read('env2_config.yaml'), role: 'environment', environment: 'env2_config' },
+]);
+results.entries = verifyAudit(${JSON.stringify(audit)}).map((e) => [e.seq, e.action, e.actor]);
+try { verifyAudit(${JSON.stringify(lines[1] + '\n' + lines[0] + '\n')}); } catch (e) { results.swapped = { kind: e.kind, line: e.line, message: e.message }; }
+const b = openBundle(${JSON.stringify(bundle)});
+results.snapshots = b.snapshots.map((s) => s.id);
+results.diff = compareSnapshots(${JSON.stringify(bundle)}, ${JSON.stringify(first)}, ${JSON.stringify(second.slice(0, 20))});
+try { openBundle(${JSON.stringify(bundle)}.replace('6543', '6544')); } catch (e) { results.tampered = e.kind; }
+console.log(JSON.stringify(results));
+`);
+  const r = JSON.parse(out);
+  assert.equal(r.id, second);
+  assert.deepEqual(r.entries, [[1, 'snapshot', 'ana'], [2, 'snapshot', 'ana']]);
+  assert.equal(r.swapped.kind, 'changed');
+  assert.equal(r.swapped.line, 1);
+  assert.match(r.swapped.message, /entries were reordered/);
+  assert.deepEqual(r.snapshots, [first, second]);
+  assert.deepEqual(r.diff, JSON.parse(cliDiff.stdout));
+  assert.equal(r.tampered, 'changed');
+});
+
 test('the TypeScript declarations compile against real usage', async () => {
   await cp(join(pkgDir, 'test', 'typed-usage.ts'), join(project, 'typed-usage.ts'));
   await writeFile(join(project, 'tsconfig.json'), JSON.stringify({
