@@ -317,6 +317,13 @@ impl Plan {
                 .in_file(name.to_string())
             })
         };
+        if report.base.file.starts_with("sha256:") && find(&report.base.file).is_err() {
+            return Err(Error::new(
+                ErrorKind::Unsupported,
+                "this compares files with a snapshot's recorded versions: put them back whole with `driftwise rollback ID` (a plan apply carries out), or plan against a base file",
+            )
+            .in_file(report.base.file.clone()));
+        }
         if crate::template::is_template_name(&report.base.file) {
             return Err(Error::new(
                 ErrorKind::Usage,

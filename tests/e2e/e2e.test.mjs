@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { readFile, mkdir, writeFile, mkdtemp } from 'node:fs/promises';
+import { readFile, mkdir, writeFile, mkdtemp, copyFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join, extname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -598,6 +598,41 @@ test('a layered estate: each finding names the layer that set it, what it overro
   assert.match(patch, /--- a\/envs\/prod\.yaml/);
   assert.doesNotMatch(patch, /--- a\/base\.yaml/);
   await page.screenshot({ path: join(out, 'layers.png'), fullPage: true });
+});
+
+test('a snapshot bundle opens offline: versions listed, two compared as driftwise diff compares them, the audit trail checked', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-bundle-'));
+  for (const f of ['base_config.yaml', 'env1_config.yaml', 'env2_config.yaml']) await copyFile(join(repo, 'examples', 'classic', f), join(dir, f));
+  const snap = (...extra) => execFileSync(cli, ['snapshot', 'base_config.yaml', 'env1_config.yaml', 'env2_config.yaml', '--author', 'ana', ...extra], { cwd: dir, encoding: 'utf8' }).trim();
+  const first = snap('-m', 'approved', '--tag', 'v1');
+  execFileSync(cli, ['baseline', 'v1', '--author', 'carol'], { cwd: dir });
+  const env1 = join(dir, 'env1_config.yaml');
+  await writeFile(env1, (await readFile(env1, 'utf8')).replace('5432', '6543'));
+  const second = snap('-m', 'port moved');
+  execFileSync(cli, ['snapshot', 'export', '--all', '--out', 'estate.json'], { cwd: dir });
+  const page = await openApp(t);
+  await page.setInputFiles('#file-input', [join(dir, 'estate.json')]);
+  const panel = page.locator('section.snapshots');
+  await panel.waitFor();
+  assert.match(await panel.locator('.audit-status').textContent(), /Audit trail holds: 3 entries/);
+  const rows = await panel.locator('tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.snapshot));
+  assert.deepEqual(rows, [second, first]);
+  assert.match(await panel.locator(`tr[data-snapshot="${first}"]`).textContent(), /baseline.*v1.*ana.*approved/);
+  await panel.locator('button', { hasText: 'Compare' }).click();
+  await page.waitForSelector('.finding');
+  const exported = JSON.parse((await download(page, 'JSON')).text);
+  let fromCli;
+  try { execFileSync(cli, ['diff', first, second, '--format', 'json'], { cwd: dir }); } catch (e) { fromCli = JSON.parse(e.stdout.toString()); }
+  assert.deepEqual(exported, fromCli);
+  await page.click('.finding[data-path="/database/port"] button');
+  assert.match(await page.locator('.finding-detail').textContent(), /env1_config\.yaml@sha256:/);
+  // A bundle whose audit trail was edited says so, naming the entry.
+  const bundle = await readFile(join(dir, 'estate.json'), 'utf8');
+  await writeFile(join(dir, 'tampered.json'), bundle.replace('approved', 'approve'));
+  await page.setInputFiles('#file-input', [join(dir, 'tampered.json')]);
+  await page.waitForFunction(() => document.querySelector('section.snapshots .audit-status.broken'));
+  assert.match(await panel.locator('.audit-status').first().textContent(), /Audit trail does not hold: .*audit entry 1/);
+  await page.screenshot({ path: join(out, 'snapshots.png'), fullPage: true });
 });
 
 test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {

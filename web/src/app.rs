@@ -202,6 +202,10 @@ impl Component for App {
                                 checks={s.files.iter().filter(|f| matches!(f.role, Role::Schema | Role::Rules | Role::Profile | Role::ArgoCd)).map(|f| f.name.clone()).collect::<Vec<_>>()}
                             />
                         }
+                        if let Some(snapshots) = &s.snapshots {
+                            <views::snapshots::SnapshotsPanel state={snapshots.clone()} comparing={s.comparing.clone()}
+                                on_compare={link.callback(|(from, to)| Msg::Change(Change::CompareSnapshots(from, to)))} />
+                        }
                         <views::Status errors={s.errors.clone()} progress={s.progress.clone()}
                             files={s.files.len()} configs={s.config_files()} />
                         if let Some(report) = &report {

@@ -96,6 +96,8 @@ pub enum VerdictState {
 /// A user action, or news from the engine.
 pub enum Change {
     AddFiles(Vec<LoadedFile>, Vec<String>),
+    /// Compare two snapshots of the opened bundle (from, to).
+    CompareSnapshots(String, String),
     LoadExample(usize),
     SetBase(usize),
     RenameEnvironment(usize, String),
@@ -151,6 +153,64 @@ pub enum Effect {
     ScrollTo(String),
 }
 
+/// An opened snapshot bundle: every snapshot with its audit entry (who, when, why, tags), and
+/// whether the bundle and its audit trail verify.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SnapshotsState {
+    pub name: String,
+    pub bundle: driftwise_engine::Bundle,
+    /// The audit entries, or why the trail does not hold (naming the entry).
+    pub audit: Result<Vec<driftwise_engine::AuditEntry>, String>,
+    /// Why the snapshots themselves do not verify (a text that does not match its hash), if so.
+    pub broken: Option<String>,
+}
+
+impl SnapshotsState {
+    fn open(name: &str, text: &str) -> Option<SnapshotsState> {
+        let bundle: driftwise_engine::Bundle = serde_json::from_str(text).ok()?;
+        let audit = driftwise_engine::verify_audit(&bundle.audit).map_err(|e| e.to_string());
+        let broken = match driftwise_engine::Bundle::from_json(text) {
+            Err(e) if audit.is_ok() => Some(e.to_string()),
+            _ => None,
+        };
+        Some(SnapshotsState {
+            name: name.to_string(),
+            bundle,
+            audit,
+            broken,
+        })
+    }
+
+    /// The snapshots newest first, each with the audit entry that recorded it last.
+    pub fn rows(&self) -> Vec<(String, Option<driftwise_engine::AuditEntry>)> {
+        let entries = self.audit.as_ref().ok();
+        let mut rows: Vec<(String, Option<driftwise_engine::AuditEntry>)> = self
+            .bundle
+            .snapshots
+            .iter()
+            .map(|s| {
+                let entry = entries.and_then(|es| {
+                    es.iter()
+                        .rev()
+                        .find(|e| {
+                            e.action == driftwise_engine::AuditAction::Snapshot
+                                && e.ids.first() == Some(&s.id)
+                        })
+                        .cloned()
+                });
+                (s.id.clone(), entry)
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            let seq = |r: &(String, Option<driftwise_engine::AuditEntry>)| {
+                r.1.as_ref().map_or(0, |e| e.seq)
+            };
+            seq(b).cmp(&seq(a))
+        });
+        rows
+    }
+}
+
 /// Today's date by the browser's clock (expected rules' `expires` are judged against it); none
 /// outside a browser.
 fn today() -> Option<String> {
@@ -180,6 +240,10 @@ pub struct LayerView {
 
 /// Everything the page shows.
 pub struct State {
+    /// An opened snapshot bundle: its snapshots and audit trail.
+    pub snapshots: Option<Rc<SnapshotsState>>,
+    /// The two snapshots being compared (from, to).
+    pub comparing: Option<(String, String)>,
     /// For a layered report: the estate, read once, for where each value comes from.
     pub layers: Option<Rc<driftwise_engine::Layers>>,
     pub files: Vec<LoadedFile>,
@@ -228,6 +292,8 @@ pub struct State {
 impl Default for State {
     fn default() -> Self {
         State {
+            snapshots: None,
+            comparing: None,
             layers: None,
             files: Vec::new(),
             base: None,
@@ -267,6 +333,11 @@ impl State {
             Change::AddFiles(files, errors) => {
                 self.errors = errors;
                 let had_base = self.base.is_some();
+                let files = self.take_bundles(files);
+                if files.is_empty() && self.snapshots.is_some() {
+                    return (true, effects);
+                }
+                self.comparing = None;
                 let files = self.take_policy(files);
                 self.files.extend(files);
                 if !had_base || self.base.is_some_and(|b| b >= self.files.len()) {
@@ -279,6 +350,7 @@ impl State {
                     return (false, effects);
                 };
                 self.policy = None;
+                self.comparing = None;
                 let files = example
                     .files
                     .iter()
@@ -314,7 +386,13 @@ impl State {
                     effects.extend(self.files_changed());
                 }
             }
+            Change::CompareSnapshots(from, to) => {
+                self.comparing = Some((from, to));
+                effects.extend(self.files_changed());
+            }
             Change::ClearFiles => {
+                self.comparing = None;
+                self.snapshots = None;
                 self.files.clear();
                 self.base = None;
                 self.errors.clear();
@@ -528,6 +606,9 @@ impl State {
     /// the policy editor and the provider picker to what the engine checks. `None` until there is a
     /// base and an environment.
     pub fn request(&self) -> Option<Request> {
+        if let Some(compared) = self.snapshot_request() {
+            return Some(compared);
+        }
         if let Some(layered) = self.layered_request() {
             return Some(layered);
         }
@@ -588,6 +669,25 @@ impl State {
             },
             ..Request::default()
         })
+    }
+
+    /// Two snapshots of the opened bundle compared, as `driftwise diff FROM TO`, under the policy
+    /// in the editor.
+    fn snapshot_request(&self) -> Option<Request> {
+        let (from, to) = self.comparing.as_ref()?;
+        let bundle = &self.snapshots.as_ref()?.bundle;
+        let from_id = bundle.snapshot(from).ok()?.id.clone();
+        let mut request = driftwise_engine::diff_request(
+            &from_id,
+            &bundle.files(from).ok()?,
+            &bundle.files(to).ok()?,
+        );
+        request.policy = self
+            .policy
+            .as_ref()
+            .map(|p| Source::new(p.name.clone(), p.applied.clone()));
+        request.options.today = today();
+        Some(request)
     }
 
     /// When the policy declares layers: the layered check of its environments against the base
@@ -700,12 +800,28 @@ impl State {
             self.clear_report();
             return None;
         };
-        self.texts = Rc::new(
-            self.files
+        // Compared snapshots' texts are the request's, not loaded files.
+        let compared = self.comparing.is_some().then(|| {
+            let recorded = match &request.base {
+                Some(Base::Recorded { recorded, .. }) => recorded.clone(),
+                _ => Vec::new(),
+            };
+            recorded
+                .into_iter()
+                .chain(request.environments.iter().map(|e| e.source.clone()))
+                .collect::<Vec<_>>()
+        });
+        self.texts = Rc::new(match compared {
+            Some(sources) => sources
+                .into_iter()
+                .map(|s| (s.name, SourceText::new(s.text)))
+                .collect(),
+            None => self
+                .files
                 .iter()
                 .map(|f| (f.name.clone(), SourceText::new(f.text.clone())))
                 .collect(),
-        );
+        });
         self.progress = Some(Progress {
             step: 0,
             steps: request.environments.len() + 2,
@@ -863,6 +979,22 @@ impl State {
     }
 
     /// Takes a policy file (driftwise.*) out of newly loaded files; the rest are kept.
+    /// Opens the snapshot bundles among `files` (`driftwise snapshot export`), returning the
+    /// others. A bundle that does not verify is still shown, with what is wrong.
+    fn take_bundles(&mut self, files: Vec<LoadedFile>) -> Vec<LoadedFile> {
+        let (bundles, others): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| {
+            f.text.contains("\"snapshots\"")
+                && f.text.contains("\"objects\"")
+                && f.text.contains("\"audit\"")
+                && serde_json::from_str::<driftwise_engine::Bundle>(&f.text).is_ok()
+        });
+        if let Some(b) = bundles.into_iter().last() {
+            self.snapshots = SnapshotsState::open(&b.name, &b.text).map(Rc::new);
+            self.comparing = None;
+        }
+        others
+    }
+
     fn take_policy(&mut self, files: Vec<LoadedFile>) -> Vec<LoadedFile> {
         let (policies, others): (Vec<_>, Vec<_>) =
             files.into_iter().partition(|f| is_policy_file(&f.name));
@@ -1225,6 +1357,82 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(request.base, Some(Base::File(_))));
+    }
+
+    /// A bundle of two snapshots of one file, as `driftwise snapshot export --all` writes it.
+    fn bundle(tamper: bool) -> String {
+        use driftwise_engine::{AuditAction, AuditEntry, Manifest, RecordedFile, RecordedRole};
+        let texts = ["db: {host: a, port: 1}\n", "db: {host: b, port: 1}\n"];
+        let mut objects = serde_json::Map::new();
+        let mut snapshots = Vec::new();
+        let mut audit = String::new();
+        for (i, text) in texts.iter().enumerate() {
+            let sha = driftwise_engine::sha256_bytes(text.as_bytes());
+            objects.insert(sha.clone(), serde_json::json!(text));
+            let manifest = Manifest::new(vec![RecordedFile {
+                name: "prod.yaml".into(),
+                role: RecordedRole::Environment,
+                environment: Some("prod".into()),
+                sha256: sha,
+            }]);
+            let entry = AuditEntry::next(
+                &audit,
+                AuditEntry {
+                    seq: 0,
+                    time: format!("2026-11-30T10:0{i}:00Z"),
+                    actor: "ana".into(),
+                    action: AuditAction::Snapshot,
+                    ids: vec![manifest.id()],
+                    reason: Some(format!("step {i}")),
+                    tags: Vec::new(),
+                    drift: Vec::new(),
+                    files: Vec::new(),
+                    prev: String::new(),
+                    hash: String::new(),
+                },
+            );
+            audit.push_str(&entry.line());
+            snapshots.push(serde_json::json!({"id": manifest.id(), "manifest": manifest}));
+        }
+        if tamper {
+            audit = audit.replacen("step 0", "step X", 1);
+        }
+        serde_json::json!({"version": 1, "snapshots": snapshots, "objects": objects, "audit": audit})
+            .to_string()
+    }
+
+    #[test]
+    fn an_opened_bundle_lists_its_snapshots_and_compares_two_as_driftwise_diff_does() {
+        let mut state = State::default();
+        let (_, effects) = state.update(Change::AddFiles(
+            vec![LoadedFile::new("estate.json", &bundle(false))],
+            Vec::new(),
+        ));
+        assert!(effects.is_empty());
+        assert!(state.files.is_empty());
+        let snapshots = state.snapshots.clone().unwrap();
+        assert_eq!(snapshots.audit.as_ref().unwrap().len(), 2);
+        let rows = snapshots.rows();
+        assert_eq!(
+            rows[0].1.as_ref().unwrap().reason.as_deref(),
+            Some("step 1")
+        );
+        let (newer, older) = (rows[0].0.clone(), rows[1].0.clone());
+        let (_, effects) = state.update(Change::CompareSnapshots(older.clone(), newer));
+        answer(&mut state, effects);
+        let report = state.report.clone().unwrap();
+        assert_eq!(report.base.file, older);
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(report.findings[0].path, "/db/host");
+        assert!(state.texts.contains_key("prod.yaml"));
+        // A tampered trail is shown as such, naming the entry.
+        let mut tampered = State::default();
+        tampered.update(Change::AddFiles(
+            vec![LoadedFile::new("estate.json", &bundle(true))],
+            Vec::new(),
+        ));
+        let audit = tampered.snapshots.unwrap().audit.clone().unwrap_err();
+        assert!(audit.contains("audit entry 1"), "{audit}");
     }
 
     fn loaded(state: &mut State, files: &[(&str, &str)]) -> Option<Request> {

@@ -5,6 +5,7 @@ pub mod desired;
 mod detail;
 pub mod layers;
 pub mod plan;
+pub mod snapshots;
 
 pub use detail::Detail;
 pub use plan::PlanView;
