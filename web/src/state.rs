@@ -1405,7 +1405,7 @@ mod tests {
     fn an_opened_bundle_lists_its_snapshots_and_compares_two_as_driftwise_diff_does() {
         let mut state = State::default();
         let (_, effects) = state.update(Change::AddFiles(
-            vec![LoadedFile::new("estate.json", &bundle(false))],
+            vec![LoadedFile::new("estate.json", bundle(false))],
             Vec::new(),
         ));
         assert!(effects.is_empty());
@@ -1428,7 +1428,7 @@ mod tests {
         // A tampered trail is shown as such, naming the entry.
         let mut tampered = State::default();
         tampered.update(Change::AddFiles(
-            vec![LoadedFile::new("estate.json", &bundle(true))],
+            vec![LoadedFile::new("estate.json", bundle(true))],
             Vec::new(),
         ));
         let audit = tampered.snapshots.unwrap().audit.clone().unwrap_err();
