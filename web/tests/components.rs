@@ -285,7 +285,7 @@ async fn a_policy_marks_expected_drift_shows_stale_rules_and_jumps_to_rules() {
     click(&root, ".policy-actions .button.primary").await;
     assert_eq!(
         one(&root, ".error").text_content().unwrap(),
-        "driftwise.yaml:3:12: policy: expected[0].reson: unknown field `reson`, expected one of `path`, `envs`, `reason`, `kind`, `name`, `namespace`, `group`"
+        "driftwise.yaml:3:12: policy: expected[0].reson: unknown field `reson`, expected one of `path`, `envs`, `reason`, `by`, `expires`, `kind`, `name`, `namespace`, `group`"
     );
 }
 
