@@ -119,6 +119,11 @@ pub struct CheckArgs {
     /// The snapshot store (default: .driftwise beside the base, else in the current folder).
     #[arg(long, value_name = "DIR")]
     pub store: Option<PathBuf>,
+    /// Partial results: report every environment that can be read, and each file that cannot
+    /// (an environment's, or the policy, then the default policy is used) on standard error
+    /// with its line; exit 2 when any could not be read.
+    #[arg(long)]
+    pub keep_going: bool,
     /// Check against this template rendered per environment (with --provider, --vars, --env)
     /// instead of a base file.
     #[arg(long, value_name = "FILE")]

@@ -50,6 +50,7 @@ pub fn check(args: &CheckArgs) -> Result<Request, Error> {
         }
     };
     request.options.include_planned = args.include_planned;
+    request.options.keep_going = args.keep_going;
     request.environments = environment_args
         .iter()
         .map(|arg| read_environment(arg, None))
@@ -418,8 +419,13 @@ fn add_policy(request: &mut Request, args: &PolicyArgs, truth: Option<&Path>) ->
     // (its own folder); an included policy may name more.
     let mut read = std::collections::HashSet::new();
     loop {
-        let missing: Vec<String> = request
-            .missing_files()?
+        let named = match request.missing_files() {
+            Ok(named) => named,
+            // A policy that does not load is the engine's to report, beside the partial results.
+            Err(_) if request.options.keep_going => break,
+            Err(e) => return Err(e),
+        };
+        let missing: Vec<String> = named
             .into_iter()
             .filter(|name| read.insert(name.clone()))
             .collect();

@@ -581,3 +581,72 @@ fn a_terraform_plan_reports_drift_outside_terraform_and_optionally_the_planned_c
         .code(2)
         .stderr(predicate::str::contains("name the environments"));
 }
+
+#[test]
+fn keep_going_reports_what_can_be_read_and_each_file_that_cannot_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("base.yaml"), "a: 1\nb: 2\n").unwrap();
+    std::fs::write(d.join("prod.yaml"), "a: 1\nb: 3\n").unwrap();
+    std::fs::write(d.join("broken.yaml"), "a: 1\nb: [2, 3\nc: 4\n").unwrap();
+    let out = in_dir(d)
+        .args([
+            "check",
+            "base.yaml",
+            "prod.yaml",
+            "broken.yaml",
+            "--keep-going",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.contains("prod (prod.yaml)  1 drift"), "{stdout}");
+    assert!(!stdout.contains("broken (broken.yaml)"), "{stdout}");
+    assert!(
+        stderr.starts_with(
+            "driftwise: error: broken.yaml:3:2: illegal placement of ':' indicator\n  c: 4\n   ^\n"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("1 input(s) could not be read"), "{stderr}");
+    // A policy that does not load: the default policy, and the policy's error at its line.
+    std::fs::write(
+        d.join("driftwise.yaml"),
+        "expected:\n  - path: /b\n    reson: typo\n",
+    )
+    .unwrap();
+    let out = in_dir(d)
+        .args([
+            "check",
+            "base.yaml",
+            "prod.yaml",
+            "--keep-going",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["findings"][0]["path"], "/b");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("driftwise.yaml:3:12: policy: expected[0].reson"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Without it, the first error fails the check, as before.
+    in_dir(d)
+        .args([
+            "check",
+            "base.yaml",
+            "prod.yaml",
+            "broken.yaml",
+            "--no-policy",
+        ])
+        .assert()
+        .code(2)
+        .stdout("");
+}

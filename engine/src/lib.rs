@@ -84,7 +84,7 @@ pub use layers::{Effective, LayerValue, Layers, Provenance, StackLayer, ValueHis
 pub use locate::{keyed_form, locate};
 pub use names::file_stem;
 pub use naming::Naming;
-pub use outcome::Outcome;
+pub use outcome::{FailedInput, Outcome};
 pub use parse::{
     Limits, ParseOptions, parse, parse_all, parse_all_with, parse_with, parse_with_limits,
 };

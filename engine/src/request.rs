@@ -261,6 +261,11 @@ pub struct Options {
     /// without it no exception expires.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub today: Option<String>,
+    /// Partial results: an environment whose file cannot be read, or a policy that does not
+    /// load, is left out (the default policy used) and listed in the outcome's `failed`, and
+    /// everything else is still compared. Without it the first such error fails the request.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keep_going: bool,
 }
 
 impl Options {

@@ -100,6 +100,11 @@ pub struct CheckOptions {
     #[serde(default)]
     #[tsify(optional)]
     pub today: Option<String>,
+    /// Partial results: leave out an environment whose file cannot be read (or a policy that
+    /// does not load) and compare the rest; `run` lists what was left out in `failed`.
+    #[serde(default)]
+    #[tsify(optional)]
+    pub keep_going: Option<bool>,
 }
 
 /// Today's date by the JavaScript clock, `YYYY-MM-DD`.
@@ -136,6 +141,7 @@ impl CheckOptions {
                 presets: self.presets.unwrap_or_default(),
                 include_planned: self.include_planned.unwrap_or(false),
                 today: Some(self.today.unwrap_or_else(today)),
+                keep_going: self.keep_going.unwrap_or(false),
             },
             files: self.files.unwrap_or_default(),
         }
@@ -299,6 +305,12 @@ pub fn check(
     #[wasm_bindgen(unchecked_param_type = "CheckOptions")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let request = check_request(base, environments, options)?;
+    if request.options.keep_going {
+        // A report alone would hide what was left out.
+        return Err(usage(
+            "keepGoing gives partial results with what was left out: call run(), whose outcome lists it in `failed`".into(),
+        ));
+    }
     to_js(&driftwise_engine::run(&request).map_err(to_js_error)?.report)
 }
 

@@ -383,6 +383,24 @@ console.log(JSON.stringify(results));
   assert.equal(r.tampered, 'changed');
 });
 
+test('keepGoing: run reports the rest and lists what could not be read; check refuses to hide it', async () => {
+  const out = await node('partial.mjs', `
+import { run, check } from 'driftwise';
+const base = { name: 'base.yaml', text: 'a: 1\\nb: 2\\n' };
+const environments = [{ name: 'prod.yaml', text: 'a: 1\\nb: 3\\n' }, { name: 'broken.yaml', text: 'a: 1\\nb: [2, 3\\nc: 4\\n' }];
+const outcome = run({ base, environments, options: { keep_going: true } });
+const results = { envs: outcome.report.environments.map((e) => e.name), failed: outcome.failed };
+try { check(base, environments, { keepGoing: true }); } catch (e) { results.check = e.message; }
+try { run({ base, environments }); } catch (e) { results.strict = [e.file, e.line, e.column]; }
+console.log(JSON.stringify(results));
+`);
+  const r = JSON.parse(out);
+  assert.deepEqual(r.envs, ['prod']);
+  assert.deepEqual(r.failed, [{ file: 'broken.yaml', environment: 'broken', kind: 'syntax', message: "illegal placement of ':' indicator", line: 3, column: 2, excerpt: 'c: 4' }]);
+  assert.match(r.check, /keepGoing gives partial results/);
+  assert.deepEqual(r.strict, ['broken.yaml', 3, 2]);
+});
+
 test('the TypeScript declarations compile against real usage', async () => {
   await cp(join(pkgDir, 'test', 'typed-usage.ts'), join(project, 'typed-usage.ts'));
   await writeFile(join(project, 'tsconfig.json'), JSON.stringify({

@@ -635,6 +635,26 @@ test('a snapshot bundle opens offline: versions listed, two compared as driftwis
   await page.screenshot({ path: join(out, 'snapshots.png'), fullPage: true });
 });
 
+test('one broken input is an error card at its line; every other environment still reports and exports, as check --keep-going', async (t) => {
+  const page = await openApp(t);
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-partial-'));
+  await writeFile(join(dir, 'base.yaml'), 'a: 1\nb: 2\n');
+  await writeFile(join(dir, 'prod.yaml'), 'a: 1\nb: 3\n');
+  await writeFile(join(dir, 'broken.yaml'), 'a: 1\nb: [2, 3\nc: 4\n');
+  await page.setInputFiles('#file-input', ['base.yaml', 'prod.yaml', 'broken.yaml'].map((f) => join(dir, f)));
+  await page.waitForSelector('.finding');
+  const card = page.locator('.error-card');
+  assert.equal(await card.count(), 1);
+  assert.match(await card.locator('p').first().textContent(), /^broken\.yaml:3:2: illegal placement/);
+  assert.equal(await card.locator('pre.excerpt').textContent(), 'c: 4\n ^');
+  assert.match(await card.textContent(), /broken is left out; every other environment is still compared/);
+  assert.deepEqual(await page.$$eval('.finding', (els) => els.map((e) => `${e.dataset.env} ${e.dataset.path}`)), ['prod /b']);
+  const exported = JSON.parse((await download(page, 'JSON')).text);
+  let fromCli;
+  try { execFileSync(cli, ['check', 'base.yaml', 'prod.yaml', 'broken.yaml', '--keep-going', '--format', 'json'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }); } catch (e) { fromCli = JSON.parse(e.stdout.toString()); }
+  assert.deepEqual(exported, fromCli);
+});
+
 test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {
   const page = await openApp(t);
   await page.setInputFiles('#file-input', [join(repo, 'tests', 'terraform', 'plan.json')]);

@@ -206,7 +206,7 @@ impl Component for App {
                             <views::snapshots::SnapshotsPanel state={snapshots.clone()} comparing={s.comparing.clone()}
                                 on_compare={link.callback(|(from, to)| Msg::Change(Change::CompareSnapshots(from, to)))} />
                         }
-                        <views::Status errors={s.errors.clone()} progress={s.progress.clone()}
+                        <views::Status errors={s.errors.clone()} failed={s.failed.clone()} progress={s.progress.clone()}
                             files={s.files.len()} configs={s.config_files()} />
                         if let Some(report) = &report {
                             <views::Summary report={report.clone()} on_environment={change(link, Change::FilterEnvironment)} active={s.filter.environment.clone()} />

@@ -240,6 +240,8 @@ pub struct LayerView {
 
 /// Everything the page shows.
 pub struct State {
+    /// Inputs that could not be read: each an error card; the report covers the rest.
+    pub failed: Vec<driftwise_engine::FailedInput>,
     /// An opened snapshot bundle: its snapshots and audit trail.
     pub snapshots: Option<Rc<SnapshotsState>>,
     /// The two snapshots being compared (from, to).
@@ -292,6 +294,7 @@ pub struct State {
 impl Default for State {
     fn default() -> Self {
         State {
+            failed: Vec::new(),
             snapshots: None,
             comparing: None,
             layers: None,
@@ -665,6 +668,7 @@ impl State {
                     Vec::new()
                 },
                 today: today(),
+                keep_going: true,
                 ..Options::default()
             },
             ..Request::default()
@@ -853,7 +857,24 @@ impl State {
                         self.report = None;
                         self.visible = Rc::default();
                         self.selected = None;
-                        self.errors.push(e.to_string());
+                        // An error card at its line, from the loaded text it names.
+                        let sources: Vec<Source> = self
+                            .files
+                            .iter()
+                            .map(|f| Source::new(f.name.clone(), f.text.clone()))
+                            .chain(
+                                self.policy
+                                    .as_ref()
+                                    .map(|p| Source::new(p.name.clone(), p.applied.clone())),
+                            )
+                            .collect();
+                        let texts: Vec<&Source> = sources.iter().collect();
+                        self.failed = vec![driftwise_engine::FailedInput::new(
+                            &e,
+                            "the request",
+                            None,
+                            &texts,
+                        )];
                         None
                     }
                 }
@@ -864,6 +885,7 @@ impl State {
     }
 
     fn show(&mut self, outcome: Outcome) -> Option<Effect> {
+        self.failed = outcome.failed.clone();
         // Renderings of a template base, for the source view.
         let mut texts = (*self.texts).clone();
         texts.extend(

@@ -3,8 +3,8 @@
 use crate::args::{CheckArgs, ColorChoice, WriteArgs};
 use crate::{exit, remediate, request, run_log, schedule};
 use driftwise_engine::{
-    Checker, Decisions, Error, OutputFormat, Plan, RenderOptions, Report, Request, run as check,
-    to_json_text,
+    Checker, Decisions, Error, ErrorKind, OutputFormat, Plan, RenderOptions, Report, Request,
+    run as check, to_json_text,
 };
 use std::io::{IsTerminal, Write};
 
@@ -66,8 +66,25 @@ fn run_once(args: &CheckArgs) -> u8 {
 
 fn check_once(args: &CheckArgs) -> Result<(Request, Report), Error> {
     let request = request::check(args)?;
-    let report = check(&request)?.report;
-    Ok((request, report))
+    let outcome = check(&request)?;
+    for failed in &outcome.failed {
+        eprintln!("driftwise: error: {}", failed.describe());
+    }
+    if !outcome.failed.is_empty() {
+        // The report of the rest, then trouble: something could not be read.
+        print!(
+            "{}",
+            outcome.report.render(args.format, render_options(args))
+        );
+        return Err(Error::new(
+            ErrorKind::Usage,
+            format!(
+                "{} input(s) could not be read; the report above leaves them out",
+                outcome.failed.len()
+            ),
+        ));
+    }
+    Ok((request, outcome.report))
 }
 fn render_options(args: &CheckArgs) -> RenderOptions {
     RenderOptions {

@@ -197,6 +197,7 @@ impl Checker {
             sensitive: Vec::new(),
             resource_actions: Vec::new(),
             layers: Some(estate),
+            failed: Vec::new(),
         })
     }
 }

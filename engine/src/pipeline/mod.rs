@@ -9,7 +9,7 @@ pub use layered::layers;
 use crate::compare::{Pair, compare, file_ref};
 use crate::desired::{Desired, Rendering, attach_origins, render_for, template_ref, with_origins};
 use crate::error::{Error, ErrorKind, Result};
-use crate::outcome::Outcome;
+use crate::outcome::{FailedInput, Outcome};
 use crate::parse::{ParseOptions, parse, parse_all_with, parse_with};
 use crate::policy::{Explanation, Policy};
 use crate::provider::{Profile, Profiles};
@@ -74,6 +74,8 @@ pub struct Checker {
     resource_actions: Vec<(String, String, String)>,
     /// For a layered base: the estate, whose layers name where each value was set.
     layers: Option<crate::layers::Layers>,
+    /// With `keep_going`: the inputs left out.
+    failed: Vec<FailedInput>,
 }
 
 impl Checker {
@@ -88,7 +90,22 @@ impl Checker {
         mut progress: impl FnMut(Progress<'_>),
     ) -> Result<Checker> {
         require_features(request)?;
-        let mut policy = compile_policy(request)?;
+        let mut failed = Vec::new();
+        let mut policy = match compile_policy(request) {
+            Ok(policy) => policy,
+            Err(e) if request.options.keep_going => {
+                let policy_file = request.policy.as_ref().map(|p| p.name.as_str());
+                let texts: Vec<&Source> = request.policy.iter().chain(&request.files).collect();
+                failed.push(FailedInput::new(
+                    &e,
+                    policy_file.unwrap_or("policy"),
+                    None,
+                    &texts,
+                ));
+                Policy::default()
+            }
+            Err(e) => return Err(e),
+        };
         let base = request.base()?;
         let env_sources: Vec<Source> = request
             .environments
@@ -159,19 +176,48 @@ impl Checker {
             }
         };
         // Live output (a `kubectl get` List) is compared as the objects it holds.
-        let parsed = parse_each(
-            &env_sources,
-            2,
-            steps,
-            &mut progress,
-            policy.parse_options(),
-        )?;
-        let docs = parsed
-            .into_iter()
-            .map(crate::live::compared)
-            .collect::<Result<Vec<Document>>>()?;
+        let docs: Vec<Option<Document>> = if request.options.keep_going {
+            let mut docs = Vec::with_capacity(env_sources.len());
+            for (i, (source, env)) in env_sources.iter().zip(&request.environments).enumerate() {
+                progress(Progress {
+                    step: 2 + i,
+                    steps,
+                    file: Some(&source.name),
+                });
+                match parse_with(source, policy.parse_options()).and_then(crate::live::compared) {
+                    Ok(doc) => docs.push(Some(doc)),
+                    Err(e) => {
+                        failed.push(FailedInput::new(
+                            &e,
+                            &source.name,
+                            Some(&env.name),
+                            &[source],
+                        ));
+                        docs.push(None);
+                    }
+                }
+            }
+            docs
+        } else {
+            let parsed = parse_each(
+                &env_sources,
+                2,
+                steps,
+                &mut progress,
+                policy.parse_options(),
+            )?;
+            parsed
+                .into_iter()
+                .map(|d| crate::live::compared(d).map(Some))
+                .collect::<Result<Vec<_>>>()?
+        };
         // Argo CD's managedFieldsManagers: the fields those managers own in the live objects.
-        policy.ignore_managed_fields(bases.iter().chain(&docs).flat_map(|d| d.documents.iter()));
+        policy.ignore_managed_fields(
+            bases
+                .iter()
+                .chain(docs.iter().flatten())
+                .flat_map(|d| d.documents.iter()),
+        );
         progress(Progress {
             step: steps,
             steps,
@@ -182,7 +228,7 @@ impl Checker {
             .iter()
             .zip(docs)
             .zip(base_of)
-            .map(|((e, doc), b)| (e.name.clone(), doc, b))
+            .filter_map(|((e, doc), b)| Some((e.name.clone(), doc?, b)))
             .collect();
         let mut violations = Vec::new();
         match &renderings {
@@ -212,6 +258,7 @@ impl Checker {
             sensitive: Vec::new(),
             resource_actions: Vec::new(),
             layers,
+            failed,
         })
     }
 
@@ -243,6 +290,7 @@ impl Checker {
             sensitive: vec![(plan.name.clone(), sensitive)],
             resource_actions,
             layers: None,
+            failed: Vec::new(),
         })
     }
 
@@ -315,6 +363,7 @@ impl Checker {
             secrets: secrets.spans(),
             objects: objects.of_file.into_iter().collect(),
             groups: objects.groups.into_iter().collect(),
+            failed: self.failed.clone(),
         }
     }
 }

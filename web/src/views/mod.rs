@@ -549,6 +549,9 @@ pub fn PasteDialog(props: &PasteDialogProps) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct StatusProps {
     pub errors: Vec<String>,
+    /// Inputs that could not be read, each shown at its line.
+    #[prop_or_default]
+    pub failed: Vec<driftwise_engine::FailedInput>,
     pub progress: Option<Progress>,
     /// Files loaded, and how many of them are configurations.
     pub files: usize,
@@ -563,6 +566,25 @@ pub fn Status(props: &StatusProps) -> Html {
         .errors
         .iter()
         .map(|e| html! { <p class="error" role="alert">{ e.clone() }</p> });
+    let cards = props.failed.iter().map(|f| {
+        let place = match (f.line, f.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", f.file),
+            _ => f.file.clone(),
+        };
+        let left_out = f
+            .environment
+            .as_ref()
+            .map(|e| format!("{e} is left out; every other environment is still compared."));
+        html! {
+            <div class="error error-card" role="alert" data-file={f.file.clone()}>
+                <p><code>{ place }</code>{ format!(": {}", f.message) }</p>
+                if let (Some(line), Some(column)) = (&f.excerpt, f.column) {
+                    <pre class="excerpt"><code>{ format!("{line}\n{}^", " ".repeat(column.saturating_sub(1))) }</code></pre>
+                }
+                if let Some(note) = left_out { <p class="left-out">{ note }</p> }
+            </div>
+        }
+    });
     let progress = props.progress.as_ref().map(|p| {
         html! {
             <div class="progress" role="status">
@@ -583,6 +605,7 @@ pub fn Status(props: &StatusProps) -> Html {
     html! {
         <div class="status">
             { for errors }
+            { for cards }
             { for progress }
             if let Some(hint) = hint { <p class="hint">{ hint }</p> }
         </div>
