@@ -797,3 +797,55 @@ fn no_report_format_shows_a_secret_value() {
         }
     }
 }
+
+#[test]
+fn keep_going_leaves_out_what_cannot_be_read_and_says_where() {
+    let request = Request {
+        policy: Some(Source::new("driftwise.yaml", "expected:\n  - pth: /a\n")),
+        options: driftwise_engine::Options {
+            keep_going: true,
+            ..Default::default()
+        },
+        ..Request::new(
+            Source::new("base.yaml", "a: 1\nb: 2\n"),
+            vec![
+                Environment::from_source(Source::new("prod.yaml", "a: 1\nb: 3\n")),
+                Environment::from_source(Source::new("broken.json", "{\"a\": 1,\n  \"b\": }\n")),
+            ],
+        )
+    };
+    let outcome = run(&request).unwrap();
+    let envs: Vec<&str> = outcome
+        .report
+        .environments
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    assert_eq!(envs, ["prod"]);
+    let files: Vec<(&str, Option<&str>, Option<usize>)> = outcome
+        .failed
+        .iter()
+        .map(|f| (f.file.as_str(), f.environment.as_deref(), f.line))
+        .collect();
+    assert_eq!(
+        files,
+        [
+            ("driftwise.yaml", None, Some(2)),
+            ("broken.json", Some("broken"), Some(2))
+        ]
+    );
+    assert_eq!(outcome.failed[1].excerpt.as_deref(), Some("  \"b\": }"));
+    assert!(
+        outcome.failed[1]
+            .describe()
+            .ends_with("\n    \"b\": }\n         ^"),
+        "{}",
+        outcome.failed[1].describe()
+    );
+    // Without keep_going the first failure fails the request.
+    let strict = Request {
+        options: Default::default(),
+        ..request
+    };
+    assert!(run(&strict).is_err());
+}
