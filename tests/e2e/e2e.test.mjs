@@ -149,6 +149,13 @@ test('the start-up example loads from the address and the Kubernetes example ren
   await page.waitForSelector('.finding');
   assert.deepEqual(await page.locator('.summary tbody tr').evaluateAll((rs) => rs.map((r) => r.dataset.env)), ['staging', 'prod']);
   assert.equal(await page.locator('.matrix tbody tr').count(), 13);
+  // Findings come grouped by the object they are in, with paths below it.
+  const heads = await page.locator('.finding-list .group-head .resource').allTextContents();
+  assert.ok(heads.includes('Deployment shop/web'), heads.join(', '));
+  assert.equal(new Set(heads).size, heads.length, 'each object once');
+  const first = page.locator('.finding').first();
+  assert.ok((await first.getAttribute('data-path')).startsWith('[kind='));
+  assert.ok((await first.locator('code.path').textContent()).startsWith('/'));
   await page.click('.finding[data-kind="removed"] button');
   assert.match(await page.locator('.finding-detail').textContent(), /Not in prod\./);
   await page.screenshot({ path: join(out, 'kubernetes.png'), fullPage: true });

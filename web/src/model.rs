@@ -357,8 +357,73 @@ impl Filter {
             }),
             Sort::Path => shown.sort_by(|a, b| f(a).keyed_path.cmp(&f(b).keyed_path)),
         }
+        // Findings in resources (Kubernetes objects, Terraform resources, device sections) are
+        // grouped by resource, groups in the order of their first finding.
+        if shown.iter().any(|i| resource_of(report, f(i)).is_some()) {
+            let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
+            for i in shown {
+                let label = resource_of(report, f(&i)).map_or_else(String::new, |r| r.0);
+                match groups.iter_mut().find(|(l, _)| *l == label) {
+                    Some((_, members)) => members.push(i),
+                    None => groups.push((label, vec![i])),
+                }
+            }
+            shown = groups.into_iter().flat_map(|(_, m)| m).collect();
+        }
         shown
     }
+}
+
+/// The resource a finding is in, and its path below it: a Kubernetes object (`Deployment
+/// shop/orders`), a Terraform resource (`aws_instance.app[0]`) or a network device's section
+/// (`interface GigabitEthernet0/1`); `None` for a finding in a plain configuration.
+pub fn resource_of(report: &Report, f: &Finding) -> Option<(String, String)> {
+    let keyed = f.keyed_path.as_str();
+    if let Some(rest) = keyed.strip_prefix('[') {
+        let end = rest.find(']')?;
+        let fields: Vec<(&str, &str)> = rest[..end]
+            .split(',')
+            .filter_map(|p| p.split_once('='))
+            .collect();
+        let field = |name: &str| fields.iter().find(|(k, _)| *k == name).map(|(_, v)| *v);
+        let name = match (field("namespace"), field("name")) {
+            (Some(ns), Some(n)) => format!("{ns}/{n}"),
+            (None, Some(n)) => n.to_string(),
+            _ => rest[..end].to_string(),
+        };
+        let label = match field("kind") {
+            Some(kind) => format!("{kind} {name}"),
+            None => name,
+        };
+        let below = &rest[end + 1..];
+        return Some((
+            label,
+            if below.is_empty() {
+                "/".into()
+            } else {
+                below.into()
+            },
+        ));
+    }
+    let device = report
+        .environments
+        .iter()
+        .find(|e| e.name == f.environment)
+        .is_some_and(|e| e.file.format.is_device());
+    if f.resource_action.is_none() && !device {
+        return None;
+    }
+    let body = keyed.strip_prefix('/')?;
+    let (first, below) = match body.find('/') {
+        Some(i) => (&body[..i], &body[i..]),
+        None => (body, "/"),
+    };
+    Some((crate::model::unescape(first), below.to_string()))
+}
+
+/// A pointer segment as written (`~1` is `/`, `~0` is `~`).
+pub fn unescape(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
 }
 
 /// The drift matrix: one row per keyed path, one column per environment, each cell the finding there.
@@ -653,6 +718,52 @@ mod tests {
             high.apply(&report),
             vec![2, 5],
             "only the database hosts are high by default"
+        );
+    }
+
+    #[test]
+    fn findings_in_kubernetes_objects_are_grouped_by_object_with_paths_below_it() {
+        let base = driftwise_engine::Source::new(
+            "base.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: shop}\ndata: {a: '1', b: '2'}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {replicas: 2, paused: false}\n",
+        );
+        let prod = driftwise_engine::Source::new(
+            "prod.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg, namespace: shop}\ndata: {a: '9', b: '2'}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec: {replicas: 5, paused: true}\n",
+        );
+        let report = driftwise_engine::run(&driftwise_engine::Request::new(
+            base,
+            vec![driftwise_engine::Environment::from_source(prod)],
+        ))
+        .unwrap()
+        .report;
+        let shown = Filter::default().apply(&report);
+        let groups: Vec<(String, String)> = shown
+            .iter()
+            .map(|&i| resource_of(&report, &report.findings[i]).unwrap())
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                (
+                    "Deployment shop/web".to_string(),
+                    "/spec/replicas".to_string()
+                ),
+                (
+                    "Deployment shop/web".to_string(),
+                    "/spec/paused".to_string()
+                ),
+                ("ConfigMap shop/cfg".to_string(), "/data/a".to_string()),
+            ],
+            "the most severe finding's object first, its findings together"
+        );
+        // Plain configurations are not grouped.
+        let classic = classic();
+        assert!(
+            classic
+                .findings
+                .iter()
+                .all(|f| resource_of(&classic, f).is_none())
         );
     }
 

@@ -470,11 +470,43 @@ pub fn FindingList(props: &FindingListProps) -> Html {
         .selected
         .filter(|s| props.visible.iter().take(props.limit).any(|v| v == s))
         .or_else(|| props.visible.first().copied());
+    // Findings in resources come grouped (the filter's order): a heading starts each group, and
+    // paths are shown below their resource.
+    let grouped = props
+        .visible
+        .iter()
+        .any(|&i| crate::model::resource_of(&props.report, &props.report.findings[i]).is_some());
+    let group_of = |i: usize| {
+        crate::model::resource_of(&props.report, &props.report.findings[i])
+            .map_or_else(|| "Other".to_string(), |(label, _)| label)
+    };
+    let mut counts: std::collections::HashMap<String, usize> = Default::default();
+    if grouped {
+        for &i in props.visible.iter() {
+            *counts.entry(group_of(i)).or_default() += 1;
+        }
+    }
+    let mut last_group: Option<String> = None;
     let items = props.visible.iter().take(props.limit).map(|&i| {
         let f = &props.report.findings[i];
         let selected = props.selected == Some(i);
         let value = |s: &Option<driftwise_engine::Side>| s.as_ref().map(side_value);
+        let resource = grouped.then(|| crate::model::resource_of(&props.report, f)).flatten();
+        let group = resource
+            .as_ref()
+            .map_or_else(|| "Other".to_string(), |(label, _)| label.clone());
+        let heading = (grouped && last_group.as_deref() != Some(group.as_str())).then(|| {
+            let count = counts.get(&group).copied().unwrap_or_default();
+            html! { <li class="group-head"><span class="resource">{ group.clone() }</span>{ format!(" · {count}") }</li> }
+        });
+        last_group = Some(group);
+        let shown_path = match &resource {
+            Some((_, below)) => below.clone(),
+            None => f.keyed_path_or_root(),
+        };
         html! {
+            <>
+            { for heading }
             <li id={format!("finding-{i}")}
                 class={classes!("finding", selected.then_some("selected"))}
                 data-env={f.environment.clone()} data-kind={f.kind.name()} data-path={f.keyed_path.clone()}
@@ -490,7 +522,7 @@ pub fn FindingList(props: &FindingListProps) -> Html {
                         if let Some(action) = &f.resource_action { { " · " }<span class="resource-action">{ format!("resource: {action}") }</span> }
                         if let Some(action) = props.actions.get(i) { { " · " }<span class="resolution-tag" title="the resolution chosen for this finding">{ action.name() }</span> }
                     </span>
-                    <code class="path">{ f.keyed_path_or_root() }</code>
+                    <code class="path" title={f.keyed_path_or_root()}>{ shown_path }</code>
                     <span class="values">
                         if let Some(b) = value(&f.base) { <code class="old">{ b }</code> }
                         if f.base.is_some() && f.env.is_some() { <span aria-hidden="true">{ " → " }</span> }
@@ -498,8 +530,10 @@ pub fn FindingList(props: &FindingListProps) -> Html {
                     </span>
                 </button>
             </li>
+            </>
         }
     });
+    let items: Vec<Html> = items.collect();
     let hidden = props.visible.len().saturating_sub(props.limit);
     html! {
         <>
