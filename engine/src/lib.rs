@@ -90,7 +90,7 @@ pub use parse::{
 };
 pub use patch::{
     DeviceCommands, FileJsonPatch, FileMergePatch, FilePatch, PatchFormat, Preview, Reason,
-    Unapplied, apply_json_patch,
+    Unapplied, apply_json_patch, policy_with_rule,
 };
 pub use pattern::Pattern;
 pub use pipeline::{Checker, Progress, layers, render, run, run_with_progress, validate};

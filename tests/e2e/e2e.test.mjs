@@ -662,6 +662,20 @@ test('one broken input is an error card at its line; every other environment sti
   assert.deepEqual(exported, fromCli);
 });
 
+test('a rule made from a finding lands in the policy editor and classifies the finding at once', async (t) => {
+  const page = await openApp(t, '#example=0');
+  await page.waitForSelector('.finding');
+  await page.click('.finding[data-path="/database/host"][data-env="env2_config"] button');
+  await page.click('.make-rule summary');
+  const add = page.locator('.make-rule button');
+  assert.equal(await add.isDisabled(), true, 'an expected rule needs a reason');
+  await page.fill('.make-rule input[type=text]', 'one database per environment');
+  await add.click();
+  await page.waitForSelector('.finding[data-path="/database/host"][data-env="env2_config"][data-expected=true]');
+  assert.equal(await page.locator('.finding[data-path="/database/host"][data-env="env1_config"][data-expected=true]').count(), 0, 'only env2_config');
+  assert.match(await page.locator('.policy textarea').inputValue(), /- path: \/database\/host\n    envs:\n      - env2_config\n    reason: one database per environment/);
+});
+
 test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {
   const page = await openApp(t);
   await page.setInputFiles('#file-input', [join(repo, 'tests', 'terraform', 'plan.json')]);

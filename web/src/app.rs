@@ -243,7 +243,8 @@ impl Component for App {
                                             can_show_rule={s.policy.is_some()} on_show_rule={link.callback(Msg::ShowRule)}
                                             action={s.action_of(&report, i)} on_action={link.callback(move |a| Msg::Change(Change::SetAction(i, a)))}
                                             reason={s.reason_of(i).map(str::to_string)} on_reason={link.callback(move |r| Msg::Change(Change::SetReason(i, r)))}
-                                            explanation={s.explain(i)} />
+                                            explanation={s.explain(i)}
+                                            on_make_rule={s.comparing.is_none().then(|| link.callback(move |(section, reason, all)| Msg::Change(Change::MakeRule(i, section, reason, all))))} />
                                         if let Some(view) = report.findings.get(i).and_then(|f| s.layer_history(&f.environment, &f.path)) {
                                             <views::layers::LayerPanel explain={
                                                 let estate = s.layers.clone();

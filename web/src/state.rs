@@ -96,6 +96,8 @@ pub enum VerdictState {
 /// A user action, or news from the engine.
 pub enum Change {
     AddFiles(Vec<LoadedFile>, Vec<String>),
+    /// Write a policy rule from finding `index`: (section, reason, for every environment).
+    MakeRule(usize, String, String, bool),
     /// Compare two snapshots of the opened bundle (from, to).
     CompareSnapshots(String, String),
     LoadExample(usize),
@@ -387,6 +389,39 @@ impl State {
                         other => other,
                     };
                     effects.extend(self.files_changed());
+                }
+            }
+            Change::MakeRule(index, section, reason, all) => {
+                let Some(f) = self.report.as_ref().and_then(|r| r.findings.get(index)) else {
+                    return (false, effects);
+                };
+                let mut rule = serde_json::Map::new();
+                rule.insert("path".into(), serde_json::json!(f.keyed_path_or_root()));
+                if !all {
+                    rule.insert("envs".into(), serde_json::json!([f.environment]));
+                }
+                if !reason.trim().is_empty() || section == "expected" {
+                    rule.insert("reason".into(), serde_json::json!(reason.trim()));
+                }
+                let current = self.policy.as_ref().map_or_else(
+                    || Source::new("driftwise.yaml", ""),
+                    |p| Source::new(p.name.clone(), p.applied.clone()),
+                );
+                match driftwise_engine::policy_with_rule(
+                    &current,
+                    &section,
+                    &serde_json::Value::Object(rule),
+                ) {
+                    Ok(text) => {
+                        self.policy = Some(PolicyState {
+                            name: current.name,
+                            applied: text.clone(),
+                            draft: text,
+                        });
+                        self.errors.clear();
+                        effects.extend(self.files_changed());
+                    }
+                    Err(e) => self.errors.push(e.to_string()),
                 }
             }
             Change::CompareSnapshots(from, to) => {
@@ -1455,6 +1490,64 @@ mod tests {
         ));
         let audit = tampered.snapshots.unwrap().audit.clone().unwrap_err();
         assert!(audit.contains("audit entry 1"), "{audit}");
+    }
+
+    #[test]
+    fn a_rule_made_from_a_finding_lands_in_the_policy_and_classifies_it() {
+        let mut state = State::default();
+        let (_, effects) = state.update(Change::LoadExample(0));
+        answer(&mut state, effects);
+        let report = state.report.clone().unwrap();
+        let i = report
+            .findings
+            .iter()
+            .position(|f| f.environment == "env2_config" && f.path == "/database/host")
+            .unwrap();
+        let (_, effects) = state.update(Change::MakeRule(
+            i,
+            "expected".into(),
+            "one database per environment".into(),
+            false,
+        ));
+        answer(&mut state, effects);
+        let policy = state.policy.clone().unwrap();
+        assert_eq!(policy.name, "driftwise.yaml");
+        assert!(policy.applied.contains("- path: /database/host\n    envs:\n      - env2_config\n    reason: one database per environment\n"), "{}", policy.applied);
+        let report = state.report.clone().unwrap();
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.environment == "env2_config" && f.path == "/database/host")
+            .unwrap();
+        assert_eq!(
+            f.expected.as_ref().unwrap().reason,
+            "one database per environment"
+        );
+        // An ignore rule for every environment hides the path from the report.
+        let i = report
+            .findings
+            .iter()
+            .position(|f| f.path == "/app_settings/name")
+            .unwrap();
+        let (_, effects) = state.update(Change::MakeRule(i, "ignore".into(), String::new(), true));
+        answer(&mut state, effects);
+        assert!(
+            state
+                .report
+                .clone()
+                .unwrap()
+                .findings
+                .iter()
+                .all(|f| f.path != "/app_settings/name")
+        );
+        assert!(
+            state
+                .policy
+                .clone()
+                .unwrap()
+                .applied
+                .contains("ignore:\n  - path: /app_settings/name\n")
+        );
     }
 
     fn loaded(state: &mut State, files: &[(&str, &str)]) -> Option<Request> {

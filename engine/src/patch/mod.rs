@@ -27,6 +27,7 @@ mod yaml_write;
 
 pub use apply_json::apply_json_patch;
 pub use commands::DeviceCommands;
+pub use policy_edit::policy_with_rule;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::json_text::to_json_text;

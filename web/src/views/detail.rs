@@ -25,6 +25,60 @@ pub struct DetailProps {
     pub on_reason: Callback<String>,
     /// How the policy classified it, rule by rule.
     pub explanation: Option<Explanation>,
+    /// Make a policy rule from this finding: (section `expected` or `ignore`, reason, for every
+    /// environment rather than this one).
+    #[prop_or_default]
+    pub on_make_rule: Option<Callback<(String, String, bool)>>,
+}
+
+/// "Make a rule from this finding": expected (with a reason) or ignored, for this environment
+/// or all, written into the policy in the editor.
+#[derive(Properties, PartialEq)]
+struct MakeRuleProps {
+    environment: String,
+    path: String,
+    on_make: Callback<(String, String, bool)>,
+}
+
+#[function_component]
+fn MakeRule(props: &MakeRuleProps) -> Html {
+    let section = use_state(|| "expected".to_string());
+    let reason = use_state(String::new);
+    let all = use_state(|| false);
+    let needs_reason = *section == "expected" && reason.trim().is_empty();
+    let make = {
+        let (section, reason, all, on_make) = (
+            section.clone(),
+            reason.clone(),
+            all.clone(),
+            props.on_make.clone(),
+        );
+        Callback::from(move |_| on_make.emit(((*section).clone(), (*reason).clone(), *all)))
+    };
+    html! {
+        <details class="make-rule">
+            <summary>{ "Make a rule from this finding" }</summary>
+            <div class="make-rule-form">
+                <label>{ "Rule " }
+                    <select aria-label="Rule kind" onchange={ { let section = section.clone(); Callback::from(move |e: Event| section.set(e.target_unchecked_into::<web_sys::HtmlSelectElement>().value())) } }>
+                        <option value="expected" selected={*section == "expected"}>{ "expected: intended, with a reason" }</option>
+                        <option value="ignore" selected={*section == "ignore"}>{ "ignore: not drift at all" }</option>
+                    </select>
+                </label>
+                <label>{ "Reason " }
+                    <input type="text" placeholder="why this difference is intended" value={(*reason).clone()}
+                        oninput={ { let reason = reason.clone(); Callback::from(move |e: InputEvent| reason.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value())) } } />
+                </label>
+                <label>
+                    <input type="checkbox" checked={*all} onchange={ { let all = all.clone(); Callback::from(move |_| all.set(!*all)) } } />
+                    { format!(" every environment (not only {})", props.environment) }
+                </label>
+                <button type="button" class="button" disabled={needs_reason} onclick={make}>
+                    { format!("Add to the policy: {}", props.path) }
+                </button>
+            </div>
+        </details>
+    }
 }
 
 /// Numbered source lines with the span marked (secret values come masked from the window).
@@ -144,6 +198,9 @@ pub fn Detail(props: &DetailProps) -> Html {
                     </label>
                 }
             </fieldset>
+            if let Some(on_make) = &props.on_make_rule {
+                <MakeRule environment={f.environment.clone()} path={f.keyed_path_or_root()} on_make={on_make.clone()} />
+            }
             <div class="panes">
                 { pane(base_title, f.base.as_ref(), "Not in the base.") }
                 { pane(env_title, f.env.as_ref(), &format!("Not in {}.", f.environment)) }
