@@ -676,6 +676,29 @@ test('a rule made from a finding lands in the policy editor and classifies the f
   assert.match(await page.locator('.policy textarea').inputValue(), /- path: \/database\/host\n    envs:\n      - env2_config\n    reason: one database per environment/);
 });
 
+test('the drift matrix is one tab stop; arrow keys move between its cells, each named by path and environment', async (t) => {
+  const page = await openApp(t, '#example=0');
+  await page.waitForSelector('.matrix button.cell');
+  assert.equal(await page.locator('.matrix button.cell[tabindex="0"]').count(), 1);
+  const start = page.locator('.matrix button.cell[tabindex="0"]');
+  assert.match(await start.getAttribute('aria-label'), /^\/\S+ in \w+: \w/);
+  await start.focus();
+  const before = await page.evaluate(() => [document.activeElement.dataset.row, document.activeElement.dataset.col]);
+  const selectedBefore = await page.locator('.finding.selected').getAttribute('id');
+  // Down to the next row that drifted (skipping cells equal to the base), the list's selection untouched.
+  await page.keyboard.press('ArrowDown');
+  const after = await page.evaluate(() => [document.activeElement.dataset.row, document.activeElement.dataset.col, document.activeElement.getAttribute('tabindex')]);
+  assert.ok(Number(after[0]) > Number(before[0]), `${before} -> ${after}`);
+  assert.equal(after[2], '0');
+  assert.equal(await page.locator('.matrix button.cell[tabindex="0"]').count(), 1);
+  assert.equal(await page.locator('.finding.selected').getAttribute('id'), selectedBefore);
+  // Enter opens that finding.
+  await page.keyboard.press('Enter');
+  const label = await page.evaluate(() => document.activeElement.getAttribute('aria-label'));
+  const [path, env] = label.split(': ')[0].split(' in ');
+  await page.waitForFunction(([p, e]) => document.querySelector('.finding.selected')?.dataset.path === p && document.querySelector('.finding.selected')?.dataset.env === e, [path, env]);
+});
+
 test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {
   const page = await openApp(t);
   await page.setInputFiles('#file-input', [join(repo, 'tests', 'terraform', 'plan.json')]);

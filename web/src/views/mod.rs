@@ -16,6 +16,7 @@ use crate::model::{Filter, LoadedFile, Matrix, Role, kind_label};
 use crate::state::{PasteAction, PasteState, PolicyState, Progress};
 use driftwise_engine::{Kind, OutputFormat, Report, StaleRule, is_template_name, side_value};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -328,15 +329,25 @@ pub fn MatrixView(props: &MatrixProps) -> Html {
         };
     }
     let report = &props.report;
-    let rows = matrix.rows.iter().take(MATRIX_ROWS).map(|row| {
-        let cells = row.cells.iter().zip(&matrix.environments).map(|(cell, env)| match cell {
+    let shown = &matrix.rows[..matrix.rows.len().min(MATRIX_ROWS)];
+    // One tab stop for the whole matrix: the selected finding's cell, else the first one.
+    let tab_stop = shown
+        .iter()
+        .flat_map(|r| r.cells.iter().flatten())
+        .find(|&&i| props.selected == Some(i))
+        .or_else(|| shown.iter().flat_map(|r| r.cells.iter().flatten()).next())
+        .copied();
+    let rows = shown.iter().enumerate().map(|(r, row)| {
+        let cells = row.cells.iter().zip(&matrix.environments).enumerate().map(|(c, (cell, env))| match cell {
             Some(i) => {
                 let i = *i;
                 let kind = report.findings[i].kind;
-                let label = format!("{env}: {}", kind_label(kind));
+                let label = format!("{} in {env}: {}", row.path, kind_label(kind));
                 html! {
                     <td>
                         <button class={classes!("cell", format!("k-{}", kind.name()), (props.selected == Some(i)).then_some("selected"))}
+                            data-row={r.to_string()} data-col={c.to_string()}
+                            tabindex={if tab_stop == Some(i) { "0" } else { "-1" }}
                             title={label.clone()} aria-label={label} onclick={props.on_select.reform(move |_| i)}>
                             { kind_symbol(kind) }
                         </button>
@@ -347,6 +358,54 @@ pub fn MatrixView(props: &MatrixProps) -> Html {
         });
         html! { <tr><th scope="row" title={row.path.clone()}><code>{ row.path.clone() }</code></th>{ for cells }</tr> }
     });
+    let rows_shown = shown.len();
+    let columns = matrix.environments.len();
+    // Arrow keys move between the cells that hold a finding, skipping those that match the base.
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        let (dr, dc): (isize, isize) = match e.key().as_str() {
+            "ArrowDown" => (1, 0),
+            "ArrowUp" => (-1, 0),
+            "ArrowRight" => (0, 1),
+            "ArrowLeft" => (0, -1),
+            _ => return,
+        };
+        let Some(cell) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let at = |name: &str| {
+            cell.get_attribute(name)
+                .and_then(|v| v.parse::<isize>().ok())
+        };
+        let (Some(mut r), Some(mut c)) = (at("data-row"), at("data-col")) else {
+            return;
+        };
+        e.prevent_default();
+        e.stop_propagation();
+        let Some(table) = cell.closest("table").ok().flatten() else {
+            return;
+        };
+        loop {
+            r += dr;
+            c += dc;
+            if r < 0 || c < 0 || r >= rows_shown as isize || c >= columns as isize {
+                return;
+            }
+            let next = table
+                .query_selector(&format!("button[data-row='{r}'][data-col='{c}']"))
+                .ok()
+                .flatten()
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(next) = next {
+                let _ = cell.set_attribute("tabindex", "-1");
+                let _ = next.set_attribute("tabindex", "0");
+                let _ = next.focus();
+                return;
+            }
+        }
+    });
     let more = matrix.rows.len().saturating_sub(MATRIX_ROWS);
     html! {
         <section class="matrix" aria-label="Drift matrix">
@@ -356,7 +415,7 @@ pub fn MatrixView(props: &MatrixProps) -> Html {
                     { for Kind::ALL.iter().map(|k| html! { <span class={classes!("cell", format!("k-{}", k.name()))}>{ kind_symbol(*k) }</span> }).zip(Kind::ALL.iter()).map(|(chip, k)| html! { <span class="legend-item">{ chip }{ kind_label(*k) }</span> }) }
                 </div>
                 <div class="matrix-scroll">
-                    <table>
+                    <table {onkeydown}>
                         <thead><tr><th scope="col">{ "path" }</th>{ for matrix.environments.iter().map(|e| html! { <th scope="col" class="env-col" title={e.clone()}>{ e.clone() }</th> }) }</tr></thead>
                         <tbody>{ for rows }</tbody>
                     </table>
