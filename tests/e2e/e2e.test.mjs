@@ -117,6 +117,10 @@ test('the findings shown and exported match the CLI report for the same files', 
   assert.equal(await detail.locator('.keyed').textContent(), '/database/host');
   assert.deepEqual(await detail.locator('mark').allTextContents(), ['"db.example.com"', '"db-prod.example.com"']);
   assert.deepEqual(await detail.locator('.loc').allTextContents(), ['base_config.yaml:5:9', 'env2_config.yaml:6:9']);
+  // Inside the changed value, the word that changed; and the value in every environment.
+  assert.deepEqual(await detail.locator('mark .word').allTextContents(), ['-prod']);
+  assert.deepEqual(await detail.locator('table.across th').allTextContents(), ['base', 'env1_config', 'env2_config']);
+  assert.deepEqual(await detail.locator('table.across td').allTextContents(), ['"db.example.com"', '"db-dev.example.com"', '"db-prod.example.com"']);
   await page.screenshot({ path: join(out, 'classic.png'), fullPage: true });
 
   // Keyboard: j moves to the next finding in the list's order.

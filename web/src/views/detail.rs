@@ -1,7 +1,7 @@
 //! The selected finding: its paths, and both files side by side with the two spans highlighted.
 
 use crate::model::{SourceText, kind_label, source_window};
-use driftwise_engine::{Action, Explanation, Report, Side, describe};
+use driftwise_engine::{Action, Explanation, Report, Side, describe, side_value};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -83,6 +83,27 @@ fn MakeRule(props: &MakeRuleProps) -> Html {
 
 /// Numbered source lines with the span marked (secret values come masked from the window).
 pub(crate) fn source_listing(lines: Vec<crate::model::SourceLine>) -> Html {
+    source_listing_with(lines, None)
+}
+
+/// [`source_listing`], with the characters `emphasis` (start, end) of a one-line mark that
+/// differ from the other side shown as the change inside the change.
+fn source_listing_with(
+    lines: Vec<crate::model::SourceLine>,
+    emphasis: Option<(usize, usize)>,
+) -> Html {
+    let marked = |text: String| -> Html {
+        match emphasis {
+            Some((start, end)) if end > start && end <= text.chars().count() => {
+                let chars: Vec<char> = text.chars().collect();
+                let part = |r: std::ops::Range<usize>| chars[r].iter().collect::<String>();
+                html! {
+                    <mark>{ part(0..start) }<span class="word">{ part(start..end) }</span>{ part(end..chars.len()) }</mark>
+                }
+            }
+            _ => html! { <mark>{ text }</mark> },
+        }
+    };
     html! {
         // Focusable, so a keyboard can scroll a long file.
         <pre class="source" tabindex="0"><code>
@@ -91,7 +112,7 @@ pub(crate) fn source_listing(lines: Vec<crate::model::SourceLine>) -> Html {
                     <span class="ln" aria-hidden="true">{ l.number }</span>
                     { l.before }
                     if !l.highlighted.is_empty() {
-                        <mark>{ l.highlighted }</mark>
+                        { marked(l.highlighted) }
                     }
                     { l.after }
                     { "\n" }
@@ -101,21 +122,79 @@ pub(crate) fn source_listing(lines: Vec<crate::model::SourceLine>) -> Html {
     }
 }
 
+/// The characters of `a` that differ from `b`, widened to whole words: what a word-level diff
+/// highlights inside a changed value (`"db.example.com"` against `"db-prod.example.com"`).
+pub fn differing(a: &str, b: &str) -> Option<(usize, usize)> {
+    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if x == y {
+        return None;
+    }
+    let prefix = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
+    let suffix = x[prefix..]
+        .iter()
+        .rev()
+        .zip(y[prefix..].iter().rev())
+        .take_while(|(p, q)| p == q)
+        .count();
+    let word = |c: &char| c.is_alphanumeric() || *c == '_';
+    let mut start = prefix;
+    while start > 0 && word(&x[start - 1]) && x.get(start).is_some_and(word) {
+        start -= 1;
+    }
+    let mut end = x.len() - suffix;
+    while end < x.len() && word(&x[end]) && end > 0 && word(&x[end - 1]) {
+        end += 1;
+    }
+    // A change that is all of the value is shown by the mark itself.
+    (start < end && (start > 0 || end < x.len())).then_some((start, end))
+}
+
 #[function_component]
 pub fn Detail(props: &DetailProps) -> Html {
     let Some(f) = props.report.findings.get(props.index) else {
         return html! {};
     };
-    let pane = |title: String, side: Option<&Side>, missing: &str| -> Html {
+    let window = |side: Option<&Side>| {
+        side.map(|side| {
+            let span = side.anchor(f.kind);
+            props
+                .texts
+                .get(&side.file)
+                .map(|text| source_window(text, span.byte_range(), CONTEXT))
+                .unwrap_or_default()
+        })
+    };
+    let (base_lines, env_lines) = (window(f.base.as_ref()), window(f.env.as_ref()));
+    // A changed one-line value: which characters of each side changed.
+    let one_line = |lines: &Option<Vec<crate::model::SourceLine>>| {
+        let hits: Vec<&crate::model::SourceLine> = lines
+            .iter()
+            .flatten()
+            .filter(|l| !l.highlighted.is_empty())
+            .collect();
+        match hits.as_slice() {
+            [one] => Some(one.highlighted.clone()),
+            _ => None,
+        }
+    };
+    let (base_hit, env_hit) = (one_line(&base_lines), one_line(&env_lines));
+    let emphasis = |mine: &Option<String>, other: &Option<String>| match (mine, other) {
+        (Some(a), Some(b)) if f.kind == driftwise_engine::Kind::Changed => differing(a, b),
+        _ => None,
+    };
+    let (base_emphasis, env_emphasis) =
+        (emphasis(&base_hit, &env_hit), emphasis(&env_hit, &base_hit));
+    let pane = |title: String,
+                side: Option<&Side>,
+                lines: Option<Vec<crate::model::SourceLine>>,
+                emphasis: Option<(usize, usize)>,
+                missing: &str|
+     -> Html {
         match side {
             Some(side) => {
                 let span = side.anchor(f.kind);
                 let location = format!("{}:{}:{}", side.file, span.start.line, span.start.column);
-                let lines = props
-                    .texts
-                    .get(&side.file)
-                    .map(|text| source_window(text, span.byte_range(), CONTEXT))
-                    .unwrap_or_default();
+                let lines = lines.unwrap_or_default();
                 html! {
                     <figure class="pane">
                         <figcaption>
@@ -128,7 +207,7 @@ pub fn Detail(props: &DetailProps) -> Html {
                                 </code>
                             }
                         </figcaption>
-                        { source_listing(lines) }
+                        { source_listing_with(lines, emphasis) }
                     </figure>
                 }
             }
@@ -202,13 +281,48 @@ pub fn Detail(props: &DetailProps) -> Html {
                 <MakeRule environment={f.environment.clone()} path={f.keyed_path_or_root()} on_make={on_make.clone()} />
             }
             <div class="panes">
-                { pane(base_title, f.base.as_ref(), "Not in the base.") }
-                { pane(env_title, f.env.as_ref(), &format!("Not in {}.", f.environment)) }
+                { pane(base_title, f.base.as_ref(), base_lines, base_emphasis, "Not in the base.") }
+                { pane(env_title, f.env.as_ref(), env_lines, env_emphasis, &format!("Not in {}.", f.environment)) }
             </div>
+            { across(&props.report, f) }
             if let Some(e) = &props.explanation {
                 { why(e) }
             }
         </div>
+    }
+}
+
+/// The value at the finding's path in the base and in every environment, side by side, when
+/// more than one environment is compared.
+fn across(report: &Report, f: &driftwise_engine::Finding) -> Html {
+    if report.environments.len() < 2 {
+        return html! {};
+    }
+    let here: Vec<&driftwise_engine::Finding> = report
+        .findings
+        .iter()
+        .filter(|g| g.keyed_path == f.keyed_path)
+        .collect();
+    let base = here
+        .iter()
+        .find_map(|g| g.base.as_ref())
+        .map_or_else(|| "(not in the base)".to_string(), side_value);
+    html! {
+        <table class="across" aria-label={format!("{} in every environment", f.keyed_path_or_root())}>
+            <thead><tr><th scope="col">{ "base" }</th>
+                { for report.environments.iter().map(|e| html! { <th scope="col" class={classes!((e.name == f.environment).then_some("current"))}>{ e.name.clone() }</th> }) }
+            </tr></thead>
+            <tbody><tr>
+                <td><code>{ base }</code></td>
+                { for report.environments.iter().map(|e| {
+                    let value = match here.iter().find(|g| g.environment == e.name) {
+                        Some(g) => g.env.as_ref().map_or_else(|| "(removed)".to_string(), side_value),
+                        None => "= base".to_string(),
+                    };
+                    html! { <td><code>{ value }</code></td> }
+                }) }
+            </tr></tbody>
+        </table>
     }
 }
 
@@ -244,5 +358,30 @@ fn why(e: &Explanation) -> Html {
                 </ol>
             }
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::differing;
+
+    #[test]
+    fn word_level_changes_are_whole_words_inside_the_value() {
+        assert_eq!(
+            differing("\"db-prod.example.com\"", "\"db.example.com\""),
+            Some((3, 8))
+        );
+        assert_eq!(
+            differing("\"db.example.com\"", "\"db-prod.example.com\""),
+            None
+        );
+        // 1.4.0 → 1.5.2: from the first digit that changed to the end of its word.
+        assert_eq!(differing("image:1.5.2", "image:1.4.0"), Some((8, 11)));
+        assert_eq!(
+            differing("warn", "info"),
+            None,
+            "all of it changed: the mark says so"
+        );
+        assert_eq!(differing("same", "same"), None);
     }
 }
