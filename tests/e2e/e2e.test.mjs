@@ -703,6 +703,25 @@ test('the drift matrix is one tab stop; arrow keys move between its cells, each 
   await page.waitForFunction(([p, e]) => document.querySelector('.finding.selected')?.dataset.path === p && document.querySelector('.finding.selected')?.dataset.env === e, [path, env]);
 });
 
+test('on a phone a tapped finding brings its detail into view; on a laptop the detail is already beside the list', async (t) => {
+  const page = await openApp(t, '#example=1');
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.waitForSelector('.finding');
+  const last = page.locator('.finding button').last();
+  await last.click();
+  await page.waitForFunction(() => {
+    const r = document.querySelector('.finding-detail')?.getBoundingClientRect();
+    return r && r.top >= -1 && r.top < window.innerHeight / 2;
+  });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.locator('.finding button').first().scrollIntoViewIfNeeded();
+  const y = await page.evaluate(() => window.scrollY);
+  await page.evaluate(() => document.querySelector('.finding button').click());
+  await page.waitForFunction(() => document.querySelector('.finding').classList.contains('selected'));
+  await page.waitForTimeout(100);
+  assert.equal(await page.evaluate(() => window.scrollY), y, 'no jump when the detail is beside the list');
+});
+
 test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {
   const page = await openApp(t);
   await page.setInputFiles('#file-input', [join(repo, 'tests', 'terraform', 'plan.json')]);

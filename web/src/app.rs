@@ -94,6 +94,7 @@ impl Component for App {
                         Effect::Check(request) => self.checker.send(Task::Check(request)),
                         Effect::Verdict(request) => self.checker.send(Task::Verdict(request)),
                         Effect::ScrollTo(id) => scroll_into_view(&id),
+                        Effect::ShowDetail => show_detail_in_one_column(),
                     }
                 }
                 if redraw {
@@ -346,6 +347,32 @@ fn select_policy_line(text: &str, line: usize) {
     let _ = editor.set_selection_range(utf16(range.start), utf16(range.end));
     let line_height = 18;
     editor.set_scroll_top((line.saturating_sub(3) * line_height) as i32);
+}
+
+/// In the one-column layout (a phone), the detail is below the list: a tap on a finding brings
+/// it into view; beside the list (a laptop) it already is.
+fn show_detail_in_one_column() {
+    yew::platform::spawn_local(async move {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let one_column = window
+            .match_media("(max-width: 1100px)")
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches());
+        if !one_column {
+            return;
+        }
+        if let Some(detail) = window
+            .document()
+            .and_then(|d| d.query_selector(".detail").ok().flatten())
+        {
+            let options = web_sys::ScrollIntoViewOptions::new();
+            options.set_block(web_sys::ScrollLogicalPosition::Start);
+            detail.scroll_into_view_with_scroll_into_view_options(&options);
+        }
+    });
 }
 
 fn scroll_into_view(id: &str) {

@@ -153,6 +153,8 @@ pub enum Effect {
     Verdict(Box<VerdictRequest>),
     /// Scroll the element with this id into view.
     ScrollTo(String),
+    /// A finding was picked: where the detail is below the list (one column), bring it into view.
+    ShowDetail,
 }
 
 /// An opened snapshot bundle: every snapshot with its audit entry (who, when, why, tags), and
@@ -472,6 +474,7 @@ impl State {
             Change::Select(i) => {
                 self.selected = Some(i);
                 self.selected_violation = None;
+                effects.push(Effect::ShowDetail);
             }
             Change::SelectViolation(i) => self.selected_violation = Some(i),
             Change::SetProvider(provider) => {
