@@ -16,15 +16,19 @@ const cli = process.env.DRIFTWISE_BIN ?? join(repo, 'target', 'debug', 'driftwis
 const classic = ['base_config.yaml', 'env1_config.yaml', 'env2_config.yaml'];
 const classicPaths = classic.map((f) => join(repo, 'examples', 'classic', f));
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.yaml': 'text/yaml' };
 let server, origin, browser;
 
 before(async () => {
   await mkdir(out, { recursive: true });
   server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = join(dist, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    // /embed/ is the portal example, with the built app at /embed/driftwise/ as its README says.
+    const embed = join(repo, 'examples', 'embed');
+    const [root, rel] = path.startsWith('/embed/driftwise/') ? [dist, path.slice('/embed/driftwise'.length)]
+      : path.startsWith('/embed/') ? [embed, path.slice('/embed'.length)] : [dist, path];
+    const file = join(root, rel === '/' ? 'index.html' : rel);
+    if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
@@ -720,6 +724,56 @@ test('on a phone a tapped finding brings its detail into view; on a laptop the d
   await page.waitForFunction(() => document.querySelector('.finding').classList.contains('selected'));
   await page.waitForTimeout(100);
   assert.equal(await page.evaluate(() => window.scrollY), y, 'no jump when the detail is beside the list');
+});
+
+test('a portal embeds the app: files passed in, events out, and neither page\'s styles reach the other', async (t) => {
+  const page = await openApp(t);
+  await page.goto(`${origin}/embed/index.html`);
+  const status = page.locator('#portal-status');
+  await page.waitForFunction(() => document.getElementById('portal-status').dataset.findings);
+  const fromCli = JSON.parse(runCli(['check', '--format', 'json', 'base_config.yaml', 'env1_config.yaml']));
+  assert.equal(await status.getAttribute('data-findings'), String(fromCli.findings.length));
+  assert.match(await status.textContent(), /in 1 environment/);
+  await page.waitForFunction(() => document.getElementById('portal-status').dataset.planActions);
+  // The app is in the element's shadow root, and its findings are there.
+  const shadowFindings = await page.evaluate(() => document.getElementById('review').shadowRoot.querySelectorAll('.finding').length);
+  assert.equal(shadowFindings, fromCli.findings.length);
+  // The portal's loud styles stay out of the app, and the app's stay out of the portal.
+  const colours = await page.evaluate(() => {
+    const shadow = document.getElementById('review').shadowRoot;
+    const appButton = shadow.querySelector('.toolbar button, button');
+    return {
+      portalButton: getComputedStyle(document.getElementById('check')).backgroundColor,
+      portalHeading: getComputedStyle(document.querySelector('h1')).color,
+      portalBody: getComputedStyle(document.body).fontFamily,
+      appButton: getComputedStyle(appButton).backgroundColor,
+      appHeading: getComputedStyle(shadow.querySelector('h2')).color,
+    };
+  });
+  assert.equal(colours.portalButton, 'rgb(255, 105, 180)');
+  assert.equal(colours.portalHeading, 'rgb(128, 0, 128)');
+  assert.match(colours.portalBody, /Georgia/);
+  assert.notEqual(colours.appButton, 'rgb(255, 105, 180)');
+  assert.notEqual(colours.appHeading, 'rgb(128, 0, 128)');
+  // The portal's own keys are its own: j on the portal page does not move the app's selection.
+  const selected = () => page.evaluate(() => document.getElementById('review').shadowRoot.querySelector('.finding.selected')?.id);
+  await page.locator('driftwise-review .finding button').first().click();
+  const first = await selected();
+  assert.ok(first);
+  await page.keyboard.press('j');
+  await page.waitForFunction((id) => document.getElementById('review').shadowRoot.querySelector('.finding.selected')?.id !== id, first);
+  const second = await selected();
+  await page.getByRole('heading', { name: 'Platform portal' }).click();
+  await page.keyboard.press('j');
+  await page.waitForTimeout(100);
+  assert.equal(await selected(), second, 'j on the portal is the portal\'s');
+  // An export is announced to the portal.
+  const [file] = await Promise.all([page.waitForEvent('download'), page.evaluate(() => document.getElementById('review').shadowRoot.querySelector('[data-export="JSON"]').click())]);
+  assert.ok(file);
+  await page.waitForFunction(() => document.getElementById('portal-status').dataset.exported === 'json');
+  // Loading again replaces the files.
+  await page.click('#check');
+  await page.waitForFunction(() => document.getElementById('portal-status').dataset.findings);
 });
 
 test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {

@@ -24,6 +24,8 @@ pub struct AppProps {
 
 pub enum Msg {
     Change(Change),
+    /// What an embedding host page passed in with `element.load({...})`.
+    Embedded(crate::embed::LoadInput),
     PickedFiles(Vec<web_sys::File>),
     Export(OutputFormat),
     DownloadPlan(Download),
@@ -35,6 +37,9 @@ pub struct App {
     state: State,
     checker: Checker,
     _keys: Option<Closure<dyn Fn(web_sys::KeyboardEvent)>>,
+    /// Embedded in a host page: where, and the listener for what the host passes in.
+    embed: Option<crate::embed::Mount>,
+    _load: Option<Closure<dyn Fn(web_sys::CustomEvent)>>,
 }
 
 impl Component for App {
@@ -53,8 +58,10 @@ impl Component for App {
         };
         #[cfg(not(feature = "in-page-checker"))]
         let checker = Checker::worker(on_update);
-        // The address may name an example, filters, a sort and a finding (a shared view).
-        if let Some(hash) = location_hash().filter(|h| h.len() > 1) {
+        let embed = crate::embed::mount();
+        // The address may name an example, filters, a sort and a finding (a shared view); an
+        // embedded app leaves the host page's address alone.
+        if let Some(hash) = location_hash().filter(|h| h.len() > 1 && embed.is_none()) {
             ctx.link()
                 .send_message(Msg::Change(Change::ApplyView(hash)));
         }
@@ -62,15 +69,40 @@ impl Component for App {
             state: State::default(),
             checker,
             _keys: None,
+            embed,
+            _load: None,
         }
     }
 
     fn rendered(&mut self, ctx: &Context<Self>, first_render: bool) {
         if first_render {
+            let root: Option<web_sys::EventTarget> =
+                self.embed.as_ref().map(|m| m.root.clone().into());
             self._keys = listen_for_keys(
                 ctx.link()
                     .callback(|delta| Msg::Change(Change::Step(delta))),
+                root.clone(),
             );
+            if let Some(mount) = &self.embed {
+                let link = ctx.link().clone();
+                let load =
+                    Closure::<dyn Fn(web_sys::CustomEvent)>::new(move |e: web_sys::CustomEvent| {
+                        let input: crate::embed::LoadInput =
+                            serde_wasm_bindgen::from_value(e.detail()).unwrap_or_default();
+                        link.send_message(Msg::Embedded(input));
+                    });
+                let _ = mount.root.add_event_listener_with_callback(
+                    "driftwise-load",
+                    load.as_ref().unchecked_ref(),
+                );
+                self._load = Some(load);
+                let _ = mount.root.set_attribute("data-ready", "true");
+                crate::embed::announce(
+                    &mount.root,
+                    "driftwise-ready",
+                    &wasm_bindgen::JsValue::NULL,
+                );
+            }
             // Marks the page as interactive and records when, for tests and the README's figure.
             let window = web_sys::window();
             let now = window
@@ -87,8 +119,33 @@ impl Component for App {
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
+            Msg::Embedded(input) => {
+                let mut files: Vec<crate::model::LoadedFile> = input
+                    .files
+                    .into_iter()
+                    .map(|f| crate::model::LoadedFile::new(f.name, f.text))
+                    .collect();
+                files.extend(
+                    input
+                        .policy
+                        .map(|p| crate::model::LoadedFile::new(p.name, p.text)),
+                );
+                ctx.link().send_message(Msg::Change(Change::ClearFiles));
+                if input.provider.is_some() {
+                    ctx.link()
+                        .send_message(Msg::Change(Change::SetProvider(input.provider)));
+                }
+                ctx.link()
+                    .send_message(Msg::Change(Change::AddFiles(files, Vec::new())));
+                false
+            }
             Msg::Change(change) => {
+                let report_before = self.state.report.clone();
+                let plan_before = self.state.plan.clone();
                 let (redraw, effects) = self.state.update(change);
+                if let Some(mount) = &self.embed {
+                    self.announce_changes(&mount.root.clone(), report_before, plan_before);
+                }
                 for effect in effects {
                     match effect {
                         Effect::Check(request) => self.checker.send(Task::Check(request)),
@@ -97,7 +154,7 @@ impl Component for App {
                         Effect::ShowDetail => show_detail_in_one_column(),
                     }
                 }
-                if redraw {
+                if redraw && self.embed.is_none() {
                     keep_address(&self.state.view_hash());
                 }
                 redraw
@@ -115,6 +172,11 @@ impl Component for App {
                 {
                     self.state.errors.push(format!("export failed: {e:?}"));
                     return true;
+                }
+                if let Some(mount) = &self.embed {
+                    let detail =
+                        crate::embed::to_js(&serde_json::json!({ "format": format.name() }));
+                    crate::embed::announce(&mount.root, "driftwise-export", &detail);
                 }
                 false
             }
@@ -137,6 +199,34 @@ impl Component for App {
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
+        self.render(ctx)
+    }
+}
+
+impl App {
+    /// Tells an embedding host page that the report or the plan changed.
+    fn announce_changes(
+        &self,
+        root: &web_sys::Element,
+        report_before: Option<std::rc::Rc<driftwise_engine::Report>>,
+        plan_before: std::rc::Rc<Result<crate::state::PlanState, String>>,
+    ) {
+        let json = crate::embed::to_js;
+        if let Some(report) = &self.state.report
+            && !report_before.is_some_and(|b| std::rc::Rc::ptr_eq(&b, report))
+        {
+            let value = serde_json::to_value(report.as_ref()).unwrap_or_default();
+            crate::embed::announce(root, "driftwise-report", &json(&value));
+        }
+        if !std::rc::Rc::ptr_eq(&plan_before, &self.state.plan)
+            && let Ok(plan) = self.state.plan.as_ref()
+        {
+            let value = serde_json::to_value(&plan.plan).unwrap_or_default();
+            crate::embed::announce(root, "driftwise-plan", &json(&value));
+        }
+    }
+
+    fn render(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let s = &self.state;
         let ondragover = link.callback(|e: DragEvent| {
@@ -301,9 +391,16 @@ fn keep_address(hash: &str) {
     }
 }
 
-/// j / k and the arrow keys move between findings, unless the user is typing in a field.
-fn listen_for_keys(step: Callback<isize>) -> Option<Closure<dyn Fn(web_sys::KeyboardEvent)>> {
-    let window = web_sys::window()?;
+/// j / k and the arrow keys move between findings, unless the user is typing in a field. In a
+/// host page, only while the focus is in the app (keys on `root`), never the host's own.
+fn listen_for_keys(
+    step: Callback<isize>,
+    root: Option<web_sys::EventTarget>,
+) -> Option<Closure<dyn Fn(web_sys::KeyboardEvent)>> {
+    let target: web_sys::EventTarget = match root {
+        Some(root) => root,
+        None => web_sys::window()?.into(),
+    };
     let closure =
         Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
             let typing = e
@@ -323,7 +420,7 @@ fn listen_for_keys(step: Callback<isize>) -> Option<Closure<dyn Fn(web_sys::Keyb
             e.prevent_default();
             step.emit(delta);
         });
-    window
+    target
         .add_event_listener_with_callback("keydown", closure.as_ref().unchecked_ref())
         .ok()?;
     Some(closure)

@@ -22,13 +22,22 @@ pub enum Checker {
     InPage(Callback<CheckUpdate>),
 }
 
+/// A file of the built app by its path there: beside the page, or, embedded in a host page,
+/// beside `embed.js` (the base it gives in `globalThis.driftwiseMount`).
+pub fn asset(path: &str) -> String {
+    let base = crate::embed::mount()
+        .map(|m| m.base)
+        .unwrap_or_else(|| "./".to_string());
+    format!("{base}{}", path.trim_start_matches("./"))
+}
+
 impl Checker {
     pub fn worker(on_update: Callback<CheckUpdate>) -> Checker {
         let forward = on_update.clone();
         let plain = EngineWorker::spawner()
             .callback(move |update| forward.emit(update))
             .encoding::<JsonCodec>()
-            .spawn_with_loader(WORKER_LOADER);
+            .spawn_with_loader(&asset(WORKER_LOADER));
         Checker::Worker {
             plain,
             desired: None,
@@ -62,7 +71,7 @@ impl Checker {
                     EngineWorker::spawner()
                         .callback(move |update| forward.emit(update))
                         .encoding::<JsonCodec>()
-                        .spawn_with_loader(DESIRED_WORKER_LOADER)
+                        .spawn_with_loader(&asset(DESIRED_WORKER_LOADER))
                 });
                 bridge.send(task);
             }

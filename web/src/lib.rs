@@ -4,6 +4,7 @@
 pub mod app;
 pub mod checker;
 pub mod codec;
+pub mod embed;
 pub mod examples;
 pub mod export;
 pub mod files;

@@ -3,8 +3,12 @@ fn main() {
     yew::Renderer::<driftwise_web::app::App>::with_root(root).render();
 }
 
-/// The app mounts into `#driftwise` when the host page has one (embedding in a portal), else `<body>`.
+/// The app mounts where `<driftwise-review>` (static/embed.js) put its root, else into
+/// `#driftwise` when the host page has one, else `<body>`.
 fn gloo_root() -> web_sys::Element {
+    if let Some(mount) = driftwise_web::embed::mount() {
+        return mount.root;
+    }
     let document = web_sys::window()
         .and_then(|w| w.document())
         .expect("a browser document");
