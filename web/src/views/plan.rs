@@ -19,8 +19,12 @@ pub struct PlanViewProps {
     pub on_select: Callback<usize>,
 }
 
+/// Plan rows drawn before "show all": a large plan's table stays quick to draw.
+const PLAN_ROWS: usize = 200;
+
 #[function_component]
 pub fn PlanView(props: &PlanViewProps) -> Html {
+    let all_rows = use_state(|| false);
     let env = use_state(|| None::<String>);
     let level = use_state(|| Severity::Low);
     let action = use_state(|| Action::Revert);
@@ -108,7 +112,7 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
             <table class="plan-table">
                 <thead><tr><th>{ "action" }</th><th>{ "environment" }</th><th>{ "finding" }</th><th>{ "severity" }</th><th>{ "approval" }</th></tr></thead>
                 <tbody>
-                    { for outcome.plan.actions.iter().map(|a| {
+                    { for outcome.plan.actions.iter().take(if *all_rows { usize::MAX } else { PLAN_ROWS }).map(|a| {
                         let f = &a.finding;
                         let i = index_of(&f.keyed_path, &f.environment);
                         html! {
@@ -127,6 +131,11 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            if !*all_rows && outcome.plan.actions.len() > PLAN_ROWS {
+                <button type="button" class="button subtle" onclick={ { let all_rows = all_rows.clone(); Callback::from(move |_| all_rows.set(true)) } }>
+                    { format!("Show all {} actions", outcome.plan.actions.len()) }
+                </button>
+            }
             if !unapplied.is_empty() {
                 <div class="not-applied" role="note">
                     <h3>{ format!("Not applied ({}): these actions would be left undone", unapplied.len()) }</h3>
