@@ -152,6 +152,14 @@ impl Component for App {
                         Effect::Verdict(request) => self.checker.send(Task::Verdict(request)),
                         Effect::ScrollTo(id) => scroll_into_view(&id),
                         Effect::ShowDetail => show_detail_in_one_column(),
+                        Effect::Replan => {
+                            // After the browser has drawn the report.
+                            let link = ctx.link().clone();
+                            yew::platform::spawn_local(async move {
+                                yew::platform::time::sleep(std::time::Duration::ZERO).await;
+                                link.send_message(Msg::Change(Change::Replan));
+                            });
+                        }
                     }
                 }
                 if redraw && self.embed.is_none() {

@@ -96,6 +96,8 @@ pub enum VerdictState {
 /// A user action, or news from the engine.
 pub enum Change {
     AddFiles(Vec<LoadedFile>, Vec<String>),
+    /// Make the plan for the report on screen (after [`Effect::Replan`]).
+    Replan,
     /// Write a policy rule from finding `index`: (section, reason, for every environment).
     MakeRule(usize, String, String, bool),
     /// Compare two snapshots of the opened bundle (from, to).
@@ -155,7 +157,13 @@ pub enum Effect {
     ScrollTo(String),
     /// A finding was picked: where the detail is below the list (one column), bring it into view.
     ShowDetail,
+    /// Make the plan once the report is on screen (answer with [`Change::Replan`]): the report
+    /// shows first, the plan a moment later.
+    Replan,
 }
+
+/// What the plan pane says in the moment between the report showing and its plan.
+pub const MAKING_PLAN: &str = "Making the plan…";
 
 /// An opened snapshot bundle: every snapshot with its audit entry (who, when, why, tags), and
 /// whether the bundle and its audit trail verify.
@@ -426,6 +434,7 @@ impl State {
                     Err(e) => self.errors.push(e.to_string()),
                 }
             }
+            Change::Replan => effects.extend(self.replan()),
             Change::CompareSnapshots(from, to) => {
                 self.comparing = Some((from, to));
                 effects.extend(self.files_changed());
@@ -957,9 +966,9 @@ impl State {
         if !std::mem::take(&mut self.keep_choices) {
             self.chosen.clear();
         }
-        let verdict = self.replan();
+        self.plan = Rc::new(Err(MAKING_PLAN.into()));
         self.refilter();
-        verdict
+        Some(Effect::Replan)
     }
 
     /// The action a finding gets: the one chosen, else the default.
@@ -1305,9 +1314,16 @@ mod tests {
     /// Runs the check an update asked for, as the worker would, and hands the page its answer.
     fn answer(state: &mut State, effects: Vec<Effect>) {
         for effect in effects {
-            if let Effect::Check(check) = effect {
-                let update = crate::worker::run_check(&check, |_| {});
-                state.update(Change::Update(update));
+            match effect {
+                Effect::Check(check) => {
+                    let update = crate::worker::run_check(&check, |_| {});
+                    let (_, more) = state.update(Change::Update(update));
+                    answer(state, more);
+                }
+                Effect::Replan => {
+                    state.update(Change::Replan);
+                }
+                _ => {}
             }
         }
     }

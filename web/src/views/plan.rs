@@ -30,6 +30,9 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
     let action = use_state(|| Action::Revert);
     let outcome = match props.outcome.as_ref() {
         Ok(o) => o,
+        Err(e) if e == crate::state::MAKING_PLAN => {
+            return html! { <section class="plan" aria-label="Plan"><h2>{ "Plan" }</h2><p class="hint">{ e.clone() }</p></section> };
+        }
         Err(e) => {
             return html! { <section class="plan" aria-label="Plan"><h2>{ "Plan" }</h2><p class="error">{ e.clone() }</p></section> };
         }
