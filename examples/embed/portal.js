@@ -7,8 +7,8 @@ const text = (name) => fetch(name).then((r) => r.text());
 async function reviewDev() {
   review.load({
     files: [
-      { name: 'base_config.yaml', text: await text('base_config.yaml') },
-      { name: 'env1_config.yaml', text: await text('env1_config.yaml') },
+      { name: 'app-base.yaml', text: await text('app-base.yaml') },
+      { name: 'app-dev.yaml', text: await text('app-dev.yaml') },
     ],
   });
 }
