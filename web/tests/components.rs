@@ -175,8 +175,14 @@ async fn bad_input_names_file_line_and_column() {
     let root = mount().await;
     paste(&root, "base.yaml", "a: 1\n").await;
     paste(&root, "broken.json", "{\n  \"a\": 1,\n  \"a\" 2\n}\n").await;
-    let error = one(&root, ".error").text_content().unwrap();
+    let error = one(&root, ".error-card p").text_content().unwrap();
     assert_eq!(error, "broken.json:3:7: expected ':' after the key");
+    assert_eq!(
+        one(&root, ".error-card pre.excerpt")
+            .text_content()
+            .unwrap(),
+        "  \"a\" 2\n      ^"
+    );
     assert!(all(&root, ".finding").is_empty());
 }
 
@@ -275,7 +281,7 @@ async fn a_policy_marks_expected_drift_shows_stale_rules_and_jumps_to_rules() {
     left.sort();
     assert_eq!(left, ["/app_settings/version", "/features/feature_b"]);
 
-    // A typo in the policy is reported at its line, and the report waits for a valid policy.
+    // A typo in the policy is reported at its line (the report goes on under the default policy).
     type_into(
         &root,
         "#policy-editor",
@@ -284,7 +290,7 @@ async fn a_policy_marks_expected_drift_shows_stale_rules_and_jumps_to_rules() {
     .await;
     click(&root, ".policy-actions .button.primary").await;
     assert_eq!(
-        one(&root, ".error").text_content().unwrap(),
+        one(&root, ".error-card p").text_content().unwrap(),
         "driftwise.yaml:3:12: policy: expected[0].reson: unknown field `reson`, expected one of `path`, `envs`, `reason`, `by`, `expires`, `kind`, `name`, `namespace`, `group`"
     );
 }
