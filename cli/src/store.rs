@@ -347,17 +347,5 @@ pub fn now() -> String {
 
 /// A fresh entry for `action`, to be sealed by [`Store::append`].
 pub fn entry(action: AuditAction, actor: String, ids: Vec<String>) -> AuditEntry {
-    AuditEntry {
-        seq: 0,
-        time: now(),
-        actor,
-        action,
-        ids,
-        reason: None,
-        tags: Vec::new(),
-        drift: Vec::new(),
-        files: Vec::new(),
-        prev: String::new(),
-        hash: String::new(),
-    }
+    AuditEntry::new(action, actor, now(), ids)
 }

@@ -185,6 +185,24 @@ pub struct AuditEntry {
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 impl AuditEntry {
+    /// An entry with nothing but its action, actor, time and ids; [`AuditEntry::next`] numbers,
+    /// chains and seals it.
+    pub fn new(action: AuditAction, actor: String, time: String, ids: Vec<String>) -> AuditEntry {
+        AuditEntry {
+            seq: 0,
+            time,
+            actor,
+            action,
+            ids,
+            reason: None,
+            tags: Vec::new(),
+            drift: Vec::new(),
+            files: Vec::new(),
+            prev: String::new(),
+            hash: String::new(),
+        }
+    }
+
     /// The entry's own seal: the hash of its JSON with `hash` empty.
     fn seal(&self) -> String {
         let unsealed = AuditEntry {
@@ -479,19 +497,12 @@ mod tests {
         for i in 0..n {
             let entry = AuditEntry::next(
                 &log,
-                AuditEntry {
-                    seq: 0,
-                    time: format!("2026-11-30T10:0{i}:00Z"),
-                    actor: "ana".into(),
-                    action: AuditAction::Snapshot,
-                    ids: vec![format!("sha256:{i}")],
-                    reason: None,
-                    tags: Vec::new(),
-                    drift: Vec::new(),
-                    files: Vec::new(),
-                    prev: String::new(),
-                    hash: String::new(),
-                },
+                AuditEntry::new(
+                    AuditAction::Snapshot,
+                    "ana".into(),
+                    format!("2026-11-30T10:0{i}:00Z"),
+                    vec![format!("sha256:{i}")],
+                ),
             );
             log.push_str(&entry.line());
         }

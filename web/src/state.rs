@@ -1454,17 +1454,13 @@ mod tests {
             let entry = AuditEntry::next(
                 &audit,
                 AuditEntry {
-                    seq: 0,
-                    time: format!("2026-11-30T10:0{i}:00Z"),
-                    actor: "ana".into(),
-                    action: AuditAction::Snapshot,
-                    ids: vec![manifest.id()],
                     reason: Some(format!("step {i}")),
-                    tags: Vec::new(),
-                    drift: Vec::new(),
-                    files: Vec::new(),
-                    prev: String::new(),
-                    hash: String::new(),
+                    ..AuditEntry::new(
+                        AuditAction::Snapshot,
+                        "ana".into(),
+                        format!("2026-11-30T10:0{i}:00Z"),
+                        vec![manifest.id()],
+                    )
                 },
             );
             audit.push_str(&entry.line());

@@ -446,19 +446,29 @@ fn change_for<'f>(
                     old,
                 })
             }
-            (Kind::Reordered, Some(t), Some(s)) => {
-                lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
-                let wanted = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
-                Ok(Change::Reorder {
-                    pointer: t.path.clone(),
-                    wanted,
-                    identity: f.identity.clone(),
-                })
-            }
+            (Kind::Reordered, Some(t), Some(s)) => reorder(target, from, stream, t, s, f),
             _ => Err(Reason::NothingToChange),
         }
     })();
     Some((target_file, result))
+}
+
+/// Putting the target's list at `t` in the order of the other file's list at `s`.
+fn reorder<'f>(
+    target: &'f Document,
+    from: &'f Document,
+    stream: bool,
+    t: &crate::finding::Side,
+    s: &crate::finding::Side,
+    f: &crate::finding::Finding,
+) -> std::result::Result<Change<'f>, Reason> {
+    lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
+    let wanted = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
+    Ok(Change::Reorder {
+        pointer: t.path.clone(),
+        wanted,
+        identity: f.identity.clone(),
+    })
 }
 
 /// The target file and the change for one action of a layered plan. Each side of a finding names
@@ -579,13 +589,7 @@ fn layered_change<'f>(
                 })
             }
             (Kind::Reordered, Some(t), Some(s), Some(from)) => {
-                lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
-                let wanted = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
-                Ok(Change::Reorder {
-                    pointer: t.path.clone(),
-                    wanted,
-                    identity: f.identity.clone(),
-                })
+                reorder(target, from, stream, t, s, f)
             }
             _ => Err(Reason::NothingToChange),
         }
