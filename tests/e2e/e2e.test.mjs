@@ -776,6 +776,40 @@ test('a portal embeds the app: files passed in, events out, and neither page\'s 
   await page.waitForFunction(() => document.getElementById('portal-status').dataset.findings);
 });
 
+test('base + 5 environments of 10,000 values: the findings it should, and the time to results and the long tasks recorded', async (t) => {
+  // Figures, not a timed assertion: they go to test-output/e2e/scale.json and the README.
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-scale-'));
+  const names = [];
+  for (let e = 0; e < 6; e++) {
+    const lines = ['services:'];
+    for (let s = 0; s < 100; s++) {
+      lines.push(`  svc-${s}:`);
+      for (let p = 0; p < 100; p++) lines.push(`    p${p}: ${e > 0 && (s * 100 + p) % 50 === e ? `changed-${e}` : `v${p}`}`);
+    }
+    const name = join(dir, e === 0 ? 'base.yaml' : `env${e}.yaml`);
+    await writeFile(name, lines.join('\n') + '\n');
+    names.push(name);
+  }
+  const page = await openApp(t);
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(Math.round(e.duration)); }).observe({ type: 'longtask' });
+  });
+  const start = Date.now();
+  await page.setInputFiles('#file-input', names);
+  await page.waitForSelector('.finding', { timeout: 60_000 });
+  const results = Date.now() - start;
+  await page.waitForSelector('.plan-table', { timeout: 60_000 });
+  const plan = Date.now() - start;
+  await page.waitForTimeout(500);
+  const longTasks = await page.evaluate(() => window.__longTasks);
+  // 200 changed values per environment, every one a finding.
+  assert.match(await page.locator('.count').textContent(), /of 1000 findings/);
+  const figures = { results_ms: results, plan_ms: plan, long_tasks_ms: longTasks };
+  console.log(`scale: ${JSON.stringify(figures)}`);
+  await writeFile(join(out, 'scale.json'), JSON.stringify(figures, null, 2) + '\n');
+});
+
 test('a dropped Terraform plan shows drift outside Terraform and the planned changes, sensitive values masked', async (t) => {
   const page = await openApp(t);
   await page.setInputFiles('#file-input', [join(repo, 'tests', 'terraform', 'plan.json')]);
