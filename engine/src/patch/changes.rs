@@ -413,31 +413,7 @@ fn change_for<'f>(
             (Kind::Added | Kind::Removed, None, Some(s)) => {
                 let parent = f.insert_at.clone().ok_or(Reason::WholeFile)?;
                 let value = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
-                // A whole document of a stream goes into the stream itself, like an item into a list.
-                let key = if stream && parent.is_empty() {
-                    None
-                } else {
-                    match &lookup(target, stream, &parent)
-                        .ok_or(Reason::NoPlace)?
-                        .value
-                    {
-                        Value::Map(_) => Some(
-                            split_pointer(&s.path)
-                                .pop()
-                                .map(|k| k.into_owned())
-                                .unwrap_or_default(),
-                        ),
-                        Value::List(_) => None,
-                        _ => return Err(Reason::NotAContainer),
-                    }
-                };
-                let index = if key.is_none() { f.insert_index } else { None };
-                Ok(Change::Add {
-                    parent,
-                    key,
-                    index,
-                    value,
-                })
+                addition(target, stream, parent, s, value, f)
             }
             (Kind::Added | Kind::Removed, Some(t), None) => {
                 let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
@@ -451,6 +427,43 @@ fn change_for<'f>(
         }
     })();
     Some((target_file, result))
+}
+
+/// Adding the value at `s` (`value`) under `parent` of the target: as a member named as in `s`
+/// into a map, into a list at the finding's index, or as a whole document into a stream.
+fn addition<'f>(
+    target: &'f Document,
+    stream: bool,
+    parent: String,
+    s: &crate::finding::Side,
+    value: &'f Node,
+    f: &crate::finding::Finding,
+) -> std::result::Result<Change<'f>, Reason> {
+    // A whole document of a stream goes into the stream itself, like an item into a list.
+    let key = if stream && parent.is_empty() {
+        None
+    } else {
+        match &lookup(target, stream, &parent)
+            .ok_or(Reason::NoPlace)?
+            .value
+        {
+            Value::Map(_) => Some(
+                split_pointer(&s.path)
+                    .pop()
+                    .map(|k| k.into_owned())
+                    .unwrap_or_default(),
+            ),
+            Value::List(_) => None,
+            _ => return Err(Reason::NotAContainer),
+        }
+    };
+    let index = if key.is_none() { f.insert_index } else { None };
+    Ok(Change::Add {
+        parent,
+        key,
+        index,
+        value,
+    })
 }
 
 /// Putting the target's list at `t` in the order of the other file's list at `s`.
@@ -558,28 +571,8 @@ fn layered_change<'f>(
                         value,
                     });
                 }
-                let segments = split_pointer(&s.path);
-                let (parent, key) = match f.insert_at.as_deref() {
-                    Some(parent) if lookup(target, stream, parent).is_some() => {
-                        (parent.to_string(), segments.last().map(|k| k.to_string()))
-                    }
-                    _ => return Err(Reason::NoPlace),
-                };
-                let key = match &lookup(target, stream, &parent)
-                    .ok_or(Reason::NoPlace)?
-                    .value
-                {
-                    Value::Map(_) => key,
-                    Value::List(_) => None,
-                    _ => return Err(Reason::NotAContainer),
-                };
-                let index = if key.is_none() { f.insert_index } else { None };
-                Ok(Change::Add {
-                    parent,
-                    key,
-                    index,
-                    value,
-                })
+                let parent = f.insert_at.clone().ok_or(Reason::NoPlace)?;
+                addition(target, stream, parent, s, value, f)
             }
             (Kind::Added | Kind::Removed, Some(t), None, _) => {
                 let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
