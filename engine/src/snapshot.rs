@@ -328,6 +328,14 @@ impl Bundle {
                 format!("not a driftwise snapshot bundle: {e}"),
             )
         })?;
+        bundle.verify()?;
+        Ok(bundle)
+    }
+
+    /// Checks a bundle already read: its version, every snapshot's id, every text's hash and the
+    /// audit chain; the first thing wrong is the error.
+    pub fn verify(&self) -> Result<()> {
+        let bundle = self;
         if bundle.version != STORE_VERSION {
             return Err(Error::new(
                 ErrorKind::Unsupported,
@@ -369,7 +377,7 @@ impl Bundle {
             }
         }
         verify_audit(&bundle.audit)?;
-        Ok(bundle)
+        Ok(())
     }
 
     /// The snapshot an id, or a prefix of one (four hex digits at least), names.

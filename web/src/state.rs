@@ -181,7 +181,7 @@ impl SnapshotsState {
     fn open(name: &str, text: &str) -> Option<SnapshotsState> {
         let bundle: driftwise_engine::Bundle = serde_json::from_str(text).ok()?;
         let audit = driftwise_engine::verify_audit(&bundle.audit).map_err(|e| e.to_string());
-        let broken = match driftwise_engine::Bundle::from_json(text) {
+        let broken = match bundle.verify() {
             Err(e) if audit.is_ok() => Some(e.to_string()),
             _ => None,
         };
@@ -1051,15 +1051,21 @@ impl State {
     /// Opens the snapshot bundles among `files` (`driftwise snapshot export`), returning the
     /// others. A bundle that does not verify is still shown, with what is wrong.
     fn take_bundles(&mut self, files: Vec<LoadedFile>) -> Vec<LoadedFile> {
-        let (bundles, others): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| {
-            f.text.contains("\"snapshots\"")
+        let mut others = Vec::with_capacity(files.len());
+        for f in files {
+            let looks_like = f.text.contains("\"snapshots\"")
                 && f.text.contains("\"objects\"")
-                && f.text.contains("\"audit\"")
-                && serde_json::from_str::<driftwise_engine::Bundle>(&f.text).is_ok()
-        });
-        if let Some(b) = bundles.into_iter().last() {
-            self.snapshots = SnapshotsState::open(&b.name, &b.text).map(Rc::new);
-            self.comparing = None;
+                && f.text.contains("\"audit\"");
+            match looks_like
+                .then(|| SnapshotsState::open(&f.name, &f.text))
+                .flatten()
+            {
+                Some(opened) => {
+                    self.snapshots = Some(Rc::new(opened));
+                    self.comparing = None;
+                }
+                None => others.push(f),
+            }
         }
         others
     }
