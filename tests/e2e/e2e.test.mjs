@@ -580,8 +580,10 @@ for (const colorScheme of ['light', 'dark']) test(`axe-core finds no WCAG 2.1 AA
   // One narrow live region, the count, rather than the whole page announcing every change.
   const live = await page.locator('[aria-live]').evaluateAll((es) => es.map((e) => e.className));
   assert.deepEqual(live, ['count']);
-  // Source views scroll with the keyboard too.
-  assert.ok(await page.locator('pre.source[tabindex="0"]').count() > 0);
+  // The diff view wraps long lines instead of scrolling, so it holds no region a keyboard cannot reach.
+  const diff = page.locator('.finding-detail table.diff');
+  assert.equal(await diff.count(), 1);
+  assert.ok(await diff.evaluate((el) => el.scrollWidth <= el.clientWidth + 1));
 });
 
 test('a layered estate: each finding names the layer that set it, what it overrode, and the effective configuration, as the CLI has them', async (t) => {
@@ -774,6 +776,65 @@ test('a portal embeds the app: files passed in, events out, and neither page\'s 
   // Loading again replaces the files.
   await page.click('#check');
   await page.waitForFunction(() => document.getElementById('portal-status').dataset.findings);
+});
+
+test('the diff view aligns both files around a finding, folds what did not change, marks words, wraps, and has a unified layout', async (t) => {
+  // 100 settings; prod adds two lines above the change and has one very long value further down.
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-diff-'));
+  const base = Array.from({ length: 100 }, (_, i) => `key${i}: value-${i}`);
+  const env = [...base];
+  env[30] = 'key30: value-30-prod';
+  env.splice(20, 0, 'extra1: one', 'extra2: two');
+  env[50] = `key48: ${'x'.repeat(400)}`;
+  await writeFile(join(dir, 'base.yaml'), base.join('\n') + '\n');
+  await writeFile(join(dir, 'prod.yaml'), env.join('\n') + '\n');
+  const page = await openApp(t);
+  await page.setInputFiles('#file-input', [join(dir, 'base.yaml'), join(dir, 'prod.yaml')]);
+  await page.waitForSelector('.finding[data-path="/key30"]');
+  await page.click('.finding[data-path="/key30"] button');
+  const view = page.locator('.finding-detail .diff-view');
+  const table = view.locator('table.diff.sbs');
+  // Side by side: line 31 of the base and line 33 of prod on one row, both values marked, the
+  // changed word highlighted on prod's side only.
+  const hit = table.locator('tr.changed.hit');
+  assert.deepEqual(await hit.locator('td.ln').allTextContents(), ['31', '33']);
+  assert.deepEqual(await hit.locator('mark').allTextContents(), ['value-30', 'value-30-prod']);
+  assert.deepEqual(await hit.locator('td.ins .word').allTextContents(), ['-prod']);
+  assert.equal(await hit.locator('td.del .word').count(), 0);
+  // Six rows of context either side, the rest folded: above, the two added lines among them.
+  const rows = table.locator('tbody tr:not(.gap)');
+  assert.equal(await rows.count(), 13);
+  const expanders = table.locator('tr.gap button');
+  assert.deepEqual(await expanders.allTextContents(), ['Show 26 lines (2 changed)', 'Show 15 more of 63 lines (1 changed)']);
+  await expanders.first().click();
+  assert.equal(await rows.count(), 39);
+  assert.deepEqual(await expanders.allTextContents(), ['Show 15 more of 63 lines (1 changed)']);
+  // The two added lines have an empty base side, and the rows after them stay aligned.
+  const added = table.locator('tr.added');
+  assert.equal(await added.count(), 2);
+  assert.deepEqual(await added.first().locator('td.ln').allTextContents(), ['', '21']);
+  assert.deepEqual(await table.locator('tbody tr').nth(22).locator('td.ln').allTextContents(), ['21', '23']);
+  // Long lines wrap: nothing scrolls sideways.
+  await expanders.last().click();
+  assert.equal(await rows.count(), 54);
+  assert.deepEqual(await expanders.allTextContents(), ['Show 15 more of 48 unchanged lines']);
+  assert.ok(await table.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), 'the table wraps long lines');
+  const long = table.locator('td.code', { hasText: 'xxxxxxxx' }).first();
+  assert.ok((await long.boundingBox()).height > 40, 'the 400-character value wraps onto several lines');
+  // Unified: the changed line as a removal, then an addition, signed, with both numbers.
+  await view.locator('button.toggle', { hasText: 'Unified' }).click();
+  assert.equal(await view.locator('button.toggle', { hasText: 'Unified' }).getAttribute('aria-pressed'), 'true');
+  const unified = view.locator('table.diff.unified');
+  const changed = unified.locator('tr.hit');
+  assert.deepEqual(await changed.locator('td.sign').allTextContents(), ['-', '+']);
+  assert.deepEqual(await changed.locator('mark').allTextContents(), ['value-30', 'value-30-prod']);
+  assert.deepEqual(await changed.nth(0).locator('td.ln').allTextContents(), ['31', '']);
+  assert.deepEqual(await changed.nth(1).locator('td.ln').allTextContents(), ['', '33']);
+  // The layout chosen stays for the next finding.
+  await page.keyboard.press('j');
+  await page.waitForFunction(() => document.querySelector('.finding.selected')?.dataset.path !== '/key30');
+  assert.equal(await view.locator('table.diff.unified').count(), 1);
+  await page.screenshot({ path: join(out, 'diff-view.png'), fullPage: true });
 });
 
 test('base + 5 environments of 10,000 values: the findings it should, and the time to results and the long tasks recorded', async (t) => {

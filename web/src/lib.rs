@@ -1,6 +1,7 @@
 //! The driftwise web app: drop configuration files, review drift, export reports. Everything runs in
 //! the page; the engine runs in a Web Worker so large files never freeze the interface.
 
+pub mod aligned;
 pub mod app;
 pub mod checker;
 pub mod codec;

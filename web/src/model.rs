@@ -503,7 +503,7 @@ impl SourceText {
 
     /// `text[range]` with every secret in it shown as the mask. On a line a secret runs on to,
     /// its indentation stays.
-    fn shown(&self, range: std::ops::Range<usize>) -> String {
+    pub(crate) fn shown(&self, range: std::ops::Range<usize>) -> String {
         let text = &self.text;
         let mut out = String::new();
         let mut at = range.start;

@@ -1,13 +1,11 @@
-//! The selected finding: its paths, and both files side by side with the two spans highlighted.
+//! The selected finding: its paths, its resolution, and both files aligned around it.
 
-use crate::model::{SourceText, kind_label, source_window};
+use super::diff::{DiffSide, DiffView};
+use crate::model::{SourceText, kind_label};
 use driftwise_engine::{Action, Explanation, Report, Side, describe, side_value};
 use std::collections::HashMap;
 use std::rc::Rc;
 use yew::prelude::*;
-
-/// Lines shown above and below a highlighted span.
-const CONTEXT: usize = 8;
 
 #[derive(Properties, PartialEq)]
 pub struct DetailProps {
@@ -83,27 +81,6 @@ fn MakeRule(props: &MakeRuleProps) -> Html {
 
 /// Numbered source lines with the span marked (secret values come masked from the window).
 pub(crate) fn source_listing(lines: Vec<crate::model::SourceLine>) -> Html {
-    source_listing_with(lines, None)
-}
-
-/// [`source_listing`], with the characters `emphasis` (start, end) of a one-line mark that
-/// differ from the other side shown as the change inside the change.
-fn source_listing_with(
-    lines: Vec<crate::model::SourceLine>,
-    emphasis: Option<(usize, usize)>,
-) -> Html {
-    let marked = |text: String| -> Html {
-        match emphasis {
-            Some((start, end)) if end > start && end <= text.chars().count() => {
-                let chars: Vec<char> = text.chars().collect();
-                let part = |r: std::ops::Range<usize>| chars[r].iter().collect::<String>();
-                html! {
-                    <mark>{ part(0..start) }<span class="word">{ part(start..end) }</span>{ part(end..chars.len()) }</mark>
-                }
-            }
-            _ => html! { <mark>{ text }</mark> },
-        }
-    };
     html! {
         // Focusable, so a keyboard can scroll a long file.
         <pre class="source" tabindex="0"><code>
@@ -112,7 +89,7 @@ fn source_listing_with(
                     <span class="ln" aria-hidden="true">{ l.number }</span>
                     { l.before }
                     if !l.highlighted.is_empty() {
-                        { marked(l.highlighted) }
+                        <mark>{ l.highlighted }</mark>
                     }
                     { l.after }
                     { "\n" }
@@ -122,99 +99,46 @@ fn source_listing_with(
     }
 }
 
-/// The characters of `a` that differ from `b`, widened to whole words: what a word-level diff
-/// highlights inside a changed value (`"db.example.com"` against `"db-prod.example.com"`).
-pub fn differing(a: &str, b: &str) -> Option<(usize, usize)> {
-    let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if x == y {
-        return None;
-    }
-    let prefix = x.iter().zip(&y).take_while(|(p, q)| p == q).count();
-    let suffix = x[prefix..]
-        .iter()
-        .rev()
-        .zip(y[prefix..].iter().rev())
-        .take_while(|(p, q)| p == q)
-        .count();
-    let word = |c: &char| c.is_alphanumeric() || *c == '_';
-    let mut start = prefix;
-    while start > 0 && word(&x[start - 1]) && x.get(start).is_some_and(word) {
-        start -= 1;
-    }
-    let mut end = x.len() - suffix;
-    while end < x.len() && word(&x[end]) && end > 0 && word(&x[end - 1]) {
-        end += 1;
-    }
-    // A change that is all of the value is shown by the mark itself.
-    (start < end && (start > 0 || end < x.len())).then_some((start, end))
-}
-
 #[function_component]
 pub fn Detail(props: &DetailProps) -> Html {
+    let unified = use_state(|| {
+        // A phone has no room for two columns.
+        web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|w| w.as_f64())
+            .is_some_and(|w| w < 700.0)
+    });
     let Some(f) = props.report.findings.get(props.index) else {
         return html! {};
     };
-    let window = |side: Option<&Side>| {
-        side.map(|side| {
-            let span = side.anchor(f.kind);
-            props
-                .texts
-                .get(&side.file)
-                .map(|text| source_window(text, span.byte_range(), CONTEXT))
-                .unwrap_or_default()
-        })
-    };
-    let (base_lines, env_lines) = (window(f.base.as_ref()), window(f.env.as_ref()));
-    // A changed one-line value: which characters of each side changed.
-    let one_line = |lines: &Option<Vec<crate::model::SourceLine>>| {
-        let hits: Vec<&crate::model::SourceLine> = lines
-            .iter()
-            .flatten()
-            .filter(|l| !l.highlighted.is_empty())
-            .collect();
-        match hits.as_slice() {
-            [one] => Some(one.highlighted.clone()),
-            _ => None,
-        }
-    };
-    let (base_hit, env_hit) = (one_line(&base_lines), one_line(&env_lines));
-    let emphasis = |mine: &Option<String>, other: &Option<String>| match (mine, other) {
-        (Some(a), Some(b)) if f.kind == driftwise_engine::Kind::Changed => differing(a, b),
-        _ => None,
-    };
-    let (base_emphasis, env_emphasis) =
-        (emphasis(&base_hit, &env_hit), emphasis(&env_hit, &base_hit));
-    let pane = |title: String,
-                side: Option<&Side>,
-                lines: Option<Vec<crate::model::SourceLine>>,
-                emphasis: Option<(usize, usize)>,
-                missing: &str|
-     -> Html {
+    let head = |side: Option<&Side>, missing: String| -> Html {
         match side {
             Some(side) => {
                 let span = side.anchor(f.kind);
                 let location = format!("{}:{}:{}", side.file, span.start.line, span.start.column);
-                let lines = lines.unwrap_or_default();
                 html! {
-                    <figure class="pane">
-                        <figcaption>
-                            <strong>{ title }</strong>
-                            <code class="loc">{ location }</code>
-                            <code class="ptr" title="JSON Pointer in this file">{ side.path.clone() }</code>
-                            if let Some(o) = &side.origin {
-                                <code class="origin" title="The template text that rendered this value">
-                                    { format!("from {}:{}:{}", o.file, o.span.start.line, o.span.start.column) }
-                                </code>
-                            }
-                        </figcaption>
-                        { source_listing_with(lines, emphasis) }
-                    </figure>
+                    <>
+                        <code class="loc">{ location }</code>
+                        <code class="ptr" title="JSON Pointer in this file">{ side.path.clone() }</code>
+                        if let Some(o) = &side.origin {
+                            <code class="origin" title="The template text that rendered this value">
+                                { format!("from {}:{}:{}", o.file, o.span.start.line, o.span.start.column) }
+                            </code>
+                        }
+                    </>
                 }
             }
-            None => html! {
-                <figure class="pane missing"><figcaption><strong>{ title }</strong></figcaption><p>{ missing.to_string() }</p></figure>
-            },
+            None => html! { <span class="missing">{ missing }</span> },
         }
+    };
+    // A whole entry added or removed is marked from its key; a changed value, the value.
+    let mark = |side: Option<&Side>| {
+        side.map(|s| match f.kind {
+            driftwise_engine::Kind::Added | driftwise_engine::Kind::Removed => {
+                s.key_span.unwrap_or(s.span).start.offset..s.span.end.offset
+            }
+            _ => s.span.byte_range(),
+        })
     };
     let base_title = format!("base · {}", props.report.base.file);
     let env_file = props
@@ -225,6 +149,7 @@ pub fn Detail(props: &DetailProps) -> Html {
         .map(|e| e.file.file.clone())
         .unwrap_or_default();
     let env_title = format!("{} · {}", f.environment, env_file);
+    let unified = unified.clone();
     let device = props.report.base.format.is_device()
         || props
             .report
@@ -280,10 +205,20 @@ pub fn Detail(props: &DetailProps) -> Html {
             if let Some(on_make) = &props.on_make_rule {
                 <MakeRule environment={f.environment.clone()} path={f.keyed_path_or_root()} on_make={on_make.clone()} />
             }
-            <div class="panes">
-                { pane(base_title, f.base.as_ref(), base_lines, base_emphasis, "Not in the base.") }
-                { pane(env_title, f.env.as_ref(), env_lines, env_emphasis, &format!("Not in {}.", f.environment)) }
-            </div>
+            <DiffView texts={props.texts.clone()} unified={*unified}
+                on_layout={Callback::from(move |u| unified.set(u))}
+                base={DiffSide {
+                    title: base_title,
+                    file: f.base.as_ref().map_or(props.report.base.file.clone(), |s| s.file.clone()),
+                    mark: mark(f.base.as_ref()),
+                    head: head(f.base.as_ref(), "Not in the base.".into()),
+                }}
+                env={DiffSide {
+                    title: env_title,
+                    file: f.env.as_ref().map_or(env_file, |s| s.file.clone()),
+                    mark: mark(f.env.as_ref()),
+                    head: head(f.env.as_ref(), format!("Not in {}.", f.environment)),
+                }} />
             { across(&props.report, f) }
             if let Some(e) = &props.explanation {
                 { why(e) }
@@ -358,30 +293,5 @@ fn why(e: &Explanation) -> Html {
                 </ol>
             }
         </details>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::differing;
-
-    #[test]
-    fn word_level_changes_are_whole_words_inside_the_value() {
-        assert_eq!(
-            differing("\"db-prod.example.com\"", "\"db.example.com\""),
-            Some((3, 8))
-        );
-        assert_eq!(
-            differing("\"db.example.com\"", "\"db-prod.example.com\""),
-            None
-        );
-        // 1.4.0 → 1.5.2: from the first digit that changed to the end of its word.
-        assert_eq!(differing("image:1.5.2", "image:1.4.0"), Some((8, 11)));
-        assert_eq!(
-            differing("warn", "info"),
-            None,
-            "all of it changed: the mark says so"
-        );
-        assert_eq!(differing("same", "same"), None);
     }
 }

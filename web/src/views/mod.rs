@@ -3,6 +3,7 @@
 
 pub mod desired;
 mod detail;
+mod diff;
 pub mod layers;
 pub mod plan;
 pub mod snapshots;
