@@ -150,16 +150,9 @@ impl Component for App {
                     match effect {
                         Effect::Check(request) => self.checker.send(Task::Check(request)),
                         Effect::Verdict(request) => self.checker.send(Task::Verdict(request)),
+                        Effect::Plan(request) => self.checker.send(Task::Plan(request)),
                         Effect::ScrollTo(id) => scroll_into_view(&id),
                         Effect::ShowDetail => show_detail_in_one_column(),
-                        Effect::Replan => {
-                            // After the browser has drawn the report.
-                            let link = ctx.link().clone();
-                            yew::platform::spawn_local(async move {
-                                yew::platform::time::sleep(std::time::Duration::ZERO).await;
-                                link.send_message(Msg::Change(Change::Replan));
-                            });
-                        }
                     }
                 }
                 if redraw && self.embed.is_none() {

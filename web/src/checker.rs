@@ -60,6 +60,7 @@ impl Checker {
                 // Verdicts validate, which only the desired-state worker can.
                 let needs_desired = match &task {
                     Task::Check(check) => check.request.needs_desired_state(),
+                    Task::Plan(_) => false,
                     Task::Verdict(_) => true,
                 };
                 if !needs_desired {
@@ -84,6 +85,7 @@ impl Checker {
                         Task::Check(check) => {
                             crate::worker::run_check(check, |u| on_update.emit(u))
                         }
+                        Task::Plan(plan) => crate::worker::run_plan(plan),
                         Task::Verdict(verdict) => crate::worker::run_verdict(verdict),
                     };
                     on_update.emit(done);

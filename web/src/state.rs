@@ -7,7 +7,7 @@ use crate::examples::EXAMPLES;
 use crate::model::{
     Filter, LoadedFile, Role, SourceText, detect_base, is_policy_file, unique_env_names,
 };
-use crate::worker::{CheckRequest, CheckUpdate, VerdictRequest};
+use crate::worker::{CheckRequest, CheckUpdate, PlanRequest, Planned, VerdictRequest};
 use driftwise_engine::{
     Action, Base, Decision, Decisions, Environment, Explanation, Kind, Options, Outcome, Plan,
     Preview, Report, Request, Severity, Source, Verdict, is_template_name,
@@ -96,8 +96,6 @@ pub enum VerdictState {
 /// A user action, or news from the engine.
 pub enum Change {
     AddFiles(Vec<LoadedFile>, Vec<String>),
-    /// Make the plan for the report on screen (after [`Effect::Replan`]).
-    Replan,
     /// Write a policy rule from finding `index`: (section, reason, for every environment).
     MakeRule(usize, String, String, bool),
     /// Compare two snapshots of the opened bundle (from, to).
@@ -157,9 +155,8 @@ pub enum Effect {
     ScrollTo(String),
     /// A finding was picked: where the detail is below the list (one column), bring it into view.
     ShowDetail,
-    /// Make the plan once the report is on screen (answer with [`Change::Replan`]): the report
-    /// shows first, the plan a moment later.
-    Replan,
+    /// Make the plan (in a worker): the report shows first, the plan when the worker has it.
+    Plan(Box<PlanRequest>),
 }
 
 /// What the plan pane says in the moment between the report showing and its plan.
@@ -279,6 +276,8 @@ pub struct State {
     keep_choices: bool,
     /// The latest verdict asked for; older answers are ignored.
     verdict_request: u32,
+    /// The id of the last plan asked of the worker; older answers are dropped.
+    plan_request: u32,
     /// The Kubernetes object each environment's file is, when it is one: for explanations.
     objects: std::collections::BTreeMap<String, String>,
     /// Each Kubernetes object's API group, for rules with `group`.
@@ -320,6 +319,7 @@ impl Default for State {
             wanted: None,
             keep_choices: false,
             verdict_request: 0,
+            plan_request: 0,
             objects: Default::default(),
             groups: Default::default(),
             errors: Vec::new(),
@@ -434,7 +434,6 @@ impl State {
                     Err(e) => self.errors.push(e.to_string()),
                 }
             }
-            Change::Replan => effects.extend(self.replan()),
             Change::CompareSnapshots(from, to) => {
                 self.comparing = Some((from, to));
                 effects.extend(self.files_changed());
@@ -446,6 +445,12 @@ impl State {
                 self.base = None;
                 self.errors.clear();
                 effects.extend(self.files_changed());
+            }
+            Change::Update(CheckUpdate::Planned { id, result }) => {
+                if id != self.plan_request {
+                    return (false, effects);
+                }
+                effects.extend(self.planned(result));
             }
             Change::Update(CheckUpdate::Verdict { id, result }) => {
                 if id != self.verdict_request {
@@ -927,7 +932,7 @@ impl State {
                 }
             }
             // Answered in `update`, by its own counter.
-            CheckUpdate::Verdict { .. } => None,
+            CheckUpdate::Verdict { .. } | CheckUpdate::Planned { .. } => None,
         }
     }
 
@@ -968,7 +973,7 @@ impl State {
         }
         self.plan = Rc::new(Err(MAKING_PLAN.into()));
         self.refilter();
-        Some(Effect::Replan)
+        self.replan()
     }
 
     /// The action a finding gets: the one chosen, else the default.
@@ -993,9 +998,9 @@ impl State {
         self.chosen.get(&i).and_then(|(_, r)| r.as_deref())
     }
 
-    /// Recomputes the plan and its patches from the report, the loaded files and the choices,
-    /// exactly as `driftwise plan` and `driftwise apply --dry-run` would; for a plan with rules,
-    /// asks for the verdict on its change, as `driftwise apply --check` gives it.
+    /// Asks the worker for the plan and its patches for the report, the loaded files and the
+    /// choices, exactly as `driftwise plan` and `driftwise apply --dry-run` would make them. The
+    /// plan on screen stays until the new one comes.
     fn replan(&mut self) -> Option<Effect> {
         let report = self.report.as_ref()?;
         let request = self.request()?;
@@ -1016,34 +1021,42 @@ impl State {
             overrides,
             ..Decisions::default()
         };
-        let sources = request.sources();
-        // The page never writes files: everything it shows or downloads of the patches is masked
-        // as the report is, unless secrets are revealed.
-        let result = Plan::new(report, &sources, &decisions).and_then(|plan| {
-            let plan = plan.validating(&request);
-            let preview = plan.preview(&sources)?.masked(&request.policy()?);
+        self.plan_request = self.plan_request.wrapping_add(1);
+        Some(Effect::Plan(Box::new(PlanRequest {
+            id: self.plan_request,
+            report: (**report).clone(),
+            request,
+            decisions,
+        })))
+    }
+
+    /// The worker's plan; for a plan with rules, asks for the verdict on its change, as
+    /// `driftwise apply --check` gives it.
+    fn planned(&mut self, result: Result<Box<Planned>, String>) -> Option<Effect> {
+        let result = result.map(|planned| {
+            let Planned { plan, preview } = *planned;
             let verdict = match plan.validation {
                 Some(_) => VerdictState::Pending,
                 None => VerdictState::NoRules,
             };
-            Ok(PlanState {
+            PlanState {
                 plan,
                 preview,
                 verdict,
-            })
+            }
         });
         self.verdict_request = self.verdict_request.wrapping_add(1);
-        let effect = match &result {
-            Ok(state) if state.verdict == VerdictState::Pending => {
+        let effect = match (&result, self.request()) {
+            (Ok(state), Some(request)) if state.verdict == VerdictState::Pending => {
                 Some(Effect::Verdict(Box::new(VerdictRequest {
                     id: self.verdict_request,
                     plan: state.plan.clone(),
-                    files: sources,
+                    files: request.sources(),
                 })))
             }
             _ => None,
         };
-        self.plan = Rc::new(result.map_err(|e| e.to_string()));
+        self.plan = Rc::new(result);
         effect
     }
 
@@ -1326,8 +1339,9 @@ mod tests {
                     let (_, more) = state.update(Change::Update(update));
                     answer(state, more);
                 }
-                Effect::Replan => {
-                    state.update(Change::Replan);
+                Effect::Plan(plan) => {
+                    let (_, more) = state.update(Change::Update(crate::worker::run_plan(&plan)));
+                    answer(state, more);
                 }
                 _ => {}
             }

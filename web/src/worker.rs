@@ -3,7 +3,9 @@
 //! `templates` and `validation` features, so its wasm is small), and the desired-state one (the web
 //! crate's `desired` feature) that loads the first time a check needs templates or validation.
 
-use driftwise_engine::{Error, Outcome, Plan, Request, Source, Verdict, run_with_progress};
+use driftwise_engine::{
+    Decisions, Error, Outcome, Plan, Preview, Report, Request, Source, Verdict, run_with_progress,
+};
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
@@ -24,10 +26,28 @@ pub struct VerdictRequest {
     pub files: Vec<Source>,
 }
 
+/// Make the plan for a report and the user's choices, with every patch it makes (masked as the
+/// report is): parsing every file again, which is the worker's job, not the page's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanRequest {
+    pub id: u32,
+    pub report: Report,
+    pub request: Request,
+    pub decisions: Decisions,
+}
+
+/// A plan and what it changes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Planned {
+    pub plan: Plan,
+    pub preview: Preview,
+}
+
 /// What the page asks a worker to do.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Task {
     Check(Box<CheckRequest>),
+    Plan(Box<PlanRequest>),
     Verdict(Box<VerdictRequest>),
 }
 
@@ -45,6 +65,11 @@ pub enum CheckUpdate {
         /// Boxed: an outcome is large, progress messages are many and small.
         result: Result<Box<Outcome>, Error>,
     },
+    /// The answer to a [`PlanRequest`].
+    Planned {
+        id: u32,
+        result: Result<Box<Planned>, String>,
+    },
     /// The answer to a [`VerdictRequest`].
     Verdict {
         id: u32,
@@ -57,6 +82,7 @@ impl CheckUpdate {
         match self {
             CheckUpdate::Progress { id, .. }
             | CheckUpdate::Finished { id, .. }
+            | CheckUpdate::Planned { id, .. }
             | CheckUpdate::Verdict { id, .. } => *id,
         }
     }
@@ -77,6 +103,25 @@ pub fn run_verdict(task: &VerdictRequest) -> CheckUpdate {
         "validation runs in the desired-state worker",
     ));
     CheckUpdate::Verdict {
+        id: task.id,
+        result,
+    }
+}
+
+/// Makes the plan and its masked preview, exactly as `driftwise plan` and `driftwise apply
+/// --dry-run` would; the plan records the request's rules, for the verdict asked next.
+pub fn run_plan(task: &PlanRequest) -> CheckUpdate {
+    let sources = task.request.sources();
+    let result = Plan::new(&task.report, &sources, &task.decisions)
+        .and_then(|plan| {
+            let plan = plan.validating(&task.request);
+            // The page never writes files: everything it shows or downloads of the patches is
+            // masked as the report is, unless secrets are revealed.
+            let preview = plan.preview(&sources)?.masked(&task.request.policy()?);
+            Ok(Box::new(Planned { plan, preview }))
+        })
+        .map_err(|e| e.to_string());
+    CheckUpdate::Planned {
         id: task.id,
         result,
     }
@@ -115,6 +160,7 @@ impl Worker for EngineWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, task: Self::Input, who: HandlerId) {
         let done = match &task {
             Task::Check(check) => run_check(check, |update| scope.respond(who, update)),
+            Task::Plan(plan) => run_plan(plan),
             Task::Verdict(verdict) => run_verdict(verdict),
         };
         scope.respond(who, done);

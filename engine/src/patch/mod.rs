@@ -308,8 +308,9 @@ impl fmt::Display for Reason {
 }
 
 /// Everything a plan would change, worked out from the verified files: the edited texts, the JSON
-/// Patch and merge patch, and what cannot be applied.
-#[derive(Clone, Debug, PartialEq)]
+/// Patch and merge patch, and what cannot be applied. Serialisable, so a Web Worker can make it
+/// for a page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Preview {
     /// Each file the plan touches, before and after (the policy file too, for accept actions).
     pub files: Vec<FilePatch>,
