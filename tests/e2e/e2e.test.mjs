@@ -875,6 +875,45 @@ test('base + 5 environments of 10,000 values: the findings it should, and the ti
   const plan = Math.round(times.plan - times.given);
   // 200 changed values per environment, every one a finding.
   assert.match(await page.locator('.count').textContent(), /of 1000 findings/);
+  // The list, the matrix and the plan table draw a window of their rows, not all of them.
+  const drawn = await page.locator('.finding').count();
+  assert.ok(drawn > 5 && drawn < 120, `${drawn} findings drawn`);
+  assert.match(await page.locator('.matrix h2').textContent(), /1000 paths/);
+  assert.ok(await page.locator('.matrix-scroll tbody tr:not(.spacer)').count() < 100);
+  assert.match(await page.locator('.plan h2').textContent(), /1000 revert/);
+  assert.ok(await page.locator('.plan-table tbody tr:not(.spacer)').count() < 100);
+  // Scrolled to the end, each shows its last rows, in the list's order.
+  const order = await page.evaluate(() => document.querySelector('.finding-list').scrollHeight);
+  assert.ok(order > 1000 * 40, 'the list is as tall as all its rows');
+  for (const box of ['.finding-list', '.matrix-scroll', '.plan-scroll']) {
+    await page.locator(box).evaluate((el) => { el.scrollTop = el.scrollHeight; });
+  }
+  await page.waitForFunction(() => document.querySelectorAll('.plan-table tbody tr[data-action]').length > 0
+    && [...document.querySelectorAll('.finding')].some((f) => f.dataset.env === 'env5'));
+  const lastFinding = await page.locator('.finding').last().getAttribute('data-path');
+  assert.ok(lastFinding, 'the end of the list is drawn');
+  assert.equal(await page.locator('.matrix-scroll tbody tr:not(.spacer)').last().locator('th').textContent(),
+    await page.evaluate(() => [...document.querySelectorAll('.matrix-scroll tbody tr:not(.spacer) th')].at(-1).textContent));
+  // The keyboard walks past the drawn rows: the selected finding is always drawn and focused.
+  await page.locator('.finding-list').evaluate((el) => { el.scrollTop = 0; });
+  await page.locator('.finding button').first().click();
+  for (let k = 0; k < 60; k++) await page.keyboard.press('ArrowDown');
+  const focused = await page.evaluate(() => document.activeElement.closest('.finding')?.classList.contains('selected'));
+  assert.equal(focused, true, 'focus stays on the selected finding');
+  const position = await page.evaluate(() => {
+    const list = document.querySelector('.finding-list');
+    const selected = document.querySelector('.finding.selected').getBoundingClientRect();
+    const box = list.getBoundingClientRect();
+    return selected.top >= box.top - 1 && selected.bottom <= box.bottom + 1;
+  });
+  assert.equal(position, true, 'the selected finding is scrolled into view');
+  // The matrix's arrow keys reach rows that were not drawn when the key was pressed.
+  await page.locator('.matrix-scroll').evaluate((el) => { el.scrollTop = 0; });
+  await page.locator('.matrix button.cell').first().focus();
+  for (let k = 0; k < 40; k++) await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => Number(document.activeElement?.dataset.row) > 100);
+  assert.match(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), / in env\d: /);
+  await page.screenshot({ path: join(out, 'scale.png'), fullPage: true });
   const figures = { results_ms: results, plan_ms: plan, long_tasks_ms: longTasks };
   console.log(`scale: ${JSON.stringify(figures)}`);
   await writeFile(join(out, 'scale.json'), JSON.stringify(figures, null, 2) + '\n');

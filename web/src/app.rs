@@ -31,6 +31,9 @@ pub enum Msg {
     DownloadPlan(Download),
     /// Select this line of the policy in the editor (the rule that classified a finding).
     ShowRule(usize),
+    /// Ask the worker for a plan, in a task of its own after the report is drawn: encoding the
+    /// request (every file's text) is not free.
+    SendPlan(Box<crate::worker::PlanRequest>),
 }
 
 pub struct App {
@@ -150,7 +153,13 @@ impl Component for App {
                     match effect {
                         Effect::Check(request) => self.checker.send(Task::Check(request)),
                         Effect::Verdict(request) => self.checker.send(Task::Verdict(request)),
-                        Effect::Plan(request) => self.checker.send(Task::Plan(request)),
+                        Effect::Plan(request) => {
+                            let link = ctx.link().clone();
+                            yew::platform::spawn_local(async move {
+                                yew::platform::time::sleep(std::time::Duration::ZERO).await;
+                                link.send_message(Msg::SendPlan(request));
+                            });
+                        }
                         Effect::ScrollTo(id) => scroll_into_view(&id),
                         Effect::ShowDetail => show_detail_in_one_column(),
                     }
@@ -159,6 +168,10 @@ impl Component for App {
                     keep_address(&self.state.view_hash());
                 }
                 redraw
+            }
+            Msg::SendPlan(request) => {
+                self.checker.send(Task::Plan(request));
+                false
             }
             Msg::PickedFiles(list) => {
                 ctx.link().send_future(async move {
@@ -321,9 +334,7 @@ impl App {
                                         report={report.clone()}
                                         visible={s.visible.clone()}
                                         selected={s.selected}
-                                        limit={s.limit}
                                         on_select={change(link, Change::Select)}
-                                        on_more={link.callback(|_| Msg::Change(Change::ShowMore))}
                                         actions={std::rc::Rc::new((0..report.findings.len()).map(|i| s.action_of(report, i)).collect::<Vec<_>>())}
                                     />
                                 </section>

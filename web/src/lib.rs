@@ -12,4 +12,5 @@ pub mod files;
 pub mod model;
 pub mod state;
 pub mod views;
+pub mod windowing;
 pub mod worker;

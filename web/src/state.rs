@@ -15,9 +15,6 @@ use driftwise_engine::{
 use std::collections::HashMap;
 use std::rc::Rc;
 
-/// Findings drawn at once; the rest are a click away, so a 50,000-finding report stays quick.
-pub const PAGE: usize = 400;
-
 /// What "Write a policy…" starts from: every section, commented, so it can be filled in.
 pub const POLICY_TEMPLATE: &str = "# driftwise policy: see schemas/policy.v1.schema.json\nexpected: []\n  # - path: /database/host\n  #   reason: one database per environment\nignore: []\n  # - path: /metadata/generated_at\nseverity: []\n  # - path: /database/**\n  #   level: high\nfail_on: low\n";
 
@@ -113,7 +110,6 @@ pub enum Change {
     Step(isize),
     Paste(PasteAction),
     Dragging(bool),
-    ShowMore,
     PolicyDraft(String),
     ApplyPolicy,
     NewPolicy,
@@ -287,7 +283,6 @@ pub struct State {
     pub filter: Filter,
     pub visible: Rc<Vec<usize>>,
     pub selected: Option<usize>,
-    pub limit: usize,
     /// The latest check sent; answers to older ones are ignored.
     pub request: u32,
     pub paste: Option<PasteState>,
@@ -327,7 +322,6 @@ impl Default for State {
             filter: Filter::default(),
             visible: Rc::default(),
             selected: None,
-            limit: PAGE,
             request: 0,
             paste: None,
             dragging: false,
@@ -541,9 +535,6 @@ impl State {
                         (p as isize + delta).clamp(0, self.visible.len() as isize - 1) as usize
                     }
                 };
-                if next >= self.limit {
-                    self.limit = next + PAGE;
-                }
                 self.selected = Some(self.visible[next]);
                 effects.push(Effect::ScrollTo(format!("finding-{}", self.visible[next])));
             }
@@ -578,7 +569,6 @@ impl State {
                 }
                 self.dragging = on;
             }
-            Change::ShowMore => self.limit += PAGE,
             Change::PolicyDraft(text) => {
                 if let Some(p) = &mut self.policy {
                     p.draft = text;
@@ -851,7 +841,6 @@ impl State {
         self.example = None;
         unique_env_names(&mut self.files, self.base);
         self.request = self.request.wrapping_add(1);
-        self.limit = PAGE;
         let Some(request) = self.request() else {
             self.clear_report();
             return None;
@@ -1121,7 +1110,6 @@ impl State {
             self.filter.environment = None;
         }
         self.visible = Rc::new(self.filter.apply(report));
-        self.limit = PAGE;
         if let Some((env, path)) = self.wanted.take() {
             let found = report
                 .findings

@@ -4,18 +4,20 @@
 pub mod desired;
 mod detail;
 mod diff;
+mod findings;
 pub mod layers;
 pub mod plan;
 pub mod snapshots;
 
 pub use detail::Detail;
+pub use findings::FindingList;
 pub use plan::PlanView;
 
 use crate::examples::EXAMPLES;
 use crate::export::{REPORT_EXPORTS, label};
 use crate::model::{Filter, LoadedFile, Matrix, Role, kind_label};
 use crate::state::{PasteAction, PasteState, PolicyState, Progress};
-use driftwise_engine::{Kind, OutputFormat, Report, StaleRule, is_template_name, side_value};
+use driftwise_engine::{Kind, OutputFormat, Report, StaleRule, is_template_name};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -151,7 +153,7 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                     }
                 </div>
                 }
-                <div class="file-meta">{ format!("{} lines · {}", f.text.lines().count(), human_size(f.text.len())) }</div>
+                <div class="file-meta">{ format!("{} lines · {}", line_count(&f.text), human_size(f.text.len())) }</div>
             </li>
         }
     });
@@ -313,8 +315,8 @@ pub struct MatrixProps {
     pub on_select: Callback<usize>,
 }
 
-/// Rows drawn in the matrix; a bigger estate is summarised with a count.
-const MATRIX_ROWS: usize = 300;
+/// Matrices with more rows than this are drawn a window at a time.
+const MATRIX_WINDOW_FROM: usize = 100;
 
 /// Paths x environments, each cell coloured by the kind of drift: the estate at a glance.
 #[function_component]
@@ -322,6 +324,26 @@ pub fn MatrixView(props: &MatrixProps) -> Html {
     let matrix = use_memo((props.report.clone(), props.visible.clone()), |(r, v)| {
         Matrix::build(r, v)
     });
+    let scroller = use_node_ref();
+    // (scroll position, height of the view), the measured row and header heights, and the row
+    // the keyboard focus is on, kept drawn.
+    let view = use_state(|| (0.0_f64, 260.0_f64));
+    let sizes = use_state(|| (25.0_f64, 25.0_f64));
+    let focus_row = use_state(|| None::<usize>);
+    {
+        let (scroller, sizes) = (scroller.clone(), sizes.clone());
+        use_effect(move || {
+            let Some(div) = scroller.cast::<web_sys::Element>() else {
+                return;
+            };
+            findings::size_spacers(&div);
+            let row = findings::measured(&div, "tbody tr:not(.spacer)").unwrap_or(sizes.0);
+            let head = findings::measured(&div, "thead tr").unwrap_or(sizes.1);
+            if (row - sizes.0).abs() > 0.5 || (head - sizes.1).abs() > 0.5 {
+                sizes.set((row, head));
+            }
+        });
+    }
     if matrix.rows.is_empty() {
         return html! {
             <section class="matrix" aria-label="Drift matrix"><h2>{ "Drift matrix" }</h2>
@@ -330,15 +352,18 @@ pub fn MatrixView(props: &MatrixProps) -> Html {
         };
     }
     let report = &props.report;
-    let shown = &matrix.rows[..matrix.rows.len().min(MATRIX_ROWS)];
+    let shown = &matrix.rows[..];
     // One tab stop for the whole matrix: the selected finding's cell, else the first one.
-    let tab_stop = shown
-        .iter()
-        .flat_map(|r| r.cells.iter().flatten())
-        .find(|&&i| props.selected == Some(i))
-        .or_else(|| shown.iter().flat_map(|r| r.cells.iter().flatten()).next())
-        .copied();
-    let rows = shown.iter().enumerate().map(|(r, row)| {
+    let row_of = |i: usize| shown.iter().position(|r| r.cells.contains(&Some(i)));
+    let tab_stop = props.selected.filter(|&i| row_of(i).is_some()).or_else(|| {
+        shown
+            .iter()
+            .flat_map(|r| r.cells.iter().flatten())
+            .next()
+            .copied()
+    });
+    let row_html = |r: usize| {
+        let row = &shown[r];
         let cells = row.cells.iter().zip(&matrix.environments).enumerate().map(|(c, (cell, env))| match cell {
             Some(i) => {
                 let i = *i;
@@ -357,57 +382,111 @@ pub fn MatrixView(props: &MatrixProps) -> Html {
             }
             None => html! { <td><span class="cell same" title={format!("{env}: same as base")}>{ "·" }</span></td> },
         });
-        html! { <tr><th scope="row" title={row.path.clone()}><code>{ row.path.clone() }</code></th>{ for cells }</tr> }
-    });
-    let rows_shown = shown.len();
+        html! { <tr key={format!("r{r}")}><th scope="row" title={row.path.clone()}><code>{ row.path.clone() }</code></th>{ for cells }</tr> }
+    };
     let columns = matrix.environments.len();
-    // Arrow keys move between the cells that hold a finding, skipping those that match the base.
-    let onkeydown = Callback::from(move |e: KeyboardEvent| {
-        let (dr, dc): (isize, isize) = match e.key().as_str() {
-            "ArrowDown" => (1, 0),
-            "ArrowUp" => (-1, 0),
-            "ArrowRight" => (0, 1),
-            "ArrowLeft" => (0, -1),
-            _ => return,
+    let windowed = shown.len() > MATRIX_WINDOW_FROM;
+    let rows: Vec<Html> = if windowed {
+        let (row, head) = *sizes;
+        let tops = crate::windowing::tops(std::iter::repeat_n(row, shown.len()));
+        let pinned: Vec<usize> = [tab_stop.and_then(row_of), *focus_row]
+            .into_iter()
+            .flatten()
+            .collect();
+        let w = crate::windowing::window(&tops, (view.0 - head).max(0.0), view.1, &pinned);
+        let spacer = |n: usize, height: f64| {
+            (height > 0.0).then(|| html! {
+                <tr key={format!("s{n}")} class="spacer" aria-hidden="true"><td colspan={(columns + 1).to_string()} data-height={format!("{height:.1}")}></td></tr>
+            })
         };
-        let Some(cell) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
-            return;
-        };
-        let at = |name: &str| {
-            cell.get_attribute(name)
-                .and_then(|v| v.parse::<isize>().ok())
-        };
-        let (Some(mut r), Some(mut c)) = (at("data-row"), at("data-col")) else {
-            return;
-        };
-        e.prevent_default();
-        e.stop_propagation();
-        let Some(table) = cell.closest("table").ok().flatten() else {
-            return;
-        };
-        loop {
-            r += dr;
-            c += dc;
-            if r < 0 || c < 0 || r >= rows_shown as isize || c >= columns as isize {
-                return;
-            }
-            let next = table
-                .query_selector(&format!("button[data-row='{r}'][data-col='{c}']"))
-                .ok()
-                .flatten()
-                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-            if let Some(next) = next {
-                let _ = cell.set_attribute("tabindex", "-1");
-                let _ = next.set_attribute("tabindex", "0");
-                let _ = next.focus();
-                return;
-            }
+        let mut out = Vec::new();
+        for (n, (gap, run)) in w.runs.into_iter().enumerate() {
+            out.extend(spacer(n, gap));
+            out.extend(run.map(row_html));
         }
-    });
-    let more = matrix.rows.len().saturating_sub(MATRIX_ROWS);
+        out.extend(spacer(usize::MAX, w.after));
+        out
+    } else {
+        (0..shown.len()).map(row_html).collect()
+    };
+    let rows_shown = shown.len();
+    let onscroll = {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            let div: web_sys::Element = e.target_unchecked_into();
+            let now = (div.scroll_top() as f64, div.client_height() as f64);
+            if now != *view {
+                view.set(now);
+            }
+        })
+    };
+    let focus_row_setter = focus_row.setter();
+    // Arrow keys move between the cells that hold a finding, skipping those that match the base.
+    let onkeydown = {
+        let matrix = matrix.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let (dr, dc): (isize, isize) = match e.key().as_str() {
+                "ArrowDown" => (1, 0),
+                "ArrowUp" => (-1, 0),
+                "ArrowRight" => (0, 1),
+                "ArrowLeft" => (0, -1),
+                _ => return,
+            };
+            let Some(cell) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let at = |name: &str| {
+                cell.get_attribute(name)
+                    .and_then(|v| v.parse::<isize>().ok())
+            };
+            let (Some(mut r), Some(mut c)) = (at("data-row"), at("data-col")) else {
+                return;
+            };
+            e.prevent_default();
+            e.stop_propagation();
+            let Some(table) = cell.closest("table").ok().flatten() else {
+                return;
+            };
+            // The next cell holding a finding, by the matrix itself: in a long matrix its row
+            // may not be drawn yet.
+            loop {
+                r += dr;
+                c += dc;
+                if r < 0 || c < 0 || r >= rows_shown as isize || c >= columns as isize {
+                    return;
+                }
+                if matrix.rows[r as usize].cells[c as usize].is_some() {
+                    break;
+                }
+            }
+            // Kept drawn while it has the focus, wherever the matrix scrolls.
+            focus_row_setter.set(Some(r as usize));
+            let selector = format!("button[data-row='{r}'][data-col='{c}']");
+            let focus = move || {
+                let next = table
+                    .query_selector(&selector)
+                    .ok()
+                    .flatten()
+                    .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+                next.map(|next| {
+                    let _ = cell.set_attribute("tabindex", "-1");
+                    let _ = next.set_attribute("tabindex", "0");
+                    let _ = next.focus();
+                })
+                .is_some()
+            };
+            if !focus() {
+                // After the render that draws the row.
+                yew::platform::spawn_local(async move {
+                    yew::platform::time::sleep(std::time::Duration::ZERO).await;
+                    focus();
+                });
+            }
+        })
+    };
     html! {
         <section class="matrix" aria-label="Drift matrix">
             <details open=true>
@@ -415,16 +494,22 @@ pub fn MatrixView(props: &MatrixProps) -> Html {
                 <div class="legend">
                     { for Kind::ALL.iter().map(|k| html! { <span class={classes!("cell", format!("k-{}", k.name()))}>{ kind_symbol(*k) }</span> }).zip(Kind::ALL.iter()).map(|(chip, k)| html! { <span class="legend-item">{ chip }{ kind_label(*k) }</span> }) }
                 </div>
-                <div class="matrix-scroll">
+                <div class="matrix-scroll" ref={scroller} {onscroll}>
                     <table {onkeydown}>
                         <thead><tr><th scope="col">{ "path" }</th>{ for matrix.environments.iter().map(|e| html! { <th scope="col" class="env-col" title={e.clone()}>{ e.clone() }</th> }) }</tr></thead>
                         <tbody>{ for rows }</tbody>
                     </table>
                 </div>
-                if more > 0 { <p class="hint">{ format!("{more} more paths; narrow the filters to see them here, or read them in the list below.") }</p> }
             </details>
         </section>
     }
+}
+
+/// Lines in a text, counting a last line without a newline: a byte count, drawn on every render
+/// of the files panel.
+fn line_count(text: &str) -> usize {
+    let newlines = text.bytes().filter(|&b| b == b'\n').count();
+    newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))
 }
 
 pub fn kind_symbol(kind: Kind) -> &'static str {
@@ -509,101 +594,6 @@ pub fn Filters(props: &FiltersProps) -> Html {
                 <input type="search" placeholder="Search paths and values" value={props.filter.search.clone()} oninput={on_search} />
             </label>
         </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct FindingListProps {
-    pub report: Rc<Report>,
-    pub visible: Rc<Vec<usize>>,
-    pub selected: Option<usize>,
-    pub limit: usize,
-    pub on_select: Callback<usize>,
-    pub on_more: Callback<()>,
-    /// The resolution each finding has now (by index in the report).
-    pub actions: Rc<Vec<driftwise_engine::Action>>,
-}
-
-#[function_component]
-pub fn FindingList(props: &FindingListProps) -> Html {
-    let tab_stop = props
-        .selected
-        .filter(|s| props.visible.iter().take(props.limit).any(|v| v == s))
-        .or_else(|| props.visible.first().copied());
-    // Findings in resources come grouped (the filter's order): a heading starts each group, and
-    // paths are shown below their resource.
-    let grouped = props
-        .visible
-        .iter()
-        .any(|&i| crate::model::resource_of(&props.report, &props.report.findings[i]).is_some());
-    let group_of = |i: usize| {
-        crate::model::resource_of(&props.report, &props.report.findings[i])
-            .map_or_else(|| "Other".to_string(), |(label, _)| label)
-    };
-    let mut counts: std::collections::HashMap<String, usize> = Default::default();
-    if grouped {
-        for &i in props.visible.iter() {
-            *counts.entry(group_of(i)).or_default() += 1;
-        }
-    }
-    let mut last_group: Option<String> = None;
-    let items = props.visible.iter().take(props.limit).map(|&i| {
-        let f = &props.report.findings[i];
-        let selected = props.selected == Some(i);
-        let value = |s: &Option<driftwise_engine::Side>| s.as_ref().map(side_value);
-        let resource = grouped.then(|| crate::model::resource_of(&props.report, f)).flatten();
-        let group = resource
-            .as_ref()
-            .map_or_else(|| "Other".to_string(), |(label, _)| label.clone());
-        let heading = (grouped && last_group.as_deref() != Some(group.as_str())).then(|| {
-            let count = counts.get(&group).copied().unwrap_or_default();
-            html! { <li class="group-head"><span class="resource">{ group.clone() }</span>{ format!(" · {count}") }</li> }
-        });
-        last_group = Some(group);
-        let shown_path = match &resource {
-            Some((_, below)) => below.clone(),
-            None => f.keyed_path_or_root(),
-        };
-        html! {
-            <>
-            { for heading }
-            <li id={format!("finding-{i}")}
-                class={classes!("finding", selected.then_some("selected"))}
-                data-env={f.environment.clone()} data-kind={f.kind.name()} data-path={f.keyed_path.clone()}
-                data-severity={f.severity.name()} data-expected={f.expected.is_some().to_string()}>
-                // One tab stop for the whole list (the selected finding); arrow keys and j/k move.
-                <button aria-current={selected.then_some("true")} tabindex={if tab_stop == Some(i) { "0" } else { "-1" }}
-                    onclick={props.on_select.reform(move |_| i)}>
-                    <span class={classes!("badge", format!("k-{}", f.kind.name()))}>{ kind_label(f.kind) }</span>
-                    <span class="env">
-                        { f.environment.clone() }
-                        { " · " }<span class={format!("sev sev-{}", f.severity.name())}>{ f.severity.name() }</span>
-                        if f.expected.is_some() { { " · " }<span class="expected-tag">{ "expected" }</span> }
-                        if let Some(action) = &f.resource_action { { " · " }<span class="resource-action">{ format!("resource: {action}") }</span> }
-                        if let Some(action) = props.actions.get(i) { { " · " }<span class="resolution-tag" title="the resolution chosen for this finding">{ action.name() }</span> }
-                    </span>
-                    <code class="path" title={f.keyed_path_or_root()}>{ shown_path }</code>
-                    <span class="values">
-                        if let Some(b) = value(&f.base) { <code class="old">{ b }</code> }
-                        if f.base.is_some() && f.env.is_some() { <span aria-hidden="true">{ " → " }</span> }
-                        if let Some(e) = value(&f.env) { <code class="new">{ e }</code> }
-                    </span>
-                </button>
-            </li>
-            </>
-        }
-    });
-    let items: Vec<Html> = items.collect();
-    let hidden = props.visible.len().saturating_sub(props.limit);
-    html! {
-        <>
-            // The one live region: the count, announced when it changes (not the whole page).
-            <p class="count" role="status" aria-live="polite">{ format!("{} of {} findings", props.visible.len(), props.report.findings.len()) }</p>
-            <ul class="finding-list" aria-label="Findings">{ for items }</ul>
-            if hidden > 0 {
-                <button class="button subtle" onclick={props.on_more.reform(|_| ())}>{ format!("Show {} more", hidden.min(400)) }</button>
-            }
-        </>
     }
 }
 

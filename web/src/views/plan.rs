@@ -1,6 +1,7 @@
 //! The remediation plan in the page: the action chosen for each finding, bulk choices, what needs
-//! approval, what cannot be applied and why, and downloads of the patches. The state works the
-//! plan out from the loaded files, exactly as `driftwise apply` does.
+//! approval, what cannot be applied and why, and downloads of the patches. The worker works the
+//! plan out from the loaded files, exactly as `driftwise apply` does; a long plan's table is drawn a
+//! window at a time.
 
 use crate::model::kind_label;
 use crate::state::{Download, PlanState, VerdictState};
@@ -19,15 +20,40 @@ pub struct PlanViewProps {
     pub on_select: Callback<usize>,
 }
 
-/// Plan rows drawn before "show all": a large plan's table stays quick to draw.
-const PLAN_ROWS: usize = 200;
+/// Plans with more actions than this are drawn a window at a time.
+const PLAN_WINDOW_FROM: usize = 150;
 
 #[function_component]
 pub fn PlanView(props: &PlanViewProps) -> Html {
-    let all_rows = use_state(|| false);
+    let scroller = use_node_ref();
+    // (scroll position, height of the view), and the measured row and header heights.
+    let view = use_state(|| (0.0_f64, 400.0_f64));
+    let sizes = use_state(|| (26.0_f64, 26.0_f64));
+    {
+        let (scroller, sizes) = (scroller.clone(), sizes.clone());
+        use_effect(move || {
+            let Some(div) = scroller.cast::<web_sys::Element>() else {
+                return;
+            };
+            super::findings::size_spacers(&div);
+            let row = super::findings::measured(&div, "tbody tr:not(.spacer)").unwrap_or(sizes.0);
+            let head = super::findings::measured(&div, "thead tr").unwrap_or(sizes.1);
+            if (row - sizes.0).abs() > 0.5 || (head - sizes.1).abs() > 0.5 {
+                sizes.set((row, head));
+            }
+        });
+    }
     let env = use_state(|| None::<String>);
     let level = use_state(|| Severity::Low);
     let action = use_state(|| Action::Revert);
+    let index = use_memo(props.report.clone(), |report| {
+        report
+            .findings
+            .iter()
+            .enumerate()
+            .map(|(i, f)| ((f.environment.clone(), f.keyed_path.clone()), i))
+            .collect::<std::collections::HashMap<_, _>>()
+    });
     let outcome = match props.outcome.as_ref() {
         Ok(o) => o,
         Err(e) if e == crate::state::MAKING_PLAN => {
@@ -75,12 +101,56 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
         .unapplied()
         .filter(|u| !(devices > 0 && u.reason == driftwise_engine::Reason::DeviceRunning))
         .collect();
-    let index_of = |keyed: &str, environment: &str| {
-        props
-            .report
-            .findings
-            .iter()
-            .position(|f| f.keyed_path == keyed && f.environment == environment)
+    let actions = &outcome.plan.actions;
+    let row = |k: usize| {
+        let a = &actions[k];
+        let f = &a.finding;
+        let i = index
+            .get(&(f.environment.clone(), f.keyed_path.clone()))
+            .copied();
+        html! {
+            <tr key={format!("a{k}")} class={format!("act-{}", a.action)} data-action={a.action.name()} data-path={f.keyed_path.clone()}>
+                <td>{ a.action.name() }</td>
+                <td>{ f.environment.clone() }</td>
+                <td>
+                    if let Some(i) = i {
+                        <button class="link" title={f.keyed_path_or_root()} onclick={props.on_select.reform(move |_| i)}>{ format!("{} {}", kind_label(f.kind), f.keyed_path_or_root()) }</button>
+                    }
+                </td>
+                <td><span class={format!("sev sev-{}", f.severity.name())}>{ f.severity.name() }</span></td>
+                <td>{ if a.needs_approval && a.action != Action::Skip { "needs approval" } else { "" } }</td>
+            </tr>
+        }
+    };
+    let windowed = actions.len() > PLAN_WINDOW_FROM;
+    let rows: Vec<Html> = if windowed {
+        let (height, head) = *sizes;
+        let tops = crate::windowing::tops(std::iter::repeat_n(height, actions.len()));
+        let w = crate::windowing::window(&tops, (view.0 - head).max(0.0), view.1, &[]);
+        let spacer = |n: usize, h: f64| {
+            (h > 0.0).then(|| html! {
+                <tr key={format!("s{n}")} class="spacer" aria-hidden="true"><td colspan="5" data-height={format!("{h:.1}")}></td></tr>
+            })
+        };
+        let mut out = Vec::new();
+        for (n, (gap, run)) in w.runs.into_iter().enumerate() {
+            out.extend(spacer(n, gap));
+            out.extend(run.map(row));
+        }
+        out.extend(spacer(usize::MAX, w.after));
+        out
+    } else {
+        (0..actions.len()).map(row).collect()
+    };
+    let onscroll = {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            let div: web_sys::Element = e.target_unchecked_into();
+            let now = (div.scroll_top() as f64, div.client_height() as f64);
+            if now != *view {
+                view.set(now);
+            }
+        })
     };
     html! {
         <section class="plan" aria-label="Plan">
@@ -112,33 +182,12 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                 </select>
                 { " " }<button class="button" onclick={bulk}>{ "Set" }</button>
             </div>
-            <table class="plan-table">
-                <thead><tr><th>{ "action" }</th><th>{ "environment" }</th><th>{ "finding" }</th><th>{ "severity" }</th><th>{ "approval" }</th></tr></thead>
-                <tbody>
-                    { for outcome.plan.actions.iter().take(if *all_rows { usize::MAX } else { PLAN_ROWS }).map(|a| {
-                        let f = &a.finding;
-                        let i = index_of(&f.keyed_path, &f.environment);
-                        html! {
-                            <tr class={format!("act-{}", a.action)} data-action={a.action.name()} data-path={f.keyed_path.clone()}>
-                                <td>{ a.action.name() }</td>
-                                <td>{ f.environment.clone() }</td>
-                                <td>
-                                    if let Some(i) = i {
-                                        <button class="link" onclick={props.on_select.reform(move |_| i)}>{ format!("{} {}", kind_label(f.kind), f.keyed_path_or_root()) }</button>
-                                    }
-                                </td>
-                                <td><span class={format!("sev sev-{}", f.severity.name())}>{ f.severity.name() }</span></td>
-                                <td>{ if a.needs_approval && a.action != Action::Skip { "needs approval" } else { "" } }</td>
-                            </tr>
-                        }
-                    }) }
-                </tbody>
-            </table>
-            if !*all_rows && outcome.plan.actions.len() > PLAN_ROWS {
-                <button type="button" class="button subtle" onclick={ { let all_rows = all_rows.clone(); Callback::from(move |_| all_rows.set(true)) } }>
-                    { format!("Show all {} actions", outcome.plan.actions.len()) }
-                </button>
-            }
+            <div ref={scroller} class={classes!("plan-scroll", windowed.then_some("windowed"))} {onscroll}>
+                <table class="plan-table">
+                    <thead><tr><th>{ "action" }</th><th>{ "environment" }</th><th>{ "finding" }</th><th>{ "severity" }</th><th>{ "approval" }</th></tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
             if !unapplied.is_empty() {
                 <div class="not-applied" role="note">
                     <h3>{ format!("Not applied ({}): these actions would be left undone", unapplied.len()) }</h3>
