@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what driftwise's build and tests need, skipping whatever is already present at the right
 # version. Safe to run again; CI runs it on a fresh machine.
-#   scripts/setup.sh          build tools: wasm32 target, trunk, wasm-bindgen-cli, crates
+#   scripts/setup.sh          build tools: wasm32 target, trunk, wasm-bindgen-cli, wasm-opt, crates
 #   scripts/setup.sh --test   also what the tests need: cargo-llvm-cov, Chromium, chromedriver, npm packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +33,21 @@ fi
 
 say "fetching crates (trunk builds offline)"
 cargo fetch --locked -q
+
+# wasm-opt for trunk's release build (web/index.html's data-wasm-opt): binaryen from npm at a pinned
+# version, unless a wasm-opt of that version is already on PATH. Debian's binaryen (108) cannot read
+# Yew's wasm. scripts/start.sh and scripts/test.sh put scripts/binaryen/node_modules/.bin on PATH.
+WASM_OPT_VERSION=132
+if ! has_version wasm-opt "version_$WASM_OPT_VERSION"; then
+  dir=scripts/binaryen
+  stamp="$dir/node_modules/.installed-from-package-lock.json"
+  if ! cmp -s "$dir/package-lock.json" "$stamp" 2>/dev/null; then
+    command -v npm >/dev/null || { echo "npm is needed to install wasm-opt (binaryen $WASM_OPT_VERSION)" >&2; exit 2; }
+    say "installing wasm-opt (binaryen $WASM_OPT_VERSION from npm)"
+    (cd "$dir" && npm ci --no-audit --no-fund --silent)
+    cp "$dir/package-lock.json" "$stamp"
+  fi
+fi
 
 if [[ "${1:-}" == "--test" ]]; then
   # Line coverage, measured and held at its bars on every run (scripts/coverage.py).

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# wasm-opt for the release build, when setup installed it (a wasm-opt 132 already on PATH also does).
+export PATH="$PWD/scripts/binaryen/node_modules/.bin:$PATH"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 say "building the web app (release)"

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
+# wasm-opt for the release build, when setup installed it (a wasm-opt 132 already on PATH also does).
+export PATH="$PWD/scripts/binaryen/node_modules/.bin:$PATH"
 
 say() { printf '\033[1m==> %s  (%s)\033[0m\n' "$*" "$(date +%T)"; }
 export CARGO_TERM_COLOR=never INSTA_UPDATE=no
