@@ -837,6 +837,60 @@ test('the diff view aligns both files around a finding, folds what did not chang
   await page.screenshot({ path: join(out, 'diff-view.png'), fullPage: true });
 });
 
+test('the policy editor numbers its lines, marks problems at them as they are typed, completes from the schema, and opens as a pane of its own', async (t) => {
+  const page = await openApp(t, '#example=3');
+  await page.waitForSelector('.finding');
+  const editor = page.locator('#policy-editor');
+  const text = await editor.inputValue();
+  assert.equal(await page.locator('.policy .gutter .ln').count(), text.split('\n').length);
+  // The stale rule is marked at its line.
+  assert.deepEqual(await page.locator('.policy .gutter .ln.warning').allTextContents(), ['10']);
+  assert.match(await page.locator('.policy .problem.warning').textContent(), /^line 10: expected\[3\] matched nothing/);
+  // A typo is marked at its line and column as it is typed, before it is applied.
+  await editor.fill('expected:\n  - path: /a\n    reson: typo\n');
+  await page.waitForSelector('.policy .gutter .ln.error');
+  assert.deepEqual(await page.locator('.policy .gutter .ln.error').allTextContents(), ['3']);
+  assert.match(await page.locator('.policy .problem.error').textContent(), /^line 3, column 12: .*unknown field `reson`/);
+  // Its place is a link to the line.
+  await page.locator('.policy .problem.error button').click();
+  const selected = await editor.evaluate((el) => el.value.slice(el.selectionStart, el.selectionEnd));
+  assert.equal(selected, '    reson: typo');
+  // Completion from the schema: the item's keys not yet written, then an enum's values.
+  await editor.fill('expected:\n  - path: /a\n    re');
+  await editor.press('Control+Space');
+  const options = page.locator('#policy-completions [role=option]');
+  assert.deepEqual(await options.locator('code').allTextContents(), ['reason']);
+  await editor.press('Enter');
+  assert.equal(await editor.inputValue(), 'expected:\n  - path: /a\n    reason: ');
+  await page.waitForFunction(() => document.activeElement.id === 'policy-editor');
+  await editor.press('Control+Space');
+  assert.equal(await options.count(), 0, 'a reason is free text');
+  await editor.fill('expected: []\n');
+  await editor.press('Control+Space');
+  const keys = await options.locator('code').allTextContents();
+  assert.ok(keys.includes('ignore') && keys.includes('severity') && !keys.includes('expected'), keys.join(' '));
+  await editor.press('ArrowDown');
+  assert.equal(await options.nth(1).getAttribute('aria-selected'), 'true');
+  await editor.press('Escape');
+  assert.equal(await options.count(), 0);
+  await editor.fill('fail_on: h');
+  await editor.press('Control+Space');
+  assert.deepEqual(await options.locator('code').allTextContents(), ['high']);
+  await editor.press('Tab');
+  assert.equal(await editor.inputValue(), 'fail_on: high');
+  // A pane of its own, nearly the whole window, that passes axe-core and closes with Escape.
+  await page.click('.policy-head button');
+  const box = await page.locator('.policy.expanded').boundingBox();
+  const viewport = page.viewportSize();
+  assert.ok(box.width > viewport.width * 0.85 && box.height > viewport.height * 0.85, JSON.stringify(box));
+  assert.ok((await page.locator('#policy-editor').boundingBox()).height > viewport.height * 0.5);
+  await page.waitForFunction(() => document.activeElement.id === 'policy-editor');
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(out, 'policy-editor.png') });
+  await editor.press('Escape');
+  assert.equal(await page.locator('.policy.expanded').count(), 0);
+});
+
 test('base + 5 environments of 10,000 values: the findings it should, and the time to results and the long tasks recorded', async (t) => {
   // Figures, not a timed assertion: they go to test-output/e2e/scale.json and the README.
   const dir = await mkdtemp(join(tmpdir(), 'driftwise-scale-'));

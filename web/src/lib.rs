@@ -5,6 +5,7 @@ pub mod aligned;
 pub mod app;
 pub mod checker;
 pub mod codec;
+pub mod completion;
 pub mod embed;
 pub mod examples;
 pub mod export;

@@ -103,6 +103,7 @@ pub fn DiffView(props: &DiffViewProps) -> Html {
         html! {
             <table class="diff unified">
                 <caption class="visually-hidden">{ caption }</caption>
+                <colgroup><col class="ln-col" /><col class="ln-col" /><col class="sign-col" /><col /></colgroup>
                 <thead class="visually-hidden"><tr>
                     <th scope="col">{ "base line" }</th><th scope="col">{ "environment line" }</th>
                     <th scope="col">{ "change" }</th><th scope="col">{ "text" }</th>
@@ -119,6 +120,7 @@ pub fn DiffView(props: &DiffViewProps) -> Html {
         html! {
             <table class="diff sbs">
                 <caption class="visually-hidden">{ caption }</caption>
+                <colgroup><col class="ln-col" /><col /><col class="ln-col" /><col /></colgroup>
                 <thead class="visually-hidden"><tr>
                     <th scope="col">{ "base line" }</th><th scope="col">{ props.base.title.clone() }</th>
                     <th scope="col">{ "environment line" }</th><th scope="col">{ props.env.title.clone() }</th>
@@ -139,7 +141,7 @@ pub fn DiffView(props: &DiffViewProps) -> Html {
                     <div class="diff-head"><strong>{ props.base.title.clone() }</strong>{ props.base.head.clone() }</div>
                     <div class="diff-head env"><strong>{ props.env.title.clone() }</strong>{ props.env.head.clone() }</div>
                 </div>
-                <div class="layout" role="group" aria-label="Diff layout">
+                <div class="diff-layout" role="group" aria-label="Diff layout">
                     { layout(false, "Side by side") }{ layout(true, "Unified") }
                 </div>
             </div>

@@ -7,11 +7,13 @@ mod diff;
 mod findings;
 pub mod layers;
 pub mod plan;
+mod policy;
 pub mod snapshots;
 
 pub use detail::Detail;
 pub use findings::FindingList;
 pub use plan::PlanView;
+use policy::PolicyPanel;
 
 use crate::examples::EXAMPLES;
 use crate::export::{REPORT_EXPORTS, label};
@@ -176,75 +178,6 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                 on_show_rule={props.on_show_rule.clone()}
             />
         </aside>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct PolicyPanelProps {
-    pub policy: Option<PolicyState>,
-    pub stale: Vec<StaleRule>,
-    pub on_draft: Callback<String>,
-    pub on_apply: Callback<()>,
-    pub on_new: Callback<()>,
-    pub on_remove: Callback<()>,
-    pub on_show_rule: Callback<usize>,
-}
-
-/// The policy in an editor: drop or open a `driftwise.yaml`, or write one here, then apply it.
-#[function_component]
-pub fn PolicyPanel(props: &PolicyPanelProps) -> Html {
-    let Some(policy) = &props.policy else {
-        return html! {
-            <section class="policy" aria-label="Policy">
-                <h2>{ "Policy" }</h2>
-                <p class="hint">{ "None loaded. Drop a driftwise.yaml with the files, or write one to mark expected differences, ignore noise and set severities." }</p>
-                <button class="button" onclick={props.on_new.reform(|_| ())}>{ "Write a policy…" }</button>
-            </section>
-        };
-    };
-    let on_input = props
-        .on_draft
-        .reform(|e: InputEvent| e.target_unchecked_into::<HtmlTextAreaElement>().value());
-    let on_key = {
-        let apply = props.on_apply.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
-                e.prevent_default();
-                apply.emit(());
-            }
-        })
-    };
-    let changed = policy.draft != policy.applied;
-    html! {
-        <section class="policy" aria-label="Policy">
-            <h2>{ format!("Policy · {}", policy.name) }</h2>
-            <label class="visually-hidden" for="policy-editor">{ "Policy text" }</label>
-            <textarea id="policy-editor" rows="14" spellcheck="false" value={policy.draft.clone()} oninput={on_input} onkeydown={on_key} />
-            <div class="policy-actions">
-                <button class="button primary" disabled={!changed} onclick={props.on_apply.reform(|_| ())}>{ "Apply (Ctrl+Enter)" }</button>
-                <button class="button subtle" onclick={props.on_remove.reform(|_| ())}>{ "Remove" }</button>
-            </div>
-            if !props.stale.is_empty() {
-                <div class="stale">
-                    <h3>{ "Stale rules (matched nothing)" }</h3>
-                    <ul>
-                        { for props.stale.iter().map(|s| {
-                            let line = s.rule.line;
-                            html! {
-                                <li>
-                                    if let Some(line) = line {
-                                        <button class="link" onclick={props.on_show_rule.reform(move |_| line)}>{ format!("{} (line {line})", s.rule.rule) }</button>
-                                    } else {
-                                        <span>{ s.rule.rule.clone() }</span>
-                                    }
-                                    { " " }<code>{ s.path.clone() }</code>
-                                </li>
-                            }
-                        }) }
-                    </ul>
-                </div>
-            }
-        </section>
     }
 }
 
