@@ -267,6 +267,7 @@ test('a provider template is rendered per environment and validated, as driftwis
   assert.deepEqual(await page.locator('.finding-detail mark').allTextContents(), ['westeurope', 'us-esat-1']);
 
   // Variables edited in the page re-render the desired state.
+  await page.click('.vars summary');
   await page.fill('#vars-editor', (await page.inputValue('#vars-editor')).replace('replicas: 6', 'replicas: 4'));
   await page.click('text=Apply variables');
   await page.waitForFunction(() => !document.querySelector('.finding[data-path="/app/replicas"][data-env="prod"]'));
@@ -505,7 +506,7 @@ async function axeViolations(page) {
   });
 }
 
-test('nothing overflows the page sideways at 1440, 1024 and 390 px, and the phone width passes axe-core too', async (t) => {
+test('nothing overflows the page sideways at 1440, 1024 and 390 px, the findings and the detail are on a laptop\'s first screen, and the phone width passes axe-core too', async (t) => {
   const wide = {};
   for (const width of [1440, 1024, 390]) {
     const page = await openApp(t, '', { viewport: { width, height: 900 } });
@@ -516,6 +517,20 @@ test('nothing overflows the page sideways at 1440, 1024 and 390 px, and the phon
       await page.locator('.finding button').first().click();
       const { scroll, inner } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: innerWidth }));
       if (scroll > inner) wide[`${width} px, example ${i}`] = scroll;
+      // On a laptop (1440 x 900) and at 1024 x 768 the findings and the detail, beside each other,
+      // are on the first screen: a finding and the detail's heading show without scrolling.
+      if (width !== 390) {
+        await page.setViewportSize({ width, height: width === 1024 ? 768 : 900 });
+        await page.evaluate(() => window.scrollTo(0, 0));
+        const fold = await page.evaluate(() => {
+          const bottom = (sel) => document.querySelector(sel)?.getBoundingClientRect().bottom ?? Infinity;
+          const list = document.querySelector('.finding-list').getBoundingClientRect();
+          const detail = document.querySelector('.detail').getBoundingClientRect();
+          return { finding: bottom('.finding-list .finding'), detail: bottom('.finding-detail h2, .violation-detail h2'), side: detail.left >= list.right - 1, height: innerHeight };
+        });
+        if (!(fold.finding <= fold.height && fold.detail <= fold.height && fold.side)) wide[`fold at ${width} px, example ${i}`] = fold;
+        await page.setViewportSize({ width, height: 900 });
+      }
       if (width === 390) {
         const violations = await axeViolations(page);
         if (violations.length) wide[`axe at 390 px, example ${i}`] = violations;

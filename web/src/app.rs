@@ -315,11 +315,8 @@ impl App {
                             files={s.files.len()} configs={s.config_files()} />
                         if let Some(report) = &report {
                             <views::Summary report={report.clone()} on_environment={change(link, Change::FilterEnvironment)} active={s.filter.environment.clone()} />
-                            <views::MatrixView report={report.clone()} visible={s.visible.clone()} selected={s.selected} on_select={change(link, Change::Select)} />
                             <div class="review">
                                 <section class="findings" aria-label="Findings">
-                                    <views::desired::ViolationList report={report.clone()} selected={s.selected_violation}
-                                        on_select={change(link, Change::SelectViolation)} />
                                     <views::Filters
                                         report={report.clone()}
                                         filter={s.filter.clone()}
@@ -337,6 +334,9 @@ impl App {
                                         on_select={change(link, Change::Select)}
                                         actions={std::rc::Rc::new((0..report.findings.len()).map(|i| s.action_of(report, i)).collect::<Vec<_>>())}
                                     />
+                                    // After the findings, so they are on the first screen.
+                                    <views::desired::ViolationList report={report.clone()} selected={s.selected_violation}
+                                        on_select={change(link, Change::SelectViolation)} />
                                 </section>
                                 <section class="detail" aria-label="Selected finding">
                                     if let Some(v) = s.selected_violation.and_then(|i| report.violations.get(i)) {
@@ -360,6 +360,8 @@ impl App {
                                     }
                                 </section>
                             </div>
+                            // Below the findings, so the findings and the detail are what a laptop shows first.
+                            <views::MatrixView report={report.clone()} visible={s.visible.clone()} selected={s.selected} on_select={change(link, Change::Select)} />
                             <views::PlanView report={report.clone()} outcome={s.plan.clone()}
                                 on_bulk={link.callback(|(env, level, action)| Msg::Change(Change::BulkAction(env, level, action)))}
                                 on_download={link.callback(Msg::DownloadPlan)}
@@ -466,7 +468,7 @@ fn show_detail_in_one_column() {
             return;
         };
         let one_column = window
-            .match_media("(max-width: 1100px)")
+            .match_media("(max-width: 860px)")
             .ok()
             .flatten()
             .is_some_and(|m| m.matches());

@@ -81,7 +81,7 @@ pub fn DesiredPanel(props: &DesiredPanelProps) -> Html {
             <p class="hint">{ what }</p>
             if props.template.is_some() {
                 if let Some((name, _)) = &props.vars {
-                    <details class="vars" open=true>
+                    <details class="vars" open={changed}>
                         <summary>{ format!("Variables · {name}") }</summary>
                         <label class="visually-hidden" for="vars-editor">{ "Template variables" }</label>
                         <textarea id="vars-editor" rows="10" spellcheck="false" value={(*draft).clone()} oninput={on_input} />

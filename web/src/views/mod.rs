@@ -212,7 +212,7 @@ pub fn Summary(props: &SummaryProps) -> Html {
             <tr class={classes!(active.then_some("active"))} data-env={env.name.clone()}>
                 <th scope="row">
                     <button class="link" onclick={toggle} aria-pressed={active.to_string()}>{ env.name.clone() }</button>
-                    <div class="file-meta">{ env.file.file.clone() }</div>
+                    <div class="file-meta" title={env.file.file.clone()}>{ env.file.file.clone() }</div>
                 </th>
                 { for cells }
                 <td class="num total">{ env.counts.total }</td>
