@@ -105,6 +105,17 @@ fn web_check(page: &mut State) {
     assert!(matches!(done, CheckUpdate::Finished { .. }));
     let (_, effects) = page.update(Change::Update(done));
     assert!(effects.iter().all(|e| !matches!(e, Effect::Check(_))));
+    make_plans(page, effects);
+}
+
+/// Makes the plans the page asked its worker for, as the worker would.
+fn make_plans(page: &mut State, effects: Vec<Effect>) {
+    for effect in effects {
+        if let Effect::Plan(request) = effect {
+            let (_, more) = page.update(Change::Update(driftwise_web::worker::run_plan(&request)));
+            make_plans(page, more);
+        }
+    }
 }
 
 #[test]
@@ -152,9 +163,11 @@ fn the_cli_and_the_web_app_answer_every_case_identically() {
         let report = web_report.clone();
         for (i, f) in report.findings.iter().enumerate() {
             let (action, reason) = decisions.for_finding(f);
-            page.update(Change::SetAction(i, action));
+            let (_, effects) = page.update(Change::SetAction(i, action));
+            make_plans(&mut page, effects);
             if let Some(reason) = reason {
-                page.update(Change::SetReason(i, reason));
+                let (_, effects) = page.update(Change::SetReason(i, reason));
+                make_plans(&mut page, effects);
             }
         }
         let web_plan = page.plan.clone();
