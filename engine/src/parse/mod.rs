@@ -6,6 +6,7 @@ mod flat;
 mod json;
 mod toml;
 mod yaml;
+mod yaml_block;
 
 use crate::error::Result;
 use crate::tree::{Document, Format, Source};
@@ -92,7 +93,12 @@ pub fn parse_with(source: &Source, options: ParseOptions<'_>) -> Result<Document
     }
     let format = source.resolved_format()?;
     let documents = match format {
-        Format::Yaml => yaml::parse(&source.text, limits),
+        // Most configuration files are plain block YAML, which the fast reader builds directly;
+        // anything else (and every error) is the full reader's.
+        Format::Yaml => match yaml_block::parse(&source.text, limits) {
+            Some(documents) => Ok(documents),
+            None => yaml::parse(&source.text, limits),
+        },
         Format::Json => json::parse(&source.text, limits),
         Format::Toml => toml::parse(&source.text, limits),
         Format::Ini => flat::parse_ini(&source.text),

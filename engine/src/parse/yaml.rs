@@ -482,7 +482,7 @@ fn is_int_syntax(s: &str) -> bool {
 
 /// The YAML 1.2 core schema: what a plain scalar means. `yes`/`no`/`on`/`off` stay strings, as in
 /// YAML 1.2 (normalising them is a policy choice).
-fn resolve_plain(text: Cow<'_, str>) -> Value {
+pub(super) fn resolve_plain(text: Cow<'_, str>) -> Value {
     let s: &str = &text;
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
