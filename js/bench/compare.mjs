@@ -8,6 +8,7 @@
 import { check, Checker } from '../dist/node/index.mjs';
 import * as jsondiffpatch from 'jsondiffpatch';
 import diff from 'microdiff';
+import yaml from 'js-yaml';
 
 function estate(variant) {
   const services = {};
@@ -34,6 +35,10 @@ function estate(variant) {
 }
 
 const texts = Array.from({ length: 6 }, (_, v) => estate(v));
+// The same estate as YAML, for the YAML row.
+const yamlTexts = texts.map((t) => yaml.dump(JSON.parse(t)));
+const yamlBase = { name: 'base.yaml', text: yamlTexts[0] };
+const yamlEnvs = yamlTexts.slice(1).map((text, i) => ({ name: `env${i + 1}.yaml`, text }));
 const base = { name: 'base.json', text: texts[0] };
 const envs = texts.slice(1).map((text, i) => ({ name: `env${i + 1}.json`, text }));
 const objects = texts.map((t) => JSON.parse(t));
@@ -62,6 +67,11 @@ const rows = {
     driftwise: median(() => check(base, envs)),
     microdiff: median(() => { const [b, ...e] = texts.map((t) => JSON.parse(t)); e.forEach((o) => diff(b, o)); }),
     jsondiffpatch: median(() => { const [b, ...e] = texts.map((t) => JSON.parse(t)); e.forEach((o) => differ.diff(b, o)); }),
+  },
+  'parse included, YAML (js-yaml for the others)': {
+    driftwise: median(() => check(yamlBase, yamlEnvs)),
+    microdiff: median(() => { const [b, ...e] = yamlTexts.map((t) => yaml.load(t)); e.forEach((o) => diff(b, o)); }),
+    jsondiffpatch: median(() => { const [b, ...e] = yamlTexts.map((t) => yaml.load(t)); e.forEach((o) => differ.diff(b, o)); }),
   },
 };
 
