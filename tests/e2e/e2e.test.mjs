@@ -60,8 +60,9 @@ function runCli(args, cwd = join(repo, 'examples', 'classic')) {
 }
 
 /** A fresh page that records every request and fails the test on any dialog (an XSS would open one). */
-async function openApp(t, hash = '', options = {}) {
+async function openApp(t, hash = '', options = {}, init = undefined) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, ...options });
+  if (init) await context.addInitScript(init);
   const page = await context.newPage();
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
@@ -920,7 +921,25 @@ test('base + 5 environments of 10,000 values: the findings it should, and the ti
     await writeFile(name, lines.join('\n') + '\n');
     names.push(name);
   }
-  const page = await openApp(t);
+  // The worker's part: from the check request's message to the outcome's (the two large messages).
+  const page = await openApp(t, '', {}, () => {
+    window.__messages = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m, ...rest) {
+      if (typeof m === 'string' && m.length > 100_000) window.__messages.push(['post', performance.now()]);
+      return post.call(this, m, ...rest);
+    };
+    const slot = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');
+    Object.defineProperty(Worker.prototype, 'onmessage', {
+      set(handler) {
+        slot.set.call(this, (e) => {
+          if (typeof e.data === 'string' && e.data.length > 100_000) window.__messages.push(['answer', performance.now()]);
+          return handler(e);
+        });
+      },
+      get() { return slot.get.call(this); },
+    });
+  });
   // Timed inside the page: from the input's change event (the files given) to the first finding
   // and the plan table in the DOM, which a polling waitForSelector would see late.
   await page.evaluate(() => {
@@ -942,6 +961,10 @@ test('base + 5 environments of 10,000 values: the findings it should, and the ti
   const times = await page.evaluate(() => window.__times);
   const results = Math.round(times.results - times.given);
   const plan = Math.round(times.plan - times.given);
+  const messages = await page.evaluate(() => window.__messages);
+  const [asked, answered] = [messages.find(([k]) => k === 'post'), messages.find(([k]) => k === 'answer')];
+  assert.ok(asked && answered, 'the check went through the worker');
+  const worker = Math.round(answered[1] - asked[1]);
   // 200 changed values per environment, every one a finding.
   assert.match(await page.locator('.count').textContent(), /of 1000 findings/);
   // The list, the matrix and the plan table draw a window of their rows, not all of them.
@@ -983,7 +1006,7 @@ test('base + 5 environments of 10,000 values: the findings it should, and the ti
   await page.waitForFunction(() => Number(document.activeElement?.dataset.row) > 100);
   assert.match(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), / in env\d: /);
   await page.screenshot({ path: join(out, 'scale.png'), fullPage: true });
-  const figures = { results_ms: results, plan_ms: plan, long_tasks_ms: longTasks };
+  const figures = { results_ms: results, worker_ms: worker, plan_ms: plan, long_tasks_ms: longTasks };
   console.log(`scale: ${JSON.stringify(figures)}`);
   await writeFile(join(out, 'scale.json'), JSON.stringify(figures, null, 2) + '\n');
 });
