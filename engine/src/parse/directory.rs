@@ -4,7 +4,7 @@
 //! relative path to its contents (so files are matched by path, and a file on one side only is
 //! one finding). [`Document::origins`] says which file each part is in.
 
-use super::{ParseOptions, parse_with};
+use super::{ParseOptions, parse_all_with};
 use crate::error::Result;
 use crate::tree::{Document, Format, Map, Member, Node, Origin, Source, Value};
 
@@ -19,14 +19,20 @@ fn is_object(node: &Node) -> bool {
 }
 
 pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Result<Document> {
-    let mut files = Vec::with_capacity(source.files.len());
-    for file in &source.files {
-        let file = match (file.format, source.format) {
+    let sources: Vec<Source> = source
+        .files
+        .iter()
+        .map(|file| match (file.format, source.format) {
             (None, Some(format)) if !file.is_directory() => file.clone().with_format(format),
             _ => file.clone(),
-        };
-        files.push(crate::live::as_compared(parse_with(&file, options)?));
-    }
+        })
+        .collect();
+    // On all cores natively, like the files of a check; the first error in file order wins.
+    let refs: Vec<&Source> = sources.iter().collect();
+    let files: Vec<Document> = parse_all_with(&refs, options)?
+        .into_iter()
+        .map(crate::live::as_compared)
+        .collect();
     let objects = !files.is_empty()
         && files
             .iter()
