@@ -343,48 +343,19 @@ impl Reader<'_> {
     fn scalar(&self, line: &Line, from: usize, to: usize) -> Option<(Value, Span)> {
         let text = &self.text[from..to];
         let b = text.as_bytes();
-        if matches!(b[0], b'[' | b'{') {
+        if matches!(b[0], b'[' | b'{' | b'\'' | b'"') {
+            // A flow collection or a quoted scalar, read as in flow context: it must be all of
+            // the value (nothing but a comment after it).
             let (node, end) = self.flow(line, from, to, self.depth)?;
             return (end == to).then_some((node.value, node.span));
         }
-        match b[0] {
-            b'\'' => {
-                let close = single_quoted_end(b)?;
-                // Nothing but a comment may follow the closing quote.
-                if close + 1 != b.len() {
-                    return None;
-                }
-                let inner = &text[1..close];
-                let value = if inner.contains("''") {
-                    inner.replace("''", "'")
-                } else {
-                    inner.to_string()
-                };
-                Some((
-                    Value::String(value),
-                    self.span(line, from, from + close + 1),
-                ))
-            }
-            b'"' => {
-                let close = text[1..].find(['"', '\\'])? + 1;
-                if b[close] != b'"' || close + 1 != b.len() {
-                    return None;
-                }
-                Some((
-                    Value::String(text[1..close].to_string()),
-                    self.span(line, from, from + close + 1),
-                ))
-            }
-            _ => {
-                if !plain_start(b, false) || text.contains(": ") || text.ends_with(':') {
-                    return None;
-                }
-                Some((
-                    resolve_plain(Cow::Borrowed(text)),
-                    self.span(line, from, to),
-                ))
-            }
+        if !plain_start(b, false) || text.contains(": ") || text.ends_with(':') {
+            return None;
         }
+        Some((
+            resolve_plain(Cow::Borrowed(text)),
+            self.span(line, from, to),
+        ))
     }
 }
 

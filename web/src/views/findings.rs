@@ -5,7 +5,6 @@ use crate::model::kind_label;
 use crate::windowing::{tops, window};
 use driftwise_engine::{Report, side_value};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Lists longer than this are drawn a window at a time.
@@ -93,29 +92,22 @@ pub fn FindingList(props: &FindingListProps) -> Html {
             let Some(ul) = list.cast::<web_sys::Element>() else {
                 return;
             };
-            size_spacers(&ul);
+            super::windowed::size_spacers(&ul);
             if ul
                 .get_attribute("class")
                 .is_some_and(|c| c.contains("windowed"))
             {
-                let finding = measured(&ul, ":scope > li.finding").unwrap_or(sizes.0);
-                let heading = measured(&ul, ":scope > li.group-head").unwrap_or(sizes.1);
+                let finding =
+                    super::windowed::measured(&ul, ":scope > li.finding").unwrap_or(sizes.0);
+                let heading =
+                    super::windowed::measured(&ul, ":scope > li.group-head").unwrap_or(sizes.1);
                 if (finding - sizes.0).abs() > 0.5 || (heading - sizes.1).abs() > 0.5 {
                     sizes.set((finding, heading));
                 }
             }
         });
     }
-    let onscroll = {
-        let view = view.clone();
-        Callback::from(move |e: Event| {
-            let ul: web_sys::Element = e.target_unchecked_into();
-            let now = (ul.scroll_top() as f64, ul.client_height() as f64);
-            if now != *view {
-                view.set(now);
-            }
-        })
-    };
+    let onscroll = super::windowed::on_scroll(&view);
     let row = |k: usize| -> Html {
         match &entries[k] {
             Entry::Heading { label, count } => html! {
@@ -160,7 +152,7 @@ pub fn FindingList(props: &FindingListProps) -> Html {
             html! { <li key={format!("s{n}")} class="spacer" aria-hidden="true" data-height={format!("{height:.1}")}></li> }
         })
     };
-    let items: Vec<Html> = if windowed {
+    let shown = windowed.then(|| {
         let (finding, heading) = *sizes;
         let tops = tops(entries.iter().map(|e| match e {
             Entry::Heading { .. } => heading,
@@ -177,17 +169,9 @@ pub fn FindingList(props: &FindingListProps) -> Html {
                     .position(|e| matches!(e, Entry::Finding(j, _) if *j == i))
             })
             .collect();
-        let w = window(&tops, view.0, view.1, &pinned);
-        let mut out = Vec::new();
-        for (n, (gap, run)) in w.runs.into_iter().enumerate() {
-            out.extend(spacer(n, gap));
-            out.extend(run.map(row));
-        }
-        out.extend(spacer(usize::MAX, w.after));
-        out
-    } else {
-        (0..entries.len()).map(row).collect()
-    };
+        window(&tops, view.0, view.1, &pinned)
+    });
+    let items = super::windowed::drawn(entries.len(), shown, row, spacer);
     html! {
         <>
             // The one live region: the count, announced when it changes (not the whole page).
@@ -195,32 +179,4 @@ pub fn FindingList(props: &FindingListProps) -> Html {
             <ul ref={list} class={classes!("finding-list", windowed.then_some("windowed"))} aria-label="Findings" {onscroll}>{ for items }</ul>
         </>
     }
-}
-
-/// Gives each spacer under `root` (`[data-height]`) its height through the CSSOM: the page's
-/// Content-Security-Policy refuses style attributes.
-pub(super) fn size_spacers(root: &web_sys::Element) {
-    let Ok(spacers) = root.query_selector_all("[data-height]") else {
-        return;
-    };
-    for k in 0..spacers.length() {
-        let Some(el) = spacers
-            .item(k)
-            .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
-        else {
-            continue;
-        };
-        let h = el.get_attribute("data-height").unwrap_or_default();
-        let _ = el.style().set_property("height", &format!("{h}px"));
-    }
-}
-
-/// The rendered height of the first element under `root` that `selector` finds.
-pub(super) fn measured(root: &web_sys::Element, selector: &str) -> Option<f64> {
-    root.query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok())
-        .map(|el| el.offset_height() as f64)
-        .filter(|h| *h > 0.0)
 }

@@ -9,6 +9,7 @@ pub mod layers;
 pub mod plan;
 mod policy;
 pub mod snapshots;
+mod windowed;
 
 pub use detail::Detail;
 pub use findings::FindingList;
@@ -269,9 +270,9 @@ pub fn MatrixView(props: &MatrixProps) -> Html {
             let Some(div) = scroller.cast::<web_sys::Element>() else {
                 return;
             };
-            findings::size_spacers(&div);
-            let row = findings::measured(&div, "tbody tr:not(.spacer)").unwrap_or(sizes.0);
-            let head = findings::measured(&div, "thead tr").unwrap_or(sizes.1);
+            windowed::size_spacers(&div);
+            let row = windowed::measured(&div, "tbody tr:not(.spacer)").unwrap_or(sizes.0);
+            let head = windowed::measured(&div, "thead tr").unwrap_or(sizes.1);
             if (row - sizes.0).abs() > 0.5 || (head - sizes.1).abs() > 0.5 {
                 sizes.set((row, head));
             }
@@ -319,40 +320,20 @@ pub fn MatrixView(props: &MatrixProps) -> Html {
     };
     let columns = matrix.environments.len();
     let windowed = shown.len() > MATRIX_WINDOW_FROM;
-    let rows: Vec<Html> = if windowed {
+    let shown_window = windowed.then(|| {
         let (row, head) = *sizes;
         let tops = crate::windowing::tops(std::iter::repeat_n(row, shown.len()));
         let pinned: Vec<usize> = [tab_stop.and_then(row_of), *focus_row]
             .into_iter()
             .flatten()
             .collect();
-        let w = crate::windowing::window(&tops, (view.0 - head).max(0.0), view.1, &pinned);
-        let spacer = |n: usize, height: f64| {
-            (height > 0.0).then(|| html! {
-                <tr key={format!("s{n}")} class="spacer" aria-hidden="true"><td colspan={(columns + 1).to_string()} data-height={format!("{height:.1}")}></td></tr>
-            })
-        };
-        let mut out = Vec::new();
-        for (n, (gap, run)) in w.runs.into_iter().enumerate() {
-            out.extend(spacer(n, gap));
-            out.extend(run.map(row_html));
-        }
-        out.extend(spacer(usize::MAX, w.after));
-        out
-    } else {
-        (0..shown.len()).map(row_html).collect()
-    };
+        crate::windowing::window(&tops, (view.0 - head).max(0.0), view.1, &pinned)
+    });
+    let rows = windowed::drawn(shown.len(), shown_window, row_html, |n, h| {
+        windowed::spacer_row(columns + 1, n, h)
+    });
     let rows_shown = shown.len();
-    let onscroll = {
-        let view = view.clone();
-        Callback::from(move |e: Event| {
-            let div: web_sys::Element = e.target_unchecked_into();
-            let now = (div.scroll_top() as f64, div.client_height() as f64);
-            if now != *view {
-                view.set(now);
-            }
-        })
-    };
+    let onscroll = windowed::on_scroll(&view);
     let focus_row_setter = focus_row.setter();
     // Arrow keys move between the cells that hold a finding, skipping those that match the base.
     let onkeydown = {

@@ -35,9 +35,9 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
             let Some(div) = scroller.cast::<web_sys::Element>() else {
                 return;
             };
-            super::findings::size_spacers(&div);
-            let row = super::findings::measured(&div, "tbody tr:not(.spacer)").unwrap_or(sizes.0);
-            let head = super::findings::measured(&div, "thead tr").unwrap_or(sizes.1);
+            super::windowed::size_spacers(&div);
+            let row = super::windowed::measured(&div, "tbody tr:not(.spacer)").unwrap_or(sizes.0);
+            let head = super::windowed::measured(&div, "thead tr").unwrap_or(sizes.1);
             if (row - sizes.0).abs() > 0.5 || (head - sizes.1).abs() > 0.5 {
                 sizes.set((row, head));
             }
@@ -123,35 +123,15 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
         }
     };
     let windowed = actions.len() > PLAN_WINDOW_FROM;
-    let rows: Vec<Html> = if windowed {
+    let shown = windowed.then(|| {
         let (height, head) = *sizes;
         let tops = crate::windowing::tops(std::iter::repeat_n(height, actions.len()));
-        let w = crate::windowing::window(&tops, (view.0 - head).max(0.0), view.1, &[]);
-        let spacer = |n: usize, h: f64| {
-            (h > 0.0).then(|| html! {
-                <tr key={format!("s{n}")} class="spacer" aria-hidden="true"><td colspan="5" data-height={format!("{h:.1}")}></td></tr>
-            })
-        };
-        let mut out = Vec::new();
-        for (n, (gap, run)) in w.runs.into_iter().enumerate() {
-            out.extend(spacer(n, gap));
-            out.extend(run.map(row));
-        }
-        out.extend(spacer(usize::MAX, w.after));
-        out
-    } else {
-        (0..actions.len()).map(row).collect()
-    };
-    let onscroll = {
-        let view = view.clone();
-        Callback::from(move |e: Event| {
-            let div: web_sys::Element = e.target_unchecked_into();
-            let now = (div.scroll_top() as f64, div.client_height() as f64);
-            if now != *view {
-                view.set(now);
-            }
-        })
-    };
+        crate::windowing::window(&tops, (view.0 - head).max(0.0), view.1, &[])
+    });
+    let rows = super::windowed::drawn(actions.len(), shown, row, |n, h| {
+        super::windowed::spacer_row(5, n, h)
+    });
+    let onscroll = super::windowed::on_scroll(&view);
     html! {
         <section class="plan" aria-label="Plan">
             <h2>{ format!("Plan · {} revert, {} adopt, {} accept, {} skip · {approval} need approval",
