@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
@@ -30,7 +30,7 @@ function run(c, argv) {
 }
 
 for (const c of cases) {
-  test(`npm and the CLI agree: ${c.name}`, () => {
+  test(`npm and the CLI agree: ${c.name}`, (t) => {
     const read = (name) => ({ name, text: readFileSync(join(repo, c.dir, name), 'utf8') });
     const options = {
       policy: c.policy ? read(c.policy) : undefined,
@@ -47,6 +47,7 @@ for (const c of cases) {
     assert.equal(JSON.stringify(report, null, 2) + '\n', checked.stdout, 'reports');
 
     const scratch = mkdtempSync(join(tmpdir(), 'driftwise-conformance-'));
+    t.after(() => rmSync(scratch, { recursive: true, force: true }));
     const decisionsFile = join(scratch, 'decisions.json');
     writeFileSync(decisionsFile, JSON.stringify(c.decisions ?? {}));
     const planFile = join(scratch, 'plan.json');

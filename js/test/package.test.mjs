@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtemp, writeFile, readFile, readdir, cp } from 'node:fs/promises';
+import { mkdtemp, writeFile, readFile, readdir, cp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve, extname } from 'node:path';
@@ -16,9 +16,19 @@ const classicDir = join(repo, 'examples', 'classic');
 const cli = process.env.DRIFTWISE_BIN ?? join(repo, 'target', 'debug', 'driftwise');
 const cli_path = () => cli;
 let project;
+// Scratch folders, removed when the tests end.
+const scratches = [];
+async function scratchDir(prefix) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  scratches.push(dir);
+  return dir;
+}
+after(async () => {
+  for (const dir of scratches) await rm(dir, { recursive: true, force: true });
+});
 
 before(async () => {
-  project = await mkdtemp(join(tmpdir(), 'driftwise-npm-'));
+  project = await scratchDir('driftwise-npm-');
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', project], { cwd: pkgDir }));
   const tarball = join(project, packed[0].filename);
   const files = packed[0].files.map((f) => f.path).sort();
@@ -183,7 +193,7 @@ console.log(JSON.stringify({ report: outcome.report, commands: exportPatch(p, fi
   const files = ['router1-intended.cfg', 'router1-running.cfg'];
   const fromCli = JSON.parse(spawnSync(cli_path(), ['check', '-f', 'json', ...files], { cwd: dir, encoding: 'utf8' }).stdout);
   assert.deepEqual(r.report, fromCli);
-  const work = await mkdtemp(join(tmpdir(), 'driftwise-npm-net-'));
+  const work = await scratchDir('driftwise-npm-net-');
   execFileSync(cli_path(), ['plan', ...files, '--out', join(work, 'plan.json')], { cwd: dir });
   for (const format of ['commands', 'rollback']) {
     const cliText = execFileSync(cli_path(), ['apply', join(work, 'plan.json'), '--dry-run', '--approve', '--format', format], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
@@ -253,7 +263,7 @@ console.log(JSON.stringify({ plan: p, verdict: validateChange(p, files), without
   const r = JSON.parse(out);
   assert.deepEqual(r.plan.inputs.map((i) => i.role), ['base', 'environment', 'policy', 'schema', 'rules']);
   assert.equal(r.withoutRules.files.length, 0);
-  const dir = await mkdtemp(join(tmpdir(), 'driftwise-gate-'));
+  const dir = await scratchDir('driftwise-gate-');
   for (const f of ['base.yaml', 'prod.yaml', 'schema.json', 'rules.yaml']) await cp(join(gate, f), join(dir, f));
   execFileSync(cli, ['plan', 'base.yaml', 'prod.yaml', '--schema', 'schema.json', '--rules', 'rules.yaml', '--out', 'plan.json'], { cwd: dir });
   const checked = spawnSync(cli, ['apply', 'plan.json', '--approve', '--check'], { cwd: dir, encoding: 'utf8' });
@@ -342,7 +352,7 @@ console.log(JSON.stringify(results));
 });
 
 test('snapshots: the same ids as driftwise snapshot, audit verification, bundles compared as driftwise diff', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'driftwise-snap-'));
+  const dir = await scratchDir('driftwise-snap-');
   for (const f of ['base_config.yaml', 'env1_config.yaml', 'env2_config.yaml']) await cp(join(classicDir, f), join(dir, f));
   const snap = (...extra) => execFileSync(cli, ['snapshot', 'base_config.yaml', 'env1_config.yaml', 'env2_config.yaml', '--author', 'ana', ...extra], { cwd: dir, encoding: 'utf8' }).trim();
   const first = snap('--tag', 'v1');

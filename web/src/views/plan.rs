@@ -109,7 +109,7 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
             .get(&(f.environment.clone(), f.keyed_path.clone()))
             .copied();
         html! {
-            <tr key={format!("a{k}")} class={format!("act-{}", a.action)} data-action={a.action.name()} data-path={f.keyed_path.clone()}>
+            <tr key={format!("a{k}")} data-row={k.to_string()} class={format!("act-{}", a.action)} data-action={a.action.name()} data-path={f.keyed_path.clone()}>
                 <td>{ a.action.name() }</td>
                 <td>{ f.environment.clone() }</td>
                 <td>
