@@ -360,16 +360,50 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
+    /// The first byte at or after `i` that is not a space, up to `to`.
+    fn skip_spaces(&self, mut i: usize, to: usize) -> usize {
+        let b = self.text.as_bytes();
+        while i < to && b[i] == b' ' {
+            i += 1;
+        }
+        i
+    }
+
+    /// Reads the entries of the flow collection whose opening bracket is at `at` and whose closing
+    /// one is `close`, each with `entry` (given where it starts, it answers where it ends); answers
+    /// where the collection ends, just past `close`.
+    fn flow_entries(
+        &self,
+        at: usize,
+        to: usize,
+        close: u8,
+        mut entry: impl FnMut(usize) -> Option<usize>,
+    ) -> Option<usize> {
+        let b = self.text.as_bytes();
+        let mut i = self.skip_spaces(at + 1, to);
+        if b.get(i) == Some(&close) {
+            return Some(i + 1);
+        }
+        loop {
+            i = self.skip_spaces(entry(i)?, to);
+            match b.get(i) {
+                Some(b',') if i < to => {
+                    i = self.skip_spaces(i + 1, to);
+                    // A trailing comma is the full reader's to judge.
+                    if b.get(i).is_none_or(|&c| c == close) {
+                        return None;
+                    }
+                }
+                Some(&c) if c == close && i < to => return Some(i + 1),
+                _ => return None,
+            }
+        }
+    }
+
     /// The flow node at `at` (after spaces) on `line`, up to `to`, and where it ends.
     fn flow(&self, line: &Line, at: usize, to: usize, depth: usize) -> Option<(Node, usize)> {
         let b = self.text.as_bytes();
-        let skip = |mut i: usize| {
-            while i < to && b[i] == b' ' {
-                i += 1;
-            }
-            i
-        };
-        let at = skip(at);
+        let at = self.skip_spaces(at, to);
         if at >= to {
             return None;
         }
@@ -379,45 +413,16 @@ impl Reader<'_> {
         match b[at] {
             b'[' => {
                 let mut items = Vec::new();
-                let mut i = skip(at + 1);
-                if b.get(i) == Some(&b']') {
-                    return Some((
-                        Node::new(Value::List(items), self.span(line, at, i + 1)),
-                        i + 1,
-                    ));
-                }
-                loop {
+                let end = self.flow_entries(at, to, b']', |i| {
                     let (item, end) = self.flow(line, i, to, depth + 1)?;
                     items.push(item);
-                    i = skip(end);
-                    match b.get(i) {
-                        Some(b',') if i < to => {
-                            i = skip(i + 1);
-                            // A trailing comma is the full reader's to judge.
-                            if matches!(b.get(i), Some(b']') | None) {
-                                return None;
-                            }
-                        }
-                        Some(b']') if i < to => {
-                            return Some((
-                                Node::new(Value::List(items), self.span(line, at, i + 1)),
-                                i + 1,
-                            ));
-                        }
-                        _ => return None,
-                    }
-                }
+                    Some(end)
+                })?;
+                Some((Node::new(Value::List(items), self.span(line, at, end)), end))
             }
             b'{' => {
                 let mut map = Map::default();
-                let mut i = skip(at + 1);
-                if b.get(i) == Some(&b'}') {
-                    return Some((
-                        Node::new(Value::Map(map), self.span(line, at, i + 1)),
-                        i + 1,
-                    ));
-                }
-                loop {
+                let end = self.flow_entries(at, to, b'}', |i| {
                     // A plain key up to `: `.
                     let key_end = (i..to).find(|&k| b[k] == b':' && b.get(k + 1) == Some(&b' '))?;
                     let key = self.text[i..key_end].trim_end_matches(' ');
@@ -433,28 +438,14 @@ impl Reader<'_> {
                     let key_span = self.span(line, i, i + key.len());
                     let (value, end) = self.flow(line, key_end + 1, to, depth + 1)?;
                     match map.entry(key.to_string()) {
-                        Entry::Occupied(_) => return None,
+                        Entry::Occupied(_) => None,
                         Entry::Vacant(slot) => {
                             slot.insert(Member { key_span, value });
+                            Some(end)
                         }
                     }
-                    i = skip(end);
-                    match b.get(i) {
-                        Some(b',') if i < to => {
-                            i = skip(i + 1);
-                            if matches!(b.get(i), Some(b'}') | None) {
-                                return None;
-                            }
-                        }
-                        Some(b'}') if i < to => {
-                            return Some((
-                                Node::new(Value::Map(map), self.span(line, at, i + 1)),
-                                i + 1,
-                            ));
-                        }
-                        _ => return None,
-                    }
-                }
+                })?;
+                Some((Node::new(Value::Map(map), self.span(line, at, end)), end))
             }
             b'\'' => {
                 let close = at + single_quoted_end(&b[at..to])?;
