@@ -81,13 +81,7 @@ impl Checker {
                 let on_update = on_update.clone();
                 // Answer asynchronously, as the worker would.
                 yew::platform::spawn_local(async move {
-                    let done = match &task {
-                        Task::Check(check) => {
-                            crate::worker::run_check(check, |u| on_update.emit(u))
-                        }
-                        Task::Plan(plan) => crate::worker::run_plan(plan),
-                        Task::Verdict(verdict) => crate::worker::run_verdict(verdict),
-                    };
+                    let done = task.run(|u| on_update.emit(u));
                     on_update.emit(done);
                 });
             }

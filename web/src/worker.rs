@@ -51,6 +51,18 @@ pub enum Task {
     Verdict(Box<VerdictRequest>),
 }
 
+impl Task {
+    /// Does the task, announcing a check's steps through `progress`, and answers. The worker and
+    /// the in-page checker of the component tests both run this, so they behave identically.
+    pub fn run(&self, progress: impl FnMut(CheckUpdate)) -> CheckUpdate {
+        match self {
+            Task::Check(check) => run_check(check, progress),
+            Task::Plan(plan) => run_plan(plan),
+            Task::Verdict(verdict) => run_verdict(verdict),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum CheckUpdate {
     /// About to read `file` (or to compare, when `None`), the `step`th of `steps`.
@@ -127,8 +139,7 @@ pub fn run_plan(task: &PlanRequest) -> CheckUpdate {
     }
 }
 
-/// Runs a check, announcing each step through `progress`. The worker and the in-page checker of
-/// the component tests both run this, so they behave identically.
+/// Runs a check, announcing each step through `progress`.
 pub fn run_check(check: &CheckRequest, mut progress: impl FnMut(CheckUpdate)) -> CheckUpdate {
     let id = check.id;
     let result = run_with_progress(&check.request, |p| {
@@ -158,11 +169,7 @@ impl Worker for EngineWorker {
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, task: Self::Input, who: HandlerId) {
-        let done = match &task {
-            Task::Check(check) => run_check(check, |update| scope.respond(who, update)),
-            Task::Plan(plan) => run_plan(plan),
-            Task::Verdict(verdict) => run_verdict(verdict),
-        };
+        let done = task.run(|update| scope.respond(who, update));
         scope.respond(who, done);
     }
 }
