@@ -7,11 +7,12 @@ use super::AlignOptions;
 use super::lists::{Scheme, list_scheme};
 use crate::pointer::push_segment;
 use crate::tree::{Document, Node, Value};
+use std::fmt::Write;
 
-/// A value and where it is.
-pub(crate) struct Place<'n> {
-    pub(crate) pointer: String,
-    pub(crate) keyed: String,
+/// A value and where it is. The paths borrow the walk's buffers: copy them to keep them.
+pub(crate) struct Place<'n, 'p> {
+    pub(crate) pointer: &'p str,
+    pub(crate) keyed: &'p str,
     pub(crate) node: &'n Node,
     /// The map the value is a member of, when it is one.
     pub(crate) parent: Option<&'n Node>,
@@ -30,103 +31,126 @@ pub(crate) struct Place<'n> {
 pub(crate) fn walk<'n>(
     doc: &'n Document,
     options: &AlignOptions,
-    visit: &mut impl FnMut(&Place<'n>) -> bool,
+    visit: &mut impl FnMut(&Place<'n, '_>) -> bool,
 ) {
+    // Both paths grow and shrink in two buffers as the walk goes down and up: this runs over every
+    // value of every file, and a pair of new strings per value cost more than the visit itself.
+    let mut walker = Walker {
+        pointer: String::new(),
+        keyed: String::new(),
+        options,
+        visit,
+    };
     match doc.documents.as_slice() {
         [] => {}
         [root] => {
             let label = super::lists::object_label(root);
-            let place = Place {
-                pointer: String::new(),
-                keyed: label.as_ref().map(|l| format!("[{l}]")).unwrap_or_default(),
-                node: root,
-                parent: None,
-                key: None,
-                named_item: label.is_some(),
-                names_item: false,
-            };
+            if let Some(label) = &label {
+                walker.keyed.push('[');
+                walker.keyed.push_str(label);
+                walker.keyed.push(']');
+            }
             let naming = if label.is_some() {
                 super::lists::Scheme::Kubernetes.fields()
             } else {
                 Vec::new()
             };
-            node(root, place, &naming, options, visit);
+            let at = At {
+                parent: None,
+                key: None,
+                named_item: label.is_some(),
+                names_item: false,
+            };
+            walker.node(root, at, &naming);
         }
-        documents => items(documents, String::new(), String::new(), options, visit),
+        documents => walker.items(documents),
     }
 }
 
-/// Visits `n` at `place`, then what is inside it. `naming` holds the fields, as dotted paths from
-/// `n`, that name the list item `n` is or is in.
-fn node<'n>(
-    n: &'n Node,
-    place: Place<'n>,
-    naming: &[String],
-    options: &AlignOptions,
-    visit: &mut impl FnMut(&Place<'n>) -> bool,
-) {
-    if !visit(&place) {
-        return;
-    }
-    match &n.value {
-        Value::Map(map) => {
-            for (k, member) in map {
-                let (mut pointer, mut keyed) = (place.pointer.clone(), place.keyed.clone());
-                push_segment(&mut pointer, k);
-                push_segment(&mut keyed, k);
-                let inner: Vec<String> = naming
-                    .iter()
-                    .filter_map(|f| f.strip_prefix(k.as_str())?.strip_prefix('.'))
-                    .map(str::to_string)
-                    .collect();
-                let child = Place {
-                    pointer,
-                    keyed,
-                    node: &member.value,
-                    parent: Some(n),
-                    key: Some(k),
-                    named_item: false,
-                    names_item: naming.iter().any(|f| f == k),
-                };
-                node(&member.value, child, &inner, options, visit);
-            }
-        }
-        Value::List(list) => items(list, place.pointer, place.keyed, options, visit),
-        _ => {}
-    }
+/// What a place is besides its paths.
+struct At<'n> {
+    parent: Option<&'n Node>,
+    key: Option<&'n str>,
+    named_item: bool,
+    names_item: bool,
 }
 
-fn items<'n>(
-    list: &'n [Node],
+struct Walker<'o, 'v, V> {
     pointer: String,
     keyed: String,
-    options: &AlignOptions,
-    visit: &mut impl FnMut(&Place<'n>) -> bool,
-) {
-    let scheme: Option<Scheme<'_>> = list_scheme(list, &keyed, options);
-    let fields = scheme.map(|s| s.fields()).unwrap_or_default();
-    for (i, item) in list.iter().enumerate() {
-        let mut item_pointer = pointer.clone();
-        push_segment(&mut item_pointer, &i.to_string());
-        let mut item_keyed = keyed.clone();
-        match scheme {
-            Some(s) => {
-                item_keyed.push('[');
-                item_keyed.push_str(&s.label(item));
-                item_keyed.push(']');
-            }
-            None => push_segment(&mut item_keyed, &i.to_string()),
-        }
+    options: &'o AlignOptions,
+    visit: &'v mut V,
+}
+
+impl<'n, V: FnMut(&Place<'n, '_>) -> bool> Walker<'_, '_, V> {
+    /// Visits `n` at the buffers' place, then what is inside it. `naming` holds the fields, as
+    /// dotted paths from `n`, that name the list item `n` is or is in.
+    fn node(&mut self, n: &'n Node, at: At<'n>, naming: &[String]) {
         let place = Place {
-            pointer: item_pointer,
-            keyed: item_keyed,
-            node: item,
-            parent: None,
-            key: None,
-            named_item: scheme.is_some(),
-            names_item: false,
+            pointer: &self.pointer,
+            keyed: &self.keyed,
+            node: n,
+            parent: at.parent,
+            key: at.key,
+            named_item: at.named_item,
+            names_item: at.names_item,
         };
-        // The fields that name the item are marked, so rules can leave them alone.
-        node(item, place, &fields, options, visit);
+        if !(self.visit)(&place) {
+            return;
+        }
+        match &n.value {
+            Value::Map(map) => {
+                for (k, member) in map.iter() {
+                    let marks = (self.pointer.len(), self.keyed.len());
+                    push_segment(&mut self.pointer, k);
+                    push_segment(&mut self.keyed, k);
+                    let inner: Vec<String> = naming
+                        .iter()
+                        .filter_map(|f| f.strip_prefix(k.as_str())?.strip_prefix('.'))
+                        .map(str::to_string)
+                        .collect();
+                    let at = At {
+                        parent: Some(n),
+                        key: Some(k),
+                        named_item: false,
+                        names_item: naming.iter().any(|f| f == k),
+                    };
+                    self.node(&member.value, at, &inner);
+                    self.pointer.truncate(marks.0);
+                    self.keyed.truncate(marks.1);
+                }
+            }
+            Value::List(list) => self.items(list),
+            _ => {}
+        }
+    }
+
+    fn items(&mut self, list: &'n [Node]) {
+        let scheme: Option<Scheme<'_>> = list_scheme(list, &self.keyed, self.options);
+        let fields = scheme.map(|s| s.fields()).unwrap_or_default();
+        for (i, item) in list.iter().enumerate() {
+            let marks = (self.pointer.len(), self.keyed.len());
+            let _ = write!(self.pointer, "/{i}");
+            match scheme {
+                Some(s) => {
+                    self.keyed.push('[');
+                    self.keyed.push_str(&s.label(item));
+                    self.keyed.push(']');
+                }
+                None => {
+                    let _ = write!(self.keyed, "/{i}");
+                }
+            }
+            let at = At {
+                parent: None,
+                key: None,
+                named_item: scheme.is_some(),
+                names_item: false,
+            };
+            // The fields that name the item are marked, so rules can leave them alone.
+            self.node(item, at, &fields);
+            self.pointer.truncate(marks.0);
+            self.keyed.truncate(marks.1);
+        }
     }
 }

@@ -220,11 +220,15 @@ fn may_hold_secret_word(text: &str) -> bool {
         b"credential",
         b"community",
     ];
+    // One pass: only where a stem's first letter stands are the stems compared.
     let bytes = text.as_bytes();
-    STEMS.iter().any(|stem| {
-        bytes
-            .windows(stem.len())
-            .any(|w| w.eq_ignore_ascii_case(stem))
+    (0..bytes.len()).any(|i| {
+        matches!(bytes[i] | 0x20, b'p' | b's' | b't' | b'k' | b'c')
+            && STEMS.iter().any(|stem| {
+                bytes[i..]
+                    .get(..stem.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(stem))
+            })
     })
 }
 
