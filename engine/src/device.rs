@@ -302,7 +302,7 @@ impl Table<'_> {
             }
             (Shape::Section, Value::Map(map)) => {
                 out.push((depth, key.to_string()));
-                for (k, m) in map {
+                for (k, m) in map.iter() {
                     self.render(k, &m.value.value, depth + 1, out);
                 }
             }

@@ -170,7 +170,7 @@ fn side_by_side(doc: &Document, environment: &str, list: Option<&Node>) -> Resul
     let document = |map: Map, span| Document {
         name: doc.name.clone(),
         format: doc.format,
-        documents: vec![Node::new(Value::Map(map), span)],
+        documents: vec![Node::new(Value::Map(Box::new(map)), span)],
         origins: Vec::new(),
     };
     let span = list.map_or(doc.documents[0].span, |n| n.span);
@@ -193,7 +193,7 @@ fn mark_unknown(node: &mut Node, unknown: &Node) {
             *node = Node::new(Value::String(KNOWN_AFTER_APPLY.into()), unknown.span);
         }
         (Value::Map(values), Value::Map(marks)) => {
-            for (k, mark) in marks {
+            for (k, mark) in marks.iter() {
                 match values.get_mut(k) {
                     Some(member) => mark_unknown(&mut member.value, &mark.value),
                     None if mark.value.value == Value::Bool(true) => {
@@ -226,7 +226,7 @@ fn sensitive_pointers(mirror: &Node, at: &str, out: &mut Vec<String>) {
     match &mirror.value {
         Value::Bool(true) => out.push(at.to_string()),
         Value::Map(map) => {
-            for (k, m) in map {
+            for (k, m) in map.iter() {
                 let here = format!("{at}/{}", crate::pointer::escape_segment(k));
                 sensitive_pointers(&m.value, &here, out);
             }

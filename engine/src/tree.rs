@@ -396,13 +396,13 @@ pub enum Value {
     /// Other numbers a float holds exactly (its shortest form reads back as the same number).
     Float(f64),
     /// A number no 64-bit integer or float holds exactly, kept as written.
-    Decimal(Decimal),
+    Decimal(Box<Decimal>),
     /// Text.
     String(String),
     /// A sequence.
     List(Vec<Node>),
     /// A mapping.
-    Map(Map),
+    Map(Box<Map>),
 }
 
 /// The type names a `type_changed` finding speaks of. Integers and floats are both numbers:
@@ -513,7 +513,8 @@ impl Value {
                             },
                         )
                     })
-                    .collect(),
+                    .collect::<Map>()
+                    .into(),
             ),
         }
     }
@@ -567,7 +568,7 @@ impl Value {
         match crate::decimal::number(text, integral) {
             crate::decimal::Number::Int(i) => Value::Int(i),
             crate::decimal::Number::Float(f) => Value::Float(f),
-            crate::decimal::Number::Exact(d) => Value::Decimal(d),
+            crate::decimal::Number::Exact(d) => Value::Decimal(Box::new(d)),
         }
     }
 

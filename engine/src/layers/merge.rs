@@ -201,7 +201,7 @@ pub(crate) fn merge(
     match (&mut lower.value, &upper.value) {
         (Value::Map(lower_map), Value::Map(upper_map)) => {
             let children = own.map_children(lower_map.keys().cloned());
-            for (key, member) in upper_map {
+            for (key, member) in upper_map.iter() {
                 if matches!(member.value.value, Value::Null) {
                     lower_map.shift_remove(key);
                     children.shift_remove(key);

@@ -123,7 +123,7 @@ impl Effective {
         let len = pointer.len();
         match &node.value {
             Value::Map(map) if !map.is_empty() => {
-                for (key, member) in map {
+                for (key, member) in map.iter() {
                     crate::pointer::push_segment(pointer, key);
                     self.collect(&member.value, pointer, out);
                     pointer.truncate(len);

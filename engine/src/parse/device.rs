@@ -345,7 +345,7 @@ fn section(
                     ..
                 }) => {
                     if let Value::Map(more) = node.value {
-                        existing.extend(more);
+                        existing.extend(*more);
                     }
                 }
                 _ => {
@@ -395,7 +395,7 @@ fn section(
             }
         }
     }
-    Ok(Value::Map(map))
+    Ok(Value::Map(Box::new(map)))
 }
 
 /// A keyed command: its value, or (said again) a list of its values.
@@ -437,7 +437,7 @@ fn put_in_set(
     };
     let member = map.entry(key).or_insert_with(|| Member {
         key_span,
-        value: Node::new(Value::Map(Map::default()), line_span),
+        value: Node::new(Value::Map(Box::default()), line_span),
     });
     member.value.span = crate::span::Span::new(member.value.span.start, line_span.end);
     if let Value::Map(set) = &mut member.value.value {
@@ -697,7 +697,10 @@ pub(super) fn parse_junos_set(text: &str) -> Result<Vec<Node>> {
 /// `description`) holds the rest of its statement as text, and a set keyword (`address`,
 /// `members`) a map of its values.
 fn word_tree(statements: &[Vec<Word>], text: &str, index: &mut LineIndex<'_>) -> Node {
-    let mut root = Node::new(Value::Map(Map::default()), index.span(0, text.len()));
+    let mut root = Node::new(
+        Value::Map(Box::default()),
+        index.span(0, text.len()),
+    );
     for words in statements {
         insert_words(&mut root, words, index);
     }
@@ -710,7 +713,7 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
     };
     let end = words.last().map_or(first.end, |w| w.end);
     if !matches!(node.value, Value::Map(_)) {
-        node.value = Value::Map(Map::default());
+        node.value = Value::Map(Box::default());
     }
     if node.span.end.offset < end {
         node.span = index.span(node.span.start.offset, end);
@@ -732,7 +735,7 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
             });
             insert_words(&mut member.value, rest, index);
             if !matches!(member.value.value, Value::Map(_)) {
-                member.value.value = Value::Map(Map::default());
+                member.value.value = Value::Map(Box::default());
             }
             if let Value::Map(inner) = &mut member.value.value {
                 inner.insert(

@@ -6,7 +6,7 @@
 
 use super::{ParseOptions, parse_all_with};
 use crate::error::Result;
-use crate::tree::{Document, Format, Map, Member, Node, Origin, Source, Value};
+use crate::tree::{Document, Format, Member, Node, Origin, Source, Value};
 
 fn is_object(node: &Node) -> bool {
     let text = |key: &str| {
@@ -58,7 +58,7 @@ pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Res
         }
         (documents, origins)
     } else {
-        let mut root = Node::new(Value::Map(Map::default()), Default::default());
+        let mut root = Node::new(Value::Map(Box::default()), Default::default());
         let mut origins = Vec::new();
         for (d, text) in files
             .into_iter()
@@ -95,7 +95,7 @@ pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Res
                 let last = i + 1 == parts.len();
                 let member = map.entry(part.to_string()).or_insert_with(|| Member {
                     key_span: Default::default(),
-                    value: Node::new(Value::Map(Map::default()), Default::default()),
+                    value: Node::new(Value::Map(Box::default()), Default::default()),
                 });
                 if last {
                     member.key_span = whole;

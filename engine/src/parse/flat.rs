@@ -137,7 +137,7 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
     }
     close_section(&mut b, &mut root, section.take())?;
     let span = b.index.span(0, text.len());
-    Ok(vec![Node::new(Value::Map(root), span)])
+    Ok(vec![Node::new(Value::Map(Box::new(root)), span)])
 }
 
 fn close_section(
@@ -153,7 +153,7 @@ fn close_section(
         root,
         name,
         (header.0 + 1, header.1 - 1),
-        Value::Map(map),
+        Value::Map(Box::new(map)),
         (header.0, end),
     );
     b.what = "key";
@@ -271,7 +271,7 @@ pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
         at = after_end + 1;
     }
     let span = b.index.span(0, text.len());
-    Ok(vec![Node::new(Value::Map(root), span)])
+    Ok(vec![Node::new(Value::Map(Box::new(root)), span)])
 }
 
 /// Java `.properties`: `key=value`, `key: value` or `key value`; `#` and `!` comment lines; a line
@@ -331,7 +331,7 @@ pub(super) fn parse_properties(text: &str) -> Result<Vec<Node>> {
         )?;
     }
     let span = b.index.span(0, text.len());
-    Ok(vec![Node::new(Value::Map(root), span)])
+    Ok(vec![Node::new(Value::Map(Box::new(root)), span)])
 }
 
 /// Whether a line ends in an odd number of backslashes (it continues on the next).

@@ -110,7 +110,7 @@ impl<'t> Parser<'t> {
             match self.peek() {
                 Some(b'}') => {
                     self.at += 1;
-                    return Ok(Value::Map(map));
+                    return Ok(Value::Map(Box::new(map)));
                 }
                 Some(b'"') => {}
                 _ => return Err(self.error("expected a quoted key or '}'")),

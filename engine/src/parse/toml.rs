@@ -36,7 +36,7 @@ fn table_value(table: &DeTable<'_>, index: &mut LineIndex<'_>) -> Result<Value> 
         let value = node(value, index)?;
         map.insert(key.get_ref().to_string(), Member { key_span, value });
     }
-    Ok(Value::Map(map))
+    Ok(Value::Map(Box::new(map)))
 }
 
 fn node(value: &Spanned<DeValue<'_>>, index: &mut LineIndex<'_>) -> Result<Node> {

@@ -203,7 +203,10 @@ impl<'t> Builder<'t> {
                 apply_merges(&mut map, merges);
                 let end = self.container_end(start, span, last);
                 self.complete(
-                    wrap_custom_tag(Node::new(Value::Map(map), Span::new(start, end)), tag),
+                    wrap_custom_tag(
+                        Node::new(Value::Map(Box::new(map)), Span::new(start, end)),
+                        tag,
+                    ),
                     anchor,
                 )?;
             }
@@ -387,7 +390,7 @@ fn apply_merges(map: &mut Map, merges: Vec<Node>) {
             _ => Vec::new(),
         };
         for merged in sources {
-            for (k, member) in merged {
+            for (k, member) in *merged {
                 map.entry(k).or_insert(member);
             }
         }
@@ -425,7 +428,7 @@ fn wrap_custom_tag(node: Node, tag: Option<String>) -> Node {
                     value: node,
                 },
             );
-            Node::new(Value::Map(map), span)
+            Node::new(Value::Map(Box::new(map)), span)
         }
     }
 }

@@ -271,7 +271,7 @@ impl Reader<'_> {
         }
         let start = start?;
         Some(Node::new(
-            Value::Map(map),
+            Value::Map(Box::new(map)),
             Span::new(start, end.unwrap_or(start)),
         ))
     }
@@ -445,7 +445,10 @@ impl Reader<'_> {
                         }
                     }
                 })?;
-                Some((Node::new(Value::Map(map), self.span(line, at, end)), end))
+                Some((
+                    Node::new(Value::Map(Box::new(map)), self.span(line, at, end)),
+                    end,
+                ))
             }
             b'\'' => {
                 let close = at + single_quoted_end(&b[at..to])?;

@@ -116,7 +116,7 @@ pub(crate) fn ini_section(name: &str, value: &Value) -> Result<String, Reason> {
         });
     }
     let mut out = format!("[{name}]\n");
-    for (k, m) in map {
+    for (k, m) in map.iter() {
         out.push_str(&flat_line(Format::Ini, k, &m.value.value, " = ")?);
         out.push('\n');
     }

@@ -269,7 +269,7 @@ fn headers(text: &str, root: &Node) -> Vec<Header> {
         let Value::Map(map) = &node.value else {
             return;
         };
-        for (k, m) in map {
+        for (k, m) in map.iter() {
             path.push(k.clone());
             match &m.value.value {
                 Value::Map(_) => {

@@ -66,7 +66,7 @@ pub(crate) fn yaml_item(value: &Value, indent: usize) -> Result<String, Reason> 
         Value::Map(map) if !map.is_empty() => {
             let pad = " ".repeat(indent);
             let mut lines = Vec::new();
-            for (k, m) in map {
+            for (k, m) in map.iter() {
                 let v = yaml_value(&m.value.value, indent + 2)?;
                 let sep = if v.starts_with('\n') { "" } else { " " };
                 lines.push(format!("{}:{sep}{v}", yaml_key(k)));
@@ -84,7 +84,7 @@ pub(crate) fn yaml_value(value: &Value, indent: usize) -> Result<String, Reason>
     Ok(match value {
         Value::Map(map) if !map.is_empty() => {
             let mut s = String::new();
-            for (k, m) in map {
+            for (k, m) in map.iter() {
                 let v = yaml_value(&m.value.value, indent + 2)?;
                 let sep = if v.starts_with('\n') { "" } else { " " };
                 s.push_str(&format!("\n{pad}{}:{sep}{v}", yaml_key(k)));

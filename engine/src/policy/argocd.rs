@@ -75,7 +75,7 @@ fn walk_fields(node: &crate::tree::Node, at: String, out: &mut Vec<String>) {
     if map.is_empty() && !at.is_empty() {
         out.push(at.clone());
     }
-    for (key, member) in map {
+    for (key, member) in map.iter() {
         // `.` says the manager made the item or map exist, not that it owns what is inside:
         // nothing is hidden for it (reporting more is the safe side).
         if let Some(field) = key.strip_prefix("f:") {

@@ -603,14 +603,14 @@ impl Policy {
         for doc in docs {
             crate::diff::keyed::walk(doc, &self.align, &mut |place| {
                 let at = |p: &crate::pattern::Pattern| {
-                    p.matches_path(&place.keyed) || p.matches_path(&place.pointer)
+                    p.matches_path(place.keyed) || p.matches_path(place.pointer)
                 };
                 for (hit, p) in secrets.iter_mut().zip(&f.secrets) {
                     *hit |= at(p);
                 }
                 if let Value::List(_) = place.node.value {
                     let exactly = |p: &crate::pattern::Pattern| {
-                        p.matches_exactly(&place.keyed) || p.matches_exactly(&place.pointer)
+                        p.matches_exactly(place.keyed) || p.matches_exactly(place.pointer)
                     };
                     for (hit, p) in sets.iter_mut().zip(&f.sets) {
                         *hit |= exactly(p);

@@ -118,7 +118,7 @@ fn walk<'a>(
         };
     match &node.value {
         Value::Map(map) => {
-            for (key, member) in map {
+            for (key, member) in map.iter() {
                 child(key.clone(), &member.value, pointer, segments);
             }
         }
