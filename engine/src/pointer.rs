@@ -8,7 +8,7 @@ use std::borrow::Cow;
 /// Appends `segment` to `pointer` as one escaped reference token (`~` → `~0`, `/` → `~1`).
 pub fn push_segment(pointer: &mut String, segment: &str) {
     pointer.push('/');
-    if segment.contains(['~', '/']) {
+    if segment.bytes().any(|b| b == b'~' || b == b'/') {
         pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
     } else {
         pointer.push_str(segment);

@@ -177,7 +177,12 @@ const SECRET: &[&str] = &[
 pub(crate) fn looks_secret(path: &str) -> bool {
     // Every secret word holds one of these stems: most paths are turned away here, before any
     // word is split out (this runs for every value of every file).
-    let tail_start = path.rmatch_indices('/').nth(1).map_or(0, |(i, _)| i);
+    let bytes = path.as_bytes();
+    let tail_start = bytes
+        .iter()
+        .rposition(|&b| b == b'/')
+        .and_then(|last| bytes[..last].iter().rposition(|&b| b == b'/'))
+        .unwrap_or(0);
     if !may_hold_secret_word(&path[tail_start..]) {
         return false;
     }
