@@ -4,7 +4,7 @@
 
 use super::Limits;
 use crate::error::{Error, ErrorKind, Result};
-use crate::span::LineIndex;
+use crate::span::{LineIndex, Pos, Span};
 use crate::tree::{Map, Member, Node, Value};
 use indexmap::map::Entry;
 
@@ -13,7 +13,9 @@ pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
         bytes: text.as_bytes(),
         text,
         at: 0,
-        index: LineIndex::new(text),
+        line: 0,
+        line_start: 0,
+        index: (!text.is_ascii()).then(|| LineIndex::new(text)),
         limits,
     };
     p.skip_blank()?;
@@ -34,14 +36,32 @@ struct Parser<'t> {
     bytes: &'t [u8],
     text: &'t str,
     at: usize,
-    index: LineIndex<'t>,
+    /// The line `at` is on (0-based) and where it starts: JSON has line breaks only between
+    /// tokens, so [`skip_blank`](Self::skip_blank) counts them and an ASCII text's positions need
+    /// no search.
+    line: usize,
+    line_start: usize,
+    /// For text that is not ASCII, whose columns count characters.
+    index: Option<LineIndex<'t>>,
     limits: Limits,
 }
 
 impl<'t> Parser<'t> {
     fn error(&mut self, message: impl Into<String>) -> Error {
-        let pos = self.index.pos(self.at);
+        let pos = LineIndex::new(self.text).pos(self.at);
         Error::new(ErrorKind::Syntax, message).at(pos)
+    }
+
+    /// The position of `offset`, on the current line.
+    fn pos(&mut self, offset: usize) -> Pos {
+        match &mut self.index {
+            Some(index) => index.pos(offset),
+            None => Pos {
+                offset,
+                line: self.line + 1,
+                column: offset - self.line_start + 1,
+            },
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -51,7 +71,12 @@ impl<'t> Parser<'t> {
     fn skip_blank(&mut self) -> Result<()> {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.at += 1,
+                Some(b' ' | b'\t' | b'\r') => self.at += 1,
+                Some(b'\n') => {
+                    self.at += 1;
+                    self.line += 1;
+                    self.line_start = self.at;
+                }
                 Some(b'/') if self.bytes.get(self.at + 1) == Some(&b'/') => {
                     while self.peek().is_some_and(|b| b != b'\n') {
                         self.at += 1;
@@ -60,7 +85,15 @@ impl<'t> Parser<'t> {
                 Some(b'/') if self.bytes.get(self.at + 1) == Some(&b'*') => {
                     let start = self.at;
                     match self.text[self.at + 2..].find("*/") {
-                        Some(i) => self.at += i + 4,
+                        Some(i) => {
+                            let end = self.at + i + 4;
+                            let comment = &self.bytes[self.at..end];
+                            if let Some(last) = comment.iter().rposition(|&b| b == b'\n') {
+                                self.line += comment.iter().filter(|&&b| b == b'\n').count();
+                                self.line_start = self.at + last + 1;
+                            }
+                            self.at = end;
+                        }
                         None => {
                             self.at = start;
                             return Err(self.error("unterminated /* comment"));
@@ -73,7 +106,7 @@ impl<'t> Parser<'t> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Node> {
-        let start = self.at;
+        let start = self.pos(self.at);
         let value = match self.peek() {
             Some(b'{') => self.object(depth)?,
             Some(b'[') => self.array(depth)?,
@@ -88,7 +121,8 @@ impl<'t> Parser<'t> {
             }
             None => return Err(self.error("unexpected end of file, expected a JSON value")),
         };
-        Ok(Node::new(value, self.index.span(start, self.at)))
+        let end = self.pos(self.at);
+        Ok(Node::new(value, Span::new(start, end)))
     }
 
     fn enter(&mut self, depth: usize) -> Result<()> {
@@ -97,7 +131,7 @@ impl<'t> Parser<'t> {
                 ErrorKind::Limit,
                 format!("nesting deeper than {} levels", self.limits.max_depth),
             )
-            .at(self.index.pos(self.at)));
+            .at(self.pos(self.at)));
         }
         self.at += 1;
         self.skip_blank()
@@ -115,9 +149,9 @@ impl<'t> Parser<'t> {
                 Some(b'"') => {}
                 _ => return Err(self.error("expected a quoted key or '}'")),
             }
-            let key_start = self.at;
+            let key_start = self.pos(self.at);
             let key = self.string()?;
-            let key_span = self.index.span(key_start, self.at);
+            let key_span = Span::new(key_start, self.pos(self.at));
             self.skip_blank()?;
             if self.peek() != Some(b':') {
                 return Err(self.error("expected ':' after the key"));
@@ -218,9 +252,6 @@ impl<'t> Parser<'t> {
         if integral && let Ok(i) = text.parse::<i64>() {
             return Ok(Value::Int(i));
         }
-        if true {
-            return Ok(Value::number(text, integral));
-        }
         Ok(Value::number(text, integral))
     }
 
@@ -229,12 +260,10 @@ impl<'t> Parser<'t> {
         let mut out = String::new();
         loop {
             let run = self.at;
-            while self
-                .peek()
-                .is_some_and(|b| b != b'"' && b != b'\\' && b >= 0x20)
-            {
-                self.at += 1;
-            }
+            self.at += self.bytes[run..]
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(self.bytes.len() - run);
             out.push_str(&self.text[run..self.at]);
             match self.peek() {
                 Some(b'"') => {
@@ -326,6 +355,36 @@ mod tests {
             ),
             (2, 18, 22)
         );
+    }
+
+    /// Every span's line and column agree with its offset, however the lines were crossed.
+    #[test]
+    fn positions_follow_the_offsets() {
+        fn agree(span: Span, index: &mut LineIndex<'_>, spans: &mut usize) {
+            assert_eq!(span.start, index.pos(span.start.offset));
+            assert_eq!(span.end, index.pos(span.end.offset));
+            *spans += 1;
+        }
+        fn check(node: &Node, index: &mut LineIndex<'_>, spans: &mut usize) {
+            agree(node.span, index, spans);
+            match &node.value {
+                Value::Map(map) => map.values().for_each(|m| {
+                    agree(m.key_span, index, spans);
+                    check(&m.value, index, spans);
+                }),
+                Value::List(items) => items.iter().for_each(|i| check(i, index, spans)),
+                _ => {}
+            }
+        }
+        for text in [
+            "{\n  \"a\": [1,\n 2, /* two\nlines */ 3],\r\n  // note\n  \"b\": {\"c\": null}\n}\n",
+            "{\"é\": \"ü\", \"k\": [\"😀\",\n  \"x\"], /* é\n */ \"z\": 1}",
+        ] {
+            let root = one(text);
+            let mut spans = 0;
+            check(&root, &mut LineIndex::new(text), &mut spans);
+            assert!(spans > 8, "{text:?}");
+        }
     }
 
     #[test]
