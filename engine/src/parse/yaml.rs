@@ -487,6 +487,12 @@ fn is_int_syntax(s: &str) -> bool {
 /// YAML 1.2 (normalising them is a policy choice).
 pub(super) fn resolve_plain(text: Cow<'_, str>) -> Value {
     let s: &str = &text;
+    // Most plain scalars are words: a letter that starts no null, boolean or number is a string.
+    if s.as_bytes().first().is_some_and(|b| {
+        b.is_ascii_alphabetic() && !matches!(b, b'n' | b'N' | b't' | b'T' | b'f' | b'F')
+    }) {
+        return Value::String(text.into_owned());
+    }
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),

@@ -349,7 +349,12 @@ impl Reader<'_> {
             let (node, end) = self.flow(line, from, to, self.depth)?;
             return (end == to).then_some((node.value, node.span));
         }
-        if !plain_start(b, false) || text.contains(": ") || text.ends_with(':') {
+        // `": "` looked for byte by byte: a substring search costs more than the scalar here.
+        let mapping_indicator = b
+            .iter()
+            .enumerate()
+            .any(|(i, &c)| c == b':' && b.get(i + 1).is_none_or(|&n| n == b' '));
+        if !plain_start(b, false) || mapping_indicator {
             return None;
         }
         Some((
