@@ -383,6 +383,16 @@ pub struct Member {
 /// SipHash: maps are built and probed for every key of every file, and this is the hot path.
 pub type Map = IndexMap<String, Member, foldhash::fast::RandomState>;
 
+/// The member at `key`. Small maps (list items such as `{name, value}`) are scanned: comparing a
+/// few short keys is faster than hashing one, and the diff asks this of every list item.
+pub(crate) fn member<'m>(map: &'m Map, key: &str) -> Option<&'m Member> {
+    if map.len() <= 8 {
+        map.iter().find_map(|(k, m)| (k == key).then_some(m))
+    } else {
+        map.get(key)
+    }
+}
+
 /// A parsed value. Maps keep their keys in source order.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "lowercase")]

@@ -107,7 +107,13 @@ pub(super) fn list_scheme<'o>(
             return Some(scheme);
         }
     }
-    identities(items, items).map(|(scheme, ..)| scheme)
+    if items.is_empty() {
+        return None;
+    }
+    // One list: each scheme's identities are worked out once, not once per side.
+    FALLBACK_SCHEMES
+        .into_iter()
+        .find(|&scheme| unique_ids(items, scheme).is_some())
 }
 
 /// The identity of every item of two lists at `path` under the scheme the diff would match them
@@ -519,6 +525,14 @@ fn canonical_alignment(base: &[u64], env: &[u64]) -> Vec<DiffOp> {
         .collect()
 }
 
+/// The identities lists are matched by when no rule names one, in the order they are tried.
+const FALLBACK_SCHEMES: [Scheme<'static>; 4] = [
+    Scheme::Kubernetes,
+    Scheme::Field("name"),
+    Scheme::Field("key"),
+    Scheme::Field("id"),
+];
+
 /// The first identity scheme every item on both sides has, unique within each side.
 fn identities<'a>(
     base: &'a [Node],
@@ -527,13 +541,7 @@ fn identities<'a>(
     if base.is_empty() && env.is_empty() {
         return None;
     }
-    let schemes = [
-        Scheme::Kubernetes,
-        Scheme::Field("name"),
-        Scheme::Field("key"),
-        Scheme::Field("id"),
-    ];
-    schemes.into_iter().find_map(|scheme| {
+    FALLBACK_SCHEMES.into_iter().find_map(|scheme| {
         let base_ids = unique_ids(base, scheme)?;
         let env_ids = unique_ids(env, scheme)?;
         Some((scheme, base_ids, env_ids))
@@ -555,7 +563,7 @@ fn field_identity<'a>(node: &'a Node, field: &str) -> Option<Cow<'a, str>> {
     let Value::Map(map) = &node.value else {
         return None;
     };
-    match &map.get(field)?.value.value {
+    match &crate::tree::member(map, field)?.value.value {
         Value::String(s) => Some(Cow::Borrowed(s)),
         v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
             Some(Cow::Owned(v.to_json().to_string()))
@@ -602,12 +610,12 @@ fn kubernetes_identity(node: &Node) -> Option<KubernetesIdentity<'_>> {
         return None;
     };
     fn text<'m>(m: &'m crate::tree::Map, k: &str) -> Option<&'m str> {
-        match m.get(k).map(|m| &m.value.value) {
+        match crate::tree::member(m, k).map(|m| &m.value.value) {
             Some(Value::String(s)) => Some(s),
             _ => None,
         }
     }
-    let Value::Map(metadata) = &map.get("metadata")?.value.value else {
+    let Value::Map(metadata) = &crate::tree::member(map, "metadata")?.value.value else {
         return None;
     };
     Some(KubernetesIdentity {

@@ -155,7 +155,7 @@ impl<'a> Differ<'a> {
             // hash when the orders part.
             let e = match env.get_index(i) {
                 Some((k, e)) if k == key => Some(e),
-                _ => env.get(key),
+                _ => crate::tree::member(env, key),
             };
             self.path.push(Segment::Key(key));
             match e {

@@ -697,10 +697,7 @@ pub(super) fn parse_junos_set(text: &str) -> Result<Vec<Node>> {
 /// `description`) holds the rest of its statement as text, and a set keyword (`address`,
 /// `members`) a map of its values.
 fn word_tree(statements: &[Vec<Word>], text: &str, index: &mut LineIndex<'_>) -> Node {
-    let mut root = Node::new(
-        Value::Map(Box::default()),
-        index.span(0, text.len()),
-    );
+    let mut root = Node::new(Value::Map(Box::default()), index.span(0, text.len()));
     for words in statements {
         insert_words(&mut root, words, index);
     }
