@@ -278,7 +278,7 @@ fn texts(value: &Value) -> Vec<String> {
         Value::String(s) => vec![s.clone()],
         Value::Null => vec![String::new()],
         Value::List(items) => items.iter().flat_map(|i| texts(&i.value)).collect(),
-        Value::Map(map) => map.keys().cloned().collect(),
+        Value::Map(map) => map.keys().map(|k| k.to_string()).collect(),
         other => vec![other.to_json().to_string()],
     }
 }
@@ -602,7 +602,7 @@ fn junos_set(path: &mut Vec<String>, node: &Value, out: &mut Vec<String>) {
         }
         Value::Map(map) if map.keys().any(|k| k != INACTIVE) => {
             for (k, m) in map.iter().filter(|(k, _)| *k != INACTIVE) {
-                path.push(k.clone());
+                path.push(k.clone().into());
                 junos_set(path, &m.value.value, out);
                 path.pop();
             }
@@ -649,9 +649,7 @@ pub(crate) fn junos_statement(words: &[String], value: &Value, indent: &str, uni
             let body: String = map
                 .iter()
                 .filter(|(k, _)| *k != INACTIVE)
-                .map(|(k, m)| {
-                    junos_statement(std::slice::from_ref(k), &m.value.value, &inner, unit)
-                })
+                .map(|(k, m)| junos_statement(&[k.to_string()], &m.value.value, &inner, unit))
                 .collect();
             format!("{indent}{mark}{head} {{\n{body}{indent}}}\n")
         }

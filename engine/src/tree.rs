@@ -381,7 +381,11 @@ pub struct Member {
 
 /// Keys keep their source order, which the reports and patches preserve. foldhash rather than
 /// SipHash: maps are built and probed for every key of every file, and this is the hot path.
-pub type Map = IndexMap<String, Member, foldhash::fast::RandomState>;
+pub type Map = IndexMap<Key, Member, foldhash::fast::RandomState>;
+
+/// A mapping key. Most keys are short, and a short key is held inline, without an allocation of
+/// its own: a large file has as many keys as values.
+pub type Key = compact_str::CompactString;
 
 /// The member at `key`. Small maps (list items such as `{name, value}`) are scanned: comparing a
 /// few short keys is faster than hashing one, and the diff asks this of every list item.
@@ -493,7 +497,7 @@ impl Value {
             Value::List(items) => J::Array(items.iter().map(|n| n.value.to_json()).collect()),
             Value::Map(map) => J::Object(
                 map.iter()
-                    .map(|(k, m)| (k.clone(), m.value.value.to_json()))
+                    .map(|(k, m)| (k.to_string(), m.value.value.to_json()))
                     .collect(),
             ),
         }
@@ -516,7 +520,7 @@ impl Value {
                 map.iter()
                     .map(|(k, v)| {
                         (
-                            k.clone(),
+                            Key::from(k.as_str()),
                             Member {
                                 key_span: Span::default(),
                                 value: node(v),
@@ -613,7 +617,7 @@ impl Value {
             }
             Value::Map(map) => J::Object(
                 map.iter()
-                    .map(|(k, m)| (k.clone(), m.value.value.to_json_approx()))
+                    .map(|(k, m)| (k.to_string(), m.value.value.to_json_approx()))
                     .collect(),
             ),
             other => other.to_json(),

@@ -200,16 +200,16 @@ pub(crate) fn merge(
     }
     match (&mut lower.value, &upper.value) {
         (Value::Map(lower_map), Value::Map(upper_map)) => {
-            let children = own.map_children(lower_map.keys().cloned());
+            let children = own.map_children(lower_map.keys().map(|k| k.to_string()));
             for (key, member) in upper_map.iter() {
                 if matches!(member.value.value, Value::Null) {
                     lower_map.shift_remove(key);
-                    children.shift_remove(key);
+                    children.shift_remove(key.as_str());
                     continue;
                 }
                 let len = path.len();
                 push_segment(path, key);
-                match (lower_map.get_mut(key), children.get_mut(key)) {
+                match (lower_map.get_mut(key), children.get_mut(key.as_str())) {
                     (Some(existing), Some(owner)) => {
                         merge(
                             &mut existing.value,
@@ -227,7 +227,10 @@ pub(crate) fn merge(
                     _ => {
                         let mut added = member.clone();
                         added.value = without_nulls(&member.value);
-                        children.insert(key.clone(), written(layer, &member.value, &added.value));
+                        children.insert(
+                            key.clone().into(),
+                            written(layer, &member.value, &added.value),
+                        );
                         lower_map.insert(key.clone(), added);
                     }
                 }

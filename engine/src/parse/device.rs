@@ -334,7 +334,7 @@ fn section(
             let key = joined(words);
             let value = section(&b.children, is_ordered_section(&key), index, text, table)?;
             let node = Node::new(value, index.span(b.start, b.last));
-            match map.get_mut(&key) {
+            match map.get_mut(key.as_str()) {
                 // The same section twice (a paste, a capture): one section.
                 Some(Member {
                     value:
@@ -350,7 +350,7 @@ fn section(
                 }
                 _ => {
                     map.insert(
-                        key,
+                        key.into(),
                         Member {
                             key_span: line_span,
                             value: node,
@@ -388,7 +388,7 @@ fn section(
                     }
                     _ => (joined(words), true),
                 };
-                map.entry(key).or_insert(Member {
+                map.entry(key.into()).or_insert(Member {
                     key_span: line_span,
                     value: Node::new(Value::Bool(on), line_span),
                 });
@@ -400,7 +400,7 @@ fn section(
 
 /// A keyed command: its value, or (said again) a list of its values.
 fn put_single(map: &mut Map, key: String, key_span: crate::span::Span, node: Node) {
-    match map.get_mut(&key) {
+    match map.get_mut(key.as_str()) {
         Some(member) => {
             let span = crate::span::Span::new(member.value.span.start, node.span.end);
             match &mut member.value.value {
@@ -414,7 +414,7 @@ fn put_single(map: &mut Map, key: String, key_span: crate::span::Span, node: Nod
         }
         None => {
             map.insert(
-                key,
+                key.into(),
                 Member {
                     key_span,
                     value: node,
@@ -435,13 +435,13 @@ fn put_in_set(
     let Value::String(args) = node.value else {
         return;
     };
-    let member = map.entry(key).or_insert_with(|| Member {
+    let member = map.entry(key.into()).or_insert_with(|| Member {
         key_span,
         value: Node::new(Value::Map(Box::default()), line_span),
     });
     member.value.span = crate::span::Span::new(member.value.span.start, line_span.end);
     if let Value::Map(set) = &mut member.value.value {
-        set.entry(args).or_insert(Member {
+        set.entry(args.into()).or_insert(Member {
             key_span: node.span,
             value: Node::new(Value::Null, node.span),
         });
@@ -450,7 +450,7 @@ fn put_in_set(
 
 /// An ordered command: its arguments are the next item of the command's list.
 fn put_in_list(map: &mut Map, key: String, key_span: crate::span::Span, node: Node) {
-    let member = map.entry(key).or_insert_with(|| Member {
+    let member = map.entry(key.into()).or_insert_with(|| Member {
         key_span,
         value: Node::new(Value::List(Vec::new()), node.span),
     });
@@ -726,7 +726,7 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
     match keyword {
         _ if inactive_container => {
             let name = first.text["inactive: ".len()..].to_string();
-            let member = map.entry(name).or_insert_with(|| Member {
+            let member = map.entry(name.into()).or_insert_with(|| Member {
                 key_span,
                 value: Node::new(Value::Null, index.span(first.start, end)),
             });
@@ -736,7 +736,7 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
             }
             if let Value::Map(inner) = &mut member.value.value {
                 inner.insert(
-                    INACTIVE.to_string(),
+                    INACTIVE.to_string().into(),
                     Member {
                         key_span,
                         value: Node::new(Value::Bool(true), key_span),
@@ -754,10 +754,12 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
             put_in_set(map, first.text.clone(), key_span, value, line);
         }
         _ => {
-            let member = map.entry(first.text.clone()).or_insert_with(|| Member {
-                key_span,
-                value: Node::new(Value::Null, index.span(first.start, end)),
-            });
+            let member = map
+                .entry(first.text.clone().into())
+                .or_insert_with(|| Member {
+                    key_span,
+                    value: Node::new(Value::Null, index.span(first.start, end)),
+                });
             insert_words(&mut member.value, rest, index);
         }
     }

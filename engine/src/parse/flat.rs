@@ -30,7 +30,7 @@ impl Builder<'_> {
     ) -> Result<()> {
         let key_span = self.index.span(key_at.0, key_at.1);
         let node = Node::new(value, self.index.span(value_at.0, value_at.1));
-        match map.entry(key) {
+        match map.entry(key.into()) {
             Entry::Occupied(slot) => {
                 let message = format!("duplicate {} '{}'", self.what, slot.key());
                 Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start))
@@ -74,7 +74,7 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
                 Some((_, _, map, _)) => map,
                 None => &mut root,
             };
-            if let Some(member) = map.get_mut(&key) {
+            if let Some(member) = map.get_mut(key.as_str()) {
                 let extra = trimmed.trim_end();
                 let joined = match &member.value.value {
                     Value::String(s) => format!("{s}\n{extra}"),

@@ -159,7 +159,7 @@ impl<'t> Parser<'t> {
             self.at += 1;
             self.skip_blank()?;
             let value = self.value(depth + 1)?;
-            match map.entry(key) {
+            match map.entry(key.into()) {
                 Entry::Occupied(slot) => {
                     let message = format!("duplicate key \"{}\"", slot.key());
                     return Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start));

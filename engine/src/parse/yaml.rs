@@ -315,7 +315,7 @@ impl<'t> Builder<'t> {
                     }
                     merges.push(node);
                 } else {
-                    match map.entry(key.text) {
+                    match map.entry(key.text.into()) {
                         Entry::Occupied(slot) => {
                             let message = format!("duplicate key '{}'", slot.key());
                             return Err(
@@ -422,7 +422,7 @@ fn wrap_custom_tag(node: Node, tag: Option<String>) -> Node {
             let span = node.span;
             let mut map = Map::default();
             map.insert(
-                tag,
+                tag.into(),
                 Member {
                     key_span: span,
                     value: node,

@@ -262,7 +262,7 @@ impl Reader<'_> {
                 }
             };
             end = Some(end.map_or(value.span.end, |e| e.max(value.span.end)));
-            match map.entry(key_text.to_string()) {
+            match map.entry(key_text.to_string().into()) {
                 Entry::Occupied(_) => return None,
                 Entry::Vacant(slot) => {
                     slot.insert(Member { key_span, value });
@@ -442,7 +442,7 @@ impl Reader<'_> {
                     }
                     let key_span = self.span(line, i, i + key.len());
                     let (value, end) = self.flow(line, key_end + 1, to, depth + 1)?;
-                    match map.entry(key.to_string()) {
+                    match map.entry(key.to_string().into()) {
                         Entry::Occupied(_) => None,
                         Entry::Vacant(slot) => {
                             slot.insert(Member { key_span, value });

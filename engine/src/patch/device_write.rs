@@ -42,7 +42,7 @@ fn last_key(pointer: &str) -> (String, String) {
 fn member<'d>(doc: &'d Document, pointer: &str) -> Option<&'d Member> {
     let (key, parent) = last_key(pointer);
     match &lookup(doc, false, &parent)?.value {
-        Value::Map(map) => map.get(&key),
+        Value::Map(map) => map.get(key.as_str()),
         _ => None,
     }
 }

@@ -160,7 +160,7 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
         )
         .ok_or(Reason::Gone)?;
         match (&parent.value, path.last()) {
-            (Value::Map(map), Some(k)) => map.get(k).map(|m| m.key_span),
+            (Value::Map(map), Some(k)) => map.get(k.as_str()).map(|m| m.key_span),
             _ => None,
         }
     };
@@ -207,7 +207,7 @@ fn activate(text: &str, doc: &Document, path: &[String]) -> Result<Vec<Edit>, Re
         return Err(Reason::Gone);
     };
     let key = map
-        .get(path.last().ok_or(Reason::Gone)?)
+        .get(path.last().ok_or(Reason::Gone)?.as_str())
         .ok_or(Reason::Gone)?
         .key_span;
     if doc.format == Format::JunosSet {
@@ -249,7 +249,7 @@ fn enclosing_block(
     while at > 0 {
         let parent = lookup(doc, false, &join_pointer(&path[..at - 1]));
         let key = match parent.map(|p| &p.value) {
-            Some(Value::Map(map)) => map.get(&path[at - 1]).map(|m| m.key_span),
+            Some(Value::Map(map)) => map.get(path[at - 1].as_str()).map(|m| m.key_span),
             _ => None,
         };
         if let Some(key) = key {
@@ -387,7 +387,7 @@ fn deactivate(text: &str, doc: &Document, path: &[String]) -> Result<Vec<Edit>, 
         return Err(Reason::NoPlace);
     };
     let key = map
-        .get(path.last().ok_or(Reason::NoPlace)?)
+        .get(path.last().ok_or(Reason::NoPlace)?.as_str())
         .ok_or(Reason::NoPlace)?
         .key_span;
     Ok(vec![Edit::insert(key.start.offset, "inactive: ")])
