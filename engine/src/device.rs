@@ -275,7 +275,7 @@ impl Table<'_> {
 
 fn texts(value: &Value) -> Vec<String> {
     match value {
-        Value::String(s) => vec![s.clone()],
+        Value::String(s) => vec![s.to_string()],
         Value::Null => vec![String::new()],
         Value::List(items) => items.iter().flat_map(|i| texts(&i.value)).collect(),
         Value::Map(map) => map.keys().map(|k| k.to_string()).collect(),

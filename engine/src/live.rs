@@ -72,7 +72,7 @@ fn require_unique_objects(doc: &Document) -> crate::error::Result<()> {
         return Ok(());
     }
     let text = |node: &Node, pointer: &str| match node.pointer(pointer).map(|n| &n.value) {
-        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::String(s)) => Some(s.to_string()),
         _ => None,
     };
     let mut seen: Vec<((String, String, String, String), usize)> = Vec::new();

@@ -48,7 +48,7 @@ pub fn selects(item: &Node, selector: &str) -> bool {
                 .map(|s| format!("/{}", escape_segment(s)))
                 .collect();
             item.pointer(&pointer).map(|n| match &n.value {
-                Value::String(s) => s.clone(),
+                Value::String(s) => s.to_string(),
                 other => other.to_json().to_string(),
             })
         };
@@ -71,7 +71,7 @@ pub fn keyed_form(root: &Node, pointer: &str) -> String {
                 };
                 let object = |n: &Node| {
                     let text = |p: &str| match n.pointer(p).map(|v| &v.value) {
-                        Some(Value::String(s)) => Some(s.clone()),
+                        Some(Value::String(s)) => Some(s.to_string()),
                         _ => None,
                     };
                     Some(format!(
@@ -92,7 +92,7 @@ pub fn keyed_form(root: &Node, pointer: &str) -> String {
                     ["name", "id", "key"].into_iter().find_map(|field| {
                         let value =
                             |n: &Node| match n.pointer(&format!("/{field}")).map(|v| &v.value) {
-                                Some(Value::String(s)) => Some(s.clone()),
+                                Some(Value::String(s)) => Some(s.to_string()),
                                 Some(v @ Value::Int(_)) => Some(v.to_json().to_string()),
                                 _ => None,
                             };

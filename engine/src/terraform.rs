@@ -131,7 +131,7 @@ fn side_by_side(doc: &Document, environment: &str, list: Option<&Node>) -> Resul
         };
         if let Some(node) = side("before") {
             before.insert(
-                name.clone().into(),
+                name.clone(),
                 Member {
                     key_span: address.span,
                     value: node.clone(),
@@ -154,7 +154,7 @@ fn side_by_side(doc: &Document, environment: &str, list: Option<&Node>) -> Resul
         }
         if let Some(node) = after_node {
             after.insert(
-                name.clone().into(),
+                name.clone(),
                 Member {
                     key_span: address.span,
                     value: node,

@@ -411,8 +411,8 @@ pub enum Value {
     Float(f64),
     /// A number no 64-bit integer or float holds exactly, kept as written.
     Decimal(Box<Decimal>),
-    /// Text.
-    String(String),
+    /// Text; short text is held inline, like a [`Key`].
+    String(Key),
     /// A sequence.
     List(Vec<Node>),
     /// A mapping.
@@ -493,7 +493,7 @@ impl Value {
                 }),
             // JSON (as serde_json holds it) has no exact form for these: their text, as written.
             Value::Decimal(d) => J::String(d.as_str().to_string()),
-            Value::String(s) => J::String(s.clone()),
+            Value::String(s) => J::String(s.to_string()),
             Value::List(items) => J::Array(items.iter().map(|n| n.value.to_json()).collect()),
             Value::Map(map) => J::Object(
                 map.iter()
@@ -514,7 +514,7 @@ impl Value {
                 Some(i) => Value::Int(i),
                 None => Value::number(&n.to_string(), n.is_u64()),
             },
-            J::String(s) => Value::String(s.clone()),
+            J::String(s) => Value::String(s.as_str().into()),
             J::Array(items) => Value::List(items.iter().map(node).collect()),
             J::Object(map) => Value::Map(
                 map.iter()

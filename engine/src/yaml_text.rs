@@ -57,14 +57,14 @@ pub(crate) fn plain_ok(s: &str, flow: bool) -> bool {
         },
         _ => return false,
     };
-    value == Value::String(s.to_string())
+    value == Value::String(s.into())
 }
 
 /// A scalar in block style: a string plain where it reads back the same, else quoted; numbers,
 /// booleans and null as YAML and JSON both write them.
 pub(crate) fn yaml_scalar(value: &Value) -> String {
     match value {
-        Value::String(s) if plain_ok(s, false) => s.clone(),
+        Value::String(s) if plain_ok(s, false) => s.to_string(),
         Value::Float(f) if f.is_nan() => ".nan".into(),
         Value::Float(f) if f.is_infinite() => (if *f > 0.0 { ".inf" } else { "-.inf" }).into(),
         Value::Decimal(d) => d.to_string(),

@@ -305,7 +305,7 @@ fn section(
             .iter()
             .map(|b| {
                 Node::new(
-                    Value::String(text[b.start..b.last].trim_end().to_string()),
+                    Value::String(text[b.start..b.last].trim_end().into()),
                     index.span(b.start, b.last),
                 )
             })
@@ -318,10 +318,7 @@ fn section(
         let line_span = index.span(b.start, b.end);
         if let Some((from, to)) = b.banner {
             let key = joined(&words[..2]);
-            let value = Node::new(
-                Value::String(text[from..to].to_string()),
-                index.span(from, to),
-            );
+            let value = Node::new(Value::String(text[from..to].into()), index.span(from, to));
             put_single(
                 &mut map,
                 key,
@@ -367,7 +364,7 @@ fn section(
                 let key_span = index.span(words[0].start, words[n - 1].end);
                 let (value, span) = match words.get(n) {
                     Some(w) => (
-                        Value::String(text[w.start..b.end].to_string()),
+                        Value::String(text[w.start..b.end].into()),
                         index.span(w.start, b.end),
                     ),
                     None => (Value::Null, key_span),
@@ -441,7 +438,7 @@ fn put_in_set(
     });
     member.value.span = crate::span::Span::new(member.value.span.start, line_span.end);
     if let Value::Map(set) = &mut member.value.value {
-        set.entry(args.into()).or_insert(Member {
+        set.entry(args).or_insert(Member {
             key_span: node.span,
             value: Node::new(Value::Null, node.span),
         });
@@ -745,11 +742,17 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
             }
         }
         Some(Keyed::Single) if !rest.is_empty() => {
-            let value = Node::new(Value::String(joined(rest)), index.span(rest[0].start, end));
+            let value = Node::new(
+                Value::String(joined(rest).into()),
+                index.span(rest[0].start, end),
+            );
             put_single(map, first.text.clone(), key_span, value);
         }
         Some(Keyed::Set | Keyed::Ordered) if !rest.is_empty() => {
-            let value = Node::new(Value::String(joined(rest)), index.span(rest[0].start, end));
+            let value = Node::new(
+                Value::String(joined(rest).into()),
+                index.span(rest[0].start, end),
+            );
             let line = index.span(first.start, end);
             put_in_set(map, first.text.clone(), key_span, value, line);
         }

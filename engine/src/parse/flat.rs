@@ -80,7 +80,7 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
                     Value::String(s) => format!("{s}\n{extra}"),
                     _ => extra.to_string(),
                 };
-                member.value.value = Value::String(joined);
+                member.value.value = Value::String(joined.into());
                 let end = line.start + line.text.trim_end().len();
                 member.value.span = Span::new(member.value.span.start, b.index.pos(end));
                 if let Some((_, _, _, section_end)) = &mut section {
@@ -113,7 +113,7 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
                 let value_start = at + s + 1 + (after.len() - after.trim_start().len());
                 (
                     key,
-                    Value::String(value.to_string()),
+                    Value::String(value.into()),
                     (value_start, value_start + value.len()),
                 )
             }
@@ -265,7 +265,7 @@ pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
             &mut root,
             key.to_string(),
             (key_start, key_start + key.len()),
-            Value::String(value),
+            Value::String(value.into()),
             value_at,
         )?;
         at = after_end + 1;
@@ -326,7 +326,7 @@ pub(super) fn parse_properties(text: &str) -> Result<Vec<Node>> {
             &mut root,
             key,
             (start, start + key_raw.len().min(end - start)),
-            Value::String(value),
+            Value::String(value.into()),
             (value_start.min(end), end),
         )?;
     }

@@ -5,7 +5,7 @@
 use super::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::{LineIndex, Pos, Span};
-use crate::tree::{Map, Member, Node, Value};
+use crate::tree::{Key, Map, Member, Node, Value};
 use indexmap::map::Entry;
 
 pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
@@ -159,7 +159,7 @@ impl<'t> Parser<'t> {
             self.at += 1;
             self.skip_blank()?;
             let value = self.value(depth + 1)?;
-            match map.entry(key.into()) {
+            match map.entry(key) {
                 Entry::Occupied(slot) => {
                     let message = format!("duplicate key \"{}\"", slot.key());
                     return Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start));
@@ -255,7 +255,7 @@ impl<'t> Parser<'t> {
         Ok(Value::number(text, integral))
     }
 
-    fn string(&mut self) -> Result<String> {
+    fn string(&mut self) -> Result<Key> {
         self.at += 1; // opening quote
         let mut out = String::new();
         loop {
@@ -264,11 +264,16 @@ impl<'t> Parser<'t> {
                 .iter()
                 .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
                 .unwrap_or(self.bytes.len() - run);
+            if out.is_empty() && self.peek() == Some(b'"') {
+                // No escapes: straight from the text (a short string without an allocation).
+                self.at += 1;
+                return Ok(Key::from(&self.text[run..self.at - 1]));
+            }
             out.push_str(&self.text[run..self.at]);
             match self.peek() {
                 Some(b'"') => {
                     self.at += 1;
-                    return Ok(out);
+                    return Ok(out.into());
                 }
                 Some(b'\\') => {
                     self.at += 1;

@@ -46,7 +46,7 @@ fn node(value: &Spanned<DeValue<'_>>, index: &mut LineIndex<'_>) -> Result<Node>
     let range = value.span();
     let span = index.span(range.start, range.end);
     let v = match value.get_ref() {
-        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::String(s) => Value::String(s.as_ref().into()),
         DeValue::Integer(i) => {
             let digits: String = i.as_str().chars().filter(|c| *c != '_').collect();
             let (sign, body) = match digits.strip_prefix('-') {
@@ -61,7 +61,7 @@ fn node(value: &Spanned<DeValue<'_>>, index: &mut LineIndex<'_>) -> Result<Node>
                 Value::number(&digits, true)
             } else {
                 Value::integer_in_base(body, i.radix(), sign < 0)
-                    .unwrap_or_else(|| Value::String(i.as_str().to_string()))
+                    .unwrap_or_else(|| Value::String(i.as_str().into()))
             }
         }
         DeValue::Float(f) => {
@@ -75,7 +75,7 @@ fn node(value: &Spanned<DeValue<'_>>, index: &mut LineIndex<'_>) -> Result<Node>
         }
         DeValue::Boolean(b) => Value::Bool(*b),
         // Dates and times compare as their canonical text: TOML normalises the spelling.
-        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Datetime(d) => Value::String(d.to_string().into()),
         DeValue::Array(items) => Value::List(
             items
                 .iter()

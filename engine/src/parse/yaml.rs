@@ -101,7 +101,7 @@ impl<'t> Builder<'t> {
                     if anchor > 0 {
                         self.anchors.insert(
                             anchor,
-                            (Node::new(Value::String(text.to_string()), span), 1),
+                            (Node::new(Value::String(text.as_ref().into()), span), 1),
                         );
                     }
                     return self.set_key(Key {
@@ -137,7 +137,7 @@ impl<'t> Builder<'t> {
                         return Err(self.unsupported_key(span.start));
                     }
                     let text = match &node.value {
-                        Value::String(s) => s.clone(),
+                        Value::String(s) => s.to_string(),
                         other => other.to_json().to_string(),
                     };
                     return self.set_key(Key {
@@ -435,7 +435,7 @@ fn wrap_custom_tag(node: Node, tag: Option<String>) -> Node {
 
 fn scalar_value(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value> {
     if tag.is_some_and(is_non_specific) {
-        return Ok(Value::String(text.into_owned()));
+        return Ok(Value::String(text.into()));
     }
     if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema()) {
         let bad = || {
@@ -445,7 +445,7 @@ fn scalar_value(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Re
             )
         };
         return match tag.suffix.as_str() {
-            "str" => Ok(Value::String(text.into_owned())),
+            "str" => Ok(Value::String(text.into())),
             "int" => match resolve_plain(Cow::Borrowed(&text)) {
                 v @ Value::Int(_) => Ok(v),
                 v @ Value::Decimal(_) if is_int_syntax(&text) => Ok(v),
@@ -474,7 +474,7 @@ fn plain_or_string(text: Cow<'_, str>, style: ScalarStyle) -> Value {
     if style == ScalarStyle::Plain {
         resolve_plain(text)
     } else {
-        Value::String(text.into_owned())
+        Value::String(text.into())
     }
 }
 
@@ -491,7 +491,7 @@ pub(super) fn resolve_plain(text: Cow<'_, str>) -> Value {
     if s.as_bytes().first().is_some_and(|b| {
         b.is_ascii_alphabetic() && !matches!(b, b'n' | b'N' | b't' | b'T' | b'f' | b'F')
     }) {
-        return Value::String(text.into_owned());
+        return Value::String(text.into());
     }
     match s {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
@@ -524,7 +524,7 @@ pub(super) fn resolve_plain(text: Cow<'_, str>) -> Value {
     if is_float_syntax(s) {
         return Value::number(s, false);
     }
-    Value::String(text.into_owned())
+    Value::String(text.into())
 }
 
 /// `[-+]? ( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`

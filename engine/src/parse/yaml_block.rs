@@ -464,7 +464,7 @@ impl Reader<'_> {
                     inner.to_string()
                 };
                 Some((
-                    Node::new(Value::String(value), self.span(line, at, close + 1)),
+                    Node::new(Value::String(value.into()), self.span(line, at, close + 1)),
                     close + 1,
                 ))
             }
@@ -473,7 +473,7 @@ impl Reader<'_> {
                 if b[close] != b'"' {
                     return None;
                 }
-                let value = Value::String(self.text[at + 1..close].to_string());
+                let value = Value::String(self.text[at + 1..close].into());
                 Some((Node::new(value, self.span(line, at, close + 1)), close + 1))
             }
             _ => {

@@ -14,7 +14,7 @@ fn not_flat(format: Format) -> Reason {
 fn text_of(value: &Value, format: Format) -> Result<Option<String>, Reason> {
     Ok(match value {
         Value::Null => None,
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.to_string()),
         Value::Map(_) | Value::List(_) => return Err(not_flat(format)),
         other => Some(match other.to_json() {
             serde_json::Value::String(s) => s,

@@ -10,7 +10,7 @@ pub(crate) use crate::yaml_text::yaml_key;
 /// A scalar as YAML writes it; `flow` for inside `[...]` or `{...}`, where `,` ends a plain scalar.
 fn scalar(value: &Value, flow: bool) -> Result<String, Reason> {
     Ok(match value {
-        Value::String(s) if plain_ok(s, flow) => s.clone(),
+        Value::String(s) if plain_ok(s, flow) => s.to_string(),
         Value::Float(f) if f.is_nan() => ".nan".into(),
         Value::Float(f) if f.is_infinite() => (if *f > 0.0 { ".inf" } else { "-.inf" }).into(),
         other => json_scalar(other)?,

@@ -56,7 +56,7 @@ pub(crate) fn owned_patterns(object: &crate::tree::Node, managers: &[String]) ->
             Some(Value::String(m)) => m,
             _ => continue,
         };
-        if !managers.contains(manager) {
+        if !managers.iter().any(|m| m == manager) {
             continue;
         }
         if let Some(fields) = entry.pointer("/fieldsV1") {
@@ -139,7 +139,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
         };
         for entry in entries {
             let text = |key: &str| match entry.pointer(&format!("/{key}")).map(|n| &n.value) {
-                Some(Value::String(s)) => Some(s.clone()),
+                Some(Value::String(s)) => Some(s.to_string()),
                 _ => None,
             };
             if let Some(node) = entry.pointer("/managedFieldsManagers") {
@@ -154,7 +154,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                         return Err(err("managedFieldsManagers entries must be strings".into())
                             .at(item.span.start));
                     };
-                    managers.push(m.clone());
+                    managers.push(m.to_string());
                 }
                 managed.push(ManagedRule {
                     group: text("group"),
@@ -184,7 +184,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                     let pattern = if translate {
                         super::jq_path::to_pattern(text).map_err(|e| err(e).at(item.span.start))?
                     } else {
-                        text.clone()
+                        text.to_string()
                     };
                     places.push((pattern, item));
                 }

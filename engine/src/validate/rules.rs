@@ -309,7 +309,7 @@ fn scalar_text(v: &J) -> String {
 /// A scalar's text; `None` for null, lists and maps, which naming and value rules skip.
 fn scalar(node: &Node) -> Option<String> {
     match &node.value {
-        Value::String(s) => Some(s.clone()),
+        Value::String(s) => Some(s.to_string()),
         Value::Int(i) => Some(i.to_string()),
         Value::Float(x) => Some(x.to_string()),
         Value::Decimal(d) => Some(d.to_string()),
