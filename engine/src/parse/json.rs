@@ -144,6 +144,8 @@ impl<'t> Parser<'t> {
             match self.peek() {
                 Some(b'}') => {
                     self.at += 1;
+                    // Growth leaves up to half of a map's room unused: large maps give it back.
+                    super::shrink_large(&mut map);
                     return Ok(Value::Map(Box::new(map)));
                 }
                 Some(b'"') => {}
@@ -186,6 +188,7 @@ impl<'t> Parser<'t> {
         loop {
             if self.peek() == Some(b']') {
                 self.at += 1;
+                super::shrink_large_list(&mut items);
                 return Ok(Value::List(items));
             }
             items.push(self.value(depth + 1)?);

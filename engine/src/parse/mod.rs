@@ -9,7 +9,7 @@ mod yaml;
 mod yaml_block;
 
 use crate::error::Result;
-use crate::tree::{Document, Format, Source};
+use crate::tree::{Document, Format, Map, Node, Source};
 
 /// One line of a text: where it starts, and its text without the line break. For the
 /// line-oriented readers (flat formats, device configurations).
@@ -31,6 +31,23 @@ fn lines(text: &str) -> Vec<Line<'_>> {
         start += raw.len();
     }
     out
+}
+
+/// Unused room a map or list may keep after parsing. Returning more costs a reallocation, which
+/// pays for itself on large collections (a quarter of a large file's tree was unused room) but
+/// not on the many small ones.
+const SPARE_ROOM: usize = 8;
+
+fn shrink_large(map: &mut Map) {
+    if map.capacity() - map.len() > SPARE_ROOM {
+        map.shrink_to_fit();
+    }
+}
+
+fn shrink_large_list(items: &mut Vec<Node>) {
+    if items.capacity() - items.len() > SPARE_ROOM {
+        items.shrink_to_fit();
+    }
 }
 
 /// Safety limits that keep hostile input from exhausting memory or the stack.

@@ -270,6 +270,8 @@ impl Reader<'_> {
             }
         }
         let start = start?;
+        // Growth leaves up to half of a map's room unused: large maps give it back.
+        super::shrink_large(&mut map);
         Some(Node::new(
             Value::Map(Box::new(map)),
             Span::new(start, end.unwrap_or(start)),
@@ -330,6 +332,7 @@ impl Reader<'_> {
             start = items.first().map_or(start, |n| n.span.start);
         }
         let end = items.last().map_or(start, |n| n.span.end).max(start);
+        super::shrink_large_list(&mut items);
         Some(Node::new(Value::List(items), Span::new(start, end)))
     }
 
