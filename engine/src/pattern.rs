@@ -149,6 +149,11 @@ fn matches_prefix(pattern: &[Token], path: &[String]) -> bool {
 }
 
 fn matches_exact(pattern: &[Token], path: &[String]) -> bool {
+    // Without `**` a pattern matches paths of its own length only: most paths are turned away
+    // here (validation asks every rule at every value).
+    if pattern.len() != path.len() && !pattern.iter().any(|t| matches!(t, Token::Any)) {
+        return false;
+    }
     matched_prefixes(pattern, path)
         .last()
         .copied()
@@ -160,9 +165,9 @@ fn matches_exact(pattern: &[Token], path: &[String]) -> bool {
 /// whatever the pattern (no backtracking to blow up on `/**/**/**/...`).
 fn matched_prefixes(pattern: &[Token], path: &[String]) -> Vec<bool> {
     let mut matched = vec![false; path.len() + 1];
+    let mut next = vec![false; path.len() + 1];
     matched[0] = true;
     for token in pattern {
-        let mut next = vec![false; path.len() + 1];
         match token {
             Token::Any => {
                 let mut any = false;
@@ -172,12 +177,17 @@ fn matched_prefixes(pattern: &[Token], path: &[String]) -> Vec<bool> {
                 }
             }
             _ => {
+                next[0] = false;
                 for j in 1..=path.len() {
                     next[j] = matched[j - 1] && token_matches(token, &path[j - 1]);
                 }
             }
         }
-        matched = next;
+        std::mem::swap(&mut matched, &mut next);
+        // Nothing matched stays so whatever the tokens left.
+        if !matched.contains(&true) {
+            break;
+        }
     }
     matched
 }
