@@ -602,7 +602,7 @@ fn junos_set(path: &mut Vec<String>, node: &Value, out: &mut Vec<String>) {
         }
         Value::Map(map) if map.keys().any(|k| k != INACTIVE) => {
             for (k, m) in map.iter().filter(|(k, _)| *k != INACTIVE) {
-                path.push(k.clone().into());
+                path.push(k.to_string());
                 junos_set(path, &m.value.value, out);
                 path.pop();
             }

@@ -121,7 +121,7 @@ pub use snapshot::{
 pub use span::{Origin, Pos, Span, utf16_column};
 pub use template::{Rendered, TEMPLATE_EXTENSIONS, is_template_name, output_format};
 pub use terraform::KNOWN_AFTER_APPLY;
-pub use tree::{Decimal, Document, Format, Map, Member, Node, Source, Value, ValueType};
+pub use tree::{Decimal, Document, Format, Key, Map, Member, Node, Source, Value, ValueType};
 #[cfg(feature = "validation")]
 pub use validate::{Validator, ValidatorBuilder};
 pub use vars::Vars;

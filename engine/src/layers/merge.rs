@@ -227,10 +227,8 @@ pub(crate) fn merge(
                     _ => {
                         let mut added = member.clone();
                         added.value = without_nulls(&member.value);
-                        children.insert(
-                            key.clone().into(),
-                            written(layer, &member.value, &added.value),
-                        );
+                        children
+                            .insert(key.to_string(), written(layer, &member.value, &added.value));
                         lower_map.insert(key.clone(), added);
                     }
                 }

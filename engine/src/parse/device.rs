@@ -758,7 +758,7 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
         }
         _ => {
             let member = map
-                .entry(first.text.clone().into())
+                .entry(first.text.as_str().into())
                 .or_insert_with(|| Member {
                     key_span,
                     value: Node::new(Value::Null, index.span(first.start, end)),

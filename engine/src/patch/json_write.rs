@@ -29,7 +29,7 @@ pub(crate) fn json_inline(value: &Value) -> Result<String, Reason> {
                 .map(|(k, m)| {
                     Ok(format!(
                         "{}:{}",
-                        serde_json::Value::String(k.clone().into()),
+                        serde_json::Value::String(k.to_string()),
                         json_inline(&m.value.value)?
                     ))
                 })

@@ -270,7 +270,7 @@ fn headers(text: &str, root: &Node) -> Vec<Header> {
             return;
         };
         for (k, m) in map.iter() {
-            path.push(k.clone().into());
+            path.push(k.to_string());
             match &m.value.value {
                 Value::Map(_) => {
                     if is_header(text, &m.value) {

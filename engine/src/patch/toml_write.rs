@@ -81,7 +81,7 @@ pub(crate) fn toml_section(path: &[String], map: &Map, array: bool) -> Result<St
     }
     for (k, m) in map.iter().filter(|(_, m)| is_section(&m.value.value)) {
         let mut sub = path.to_vec();
-        sub.push(k.clone().into());
+        sub.push(k.to_string());
         out.push('\n');
         out.push_str(&toml_sections(&sub, &m.value.value)?);
     }

@@ -119,7 +119,7 @@ fn walk<'a>(
     match &node.value {
         Value::Map(map) => {
             for (key, member) in map.iter() {
-                child(key.clone().into(), &member.value, pointer, segments);
+                child(key.to_string(), &member.value, pointer, segments);
             }
         }
         Value::List(items) => {
