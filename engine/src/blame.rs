@@ -61,7 +61,7 @@ fn root_of(version: &FileVersion) -> Option<Node> {
 /// The value at `path`, and its line.
 fn value_at(root: Option<&Node>, path: &str) -> Option<(J, usize)> {
     let (_, node) = locate(root?, path)?;
-    Some((node.value.to_json(), node.span.start.line))
+    Some((node.value.to_json(), node.span.start.line as usize))
 }
 
 /// Where the value at `path` of `newer` was before a rename: a key of the same map in `older`,

@@ -100,12 +100,12 @@ impl Error {
 
     /// The 1-based line, when the error has a position.
     pub fn line(&self) -> Option<usize> {
-        self.pos.map(|p| p.line)
+        self.pos.map(|p| p.line as usize)
     }
 
     /// The 1-based column (in characters), when the error has a position.
     pub fn column(&self) -> Option<usize> {
-        self.pos.map(|p| p.column)
+        self.pos.map(|p| p.column as usize)
     }
 }
 

@@ -72,15 +72,15 @@ impl FailedInput {
             let text = texts.iter().find(|s| s.name == file)?;
             text.text
                 .lines()
-                .nth(pos.line.checked_sub(1)?)
+                .nth((pos.line as usize).checked_sub(1)?)
                 .map(str::to_string)
         });
         FailedInput {
             environment: environment.map(str::to_string),
             kind: error.kind.name().to_string(),
             message: error.message.clone(),
-            line: error.pos.map(|p| p.line),
-            column: error.pos.map(|p| p.column),
+            line: error.pos.map(|p| p.line as usize),
+            column: error.pos.map(|p| p.column as usize),
             excerpt,
             file,
         }

@@ -77,7 +77,7 @@ impl Profile {
         for (i, rule) in profile.rules.iter_mut().enumerate() {
             rule.line = root
                 .pointer(&format!("/rules/{i}"))
-                .map(|n| n.span.start.line);
+                .map(|n| n.span.start.line as usize);
         }
         Ok(profile)
     }

@@ -102,7 +102,7 @@ pub fn read_rules(source: &Source) -> Result<Vec<RuleSpec>> {
     for (i, rule) in rules.iter_mut().enumerate() {
         rule.line = root
             .pointer(&format!("/rules/{i}"))
-            .map(|n| n.span.start.line);
+            .map(|n| n.span.start.line as usize);
     }
     Ok(rules)
 }

@@ -59,7 +59,7 @@ impl FileSecrets {
             scalar_spans(place.node, &mut found.spans);
             false
         });
-        found.spans.sort_by_key(|s| s.start.offset);
+        found.spans.sort_by_key(|s| s.start.at());
         found
     }
 
@@ -158,7 +158,7 @@ impl Secrets {
             }
         }
         found.pointers.extend(pointers.iter().cloned());
-        found.spans.sort_by_key(|s| s.start.offset);
+        found.spans.sort_by_key(|s| s.start.at());
         found.spans.dedup();
         found.single_document = true;
     }

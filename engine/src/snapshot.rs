@@ -248,11 +248,7 @@ pub fn verify_audit(log: &str) -> Result<Vec<AuditEntry>> {
         let bad = |why: String| {
             Error::new(ErrorKind::Changed, format!("audit entry {n}: {why}"))
                 .in_file("audit.jsonl")
-                .at(crate::span::Pos {
-                    offset: 0,
-                    line: n,
-                    column: 1,
-                })
+                .at(crate::span::Pos::new(0, n, 1))
         };
         let entry: AuditEntry = serde_json::from_str(line)
             .map_err(|e| bad(format!("not an audit entry ({e}): it was changed")))?;

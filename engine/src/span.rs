@@ -8,12 +8,30 @@ use serde::{Deserialize, Serialize};
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
 pub struct Pos {
-    /// Bytes from the start of the text.
-    pub offset: usize,
+    /// Bytes from the start of the text. 32 bits, like the line and column: a large file's tree
+    /// holds two spans per value, and texts over 4 GiB are refused before they are read.
+    pub offset: u32,
     /// 1-based line.
-    pub line: usize,
+    pub line: u32,
     /// 1-based column, counting characters.
-    pub column: usize,
+    pub column: u32,
+}
+
+impl Pos {
+    /// The position at byte `offset`, 1-based `line` and `column`. Texts over 4 GiB are refused
+    /// before they are parsed, so each fits.
+    pub fn new(offset: usize, line: usize, column: usize) -> Pos {
+        Pos {
+            offset: offset as u32,
+            line: line as u32,
+            column: column as u32,
+        }
+    }
+
+    /// The byte offset, for indexing the text.
+    pub fn at(self) -> usize {
+        self.offset as usize
+    }
 }
 
 /// A half-open range `[start, end)` of a source text.
@@ -41,7 +59,7 @@ impl Span {
 
     /// The span as a range of byte offsets.
     pub fn byte_range(&self) -> std::ops::Range<usize> {
-        self.start.offset..self.end.offset
+        self.start.at()..self.end.at()
     }
 }
 
@@ -101,11 +119,7 @@ impl<'t> LineIndex<'t> {
             col0 + self.text[from..offset].chars().count()
         };
         self.cursor = (line, offset, column);
-        Pos {
-            offset,
-            line: line + 1,
-            column,
-        }
+        Pos::new(offset, line + 1, column)
     }
 
     /// Position from a 1-based line and a 0-based character column (what saphyr's markers hold).
@@ -114,11 +128,7 @@ impl<'t> LineIndex<'t> {
         let line_start = self.line_starts[line_idx];
         if self.ascii {
             let offset = (line_start + char_col).min(self.text.len());
-            return Pos {
-                offset,
-                line: line_idx + 1,
-                column: offset - line_start + 1,
-            };
+            return Pos::new(offset, line_idx + 1, offset - line_start + 1);
         }
         let (cl, co, cc) = self.cursor;
         let (mut offset, mut col) = if cl == line_idx && cc <= char_col + 1 {
@@ -137,11 +147,7 @@ impl<'t> LineIndex<'t> {
             }
         }
         self.cursor = (line_idx, offset, col + 1);
-        Pos {
-            offset,
-            line: line_idx + 1,
-            column: col + 1,
-        }
+        Pos::new(offset, line_idx + 1, col + 1)
     }
 
     pub fn span(&mut self, start: usize, end: usize) -> Span {
@@ -162,10 +168,10 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// Column in UTF-16 code units (1-based), for JavaScript callers whose strings index that way.
 pub fn utf16_column(text: &str, pos: Pos) -> usize {
-    let line_start = text[..pos.offset.min(text.len())]
+    let line_start = text[..pos.at().min(text.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
-    text[line_start..pos.offset.min(text.len())]
+    text[line_start..pos.at().min(text.len())]
         .encode_utf16()
         .count()
         + 1
@@ -211,14 +217,7 @@ mod tests {
         let y = text.find('y').unwrap();
         assert_eq!(ix.pos(y).column, 5);
         assert_eq!(ix.pos(3).column, 3); // backwards
-        assert_eq!(
-            ix.pos_at_line_char(2, 4),
-            Pos {
-                offset: y,
-                line: 2,
-                column: 5
-            }
-        );
+        assert_eq!(ix.pos_at_line_char(2, 4), Pos::new(y, 2, 5));
         assert_eq!(
             ix.pos_at_line_char(1, 3),
             Pos {

@@ -232,7 +232,7 @@ fn explain_walks_a_four_layer_stack_nearest_first() {
         (set_by.file.as_str(), set_by.span.start.line),
         ("envs/prod/eu-west-1.yaml", 4)
     );
-    let shadowed: Vec<(&str, usize, &serde_json::Value)> = host
+    let shadowed: Vec<(&str, u32, &serde_json::Value)> = host
         .shadowed
         .iter()
         .map(|v| (v.file.as_str(), v.span.start.line, &v.value))
@@ -520,7 +520,7 @@ proptest! {
         let effective = e.to_json(false);
         for p in e.provenance() {
             let text = files.iter().find(|(n, _)| *n == p.file).unwrap().1;
-            let written = &text[p.span.start.offset..p.span.end.offset];
+            let written = &text[p.span.start.at()..p.span.end.at()];
             let read = parse(&Source::new("v.yaml", format!("v: {written}\n"))).unwrap();
             let value = read.documents[0].value.to_json()["v"].clone();
             prop_assert_eq!(&value, effective.pointer(&p.pointer).unwrap(), "{} at {}", p.pointer, p.file);

@@ -8,7 +8,7 @@ fn rules(text: &str) -> Source {
 }
 
 /// `(path, line, message)` of each violation of `doc` under `validator`.
-fn found(validator: &Validator, doc: &str) -> Vec<(String, usize, String)> {
+fn found(validator: &Validator, doc: &str) -> Vec<(String, u32, String)> {
     let doc = parse(&Source::new("config.yaml", doc)).unwrap();
     validator
         .validate(&doc)
@@ -84,7 +84,7 @@ fn one_of_and_pattern_read_every_kind_of_scalar() {
         "rules:\n  - name: allowed\n    at: /values/*\n    one_of: [1, 2.5, true, 'x', 123456789012345678901234567890]\n",
     );
     let doc = "values:\n  - 1\n  - 2.5\n  - true\n  - x\n  - 123456789012345678901234567890\n  - 3\n  - 3.5\n  - false\n  - null\n  - [1]\n";
-    let got: Vec<usize> = found(&v, doc).into_iter().map(|(_, l, _)| l).collect();
+    let got: Vec<u32> = found(&v, doc).into_iter().map(|(_, l, _)| l).collect();
     assert_eq!(
         got,
         [7, 8, 9],

@@ -654,8 +654,8 @@ fn to_js_error(e: Error) -> JsValue {
         set("file", JsValue::from_str(file));
     }
     if let Some(pos) = e.pos {
-        set("line", JsValue::from(pos.line as u32));
-        set("column", JsValue::from(pos.column as u32));
+        set("line", JsValue::from(pos.line));
+        set("column", JsValue::from(pos.column));
     }
     js.into()
 }

@@ -709,8 +709,8 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
     if !matches!(node.value, Value::Map(_)) {
         node.value = Value::Map(Box::default());
     }
-    if node.span.end.offset < end {
-        node.span = index.span(node.span.start.offset, end);
+    if node.span.end.at() < end {
+        node.span = index.span(node.span.start.at(), end);
     }
     let Value::Map(map) = &mut node.value else {
         return;

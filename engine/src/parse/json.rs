@@ -56,11 +56,7 @@ impl<'t> Parser<'t> {
     fn pos(&mut self, offset: usize) -> Pos {
         match &mut self.index {
             Some(index) => index.pos(offset),
-            None => Pos {
-                offset,
-                line: self.line + 1,
-                column: offset - self.line_start + 1,
-            },
+            None => Pos::new(offset, self.line + 1, offset - self.line_start + 1),
         }
     }
 
@@ -369,8 +365,8 @@ mod tests {
     #[test]
     fn positions_follow_the_offsets() {
         fn agree(span: Span, index: &mut LineIndex<'_>, spans: &mut usize) {
-            assert_eq!(span.start, index.pos(span.start.offset));
-            assert_eq!(span.end, index.pos(span.end.offset));
+            assert_eq!(span.start, index.pos(span.start.at()));
+            assert_eq!(span.end, index.pos(span.end.at()));
             *spans += 1;
         }
         fn check(node: &Node, index: &mut LineIndex<'_>, spans: &mut usize) {

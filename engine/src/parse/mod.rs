@@ -108,6 +108,14 @@ pub fn parse_with(source: &Source, options: ParseOptions<'_>) -> Result<Document
     if source.is_directory() {
         return directory::parse_directory(source, options);
     }
+    if u32::try_from(source.text.len()).is_err() {
+        // Positions are 32-bit (two per value, so a large tree stays small).
+        return Err(crate::error::Error::new(
+            crate::error::ErrorKind::Limit,
+            "the file is larger than 4 GiB, which driftwise does not read",
+        )
+        .in_file(source.name.clone()));
+    }
     let format = source.resolved_format()?;
     let documents = match format {
         // Most configuration files are plain block YAML, which the fast reader builds directly;

@@ -229,10 +229,10 @@ impl<'t> Builder<'t> {
         if at_end && (info.contains("flow sequence") || info.contains("flow mapping")) {
             let unclosed =
                 self.stack.iter().rev().map(Frame::start).find(|start| {
-                    matches!(self.text.as_bytes().get(start.offset), Some(b'[' | b'{'))
+                    matches!(self.text.as_bytes().get(start.at()), Some(b'[' | b'{'))
                 });
             if let Some(start) = unclosed {
-                let bracket = self.text.as_bytes()[start.offset] as char;
+                let bracket = self.text.as_bytes()[start.at()] as char;
                 let message = format!("'{bracket}' is never closed ({info})");
                 return Error::new(ErrorKind::Syntax, message).at(start);
             }
@@ -339,16 +339,16 @@ impl<'t> Builder<'t> {
     /// (the parser's end event for a block sits at the next token, possibly lines later).
     fn container_end(&mut self, start: Pos, end_event: Span, last_child: Option<Pos>) -> Pos {
         let bytes = self.text.as_bytes();
-        let is_flow = matches!(bytes.get(start.offset), Some(b'[' | b'{'));
-        if is_flow && end_event.end.offset > start.offset {
+        let is_flow = matches!(bytes.get(start.at()), Some(b'[' | b'{'));
+        if is_flow && end_event.end.at() > start.at() {
             // Just past the closing bracket: the end event's own span may run on over the
             // line's end.
-            let close = end_event.start.offset;
+            let close = end_event.start.at();
             if matches!(bytes.get(close), Some(b']' | b'}')) {
                 return self.index.pos(close + 1);
             }
-            let end = self.text[..end_event.end.offset].trim_end().len();
-            self.index.pos(end.max(start.offset + 1))
+            let end = self.text[..end_event.end.at()].trim_end().len();
+            self.index.pos(end.max(start.at() + 1))
         } else {
             last_child.unwrap_or(start).max(start)
         }
@@ -363,7 +363,7 @@ impl<'t> Builder<'t> {
             _ => return span,
         };
         let bytes = self.text.as_bytes();
-        let mut i = span.start.offset + 1;
+        let mut i = span.start.at() + 1;
         while i < bytes.len() {
             match bytes[i] {
                 b'\\' if quote == b'"' => i += 2,
@@ -679,7 +679,7 @@ x:\n  y: 1\n  <<: *b\n"
         for text in ["a: [1", "a: [1\n", "x: 1\na: {b: 1\n\n"] {
             let e = parse(text, Limits::default()).unwrap_err();
             let at = text.find(['[', '{']).unwrap();
-            assert_eq!(e.pos.map(|p| p.offset), Some(at), "{text:?}: {e}");
+            assert_eq!(e.pos.map(Pos::at), Some(at), "{text:?}: {e}");
             assert!(e.message.contains("is never closed"), "{e}");
         }
         assert_eq!(

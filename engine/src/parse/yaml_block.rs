@@ -166,11 +166,7 @@ impl Reader<'_> {
         } else {
             self.text[line.start..offset].chars().count() + 1
         };
-        Pos {
-            offset,
-            line: line.number + 1,
-            column,
-        }
+        Pos::new(offset, line.number + 1, column)
     }
 
     fn span(&self, line: &Line, start: usize, end: usize) -> Span {

@@ -74,7 +74,7 @@ fn content_end(text: &str, at: usize) -> usize {
 
 /// One indentation step under a section: what its first line under it adds (IOS 1, EOS 3).
 fn unit_under(text: &str, section: &Node) -> String {
-    let header = line_start(text, section.span.start.offset);
+    let header = line_start(text, section.span.start.at());
     let next = line_end(text, header);
     let outer = indentation(text, header).len();
     let inner = indentation(text, next).len();
@@ -95,20 +95,20 @@ fn replace(
         // An argument, a banner's text, an entry: written where it is.
         (Value::String(_), Value::String(new), Value::Map(_)) if !key.starts_with("banner ") => {
             Ok(vec![Edit::replace(
-                old.span.start.offset,
-                old.span.end.offset,
+                old.span.start.at(),
+                old.span.end.at(),
                 new.clone(),
             )])
         }
         (Value::String(_), Value::String(new), Value::Map(_)) => Ok(vec![Edit::replace(
-            old.span.start.offset,
-            old.span.end.offset,
+            old.span.start.at(),
+            old.span.end.at(),
             new.clone(),
         )]),
         (Value::String(_), item, Value::List(_)) => {
             let (list_key, _) = last_key(&parent);
             let line = table.item_line(&list_key, &parent_node.value, item);
-            let start = old.span.start.offset;
+            let start = old.span.start.at();
             let indent = indentation(text, start).len();
             let line_from = line_start(text, start) + indent;
             Ok(vec![Edit::replace(
@@ -119,7 +119,7 @@ fn replace(
         }
         // `shutdown` and `no shutdown`: the line said the other way.
         (Value::Bool(_), Value::Bool(on), _) => {
-            let start = old.span.start.offset;
+            let start = old.span.start.at();
             let line = if *on {
                 key.clone()
             } else {
@@ -132,8 +132,8 @@ fn replace(
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
             let (from, to) = whole_lines(
                 text,
-                m.key_span.start.offset,
-                m.value.span.end.offset.max(m.key_span.end.offset),
+                m.key_span.start.at(),
+                m.value.span.end.at().max(m.key_span.end.at()),
             );
             let indent = indentation(text, from).to_string();
             let unit = if matches!(old.value, Value::Map(_)) {
@@ -159,11 +159,11 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
             whole_lines(
                 text,
-                m.key_span.start.offset,
-                m.value.span.end.offset.max(m.key_span.end.offset),
+                m.key_span.start.at(),
+                m.value.span.end.at().max(m.key_span.end.at()),
             )
         }
-        _ => whole_lines(text, old.span.start.offset, old.span.end.offset),
+        _ => whole_lines(text, old.span.start.at(), old.span.end.at()),
     };
     // A section's lines end with its `!` separator, when it has one: it goes too.
     let mut to = to;
@@ -190,13 +190,13 @@ fn add(
             let line = table.item_line(&parent_key, &container.value, &value.value);
             let (at, indent) = match index.and_then(|i| items.get(i)) {
                 Some(next) => (
-                    line_start(text, next.span.start.offset),
-                    indentation(text, next.span.start.offset).to_string(),
+                    line_start(text, next.span.start.at()),
+                    indentation(text, next.span.start.at()).to_string(),
                 ),
                 None => {
                     let last = items.last().ok_or(Reason::EmptyContainer)?;
-                    let end = line_end(text, last.span.end.offset.saturating_sub(1));
-                    (end, indentation(text, last.span.start.offset).to_string())
+                    let end = line_end(text, last.span.end.at().saturating_sub(1));
+                    (end, indentation(text, last.span.start.at()).to_string())
                 }
             };
             Ok(vec![Edit::insert(at, format!("{indent}{line}\n"))])
@@ -208,8 +208,8 @@ fn add(
                 && table.is_set_command(&parent_key) =>
         {
             let last = args.values().last().ok_or(Reason::EmptyContainer)?;
-            let at = line_end(text, last.value.span.end.offset.saturating_sub(1));
-            let indent = indentation(text, last.value.span.start.offset);
+            let at = line_end(text, last.value.span.end.at().saturating_sub(1));
+            let indent = indentation(text, last.value.span.start.at());
             Ok(vec![Edit::insert(
                 at,
                 format!("{indent}{parent_key} {arg}\n"),
@@ -226,7 +226,7 @@ fn add(
                 .map(|(_, m)| m)
                 .next_back();
             let (at, indent, unit) = if let Some(kin) = kin {
-                let end = kin.value.span.end.offset.max(kin.key_span.end.offset);
+                let end = kin.value.span.end.at().max(kin.key_span.end.at());
                 let mut at = line_end(text, end.saturating_sub(1));
                 if matches!(kin.value.value, Value::Map(_)) && text[at..].starts_with("!\n") {
                     at += 2;
@@ -238,7 +238,7 @@ fn add(
                 };
                 (
                     at,
-                    indentation(text, kin.key_span.start.offset).to_string(),
+                    indentation(text, kin.key_span.start.at()).to_string(),
                     unit,
                 )
             } else if parent.is_empty() {
@@ -259,11 +259,11 @@ fn add(
                 )
             } else {
                 let last = members.values().last().ok_or(Reason::EmptyContainer)?;
-                let end = last.value.span.end.offset.max(last.key_span.end.offset);
+                let end = last.value.span.end.at().max(last.key_span.end.at());
                 let at = line_end(text, end.saturating_sub(1));
                 (
                     at,
-                    indentation(text, last.key_span.start.offset).to_string(),
+                    indentation(text, last.key_span.start.at()).to_string(),
                     unit_under(text, container),
                 )
             };
@@ -301,8 +301,8 @@ fn reorder(
         items.first().ok_or(Reason::Gone)?,
         items.last().ok_or(Reason::Gone)?,
     );
-    let (from, to) = whole_lines(text, first.span.start.offset, last.span.end.offset);
-    let indent = indentation(text, first.span.start.offset);
+    let (from, to) = whole_lines(text, first.span.start.at(), last.span.end.at());
+    let indent = indentation(text, first.span.start.at());
     let lines: String = order
         .iter()
         .map(|item| {

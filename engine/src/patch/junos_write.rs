@@ -23,8 +23,8 @@ pub(super) fn junos_edits(
             value,
         } => match (&old.value, &value.value) {
             (Value::String(_), Value::String(new)) => Ok(vec![Edit::replace(
-                old.span.start.offset,
-                old.span.end.offset,
+                old.span.start.at(),
+                old.span.end.at(),
                 junos_value(new),
             )]),
             // Anything else is said again: the old statements out, the new ones in.
@@ -62,14 +62,14 @@ fn spans_under(node: &Node, out: &mut Vec<(usize, usize)>) {
         Value::Map(map) if !map.is_empty() => {
             for m in map.values() {
                 if matches!(m.value.value, Value::Null | Value::Bool(_)) {
-                    out.push((m.key_span.start.offset, m.key_span.end.offset));
+                    out.push((m.key_span.start.at(), m.key_span.end.at()));
                 }
                 spans_under(&m.value, out);
             }
         }
         Value::List(items) => items.iter().for_each(|i| spans_under(i, out)),
         Value::Map(_) | Value::Null | Value::Bool(_) => {}
-        _ => out.push((node.span.start.offset, node.span.end.offset)),
+        _ => out.push((node.span.start.at(), node.span.end.at())),
     }
 }
 
@@ -166,7 +166,7 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
     };
     let mut spans = Vec::new();
     if let Some(key) = member_key {
-        spans.push((key.start.offset, key.end.offset));
+        spans.push((key.start.at(), key.end.at()));
     }
     spans_under(node, &mut spans);
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -225,7 +225,7 @@ fn activate(text: &str, doc: &Document, path: &[String]) -> Result<Vec<Edit>, Re
         return Ok(vec![Edit::replace(at, line_end(text, at), String::new())]);
     }
     let mark = "inactive: ";
-    let start = key.start.offset;
+    let start = key.start.at();
     if text[start..].starts_with(mark) {
         Ok(vec![Edit::replace(
             start,
@@ -253,14 +253,14 @@ fn enclosing_block(
             _ => None,
         };
         if let Some(key) = key {
-            let after = &text[key.end.offset..];
+            let after = &text[key.end.at()..];
             let next = after
                 .find(['{', ';', '}'])
                 .map(|i| (i, after.as_bytes()[i]));
             if let Some((i, b'{')) = next
                 && after[..i].trim().is_empty()
             {
-                let open = key.end.offset + i;
+                let open = key.end.at() + i;
                 if let Some(close) = block_end(text, open) {
                     return (Some((open, close)), words);
                 }
@@ -318,8 +318,8 @@ fn add(
         && crate::device::junos_keyword(last) == Some(crate::device::Keyed::Set)
         && let Some(sibling) = args.values().last()
     {
-        let start = statement_start(text, sibling.key_span.start.offset);
-        let end = statement_end(text, sibling.key_span.end.offset).ok_or(Reason::Gone)?;
+        let start = statement_start(text, sibling.key_span.start.at());
+        let end = statement_end(text, sibling.key_span.end.at()).ok_or(Reason::Gone)?;
         let indent = &text[line_start(text, start)..start];
         let line = format!(
             "{indent}{} {};\n",
@@ -390,5 +390,5 @@ fn deactivate(text: &str, doc: &Document, path: &[String]) -> Result<Vec<Edit>, 
         .get(path.last().ok_or(Reason::NoPlace)?.as_str())
         .ok_or(Reason::NoPlace)?
         .key_span;
-    Ok(vec![Edit::insert(key.start.offset, "inactive: ")])
+    Ok(vec![Edit::insert(key.start.at(), "inactive: ")])
 }

@@ -76,8 +76,8 @@ impl<'a> Container<'a> {
                 .map(|(k, m)| Entry {
                     key: Some(k.as_str()),
                     node: &m.value,
-                    start: m.key_span.start.offset,
-                    end: m.value.span.end.offset.max(m.key_span.end.offset),
+                    start: m.key_span.start.at(),
+                    end: m.value.span.end.at().max(m.key_span.end.at()),
                 })
                 .collect(),
             Value::List(items) => items
@@ -85,8 +85,8 @@ impl<'a> Container<'a> {
                 .map(|n| Entry {
                     key: None,
                     node: n,
-                    start: dash_before(text, format, n.span.start.offset),
-                    end: n.span.end.offset,
+                    start: dash_before(text, format, n.span.start.at()),
+                    end: n.span.end.at(),
                 })
                 .collect(),
             _ => return Err(Reason::NotAContainer),
@@ -115,15 +115,15 @@ impl<'a> Container<'a> {
                 Value::Map(_) => {
                     let headers = headers(text, root);
                     let implicit = !has_own_header(text, node);
-                    let header_line = line_start(text, node.span.start.offset);
+                    let header_line = line_start(text, node.span.start.at());
                     Shape::TomlTable {
                         body_at: if implicit {
                             comments_above(text, header_line)
                         } else {
-                            line_end(text, node.span.start.offset)
+                            line_end(text, node.span.start.at())
                         },
                         implicit,
-                        region_end: region_end(text, &headers, node.span.start.offset, path),
+                        region_end: region_end(text, &headers, node.span.start.at(), path),
                         path: path.to_vec(),
                     }
                 }
@@ -132,7 +132,7 @@ impl<'a> Container<'a> {
                     let regions = entries
                         .iter()
                         .map(|e| {
-                            let at = line_start(text, e.node.span.start.offset);
+                            let at = line_start(text, e.node.span.start.at());
                             comments_above(text, at)..region_end(text, &headers, at, path)
                         })
                         .collect();
@@ -150,7 +150,7 @@ impl<'a> Container<'a> {
                 Shape::Lines { commas: true }
             } else {
                 Shape::Inline {
-                    open: node.span.start.offset + 1,
+                    open: node.span.start.at() + 1,
                 }
             }
         } else if entries.iter().all(|e| owns_lines(text, format, e)) {
@@ -240,7 +240,7 @@ fn is_header(text: &str, node: &Node) -> bool {
     match &node.value {
         // `[a]`, or a table made only by naming it in a header (`a` of `[a.b]`).
         Value::Map(_) => {
-            let line = &text[line_start(text, node.span.start.offset)..];
+            let line = &text[line_start(text, node.span.start.at())..];
             !body.starts_with('{') && line.trim_start().starts_with('[')
         }
         Value::List(items) => {
@@ -275,7 +275,7 @@ fn headers(text: &str, root: &Node) -> Vec<Header> {
                 Value::Map(_) => {
                     if is_header(text, &m.value) {
                         out.push(Header {
-                            start: line_start(text, m.value.span.start.offset),
+                            start: line_start(text, m.value.span.start.at()),
                             path: path.clone(),
                         });
                     }
@@ -284,7 +284,7 @@ fn headers(text: &str, root: &Node) -> Vec<Header> {
                 Value::List(items) if is_header(text, &m.value) => {
                     for item in items {
                         out.push(Header {
-                            start: line_start(text, item.span.start.offset),
+                            start: line_start(text, item.span.start.at()),
                             path: path.clone(),
                         });
                         walk(text, item, path, out);

@@ -565,7 +565,7 @@ fn edits_for(
             {
                 if siblings.len() > 1 {
                     // One a round, so the last one knows to keep the table.
-                    let at = line_start(text, parent.span.start.offset);
+                    let at = line_start(text, parent.span.start.at());
                     edits = edits.into_iter().map(|e| e.guarding(at, at)).collect();
                 } else if let Some(first) = edits.first_mut() {
                     // `[a.b]` was all that made `a`: `[a]` keeps it, empty.
@@ -722,8 +722,8 @@ fn replace(
         // `key` alone: the value goes after it.
         let written = flat_value(format, &value.value)?;
         let edit = match value.value {
-            Value::Null => Edit::insert(old.span.end.offset, ""),
-            _ => Edit::insert(old.span.end.offset, format!(" = {written}")),
+            Value::Null => Edit::insert(old.span.end.at(), ""),
+            _ => Edit::insert(old.span.end.at(), format!(" = {written}")),
         };
         return Ok(vec![edit]);
     }
@@ -735,7 +735,7 @@ fn replace(
     // A YAML block map or list (which may begin at its first item's dash: an indentless
     // sequence's span starts after it) is replaced whole, lines and all; what replaces it goes on
     // its first line, indented deeper than its key, so it stays the key's value.
-    let mut start = old.span.start.offset;
+    let mut start = old.span.start.at();
     let mut lead = String::new();
     let block = format == Format::Yaml
         && matches!(old.value, Value::Map(_) | Value::List(_))
@@ -766,7 +766,7 @@ fn replace(
     };
     Ok(vec![Edit::replace(
         start,
-        old.span.end.offset,
+        old.span.end.at(),
         format!("{lead}{written}"),
     )])
 }
@@ -777,7 +777,7 @@ fn block_scalar_header(text: &str, node: &Node) -> Option<usize> {
     if !matches!(node.value, Value::String(_)) {
         return None;
     }
-    let start = node.span.start.offset;
+    let start = node.span.start.at();
     let ls = line_start(text, start);
     if ls == 0 || !text[ls..start].trim().is_empty() {
         return None;
@@ -804,8 +804,8 @@ fn replace_block_scalar(
     header: usize,
     value: &Value,
 ) -> Result<Edit, Reason> {
-    let end = old.span.end.offset;
-    let start = old.span.start.offset;
+    let end = old.span.end.at();
+    let start = old.span.start.at();
     let indent = start - line_start(text, start);
     let indicator = text[header..].chars().next().unwrap_or('|');
     let ends_line = text[..end].ends_with('\n');
@@ -845,9 +845,9 @@ fn regions_of(
     match &node.value {
         Value::List(items) => items
             .iter()
-            .map(|i| section_region(text, root, i.span.start.offset, path))
+            .map(|i| section_region(text, root, i.span.start.at(), path))
             .collect(),
-        _ => vec![section_region(text, root, node.span.start.offset, path)],
+        _ => vec![section_region(text, root, node.span.start.at(), path)],
     }
 }
 
@@ -933,7 +933,7 @@ fn remove(
             };
             let mut removal = Edit::replace(ls, le, String::new());
             if emptying && doc.format == Format::Yaml {
-                let at = c.node.span.start.offset;
+                let at = c.node.span.start.at();
                 removal = removal.guarding(at, at);
             }
             let mut edits = vec![removal];
@@ -1009,7 +1009,7 @@ pub(crate) fn add(
                 }
             };
             // Its separators depend on the neighbours: one change inside the brackets a round.
-            Ok(vec![edit.guarding(*open, c.node.span.end.offset)])
+            Ok(vec![edit.guarding(*open, c.node.span.end.at())])
         }
         Shape::TomlArrayTables { path, regions } => {
             let Value::Map(map) = value else {
@@ -1319,7 +1319,7 @@ fn blocks(text: &str, c: &Container<'_>) -> Vec<(usize, usize)> {
     for (k, e) in c.entries.iter().enumerate() {
         let (mut bs, be) = lines_of(text, e);
         let floor = if k == 0 {
-            line_start(text, c.node.span.start.offset).min(bs)
+            line_start(text, c.node.span.start.at()).min(bs)
         } else {
             out[k - 1].1
         };
@@ -1344,9 +1344,9 @@ fn document_start(text: &str, doc: &Document, index: usize) -> Option<usize> {
     let previous_end = if index == 0 {
         0
     } else {
-        doc.documents[index - 1].span.end.offset
+        doc.documents[index - 1].span.end.at()
     };
-    let mut at = line_start(text, node.span.start.offset);
+    let mut at = line_start(text, node.span.start.at());
     // Walk up over comments and blank lines to the separator, but not into the previous document.
     while at > previous_end {
         let prev = line_start(text, at - 1);

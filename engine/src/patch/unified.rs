@@ -244,18 +244,7 @@ mod tests {
     fn masked_lines_keep_their_place_and_a_changed_secret_still_shows() {
         let span = |text: &str, what: &str| {
             let start = text.find(what).unwrap();
-            Span::new(
-                Pos {
-                    offset: start,
-                    line: 0,
-                    column: 0,
-                },
-                Pos {
-                    offset: start + what.len(),
-                    line: 0,
-                    column: 0,
-                },
-            )
+            Span::new(Pos::new(start, 0, 0), Pos::new(start + what.len(), 0, 0))
         };
         let (old, new) = (
             "user: u\npassword: hunter2\n",

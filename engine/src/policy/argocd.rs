@@ -163,7 +163,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                     namespace: text("namespace"),
                     managers,
                     file: application.name.clone(),
-                    line: node.span.start.line,
+                    line: node.span.start.line as usize,
                 });
             }
             // Both lists become path patterns: pointers as they are, jq paths translated.
@@ -216,7 +216,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                         kinds: Vec::new(),
                         value: None,
                     },
-                    pointer.span.start.line,
+                    pointer.span.start.line as usize,
                 ));
             }
         }

@@ -103,14 +103,17 @@ impl Policy {
             if let Some(Value::List(items)) = root.pointer(&format!("/{section}")).map(|n| &n.value)
             {
                 for (i, item) in items.iter().enumerate() {
-                    cite(format!("{section}[{i}]"), item.span.start.line);
+                    cite(format!("{section}[{i}]"), item.span.start.line as usize);
                 }
             }
         }
         // Identity entries and tolerances, by their place: `identity[0]`, `tolerance[0]`.
         if let Some(Value::Map(map)) = root.pointer("/identity").map(|n| &n.value) {
             for (i, member) in map.values().enumerate() {
-                cite(format!("identity[{i}]"), member.key_span.start.line);
+                cite(
+                    format!("identity[{i}]"),
+                    member.key_span.start.line as usize,
+                );
             }
         }
         let tolerances = root
@@ -118,7 +121,7 @@ impl Policy {
             .or_else(|| root.pointer("/normalize/tolerance"));
         if let Some(Value::List(items)) = tolerances.map(|n| &n.value) {
             for (i, item) in items.iter().enumerate() {
-                cite(format!("tolerance[{i}]"), item.span.start.line);
+                cite(format!("tolerance[{i}]"), item.span.start.line as usize);
             }
         }
         let named = |section: &str, list: &[String]| -> Vec<(String, Option<Pos>)> {

@@ -171,7 +171,7 @@ pub(super) fn sarif(annotations: &[Annotation]) -> String {
         .map(|a| {
             let mut physical = json!({"artifactLocation": {"uri": uri(&a.file)}});
             if let Some(span) = a.span {
-                let (end_line, end_column) = if span.end.offset > span.start.offset {
+                let (end_line, end_column) = if span.end.at() > span.start.at() {
                     (span.end.line, span.end.column)
                 } else {
                     (span.start.line, span.start.column + 1)

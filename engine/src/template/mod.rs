@@ -55,14 +55,14 @@ impl Rendered {
     /// The template text behind a span of the output: the same characters for verbatim text, the
     /// whole `{{ expression }}` for computed values.
     pub fn origin(&self, span: Span) -> Option<Span> {
-        let at = span.start.offset;
+        let at = span.start.at();
         let s = self
             .spans
             .iter()
             .find(|s| s.output.start <= at && at < s.output.end.max(s.output.start + 1))?;
         let range = if s.raw {
             let start = s.template.start + (at - s.output.start);
-            let end = (start + (span.end.offset - at))
+            let end = (start + (span.end.at() - at))
                 .min(s.template.end)
                 .max(start);
             start..end

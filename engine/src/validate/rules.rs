@@ -55,11 +55,7 @@ impl Rule {
             let mut err = Error::new(ErrorKind::Usage, format!("rule '{}': {message}", spec.name))
                 .in_file(file.to_string());
             if let Some(line) = spec.line {
-                err = err.at(Pos {
-                    offset: 0,
-                    line,
-                    column: 1,
-                });
+                err = err.at(Pos::new(0, line, 1));
             }
             err
         };
@@ -250,7 +246,7 @@ impl Rule {
                         );
                         report(&path, value_node.span, Some(value), message, None);
                     } else {
-                        seen.push((value, value_node.span.start.line));
+                        seen.push((value, value_node.span.start.line as usize));
                     }
                 }
             }

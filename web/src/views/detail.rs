@@ -135,7 +135,7 @@ pub fn Detail(props: &DetailProps) -> Html {
     let mark = |side: Option<&Side>| {
         side.map(|s| match f.kind {
             driftwise_engine::Kind::Added | driftwise_engine::Kind::Removed => {
-                s.key_span.unwrap_or(s.span).start.offset..s.span.end.offset
+                s.key_span.unwrap_or(s.span).start.at()..s.span.end.at()
             }
             _ => s.span.byte_range(),
         })
