@@ -7,6 +7,8 @@ mod json;
 mod toml;
 mod yaml;
 mod yaml_block;
+#[cfg(test)]
+mod yaml_suite;
 
 use crate::error::Result;
 use crate::tree::{Document, Format, Map, Node, Source};
