@@ -152,3 +152,56 @@ fn the_full_reader_refuses_the_errors_and_reads_the_rest_to_the_suites_json() {
         wrong.join("\n")
     );
 }
+
+mod mangled {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn texts() -> &'static [String] {
+        static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
+        TEXTS.get_or_init(|| cases().into_iter().map(|c| c.yaml).collect())
+    }
+
+    fn cases_to_run() -> u32 {
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(400)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases_to_run(), ..ProptestConfig::default() })]
+
+        /// The suite's texts, each mangled (a character inserted or deleted, a line repeated):
+        /// whatever the block reader reads, the full reader reads the same way, spans included,
+        /// and neither panics. The spec's corners are where a fast path would slip.
+        #[test]
+        fn mangled_suite_cases_never_read_differently(
+            case in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(),
+            what in 0..3_usize, ch in prop::sample::select(vec![':', '-', '#', ' ', '\'', '"', '\n', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '?', 'x']),
+        ) {
+            let mut text = texts()[case.index(texts().len())].clone();
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let i = boundaries[at.index(boundaries.len())];
+            match what {
+                0 => text.insert(i, ch),
+                1 if i < text.len() => {
+                    let c = text[i..].chars().next().unwrap();
+                    text.replace_range(i..i + c.len_utf8(), "");
+                }
+                _ => {
+                    let start = text[..i].rfind('\n').map_or(0, |p| p + 1);
+                    let end = text[i..].find('\n').map_or(text.len(), |p| i + p + 1);
+                    let line = text[start..end].to_string();
+                    text.insert_str(start, &line);
+                }
+            }
+            let full = yaml::parse(&text, Limits::default());
+            if let Some(fast) = yaml_block::parse(&text, Limits::default()) {
+                let full = full.map_err(|e| TestCaseError::fail(format!("only the block reader reads {text:?}: {e}")))?;
+                prop_assert_eq!(fast, full, "{:?}", text);
+            }
+        }
+    }
+}
