@@ -538,7 +538,7 @@ fn plain_start(b: &[u8], key: bool) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// The fast reader's tree (when it reads the text) equals the full reader's, spans included.
@@ -788,6 +788,34 @@ mod tests {
         }
     }
 
+    /// Mangles `text` at a character boundary chosen by `at`: inserts `ch` (`what` 0), deletes a
+    /// character (1), repeats the line (2) or inserts two spaces (3).
+    pub(in crate::parse) fn mangle(
+        text: &mut String,
+        at: prop::sample::Index,
+        what: usize,
+        ch: char,
+    ) {
+        let boundaries: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        let i = boundaries[at.index(boundaries.len())];
+        match what {
+            0 => text.insert(i, ch),
+            1 if i < text.len() => {
+                let c = text[i..].chars().next().unwrap();
+                text.replace_range(i..i + c.len_utf8(), "");
+            }
+            2 => {
+                let start = text[..i].rfind('\n').map_or(0, |p| p + 1);
+                let end = text[i..].find('\n').map_or(text.len(), |p| i + p + 1);
+                let line = text[start..end].to_string();
+                text.insert_str(start, &line);
+            }
+            _ => text.insert_str(i, "  "),
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
@@ -818,22 +846,7 @@ mod tests {
         ) {
             let mut text = String::new();
             render(&shape, 0, &mut text, (indentless, false, false, indentless));
-            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            let i = boundaries[at.index(boundaries.len())];
-            match what {
-                0 => text.insert(i, ch),
-                1 if i < text.len() => {
-                    let c = text[i..].chars().next().unwrap();
-                    text.replace_range(i..i + c.len_utf8(), "");
-                }
-                2 => {
-                    let start = text[..i].rfind('\n').map_or(0, |p| p + 1);
-                    let end = text[i..].find('\n').map_or(text.len(), |p| i + p + 1);
-                    let line = text[start..end].to_string();
-                    text.insert_str(start, &line);
-                }
-                _ => text.insert_str(i, "  "),
-            }
+            mangle(&mut text, at, what, ch);
             same(&text);
         }
     }

@@ -179,24 +179,10 @@ mod mangled {
         #[test]
         fn mangled_suite_cases_never_read_differently(
             case in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(),
-            what in 0..3_usize, ch in prop::sample::select(vec![':', '-', '#', ' ', '\'', '"', '\n', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '?', 'x']),
+            what in 0..4_usize, ch in prop::sample::select(vec![':', '-', '#', ' ', '\'', '"', '\n', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '?', 'x']),
         ) {
             let mut text = texts()[case.index(texts().len())].clone();
-            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
-            let i = boundaries[at.index(boundaries.len())];
-            match what {
-                0 => text.insert(i, ch),
-                1 if i < text.len() => {
-                    let c = text[i..].chars().next().unwrap();
-                    text.replace_range(i..i + c.len_utf8(), "");
-                }
-                _ => {
-                    let start = text[..i].rfind('\n').map_or(0, |p| p + 1);
-                    let end = text[i..].find('\n').map_or(text.len(), |p| i + p + 1);
-                    let line = text[start..end].to_string();
-                    text.insert_str(start, &line);
-                }
-            }
+            yaml_block::tests::mangle(&mut text, at, what, ch);
             let full = yaml::parse(&text, Limits::default());
             if let Some(fast) = yaml_block::parse(&text, Limits::default()) {
                 let full = full.map_err(|e| TestCaseError::fail(format!("only the block reader reads {text:?}: {e}")))?;
