@@ -733,7 +733,7 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
             }
             if let Value::Map(inner) = &mut member.value.value {
                 inner.insert(
-                    INACTIVE.to_string().into(),
+                    INACTIVE.into(),
                     Member {
                         key_span,
                         value: Node::new(Value::Bool(true), key_span),

@@ -93,12 +93,10 @@ pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Res
                     break;
                 };
                 let last = i + 1 == parts.len();
-                let member = map
-                    .entry(part.to_string().into())
-                    .or_insert_with(|| Member {
-                        key_span: Default::default(),
-                        value: Node::new(Value::Map(Box::default()), Default::default()),
-                    });
+                let member = map.entry((*part).into()).or_insert_with(|| Member {
+                    key_span: Default::default(),
+                    value: Node::new(Value::Map(Box::default()), Default::default()),
+                });
                 if last {
                     member.key_span = whole;
                     member.value = value.clone();

@@ -34,10 +34,7 @@ fn table_value(table: &DeTable<'_>, index: &mut LineIndex<'_>) -> Result<Value> 
     for (key, value) in members {
         let key_span = index.span(key.span().start, key.span().end);
         let value = node(value, index)?;
-        map.insert(
-            (key.get_ref().to_string()).into(),
-            Member { key_span, value },
-        );
+        map.insert(key.get_ref().as_ref().into(), Member { key_span, value });
     }
     Ok(Value::Map(Box::new(map)))
 }

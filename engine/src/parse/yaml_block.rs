@@ -258,7 +258,7 @@ impl Reader<'_> {
                 }
             };
             end = Some(end.map_or(value.span.end, |e| e.max(value.span.end)));
-            match map.entry(key_text.to_string().into()) {
+            match map.entry(key_text.into()) {
                 Entry::Occupied(_) => return None,
                 Entry::Vacant(slot) => {
                     slot.insert(Member { key_span, value });
@@ -441,7 +441,7 @@ impl Reader<'_> {
                     }
                     let key_span = self.span(line, i, i + key.len());
                     let (value, end) = self.flow(line, key_end + 1, to, depth + 1)?;
-                    match map.entry(key.to_string().into()) {
+                    match map.entry(key.into()) {
                         Entry::Occupied(_) => None,
                         Entry::Vacant(slot) => {
                             slot.insert(Member { key_span, value });
