@@ -453,9 +453,11 @@ fn select_policy_line(text: &str, line: usize) {
         return;
     };
     // Textareas count UTF-16 units, the engine bytes.
-    let utf16 = |byte: usize| text[..byte].encode_utf16().count() as u32;
     let _ = editor.focus();
-    let _ = editor.set_selection_range(utf16(range.start), utf16(range.end));
+    let _ = editor.set_selection_range(
+        crate::views::utf16_at(text, range.start),
+        crate::views::utf16_at(text, range.end),
+    );
     let line_height = 18;
     editor.set_scroll_top((line.saturating_sub(3) * line_height) as i32);
 }

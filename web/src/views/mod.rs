@@ -15,6 +15,7 @@ pub use detail::Detail;
 pub use findings::FindingList;
 pub use plan::PlanView;
 use policy::PolicyPanel;
+pub(crate) use policy::utf16_at;
 
 use crate::examples::EXAMPLES;
 use crate::export::{REPORT_EXPORTS, label};

@@ -40,7 +40,8 @@ fn byte_at(text: &str, units: u32) -> usize {
     text.len()
 }
 
-fn utf16_at(text: &str, byte: usize) -> u32 {
+/// UTF-16 position of byte offset `byte` in `text`.
+pub(crate) fn utf16_at(text: &str, byte: usize) -> u32 {
     text[..byte.min(text.len())].encode_utf16().count() as u32
 }
 
