@@ -9,13 +9,15 @@ import { rmSync, writeFileSync, readFileSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { schemaTypes } from './schema-types.mjs';
 
-const WASM_OPT_VERSION = 'version_132';
 // What rustc's wasm32-unknown-unknown target emits by default.
 const WASM_FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue'];
 
 const here = import.meta.dirname;
 const repo = resolve(here, '..');
+// The binaryen that scripts/binaryen pins (what `wasm-opt --version` prints: `version_132`).
+const binaryenPin = JSON.parse(readFileSync(join(repo, 'scripts', 'binaryen', 'package.json'), 'utf8')).devDependencies.binaryen;
+const WASM_OPT_VERSION = `version_${binaryenPin.split('.')[0]}`;
 const dist = join(here, 'dist');
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: repo, ...opts });
 

@@ -37,7 +37,7 @@ cargo fetch --locked -q
 # wasm-opt for trunk's release build (web/index.html's data-wasm-opt): binaryen from npm at a pinned
 # version, unless a wasm-opt of that version is already on PATH. Debian's binaryen (108) cannot read
 # Yew's wasm. scripts/start.sh and scripts/test.sh put scripts/binaryen/node_modules/.bin on PATH.
-WASM_OPT_VERSION=132
+WASM_OPT_VERSION=$(sed -n 's/.*"binaryen": "\([0-9]*\)\..*/\1/p' scripts/binaryen/package.json)
 if ! has_version wasm-opt "version_$WASM_OPT_VERSION"; then
   dir=scripts/binaryen
   stamp="$dir/node_modules/.installed-from-package-lock.json"
