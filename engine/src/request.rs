@@ -7,6 +7,7 @@ use crate::names::{base_name, file_stem, normalised};
 use crate::severity::Severity;
 use crate::tree::{Format, Source};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use serde_json::{Map as JsonMap, Value as J};
 
 /// Everything a check, a validation or a rendering needs. Its JSON form (snake_case, as reports
@@ -295,10 +296,12 @@ impl Request {
     }
 
     /// A configuration input with the request's input format applied.
-    pub(crate) fn with_format(&self, source: &Source) -> Source {
+    pub(crate) fn with_format<'s>(&self, source: &'s Source) -> Cow<'s, Source> {
+        // Borrowed unless the format changes: a source holds its whole text, and a large file
+        // copied here would be held twice while it is parsed.
         match self.options.input_format {
-            Some(f) => source.clone().with_format(f),
-            None => source.clone(),
+            Some(f) if source.format != Some(f) => Cow::Owned(source.clone().with_format(f)),
+            _ => Cow::Borrowed(source),
         }
     }
 

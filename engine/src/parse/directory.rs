@@ -7,6 +7,7 @@
 use super::{ParseOptions, parse_all_with};
 use crate::error::Result;
 use crate::tree::{Document, Format, Member, Node, Origin, Source, Value};
+use std::borrow::Cow;
 
 fn is_object(node: &Node) -> bool {
     let text = |key: &str| {
@@ -19,16 +20,20 @@ fn is_object(node: &Node) -> bool {
 }
 
 pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Result<Document> {
-    let sources: Vec<Source> = source
+    // Borrowed unless a file takes the directory's format: copying every text would hold the
+    // whole directory twice while it is parsed.
+    let sources: Vec<Cow<'_, Source>> = source
         .files
         .iter()
         .map(|file| match (file.format, source.format) {
-            (None, Some(format)) if !file.is_directory() => file.clone().with_format(format),
-            _ => file.clone(),
+            (None, Some(format)) if !file.is_directory() => {
+                Cow::Owned(file.clone().with_format(format))
+            }
+            _ => Cow::Borrowed(file),
         })
         .collect();
     // On all cores natively, like the files of a check; the first error in file order wins.
-    let refs: Vec<&Source> = sources.iter().collect();
+    let refs: Vec<&Source> = sources.iter().map(|s| s.as_ref()).collect();
     let files: Vec<Document> = parse_all_with(&refs, options)?
         .into_iter()
         .map(crate::live::as_compared)

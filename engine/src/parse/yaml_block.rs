@@ -22,7 +22,9 @@ pub(super) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     if bytes.contains(&b'\t') || bytes.contains(&b'\r') || text.starts_with('\u{feff}') {
         return None;
     }
-    let mut lines = Vec::with_capacity(bytes.len() / 24);
+    // One entry per line with content, and the count is known exactly: a large file's line
+    // table would otherwise double while its tree is built, the reader's largest transient.
+    let mut lines = Vec::with_capacity(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
     // Where each document's lines start: a stream's `---` lines separate documents.
     let mut documents = vec![0];
     let mut leading_separator = false;
@@ -49,13 +51,13 @@ pub(super) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
             {
                 return None;
             }
-            lines.push(Line {
+            lines.push(PackedLine::pack(Line {
                 number,
                 start,
                 at: start + indent,
                 indent,
                 end: start + raw.len(),
-            });
+            }));
         }
         start += raw.len() + 1;
     }
@@ -82,7 +84,7 @@ pub(super) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
         }
         reader.next = pair[0];
         reader.limit = pair[1];
-        let first = reader.lines[pair[0]].indent;
+        let first = reader.lines[pair[0]].unpack().indent;
         roots.push(reader.node(first)?);
         if reader.next != reader.limit {
             return None;
@@ -102,10 +104,43 @@ struct Line {
     end: usize,
 }
 
+/// A [`Line`] as the line table holds it: 20 bytes rather than 40, since texts over 4 GiB are
+/// refused before they are read.
+#[derive(Clone, Copy, Debug)]
+struct PackedLine {
+    number: u32,
+    start: u32,
+    at: u32,
+    indent: u32,
+    end: u32,
+}
+
+impl PackedLine {
+    fn pack(line: Line) -> PackedLine {
+        PackedLine {
+            number: line.number as u32,
+            start: line.start as u32,
+            at: line.at as u32,
+            indent: line.indent as u32,
+            end: line.end as u32,
+        }
+    }
+
+    fn unpack(self) -> Line {
+        Line {
+            number: self.number as usize,
+            start: self.start as usize,
+            at: self.at as usize,
+            indent: self.indent as usize,
+            end: self.end as usize,
+        }
+    }
+}
+
 struct Reader<'t> {
     text: &'t str,
     ascii: bool,
-    lines: Vec<Line>,
+    lines: Vec<PackedLine>,
     next: usize,
     /// The end of the current document's lines.
     limit: usize,
@@ -174,7 +209,7 @@ impl Reader<'_> {
     }
 
     fn line(&self) -> Option<Line> {
-        (self.next < self.limit).then(|| self.lines[self.next])
+        (self.next < self.limit).then(|| self.lines[self.next].unpack())
     }
 
     /// Whether a line's content is a sequence item (`-` then a space or nothing).
@@ -309,8 +344,10 @@ impl Reader<'_> {
                 if key_colon(content).is_some() {
                     // A compact mapping: its keys line up with the first one.
                     let column = item_at - line.start;
-                    self.lines[self.next].at = item_at;
-                    self.lines[self.next].indent = column;
+                    let mut moved = self.lines[self.next].unpack();
+                    moved.at = item_at;
+                    moved.indent = column;
+                    self.lines[self.next] = PackedLine::pack(moved);
                     self.node(column)?
                 } else {
                     self.next += 1;

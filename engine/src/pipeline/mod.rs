@@ -107,11 +107,12 @@ impl Checker {
             Err(e) => return Err(e),
         };
         let base = request.base()?;
-        let env_sources: Vec<Source> = request
+        let formatted: Vec<std::borrow::Cow<'_, Source>> = request
             .environments
             .iter()
             .map(|e| request.with_format(&e.source))
             .collect();
+        let env_sources: Vec<&Source> = formatted.iter().map(|s| s.as_ref()).collect();
         let steps = env_sources.len() + 2;
         let inputs = Inputs::load(request)?;
         let mut layers = None;
@@ -372,7 +373,7 @@ impl Checker {
 /// nothing when the recording lacks it; and which base each environment is compared with.
 fn recorded_bases(
     recorded: &[Source],
-    environments: &[Source],
+    environments: &[&Source],
     policy: &Policy,
 ) -> Result<(Vec<Document>, Vec<usize>)> {
     let mut bases = Vec::with_capacity(environments.len());
@@ -385,8 +386,10 @@ fn recorded_bases(
                 // A recorded name's `@` suffix hides its extension: read it as the file is read.
                 let format = source.format.or_else(|| env.resolved_format().ok());
                 let source = match format {
-                    Some(format) => source.clone().with_format(format),
-                    None => source.clone(),
+                    Some(format) if source.format != Some(format) => {
+                        std::borrow::Cow::Owned(source.clone().with_format(format))
+                    }
+                    _ => std::borrow::Cow::Borrowed(source),
                 };
                 crate::live::compared(parse_with(&source, policy.parse_options())?)?
             }
@@ -425,7 +428,7 @@ fn attribute_to_files<'d>(report: &mut Report, docs: impl Iterator<Item = &'d Do
 /// Parses the sources, reporting each as step `first + i`. Natively all at once on every core
 /// (parsing is most of a check's time); in a browser one by one, so a progress bar moves.
 fn parse_each(
-    sources: &[Source],
+    sources: &[&Source],
     first: usize,
     steps: usize,
     progress: &mut impl FnMut(Progress<'_>),
@@ -450,8 +453,7 @@ fn parse_each(
             file: Some(&last.name),
         });
     }
-    let refs: Vec<&Source> = sources.iter().collect();
-    parse_all_with(&refs, options)
+    parse_all_with(sources, options)
 }
 
 /// The policy file, the Argo CD applications it names (from the request's files) and those given
