@@ -55,7 +55,7 @@ fn root_of(version: &FileVersion) -> Option<Node> {
     if documents.len() == 1 {
         return documents.pop();
     }
-    Some(Node::new(Value::List(documents), Default::default()))
+    Some(Node::new(Value::list(documents), Default::default()))
 }
 
 /// The value at `path`, and its line.

@@ -308,7 +308,7 @@ impl Table<'_> {
             }
             (Shape::OrderedSection, Value::List(items)) => {
                 out.push((depth, key.to_string()));
-                for item in items {
+                for item in items.iter() {
                     out.extend(texts(&item.value).into_iter().map(|t| (depth + 1, t)));
                 }
             }
@@ -609,7 +609,7 @@ fn junos_set(path: &mut Vec<String>, node: &Value, out: &mut Vec<String>) {
         }
         Value::String(s) => out.push(format!("set {} {}", junos_path(path), junos_value(s))),
         Value::List(items) => {
-            for item in items {
+            for item in items.iter() {
                 junos_set(path, &item.value, out);
             }
         }

@@ -7,8 +7,8 @@ use crate::names::{base_name, file_stem, normalised};
 use crate::severity::Severity;
 use crate::tree::{Format, Source};
 use serde::{Deserialize, Serialize};
-use std::borrow::Cow;
 use serde_json::{Map as JsonMap, Value as J};
+use std::borrow::Cow;
 
 /// Everything a check, a validation or a rendering needs. Its JSON form (snake_case, as reports
 /// are) is `schemas/request.v1.schema.json`; only `base` and `environments` are needed for a

@@ -213,7 +213,7 @@ fn mark_unknown(node: &mut Node, unknown: &Node) {
             }
         }
         (Value::List(items), Value::List(marks)) => {
-            for (item, mark) in items.iter_mut().zip(marks) {
+            for (item, mark) in items.iter_mut().zip(marks.iter()) {
                 mark_unknown(item, mark);
             }
         }

@@ -16,7 +16,7 @@ pub(super) fn fingerprint(node: &Node) -> u64 {
         Value::String(s) => (3u8, s).hash(&mut h),
         Value::List(items) => {
             4u8.hash(&mut h);
-            for item in items {
+            for item in items.iter() {
                 fingerprint(item).hash(&mut h);
             }
         }

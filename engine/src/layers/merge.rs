@@ -172,7 +172,7 @@ pub(crate) fn without_nulls(node: &Node) -> Node {
             }
         }
         Value::List(items) => Node {
-            value: Value::List(items.iter().map(without_nulls).collect()),
+            value: Value::list(items.iter().map(without_nulls).collect()),
             span: node.span,
         },
         _ => node.clone(),

@@ -310,7 +310,7 @@ fn section(
                 )
             })
             .collect();
-        return Ok(Value::List(items));
+        return Ok(Value::list(items));
     }
     let mut map = Map::default();
     for b in blocks {
@@ -404,7 +404,7 @@ fn put_single(map: &mut Map, key: String, key_span: crate::span::Span, node: Nod
                 Value::List(items) => items.push(node),
                 other => {
                     let first = Node::new(std::mem::replace(other, Value::Null), member.value.span);
-                    *other = Value::List(vec![first, node]);
+                    *other = Value::list(vec![first, node]);
                 }
             }
             member.value.span = span;
@@ -449,7 +449,7 @@ fn put_in_set(
 fn put_in_list(map: &mut Map, key: String, key_span: crate::span::Span, node: Node) {
     let member = map.entry(key.into()).or_insert_with(|| Member {
         key_span,
-        value: Node::new(Value::List(Vec::new()), node.span),
+        value: Node::new(Value::list(Vec::new()), node.span),
     });
     member.value.span = crate::span::Span::new(member.value.span.start, node.span.end);
     if let Value::List(items) = &mut member.value.value {

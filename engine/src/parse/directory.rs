@@ -83,7 +83,7 @@ pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Res
                         }
                     },
                 ),
-                _ => Node::new(Value::List(d.documents), whole),
+                _ => Node::new(Value::list(d.documents), whole),
             };
             let key = relative(&d.name);
             origins.push(Origin {

@@ -185,7 +185,7 @@ impl<'t> Parser<'t> {
             if self.peek() == Some(b']') {
                 self.at += 1;
                 super::shrink_large_list(&mut items);
-                return Ok(Value::List(items));
+                return Ok(Value::list(items));
             }
             items.push(self.value(depth + 1)?);
             self.skip_blank()?;

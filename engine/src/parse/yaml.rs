@@ -183,7 +183,7 @@ impl<'t> Builder<'t> {
                 let last = items.last().map(|n| n.span.end);
                 let end = self.container_end(start, span, last);
                 self.complete(
-                    wrap_custom_tag(Node::new(Value::List(items), Span::new(start, end)), tag),
+                    wrap_custom_tag(Node::new(Value::list(items), Span::new(start, end)), tag),
                     anchor,
                 )?;
             }

@@ -366,7 +366,7 @@ impl Reader<'_> {
         }
         let end = items.last().map_or(start, |n| n.span.end).max(start);
         super::shrink_large_list(&mut items);
-        Some(Node::new(Value::List(items), Span::new(start, end)))
+        Some(Node::new(Value::list(items), Span::new(start, end)))
     }
 
     /// The null of a key or item with nothing after it, at `at`.
@@ -459,7 +459,7 @@ impl Reader<'_> {
                     items.push(item);
                     Some(end)
                 })?;
-                Some((Node::new(Value::List(items), self.span(line, at, end)), end))
+                Some((Node::new(Value::list(items), self.span(line, at, end)), end))
             }
             b'{' => {
                 let mut map = Map::default();

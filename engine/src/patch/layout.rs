@@ -282,7 +282,7 @@ fn headers(text: &str, root: &Node) -> Vec<Header> {
                     walk(text, &m.value, path, out);
                 }
                 Value::List(items) if is_header(text, &m.value) => {
-                    for item in items {
+                    for item in items.iter() {
                         out.push(Header {
                             start: line_start(text, item.span.start.at()),
                             path: path.clone(),

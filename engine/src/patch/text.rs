@@ -604,7 +604,7 @@ fn edits_for(
                     &table,
                     Some(&key),
                     None,
-                    &Value::List(Vec::new()),
+                    &Value::list(Vec::new()),
                 )?;
                 edits.push(removal);
                 return Ok(edits);

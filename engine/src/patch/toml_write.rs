@@ -97,7 +97,7 @@ pub(crate) fn toml_sections(path: &[String], value: &Value) -> Result<String, Re
                 unreachable!("a list, matched above")
             };
             let mut out = Vec::new();
-            for item in items {
+            for item in items.iter() {
                 if let Value::Map(map) = &item.value {
                     out.push(toml_section(path, map, true)?);
                 }

@@ -93,7 +93,7 @@ pub(crate) fn yaml_value(value: &Value, indent: usize) -> Result<String, Reason>
         }
         Value::List(items) if !items.is_empty() => {
             let mut s = String::new();
-            for item in items {
+            for item in items.iter() {
                 s.push_str(&format!("\n{pad}- {}", yaml_item(&item.value, indent + 2)?));
             }
             s

@@ -94,7 +94,7 @@ fn in_template(node: &mut Node, rendered: &Rendered) {
             }
         }
         Value::List(items) => {
-            for item in items {
+            for item in items.iter_mut() {
                 in_template(item, rendered);
             }
         }

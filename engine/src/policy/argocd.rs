@@ -51,7 +51,7 @@ pub(crate) fn owned_patterns(object: &crate::tree::Node, managers: &[String]) ->
     else {
         return out;
     };
-    for entry in entries {
+    for entry in entries.iter() {
         let manager = match entry.pointer("/manager").map(|n| &n.value) {
             Some(Value::String(m)) => m,
             _ => continue,
@@ -137,7 +137,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
         let Value::List(entries) = &list.value else {
             return Err(err("spec.ignoreDifferences must be a list".into()).at(list.span.start));
         };
-        for entry in entries {
+        for entry in entries.iter() {
             let text = |key: &str| match entry.pointer(&format!("/{key}")).map(|n| &n.value) {
                 Some(Value::String(s)) => Some(s.to_string()),
                 _ => None,
@@ -149,7 +149,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                     );
                 };
                 let mut managers = Vec::new();
-                for item in items {
+                for item in items.iter() {
                     let Value::String(m) = &item.value else {
                         return Err(err("managedFieldsManagers entries must be strings".into())
                             .at(item.span.start));
@@ -175,7 +175,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                 let Value::List(items) = &node.value else {
                     return Err(err(format!("{list} must be a list")).at(node.span.start));
                 };
-                for item in items {
+                for item in items.iter() {
                     let Value::String(text) = &item.value else {
                         return Err(
                             err(format!("{list} entries must be strings")).at(item.span.start)
