@@ -37,6 +37,9 @@ mod device;
 mod diff;
 mod error;
 mod finding;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod json_merge;
 mod json_text;
 mod layers;

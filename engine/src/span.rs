@@ -82,6 +82,8 @@ pub struct LineIndex<'t> {
     ascii: bool,
     /// (line index, byte offset, column) of the last position handed out.
     cursor: (usize, usize, usize),
+    /// (character index, byte offset) of the last character index turned into an offset.
+    char_cursor: (usize, usize),
 }
 
 impl<'t> LineIndex<'t> {
@@ -93,6 +95,7 @@ impl<'t> LineIndex<'t> {
             line_starts,
             ascii: text.is_ascii(),
             cursor: (0, 0, 1),
+            char_cursor: (0, 0),
         }
     }
 
@@ -122,7 +125,36 @@ impl<'t> LineIndex<'t> {
         Pos::new(offset, line + 1, column)
     }
 
-    /// Position from a 1-based line and a 0-based character column (what saphyr's markers hold).
+    /// Position of the `index`th character of the text (what saphyr's markers count). Not
+    /// through the markers' line and column: saphyr breaks lines at a lone carriage return too,
+    /// and a span must name the line and column its offset has.
+    pub fn pos_at_char(&mut self, index: usize) -> Pos {
+        if self.ascii {
+            return self.pos(index);
+        }
+        // Walked from the last answer, forward or back: markers come mostly in order.
+        let (mut at, mut offset) = self.char_cursor;
+        if index >= at {
+            let mut chars = self.text[offset..].chars();
+            while at < index {
+                let Some(c) = chars.next() else { break };
+                offset += c.len_utf8();
+                at += 1;
+            }
+        } else {
+            let mut chars = self.text[..offset].chars();
+            while at > index {
+                let Some(c) = chars.next_back() else { break };
+                offset -= c.len_utf8();
+                at -= 1;
+            }
+        }
+        self.char_cursor = (at, offset);
+        self.pos(offset)
+    }
+
+    /// Position from a 1-based line and a 0-based character column (what template errors name).
+    #[cfg_attr(not(feature = "templates"), allow(dead_code))]
     pub fn pos_at_line_char(&mut self, line: usize, char_col: usize) -> Pos {
         let line_idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
         let line_start = self.line_starts[line_idx];

@@ -5,8 +5,8 @@ mod directory;
 mod flat;
 mod json;
 mod toml;
-mod yaml;
-mod yaml_block;
+pub(crate) mod yaml;
+pub(crate) mod yaml_block;
 #[cfg(test)]
 mod yaml_suite;
 

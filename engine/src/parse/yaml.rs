@@ -15,7 +15,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
+pub(crate) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
     let mut builder = Builder {
         text,
         index: LineIndex::new(text),
@@ -29,12 +29,8 @@ pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| builder.scan_error(&e))?;
-        let start = builder
-            .index
-            .pos_at_line_char(span.start.line(), span.start.col());
-        let end = builder
-            .index
-            .pos_at_line_char(span.end.line(), span.end.col());
+        let start = builder.index.pos_at_char(span.start.index());
+        let end = builder.index.pos_at_char(span.end.index());
         builder.event(event, Span::new(start, end))?;
     }
     Ok(builder.documents)
@@ -221,7 +217,7 @@ impl<'t> Builder<'t> {
         let info = e.info();
         if info.contains("recursion limit") {
             // The scanner's own guard against deeply nested flow collections.
-            let pos = self.index.pos_at_line_char(m.line(), m.col());
+            let pos = self.index.pos_at_char(m.index());
             let message = format!("nesting deeper than {} levels", self.limits.max_depth);
             return Error::new(ErrorKind::Limit, message).at(pos);
         }
@@ -237,7 +233,7 @@ impl<'t> Builder<'t> {
                 return Error::new(ErrorKind::Syntax, message).at(start);
             }
         }
-        let pos = self.index.pos_at_line_char(m.line(), m.col());
+        let pos = self.index.pos_at_char(m.index());
         Error::new(ErrorKind::Syntax, info.to_string()).at(pos)
     }
 

@@ -71,6 +71,19 @@ fn cases() -> Vec<Case> {
         .expect("the suite's data is JSON")
 }
 
+/// The suite's texts, valid and not, read in every format: the readers' laws hold on each
+/// (spans in the text at their offsets' lines and columns, a document equal to itself, the two
+/// YAML readers agreeing). The fuzz targets start from these texts too.
+#[test]
+fn every_case_keeps_the_readers_laws_in_every_format() {
+    for case in cases() {
+        for format in 0..crate::tree::Format::ALL.len() as u8 {
+            crate::fuzzing::read_and_compare_with_itself(format, &case.yaml);
+        }
+        crate::fuzzing::yaml_readers_agree(&case.yaml);
+    }
+}
+
 /// The suite's JSON: one value per document.
 fn expected(json: &str) -> Vec<J> {
     serde_json::Deserializer::from_str(json)
@@ -175,19 +188,18 @@ mod mangled {
 
         /// The suite's texts, each mangled (a character inserted or deleted, a line repeated):
         /// whatever the block reader reads, the full reader reads the same way, spans included,
-        /// and neither panics. The spec's corners are where a fast path would slip.
+        /// and no reader of any format panics or breaks a law. The spec's corners are where a fast path would slip.
         #[test]
         fn mangled_suite_cases_never_read_differently(
             case in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(),
-            what in 0..4_usize, ch in prop::sample::select(vec![':', '-', '#', ' ', '\'', '"', '\n', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '?', 'x']),
+            what in 0..4_usize, ch in prop::sample::select(vec![':', '-', '#', ' ', '\'', '"', '\n', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '?', 'x', '=', '\r', 'é']),
+            format: u8,
         ) {
             let mut text = texts()[case.index(texts().len())].clone();
             yaml_block::tests::mangle(&mut text, at, what, ch);
-            let full = yaml::parse(&text, Limits::default());
-            if let Some(fast) = yaml_block::parse(&text, Limits::default()) {
-                let full = full.map_err(|e| TestCaseError::fail(format!("only the block reader reads {text:?}: {e}")))?;
-                prop_assert_eq!(fast, full, "{:?}", text);
-            }
+            crate::fuzzing::yaml_readers_agree(&text);
+            // And read as any format: spans at their offsets, the document equal to itself.
+            crate::fuzzing::read_and_compare_with_itself(format, &text);
         }
     }
 }
