@@ -122,6 +122,24 @@ mod tests {
         }
     }
 
+    /// Found by `scripts/fuzz.sh`: texts that once broke a law, kept so they never do again.
+    #[test]
+    fn inputs_the_fuzzers_found() {
+        // A NUL the block reader read and the full reader refuses as unprintable.
+        assert!(!yaml_readers_agree("-\0:-- |0\n"));
+        // A byte-order mark inside a document, which the full reader refuses.
+        assert!(!yaml_readers_agree("foo:\n  \u{feff}: baz\n"));
+        // Implicit keys longer than YAML's 1024 characters, in block and flow mappings.
+        let long = "k".repeat(1100);
+        assert!(!yaml_readers_agree(&format!("{long}: 1\n")));
+        assert!(!yaml_readers_agree(&format!("a: {{{long}: 1}}\n")));
+        assert!(yaml_readers_agree(&format!("{}: 1\n", "k".repeat(1000))));
+        // A vertical tab in Junos brace form: a word stopped at it and none was read, forever,
+        // filling memory. A no-break space did the same.
+        read_and_compare_with_itself(8, "\u{2}\u{b}\0\0\0\0\0\0\0");
+        read_and_compare_with_itself(8, "system {\n  host-name\u{a0}r1;\n}\n");
+    }
+
     #[test]
     #[should_panic(expected = "inside a character")]
     fn a_span_inside_a_character_breaks_the_law() {

@@ -539,6 +539,11 @@ pub(super) fn parse_junos(text: &str) -> Result<Vec<Node>> {
                 }
                 i += 1;
             }
+            // Any other blank (a vertical tab, a no-break space) separates words too: a word
+            // stops at it, so reading one there would read nothing, forever.
+            _ if text[i..].starts_with(char::is_whitespace) => {
+                i += text[i..].chars().next().map_or(1, char::len_utf8);
+            }
             _ => {
                 let (word, next) = junos_word(text, i, &mut index)?;
                 i = next;

@@ -19,7 +19,20 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     // Outside the subset wherever they are: tabs (indentation rules), carriage returns, a
     // byte-order mark, and the indicators that open flow collections, anchors, aliases, tags and
     // block scalars are looked at below; these are cheaper to refuse up front.
-    if bytes.contains(&b'\t') || bytes.contains(&b'\r') || text.starts_with('\u{feff}') {
+    // So are characters YAML does not allow in a stream (control characters, C1 controls but
+    // NEL, U+FFFE and U+FFFF) and byte-order marks, which the full reader places or refuses.
+    let unprintable = |b: &u8| (*b < 0x20 && *b != b'\n') || *b == 0x7f;
+    if bytes.iter().any(unprintable) {
+        return None;
+    }
+    if !text.is_ascii()
+        && text.chars().any(|c| {
+            matches!(
+                c,
+                '\u{80}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+            )
+        })
+    {
         return None;
     }
     // One entry per line with content, and the count is known exactly: a large file's line
@@ -148,6 +161,10 @@ struct Reader<'t> {
     limits: Limits,
 }
 
+/// YAML limits an implicit key (`key: value`) to 1024 characters from its start to the `:`, which
+/// the full reader enforces; a key that long in bytes is the full reader's to read or refuse.
+const MAX_KEY_BYTES: usize = 1024;
+
 /// Where a value on a line ends: before a comment (` #`) and trailing spaces.
 fn content_end(text: &str, from: usize, end: usize) -> usize {
     let bytes = &text.as_bytes()[from..end];
@@ -261,6 +278,9 @@ impl Reader<'_> {
             let content_to = content_end(self.text, line.at, line.end);
             let content = &self.text.as_bytes()[line.at..content_to];
             let colon = key_colon(content)?;
+            if colon > MAX_KEY_BYTES {
+                return None;
+            }
             let key_text = self.text[line.at..line.at + colon].trim_end_matches(' ');
             if key_text.is_empty() || !plain_start(key_text.as_bytes(), true) || key_text == "<<" {
                 return None;
@@ -468,6 +488,7 @@ impl Reader<'_> {
                     let key_end = (i..to).find(|&k| b[k] == b':' && b.get(k + 1) == Some(&b' '))?;
                     let key = self.text[i..key_end].trim_end_matches(' ');
                     if key.is_empty()
+                        || key_end - i > MAX_KEY_BYTES
                         || !plain_start(key.as_bytes(), true)
                         || key
                             .bytes()

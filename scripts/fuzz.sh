@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of the readers (fuzz/): builds each libFuzzer target with the stable
+# toolchain and runs it for a bounded time, starting from the example files and the YAML test
+# suite's texts. A law broken (a panic) stops the run with the input saved under
+# target/fuzz/artifacts/; replay it with `target/fuzz/<target> <file>`.
+#   bash scripts/fuzz.sh            60 s per target (the test suite runs 45)
+#   bash scripts/fuzz.sh 3600       longer, by hand
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+host=$(rustc -vV | sed -n 's/^host: //p')
+# What cargo-fuzz passes, without the nightly-only sanitizer flags: libFuzzer's coverage counters
+# and comparison tracing. An explicit --target keeps them off build scripts and proc macros.
+export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
+-Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
+-Cllvm-args=-sanitizer-coverage-trace-compares --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
+out=$PWD/target/fuzz
+cargo build --locked -q --release --manifest-path fuzz/Cargo.toml --target "$host" \
+  --target-dir "$out/build"
+
+# Seeds: every example file, and each YAML suite case (the read_any_format target's first byte
+# picks the format, so each seed is given once per format).
+corpus=$out/corpus
+rm -rf "$corpus"
+mkdir -p "$corpus/yaml_readers" "$corpus/read_any_format" "$out/artifacts"
+python3 - "$corpus" <<'PY'
+import json, pathlib, sys
+corpus = pathlib.Path(sys.argv[1])
+texts = [p.read_bytes() for p in sorted(pathlib.Path("examples").rglob("*")) if p.is_file()]
+texts += [c["yaml"].encode() for c in json.loads(pathlib.Path("engine/tests/data/yaml-test-suite.json").read_text())]
+texts = [t for t in texts if len(t) <= 4096]
+for i, t in enumerate(texts):
+    (corpus / "yaml_readers" / f"{i}").write_bytes(t)
+    for f in range(10):
+        (corpus / "read_any_format" / f"{i}-{f}").write_bytes(bytes([f]) + t)
+PY
+
+for target in yaml_readers read_any_format; do
+  echo "fuzzing $target for ${seconds}s"
+  "$out/build/$host/release/$target" "$corpus/$target" -max_total_time="$seconds" -max_len=4096 \
+    -timeout=10 -rss_limit_mb=4096 -artifact_prefix="$out/artifacts/$target-" -print_final_stats=1 \
+    2>"$out/$target.log" || { tail -40 "$out/$target.log"; exit 1; }
+  grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$out/$target.log" | tr '\n' ' '
+  echo
+done
