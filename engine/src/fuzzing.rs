@@ -134,6 +134,12 @@ mod tests {
         assert!(!yaml_readers_agree(&format!("{long}: 1\n")));
         assert!(!yaml_readers_agree(&format!("a: {{{long}: 1}}\n")));
         assert!(yaml_readers_agree(&format!("{}: 1\n", "k".repeat(1000))));
+        // A missing last item after `- ` in a sequence at its key's indentation, after a flow
+        // collection: the full reader ends the sequence before the space.
+        assert!(!yaml_readers_agree("k:\n- []\n- \n"));
+        assert!(!yaml_readers_agree(
+            "--d sey0: []\nkse|:\n-y0: []\nkses:\n- []\n- "
+        ));
         // A vertical tab in Junos brace form: a word stopped at it and none was read, forever,
         // filling memory. A no-break space did the same.
         read_and_compare_with_itself(8, "\u{2}\u{b}\0\0\0\0\0\0\0");

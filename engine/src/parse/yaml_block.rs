@@ -352,6 +352,10 @@ impl Reader<'_> {
                 self.next += 1;
                 match self.line() {
                     Some(next) if next.indent > indent => self.node(next.indent)?,
+                    // Where the full reader ends a sequence at its key's indentation whose last
+                    // item is missing after `- ` depends on the items before it (after a flow
+                    // collection, before the spaces): its to read.
+                    _ if indentless && line.end > after => return None,
                     // The full reader puts a missing item at the end of its line.
                     _ => self.null(&line, line.end),
                 }
