@@ -144,6 +144,10 @@ mod tests {
         // filling memory. A no-break space did the same.
         read_and_compare_with_itself(8, "\u{2}\u{b}\0\0\0\0\0\0\0");
         read_and_compare_with_itself(8, "system {\n  host-name\u{a0}r1;\n}\n");
+        // And in `set` lines, a multi-byte blank after a bracket: stepping one byte past the
+        // empty word landed inside the character and panicked.
+        read_and_compare_with_itself(9, "'\n[,\u{b}\u{2004}");
+        read_and_compare_with_itself(9, "set system host-name\u{2004}r1\n");
     }
 
     #[test]

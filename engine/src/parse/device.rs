@@ -655,13 +655,16 @@ pub(super) fn parse_junos_set(text: &str) -> Result<Vec<Node>> {
         let mut i = offset;
         let end = start + line.len();
         while i < end {
-            if text.as_bytes()[i].is_ascii_whitespace() {
-                i += 1;
+            // Any blank, a no-break space or an em space as much as a space: stepping over it
+            // by its length keeps `i` on a character boundary.
+            if let Some(blank) = text[i..end].chars().next().filter(|c| c.is_whitespace()) {
+                i += blank.len_utf8();
                 continue;
             }
             let (word, next) = junos_word(&text[..end], i, &mut index)?;
             words.push(word);
-            i = next.max(i + 1);
+            // A bracket is a word of its own length 0 here: step over it.
+            i = if next > i { next } else { i + 1 };
         }
         let verb = words.remove(0);
         match verb.text.as_str() {
