@@ -3,7 +3,7 @@
 # toolchain and runs it for a bounded time, starting from the example files and the YAML test
 # suite's texts. A law broken (a panic) stops the run with the input saved under
 # target/fuzz/artifacts/; replay it with `target/fuzz/<target> <file>`.
-#   bash scripts/fuzz.sh            60 s per target (the test suite runs 45)
+#   bash scripts/fuzz.sh            60 s per target (the test suite runs 30)
 #   bash scripts/fuzz.sh 3600       longer, by hand
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ cargo build --locked -q --release --manifest-path fuzz/Cargo.toml --target "$hos
 # picks the format, so each seed is given once per format).
 corpus=$out/corpus
 rm -rf "$corpus"
-mkdir -p "$corpus/yaml_readers" "$corpus/read_any_format" "$out/artifacts"
+mkdir -p "$corpus/yaml_readers" "$corpus/read_any_format" "$corpus/revert" "$out/artifacts"
 python3 - "$corpus" <<'PY'
 import json, pathlib, sys
 corpus = pathlib.Path(sys.argv[1])
@@ -33,11 +33,23 @@ for i, t in enumerate(texts):
     (corpus / "yaml_readers" / f"{i}").write_bytes(t)
     for f in range(10):
         (corpus / "read_any_format" / f"{i}-{f}").write_bytes(bytes([f]) + t)
+# The revert target's seeds: each folder's files of one extension, paired, in every format.
+n = 0
+for folder in [pathlib.Path(f) for f in ("examples", "tests/cases", "tests/patch")]:
+    for d in sorted([folder] + [p for p in folder.rglob("*") if p.is_dir()]):
+        files = sorted(p for p in d.iterdir() if p.is_file())
+        for i, a in enumerate(files):
+            for b in files[i + 1:]:
+                pair = a.read_bytes() + b"\xff" + b.read_bytes()
+                if a.suffix == b.suffix and len(pair) <= 8192:
+                    for f in range(10):
+                        (corpus / "revert" / f"{n}-{f}").write_bytes(bytes([f]) + pair)
+                    n += 1
 PY
 
-for target in yaml_readers read_any_format; do
+for target in yaml_readers read_any_format revert; do
   echo "fuzzing $target for ${seconds}s"
-  "$out/build/$host/release/$target" "$corpus/$target" -max_total_time="$seconds" -max_len=4096 \
+  "$out/build/$host/release/$target" "$corpus/$target" -max_total_time="$seconds" -max_len=8192 \
     -timeout=10 -rss_limit_mb=4096 -artifact_prefix="$out/artifacts/$target-" -print_final_stats=1 \
     2>"$out/$target.log" || { tail -40 "$out/$target.log"; exit 1; }
   grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$out/$target.log" | tr '\n' ' '

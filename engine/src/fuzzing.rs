@@ -48,6 +48,65 @@ pub fn read_and_compare_with_itself(format: u8, text: &str) {
     );
 }
 
+/// Compares `env_text` with `base_text`, both read as the `format`th of [`Format::ALL`], plans
+/// to revert every finding and writes the patches. Panics when a patched file no longer reads,
+/// or, with every action applied and nothing reordered, still differs from the base.
+pub fn revert_makes_the_environment_equal_the_base(format: u8, base_text: &str, env_text: &str) {
+    let format = Format::ALL[usize::from(format) % Format::ALL.len()];
+    let base = Source::new("base", base_text).with_format(format);
+    let env = Source::new("env", env_text).with_format(format);
+    let (Ok(base_doc), Ok(_)) = (parse(&base), parse(&env)) else {
+        return;
+    };
+    let request = crate::Request {
+        options: crate::Options {
+            reveal_secrets: true,
+            ..crate::Options::default()
+        },
+        ..crate::Request::new(
+            base.clone(),
+            vec![crate::Environment::new("env", env.clone())],
+        )
+    };
+    let Ok(outcome) = crate::run(&request) else {
+        return;
+    };
+    let files = [base, env];
+    let decisions = crate::Decisions {
+        unexpected: crate::Action::Revert,
+        expected: crate::Action::Revert,
+        ..crate::Decisions::default()
+    };
+    let Ok(plan) = crate::Plan::new(&outcome.report, &files, &decisions) else {
+        return;
+    };
+    let reordered = plan
+        .actions
+        .iter()
+        .any(|a| a.finding.kind == crate::Kind::Reordered);
+    let Ok(preview) = plan.preview(&files) else {
+        return;
+    };
+    for patch in &preview.files {
+        let edited = Source::new("env", patch.after.as_str()).with_format(format);
+        let edited = parse(&edited).unwrap_or_else(|e| {
+            panic!(
+                "{format:?}: the reverted file no longer reads ({e})\nbase: {base_text:?}\nenv: {env_text:?}\nafter: {:?}",
+                patch.after
+            )
+        });
+        if patch.unapplied.is_empty() && !reordered {
+            let left = diff(&base_doc, &edited, "env", &AlignOptions::default());
+            assert!(
+                left.findings.is_empty(),
+                "{format:?}: reverted, the file still differs from the base: {:?}\nbase: {base_text:?}\nenv: {env_text:?}\nafter: {:?}",
+                left.findings,
+                patch.after
+            );
+        }
+    }
+}
+
 fn spans_in_text(node: &Node, text: &str, index: &mut LineIndex<'_>, format: Format) {
     span_in_text(node.span, text, index, format);
     match &node.value {
@@ -120,6 +179,44 @@ mod tests {
         ] {
             read_and_compare_with_itself(0, text);
         }
+    }
+
+    /// Each example folder's files of one extension, the first against each other, reverted
+    /// in every format they read in.
+    #[test]
+    fn reverting_an_example_makes_it_equal_its_base() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let mut folders: Vec<_> = ["examples", "tests/cases", "tests/patch"]
+            .iter()
+            .map(|f| std::path::Path::new(root).join(f))
+            .collect();
+        let mut pairs = 0;
+        while let Some(folder) = folders.pop() {
+            let mut files: Vec<_> = std::fs::read_dir(&folder)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            files.sort();
+            folders.extend(files.iter().filter(|p| p.is_dir()).cloned());
+            let files: Vec<_> = files.into_iter().filter(|p| p.is_file()).collect();
+            for (i, base) in files.iter().enumerate() {
+                for env in &files[i + 1..] {
+                    if base.extension() != env.extension() {
+                        continue;
+                    }
+                    let (Ok(b), Ok(e)) =
+                        (std::fs::read_to_string(base), std::fs::read_to_string(env))
+                    else {
+                        continue;
+                    };
+                    for format in 0..Format::ALL.len() as u8 {
+                        revert_makes_the_environment_equal_the_base(format, &b, &e);
+                    }
+                    pairs += 1;
+                }
+            }
+        }
+        assert!(pairs > 50, "{pairs} pairs");
     }
 
     /// Found by `scripts/fuzz.sh`: texts that once broke a law, kept so they never do again.
