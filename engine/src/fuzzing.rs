@@ -245,6 +245,13 @@ mod tests {
         // empty word landed inside the character and panicked.
         read_and_compare_with_itself(9, "'\n[,\u{b}\u{2004}");
         read_and_compare_with_itself(9, "set system host-name\u{2004}r1\n");
+        // An INI file ending inside a multi-byte character: the section's end was looked for
+        // from the byte before the end, inside that character.
+        revert_makes_the_environment_equal_the_base(
+            3,
+            "# Worker defaults\n[server]\nhost = \"0.0.0.0\"   # \u{1}\u{0}\u{0}\u{0}en everywhere\nport = 8443\ntimeout = ",
+            "\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}30\n\n[limits]\nrps = 250\nburst = 1000\n\u{fffd}# Worker in production\n[server]\nhost = \"0.0.0.0\"   # listen everywhere\nport = 8443\ntimeout = 90       # raised durge\nt\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}",
+        );
     }
 
     #[test]

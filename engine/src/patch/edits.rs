@@ -66,19 +66,38 @@ pub(crate) fn apply(text: &str, edits: &[Edit]) -> String {
     out
 }
 
-/// Where the line holding `at` starts.
+/// Where the line holding `at` starts. `at` may fall inside a character (the byte before a
+/// boundary, say): the bytes are searched, and a line always starts on a boundary.
 pub(crate) fn line_start(text: &str, at: usize) -> usize {
-    text[..at].rfind('\n').map_or(0, |i| i + 1)
+    let at = at.min(text.len());
+    text.as_bytes()[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1)
 }
 
-/// End of the line holding `at`, past its newline.
+/// End of the line holding `at`, past its newline; `at` may fall inside a character.
 pub(crate) fn line_end(text: &str, at: usize) -> usize {
-    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+    let at = at.min(text.len());
+    text.as_bytes()[at..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| at + i + 1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_found_from_inside_a_character() {
+        let text = "a\n\u{fffd}\u{fffd}\nb";
+        // Byte 4 is inside the first U+FFFD (bytes 2..5); byte 7 inside the second.
+        assert_eq!(line_start(text, 4), 2);
+        assert_eq!(line_start(text, 7), 2);
+        assert_eq!(line_end(text, 4), 9);
+        assert_eq!(line_start(text, 99), 9);
+    }
 
     #[test]
     fn edits_apply_in_place_and_insertions_keep_their_order() {
