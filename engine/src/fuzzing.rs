@@ -245,6 +245,13 @@ mod tests {
         // empty word landed inside the character and panicked.
         read_and_compare_with_itself(9, "'\n[,\u{b}\u{2004}");
         read_and_compare_with_itself(9, "set system host-name\u{2004}r1\n");
+        // Two documents added before a first document without a `---`: each added the
+        // separator it needs, and the second made an empty document.
+        revert_makes_the_environment_equal_the_base(
+            0,
+            "a\n---\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n",
+        );
         // An INI file ending inside a multi-byte character: the section's end was looked for
         // from the byte before the end, inside that character.
         revert_makes_the_environment_equal_the_base(

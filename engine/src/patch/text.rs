@@ -1392,10 +1392,15 @@ fn add_document(
     match index.filter(|i| *i < doc.documents.len()) {
         Some(i) => {
             let at = document_start(text, doc, i).ok_or(Reason::Gone)?;
-            // A first document without a separator needs one once something goes before it.
+            // A first document without a separator needs one once something goes before it:
+            // once. Another document added at the same point waits for the next round, when
+            // the separator is there.
             let needs_separator = !text[at..].trim_start().starts_with("---");
-            let tail = if needs_separator { "---\n" } else { "" };
-            Ok(Edit::insert(at, format!("{block}{tail}")))
+            if needs_separator {
+                Ok(Edit::insert(at, format!("{block}---\n")).guarding(at, at))
+            } else {
+                Ok(Edit::insert(at, block))
+            }
         }
         None => {
             let lead = if text.is_empty() || text.ends_with('\n') {
