@@ -18,15 +18,16 @@ out=$PWD/target/fuzz
 cargo build --locked -q --release --manifest-path fuzz/Cargo.toml --target "$host" \
   --target-dir "$out/build"
 
-# Seeds: every example file, and each YAML suite case (the read_any_format target's first byte
-# picks the format, so each seed is given once per format).
+# Seeds: every example and test case file, and each YAML suite case (the read_any_format
+# target's first byte picks the format, so each seed is given once per format).
 corpus=$out/corpus
 rm -rf "$corpus"
 mkdir -p "$corpus/yaml_readers" "$corpus/read_any_format" "$corpus/revert" "$out/artifacts"
 python3 - "$corpus" <<'PY'
 import json, pathlib, sys
 corpus = pathlib.Path(sys.argv[1])
-texts = [p.read_bytes() for p in sorted(pathlib.Path("examples").rglob("*")) if p.is_file()]
+folders = [pathlib.Path(f) for f in ("examples", "tests/cases", "tests/patch")]
+texts = [p.read_bytes() for f in folders for p in sorted(f.rglob("*")) if p.is_file()]
 texts += [c["yaml"].encode() for c in json.loads(pathlib.Path("engine/tests/data/yaml-test-suite.json").read_text())]
 texts = [t for t in texts if len(t) <= 4096]
 for i, t in enumerate(texts):
@@ -35,7 +36,7 @@ for i, t in enumerate(texts):
         (corpus / "read_any_format" / f"{i}-{f}").write_bytes(bytes([f]) + t)
 # The revert target's seeds: each folder's files of one extension, paired, in every format.
 n = 0
-for folder in [pathlib.Path(f) for f in ("examples", "tests/cases", "tests/patch")]:
+for folder in folders:
     for d in sorted([folder] + [p for p in folder.rglob("*") if p.is_dir()]):
         files = sorted(p for p in d.iterdir() if p.is_file())
         for i, a in enumerate(files):
