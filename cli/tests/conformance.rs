@@ -101,7 +101,10 @@ fn web_check(page: &mut State) {
         .request()
         .expect("the page has a base and environments");
     let id = page.request;
-    let done = run_check(&driftwise_web::worker::CheckRequest { id, request }, |_| {});
+    let done = run_check(
+        &driftwise_web::worker::CheckRequest { id, request },
+        &mut |_| {},
+    );
     assert!(matches!(done, CheckUpdate::Finished { .. }));
     let (_, effects) = page.update(Change::Update(done));
     assert!(effects.iter().all(|e| !matches!(e, Effect::Check(_))));

@@ -925,20 +925,8 @@ test('the policy editor numbers its lines, marks problems at them as they are ty
   assert.equal(await page.locator('.policy.expanded').count(), 0);
 });
 
-test('base + 5 environments of 10,000 values: the findings it should, and the time to results and the long tasks recorded', async (t) => {
-  // Figures, not a timed assertion: they go to test-output/e2e/scale.json and the README.
-  const dir = await scratchDir(t, 'driftwise-scale-');
-  const names = [];
-  for (let e = 0; e < 6; e++) {
-    const lines = ['services:'];
-    for (let s = 0; s < 100; s++) {
-      lines.push(`  svc-${s}:`);
-      for (let p = 0; p < 100; p++) lines.push(`    p${p}: ${e > 0 && (s * 100 + p) % 50 === e ? `changed-${e}` : `v${p}`}`);
-    }
-    const name = join(dir, e === 0 ? 'base.yaml' : `env${e}.yaml`);
-    await writeFile(name, lines.join('\n') + '\n');
-    names.push(name);
-  }
+/** Gives the scale test's files to a new page, `openFor` ms after it opened, and times it. */
+async function timedScaleCheck(t, names, openFor) {
   // The worker's part: from the check request's message to the outcome's (the two large messages).
   const page = await openApp(t, '', {}, () => {
     window.__messages = [];
@@ -971,6 +959,8 @@ test('base + 5 environments of 10,000 values: the findings it should, and the ti
       if (!window.__times.plan && document.querySelector('.plan-table')) window.__times.plan = performance.now();
     }).observe(document.body, { childList: true, subtree: true });
   });
+  // Files given at once, or once the page has been open a while (as a person would give them).
+  if (openFor) await page.waitForTimeout(openFor);
   await page.setInputFiles('#file-input', names);
   await page.waitForSelector('.finding', { timeout: 60_000 });
   await page.waitForSelector('.plan-table', { timeout: 60_000 });
@@ -983,6 +973,24 @@ test('base + 5 environments of 10,000 values: the findings it should, and the ti
   const [asked, answered] = [messages.find(([k]) => k === 'post'), messages.find(([k]) => k === 'answer')];
   assert.ok(asked && answered, 'the check went through the worker');
   const worker = Math.round(answered[1] - asked[1]);
+  return { page, results, plan, worker, longTasks };
+}
+
+test('base + 5 environments of 10,000 values: the findings it should, and the time to results and the long tasks recorded', async (t) => {
+  // Figures, not a timed assertion: they go to test-output/e2e/scale.json and the README.
+  const dir = await scratchDir(t, 'driftwise-scale-');
+  const names = [];
+  for (let e = 0; e < 6; e++) {
+    const lines = ['services:'];
+    for (let s = 0; s < 100; s++) {
+      lines.push(`  svc-${s}:`);
+      for (let p = 0; p < 100; p++) lines.push(`    p${p}: ${e > 0 && (s * 100 + p) % 50 === e ? `changed-${e}` : `v${p}`}`);
+    }
+    const name = join(dir, e === 0 ? 'base.yaml' : `env${e}.yaml`);
+    await writeFile(name, lines.join('\n') + '\n');
+    names.push(name);
+  }
+  const { page, results, plan, worker, longTasks } = await timedScaleCheck(t, names, 0);
   // 200 changed values per environment, every one a finding.
   assert.match(await page.locator('.count').textContent(), /of 1000 findings/);
   // The list, the matrix and the plan table draw a window of their rows, not all of them.
@@ -1023,7 +1031,14 @@ test('base + 5 environments of 10,000 values: the findings it should, and the ti
   await page.waitForFunction(() => Number(document.activeElement?.dataset.row) > 100);
   assert.match(await page.evaluate(() => document.activeElement.getAttribute('aria-label')), / in env\d: /);
   await page.screenshot({ path: join(out, 'scale.png'), fullPage: true });
-  const figures = { results_ms: results, worker_ms: worker, plan_ms: plan, long_tasks_ms: longTasks };
+  // The same files given once the page has been open 3 s: the worker has warmed up by then (a
+  // small check of its own a second after it starts), so the first check runs optimised code.
+  const warmed = await timedScaleCheck(t, names, 3000);
+  assert.match(await warmed.page.locator('.count').textContent(), /of 1000 findings/);
+  const figures = {
+    results_ms: results, worker_ms: worker, plan_ms: plan, long_tasks_ms: longTasks,
+    warmed_results_ms: warmed.results, warmed_worker_ms: warmed.worker, warmed_plan_ms: warmed.plan,
+  };
   console.log(`scale: ${JSON.stringify(figures)}`);
   await writeFile(join(out, 'scale.json'), JSON.stringify(figures, null, 2) + '\n');
 });

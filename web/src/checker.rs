@@ -81,7 +81,7 @@ impl Checker {
                 let on_update = on_update.clone();
                 // Answer asynchronously, as the worker would.
                 yew::platform::spawn_local(async move {
-                    let done = task.run(|u| on_update.emit(u));
+                    let done = task.run(&mut |u| on_update.emit(u));
                     on_update.emit(done);
                 });
             }

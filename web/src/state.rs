@@ -1323,7 +1323,7 @@ mod tests {
         for effect in effects {
             match effect {
                 Effect::Check(check) => {
-                    let update = crate::worker::run_check(&check, |_| {});
+                    let update = crate::worker::run_check(&check, &mut |_| {});
                     let (_, more) = state.update(Change::Update(update));
                     answer(state, more);
                 }

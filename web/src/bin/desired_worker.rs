@@ -4,4 +4,5 @@ use gloo_worker::Registrable;
 
 fn main() {
     EngineWorker::registrar().encoding::<JsonCodec>().register();
+    driftwise_web::worker::warm_up_soon();
 }
