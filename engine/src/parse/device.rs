@@ -539,12 +539,13 @@ pub(super) fn parse_junos(text: &str) -> Result<Vec<Node>> {
                 }
                 i += 1;
             }
-            // Any other blank (a vertical tab, a no-break space) separates words too: a word
-            // stops at it, so reading one there would read nothing, forever.
-            _ if text[i..].starts_with(char::is_whitespace) => {
-                i += text[i..].chars().next().map_or(1, char::len_utf8);
-            }
             _ => {
+                // Any other blank (a vertical tab, a no-break space) separates words too: a
+                // word stops at it, so reading one there would read nothing, forever.
+                if let Some(blank) = blank_at(text, i) {
+                    i += blank;
+                    continue;
+                }
                 let (word, next) = junos_word(text, i, &mut index)?;
                 i = next;
                 // `inactive: x` and `protect: x` mark the statement after them.
@@ -591,6 +592,16 @@ impl StartsWithWords for Vec<Word> {
     fn starts_with_words(&self, prefix: &[Word]) -> bool {
         self.len() >= prefix.len() && self.iter().zip(prefix).all(|(a, b)| a.text == b.text)
     }
+}
+
+/// The length of the blank at `i` (any whitespace character, where a word stops), stepped over
+/// whole so that `i` stays on a character boundary.
+fn blank_at(text: &str, i: usize) -> Option<usize> {
+    text[i..]
+        .chars()
+        .next()
+        .filter(|c| c.is_whitespace())
+        .map(char::len_utf8)
 }
 
 /// One word at `i`: plain up to a blank or one of `{};[]`, or a double-quoted string (its text
@@ -655,16 +666,14 @@ pub(super) fn parse_junos_set(text: &str) -> Result<Vec<Node>> {
         let mut i = offset;
         let end = start + line.len();
         while i < end {
-            // Any blank, a no-break space or an em space as much as a space: stepping over it
-            // by its length keeps `i` on a character boundary.
-            if let Some(blank) = text[i..end].chars().next().filter(|c| c.is_whitespace()) {
-                i += blank.len_utf8();
+            // Any blank, a no-break space or an em space as much as a space.
+            if let Some(blank) = blank_at(text, i) {
+                i += blank;
                 continue;
             }
             let (word, next) = junos_word(&text[..end], i, &mut index)?;
             words.push(word);
-            // A bracket is a word of its own length 0 here: step over it.
-            i = if next > i { next } else { i + 1 };
+            i = next.max(i + 1);
         }
         let verb = words.remove(0);
         match verb.text.as_str() {

@@ -25,7 +25,8 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     if bytes.iter().any(unprintable) {
         return None;
     }
-    if !text.is_ascii()
+    let ascii = text.is_ascii();
+    if !ascii
         && text.chars().any(|c| {
             matches!(
                 c,
@@ -82,7 +83,7 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     documents.push(lines.len());
     let mut reader = Reader {
         text,
-        ascii: text.is_ascii(),
+        ascii,
         lines,
         next: 0,
         limit: 0,
