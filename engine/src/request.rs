@@ -297,11 +297,9 @@ impl Request {
 
     /// A configuration input with the request's input format applied.
     pub(crate) fn with_format<'s>(&self, source: &'s Source) -> Cow<'s, Source> {
-        // Borrowed unless the format changes: a source holds its whole text, and a large file
-        // copied here would be held twice while it is parsed.
         match self.options.input_format {
-            Some(f) if source.format != Some(f) => Cow::Owned(source.clone().with_format(f)),
-            _ => Cow::Borrowed(source),
+            Some(f) => source.in_format(f),
+            None => Cow::Borrowed(source),
         }
     }
 

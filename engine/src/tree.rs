@@ -260,6 +260,16 @@ impl Source {
         self
     }
 
+    /// This source read as `format`: borrowed when it already is, since a source holds its whole
+    /// text and a large file copied here would be held twice while it is parsed.
+    pub(crate) fn in_format(&self, format: Format) -> std::borrow::Cow<'_, Source> {
+        if self.format == Some(format) {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            std::borrow::Cow::Owned(self.clone().with_format(format))
+        }
+    }
+
     /// The explicit format, else the one the extension implies; a `.cfg`, `.conf` or `.txt` file,
     /// or one without an extension, holding a device configuration is read as one
     /// ([`Format::sniff_device`]).

@@ -20,15 +20,11 @@ fn is_object(node: &Node) -> bool {
 }
 
 pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Result<Document> {
-    // Borrowed unless a file takes the directory's format: copying every text would hold the
-    // whole directory twice while it is parsed.
     let sources: Vec<Cow<'_, Source>> = source
         .files
         .iter()
         .map(|file| match (file.format, source.format) {
-            (None, Some(format)) if !file.is_directory() => {
-                Cow::Owned(file.clone().with_format(format))
-            }
+            (None, Some(format)) if !file.is_directory() => file.in_format(format),
             _ => Cow::Borrowed(file),
         })
         .collect();

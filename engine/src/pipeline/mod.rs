@@ -386,10 +386,8 @@ fn recorded_bases(
                 // A recorded name's `@` suffix hides its extension: read it as the file is read.
                 let format = source.format.or_else(|| env.resolved_format().ok());
                 let source = match format {
-                    Some(format) if source.format != Some(format) => {
-                        std::borrow::Cow::Owned(source.clone().with_format(format))
-                    }
-                    _ => std::borrow::Cow::Borrowed(source),
+                    Some(format) => source.in_format(format),
+                    None => std::borrow::Cow::Borrowed(source),
                 };
                 crate::live::compared(parse_with(&source, policy.parse_options())?)?
             }
