@@ -19,11 +19,13 @@ pub(crate) enum Change<'a> {
         value: &'a Node,
     },
     /// Add `value` under the container at `parent`: as member `key`, or into a list before the item
-    /// now at `index` (its length to append).
+    /// now at `index` (its length to append). `rank` is the value's index in its own list, so
+    /// several items added at one point keep the order they have there.
     Add {
         parent: String,
         key: Option<String>,
         index: Option<usize>,
+        rank: usize,
         value: &'a Node,
     },
     /// Remove the node at `pointer`.
@@ -458,10 +460,15 @@ fn addition<'f>(
         }
     };
     let index = if key.is_none() { f.insert_index } else { None };
+    let rank = split_pointer(&s.path)
+        .pop()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
     Ok(Change::Add {
         parent,
         key,
         index,
+        rank,
         value,
     })
 }

@@ -25,6 +25,7 @@ pub(super) fn device_edits(
             key,
             index,
             value,
+            ..
         } => add(text, doc, parent, key.as_deref(), *index, value, table),
         Change::Reorder {
             pointer, wanted, ..

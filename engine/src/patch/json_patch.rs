@@ -136,15 +136,16 @@ fn operations_for(change: &Change<'_>, shifts: &mut Shifts) -> Vec<J> {
             parent,
             key: None,
             index,
+            rank,
             value,
         } => {
             let position = match index {
-                Some(i) => shifts.position(parent, *i).to_string(),
+                Some(i) => shifts.insertion_point(parent, *i, *rank).to_string(),
                 None => "-".to_string(),
             };
             let path = format!("{}/{position}", shifts.translate(parent));
             if let Some(i) = index {
-                shifts.inserted(parent, *i);
+                shifts.inserted(parent, *i, *rank);
             }
             vec![json!({"op": "add", "path": path, "value": value.value.to_json()})]
         }

@@ -86,9 +86,18 @@ struct Group<'p> {
 /// What an applied change does to the indexes of later changes' pointers (original coordinates).
 enum Effect {
     None,
-    Inserted { list: String, before: usize },
-    Removed { list: String, index: usize },
-    Reordered { list: String },
+    Inserted {
+        list: String,
+        before: usize,
+        rank: usize,
+    },
+    Removed {
+        list: String,
+        index: usize,
+    },
+    Reordered {
+        list: String,
+    },
 }
 
 /// Rounds bound: every round applies at least one group or stops.
@@ -111,6 +120,7 @@ fn edit_file<'p>(
     reorders.sort_by_key(|p| std::cmp::Reverse(split_pointer(&p.change.place()).len()));
     let mut phases = vec![reorders];
     let mut pending: Vec<&Planned<'_>> = changes.iter().filter(|p| !is_reorder(p)).collect();
+    insertions_in_rank_order(&mut pending);
     let mut applied = 0;
     let mut done: Vec<&PlannedAction> = Vec::new();
     loop {
@@ -199,7 +209,7 @@ fn edit_file<'p>(
         current = reparse(&source.name, doc.format, &text, table).expect("checked readable above");
         for group in &accepted {
             match &group.effect {
-                Effect::Inserted { list, before } => shifts.inserted(list, *before),
+                Effect::Inserted { list, before, rank } => shifts.inserted(list, *before, *rank),
                 Effect::Removed { list, index } => shifts.removed(list, *index),
                 Effect::Reordered { list } => reordered.push(list.clone()),
                 Effect::None => {}
@@ -221,6 +231,31 @@ fn edit_file<'p>(
         return (source.text.clone(), 0);
     }
     (text, applied)
+}
+
+/// Items inserted at one point of a list in one round go in the order made, and the actions come
+/// in the report's order (by severity): the insertions among them are put in the order of their
+/// lists and their own lists' order, in the places insertions hold, so a round inserts them as
+/// the other file has them. Everything else keeps its place.
+fn insertions_in_rank_order(pending: &mut [&Planned<'_>]) {
+    let key = |p: &Planned<'_>| match &p.change {
+        Change::Add {
+            parent,
+            key: None,
+            index,
+            rank,
+            ..
+        } => Some((parent.clone(), *index, *rank)),
+        _ => None,
+    };
+    let slots: Vec<usize> = (0..pending.len())
+        .filter(|&i| key(pending[i]).is_some())
+        .collect();
+    let mut insertions: Vec<&Planned<'_>> = slots.iter().map(|&i| pending[i]).collect();
+    insertions.sort_by_cached_key(|p| key(p));
+    for (slot, planned) in slots.into_iter().zip(insertions) {
+        pending[slot] = planned;
+    }
 }
 
 /// A `.env` value replacing one written as `old`: a quoted value stays quoted the same way.
@@ -393,11 +428,13 @@ fn translate<'a>(change: &Change<'a>, shifts: &Shifts) -> Change<'a> {
             parent,
             key,
             index,
+            rank,
             value,
         } => Change::Add {
             parent: shifts.translate(parent),
             key: key.clone(),
-            index: index.map(|i| shifts.position(parent, i)),
+            index: index.map(|i| shifts.insertion_point(parent, i, *rank)),
+            rank: *rank,
             value,
         },
         Change::Reorder {
@@ -418,10 +455,12 @@ fn effect_of(change: &Change<'_>) -> Effect {
             parent,
             key: None,
             index: Some(i),
+            rank,
             ..
         } => Effect::Inserted {
             list: parent.clone(),
             before: *i,
+            rank: *rank,
         },
         Change::Remove { pointer, .. } => {
             let mut tokens = split_pointer(pointer);
@@ -536,6 +575,7 @@ fn edits_for(
             key: None,
             index,
             value,
+            ..
         } if stream && parent.is_empty() => {
             add_document(text, doc, *index, &value.value).map(|e| vec![e])
         }
@@ -616,6 +656,7 @@ fn edits_for(
             key,
             index,
             value,
+            ..
         } => {
             let c = container(text, doc, stream, parent)?;
             if let (Shape::TomlArrayTables { .. }, Value::List(items)) = (&c.shape, &c.node.value)
