@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the readers (fuzz/): builds each libFuzzer target with the stable
-# toolchain and runs it for a bounded time, starting from the example files and the YAML test
+# Coverage-guided fuzzing of the readers and the patch writers (fuzz/): builds each libFuzzer
+# target with the stable toolchain and runs it for a bounded time, starting from the example files,
+# their policies and the YAML test
 # suite's texts. A law broken (a panic) stops the run with the input saved under
 # target/fuzz/artifacts/; replay it with `target/fuzz/<target> <file>`.
 #   bash scripts/fuzz.sh            60 s per target (the test suite runs 30)
@@ -22,7 +23,8 @@ cargo build --locked -q --release --manifest-path fuzz/Cargo.toml --target "$hos
 # target's first byte picks the format, so each seed is given once per format).
 corpus=$out/corpus
 rm -rf "$corpus"
-mkdir -p "$corpus/yaml_readers" "$corpus/read_any_format" "$corpus/revert" "$out/artifacts"
+mkdir -p "$corpus/yaml_readers" "$corpus/read_any_format" "$corpus/revert" "$corpus/accept" \
+  "$out/artifacts"
 python3 - "$corpus" <<'PY'
 import json, pathlib, sys
 corpus = pathlib.Path(sys.argv[1])
@@ -46,9 +48,23 @@ for folder in folders:
                     for f in range(10):
                         (corpus / "revert" / f"{n}-{f}").write_bytes(bytes([f]) + pair)
                     n += 1
+# The accept target's seeds: each folder's policies (and none) over its YAML pairs.
+n = 0
+for folder in [pathlib.Path(f) for f in ("examples", "tests/cases", "tests/conformance")]:
+    for d in sorted([folder] + [p for p in folder.rglob("*") if p.is_dir()]):
+        files = sorted(p for p in d.iterdir() if p.is_file())
+        policies = [p.read_bytes() for p in files if p.stem == "driftwise"] + [b""]
+        yaml = [p.read_bytes() for p in files if p.stem != "driftwise" and p.suffix == ".yaml"][:3]
+        for i, a in enumerate(yaml):
+            for b in yaml[i + 1:]:
+                for policy in policies:
+                    seed = policy + b"\xff" + a + b"\xff" + b
+                    if len(seed) <= 8192:
+                        (corpus / "accept" / f"{n}").write_bytes(seed)
+                        n += 1
 PY
 
-for target in yaml_readers read_any_format revert; do
+for target in yaml_readers read_any_format revert accept; do
   echo "fuzzing $target for ${seconds}s"
   "$out/build/$host/release/$target" "$corpus/$target" -max_total_time="$seconds" -max_len=8192 \
     -timeout=10 -rss_limit_mb=4096 -artifact_prefix="$out/artifacts/$target-" -print_final_stats=1 \

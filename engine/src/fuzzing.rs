@@ -105,6 +105,173 @@ pub fn revert_makes_the_environment_equal_the_base(format: u8, base_text: &str, 
             );
         }
     }
+    json_patch_reverts(format, &base_doc, &preview, base_text, env_text);
+}
+
+/// Checks `env_text` against `base_text` (YAML) under the policy `policy_text` (`driftwise.yaml`)
+/// and plans to accept every unexpected finding. Panics when the policy with the accepted rules
+/// written into it no longer loads, when the check under it still has one of those findings
+/// unexpected, or when the edit lost a rule the policy had.
+pub fn accepting_makes_the_findings_expected(policy_text: &str, base_text: &str, env_text: &str) {
+    let base = Source::new("base.yaml", base_text).with_format(Format::Yaml);
+    let env = Source::new("env.yaml", env_text).with_format(Format::Yaml);
+    let policy = Source::new("driftwise.yaml", policy_text);
+    let request = |policy: Source| crate::Request {
+        policy: Some(policy),
+        ..crate::Request::new(
+            base.clone(),
+            vec![crate::Environment::new("env", env.clone())],
+        )
+    };
+    let Ok(outcome) = crate::run(&request(policy.clone())) else {
+        return;
+    };
+    let files = [base.clone(), env.clone(), policy.clone()];
+    let decisions = crate::Decisions {
+        unexpected: crate::Action::Accept,
+        ..crate::Decisions::default()
+    };
+    let Ok(plan) = crate::Plan::new(&outcome.report, &files, &decisions) else {
+        return;
+    };
+    let Ok(preview) = plan.preview(&files) else {
+        return;
+    };
+    let Some(edited) = preview.files.iter().find(|f| f.file == "driftwise.yaml") else {
+        return;
+    };
+    if !edited.unapplied.is_empty() {
+        return;
+    }
+    let after = crate::run(&request(Source::new("driftwise.yaml", edited.after.as_str())))
+        .unwrap_or_else(|e| {
+            panic!(
+                "the policy with the accepted rules no longer loads ({e})\npolicy: {policy_text:?}\nafter: {:?}\nbase: {base_text:?}\nenv: {env_text:?}",
+                edited.after
+            )
+        });
+    let accepted: Vec<&crate::Finding> = plan
+        .actions
+        .iter()
+        .filter(|a| a.action == crate::Action::Accept)
+        .map(|a| &a.finding)
+        .collect();
+    for finding in accepted {
+        let now = after.report.findings.iter().find(|f| {
+            f.kind == finding.kind && f.path == finding.path && f.environment == finding.environment
+        });
+        assert!(
+            now.is_none_or(|f| f.expected.is_some()),
+            "accepted, still unexpected: {:?} {}\npolicy: {policy_text:?}\nafter: {:?}\nbase: {base_text:?}\nenv: {env_text:?}",
+            finding.kind,
+            finding.keyed_path,
+            edited.after
+        );
+    }
+    // What the policy held before holds after: the findings it expected or ignored still are.
+    for before in &outcome.report.findings {
+        let now = after.report.findings.iter().find(|f| {
+            f.kind == before.kind && f.path == before.path && f.environment == before.environment
+        });
+        if let (Some(_), Some(now)) = (&before.expected, now) {
+            assert!(
+                now.expected.is_some(),
+                "expected before the edit, not after: {}\npolicy: {policy_text:?}\nafter: {:?}",
+                before.keyed_path,
+                edited.after
+            );
+        }
+    }
+    assert!(
+        after.report.findings.len() <= outcome.report.findings.len(),
+        "the edit brought findings the policy ignored back\npolicy: {policy_text:?}\nafter: {:?}",
+        edited.after
+    );
+}
+
+/// The plan's JSON Patch, applied to the environment's value, gives a value with no drift from
+/// the base's (each compared as JSON, so both sides read alike), when it carries every action.
+/// Single-document files of the structured formats: a flat file's values are its texts.
+fn json_patch_reverts(
+    format: Format,
+    base_doc: &crate::tree::Document,
+    preview: &crate::Preview,
+    base_text: &str,
+    env_text: &str,
+) {
+    if !matches!(format, Format::Yaml | Format::Json | Format::Toml) {
+        return;
+    }
+    let env_doc = parse(&Source::new("env", env_text).with_format(format));
+    let (Ok(env_doc), [base_root]) = (env_doc, base_doc.documents.as_slice()) else {
+        return;
+    };
+    let [env_root] = env_doc.documents.as_slice() else {
+        return;
+    };
+    let Some(file) = preview.json_patch.iter().find(|f| f.file == "env") else {
+        return;
+    };
+    if !file.unapplied.is_empty() {
+        return;
+    }
+    let patched = crate::apply_json_patch(&env_root.value.to_json(), &file.operations)
+        .unwrap_or_else(|e| {
+            panic!(
+                "{format:?}: the JSON Patch does not apply ({e}): {:?}\nbase: {base_text:?}\nenv: {env_text:?}",
+                file.operations
+            )
+        });
+    // The merge patch is the same change as RFC 7386 writes it, where one can be written.
+    if let Ok(merge) = &preview.merge_patch
+        && let Some(m) = merge.iter().find(|m| m.file == "env")
+    {
+        let mut merged = env_root.value.to_json();
+        merge_patch_apply(&mut merged, &m.patch);
+        assert_eq!(
+            merged, patched,
+            "{format:?}: the merge patch {} does another thing than the JSON Patch\nbase: {base_text:?}\nenv: {env_text:?}",
+            m.patch
+        );
+    }
+    let as_json = |j: &serde_json::Value| {
+        parse(&Source::new("j.json", j.to_string()).with_format(Format::Json))
+            .expect("serde_json's text reads as JSON")
+    };
+    let left = diff(
+        &as_json(&base_root.value.to_json()),
+        &as_json(&patched),
+        "env",
+        &AlignOptions::default(),
+    );
+    assert!(
+        left.findings.is_empty(),
+        "{format:?}: the JSON Patch leaves drift: {:?}\noperations: {:?}\nbase: {base_text:?}\nenv: {env_text:?}",
+        left.findings,
+        file.operations
+    );
+}
+
+/// RFC 7386, section 2: objects merge member by member, a null deletes, anything else replaces.
+fn merge_patch_apply(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    use serde_json::Value as J;
+    let J::Object(members) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = J::Object(Default::default());
+    }
+    let J::Object(into) = target else {
+        unreachable!("made an object above")
+    };
+    for (key, value) in members {
+        if value.is_null() {
+            into.shift_remove(key);
+        } else {
+            merge_patch_apply(into.entry(key.clone()).or_insert(J::Null), value);
+        }
+    }
 }
 
 fn spans_in_text(node: &Node, text: &str, index: &mut LineIndex<'_>, format: Format) {
@@ -219,6 +386,50 @@ mod tests {
         assert!(pairs > 50, "{pairs} pairs");
     }
 
+    /// Each folder's policy (and no policy, and a commented one) over the folder's YAML pairs:
+    /// accepting every unexpected finding writes a policy that loads and expects them.
+    #[test]
+    fn accepting_an_example_s_findings_makes_them_expected() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let mut folders: Vec<_> = ["examples", "tests/cases", "tests/conformance"]
+            .iter()
+            .map(|f| std::path::Path::new(root).join(f))
+            .collect();
+        let mut checked = 0;
+        while let Some(folder) = folders.pop() {
+            let mut files: Vec<_> = std::fs::read_dir(&folder)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            files.sort();
+            folders.extend(files.iter().filter(|p| p.is_dir()).cloned());
+            let read = |p: &std::path::PathBuf| std::fs::read_to_string(p).ok();
+            let is_policy =
+                |p: &std::path::PathBuf| crate::file_stem(&p.to_string_lossy()) == "driftwise";
+            let mut policies: Vec<String> = files
+                .iter()
+                .filter(|p| is_policy(p))
+                .filter_map(read)
+                .collect();
+            policies.extend(["".into(), "# kept\nexpected: []  # none yet\n".into()]);
+            let yaml: Vec<String> = files
+                .iter()
+                .filter(|p| !is_policy(p) && p.extension().is_some_and(|e| e == "yaml"))
+                .filter_map(read)
+                .take(3)
+                .collect();
+            for (i, base) in yaml.iter().enumerate() {
+                for env in &yaml[i + 1..] {
+                    for policy in &policies {
+                        accepting_makes_the_findings_expected(policy, base, env);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 40, "{checked} checks");
+    }
+
     /// Found by the revert fuzz target: base `[c, tls]` against `[r]`, all reverted, gave
     /// `[tls, c]`. The actions come by severity (a `tls` item is critical), and items inserted at
     /// one point went in the actions' order, in one round or across rounds.
@@ -280,6 +491,16 @@ mod tests {
             3,
             "# Worker defaults\n[server]\nhost = \"0.0.0.0\"   # \u{1}\u{0}\u{0}\u{0}en everywhere\nport = 8443\ntimeout = ",
             "\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}30\n\n[limits]\nrps = 250\nburst = 1000\n\u{fffd}# Worker in production\n[server]\nhost = \"0.0.0.0\"   # listen everywhere\nport = 8443\ntimeout = 90       # raised durge\nt\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}",
+        );
+        // A YAML stream whose first document is a vertical tab: removing the empty document
+        // after it walked up over the tab's line as if blank and removed both.
+        revert_makes_the_environment_equal_the_base(0, "\u{b}", "\u{b}\n---");
+        // A key with a `[` that opens no selector (`owne[`): the accepted rule was written for
+        // it and matched nothing, since every `[` was read as a selector.
+        accepting_makes_the_findings_expected(
+            "",
+            "port: 1\nowne!: null\n",
+            "port: 1\nowne[: team-db\n",
         );
     }
 

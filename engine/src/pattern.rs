@@ -125,23 +125,43 @@ impl From<Pattern> for String {
 }
 
 /// Splits a pointer or keyed path into unescaped segments, with each `[key=value]` item selector a
-/// segment of its own: `/a/b[name=x]/c` → `a`, `b`, `[name=x]`, `c`.
+/// segment of its own: `/a/b[name=x]/c` → `a`, `b`, `[name=x]`, `c`. A `[` that does not open a
+/// well-formed selector is part of its key, so a key such as `owner[` or `ports[0]` is one
+/// segment, as in a plain JSON Pointer.
 pub(crate) fn split_keyed(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix('[') {
-            let end = after.find(']').map_or(after.len(), |i| i + 1);
-            out.push(format!("[{}", &after[..end]));
-            rest = &after[end..];
+        if let Some(len) = selector_len(rest) {
+            out.push(rest[..len].to_string());
+            rest = &rest[len..];
             continue;
         }
         let body = rest.strip_prefix('/').unwrap_or(rest);
-        let end = body.find(['/', '[']).unwrap_or(body.len());
+        let mut end = body.len();
+        for (i, b) in body.bytes().enumerate() {
+            if b == b'/' || (b == b'[' && i > 0 && selector_len(&body[i..]).is_some()) {
+                end = i;
+                break;
+            }
+        }
         out.push(unescape_segment(&body[..end]).into_owned());
         rest = &body[end..];
     }
     out
+}
+
+/// The length of the item selector `text` starts with (`[name=web]`, `[kind=Deployment,name=a]`):
+/// a `[`, a field name, `=`, up to the first `]`, which ends the path or comes before `/` or
+/// another selector.
+fn selector_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix('[')?;
+    let close = inner.find(']')?;
+    let selector = &inner[..close];
+    let named = selector.find('=').is_some_and(|eq| eq > 0);
+    let after = &inner[close + 1..];
+    (named && (after.is_empty() || after.starts_with('/') || after.starts_with('[')))
+        .then_some(close + 2)
 }
 
 fn matches_prefix(pattern: &[Token], path: &[String]) -> bool {
@@ -203,10 +223,12 @@ fn is_document(segments: &[String]) -> bool {
 fn token_matches(token: &Token, segment: &str) -> bool {
     match token {
         Token::One | Token::Any => true,
+        // A key may itself start with `[` (`[default]`): the same text always matches.
+        Token::Literal(l) if l == segment => true,
         Token::Literal(l) if l.starts_with('[') && segment.starts_with('[') => {
             selector_within(l, segment)
         }
-        Token::Literal(l) => l == segment,
+        Token::Literal(_) => false,
     }
 }
 
@@ -281,6 +303,38 @@ mod tests {
         let deep = "/y".repeat(3000);
         assert!(!m(&stars, &deep));
         assert!(m(&stars, &format!("{deep}/x")));
+    }
+
+    /// Found by the accept fuzz target: a rule written for the key `owne[` matched nothing, since
+    /// every `[` was read as a selector.
+    #[test]
+    fn a_bracket_opens_a_selector_only_where_one_is_well_formed() {
+        let split = |p: &str| split_keyed(p);
+        assert_eq!(split("/owne["), ["owne["]);
+        assert_eq!(split("/ports[0]/x"), ["ports[0]", "x"]);
+        assert_eq!(split("/a[b]c[name=x]"), ["a[b]c", "[name=x]"]);
+        assert_eq!(split("/a[=x]"), ["a[=x]"]);
+        assert_eq!(split("/a[name=x]tail"), ["a[name=x]tail"]);
+        assert_eq!(split("/a/[name=x]"), ["a", "[name=x]"]);
+        assert_eq!(
+            split("[kind=Deployment,name=web]/spec/containers[name=a/b][k=v]/image"),
+            [
+                "[kind=Deployment,name=web]",
+                "spec",
+                "containers",
+                "[name=a/b]",
+                "[k=v]",
+                "image"
+            ]
+        );
+        assert!(m("/owne[", "/owne["));
+        assert!(m("/[default]/x", "/[default]/x/y"));
+        assert!(!m("/owne[", "/owne"));
+        assert!(m("/ports[0]", "/ports[0]/x"));
+        assert!(m(
+            "/spec/containers[name=web]",
+            "/spec/containers[name=web]/image"
+        ));
     }
 
     #[test]
