@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the readers and the patch writers (fuzz/): builds each libFuzzer
-# target with the stable toolchain and runs it for a bounded time, starting from the example files,
-# their policies and the YAML test
-# suite's texts. A law broken (a panic) stops the run with the input saved under
+# Coverage-guided fuzzing of the readers, the patch and policy writers and the rules (fuzz/):
+# builds each libFuzzer target with the stable toolchain and runs it for a bounded time, starting
+# from the example files, their policies and rules files and the YAML test suite's texts. A law broken (a panic) stops the run with the input saved under
 # target/fuzz/artifacts/; replay it with `target/fuzz/<target> <file>`.
 #   bash scripts/fuzz.sh            60 s per target (the test suite runs 30)
 #   bash scripts/fuzz.sh 3600       longer, by hand
@@ -24,7 +23,7 @@ cargo build --locked -q --release --manifest-path fuzz/Cargo.toml --target "$hos
 corpus=$out/corpus
 rm -rf "$corpus"
 mkdir -p "$corpus/yaml_readers" "$corpus/read_any_format" "$corpus/revert" "$corpus/accept" \
-  "$out/artifacts"
+  "$corpus/rules" "$out/artifacts"
 python3 - "$corpus" <<'PY'
 import json, pathlib, sys
 corpus = pathlib.Path(sys.argv[1])
@@ -62,9 +61,17 @@ for folder in [pathlib.Path(f) for f in ("examples", "tests/cases", "tests/confo
                     if len(seed) <= 8192:
                         (corpus / "accept" / f"{n}").write_bytes(seed)
                         n += 1
+# The rules target's seeds: each rules file over each YAML file.
+yaml = [p.read_bytes() for f in ("examples", "tests") for p in sorted(pathlib.Path(f).rglob("*.yaml"))
+        if "node_modules" not in p.parts]
+rules = [t for t in yaml if t.startswith(b"rules:") or b"\nrules:" in t]
+for i, r in enumerate(rules):
+    for j, d in enumerate(yaml):
+        if len(r) + len(d) < 8192:
+            (corpus / "rules" / f"{i}-{j}").write_bytes(r + b"\xff" + d)
 PY
 
-for target in yaml_readers read_any_format revert accept; do
+for target in yaml_readers read_any_format revert accept rules; do
   echo "fuzzing $target for ${seconds}s"
   "$out/build/$host/release/$target" "$corpus/$target" -max_total_time="$seconds" -max_len=8192 \
     -timeout=10 -rss_limit_mb=4096 -artifact_prefix="$out/artifacts/$target-" -print_final_stats=1 \

@@ -189,6 +189,31 @@ pub fn accepting_makes_the_findings_expected(policy_text: &str, base_text: &str,
     );
 }
 
+/// Validates `doc_text` (YAML) against the rules file `rules_text`, with variables naming a
+/// provider and an environment. Panics when a rule panics or loops, or a violation points outside
+/// the document's text.
+#[cfg(feature = "validation")]
+pub fn validating_keeps_to_the_text(rules_text: &str, doc_text: &str) {
+    let Ok(doc) = parse(&Source::new("doc.yaml", doc_text).with_format(Format::Yaml)) else {
+        return;
+    };
+    let vars = serde_json::json!({"provider": "aws", "env": "prod", "environment": "prod"});
+    let vars = vars.as_object().cloned().unwrap_or_default();
+    let Ok(validator) = crate::Validator::builder()
+        .rules(&Source::new("rules.yaml", rules_text).with_format(Format::Yaml))
+        .vars(&vars)
+        .build()
+    else {
+        return;
+    };
+    let mut index = LineIndex::new(doc_text);
+    for violation in validator.validate(&doc) {
+        if let Some(span) = violation.span {
+            span_in_text(span, doc_text, &mut index, Format::Yaml);
+        }
+    }
+}
+
 /// The plan's JSON Patch, applied to the environment's value, gives a value with no drift from
 /// the base's (each compared as JSON, so both sides read alike), when it carries every action.
 /// Single-document files of the structured formats: a flat file's values are its texts.
@@ -430,6 +455,39 @@ mod tests {
         assert!(checked > 40, "{checked} checks");
     }
 
+    /// Every rules file of the examples over every YAML file of the examples.
+    #[test]
+    fn the_example_rules_keep_to_the_text() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let mut files = vec![
+            std::path::Path::new(root).join("examples"),
+            std::path::Path::new(root).join("tests"),
+        ];
+        let (mut rules, mut docs) = (Vec::new(), Vec::new());
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if path.extension().is_some_and(|e| e == "yaml")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                if text.starts_with("rules:") || text.contains("\nrules:") {
+                    rules.push(text.clone());
+                }
+                docs.push(text);
+            }
+        }
+        assert!(
+            rules.len() >= 2 && docs.len() > 30,
+            "{} rules files",
+            rules.len()
+        );
+        for r in &rules {
+            for d in docs.iter().take(60) {
+                validating_keeps_to_the_text(r, d);
+            }
+        }
+    }
+
     /// Found by the revert fuzz target: base `[c, tls]` against `[r]`, all reverted, gave
     /// `[tls, c]`. The actions come by severity (a `tls` item is critical), and items inserted at
     /// one point went in the actions' order, in one round or across rounds.
@@ -495,6 +553,10 @@ mod tests {
         // A YAML stream whose first document is a vertical tab: removing the empty document
         // after it walked up over the tab's line as if blank and removed both.
         revert_makes_the_environment_equal_the_base(0, "\u{b}", "\u{b}\n---");
+        // A list item whose value begins on the line below its dash (`-` alone on a line):
+        // removing it left the dash behind, a null item.
+        revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");
+        revert_makes_the_environment_equal_the_base(0, "- a\n", "- a\n-\n  # why\n  b: 1\n");
         // A key with a `[` that opens no selector (`owne[`): the accepted rule was written for
         // it and matched nothing, since every `[` was read as a selector.
         accepting_makes_the_findings_expected(

@@ -85,7 +85,7 @@ impl<'a> Container<'a> {
                 .map(|n| Entry {
                     key: None,
                     node: n,
-                    start: dash_before(text, format, n.span.start.at()),
+                    start: item_dash(text, format, n.span.start.at()),
                     end: n.span.end.at(),
                 })
                 .collect(),
@@ -203,6 +203,43 @@ pub(crate) fn dash_before(text: &str, format: Format, at: usize) -> usize {
         Some(rest) if rest.trim().is_empty() => ls + text[ls..].find('-').unwrap_or(0),
         _ => at,
     }
+}
+
+/// Where a YAML block list item begins: its dash, on the item's line or, when the value begins a
+/// line of its own below a dash alone on its line (`-` then a deeper `key: v` or `- x`), on
+/// that line above.
+fn item_dash(text: &str, format: Format, at: usize) -> usize {
+    let dash = dash_before(text, format, at);
+    let ls = line_start(text, at);
+    let spaces = |s: &str| s.trim_matches([' ', '\t', '\r', '\n']).is_empty();
+    if format != Format::Yaml || dash != at || ls == 0 || !spaces(&text[ls..at]) {
+        return dash;
+    }
+    let column = at - ls;
+    let mut below = ls;
+    while below > 0 {
+        let above = line_start(text, below - 1);
+        let line = text[above..below].trim_end_matches(['\r', '\n']);
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let rest = &line[indent..];
+        if rest.is_empty() || rest.starts_with('#') {
+            below = above;
+            continue;
+        }
+        let alone = rest.strip_prefix('-').is_some_and(|r| {
+            r.is_empty()
+                || (r.starts_with([' ', '\t']) && {
+                    let r = r.trim_start_matches([' ', '\t']);
+                    r.is_empty() || r.starts_with('#')
+                })
+        });
+        return if alone && indent < column {
+            above + indent
+        } else {
+            at
+        };
+    }
+    at
 }
 
 /// Whether an entry begins its line (after indentation, or a dotted TOML key's prefix) and its
