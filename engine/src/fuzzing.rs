@@ -553,6 +553,9 @@ mod tests {
         // A YAML stream whose first document is a vertical tab: removing the empty document
         // after it walked up over the tab's line as if blank and removed both.
         revert_makes_the_environment_equal_the_base(0, "\u{b}", "\u{b}\n---");
+        // Empty documents, each with its span on the next separator: the mend above must not
+        // stop at a separator line.
+        revert_makes_the_environment_equal_the_base(0, "# c\n---\n---", "x\n---\n---\n---\n");
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

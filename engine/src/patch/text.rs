@@ -1391,14 +1391,15 @@ fn document_start(text: &str, doc: &Document, index: usize) -> Option<usize> {
     // Walk up over comments and blank lines to the separator, but not into the previous document.
     while at > previous_end {
         let prev = line_start(text, at - 1);
-        if prev < previous_end {
-            // The line above holds the end of the previous document, however blank it looks (a
-            // vertical tab is a scalar to YAML and whitespace to `trim`).
-            break;
-        }
         let line = text[prev..at].trim();
         if line.starts_with("---") {
             return Some(prev);
+        }
+        if prev < previous_end {
+            // The line above holds the end of the previous document, however blank it looks (a
+            // vertical tab is a scalar to YAML and whitespace to `trim`). An empty document's
+            // span is the next separator's, so that line may be a separator, taken above.
+            break;
         }
         if !(line.is_empty() || line.starts_with('#')) {
             break;
