@@ -556,6 +556,9 @@ mod tests {
         // Empty documents, each with its span on the next separator: the mend above must not
         // stop at a separator line.
         revert_makes_the_environment_equal_the_base(0, "# c\n---\n---", "x\n---\n---\n---\n");
+        // A document added before a first document whose `---` comes after a comment: the
+        // separator was added again, making an empty document of the comment.
+        revert_makes_the_environment_equal_the_base(0, ".\n---", "#\n---");
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

@@ -1442,7 +1442,13 @@ fn add_document(
             // A first document without a separator needs one once something goes before it:
             // once. Another document added at the same point waits for the next round, when
             // the separator is there.
-            let needs_separator = !text[at..].trim_start().starts_with("---");
+            // Comments above that first document's own `---` go with it.
+            let first_line = text[at..]
+                .lines()
+                .map(|l| l.trim_matches([' ', '\t', '\r']))
+                .find(|l| !l.is_empty() && !l.starts_with('#'))
+                .unwrap_or("");
+            let needs_separator = !first_line.starts_with("---");
             if needs_separator {
                 Ok(Edit::insert(at, format!("{block}---\n")).guarding(at, at))
             } else {
