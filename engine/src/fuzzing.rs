@@ -559,6 +559,15 @@ mod tests {
         // A document added before a first document whose `---` comes after a comment: the
         // separator was added again, making an empty document of the comment.
         revert_makes_the_environment_equal_the_base(0, ".\n---", "#\n---");
+        // An empty document in the middle of a stream took the next document's `---` as its
+        // span: replacing it wrote over that separator. Its span is now just after its own.
+        revert_makes_the_environment_equal_the_base(0, "a\n--- b\n---\n", "a\n---\n---\n");
+        revert_makes_the_environment_equal_the_base(0, "a\n--- b\n---\n", "a\n--- # c\n---\n");
+        revert_makes_the_environment_equal_the_base(
+            0,
+            "a: 1\n--- {b: 1}\n---\n",
+            "a: 1\n---\n---\n",
+        );
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

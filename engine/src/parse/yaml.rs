@@ -25,6 +25,7 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
         alias_nodes: 0,
         root: None,
         documents: Vec::new(),
+        separator: None,
     };
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
@@ -45,6 +46,8 @@ struct Builder<'t> {
     alias_nodes: usize,
     root: Option<Node>,
     documents: Vec<Node>,
+    /// The current document's `---`, when it has one.
+    separator: Option<Span>,
 }
 
 enum Frame {
@@ -82,7 +85,10 @@ impl<'t> Builder<'t> {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<()> {
         match event {
             Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-            Event::DocumentStart(_) => self.root = None,
+            Event::DocumentStart(explicit) => {
+                self.root = None;
+                self.separator = explicit.then_some(span);
+            }
             Event::DocumentEnd => {
                 let root = self
                     .root
@@ -91,7 +97,17 @@ impl<'t> Builder<'t> {
                 self.documents.push(root);
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let span = self.scalar_span(span, style);
+                let mut span = self.scalar_span(span, style);
+                if self.stack.is_empty()
+                    && text.is_empty()
+                    && style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && let Some(separator) = self.separator
+                {
+                    // An empty document: saphyr places it at the next token (the next
+                    // document's `---`); it is just after its own.
+                    span = Span::new(separator.end, separator.end);
+                }
                 if self.expecting_key() {
                     let is_merge = style == ScalarStyle::Plain && tag.is_none() && text == "<<";
                     if anchor > 0 {
@@ -571,6 +587,14 @@ mod tests {
             j,
             serde_json::json!({"a": 5432, "b": "5432", "c": 1.5, "d": true, "e": null, "f": "yes", "g": 31, "h": "12", "i": ".nan"})
         );
+    }
+
+    #[test]
+    fn an_empty_document_is_placed_just_after_its_own_separator() {
+        let text = "a\n---\n--- # c\n--- b\n---";
+        let at = |d: &Node| (d.span.start.line, d.span.start.column, d.span.byte_range().len());
+        let found: Vec<_> = docs(text).iter().map(at).collect();
+        assert_eq!(found, [(1, 1, 1), (2, 4, 0), (3, 4, 0), (4, 5, 1), (5, 4, 0)]);
     }
 
     #[test]

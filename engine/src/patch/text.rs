@@ -1388,6 +1388,12 @@ fn document_start(text: &str, doc: &Document, index: usize) -> Option<usize> {
         doc.documents[index - 1].span.end.at()
     };
     let mut at = line_start(text, node.span.start.at());
+    // A document that starts on its separator's line (`--- b`, or an empty one, whose span is just
+    // after its `---`).
+    let own = text[at..].lines().next().unwrap_or("");
+    if own == "---" || own.starts_with("--- ") || own.starts_with("---\t") {
+        return Some(at);
+    }
     // Walk up over comments and blank lines to the separator, but not into the previous document.
     while at > previous_end {
         let prev = line_start(text, at - 1);
