@@ -106,6 +106,74 @@ pub fn revert_makes_the_environment_equal_the_base(format: u8, base_text: &str, 
         }
     }
     json_patch_reverts(format, &base_doc, &preview, base_text, env_text);
+    adopting_makes_the_base_equal_the_environment(format, &outcome.report, &files);
+}
+
+/// The other direction: every finding adopted, the base's patched text reads and, with every
+/// action applied and nothing reordered, checking the environment against it finds nothing.
+fn adopting_makes_the_base_equal_the_environment(
+    format: Format,
+    report: &crate::Report,
+    files: &[Source; 2],
+) {
+    // Not yet for device configurations: adopting into a base where one command repeats with
+    // different arguments on lines apart (read as a list) rewrites the lines between them too.
+    if matches!(
+        format,
+        Format::Ios | Format::Eos | Format::Junos | Format::JunosSet
+    ) {
+        return;
+    }
+    let decisions = crate::Decisions {
+        unexpected: crate::Action::Adopt,
+        expected: crate::Action::Adopt,
+        ..crate::Decisions::default()
+    };
+    let Ok(plan) = crate::Plan::new(report, files, &decisions) else {
+        return;
+    };
+    if plan
+        .actions
+        .iter()
+        .any(|a| a.finding.kind == crate::Kind::Reordered)
+    {
+        return;
+    }
+    let Ok(preview) = plan.preview(files) else {
+        return;
+    };
+    let [base_text, env_text] = [&files[0].text, &files[1].text];
+    for patch in preview.files.iter().filter(|p| p.file == "base") {
+        let edited = Source::new("base", patch.after.as_str()).with_format(format);
+        if let Err(e) = parse(&edited) {
+            panic!(
+                "{format:?}: the adopting base no longer reads ({e})\nbase: {base_text:?}\nenv: {env_text:?}\nafter: {:?}",
+                patch.after
+            )
+        }
+        if !patch.unapplied.is_empty() {
+            continue;
+        }
+        let request = crate::Request {
+            options: crate::Options {
+                reveal_secrets: true,
+                ..crate::Options::default()
+            },
+            ..crate::Request::new(
+                edited,
+                vec![crate::Environment::new("env", files[1].clone())],
+            )
+        };
+        let Ok(again) = crate::run(&request) else {
+            return;
+        };
+        assert!(
+            again.report.findings.is_empty(),
+            "{format:?}: adopted, the base still differs from the environment: {:?}\nbase: {base_text:?}\nenv: {env_text:?}\nafter: {:?}",
+            again.report.findings,
+            patch.after
+        );
+    }
 }
 
 /// Checks `env_text` against `base_text` (YAML) under the policy `policy_text` (`driftwise.yaml`)

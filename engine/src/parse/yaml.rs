@@ -592,9 +592,18 @@ mod tests {
     #[test]
     fn an_empty_document_is_placed_just_after_its_own_separator() {
         let text = "a\n---\n--- # c\n--- b\n---";
-        let at = |d: &Node| (d.span.start.line, d.span.start.column, d.span.byte_range().len());
+        let at = |d: &Node| {
+            (
+                d.span.start.line,
+                d.span.start.column,
+                d.span.byte_range().len(),
+            )
+        };
         let found: Vec<_> = docs(text).iter().map(at).collect();
-        assert_eq!(found, [(1, 1, 1), (2, 4, 0), (3, 4, 0), (4, 5, 1), (5, 4, 0)]);
+        assert_eq!(
+            found,
+            [(1, 1, 1), (2, 4, 0), (3, 4, 0), (4, 5, 1), (5, 4, 0)]
+        );
     }
 
     #[test]

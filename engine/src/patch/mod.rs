@@ -5,6 +5,7 @@
 //! the report's values, so masked secrets are patched correctly without ever being written into a
 //! plan. [`Plan::preview`] works them all out; front doors show, export or write what it holds.
 
+mod anchors;
 mod apply_json;
 mod changes;
 mod commands;
@@ -240,6 +241,12 @@ pub enum Reason {
     },
     /// A device's running configuration: it changes on the device, through the commands export.
     DeviceRunning,
+    /// The value is a YAML anchor's, which other places read through aliases or merge keys
+    /// (`<<: *defaults`): an edit here would change them too.
+    SharedAnchor {
+        /// Another place that shares it.
+        place: String,
+    },
     /// The value was set by a template layer, which is edited by hand.
     TemplateLayer {
         /// The template.
@@ -267,6 +274,10 @@ impl fmt::Display for Reason {
             Reason::Unverified { place } => write!(
                 f,
                 "the edited text would not hold the planned value at {place}, so the file is left as it was (a driftwise bug: please report it with the file)"
+            ),
+            Reason::SharedAnchor { place } => write!(
+                f,
+                "the value is a YAML anchor's, which {place} shares through an alias or a `<<` merge: editing it would change both; edit the file by hand"
             ),
             Reason::TemplateLayer { file } => write!(
                 f,

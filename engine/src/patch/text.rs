@@ -8,6 +8,7 @@
 //! so far. A group whose edit would leave the file unreadable is never applied: it is reported with
 //! its reason, and nothing else changes for it.
 
+use super::anchors::SharedAnchors;
 use super::changes::{Change, FileChanges, Files, Planned, lookup};
 use super::edits::{Edit, apply, line_end, line_start};
 use super::flat_write::{flat_line, flat_value, ini_section};
@@ -141,6 +142,7 @@ fn edit_file<'p>(
                 *removals.entry(parent_pointer(&pointer)).or_default() += 1;
             }
         }
+        let anchors = SharedAnchors::of(&text, &current, stream);
         for planned in pending {
             let place = planned.change.place();
             if reordered
@@ -152,6 +154,13 @@ fn edit_file<'p>(
                 continue;
             }
             let change = translate(&planned.change, &shifts);
+            if let Some(place) = anchors.shared_with(&current, stream, &edited_place(&change)) {
+                unapplied.push(Unapplied::new(
+                    planned.action,
+                    Reason::SharedAnchor { place },
+                ));
+                continue;
+            }
             match edits_for(&change, &text, &current, stream, &removals, table) {
                 Ok(edits) => {
                     let clash = groups
@@ -231,6 +240,16 @@ fn edit_file<'p>(
         return (source.text.clone(), 0);
     }
     (text, applied)
+}
+
+/// The node a change edits the text of: the value itself, or the container an addition goes in.
+fn edited_place(change: &Change<'_>) -> String {
+    match change {
+        Change::Replace { pointer, .. }
+        | Change::Remove { pointer, .. }
+        | Change::Reorder { pointer, .. } => pointer.clone(),
+        Change::Add { parent, .. } => parent.clone(),
+    }
 }
 
 /// Items inserted at one point of a list in one round go in the order made, and the actions come

@@ -1,0 +1,127 @@
+//! Values a YAML file holds in one place and uses in several: an anchor (`&defaults`) read again
+//! through aliases (`*defaults`) or merge keys (`<<: *defaults`). The tree holds a copy at each
+//! place, every copy with the anchor's spans, so an edit made at one place's span would change
+//! every place that shares it.
+
+use super::changes::lookup;
+use crate::span::Span;
+use crate::tree::{Document, Format, Node, Value};
+use std::collections::HashMap;
+
+/// The places of a file whose values share their text with another place.
+#[derive(Default)]
+pub(crate) struct SharedAnchors {
+    places: HashMap<Span, Vec<String>>,
+}
+
+impl SharedAnchors {
+    /// The shared places of `doc` (read from `text`). Only YAML has aliases, and a text without
+    /// `*` has none, so most files cost nothing.
+    pub(crate) fn of(text: &str, doc: &Document, stream: bool) -> SharedAnchors {
+        if doc.format != Format::Yaml || !text.contains('*') {
+            return SharedAnchors::default();
+        }
+        let mut places: HashMap<Span, Vec<String>> = HashMap::new();
+        for (i, root) in doc.documents.iter().enumerate() {
+            let mut pointer = if stream {
+                format!("/{i}")
+            } else {
+                String::new()
+            };
+            if stream || i == 0 {
+                collect(root, &mut pointer, &mut places);
+            }
+        }
+        places.retain(|_, pointers| {
+            pointers
+                .iter()
+                .any(|p| pointers.iter().any(|q| !nested(p, q)))
+        });
+        SharedAnchors { places }
+    }
+
+    /// Another place that shares the value at `pointer` (or, for an addition, the container at
+    /// `pointer`), when one does.
+    pub(crate) fn shared_with(
+        &self,
+        doc: &Document,
+        stream: bool,
+        pointer: &str,
+    ) -> Option<String> {
+        if self.places.is_empty() {
+            return None;
+        }
+        let node = lookup(doc, stream, pointer)?;
+        self.places
+            .get(&node.span)?
+            .iter()
+            .find(|other| !nested(other, pointer))
+            .cloned()
+    }
+}
+
+/// Every node with a span of its own, by span. Empty spans (empty values) are no one's text.
+fn collect(node: &Node, pointer: &mut String, places: &mut HashMap<Span, Vec<String>>) {
+    if node.span.start != node.span.end {
+        places.entry(node.span).or_default().push(pointer.clone());
+    }
+    let mark = pointer.len();
+    match &node.value {
+        Value::Map(map) => {
+            for (key, member) in map.iter() {
+                pointer.push('/');
+                pointer.push_str(&crate::pointer::escape_segment(key));
+                collect(&member.value, pointer, places);
+                pointer.truncate(mark);
+            }
+        }
+        Value::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                collect(item, pointer, places);
+                pointer.truncate(mark);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether one pointer is the other or inside it: a list and its only item may share a span
+/// (an indentless sequence's span starts at its first item), which is no sharing.
+fn nested(a: &str, b: &str) -> bool {
+    let inside = |inner: &str, outer: &str| {
+        inner == outer || (inner.starts_with(outer) && inner[outer.len()..].starts_with('/'))
+    };
+    inside(a, b) || inside(b, a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::Source;
+
+    fn shared(text: &str, pointer: &str) -> Option<String> {
+        let doc = crate::parse(&Source::new("f.yaml", text)).unwrap();
+        SharedAnchors::of(text, &doc, false).shared_with(&doc, false, pointer)
+    }
+
+    #[test]
+    fn values_read_through_aliases_and_merges_are_shared() {
+        let text = "defaults: &d\n  log: {level: info}\n  retries: 3\napi:\n  <<: *d\n  port: 80\nworker: *d\n";
+        assert_eq!(
+            shared(text, "/api/log/level").as_deref(),
+            Some("/defaults/log/level")
+        );
+        assert_eq!(
+            shared(text, "/defaults/retries").as_deref(),
+            Some("/api/retries")
+        );
+        assert_eq!(shared(text, "/worker").as_deref(), Some("/defaults"));
+        // The merging map's own keys, and the map itself, are its own.
+        assert_eq!(shared(text, "/api/port"), None);
+        assert_eq!(shared(text, "/api"), None);
+        assert_eq!(shared("a:\n- x\nb: 1\n", "/a/0"), None);
+        assert_eq!(shared("a: 1 # no * here\n", "/a"), None);
+    }
+}
