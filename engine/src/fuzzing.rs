@@ -116,14 +116,6 @@ fn adopting_makes_the_base_equal_the_environment(
     report: &crate::Report,
     files: &[Source; 2],
 ) {
-    // Not yet for device configurations: adopting into a base where one command repeats with
-    // different arguments on lines apart (read as a list) rewrites the lines between them too.
-    if matches!(
-        format,
-        Format::Ios | Format::Eos | Format::Junos | Format::JunosSet
-    ) {
-        return;
-    }
     let decisions = crate::Decisions {
         unexpected: crate::Action::Adopt,
         expected: crate::Action::Adopt,
@@ -635,6 +627,13 @@ mod tests {
             0,
             "a: 1\n--- {b: 1}\n---\n",
             "a: 1\n---\n---\n",
+        );
+        // An IOS command repeated with other lines between (read as a list), adopted as one
+        // line: the lines between went too. Found by the adopt half of the revert law.
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "[[u]]\nname = \"ledger\"\nretries = 3\n\n[[u]]\nname = \"fraud\"\nretries = 1\n",
+            "[[u]]\nname = \"ledger\"\ndebug = true\nretries = 3\n",
         );
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.

@@ -63,6 +63,30 @@ fn whole_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
     )
 }
 
+/// The lines a member is written on: one stretch from its key to its value's end, or, for a
+/// command repeated with other lines between (read as a list), each repetition's own lines.
+fn member_lines(text: &str, m: &Member) -> Vec<(usize, usize)> {
+    let whole = whole_lines(
+        text,
+        m.key_span.start.at(),
+        m.value.span.end.at().max(m.key_span.end.at()),
+    );
+    let Value::List(items) = &m.value.value else {
+        return vec![whole];
+    };
+    let lines: Vec<(usize, usize)> = items
+        .iter()
+        .map(|i| whole_lines(text, i.span.start.at(), i.span.end.at()))
+        .collect();
+    let apart = lines.windows(2).any(|w| w[0].1 < w[1].0);
+    let in_order = lines.windows(2).all(|w| w[0].1 <= w[1].0);
+    if apart && in_order && lines.first().is_some_and(|l| l.0 == whole.0) {
+        lines
+    } else {
+        vec![whole]
+    }
+}
+
 /// Where the text of the line holding `at` ends, before its line break.
 fn content_end(text: &str, at: usize) -> usize {
     let end = line_end(text, at);
@@ -128,25 +152,25 @@ fn replace(
             };
             Ok(vec![Edit::replace(start, content_end(text, start), line)])
         }
-        // Anything else is written again whole, in the same place.
+        // Anything else is written again whole, in the place of its first line; the other lines
+        // of a command repeated apart go.
         _ => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            let (from, to) = whole_lines(
-                text,
-                m.key_span.start.at(),
-                m.value.span.end.at().max(m.key_span.end.at()),
-            );
+            let lines = member_lines(text, m);
+            let (from, to) = lines[0];
             let indent = indentation(text, from).to_string();
             let unit = if matches!(old.value, Value::Map(_)) {
                 unit_under(text, old)
             } else {
                 " ".into()
             };
-            Ok(vec![Edit::replace(
+            let mut edits = vec![Edit::replace(
                 from,
                 to,
                 table.written(&key, &value.value, &indent, &unit),
-            )])
+            )];
+            edits.extend(lines[1..].iter().map(|&(f, t)| Edit::replace(f, t, "")));
+            Ok(edits)
         }
     }
 }
@@ -158,11 +182,15 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
     let (from, to) = match &parent_node.value {
         Value::Map(_) => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            whole_lines(
-                text,
-                m.key_span.start.at(),
-                m.value.span.end.at().max(m.key_span.end.at()),
-            )
+            let lines = member_lines(text, m);
+            if lines.len() > 1 {
+                // A command repeated on lines apart: each of its lines goes, the others stay.
+                return Ok(lines
+                    .into_iter()
+                    .map(|(f, t)| Edit::replace(f, t, ""))
+                    .collect());
+            }
+            lines[0]
         }
         _ => whole_lines(text, old.span.start.at(), old.span.end.at()),
     };
