@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Coverage-guided fuzzing of the readers, the patch and policy writers and the rules (fuzz/):
-# builds each libFuzzer target with the stable toolchain and runs it for a bounded time, starting
-# from the example files, their policies and rules files and the YAML test suite's texts. A law broken (a panic) stops the run with the input saved under
+# Coverage-guided fuzzing of the readers, the patch and policy writers, the rules and the
+# templates (fuzz/): builds each libFuzzer target with the stable toolchain and runs it for a
+# bounded time, starting from the example files, their policies, rules files and templates and
+# the YAML test suite's texts. A law broken (a panic) stops the run with the input saved under
 # target/fuzz/artifacts/; replay it with `target/fuzz/<target> <file>`.
-#   bash scripts/fuzz.sh            60 s per target (the test suite runs 30)
+#   bash scripts/fuzz.sh            60 s per target (the test suite runs 20)
 #   bash scripts/fuzz.sh 3600       longer, by hand
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ cargo build --locked -q --release --manifest-path fuzz/Cargo.toml --target "$hos
 corpus=$out/corpus
 rm -rf "$corpus"
 mkdir -p "$corpus/yaml_readers" "$corpus/read_any_format" "$corpus/revert" "$corpus/accept" \
-  "$corpus/rules" "$out/artifacts"
+  "$corpus/rules" "$corpus/render" "$out/artifacts"
 python3 - "$corpus" <<'PY'
 import json, pathlib, sys
 corpus = pathlib.Path(sys.argv[1])
@@ -69,9 +70,14 @@ for i, r in enumerate(rules):
     for j, d in enumerate(yaml):
         if len(r) + len(d) < 8192:
             (corpus / "rules" / f"{i}-{j}").write_bytes(r + b"\xff" + d)
+# The render target's seeds: the templates, and the YAML files (a template without tags).
+templates = [p.read_bytes() for f in ("examples", "tests") for p in sorted(pathlib.Path(f).rglob("*"))
+             if p.is_file() and "node_modules" not in p.parts and p.suffix in (".j2", ".jinja", ".tmpl", ".tpl")]
+for i, t in enumerate(templates + [t for t in yaml if len(t) <= 4096]):
+    (corpus / "render" / f"{i}").write_bytes(t)
 PY
 
-for target in yaml_readers read_any_format revert accept rules; do
+for target in yaml_readers read_any_format revert accept rules render; do
   echo "fuzzing $target for ${seconds}s"
   "$out/build/$host/release/$target" "$corpus/$target" -max_total_time="$seconds" -max_len=8192 \
     -timeout=10 -rss_limit_mb=4096 -artifact_prefix="$out/artifacts/$target-" -print_final_stats=1 \

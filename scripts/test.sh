@@ -35,8 +35,8 @@ cargo llvm-cov --locked --workspace --lcov --output-path target/lcov.info
 cargo test --locked --workspace --doc -q
 python3 scripts/coverage.py target/lcov.info
 
-say "fuzzing the readers for a bounded time (libFuzzer; longer by hand: bash scripts/fuzz.sh 3600)"
-bash scripts/fuzz.sh 30
+say "fuzzing the readers, writers, rules and templates for a bounded time (libFuzzer; longer by hand: bash scripts/fuzz.sh 3600)"
+bash scripts/fuzz.sh 20
 
 say "the CLI binary the browser and npm tests run"
 cargo build --locked -q -p driftwise-cli

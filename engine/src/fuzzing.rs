@@ -274,6 +274,47 @@ pub fn validating_keeps_to_the_text(rules_text: &str, doc_text: &str) {
     }
 }
 
+/// Renders `template_text` (a YAML template) with a few variables. Panics when rendering panics
+/// or loops, or a value of the output maps back to a place outside the template's text or inside
+/// one of its characters.
+#[cfg(feature = "templates")]
+pub fn rendering_maps_back_into_the_template(template_text: &str) {
+    let template = Source::new("t.yaml.j2", template_text);
+    let vars = serde_json::json!({
+        "env": "prod", "provider": "aws", "n": 3, "name": "shop",
+        "regions": ["eu-west-1", "us-east-1"], "tags": {"team": "a", "tier": "web"}
+    });
+    let vars = vars.as_object().cloned().unwrap_or_default();
+    let Ok(rendered) = crate::template::render(&template, &Default::default(), &vars) else {
+        return;
+    };
+    let Ok(doc) = parse(&rendered.source) else {
+        return;
+    };
+    let mut index = LineIndex::new(template_text);
+    let mut check = |span: Span| {
+        if let Some(origin) = rendered.origin(span) {
+            span_in_text(origin, template_text, &mut index, Format::Yaml);
+        }
+    };
+    fn walk(node: &Node, check: &mut dyn FnMut(Span)) {
+        check(node.span);
+        match &node.value {
+            Value::Map(map) => {
+                for member in map.values() {
+                    check(member.key_span);
+                    walk(&member.value, check);
+                }
+            }
+            Value::List(items) => items.iter().for_each(|i| walk(i, check)),
+            _ => {}
+        }
+    }
+    for root in &doc.documents {
+        walk(root, &mut check);
+    }
+}
+
 /// The plan's JSON Patch, applied to the environment's value, gives a value with no drift from
 /// the base's (each compared as JSON, so both sides read alike), when it carries every action.
 /// Single-document files of the structured formats: a flat file's values are its texts.
@@ -513,6 +554,37 @@ mod tests {
             }
         }
         assert!(checked > 40, "{checked} checks");
+    }
+
+    /// Every template of the examples and tests renders to values that map back into it.
+    #[test]
+    fn the_example_templates_map_back_into_themselves() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let mut files = vec![
+            std::path::Path::new(root).join("examples"),
+            std::path::Path::new(root).join("tests"),
+        ];
+        let mut templates = 0;
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                if !path.ends_with("node_modules") {
+                    files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                }
+            } else if path.extension().is_some_and(|e| e == "j2")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                rendering_maps_back_into_the_template(&text);
+                templates += 1;
+            }
+        }
+        for text in [
+            "name: shop\n{% if env == 'prod' %}\nreplicas: {{ n }}\n{% endif %}\n",
+            "regions:\n{% for r in regions %}  - {{ r }}\n{% endfor %}tags: {{ tags | tojson }}\n",
+            "{# a comment #}\nname: {{ name | upper }}-{{ env }}\nlist: [{{ regions | join(', ') }}]\n",
+        ] {
+            rendering_maps_back_into_the_template(text);
+        }
+        assert!(templates >= 1, "{templates} templates");
     }
 
     /// Every rules file of the examples over every YAML file of the examples.
