@@ -707,6 +707,19 @@ mod tests {
             "[[u]]\nname = \"ledger\"\nretries = 3\n\n[[u]]\nname = \"fraud\"\nretries = 1\n",
             "[[u]]\nname = \"ledger\"\ndebug = true\nretries = 3\n",
         );
+        // A multi-line banner removed from an IOS or EOS base (adopted): its closing `^C` or
+        // `EOF` line stayed, and read back as a command.
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "hostname r1\nbanner motd ^C\nAuthorized only\n^C\n",
+            "hostname r1\n",
+        );
+        revert_makes_the_environment_equal_the_base(
+            7,
+            "hostname r1\nbanner motd\nAuthorized only\nEOF\n",
+            "hostname r1\n",
+        );
+        revert_makes_the_environment_equal_the_base(7, "banner m ^\n^", "");
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

@@ -194,8 +194,19 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
         }
         _ => whole_lines(text, old.span.start.at(), old.span.end.at()),
     };
-    // A section's lines end with its `!` separator, when it has one: it goes too.
     let mut to = to;
+    // A banner's text is its value: its closing delimiter (`^C`, or EOS's `EOF` line) comes after,
+    // and goes too.
+    if let Value::String(_) = &old.value
+        && last_key(pointer).0.starts_with("banner ")
+    {
+        let end = old.span.end.at();
+        let close = text[end..]
+            .find(|c: char| !c.is_whitespace())
+            .map_or(text.len(), |n| end + n);
+        to = to.max(line_end(text, close));
+    }
+    // A section's lines end with its `!` separator, when it has one: it goes too.
     if matches!(old.value, Value::Map(_)) && text[to..].starts_with("!\n") {
         to += 2;
     }
