@@ -16,9 +16,9 @@ pub(crate) struct SharedAnchors {
 
 impl SharedAnchors {
     /// The shared places of `doc` (read from `text`). Only YAML has aliases, and a text without
-    /// `*` has none, so most files cost nothing.
+    /// an anchor and something that reads as an alias has none, so most files cost nothing.
     pub(crate) fn of(text: &str, doc: &Document, stream: bool) -> SharedAnchors {
-        if doc.format != Format::Yaml || !text.contains('*') {
+        if doc.format != Format::Yaml || !may_have_aliases(text) {
             return SharedAnchors::default();
         }
         let mut places: HashMap<Span, Vec<String>> = HashMap::new();
@@ -58,6 +58,21 @@ impl SharedAnchors {
             .find(|other| !nested(other, pointer))
             .cloned()
     }
+}
+
+/// Whether `text` may hold an alias: an `&` (an anchor), and a `*` where a node starts (after
+/// a blank, `[`, `{` or `,`, or at a line's start) followed by a name. A `*` inside a scalar
+/// (`'*.example.com'`, `a*b`) is not one; a rare false alarm only costs a walk of the tree.
+fn may_have_aliases(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.contains(&b'&')
+        && bytes.iter().enumerate().any(|(i, &b)| {
+            b == b'*'
+                && (i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'[' | b'{' | b','))
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|n| !n.is_ascii_whitespace() && !matches!(n, b',' | b']' | b'}'))
+        })
 }
 
 /// Every node with a span of its own, by span. Empty spans (empty values) are no one's text.
@@ -123,5 +138,8 @@ mod tests {
         assert_eq!(shared(text, "/api"), None);
         assert_eq!(shared("a:\n- x\nb: 1\n", "/a/0"), None);
         assert_eq!(shared("a: 1 # no * here\n", "/a"), None);
+        assert!(!may_have_aliases("host: '*.example.com'\nx: a&b\n"));
+        assert!(!may_have_aliases("a: &x 1\nb: 2 * 3\n"));
+        assert!(may_have_aliases("a: &x 1\nb: *x\nc: [*x]\n"));
     }
 }
