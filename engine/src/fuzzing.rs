@@ -720,6 +720,9 @@ mod tests {
             "hostname r1\n",
         );
         revert_makes_the_environment_equal_the_base(7, "banner m ^\n^", "");
+        // A bare IOS command and the same with an argument lines apart read as one value
+        // whose span took the line between: removing it took that line too. Now left undone.
+        revert_makes_the_environment_equal_the_base(6, "logging host\nlg\nlogging host t", "lg");
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

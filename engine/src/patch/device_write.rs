@@ -65,26 +65,43 @@ fn whole_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
 
 /// The lines a member is written on: one stretch from its key to its value's end, or, for a
 /// command repeated with other lines between (read as a list), each repetition's own lines.
-fn member_lines(text: &str, m: &Member) -> Vec<(usize, usize)> {
+/// Refused when those lines would take another command's with them (a command read as one value
+/// from lines with others between, such as a bare `logging host` and a later `logging host h`).
+fn member_lines(text: &str, m: &Member, siblings: &Node) -> Result<Vec<(usize, usize)>, Reason> {
     let whole = whole_lines(
         text,
         m.key_span.start.at(),
         m.value.span.end.at().max(m.key_span.end.at()),
     );
-    let Value::List(items) = &m.value.value else {
-        return vec![whole];
+    let lines = match &m.value.value {
+        Value::List(items) => {
+            let lines: Vec<(usize, usize)> = items
+                .iter()
+                .map(|i| whole_lines(text, i.span.start.at(), i.span.end.at()))
+                .collect();
+            let apart = lines.windows(2).any(|w| w[0].1 < w[1].0);
+            let in_order = lines.windows(2).all(|w| w[0].1 <= w[1].0);
+            if apart && in_order && lines.first().is_some_and(|l| l.0 == whole.0) {
+                lines
+            } else {
+                vec![whole]
+            }
+        }
+        _ => vec![whole],
     };
-    let lines: Vec<(usize, usize)> = items
-        .iter()
-        .map(|i| whole_lines(text, i.span.start.at(), i.span.end.at()))
-        .collect();
-    let apart = lines.windows(2).any(|w| w[0].1 < w[1].0);
-    let in_order = lines.windows(2).all(|w| w[0].1 <= w[1].0);
-    if apart && in_order && lines.first().is_some_and(|l| l.0 == whole.0) {
-        lines
-    } else {
-        vec![whole]
+    let Value::Map(members) = &siblings.value else {
+        return Ok(lines);
+    };
+    let takes_another = members.values().any(|other| {
+        let at = other.key_span.start.at();
+        !std::ptr::eq(other, m) && lines.iter().any(|&(from, to)| from <= at && at < to)
+    });
+    if takes_another {
+        return Err(Reason::NotRepresentable {
+            what: "a command read as one value from lines with other commands between".into(),
+        });
     }
+    Ok(lines)
 }
 
 /// Where the text of the line holding `at` ends, before its line break.
@@ -156,7 +173,7 @@ fn replace(
         // of a command repeated apart go.
         _ => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            let lines = member_lines(text, m);
+            let lines = member_lines(text, m, parent_node)?;
             let (from, to) = lines[0];
             let indent = indentation(text, from).to_string();
             let unit = if matches!(old.value, Value::Map(_)) {
@@ -182,7 +199,7 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
     let (from, to) = match &parent_node.value {
         Value::Map(_) => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            let lines = member_lines(text, m);
+            let lines = member_lines(text, m, parent_node)?;
             if lines.len() > 1 {
                 // A command repeated on lines apart: each of its lines goes, the others stay.
                 return Ok(lines
