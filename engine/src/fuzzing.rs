@@ -723,6 +723,15 @@ mod tests {
         // A bare IOS command and the same with an argument lines apart read as one value
         // whose span took the line between: removing it took that line too. Now left undone.
         revert_makes_the_environment_equal_the_base(6, "logging host\nlg\nlogging host t", "lg");
+        // The same device line twice: removing it removed the first only. Both go now; with
+        // other lines between, the removal is refused.
+        revert_makes_the_environment_equal_the_base(7, "1\n1", "");
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "ntp server 1.1.1.1\nntp server 1.1.1.1\n",
+            "",
+        );
+        revert_makes_the_environment_equal_the_base(6, "a\nhostname r\na\n", "hostname r\n");
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

@@ -385,10 +385,16 @@ fn section(
                     }
                     _ => (joined(words), true),
                 };
-                map.entry(key.into()).or_insert(Member {
-                    key_span: line_span,
-                    value: Node::new(Value::Bool(on), line_span),
-                });
+                // Said again, the line's span reaches its last saying, so an edit of it takes
+                // every one (or, with other lines between, is refused).
+                map.entry(key.into())
+                    .and_modify(|m| {
+                        m.value.span = crate::span::Span::new(m.value.span.start, line_span.end);
+                    })
+                    .or_insert(Member {
+                        key_span: line_span,
+                        value: Node::new(Value::Bool(on), line_span),
+                    });
             }
         }
     }
@@ -438,10 +444,14 @@ fn put_in_set(
     });
     member.value.span = crate::span::Span::new(member.value.span.start, line_span.end);
     if let Value::Map(set) = &mut member.value.value {
-        set.entry(args).or_insert(Member {
-            key_span: node.span,
-            value: Node::new(Value::Null, node.span),
-        });
+        set.entry(args)
+            .and_modify(|m| {
+                m.value.span = crate::span::Span::new(m.value.span.start, node.span.end);
+            })
+            .or_insert(Member {
+                key_span: node.span,
+                value: Node::new(Value::Null, node.span),
+            });
     }
 }
 

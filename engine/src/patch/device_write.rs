@@ -67,7 +67,7 @@ fn whole_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
 /// command repeated with other lines between (read as a list), each repetition's own lines.
 /// Refused when those lines would take another command's with them (a command read as one value
 /// from lines with others between, such as a bare `logging host` and a later `logging host h`).
-fn member_lines(text: &str, m: &Member, siblings: &Node) -> Result<Vec<(usize, usize)>, Reason> {
+fn member_lines(text: &str, m: &Member, root: &Node) -> Result<Vec<(usize, usize)>, Reason> {
     let whole = whole_lines(
         text,
         m.key_span.start.at(),
@@ -89,19 +89,26 @@ fn member_lines(text: &str, m: &Member, siblings: &Node) -> Result<Vec<(usize, u
         }
         _ => vec![whole],
     };
-    let Value::Map(members) = &siblings.value else {
-        return Ok(lines);
-    };
-    let takes_another = members.values().any(|other| {
-        let at = other.key_span.start.at();
-        !std::ptr::eq(other, m) && lines.iter().any(|&(from, to)| from <= at && at < to)
-    });
-    if takes_another {
+    if takes_another(root, m, &lines) {
         return Err(Reason::NotRepresentable {
             what: "a command read as one value from lines with other commands between".into(),
         });
     }
     Ok(lines)
+}
+
+/// Whether a command other than `m` (or one inside it) starts on one of `lines`.
+fn takes_another(node: &Node, m: &Member, lines: &[(usize, usize)]) -> bool {
+    match &node.value {
+        Value::Map(members) => members.values().any(|other| {
+            let at = other.key_span.start.at();
+            !std::ptr::eq(other, m)
+                && (lines.iter().any(|&(from, to)| from <= at && at < to)
+                    || takes_another(&other.value, m, lines))
+        }),
+        Value::List(items) => items.iter().any(|i| takes_another(i, m, lines)),
+        _ => false,
+    }
 }
 
 /// Where the text of the line holding `at` ends, before its line break.
@@ -173,7 +180,7 @@ fn replace(
         // of a command repeated apart go.
         _ => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            let lines = member_lines(text, m, parent_node)?;
+            let lines = member_lines(text, m, doc.documents.first().ok_or(Reason::Gone)?)?;
             let (from, to) = lines[0];
             let indent = indentation(text, from).to_string();
             let unit = if matches!(old.value, Value::Map(_)) {
@@ -199,7 +206,7 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
     let (from, to) = match &parent_node.value {
         Value::Map(_) => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            let lines = member_lines(text, m, parent_node)?;
+            let lines = member_lines(text, m, doc.documents.first().ok_or(Reason::Gone)?)?;
             if lines.len() > 1 {
                 // A command repeated on lines apart: each of its lines goes, the others stay.
                 return Ok(lines
