@@ -116,6 +116,25 @@ fn adopting_makes_the_base_equal_the_environment(
     report: &crate::Report,
     files: &[Source; 2],
 ) {
+    // A device file's capture preamble (`Building configuration...`) is dropped only at the top:
+    // one further down is a command until the lines above it go. Such texts are left aside.
+    let device = matches!(format, Format::Ios | Format::Eos);
+    if device
+        && files.iter().any(|f| {
+            f.text.lines().skip(1).any(|l| {
+                [
+                    "Building configuration",
+                    "Current configuration",
+                    "show run",
+                    "show startup",
+                ]
+                .iter()
+                .any(|p| l.contains(p))
+            })
+        })
+    {
+        return;
+    }
     let decisions = crate::Decisions {
         unexpected: crate::Action::Adopt,
         expected: crate::Action::Adopt,
@@ -732,6 +751,13 @@ mod tests {
             "",
         );
         revert_makes_the_environment_equal_the_base(6, "a\nhostname r\na\n", "hostname r\n");
+        // A command added at the top of an IOS file that ends `end`, a blank line and a prompt:
+        // it went after the prompt, so `end` and the prompt read back as commands.
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "hostname r1\n!\nend\n\nrouter1#\n",
+            "hostname r1\nlogging host 10.0.0.5\n!\nend\n",
+        );
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

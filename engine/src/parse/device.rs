@@ -81,7 +81,7 @@ fn is_preamble(line: &str) -> bool {
 }
 
 /// A bare device prompt (`router1#`, `switch>`), as a capture ends with.
-fn is_prompt(t: &str) -> bool {
+pub(crate) fn is_prompt(t: &str) -> bool {
     t.len() > 1
         && (t.ends_with('#') || t.ends_with('>'))
         && !t.contains(char::is_whitespace)

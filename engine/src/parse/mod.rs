@@ -1,6 +1,6 @@
 //! Parsers: text in, [`Document`] out, every key and value with its span.
 
-mod device;
+pub(crate) mod device;
 mod directory;
 mod flat;
 mod json;

@@ -97,6 +97,34 @@ fn member_lines(text: &str, m: &Member, root: &Node) -> Result<Vec<(usize, usize
     Ok(lines)
 }
 
+/// Where the lines a configuration capture ends with begin: blank lines, a bare prompt
+/// (`router1#`), and one final `end` at the margin, as the reader drops them; the text's end when
+/// there are none.
+fn epilogue_start(text: &str) -> usize {
+    let mut at = text.len();
+    let mut start = at;
+    while at > 0 {
+        let line_from = line_start(text, at - 1);
+        let line = text[line_from..at].trim_end_matches(['\r', '\n']);
+        let t = line.trim();
+        if t.is_empty() || crate::parse::device::is_prompt(t) {
+            start = line_from;
+        } else if t == "end" && !line.starts_with(' ') {
+            start = line_from;
+            break;
+        } else {
+            break;
+        }
+        at = line_from;
+    }
+    // Blank lines alone at the end: after them, as before.
+    if text[start..].trim().is_empty() {
+        text.len()
+    } else {
+        start
+    }
+}
+
 /// Whether a command other than `m` (or one inside it) starts on one of `lines`.
 fn takes_another(node: &Node, m: &Member, lines: &[(usize, usize)]) -> bool {
     match &node.value {
@@ -306,13 +334,9 @@ fn add(
                     unit,
                 )
             } else if parent.is_empty() {
-                // At the top: before the final `end`, when there is one.
-                let end = text.trim_end().rfind('\n').map_or(0, |i| i + 1);
-                let at = if text[end..].trim() == "end" {
-                    end
-                } else {
-                    text.len()
-                };
+                // At the top: before what a capture ends with (the final `end`, a prompt,
+                // blank lines), which the reader drops only at the end.
+                let at = epilogue_start(text);
                 (
                     at,
                     String::new(),
