@@ -758,6 +758,9 @@ mod tests {
             "hostname r1\n!\nend\n\nrouter1#\n",
             "hostname r1\nlogging host 10.0.0.5\n!\nend\n",
         );
+        // An indented line after a one-line banner was dropped from the tree, unseen, and read
+        // back as a command once the banner went.
+        revert_makes_the_environment_equal_the_base(7, "banner d CC\n m", "");
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

@@ -325,6 +325,15 @@ fn section(
                 index.span(words[0].start, words[1].end),
                 value,
             );
+            // Indented lines after a banner belong to no section of it: read as lines of this
+            // level, not dropped unseen.
+            if !b.children.is_empty()
+                && let Value::Map(more) = section(&b.children, false, index, text, table)?
+            {
+                for (key, member) in more.into_iter() {
+                    map.entry(key).or_insert(member);
+                }
+            }
             continue;
         }
         if !b.children.is_empty() {
