@@ -761,6 +761,8 @@ mod tests {
         // An indented line after a one-line banner was dropped from the tree, unseen, and read
         // back as a command once the banner went.
         revert_makes_the_environment_equal_the_base(7, "banner d CC\n m", "");
+        // The same banner given twice (read as a list): each one's closing line goes too.
+        revert_makes_the_environment_equal_the_base(7, "banner td ^\n^\nbanner td ee", "");
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

@@ -229,12 +229,28 @@ fn replace(
 
 fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason> {
     let old = lookup(doc, false, pointer).ok_or(Reason::Gone)?;
-    let (_, parent) = last_key(pointer);
+    let (key, parent) = last_key(pointer);
     let parent_node = lookup(doc, false, &parent).ok_or(Reason::Gone)?;
     let (from, to) = match &parent_node.value {
         Value::Map(_) => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            let lines = member_lines(text, m, doc.documents.first().ok_or(Reason::Gone)?)?;
+            let mut lines = member_lines(text, m, doc.documents.first().ok_or(Reason::Gone)?)?;
+            if key.starts_with("banner ") {
+                // A banner's text is its value: its closing delimiter (`^C`, or EOS's `EOF`
+                // line) comes after, and goes too, for each time the banner is given.
+                let ends: Vec<usize> = match &m.value.value {
+                    Value::List(items) if items.len() == lines.len() => {
+                        items.iter().map(|i| i.span.end.at()).collect()
+                    }
+                    _ => vec![m.value.span.end.at(); lines.len()],
+                };
+                for (line, end) in lines.iter_mut().zip(ends) {
+                    let close = text[end..]
+                        .find(|c: char| !c.is_whitespace())
+                        .map_or(text.len(), |n| end + n);
+                    line.1 = line.1.max(line_end(text, close));
+                }
+            }
             if lines.len() > 1 {
                 // A command repeated on lines apart: each of its lines goes, the others stay.
                 return Ok(lines
@@ -247,17 +263,6 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
         _ => whole_lines(text, old.span.start.at(), old.span.end.at()),
     };
     let mut to = to;
-    // A banner's text is its value: its closing delimiter (`^C`, or EOS's `EOF` line) comes after,
-    // and goes too.
-    if let Value::String(_) = &old.value
-        && last_key(pointer).0.starts_with("banner ")
-    {
-        let end = old.span.end.at();
-        let close = text[end..]
-            .find(|c: char| !c.is_whitespace())
-            .map_or(text.len(), |n| end + n);
-        to = to.max(line_end(text, close));
-    }
     // A section's lines end with its `!` separator, when it has one: it goes too.
     if matches!(old.value, Value::Map(_)) && text[to..].starts_with("!\n") {
         to += 2;
