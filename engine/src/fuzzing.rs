@@ -763,6 +763,9 @@ mod tests {
         revert_makes_the_environment_equal_the_base(7, "banner d CC\n m", "");
         // The same banner given twice (read as a list): each one's closing line goes too.
         revert_makes_the_environment_equal_the_base(7, "banner td ^\n^\nbanner td ee", "");
+        // YAML lines broken by a lone carriage return: the edits, made on `\n` lines, landed
+        // elsewhere. Such files are now left as they were, each action named.
+        revert_makes_the_environment_equal_the_base(0, "\u{fffd}", "\u{fffd}\r---");
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

@@ -110,6 +110,21 @@ fn edit_file<'p>(
     unapplied: &mut Vec<Unapplied>,
     table: crate::device::Table<'_>,
 ) -> (String, usize) {
+    // YAML breaks lines at a lone carriage return too (old Mac files); the text edits work on
+    // `\n` lines, so such a file is left as it was rather than edited in the wrong places.
+    let bytes = source.text.as_bytes();
+    let lone_cr = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if doc.format == Format::Yaml && (0..bytes.len()).any(lone_cr) {
+        for planned in changes {
+            unapplied.push(Unapplied::new(
+                planned.action,
+                Reason::NotRepresentable {
+                    what: "an edit of a YAML file whose lines end in a lone carriage return".into(),
+                },
+            ));
+        }
+        return (source.text.clone(), 0);
+    }
     let mut text = source.text.clone();
     let mut current = doc.clone();
     let mut shifts = Shifts::default();
