@@ -768,6 +768,13 @@ mod tests {
         // YAML lines broken by a lone carriage return: the edits, made on `\n` lines, landed
         // elsewhere. Such files are now left as they were, each action named.
         revert_makes_the_environment_equal_the_base(0, "\u{fffd}", "\u{fffd}\r---");
+        // saphyr counts a directive line's bytes as characters: every span after `%FOO é` was
+        // ahead by its extra bytes, and a revert edited the wrong place.
+        revert_makes_the_environment_equal_the_base(0, "", "%\u{fffd}\u{fffd}\u{fffd}\n---\n---\n");
+        read_and_compare_with_itself(
+            0,
+            "%FOO x # \u{e9}\u{e9}\n%BAR \u{e9}\n--- a\n--- {b: \u{e9}}\n",
+        );
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

@@ -26,15 +26,44 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
         root: None,
         documents: Vec::new(),
         separator: None,
+        skews: directive_skews(text),
     };
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| builder.scan_error(&e))?;
-        let start = builder.index.pos_at_char(span.start.index());
-        let end = builder.index.pos_at_char(span.end.index());
+        let start = builder.pos_at(span.start.index());
+        let end = builder.pos_at(span.end.index());
         builder.event(event, Span::new(start, end))?;
     }
     Ok(builder.documents)
+}
+
+/// saphyr-parser counts a directive line's bytes (`%FOO é`) as characters, so every index after
+/// one with non-ASCII text is ahead by its extra bytes: for each such line, saphyr's index where
+/// the line ends and the extra bytes so far. Empty for almost every text.
+fn directive_skews(text: &str) -> Vec<(usize, usize)> {
+    if text.is_ascii() || !(text.starts_with('%') || text.contains("\n%")) {
+        return Vec::new();
+    }
+    let (mut chars, mut extra, mut skews) = (0, 0, Vec::new());
+    for line in text.split_inclusive('\n') {
+        let n = line.chars().count();
+        if line.starts_with('%') && !line.is_ascii() {
+            extra += line.len() - n;
+            skews.push((chars + n + extra, extra));
+        }
+        chars += n;
+    }
+    skews
+}
+
+/// A saphyr character index with the directive lines' skew taken off.
+fn unskewed(skews: &[(usize, usize)], index: usize) -> usize {
+    skews
+        .iter()
+        .rev()
+        .find(|(from, _)| *from <= index)
+        .map_or(index, |(_, extra)| index - extra)
 }
 
 struct Builder<'t> {
@@ -48,6 +77,8 @@ struct Builder<'t> {
     documents: Vec<Node>,
     /// The current document's `---`, when it has one.
     separator: Option<Span>,
+    /// See [`directive_skews`].
+    skews: Vec<(usize, usize)>,
 }
 
 enum Frame {
@@ -228,12 +259,17 @@ impl<'t> Builder<'t> {
 
     /// A parser error at its position. At the end of the input saphyr's marker points at the start of
     /// the stream, which helps nobody: an unclosed bracket is reported where it was opened instead.
+    /// The position of saphyr's character index `index`.
+    fn pos_at(&mut self, index: usize) -> Pos {
+        self.index.pos_at_char(unskewed(&self.skews, index))
+    }
+
     fn scan_error(&mut self, e: &saphyr_parser::ScanError) -> Error {
         let m = e.marker();
         let info = e.info();
         if info.contains("recursion limit") {
             // The scanner's own guard against deeply nested flow collections.
-            let pos = self.index.pos_at_char(m.index());
+            let pos = self.pos_at(m.index());
             let message = format!("nesting deeper than {} levels", self.limits.max_depth);
             return Error::new(ErrorKind::Limit, message).at(pos);
         }
@@ -249,7 +285,7 @@ impl<'t> Builder<'t> {
                 return Error::new(ErrorKind::Syntax, message).at(start);
             }
         }
-        let pos = self.index.pos_at_char(m.index());
+        let pos = self.pos_at(m.index());
         Error::new(ErrorKind::Syntax, info.to_string()).at(pos)
     }
 
@@ -604,6 +640,18 @@ mod tests {
             found,
             [(1, 1, 1), (2, 4, 0), (3, 4, 0), (4, 5, 1), (5, 4, 0)]
         );
+    }
+
+    #[test]
+    fn spans_after_a_directive_with_non_ascii_text_are_at_their_offsets() {
+        for text in [
+            "%FOO \u{e9}\u{e9}\n--- a\n",
+            "%FOO x # \u{e9}\n%BAR \u{e9}\n--- a\n--- a\n",
+        ] {
+            let found: Vec<usize> = docs(text).iter().map(|d| d.span.start.at()).collect();
+            let want: Vec<usize> = text.match_indices('a').map(|(i, _)| i).collect();
+            assert_eq!(found, want, "{text:?}");
+        }
     }
 
     #[test]
