@@ -775,6 +775,12 @@ mod tests {
             0,
             "%FOO x # \u{e9}\u{e9}\n%BAR \u{e9}\n--- a\n--- {b: \u{e9}}\n",
         );
+        // `%` lines that are a block scalar's text, not directives: the first skew correction
+        // took them for directives and made spans run backwards.
+        read_and_compare_with_itself(
+            0,
+            "\u{7}%YAML \t cument\n...\n|\n%!Plin1.1\n-e\n--\n...\n|\n%!Pli\n...\n|\n%ent\n.ment\n...\n|\n%!rface...\n|\n%!Pli\n...\n|\n%ent\n...\n|\n%\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{fffd}\u{12}\u{12}\u{12}li\n...\n|\n%ent\n.ment\n...\n|\n%!Plin2interface...\n|\n\u{fffd}%!Pli\n...\n|\n%ent\n...\n|\n%!Plin1.1\n: \n",
+        );
         // A list item whose value begins on the line below its dash (`-` alone on a line):
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");

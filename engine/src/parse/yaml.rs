@@ -26,44 +26,54 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
         root: None,
         documents: Vec::new(),
         separator: None,
-        skews: directive_skews(text),
+        skew: 0,
+        node_end: 0,
     };
+    let resync = has_skewing_directive(text);
     let mut parser = Parser::new_from_str(text);
     while let Some(event) = parser.next_event() {
         let (event, span) = event.map_err(|e| builder.scan_error(&e))?;
+        if resync && matches!(event, Event::DocumentStart(true)) {
+            builder.resync(span.start.index());
+        }
         let start = builder.pos_at(span.start.index());
         let end = builder.pos_at(span.end.index());
+        if matches!(
+            event,
+            Event::Scalar(..) | Event::Alias(_) | Event::SequenceEnd | Event::MappingEnd
+        ) {
+            builder.node_end = end.at();
+        }
         builder.event(event, Span::new(start, end))?;
     }
     Ok(builder.documents)
 }
 
 /// saphyr-parser counts a directive line's bytes (`%FOO é`) as characters, so every index after
-/// one with non-ASCII text is ahead by its extra bytes: for each such line, saphyr's index where
-/// the line ends and the extra bytes so far. Empty for almost every text.
-fn directive_skews(text: &str) -> Vec<(usize, usize)> {
-    if text.is_ascii() || !(text.starts_with('%') || text.contains("\n%")) {
-        return Vec::new();
-    }
-    let (mut chars, mut extra, mut skews) = (0, 0, Vec::new());
-    for line in text.split_inclusive('\n') {
-        let n = line.chars().count();
-        if line.starts_with('%') && !line.is_ascii() {
-            extra += line.len() - n;
-            skews.push((chars + n + extra, extra));
-        }
-        chars += n;
-    }
-    skews
+/// one with non-ASCII text is ahead by its extra bytes. Only texts with such a line need the
+/// correction, which [`Builder::resync`] works out at each explicit document start.
+fn has_skewing_directive(text: &str) -> bool {
+    !text.is_ascii()
+        && (text.starts_with('%') || text.contains("\n%"))
+        && text
+            .split_inclusive('\n')
+            .any(|line| line.starts_with('%') && !line.is_ascii())
 }
 
-/// A saphyr character index with the directive lines' skew taken off.
-fn unskewed(skews: &[(usize, usize)], index: usize) -> usize {
-    skews
-        .iter()
-        .rev()
-        .find(|(from, _)| *from <= index)
-        .map_or(index, |(_, extra)| index - extra)
+/// The first line at or after byte `from` that is a document marker `---`.
+fn marker_line(text: &str, from: usize) -> Option<usize> {
+    let mut at = text[..from.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    while at < text.len() {
+        let line = text[at..].split('\n').next().unwrap_or("");
+        let rest = line.strip_prefix("---");
+        if rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r'])) && at >= from {
+            return Some(at);
+        }
+        at += line.len() + 1;
+    }
+    None
 }
 
 struct Builder<'t> {
@@ -77,8 +87,10 @@ struct Builder<'t> {
     documents: Vec<Node>,
     /// The current document's `---`, when it has one.
     separator: Option<Span>,
-    /// See [`directive_skews`].
-    skews: Vec<(usize, usize)>,
+    /// How far saphyr's character index is ahead of the text's (see [`has_skewing_directive`]).
+    skew: usize,
+    /// Where the last node read ends: the next document's `---` comes after it.
+    node_end: usize,
 }
 
 enum Frame {
@@ -261,7 +273,16 @@ impl<'t> Builder<'t> {
     /// the stream, which helps nobody: an unclosed bracket is reported where it was opened instead.
     /// The position of saphyr's character index `index`.
     fn pos_at(&mut self, index: usize) -> Pos {
-        self.index.pos_at_char(unskewed(&self.skews, index))
+        self.index.pos_at_char(index.saturating_sub(self.skew))
+    }
+
+    /// At an explicit document start, whose `---` is the first after the last node: the skew is
+    /// how far saphyr's `index` for it is ahead of that marker's character index.
+    fn resync(&mut self, index: usize) {
+        if let Some(at) = marker_line(self.text, self.node_end) {
+            let chars = self.text[..at].chars().count();
+            self.skew = index.saturating_sub(chars);
+        }
     }
 
     fn scan_error(&mut self, e: &saphyr_parser::ScanError) -> Error {
