@@ -80,8 +80,33 @@ fn is_preamble(line: &str) -> bool {
         || is_prompt(t)
 }
 
+/// Which of `all` the lines a capture ends with begin at: blank lines, a bare prompt, and the
+/// final `end` at the margin (only that one, not every one), none of them configuration.
+fn epilogue(all: &[Line<'_>]) -> usize {
+    let mut last = all.len();
+    while last > 0 {
+        let t = all[last - 1].text.trim();
+        if t.is_empty() || is_prompt(t) || (t == "end" && !all[last - 1].text.starts_with(' ')) {
+            last -= 1;
+            if t == "end" {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    last
+}
+
+/// Where the lines a capture ends with begin in `text` (see [`epilogue`]): the text's end when
+/// there are none. A line added at the top of the configuration goes before them.
+pub(crate) fn epilogue_start(text: &str) -> usize {
+    let all = lines(text);
+    all.get(epilogue(&all)).map_or(text.len(), |l| l.start)
+}
+
 /// A bare device prompt (`router1#`, `switch>`), as a capture ends with.
-pub(crate) fn is_prompt(t: &str) -> bool {
+fn is_prompt(t: &str) -> bool {
     t.len() > 1
         && (t.ends_with('#') || t.ends_with('>'))
         && !t.contains(char::is_whitespace)
@@ -105,19 +130,7 @@ pub(super) fn parse_ios(text: &str, table: Table<'_>) -> Result<Vec<Node>> {
     while first < all.len() && is_preamble(all[first].text) {
         first += 1;
     }
-    let mut last = all.len();
-    while last > first {
-        let t = all[last - 1].text.trim();
-        if t.is_empty() || is_prompt(t) || (t == "end" && !all[last - 1].text.starts_with(' ')) {
-            last -= 1;
-            // Only the final `end`, not every one.
-            if t == "end" {
-                break;
-            }
-        } else {
-            break;
-        }
-    }
+    let last = epilogue(&all).max(first);
     let blocks = blocks(&all[first..last], text, &mut index)?;
     let root = section(&blocks, false, &mut index, text, table)?;
     let span = index.span(0, text.len());

@@ -67,7 +67,7 @@ fn whole_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
 /// command repeated with other lines between (read as a list), each repetition's own lines.
 /// Refused when those lines would take another command's with them (a command read as one value
 /// from lines with others between, such as a bare `logging host` and a later `logging host h`).
-fn member_lines(text: &str, m: &Member, root: &Node) -> Result<Vec<(usize, usize)>, Reason> {
+fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, usize)>, Reason> {
     let whole = whole_lines(
         text,
         m.key_span.start.at(),
@@ -89,40 +89,13 @@ fn member_lines(text: &str, m: &Member, root: &Node) -> Result<Vec<(usize, usize
         }
         _ => vec![whole],
     };
+    let root = doc.documents.first().ok_or(Reason::Gone)?;
     if takes_another(root, m, &lines) {
         return Err(Reason::NotRepresentable {
             what: "a command read as one value from lines with other commands between".into(),
         });
     }
     Ok(lines)
-}
-
-/// Where the lines a configuration capture ends with begin: blank lines, a bare prompt
-/// (`router1#`), and one final `end` at the margin, as the reader drops them; the text's end when
-/// there are none.
-fn epilogue_start(text: &str) -> usize {
-    let mut at = text.len();
-    let mut start = at;
-    while at > 0 {
-        let line_from = line_start(text, at - 1);
-        let line = text[line_from..at].trim_end_matches(['\r', '\n']);
-        let t = line.trim();
-        if t.is_empty() || crate::parse::device::is_prompt(t) {
-            start = line_from;
-        } else if t == "end" && !line.starts_with(' ') {
-            start = line_from;
-            break;
-        } else {
-            break;
-        }
-        at = line_from;
-    }
-    // Blank lines alone at the end: after them, as before.
-    if text[start..].trim().is_empty() {
-        text.len()
-    } else {
-        start
-    }
 }
 
 /// Whether a command other than `m` (or one inside it) starts on one of `lines`.
@@ -208,7 +181,7 @@ fn replace(
         // of a command repeated apart go.
         _ => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            let lines = member_lines(text, m, doc.documents.first().ok_or(Reason::Gone)?)?;
+            let lines = member_lines(text, m, doc)?;
             let (from, to) = lines[0];
             let indent = indentation(text, from).to_string();
             let unit = if matches!(old.value, Value::Map(_)) {
@@ -234,7 +207,7 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
     let (from, to) = match &parent_node.value {
         Value::Map(_) => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            let mut lines = member_lines(text, m, doc.documents.first().ok_or(Reason::Gone)?)?;
+            let mut lines = member_lines(text, m, doc)?;
             if key.starts_with("banner ") {
                 // A banner's text is its value: its closing delimiter (`^C`, or EOS's `EOF`
                 // line) comes after, and goes too, for each time the banner is given.
@@ -341,7 +314,13 @@ fn add(
             } else if parent.is_empty() {
                 // At the top: before what a capture ends with (the final `end`, a prompt,
                 // blank lines), which the reader drops only at the end.
-                let at = epilogue_start(text);
+                let at = crate::parse::device::epilogue_start(text);
+                // Blank lines alone at the end: after them, as before.
+                let at = if text[at..].trim().is_empty() {
+                    text.len()
+                } else {
+                    at
+                };
                 (
                     at,
                     String::new(),
