@@ -67,13 +67,18 @@ fn marker_line(text: &str, from: usize) -> Option<usize> {
         .map_or(0, |i| i + 1);
     while at < text.len() {
         let line = text[at..].split('\n').next().unwrap_or("");
-        let rest = line.strip_prefix("---");
-        if rest.is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r'])) && at >= from {
+        if is_document_marker(line) && at >= from {
             return Some(at);
         }
         at += line.len() + 1;
     }
     None
+}
+
+/// Whether a line starts a document: `---` alone or followed by a blank (and maybe content).
+pub(crate) fn is_document_marker(line: &str) -> bool {
+    line.strip_prefix("---")
+        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '\r']))
 }
 
 struct Builder<'t> {
@@ -269,8 +274,6 @@ impl<'t> Builder<'t> {
         Ok(())
     }
 
-    /// A parser error at its position. At the end of the input saphyr's marker points at the start of
-    /// the stream, which helps nobody: an unclosed bracket is reported where it was opened instead.
     /// The position of saphyr's character index `index`.
     fn pos_at(&mut self, index: usize) -> Pos {
         self.index.pos_at_char(index.saturating_sub(self.skew))
@@ -285,6 +288,8 @@ impl<'t> Builder<'t> {
         }
     }
 
+    /// A parser error at its position. At the end of the input saphyr's marker points at the start of
+    /// the stream, which helps nobody: an unclosed bracket is reported where it was opened instead.
     fn scan_error(&mut self, e: &saphyr_parser::ScanError) -> Error {
         let m = e.marker();
         let info = e.info();

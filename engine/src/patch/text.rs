@@ -1425,7 +1425,7 @@ fn document_start(text: &str, doc: &Document, index: usize) -> Option<usize> {
     // A document that starts on its separator's line (`--- b`, or an empty one, whose span is just
     // after its `---`).
     let own = text[at..].lines().next().unwrap_or("");
-    if index > 0 && (own == "---" || own.starts_with("--- ") || own.starts_with("---\t")) {
+    if index > 0 && crate::parse::yaml::is_document_marker(own) {
         return Some(at);
     }
     // Walk up over comments and blank lines to the separator, but not into the previous document.
