@@ -58,17 +58,7 @@ pub fn revert_makes_the_environment_equal_the_base(format: u8, base_text: &str, 
     let (Ok(base_doc), Ok(_)) = (parse(&base), parse(&env)) else {
         return;
     };
-    let request = crate::Request {
-        options: crate::Options {
-            reveal_secrets: true,
-            ..crate::Options::default()
-        },
-        ..crate::Request::new(
-            base.clone(),
-            vec![crate::Environment::new("env", env.clone())],
-        )
-    };
-    let Ok(outcome) = crate::run(&request) else {
+    let Ok(outcome) = crate::run(&secrets_shown(base.clone(), env.clone())) else {
         return;
     };
     let files = [base, env];
@@ -107,6 +97,17 @@ pub fn revert_makes_the_environment_equal_the_base(format: u8, base_text: &str, 
     }
     json_patch_reverts(format, &base_doc, &preview, base_text, env_text);
     adopting_makes_the_base_equal_the_environment(format, &outcome.report, &files);
+}
+
+/// `env` checked against `base` with secrets shown, so a plan can carry every value back.
+fn secrets_shown(base: Source, env: Source) -> crate::Request {
+    crate::Request {
+        options: crate::Options {
+            reveal_secrets: true,
+            ..crate::Options::default()
+        },
+        ..crate::Request::new(base, vec![crate::Environment::new("env", env)])
+    }
 }
 
 /// The other direction: every finding adopted, the base's patched text reads and, with every
@@ -165,17 +166,7 @@ fn adopting_makes_the_base_equal_the_environment(
         if !patch.unapplied.is_empty() {
             continue;
         }
-        let request = crate::Request {
-            options: crate::Options {
-                reveal_secrets: true,
-                ..crate::Options::default()
-            },
-            ..crate::Request::new(
-                edited,
-                vec![crate::Environment::new("env", files[1].clone())],
-            )
-        };
-        let Ok(again) = crate::run(&request) else {
+        let Ok(again) = crate::run(&secrets_shown(edited, files[1].clone())) else {
             return;
         };
         assert!(
@@ -311,26 +302,12 @@ pub fn rendering_maps_back_into_the_template(template_text: &str) {
         return;
     };
     let mut index = LineIndex::new(template_text);
-    let mut check = |span: Span| {
-        if let Some(origin) = rendered.origin(span) {
-            span_in_text(origin, template_text, &mut index, Format::Yaml);
-        }
-    };
-    fn walk(node: &Node, check: &mut dyn FnMut(Span)) {
-        check(node.span);
-        match &node.value {
-            Value::Map(map) => {
-                for member in map.values() {
-                    check(member.key_span);
-                    walk(&member.value, check);
-                }
-            }
-            Value::List(items) => items.iter().for_each(|i| walk(i, check)),
-            _ => {}
-        }
-    }
     for root in &doc.documents {
-        walk(root, &mut check);
+        each_span(root, &mut |span| {
+            if let Some(origin) = rendered.origin(span) {
+                span_in_text(origin, template_text, &mut index, Format::Yaml);
+            }
+        });
     }
 }
 
@@ -420,19 +397,20 @@ fn merge_patch_apply(target: &mut serde_json::Value, patch: &serde_json::Value) 
 }
 
 fn spans_in_text(node: &Node, text: &str, index: &mut LineIndex<'_>, format: Format) {
-    span_in_text(node.span, text, index, format);
+    each_span(node, &mut |span| span_in_text(span, text, index, format));
+}
+
+/// Every span of a tree: each node's, and each map key's.
+fn each_span(node: &Node, visit: &mut dyn FnMut(Span)) {
+    visit(node.span);
     match &node.value {
         Value::Map(map) => {
             for member in map.values() {
-                span_in_text(member.key_span, text, index, format);
-                spans_in_text(&member.value, text, index, format);
+                visit(member.key_span);
+                each_span(&member.value, visit);
             }
         }
-        Value::List(items) => {
-            for item in items.iter() {
-                spans_in_text(item, text, index, format);
-            }
-        }
+        Value::List(items) => items.iter().for_each(|item| each_span(item, visit)),
         _ => {}
     }
 }
@@ -459,17 +437,42 @@ fn span_in_text(span: Span, text: &str, index: &mut LineIndex<'_>, format: Forma
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::PathBuf;
+
+    /// Every folder under `roots` (paths in the repository), each with its files in name order;
+    /// installed npm packages aside.
+    fn folders(roots: &[&str]) -> Vec<Vec<PathBuf>> {
+        let repository = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+        let mut pending: Vec<PathBuf> = roots.iter().map(|r| repository.join(r)).collect();
+        let mut out = Vec::new();
+        while let Some(folder) = pending.pop() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&folder)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            entries.sort();
+            pending.extend(
+                entries
+                    .iter()
+                    .filter(|p| p.is_dir() && !p.ends_with("node_modules"))
+                    .cloned(),
+            );
+            out.push(entries.into_iter().filter(|p| p.is_file()).collect());
+        }
+        out
+    }
+
+    /// Every file under `roots`, as [`folders`] finds them.
+    fn files(roots: &[&str]) -> Vec<PathBuf> {
+        folders(roots).into_iter().flatten().collect()
+    }
 
     /// Every example file, read in every format: what a fuzzer starts from must already pass.
     #[test]
     fn the_laws_hold_on_every_example_in_every_format() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples");
-        let mut files = vec![std::path::PathBuf::from(root)];
         let mut texts = 0;
-        while let Some(path) = files.pop() {
-            if path.is_dir() {
-                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
+        for path in files(&["examples"]) {
+            if let Ok(text) = std::fs::read_to_string(&path) {
                 for format in 0..Format::ALL.len() as u8 {
                     read_and_compare_with_itself(format, &text);
                 }
@@ -497,20 +500,8 @@ mod tests {
     /// in every format they read in.
     #[test]
     fn reverting_an_example_makes_it_equal_its_base() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        let mut folders: Vec<_> = ["examples", "tests/cases", "tests/patch"]
-            .iter()
-            .map(|f| std::path::Path::new(root).join(f))
-            .collect();
         let mut pairs = 0;
-        while let Some(folder) = folders.pop() {
-            let mut files: Vec<_> = std::fs::read_dir(&folder)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
-            files.sort();
-            folders.extend(files.iter().filter(|p| p.is_dir()).cloned());
-            let files: Vec<_> = files.into_iter().filter(|p| p.is_file()).collect();
+        for files in folders(&["examples", "tests/cases", "tests/patch"]) {
             for (i, base) in files.iter().enumerate() {
                 for env in &files[i + 1..] {
                     if base.extension() != env.extension() {
@@ -535,22 +526,10 @@ mod tests {
     /// accepting every unexpected finding writes a policy that loads and expects them.
     #[test]
     fn accepting_an_example_s_findings_makes_them_expected() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        let mut folders: Vec<_> = ["examples", "tests/cases", "tests/conformance"]
-            .iter()
-            .map(|f| std::path::Path::new(root).join(f))
-            .collect();
         let mut checked = 0;
-        while let Some(folder) = folders.pop() {
-            let mut files: Vec<_> = std::fs::read_dir(&folder)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
-            files.sort();
-            folders.extend(files.iter().filter(|p| p.is_dir()).cloned());
-            let read = |p: &std::path::PathBuf| std::fs::read_to_string(p).ok();
-            let is_policy =
-                |p: &std::path::PathBuf| crate::file_stem(&p.to_string_lossy()) == "driftwise";
+        for files in folders(&["examples", "tests/cases", "tests/conformance"]) {
+            let read = |p: &PathBuf| std::fs::read_to_string(p).ok();
+            let is_policy = |p: &PathBuf| crate::file_stem(&p.to_string_lossy()) == "driftwise";
             let mut policies: Vec<String> = files
                 .iter()
                 .filter(|p| is_policy(p))
@@ -579,18 +558,9 @@ mod tests {
     #[cfg(feature = "templates")]
     #[test]
     fn the_example_templates_map_back_into_themselves() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        let mut files = vec![
-            std::path::Path::new(root).join("examples"),
-            std::path::Path::new(root).join("tests"),
-        ];
         let mut templates = 0;
-        while let Some(path) = files.pop() {
-            if path.is_dir() {
-                if !path.ends_with("node_modules") {
-                    files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-                }
-            } else if path.extension().is_some_and(|e| e == "j2")
+        for path in files(&["examples", "tests"]) {
+            if path.extension().is_some_and(|e| e == "j2")
                 && let Ok(text) = std::fs::read_to_string(&path)
             {
                 rendering_maps_back_into_the_template(&text);
@@ -611,16 +581,9 @@ mod tests {
     #[cfg(feature = "validation")]
     #[test]
     fn the_example_rules_keep_to_the_text() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-        let mut files = vec![
-            std::path::Path::new(root).join("examples"),
-            std::path::Path::new(root).join("tests"),
-        ];
         let (mut rules, mut docs) = (Vec::new(), Vec::new());
-        while let Some(path) = files.pop() {
-            if path.is_dir() {
-                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-            } else if path.extension().is_some_and(|e| e == "yaml")
+        for path in files(&["examples", "tests"]) {
+            if path.extension().is_some_and(|e| e == "yaml")
                 && let Ok(text) = std::fs::read_to_string(&path)
             {
                 if text.starts_with("rules:") || text.contains("\nrules:") {
