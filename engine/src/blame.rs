@@ -85,7 +85,7 @@ fn renamed_from(newer: &Node, older: &Node, path: &str) -> Option<String> {
     };
     let key = before
         .iter()
-        .find(|(k, m)| !now.contains_key(*k) && m.value.value.to_json() == node.value.to_json())?
+        .find(|(k, m)| !now.contains_key(k) && m.value.value.to_json() == node.value.to_json())?
         .0;
     Some(format!("{parent}/{}", escape_segment(key)))
 }

@@ -724,7 +724,7 @@ fn junos_commands(from: &Node, to: &Node, places: &[&str]) -> String {
                     && junos_keyword(path.last().map(String::as_str).unwrap_or_default())
                         == Some(Keyed::Set)
                 {
-                    for arg in had.keys().filter(|a| !want.contains_key(*a)) {
+                    for arg in had.keys().filter(|a| !want.contains_key(a)) {
                         out.push(format!("delete {} {}", junos_path(&path), junos_value(arg)));
                     }
                 }

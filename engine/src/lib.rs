@@ -45,6 +45,7 @@ mod json_text;
 mod layers;
 mod live;
 mod locate;
+pub mod map;
 mod names;
 mod naming;
 mod outcome;

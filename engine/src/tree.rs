@@ -7,7 +7,6 @@ pub use crate::decimal::Decimal;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::Span;
-use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -389,23 +388,10 @@ pub struct Member {
     pub value: Node,
 }
 
-/// Keys keep their source order, which the reports and patches preserve. foldhash rather than
-/// SipHash: maps are built and probed for every key of every file, and this is the hot path.
-pub type Map = IndexMap<Key, Member, foldhash::fast::RandomState>;
+/// A mapping: keys in source order, each with its key's span and value.
+pub type Map = crate::map::OrderedMap<Member>;
 
-/// A mapping key. Most keys are short, and a short key is held inline, without an allocation of
-/// its own: a large file has as many keys as values.
-pub type Key = compact_str::CompactString;
-
-/// The member at `key`. Small maps (list items such as `{name, value}`) are scanned: comparing a
-/// few short keys is faster than hashing one, and the diff asks this of every list item.
-pub(crate) fn member<'m>(map: &'m Map, key: &str) -> Option<&'m Member> {
-    if map.len() <= 8 {
-        map.iter().find_map(|(k, m)| (k == key).then_some(m))
-    } else {
-        map.get(key)
-    }
-}
+pub use crate::map::Key;
 
 /// A parsed value. Maps keep their keys in source order.
 #[derive(Clone, Debug, Serialize, Deserialize)]

@@ -563,7 +563,7 @@ fn field_identity<'a>(node: &'a Node, field: &str) -> Option<Cow<'a, str>> {
     let Value::Map(map) = &node.value else {
         return None;
     };
-    match &crate::tree::member(map, field)?.value.value {
+    match &map.get(field)?.value.value {
         Value::String(s) => Some(Cow::Borrowed(s)),
         v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
             Some(Cow::Owned(v.to_json().to_string()))
@@ -610,12 +610,12 @@ fn kubernetes_identity(node: &Node) -> Option<KubernetesIdentity<'_>> {
         return None;
     };
     fn text<'m>(m: &'m crate::tree::Map, k: &str) -> Option<&'m str> {
-        match crate::tree::member(m, k).map(|m| &m.value.value) {
+        match m.get(k).map(|m| &m.value.value) {
             Some(Value::String(s)) => Some(s),
             _ => None,
         }
     }
-    let Value::Map(metadata) = &crate::tree::member(map, "metadata")?.value.value else {
+    let Value::Map(metadata) = &map.get("metadata")?.value.value else {
         return None;
     };
     Some(KubernetesIdentity {

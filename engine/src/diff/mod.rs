@@ -155,7 +155,7 @@ impl<'a> Differ<'a> {
             // hash when the orders part.
             let e = match env.get_index(i) {
                 Some((k, e)) if k == key => Some(e),
-                _ => crate::tree::member(env, key),
+                _ => env.get(key),
             };
             self.path.push(Segment::Key(key));
             match e {

@@ -5,9 +5,9 @@
 
 use super::lines;
 use crate::error::{Error, ErrorKind, Result};
+use crate::map::Entry;
 use crate::span::LineIndex;
 use crate::tree::{Map, Member, Node, Value};
-use indexmap::map::Entry;
 
 /// Builds a map, refusing a second entry for a key.
 struct Builder<'t> {

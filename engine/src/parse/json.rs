@@ -4,9 +4,9 @@
 
 use super::Limits;
 use crate::error::{Error, ErrorKind, Result};
+use crate::map::Entry;
 use crate::span::{LineIndex, Pos, Span};
 use crate::tree::{Key, Map, Member, Node, Value};
-use indexmap::map::Entry;
 
 pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
     let mut p = Parser {

@@ -27,7 +27,7 @@ fn first_line(message: &str) -> String {
 }
 
 fn table_value(table: &DeTable<'_>, index: &mut LineIndex<'_>) -> Result<Value> {
-    let mut map = Map::with_capacity_and_hasher(table.len(), Default::default());
+    let mut map = Map::with_capacity(table.len());
     // The toml crate keeps keys sorted; the file's own order is what reports and patches follow.
     let mut members: Vec<_> = table.iter().collect();
     members.sort_by_key(|(key, _)| key.span().start);

@@ -8,9 +8,9 @@
 
 use super::Limits;
 use crate::error::{Error, ErrorKind, Result};
+use crate::map::Entry;
 use crate::span::{LineIndex, Pos, Span};
 use crate::tree::{Map, Member, Node, Value};
-use indexmap::map::Entry;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::borrow::Cow;
 use std::collections::HashMap;

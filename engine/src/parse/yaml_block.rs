@@ -8,9 +8,9 @@
 
 use super::Limits;
 use super::yaml::resolve_plain;
+use crate::map::Entry;
 use crate::span::{Pos, Span};
 use crate::tree::{Map, Member, Node, Value};
-use indexmap::map::Entry;
 use std::borrow::Cow;
 
 /// The documents of `text`, or `None` when it is not in the subset this reader handles.
