@@ -78,6 +78,7 @@ pub fn revert_makes_the_environment_equal_the_base(format: u8, base_text: &str, 
         return;
     };
     for patch in &preview.files {
+        assert_verified(patch, format, base_text, env_text);
         let edited = Source::new("env", patch.after.as_str()).with_format(format);
         let edited = parse(&edited).unwrap_or_else(|e| {
             panic!(
@@ -97,6 +98,20 @@ pub fn revert_makes_the_environment_equal_the_base(format: u8, base_text: &str, 
     }
     json_patch_reverts(format, &base_doc, &preview, base_text, env_text);
     adopting_makes_the_base_equal_the_environment(format, &outcome.report, &files);
+}
+
+/// An action may be left undone for a reason the user is told, never because the writer made an
+/// edit that does not hold the planned value: the check after writing catches that, and it is a
+/// defect to find here, not a refusal to accept.
+fn assert_verified(patch: &crate::FilePatch, format: Format, base_text: &str, env_text: &str) {
+    for u in &patch.unapplied {
+        assert!(
+            !matches!(u.reason, crate::Reason::Unverified { .. }),
+            "{format:?}: the writer's edit of {} did not hold the planned value ({:?})\nbase: {base_text:?}\nenv: {env_text:?}",
+            patch.file,
+            u.action
+        );
+    }
 }
 
 /// `env` checked against `base` with secrets shown, so a plan can carry every value back.
@@ -156,6 +171,7 @@ fn adopting_makes_the_base_equal_the_environment(
     };
     let [base_text, env_text] = [&files[0].text, &files[1].text];
     for patch in preview.files.iter().filter(|p| p.file == "base") {
+        assert_verified(patch, format, base_text, env_text);
         let edited = Source::new("base", patch.after.as_str()).with_format(format);
         if let Err(e) = parse(&edited) {
             panic!(
@@ -707,8 +723,8 @@ mod tests {
         // A bare IOS command and the same with an argument lines apart read as one value
         // whose span took the line between: removing it took that line too. Now left undone.
         revert_makes_the_environment_equal_the_base(6, "logging host\nlg\nlogging host t", "lg");
-        // The same device line twice: removing it removed the first only. Both go now; with
-        // other lines between, the removal is refused.
+        // The same device line twice: removing it removed the first only. Both go now, each
+        // on its own line when other lines are between.
         revert_makes_the_environment_equal_the_base(7, "1\n1", "");
         revert_makes_the_environment_equal_the_base(
             6,
@@ -748,6 +764,44 @@ mod tests {
         // removing it left the dash behind, a null item.
         revert_makes_the_environment_equal_the_base(0, "-", "-\n-\n -");
         revert_makes_the_environment_equal_the_base(0, "- a\n", "- a\n-\n  # why\n  b: 1\n");
+        // Found once the laws refused an edit the writer's own check had to undo (each was
+        // left undone, the message calling it a driftwise bug):
+        // a YAML key with no value (`k:`) given one: it went before the colon, `kb:`;
+        revert_makes_the_environment_equal_the_base(0, "k: b\n", "k:\n");
+        revert_makes_the_environment_equal_the_base(
+            0,
+            "k:\n  a: 1\n  b: [x]\nz: 1\n",
+            "k:\nz: 1\n",
+        );
+        revert_makes_the_environment_equal_the_base(0, "t:\n  k: {a: 1}  # c\n", "t:\n  k:  # c\n");
+        revert_makes_the_environment_equal_the_base(0, "- {a: 1}\n- x\n", "-\n- x\n");
+        // an INI key alone with lines continuing it: its value's span starts at the key, and
+        // the key went with the old value;
+        revert_makes_the_environment_equal_the_base(3, "k = x\n", "k\n  a\n  b\n");
+        // an IOS section given twice with another between: removing it took the first block;
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "interface Gi1\n description a\n!\n",
+            "interface Gi3\n description c\n!\ninterface Gi1\n description a\n!\ninterface Gi3\n shutdown\n!\n",
+        );
+        // a line said in both blocks of such a section (each block's line goes), and in both
+        // blocks of a section inside it;
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "interface Gi2\n shutdown\n",
+            "interface Gi1\n shutdown\n!\ninterface Gi2\n shutdown\n!\ninterface Gi1\n shutdown\n",
+        );
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "router bgp 1\n address-family ipv4\n  network 2\n",
+            "router bgp 1\n address-family ipv4\n  network 1\n  network 2\n!\nhostname r\nrouter bgp 1\n address-family ipv4\n  network 1\n",
+        );
+        // a set command said bare and with arguments: the arguments were dropped unseen.
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "logging host\nlogging host a\n",
+            "logging host b\nlogging host\n",
+        );
         // A key with a `[` that opens no selector (`owne[`): the accepted rule was written for
         // it and matched nothing, since every `[` was read as a selector.
         accepting_makes_the_findings_expected(

@@ -22,7 +22,7 @@ use super::{Line, lines};
 use crate::device::{INACTIVE, Keyed, Table, is_ordered_section, junos_keyword};
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::LineIndex;
-use crate::tree::{Map, Member, Node, Value};
+use crate::tree::{Key, Map, Member, Node, Value};
 
 /// A word of a line with its byte range in the text.
 #[derive(Clone, Debug)]
@@ -125,16 +125,68 @@ pub(super) fn parse_ios(text: &str, table: Table<'_>) -> Result<Vec<Node>> {
             "a control character: this looks like a binary capture, not a configuration",
         ));
     }
+    let blocks = configuration_blocks(text, &mut index)?;
+    let root = section(&blocks, false, &mut index, text, table)?;
+    let span = index.span(0, text.len());
+    Ok(vec![Node::new(root, span)])
+}
+
+/// The configuration's lines as blocks, the capture's preamble and epilogue left out.
+fn configuration_blocks(text: &str, index: &mut LineIndex<'_>) -> Result<Vec<Block>> {
     let all = lines(text);
     let mut first = 0;
     while first < all.len() && is_preamble(all[first].text) {
         first += 1;
     }
     let last = epilogue(&all).max(first);
-    let blocks = blocks(&all[first..last], text, &mut index)?;
-    let root = section(&blocks, false, &mut index, text, table)?;
-    let span = index.span(0, text.len());
-    Ok(vec![Node::new(root, span)])
+    blocks(&all[first..last], text, index)
+}
+
+/// Every block of an IOS or EOS configuration headed by the same words as the section whose
+/// header starts at `header`, among that section's siblings, as (where its header starts, where
+/// its last line ends): a section given more than once (a paste, a capture) is read as one, and
+/// removing it takes each block. Empty when the text does not read.
+pub(crate) fn section_blocks(text: &str, header: usize) -> Vec<(usize, usize)> {
+    fn words(b: &Block) -> Vec<&str> {
+        b.words.iter().map(|w| w.text.as_str()).collect()
+    }
+    /// The sections among `siblings` headed by `key`.
+    fn sections<'b>(siblings: &[&'b Block], key: &[&str]) -> Vec<&'b Block> {
+        siblings
+            .iter()
+            .copied()
+            .filter(|b| b.banner.is_none() && !b.children.is_empty() && words(b) == key)
+            .collect()
+    }
+    // A section's children are pooled with those of its other blocks, as the reader merges them.
+    fn among(siblings: &[&Block], header: usize) -> Option<Vec<(usize, usize)>> {
+        if let Some(section) = siblings.iter().find(|b| b.start == header) {
+            let key = words(section);
+            return Some(
+                sections(siblings, &key)
+                    .iter()
+                    .map(|b| (b.start, b.last))
+                    .collect(),
+            );
+        }
+        siblings.iter().enumerate().find_map(|(i, b)| {
+            let key = words(b);
+            // Each group of blocks once, at its first.
+            if siblings.iter().position(|o| words(o) == key) != Some(i) {
+                return None;
+            }
+            let pooled: Vec<&Block> = sections(siblings, &key)
+                .into_iter()
+                .flat_map(|b| &b.children)
+                .collect();
+            among(&pooled, header)
+        })
+    }
+    let mut index = LineIndex::new(text);
+    configuration_blocks(text, &mut index)
+        .ok()
+        .and_then(|blocks| among(&blocks.iter().collect::<Vec<_>>(), header))
+        .unwrap_or_default()
 }
 
 /// The lines as a hierarchy by indentation; `exit` lines close their section.
@@ -364,7 +416,7 @@ fn section(
                     ..
                 }) => {
                     if let Value::Map(more) = node.value {
-                        existing.extend(*more);
+                        merge_section(existing, *more);
                     }
                 }
                 _ => {
@@ -407,6 +459,31 @@ fn section(
                     }
                     _ => (joined(words), true),
                 };
+                // A set command said bare as well as with arguments: the bare saying is the
+                // set's entry with no arguments, not lost in the set's span.
+                if on
+                    && let Some(Member {
+                        value:
+                            Node {
+                                value: Value::Map(set),
+                                span,
+                            },
+                        ..
+                    }) = map.get_mut(key.as_str())
+                    && matches!(table.command_key(&all), Some((_, Keyed::Set)))
+                {
+                    *span = crate::span::Span::new(span.start, span.end.max(line_span.end));
+                    set.entry(Key::default())
+                        .and_modify(|m| {
+                            m.value.span =
+                                crate::span::Span::new(m.value.span.start, line_span.end);
+                        })
+                        .or_insert(Member {
+                            key_span: line_span,
+                            value: Node::new(Value::Null, line_span),
+                        });
+                    continue;
+                }
                 // Said again, the line's span reaches its last saying, so an edit of it takes
                 // every one (or, with other lines between, is refused).
                 map.entry(key.into())
@@ -421,6 +498,35 @@ fn section(
         }
     }
     Ok(Value::Map(Box::new(map)))
+}
+
+/// A section's block given again: its lines join the section's as if written in the first block.
+/// A section inside both is merged the same way; a line in both is said again (its span reaching
+/// the later one), and a command with another value in each is a list of both, as within a block.
+fn merge_section(into: &mut Map, more: Map) {
+    for (key, member) in more {
+        let Some(had) = into.get_mut(key.as_str()) else {
+            into.insert(key, member);
+            continue;
+        };
+        let span = crate::span::Span::new(had.value.span.start, member.value.span.end);
+        let later = member.value;
+        match (&mut had.value.value, later.value) {
+            (Value::Map(a), Value::Map(b)) => merge_section(a, *b),
+            (a, b) if *a == b => {}
+            (Value::List(items), Value::List(more)) => items.extend(*more),
+            (Value::List(items), b) => items.push(Node::new(b, later.span)),
+            (a, b) => {
+                let first = Node::new(std::mem::replace(a, Value::Null), had.value.span);
+                let rest = match b {
+                    Value::List(more) => *more,
+                    b => vec![Node::new(b, later.span)],
+                };
+                *a = Value::list(std::iter::once(first).chain(rest).collect());
+            }
+        }
+        had.value.span = span;
+    }
 }
 
 /// A keyed command: its value, or (said again) a list of its values.
@@ -465,6 +571,14 @@ fn put_in_set(
         value: Node::new(Value::Map(Box::default()), line_span),
     });
     member.value.span = crate::span::Span::new(member.value.span.start, line_span.end);
+    if let Value::Bool(true) = member.value.value {
+        // Said bare before (a line of its own): that saying is the entry with no arguments.
+        let bare = Member {
+            key_span: member.key_span,
+            value: Node::new(Value::Null, member.key_span),
+        };
+        member.value.value = Value::Map(Box::new([(Key::default(), bare)].into_iter().collect()));
+    }
     if let Value::Map(set) = &mut member.value.value {
         set.entry(args)
             .and_modify(|m| {

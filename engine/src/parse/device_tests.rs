@@ -140,6 +140,41 @@ fn exit_lines_close_their_section() {
 }
 
 #[test]
+fn a_section_given_twice_is_read_as_one_with_nothing_dropped() {
+    let text = "router bgp 1\n address-family ipv4\n  network 10.0.0.0\n description a\n!\nhostname r\nrouter bgp 1\n address-family ipv4\n  network 10.1.0.0\n description b\n";
+    let doc = read("r.cfg", text, Format::Ios);
+    let family = at(&doc, "/router bgp 1/address-family ipv4");
+    let Value::Map(networks) = &family.value else {
+        panic!("{}", family.to_json());
+    };
+    assert_eq!(
+        networks.keys().map(|k| k.as_str()).collect::<Vec<_>>(),
+        ["network 10.0.0.0", "network 10.1.0.0"],
+        "the inner section's lines in both blocks"
+    );
+    // A command with another value in each block is a list of both, as within one block.
+    let description = at(&doc, "/router bgp 1/description");
+    assert_eq!(description.to_json(), serde_json::json!(["a", "b"]));
+}
+
+#[test]
+fn a_set_command_said_bare_keeps_its_arguments_too() {
+    for text in [
+        "logging host\nlogging host 10.0.0.1\n",
+        "logging host 10.0.0.1\nlogging host\n",
+    ] {
+        let doc = read("r.cfg", text, Format::Ios);
+        let Value::Map(set) = &at(&doc, "/logging host").value else {
+            panic!("{text:?}: not a set");
+        };
+        let mut said: Vec<&str> = set.keys().map(|k| k.as_str()).collect();
+        said.sort_unstable();
+        assert_eq!(said, ["", "10.0.0.1"], "{text:?}");
+        assert_eq!(slice(text, at(&doc, "/logging host/")), "logging host");
+    }
+}
+
+#[test]
 fn bad_device_input_is_an_error_at_its_place() {
     let cases = [
         (

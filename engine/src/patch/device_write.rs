@@ -8,7 +8,7 @@ use super::changes::{Change, lookup};
 use super::edits::{Edit, line_end, line_start};
 use crate::device::Table;
 use crate::pointer::{join_pointer, split_pointer};
-use crate::tree::{Document, Member, Node, Value};
+use crate::tree::{Document, Format, Member, Node, Value};
 
 /// The edits for one change of a device configuration file.
 pub(super) fn device_edits(
@@ -64,7 +64,8 @@ fn whole_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
 }
 
 /// The lines a member is written on: one stretch from its key to its value's end, or, for a
-/// command repeated with other lines between (read as a list), each repetition's own lines.
+/// command repeated with other lines between (read as a list) or a section given more than once,
+/// each repetition's own lines.
 /// Refused when those lines would take another command's with them (a command read as one value
 /// from lines with others between, such as a bare `logging host` and a later `logging host h`).
 fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, usize)>, Reason> {
@@ -87,6 +88,21 @@ fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, us
                 vec![whole]
             }
         }
+        // A section given more than once, read as one: each of its blocks.
+        Value::Map(_) if matches!(doc.format, Format::Ios | Format::Eos) => {
+            match crate::parse::device::section_blocks(text, m.key_span.start.at()).as_slice() {
+                blocks @ [_, _, ..] => blocks
+                    .iter()
+                    .map(|&(from, to)| whole_lines(text, from, to))
+                    .collect(),
+                _ => vec![whole],
+            }
+        }
+        // A line said again in another block of its section: each saying.
+        Value::Bool(_) | Value::Null if matches!(doc.format, Format::Ios | Format::Eos) => {
+            let root = doc.documents.first().ok_or(Reason::Gone)?;
+            said_again(text, root, m).unwrap_or(vec![whole])
+        }
         _ => vec![whole],
     };
     let root = doc.documents.first().ok_or(Reason::Gone)?;
@@ -96,6 +112,59 @@ fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, us
         });
     }
     Ok(lines)
+}
+
+/// The lines of a line said more than once (`m`'s span reaches from the first saying to the last):
+/// the lines between with the same words at its indentation, in its section's blocks. `None` for
+/// a line said once.
+fn said_again(text: &str, root: &Node, m: &Member) -> Option<Vec<(usize, usize)>> {
+    let first = line_start(text, m.key_span.start.at());
+    let (_, end) = whole_lines(text, first, m.value.span.end.at());
+    if line_end(text, first) >= end {
+        return None;
+    }
+    let words =
+        |at: usize| -> Vec<&str> { text[at..line_end(text, at)].split_whitespace().collect() };
+    let said = words(first);
+    let indent = indentation(text, first).len();
+    let blocks = ancestors(root, m, &mut Vec::new())?
+        .iter()
+        .rev()
+        .map(|&header| crate::parse::device::section_blocks(text, header))
+        .find(|blocks| !blocks.is_empty())
+        .unwrap_or_else(|| vec![(0, text.len())]);
+    let mut lines = Vec::new();
+    let mut at = first;
+    while at < end {
+        let next = line_end(text, at);
+        if indentation(text, at).len() == indent
+            && words(at) == said
+            && blocks
+                .iter()
+                .any(|&(from, to)| from <= at + indent && at < to)
+        {
+            lines.push((at, next));
+        }
+        at = next;
+    }
+    Some(lines)
+}
+
+/// Where the headers of the members enclosing `m` start, outermost first.
+fn ancestors(node: &Node, m: &Member, path: &mut Vec<usize>) -> Option<Vec<usize>> {
+    match &node.value {
+        Value::Map(members) => members.values().find_map(|member| {
+            if std::ptr::eq(member, m) {
+                return Some(path.clone());
+            }
+            path.push(member.key_span.start.at());
+            let found = ancestors(&member.value, m, path);
+            path.pop();
+            found
+        }),
+        Value::List(items) => items.iter().find_map(|i| ancestors(i, m, path)),
+        _ => None,
+    }
 }
 
 /// Whether a command other than `m` (or one inside it) starts on one of `lines`.

@@ -802,6 +802,25 @@ fn replace(
         };
         return Ok(vec![edit]);
     }
+    if format == Format::Ini
+        && let Some(Node {
+            value: Value::Map(members),
+            ..
+        }) = parent
+        && let Some(key) = split_pointer(pointer).last()
+        && let Some(member) = members.get(key)
+        && member.key_span.start == old.span.start
+    {
+        // A key alone with lines continuing it: the value's span starts at the key, which
+        // stays, now with a separator.
+        let key_text = &text[member.key_span.byte_range()];
+        let written = flat_value(format, &value.value)?;
+        return Ok(vec![Edit::replace(
+            old.span.start.at(),
+            old.span.end.at(),
+            format!("{key_text} = {written}"),
+        )]);
+    }
     if format == Format::Yaml
         && let Some(header) = block_scalar_header(text, old)
     {
@@ -831,6 +850,45 @@ fn replace(
             lead = " ".repeat(own.max(parent + 2));
             start = ls;
         }
+    }
+    if format == Format::Yaml && old.span.start == old.span.end {
+        // A missing value (`key:`, `- `, a `---` with nothing after it): the reader puts it at
+        // the colon or just after the marker, and the new value goes after them, a space apart.
+        let mut at = start;
+        if text[at..].starts_with(':') {
+            at += 1;
+        }
+        if !text[..at].ends_with([' ', '\t', '\n']) && at > 0 {
+            lead = " ".into();
+        }
+        let flow = in_flow(text, doc, stream, pointer);
+        // A map or list under a key, or as a document, is written as a block on the lines
+        // below, as people write it, unless a comment ends the line.
+        let ls = line_start(text, at);
+        let key_indent = text[ls..].len() - text[ls..].trim_start_matches(' ').len();
+        let indent = match parent {
+            Some(Node {
+                value: Value::Map(_),
+                ..
+            }) => Some(key_indent + 2),
+            None => Some(0),
+            _ => None,
+        };
+        let rest_blank = text[at..line_end(text, at)].trim().is_empty();
+        let container = matches!(&value.value, Value::Map(m) if !m.is_empty())
+            || matches!(&value.value, Value::List(l) if !l.is_empty());
+        let written = match indent {
+            Some(indent) if container && rest_blank && !flow => {
+                let block = yaml_value(&value.value, indent)?;
+                if at == 0 {
+                    block.trim_start_matches('\n').to_string()
+                } else {
+                    block
+                }
+            }
+            _ => format!("{lead}{}", yaml_replacing(&value.value, "", flow)?),
+        };
+        return Ok(vec![Edit::replace(at, at, written)]);
     }
     let flow = in_flow(text, doc, stream, pointer);
     let written = match format {
