@@ -796,6 +796,18 @@ mod tests {
             "router bgp 1\n address-family ipv4\n  network 2\n",
             "router bgp 1\n address-family ipv4\n  network 1\n  network 2\n!\nhostname r\nrouter bgp 1\n address-family ipv4\n  network 1\n",
         );
+        // a key added at the end of a block and a section added after it, at the same point:
+        // they went in the actions' order (by severity), the key landing in the new section;
+        revert_makes_the_environment_equal_the_base(
+            0,
+            "database:\n  host: h\n  engine: e\nstorage:\n  bucket: b\n",
+            "database:\n  host: x\n",
+        );
+        revert_makes_the_environment_equal_the_base(
+            3,
+            "[database]\nhost = h\nengine = e\n[storage]\nbucket = b\n",
+            "[database]\nhost = x\n",
+        );
         // a set command said bare and with arguments: the arguments were dropped unseen.
         revert_makes_the_environment_equal_the_base(
             6,

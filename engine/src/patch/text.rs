@@ -267,29 +267,34 @@ fn edited_place(change: &Change<'_>) -> String {
     }
 }
 
-/// Items inserted at one point of a list in one round go in the order made, and the actions come
-/// in the report's order (by severity): the insertions among them are put in the order of their
-/// lists and their own lists' order, in the places insertions hold, so a round inserts them as
-/// the other file has them. Everything else keeps its place.
+/// Edits at one point of the text in one round go in the order made, and the actions come in the
+/// report's order (by severity). So values are replaced first, since one replaced at the end of a
+/// line (`timeout =` given one) must come before a line added below it; then the additions, so a
+/// container whose members are all removed and others added is never left empty between rounds
+/// (a YAML block list would become `[]`); then the removals. The additions go deepest container
+/// first: where an inner block and the block around it
+/// end together (`engine` at the end of `database:`, then `storage:` after it), the inner one's
+/// line must come first or it lands in the outer one's new member. Items inserted at one point of
+/// a list go in their own list's order, so a round inserts them as the other file has them.
 fn insertions_in_rank_order(pending: &mut [&Planned<'_>]) {
-    let key = |p: &Planned<'_>| match &p.change {
+    pending.sort_by_cached_key(|p| match &p.change {
         Change::Add {
             parent,
-            key: None,
+            key,
             index,
             rank,
             ..
-        } => Some((parent.clone(), *index, *rank)),
-        _ => None,
-    };
-    let slots: Vec<usize> = (0..pending.len())
-        .filter(|&i| key(pending[i]).is_some())
-        .collect();
-    let mut insertions: Vec<&Planned<'_>> = slots.iter().map(|&i| pending[i]).collect();
-    insertions.sort_by_cached_key(|p| key(p));
-    for (slot, planned) in slots.into_iter().zip(insertions) {
-        pending[slot] = planned;
-    }
+        } => (
+            1,
+            Some((
+                std::cmp::Reverse(split_pointer(parent).len()),
+                parent.clone(),
+                key.is_none().then_some((*index, *rank)),
+            )),
+        ),
+        Change::Remove { .. } => (2, None),
+        _ => (0, None),
+    });
 }
 
 /// A `.env` value replacing one written as `old`: a quoted value stays quoted the same way.
