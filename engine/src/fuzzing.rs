@@ -808,6 +808,12 @@ mod tests {
             "[database]\nhost = h\nengine = e\n[storage]\nbucket = b\n",
             "[database]\nhost = x\n",
         );
+        // INI keys added beside an indented first key: indented, they continued the value above;
+        revert_makes_the_environment_equal_the_base(
+            3,
+            "tls: true\napp: x\n",
+            "# c\n    check: a\n",
+        );
         // a set command said bare and with arguments: the arguments were dropped unseen.
         revert_makes_the_environment_equal_the_base(
             6,

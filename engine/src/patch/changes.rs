@@ -5,7 +5,7 @@ use super::{Reason, Unapplied};
 use crate::error::Result;
 use crate::finding::Kind;
 use crate::plan::{Action, Plan, PlannedAction, Role};
-use crate::pointer::{escape_segment, split_pointer};
+use crate::pointer::{escape_segment, join_pointer, split_pointer};
 use crate::tree::{Document, Node, Source, Value};
 use serde_json::Value as J;
 
@@ -299,7 +299,7 @@ fn merges_through(files: &Files<'_>, layer: &Document, stream: bool, pointer: &s
     };
     let segments = split_pointer(pointer);
     (0..=segments.len()).all(|n| {
-        let path = crate::pointer::join_pointer(&segments[..n]);
+        let path = join_pointer(&segments[..n]);
         if strategy(&path) == Some(MergeStrategy::Replace) {
             return false;
         }
@@ -415,7 +415,7 @@ fn change_for<'f>(
             (Kind::Added | Kind::Removed, None, Some(s)) => {
                 let parent = f.insert_at.clone().ok_or(Reason::WholeFile)?;
                 let value = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
-                addition(target, stream, parent, s, value, f)
+                addition(target, from, stream, parent, s, value, f)
             }
             (Kind::Added | Kind::Removed, Some(t), None) => {
                 let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
@@ -435,6 +435,7 @@ fn change_for<'f>(
 /// into a map, into a list at the finding's index, or as a whole document into a stream.
 fn addition<'f>(
     target: &'f Document,
+    from: &Document,
     stream: bool,
     parent: String,
     s: &crate::finding::Side,
@@ -460,10 +461,19 @@ fn addition<'f>(
         }
     };
     let index = if key.is_none() { f.insert_index } else { None };
-    let rank = split_pointer(&s.path)
-        .pop()
-        .and_then(|t| t.parse().ok())
-        .unwrap_or(0);
+    let mut segments = split_pointer(&s.path);
+    let last = segments.pop();
+    let rank = match &key {
+        // A member's place among its map's members where it comes from, so members added at one
+        // point keep that file's order.
+        Some(k) => lookup(from, stream, &join_pointer(&segments))
+            .and_then(|p| match &p.value {
+                Value::Map(members) => members.get_index_of(k),
+                _ => None,
+            })
+            .unwrap_or(0),
+        None => last.and_then(|t| t.parse().ok()).unwrap_or(0),
+    };
     Ok(Change::Add {
         parent,
         key,
@@ -579,7 +589,7 @@ fn layered_change<'f>(
                     });
                 }
                 let parent = f.insert_at.clone().ok_or(Reason::NoPlace)?;
-                addition(target, stream, parent, s, value, f)
+                addition(target, from, stream, parent, s, value, f)
             }
             (Kind::Added | Kind::Removed, Some(t), None, _) => {
                 let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;

@@ -280,7 +280,6 @@ fn insertions_in_rank_order(pending: &mut [&Planned<'_>]) {
     pending.sort_by_cached_key(|p| match &p.change {
         Change::Add {
             parent,
-            key,
             index,
             rank,
             ..
@@ -289,7 +288,7 @@ fn insertions_in_rank_order(pending: &mut [&Planned<'_>]) {
             Some((
                 std::cmp::Reverse(split_pointer(parent).len()),
                 parent.clone(),
-                key.is_none().then_some((*index, *rank)),
+                (*index, *rank),
             )),
         ),
         Change::Remove { .. } => (2, None),
@@ -1125,6 +1124,15 @@ fn prefix(text: &str, e: &Entry<'_>) -> String {
     }
 }
 
+/// What a new line goes after, written like `e`: its indentation, except in INI, where an
+/// indented line continues the value above it, so a key starts its line.
+fn entry_lead(text: &str, format: Format, e: &Entry<'_>) -> String {
+    match format {
+        Format::Ini => String::new(),
+        _ => prefix(text, e),
+    }
+}
+
 pub(crate) fn add(
     text: &str,
     format: Format,
@@ -1204,11 +1212,10 @@ pub(crate) fn add(
                 }
             };
             match c.entries.iter().max_by_key(|e| e.end) {
-                Some(last) => Ok(vec![after_line(
-                    text,
-                    last,
-                    &format!("{}{line}", prefix(text, last)),
-                )]),
+                Some(last) => {
+                    let lead = entry_lead(text, format, last);
+                    Ok(vec![after_line(text, last, &format!("{lead}{line}"))])
+                }
                 None if *implicit => {
                     let header: Vec<String> = path.iter().map(|k| toml_key(k)).collect();
                     // One body line a round: the first brings the header the others go under.
@@ -1291,7 +1298,7 @@ fn line_entry(
     key: Option<&str>,
     value: &Value,
 ) -> Result<String, Reason> {
-    let lead = prefix(text, like);
+    let lead = entry_lead(text, format, like);
     let width = lead.chars().count();
     Ok(match (format, key) {
         (Format::Yaml, Some(k)) => {
