@@ -814,6 +814,8 @@ mod tests {
             "tls: true\napp: x\n",
             "# c\n    check: a\n",
         );
+        // the empty key of a stream's document (`/0/`) was looked up as the document itself;
+        revert_makes_the_environment_equal_the_base(0, "a: 1\n\"\": 2\n---\nb: 1\n", "x: 1\n");
         // a set command said bare and with arguments: the arguments were dropped unseen.
         revert_makes_the_environment_equal_the_base(
             6,

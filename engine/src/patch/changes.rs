@@ -150,12 +150,15 @@ pub(crate) fn lookup<'d>(doc: &'d Document, stream: bool, pointer: &str) -> Opti
         return doc.documents.first()?.pointer(pointer);
     }
     let rest = pointer.strip_prefix('/')?;
-    let (index, inner) = rest.split_once('/').map_or((rest, ""), |(i, r)| (i, r));
+    // `/0` is the first document; `/0/` its member with the empty key.
+    let (index, inner) = match rest.split_once('/') {
+        Some((index, inner)) => (index, Some(inner)),
+        None => (rest, None),
+    };
     let node = doc.documents.get(index.parse::<usize>().ok()?)?;
-    if inner.is_empty() {
-        Some(node)
-    } else {
-        node.pointer(&format!("/{inner}"))
+    match inner {
+        None => Some(node),
+        Some(inner) => node.pointer(&format!("/{inner}")),
     }
 }
 
