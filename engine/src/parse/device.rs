@@ -502,7 +502,8 @@ fn section(
 
 /// A section's block given again: its lines join the section's as if written in the first block.
 /// A section inside both is merged the same way; a line in both is said again (its span reaching
-/// the later one), and a command with another value in each is a list of both, as within a block.
+/// the later one), a command with another value in each is a list of both, and a section and a
+/// line of the same words are the section, as within a block.
 fn merge_section(into: &mut Map, more: Map) {
     for (key, member) in more {
         let Some(had) = into.get_mut(key.as_str()) else {
@@ -513,6 +514,9 @@ fn merge_section(into: &mut Map, more: Map) {
         let later = member.value;
         match (&mut had.value.value, later.value) {
             (Value::Map(a), Value::Map(b)) => merge_section(a, *b),
+            // A section and a line of the same words, as within one block: the section stands.
+            (Value::Map(_), _) => {}
+            (a, b @ Value::Map(_)) => *a = b,
             (a, b) if *a == b => {}
             (Value::List(items), Value::List(more)) => items.extend(*more),
             (Value::List(items), b) => items.push(Node::new(b, later.span)),

@@ -102,6 +102,13 @@ pub(crate) fn flat_line(
     if format == Format::Ini && value == &Value::Null {
         return Ok(key_text);
     }
+    // An empty properties key needs a written separator: after a blank one, the value's first
+    // word would be read as the key.
+    let sep = if format == Format::Properties && key.is_empty() && sep.trim().is_empty() {
+        "="
+    } else {
+        sep
+    };
     Ok(format!("{key_text}{sep}{}", flat_value(format, value)?))
 }
 
