@@ -817,8 +817,10 @@ mod tests {
         // the empty key of a stream's document (`/0/`) was looked up as the document itself;
         revert_makes_the_environment_equal_the_base(0, "a: 1\n\"\": 2\n---\nb: 1\n", "x: 1\n");
         // a properties key that is empty, written after a blank separator copied from its
-        // neighbour: the value's first word became the key;
+        // neighbour: the value's first word became the key,
         revert_makes_the_environment_equal_the_base(5, "a b\n:ef as\n", "a b\n");
+        // and an INI key written with a key-alone neighbour's trailing blanks for a separator;
+        revert_makes_the_environment_equal_the_base(3, "a = 1\nb = 2\n", "a   \n");
         // a set command said bare and with arguments: the arguments were dropped unseen.
         revert_makes_the_environment_equal_the_base(
             6,

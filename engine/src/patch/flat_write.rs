@@ -104,10 +104,11 @@ pub(crate) fn flat_line(
     }
     // An empty properties key needs a written separator: after a blank one, the value's first
     // word would be read as the key.
-    let sep = if format == Format::Properties && key.is_empty() && sep.trim().is_empty() {
-        "="
-    } else {
-        sep
+    // INI has no blank separator (a neighbour that is a key alone gives none).
+    let sep = match format {
+        Format::Properties if key.is_empty() && sep.trim().is_empty() => "=",
+        Format::Ini if !sep.contains(['=', ':']) => " = ",
+        _ => sep,
     };
     Ok(format!("{key_text}{sep}{}", flat_value(format, value)?))
 }
