@@ -808,6 +808,23 @@ fn replace(
         return Ok(vec![edit]);
     }
     if format == Format::Ini
+        && value.value == Value::Null
+        && old.value != Value::Null
+        && let Some(Node {
+            value: Value::Map(members),
+            ..
+        }) = parent
+        && let Some(key) = split_pointer(pointer).last()
+        && let Some(member) = members.get(key)
+    {
+        // No value is the key alone: its separator goes with the value.
+        return Ok(vec![Edit::replace(
+            member.key_span.end.at(),
+            old.span.end.at(),
+            String::new(),
+        )]);
+    }
+    if format == Format::Ini
         && let Some(Node {
             value: Value::Map(members),
             ..
@@ -817,7 +834,7 @@ fn replace(
         && member.key_span.start == old.span.start
     {
         // A key alone with lines continuing it: the value's span starts at the key, which
-        // stays, now with a separator.
+        // stays, now with a separator (or, for no value, alone).
         let key_text = &text[member.key_span.byte_range()];
         let written = flat_value(format, &value.value)?;
         return Ok(vec![Edit::replace(
