@@ -44,7 +44,8 @@ pub fn read_inputs(plan: &Plan) -> Result<Vec<Source>, Error> {
         .iter()
         .filter(|i| i.sha256.is_some() || Path::new(&i.file).exists())
         .map(|i| {
-            let now = read_file(Path::new(&i.file))?;
+            let mut now = read_file(Path::new(&i.file))?;
+            now.format = i.format.or(now.format);
             Ok(match original(&i.file, i.sha256.as_deref(), &now) {
                 Some(text) => Source { text, ..now },
                 None => now,

@@ -36,6 +36,33 @@ fn plan_then_apply_reconciles_and_keeps_backups() {
     );
 }
 
+/// Files whose names do not tell their syntax, read as `--input-format` says: the plan records
+/// it, so `apply` reads them the same way (it could not tell and refused).
+#[test]
+fn a_plan_made_with_an_input_format_applies_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("base.conf"), "a: 1\nb: 2\n").unwrap();
+    std::fs::write(dir.path().join("prod.conf"), "a: 1\nb: 3\n").unwrap();
+    let plan = in_dir(dir.path())
+        .args(["plan", "base.conf", "prod.conf", "--input-format", "yaml"])
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    std::fs::write(dir.path().join("plan.json"), &plan).unwrap();
+    let plan: serde_json::Value = serde_json::from_slice(&plan).unwrap();
+    assert_eq!(plan["inputs"][1]["format"], "yaml");
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(0);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("prod.conf")).unwrap(),
+        "a: 1\nb: 2\n"
+    );
+}
+
 #[test]
 fn apply_holds_high_severity_changes_until_approved_and_refuses_changed_files() {
     let dir = tempfile::tempdir().unwrap();

@@ -152,6 +152,10 @@ pub struct PlanInput {
     /// The SHA-256 of its text; `None` for a policy file that does not exist yet (and must still
     /// not exist when the plan is applied).
     pub sha256: Option<String>,
+    /// The syntax it was read as when that was given rather than told from its name
+    /// (`--input-format`), so applying the plan reads it the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<crate::tree::Format>,
 }
 
 /// Refuses plan versions other than [`PLAN_VERSION`].
@@ -342,6 +346,7 @@ impl Plan {
             role,
             file: source.name.clone(),
             sha256: Some(sha256_hex(&source.text)),
+            format: source.format,
         };
         let layers: indexmap::IndexMap<String, Vec<String>> = report
             .environments
@@ -412,6 +417,7 @@ impl Plan {
                 role: Role::Policy,
                 sha256: existing.map(|s| sha256_hex(&s.text)),
                 file: policy,
+                format: None,
             });
         }
         Ok(Plan {
@@ -442,6 +448,7 @@ impl Plan {
                 role: Role::Restored,
                 file: restore.file.clone(),
                 sha256,
+                format: None,
             });
             kept.push(restore);
         }
@@ -477,6 +484,7 @@ impl Plan {
                 role,
                 file: source.name.clone(),
                 sha256: Some(sha256_hex(&source.text)),
+                format: source.format,
             });
         }
         self.validation = Some(PlanValidation {
@@ -629,6 +637,7 @@ mod tests {
                 role: Role::Base,
                 file: "b.yaml".into(),
                 sha256: Some("x".into()),
+                format: None,
             },
             PlanInput {
                 role: Role::Environment {
@@ -636,11 +645,13 @@ mod tests {
                 },
                 file: "p.yaml".into(),
                 sha256: Some("y".into()),
+                format: None,
             },
             PlanInput {
                 role: Role::Policy,
                 file: "driftwise.yaml".into(),
                 sha256: None,
+                format: None,
             },
         ];
         let json = serde_json::to_value(&inputs).unwrap();

@@ -315,12 +315,14 @@ impl Request {
     /// Every text the request holds: the base, the environments, the policy, the validation
     /// inputs (schema, rules, profiles, variables) and the other files (what
     /// [`Plan::new`](crate::Plan::new) and [`Preview::verdict`](crate::Preview::verdict) look
-    /// files up in).
+    /// files up in). The base and the environments carry the request's input format, so a plan
+    /// records how they were read.
     pub fn sources(&self) -> Vec<Source> {
         self.base
             .iter()
-            .filter_map(|b| b.source().cloned())
-            .chain(self.environments.iter().map(|e| e.source.clone()))
+            .filter_map(|b| b.source())
+            .chain(self.environments.iter().map(|e| &e.source))
+            .map(|s| self.with_format(s).into_owned())
             .chain(self.policy.iter().cloned())
             .chain(self.schema.iter().cloned())
             .chain(self.rules.iter().cloned())

@@ -249,7 +249,6 @@ fn edit_file<'p>(
         .filter(|p| done.iter().any(|a| std::ptr::eq(*a, p.action)))
         .try_for_each(|p| verify(p, &current, stream, &shifts, &reordered));
     if let Err(reason) = landed {
-        eprintln!("DEBUG unverified text: {text:?} {reason:?}");
         for action in done {
             unapplied.push(Unapplied::new(action, reason.clone()));
         }
