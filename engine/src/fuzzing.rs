@@ -226,6 +226,7 @@ pub fn accepting_makes_the_findings_expected(policy_text: &str, base_text: &str,
     let Some(edited) = preview.files.iter().find(|f| f.file == "driftwise.yaml") else {
         return;
     };
+    assert_verified(edited, Format::Yaml, base_text, env_text);
     if !edited.unapplied.is_empty() {
         return;
     }
