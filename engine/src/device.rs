@@ -297,8 +297,9 @@ impl Table<'_> {
         match (self.shape(key, value), value) {
             (_, Value::Bool(true)) => out.push((depth, key.to_string())),
             (_, Value::Bool(false)) => out.push((depth, format!("no {key}"))),
+            // The text is what lies between the delimiters, its line breaks included.
             (Shape::Banner, Value::String(text)) => {
-                out.push((depth, format!("{key} ^C\n{text}^C")));
+                out.push((depth, format!("{key} ^C{text}^C")));
             }
             (Shape::Section, Value::Map(map)) => {
                 out.push((depth, key.to_string()));

@@ -822,6 +822,28 @@ mod tests {
         revert_makes_the_environment_equal_the_base(5, "a b\n:ef as\n", "a b\n");
         // and an INI key written with a key-alone neighbour's trailing blanks for a separator;
         revert_makes_the_environment_equal_the_base(3, "a = 1\nb = 2\n", "a   \n");
+        // a YAML map ending in a key with no value (`- k:`) replaced: its colon stayed behind;
+        revert_makes_the_environment_equal_the_base(0, "l:\n  - a\n  - x\n", "l:\n  - k:\n  - x\n");
+        revert_makes_the_environment_equal_the_base(0, "identity", ":\n  rules: \n");
+        // a key removed beside a `<<` merge that sets it too came back from the merge: refused;
+        revert_makes_the_environment_equal_the_base(
+            0,
+            "d: &d\n  r: 3\nw:\n  <<: *d\n",
+            "d: &d\n  r: 3\nw:\n  <<: *d\n  r: 5\n",
+        );
+        // an IOS banner added: its text, which starts with its line break, got another;
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "hostname r1\nbanner motd ^C\nhi\nthere\n^C\n",
+            "hostname r1\n",
+        );
+        // an IOS ordered section (an access list) given twice: the later block replaced the
+        // first in the tree, unseen, and removing it left the first;
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "hostname r\n",
+            "ip access-list extended WEB\n 10 permit ip any any\n!\nhostname r\nip access-list extended WEB\n 20 deny ip any any\n",
+        );
         // a set command said bare and with arguments: the arguments were dropped unseen.
         revert_makes_the_environment_equal_the_base(
             6,

@@ -406,17 +406,19 @@ fn section(
             let value = section(&b.children, is_ordered_section(&key), index, text, table)?;
             let node = Node::new(value, index.span(b.start, b.last));
             match map.get_mut(key.as_str()) {
-                // The same section twice (a paste, a capture): one section.
-                Some(Member {
-                    value:
-                        Node {
-                            value: Value::Map(existing),
-                            ..
-                        },
-                    ..
-                }) => {
-                    if let Value::Map(more) = node.value {
-                        merge_section(existing, *more);
+                // The same section twice (a paste, a capture): one section, its span reaching
+                // the later block.
+                Some(Member { value: had, .. })
+                    if matches!(
+                        (&had.value, &node.value),
+                        (Value::Map(_), Value::Map(_)) | (Value::List(_), Value::List(_))
+                    ) =>
+                {
+                    had.span = crate::span::Span::new(had.span.start, node.span.end);
+                    match (&mut had.value, node.value) {
+                        (Value::Map(existing), Value::Map(more)) => merge_section(existing, *more),
+                        (Value::List(existing), Value::List(more)) => existing.extend(*more),
+                        _ => {}
                     }
                 }
                 _ => {

@@ -152,6 +152,18 @@ fn a_section_given_twice_is_read_as_one_with_nothing_dropped() {
         ["network 10.0.0.0", "network 10.1.0.0"],
         "the inner section's lines in both blocks"
     );
+    // An ordered section (an access list) in two blocks: the entries of both, in order.
+    let text = "ip access-list extended WEB\n 10 permit ip any any\n!\nhostname r\nip access-list extended WEB\n 20 deny ip any any\n";
+    let doc = read("r.cfg", text, Format::Ios);
+    assert_eq!(
+        at(&doc, "/ip access-list extended WEB").to_json(),
+        serde_json::json!(["10 permit ip any any", "20 deny ip any any"])
+    );
+    let doc = read(
+        "r.cfg",
+        "router bgp 1\n description a\n!\nrouter bgp 1\n description b\n",
+        Format::Ios,
+    );
     // A command with another value in each block is a list of both, as within one block.
     let description = at(&doc, "/router bgp 1/description");
     assert_eq!(description.to_json(), serde_json::json!(["a", "b"]));

@@ -63,7 +63,7 @@ impl SharedAnchors {
 /// Whether `text` may hold an alias: an `&` (an anchor), and a `*` where a node starts (after
 /// a blank, `[`, `{` or `,`, or at a line's start) followed by a name. A `*` inside a scalar
 /// (`'*.example.com'`, `a*b`) is not one; a rare false alarm only costs a walk of the tree.
-fn may_have_aliases(text: &str) -> bool {
+pub(crate) fn may_have_aliases(text: &str) -> bool {
     let bytes = text.as_bytes();
     bytes.contains(&b'&')
         && bytes.iter().enumerate().any(|(i, &b)| {

@@ -74,7 +74,18 @@ fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, us
         m.key_span.start.at(),
         m.value.span.end.at().max(m.key_span.end.at()),
     );
+    let blocks = match &m.value.value {
+        Value::Map(_) | Value::List(_) if matches!(doc.format, Format::Ios | Format::Eos) => {
+            crate::parse::device::section_blocks(text, m.key_span.start.at())
+        }
+        _ => Vec::new(),
+    };
     let lines = match &m.value.value {
+        // A section given more than once, read as one: each of its blocks.
+        _ if blocks.len() > 1 => blocks
+            .iter()
+            .map(|&(from, to)| whole_lines(text, from, to))
+            .collect(),
         Value::List(items) => {
             let lines: Vec<(usize, usize)> = items
                 .iter()
@@ -86,16 +97,6 @@ fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, us
                 lines
             } else {
                 vec![whole]
-            }
-        }
-        // A section given more than once, read as one: each of its blocks.
-        Value::Map(_) if matches!(doc.format, Format::Ios | Format::Eos) => {
-            match crate::parse::device::section_blocks(text, m.key_span.start.at()).as_slice() {
-                blocks @ [_, _, ..] => blocks
-                    .iter()
-                    .map(|&(from, to)| whole_lines(text, from, to))
-                    .collect(),
-                _ => vec![whole],
             }
         }
         // A line said again in another block of its section: each saying.

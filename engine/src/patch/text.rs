@@ -177,6 +177,14 @@ fn edit_file<'p>(
                 continue;
             }
             match edits_for(&change, &text, &current, stream, &removals, table) {
+                Ok(edits) if comes_back(&change, &edits, &text, &current, stream, table) => {
+                    unapplied.push(Unapplied::new(
+                        planned.action,
+                        Reason::NotRepresentable {
+                            what: "removing a key that a `<<` merge also sets (the merged value would show instead)".into(),
+                        },
+                    ));
+                }
                 Ok(edits) => {
                     let clash = groups
                         .iter()
@@ -249,12 +257,45 @@ fn edit_file<'p>(
         .filter(|p| done.iter().any(|a| std::ptr::eq(*a, p.action)))
         .try_for_each(|p| verify(p, &current, stream, &shifts, &reordered));
     if let Err(reason) = landed {
+        if std::env::var_os("DRIFTWISE_DEBUG_UNVERIFIED").is_some() {
+            eprintln!("DEBUG unverified text: {text:?} {reason:?}");
+        }
         for action in done {
             unapplied.push(Unapplied::new(action, reason.clone()));
         }
         return (source.text.clone(), 0);
     }
     (text, applied)
+}
+
+/// Whether a removal from a YAML map leaves the key there all the same: a key beside a `<<` merge
+/// that gives it too is read from the merge once the map's own is gone. Only texts that may hold
+/// an alias are read again to see.
+fn comes_back(
+    change: &Change<'_>,
+    edits: &[Edit],
+    text: &str,
+    doc: &Document,
+    stream: bool,
+    table: crate::device::Table<'_>,
+) -> bool {
+    let Change::Remove { pointer, .. } = change else {
+        return false;
+    };
+    if doc.format != Format::Yaml || !super::anchors::may_have_aliases(text) {
+        return false;
+    }
+    let parent = parent_pointer(pointer);
+    let in_map = matches!(
+        lookup(doc, stream, &parent),
+        Some(Node {
+            value: Value::Map(_),
+            ..
+        })
+    );
+    in_map
+        && reparse(&doc.name, doc.format, &apply(text, edits), table)
+            .is_ok_and(|after| lookup(&after, stream, pointer).is_some())
 }
 
 /// The node a change edits the text of: the value itself, or the container an addition goes in.
@@ -920,9 +961,30 @@ fn replace(
     };
     Ok(vec![Edit::replace(
         start,
-        old.span.end.at(),
+        yaml_end(text, format, old),
         format!("{lead}{written}"),
     )])
+}
+
+/// Where a value's text ends. A YAML map whose last key has no value (`k:`) ends at that key's
+/// colon, where the reader puts the missing value: the colon is the map's too.
+fn yaml_end(text: &str, format: Format, old: &Node) -> usize {
+    /// Whether the last value inside `node`, however deep, is a missing one.
+    fn ends_missing(node: &Node) -> bool {
+        match &node.value {
+            Value::Map(members) => members.last().is_some_and(|(_, m)| ends_missing(&m.value)),
+            Value::List(items) => items.last().is_some_and(ends_missing),
+            Value::Null => node.span.start == node.span.end,
+            _ => false,
+        }
+    }
+    let end = old.span.end.at();
+    let container = matches!(old.value, Value::Map(_) | Value::List(_));
+    if format == Format::Yaml && container && ends_missing(old) && text[end..].starts_with(':') {
+        end + 1
+    } else {
+        end
+    }
 }
 
 /// Where the `|` or `>` header of a YAML block scalar is, when `node` is one: its span starts at
