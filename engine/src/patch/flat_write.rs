@@ -102,15 +102,19 @@ pub(crate) fn flat_line(
     if format == Format::Ini && value == &Value::Null {
         return Ok(key_text);
     }
-    // An empty properties key needs a written separator: after a blank one, the value's first
-    // word would be read as the key.
-    // INI has no blank separator (a neighbour that is a key alone gives none).
+    // Properties: an empty key needs a written separator, and so does a value starting `=` or
+    // `:`. INI has no blank separator (a neighbour that is a key alone gives none).
+    let written = flat_value(format, value)?;
     let sep = match format {
-        Format::Properties if key.is_empty() && sep.trim().is_empty() => "=",
+        Format::Properties
+            if sep.trim().is_empty() && (key.is_empty() || written.starts_with(['=', ':'])) =>
+        {
+            "="
+        }
         Format::Ini if !sep.contains(['=', ':']) => " = ",
         _ => sep,
     };
-    Ok(format!("{key_text}{sep}{}", flat_value(format, value)?))
+    Ok(format!("{key_text}{sep}{written}"))
 }
 
 /// An INI section with its keys.

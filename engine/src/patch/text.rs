@@ -847,6 +847,21 @@ fn replace(
         };
         return Ok(vec![edit]);
     }
+    if matches!(format, Format::Properties | Format::Env)
+        && old.span.start == old.span.end
+        && let Some(Node {
+            value: Value::Map(members),
+            ..
+        }) = parent
+        && let Some(key) = split_pointer(pointer).last()
+        && members
+            .get(key)
+            .is_some_and(|m| m.key_span.end == old.span.start)
+    {
+        // A key alone (`name`, with no separator): the value needs one.
+        let written = inline(&value.value, format)?;
+        return Ok(vec![Edit::insert(old.span.start.at(), format!("={written}"))]);
+    }
     if format == Format::Ini
         && value.value == Value::Null
         && old.value != Value::Null
@@ -1419,14 +1434,18 @@ fn flat_separator(text: &str, e: &Entry<'_>) -> String {
     };
     let line = &text[e.start..line_end(text, e.start)];
     let after_key = line.get(key.len()..).unwrap_or("");
-    let sep: String = after_key
-        .chars()
-        .take_while(|c| matches!(c, ' ' | '\t' | '=' | ':'))
-        .collect();
-    if sep.trim().is_empty() && sep.is_empty() {
+    // Blanks, at most one `=` or `:`, blanks: a second `=` is the value's.
+    let blank = |c: char| matches!(c, ' ' | '\t');
+    let before = after_key.len() - after_key.trim_start_matches(blank).len();
+    let mut len = before;
+    if after_key[len..].starts_with(['=', ':']) {
+        len += 1;
+        len += after_key[len..].len() - after_key[len..].trim_start_matches(blank).len();
+    }
+    if len == 0 {
         "=".into()
     } else {
-        sep
+        after_key[..len].to_string()
     }
 }
 
