@@ -844,6 +844,19 @@ mod tests {
             "hostname r\n",
             "ip access-list extended WEB\n 10 permit ip any any\n!\nhostname r\nip access-list extended WEB\n 20 deny ip any any\n",
         );
+        // a YAML block map ending in a block scalar replaced by a scalar: the scalar took the
+        // place of the block scalar's line break, joining the next line;
+        revert_makes_the_environment_equal_the_base(
+            0,
+            "a:\nb: 1\n",
+            "a:\n  c: |\n    x\n    y\nb: 1\n",
+        );
+        // properties: a value starting `=` after a blank separator lost it, a separator copied
+        // with the neighbour's value's own `=` gave the value another, and a value given to a
+        // key alone went on without a separator;
+        revert_makes_the_environment_equal_the_base(5, "a b\nt = = 30\n", "a b\n");
+        revert_makes_the_environment_equal_the_base(5, "u=jdbc\np=x\n", "p == hello\n");
+        revert_makes_the_environment_equal_the_base(5, "m = \"1.2\"\n", "m");
         // a set command said bare and with arguments: the arguments were dropped unseen.
         revert_makes_the_environment_equal_the_base(
             6,

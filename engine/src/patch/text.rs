@@ -860,7 +860,10 @@ fn replace(
     {
         // A key alone (`name`, with no separator): the value needs one.
         let written = inline(&value.value, format)?;
-        return Ok(vec![Edit::insert(old.span.start.at(), format!("={written}"))]);
+        return Ok(vec![Edit::insert(
+            old.span.start.at(),
+            format!("={written}"),
+        )]);
     }
     if format == Format::Ini
         && value.value == Value::Null
@@ -923,9 +926,31 @@ fn replace(
                 .rev()
                 .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
                 .unwrap_or("");
-            let parent = key_line.len() - key_line.trim_start().len();
-            lead = " ".repeat(own.max(parent + 2));
+            let key_indent = key_line.len() - key_line.trim_start().len();
+            lead = " ".repeat(own.max(key_indent + 2));
             start = ls;
+            // A scalar goes back on its key's line, after the colon, when nothing but blank
+            // lines lies between (a comment there stays where it is).
+            let scalar = !matches!(&value.value, Value::Map(m) if !m.is_empty())
+                && !matches!(&value.value, Value::List(l) if !l.is_empty());
+            let colon = match parent {
+                Some(Node {
+                    value: Value::Map(members),
+                    ..
+                }) => split_pointer(pointer)
+                    .last()
+                    .and_then(|k| members.get(k))
+                    .and_then(|m| {
+                        let from = m.key_span.end.at();
+                        let colon = from + text[from..].find(':')?;
+                        text[colon + 1..ls].trim().is_empty().then_some(colon + 1)
+                    }),
+                _ => None,
+            };
+            if let Some(colon) = colon.filter(|_| scalar) {
+                start = colon;
+                lead = " ".into();
+            }
         }
     }
     if format == Format::Yaml && old.span.start == old.span.end {
@@ -974,10 +999,17 @@ fn replace(
         Format::Env => env_replacing(&value.value, &text[old.span.byte_range()])?,
         _ => inline(&value.value, format)?,
     };
+    let end = yaml_end(text, format, old);
+    // A block whose last value is a block scalar ends after that scalar's line break.
+    let tail = if block && text[..end].ends_with('\n') && !written.ends_with('\n') {
+        "\n"
+    } else {
+        ""
+    };
     Ok(vec![Edit::replace(
         start,
-        yaml_end(text, format, old),
-        format!("{lead}{written}"),
+        end,
+        format!("{lead}{written}{tail}"),
     )])
 }
 
