@@ -857,6 +857,13 @@ mod tests {
         revert_makes_the_environment_equal_the_base(5, "a b\nt = = 30\n", "a b\n");
         revert_makes_the_environment_equal_the_base(5, "u=jdbc\np=x\n", "p == hello\n");
         revert_makes_the_environment_equal_the_base(5, "m = \"1.2\"\n", "m");
+        // an IOS line said and unsaid (`shutdown`, later `no shutdown`): removing it left the
+        // other saying;
+        revert_makes_the_environment_equal_the_base(
+            6,
+            "interface G1\n description x\n",
+            "interface G1\n shutdown\n description x\n no shutdown\n",
+        );
         // a set command said bare and with arguments: the arguments were dropped unseen.
         revert_makes_the_environment_equal_the_base(
             6,

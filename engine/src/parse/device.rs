@@ -519,7 +519,9 @@ fn merge_section(into: &mut Map, more: Map) {
             // A section and a line of the same words, as within one block: the section stands.
             (Value::Map(_), _) => {}
             (a, b @ Value::Map(_)) => *a = b,
-            (a, b) if *a == b => {}
+            // A line of its own said again (`no` or not) keeps its first saying, as within a
+            // block.
+            (a, b) if *a == b || matches!((&*a, &b), (Value::Bool(_), Value::Bool(_))) => {}
             (Value::List(items), Value::List(more)) => items.extend(*more),
             (Value::List(items), b) => items.push(Node::new(b, later.span)),
             (a, b) => {

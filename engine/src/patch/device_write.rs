@@ -139,7 +139,7 @@ fn said_again(text: &str, root: &Node, m: &Member) -> Option<Vec<(usize, usize)>
     while at < end {
         let next = line_end(text, at);
         if indentation(text, at).len() == indent
-            && words(at) == said
+            && same_line(&words(at), &said)
             && blocks
                 .iter()
                 .any(|&(from, to)| from <= at + indent && at < to)
@@ -149,6 +149,17 @@ fn said_again(text: &str, root: &Node, m: &Member) -> Option<Vec<(usize, usize)>
         at = next;
     }
     Some(lines)
+}
+
+/// Whether two lines say the same line of its own: the same words, one of them perhaps with `no`.
+fn same_line(a: &[&str], b: &[&str]) -> bool {
+    let positive = |w: &[&str]| -> Vec<String> {
+        match w.split_first() {
+            Some((&"no", rest)) if !rest.is_empty() => rest.iter().map(|s| s.to_string()).collect(),
+            _ => w.iter().map(|s| s.to_string()).collect(),
+        }
+    };
+    positive(a) == positive(b)
 }
 
 /// Where the headers of the members enclosing `m` start, outermost first.
