@@ -864,6 +864,14 @@ mod tests {
             "interface G1\n description x\n",
             "interface G1\n shutdown\n description x\n no shutdown\n",
         );
+        // an INI value on the lines below its key (`hosts =`, then indented lines), which
+        // configparser writes, was refused as having leading blanks;
+        revert_makes_the_environment_equal_the_base(
+            3,
+            "[s]\nhosts =\n    a\n    b\nport = 1\n",
+            "[s]\nhosts = x\nport = 1\n",
+        );
+        revert_makes_the_environment_equal_the_base(3, "[s]\nhosts =\n    a\n    b\n", "[s]\n");
         // a set command said bare and with arguments: the arguments were dropped unseen.
         revert_makes_the_environment_equal_the_base(
             6,

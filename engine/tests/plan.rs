@@ -923,3 +923,79 @@ proptest! {
         }
     }
 }
+
+/// Shapes the writer once got wrong (its own check then left the file as it was, calling it a
+/// driftwise bug): each revert now lands, exactly as written here.
+#[test]
+fn edits_of_common_shapes_land_exactly() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // A YAML key with no value given one.
+        ("yaml", "k: b\n", "k:\n", "k: b\n"),
+        (
+            "yaml",
+            "k:\n  a: 1\nz: 1\n",
+            "k:\nz: 1\n",
+            "k:\n  a: 1\nz: 1\n",
+        ),
+        // A block given a scalar: on its key's line.
+        (
+            "yaml",
+            "a: x\nb: 1\n",
+            "a:\n  - 1\n  - 2\nb: 1\n",
+            "a: x\nb: 1\n",
+        ),
+        // A key at the end of a block and a section after it, both added.
+        (
+            "yaml",
+            "database:\n  host: h\n  engine: e\nstorage:\n  bucket: b\n",
+            "database:\n  host: h\n",
+            "database:\n  host: h\n  engine: e\nstorage:\n  bucket: b\n",
+        ),
+        // Members added at one point keep the base's order, whatever their severity.
+        (
+            "yaml",
+            "app: x\ntls: true\n",
+            "{}\n",
+            "{app: x, tls: true}\n",
+        ),
+        // An INI value on the lines below its key.
+        (
+            "ini",
+            "[s]\nhosts =\n    a\n    b\nport = 1\n",
+            "[s]\nhosts = x\nport = 1\n",
+            "[s]\nhosts =\n    a\n    b\nport = 1\n",
+        ),
+        // A properties key alone given a value.
+        ("properties", "m = 1.2\n", "m", "m=1.2"),
+        // An IOS banner added (adopted into the intended configuration, since a running one
+        // changes on the device): its text as read.
+        (
+            "ios",
+            "hostname r1\n",
+            "hostname r1\nbanner motd ^C\nhi\n^C\n",
+            "hostname r1\nbanner motd ^C\nhi\n^C\n",
+        ),
+    ];
+    for (ext, base, env, after) in cases {
+        let action = if *ext == "ios" {
+            Action::Adopt
+        } else {
+            Action::Revert
+        };
+        let base = Source::new(format!("base.{ext}"), *base);
+        let env = Source::new(format!("env.{ext}"), *env);
+        let report = report_for(&base, "env", &env, None);
+        let decisions = Decisions {
+            unexpected: action,
+            ..Decisions::default()
+        };
+        let mut plan = Plan::new(&report, &[base.clone(), env.clone()], &decisions).unwrap();
+        for action in &mut plan.actions {
+            action.needs_approval = false;
+        }
+        let preview = plan.preview(&[base, env.clone()]).unwrap();
+        let patch = &preview.files[0];
+        assert_eq!(patch.unapplied, vec![], "{ext}: {:?}", env.text);
+        assert_eq!(patch.after, *after, "{ext}: {:?}", env.text);
+    }
+}

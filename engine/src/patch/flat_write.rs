@@ -29,6 +29,17 @@ pub(crate) fn flat_value(format: Format, value: &Value) -> Result<String, Reason
         return Ok(String::new());
     };
     Ok(match format {
+        // `key =` with the lines below it (configparser's multi-line style): the value starts
+        // with a line break.
+        Format::Ini if text.starts_with('\n') && text.len() > 1 => {
+            let rest = &text[1..];
+            if rest != rest.trim() || rest.lines().any(|l| l.trim().is_empty()) {
+                return Err(Reason::NotRepresentable {
+                    what: "INI text with leading or trailing blanks".into(),
+                });
+            }
+            text.replace('\n', "\n    ")
+        }
         Format::Ini => {
             if text != text.trim() || text.lines().any(|l| l.trim().is_empty() && !l.is_empty()) {
                 return Err(Reason::NotRepresentable {
@@ -113,6 +124,12 @@ pub(crate) fn flat_line(
         }
         Format::Ini if !sep.contains(['=', ':']) => " = ",
         _ => sep,
+    };
+    // A value on the lines below leaves nothing after the separator on the key's line.
+    let sep = if written.starts_with('\n') {
+        sep.trim_end()
+    } else {
+        sep
     };
     Ok(format!("{key_text}{sep}{written}"))
 }

@@ -1000,6 +1000,10 @@ fn replace(
         _ => inline(&value.value, format)?,
     };
     let end = yaml_end(text, format, old);
+    // An INI value on the lines below its key leaves no blank after the separator.
+    if format == Format::Ini && written.starts_with('\n') {
+        start -= text[..start].len() - text[..start].trim_end_matches([' ', '\t']).len();
+    }
     // A block whose last value is a block scalar ends after that scalar's line break.
     let tail = if block && text[..end].ends_with('\n') && !written.ends_with('\n') {
         "\n"
