@@ -975,6 +975,14 @@ fn edits_of_common_shapes_land_exactly() {
             "hostname r1\nbanner motd ^C\nhi\n^C\n",
             "hostname r1\nbanner motd ^C\nhi\n^C\n",
         ),
+        // An IOS set command's entry changed: refused as if it took another command's line
+        // (the set command itself, written on it).
+        (
+            "ios",
+            "ip name-server 10.0.0.53\nhostname r\n",
+            "ip name-server 20.0.0.53\nhostname r\n",
+            "ip name-server 20.0.0.53\nhostname r\n",
+        ),
     ];
     for (ext, base, env, after) in cases {
         let action = if *ext == "ios" {

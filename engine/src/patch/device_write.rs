@@ -179,16 +179,30 @@ fn ancestors(node: &Node, m: &Member, path: &mut Vec<usize>) -> Option<Vec<usize
     }
 }
 
-/// Whether a command other than `m` (or one inside it) starts on one of `lines`.
+/// Whether a command other than `m` (or one inside it) starts on one of `lines`. A command `m`
+/// is inside (a set command whose entry `m` is, written on the entry's line) is
+/// not another: its other entries' lines say it still.
 fn takes_another(node: &Node, m: &Member, lines: &[(usize, usize)]) -> bool {
     match &node.value {
         Value::Map(members) => members.values().any(|other| {
             let at = other.key_span.start.at();
             !std::ptr::eq(other, m)
-                && (lines.iter().any(|&(from, to)| from <= at && at < to)
+                && ((lines.iter().any(|&(from, to)| from <= at && at < to)
+                    && !holds(&other.value, m))
                     || takes_another(&other.value, m, lines))
         }),
         Value::List(items) => items.iter().any(|i| takes_another(i, m, lines)),
+        _ => false,
+    }
+}
+
+/// Whether `m` is a member somewhere inside `node`.
+fn holds(node: &Node, m: &Member) -> bool {
+    match &node.value {
+        Value::Map(members) => members
+            .values()
+            .any(|other| std::ptr::eq(other, m) || holds(&other.value, m)),
+        Value::List(items) => items.iter().any(|i| holds(i, m)),
         _ => false,
     }
 }
