@@ -779,6 +779,14 @@ fn replace(
     let old = lookup(doc, stream, pointer).ok_or(Reason::Gone)?;
     let format = doc.format;
     let parent = lookup(doc, stream, &parent_pointer(pointer));
+    // The member the value is, when it is one: its key's span places some edits.
+    let member = match parent {
+        Some(Node {
+            value: Value::Map(members),
+            ..
+        }) => split_pointer(pointer).last().and_then(|k| members.get(k)),
+        _ => None,
+    };
     if format == Format::Toml
         && super::layout::is_section_value(text, old)
         && !matches!(value.value, Value::Map(_))
@@ -849,14 +857,7 @@ fn replace(
     }
     if matches!(format, Format::Properties | Format::Env)
         && old.span.start == old.span.end
-        && let Some(Node {
-            value: Value::Map(members),
-            ..
-        }) = parent
-        && let Some(key) = split_pointer(pointer).last()
-        && members
-            .get(key)
-            .is_some_and(|m| m.key_span.end == old.span.start)
+        && member.is_some_and(|m| m.key_span.end == old.span.start)
     {
         // A key alone (`name`, with no separator): the value needs one.
         let written = inline(&value.value, format)?;
@@ -868,12 +869,7 @@ fn replace(
     if format == Format::Ini
         && value.value == Value::Null
         && old.value != Value::Null
-        && let Some(Node {
-            value: Value::Map(members),
-            ..
-        }) = parent
-        && let Some(key) = split_pointer(pointer).last()
-        && let Some(member) = members.get(key)
+        && let Some(member) = member
     {
         // No value is the key alone: its separator goes with the value.
         return Ok(vec![Edit::replace(
@@ -883,12 +879,7 @@ fn replace(
         )]);
     }
     if format == Format::Ini
-        && let Some(Node {
-            value: Value::Map(members),
-            ..
-        }) = parent
-        && let Some(key) = split_pointer(pointer).last()
-        && let Some(member) = members.get(key)
+        && let Some(member) = member
         && member.key_span.start == old.span.start
     {
         // A key alone with lines continuing it: the value's span starts at the key, which
@@ -931,23 +922,12 @@ fn replace(
             start = ls;
             // A scalar goes back on its key's line, after the colon, when nothing but blank
             // lines lies between (a comment there stays where it is).
-            let scalar = !matches!(&value.value, Value::Map(m) if !m.is_empty())
-                && !matches!(&value.value, Value::List(l) if !l.is_empty());
-            let colon = match parent {
-                Some(Node {
-                    value: Value::Map(members),
-                    ..
-                }) => split_pointer(pointer)
-                    .last()
-                    .and_then(|k| members.get(k))
-                    .and_then(|m| {
-                        let from = m.key_span.end.at();
-                        let colon = from + text[from..].find(':')?;
-                        text[colon + 1..ls].trim().is_empty().then_some(colon + 1)
-                    }),
-                _ => None,
-            };
-            if let Some(colon) = colon.filter(|_| scalar) {
+            let colon = member.and_then(|m| {
+                let from = m.key_span.end.at();
+                let colon = from + text[from..].find(':')?;
+                text[colon + 1..ls].trim().is_empty().then_some(colon + 1)
+            });
+            if let Some(colon) = colon.filter(|_| !is_block_value(&value.value)) {
                 start = colon;
                 lead = " ".into();
             }
@@ -977,10 +957,8 @@ fn replace(
             _ => None,
         };
         let rest_blank = text[at..line_end(text, at)].trim().is_empty();
-        let container = matches!(&value.value, Value::Map(m) if !m.is_empty())
-            || matches!(&value.value, Value::List(l) if !l.is_empty());
         let written = match indent {
-            Some(indent) if container && rest_blank && !flow => {
+            Some(indent) if is_block_value(&value.value) && rest_blank && !flow => {
                 let block = yaml_value(&value.value, indent)?;
                 if at == 0 {
                     block.trim_start_matches('\n').to_string()
@@ -1015,6 +993,16 @@ fn replace(
         end,
         format!("{lead}{written}{tail}"),
     )])
+}
+
+/// Whether YAML writes `value` as a block on the lines below its key: a map or list with something
+/// in it.
+fn is_block_value(value: &Value) -> bool {
+    match value {
+        Value::Map(m) => !m.is_empty(),
+        Value::List(l) => !l.is_empty(),
+        _ => false,
+    }
 }
 
 /// Where a value's text ends. A YAML map whose last key has no value (`k:`) ends at that key's
