@@ -45,6 +45,8 @@ fn single() -> Keyed {
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Table<'a> {
     pub(crate) extra: &'a [DeviceCommand],
+    /// Lines are written for EOS, whose banners end with an `EOF` line.
+    pub(crate) eos: bool,
 }
 
 /// IOS / IOS-XE / NX-OS / EOS commands: (command words, identity words after them, how). The key
@@ -297,9 +299,19 @@ impl Table<'_> {
         match (self.shape(key, value), value) {
             (_, Value::Bool(true)) => out.push((depth, key.to_string())),
             (_, Value::Bool(false)) => out.push((depth, format!("no {key}"))),
-            // The text is what lies between the delimiters, its line breaks included.
+            // The text is what lies between the delimiters, its line breaks included. EOS
+            // writes its lines before an `EOF` line, when they read back the same that way.
             (Shape::Banner, Value::String(text)) => {
-                out.push((depth, format!("{key} ^C{text}^C")));
+                let eof_form = self.eos
+                    && !text.is_empty()
+                    && !text.starts_with('\n')
+                    && !text.ends_with('\n')
+                    && !text.lines().any(|l| l.trim() == "EOF");
+                if eof_form {
+                    out.push((depth, format!("{key}\n{text}\nEOF")));
+                } else {
+                    out.push((depth, format!("{key} ^C{text}^C")));
+                }
             }
             (Shape::Section, Value::Map(map)) => {
                 out.push((depth, key.to_string()));
@@ -749,7 +761,11 @@ impl Table<'_> {
     ) -> String {
         match format {
             Format::Junos | Format::JunosSet => junos_commands(from, to, places),
-            _ => self.ios_commands(from, to, places),
+            _ => Table {
+                eos: format == Format::Eos,
+                ..*self
+            }
+            .ios_commands(from, to, places),
         }
     }
 }

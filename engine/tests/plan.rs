@@ -983,9 +983,16 @@ fn edits_of_common_shapes_land_exactly() {
             "ip name-server 20.0.0.53\nhostname r\n",
             "ip name-server 20.0.0.53\nhostname r\n",
         ),
+        // An EOS banner added: as EOS writes it, before an `EOF` line.
+        (
+            "eos",
+            "hostname r1\n",
+            "hostname r1\nbanner motd\nhi\nEOF\n",
+            "hostname r1\nbanner motd\nhi\nEOF\n",
+        ),
     ];
     for (ext, base, env, after) in cases {
-        let action = if *ext == "ios" {
+        let action = if matches!(*ext, "ios" | "eos") {
             Action::Adopt
         } else {
             Action::Revert

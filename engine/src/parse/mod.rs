@@ -135,6 +135,7 @@ pub fn parse_with(source: &Source, options: ParseOptions<'_>) -> Result<Document
             &source.text,
             crate::device::Table {
                 extra: options.device_commands,
+                eos: format == Format::Eos,
             },
         ),
         Format::Junos => device::parse_junos(&source.text),

@@ -120,6 +120,7 @@ impl<'s> Files<'s> {
     pub(crate) fn table(&self) -> crate::device::Table<'_> {
         crate::device::Table {
             extra: self.policy.device_commands(),
+            eos: false,
         }
     }
 

@@ -17,6 +17,10 @@ pub(super) fn device_edits(
     doc: &Document,
     table: Table<'_>,
 ) -> Result<Vec<Edit>, Reason> {
+    let table = Table {
+        eos: doc.format == Format::Eos,
+        ..table
+    };
     match change {
         Change::Replace { pointer, value, .. } => replace(text, doc, pointer, value, table),
         Change::Remove { pointer, .. } => remove(text, doc, pointer),
