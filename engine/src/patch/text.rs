@@ -975,6 +975,19 @@ fn replace(
         // A YAML scalar keeps the quoting the old value had, where the new text allows it.
         Format::Yaml if !block => yaml_replacing(&value.value, &text[old.span.byte_range()], flow)?,
         Format::Env => env_replacing(&value.value, &text[old.span.byte_range()])?,
+        // After a blank separator, a leading `=` or `:` would be read as the separator: escaped.
+        Format::Properties => {
+            let written = inline(&value.value, format)?;
+            let blank_separator = member.is_some_and(|m| {
+                !text[m.key_span.end.at()..old.span.start.at().max(m.key_span.end.at())]
+                    .contains(['=', ':'])
+            });
+            if blank_separator && written.starts_with(['=', ':']) {
+                format!("\\{written}")
+            } else {
+                written
+            }
+        }
         _ => inline(&value.value, format)?,
     };
     let end = yaml_end(text, format, old);
