@@ -675,6 +675,15 @@ mod tests {
         revert_law(format, base_text, env_text, Undone::Refused);
     }
 
+    /// A Junos edit placed inside a character panicked while the edits were applied; such an
+    /// edit is now refused (device texts are spared the undone-edit check, as in the fuzz target).
+    #[test]
+    fn an_edit_inside_a_character_is_refused_not_a_panic() {
+        let base = "[--verbos\0\0\0\0\0\0e, --po\u{fffd}rt, \"9951\", --workersonfiguration (sourcerouter1\n!\nenable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\nusername admin privilege 15 secret 5 $1$aBcD$Q8xk2Lq0ZbV1mE3uYw9Ru/\n!\nip domain-name bl[r, -]\n";
+        let env = "--verbos\0\0\0\0\0\0e, --po\u{fffd}rt, \"9951\", --workersonfiguration (sourcerouter1\n!\nenable secret 5 $1$mERr$hx5rVt7rPNoS4wqbXKX7m0\nusername admin privilege 15 secret 5 $1$aBcD$Q8xk2Lq0ZbV1mE3uYw9Ru/\n!\nip domain-name [ra\n4\"]\n";
+        revert_makes_the_environment_equal_the_base(8, base, env);
+    }
+
     /// Found by `scripts/fuzz.sh`: texts that once broke a law, kept so they never do again.
     #[test]
     fn inputs_the_fuzzers_found() {

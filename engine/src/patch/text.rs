@@ -176,7 +176,9 @@ fn edit_file<'p>(
                 ));
                 continue;
             }
-            match edits_for(&change, &text, &current, stream, &removals, table) {
+            let edits = edits_for(&change, &text, &current, stream, &removals, table)
+                .and_then(|edits| within_characters(&text, edits));
+            match edits {
                 Ok(edits) if comes_back(&change, &edits, &text, &current, stream, table) => {
                     unapplied.push(Unapplied::new(
                         planned.action,
@@ -266,6 +268,25 @@ fn edit_file<'p>(
         return (source.text.clone(), 0);
     }
     (text, applied)
+}
+
+/// The edits, when each starts and ends on a character of the text; a writer that placed one
+/// inside a character (or past the end) has it refused rather than panicking on the text.
+fn within_characters(text: &str, edits: Vec<Edit>) -> Result<Vec<Edit>, Reason> {
+    let fits = |at: usize| text.is_char_boundary(at);
+    if edits
+        .iter()
+        .all(|e| e.start <= e.end && fits(e.start) && fits(e.end))
+    {
+        Ok(edits)
+    } else {
+        if std::env::var_os("DRIFTWISE_DEBUG_UNVERIFIED").is_some() {
+            eprintln!("DEBUG edits inside a character: {edits:?}");
+        }
+        Err(Reason::NotRepresentable {
+            what: "an edit that falls inside a character".into(),
+        })
+    }
 }
 
 /// Whether a removal from a YAML map leaves the key there all the same: a key beside a `<<` merge
