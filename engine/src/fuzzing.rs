@@ -893,6 +893,10 @@ mod tests {
             "[s]\nhosts = x\nport = 1\n",
         );
         revert_strictly(3, "[s]\nhosts =\n    a\n    b\n", "[s]\n");
+        // a YAML map of one key with no value (`:`) is not a missing value itself;
+        revert_strictly(0, "\\", ":");
+        // a properties key starting with a vertical tab, which the reader drops as a blank;
+        revert_strictly(5, "\\\u{b}", "");
         // a set command said bare and with arguments: the arguments were dropped unseen.
         revert_strictly(
             6,

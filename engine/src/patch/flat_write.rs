@@ -168,6 +168,11 @@ fn escape_properties(text: &str, key: bool) -> String {
                 out.push(c);
             }
             ' ' if key || i == 0 => out.push_str("\\ "),
+            // A line's leading blanks of any kind are dropped as it is read.
+            c if key && i == 0 && c.is_whitespace() => {
+                out.push('\\');
+                out.push(c);
+            }
             '#' | '!' if i == 0 => {
                 out.push('\\');
                 out.push(c);

@@ -954,7 +954,7 @@ fn replace(
             }
         }
     }
-    if format == Format::Yaml && old.span.start == old.span.end {
+    if format == Format::Yaml && old.value == Value::Null && old.span.start == old.span.end {
         // A missing value (`key:`, `- `, a `---` with nothing after it): the reader puts it at
         // the colon or just after the marker, and the new value goes after them, a space apart.
         let mut at = start;
