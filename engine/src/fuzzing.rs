@@ -895,6 +895,8 @@ mod tests {
         revert_strictly(3, "[s]\nhosts =\n    a\n    b\n", "[s]\n");
         // a YAML map of one key with no value (`:`) is not a missing value itself;
         revert_strictly(0, "\\", ":");
+        // a YAML flow map the reader ends at its trailing comma, replaced: its `}` stayed;
+        revert_strictly(0, "g", "{: {},}");
         // a properties key starting with a vertical tab, which the reader drops as a blank;
         revert_strictly(5, "\\\u{b}", "");
         // a set command said bare and with arguments: the arguments were dropped unseen.

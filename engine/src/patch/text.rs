@@ -1040,7 +1040,8 @@ fn is_block_value(value: &Value) -> bool {
 }
 
 /// Where a value's text ends. A YAML map whose last key has no value (`k:`) ends at that key's
-/// colon, where the reader puts the missing value: the colon is the map's too.
+/// colon, where the reader puts the missing value: the colon is the map's too. So is the closing
+/// bracket of a flow collection the reader ends at a trailing comma.
 fn yaml_end(text: &str, format: Format, old: &Node) -> usize {
     /// Whether the last value inside `node`, however deep, is a missing one.
     fn ends_missing(node: &Node) -> bool {
@@ -1053,8 +1054,23 @@ fn yaml_end(text: &str, format: Format, old: &Node) -> usize {
     }
     let end = old.span.end.at();
     let container = matches!(old.value, Value::Map(_) | Value::List(_));
-    if format == Format::Yaml && container && ends_missing(old) && text[end..].starts_with(':') {
-        end + 1
+    if format != Format::Yaml || !container {
+        return end;
+    }
+    if ends_missing(old) && text[end..].starts_with(':') {
+        return end + 1;
+    }
+    // A flow collection ending in a comma (`{a: 1,}`) may end at the comma: its bracket is its.
+    let own = &text[old.span.byte_range()];
+    let close = match own.chars().next() {
+        Some('{') => '}',
+        Some('[') => ']',
+        _ => return end,
+    };
+    let rest = &text[end..];
+    let blank = rest.len() - rest.trim_start_matches([' ', '\t', '\n', '\r']).len();
+    if !own.ends_with(close) && rest[blank..].starts_with(close) {
+        end + blank + 1
     } else {
         end
     }
