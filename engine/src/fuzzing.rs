@@ -897,6 +897,9 @@ mod tests {
         revert_strictly(0, "\\", ":");
         // a YAML flow map the reader ends at its trailing comma, replaced: its `}` stayed;
         revert_strictly(0, "g", "{: {},}");
+        // a key added to a YAML flow map whose last key has no value (`{i}`): the missing
+        // value's span took the `}`, and the key went into the map around it;
+        revert_strictly(0, "{g,\"db\":{g}}", "{3,\"db\":{i}}");
         // a properties key starting with a vertical tab, which the reader drops as a blank;
         revert_strictly(5, "\\\u{b}", "");
         // a set command said bare and with arguments: the arguments were dropped unseen.

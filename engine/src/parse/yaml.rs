@@ -146,6 +146,11 @@ impl<'t> Builder<'t> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let mut span = self.scalar_span(span, style);
+                if text.is_empty() && style == ScalarStyle::Plain && tag.is_none() {
+                    // A missing value is no text: saphyr marks the token after it (`, ` or
+                    // `}` in `{a, b}`), which an edit of the value must not take.
+                    span = Span::new(span.start, span.start);
+                }
                 if self.stack.is_empty()
                     && text.is_empty()
                     && style == ScalarStyle::Plain
