@@ -900,6 +900,12 @@ mod tests {
         // a key added to a YAML flow map whose last key has no value (`{i}`): the missing
         // value's span took the `}`, and the key went into the map around it;
         revert_strictly(0, "{g,\"db\":{g}}", "{3,\"db\":{i}}");
+        // an IOS banner given twice, replaced by one: the second's closing `^C` stayed;
+        revert_strictly(
+            6,
+            "banner motd ^C\nc\n^C\n",
+            "banner motd ^C\na\n^C\n!\nbanner motd ^C\nb\n^C\n",
+        );
         // a properties key starting with a vertical tab, which the reader drops as a blank;
         revert_strictly(5, "\\\u{b}", "");
         // a set command said bare and with arguments: the arguments were dropped unseen.

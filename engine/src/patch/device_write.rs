@@ -280,7 +280,7 @@ fn replace(
         // of a command repeated apart go.
         _ => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            let lines = member_lines(text, m, doc)?;
+            let lines = with_banner_ends(text, &key, m, member_lines(text, m, doc)?);
             let (from, to) = lines[0];
             let indent = indentation(text, from).to_string();
             let unit = if matches!(old.value, Value::Map(_)) {
@@ -299,6 +299,32 @@ fn replace(
     }
 }
 
+/// A banner's lines reach its closing delimiter (`^C`, or EOS's `EOF` line): its text is its
+/// value, and the delimiter comes after, for each time the banner is given.
+fn with_banner_ends(
+    text: &str,
+    key: &str,
+    m: &Member,
+    mut lines: Vec<(usize, usize)>,
+) -> Vec<(usize, usize)> {
+    if !key.starts_with("banner ") {
+        return lines;
+    }
+    let ends: Vec<usize> = match &m.value.value {
+        Value::List(items) if items.len() == lines.len() => {
+            items.iter().map(|i| i.span.end.at()).collect()
+        }
+        _ => vec![m.value.span.end.at(); lines.len()],
+    };
+    for (line, end) in lines.iter_mut().zip(ends) {
+        let close = text[end..]
+            .find(|c: char| !c.is_whitespace())
+            .map_or(text.len(), |n| end + n);
+        line.1 = line.1.max(line_end(text, close));
+    }
+    lines
+}
+
 fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason> {
     let old = lookup(doc, false, pointer).ok_or(Reason::Gone)?;
     let (key, parent) = last_key(pointer);
@@ -306,23 +332,7 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
     let (from, to) = match &parent_node.value {
         Value::Map(_) => {
             let m = member(doc, pointer).ok_or(Reason::Gone)?;
-            let mut lines = member_lines(text, m, doc)?;
-            if key.starts_with("banner ") {
-                // A banner's text is its value: its closing delimiter (`^C`, or EOS's `EOF`
-                // line) comes after, and goes too, for each time the banner is given.
-                let ends: Vec<usize> = match &m.value.value {
-                    Value::List(items) if items.len() == lines.len() => {
-                        items.iter().map(|i| i.span.end.at()).collect()
-                    }
-                    _ => vec![m.value.span.end.at(); lines.len()],
-                };
-                for (line, end) in lines.iter_mut().zip(ends) {
-                    let close = text[end..]
-                        .find(|c: char| !c.is_whitespace())
-                        .map_or(text.len(), |n| end + n);
-                    line.1 = line.1.max(line_end(text, close));
-                }
-            }
+            let lines = with_banner_ends(text, &key, m, member_lines(text, m, doc)?);
             if lines.len() > 1 {
                 // A command repeated on lines apart: each of its lines goes, the others stay.
                 return Ok(lines
