@@ -906,6 +906,8 @@ mod tests {
             "banner motd ^C\nc\n^C\n",
             "banner motd ^C\na\n^C\n!\nbanner motd ^C\nb\n^C\n",
         );
+        // (an anchored missing value, `&L`, keeps the anchor in its span: the value goes there);
+        revert_strictly(0, "L", "&L");
         // a properties key starting with a vertical tab, which the reader drops as a blank;
         revert_strictly(5, "\\\u{b}", "");
         // a set command said bare and with arguments: the arguments were dropped unseen.

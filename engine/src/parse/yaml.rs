@@ -146,7 +146,7 @@ impl<'t> Builder<'t> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 let mut span = self.scalar_span(span, style);
-                if text.is_empty() && style == ScalarStyle::Plain && tag.is_none() {
+                if text.is_empty() && style == ScalarStyle::Plain && tag.is_none() && anchor == 0 {
                     // A missing value is no text: saphyr marks the token after it (`, ` or
                     // `}` in `{a, b}`), which an edit of the value must not take.
                     span = Span::new(span.start, span.start);
