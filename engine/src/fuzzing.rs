@@ -908,6 +908,13 @@ mod tests {
         );
         // (an anchored missing value, `&L`, keeps the anchor in its span: the value goes there);
         revert_strictly(0, "L", "&L");
+        // a command with the same value in both blocks of a section: its span took the lines
+        // between, and giving it another value wrote over them;
+        revert_strictly(
+            6,
+            "^C\nline vty 0 4\n transport input s",
+            "line vty 0 4\n transport input telnet ssh\n login local\n^C\nline vty 0 4\n transport input telnet ssh\n login local",
+        );
         // a properties key starting with a vertical tab, which the reader drops as a blank;
         revert_strictly(5, "\\\u{b}", "");
         // a set command said bare and with arguments: the arguments were dropped unseen.

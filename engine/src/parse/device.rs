@@ -504,8 +504,9 @@ fn section(
 
 /// A section's block given again: its lines join the section's as if written in the first block.
 /// A section inside both is merged the same way; a line in both is said again (its span reaching
-/// the later one), a command with another value in each is a list of both, and a section and a
-/// line of the same words are the section, as within a block.
+/// the later one), a command with a value in each is a list of both (even the same twice: its
+/// span would take the lines between), and a section and a line of the same words are the
+/// section, as within a block.
 fn merge_section(into: &mut Map, more: Map) {
     for (key, member) in more {
         let Some(had) = into.get_mut(key.as_str()) else {
@@ -519,9 +520,9 @@ fn merge_section(into: &mut Map, more: Map) {
             // A section and a line of the same words, as within one block: the section stands.
             (Value::Map(_), _) => {}
             (a, b @ Value::Map(_)) => *a = b,
-            // A line of its own said again (`no` or not) keeps its first saying, as within a
-            // block.
-            (a, b) if *a == b || matches!((&*a, &b), (Value::Bool(_), Value::Bool(_))) => {}
+            // A line of its own said again (`no` or not), or a set's entry, keeps its first
+            // saying, as within a block; its span reaches the later one.
+            (Value::Bool(_), Value::Bool(_)) | (Value::Null, Value::Null) => {}
             (Value::List(items), Value::List(more)) => items.extend(*more),
             (Value::List(items), b) => items.push(Node::new(b, later.span)),
             (a, b) => {
