@@ -209,8 +209,7 @@ fn adopting_makes_the_base_equal_the_environment(
         }
         // The fuzz target spares device texts this too, for the reason in [`assert_verified`]:
         // what their writers now carry out on far-fetched texts, a re-check still finds amiss.
-        if !patch.unapplied.is_empty()
-            || (format.is_device() && undone == Undone::SparedForDevices)
+        if !patch.unapplied.is_empty() || (format.is_device() && undone == Undone::SparedForDevices)
         {
             continue;
         }

@@ -199,7 +199,12 @@ fn pointer_order(a: &str, b: &str) -> std::cmp::Ordering {
     // A total order, as sorting needs: indexes by number (then as written, `01` apart from
     // `1`) before keys by text. Numbers by number and the rest by text, mixed, made `2 < 10 <
     // 1a < 2` a cycle.
-    let segment = |s: &str| (s.parse::<usize>().ok().map_or((1, 0), |n| (0, n)), s.to_string());
+    let segment = |s: &str| {
+        (
+            s.parse::<usize>().ok().map_or((1, 0), |n| (0, n)),
+            s.to_string(),
+        )
+    };
     let (sa, sb) = (split_pointer(a), split_pointer(b));
     for (x, y) in sa.iter().zip(&sb) {
         let ord = segment(x).cmp(&segment(y));
@@ -225,6 +230,9 @@ mod tests {
         assert_eq!(pointer_order("/01", "/1"), Less);
         let mut pointers = vec!["/1a", "/10", "/2", "/a/3", "/a/20", "/01", "/1", ""];
         pointers.sort_by(|a, b| pointer_order(a, b));
-        assert_eq!(pointers, ["", "/01", "/1", "/2", "/10", "/1a", "/a/3", "/a/20"]);
+        assert_eq!(
+            pointers,
+            ["", "/01", "/1", "/2", "/10", "/1a", "/a/3", "/a/20"]
+        );
     }
 }
