@@ -73,6 +73,7 @@ fn whole_lines(text: &str, start: usize, end: usize) -> (usize, usize) {
 /// Refused when those lines would take another command's with them (a command read as one value
 /// from lines with others between, such as a bare `logging host` and a later `logging host h`).
 fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, usize)>, Reason> {
+    let root = doc.documents.first().ok_or(Reason::Gone)?;
     let whole = whole_lines(
         text,
         m.key_span.start.at(),
@@ -105,12 +106,10 @@ fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, us
         }
         // A line said again in another block of its section: each saying.
         Value::Bool(_) | Value::Null if matches!(doc.format, Format::Ios | Format::Eos) => {
-            let root = doc.documents.first().ok_or(Reason::Gone)?;
             said_again(text, root, m).unwrap_or(vec![whole])
         }
         _ => vec![whole],
     };
-    let root = doc.documents.first().ok_or(Reason::Gone)?;
     if takes_another(root, m, &lines) {
         return Err(Reason::NotRepresentable {
             what: "a command read as one value from lines with other commands between".into(),
@@ -202,13 +201,7 @@ fn takes_another(node: &Node, m: &Member, lines: &[(usize, usize)]) -> bool {
 
 /// Whether `m` is a member somewhere inside `node`.
 fn holds(node: &Node, m: &Member) -> bool {
-    match &node.value {
-        Value::Map(members) => members
-            .values()
-            .any(|other| std::ptr::eq(other, m) || holds(&other.value, m)),
-        Value::List(items) => items.iter().any(|i| holds(i, m)),
-        _ => false,
-    }
+    ancestors(node, m, &mut Vec::new()).is_some()
 }
 
 /// Where the text of the line holding `at` ends, before its line break.
