@@ -114,6 +114,36 @@ console.log(JSON.stringify({ format: doc.format, port, same: JSON.stringify(r1) 
   assert.deepEqual(r.version, { package: '0.1.0', report: 1, plan: 2 });
 });
 
+test('texts cross into wasm intact at every length, ASCII or not (the glue\'s encodeInto path)', async () => {
+  for (const target of ['node', 'web']) {
+    const glue = readFileSync(join(pkgDir, 'dist', target, 'driftwise.js'), 'utf8');
+    assert.ok(glue.includes('driftwise: long strings'), `${target} glue is patched by scripts/fast-strings.mjs`);
+  }
+  const values = [];
+  for (const n of [1, 55, 56, 57, 63, 64, 65, 200, 5000]) {
+    values.push('a'.repeat(n));
+    values.push('é' + 'a'.repeat(n));
+    values.push('a'.repeat(n) + 'ü');
+    values.push('a'.repeat(n) + '😀' + 'b'.repeat(n));
+    values.push('日本'.repeat(n));
+  }
+  const out = await node('strings.mjs', `
+import { parse } from 'driftwise';
+const values = ${JSON.stringify(values)};
+const got = values.map((v) => {
+  const doc = parse({ name: 'x.yaml', text: 'k: "' + v + '"\\n' });
+  const member = doc.documents[0].value.value.k;
+  return { value: member.value.value.value, end: member.value.span.end.offset };
+});
+console.log(JSON.stringify(got));
+`);
+  const got = JSON.parse(out);
+  values.forEach((v, i) => {
+    assert.equal(got[i].value, v, `value ${i} (${v.length} units)`);
+    assert.equal(got[i].end, Buffer.byteLength(`k: "${v}"`), `span end of value ${i}`);
+  });
+});
+
 test('the same policy as the CLI: expected, stale rules, fail_on, masking', async () => {
   const policyPath = join(repo, 'examples', 'policies', 'classic.yaml');
   const out = await node('policy.mjs', `
