@@ -5,9 +5,8 @@
 
 use super::AlignOptions;
 use super::lists::{Scheme, list_scheme};
-use crate::pointer::push_segment;
+use crate::pointer::{push_index, push_segment};
 use crate::tree::{Document, Node, Value};
-use std::fmt::Write;
 
 /// A value and where it is. The paths borrow the walk's buffers: copy them to keep them.
 pub(crate) struct Place<'n, 'p> {
@@ -130,16 +129,14 @@ impl<'n, V: FnMut(&Place<'n, '_>) -> bool> Walker<'_, '_, V> {
         let fields = scheme.map(|s| s.fields()).unwrap_or_default();
         for (i, item) in list.iter().enumerate() {
             let marks = (self.pointer.len(), self.keyed.len());
-            let _ = write!(self.pointer, "/{i}");
+            push_index(&mut self.pointer, i);
             match scheme {
                 Some(s) => {
                     self.keyed.push('[');
-                    self.keyed.push_str(&s.label(item));
+                    s.push_label(item, &mut self.keyed);
                     self.keyed.push(']');
                 }
-                None => {
-                    let _ = write!(self.keyed, "/{i}");
-                }
+                None => push_index(&mut self.keyed, i),
             }
             let at = At {
                 parent: None,

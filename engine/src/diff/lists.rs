@@ -60,19 +60,36 @@ impl Scheme<'_> {
     }
 
     pub(super) fn label(self, node: &Node) -> String {
+        let mut out = String::new();
+        self.push_label(node, &mut out);
+        out
+    }
+
+    /// Appends the item's label (`name=web`) to a path being built: keyed paths are made for
+    /// every item of every file, so the label is written in place rather than made and copied.
+    pub(super) fn push_label(self, node: &Node, out: &mut String) {
+        let field = |out: &mut String, field: &str| {
+            out.push_str(field);
+            out.push('=');
+            if let Some(id) = field_identity(node, field) {
+                out.push_str(&id);
+            }
+        };
         match self {
-            Scheme::Kubernetes => kubernetes_identity(node)
-                .map(|k| k.label())
-                .unwrap_or_default(),
-            Scheme::Field(field) => format!(
-                "{field}={}",
-                field_identity(node, field).unwrap_or_default()
-            ),
-            Scheme::Fields(fields) => fields
-                .iter()
-                .map(|f| format!("{f}={}", field_identity(node, f).unwrap_or_default()))
-                .collect::<Vec<_>>()
-                .join(","),
+            Scheme::Kubernetes => {
+                if let Some(k) = kubernetes_identity(node) {
+                    k.push_label(out);
+                }
+            }
+            Scheme::Field(f) => field(out, f),
+            Scheme::Fields(fields) => {
+                for (i, f) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    field(out, f);
+                }
+            }
         }
     }
 }
@@ -593,10 +610,20 @@ impl KubernetesIdentity<'_> {
     }
 
     fn label(&self) -> String {
-        match self.namespace {
-            Some(ns) => format!("kind={},namespace={ns},name={}", self.kind, self.name),
-            None => format!("kind={},name={}", self.kind, self.name),
+        let mut out = String::new();
+        self.push_label(&mut out);
+        out
+    }
+
+    fn push_label(&self, out: &mut String) {
+        out.push_str("kind=");
+        out.push_str(self.kind);
+        if let Some(ns) = self.namespace {
+            out.push_str(",namespace=");
+            out.push_str(ns);
         }
+        out.push_str(",name=");
+        out.push_str(self.name);
     }
 }
 

@@ -240,7 +240,7 @@ impl<'a> Differ<'a> {
                     ..
                 } => {
                     out.push('[');
-                    out.push_str(&scheme.label(item));
+                    scheme.push_label(item, &mut out);
                     out.push(']');
                 }
                 Segment::Item {

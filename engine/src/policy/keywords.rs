@@ -217,34 +217,37 @@ pub(crate) fn looks_secret(path: &str) -> bool {
 /// Whether `text` holds a stem every secret word has (`pass`, `secret`, `token`, `key`,
 /// `credential`, `community`), in any case.
 fn may_hold_secret_word(text: &str) -> bool {
-    const STEMS: [&[u8]; 6] = [
-        b"pass",
-        b"secret",
-        b"token",
-        b"key",
-        b"credential",
-        b"community",
-    ];
-    // The stems' first letters in either case, so one pass compares stems only where one could
-    // start (comparing every stem at every byte doubled the time of a diff).
+    // The stems' first letters in either case: most bytes are turned away by one look-up.
     const STARTS: [bool; 256] = {
         let mut starts = [false; 256];
+        let letters = *b"pstkcPSTKC";
         let mut i = 0;
-        while i < STEMS.len() {
-            starts[STEMS[i][0].to_ascii_lowercase() as usize] = true;
-            starts[STEMS[i][0].to_ascii_uppercase() as usize] = true;
+        while i < letters.len() {
+            starts[letters[i] as usize] = true;
             i += 1;
         }
         starts
     };
+    // Every stem is three letters or more and its first two letters tell it from the others, so
+    // a stem is compared only where its pair starts (comparing every stem at every byte doubled
+    // the time of a diff). `| 0x20` lowercases an ASCII letter and turns no other byte into one.
     let bytes = text.as_bytes();
-    (0..bytes.len()).any(|i| {
-        STARTS[bytes[i] as usize]
-            && STEMS.iter().any(|stem| {
-                bytes[i..]
-                    .get(..stem.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(stem))
-            })
+    (0..bytes.len().saturating_sub(2)).any(|i| {
+        if !STARTS[bytes[i] as usize] {
+            return false;
+        }
+        let stem: &[u8] = match (bytes[i] | 0x20, bytes[i + 1] | 0x20) {
+            (b'p', b'a') => b"pass",
+            (b's', b'e') => b"secret",
+            (b't', b'o') => b"token",
+            (b'k', b'e') => b"key",
+            (b'c', b'r') => b"credential",
+            (b'c', b'o') => b"community",
+            _ => return false,
+        };
+        bytes[i..]
+            .get(..stem.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(stem))
     })
 }
 
@@ -259,6 +262,48 @@ mod tests {
             assert!(may_hold_secret_word(&stem.to_ascii_uppercase()), "{stem}");
         }
         assert!(!may_hold_secret_word("/services/web/replicas"));
+    }
+
+    #[test]
+    fn the_pair_dispatch_finds_what_a_plain_search_finds() {
+        let stems = ["pass", "secret", "token", "key", "credential", "community"];
+        let plain = |t: &str| {
+            let lower = t.to_ascii_lowercase();
+            stems.iter().any(|s| lower.contains(s))
+        };
+        let pieces = [
+            "",
+            "k",
+            "ke",
+            "KEY",
+            "pas",
+            "PaSs",
+            "se",
+            "secre",
+            "SECRET",
+            "tok",
+            "Token",
+            "cr",
+            "co",
+            "credential",
+            "COMMUNITY",
+            "commun",
+            "[",
+            "é",
+            "/",
+            "_",
+            "param",
+            "ey",
+            "ss",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(may_hold_secret_word(&text), plain(&text), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]
