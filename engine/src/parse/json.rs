@@ -67,7 +67,9 @@ impl<'t> Parser<'t> {
     fn skip_blank(&mut self) -> Result<()> {
         loop {
             match self.peek() {
-                Some(b' ' | b'\t' | b'\r') => self.at += 1,
+                // Pretty-printed JSON is mostly indentation.
+                Some(b' ') => self.at += super::words::spaces(&self.bytes[self.at..]),
+                Some(b'\t' | b'\r') => self.at += 1,
                 Some(b'\n') => {
                     self.at += 1;
                     self.line += 1;
@@ -259,10 +261,8 @@ impl<'t> Parser<'t> {
         let mut out = String::new();
         loop {
             let run = self.at;
-            self.at += self.bytes[run..]
-                .iter()
-                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
-                .unwrap_or(self.bytes.len() - run);
+            self.at +=
+                super::words::string_stop(&self.bytes[run..]).unwrap_or(self.bytes.len() - run);
             if out.is_empty() && self.peek() == Some(b'"') {
                 // No escapes: straight from the text (a short string without an allocation).
                 self.at += 1;

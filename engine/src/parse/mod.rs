@@ -5,6 +5,7 @@ mod directory;
 mod flat;
 mod json;
 mod toml;
+mod words;
 pub(crate) mod yaml;
 pub(crate) mod yaml_block;
 #[cfg(test)]

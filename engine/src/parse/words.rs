@@ -1,0 +1,107 @@
+//! Scans that look at eight bytes at a time: the readers' byte-by-byte loops over indentation,
+//! string bodies and whole texts were a large part of reading a file, most of all in WebAssembly,
+//! which has 64-bit integers but no vector instructions by default.
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `word` below `n` (`n` at most 0x80). Each byte of `word | HIGH`
+/// is at least 0x80, so subtracting `n` from it borrows nothing from the next byte: the answer is
+/// exact for every byte, not only the first.
+pub(super) fn below(word: u64, n: u8) -> u64 {
+    !((word | HIGH) - ONES * u64::from(n)) & !word & HIGH
+}
+
+/// The high bit of each byte of `word` equal to `b`.
+pub(super) fn equal(word: u64, b: u8) -> u64 {
+    below(word ^ (ONES * u64::from(b)), 1)
+}
+
+/// The word of the eight bytes at the start of `bytes`, when there are eight.
+pub(super) fn word(bytes: &[u8]) -> Option<u64> {
+    bytes.first_chunk::<8>().map(|w| u64::from_le_bytes(*w))
+}
+
+/// The byte index a mask's first set high bit stands for (the word was read little-endian).
+pub(super) fn first(mask: u64) -> usize {
+    (mask.trailing_zeros() / 8) as usize
+}
+
+/// How many bytes at the start of `bytes` are spaces.
+pub(super) fn spaces(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    while let Some(w) = word(&bytes[at..]) {
+        let other = !equal(w, b' ') & HIGH;
+        if other != 0 {
+            return at + first(other);
+        }
+        at += 8;
+    }
+    at + bytes[at..].iter().take_while(|&&b| b == b' ').count()
+}
+
+/// Where the first `"`, `\` or control character is: the end of a JSON string's plain run.
+pub(super) fn string_stop(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(w) = word(&bytes[at..]) {
+        let stops = equal(w, b'"') | equal(w, b'\\') | below(w, 0x20);
+        if stops != 0 {
+            return Some(at + first(stops));
+        }
+        at += 8;
+    }
+    bytes[at..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+        .map(|i| at + i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn masks_are_exact_in_every_byte() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut bytes = [b'a'; 8];
+                bytes[at] = b;
+                // A byte that borrows in a plain subtraction right before the one looked at.
+                if at > 0 {
+                    bytes[at - 1] = 0;
+                }
+                let w = u64::from_le_bytes(bytes);
+                for n in [1, 0x20, 0x80] {
+                    let expect = bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|&(_, &x)| x < n)
+                        .fold(0, |m, (i, _)| m | 0x80 << (8 * i));
+                    assert_eq!(below(w, n), expect, "{bytes:?} below {n}");
+                }
+                let expect = bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &x)| x == b'"')
+                    .fold(0, |m, (i, _)| m | 0x80 << (8 * i));
+                assert_eq!(equal(w, b'"'), expect, "{bytes:?}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn scans_find_what_plain_loops_find(
+            bytes in prop::collection::vec(prop_oneof![
+                Just(b' '), Just(b'"'), Just(b'\\'), Just(b'\n'), Just(0u8), Just(b'a'), 0x80u8..=0xff, any::<u8>()
+            ], 0..40),
+        ) {
+            prop_assert_eq!(spaces(&bytes), bytes.iter().take_while(|&&b| b == b' ').count());
+            prop_assert_eq!(
+                string_stop(&bytes),
+                bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            );
+        }
+    }
+}
