@@ -9,7 +9,8 @@
 // A string of more than 64 units is first encoded whole into the space the glue has already
 // allocated for it (one byte per unit). If that wrote exactly one byte per unit, the string is
 // ASCII and those are the bytes the loop would have written; otherwise the glue's own path runs as
-// before, from the start. Nothing else changes.
+// before, from the start. Nothing else changes. Where the engine has no `encodeInto` of its own (the
+// glue then installs a stand-in that needs room for any text), the glue's path runs as it did.
 //
 //   node scripts/fast-strings.mjs FILE.js...   patch these glue files
 //   node scripts/fast-strings.mjs              patch the glue in $TRUNK_STAGING_DIR (Trunk's hook)
@@ -23,7 +24,8 @@ const MARK = 'driftwise: long strings';
 const LOOP = /^( *)const mem = getUint8ArrayMemory0\(\);\n\n\1let offset = 0;\n\n\1for \(; offset < len; offset\+\+\) \{$/gm;
 const FAST = [
   `// ${MARK} (scripts/fast-strings.mjs): one encodeInto for an ASCII text.`,
-  'if (len > 64) {',
+  // Not through the glue's stand-in for an engine without encodeInto, which needs room for any text.
+  'if (len > 64 && cachedTextEncoder.encodeInto === TextEncoder.prototype.encodeInto) {',
   '    const { read, written } = cachedTextEncoder.encodeInto(arg, mem.subarray(ptr, ptr + len));',
   '    if (read === len && written === len) {',
   '        WASM_VECTOR_LEN = len;',

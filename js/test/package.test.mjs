@@ -127,21 +127,25 @@ test('texts cross into wasm intact at every length, ASCII or not (the glue\'s en
     values.push('a'.repeat(n) + '😀' + 'b'.repeat(n));
     values.push('日本'.repeat(n));
   }
-  const out = await node('strings.mjs', `
-import { parse } from 'driftwise';
+  // As is, and in an engine without TextEncoder.encodeInto (the glue installs its stand-in).
+  for (const [file, setup] of [['strings.cjs', ''], ['strings-no-encode-into.cjs', 'delete TextEncoder.prototype.encodeInto;']]) {
+    const out = await node(file, `${setup}
+const { parse } = require('driftwise');
 const values = ${JSON.stringify(values)};
 const got = values.map((v) => {
   const doc = parse({ name: 'x.yaml', text: 'k: "' + v + '"\\n' });
   const member = doc.documents[0].value.value.k;
   return { value: member.value.value.value, end: member.value.span.end.offset };
 });
-console.log(JSON.stringify(got));
+console.log(JSON.stringify({ native: 'encodeInto' in TextEncoder.prototype, got }));
 `);
-  const got = JSON.parse(out);
-  values.forEach((v, i) => {
-    assert.equal(got[i].value, v, `value ${i} (${v.length} units)`);
-    assert.equal(got[i].end, Buffer.byteLength(`k: "${v}"`), `span end of value ${i}`);
-  });
+    const { native, got } = JSON.parse(out);
+    assert.equal(native, setup === '', file);
+    values.forEach((v, i) => {
+      assert.equal(got[i].value, v, `${file}: value ${i} (${v.length} units)`);
+      assert.equal(got[i].end, Buffer.byteLength(`k: "${v}"`), `${file}: span end of value ${i}`);
+    });
+  }
 });
 
 test('the same policy as the CLI: expected, stale rules, fail_on, masking', async () => {
