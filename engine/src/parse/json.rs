@@ -6,7 +6,7 @@ use super::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::map::Entry;
 use crate::span::{LineIndex, Pos, Span};
-use crate::tree::{Key, Map, Member, Node, Value};
+use crate::tree::{Key, Member, Node, Value};
 
 pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
     let mut p = Parser {
@@ -137,13 +137,13 @@ impl<'t> Parser<'t> {
 
     fn object(&mut self, depth: usize) -> Result<Value> {
         self.enter(depth)?;
-        let mut map = Map::default();
+        let mut map = super::new_map();
         loop {
             match self.peek() {
                 Some(b'}') => {
                     self.at += 1;
                     // Growth leaves up to half of a map's room unused: large maps give it back.
-                    super::shrink_large(&mut map);
+                    super::shrink(&mut map);
                     return Ok(Value::Map(Box::new(map)));
                 }
                 Some(b'"') => {}
@@ -186,7 +186,7 @@ impl<'t> Parser<'t> {
         loop {
             if self.peek() == Some(b']') {
                 self.at += 1;
-                super::shrink_large_list(&mut items);
+                super::shrink_list(&mut items);
                 return Ok(Value::list(items));
             }
             items.push(self.value(depth + 1)?);

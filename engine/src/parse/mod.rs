@@ -36,19 +36,30 @@ fn lines(text: &str) -> Vec<Line<'_>> {
     out
 }
 
-/// Unused room a map or list may keep after parsing. Returning more costs a reallocation, which
-/// pays for itself on large collections (a quarter of a large file's tree was unused room) but
-/// not on the many small ones.
-const SPARE_ROOM: usize = 8;
+/// A new map as the readers start one: room for two members, since most maps in configuration are
+/// small (`{name, value}` items of a list) and a first member would otherwise reserve room for four
+/// (96 bytes each): half of a 2,000-manifest directory pair's trees was that unused room.
+fn new_map() -> Map {
+    Map::with_capacity(2)
+}
 
-fn shrink_large(map: &mut Map) {
-    if map.capacity() - map.len() > SPARE_ROOM {
+/// Unused room, in bytes, a parsed map or list may keep. Giving back more costs a reallocation,
+/// which pays for itself on larger collections (a quarter of a large file's tree was unused room)
+/// but not on one spare member of each small map.
+const SPARE_BYTES: usize = 128;
+
+/// Gives back a parsed map's unused room beyond [`SPARE_BYTES`].
+fn shrink(map: &mut Map) {
+    if (map.capacity() - map.len()) * std::mem::size_of::<(crate::tree::Key, crate::tree::Member)>()
+        > SPARE_BYTES
+    {
         map.shrink_to_fit();
     }
 }
 
-fn shrink_large_list(items: &mut Vec<Node>) {
-    if items.capacity() - items.len() > SPARE_ROOM {
+/// Gives back a parsed list's unused room beyond [`SPARE_BYTES`].
+fn shrink_list(items: &mut Vec<Node>) {
+    if (items.capacity() - items.len()) * std::mem::size_of::<Node>() > SPARE_BYTES {
         items.shrink_to_fit();
     }
 }
@@ -215,4 +226,58 @@ fn parse_in_parallel(
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod room_tests {
+    use super::*;
+    use crate::tree::Value;
+
+    /// Every map and list of a parsed tree, with what it holds and has room for.
+    fn rooms(node: &Node, out: &mut Vec<(usize, usize, usize)>) {
+        match &node.value {
+            Value::Map(map) => {
+                let entry = std::mem::size_of::<(crate::tree::Key, crate::tree::Member)>();
+                out.push((map.len(), map.capacity(), entry));
+                map.values().for_each(|m| rooms(&m.value, out));
+            }
+            Value::List(items) => {
+                out.push((items.len(), items.capacity(), std::mem::size_of::<Node>()));
+                items.iter().for_each(|n| rooms(n, out));
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn parsed_maps_and_lists_keep_little_unused_room() {
+        let mut yaml = String::from("env:\n");
+        let mut json = String::from("{\"env\": [");
+        for i in 0..40 {
+            yaml.push_str(&format!("  - name: VAR_{i}\n    value: \"{i}\"\n"));
+            json.push_str(&format!(
+                "{}{{\"name\": \"VAR_{i}\", \"value\": \"{i}\"}}",
+                if i > 0 { ", " } else { "" }
+            ));
+        }
+        yaml.push_str("wide:\n");
+        for i in 0..100 {
+            yaml.push_str(&format!("  k{i}: {i}\n"));
+        }
+        json.push_str("]}");
+        // Block YAML, the full reader (an anchor sends the file there) and JSON.
+        let full = format!("{yaml}anchored: &a 1\n");
+        for (name, text) in [("a.yaml", &yaml), ("b.yaml", &full), ("c.json", &json)] {
+            let doc = parse(&Source::new(name, text.as_str())).unwrap();
+            let mut found = Vec::new();
+            rooms(&doc.documents[0], &mut found);
+            assert!(found.len() > 40, "{name}");
+            for (len, capacity, size) in found {
+                assert!(
+                    (capacity - len) * size <= SPARE_BYTES,
+                    "{name}: {len} held with room for {capacity}"
+                );
+            }
+        }
+    }
 }

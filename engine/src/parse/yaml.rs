@@ -230,7 +230,7 @@ impl<'t> Builder<'t> {
                     start: span.start,
                     anchor,
                     tag,
-                    map: Map::default(),
+                    map: super::new_map(),
                     key: None,
                     merges: Vec::new(),
                 });
@@ -240,11 +240,12 @@ impl<'t> Builder<'t> {
                     start,
                     anchor,
                     tag,
-                    items,
+                    mut items,
                 }) = self.stack.pop()
                 else {
                     return Err(self.error_at(span.start, "unbalanced sequence end".into()));
                 };
+                super::shrink_list(&mut items);
                 let last = items.last().map(|n| n.span.end);
                 let end = self.container_end(start, span, last);
                 self.complete(
@@ -266,6 +267,7 @@ impl<'t> Builder<'t> {
                 };
                 let last = map.values().map(|m| m.value.span.end).max();
                 apply_merges(&mut map, merges);
+                super::shrink(&mut map);
                 let end = self.container_end(start, span, last);
                 self.complete(
                     wrap_custom_tag(

@@ -10,7 +10,7 @@ use super::Limits;
 use super::yaml::resolve_plain;
 use crate::map::Entry;
 use crate::span::{Pos, Span};
-use crate::tree::{Map, Member, Node, Value};
+use crate::tree::{Member, Node, Value};
 use std::borrow::Cow;
 
 /// What one pass over a text's bytes tells the reader before it starts.
@@ -306,7 +306,7 @@ impl Reader<'_> {
     }
 
     fn mapping(&mut self, indent: usize) -> Option<Node> {
-        let mut map = Map::default();
+        let mut map = super::new_map();
         let mut start = None;
         let mut end = None::<Pos>;
         while let Some(line) = self.line() {
@@ -363,7 +363,7 @@ impl Reader<'_> {
         }
         let start = start?;
         // Growth leaves up to half of a map's room unused: large maps give it back.
-        super::shrink_large(&mut map);
+        super::shrink(&mut map);
         Some(Node::new(
             Value::Map(Box::new(map)),
             Span::new(start, end.unwrap_or(start)),
@@ -430,7 +430,7 @@ impl Reader<'_> {
             start = items.first().map_or(start, |n| n.span.start);
         }
         let end = items.last().map_or(start, |n| n.span.end).max(start);
-        super::shrink_large_list(&mut items);
+        super::shrink_list(&mut items);
         Some(Node::new(Value::list(items), Span::new(start, end)))
     }
 
@@ -527,7 +527,7 @@ impl Reader<'_> {
                 Some((Node::new(Value::list(items), self.span(line, at, end)), end))
             }
             b'{' => {
-                let mut map = Map::default();
+                let mut map = super::new_map();
                 let end = self.flow_entries(at, to, b'}', |i| {
                     // A plain key up to `: `.
                     let key_end = (i..to).find(|&k| b[k] == b':' && b.get(k + 1) == Some(&b' '))?;
