@@ -110,7 +110,7 @@ fn peak_over(what: &str, mut command: Command, input: u64) -> f64 {
 }
 
 /// Two directory estates of 2,000 Kubernetes manifests each (20 namespaces, a Deployment of three
-/// containers with ten variables apiece per file, ~8 MB a side), matched object by object.
+/// containers with ten variables apiece per file, ~4 MB a side), matched object by object.
 fn directory_estates(root: &Path) -> (PathBuf, PathBuf) {
     let write = |side: &str, drift: bool| {
         for i in 0..2_000 {
@@ -151,7 +151,7 @@ fn two_thousand_files(bencher: divan::Bencher) {
 }
 
 /// Peak resident memory over the input's bytes for the two directory estates, measured December
-/// 2026: 8.7x (68 MB for 7.9 MB; 97 MB, 12.7x, before parsed maps started with room for two
+/// 2026: 8.7-8.9x (67-68 MB for 7.9 MB; 97 MB, 12.7x, before parsed maps started with room for two
 /// members, not four). Higher than the large pair's since these files are mostly small maps
 /// (`{name, value}` items), each a boxed map of its own, and the process's own 7 MB count too.
 const DIRECTORY_PEAK_OVER_INPUT: f64 = 10.0;
