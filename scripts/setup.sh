@@ -49,6 +49,10 @@ if ! has_version wasm-opt "version_$WASM_OPT_VERSION"; then
   fi
 fi
 
+# The web app's Trunk build runs scripts/fast-strings.mjs over wasm-bindgen's glue (Trunk.toml's
+# post_build hook), and the npm package's build does the same.
+command -v node >/dev/null || { echo "node is needed to build the web app (the post_build hook in Trunk.toml)" >&2; exit 2; }
+
 if [[ "${1:-}" == "--test" ]]; then
   # Line coverage, measured and held at its bars on every run (scripts/coverage.py).
   if ! rustup component list --installed 2>/dev/null | grep -q '^llvm-tools'; then
