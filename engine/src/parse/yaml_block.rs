@@ -13,49 +13,6 @@ use crate::span::{Pos, Span};
 use crate::tree::{Member, Node, Value};
 use std::borrow::Cow;
 
-/// What one pass over a text's bytes tells the reader before it starts.
-#[derive(Debug, PartialEq)]
-struct TextFacts {
-    /// How many `\n`.
-    line_breaks: usize,
-    /// Whether every byte is ASCII.
-    ascii: bool,
-}
-
-impl TextFacts {
-    /// The facts, or `None` when the text holds a control character other than `\n`, or DEL.
-    ///
-    /// Eight bytes at a time: the three byte-by-byte passes this replaces (control characters,
-    /// line breaks, ASCII) were a tenth of the time to read a file, and more in WebAssembly.
-    fn of(bytes: &[u8]) -> Option<TextFacts> {
-        use super::words::{below, equal};
-        let (words, tail) = bytes.as_chunks::<8>();
-        let mut line_breaks = 0;
-        let mut any_high = 0;
-        for word in words {
-            let x = u64::from_le_bytes(*word);
-            let breaks = equal(x, b'\n');
-            let refused = (below(x, 0x20) & !breaks) | equal(x, 0x7f);
-            if refused != 0 {
-                return None;
-            }
-            line_breaks += breaks.count_ones() as usize;
-            any_high |= x;
-        }
-        for &b in tail {
-            if (b < 0x20 && b != b'\n') || b == 0x7f {
-                return None;
-            }
-            line_breaks += usize::from(b == b'\n');
-            any_high |= u64::from(b);
-        }
-        Some(TextFacts {
-            line_breaks,
-            ascii: any_high & 0x8080_8080_8080_8080 == 0,
-        })
-    }
-}
-
 /// The documents of `text`, or `None` when it is not in the subset this reader handles.
 pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     let bytes = text.as_bytes();
@@ -64,7 +21,7 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     // block scalars are looked at below; these are cheaper to refuse up front.
     // So are characters YAML does not allow in a stream (control characters, C1 controls but
     // NEL, U+FFFE and U+FFFF) and byte-order marks, which the full reader places or refuses.
-    let facts = TextFacts::of(bytes)?;
+    let facts = super::words::TextFacts::of(bytes)?;
     let ascii = facts.ascii;
     if !ascii
         && text.chars().any(|c| {
@@ -108,7 +65,6 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
             lines.push(PackedLine::pack(Line {
                 number,
                 start,
-                at: start + indent,
                 indent,
                 end: start + raw.len(),
             }));
@@ -147,19 +103,25 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     Some(roots)
 }
 
-/// A line holding content: its number (0-based), where it starts, where its content starts (moved
-/// on past `- ` as a sequence item is read), the column of that content, and where it ends.
+/// A line holding content: its number (0-based), where it starts, the column its content starts
+/// at (moved on past `- ` as a sequence item is read), and where it ends.
 #[derive(Clone, Copy, Debug)]
 struct Line {
     number: usize,
     start: usize,
-    at: usize,
     indent: usize,
     end: usize,
 }
 
+impl Line {
+    /// Where the content starts.
+    fn at(&self) -> usize {
+        self.start + self.indent
+    }
+}
+
 /// A [`Line`] as the line table holds it: 16 bytes rather than 40, since texts over 4 GiB are
-/// refused before they are read and `at` is `start + indent`. A large file's table is alive while
+/// refused before they are read and where the content starts is worked out. A large file's table is alive while
 /// its tree is built (and two files are read at once), so each byte of it counts at the peak.
 #[derive(Clone, Copy, Debug)]
 struct PackedLine {
@@ -171,7 +133,6 @@ struct PackedLine {
 
 impl PackedLine {
     fn pack(line: Line) -> PackedLine {
-        debug_assert_eq!(line.at, line.start + line.indent);
         PackedLine {
             number: line.number as u32,
             start: line.start as u32,
@@ -184,7 +145,6 @@ impl PackedLine {
         Line {
             number: self.number as usize,
             start: self.start as usize,
-            at: self.start as usize + self.indent as usize,
             indent: self.indent as usize,
             end: self.end as usize,
         }
@@ -273,7 +233,7 @@ impl Reader<'_> {
     /// Whether a line's content is a sequence item (`-` then a space or nothing).
     fn is_item(&self, line: &Line) -> bool {
         let b = self.text.as_bytes();
-        b[line.at] == b'-' && (line.at + 1 == line.end || b[line.at + 1] == b' ')
+        b[line.at()] == b'-' && (line.at() + 1 == line.end || b[line.at() + 1] == b' ')
     }
 
     /// The block node whose first line is the next one, at column `indent`.
@@ -289,7 +249,7 @@ impl Reader<'_> {
         let node = if self.is_item(&line) {
             self.sequence(indent, false)
         } else if key_colon(
-            &self.text.as_bytes()[line.at..content_end(self.text, line.at, line.end)],
+            &self.text.as_bytes()[line.at()..content_end(self.text, line.at(), line.end)],
         )
         .is_some()
         {
@@ -297,8 +257,8 @@ impl Reader<'_> {
         } else {
             // A document that is one scalar.
             self.next += 1;
-            let end = content_end(self.text, line.at, line.end);
-            let (value, span) = self.scalar(&line, line.at, end)?;
+            let end = content_end(self.text, line.at(), line.end);
+            let (value, span) = self.scalar(&line, line.at(), end)?;
             Some(Node::new(value, span))
         };
         self.depth -= 1;
@@ -316,19 +276,19 @@ impl Reader<'_> {
             if line.indent > indent || self.is_item(&line) {
                 return None;
             }
-            let content_to = content_end(self.text, line.at, line.end);
-            let content = &self.text.as_bytes()[line.at..content_to];
+            let content_to = content_end(self.text, line.at(), line.end);
+            let content = &self.text.as_bytes()[line.at()..content_to];
             let colon = key_colon(content)?;
             if colon > MAX_KEY_BYTES {
                 return None;
             }
-            let key_text = self.text[line.at..line.at + colon].trim_end_matches(' ');
+            let key_text = self.text[line.at()..line.at() + colon].trim_end_matches(' ');
             if key_text.is_empty() || !plain_start(key_text.as_bytes(), true) || key_text == "<<" {
                 return None;
             }
-            let key_span = self.span(&line, line.at, line.at + key_text.len());
+            let key_span = self.span(&line, line.at(), line.at() + key_text.len());
             start.get_or_insert(key_span.start);
-            let after = line.at + colon + 1;
+            let after = line.at() + colon + 1;
             let value_at = after + self.text[after..content_to].len()
                 - self.text[after..content_to].trim_start_matches(' ').len();
             self.next += 1;
@@ -382,10 +342,10 @@ impl Reader<'_> {
             if line.indent > indent {
                 return None;
             }
-            let dash = self.pos(&line, line.at);
+            let dash = self.pos(&line, line.at());
             start.get_or_insert(dash);
             // The item's content: after `- ` and any further spaces.
-            let after = line.at + 1;
+            let after = line.at() + 1;
             let rest = &self.text[after..line.end];
             let item_at = after + rest.len() - rest.trim_start_matches(' ').len();
             let content_to = content_end(self.text, item_at, line.end);
@@ -410,7 +370,6 @@ impl Reader<'_> {
                     // A compact mapping: its keys line up with the first one.
                     let column = item_at - line.start;
                     let mut moved = self.lines[self.next].unpack();
-                    moved.at = item_at;
                     moved.indent = column;
                     self.lines[self.next] = PackedLine::pack(moved);
                     self.node(column)?
@@ -747,47 +706,6 @@ pub(super) mod tests {
     }
 
     use proptest::prelude::*;
-
-    /// The facts as three plain passes over the bytes find them.
-    fn plain_facts(bytes: &[u8]) -> Option<TextFacts> {
-        if bytes.iter().any(|&b| (b < 0x20 && b != b'\n') || b == 0x7f) {
-            return None;
-        }
-        Some(TextFacts {
-            line_breaks: bytes.iter().filter(|&&b| b == b'\n').count(),
-            ascii: bytes.is_ascii(),
-        })
-    }
-
-    #[test]
-    fn text_facts_see_every_byte_in_every_position() {
-        for len in 0..20 {
-            for at in 0..len {
-                for b in 0..=255u8 {
-                    let mut bytes = vec![b'a'; len];
-                    bytes[at] = b;
-                    if at + 1 < len {
-                        bytes[at + 1] = b'\n';
-                    }
-                    assert_eq!(TextFacts::of(&bytes), plain_facts(&bytes), "{bytes:?}");
-                }
-            }
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn text_facts_are_the_plain_passes_facts(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
-            prop_assert_eq!(TextFacts::of(&bytes), plain_facts(&bytes));
-        }
-
-        #[test]
-        fn text_facts_of_printable_text(bytes in prop::collection::vec(
-            prop_oneof![Just(b'\n'), 0x20u8..0x7f, 0x80u8..=0xff], 0..200,
-        )) {
-            prop_assert_eq!(TextFacts::of(&bytes), plain_facts(&bytes));
-        }
-    }
 
     /// Configuration-shaped trees: maps of lists of maps of scalars, a few levels deep.
     #[derive(Clone, Debug)]
