@@ -696,6 +696,47 @@ mod tests {
         revert_makes_the_environment_equal_the_base(8, base, env);
     }
 
+    /// Reduced from real files (GitHub workflows, gcloud's command specs) with a line changed,
+    /// dropped, moved or added: the writers' edits failed their own check and were refused. An
+    /// empty block scalar (`run: |` and then the next key) was placed on the next key's line,
+    /// a block scalar's span ran on onto the next key's line, a custom tag (`!REF x`) was taken
+    /// with its value, and a map under a list item's first key was indented as the dash.
+    #[test]
+    fn real_files_with_a_line_changed_revert_and_adopt() {
+        let pairs = [
+            ("a:\n  run: |\n    cd x\n", "a:\n  run: |\n  if: x\n"),
+            (
+                "a:\n  run: |\n    cd x\n",
+                "a:\n  run: >- # folded\n\n  # c\n  if: x\n",
+            ),
+            (
+                "jobs:\n  docs:\n    steps:\n      - name: Publish\n        run: |\n          cd target/doc\n",
+                "jobs:\n  docs:\n    steps:\n      - name: Publish\n        run: |\n        if: x\n",
+            ),
+            ("- help_text:\n    examples: |\n", "- help_text:\n"),
+            (
+                "help:\n  brief: |\n    Delete it.\n",
+                "help:\n  brief: |\n    Delete.\n  examples: |\n",
+            ),
+            (
+                "help:\n  description: |\n",
+                "help:\n  description: |\n\n    $ {command} x\n",
+            ),
+            ("- examples: |\n    $ run\n", "- examples: |\n  request:\n"),
+            ("p:\n  - |\n    x\n", "p:\n  - |\n  - y\n"),
+            ("a:\n  spec: !REF x.y:z\n", "a:\n  spec: !REF x.y:z9\n"),
+            ("a: !GetAtt [a, b]\n", "a: !GetAtt [a, c]\n"),
+            (
+                "j:\n  s:\n    - run: pwd\n    - env:\n        P: /x\n",
+                "j:\n  s:\n    - run: pwd\n    - env:\n",
+            ),
+        ];
+        for (base, env) in pairs {
+            revert_strictly(0, base, env);
+            revert_strictly(0, env, base);
+        }
+    }
+
     /// Found by `scripts/fuzz.sh`: texts that once broke a law, kept so they never do again.
     #[test]
     fn inputs_the_fuzzers_found() {

@@ -151,6 +151,13 @@ impl<'t> Builder<'t> {
                     // `}` in `{a, b}`), which an edit of the value must not take.
                     span = Span::new(span.start, span.start);
                 }
+                if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                    span = if text.is_empty() {
+                        self.empty_block_span(span)
+                    } else {
+                        self.block_scalar_span(span)
+                    };
+                }
                 if self.stack.is_empty()
                     && text.is_empty()
                     && style == ScalarStyle::Plain
@@ -178,7 +185,7 @@ impl<'t> Builder<'t> {
                 let custom = custom_tag(tag.as_deref());
                 let value =
                     scalar_value(text, style, tag.as_deref()).map_err(|e| e.at(span.start))?;
-                let node = wrap_custom_tag(Node::new(value, span), custom);
+                let node = self.wrap_custom_tag(Node::new(value, span), custom);
                 self.complete(node, anchor)?;
             }
             Event::Alias(id) => {
@@ -248,10 +255,9 @@ impl<'t> Builder<'t> {
                 super::shrink_list(&mut items);
                 let last = items.last().map(|n| n.span.end);
                 let end = self.container_end(start, span, last);
-                self.complete(
-                    wrap_custom_tag(Node::new(Value::list(items), Span::new(start, end)), tag),
-                    anchor,
-                )?;
+                let list =
+                    self.wrap_custom_tag(Node::new(Value::list(items), Span::new(start, end)), tag);
+                self.complete(list, anchor)?;
             }
             Event::MappingEnd => {
                 let Some(Frame::Map {
@@ -269,13 +275,11 @@ impl<'t> Builder<'t> {
                 apply_merges(&mut map, merges);
                 super::shrink(&mut map);
                 let end = self.container_end(start, span, last);
-                self.complete(
-                    wrap_custom_tag(
-                        Node::new(Value::Map(Box::new(map)), Span::new(start, end)),
-                        tag,
-                    ),
-                    anchor,
-                )?;
+                let map = self.wrap_custom_tag(
+                    Node::new(Value::Map(Box::new(map)), Span::new(start, end)),
+                    tag,
+                );
+                self.complete(map, anchor)?;
             }
         }
         Ok(())
@@ -420,7 +424,15 @@ impl<'t> Builder<'t> {
     /// (the parser's end event for a block sits at the next token, possibly lines later).
     fn container_end(&mut self, start: Pos, end_event: Span, last_child: Option<Pos>) -> Pos {
         let bytes = self.text.as_bytes();
-        let is_flow = matches!(bytes.get(start.at()), Some(b'[' | b'{'));
+        // Past a tag or anchor before the bracket (`!GetAtt [a, b]`, `&x {a: 1}`).
+        let mut open = start.at();
+        while matches!(bytes.get(open), Some(b'!' | b'&')) {
+            let token = self.text[open..].find([' ', '\t', '\r', '\n']);
+            let Some(token) = token else { break };
+            let rest = &self.text[open + token..];
+            open += token + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
+        }
+        let is_flow = matches!(bytes.get(open), Some(b'[' | b'{'));
         if is_flow && end_event.end.at() > start.at() {
             // Just past the closing bracket: the end event's own span may run on over the
             // line's end.
@@ -433,6 +445,108 @@ impl<'t> Builder<'t> {
         } else {
             last_child.unwrap_or(start).max(start)
         }
+    }
+
+    /// A block scalar with no content lines (`run: |` and then the next key): saphyr places it at
+    /// the token after it, often on the next key's line; it is just after its own `|` or `>`
+    /// header, so that its line is the header's and an edit of it or of the next key stays on its
+    /// own line. Blank and comment lines between are skipped.
+    fn empty_block_span(&mut self, span: Span) -> Span {
+        let text = self.text;
+        let mut pos = span.start.at().min(text.len());
+        // At the end of the text saphyr places it at its header.
+        let token_len = text[pos..]
+            .find([' ', '\t', '\r', '\n'])
+            .unwrap_or(text.len() - pos);
+        if token_len > 0 && is_block_header(&text[pos..pos + token_len]) {
+            let at = self.index.pos(pos + token_len);
+            return Span::new(at, at);
+        }
+        loop {
+            let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+            let before = &text[line_start..pos];
+            let comment = before
+                .match_indices('#')
+                .map(|(hash, _)| hash)
+                .find(|&hash| hash == 0 || before[..hash].ends_with([' ', '\t']));
+            let code = before[..comment.unwrap_or(before.len())].trim_end();
+            if code.trim_start().is_empty() {
+                if line_start == 0 {
+                    return span;
+                }
+                pos = line_start - 1;
+                continue;
+            }
+            let token = code.rsplit([' ', '\t']).next().unwrap_or(code);
+            if !is_block_header(token) {
+                return span;
+            }
+            let at = self.index.pos(line_start + code.len());
+            return Span::new(at, at);
+        }
+    }
+
+    /// Custom-tagged values become a one-key map `{"!Ref": value}` (the long form CloudFormation
+    /// tools use), so that `!Ref x` and `!GetAtt x` are different values in the diff. The key's
+    /// span is the tag's, the value's the text after it, so an edit of the value keeps the tag.
+    fn wrap_custom_tag(&mut self, node: Node, tag: Option<String>) -> Node {
+        let Some(tag) = tag else {
+            return node;
+        };
+        let span = node.span;
+        let end = span.end.at().min(self.text.len());
+        let start = span.start.at().min(end);
+        let mut key_span = span;
+        let mut node = node;
+        // Past the node's anchor, when it has one before the tag (`&k !Sub {x: 1}`).
+        let token_len = |from: usize| {
+            let body = &self.text[from..end];
+            body.find([' ', '\t', '\r', '\n']).unwrap_or(body.len())
+        };
+        let mut tag_start = start;
+        if self.text[start..end].starts_with('&') {
+            let after = start + token_len(start);
+            tag_start =
+                after + (self.text[after..end].len() - self.text[after..end].trim_start().len());
+        }
+        if tag_start < end && self.text[tag_start..end].starts_with('!') {
+            let token_end = tag_start + token_len(tag_start);
+            let rest = &self.text[token_end..end];
+            let value_start = token_end + (rest.len() - rest.trim_start().len());
+            let tag_pos = self.index.pos(tag_start);
+            let token_end = self.index.pos(token_end);
+            key_span = Span::new(tag_pos, token_end);
+            node.span = if value_start < end {
+                Span::new(self.index.pos(value_start), span.end)
+            } else {
+                Span::new(token_end, token_end)
+            };
+        }
+        let mut map = Map::default();
+        map.insert(
+            tag.into(),
+            Member {
+                key_span,
+                value: node,
+            },
+        );
+        Node::new(Value::Map(Box::new(map)), span)
+    }
+
+    /// saphyr runs a block scalar's span on through the next line's indentation, onto the line
+    /// of the key after it; it ends at its last line break.
+    fn block_scalar_span(&mut self, span: Span) -> Span {
+        let end = span.end.at().min(self.text.len());
+        let line_start = self.text[..end].rfind('\n').map_or(0, |i| i + 1);
+        if line_start > span.start.at()
+            && line_start < end
+            && self.text[line_start..end]
+                .trim_start_matches([' ', '\t'])
+                .is_empty()
+        {
+            return Span::new(span.start, self.index.pos(line_start));
+        }
+        span
     }
 
     /// saphyr-parser 0.3.4 lets a quoted scalar's span run on through trailing blanks and a comment;
@@ -478,6 +592,15 @@ fn apply_merges(map: &mut Map, merges: Vec<Node>) {
     }
 }
 
+/// Whether `token` is a block scalar's header: `|` or `>`, with chomping and indentation
+/// indicators.
+fn is_block_header(token: &str) -> bool {
+    token.starts_with(['|', '>'])
+        && token[1..]
+            .chars()
+            .all(|c| matches!(c, '+' | '-' | '1'..='9'))
+}
+
 /// A tag outside the YAML core schema (`!Ref`, `!Sub`, `!vault`), which changes what the value means.
 fn custom_tag(tag: Option<&Tag>) -> Option<String> {
     tag.filter(|t| !t.is_yaml_core_schema() && !is_non_specific(t))
@@ -492,26 +615,6 @@ fn is_non_specific(tag: &Tag) -> bool {
         (tag.handle.as_str(), tag.suffix.as_str()),
         ("!", "") | ("", "!")
     )
-}
-
-/// Custom-tagged values become a one-key map `{"!Ref": value}` (the long form CloudFormation tools
-/// use), so that `!Ref x` and `!GetAtt x` are different values in the diff.
-fn wrap_custom_tag(node: Node, tag: Option<String>) -> Node {
-    match tag {
-        None => node,
-        Some(tag) => {
-            let span = node.span;
-            let mut map = Map::default();
-            map.insert(
-                tag.into(),
-                Member {
-                    key_span: span,
-                    value: node,
-                },
-            );
-            Node::new(Value::Map(Box::new(map)), span)
-        }
-    }
 }
 
 fn scalar_value(text: Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value> {
@@ -656,6 +759,91 @@ mod tests {
             j,
             serde_json::json!({"a": 5432, "b": "5432", "c": 1.5, "d": true, "e": null, "f": "yes", "g": 31, "h": "12", "i": ".nan"})
         );
+    }
+
+    /// The text each member's key and value spans cover, by pointer.
+    fn covered(text: &str) -> Vec<(String, &str, &str)> {
+        fn walk<'t>(
+            text: &'t str,
+            node: &Node,
+            at: String,
+            out: &mut Vec<(String, &'t str, &'t str)>,
+        ) {
+            match &node.value {
+                Value::Map(map) => {
+                    for (key, member) in map.iter() {
+                        let here = format!("{at}/{key}");
+                        out.push((
+                            here.clone(),
+                            &text[member.key_span.byte_range()],
+                            &text[member.value.span.byte_range()],
+                        ));
+                        walk(text, &member.value, here, out);
+                    }
+                }
+                Value::List(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        walk(text, item, format!("{at}/{i}"), out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        for doc in docs(text) {
+            walk(text, &doc, String::new(), &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn an_empty_block_scalar_is_just_after_its_header() {
+        let text = "a:\n  run: |\n  if: x\n  b: >- # note\n\n  # c\n  c: 1\n  d: |+";
+        let spans: Vec<_> = docs(text)[0]
+            .pointer("/a")
+            .map(|a| match &a.value {
+                Value::Map(map) => map
+                    .values()
+                    .map(|m| {
+                        (
+                            m.value.span.start.line,
+                            m.value.span.start.column,
+                            m.value.span.byte_range().len(),
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            })
+            .unwrap();
+        // `run` ends its own line (column 9, after `|`), not on `if`'s; so do `b` and `d`.
+        assert_eq!(
+            spans,
+            [(2, 9, 0), (3, 7, 1), (4, 8, 0), (7, 6, 1), (8, 8, 0)]
+        );
+    }
+
+    #[test]
+    fn a_block_scalar_ends_at_its_last_line_break() {
+        let found = covered("a:\n  run: |\n    cd x\n\n  if: x\n");
+        assert_eq!(found[1], ("/a/run".into(), "run", "cd x\n\n"));
+    }
+
+    #[test]
+    fn a_custom_tag_is_its_member_key_and_the_value_follows_it() {
+        let found = covered("a: !REF x.y\nb: !GetAtt [r, arn]\nc: &k !Sub {x: 1}\n");
+        let tagged: Vec<_> = found
+            .iter()
+            .filter(|(p, ..)| p.matches('/').count() == 2)
+            .collect();
+        assert_eq!(
+            tagged,
+            [
+                &("/a/!REF".into(), "!REF", "x.y"),
+                &("/b/!GetAtt".into(), "!GetAtt", "[r, arn]"),
+                &("/c/!Sub".into(), "!Sub", "{x: 1}"),
+            ]
+        );
+        assert_eq!(found[2].2, "!GetAtt [r, arn]");
     }
 
     #[test]

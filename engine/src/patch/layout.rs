@@ -77,16 +77,19 @@ impl<'a> Container<'a> {
                     key: Some(k.as_str()),
                     node: &m.value,
                     start: m.key_span.start.at(),
-                    end: m.value.span.end.at().max(m.key_span.end.at()),
+                    end: before_line_break(text, m.value.span.end.at().max(m.key_span.end.at())),
                 })
                 .collect(),
             Value::List(items) => items
                 .iter()
-                .map(|n| Entry {
-                    key: None,
-                    node: n,
-                    start: item_dash(text, format, n.span.start.at()),
-                    end: n.span.end.at(),
+                .map(|n| {
+                    let start = item_dash(text, format, n.span.start.at());
+                    Entry {
+                        key: None,
+                        node: n,
+                        start,
+                        end: before_line_break(text, n.span.end.at()).max(start),
+                    }
                 })
                 .collect(),
             _ => return Err(Reason::NotAContainer),
@@ -180,6 +183,15 @@ impl<'a> Container<'a> {
             _ => None,
         }
     }
+}
+
+/// A YAML block scalar's span ends after its last line break (and so does that of a map or
+/// list it ends): its entry ends on the line before, so the next line stays the next entry's.
+fn before_line_break(text: &str, end: usize) -> usize {
+    let body = &text[..end];
+    body.strip_suffix('\n')
+        .map(|b| b.strip_suffix('\r').unwrap_or(b).len())
+        .unwrap_or(end)
 }
 
 /// Whether a map or list is written between its own brackets (`{...}`, `[...]`), not as a block

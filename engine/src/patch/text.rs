@@ -916,7 +916,7 @@ fn replace(
     if format == Format::Yaml
         && let Some(header) = block_scalar_header(text, old)
     {
-        return Ok(vec![replace_block_scalar(text, old, header, &value.value)?]);
+        return replace_block_scalar(text, old, header, &value.value);
     }
     // A YAML block map or list (which may begin at its first item's dash: an indentless
     // sequence's span starts after it) is replaced whole, lines and all; what replaces it goes on
@@ -968,7 +968,11 @@ fn replace(
         // A map or list under a key, or as a document, is written as a block on the lines
         // below, as people write it, unless a comment ends the line.
         let ls = line_start(text, at);
-        let key_indent = text[ls..].len() - text[ls..].trim_start_matches(' ').len();
+        // The key's own column: a list item's first key (`- env:`) stands after the dash.
+        let key_indent = match member {
+            Some(m) if line_start(text, m.key_span.start.at()) == ls => m.key_span.start.at() - ls,
+            _ => text[ls..].len() - text[ls..].trim_start_matches(' ').len(),
+        };
         let indent = match parent {
             Some(Node {
                 value: Value::Map(_),
@@ -1077,14 +1081,26 @@ fn yaml_end(text: &str, format: Format, old: &Node) -> usize {
 }
 
 /// Where the `|` or `>` header of a YAML block scalar is, when `node` is one: its span starts at
-/// the content, the header ends the line before it.
+/// the content, the header ends the last line before it that is not blank; an empty one's span
+/// is just after its header.
 fn block_scalar_header(text: &str, node: &Node) -> Option<usize> {
     if !matches!(node.value, Value::String(_)) {
         return None;
     }
     let start = node.span.start.at();
-    let ls = line_start(text, start);
-    if ls == 0 || !text[ls..start].trim().is_empty() {
+    if node.span.end.at() == start {
+        let token_start = text[..start].rfind([' ', '\t', '\n']).map_or(0, |i| i + 1);
+        return is_block_header(&text[token_start..start]).then_some(token_start);
+    }
+    let mut ls = line_start(text, start);
+    if !text[ls..start].trim().is_empty() {
+        return None;
+    }
+    // Blank lines at the top of the content belong to it.
+    while ls > 0 && text[line_start(text, ls - 1)..ls].trim().is_empty() {
+        ls = line_start(text, ls - 1);
+    }
+    if ls == 0 {
         return None;
     }
     let header_line = &text[line_start(text, ls - 1)..ls - 1];
@@ -1094,11 +1110,16 @@ fn block_scalar_header(text: &str, node: &Node) -> Option<usize> {
         .unwrap_or(header_line)
         .trim_end();
     let token = code.rsplit([' ', '\t']).next()?;
-    let valid = token.starts_with(['|', '>'])
+    is_block_header(token).then(|| line_start(text, ls - 1) + code.len() - token.len())
+}
+
+/// Whether `token` is a block scalar's header: `|` or `>`, with chomping and indentation
+/// indicators.
+fn is_block_header(token: &str) -> bool {
+    token.starts_with(['|', '>'])
         && token[1..]
             .chars()
-            .all(|c| matches!(c, '+' | '-' | '1'..='9'));
-    valid.then(|| line_start(text, ls - 1) + code.len() - token.len())
+            .all(|c| matches!(c, '+' | '-' | '1'..='9'))
 }
 
 /// Replaces a block scalar (from its header at `header` to the end of its content): a string
@@ -1108,11 +1129,14 @@ fn replace_block_scalar(
     old: &Node,
     header: usize,
     value: &Value,
-) -> Result<Edit, Reason> {
+) -> Result<Vec<Edit>, Reason> {
     let end = old.span.end.at();
     let start = old.span.start.at();
-    let indent = start - line_start(text, start);
     let indicator = text[header..].chars().next().unwrap_or('|');
+    if start == end {
+        return fill_empty_block_scalar(text, header, end, indicator, value);
+    }
+    let indent = start - line_start(text, start);
     let ends_line = text[..end].ends_with('\n');
     let written = match value {
         Value::String(s) => {
@@ -1137,7 +1161,57 @@ fn replace_block_scalar(
             }
         }
     };
-    Ok(Edit::replace(header, end, written))
+    Ok(vec![Edit::replace(header, end, written)])
+}
+
+/// An empty block scalar (its header from `header` to `header_end`, no content lines) given
+/// `value`: the header is rewritten in place, so a comment after it stays, and the content goes
+/// on the lines after it, indented deeper than the key or dash the header belongs to.
+fn fill_empty_block_scalar(
+    text: &str,
+    header: usize,
+    header_end: usize,
+    indicator: char,
+    value: &Value,
+) -> Result<Vec<Edit>, Reason> {
+    let ls = line_start(text, header);
+    let line = &text[ls..header];
+    let mut column = line.len() - line.trim_start().len();
+    let mut rest = &line[column..];
+    while let Some(after) = rest
+        .strip_prefix('-')
+        .filter(|r| r.starts_with([' ', '\t']))
+    {
+        let item = after.trim_start();
+        column += rest.len() - item.len();
+        rest = item;
+    }
+    // Under a key the content goes two deeper than the key; a list item's or a document's own
+    // scalar starts where the header does.
+    let indent = if rest.trim().is_empty() || rest.starts_with("---") {
+        column.max(2)
+    } else {
+        column + 2
+    };
+    let block = match value {
+        Value::String(s) => super::yaml_write::yaml_block(s, indicator, indent),
+        _ => None,
+    };
+    let Some(block) = block else {
+        let inline = yaml_replacing(value, "\"", false)?;
+        return Ok(vec![Edit::replace(header, header_end, inline)]);
+    };
+    let (new_header, body) = block.split_once('\n').unwrap_or((&block, ""));
+    let line_end = line_end(text, header_end);
+    let body = if text[..line_end].ends_with('\n') {
+        body.to_string()
+    } else {
+        format!("\n{}", body.trim_end_matches('\n'))
+    };
+    Ok(vec![
+        Edit::replace(header, header_end, new_header),
+        Edit::insert(line_end, body),
+    ])
 }
 
 /// The lines of a TOML table (one region) or array of tables (one per item).
