@@ -1,6 +1,6 @@
 //! `apply --interactive`: asks, per finding, what to do.
 
-use driftwise_engine::{Action, Error, Plan, Side, side_value};
+use driftwise_engine::{Action, Error, Plan, side_values};
 use std::io::{BufRead, Write};
 
 /// Asks, per finding, what to do; `false` when the user quits (or input ends), which changes nothing.
@@ -12,7 +12,8 @@ pub fn ask_per_finding(plan: &mut Plan, devices: &[String]) -> Result<bool, Erro
     let mut lines = stdin.lock().lines();
     for p in plan.actions.iter_mut() {
         let f = &p.finding;
-        let value = |s: &Option<Side>| s.as_ref().map(side_value).unwrap_or_else(|| "-".into());
+        let (base_value, env_value) = side_values(f.base.as_ref(), f.env.as_ref());
+        let value = |s: Option<String>| s.unwrap_or_else(|| "-".into());
         let default = match p.action {
             Action::Revert => 'r',
             Action::Adopt => 'a',
@@ -40,8 +41,8 @@ pub fn ask_per_finding(plan: &mut Plan, devices: &[String]) -> Result<bool, Erro
                 f.kind.name(),
                 f.keyed_path,
                 f.severity,
-                value(&f.base),
-                value(&f.env)
+                value(base_value.clone()),
+                value(env_value.clone())
             );
             let _ = std::io::stderr().flush();
             let answer = match lines.next() {

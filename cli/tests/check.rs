@@ -142,6 +142,28 @@ fn unreadable_file_exits_2_and_names_it() {
         .stderr("driftwise: error: examples/classic/missing.yaml: cannot read: no such file\n");
 }
 
+/// A long text changed in its middle (a block scalar's help text, say) is shown from a little
+/// before the change on both sides, not shortened in the middle to the same line twice.
+#[test]
+fn a_long_text_changed_in_the_middle_shows_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = |word: &str| {
+        format!(
+            "help: |\n  Exports the configuration for a subnetwork of a project.\n  It is written {word}\n  to a local directory as YAML files, one per resource.\n"
+        )
+    };
+    let (base, prod) = (dir.path().join("base.yaml"), dir.path().join("prod.yaml"));
+    std::fs::write(&base, text("whole")).unwrap();
+    std::fs::write(&prod, text("in parts")).unwrap();
+    driftwise()
+        .arg("check")
+        .args([&base, &prod])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("It is written whole"))
+        .stdout(predicate::str::contains("It is written in parts"));
+}
+
 #[test]
 fn syntax_errors_exit_2_with_file_line_and_column() {
     let dir = tempfile::tempdir().unwrap();

@@ -109,6 +109,7 @@ pub use policy::{
 pub use provider::{Profile, Profiles, builtin_names};
 pub use render::{
     OutputFormat, RenderOptions, describe, escape_html, location, short_value, side_value,
+    side_values,
 };
 pub use report::{
     Counts, EnvironmentSummary, FileRef, PolicySummary, REPORT_VERSION, Report, StaleRule,

@@ -2,7 +2,7 @@
 //! commands. Drift findings and validation violations both become [`Annotation`]s — one place in
 //! one file with a rule and a level — and every CI format is written from that one list.
 
-use super::{describe, side_value};
+use super::{describe, side_value, side_values};
 use crate::finding::Finding;
 use crate::report::Report;
 use crate::severity::Severity;
@@ -64,8 +64,14 @@ fn from_finding(f: &Finding, fail_on: Severity) -> Annotation {
     };
     let mut message = format!("{} {}", f.keyed_path_or_root(), describe(f));
     match (&f.base, &f.env) {
-        (Some(b), Some(e)) => {
-            let _ = write!(message, ": {} → {}", side_value(b), side_value(e));
+        (Some(_), Some(_)) => {
+            let (b, e) = side_values(f.base.as_ref(), f.env.as_ref());
+            let _ = write!(
+                message,
+                ": {} → {}",
+                b.unwrap_or_default(),
+                e.unwrap_or_default()
+            );
         }
         (Some(b), None) => {
             let _ = write!(message, " (base has {})", side_value(b));

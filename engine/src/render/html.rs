@@ -1,4 +1,4 @@
-use super::{describe, location, side_value};
+use super::{describe, location, side_values};
 use crate::finding::{Kind, Side};
 use crate::report::Report;
 use crate::violation::{Validation, Violation};
@@ -84,13 +84,14 @@ pub(super) fn report(report: &Report) -> String {
             escape_html(&env.name)
         );
         for f in report.findings_for(&env.name) {
-            let cell = |side: Option<&Side>| match side {
-                Some(s) => format!(
+            let shown = side_values(f.base.as_ref(), f.env.as_ref());
+            let cell = |side: Option<&Side>, value: Option<String>| match (side, value) {
+                (Some(s), Some(value)) => format!(
                     "<code>{}</code><div class=\"loc\">{}</div>",
-                    escape_html(&side_value(s)),
+                    escape_html(&value),
                     escape_html(&location(s, f.kind))
                 ),
-                None => String::new(),
+                _ => String::new(),
             };
             let _ = writeln!(
                 out,
@@ -99,8 +100,8 @@ pub(super) fn report(report: &Report) -> String {
                 escape_html(&describe(f)),
                 f.severity,
                 escape_html(&f.keyed_path_or_root()),
-                cell(f.base.as_ref()),
-                cell(f.env.as_ref()),
+                cell(f.base.as_ref(), shown.0),
+                cell(f.env.as_ref(), shown.1),
                 f.expected
                     .as_ref()
                     .map(|e| escape_html(&e.reason))

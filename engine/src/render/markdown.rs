@@ -1,4 +1,4 @@
-use super::{describe, location, side_value};
+use super::{describe, location, side_values};
 use crate::finding::Kind;
 use crate::report::Report;
 use crate::violation::{Validation, Violation};
@@ -77,10 +77,9 @@ pub(super) fn report(report: &Report) -> String {
         );
         let _ = writeln!(out, "|---|---|---|---|---|---|---|---|");
         for f in report.findings_for(&env.name) {
-            let value = |s: Option<&crate::finding::Side>| {
-                s.map(|s| format!("`{}`", code(&side_value(s))))
-                    .unwrap_or_default()
-            };
+            let shown = side_values(f.base.as_ref(), f.env.as_ref());
+            let value =
+                |s: Option<String>| s.map(|s| format!("`{}`", code(&s))).unwrap_or_default();
             let loc = |s: Option<&crate::finding::Side>, k: Kind| {
                 s.map(|s| code(&location(s, k))).unwrap_or_default()
             };
@@ -95,8 +94,8 @@ pub(super) fn report(report: &Report) -> String {
                 cell(&describe(f)),
                 f.severity,
                 code(&f.keyed_path_or_root()),
-                value(f.base.as_ref()),
-                value(f.env.as_ref()),
+                value(shown.0),
+                value(shown.1),
                 loc(f.base.as_ref(), f.kind),
                 loc(f.env.as_ref(), f.kind),
             );

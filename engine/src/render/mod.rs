@@ -162,6 +162,47 @@ pub fn side_value(side: &Side) -> String {
     }
 }
 
+/// A finding's two values in one line each, as [`side_value`] writes them; but two long texts
+/// that would read the same shortened in the middle (they differ there) are both shown from a
+/// little before where they first differ, so the change is in sight.
+pub fn side_values(base: Option<&Side>, env: Option<&Side>) -> (Option<String>, Option<String>) {
+    let shown = (base.map(side_value), env.map(side_value));
+    let (Some(b), Some(e)) = (base, env) else {
+        return shown;
+    };
+    match (&b.value, &e.value) {
+        (serde_json::Value::String(x), serde_json::Value::String(y))
+            if x != y && shown.0 == shown.1 =>
+        {
+            // As `short_value` writes them: JSON strings, escapes and quotes included.
+            let quoted = |t: &str| serde_json::Value::String(t.to_string()).to_string();
+            let (x, y): (Vec<char>, Vec<char>) =
+                (quoted(x).chars().collect(), quoted(y).chars().collect());
+            let same = x.iter().zip(&y).take_while(|(a, b)| a == b).count();
+            let from = same.saturating_sub(SHORT_VALUE / 4);
+            (Some(window(&x, from)), Some(window(&y, from)))
+        }
+        _ => shown,
+    }
+}
+
+/// At most [`SHORT_VALUE`] characters of `chars` from `from`, with `...` where some are left out.
+fn window(chars: &[char], from: usize) -> String {
+    let end = (from + SHORT_VALUE - 6).min(chars.len());
+    let mut out = String::new();
+    if from > 0 {
+        out.push_str("...");
+    }
+    out.extend(&chars[from..end]);
+    if end < chars.len() {
+        out.push_str("...");
+    }
+    out
+}
+
+/// How many characters a value in a report's line may take.
+const SHORT_VALUE: usize = 80;
+
 /// A one-line value for reports; long values are shortened in the middle.
 pub fn short_value(value: &serde_json::Value) -> String {
     let s = match value {
@@ -171,7 +212,7 @@ pub fn short_value(value: &serde_json::Value) -> String {
         serde_json::Value::Object(map) => format!("{{map of {}}}", map.len()),
         other => other.to_string(),
     };
-    const MAX: usize = 80;
+    const MAX: usize = SHORT_VALUE;
     if s.chars().count() > MAX {
         let head: String = s.chars().take(MAX / 2).collect();
         let tail: String = s
@@ -196,5 +237,51 @@ pub fn describe(f: &Finding) -> String {
         }
         (Kind::Reordered, ..) => "reordered".to_string(),
         (kind, ..) => kind.name().replace('_', " "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tree::ValueType;
+
+    fn text(value: &str) -> Side {
+        Side {
+            file: "f.yaml".into(),
+            path: "/a".into(),
+            span: Default::default(),
+            key_span: None,
+            value_type: ValueType::String,
+            value: serde_json::json!(value),
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn long_texts_changed_in_the_middle_show_where_they_differ() {
+        let head = "Exports the configuration for a subnet ".repeat(3);
+        let tail = " to a local directory, as YAML files".repeat(2);
+        let (base, env) = (format!("{head}(one){tail}"), format!("{head}(two){tail}"));
+        // Shortened in the middle, both would read the same.
+        assert_eq!(side_value(&text(&base)), side_value(&text(&env)));
+        let (b, e) = side_values(Some(&text(&base)), Some(&text(&env)));
+        let (b, e) = (b.unwrap(), e.unwrap());
+        assert_ne!(b, e);
+        assert!(
+            b.starts_with("...") && b.contains("(one)") && b.ends_with("..."),
+            "{b}"
+        );
+        assert!(e.contains("(two)"), "{e}");
+        assert!(b.chars().count() <= SHORT_VALUE, "{b}");
+    }
+
+    #[test]
+    fn values_that_read_differently_are_shown_as_they_are() {
+        let (b, e) = side_values(Some(&text("a")), Some(&text("b")));
+        assert_eq!((b.as_deref(), e.as_deref()), (Some("\"a\""), Some("\"b\"")));
+        let long = "x".repeat(200);
+        let (b, e) = side_values(Some(&text(&long)), None);
+        assert_eq!(b, Some(side_value(&text(&long))));
+        assert_eq!(e, None);
     }
 }

@@ -1,4 +1,4 @@
-use super::{RenderOptions, describe, location, side_value};
+use super::{RenderOptions, describe, location, side_values};
 use crate::finding::Kind;
 use crate::report::Report;
 use crate::rule_ref::RuleRef;
@@ -113,10 +113,13 @@ pub(super) fn report(report: &Report, options: RenderOptions) -> String {
                 let _ = writeln!(out, "      {}", describe(f));
             }
             let width = env.name.chars().count().max("base".len()) + 1;
-            for (label, side) in [("base", &f.base), (env.name.as_str(), &f.env)] {
-                if let Some(side) = side {
+            let (base_value, env_value) = side_values(f.base.as_ref(), f.env.as_ref());
+            for (label, side, value) in [
+                ("base", &f.base, base_value),
+                (env.name.as_str(), &f.env, env_value),
+            ] {
+                if let (Some(side), Some(value)) = (side, value) {
                     let label = format!("{label}:");
-                    let value = side_value(side);
                     let at = p.paint("2", &location(side, f.kind));
                     let _ = writeln!(out, "      {label:<width$} {value:<32} {at}", width = width);
                 }

@@ -3,7 +3,7 @@
 
 use crate::model::kind_label;
 use crate::windowing::{tops, window};
-use driftwise_engine::{Report, side_value};
+use driftwise_engine::{Report, side_values};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -117,7 +117,7 @@ pub fn FindingList(props: &FindingListProps) -> Html {
                 let i = *i;
                 let f = &props.report.findings[i];
                 let selected = props.selected == Some(i);
-                let value = |s: &Option<driftwise_engine::Side>| s.as_ref().map(side_value);
+                let (base_value, env_value) = side_values(f.base.as_ref(), f.env.as_ref());
                 html! {
                     <li key={format!("f{i}")} id={format!("finding-{i}")}
                         class={classes!("finding", selected.then_some("selected"))}
@@ -136,9 +136,9 @@ pub fn FindingList(props: &FindingListProps) -> Html {
                             </span>
                             <code class="path" title={f.keyed_path_or_root()}>{ shown_path.clone() }</code>
                             <span class="values">
-                                if let Some(b) = value(&f.base) { <code class="old">{ b }</code> }
+                                if let Some(b) = base_value { <code class="old">{ b }</code> }
                                 if f.base.is_some() && f.env.is_some() { <span aria-hidden="true">{ " → " }</span> }
-                                if let Some(e) = value(&f.env) { <code class="new">{ e }</code> }
+                                if let Some(e) = env_value { <code class="new">{ e }</code> }
                             </span>
                         </button>
                     </li>
