@@ -50,6 +50,68 @@ fn configuration_folders_are_matched_file_by_file() {
     );
 }
 
+/// With `--keep-going`, a file of an environment's folder that cannot be read is reported at its
+/// line and column and the rest of the folder is compared: its counterpart in the base is left
+/// out too, so it is not reported as removed. Exit 2 still says something was not read.
+#[test]
+fn keep_going_compares_the_rest_of_a_folder_with_an_unreadable_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for side in ["staging", "prod"] {
+        copy_dir(
+            &repo().join("tests/cases/config-dirs").join(side),
+            &dir.path().join(side),
+        );
+    }
+    std::fs::write(dir.path().join("prod/db/pool.toml"), "[pool\nmax = 3\n").unwrap();
+    let assert = in_dir(dir.path())
+        .args(["check", "--keep-going", "staging", "prod"])
+        .assert()
+        .code(2);
+    let output = assert.get_output();
+    let (out, err) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert!(err.contains("prod/db/pool.toml:1:"), "{err}");
+    assert!(out.contains("changed      /app.yaml/replicas"), "{out}");
+    assert!(out.contains("removed      /features.env"), "{out}");
+    assert!(
+        !out.contains("/db"),
+        "the unread file is not a finding:\n{out}"
+    );
+
+    // Kubernetes objects: those of the base's file at the same path are left out.
+    let manifests = repo().join("tests/cases/kubernetes-dir/manifests");
+    copy_dir(&manifests, &dir.path().join("desired"));
+    copy_dir(&manifests, &dir.path().join("live"));
+    std::fs::write(
+        dir.path().join("live/shop/service.yaml"),
+        "kind: [Service\n",
+    )
+    .unwrap();
+    let assert = in_dir(dir.path())
+        .args(["check", "--keep-going", "desired", "live"])
+        .assert()
+        .code(2);
+    let output = assert.get_output();
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("live/shop/service.yaml:1:"));
+    assert!(out.contains("no drift"), "{out}");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
 #[test]
 fn a_manifests_folder_compares_object_by_object_with_one_live_file() {
     let folder = stdout(in_case("kubernetes-dir").args([

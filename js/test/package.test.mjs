@@ -436,9 +436,18 @@ const outcome = run({ base, environments, options: { keep_going: true } });
 const results = { envs: outcome.report.environments.map((e) => e.name), failed: outcome.failed };
 try { check(base, environments, { keepGoing: true }); } catch (e) { results.check = e.message; }
 try { run({ base, environments }); } catch (e) { results.strict = [e.file, e.line, e.column]; }
+// A folder with one unreadable file: the rest of it is compared, and the base's file at the same
+// path is left out rather than reported as removed.
+const folder = (name, pool) => ({ name, files: [
+  { name: name + '/app.yaml', text: name === 'prod' ? 'replicas: 3\\n' : 'replicas: 2\\n' },
+  { name: name + '/db/pool.toml', text: pool },
+] });
+const partly = run({ base: folder('staging', '[pool]\\nmax = 2\\n'), environments: [folder('prod', '[pool\\nmax = 3\\n')], options: { keep_going: true } });
+results.folder = { paths: partly.report.findings.map((f) => f.path), failed: partly.failed.map((f) => [f.file, f.line]) };
 console.log(JSON.stringify(results));
 `);
   const r = JSON.parse(out);
+  assert.deepEqual(r.folder, { paths: ['/app.yaml/replicas'], failed: [['prod/db/pool.toml', 1]] });
   assert.deepEqual(r.envs, ['prod']);
   assert.deepEqual(r.failed, [{ file: 'broken.yaml', environment: 'broken', kind: 'syntax', message: "illegal placement of ':' indicator", line: 3, column: 2, excerpt: 'c: 4' }]);
   assert.match(r.check, /keepGoing gives partial results/);

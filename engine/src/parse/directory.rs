@@ -5,7 +5,7 @@
 //! one finding). [`Document::origins`] says which file each part is in.
 
 use super::{ParseOptions, parse_all_with};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::tree::{Document, Format, Member, Node, Origin, Source, Value};
 use std::borrow::Cow;
 
@@ -20,7 +20,43 @@ fn is_object(node: &Node) -> bool {
 }
 
 pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Result<Document> {
-    let sources: Vec<Cow<'_, Source>> = source
+    let (sources, texts) = file_sources(source);
+    // On all cores natively, like the files of a check; the first error in file order wins.
+    let refs: Vec<&Source> = sources.iter().map(|s| s.as_ref()).collect();
+    let files = parse_all_with(&refs, options)?;
+    Ok(one_document(source, files, texts))
+}
+
+/// [`parse_directory`], keeping the files it can read: the document of those, and the error of
+/// each of the others (for `keep_going`, which reports them and compares the rest).
+pub(super) fn parse_directory_partly(
+    source: &Source,
+    options: ParseOptions<'_>,
+) -> Result<(Document, Vec<Error>)> {
+    let (sources, texts) = file_sources(source);
+    let refs: Vec<&Source> = sources.iter().map(|s| s.as_ref()).collect();
+    if let Ok(files) = parse_all_with(&refs, options) {
+        return Ok((one_document(source, files, texts), Vec::new()));
+    }
+    // Only when some file fails: each one by itself.
+    let mut files = Vec::new();
+    let mut read = Vec::new();
+    let mut failed = Vec::new();
+    for (file, text) in refs.iter().zip(texts) {
+        match super::parse_with(file, options) {
+            Ok(doc) => {
+                files.push(doc);
+                read.push(text);
+            }
+            Err(e) => failed.push(e),
+        }
+    }
+    Ok((one_document(source, files, read), failed))
+}
+
+/// The directory's files, each in the directory's format when it names one, and their texts.
+fn file_sources(source: &Source) -> (Vec<Cow<'_, Source>>, Vec<&str>) {
+    let sources = source
         .files
         .iter()
         .map(|file| match (file.format, source.format) {
@@ -28,12 +64,15 @@ pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Res
             _ => Cow::Borrowed(file),
         })
         .collect();
-    // On all cores natively, like the files of a check; the first error in file order wins.
-    let refs: Vec<&Source> = sources.iter().map(|s| s.as_ref()).collect();
-    let files: Vec<Document> = parse_all_with(&refs, options)?
-        .into_iter()
-        .map(crate::live::as_compared)
-        .collect();
+    (
+        sources,
+        source.files.iter().map(|f| f.text.as_str()).collect(),
+    )
+}
+
+/// The directory's one document, from its files read (`texts` are theirs, in the same order).
+fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Document {
+    let files: Vec<Document> = files.into_iter().map(crate::live::as_compared).collect();
     let objects = !files.is_empty()
         && files
             .iter()
@@ -61,10 +100,7 @@ pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Res
     } else {
         let mut root = Node::new(Value::Map(Box::default()), Default::default());
         let mut origins = Vec::new();
-        for (d, text) in files
-            .into_iter()
-            .zip(source.files.iter().map(|f| f.text.as_str()))
-        {
+        for (d, text) in files.into_iter().zip(texts) {
             // The whole file, for a file on one side only.
             let whole = crate::span::LineIndex::new(text).span(0, text.len());
             let value = match d.documents.len() {
@@ -107,10 +143,65 @@ pub(super) fn parse_directory(source: &Source, options: ParseOptions<'_>) -> Res
         }
         (vec![root], origins)
     };
-    Ok(Document {
+    Document {
         name: source.name.clone(),
         format: Format::Yaml,
         documents,
         origins,
-    })
+    }
+}
+
+/// `base` without the parts of the files at `relative` paths (relative to their directories):
+/// what an environment directory is compared with when it could not read those files, so that
+/// they are not reported as removed. A base that is not a directory is kept whole.
+pub(crate) fn without_files(base: &Document, relative: &[String]) -> Document {
+    let mut base = base.clone();
+    let is_left_out = |file: &str| {
+        let file = file
+            .strip_prefix(base.name.trim_end_matches('/'))
+            .map_or(file, |r| r.trim_start_matches('/'));
+        relative.iter().any(|r| r == file)
+    };
+    if base.origins.iter().all(|o| o.key.is_none()) && !base.origins.is_empty() {
+        // Objects, one part per document.
+        let keep: Vec<bool> = base.origins.iter().map(|o| !is_left_out(&o.file)).collect();
+        let mut kept = keep.iter();
+        base.documents.retain(|_| *kept.next().unwrap_or(&true));
+        let mut kept = keep.iter();
+        base.origins.retain(|_| *kept.next().unwrap_or(&true));
+        return base;
+    }
+    for key in relative {
+        if !base
+            .origins
+            .iter()
+            .any(|o| o.key.as_deref() == Some(key.as_str()))
+        {
+            continue;
+        }
+        base.origins
+            .retain(|o| o.key.as_deref() != Some(key.as_str()));
+        if let Some(root) = base.documents.first_mut() {
+            remove_file(root, &key.split('/').collect::<Vec<_>>());
+        }
+    }
+    base
+}
+
+/// Takes the file at `parts` (its folders, then its name) out of a directory's map, and the
+/// folders that held only it.
+fn remove_file(node: &mut Node, parts: &[&str]) {
+    let (Value::Map(map), Some((first, rest))) = (&mut node.value, parts.split_first()) else {
+        return;
+    };
+    if rest.is_empty() {
+        map.shift_remove(first);
+        return;
+    }
+    if let Some(folder) = map.get_mut(first) {
+        remove_file(&mut folder.value, rest);
+        if matches!(&folder.value.value, Value::Map(m) if m.is_empty()) {
+            map.shift_remove(first);
+        }
+    }
 }

@@ -2,6 +2,7 @@
 
 pub(crate) mod device;
 mod directory;
+pub(crate) use directory::without_files;
 mod flat;
 mod json;
 mod toml;
@@ -160,6 +161,18 @@ pub fn parse_with(source: &Source, options: ParseOptions<'_>) -> Result<Document
         documents,
         origins: Vec::new(),
     })
+}
+
+/// [`parse_with`], except that a directory keeps the files it can read: the document of those,
+/// and the error of each file it could not (for `keep_going`).
+pub(crate) fn parse_keeping_going(
+    source: &Source,
+    options: ParseOptions<'_>,
+) -> Result<(Document, Vec<crate::error::Error>)> {
+    if source.is_directory() {
+        return directory::parse_directory_partly(source, options);
+    }
+    parse_with(source, options).map(|doc| (doc, Vec::new()))
 }
 
 /// Parses every source; on error, reports the first failing source in the order given.

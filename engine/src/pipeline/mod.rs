@@ -116,7 +116,7 @@ impl Checker {
         let steps = env_sources.len() + 2;
         let inputs = Inputs::load(request)?;
         let mut layers = None;
-        let (base_ref, bases, base_of, renderings) = match base {
+        let (base_ref, mut bases, mut base_of, renderings) = match base {
             Base::File(source) => {
                 let source = request.with_format(source);
                 progress(Progress {
@@ -185,8 +185,31 @@ impl Checker {
                     steps,
                     file: Some(&source.name),
                 });
-                match parse_with(source, policy.parse_options()).and_then(crate::live::compared) {
-                    Ok(doc) => docs.push(Some(doc)),
+                let read = crate::parse::parse_keeping_going(source, policy.parse_options())
+                    .and_then(|(doc, unread)| Ok((crate::live::compared(doc)?, unread)));
+                match read {
+                    Ok((doc, unread)) => {
+                        // A directory's files that cannot be read are reported, and the rest
+                        // compared with a base without its files at those paths.
+                        let texts: Vec<&Source> = source.files.iter().collect();
+                        let mut left_out = Vec::new();
+                        for e in &unread {
+                            failed.push(FailedInput::new(e, &source.name, Some(&env.name), &texts));
+                            let file = e.file.as_deref().unwrap_or_default();
+                            left_out.push(
+                                file.strip_prefix(source.name.trim_end_matches('/'))
+                                    .map_or(file, |r| r.trim_start_matches('/'))
+                                    .to_string(),
+                            );
+                        }
+                        if !left_out.is_empty() && renderings.is_none() {
+                            let trimmed =
+                                crate::parse::without_files(&bases[base_of[i]], &left_out);
+                            base_of[i] = bases.len();
+                            bases.push(trimmed);
+                        }
+                        docs.push(Some(doc));
+                    }
                     Err(e) => {
                         failed.push(FailedInput::new(
                             &e,
