@@ -119,12 +119,15 @@ pub(crate) fn is_additive(key: &str) -> bool {
     ADDITIVE.contains(&key)
 }
 
-/// Sections whose lines are ordered entries (access lists): a list, not a map.
+/// Sections whose lines are ordered entries (access lists, and EOS's prefix lists, whose `seq`
+/// lines IOS writes on the header's line): a list, not a map.
 const ORDERED_SECTIONS: &[&str] = &[
     "ip access-list",
     "ipv6 access-list",
     "mac access-list",
     "access-list",
+    "ip prefix-list",
+    "ipv6 prefix-list",
 ];
 
 /// Junos keywords whose statement's remaining words are a value, not more hierarchy.

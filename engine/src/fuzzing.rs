@@ -735,6 +735,14 @@ mod tests {
             revert_strictly(0, base, env);
             revert_strictly(0, env, base);
         }
+        // An EOS prefix list (a section of `seq` lines) adopted into a base without it: written
+        // as IOS's one-line entries, which read back as another shape. From a real leaf switch.
+        let eos = Format::ALL.iter().position(|f| *f == Format::Eos).unwrap() as u8;
+        revert_strictly(
+            eos,
+            "hostname leaf1\n!\n",
+            "hostname leaf1\n!\nip prefix-list PL-LOOPBACKS\n   seq 10 permit 192.168.255.0/24 eq 32\n!\n",
+        );
     }
 
     /// Found by `scripts/fuzz.sh`: texts that once broke a law, kept so they never do again.

@@ -99,6 +99,26 @@ fn ios_lines_are_keyed_by_command_words_with_spans() {
     assert!(at(&doc, "/line vty 0 4/login local").value == Value::Bool(true));
 }
 
+/// EOS writes a prefix list as a section of `seq` lines, IOS as one line per entry: both read as
+/// the list's entries in order, so the two forms compare equal and a list adopted from one into
+/// the other holds.
+#[test]
+fn prefix_lists_read_the_same_in_the_eos_and_ios_forms() {
+    let ios = read(
+        "r.cfg",
+        "ip prefix-list PL seq 10 permit 10.0.0.0/24\nip prefix-list PL seq 20 deny 0.0.0.0/0 le 32\n",
+        Format::Ios,
+    );
+    let eos = read(
+        "r.cfg",
+        "ip prefix-list PL\n   seq 10 permit 10.0.0.0/24\n   seq 20 deny 0.0.0.0/0 le 32\n",
+        Format::Eos,
+    );
+    let entries = serde_json::json!(["seq 10 permit 10.0.0.0/24", "seq 20 deny 0.0.0.0/0 le 32"]);
+    assert_eq!(at(&ios, "/ip prefix-list PL").value.to_json(), entries);
+    assert_eq!(at(&eos, "/ip prefix-list PL").value.to_json(), entries);
+}
+
 #[test]
 fn banners_with_any_delimiter_and_eos_banners() {
     let text = "banner login #\nline one\nline two\n#\nbanner exec %Welcome%\nhostname r\n";
