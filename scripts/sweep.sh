@@ -13,7 +13,7 @@ if [[ ${#folders[@]} -eq 0 ]]; then
   # Real files many machines carry: cloud SDK command specs (YAML), crates' manifests and CI
   # workflows (TOML, YAML, JSON), system settings (INI, JSON).
   for d in /usr/lib/google-cloud-sdk "${CARGO_HOME:-$HOME/.cargo}/registry/src" /etc examples tests; do
-    [[ -d $d ]] && folders+=("$d")
+    if [[ -d $d ]]; then folders+=("$d"); fi
   done
 fi
 cargo build --locked -q --release -p driftwise-engine --features fuzzing --example sweep
