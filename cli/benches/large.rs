@@ -151,8 +151,8 @@ fn two_thousand_files(bencher: divan::Bencher) {
 }
 
 /// Peak resident memory over the input's bytes for the two directory estates, measured December
-/// 2026: 8.7-8.9x (67-68 MB for 7.9 MB; 97 MB, 12.7x, before parsed maps started with room for two
-/// members, not four). Higher than the large pair's since these files are mostly small maps
+/// 2026: 8.6x (65 MB for 7.9 MB; 67-68 MB before a map's hash index went behind a pointer, 97 MB,
+/// 12.7x, before parsed maps started with room for two members, not four). Higher than the large pair's since these files are mostly small maps
 /// (`{name, value}` items), each a boxed map of its own, and the process's own 7 MB count too.
 const DIRECTORY_PEAK_OVER_INPUT: f64 = 10.0;
 

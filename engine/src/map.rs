@@ -35,15 +35,16 @@ fn hash(key: &str) -> u64 {
 #[derive(Clone)]
 pub struct OrderedMap<V> {
     entries: Vec<(Key, V)>,
-    /// Positions in `entries`, hashed by their keys; empty while the map is scanned.
-    index: HashTable<u32>,
+    /// Positions in `entries`, hashed by their keys; none while the map is scanned. Boxed: most
+    /// maps are small, and a table kept inline would cost each of them 32 bytes.
+    index: Option<Box<HashTable<u32>>>,
 }
 
 impl<V> Default for OrderedMap<V> {
     fn default() -> Self {
         OrderedMap {
             entries: Vec::new(),
-            index: HashTable::new(),
+            index: None,
         }
     }
 }
@@ -58,11 +59,7 @@ impl<V> OrderedMap<V> {
     pub fn with_capacity(capacity: usize) -> Self {
         OrderedMap {
             entries: Vec::with_capacity(capacity),
-            index: if capacity > SCANNED {
-                HashTable::with_capacity(capacity)
-            } else {
-                HashTable::new()
-            },
+            index: (capacity > SCANNED).then(|| Box::new(HashTable::with_capacity(capacity))),
         }
     }
 
@@ -78,12 +75,12 @@ impl<V> OrderedMap<V> {
 
     /// The position of `key` in source order.
     pub fn get_index_of(&self, key: &str) -> Option<usize> {
-        if self.index.is_empty() {
-            return self.entries.iter().position(|(k, _)| k == key);
+        match &self.index {
+            None => self.entries.iter().position(|(k, _)| k == key),
+            Some(index) => index
+                .find(hash(key), |&i| self.entries[i as usize].0 == key)
+                .map(|&i| i as usize),
         }
-        self.index
-            .find(hash(key), |&i| self.entries[i as usize].0 == key)
-            .map(|&i| i as usize)
     }
 
     /// The member at `key`.
@@ -131,13 +128,12 @@ impl<V> OrderedMap<V> {
 
     /// The place of `key`, to read, fill or change with one lookup.
     pub fn entry(&mut self, key: Key) -> Entry<'_, V> {
-        let hashed = (!self.index.is_empty()).then(|| hash(&key));
-        let at = match hashed {
-            None => self.entries.iter().position(|(k, _)| *k == key),
-            Some(h) => self
-                .index
+        let hashed = self.index.is_some().then(|| hash(&key));
+        let at = match (&self.index, hashed) {
+            (Some(index), Some(h)) => index
                 .find(h, |&i| self.entries[i as usize].0 == key)
                 .map(|&i| i as usize),
+            _ => self.entries.iter().position(|(k, _)| *k == key),
         };
         match at {
             Some(at) => Entry::Occupied(OccupiedEntry { map: self, at }),
@@ -175,23 +171,23 @@ impl<V> OrderedMap<V> {
     pub fn shrink_to_fit(&mut self) {
         self.entries.shrink_to_fit();
         let entries = &self.entries;
-        self.index.shrink_to_fit(|&i| hash(&entries[i as usize].0));
+        if let Some(index) = self.index.as_mut() {
+            index.shrink_to_fit(|&i| hash(&entries[i as usize].0));
+        }
     }
 
     /// Builds the index again from the entries (or drops it for a map small enough to scan).
     fn reindex(&mut self) {
-        self.index.clear();
         if self.entries.len() <= SCANNED {
-            self.index = HashTable::new();
+            self.index = None;
             return;
         }
         let entries = &self.entries;
-        self.index
-            .reserve(entries.len(), |&i| hash(&entries[i as usize].0));
+        let mut index = HashTable::with_capacity(entries.len());
         for (at, (key, _)) in entries.iter().enumerate() {
-            self.index
-                .insert_unique(hash(key), at as u32, |&i| hash(&entries[i as usize].0));
+            index.insert_unique(hash(key), at as u32, |&i| hash(&entries[i as usize].0));
         }
+        self.index = Some(Box::new(index));
     }
 
     /// The keys and members in source order.
@@ -298,14 +294,13 @@ impl<'m, V> VacantEntry<'m, V> {
         let map = self.map;
         let at = map.entries.len();
         map.entries.push((self.key, member));
-        match self.hashed {
-            Some(h) => {
-                let entries = &map.entries;
-                map.index
-                    .insert_unique(h, at as u32, |&i| hash(&entries[i as usize].0));
+        let entries = &map.entries;
+        match (self.hashed, map.index.as_mut()) {
+            (Some(h), Some(index)) => {
+                index.insert_unique(h, at as u32, |&i| hash(&entries[i as usize].0));
             }
-            None if map.entries.len() > SCANNED => map.reindex(),
-            None => {}
+            _ if entries.len() > SCANNED => map.reindex(),
+            _ => {}
         }
         &mut map.entries[at].1
     }
@@ -487,7 +482,7 @@ mod tests {
                 .rev()
                 .map(|i| (Key::from(format!("k{i}")), member(i as i64)))
                 .collect();
-            assert_eq!(map.index.is_empty(), size <= SCANNED, "{size}");
+            assert_eq!(map.index.is_none(), size <= SCANNED, "{size}");
             for i in 0..size {
                 assert_eq!(map.get(&format!("k{i}")), Some(&member(i as i64)), "{size}");
                 assert_eq!(map.get_index_of(&format!("k{i}")), Some(size - 1 - i));
@@ -521,12 +516,12 @@ mod tests {
             keys(&map),
             ["k1", "k2", "k3", "k4", "k6", "k8", "k9", "k10", "k11"]
         );
-        assert!(!map.index.is_empty(), "nine members are indexed");
+        assert!(map.index.is_some(), "nine members are indexed");
         for (i, key) in keys(&map).into_iter().enumerate() {
             assert_eq!(map.get_index_of(key), Some(i));
         }
         map.shift_remove("k11");
-        assert!(map.index.is_empty(), "eight members are scanned");
+        assert!(map.index.is_none(), "eight members are scanned");
         assert_eq!(map.get_index_of("k10"), Some(7));
         map.shrink_to_fit();
         assert_eq!(map.get("k9"), Some(&member(9)));

@@ -691,5 +691,8 @@ mod tests {
         assert_eq!(std::mem::size_of::<Member>(), 72);
         // A map's entry: the key and the member (its index adds a 4-byte position per slot).
         assert_eq!(std::mem::size_of::<(Key, Member)>(), 96);
+        // A map itself (boxed in a value): its entries, and its index behind a pointer, since
+        // most maps are small and have none.
+        assert_eq!(std::mem::size_of::<Map>(), 32);
     }
 }
