@@ -730,6 +730,20 @@ mod tests {
                 "j:\n  s:\n    - run: pwd\n    - env:\n        P: /x\n",
                 "j:\n  s:\n    - run: pwd\n    - env:\n",
             ),
+            // Keys with no value (`push:`): the value sits at the colon, which the entry still
+            // takes, also as the last key inside another entry; they were refused as flow style.
+            (
+                "on:\n  push:\n  workflow_dispatch:\njobs:\n  miri:\n    name: Miri\n    needs: pre_ci\n",
+                "on:\n  push:\njobs:\n  miri:\n    needs: pre_ci\n",
+            ),
+            (
+                "miri:\n  name: Miri\n  steps:\n    - run: cargo miri test\n      env:\nclippy: 1\n",
+                "miri:\n  steps:\n    - run: cargo miri test\n      env:\nclippy: 1\n",
+            ),
+            // A list ending in an alias (`- *r`) ended at its anchor's text, so taking the list
+            // out left the alias's line behind.
+            ("p:\n  - &r 1\n  - *r\n", "m:\n"),
+            ("a: 1\np:\n  - &r 1\n  - *r\nq: 2\n", "a: 1\nq: 2\n"),
         ];
         for (base, env) in pairs {
             revert_strictly(0, base, env);

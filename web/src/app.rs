@@ -462,6 +462,16 @@ fn select_policy_line(text: &str, line: usize) {
     editor.set_scroll_top((line.saturating_sub(3) * line_height) as i32);
 }
 
+/// Resolves after about one frame (a timer, so the page renders in between).
+async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 16);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// In the one-column layout (a phone), the detail is below the list: a tap on a finding brings
 /// it into view; beside the list (a laptop) it already is.
 fn show_detail_in_one_column() {
@@ -490,20 +500,33 @@ fn show_detail_in_one_column() {
 
 fn scroll_into_view(id: &str) {
     let id = id.to_string();
-    // After the re-render that marks the new selection.
+    // After the re-render that marks the new selection, which on a busy machine may come after
+    // this task: the row is waited for, a few frames at most.
     yew::platform::spawn_local(async move {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        if let Some(el) = document.get_element_by_id(&id) {
+        let mut row = document.get_element_by_id(&id);
+        for _ in 0..10 {
+            if row.is_some() {
+                break;
+            }
+            next_frame().await;
+            row = document.get_element_by_id(&id);
+        }
+        if let Some(el) = row {
             let options = web_sys::ScrollIntoViewOptions::new();
             options.set_block(web_sys::ScrollLogicalPosition::Nearest);
             el.scroll_into_view_with_scroll_into_view_options(&options);
-            // A keyboard user moving through the list stays in it: focus follows the selection.
-            let in_list = document
-                .active_element()
+            // A keyboard user moving through the list stays in it: focus follows the selection,
+            // also when the row that had it was scrolled out of the drawn window (focus then
+            // falls back to the page itself).
+            let active = document.active_element();
+            let in_list = active
+                .as_ref()
                 .is_some_and(|a| a.closest(".finding-list").ok().flatten().is_some());
-            if in_list
+            let fell_back = active.is_none_or(|a| Some(&a) == document.body().as_deref());
+            if (in_list || fell_back)
                 && let Ok(Some(button)) = el.query_selector("button")
                 && let Ok(button) = button.dyn_into::<web_sys::HtmlElement>()
             {

@@ -101,12 +101,16 @@ struct Builder<'t> {
 enum Frame {
     Seq {
         start: Pos,
+        /// The furthest its children's text goes: an alias child's own text is the `*name`
+        /// here, not its anchor's, which its spans are.
+        reach: Option<Pos>,
         anchor: usize,
         tag: Option<String>,
         items: Vec<Node>,
     },
     Map {
         start: Pos,
+        reach: Option<Pos>,
         anchor: usize,
         tag: Option<String>,
         map: Map,
@@ -204,6 +208,7 @@ impl<'t> Builder<'t> {
                     .at(span.start));
                 }
                 let node = node.clone();
+                self.reach(span.end);
                 if self.expecting_key() {
                     if !node.value.is_scalar() {
                         return Err(self.unsupported_key(span.start));
@@ -225,6 +230,7 @@ impl<'t> Builder<'t> {
                 let tag = custom_tag(tag.as_deref());
                 self.stack.push(Frame::Seq {
                     start: span.start,
+                    reach: None,
                     anchor,
                     tag,
                     items: Vec::new(),
@@ -235,6 +241,7 @@ impl<'t> Builder<'t> {
                 let tag = custom_tag(tag.as_deref());
                 self.stack.push(Frame::Map {
                     start: span.start,
+                    reach: None,
                     anchor,
                     tag,
                     map: super::new_map(),
@@ -245,6 +252,7 @@ impl<'t> Builder<'t> {
             Event::SequenceEnd => {
                 let Some(Frame::Seq {
                     start,
+                    reach,
                     anchor,
                     tag,
                     mut items,
@@ -253,8 +261,7 @@ impl<'t> Builder<'t> {
                     return Err(self.error_at(span.start, "unbalanced sequence end".into()));
                 };
                 super::shrink_list(&mut items);
-                let last = items.last().map(|n| n.span.end);
-                let end = self.container_end(start, span, last);
+                let end = self.container_end(start, span, reach);
                 let list =
                     self.wrap_custom_tag(Node::new(Value::list(items), Span::new(start, end)), tag);
                 self.complete(list, anchor)?;
@@ -262,6 +269,7 @@ impl<'t> Builder<'t> {
             Event::MappingEnd => {
                 let Some(Frame::Map {
                     start,
+                    reach,
                     anchor,
                     tag,
                     mut map,
@@ -271,10 +279,9 @@ impl<'t> Builder<'t> {
                 else {
                     return Err(self.error_at(span.start, "unbalanced mapping end".into()));
                 };
-                let last = map.values().map(|m| m.value.span.end).max();
                 apply_merges(&mut map, merges);
                 super::shrink(&mut map);
-                let end = self.container_end(start, span, last);
+                let end = self.container_end(start, span, reach);
                 let map = self.wrap_custom_tag(
                     Node::new(Value::Map(Box::new(map)), Span::new(start, end)),
                     tag,
@@ -371,7 +378,15 @@ impl<'t> Builder<'t> {
         self.push_value(node)
     }
 
+    /// The open collection's text goes at least to `end`.
+    fn reach(&mut self, end: Pos) {
+        if let Some(Frame::Seq { reach, .. } | Frame::Map { reach, .. }) = self.stack.last_mut() {
+            *reach = Some(reach.map_or(end, |r| r.max(end)));
+        }
+    }
+
     fn push_value(&mut self, node: Node) -> Result<()> {
+        self.reach(node.span.end);
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
@@ -820,6 +835,15 @@ mod tests {
             spans,
             [(2, 9, 0), (3, 7, 1), (4, 8, 0), (7, 6, 1), (8, 8, 0)]
         );
+    }
+
+    #[test]
+    fn a_collection_ending_in_an_alias_ends_after_the_alias() {
+        // The alias's value keeps its anchor's spans; the list's own text goes on to `*r`.
+        let found = covered("p:\n  - &r 1\n  - *r\n");
+        assert_eq!(found[0].2, "- &r 1\n  - *r");
+        let text = "q: &q {b: 2}\nn:\n  c: 1\n  <<: *q\n";
+        assert_eq!(covered(text)[2], ("/n".into(), "n", "c: 1\n  <<: *q"));
     }
 
     #[test]

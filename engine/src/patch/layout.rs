@@ -77,7 +77,11 @@ impl<'a> Container<'a> {
                     key: Some(k.as_str()),
                     node: &m.value,
                     start: m.key_span.start.at(),
-                    end: before_line_break(text, m.value.span.end.at().max(m.key_span.end.at())),
+                    end: past_colon(
+                        text,
+                        format,
+                        before_line_break(text, m.value.span.end.at().max(m.key_span.end.at())),
+                    ),
                 })
                 .collect(),
             Value::List(items) => items
@@ -88,7 +92,8 @@ impl<'a> Container<'a> {
                         key: None,
                         node: n,
                         start,
-                        end: before_line_break(text, n.span.end.at()).max(start),
+                        end: past_colon(text, format, before_line_break(text, n.span.end.at()))
+                            .max(start),
                     }
                 })
                 .collect(),
@@ -182,6 +187,16 @@ impl<'a> Container<'a> {
             }
             _ => None,
         }
+    }
+}
+
+/// A YAML key with no value (`push:`) has its value at the colon, which the entry still takes,
+/// also when that key is the last of a map or list the entry holds.
+fn past_colon(text: &str, format: Format, end: usize) -> usize {
+    if format == Format::Yaml && text[end..].starts_with(':') {
+        end + 1
+    } else {
+        end
     }
 }
 

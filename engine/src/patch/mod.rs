@@ -247,6 +247,12 @@ pub enum Reason {
         /// Another place that shares it.
         place: String,
     },
+    /// A YAML list holding an alias (`- *name`): the alias item reads its anchor's text, which is
+    /// elsewhere, so where each item's text is in the list is not known and none is edited.
+    AliasItem {
+        /// The alias item.
+        place: String,
+    },
     /// The value was set by a template layer, which is edited by hand.
     TemplateLayer {
         /// The template.
@@ -278,6 +284,10 @@ impl fmt::Display for Reason {
             Reason::SharedAnchor { place } => write!(
                 f,
                 "the value is a YAML anchor's, which {place} shares through an alias or a `<<` merge: editing it would change both; edit the file by hand"
+            ),
+            Reason::AliasItem { place } => write!(
+                f,
+                "the list holds an alias at {place} (`*name`), whose text is its anchor's, elsewhere: its items are not edited as text; edit the file by hand"
             ),
             Reason::TemplateLayer { file } => write!(
                 f,

@@ -606,6 +606,11 @@ fn container<'d>(
 ) -> Result<Container<'d>, Reason> {
     let node = lookup(doc, stream, pointer).ok_or(Reason::Gone)?;
     let root = root_of(doc, stream, pointer).ok_or(Reason::Gone)?;
+    if let Some(i) = alias_item(node) {
+        return Err(Reason::AliasItem {
+            place: format!("{pointer}/{i}"),
+        });
+    }
     Container::of(
         text,
         doc.format,
@@ -613,6 +618,23 @@ fn container<'d>(
         root,
         &section_path(root, pointer, stream),
     )
+}
+
+/// The first item of a list that is an alias (`- *name`): it carries its anchor's spans, so it
+/// lies before the list, or where an item before it does.
+fn alias_item(list: &Node) -> Option<usize> {
+    let Value::List(items) = &list.value else {
+        return None;
+    };
+    let mut after = list.span.start.at();
+    for (i, item) in items.iter().enumerate() {
+        let start = item.span.start.at();
+        if start < after || (i > 0 && start == items[i - 1].span.start.at()) {
+            return Some(i);
+        }
+        after = start;
+    }
+    None
 }
 
 fn root_of<'d>(doc: &'d Document, stream: bool, pointer: &str) -> Option<&'d Node> {
