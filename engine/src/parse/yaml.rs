@@ -480,23 +480,17 @@ impl<'t> Builder<'t> {
         loop {
             let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
             let before = &text[line_start..pos];
-            let comment = before
-                .match_indices('#')
-                .map(|(hash, _)| hash)
-                .find(|&hash| hash == 0 || before[..hash].ends_with([' ', '\t']));
-            let code = before[..comment.unwrap_or(before.len())].trim_end();
-            if code.trim_start().is_empty() {
+            if code_of(before).trim_start().is_empty() {
                 if line_start == 0 {
                     return span;
                 }
                 pos = line_start - 1;
                 continue;
             }
-            let token = code.rsplit([' ', '\t']).next().unwrap_or(code);
-            if !is_block_header(token) {
+            let Some(header) = block_header_in(before) else {
                 return span;
-            }
-            let at = self.index.pos(line_start + code.len());
+            };
+            let at = self.index.pos(line_start + header.end);
             return Span::new(at, at);
         }
     }
@@ -609,11 +603,29 @@ fn apply_merges(map: &mut Map, merges: Vec<Node>) {
 
 /// Whether `token` is a block scalar's header: `|` or `>`, with chomping and indentation
 /// indicators.
-fn is_block_header(token: &str) -> bool {
+pub(crate) fn is_block_header(token: &str) -> bool {
     token.starts_with(['|', '>'])
         && token[1..]
             .chars()
             .all(|c| matches!(c, '+' | '-' | '1'..='9'))
+}
+
+/// A line's text before its comment (a `#` at its start or after a blank), blanks after it
+/// trimmed.
+fn code_of(line: &str) -> &str {
+    let comment = line
+        .match_indices('#')
+        .map(|(hash, _)| hash)
+        .find(|&hash| hash == 0 || line[..hash].ends_with([' ', '\t']));
+    line[..comment.unwrap_or(line.len())].trim_end()
+}
+
+/// Where in `line` a block scalar's header is, when the line's code ends with one (`run: |`,
+/// `- >- # note`).
+pub(crate) fn block_header_in(line: &str) -> Option<std::ops::Range<usize>> {
+    let code = code_of(line);
+    let token = code.rsplit([' ', '\t']).next().unwrap_or(code);
+    is_block_header(token).then(|| code.len() - token.len()..code.len())
 }
 
 /// A tag outside the YAML core schema (`!Ref`, `!Sub`, `!vault`), which changes what the value means.

@@ -19,6 +19,7 @@ use super::shifts::Shifts;
 use super::toml_write::{is_section, toml_inline, toml_key, toml_sections};
 use super::yaml_write::{yaml_flow, yaml_item, yaml_key, yaml_replacing, yaml_value};
 use super::{FilePatch, Reason, Unapplied};
+use crate::parse::yaml::{block_header_in, is_block_header};
 use crate::plan::PlannedAction;
 use crate::pointer::{escape_segment, join_pointer, split_pointer};
 use crate::tree::{Document, Format, Node, Source, Value};
@@ -1125,23 +1126,8 @@ fn block_scalar_header(text: &str, node: &Node) -> Option<usize> {
     if ls == 0 {
         return None;
     }
-    let header_line = &text[line_start(text, ls - 1)..ls - 1];
-    let code = header_line
-        .split(" #")
-        .next()
-        .unwrap_or(header_line)
-        .trim_end();
-    let token = code.rsplit([' ', '\t']).next()?;
-    is_block_header(token).then(|| line_start(text, ls - 1) + code.len() - token.len())
-}
-
-/// Whether `token` is a block scalar's header: `|` or `>`, with chomping and indentation
-/// indicators.
-fn is_block_header(token: &str) -> bool {
-    token.starts_with(['|', '>'])
-        && token[1..]
-            .chars()
-            .all(|c| matches!(c, '+' | '-' | '1'..='9'))
+    let header_line = line_start(text, ls - 1);
+    block_header_in(&text[header_line..ls - 1]).map(|token| header_line + token.start)
 }
 
 /// Replaces a block scalar (from its header at `header` to the end of its content): a string
