@@ -77,13 +77,6 @@ fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Docu
         && files
             .iter()
             .all(|d| !d.documents.is_empty() && d.documents.iter().all(is_object));
-    let relative = |name: &str| {
-        name.strip_prefix(source.name.trim_end_matches('/'))
-            .map(|r| r.trim_start_matches('/'))
-            .filter(|r| !r.is_empty())
-            .unwrap_or(name)
-            .to_string()
-    };
     let (documents, origins) = if objects {
         let mut documents = Vec::new();
         let mut origins = Vec::new();
@@ -117,7 +110,7 @@ fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Docu
                 ),
                 _ => Node::new(Value::list(d.documents), whole),
             };
-            let key = relative(&d.name);
+            let key = relative_name(&source.name, &d.name).to_string();
             origins.push(Origin {
                 key: Some(key.clone()),
                 file: d.name.clone(),
@@ -154,38 +147,37 @@ fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Docu
 /// `base` without the parts of the files at `relative` paths (relative to their directories):
 /// what an environment directory is compared with when it could not read those files, so that
 /// they are not reported as removed. A base that is not a directory is kept whole.
-pub(crate) fn without_files(base: &Document, relative: &[String]) -> Document {
+pub(crate) fn without_files(base: &Document, relative: &[&str]) -> Document {
     let mut base = base.clone();
-    let is_left_out = |file: &str| {
-        let file = file
-            .strip_prefix(base.name.trim_end_matches('/'))
-            .map_or(file, |r| r.trim_start_matches('/'));
-        relative.iter().any(|r| r == file)
-    };
     if base.origins.iter().all(|o| o.key.is_none()) && !base.origins.is_empty() {
         // Objects, one part per document.
-        let keep: Vec<bool> = base.origins.iter().map(|o| !is_left_out(&o.file)).collect();
-        let mut kept = keep.iter();
-        base.documents.retain(|_| *kept.next().unwrap_or(&true));
-        let mut kept = keep.iter();
-        base.origins.retain(|_| *kept.next().unwrap_or(&true));
+        let parts = std::mem::take(&mut base.documents)
+            .into_iter()
+            .zip(std::mem::take(&mut base.origins));
+        (base.documents, base.origins) = parts
+            .filter(|(_, o)| !relative.contains(&relative_name(&base.name, &o.file)))
+            .unzip();
         return base;
     }
-    for key in relative {
-        if !base
-            .origins
-            .iter()
-            .any(|o| o.key.as_deref() == Some(key.as_str()))
-        {
+    for &key in relative {
+        if !base.origins.iter().any(|o| o.key.as_deref() == Some(key)) {
             continue;
         }
-        base.origins
-            .retain(|o| o.key.as_deref() != Some(key.as_str()));
+        base.origins.retain(|o| o.key.as_deref() != Some(key));
         if let Some(root) = base.documents.first_mut() {
             remove_file(root, &key.split('/').collect::<Vec<_>>());
         }
     }
     base
+}
+
+/// A directory's file by its path inside the directory (`prod/db/pool.toml` in `prod` is
+/// `db/pool.toml`).
+pub(crate) fn relative_name<'f>(directory: &str, file: &'f str) -> &'f str {
+    file.strip_prefix(directory.trim_end_matches('/'))
+        .map(|r| r.trim_start_matches('/'))
+        .filter(|r| !r.is_empty())
+        .unwrap_or(file)
 }
 
 /// Takes the file at `parts` (its folders, then its name) out of a directory's map, and the

@@ -2,7 +2,7 @@
 
 pub(crate) mod device;
 mod directory;
-pub(crate) use directory::without_files;
+pub(crate) use directory::{relative_name, without_files};
 mod flat;
 mod json;
 mod toml;

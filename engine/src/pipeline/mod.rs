@@ -191,22 +191,29 @@ impl Checker {
                     Ok((doc, unread)) => {
                         // A directory's files that cannot be read are reported, and the rest
                         // compared with a base without its files at those paths.
-                        let texts: Vec<&Source> = source.files.iter().collect();
-                        let mut left_out = Vec::new();
-                        for e in &unread {
-                            failed.push(FailedInput::new(e, &source.name, Some(&env.name), &texts));
-                            let file = e.file.as_deref().unwrap_or_default();
-                            left_out.push(
-                                file.strip_prefix(source.name.trim_end_matches('/'))
-                                    .map_or(file, |r| r.trim_start_matches('/'))
-                                    .to_string(),
-                            );
-                        }
-                        if !left_out.is_empty() && renderings.is_none() {
-                            let trimmed =
-                                crate::parse::without_files(&bases[base_of[i]], &left_out);
-                            base_of[i] = bases.len();
-                            bases.push(trimmed);
+                        if !unread.is_empty() {
+                            let texts: Vec<&Source> = source.files.iter().collect();
+                            for e in &unread {
+                                failed.push(FailedInput::new(
+                                    e,
+                                    &source.name,
+                                    Some(&env.name),
+                                    &texts,
+                                ));
+                            }
+                            if renderings.is_none() {
+                                let left_out: Vec<&str> = unread
+                                    .iter()
+                                    .map(|e| {
+                                        let file = e.file.as_deref().unwrap_or_default();
+                                        crate::parse::relative_name(&source.name, file)
+                                    })
+                                    .collect();
+                                let trimmed =
+                                    crate::parse::without_files(&bases[base_of[i]], &left_out);
+                                base_of[i] = bases.len();
+                                bases.push(trimmed);
+                            }
                         }
                         docs.push(Some(doc));
                     }
