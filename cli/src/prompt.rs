@@ -13,7 +13,7 @@ pub fn ask_per_finding(plan: &mut Plan, devices: &[String]) -> Result<bool, Erro
     for p in plan.actions.iter_mut() {
         let f = &p.finding;
         let (base_value, env_value) = side_values(f.base.as_ref(), f.env.as_ref());
-        let value = |s: Option<String>| s.unwrap_or_else(|| "-".into());
+        let value = |s: &Option<String>| s.as_deref().unwrap_or("-").to_string();
         let default = match p.action {
             Action::Revert => 'r',
             Action::Adopt => 'a',
@@ -41,8 +41,8 @@ pub fn ask_per_finding(plan: &mut Plan, devices: &[String]) -> Result<bool, Erro
                 f.kind.name(),
                 f.keyed_path,
                 f.severity,
-                value(base_value.clone()),
-                value(env_value.clone())
+                value(&base_value),
+                value(&env_value)
             );
             let _ = std::io::stderr().flush();
             let answer = match lines.next() {

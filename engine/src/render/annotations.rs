@@ -2,7 +2,7 @@
 //! commands. Drift findings and validation violations both become [`Annotation`]s — one place in
 //! one file with a rule and a level — and every CI format is written from that one list.
 
-use super::{describe, side_value, side_values};
+use super::{describe, side_values};
 use crate::finding::Finding;
 use crate::report::Report;
 use crate::severity::Severity;
@@ -63,21 +63,15 @@ fn from_finding(f: &Finding, fail_on: Severity) -> Annotation {
         None => (String::new(), None),
     };
     let mut message = format!("{} {}", f.keyed_path_or_root(), describe(f));
-    match (&f.base, &f.env) {
-        (Some(_), Some(_)) => {
-            let (b, e) = side_values(f.base.as_ref(), f.env.as_ref());
-            let _ = write!(
-                message,
-                ": {} → {}",
-                b.unwrap_or_default(),
-                e.unwrap_or_default()
-            );
+    match side_values(f.base.as_ref(), f.env.as_ref()) {
+        (Some(b), Some(e)) => {
+            let _ = write!(message, ": {b} → {e}");
         }
         (Some(b), None) => {
-            let _ = write!(message, " (base has {})", side_value(b));
+            let _ = write!(message, " (base has {b})");
         }
         (None, Some(e)) => {
-            let _ = write!(message, " (only here: {})", side_value(e));
+            let _ = write!(message, " (only here: {e})");
         }
         (None, None) => {}
     }
