@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Reads a file as a [`Source`] named by its path, with an optional forced format. A directory
-/// is read with every file under it (hidden ones left out), in path order.
+/// is read with every file under it (hidden ones and `.orig` backups left out), in path order.
 pub fn read_source(path: &Path, format: Option<Format>) -> Result<Source, Error> {
     let name = path.display().to_string();
     if path.is_dir() {
@@ -38,11 +38,11 @@ pub fn read_source(path: &Path, format: Option<Format>) -> Result<Source, Error>
     })
 }
 
-/// Every file under `dir`, hidden files and folders (`.git`) left out.
+/// Every file under `dir`, hidden files and folders (`.git`) and `.orig` backups left out.
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
-        if entry.file_name().to_string_lossy().starts_with('.') {
+        if driftwise_engine::left_out_of_directory(&entry.file_name().to_string_lossy()) {
             continue;
         }
         let path = entry.path();

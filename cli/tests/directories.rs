@@ -193,15 +193,151 @@ fn kubectl_diff_folders_work_as_kubectl_external_diff() {
         ));
 }
 
+/// A plan over folders edits each file where its finding's side is: applied, the environment's
+/// files match the base's but for whole files, which are listed as not applied; the `.orig`
+/// copies apply keeps are not read as files of the folder by the next check.
 #[test]
-fn directories_are_checked_not_planned_and_empty_ones_refused() {
-    in_case("config-dirs")
-        .args(["plan", "staging", "prod", "--out", "/dev/null"])
+fn plans_over_configuration_folders_edit_each_file_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    for side in ["staging", "prod"] {
+        copy_dir(
+            &repo().join("tests/cases/config-dirs").join(side),
+            &dir.path().join(side),
+        );
+    }
+    in_dir(dir.path())
+        .args(["plan", "staging", "prod", "--out", "plan.json"])
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "staging: plans for directories are not made yet",
-        ));
+        .success();
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap())
+            .unwrap();
+    let inputs: Vec<(&str, &str)> = plan["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| Some((i["file"].as_str()?, i["directory"].as_str()?)))
+        .collect();
+    assert_eq!(
+        inputs,
+        [
+            ("staging/app.yaml", "staging"),
+            ("staging/db/pool.toml", "staging"),
+            ("staging/features.env", "staging"),
+            ("prod/app.yaml", "prod"),
+            ("prod/db/pool.toml", "prod"),
+            ("prod/debug.env", "prod"),
+        ]
+    );
+    let assert = in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(3);
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    for whole in ["revert /features.env in prod", "revert /debug.env in prod"] {
+        assert!(
+            err.contains(&format!("not applied: {whole}: whole files")),
+            "{err}"
+        );
+    }
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+    assert_eq!(
+        read("prod/app.yaml"),
+        read("staging/app.yaml"),
+        "comments kept"
+    );
+    assert_eq!(read("prod/db/pool.toml"), read("staging/db/pool.toml"));
+    assert!(dir.path().join("prod/app.yaml.orig").exists());
+    let out = stdout(in_dir(dir.path()).args(["check", "staging", "prod"]));
+    assert!(
+        out.contains("2 finding(s)") && out.contains("/features.env") && out.contains("/debug.env"),
+        "only the whole files are left, the .orig copies not read:\n{out}"
+    );
+    // Adopting writes into the base's files the same way.
+    std::fs::write(
+        dir.path().join("prod/app.yaml"),
+        "# app settings\nname: shop\nreplicas: 4\nlog_level: info\n",
+    )
+    .unwrap();
+    in_dir(dir.path())
+        .args([
+            "plan",
+            "staging",
+            "prod",
+            "--unexpected",
+            "adopt",
+            "--out",
+            "adopt.json",
+        ])
+        .assert()
+        .success();
+    let diff = stdout(in_dir(dir.path()).args(["apply", "adopt.json", "--dry-run", "--approve"]));
+    assert!(
+        diff.starts_with("diff --git a/staging/app.yaml b/staging/app.yaml\n")
+            && diff.contains("-replicas: 2\n+replicas: 4\n"),
+        "{diff}"
+    );
+}
+
+/// Kubernetes objects in folders are matched by identity whatever file holds them; a plan edits
+/// each object in its own file, at its place in that file's stream.
+#[test]
+fn plans_over_kubernetes_folders_edit_each_object_in_its_own_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let deployment = |replicas: u32, image: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  template:\n    spec:\n      containers:\n        - name: web\n          image: {image}\n"
+        )
+    };
+    let service = |port: u32| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: {port}\n"
+        )
+    };
+    let stateful =
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\nspec:\n  replicas: 1\n";
+    write(
+        "base/web.yaml",
+        &format!("{}---\n{}", deployment(2, "web:1.0"), service(80)),
+    );
+    write("base/db.yaml", stateful);
+    // Elsewhere in prod: the StatefulSet and the Deployment share a file, the Service has its own.
+    write(
+        "prod/all.yaml",
+        &format!(
+            "# prod\n{}  serviceName: db\n---\n{}",
+            stateful.replace("replicas: 1", "replicas: 3"),
+            deployment(5, "web:1.1")
+        ),
+    );
+    write("prod/svc.yaml", &service(8080));
+    in_dir(dir.path())
+        .args(["plan", "base", "prod", "--out", "plan.json"])
+        .assert()
+        .success();
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .success();
+    let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
+    assert_eq!(
+        read("prod/all.yaml"),
+        format!("# prod\n{stateful}---\n{}", deployment(2, "web:1.0"))
+    );
+    assert_eq!(read("prod/svc.yaml"), service(80));
+    in_dir(dir.path())
+        .args(["check", "base", "prod"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn empty_directories_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("empty")).unwrap();
     std::fs::write(dir.path().join("a.yaml"), "a: 1\n").unwrap();

@@ -102,6 +102,11 @@ pub struct Finding {
     /// lacks the value, which is where a patch inserts it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub insert_at: Option<String>,
+    /// For a directory compared file by file or object by object: the file `insert_at` points
+    /// into (the directory's file that lacks the value). Absent when the value is a whole file or
+    /// object, or the files are not directories'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insert_file: Option<String>,
     /// For list items: the index in that container before which the item belongs (its length to
     /// append), counted in the container as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]

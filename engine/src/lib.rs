@@ -86,7 +86,7 @@ pub use json_merge::merge as merge_json;
 pub use json_text::to_json_text;
 pub use layers::{Effective, LayerValue, Layers, Provenance, StackLayer, ValueHistory};
 pub use locate::{keyed_form, locate};
-pub use names::file_stem;
+pub use names::{file_stem, left_out_of_directory};
 pub use naming::Naming;
 pub use outcome::{FailedInput, Outcome};
 pub use parse::{

@@ -1,6 +1,14 @@
 //! File names as the engine sees them: the names callers give their sources, usually paths. The
 //! engine never touches a file system; these helpers only work on the text of names.
 
+/// Whether a file or folder name found inside a directory is left out of it, as every front door
+/// reads directories: hidden ones (`.git`, `.env.local`), and the `FILE.orig` copies `driftwise
+/// apply` keeps of the files it changes (read as files of their own, they would be drift the next
+/// check reports, or a format it cannot tell).
+pub fn left_out_of_directory(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with(".orig")
+}
+
 /// The file name without folders and without its last extension: `config/prod.yaml` → `prod`.
 pub fn file_stem(path: &str) -> &str {
     let file = base_name(path);

@@ -156,6 +156,11 @@ pub struct PlanInput {
     /// (`--input-format`), so applying the plan reads it the same way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub format: Option<crate::tree::Format>,
+    /// For a file of a directory compared file by file or object by object: the directory. Each
+    /// of its files is an input of the directory's role, and actions edit the file their
+    /// finding's side names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory: Option<String>,
 }
 
 /// Refuses plan versions other than [`PLAN_VERSION`].
@@ -295,6 +300,17 @@ impl Decisions {
     }
 }
 
+/// Each source, a directory as its files: what a plan's inputs name.
+pub(crate) fn each_file(sources: &[Source]) -> Vec<&Source> {
+    sources
+        .iter()
+        .flat_map(|s| match s.is_directory() {
+            true => s.files.iter().collect(),
+            false => vec![s],
+        })
+        .collect()
+}
+
 /// The SHA-256 of a text, in lowercase hex.
 pub fn sha256_hex(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
@@ -305,13 +321,6 @@ impl Plan {
     /// A plan for `report`, whose files (the base and each environment's, and the policy file when
     /// it exists) are among `files`, found by the names the report gives them.
     pub fn new(report: &Report, files: &[Source], decisions: &Decisions) -> Result<Plan> {
-        if let Some(dir) = files.iter().find(|f| f.is_directory()) {
-            return Err(Error::new(
-                ErrorKind::Unsupported,
-                "plans for directories are not made yet: check directories, and plan file by file (revert is `kubectl apply` of the desired files for live Kubernetes objects)",
-            )
-            .in_file(dir.name.clone()));
-        }
         let find = |name: &str| {
             files.iter().find(|f| f.name == name).ok_or_else(|| {
                 Error::new(
@@ -342,11 +351,24 @@ impl Plan {
             )
             .in_file(report.base.file.clone()));
         }
-        let hashed = |role: Role, source: &Source| PlanInput {
-            role,
-            file: source.name.clone(),
-            sha256: Some(sha256_hex(&source.text)),
-            format: source.format,
+        // A directory is its files, each an input of the directory's role.
+        let hashed = |role: Role, source: &Source| -> Vec<PlanInput> {
+            let input = |file: &Source, directory: Option<&Source>| PlanInput {
+                role: role.clone(),
+                file: file.name.clone(),
+                sha256: Some(sha256_hex(&file.text)),
+                format: file.format.or(directory.and_then(|d| d.format)),
+                directory: directory.map(|d| d.name.clone()),
+            };
+            if source.is_directory() {
+                source
+                    .files
+                    .iter()
+                    .map(|f| input(f, Some(source)))
+                    .collect()
+            } else {
+                vec![input(source, None)]
+            }
         };
         let layers: indexmap::IndexMap<String, Vec<String>> = report
             .environments
@@ -366,7 +388,7 @@ impl Plan {
                 .iter()
                 .any(|e| find(&e.file.file).is_ok())
         {
-            inputs.push(hashed(Role::Base, find(&report.base.file)?));
+            inputs.extend(hashed(Role::Base, find(&report.base.file)?));
         }
         for e in &report.environments {
             let role = Role::Environment {
@@ -379,11 +401,11 @@ impl Plan {
                 }
                 _ => e.file.file.as_str(),
             };
-            inputs.push(hashed(role, find(file)?));
+            inputs.extend(hashed(role, find(file)?));
         }
         for file in layers.values().flatten() {
             if !inputs.iter().any(|i| i.file == *file) {
-                inputs.push(hashed(Role::Layer, find(file)?));
+                inputs.extend(hashed(Role::Layer, find(file)?));
             }
         }
         let mut actions: Vec<PlannedAction> = report
@@ -418,6 +440,7 @@ impl Plan {
                 sha256: existing.map(|s| sha256_hex(&s.text)),
                 file: policy,
                 format: None,
+                directory: None,
             });
         }
         Ok(Plan {
@@ -449,6 +472,7 @@ impl Plan {
                 file: restore.file.clone(),
                 sha256,
                 format: None,
+                directory: None,
             });
             kept.push(restore);
         }
@@ -485,6 +509,7 @@ impl Plan {
                 file: source.name.clone(),
                 sha256: Some(sha256_hex(&source.text)),
                 format: source.format,
+                directory: None,
             });
         }
         self.validation = Some(PlanValidation {
@@ -525,7 +550,12 @@ impl Plan {
     /// Refuses a plan whose actions name an environment or a file its inputs do not list: it was
     /// edited by hand or damaged, and what it would do cannot be trusted.
     fn consistent(&self) -> Result<()> {
-        let listed = |file: &str| self.inputs.iter().any(|i| i.file == file);
+        // A folder on one side only is named by its directory.
+        let listed = |file: &str| {
+            self.inputs
+                .iter()
+                .any(|i| i.file == file || i.directory.as_deref() == Some(file))
+        };
         for (n, a) in self.actions.iter().enumerate() {
             let f = &a.finding;
             let role = Role::Environment {
@@ -537,8 +567,10 @@ impl Plan {
                 [&f.base, &f.env]
                     .into_iter()
                     .flatten()
-                    .find(|side| !listed(&side.file))
-                    .map(|side| format!("file `{}`", side.file))
+                    .map(|side| &side.file)
+                    .chain(&f.insert_file)
+                    .find(|file| !listed(file))
+                    .map(|file| format!("file `{file}`"))
             };
             if let Some(stray) = stray {
                 return Err(Error::new(
@@ -564,7 +596,9 @@ impl Plan {
             if input.role == Role::Policy && !accepts {
                 continue;
             }
-            let given = sources.iter().find(|s| s.name == input.file);
+            let given = each_file(sources)
+                .into_iter()
+                .find(|s| s.name == input.file);
             match (&input.sha256, given) {
                 // A file that did not exist when the plan was made must still not exist.
                 (None, None) => {}
@@ -595,7 +629,21 @@ impl Plan {
         Ok(())
     }
 
-    /// The file with this role.
+    /// Whether the plan is over directories: its files are directories' files, and each action
+    /// edits the file its finding's side names.
+    pub(crate) fn over_directories(&self) -> bool {
+        self.inputs.iter().any(|i| i.directory.is_some())
+    }
+
+    /// The directory whose files have this role, for a plan over directories.
+    pub(crate) fn directory_of(&self, role: &Role) -> Option<&str> {
+        self.inputs
+            .iter()
+            .find(|i| i.role == *role)
+            .and_then(|i| i.directory.as_deref())
+    }
+
+    /// The file with this role (for a directory, its first file).
     pub fn file_of(&self, role: &Role) -> Option<&str> {
         self.inputs
             .iter()
@@ -638,6 +686,7 @@ mod tests {
                 file: "b.yaml".into(),
                 sha256: Some("x".into()),
                 format: None,
+                directory: None,
             },
             PlanInput {
                 role: Role::Environment {
@@ -646,12 +695,14 @@ mod tests {
                 file: "p.yaml".into(),
                 sha256: Some("y".into()),
                 format: None,
+                directory: None,
             },
             PlanInput {
                 role: Role::Policy,
                 file: "driftwise.yaml".into(),
                 sha256: None,
                 format: None,
+                directory: None,
             },
         ];
         let json = serde_json::to_value(&inputs).unwrap();

@@ -89,6 +89,21 @@ impl FileSecrets {
             .filter_map(move |s| s.strip_prefix(pointer).filter(|rest| rest.starts_with('/')))
     }
 
+    /// The secrets found in `directory` (a directory of one file, `alone` read by itself), with
+    /// pointers into that file rather than the directory.
+    pub(crate) fn in_file(self, directory: &Document, alone: &Document) -> FileSecrets {
+        let stream = directory.documents.len() != 1;
+        FileSecrets {
+            pointers: self
+                .pointers
+                .iter()
+                .map(|p| directory.locate(p, stream).1.into_owned())
+                .collect(),
+            spans: self.spans,
+            single_document: alone.documents.len() == 1,
+        }
+    }
+
     /// A stream-style pointer (`/0/a`) as this one-document file's own (`/a`).
     fn as_document<'p>(&self, pointer: &'p str) -> Option<&'p str> {
         if !self.single_document {
@@ -205,13 +220,43 @@ impl Secrets {
     }
 
     /// Where each file's secrets are.
-    pub(crate) fn spans(&self) -> Vec<SecretSpans> {
-        let mut out: Vec<SecretSpans> = self
-            .files
-            .iter()
-            .map(|(file, s)| SecretSpans {
-                file: file.clone(),
-                spans: s.spans.clone(),
+    /// `docs` are the files' documents: a directory's secrets are named by the directory's file
+    /// each is in, since their spans are positions in that file's text.
+    pub(crate) fn spans<'d>(
+        &self,
+        docs: impl IntoIterator<Item = &'d Document>,
+    ) -> Vec<SecretSpans> {
+        let directories: Vec<&Document> =
+            docs.into_iter().filter(|d| !d.origins.is_empty()).collect();
+        let mut by_file: HashMap<&str, Vec<Span>> = HashMap::new();
+        for (file, s) in &self.files {
+            let Some(doc) = directories.iter().find(|d| d.name == *file) else {
+                by_file.entry(file).or_default().extend(&s.spans);
+                continue;
+            };
+            let stream = doc.documents.len() != 1;
+            for pointer in &s.pointers {
+                let node = match stream {
+                    false => doc.documents.first().and_then(|d| d.pointer(pointer)),
+                    true => stream_node(doc, pointer),
+                };
+                if let Some(node) = node {
+                    scalar_spans(
+                        node,
+                        by_file.entry(doc.locate(pointer, stream).0).or_default(),
+                    );
+                }
+            }
+        }
+        let mut out: Vec<SecretSpans> = by_file
+            .into_iter()
+            .map(|(file, mut spans)| {
+                spans.sort_by_key(|s| s.start.at());
+                spans.dedup();
+                SecretSpans {
+                    file: file.to_string(),
+                    spans,
+                }
             })
             .collect();
         out.sort_by(|a, b| a.file.cmp(&b.file));
@@ -237,6 +282,17 @@ pub fn mask_text(text: &str, spans: &[Span]) -> String {
 }
 
 /// The spans of every scalar in `node`.
+/// The node at a stream pointer (`/1/data/password`: the second document's).
+fn stream_node<'d>(doc: &'d Document, pointer: &str) -> Option<&'d Node> {
+    let rest = pointer.strip_prefix('/')?;
+    let (index, inner) = rest.split_once('/').map_or((rest, ""), |(i, r)| (i, r));
+    let node = doc.documents.get(index.parse::<usize>().ok()?)?;
+    match inner {
+        "" if !rest.contains('/') => Some(node),
+        inner => node.pointer(&format!("/{inner}")),
+    }
+}
+
 fn scalar_spans(node: &Node, out: &mut Vec<Span>) {
     match &node.value {
         Value::Map(map) => map.values().for_each(|m| scalar_spans(&m.value, out)),

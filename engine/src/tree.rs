@@ -8,6 +8,7 @@ pub use crate::decimal::Decimal;
 use crate::error::{Error, ErrorKind, Result};
 use crate::span::Span;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A configuration syntax.
@@ -349,24 +350,70 @@ impl Document {
     /// The file the value at `pointer` is in: for a directory, the file of its part; else the
     /// document's own name.
     pub fn file_at(&self, pointer: &str) -> &str {
-        if self.origins.len() <= 1 {
-            return self.origins.first().map_or(&self.name, |o| &o.file);
-        }
-        let segments = crate::pointer::split_pointer(pointer);
-        let found = match self.origins[0].key {
-            // A file's key is its relative path, one segment per folder.
-            Some(_) => (1..=segments.len()).find_map(|n| {
-                let key = segments[..n].join("/");
-                self.origins
-                    .iter()
-                    .find(|o| o.key.as_deref() == Some(key.as_str()))
-            }),
-            None => segments
-                .first()
-                .and_then(|first| first.parse::<usize>().ok())
-                .and_then(|i| self.origins.get(i)),
+        self.locate(pointer, self.documents.len() != 1).0
+    }
+
+    /// The file the value at `pointer` is in, and its pointer in that file: for a directory's
+    /// value, the file of its part and the pointer inside that file (the file's document's index
+    /// first when the file holds several; `""` for the whole file); else the document's own name
+    /// and `pointer` itself. A directory's pointer above any one file (a folder, the root) stays
+    /// the directory's. `stream` says whether `pointer` starts with a document's index, as a
+    /// comparison's pointers do when either side holds other than one document.
+    pub fn locate<'p>(&self, pointer: &'p str, stream: bool) -> (&str, Cow<'p, str>) {
+        let whole = (self.name.as_str(), Cow::Borrowed(pointer));
+        let Some(first) = self.origins.first() else {
+            return whole;
         };
-        found.map_or(&self.name, |o| &o.file)
+        let mut segments = crate::pointer::split_pointer(pointer);
+        if first.key.is_some() {
+            // A directory of files is one document: its index, if any, is `0`.
+            if stream {
+                if segments.first().is_none_or(|s| s != "0") {
+                    return whole;
+                }
+                segments.remove(0);
+            }
+            // A file's key is its relative path, one segment per folder.
+            let found = (1..=segments.len()).find_map(|n| {
+                let key = segments[..n].join("/");
+                let origin = self
+                    .origins
+                    .iter()
+                    .find(|o| o.key.as_deref() == Some(key.as_str()))?;
+                Some((origin, n))
+            });
+            return match found {
+                // The file's part itself is the file's root.
+                Some((origin, n)) => (
+                    origin.file.as_str(),
+                    Cow::Owned(crate::pointer::join_pointer(&segments[n..])),
+                ),
+                None => whole,
+            };
+        }
+        // Objects, one part per document, in file order; a lone object's pointers have no index.
+        if !stream {
+            return match &self.origins[..] {
+                [only] => (only.file.as_str(), whole.1),
+                _ => whole,
+            };
+        }
+        let Some(index) = segments.first().and_then(|i| i.parse::<usize>().ok()) else {
+            return whole;
+        };
+        let Some(origin) = self.origins.get(index) else {
+            return whole;
+        };
+        let of_file = |o: &&Origin| o.file == origin.file;
+        let before = self.origins[..index].iter().filter(of_file).count();
+        let in_file = self.origins.iter().filter(of_file).count();
+        let rest = crate::pointer::join_pointer(&segments[1..]);
+        let inner = if in_file == 1 {
+            rest
+        } else {
+            format!("/{before}{rest}")
+        };
+        (origin.file.as_str(), Cow::Owned(inner))
     }
 }
 

@@ -137,6 +137,120 @@ proptest! {
     }
 }
 
+/// A directory's files: one to three of `a.json`, `b.json` and `sub/c.json`, each holding a tree.
+fn directory_files() -> impl Strategy<Value = Vec<(&'static str, J)>> {
+    prop::collection::btree_map(
+        prop_oneof![Just("a.json"), Just("b.json"), Just("sub/c.json")],
+        tree(),
+        1..4,
+    )
+    .prop_map(|m| m.into_iter().collect())
+}
+
+fn directory(name: &str, files: &[(&str, J)]) -> Source {
+    let files = files.iter().map(|(f, v)| src(&format!("{name}/{f}"), v));
+    Source::directory(name, files.collect())
+}
+
+/// `dir` with each file the preview changes as the preview leaves it.
+fn applied(dir: &Source, files: &[FilePatch]) -> Source {
+    let mut dir = dir.clone();
+    for file in &mut dir.files {
+        if let Some(p) = files.iter().find(|p| p.file == file.name) {
+            file.text = p.after.clone();
+        }
+    }
+    dir
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200),
+        ..ProptestConfig::default()
+    })]
+
+    /// Over directories, reverting (or adopting) everything edits each file where its findings
+    /// are: afterwards the only drift left is whole files on one side, each named as not applied.
+    #[test]
+    fn plans_over_directories_leave_only_whole_files(a in directory_files(), b in directory_files()) {
+        let (base, env) = (directory("base", &a), directory("env", &b));
+        for action in [Action::Revert, Action::Adopt] {
+            let plan = plan_for(&base, &env, action);
+            prop_assume!(!plan.actions.iter().any(|p| p.finding.kind == Kind::Reordered));
+            let files = [base.clone(), env.clone()];
+            let preview = plan.preview(&files).unwrap();
+            let (base_after, env_after) = match action {
+                Action::Revert => (base.clone(), applied(&env, &preview.files)),
+                _ => (applied(&base, &preview.files), env.clone()),
+            };
+            let left = report_for(&base_after, "env", &env_after, None);
+            let unapplied: Vec<&str> = preview.unapplied().map(|u| u.path.as_str()).collect();
+            for f in &left.findings {
+                let whole_file = ["/a.json", "/b.json", "/sub", "/sub/c.json"].contains(&f.path.as_str());
+                prop_assert!(whole_file && unapplied.contains(&f.path.as_str()), "{action}: {:?} {} left", f.kind, f.path);
+            }
+            // The plan names the file each edit is in; nothing outside the target directory changes.
+            let target = if action == Action::Revert { "env/" } else { "base/" };
+            for p in preview.changed() {
+                prop_assert!(p.file.starts_with(target), "{}", p.file);
+            }
+        }
+    }
+}
+
+/// A directory's secrets, named by the policy in the directory's paths, are masked where each
+/// file shows: the outcome names the file each secret span is in (so a view of that file masks
+/// it), and a masked plan's diff and JSON Patch hide the value.
+#[test]
+fn secrets_in_directories_are_found_by_the_directorys_paths_and_masked_in_each_file() {
+    let folder = |name: &str, token: &str| {
+        Source::directory(
+            name,
+            vec![
+                Source::new(format!("{name}/a.yaml"), "replicas: 1\n"),
+                Source::new(
+                    format!("{name}/app.yaml"),
+                    format!("api:\n  build: {token}\n  url: x\n"),
+                ),
+            ],
+        )
+    };
+    let (base, env) = (folder("base", "old-value"), folder("prod", "new-value"));
+    let policy = Source::new("driftwise.yaml", "secrets: [/app.yaml/api/build]\n");
+    let request = Request {
+        policy: Some(policy.clone()),
+        ..Request::new(base.clone(), vec![Environment::new("prod", env.clone())])
+    };
+    let outcome = run(&request).unwrap();
+    let finding = &outcome.report.findings[0];
+    assert!(finding.masked, "{finding:?}");
+    let env_side = finding.env.as_ref().unwrap();
+    assert_eq!(
+        (env_side.file.as_str(), env_side.path.as_str()),
+        ("prod/app.yaml", "/api/build")
+    );
+    let secret_files: Vec<(&str, usize)> = outcome
+        .secrets
+        .iter()
+        .map(|s| (s.file.as_str(), s.spans[0].start.line as usize))
+        .collect();
+    assert_eq!(secret_files, [("base/app.yaml", 2), ("prod/app.yaml", 2)]);
+    let files = request.sources();
+    let plan = Plan::new(&outcome.report, &files, &Decisions::default()).unwrap();
+    let preview = plan.preview(&files).unwrap();
+    assert!(preview.unified_diff().contains("+  build: old-value"));
+    let masked = preview.masked(&request.policy().unwrap());
+    let shown = masked.unified_diff()
+        + &masked
+            .export(driftwise_engine::PatchFormat::JsonPatch)
+            .unwrap();
+    assert!(
+        !shown.contains("old-value") && !shown.contains("new-value"),
+        "{shown}"
+    );
+    assert!(shown.contains("+  build: ********"), "{shown}");
+}
+
 fn fixture(name: &str) -> Source {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../tests/patch")

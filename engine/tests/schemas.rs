@@ -77,11 +77,26 @@ impl Schemas {
     }
 }
 
+/// A file, or a directory with its files (named `name/relative/path`, in path order).
 fn read(dir: &str, name: &str) -> Source {
-    Source::new(
-        name,
-        std::fs::read_to_string(repo().join(dir).join(name)).unwrap(),
-    )
+    let path = repo().join(dir).join(name);
+    if !path.is_dir() {
+        return Source::new(name, std::fs::read_to_string(path).unwrap());
+    }
+    let mut entries: Vec<_> = std::fs::read_dir(&path)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    let files = entries
+        .iter()
+        .map(|e| read(dir, &format!("{name}/{e}")))
+        .flat_map(|s| match s.is_directory() {
+            true => s.files,
+            false => vec![s],
+        })
+        .collect();
+    Source::directory(name, files)
 }
 
 fn json(text: &str) -> J {
@@ -109,6 +124,9 @@ fn outcomes_plans_and_patches_match_their_schemas() {
             vec!["dev.toml", "prod.json"],
         ),
         ("tests/cases/secrets", "base.yaml", vec!["prod.yaml"]),
+        // Directories: plans name each file's directory, findings the file a value would go in.
+        ("tests/cases/config-dirs", "staging", vec!["prod"]),
+        ("tests/cases/kubernetes-dir", "manifests", vec!["live.yaml"]),
     ];
     for (dir, base, envs) in examples {
         let policy = Path::new(&repo().join(dir).join("driftwise.yaml"))

@@ -314,6 +314,7 @@ impl<'a> Differ<'a> {
             masked: false,
             values,
             insert_at: None,
+            insert_file: None,
             insert_index: None,
             identity: None,
             resource_action: None,

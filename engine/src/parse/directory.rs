@@ -91,7 +91,12 @@ fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Docu
         }
         (documents, origins)
     } else {
-        let mut root = Node::new(Value::Map(Box::default()), Default::default());
+        // The directory and its folders have no text of their own: they sit at 1:1.
+        let no_text = {
+            let start = crate::span::Pos::new(0, 1, 1);
+            crate::span::Span::new(start, start)
+        };
+        let mut root = Node::new(Value::Map(Box::default()), no_text);
         let mut origins = Vec::new();
         for (d, text) in files.into_iter().zip(texts) {
             // The whole file, for a file on one side only.
@@ -124,8 +129,8 @@ fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Docu
                 };
                 let last = i + 1 == parts.len();
                 let member = map.entry((*part).into()).or_insert_with(|| Member {
-                    key_span: Default::default(),
-                    value: Node::new(Value::Map(Box::default()), Default::default()),
+                    key_span: no_text,
+                    value: Node::new(Value::Map(Box::default()), no_text),
                 });
                 if last {
                     member.key_span = whole;

@@ -73,7 +73,8 @@ pub(crate) struct FileChanges<'f> {
 
 /// The parsed files of a plan, by file name, after checking they are the ones it was made from.
 pub(crate) struct Files<'s> {
-    sources: &'s [Source],
+    /// The files given, a directory as its files.
+    sources: Vec<&'s Source>,
     docs: Vec<Document>,
     /// Files that are live output (a `kubectl get` List): read as their objects, never written.
     live: Vec<String>,
@@ -81,21 +82,32 @@ pub(crate) struct Files<'s> {
     /// The plan's policy (the default when it records none or it does not load): its device
     /// commands read the files, its secrets mask the device commands shown.
     policy: crate::policy::Policy,
+    /// The plan is over directories, whose files are each read by themselves.
+    over_directories: bool,
 }
 
 impl<'s> Files<'s> {
     pub(crate) fn load(plan: &Plan, sources: &'s [Source]) -> Result<Files<'s>> {
         plan.verify(sources)?;
         let policy = plan.policy(sources).unwrap_or_default();
+        let sources = crate::plan::each_file(sources);
         let options = crate::parse::ParseOptions {
             device_commands: policy.device_commands(),
             ..Default::default()
         };
         // A template layer is text with placeholders, never parsed nor written.
+        // A directory's file is read in the format the plan records for it (the directory's).
+        fn recorded<'a>(plan: &Plan, s: &'a Source) -> std::borrow::Cow<'a, Source> {
+            let input = plan.inputs.iter().find(|i| i.file == s.name);
+            match input.and_then(|i| i.format) {
+                Some(format) if s.format.is_none() => s.in_format(format),
+                _ => std::borrow::Cow::Borrowed(s),
+            }
+        }
         let parsed = sources
             .iter()
             .filter(|s| !crate::template::is_template_name(&s.name))
-            .map(|s| crate::parse::parse_with(s, options))
+            .map(|s| crate::parse::parse_with(&recorded(plan, s), options))
             .collect::<Result<Vec<_>>>()?;
         let live = parsed
             .iter()
@@ -108,6 +120,7 @@ impl<'s> Files<'s> {
             docs,
             live,
             policy,
+            over_directories: plan.over_directories(),
         })
     }
 
@@ -134,13 +147,17 @@ impl<'s> Files<'s> {
     }
 
     pub(crate) fn source(&self, file: &str) -> Option<&'s Source> {
-        self.sources.iter().find(|s| s.name == file)
+        self.sources.iter().find(|s| s.name == file).copied()
     }
 
-    /// Whether pointers are stream pointers: when any file of the plan is a multi-document stream,
-    /// the diff's pointers start with the document's index.
-    pub(crate) fn stream(&self) -> bool {
-        self.docs.iter().any(|d| d.documents.len() != 1)
+    /// Whether pointers into `file` are stream pointers: when any file of the plan is a
+    /// multi-document stream, the diff's pointers start with the document's index. A directory's
+    /// file is its own: its pointers start with an index when it holds several documents.
+    pub(crate) fn stream_of(&self, file: &str) -> bool {
+        match self.over_directories {
+            true => self.doc(file).is_some_and(|d| d.documents.len() != 1),
+            false => self.docs.iter().any(|d| d.documents.len() != 1),
+        }
     }
 }
 
@@ -268,7 +285,7 @@ fn moved_override<'f>(
     if !movable {
         return None;
     }
-    let stream = files.stream();
+    let stream = files.stream_of(&env.file);
     let layer = files.doc(&env.file)?;
     let between_sets = stack
         .iter()
@@ -377,6 +394,9 @@ fn change_for<'f>(
     if !plan.layers.is_empty() {
         return layered_change(plan, files, planned, target_role);
     }
+    if plan.over_directories() {
+        return directory_change(plan, files, planned, target_role);
+    }
     let target_file = plan.file_of(&target_role)?.to_string();
     let result = (|| {
         let missing = |file: &str| Reason::FileMissing {
@@ -397,7 +417,7 @@ fn change_for<'f>(
         }
         let from_file = plan.file_of(&from_role).ok_or_else(|| missing("?"))?;
         let from = files.doc(from_file).ok_or_else(|| missing(from_file))?;
-        let stream = files.stream();
+        let stream = files.stream_of(&target_file);
         // Which side of the finding is in the target file, and which in the file values come from.
         let (target_side, from_side) = if target_role == Role::Base {
             (&f.base, &f.env)
@@ -419,7 +439,7 @@ fn change_for<'f>(
             (Kind::Added | Kind::Removed, None, Some(s)) => {
                 let parent = f.insert_at.clone().ok_or(Reason::WholeFile)?;
                 let value = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
-                addition(target, from, stream, parent, s, value, f)
+                addition((target, stream), (from, stream), parent, s, value, f)
             }
             (Kind::Added | Kind::Removed, Some(t), None) => {
                 let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
@@ -428,7 +448,9 @@ fn change_for<'f>(
                     old,
                 })
             }
-            (Kind::Reordered, Some(t), Some(s)) => reorder(target, from, stream, t, s, f),
+            (Kind::Reordered, Some(t), Some(s)) => {
+                reorder((target, stream), (from, stream), t, s, f)
+            }
             _ => Err(Reason::NothingToChange),
         }
     })();
@@ -438,9 +460,8 @@ fn change_for<'f>(
 /// Adding the value at `s` (`value`) under `parent` of the target: as a member named as in `s`
 /// into a map, into a list at the finding's index, or as a whole document into a stream.
 fn addition<'f>(
-    target: &'f Document,
-    from: &Document,
-    stream: bool,
+    (target, stream): (&'f Document, bool),
+    (from, from_stream): (&Document, bool),
     parent: String,
     s: &crate::finding::Side,
     value: &'f Node,
@@ -470,7 +491,7 @@ fn addition<'f>(
     let rank = match &key {
         // A member's place among its map's members where it comes from, so members added at one
         // point keep that file's order.
-        Some(k) => lookup(from, stream, &join_pointer(&segments))
+        Some(k) => lookup(from, from_stream, &join_pointer(&segments))
             .and_then(|p| match &p.value {
                 Value::Map(members) => members.get_index_of(k),
                 _ => None,
@@ -489,15 +510,14 @@ fn addition<'f>(
 
 /// Putting the target's list at `t` in the order of the other file's list at `s`.
 fn reorder<'f>(
-    target: &'f Document,
-    from: &'f Document,
-    stream: bool,
+    (target, stream): (&'f Document, bool),
+    (from, from_stream): (&'f Document, bool),
     t: &crate::finding::Side,
     s: &crate::finding::Side,
     f: &crate::finding::Finding,
 ) -> std::result::Result<Change<'f>, Reason> {
     lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
-    let wanted = lookup(from, stream, &s.path).ok_or(Reason::Gone)?;
+    let wanted = lookup(from, from_stream, &s.path).ok_or(Reason::Gone)?;
     Ok(Change::Reorder {
         pointer: t.path.clone(),
         wanted,
@@ -547,7 +567,7 @@ fn layered_change<'f>(
             Some(side) => Some(files.doc(&side.file).ok_or_else(|| missing(&side.file))?),
             None => None,
         };
-        let stream = files.stream();
+        let stream = files.stream_of(&target_file);
         match (f.kind, target_side, from_side, from) {
             (Kind::Changed | Kind::TypeChanged, Some(t), Some(s), Some(from)) => {
                 let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
@@ -593,7 +613,7 @@ fn layered_change<'f>(
                     });
                 }
                 let parent = f.insert_at.clone().ok_or(Reason::NoPlace)?;
-                addition(target, from, stream, parent, s, value, f)
+                addition((target, stream), (from, stream), parent, s, value, f)
             }
             (Kind::Added | Kind::Removed, Some(t), None, _) => {
                 let old = lookup(target, stream, &t.path).ok_or(Reason::Gone)?;
@@ -603,8 +623,93 @@ fn layered_change<'f>(
                 })
             }
             (Kind::Reordered, Some(t), Some(s), Some(from)) => {
-                reorder(target, from, stream, t, s, f)
+                reorder((target, stream), (from, stream), t, s, f)
             }
+            _ => Err(Reason::NothingToChange),
+        }
+    })();
+    Some((target_file, result))
+}
+
+/// The target file and the change for one action of a plan over directories. Each side of a
+/// finding names the directory's file its value is in and its pointer there; a value to add goes
+/// into the file `insert_file` names. Whole files (and objects a file holds alone, or that no file
+/// of the target holds) are not added or removed.
+fn directory_change<'f>(
+    plan: &Plan,
+    files: &'f Files<'_>,
+    planned: &PlannedAction,
+    target_role: Role,
+) -> Option<(String, std::result::Result<Change<'f>, Reason>)> {
+    let f = &planned.finding;
+    let (target_side, from_side) = if target_role == Role::Base {
+        (&f.base, &f.env)
+    } else {
+        (&f.env, &f.base)
+    };
+    let target_file = match (target_side, &f.insert_file) {
+        (Some(side), _) => side.file.clone(),
+        (None, Some(file)) => file.clone(),
+        (None, None) => {
+            let directory = plan.directory_of(&target_role)?;
+            return Some((directory.to_string(), Err(Reason::WholeFile)));
+        }
+    };
+    let result = (|| {
+        let missing = |file: &str| Reason::FileMissing {
+            file: file.to_string(),
+        };
+        if files.is_live(&target_file) {
+            let from_role = match target_role {
+                Role::Base => Role::Environment {
+                    environment: f.environment.clone(),
+                },
+                _ => Role::Base,
+            };
+            let desired = plan.directory_of(&from_role).unwrap_or_default();
+            return Err(Reason::LiveOutput {
+                desired: desired.to_string(),
+            });
+        }
+        let target = files
+            .doc(&target_file)
+            .ok_or_else(|| missing(&target_file))?;
+        if target.format.is_device() && target_role != Role::Base {
+            return Err(Reason::DeviceRunning);
+        }
+        let from = match from_side {
+            Some(side) => Some((
+                files.doc(&side.file).ok_or_else(|| missing(&side.file))?,
+                files.stream_of(&side.file),
+            )),
+            None => None,
+        };
+        let target = (target, files.stream_of(&target_file));
+        let at = |doc: (&'f Document, bool), pointer: &str| {
+            lookup(doc.0, doc.1, pointer).ok_or(Reason::Gone)
+        };
+        match (f.kind, target_side, from_side, from) {
+            (Kind::Changed | Kind::TypeChanged, Some(t), Some(s), Some(from)) => {
+                Ok(Change::Replace {
+                    pointer: t.path.clone(),
+                    old: at(target, &t.path)?,
+                    value: at(from, &s.path)?,
+                })
+            }
+            (Kind::Added | Kind::Removed, None, Some(s), Some(from)) => {
+                let parent = f.insert_at.clone().ok_or(Reason::WholeFile)?;
+                let value = at(from, &s.path)?;
+                addition(target, from, parent, s, value, f)
+            }
+            // A side at its file's root is the whole file.
+            (Kind::Added | Kind::Removed, Some(t), None, _) if t.path.is_empty() => {
+                Err(Reason::WholeFile)
+            }
+            (Kind::Added | Kind::Removed, Some(t), None, _) => Ok(Change::Remove {
+                pointer: t.path.clone(),
+                old: at(target, &t.path)?,
+            }),
+            (Kind::Reordered, Some(t), Some(s), Some(from)) => reorder(target, from, t, s, f),
             _ => Err(Reason::NothingToChange),
         }
     })();

@@ -49,7 +49,7 @@ pub(crate) fn json_patch(per_file: &[FileChanges<'_>], files: &Files<'_>) -> Vec
                 && let Some(doc) = files.doc(&fc.file)
             {
                 // The list as the operations so far leave it, then moves into the wanted order.
-                match apply_json_patch(&as_json(doc, files.stream()), &operations) {
+                match apply_json_patch(&as_json(doc, files.stream_of(&fc.file)), &operations) {
                     Ok(mut current) => {
                         for planned in reorders {
                             let Change::Reorder {

@@ -17,12 +17,19 @@ struct Sides {
 }
 
 impl Sides {
-    fn of(p: &FilePatch, policy: &Policy) -> Sides {
-        let find = |text: &str| {
-            parse(&Source::new(p.file.clone(), text))
-                .map(|doc| FileSecrets::find(&doc, policy))
-                .unwrap_or_default()
+    /// A directory's file (`directory` is its directory) is read as the directory's only file, so
+    /// the policy's secrets are found by the directory's paths, as the check found them.
+    fn of(p: &FilePatch, policy: &Policy, directory: Option<&str>) -> Sides {
+        let find = |text: &str| -> Option<FileSecrets> {
+            let file = Source::new(p.file.clone(), text);
+            let alone = parse(&file).ok()?;
+            let Some(directory) = directory else {
+                return Some(FileSecrets::find(&alone, policy));
+            };
+            let within = parse(&Source::directory(directory, vec![file])).ok()?;
+            Some(FileSecrets::find(&within, policy).in_file(&within, &alone))
         };
+        let find = |text: &str| find(text).unwrap_or_default();
         Sides {
             before: if p.created {
                 FileSecrets::default()
@@ -50,7 +57,10 @@ impl Preview {
         let sides: Vec<(&FilePatch, Sides)> = self
             .files
             .iter()
-            .map(|p| (p, Sides::of(p, policy)))
+            .map(|p| {
+                let directory = self.directories.iter().find(|(f, _)| *f == p.file);
+                (p, Sides::of(p, policy, directory.map(|(_, d)| d.as_str())))
+            })
             .collect();
         let mut masked = 0;
         let mut diff = String::new();
@@ -110,6 +120,7 @@ impl Preview {
             masked,
             commands: self.masked_commands.clone(),
             masked_commands: self.masked_commands.clone(),
+            directories: self.directories.clone(),
         }
     }
 }

@@ -19,7 +19,7 @@ pub(crate) fn merge_patch(
             let doc = files.doc(&p.file).ok_or_else(|| {
                 Error::new(ErrorKind::Usage, "file not loaded").in_file(p.file.clone())
             })?;
-            let before = as_json(doc, files.stream());
+            let before = as_json(doc, files.stream_of(&p.file));
             let after =
                 apply_json_patch(&before, &p.operations).map_err(|e| e.in_file(p.file.clone()))?;
             let patch = merge_diff(&before, &after, "").map_err(|NullAt(at)| {

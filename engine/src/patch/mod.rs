@@ -298,7 +298,9 @@ impl fmt::Display for Reason {
             Reason::NoPlace => f.write_str("the place to add it is not there"),
             Reason::NotAContainer => f.write_str("the place to add it is not a map or list"),
             Reason::FileMissing { file } => write!(f, "{file} was not given"),
-            Reason::WholeFile => f.write_str("whole files cannot be added or removed"),
+            Reason::WholeFile => f.write_str(
+                "whole files (and objects a file holds alone, or that no file of the other side holds) are not added or removed: copy or delete them by hand",
+            ),
             Reason::Reorder => f.write_str("a map's order carries no meaning to restore"),
             Reason::NotRepresentable { what } => write!(f, "{what} cannot be written here"),
             Reason::NothingToChange => f.write_str("nothing to change"),
@@ -348,6 +350,10 @@ pub struct Preview {
     pub commands: Vec<DeviceCommands>,
     /// The same with the secrets the plan's policy names masked, for [`Preview::masked`].
     masked_commands: Vec<DeviceCommands>,
+    /// Each file of a directory the plan is over, with the directory: its secrets are found as
+    /// the check found them, by the directory's paths ([`Preview::masked`]).
+    #[serde(skip)]
+    directories: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -365,6 +371,11 @@ impl Plan {
         let merge_patch = merge_patch::merge_patch(&json_patch, &loaded);
         let commands = commands::device_commands(self, &loaded, None);
         let masked_commands = commands::device_commands(self, &loaded, Some(loaded.policy()));
+        let directories = self
+            .inputs
+            .iter()
+            .filter_map(|i| Some((i.file.clone(), i.directory.clone()?)))
+            .collect();
         Ok(Preview {
             commands,
             masked_commands,
@@ -373,6 +384,7 @@ impl Plan {
             merge_patch,
             masked_diff: None,
             masked: 0,
+            directories,
         })
     }
 }
@@ -422,6 +434,7 @@ impl Plan {
             merge_patch: Ok(Vec::new()),
             masked_diff: None,
             masked: 0,
+            directories: Vec::new(),
         })
     }
 }

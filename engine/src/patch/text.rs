@@ -61,7 +61,7 @@ pub(crate) fn text_patches(per_file: &[FileChanges<'_>], files: &Files<'_>) -> V
         let (after, applied) = edit_file(
             source,
             doc,
-            files.stream(),
+            files.stream_of(&fc.file),
             &fc.changes,
             &mut unapplied,
             files.table(),

@@ -366,7 +366,7 @@ impl Checker {
         }
         secrets.mask_report(&mut report);
         attach_origins(&mut report, &self.renderings);
-        attribute_to_files(&mut report, docs());
+        attribute_to_files(&mut report, &pairs);
         if let Some(estate) = &self.layers {
             layered::attribute_to_layers(&mut report, estate);
         }
@@ -391,7 +391,7 @@ impl Checker {
         Outcome {
             report,
             rendered,
-            secrets: secrets.spans(),
+            secrets: secrets.spans(docs()),
             objects: objects.of_file.into_iter().collect(),
             groups: objects.groups.into_iter().collect(),
             failed: self.failed.clone(),
@@ -434,19 +434,46 @@ fn recorded_bases(
     Ok((bases, base_of))
 }
 
-/// For a directory, each finding's sides and each violation name the file the value is in, not
-/// the directory.
-fn attribute_to_files<'d>(report: &mut Report, docs: impl Iterator<Item = &'d Document>) {
-    for doc in docs.filter(|d| !d.origins.is_empty()) {
-        for side in report
-            .findings
-            .iter_mut()
-            .flat_map(|f| [f.base.as_mut(), f.env.as_mut()])
-            .flatten()
-            .filter(|s| s.file == doc.name)
+/// For a directory, each finding's sides name the file the value is in and its pointer there, not
+/// the directory and the directory's pointer (so a side is a place in one file, as for layers);
+/// so does the place a value would be added (`insert_at`, with `insert_file`). Violations name the
+/// file.
+fn attribute_to_files(report: &mut Report, pairs: &[Pair<'_>]) {
+    for f in &mut report.findings {
+        let Some(pair) = pairs.iter().find(|p| *p.environment == f.environment) else {
+            continue;
+        };
+        // The comparison's pointers start with a document's index when either side is a stream.
+        let stream = pair.base.documents.len() != 1 || pair.env.documents.len() != 1;
+        let in_file = |doc: &Document, side: &mut crate::finding::Side| {
+            if side.file == doc.name && !doc.origins.is_empty() {
+                let (file, pointer) = doc.locate(&side.path, stream);
+                (side.file, side.path) = (file.to_string(), pointer.into_owned());
+            }
+        };
+        // The side that lacks the value is where it would be added.
+        let lacking = match (&f.base, &f.env) {
+            (Some(_), None) => Some(pair.env),
+            (None, Some(_)) => Some(pair.base),
+            _ => None,
+        };
+        if let (Some(doc), Some(at)) = (lacking, &f.insert_at)
+            && !doc.origins.is_empty()
         {
-            side.file = doc.file_at(&side.path).to_string();
+            let (file, pointer) = doc.locate(at, stream);
+            if file != doc.name {
+                (f.insert_file, f.insert_at) = (Some(file.to_string()), Some(pointer.into_owned()));
+            }
         }
+        if let Some(side) = &mut f.base {
+            in_file(pair.base, side);
+        }
+        if let Some(side) = &mut f.env {
+            in_file(pair.env, side);
+        }
+    }
+    let docs = pairs.iter().flat_map(|p| [p.base, p.env]);
+    for doc in docs.filter(|d| !d.origins.is_empty()) {
         for v in report.violations.iter_mut().filter(|v| v.file == doc.name) {
             v.file = doc.file_at(&v.path).to_string();
         }
