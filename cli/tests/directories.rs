@@ -229,6 +229,18 @@ fn plans_over_configuration_folders_edit_each_file_in_place() {
             ("prod/debug.env", "prod"),
         ]
     );
+    // The merge patch holds the files' changes; the whole files it leaves are named, not an error.
+    let merge = stdout(in_dir(dir.path()).args([
+        "apply",
+        "plan.json",
+        "--dry-run",
+        "--approve",
+        "--format",
+        "merge-patch",
+    ]));
+    let merge: serde_json::Value = serde_json::from_str(&merge).unwrap();
+    assert_eq!(merge[0]["file"], "prod/app.yaml");
+    assert_eq!(merge[0]["patch"], serde_json::json!({"replicas": 2}));
     let assert = in_dir(dir.path())
         .args(["apply", "plan.json", "--approve"])
         .assert()

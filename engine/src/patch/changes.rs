@@ -419,11 +419,7 @@ fn change_for<'f>(
         let from = files.doc(from_file).ok_or_else(|| missing(from_file))?;
         let stream = files.stream_of(&target_file);
         // Which side of the finding is in the target file, and which in the file values come from.
-        let (target_side, from_side) = if target_role == Role::Base {
-            (&f.base, &f.env)
-        } else {
-            (&f.env, &f.base)
-        };
+        let (target_side, from_side) = sides(f, &target_role);
         // The kind, from the target's point of view: what the target lacks is added, what it alone
         // has is removed.
         match (f.kind, target_side, from_side) {
@@ -537,11 +533,7 @@ fn layered_change<'f>(
 ) -> Option<(String, std::result::Result<Change<'f>, Reason>)> {
     let f = &planned.finding;
     let stack = plan.layers.get(&f.environment);
-    let (target_side, from_side) = if target_role == Role::Base {
-        (&f.base, &f.env)
-    } else {
-        (&f.env, &f.base)
-    };
+    let (target_side, from_side) = sides(f, &target_role);
     let target_file = match target_side {
         Some(side) => side.file.clone(),
         None => match plan.file_of(&target_role) {
@@ -642,11 +634,7 @@ fn directory_change<'f>(
     target_role: Role,
 ) -> Option<(String, std::result::Result<Change<'f>, Reason>)> {
     let f = &planned.finding;
-    let (target_side, from_side) = if target_role == Role::Base {
-        (&f.base, &f.env)
-    } else {
-        (&f.env, &f.base)
-    };
+    let (target_side, from_side) = sides(f, &target_role);
     let target_file = match (target_side, &f.insert_file) {
         (Some(side), _) => side.file.clone(),
         (None, Some(file)) => file.clone(),
@@ -714,4 +702,18 @@ fn directory_change<'f>(
         }
     })();
     Some((target_file, result))
+}
+
+/// A finding's side in the target file, and the side values come from.
+fn sides<'f>(
+    f: &'f crate::finding::Finding,
+    target_role: &Role,
+) -> (
+    &'f Option<crate::finding::Side>,
+    &'f Option<crate::finding::Side>,
+) {
+    match target_role {
+        Role::Base => (&f.base, &f.env),
+        _ => (&f.env, &f.base),
+    }
 }

@@ -16,6 +16,15 @@ pub(crate) fn merge_patch(
     json_patches
         .iter()
         .map(|p| {
+            // Only actions left undone (a whole file of a directory, say): nothing to merge, and
+            // the file need not be there.
+            if p.operations.is_empty() {
+                return Ok(FileMergePatch {
+                    file: p.file.clone(),
+                    patch: J::Object(Default::default()),
+                    unapplied: p.unapplied.clone(),
+                });
+            }
             let doc = files.doc(&p.file).ok_or_else(|| {
                 Error::new(ErrorKind::Usage, "file not loaded").in_file(p.file.clone())
             })?;
