@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, writeFile, readFile, readdir, cp, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, resolve, extname } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -152,7 +152,7 @@ test('the same policy as the CLI: expected, stale rules, fail_on, masking', asyn
   const policyPath = join(repo, 'examples', 'policies', 'classic.yaml');
   const out = await node('policy.mjs', `
 import { check } from 'driftwise';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 const read = (name) => ({ name, text: readFileSync(${JSON.stringify(classicDir)} + '/' + name, 'utf8') });
 const policy = { name: 'examples/policies/classic.yaml', text: readFileSync(${JSON.stringify(policyPath)}, 'utf8') };
 const report = check(read('base_config.yaml'), [read('env1_config.yaml'), read('env2_config.yaml')], { policy });
@@ -179,7 +179,7 @@ test('plan and exportPatch give the same patches as driftwise apply', async () =
   const patchDir = join(repo, 'tests', 'patch');
   const out = await node('plan.mjs', `
 import { check, plan, exportPatch } from 'driftwise';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 const read = (name) => ({ name, text: readFileSync(${JSON.stringify(patchDir)} + '/' + name, 'utf8') });
 const files = [read('base.yaml'), read('prod.yaml')];
 const report = check(files[0], [files[1]]);
@@ -216,7 +216,7 @@ test('network device configurations: the report and the device commands equal th
   const dir = join(repo, 'examples', 'network');
   const out = await node('network.mjs', `
 import { run, plan, exportPatch } from 'driftwise';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 const read = (name) => ({ name, text: readFileSync(${JSON.stringify(dir)} + '/' + name, 'utf8') });
 const files = [read('router1-intended.cfg'), read('router1-running.cfg')];
 const outcome = run({ base: files[0], environments: [files[1]] });
@@ -258,7 +258,7 @@ test('secrets are masked in the outcome and the patches unless revealed', async 
   const dir = join(repo, 'tests', 'cases', 'secrets');
   const out = await node('secrets.mjs', `
 import { run, plan, exportPatch } from 'driftwise';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 const read = (name) => ({ name, text: readFileSync(${JSON.stringify(dir)} + '/' + name, 'utf8') });
 const files = [read('base.yaml'), read('prod.yaml')];
 const outcome = run({ base: files[0], environments: [files[1]] });
@@ -285,7 +285,7 @@ test('a plan made with rules is validated before write, as driftwise apply --che
   const gate = join(repo, 'tests', 'gate');
   const out = await node('gate.mjs', `
 import { run, plan, validateChange } from 'driftwise';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 const read = (name) => ({ name, text: readFileSync(${JSON.stringify(gate)} + '/' + name, 'utf8') });
 const request = { base: read('base.yaml'), environments: [read('prod.yaml')], schema: read('schema.json'), rules: [read('rules.yaml')] };
 const files = [read('base.yaml'), read('prod.yaml'), read('schema.json'), read('rules.yaml')];
@@ -312,7 +312,7 @@ test('a Terraform plan alone reports drift outside Terraform, as the CLI does', 
   const tf = join(repo, 'tests', 'terraform');
   const out = await node('terraform.mjs', `
 import { check } from 'driftwise';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 const plan = { name: 'plan.json', text: readFileSync(${JSON.stringify(tf)} + '/plan.json', 'utf8') };
 console.log(JSON.stringify(check(plan, [], { includePlanned: true })));
 `);
@@ -325,7 +325,7 @@ test('render and validate match driftwise render and validate', async () => {
   const multi = join(repo, 'examples', 'multicloud');
   const out = await node('templates.mjs', `
 import { render, validate } from 'driftwise';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 const read = (name) => ({ name, text: readFileSync(${JSON.stringify(multi)} + '/' + name, 'utf8') });
 const results = {};
 results.rendered = render(read('app.yaml.j2'), 'gcp', 'prod', read('vars.yaml'));
@@ -355,7 +355,7 @@ test('layers: render with provenance, explain and check equal the CLI\'s', async
   const dir = join(repo, 'examples', 'layers');
   const out = await node('layers.mjs', `
 import { layers, explain, run } from 'driftwise';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 const names = ['driftwise.yaml', 'base.yaml', 'providers/aws.yaml', 'providers/gcp.yaml', 'envs/prod.yaml', 'envs/staging.yaml', 'envs/prod/eu-west-1.yaml'];
 const files = names.map((name) => ({ name, text: readFileSync(${JSON.stringify(dir)} + '/' + name, 'utf8') }));
 const request = { base: { layers: {} }, policy: files[0], files };
@@ -400,7 +400,7 @@ test('snapshots: the same ids as driftwise snapshot, audit verification, bundles
   assert.equal(cliDiff.status, 1, cliDiff.stderr);
   const out = await node('snapshots.mjs', `
 import { snapshotId, verifyAudit, openBundle, compareSnapshots } from 'driftwise';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdirSync } from 'node:fs';
 const read = (name) => readFileSync(${JSON.stringify(dir)} + '/' + name, 'utf8');
 const results = {};
 results.id = snapshotId([
@@ -425,6 +425,45 @@ console.log(JSON.stringify(results));
   assert.deepEqual(r.snapshots, [first, second]);
   assert.deepEqual(r.diff, JSON.parse(cliDiff.stdout));
   assert.equal(r.tampered, 'changed');
+});
+
+test('folders: a plan over directories edits each file where its finding is, as driftwise plan and apply --dry-run do', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-folders-'));
+  const files = {
+    'staging/app.yaml': '# app\nname: shop\nreplicas: 2\n',
+    'staging/db/pool.toml': '[pool]\nmax = 10\n',
+    'prod/app.yaml': '# app\nname: shop\nreplicas: 6\n',
+    'prod/db/pool.toml': '[pool]\nmax = 40\n',
+    'prod/debug.env': 'DEBUG=true\n',
+  };
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
+  const out = await node('folders.mjs', `
+import { run, plan, exportPatch } from 'driftwise';
+const files = ${JSON.stringify(files)};
+const folder = (name) => ({ name, files: Object.entries(files).filter(([n]) => n.startsWith(name + '/')).map(([n, text]) => ({ name: n, text })) });
+const base = folder('staging'), env = folder('prod');
+const outcome = run({ base, environments: [env] });
+const p = plan(outcome.report, [base, env], {});
+console.log(JSON.stringify({
+  sides: outcome.report.findings.map((f) => [f.path, f.env?.file, f.env?.path]),
+  inputs: p.inputs.map((i) => [i.file, i.directory]),
+  diff: exportPatch(p, [base, env], 'patch'),
+  files: exportPatch(p, [base, env], 'files').map((f) => [f.file, f.unapplied.map((u) => u.reason.kind)]),
+}));
+`);
+  const r = JSON.parse(out);
+  assert.deepEqual(r.sides, [['/app.yaml/replicas', 'prod/app.yaml', '/replicas'], ['/db/pool.toml/pool/max', 'prod/db/pool.toml', '/pool/max'], ['/debug.env', 'prod/debug.env', '']]);
+  assert.deepEqual(r.inputs.filter(([, d]) => d), [['staging/app.yaml', 'staging'], ['staging/db/pool.toml', 'staging'], ['prod/app.yaml', 'prod'], ['prod/db/pool.toml', 'prod'], ['prod/debug.env', 'prod']]);
+  execFileSync(cli_path(), ['plan', 'staging', 'prod', '--out', 'plan.json'], { cwd: dir });
+  const fromCli = spawnSync(cli_path(), ['apply', 'plan.json', '--dry-run', '--approve'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(fromCli.status, 3, 'the whole file /debug.env is left, so not everything applies');
+  assert.equal(r.diff, fromCli.stdout);
+  assert.match(r.diff, /^diff --git a\/prod\/app.yaml b\/prod\/app.yaml\n/);
+  assert.deepEqual(r.files, [['prod/app.yaml', []], ['prod/db/pool.toml', []], ['prod/debug.env', ['whole_file']]]);
+  await rm(dir, { recursive: true, force: true });
 });
 
 test('keepGoing: run reports the rest and lists what could not be read; check refuses to hide it', async () => {

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile, mkdir, writeFile, mkdtemp, copyFile, rm } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join, extname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
@@ -760,6 +760,109 @@ test('on a phone a tapped finding brings its detail into view; on a laptop the d
   await page.waitForFunction(() => document.querySelector('.finding').classList.contains('selected'));
   await page.waitForTimeout(100);
   assert.equal(await page.evaluate(() => window.scrollY), y, 'no jump when the detail is beside the list');
+});
+
+test('folders are environments: picked, dropped or passed in by a portal, compared file by file as driftwise check DIR DIR compares them', async (t) => {
+  const dir = await scratchDir(t, 'driftwise-folders-');
+  const files = {
+    'base/app.yaml': 'name: shop\nreplicas: 2\n',
+    'base/db/pool.toml': '[pool]\nmax = 5\n',
+    'base/.git/config': '[core]\nbare = false\n',
+    'prod/app.yaml': 'name: shop\nreplicas: 3\n',
+    'prod/db/pool.toml': '[pool]\nmax = 5\n',
+    'prod/extra.json': '{"feature": true}\n',
+    'prod/.hidden.yaml': 'x: 1\n',
+  };
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(join(dir, name, '..'), { recursive: true });
+    await writeFile(join(dir, name), text);
+  }
+  let fromCli;
+  try { execFileSync(cli, ['check', 'base', 'prod', '--format', 'json'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }); } catch (e) { fromCli = JSON.parse(e.stdout.toString()); }
+  assert.deepEqual(fromCli.findings.map((f) => [f.kind, f.path]), [['changed', '/app.yaml/replicas'], ['added', '/extra.json']]);
+  const shownFindings = (page) => page.$$eval('.finding', (els) => els.map((e) => `${e.dataset.env} ${e.dataset.kind} ${e.dataset.path}`).sort());
+  const expected = fromCli.findings.map((f) => `${f.environment} ${f.kind} ${f.keyed_path}`).sort();
+
+  // Picked with the folder picker, one folder at a time: the same report as the CLI's, byte for byte.
+  const page = await openApp(t);
+  await page.setInputFiles('#folder-input', join(dir, 'base'));
+  await page.waitForSelector('.file[data-file="base"]');
+  await page.setInputFiles('#folder-input', join(dir, 'prod'));
+  await page.waitForSelector('.finding');
+  assert.deepEqual(await page.$$eval('.file', (els) => els.map((e) => [e.dataset.file, e.querySelector('.file-meta').textContent])),
+    [['base', '2 files · 38 B'], ['prod', '3 files · 56 B']]);
+  assert.equal(await page.locator('.file[data-file="prod"] select').count(), 0, 'a folder has no role to pick');
+  assert.deepEqual(await shownFindings(page), expected);
+  assert.deepEqual(JSON.parse((await download(page, 'JSON')).text), fromCli);
+  // A finding points into the folder's file, and its source shows.
+  await page.click('.finding[data-path="/app.yaml/replicas"] button');
+  const detail = page.locator('.finding-detail');
+  assert.deepEqual(await detail.locator('.loc').allTextContents(), ['base/app.yaml:2:11', 'prod/app.yaml:2:11']);
+  assert.deepEqual(await detail.locator('mark').allTextContents(), ['2', '3']);
+  assert.deepEqual(await detail.locator('.ptr').allTextContents(), ['/replicas', '/replicas'], 'the pointer in each file');
+  // The plan edits each file of the folder, as driftwise plan and apply --dry-run do; the file
+  // on one side only is listed as left undone.
+  await page.waitForSelector('.plan [data-download="diff"]');
+  const [patch] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="diff"]')]);
+  const fromPage = await readFile(await patch.path(), 'utf8');
+  execFileSync(cli, ['plan', 'base', 'prod', '--out', 'plan.json'], { cwd: dir });
+  const dryRun = spawnSync(cli, ['apply', 'plan.json', '--dry-run', '--approve'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(fromPage, dryRun.stdout);
+  assert.match(fromPage, /^diff --git a\/prod\/app.yaml b\/prod\/app.yaml\n/);
+  assert.match(await page.locator('.plan').textContent(), /whole files .* are not added or removed/);
+  assert.equal(await page.locator('[data-download="merge-patch"]').isDisabled(), false, 'a whole file left undone does not refuse the merge patch');
+
+  // Dropped: files alone go as files; folders are walked, entry batch by entry batch, the way the
+  // browser's FileSystemDirectoryReader hands them out. (A test cannot make the browser's own
+  // entries for a drop, so these stand in for them with the same interface; a file that cannot be
+  // read is reported and the rest of its folder compared.)
+  const dropped = await openApp(t);
+  const drop = (plan) => dropped.evaluate((plan) => {
+    const entry = (path, node) => typeof node === 'string' || node === null
+      ? { isFile: true, isDirectory: false, name: path.split('/').pop(), fullPath: path,
+        file: (ok, fail) => setTimeout(() => node === null ? fail(new DOMException('A requested file or directory could not be found', 'NotFoundError')) : ok(new File([node], path.split('/').pop())), 0) }
+      : { isFile: false, isDirectory: true, name: path.split('/').pop(), fullPath: path,
+        createReader: () => {
+          // Two batches, then none.
+          const all = Object.entries(node).map(([n, v]) => entry(`${path}/${n}`, v));
+          const batches = [all.slice(0, 1), all.slice(1), []];
+          return { readEntries: (ok) => setTimeout(() => ok(batches.shift()), 0) };
+        } };
+    const entries = Object.entries(plan).map(([n, v]) => entry(`/${n}`, v));
+    const items = { length: entries.length };
+    entries.forEach((e, i) => { items[i] = { kind: 'file', webkitGetAsEntry: () => e }; });
+    const event = new DragEvent('drop', { bubbles: true, cancelable: true });
+    Object.defineProperty(event, 'dataTransfer', { value: { items, files: { length: 0, item: () => null } } });
+    document.querySelector('.app').dispatchEvent(event);
+  }, plan);
+  await drop({
+    base: { 'app.yaml': files['base/app.yaml'], db: { 'pool.toml': files['base/db/pool.toml'] }, '.git': { config: 'x' } },
+    prod: { 'app.yaml': files['prod/app.yaml'], db: { 'pool.toml': files['prod/db/pool.toml'], 'gone.toml': null }, 'extra.json': files['prod/extra.json'] },
+  });
+  await dropped.waitForSelector('.finding');
+  assert.deepEqual(await shownFindings(dropped), expected);
+  assert.match(await dropped.locator('.error').first().textContent(), /prod\/db\/gone\.toml: cannot read: A requested file or directory could not be found/);
+  // A drop of plain files (a real DataTransfer) adds them beside the folders.
+  await dropped.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['name: shop\nreplicas: 4\n'], 'staging.yaml'));
+    document.querySelector('.app').dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: data }));
+  });
+  await dropped.waitForSelector('.file[data-file="staging.yaml"]');
+  await dropped.waitForSelector('.finding[data-env="staging"]');
+
+  // Passed in by a portal, as the npm package takes folders: { name, files }.
+  const portal = await openApp(t);
+  await portal.goto(`${origin}/embed/index.html`);
+  await portal.waitForFunction(() => document.getElementById('portal-status').dataset.findings);
+  await portal.evaluate((files) => {
+    const folder = (name) => ({ name, files: Object.entries(files).filter(([n]) => n.startsWith(`${name}/`) && !n.includes('/.')).map(([n, text]) => ({ name: n, text })) });
+    document.getElementById('review').load({ files: [folder('base'), folder('prod')] });
+  }, files);
+  await portal.waitForFunction((n) => document.getElementById('review').shadowRoot.querySelectorAll('.finding').length === n
+    && document.getElementById('review').shadowRoot.querySelector('.file[data-file="prod"]'), expected.length);
+  const inPortal = await portal.evaluate(() => [...document.getElementById('review').shadowRoot.querySelectorAll('.finding')].map((e) => `${e.dataset.env} ${e.dataset.kind} ${e.dataset.path}`).sort());
+  assert.deepEqual(inPortal, expected);
 });
 
 test('a portal embeds the app: files passed in, events out, and neither page\'s styles reach the other', async (t) => {

@@ -26,7 +26,9 @@ pub enum Msg {
     Change(Change),
     /// What an embedding host page passed in with `element.load({...})`.
     Embedded(crate::embed::LoadInput),
-    PickedFiles(Vec<web_sys::File>),
+    PickedFiles(Vec<crate::files::Given>),
+    /// A drop holding folders: walked, then read.
+    DroppedFolders(Vec<web_sys::FileSystemEntry>),
     Export(OutputFormat),
     DownloadPlan(Download),
     /// Select this line of the policy in the editor (the rule that classified a finding).
@@ -126,13 +128,9 @@ impl Component for App {
                 let mut files: Vec<crate::model::LoadedFile> = input
                     .files
                     .into_iter()
-                    .map(|f| crate::model::LoadedFile::new(f.name, f.text))
+                    .map(crate::embed::NamedText::loaded)
                     .collect();
-                files.extend(
-                    input
-                        .policy
-                        .map(|p| crate::model::LoadedFile::new(p.name, p.text)),
-                );
+                files.extend(input.policy.map(crate::embed::NamedText::loaded));
                 ctx.link().send_message(Msg::Change(Change::ClearFiles));
                 if input.provider.is_some() {
                     ctx.link()
@@ -175,7 +173,16 @@ impl Component for App {
             }
             Msg::PickedFiles(list) => {
                 ctx.link().send_future(async move {
-                    let (files, errors) = crate::files::read_files(list).await;
+                    let (files, errors) = crate::files::read_given(list).await;
+                    Msg::Change(Change::AddFiles(files, errors))
+                });
+                false
+            }
+            Msg::DroppedFolders(entries) => {
+                ctx.link().send_future(async move {
+                    let (given, mut errors) = crate::files::walk(entries).await;
+                    let (files, unread) = crate::files::read_given(given).await;
+                    errors.extend(unread);
                     Msg::Change(Change::AddFiles(files, errors))
                 });
                 false
@@ -253,7 +260,12 @@ impl App {
             Callback::from(move |e: DragEvent| {
                 e.prevent_default();
                 link.send_message(Msg::Change(Change::Dragging(false)));
-                if let Some(files) = e.data_transfer().and_then(|d| d.files()) {
+                let Some(data) = e.data_transfer() else {
+                    return;
+                };
+                if let Some(entries) = crate::files::dropped_folders(&data) {
+                    link.send_message(Msg::DroppedFolders(entries));
+                } else if let Some(files) = data.files() {
                     link.send_message(Msg::PickedFiles(crate::files::take_files(&files)));
                 }
             })

@@ -35,7 +35,8 @@ pub fn mount() -> Option<Mount> {
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default, rename_all = "camelCase")]
 pub struct LoadInput {
-    /// Files as `{ name, text }`: configurations, templates, schemas, rules (roles by name).
+    /// Files as `{ name, text }`: configurations, templates, schemas, rules (roles by name); a
+    /// folder as `{ name, files }`, its files named `name/relative/path` (as in the npm package).
     pub files: Vec<NamedText>,
     /// A policy file.
     pub policy: Option<NamedText>,
@@ -43,11 +44,27 @@ pub struct LoadInput {
     pub provider: Option<String>,
 }
 
-/// A named text.
+/// A named text, or a named folder of them.
 #[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct NamedText {
     pub name: String,
     pub text: String,
+    pub files: Vec<NamedText>,
+}
+
+impl NamedText {
+    /// The page's loaded file or folder.
+    pub fn loaded(self) -> crate::model::LoadedFile {
+        if self.files.is_empty() {
+            return crate::model::LoadedFile::new(self.name, self.text);
+        }
+        let files = self
+            .files
+            .into_iter()
+            .map(|f| driftwise_engine::Source::new(f.name, f.text));
+        crate::model::LoadedFile::folder(self.name, files.collect())
+    }
 }
 
 /// Tells the host page something happened: a bubbling, composed event on the root, so it

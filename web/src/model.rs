@@ -14,6 +14,10 @@ pub struct LoadedFile {
     /// What the file is for; detected from its name, changeable in the files panel.
     #[serde(default)]
     pub role: Role,
+    /// For a folder: its files, named `FOLDER/relative/path` (its own `text` is empty). A folder is
+    /// a configuration, compared with another file by file as `driftwise check DIR DIR` does.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<driftwise_engine::Source>,
 }
 
 /// What a loaded file is for.
@@ -165,8 +169,96 @@ impl LoadedFile {
             text,
             env_name,
             role,
+            files: Vec::new(),
         }
     }
+
+    /// A folder of files (each named `name/relative/path`): always a configuration, its
+    /// environment named after the folder.
+    pub fn folder(name: impl Into<String>, files: Vec<driftwise_engine::Source>) -> LoadedFile {
+        let name = name.into();
+        LoadedFile {
+            env_name: driftwise_engine::file_stem(&name).to_string(),
+            name,
+            text: String::new(),
+            role: Role::Config,
+            files,
+        }
+    }
+
+    /// Whether this is a folder.
+    pub fn is_folder(&self) -> bool {
+        !self.files.is_empty()
+    }
+
+    /// What the engine reads: the file's text, or the folder with its files.
+    pub fn source(&self) -> driftwise_engine::Source {
+        if self.is_folder() {
+            driftwise_engine::Source::directory(self.name.clone(), self.files.clone())
+        } else {
+            driftwise_engine::Source::new(self.name.clone(), self.text.clone())
+        }
+    }
+
+    /// Every text it holds by the name findings give it: the file's own, or each of the folder's.
+    pub fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
+        let own = (!self.is_folder()).then_some((self.name.as_str(), self.text.as_str()));
+        own.into_iter().chain(
+            self.files
+                .iter()
+                .map(|f| (f.name.as_str(), f.text.as_str())),
+        )
+    }
+
+    /// Its size in bytes, a folder's the sum of its files'.
+    pub fn size(&self) -> usize {
+        self.texts().map(|(_, t)| t.len()).sum()
+    }
+}
+
+/// Files given to the page, gathered: a file given by itself, or the files of one folder given.
+#[derive(Debug, PartialEq)]
+pub enum Gathered<T> {
+    /// A file by itself, by its name.
+    File(String, T),
+    /// A folder by its name, and its files by their paths (`folder/relative/path`), in path
+    /// order. Hidden files and folders inside it (`.git`) and `.orig` backups are left out, as the
+    /// CLI leaves them out of a directory; a folder with nothing else is still here, empty, to be
+    /// reported.
+    Folder(String, Vec<(String, T)>),
+}
+
+/// Gathers given files by their paths from the top of what was given (`prod/app.yaml` is the
+/// folder `prod`'s), keeping the order the files and folders were given in.
+pub fn gather<T>(given: Vec<(String, T)>) -> Vec<Gathered<T>> {
+    let mut gathered: Vec<Gathered<T>> = Vec::new();
+    for (path, item) in given {
+        let Some((top, inside)) = path.split_once('/') else {
+            gathered.push(Gathered::File(path, item));
+            continue;
+        };
+        let at = gathered
+            .iter()
+            .position(|g| matches!(g, Gathered::Folder(name, _) if name == top))
+            .unwrap_or_else(|| {
+                gathered.push(Gathered::Folder(top.to_string(), Vec::new()));
+                gathered.len() - 1
+            });
+        let hidden = inside
+            .split('/')
+            .any(driftwise_engine::left_out_of_directory);
+        if let Gathered::Folder(_, files) = &mut gathered[at]
+            && !hidden
+        {
+            files.push((path, item));
+        }
+    }
+    for g in &mut gathered {
+        if let Gathered::Folder(_, files) = g {
+            files.sort_by(|a, b| a.0.cmp(&b.0));
+        }
+    }
+    gathered
 }
 
 /// File stems that name the source of truth.
@@ -583,6 +675,67 @@ pub fn source_window(
 mod tests {
     use super::*;
     use driftwise_engine::{Environment, Request, Source, run};
+
+    #[test]
+    fn given_files_are_gathered_into_folders_in_path_order_without_hidden_files() {
+        let given = [
+            "prod/b.yaml",
+            "base.yaml",
+            "prod/a/x.yaml",
+            "prod/.git/config",
+            "prod/a/.hidden.yaml",
+            "prod/b.yaml.orig",
+            "staging/.env",
+            ".env",
+        ]
+        .map(|p| (p.to_string(), ()));
+        assert_eq!(
+            gather(given.to_vec()),
+            vec![
+                Gathered::Folder(
+                    "prod".into(),
+                    vec![("prod/a/x.yaml".into(), ()), ("prod/b.yaml".into(), ())]
+                ),
+                Gathered::File("base.yaml".into(), ()),
+                Gathered::Folder("staging".into(), Vec::new()),
+                Gathered::File(".env".into(), ()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_folder_is_compared_file_by_file_like_the_cli_compares_directories() {
+        let folder = |name: &str, value: &str| {
+            LoadedFile::folder(
+                name,
+                vec![
+                    Source::new(format!("{name}/app.yaml"), format!("replicas: {value}\n")),
+                    Source::new(format!("{name}/db/config.json"), "{\"pool\": 5}"),
+                ],
+            )
+        };
+        let (base, prod) = (folder("base", "2"), folder("prod.eu", "3"));
+        assert!(prod.is_folder() && prod.text.is_empty());
+        assert_eq!((prod.env_name.as_str(), prod.role), ("prod", Role::Config));
+        assert_eq!(prod.size(), "replicas: 3\n".len() + "{\"pool\": 5}".len());
+        assert_eq!(
+            prod.texts().map(|(n, _)| n).collect::<Vec<_>>(),
+            ["prod.eu/app.yaml", "prod.eu/db/config.json"]
+        );
+        let env = Environment::new(prod.env_name.clone(), prod.source());
+        let report = run(&Request::new(base.source(), vec![env])).unwrap().report;
+        let findings: Vec<_> = report
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), f.env.as_ref().map(|s| s.file.as_str())))
+            .collect();
+        assert_eq!(findings, [("/app.yaml/replicas", Some("prod.eu/app.yaml"))]);
+        // A single file is read as itself.
+        let file = LoadedFile::new("prod.yaml", "a: 1\n");
+        assert!(!file.is_folder());
+        assert_eq!(file.texts().collect::<Vec<_>>(), [("prod.yaml", "a: 1\n")]);
+        assert_eq!(file.source(), Source::new("prod.yaml", "a: 1\n"));
+    }
 
     fn classic() -> Report {
         let base = Source::new(

@@ -499,7 +499,8 @@ impl State {
                 effects.extend(self.files_changed());
             }
             Change::SetRole(i, role) => {
-                if let Some(f) = self.files.get_mut(i) {
+                // A folder is only ever configurations; its files' roles are the engine's to tell.
+                if let Some(f) = self.files.get_mut(i).filter(|f| !f.is_folder()) {
                     f.role = role;
                 }
                 if self
@@ -661,7 +662,7 @@ impl State {
             .files
             .get(self.base?)
             .filter(|f| f.role == Role::Config)?;
-        let source = |f: &LoadedFile| Source::new(f.name.clone(), f.text.clone());
+        let source = LoadedFile::source;
         let with_role = |role: Role| self.files.iter().filter(move |f| f.role == role);
         let environments: Vec<Environment> = self
             .files
@@ -743,7 +744,7 @@ impl State {
         if !policy.applied.lines().any(|l| l.starts_with("layers:")) {
             return None;
         }
-        let source = |f: &LoadedFile| Source::new(f.name.clone(), f.text.clone());
+        let source = LoadedFile::source;
         let layered = Request {
             base: Some(Base::Layers {
                 layers: Default::default(),
@@ -864,7 +865,8 @@ impl State {
             None => self
                 .files
                 .iter()
-                .map(|f| (f.name.clone(), SourceText::new(f.text.clone())))
+                .flat_map(LoadedFile::texts)
+                .map(|(name, text)| (name.to_string(), SourceText::new(text)))
                 .collect(),
         });
         self.progress = Some(Progress {
@@ -902,7 +904,8 @@ impl State {
                         let sources: Vec<Source> = self
                             .files
                             .iter()
-                            .map(|f| Source::new(f.name.clone(), f.text.clone()))
+                            .flat_map(LoadedFile::texts)
+                            .map(|(name, text)| Source::new(name, text))
                             .chain(
                                 self.policy
                                     .as_ref()
@@ -1204,7 +1207,9 @@ impl State {
     /// offering.
     pub fn has_kubernetes(&self) -> bool {
         self.files.iter().any(|f| {
-            f.role == Role::Config && f.text.contains("apiVersion") && f.text.contains("kind")
+            f.role == Role::Config
+                && f.texts()
+                    .any(|(_, text)| text.contains("apiVersion") && text.contains("kind"))
         })
     }
 

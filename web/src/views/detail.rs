@@ -119,7 +119,9 @@ pub fn Detail(props: &DetailProps) -> Html {
                 html! {
                     <>
                         <code class="loc">{ location }</code>
-                        <code class="ptr" title="JSON Pointer in this file">{ side.path.clone() }</code>
+                        <code class="ptr" title="JSON Pointer in this file">{
+                            if side.path.is_empty() { "(whole file)".to_string() } else { side.path.clone() }
+                        }</code>
                         if let Some(o) = &side.origin {
                             <code class="origin" title="The template text that rendered this value">
                                 { format!("from {}:{}:{}", o.file, o.span.start.line, o.span.start.column) }

@@ -29,7 +29,7 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct ToolbarProps {
-    pub on_files: Callback<Vec<web_sys::File>>,
+    pub on_files: Callback<Vec<crate::files::Given>>,
     pub on_example: Callback<usize>,
     pub on_paste: Callback<()>,
     pub on_export: Callback<OutputFormat>,
@@ -60,8 +60,10 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
             <h1 class="brand">{ "driftwise" }<span class="tagline">{ "configuration drift, reviewed offline" }</span></h1>
             <div class="actions">
                 <label class="button primary" for="file-input">{ "Open files…" }</label>
-                <input id="file-input" class="visually-hidden" type="file" multiple=true onchange={on_change}
+                <input id="file-input" class="visually-hidden" type="file" multiple=true onchange={on_change.clone()}
                     accept=".yaml,.yml,.json,.jsonc,.toml,.ini,.cfg,.conf,.txt,.env,.properties,.ios,.eos,.junos" />
+                <label class="button" for="folder-input" title="A folder is one environment (or the base), compared with another file by file, or object by object when its files hold Kubernetes objects">{ "Open folder…" }</label>
+                <input id="folder-input" class="visually-hidden" type="file" webkitdirectory=true multiple=true onchange={on_change} />
                 <button class="button" onclick={props.on_paste.reform(|_| ())}>{ "Paste text…" }</button>
                 <span class="group" role="group" aria-label="Load example">
                     <span class="group-label">{ "Load example:" }</span>
@@ -129,6 +131,9 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                     <span class="file-name" title={f.name.clone()}>{ f.name.clone() }</span>
                     <button class="icon" aria-label={format!("Remove {}", f.name)} onclick={props.on_remove.reform(move |_| i)}>{ "×" }</button>
                 </div>
+                if f.is_folder() {
+                <div class="file-role"><span class="role-tag">{ "folder: compared file by file" }</span></div>
+                } else {
                 <div class="file-role">
                     <label class="role">
                         <span class="visually-hidden">{ format!("Role of {}", f.name) }</span>
@@ -141,6 +146,7 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                         </select>
                     </label>
                 </div>
+                }
                 if f.role == Role::Config {
                 <div class="file-role">
                     <label>
@@ -157,7 +163,11 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                     }
                 </div>
                 }
-                <div class="file-meta">{ format!("{} lines · {}", line_count(&f.text), human_size(f.text.len())) }</div>
+                <div class="file-meta">{ if f.is_folder() {
+                    format!("{} files · {}", f.files.len(), human_size(f.size()))
+                } else {
+                    format!("{} lines · {}", line_count(&f.text), human_size(f.text.len()))
+                } }</div>
             </li>
         }
     });
@@ -165,7 +175,7 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
         <aside class="files" aria-label="Files">
             <h2>{ "Files" }</h2>
             if props.files.is_empty() {
-                <p class="dropzone">{ "Drop YAML, JSON or TOML files here. A template (app.yaml.j2) or a file named base, default, common or values is taken as the base; the others are environments named after their files. Files named vars, schema, rules or profile feed templates and validation; an Argo CD Application's ignoreDifferences apply as ignore rules." }</p>
+                <p class="dropzone">{ "Drop YAML, JSON or TOML files or folders here. A template (app.yaml.j2) or a file named base, default, common or values is taken as the base; the others are environments named after their files. Files named vars, schema, rules or profile feed templates and validation; an Argo CD Application's ignoreDifferences apply as ignore rules." }</p>
             } else {
                 <ul class="file-list">{ for rows }</ul>
                 <button class="button subtle" onclick={props.on_clear.reform(|_| ())}>{ "Remove all" }</button>
