@@ -109,11 +109,23 @@ pub fn io_error(what: &str, file: &str, e: std::io::Error) -> Error {
 /// Writes `text` to `path` so that readers only ever see the old or the new content: a temporary file
 /// beside it, flushed to disk, renamed over the original. With `backup`, the original is kept as
 /// `path.orig` first, written the same way. A temporary file left by a killed writer is cleared
-/// before writing.
+/// before writing. A device or pipe is written into as it is.
 pub fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Error> {
     static WRITTEN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let nth = WRITTEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let name = path.display().to_string();
+    // A device or a pipe (`--out /dev/null`, `/dev/stdout`, a FIFO) is written into, not replaced:
+    // a file renamed over it would put a regular file where the device was.
+    if let Ok(m) = std::fs::metadata(path)
+        && !m.is_file()
+        && !m.is_dir()
+    {
+        return std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .map_err(|e| io_error("cannot write", &name, e));
+    }
     // A symlink is written through: the file it points to gets the text, the link stays.
     let through;
     let path = match std::fs::symlink_metadata(path) {

@@ -408,3 +408,45 @@ fn a_list_whose_items_are_not_objects_is_an_error_at_the_item() {
             "live.yaml:7:5: items[1] of this List is a number, not a Kubernetes object",
         ));
 }
+
+/// `--out` naming a pipe or a device (`/dev/null`, `/dev/stdout`) writes into it: the atomic
+/// write's rename would have put a regular file in its place (as root, over `/dev/null` itself).
+#[test]
+fn a_plan_written_to_a_pipe_leaves_the_pipe_a_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    for side in ["staging", "prod"] {
+        copy_dir(
+            &repo().join("tests/cases/config-dirs").join(side),
+            &dir.path().join(side),
+        );
+    }
+    let fifo = dir.path().join("plan.pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Held open for reading without blocking, so the writer's open succeeds and a test whose
+    // writer never comes reads nothing rather than waiting for ever.
+    let mut reader = {
+        use std::os::unix::fs::OpenOptionsExt;
+        const O_NONBLOCK: i32 = 0o4000;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&fifo)
+            .unwrap()
+    };
+    in_dir(dir.path())
+        .args(["plan", "staging", "prod", "--out", "plan.pipe"])
+        .assert()
+        .success();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut text).unwrap();
+    let plan: serde_json::Value =
+        serde_json::from_str(&text).expect("the plan, read from the pipe");
+    assert_eq!(plan["version"], 2);
+    let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
+    assert!(kind.is_fifo(), "{kind:?}");
+}
