@@ -173,7 +173,8 @@ test('the start-up example loads from the address and the Kubernetes example ren
   assert.ok((await first.getAttribute('data-path')).startsWith('[kind='));
   assert.ok((await first.locator('code.path').textContent()).startsWith('/'));
   await page.click('.finding[data-kind="removed"] button');
-  assert.match(await page.locator('.finding-detail').textContent(), /Not in prod\./);
+  // The detail is drawn after the click's message is handled, not always before click() returns.
+  await page.locator('.finding-detail', { hasText: 'Not in prod.' }).waitFor({ timeout: 5000 });
   await page.screenshot({ path: join(out, 'kubernetes.png'), fullPage: true });
 });
 
