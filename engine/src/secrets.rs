@@ -235,16 +235,15 @@ impl Secrets {
                 continue;
             };
             let stream = doc.documents.len() != 1;
+            let locator = crate::tree::Locator::new(doc);
             for pointer in &s.pointers {
                 let node = match stream {
                     false => doc.documents.first().and_then(|d| d.pointer(pointer)),
                     true => stream_node(doc, pointer),
                 };
                 if let Some(node) = node {
-                    scalar_spans(
-                        node,
-                        by_file.entry(doc.locate(pointer, stream).0).or_default(),
-                    );
+                    let file = locator.locate(pointer, stream).0;
+                    scalar_spans(node, by_file.entry(file).or_default());
                 }
             }
         }

@@ -358,10 +358,50 @@ impl Document {
     /// first when the file holds several; `""` for the whole file); else the document's own name
     /// and `pointer` itself. A directory's pointer above any one file (a folder, the root) stays
     /// the directory's. `stream` says whether `pointer` starts with a document's index, as a
-    /// comparison's pointers do when either side holds other than one document.
+    /// comparison's pointers do when either side holds other than one document. (For many
+    /// pointers, [`Locator`] looks each up without going through every file.)
     pub fn locate<'p>(&self, pointer: &'p str, stream: bool) -> (&str, Cow<'p, str>) {
-        let whole = (self.name.as_str(), Cow::Borrowed(pointer));
-        let Some(first) = self.origins.first() else {
+        Locator::new(self).locate(pointer, stream)
+    }
+}
+
+/// A directory's document, indexed to locate its pointers' files: [`Document::locate`] for many
+/// pointers at the cost of one pass over the files.
+pub(crate) struct Locator<'d> {
+    doc: &'d Document,
+    /// A directory of files: each file by its relative path.
+    files: std::collections::HashMap<&'d str, &'d str>,
+    /// A directory of objects: each document's index in its file, and how many its file holds.
+    places: Vec<(usize, usize)>,
+}
+
+impl<'d> Locator<'d> {
+    pub(crate) fn new(doc: &'d Document) -> Locator<'d> {
+        let files = doc
+            .origins
+            .iter()
+            .filter_map(|o| Some((o.key.as_deref()?, o.file.as_str())))
+            .collect();
+        let mut places = Vec::new();
+        if doc.origins.first().is_some_and(|o| o.key.is_none()) {
+            let mut seen: std::collections::HashMap<&str, usize> = Default::default();
+            for o in &doc.origins {
+                let n = seen.entry(o.file.as_str()).or_default();
+                places.push((*n, 0));
+                *n += 1;
+            }
+            for (place, o) in places.iter_mut().zip(&doc.origins) {
+                place.1 = seen[o.file.as_str()];
+            }
+        }
+        Locator { doc, files, places }
+    }
+
+    /// [`Document::locate`].
+    pub(crate) fn locate<'p>(&self, pointer: &'p str, stream: bool) -> (&'d str, Cow<'p, str>) {
+        let doc = self.doc;
+        let whole = (doc.name.as_str(), Cow::Borrowed(pointer));
+        let Some(first) = doc.origins.first() else {
             return whole;
         };
         let mut segments = crate::pointer::split_pointer(pointer);
@@ -375,17 +415,13 @@ impl Document {
             }
             // A file's key is its relative path, one segment per folder.
             let found = (1..=segments.len()).find_map(|n| {
-                let key = segments[..n].join("/");
-                let origin = self
-                    .origins
-                    .iter()
-                    .find(|o| o.key.as_deref() == Some(key.as_str()))?;
-                Some((origin, n))
+                let file = self.files.get(segments[..n].join("/").as_str())?;
+                Some((*file, n))
             });
             return match found {
                 // The file's part itself is the file's root.
-                Some((origin, n)) => (
-                    origin.file.as_str(),
+                Some((file, n)) => (
+                    file,
                     Cow::Owned(crate::pointer::join_pointer(&segments[n..])),
                 ),
                 None => whole,
@@ -393,7 +429,7 @@ impl Document {
         }
         // Objects, one part per document, in file order; a lone object's pointers have no index.
         if !stream {
-            return match &self.origins[..] {
+            return match &doc.origins[..] {
                 [only] => (only.file.as_str(), whole.1),
                 _ => whole,
             };
@@ -401,12 +437,11 @@ impl Document {
         let Some(index) = segments.first().and_then(|i| i.parse::<usize>().ok()) else {
             return whole;
         };
-        let Some(origin) = self.origins.get(index) else {
+        let (Some(origin), Some(&(before, in_file))) =
+            (doc.origins.get(index), self.places.get(index))
+        else {
             return whole;
         };
-        let of_file = |o: &&Origin| o.file == origin.file;
-        let before = self.origins[..index].iter().filter(of_file).count();
-        let in_file = self.origins.iter().filter(of_file).count();
         let rest = crate::pointer::join_pointer(&segments[1..]);
         let inner = if in_file == 1 {
             rest
@@ -727,6 +762,64 @@ impl Node {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directorys_pointer_is_located_in_its_file() {
+        let read = |name: &str, files: &[(&str, &str)]| {
+            let files = files
+                .iter()
+                .map(|(n, t)| Source::new(format!("{name}/{n}"), *t));
+            crate::parse::parse(&Source::directory(name, files.collect())).unwrap()
+        };
+        let configs = read(
+            "prod",
+            &[
+                ("db/pool.toml", "[pool]\nmax = 1\n"),
+                ("s.yaml", "a: 1\n---\nb: 2\n"),
+            ],
+        );
+        let at = |doc: &Document, p: &'static str, stream: bool| {
+            let (file, inner) = doc.locate(p, stream);
+            (file.to_string(), inner.into_owned())
+        };
+        let located = |file: &str, inner: &str| (file.to_string(), inner.to_string());
+        assert_eq!(
+            at(&configs, "/db/pool.toml/pool/max", false),
+            located("prod/db/pool.toml", "/pool/max")
+        );
+        assert_eq!(
+            at(&configs, "/db/pool.toml", false),
+            located("prod/db/pool.toml", "")
+        );
+        assert_eq!(
+            at(&configs, "/s.yaml/1/b", false),
+            located("prod/s.yaml", "/1/b")
+        );
+        assert_eq!(
+            at(&configs, "/0/db/pool.toml/pool", true),
+            located("prod/db/pool.toml", "/pool")
+        );
+        // Above any one file: the directory's.
+        assert_eq!(at(&configs, "/db", false), located("prod", "/db"));
+        let object = |kind: &str| format!("apiVersion: v1\nkind: {kind}\nmetadata:\n  name: x\n");
+        let (a, b, c) = (object("A"), object("B"), object("C"));
+        let two = format!("{a}---\n{b}");
+        let objects = read("k8s", &[("one.yaml", &c), ("two.yaml", &two)]);
+        assert_eq!(
+            at(&objects, "/0/metadata/name", true),
+            located("k8s/one.yaml", "/metadata/name")
+        );
+        assert_eq!(
+            at(&objects, "/2/kind", true),
+            located("k8s/two.yaml", "/1/kind")
+        );
+        assert_eq!(at(&objects, "/7/kind", true), located("k8s", "/7/kind"));
+        let lone = read("k8s", &[("one.yaml", &c)]);
+        assert_eq!(at(&lone, "/kind", false), located("k8s/one.yaml", "/kind"));
+        // A file is its own.
+        let file = crate::parse::parse(&Source::new("f.yaml", "a: 1\n")).unwrap();
+        assert_eq!(at(&file, "/a", false), located("f.yaml", "/a"));
+    }
 
     /// A large file's tree holds one value, one span and one map entry per scalar: these sizes
     /// are its memory. A field added to either grows every check of a large file.

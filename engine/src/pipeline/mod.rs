@@ -439,37 +439,51 @@ fn recorded_bases(
 /// so does the place a value would be added (`insert_at`, with `insert_file`). Violations name the
 /// file.
 fn attribute_to_files(report: &mut Report, pairs: &[Pair<'_>]) {
+    use crate::tree::Locator;
+    if pairs
+        .iter()
+        .all(|p| p.base.origins.is_empty() && p.env.origins.is_empty())
+    {
+        return;
+    }
+    let located: Vec<(&Pair<'_>, Locator<'_>, Locator<'_>)> = pairs
+        .iter()
+        .map(|p| (p, Locator::new(p.base), Locator::new(p.env)))
+        .collect();
     for f in &mut report.findings {
-        let Some(pair) = pairs.iter().find(|p| *p.environment == f.environment) else {
+        let Some((pair, base, env)) = located
+            .iter()
+            .find(|(p, _, _)| *p.environment == f.environment)
+        else {
             continue;
         };
         // The comparison's pointers start with a document's index when either side is a stream.
         let stream = pair.base.documents.len() != 1 || pair.env.documents.len() != 1;
-        let in_file = |doc: &Document, side: &mut crate::finding::Side| {
+        let in_file = |doc: &Document, locator: &Locator<'_>, side: &mut crate::finding::Side| {
             if side.file == doc.name && !doc.origins.is_empty() {
-                let (file, pointer) = doc.locate(&side.path, stream);
+                let (file, pointer) = locator.locate(&side.path, stream);
                 (side.file, side.path) = (file.to_string(), pointer.into_owned());
             }
         };
         // The side that lacks the value is where it would be added.
         let lacking = match (&f.base, &f.env) {
-            (Some(_), None) => Some(pair.env),
-            (None, Some(_)) => Some(pair.base),
+            (Some(_), None) => Some((pair.env, env)),
+            (None, Some(_)) => Some((pair.base, base)),
             _ => None,
         };
-        if let (Some(doc), Some(at)) = (lacking, &f.insert_at)
+        if let (Some((doc, locator)), Some(at)) = (lacking, &f.insert_at)
             && !doc.origins.is_empty()
         {
-            let (file, pointer) = doc.locate(at, stream);
+            let (file, pointer) = locator.locate(at, stream);
             if file != doc.name {
                 (f.insert_file, f.insert_at) = (Some(file.to_string()), Some(pointer.into_owned()));
             }
         }
         if let Some(side) = &mut f.base {
-            in_file(pair.base, side);
+            in_file(pair.base, base, side);
         }
         if let Some(side) = &mut f.env {
-            in_file(pair.env, side);
+            in_file(pair.env, env, side);
         }
     }
     let docs = pairs.iter().flat_map(|p| [p.base, p.env]);
