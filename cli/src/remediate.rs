@@ -211,6 +211,11 @@ pub fn write(
             .in_file(p.file.clone()));
         }
         let existed = Path::new(&p.file).exists();
+        // A file a plan over folders creates may be in a folder the target lacks too.
+        if let Some(folder) = Path::new(&p.file).parent().filter(|_| !existed) {
+            std::fs::create_dir_all(folder)
+                .map_err(|e| crate::files::io_error("cannot create the folder for", &p.file, e))?;
+        }
         write_atomically(Path::new(&p.file), &p.after, backup)?;
         files.push(p.file.clone());
         let note = match (existed, backup) {

@@ -227,7 +227,14 @@ fn plans_over_configuration_folders_edit_each_file_in_place() {
             ("prod/app.yaml", "prod"),
             ("prod/db/pool.toml", "prod"),
             ("prod/debug.env", "prod"),
+            // To be created: it must still not exist when the plan is applied.
+            ("prod/features.env", "prod"),
         ]
+    );
+    assert!(
+        plan["inputs"][6]["sha256"].is_null(),
+        "{}",
+        plan["inputs"][6]
     );
     // The merge patch holds the files' changes; the whole files it leaves are named, not an error.
     let merge = stdout(in_dir(dir.path()).args([
@@ -245,13 +252,20 @@ fn plans_over_configuration_folders_edit_each_file_in_place() {
         .args(["apply", "plan.json", "--approve"])
         .assert()
         .code(3);
-    let err = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
-    for whole in ["revert /features.env in prod", "revert /debug.env in prod"] {
-        assert!(
-            err.contains(&format!("not applied: {whole}: whole files")),
-            "{err}"
-        );
-    }
+    let output = assert.get_output();
+    let (out, err) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    // The base's file the environment lacks is created; the environment's own is not deleted.
+    assert!(
+        out.contains("prod/features.env: 1 change(s) applied (new file)"),
+        "{out}"
+    );
+    assert!(
+        err.contains("not applied: revert /debug.env in prod: a plan does not delete whole files"),
+        "{err}"
+    );
     let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
     assert_eq!(
         read("prod/app.yaml"),
@@ -259,11 +273,12 @@ fn plans_over_configuration_folders_edit_each_file_in_place() {
         "comments kept"
     );
     assert_eq!(read("prod/db/pool.toml"), read("staging/db/pool.toml"));
+    assert_eq!(read("prod/features.env"), read("staging/features.env"));
     assert!(dir.path().join("prod/app.yaml.orig").exists());
     let out = stdout(in_dir(dir.path()).args(["check", "staging", "prod"]));
     assert!(
-        out.contains("2 finding(s)") && out.contains("/features.env") && out.contains("/debug.env"),
-        "only the whole files are left, the .orig copies not read:\n{out}"
+        out.contains("1 finding(s)") && out.contains("/debug.env"),
+        "only the environment's own file is left, the .orig copies not read:\n{out}"
     );
     // Adopting writes into the base's files the same way.
     std::fs::write(

@@ -300,6 +300,18 @@ impl Decisions {
     }
 }
 
+/// A whole file a plan over directories creates.
+pub(crate) struct CreatedFile {
+    /// The new file, at the same path in the target directory.
+    pub(crate) file: String,
+    /// The file it is a copy of.
+    pub(crate) from: String,
+    /// The target directory.
+    pub(crate) directory: String,
+    /// The target directory's role.
+    pub(crate) role: Role,
+}
+
 /// Each source, a directory as its files: what a plan's inputs name.
 pub(crate) fn each_file(sources: &[Source]) -> Vec<&Source> {
     sources
@@ -443,14 +455,86 @@ impl Plan {
                 directory: None,
             });
         }
-        Ok(Plan {
+        let mut plan = Plan {
             version: PLAN_VERSION,
             inputs,
             actions,
             validation: None,
             layers,
             restores: Vec::new(),
-        })
+        };
+        // A file a plan over directories creates must still not exist when it is applied.
+        let created: Vec<PlanInput> = plan
+            .actions
+            .iter()
+            .flat_map(|a| plan.created_files(a))
+            .map(|created| PlanInput {
+                role: created.role,
+                file: created.file,
+                sha256: None,
+                format: None,
+                directory: Some(created.directory),
+            })
+            .collect();
+        for input in created {
+            if !plan.inputs.iter().any(|i| i.file == input.file) {
+                plan.inputs.push(input);
+            }
+        }
+        Ok(plan)
+    }
+
+    /// For a plan over directories: the files an action creates, when its finding is a whole file
+    /// (or folder) the side values come from holds and the target's directory lacks, each copied
+    /// whole, comments and all, to the same path in the target directory.
+    pub(crate) fn created_files(&self, planned: &PlannedAction) -> Vec<CreatedFile> {
+        let f = &planned.finding;
+        let env = Role::Environment {
+            environment: f.environment.clone(),
+        };
+        let (target, from, target_side, from_side) = match planned.action {
+            Action::Revert => (env, Role::Base, &f.env, &f.base),
+            Action::Adopt => (Role::Base, env, &f.base, &f.env),
+            Action::Accept | Action::Skip => return Vec::new(),
+        };
+        let (None, Some(from_side)) = (target_side, from_side) else {
+            return Vec::new();
+        };
+        let (Some(target_dir), Some(from_dir)) =
+            (self.directory_of(&target), self.directory_of(&from))
+        else {
+            return Vec::new();
+        };
+        // A whole file is its root; a whole folder is a path in the directory, above its files.
+        let copied: Vec<&str> = if from_side.path.is_empty() && from_side.file != from_dir {
+            vec![from_side.file.as_str()]
+        } else if from_side.file == from_dir && !from_side.path.is_empty() {
+            let folder = crate::pointer::split_pointer(&from_side.path).join("/");
+            self.inputs
+                .iter()
+                .filter(|i| i.role == from && i.directory.as_deref() == Some(from_dir))
+                .map(|i| i.file.as_str())
+                .filter(|file| {
+                    crate::parse::relative_name(from_dir, file)
+                        .strip_prefix(folder.as_str())
+                        .is_some_and(|rest| rest.starts_with('/'))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        copied
+            .into_iter()
+            .map(|file| CreatedFile {
+                file: format!(
+                    "{target_dir}/{}",
+                    crate::parse::relative_name(from_dir, file)
+                ),
+                from: file.to_string(),
+                directory: target_dir.to_string(),
+                role: target.clone(),
+            })
+            .collect()
     }
 
     /// A rollback: each of `files` (its name and its text now, `None` when it is gone) put back

@@ -152,7 +152,7 @@ fn directory(name: &str, files: &[(&str, J)]) -> Source {
     Source::directory(name, files.collect())
 }
 
-/// `dir` with each file the preview changes as the preview leaves it.
+/// `dir` with each file the preview changes as the preview leaves it, and each it creates.
 fn applied(dir: &Source, files: &[FilePatch]) -> Source {
     let mut dir = dir.clone();
     for file in &mut dir.files {
@@ -160,6 +160,12 @@ fn applied(dir: &Source, files: &[FilePatch]) -> Source {
             file.text = p.after.clone();
         }
     }
+    let created = files
+        .iter()
+        .filter(|p| p.created && p.file.starts_with(&format!("{}/", dir.name)));
+    dir.files
+        .extend(created.map(|p| Source::new(p.file.clone(), p.after.clone())));
+    dir.files.sort_by(|a, b| a.name.cmp(&b.name));
     dir
 }
 
@@ -170,7 +176,8 @@ proptest! {
     })]
 
     /// Over directories, reverting (or adopting) everything edits each file where its findings
-    /// are: afterwards the only drift left is whole files on one side, each named as not applied.
+    /// are and creates the files (and folders) the target lacks: afterwards the only drift left is
+    /// whole files (or folders) the target alone holds, each named as not applied.
     #[test]
     fn plans_over_directories_leave_only_whole_files(a in directory_files(), b in directory_files()) {
         let (base, env) = (directory("base", &a), directory("env", &b));
@@ -187,7 +194,12 @@ proptest! {
             let unapplied: Vec<&str> = preview.unapplied().map(|u| u.path.as_str()).collect();
             for f in &left.findings {
                 let whole_file = ["/a.json", "/b.json", "/sub", "/sub/c.json"].contains(&f.path.as_str());
-                prop_assert!(whole_file && unapplied.contains(&f.path.as_str()), "{action}: {:?} {} left", f.kind, f.path);
+                // What the target alone holds: revert leaves the environment's, adopt the base's.
+                let targets_own = match action {
+                    Action::Revert => f.kind == Kind::Added,
+                    _ => f.kind == Kind::Removed,
+                };
+                prop_assert!(whole_file && targets_own && unapplied.contains(&f.path.as_str()), "{action}: {:?} {} left", f.kind, f.path);
             }
             // The plan names the file each edit is in; nothing outside the target directory changes.
             let target = if action == Action::Revert { "env/" } else { "base/" };

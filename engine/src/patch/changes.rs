@@ -633,6 +633,10 @@ fn directory_change<'f>(
     planned: &PlannedAction,
     target_role: Role,
 ) -> Option<(String, std::result::Result<Change<'f>, Reason>)> {
+    // A whole file to create is no change to a file (see `whole_files`).
+    if !plan.created_files(planned).is_empty() {
+        return None;
+    }
     let f = &planned.finding;
     let (target_side, from_side) = sides(f, &target_role);
     let target_file = match (target_side, &f.insert_file) {

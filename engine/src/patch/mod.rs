@@ -24,6 +24,7 @@ mod shifts;
 mod text;
 mod toml_write;
 mod unified;
+mod whole_files;
 mod yaml_write;
 
 pub use apply_json::apply_json_patch;
@@ -299,7 +300,7 @@ impl fmt::Display for Reason {
             Reason::NotAContainer => f.write_str("the place to add it is not a map or list"),
             Reason::FileMissing { file } => write!(f, "{file} was not given"),
             Reason::WholeFile => f.write_str(
-                "whole files (and objects a file holds alone, or that no file of the other side holds) are not added or removed: copy or delete them by hand",
+                "a plan does not delete whole files or folders, nor add or remove a whole object (one a file holds alone, or one no file of the other side holds): do it by hand",
             ),
             Reason::Reorder => f.write_str("a map's order carries no meaning to restore"),
             Reason::NotRepresentable { what } => write!(f, "{what} cannot be written here"),
@@ -366,8 +367,10 @@ impl Plan {
         let loaded = changes::Files::load(self, files)?;
         let per_file = changes::changes(self, &loaded);
         let mut text = text::text_patches(&per_file, &loaded);
+        text.extend(whole_files::created(self, &loaded));
         text.extend(policy_edit::policy_patch(self, &loaded));
-        let json_patch = json_patch::json_patch(&per_file, &loaded);
+        let mut json_patch = json_patch::json_patch(&per_file, &loaded);
+        json_patch.extend(whole_files::not_patched(self));
         let merge_patch = merge_patch::merge_patch(&json_patch, &loaded);
         let commands = commands::device_commands(self, &loaded, None);
         let masked_commands = commands::device_commands(self, &loaded, Some(loaded.policy()));
