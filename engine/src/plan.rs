@@ -676,13 +676,12 @@ impl Plan {
         supported(u64::from(self.version))?;
         self.consistent()?;
         let accepts = self.actions.iter().any(|a| a.action == Action::Accept);
+        let sources = each_file(sources);
         for input in &self.inputs {
             if input.role == Role::Policy && !accepts {
                 continue;
             }
-            let given = each_file(sources)
-                .into_iter()
-                .find(|s| s.name == input.file);
+            let given = sources.iter().find(|s| s.name == input.file);
             match (&input.sha256, given) {
                 // A file that did not exist when the plan was made must still not exist.
                 (None, None) => {}

@@ -93,11 +93,12 @@ impl FileSecrets {
     /// pointers into that file rather than the directory.
     pub(crate) fn in_file(self, directory: &Document, alone: &Document) -> FileSecrets {
         let stream = directory.documents.len() != 1;
+        let locator = crate::tree::Locator::new(directory);
         FileSecrets {
             pointers: self
                 .pointers
                 .iter()
-                .map(|p| directory.locate(p, stream).1.into_owned())
+                .map(|p| locator.locate(p, stream).1.into_owned())
                 .collect(),
             spans: self.spans,
             single_document: alone.documents.len() == 1,
@@ -237,11 +238,7 @@ impl Secrets {
             let stream = doc.documents.len() != 1;
             let locator = crate::tree::Locator::new(doc);
             for pointer in &s.pointers {
-                let node = match stream {
-                    false => doc.documents.first().and_then(|d| d.pointer(pointer)),
-                    true => stream_node(doc, pointer),
-                };
-                if let Some(node) = node {
+                if let Some(node) = crate::tree::lookup(doc, stream, pointer) {
                     let file = locator.locate(pointer, stream).0;
                     scalar_spans(node, by_file.entry(file).or_default());
                 }
@@ -281,17 +278,6 @@ pub fn mask_text(text: &str, spans: &[Span]) -> String {
 }
 
 /// The spans of every scalar in `node`.
-/// The node at a stream pointer (`/1/data/password`: the second document's).
-fn stream_node<'d>(doc: &'d Document, pointer: &str) -> Option<&'d Node> {
-    let rest = pointer.strip_prefix('/')?;
-    let (index, inner) = rest.split_once('/').map_or((rest, ""), |(i, r)| (i, r));
-    let node = doc.documents.get(index.parse::<usize>().ok()?)?;
-    match inner {
-        "" if !rest.contains('/') => Some(node),
-        inner => node.pointer(&format!("/{inner}")),
-    }
-}
-
 fn scalar_spans(node: &Node, out: &mut Vec<Span>) {
     match &node.value {
         Value::Map(map) => map.values().for_each(|m| scalar_spans(&m.value, out)),

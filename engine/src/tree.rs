@@ -365,6 +365,25 @@ impl Document {
     }
 }
 
+/// Looks a pointer up in a file. In a stream, the first token is the document's index
+/// (`/1/spec/replicas`).
+pub(crate) fn lookup<'d>(doc: &'d Document, stream: bool, pointer: &str) -> Option<&'d Node> {
+    if !stream {
+        return doc.documents.first()?.pointer(pointer);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    // `/0` is the first document; `/0/` its member with the empty key.
+    let (index, inner) = match rest.split_once('/') {
+        Some((index, inner)) => (index, Some(inner)),
+        None => (rest, None),
+    };
+    let node = doc.documents.get(index.parse::<usize>().ok()?)?;
+    match inner {
+        None => Some(node),
+        Some(inner) => node.pointer(&format!("/{inner}")),
+    }
+}
+
 /// A directory's document, indexed to locate its pointers' files: [`Document::locate`] for many
 /// pointers at the cost of one pass over the files.
 pub(crate) struct Locator<'d> {

@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::finding::Kind;
 use crate::plan::{Action, Plan, PlannedAction, Role};
 use crate::pointer::{escape_segment, join_pointer, split_pointer};
+pub(crate) use crate::tree::lookup;
 use crate::tree::{Document, Node, Source, Value};
 use serde_json::Value as J;
 
@@ -95,7 +96,6 @@ impl<'s> Files<'s> {
             device_commands: policy.device_commands(),
             ..Default::default()
         };
-        // A template layer is text with placeholders, never parsed nor written.
         // A directory's file is read in the format the plan records for it (the directory's).
         fn recorded<'a>(plan: &Plan, s: &'a Source) -> std::borrow::Cow<'a, Source> {
             let input = plan.inputs.iter().find(|i| i.file == s.name);
@@ -104,6 +104,7 @@ impl<'s> Files<'s> {
                 _ => std::borrow::Cow::Borrowed(s),
             }
         }
+        // A template layer is text with placeholders, never parsed nor written.
         let parsed = sources
             .iter()
             .filter(|s| !crate::template::is_template_name(&s.name))
@@ -158,25 +159,6 @@ impl<'s> Files<'s> {
             true => self.doc(file).is_some_and(|d| d.documents.len() != 1),
             false => self.docs.iter().any(|d| d.documents.len() != 1),
         }
-    }
-}
-
-/// Looks a pointer up in a file. In a stream, the first token is the document's index
-/// (`/1/spec/replicas`).
-pub(crate) fn lookup<'d>(doc: &'d Document, stream: bool, pointer: &str) -> Option<&'d Node> {
-    if !stream {
-        return doc.documents.first()?.pointer(pointer);
-    }
-    let rest = pointer.strip_prefix('/')?;
-    // `/0` is the first document; `/0/` its member with the empty key.
-    let (index, inner) = match rest.split_once('/') {
-        Some((index, inner)) => (index, Some(inner)),
-        None => (rest, None),
-    };
-    let node = doc.documents.get(index.parse::<usize>().ok()?)?;
-    match inner {
-        None => Some(node),
-        Some(inner) => node.pointer(&format!("/{inner}")),
     }
 }
 

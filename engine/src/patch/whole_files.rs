@@ -1,8 +1,7 @@
 //! Whole files a plan over directories creates: a file (or a folder's files) the side values come
 //! from holds and the target directory lacks is copied whole, comments and all, to the same path
-//! there. The unified
-//! diff and the reconciled files carry it; JSON Patch and merge patches, which edit a file that
-//! exists, name it as not done.
+//! there. The unified diff and the reconciled files carry it; JSON Patch and merge patches, which
+//! edit a file that exists, name it as not done.
 
 use super::changes::Files;
 use super::{FileJsonPatch, FilePatch, Reason, Unapplied};

@@ -486,10 +486,13 @@ fn attribute_to_files(report: &mut Report, pairs: &[Pair<'_>]) {
             in_file(pair.env, env, side);
         }
     }
-    let docs = pairs.iter().flat_map(|p| [p.base, p.env]);
-    for doc in docs.filter(|d| !d.origins.is_empty()) {
+    let located = located
+        .iter()
+        .flat_map(|(p, base, env)| [(p.base, base), (p.env, env)]);
+    for (doc, locator) in located.filter(|(d, _)| !d.origins.is_empty()) {
+        let stream = doc.documents.len() != 1;
         for v in report.violations.iter_mut().filter(|v| v.file == doc.name) {
-            v.file = doc.file_at(&v.path).to_string();
+            v.file = locator.locate(&v.path, stream).0.to_string();
         }
     }
 }
