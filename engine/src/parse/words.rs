@@ -59,8 +59,6 @@ pub(super) fn string_stop(bytes: &[u8]) -> Option<usize> {
 /// What one pass over a text's bytes tells the block YAML reader before it starts.
 #[derive(Debug, PartialEq)]
 pub(super) struct TextFacts {
-    /// How many `\n`.
-    pub(super) line_breaks: usize,
     /// Whether every byte is ASCII.
     pub(super) ascii: bool,
 }
@@ -68,11 +66,10 @@ pub(super) struct TextFacts {
 impl TextFacts {
     /// The facts, or `None` when the text holds a control character other than `\n`, or DEL.
     ///
-    /// Eight bytes at a time: the three byte-by-byte passes this replaces (control characters,
-    /// line breaks, ASCII) were a tenth of the time to read a file, and more in WebAssembly.
+    /// Eight bytes at a time: the byte-by-byte passes this replaces (control characters, line
+    /// breaks, ASCII) were a tenth of the time to read a file, and more in WebAssembly.
     pub(super) fn of(bytes: &[u8]) -> Option<TextFacts> {
         let (words, tail) = bytes.as_chunks::<8>();
-        let mut line_breaks = 0;
         let mut any_high = 0;
         for word in words {
             let x = u64::from_le_bytes(*word);
@@ -81,18 +78,15 @@ impl TextFacts {
             if refused != 0 {
                 return None;
             }
-            line_breaks += breaks.count_ones() as usize;
             any_high |= x;
         }
         for &b in tail {
             if (b < 0x20 && b != b'\n') || b == 0x7f {
                 return None;
             }
-            line_breaks += usize::from(b == b'\n');
             any_high |= u64::from(b);
         }
         Some(TextFacts {
-            line_breaks,
             ascii: any_high & HIGH == 0,
         })
     }
@@ -103,13 +97,12 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The facts as three plain passes over the bytes find them.
+    /// The facts as two plain passes over the bytes find them.
     fn plain_facts(bytes: &[u8]) -> Option<TextFacts> {
         if bytes.iter().any(|&b| (b < 0x20 && b != b'\n') || b == 0x7f) {
             return None;
         }
         Some(TextFacts {
-            line_breaks: bytes.iter().filter(|&&b| b == b'\n').count(),
             ascii: bytes.is_ascii(),
         })
     }

@@ -33,26 +33,99 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     {
         return None;
     }
-    // One entry per line with content, and the count is known exactly: a large file's line
-    // table would otherwise double while its tree is built, the reader's largest transient.
-    let mut lines = Vec::with_capacity(facts.line_breaks + 1);
-    // Where each document's lines start: a stream's `---` lines separate documents.
-    let mut documents = vec![0];
-    let mut leading_separator = false;
-    let mut start = 0;
-    for (number, raw) in text.split('\n').enumerate() {
-        let indent = super::words::spaces(raw.as_bytes());
-        let content = &raw[indent..];
-        if !(content.is_empty() || content.starts_with('#')) {
+    let lines = Lines::new(text);
+    if lines.current.is_none() {
+        // Comments only; a separator with nothing after it is an empty document, the full
+        // reader's to place.
+        return (!lines.refused && !text.contains("---")).then(Vec::new);
+    }
+    let mut reader = Reader {
+        text,
+        ascii,
+        lines,
+        depth: 0,
+        limits,
+    };
+    let mut roots = Vec::new();
+    loop {
+        // An empty document (two separators in a row, or one at the end) is the full reader's.
+        let first = reader.lines.current?.indent;
+        roots.push(reader.node(first)?);
+        if reader.lines.current.is_some() || reader.lines.refused {
+            return None;
+        }
+        if !std::mem::take(&mut reader.lines.separator) {
+            break;
+        }
+        reader.lines.advance();
+    }
+    Some(roots)
+}
+
+/// The lines with content, found one at a time as the reader asks for them, in place of a table
+/// of every line: on a large file that table was the reader's largest transient, alive while
+/// the tree was built (and two files are read at once).
+struct Lines<'t> {
+    text: &'t str,
+    /// The next line with content, unless the document has ended.
+    current: Option<Line>,
+    /// Where the line after `current` starts, and its number.
+    from: usize,
+    number: usize,
+    /// Whether a line with content has been seen (a `---` before one only starts the first
+    /// document), and whether a `---` did.
+    content_seen: bool,
+    leading_separator: bool,
+    /// The document ended at a `---`: another follows.
+    separator: bool,
+    /// A line the full reader is left to read (a directive, a document end marker, text after
+    /// `---`, a second leading separator): the block reader gives up.
+    refused: bool,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Lines<'t> {
+        let mut lines = Lines {
+            text,
+            current: None,
+            from: 0,
+            number: 0,
+            content_seen: false,
+            leading_separator: false,
+            separator: false,
+            refused: false,
+        };
+        lines.advance();
+        lines
+    }
+
+    /// Moves to the next line with content in the document, if there is one.
+    fn advance(&mut self) {
+        self.current = None;
+        while self.from <= self.text.len() {
+            let start = self.from;
+            let end = self.text[start..]
+                .find('\n')
+                .map_or(self.text.len(), |i| start + i);
+            let number = self.number;
+            self.from = end + 1;
+            self.number += 1;
+            let raw = &self.text[start..end];
+            let indent = super::words::spaces(raw.as_bytes());
+            let content = &raw[indent..];
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
             if indent == 0 && (content == "---" || content.starts_with("--- #")) {
-                // A separator before any content only starts the first document; two make an
-                // empty document, the full reader's to place.
-                if !lines.is_empty() {
-                    documents.push(lines.len());
-                } else if std::mem::replace(&mut leading_separator, true) {
-                    return None;
+                if self.content_seen {
+                    self.separator = true;
+                    return;
                 }
-                start += raw.len() + 1;
+                // Two separators before any content make an empty document.
+                if std::mem::replace(&mut self.leading_separator, true) {
+                    self.refused = true;
+                    return;
+                }
                 continue;
             }
             if indent == 0
@@ -60,47 +133,19 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
                     || content.starts_with("...")
                     || content.starts_with('%'))
             {
-                return None;
+                self.refused = true;
+                return;
             }
-            lines.push(PackedLine::pack(Line {
+            self.content_seen = true;
+            self.current = Some(Line {
                 number,
                 start,
                 indent,
-                end: start + raw.len(),
-            }));
-        }
-        start += raw.len() + 1;
-    }
-    if lines.is_empty() {
-        // Comments only; a separator with nothing after it is an empty document, the full
-        // reader's to place.
-        return (documents.len() == 1 && !text.contains("---")).then(Vec::new);
-    }
-    documents.push(lines.len());
-    let mut reader = Reader {
-        text,
-        ascii,
-        lines,
-        next: 0,
-        limit: 0,
-        depth: 0,
-        limits,
-    };
-    let mut roots = Vec::with_capacity(documents.len() - 1);
-    for pair in documents.windows(2) {
-        // An empty document (two separators in a row, or one at the end) is the full reader's.
-        if pair[0] == pair[1] {
-            return None;
-        }
-        reader.next = pair[0];
-        reader.limit = pair[1];
-        let first = reader.lines[pair[0]].unpack().indent;
-        roots.push(reader.node(first)?);
-        if reader.next != reader.limit {
-            return None;
+                end,
+            });
+            return;
         }
     }
-    Some(roots)
 }
 
 /// A line holding content: its number (0-based), where it starts, the column its content starts
@@ -120,44 +165,10 @@ impl Line {
     }
 }
 
-/// A [`Line`] as the line table holds it: 16 bytes rather than 40, since texts over 4 GiB are
-/// refused before they are read and where the content starts is worked out. A large file's table is alive while
-/// its tree is built (and two files are read at once), so each byte of it counts at the peak.
-#[derive(Clone, Copy, Debug)]
-struct PackedLine {
-    number: u32,
-    start: u32,
-    indent: u32,
-    end: u32,
-}
-
-impl PackedLine {
-    fn pack(line: Line) -> PackedLine {
-        PackedLine {
-            number: line.number as u32,
-            start: line.start as u32,
-            indent: line.indent as u32,
-            end: line.end as u32,
-        }
-    }
-
-    fn unpack(self) -> Line {
-        Line {
-            number: self.number as usize,
-            start: self.start as usize,
-            indent: self.indent as usize,
-            end: self.end as usize,
-        }
-    }
-}
-
 struct Reader<'t> {
     text: &'t str,
     ascii: bool,
-    lines: Vec<PackedLine>,
-    next: usize,
-    /// The end of the current document's lines.
-    limit: usize,
+    lines: Lines<'t>,
     depth: usize,
     limits: Limits,
 }
@@ -227,7 +238,7 @@ impl Reader<'_> {
     }
 
     fn line(&self) -> Option<Line> {
-        (self.next < self.limit).then(|| self.lines[self.next].unpack())
+        self.lines.current
     }
 
     /// Whether a line's content is a sequence item (`-` then a space or nothing).
@@ -256,7 +267,7 @@ impl Reader<'_> {
             self.mapping(indent)
         } else {
             // A document that is one scalar.
-            self.next += 1;
+            self.lines.advance();
             let end = content_end(self.text, line.at(), line.end);
             let (value, span) = self.scalar(&line, line.at(), end)?;
             Some(Node::new(value, span))
@@ -291,7 +302,7 @@ impl Reader<'_> {
             let after = line.at() + colon + 1;
             let value_at = after + self.text[after..content_to].len()
                 - self.text[after..content_to].trim_start_matches(' ').len();
-            self.next += 1;
+            self.lines.advance();
             let value = if value_at < content_to {
                 let (value, span) = self.scalar(&line, value_at, content_to)?;
                 // A scalar's value does not go on below its line.
@@ -350,7 +361,7 @@ impl Reader<'_> {
             let item_at = after + rest.len() - rest.trim_start_matches(' ').len();
             let content_to = content_end(self.text, item_at, line.end);
             let item = if item_at >= content_to {
-                self.next += 1;
+                self.lines.advance();
                 match self.line() {
                     Some(next) if next.indent > indent => self.node(next.indent)?,
                     // Where the full reader ends a sequence at its key's indentation whose last
@@ -369,12 +380,12 @@ impl Reader<'_> {
                 if key_colon(content).is_some() {
                     // A compact mapping: its keys line up with the first one.
                     let column = item_at - line.start;
-                    let mut moved = self.lines[self.next].unpack();
-                    moved.indent = column;
-                    self.lines[self.next] = PackedLine::pack(moved);
+                    if let Some(moved) = &mut self.lines.current {
+                        moved.indent = column;
+                    }
                     self.node(column)?
                 } else {
-                    self.next += 1;
+                    self.lines.advance();
                     let (value, span) = self.scalar(&line, item_at, content_to)?;
                     if self.line().is_some_and(|l| l.indent > indent) {
                         return None;
