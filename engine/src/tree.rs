@@ -510,6 +510,10 @@ pub enum Value {
     Decimal(Box<Decimal>),
     /// Text; short text is held inline, like a [`Key`].
     String(Key),
+    /// A TOML date, time or date-time, as TOML writes it (`1979-05-27T07:32:00Z`). Equal to a
+    /// string of the same text, since YAML, JSON and the flat formats hold dates as text, but
+    /// written back to TOML as a date: a plan that carries it does not turn it into a string.
+    Datetime(Box<str>),
     /// A sequence. Boxed like a map, so that a value is 24 bytes: the text's spare byte then
     /// tells the variants apart, and a large file has one value per scalar.
     List(Box<Vec<Node>>),
@@ -563,7 +567,7 @@ impl Value {
             Value::Null => ValueType::Null,
             Value::Bool(_) => ValueType::Bool,
             Value::Int(_) | Value::Float(_) | Value::Decimal(_) => ValueType::Number,
-            Value::String(_) => ValueType::String,
+            Value::String(_) | Value::Datetime(_) => ValueType::String,
             Value::List(_) => ValueType::List,
             Value::Map(_) => ValueType::Map,
         }
@@ -599,6 +603,7 @@ impl Value {
             // JSON (as serde_json holds it) has no exact form for these: their text, as written.
             Value::Decimal(d) => J::String(d.as_str().to_string()),
             Value::String(s) => J::String(s.to_string()),
+            Value::Datetime(d) => J::String(d.to_string()),
             Value::List(items) => J::Array(items.iter().map(|n| n.value.to_json()).collect()),
             Value::Map(map) => J::Object(
                 map.iter()
@@ -663,6 +668,10 @@ impl PartialEq for Value {
                 a == b || (a.is_nan() && b.is_nan())
             }
             (Value::String(a), Value::String(b)) => a == b,
+            (Value::Datetime(a), Value::Datetime(b)) => a == b,
+            (Value::Datetime(a), Value::String(b)) | (Value::String(b), Value::Datetime(a)) => {
+                **a == **b
+            }
             (Value::List(a), Value::List(b)) => {
                 a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| x.value == y.value)
             }

@@ -321,6 +321,62 @@ fn toml_and_json_reverts() {
     );
 }
 
+/// TOML dates and times are values of their own: a plan carries them as dates, never as text,
+/// whether it replaces one, adds one to a table or writes a whole table. Text of the same
+/// spelling (a YAML string) equals them, since only TOML has them.
+#[test]
+fn toml_dates_stay_dates() {
+    let read = |name: &str| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/cases/toml-dates")
+            .join(name);
+        Source::new(name, std::fs::read_to_string(path).unwrap())
+    };
+    let (base, prod) = (read("base.toml"), read("prod.toml"));
+    let plan = plan_for(&base, &prod, Action::Revert);
+    let preview = plan.preview(&[base.clone(), prod]).unwrap();
+    let after = &preview.files[0].after;
+    for line in [
+        "frozen_since = 1979-05-27T07:32:00Z",
+        "local_start = 1979-05-27T07:32:00",
+        "next = 2026-12-05T02:00:00Z",
+        // Text that looks like a date stays text.
+        "label = \"1979-05-27\"",
+    ] {
+        assert!(after.lines().any(|l| l == line), "{line} in\n{after}");
+    }
+    let edited = driftwise_engine::parse(&Source::new("after.toml", after.clone())).unwrap();
+    let base_doc = driftwise_engine::parse(&base).unwrap();
+    assert_eq!(diff_findings(&base_doc, &edited), 0);
+    // The documents' JSON form with its types and without positions.
+    fn typed(v: &J) -> J {
+        match v {
+            J::Object(m) => J::Object(
+                m.iter()
+                    .filter(|(k, _)| !k.ends_with("span"))
+                    .map(|(k, v)| (k.clone(), typed(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+    let as_json = |doc: &Document| typed(&serde_json::to_value(doc).unwrap()["documents"][0]);
+    assert_eq!(
+        as_json(&edited),
+        as_json(&base_doc),
+        "the same values of the same types"
+    );
+    assert_eq!(
+        as_json(&edited)["value"]["value"]["release"]["value"]["value"]["value"]["day"]["value"]["value"],
+        serde_json::json!({"type": "datetime", "value": "1979-05-27"})
+    );
+    // Adopted into YAML, a date is text, quoted so that YAML 1.1 readers take it for text too.
+    let staging = Source::new("staging.yaml", "release: {}\n");
+    let adopt = plan_for(&base, &staging, Action::Revert);
+    let yaml = &adopt.preview(&[base, staging]).unwrap().files[0].after;
+    assert!(yaml.contains("day: \"1979-05-27\""), "{yaml}");
+}
+
 #[test]
 fn git_apply_accepts_every_exported_diff() {
     let dir = tempfile::tempdir().unwrap();

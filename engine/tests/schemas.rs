@@ -123,6 +123,11 @@ fn outcomes_plans_and_patches_match_their_schemas() {
             "base.toml",
             vec!["dev.toml", "prod.json"],
         ),
+        (
+            "tests/cases/toml-dates",
+            "base.toml",
+            vec!["prod.toml", "staging.yaml"],
+        ),
         ("tests/cases/secrets", "base.yaml", vec!["prod.yaml"]),
         // Directories: plans name each file's directory, findings the file a value would go in.
         ("tests/cases/config-dirs", "staging", vec!["prod"]),

@@ -13,7 +13,9 @@ pub(super) fn fingerprint(node: &Node) -> u64 {
         Value::Int(i) => number_bits(*i as f64).hash(&mut h),
         Value::Float(f) => number_bits(*f).hash(&mut h),
         Value::Decimal(d) => (6u8, d.canonical()).hash(&mut h),
-        Value::String(s) => (3u8, s).hash(&mut h),
+        // A date hashes as its text, which it equals.
+        Value::String(s) => (3u8, s.as_str()).hash(&mut h),
+        Value::Datetime(d) => (3u8, &**d).hash(&mut h),
         Value::List(items) => {
             4u8.hash(&mut h);
             for item in items.iter() {

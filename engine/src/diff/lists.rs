@@ -582,6 +582,7 @@ fn field_identity<'a>(node: &'a Node, field: &str) -> Option<Cow<'a, str>> {
     };
     match &map.get(field)?.value.value {
         Value::String(s) => Some(Cow::Borrowed(s)),
+        Value::Datetime(d) => Some(Cow::Borrowed(d)),
         v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
             Some(Cow::Owned(v.to_json().to_string()))
         }

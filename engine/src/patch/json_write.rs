@@ -16,6 +16,7 @@ pub(crate) fn json_scalar(value: &Value) -> Result<String, Reason> {
             .to_string(),
         Value::Decimal(d) => d.as_str().to_string(),
         Value::String(s) => serde_json::Value::String(s.to_string()).to_string(),
+        Value::Datetime(d) => serde_json::Value::String(d.to_string()).to_string(),
         Value::List(_) | Value::Map(_) => json_inline(value)?,
     })
 }

@@ -18,6 +18,7 @@ pub(crate) fn toml_inline(value: &Value) -> Result<String, Reason> {
                 .collect::<Result<Vec<_>, _>>()?
                 .join(", ")
         ),
+        Value::Datetime(d) => d.to_string(),
         Value::Map(map) if map.is_empty() => "{}".into(),
         Value::Map(map) => {
             let parts = map

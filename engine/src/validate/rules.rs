@@ -306,6 +306,7 @@ fn scalar_text(v: &J) -> String {
 fn scalar(node: &Node) -> Option<String> {
     match &node.value {
         Value::String(s) => Some(s.to_string()),
+        Value::Datetime(d) => Some(d.to_string()),
         Value::Int(i) => Some(i.to_string()),
         Value::Float(x) => Some(x.to_string()),
         Value::Decimal(d) => Some(d.to_string()),
