@@ -129,6 +129,24 @@ fn yaml_1_1_reads_otherwise(s: &str) -> bool {
     first_ok && parts.all(|p| matches!(p, [a] | [b'0'..=b'5', a] if a.is_ascii_digit()))
 }
 
+/// A number's text as YAML 1.1 readers take it for a number too: an exponent needs a `.` before
+/// it and a sign (`1.0e+20`), or PyYAML and its kin read `1e+20` and `1.5e7` as strings. YAML
+/// 1.2 reads both spellings as the same number.
+pub(crate) fn yaml_number(text: String) -> String {
+    let Some(e) = text.find(['e', 'E']) else {
+        return text;
+    };
+    let (mantissa, exponent) = text.split_at(e);
+    let exponent = &exponent[1..];
+    let dot = if mantissa.contains('.') { "" } else { ".0" };
+    let sign = if exponent.starts_with(['-', '+']) {
+        ""
+    } else {
+        "+"
+    };
+    format!("{mantissa}{dot}e{sign}{exponent}")
+}
+
 /// A scalar in block style: a string plain where it reads back the same, else quoted; numbers,
 /// booleans and null as YAML and JSON both write them.
 pub(crate) fn yaml_scalar(value: &Value) -> String {
@@ -136,7 +154,8 @@ pub(crate) fn yaml_scalar(value: &Value) -> String {
         Value::String(s) if plain_ok(s, false) => s.to_string(),
         Value::Float(f) if f.is_nan() => ".nan".into(),
         Value::Float(f) if f.is_infinite() => (if *f > 0.0 { ".inf" } else { "-.inf" }).into(),
-        Value::Decimal(d) => d.to_string(),
+        Value::Decimal(d) => yaml_number(d.to_string()),
+        Value::Float(_) => yaml_number(value.to_json().to_string()),
         other => other.to_json().to_string(),
     }
 }
@@ -198,6 +217,26 @@ mod tests {
         }
         for s in STRINGS {
             assert_eq!(yaml_scalar(&Value::String(s.into())), s, "{s}");
+        }
+    }
+
+    /// Numbers with an exponent are written as YAML 1.1 reads numbers (a `.` and a signed
+    /// exponent) and read back as the same number.
+    #[test]
+    fn exponents_are_written_for_yaml_1_1_readers_too() {
+        for (value, written) in [
+            (Value::Float(1e20), "1.0e+20"),
+            (Value::Float(1.5e-7), "1.5e-7"),
+            (Value::Float(3.0), "3.0"),
+            (Value::number("1e400", false), "1.0e+400"),
+            (Value::number("-2.5E12345", false), "-2.5e+12345"),
+        ] {
+            assert_eq!(yaml_scalar(&value), written);
+            let doc = parse(&Source::new("t.yaml", format!("v: {written}\n"))).unwrap();
+            let Value::Map(map) = &doc.documents[0].value else {
+                panic!("{written}")
+            };
+            assert_eq!(map["v"].value.value, value, "{written}");
         }
     }
 

@@ -377,6 +377,30 @@ fn toml_dates_stay_dates() {
     assert!(yaml.contains("day: \"1979-05-27\""), "{yaml}");
 }
 
+/// What a plan writes into YAML means the same to YAML 1.1 readers (PyYAML, go-yaml v2) as to
+/// driftwise: strings they read as booleans, numbers or dates are quoted, and a number with an
+/// exponent has a `.` and a signed exponent, which they need to read it as a number.
+#[test]
+fn yaml_values_are_written_for_yaml_1_1_readers_too() {
+    let base = Source::new(
+        "base.yaml",
+        "a: 1.0e+20\nb: \"yes\"\nc: \"1:20\"\nd: \"2026-12-01\"\ne: [\"on\", 1.5e-7]\n",
+    );
+    let env = Source::new("env.yaml", "a: 1\n");
+    let plan = plan_for(&base, &env, Action::Revert);
+    let after = &plan.preview(&[base, env]).unwrap().files[0].after;
+    for line in [
+        "a: 1.0e+20",
+        "b: \"yes\"",
+        "c: \"1:20\"",
+        "d: \"2026-12-01\"",
+        "  - \"on\"",
+        "  - 1.5e-7",
+    ] {
+        assert!(after.lines().any(|l| l == line), "{line} in\n{after}");
+    }
+}
+
 #[test]
 fn git_apply_accepts_every_exported_diff() {
     let dir = tempfile::tempdir().unwrap();

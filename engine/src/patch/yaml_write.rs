@@ -4,8 +4,8 @@
 use super::Reason;
 use super::json_write::json_scalar;
 use crate::tree::Value;
-use crate::yaml_text::plain_ok;
 pub(crate) use crate::yaml_text::yaml_key;
+use crate::yaml_text::{plain_ok, yaml_number};
 
 /// A scalar as YAML writes it; `flow` for inside `[...]` or `{...}`, where `,` ends a plain scalar.
 fn scalar(value: &Value, flow: bool) -> Result<String, Reason> {
@@ -13,6 +13,7 @@ fn scalar(value: &Value, flow: bool) -> Result<String, Reason> {
         Value::String(s) if plain_ok(s, flow) => s.to_string(),
         Value::Float(f) if f.is_nan() => ".nan".into(),
         Value::Float(f) if f.is_infinite() => (if *f > 0.0 { ".inf" } else { "-.inf" }).into(),
+        Value::Float(_) | Value::Decimal(_) => yaml_number(json_scalar(value)?),
         other => json_scalar(other)?,
     })
 }
