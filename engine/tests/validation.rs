@@ -103,6 +103,25 @@ fn one_of_and_pattern_read_every_kind_of_scalar() {
     assert_eq!(found(&v, "size: xl\n").len(), 1);
 }
 
+/// A TOML date is judged by its text, as the same date held as text in YAML is.
+#[test]
+fn pattern_rules_read_toml_dates_as_their_text() {
+    let v = with_rules("rules:\n  - name: in-2026\n    at: /release/*\n    pattern: '2026-.*'\n");
+    let doc = parse(&Source::new(
+        "config.toml",
+        "[release]\nfrozen = 2026-05-27T07:32:00Z\nday = 1979-05-27\nlabel = \"2026-01-01\"\n",
+    ))
+    .unwrap();
+    let got: Vec<(String, String)> = v
+        .validate(&doc)
+        .into_iter()
+        .map(|v| (v.path, v.message))
+        .collect();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "/release/day");
+    assert!(got[0].1.contains("'1979-05-27'"), "{}", got[0].1);
+}
+
 #[test]
 fn unique_items_and_fields() {
     let v = with_rules(
