@@ -401,6 +401,33 @@ fn yaml_values_are_written_for_yaml_1_1_readers_too() {
     }
 }
 
+/// A list that is an item of a list on the same line (`- - a`) is replaced from its own dash: the
+/// dash before it is its parent's item. Found by the differential check against PyYAML, where the
+/// writer's own check refused the edit.
+#[test]
+fn a_list_in_a_list_item_is_replaced_not_its_parents_dash() {
+    for (env, base, after) in [
+        (
+            "k:\n- 58\n- - '0777'\n",
+            "k:\n- 58\n- true\n",
+            "k:\n- 58\n- true\n",
+        ),
+        (
+            "k:\n- - a\n  - b\n- x\n",
+            "k:\n- true\n- x\n",
+            "k:\n- true\n- x\n",
+        ),
+        // An indentless list whose first item is a list is still replaced whole.
+        ("k:\n- - a\n  - b\n", "k: 5\n", "k: 5\n"),
+    ] {
+        let (base, env) = (Source::new("base.yaml", base), Source::new("env.yaml", env));
+        let plan = plan_for(&base, &env, Action::Revert);
+        let patch = &plan.preview(&[base, env]).unwrap().files[0];
+        assert_eq!(patch.unapplied, vec![]);
+        assert_eq!(patch.after, after);
+    }
+}
+
 #[test]
 fn git_apply_accepts_every_exported_diff() {
     let dir = tempfile::tempdir().unwrap();

@@ -950,7 +950,17 @@ fn replace(
         && matches!(old.value, Value::Map(_) | Value::List(_))
         && !super::layout::is_bracketed(text, old);
     if block {
-        if matches!(old.value, Value::List(_)) {
+        // An indentless list's span starts at its first item, after the dash. A list that is
+        // itself an item (`- - a`) starts at its own dash, and the dash before it on the line is
+        // its parent's, which stays.
+        let item = matches!(
+            parent,
+            Some(Node {
+                value: Value::List(_),
+                ..
+            })
+        );
+        if matches!(old.value, Value::List(_)) && !item {
             start = super::layout::dash_before(text, format, start);
         }
         let ls = line_start(text, start);
