@@ -190,6 +190,36 @@ pub struct PlannedAction {
     pub finding: Finding,
 }
 
+impl PlannedAction {
+    /// The role whose file the action edits and the role its values come from: the environment
+    /// and the base for a revert, the other way round for an adopt; `None` for accept and skip,
+    /// which edit no configuration file.
+    pub(crate) fn roles(&self) -> Option<(Role, Role)> {
+        let env = Role::Environment {
+            environment: self.finding.environment.clone(),
+        };
+        match self.action {
+            Action::Revert => Some((env, Role::Base)),
+            Action::Adopt => Some((Role::Base, env)),
+            Action::Accept | Action::Skip => None,
+        }
+    }
+}
+
+/// A finding's side in the target's file, and the side values come from.
+pub(crate) fn sides<'f>(
+    f: &'f Finding,
+    target_role: &Role,
+) -> (
+    &'f Option<crate::finding::Side>,
+    &'f Option<crate::finding::Side>,
+) {
+    match target_role {
+        Role::Base => (&f.base, &f.env),
+        _ => (&f.env, &f.base),
+    }
+}
+
 /// A remediation plan: its inputs with their hashes, and one action per finding.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -465,10 +495,8 @@ impl Plan {
         };
         // A file a plan over directories creates must still not exist when it is applied.
         let created: Vec<PlanInput> = plan
-            .actions
-            .iter()
-            .flat_map(|a| plan.created_files(a))
-            .map(|created| PlanInput {
+            .creations()
+            .map(|(_, created)| PlanInput {
                 role: created.role,
                 file: created.file,
                 sha256: None,
@@ -488,16 +516,10 @@ impl Plan {
     /// (or folder) the side values come from holds and the target's directory lacks, each copied
     /// whole, comments and all, to the same path in the target directory.
     pub(crate) fn created_files(&self, planned: &PlannedAction) -> Vec<CreatedFile> {
-        let f = &planned.finding;
-        let env = Role::Environment {
-            environment: f.environment.clone(),
+        let Some((target, from)) = planned.roles() else {
+            return Vec::new();
         };
-        let (target, from, target_side, from_side) = match planned.action {
-            Action::Revert => (env, Role::Base, &f.env, &f.base),
-            Action::Adopt => (Role::Base, env, &f.base, &f.env),
-            Action::Accept | Action::Skip => return Vec::new(),
-        };
-        let (None, Some(from_side)) = (target_side, from_side) else {
+        let (None, Some(from_side)) = sides(&planned.finding, &target) else {
             return Vec::new();
         };
         let (Some(target_dir), Some(from_dir)) =
@@ -535,6 +557,13 @@ impl Plan {
                 role: target.clone(),
             })
             .collect()
+    }
+
+    /// Every file the plan creates, with the action that creates it.
+    pub(crate) fn creations(&self) -> impl Iterator<Item = (&PlannedAction, CreatedFile)> {
+        self.actions
+            .iter()
+            .flat_map(|a| self.created_files(a).into_iter().map(move |c| (a, c)))
     }
 
     /// A rollback: each of `files` (its name and its text now, `None` when it is gone) put back

@@ -4,7 +4,7 @@
 use super::{Reason, Unapplied};
 use crate::error::Result;
 use crate::finding::Kind;
-use crate::plan::{Action, Plan, PlannedAction, Role};
+use crate::plan::{Action, Plan, PlannedAction, Role, sides};
 use crate::pointer::{escape_segment, join_pointer, split_pointer};
 pub(crate) use crate::tree::lookup;
 use crate::tree::{Document, Node, Source, Value};
@@ -365,19 +365,12 @@ fn change_for<'f>(
     planned: &PlannedAction,
 ) -> Option<(String, std::result::Result<Change<'f>, Reason>)> {
     let f = &planned.finding;
-    let env_role = Role::Environment {
-        environment: f.environment.clone(),
-    };
-    let (target_role, from_role) = match planned.action {
-        Action::Revert => (env_role, Role::Base),
-        Action::Adopt => (Role::Base, env_role),
-        Action::Accept | Action::Skip => return None,
-    };
+    let (target_role, from_role) = planned.roles()?;
     if !plan.layers.is_empty() {
         return layered_change(plan, files, planned, target_role);
     }
     if plan.over_directories() {
-        return directory_change(plan, files, planned, target_role);
+        return directory_change(plan, files, planned, target_role, from_role);
     }
     let target_file = plan.file_of(&target_role)?.to_string();
     let result = (|| {
@@ -614,6 +607,7 @@ fn directory_change<'f>(
     files: &'f Files<'_>,
     planned: &PlannedAction,
     target_role: Role,
+    from_role: Role,
 ) -> Option<(String, std::result::Result<Change<'f>, Reason>)> {
     // A whole file to create is no change to a file (see `whole_files`).
     if !plan.created_files(planned).is_empty() {
@@ -634,12 +628,6 @@ fn directory_change<'f>(
             file: file.to_string(),
         };
         if files.is_live(&target_file) {
-            let from_role = match target_role {
-                Role::Base => Role::Environment {
-                    environment: f.environment.clone(),
-                },
-                _ => Role::Base,
-            };
             let desired = plan.directory_of(&from_role).unwrap_or_default();
             return Err(Reason::LiveOutput {
                 desired: desired.to_string(),
@@ -688,18 +676,4 @@ fn directory_change<'f>(
         }
     })();
     Some((target_file, result))
-}
-
-/// A finding's side in the target file, and the side values come from.
-fn sides<'f>(
-    f: &'f crate::finding::Finding,
-    target_role: &Role,
-) -> (
-    &'f Option<crate::finding::Side>,
-    &'f Option<crate::finding::Side>,
-) {
-    match target_role {
-        Role::Base => (&f.base, &f.env),
-        _ => (&f.env, &f.base),
-    }
 }

@@ -10,9 +10,7 @@ use crate::plan::Plan;
 /// The files the plan creates, each with the text it copies (or, when that file was not given,
 /// its action as not done).
 pub(crate) fn created(plan: &Plan, files: &Files<'_>) -> Vec<FilePatch> {
-    plan.actions
-        .iter()
-        .flat_map(|a| plan.created_files(a).into_iter().map(move |c| (a, c)))
+    plan.creations()
         .map(|(action, created)| match files.source(&created.from) {
             Some(source) => FilePatch {
                 file: created.file,
@@ -39,9 +37,7 @@ pub(crate) fn created(plan: &Plan, files: &Files<'_>) -> Vec<FilePatch> {
 
 /// The created files as JSON Patch entries: each one's action, not done.
 pub(crate) fn not_patched(plan: &Plan) -> Vec<FileJsonPatch> {
-    plan.actions
-        .iter()
-        .flat_map(|a| plan.created_files(a).into_iter().map(move |c| (a, c)))
+    plan.creations()
         .map(|(action, created)| FileJsonPatch {
             file: created.file,
             operations: Vec::new(),
