@@ -10,7 +10,6 @@ pub(crate) fn yaml_key(k: &str) -> String {
         && k.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/'))
         && !k.starts_with(['-', '.'])
-        && !matches!(k, "true" | "false" | "null")
         && !yaml_1_1_reads_otherwise(k);
     if plain {
         k.to_string()
@@ -150,8 +149,13 @@ pub(crate) fn yaml_number(text: String) -> String {
 /// A scalar in block style: a string plain where it reads back the same, else quoted; numbers,
 /// booleans and null as YAML and JSON both write them.
 pub(crate) fn yaml_scalar(value: &Value) -> String {
+    yaml_scalar_in(value, false)
+}
+
+/// [`yaml_scalar`]; `flow` for inside `[...]` or `{...}`, where `,` ends a plain scalar.
+pub(crate) fn yaml_scalar_in(value: &Value, flow: bool) -> String {
     match value {
-        Value::String(s) if plain_ok(s, false) => s.to_string(),
+        Value::String(s) if plain_ok(s, flow) => s.to_string(),
         Value::Float(f) if f.is_nan() => ".nan".into(),
         Value::Float(f) if f.is_infinite() => (if *f > 0.0 { ".inf" } else { "-.inf" }).into(),
         Value::Decimal(d) => yaml_number(d.to_string()),

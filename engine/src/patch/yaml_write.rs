@@ -5,18 +5,8 @@ use super::Reason;
 use super::json_write::json_scalar;
 use crate::tree::Value;
 pub(crate) use crate::yaml_text::yaml_key;
-use crate::yaml_text::{plain_ok, yaml_number};
-
-/// A scalar as YAML writes it; `flow` for inside `[...]` or `{...}`, where `,` ends a plain scalar.
-fn scalar(value: &Value, flow: bool) -> Result<String, Reason> {
-    Ok(match value {
-        Value::String(s) if plain_ok(s, flow) => s.to_string(),
-        Value::Float(f) if f.is_nan() => ".nan".into(),
-        Value::Float(f) if f.is_infinite() => (if *f > 0.0 { ".inf" } else { "-.inf" }).into(),
-        Value::Float(_) | Value::Decimal(_) => yaml_number(json_scalar(value)?),
-        other => json_scalar(other)?,
-    })
-}
+// One scalar writer for patches and for the effective configurations of layers.
+use crate::yaml_text::yaml_scalar_in as scalar;
 
 /// A value replacing one written as `old` (its text): a string keeps the old one's quoting
 /// (single, double or plain, where the new text allows it); anything else as [`yaml_flow`].
@@ -30,13 +20,13 @@ pub(crate) fn yaml_replacing(value: &Value, old: &str, flow: bool) -> Result<Str
     if old.starts_with('"') {
         return json_scalar(value);
     }
-    scalar(value, flow)
+    Ok(scalar(value, flow))
 }
 
 fn yaml_flow_in(value: &Value, flow: bool) -> Result<String, Reason> {
     match value {
         Value::Map(_) | Value::List(_) => yaml_flow(value),
-        other => scalar(other, flow),
+        other => Ok(scalar(other, flow)),
     }
 }
 
@@ -57,7 +47,7 @@ pub(crate) fn yaml_flow(value: &Value) -> Result<String, Reason> {
                 .collect::<Result<Vec<_>, Reason>>()?;
             format!("[{}]", items.join(", "))
         }
-        other => scalar(other, true)?,
+        other => scalar(other, true),
     })
 }
 
@@ -101,7 +91,7 @@ pub(crate) fn yaml_value(value: &Value, indent: usize) -> Result<String, Reason>
         }
         Value::Map(_) => "{}".into(),
         Value::List(_) => "[]".into(),
-        other => scalar(other, false)?,
+        other => scalar(other, false),
     })
 }
 
