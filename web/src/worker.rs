@@ -226,6 +226,13 @@ pub fn prime() {
     check_and_plan(2);
 }
 
+/// The warm-up's check of `services` services a side, as YAML or JSON.
+fn warm_up_request(json: bool, ext: &str, services: usize) -> Request {
+    let base = Source::new(format!("base.{ext}"), warm_up_estate(json, 0, services));
+    let env = Source::new(format!("env.{ext}"), warm_up_estate(json, 1, services));
+    Request::new(base, vec![driftwise_engine::Environment::from_source(env)])
+}
+
 /// A check and a plan of a YAML and a JSON estate of `services` services a side, unless the page
 /// has asked for something.
 fn check_and_plan(services: usize) {
@@ -234,9 +241,7 @@ fn check_and_plan(services: usize) {
             // A real check came first and warms the worker itself.
             return;
         }
-        let base = Source::new(format!("base.{ext}"), warm_up_estate(json, 0, services));
-        let env = Source::new(format!("env.{ext}"), warm_up_estate(json, 1, services));
-        let request = Request::new(base, vec![driftwise_engine::Environment::from_source(env)]);
+        let request = warm_up_request(json, ext, services);
         let task = Task::Check(Box::new(CheckRequest { id: 0, request }));
         let done = task.run(&mut |_| {});
         if let (
@@ -301,14 +306,7 @@ mod tests {
     #[test]
     fn the_warm_up_estates_drift_and_agree() {
         let findings = |ext: &str, json: bool| {
-            let request = Request::new(
-                Source::new(format!("base.{ext}"), warm_up_estate(json, 0, 40)),
-                vec![driftwise_engine::Environment::from_source(Source::new(
-                    format!("env.{ext}"),
-                    warm_up_estate(json, 1, 40),
-                ))],
-            );
-            let outcome = driftwise_engine::run(&request).unwrap();
+            let outcome = driftwise_engine::run(&warm_up_request(json, ext, 40)).unwrap();
             outcome
                 .report
                 .findings
@@ -325,15 +323,10 @@ mod tests {
     /// The primed check finds drift in both estates, as the warm-up's does.
     #[test]
     fn the_primed_estates_drift() {
-        for json in [false, true] {
-            let request = Request::new(
-                Source::new("base", warm_up_estate(json, 0, 2)),
-                vec![driftwise_engine::Environment::from_source(Source::new(
-                    "env",
-                    warm_up_estate(json, 1, 2),
-                ))],
-            );
-            let report = driftwise_engine::run(&request).unwrap().report;
+        for (json, ext) in [(false, "yaml"), (true, "json")] {
+            let report = driftwise_engine::run(&warm_up_request(json, ext, 2))
+                .unwrap()
+                .report;
             assert!(report.findings.len() >= 2, "{json}: {:?}", report.findings);
         }
         prime();
