@@ -155,6 +155,39 @@ pub fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Err
     replace(path, text.as_bytes(), Some(path), nth).map_err(|e| io_error("cannot write", &name, e))
 }
 
+/// Deletes the file at `path` (a link itself, not what it points to), first keeping its text as
+/// `FILE.orig` when `backup` says so: a plan over directories deletes a file the other side lacks.
+/// A failure before the removal leaves the file as it was.
+pub fn delete_keeping_backup(path: &Path, backup: bool) -> Result<(), Error> {
+    let name = path.display().to_string();
+    let kind = std::fs::symlink_metadata(path).map_err(|e| io_error("cannot delete", &name, e))?;
+    if kind.is_dir() {
+        return Err(io_error(
+            "cannot delete",
+            &name,
+            std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ));
+    }
+    let (dir, file_name) = folder_and_name(path);
+    if backup {
+        clear_abandoned_temporaries(dir, &file_name);
+        let original = std::fs::read(path).map_err(|e| io_error("cannot read", &name, e))?;
+        replace(
+            &dir.join(format!("{file_name}.orig")),
+            &original,
+            None,
+            usize::MAX,
+        )
+        .map_err(|e| io_error("cannot keep a backup", &name, e))?;
+    }
+    std::fs::remove_file(path).map_err(|e| io_error("cannot delete", &name, e))?;
+    // The removal itself is durable once the directory is flushed.
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
 /// Puts `bytes` at `path` through a temporary file in its folder, removed again on failure;
 /// `permissions_of` gives the mode the new file keeps.
 fn replace(

@@ -44,6 +44,12 @@ pub fn read_inputs(plan: &Plan) -> Result<Vec<Source>, Error> {
         .iter()
         .filter(|i| i.sha256.is_some() || Path::new(&i.file).exists())
         .map(|i| {
+            if let Some(kept) = deleted_earlier(&i.file, i.sha256.as_deref()) {
+                return Ok(Source {
+                    format: i.format,
+                    ..Source::new(i.file.clone(), kept)
+                });
+            }
             let mut now = read_file(Path::new(&i.file))?;
             now.format = i.format.or(now.format);
             Ok(match original(&i.file, i.sha256.as_deref(), &now) {
@@ -74,14 +80,26 @@ fn original(file: &str, sha: Option<&str>, now: &Source) -> Option<String> {
     (sha256_hex(&kept) == sha).then_some(kept)
 }
 
+/// The text of a file an earlier apply of the plan deleted, from the `FILE.orig` it kept, when
+/// that is what the plan was made from.
+fn deleted_earlier(file: &str, sha: Option<&str>) -> Option<String> {
+    let sha = sha?;
+    if std::fs::symlink_metadata(file).is_ok() {
+        return None;
+    }
+    let kept = std::fs::read_to_string(format!("{file}.orig")).ok()?;
+    (sha256_hex(&kept) == sha).then_some(kept)
+}
+
 /// The plan's files an earlier apply already changed (read from their `.orig`): each must now hold
 /// exactly what the plan makes of it, or it was changed by someone else.
 pub fn resumed(plan: &Plan) -> Vec<String> {
     plan.inputs
         .iter()
         .filter(|i| {
-            read_file(Path::new(&i.file))
-                .is_ok_and(|now| original(&i.file, i.sha256.as_deref(), &now).is_some())
+            deleted_earlier(&i.file, i.sha256.as_deref()).is_some()
+                || read_file(Path::new(&i.file))
+                    .is_ok_and(|now| original(&i.file, i.sha256.as_deref(), &now).is_some())
         })
         .map(|i| i.file.clone())
         .collect()
@@ -198,8 +216,13 @@ pub fn write(
     for p in changed {
         crate::faults::crash_before(files.len());
         if resumed.contains(&p.file) {
+            if p.deleted && !Path::new(&p.file).exists() {
+                println!("{}: already deleted by an earlier run of this plan", p.file);
+                files.push(p.file.clone());
+                continue;
+            }
             let now = read_file(Path::new(&p.file))?;
-            if now.text == p.after {
+            if now.text == p.after && !p.deleted {
                 println!("{}: already applied by an earlier run of this plan", p.file);
                 files.push(p.file.clone());
                 continue;
@@ -209,6 +232,18 @@ pub fn write(
                 "changed since the plan was made, and not by an earlier apply of it; make a new plan",
             )
             .in_file(p.file.clone()));
+        }
+        if p.deleted {
+            crate::files::delete_keeping_backup(Path::new(&p.file), backup)?;
+            remove_emptied_folders(plan, &p.file);
+            files.push(p.file.clone());
+            let note = if backup {
+                " (original kept as .orig)"
+            } else {
+                ""
+            };
+            println!("{}: deleted{note}", p.file);
+            continue;
         }
         let existed = Path::new(&p.file).exists();
         // A file a plan over folders creates may be in a folder the target lacks too.
@@ -245,6 +280,28 @@ pub fn write(
         println!("{} action(s) not applied (listed above)", left.len());
     }
     Ok(Written { files, commit })
+}
+
+/// The folders of the plan's directory that deleting `file` left empty (a folder the other side
+/// lacks, all of whose files were deleted without backups), as `git rm` leaves none.
+fn remove_emptied_folders(plan: &Plan, file: &str) {
+    let Some(directory) = plan
+        .inputs
+        .iter()
+        .find(|i| i.file == file)
+        .and_then(|i| i.directory.as_deref())
+    else {
+        return;
+    };
+    let top = Path::new(directory);
+    let mut folder = Path::new(file).parent();
+    while let Some(f) = folder.filter(|f| f.starts_with(top) && *f != top) {
+        // Only an empty folder is removed; the first that is not stops the walk.
+        if std::fs::remove_dir(f).is_err() {
+            break;
+        }
+        folder = f.parent();
+    }
 }
 
 /// One line per action carried out.

@@ -248,23 +248,31 @@ fn plans_over_configuration_folders_edit_each_file_in_place() {
     let merge: serde_json::Value = serde_json::from_str(&merge).unwrap();
     assert_eq!(merge[0]["file"], "prod/app.yaml");
     assert_eq!(merge[0]["patch"], serde_json::json!({"replicas": 2}));
+    // The unified diff deletes the environment's own file, as `git apply` reads it.
+    let diff = stdout(in_dir(dir.path()).args(["apply", "plan.json", "--dry-run", "--approve"]));
+    assert!(
+        diff.contains("diff --git a/prod/debug.env b/prod/debug.env\ndeleted file mode 100644\n--- a/prod/debug.env\n+++ /dev/null\n"),
+        "{diff}"
+    );
     let assert = in_dir(dir.path())
         .args(["apply", "plan.json", "--approve"])
         .assert()
-        .code(3);
-    let output = assert.get_output();
-    let (out, err) = (
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr),
-    );
-    // The base's file the environment lacks is created; the environment's own is not deleted.
+        .code(0);
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    // The base's file the environment lacks is created; the environment's own is deleted, its
+    // text kept as .orig.
     assert!(
         out.contains("prod/features.env: 1 change(s) applied (new file)"),
         "{out}"
     );
     assert!(
-        err.contains("not applied: revert /debug.env in prod: a plan does not delete whole files"),
-        "{err}"
+        out.contains("prod/debug.env: deleted (original kept as .orig)"),
+        "{out}"
+    );
+    assert!(!dir.path().join("prod/debug.env").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("prod/debug.env.orig")).unwrap(),
+        std::fs::read_to_string(repo().join("tests/cases/config-dirs/prod/debug.env")).unwrap()
     );
     let read = |f: &str| std::fs::read_to_string(dir.path().join(f)).unwrap();
     assert_eq!(
@@ -275,11 +283,11 @@ fn plans_over_configuration_folders_edit_each_file_in_place() {
     assert_eq!(read("prod/db/pool.toml"), read("staging/db/pool.toml"));
     assert_eq!(read("prod/features.env"), read("staging/features.env"));
     assert!(dir.path().join("prod/app.yaml.orig").exists());
-    let out = stdout(in_dir(dir.path()).args(["check", "staging", "prod"]));
-    assert!(
-        out.contains("1 finding(s)") && out.contains("/debug.env"),
-        "only the environment's own file is left, the .orig copies not read:\n{out}"
-    );
+    in_dir(dir.path())
+        .args(["check", "staging", "prod"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("no drift"));
     // Adopting writes into the base's files the same way.
     std::fs::write(
         dir.path().join("prod/app.yaml"),
@@ -361,6 +369,156 @@ fn plans_over_kubernetes_folders_edit_each_object_in_its_own_file() {
         .args(["check", "base", "prod"])
         .assert()
         .code(0);
+}
+
+/// What the environment's directory alone holds goes when a plan reverts it: a Kubernetes object
+/// its file holds alone, a whole folder of files. Each file's text is kept as `.orig`, an apply
+/// stopped between two deletions finishes when run again, and `--commit` commits the removals.
+#[test]
+fn plans_over_folders_delete_what_the_other_side_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let config_map = |name: &str| {
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  a: \"1\"\n")
+    };
+    write("base/web.yaml", &config_map("web"));
+    write("prod/web.yaml", &config_map("web"));
+    // Alone in its file: the file goes. Sharing a file: only its document goes.
+    write("prod/extra.yaml", &config_map("extra"));
+    write(
+        "prod/shared.yaml",
+        &format!("{}---\n{}", config_map("kept"), config_map("stray")),
+    );
+    write("base/shared.yaml", &config_map("kept"));
+    in_dir(dir.path())
+        .args(["plan", "base", "prod", "--out", "plan.json"])
+        .assert()
+        .success();
+    let assert = in_dir(dir.path())
+        .args(["apply", "plan.json"])
+        .assert()
+        .code(0);
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        out.contains("prod/extra.yaml: deleted (original kept as .orig)"),
+        "{out}"
+    );
+    assert!(!dir.path().join("prod/extra.yaml").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("prod/shared.yaml")).unwrap(),
+        format!("{}---\n", config_map("kept")).trim_end_matches("---\n"),
+    );
+    in_dir(dir.path())
+        .args(["check", "base", "prod"])
+        .assert()
+        .code(0);
+
+    // Configuration folders: a folder the base lacks goes with its files, and an apply that
+    // stopped after the first deletion deletes the rest when run again.
+    write("staging/app.yaml", "a: 1\n");
+    write("live/app.yaml", "a: 2\n");
+    write("live/extra/one.toml", "x = 1\n");
+    write("live/extra/deep/two.env", "Y=2\n");
+    in_dir(dir.path())
+        .args(["plan", "staging", "live", "--out", "folders.json"])
+        .assert()
+        .success();
+    in_dir(dir.path())
+        .args(["apply", "folders.json"])
+        .env("DRIFTWISE_TEST_CRASH_AFTER_WRITES", "2")
+        .assert()
+        .failure();
+    let gone = |f: &str| !dir.path().join(f).exists();
+    assert!(gone("live/extra/deep/two.env") && !gone("live/extra/one.toml"));
+    let assert = in_dir(dir.path())
+        .args(["apply", "folders.json"])
+        .assert()
+        .code(0);
+    let out = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        out.contains("live/extra/deep/two.env: already deleted by an earlier run of this plan")
+            && out.contains("live/extra/one.toml: deleted (original kept as .orig)"),
+        "{out}"
+    );
+    assert!(gone("live/extra/one.toml"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("live/extra/one.toml.orig")).unwrap(),
+        "x = 1\n"
+    );
+    in_dir(dir.path())
+        .args(["check", "staging", "live"])
+        .assert()
+        .code(0);
+}
+
+/// With `--commit` the deletions are in the commit, and the folders they empty are gone.
+#[test]
+fn a_committed_plan_over_folders_commits_the_files_it_deletes() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("base/app.yaml", "a: 1\n");
+    write("prod/app.yaml", "a: 2\n");
+    write("prod/old/debug.yaml", "debug: true\n");
+    commit_all(dir.path());
+    in_dir(dir.path())
+        .args(["plan", "base", "prod", "--out", "plan.json"])
+        .assert()
+        .success();
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--commit"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("committed 2 file(s) as "));
+    assert!(
+        !dir.path().join("prod/old").exists(),
+        "the emptied folder is gone"
+    );
+    let files =
+        String::from_utf8(git(dir.path(), &["show", "--name-status", "--format=", "HEAD"]).stdout)
+            .unwrap();
+    assert_eq!(files.trim(), "M\tprod/app.yaml\nD\tprod/old/debug.yaml");
+}
+
+/// Live output is read, not written: an object only the cluster holds is not deleted from the
+/// `kubectl get` List that shows it.
+#[test]
+fn a_kubectl_list_is_never_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "manifests/web.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  a: \"1\"\n",
+    );
+    write(
+        "live/list.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: web\n    data:\n      a: \"1\"\n",
+    );
+    write(
+        "live/other.yaml",
+        "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: stray\n    data:\n      a: \"1\"\n",
+    );
+    in_dir(dir.path())
+        .args(["plan", "manifests", "live", "--out", "plan.json"])
+        .assert()
+        .success();
+    in_dir(dir.path())
+        .args(["apply", "plan.json"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("live output"));
+    assert!(dir.path().join("live/other.yaml").exists());
 }
 
 #[test]

@@ -566,6 +566,59 @@ impl Plan {
             .flat_map(|a| self.created_files(a).into_iter().map(move |c| (a, c)))
     }
 
+    /// For a plan over directories: the files an action deletes, when its finding is a whole file
+    /// (or folder) of the target's directory that the side values come from lacks. In a
+    /// directory of Kubernetes objects that is an object its file holds alone; an object that
+    /// shares its file with others is one document taken out of that file instead.
+    pub(crate) fn deleted_files(&self, planned: &PlannedAction) -> Vec<String> {
+        let Some((target, _)) = planned.roles() else {
+            return Vec::new();
+        };
+        let (Some(target_side), None) = sides(&planned.finding, &target) else {
+            return Vec::new();
+        };
+        let Some(target_dir) = self.directory_of(&target) else {
+            return Vec::new();
+        };
+        let in_target = |file: &str| {
+            self.inputs.iter().any(|i| {
+                i.role == target
+                    && i.file == file
+                    && i.sha256.is_some()
+                    && i.directory.as_deref() == Some(target_dir)
+            })
+        };
+        if target_side.path.is_empty() && target_side.file != target_dir {
+            return if in_target(&target_side.file) {
+                vec![target_side.file.clone()]
+            } else {
+                Vec::new()
+            };
+        }
+        if target_side.file != target_dir || target_side.path.is_empty() {
+            return Vec::new();
+        }
+        // A whole folder: every file of the target's directory below it.
+        let folder = crate::pointer::split_pointer(&target_side.path).join("/");
+        self.inputs
+            .iter()
+            .filter(|i| i.sha256.is_some() && in_target(&i.file))
+            .filter(|i| {
+                crate::parse::relative_name(target_dir, &i.file)
+                    .strip_prefix(folder.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+            .map(|i| i.file.clone())
+            .collect()
+    }
+
+    /// Every file the plan deletes, with the action that deletes it.
+    pub(crate) fn deletions(&self) -> impl Iterator<Item = (&PlannedAction, String)> {
+        self.actions
+            .iter()
+            .flat_map(|a| self.deleted_files(a).into_iter().map(move |f| (a, f)))
+    }
+
     /// A rollback: each of `files` (its name and its text now, `None` when it is gone) put back
     /// as `restores` say. Files already as recorded are left out.
     pub fn restoring(files: &[(String, Option<String>)], restores: Vec<Restore>) -> Plan {

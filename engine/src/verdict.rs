@@ -177,10 +177,13 @@ impl Preview {
                     .violations
                     .extend(validate(&request_for(&p.file, &p.before, env.clone()))?.violations);
             }
-            after
-                .violations
-                .extend(validate(&request_for(&p.file, &p.after, env))?.violations);
-            after.files.push(p.file.clone());
+            // A deleted file breaks no rule any more.
+            if !p.deleted {
+                after
+                    .violations
+                    .extend(validate(&request_for(&p.file, &p.after, env))?.violations);
+                after.files.push(p.file.clone());
+            }
         }
         Ok(Verdict::between(&before, &after))
     }

@@ -204,6 +204,18 @@ fn outcomes_plans_and_patches_match_their_schemas() {
                 &json(&text),
             );
         }
+        // Reverting everything: over directories, whole files are created and deleted too.
+        let reverted = Plan::new(&outcome.report, &files, &Decisions::default())
+            .and_then(|plan| plan.preview(&files))
+            .unwrap();
+        if dir.ends_with("config-dirs") {
+            assert!(reverted.files.iter().any(|p| p.deleted && !p.created));
+        }
+        schemas.check(
+            "patch.v1.schema.json",
+            &format!("{dir} reverted"),
+            &json(&reverted.export(PatchFormat::Files).unwrap()),
+        );
         for source in &files {
             let doc = parse(source).unwrap();
             schemas.check(

@@ -451,7 +451,7 @@ console.log(JSON.stringify({
   sides: outcome.report.findings.map((f) => [f.path, f.env?.file, f.env?.path]),
   inputs: p.inputs.map((i) => [i.file, i.directory]),
   diff: exportPatch(p, [base, env], 'patch'),
-  files: exportPatch(p, [base, env], 'files').map((f) => [f.file, f.unapplied.map((u) => u.reason.kind)]),
+  files: exportPatch(p, [base, env], 'files').map((f) => [f.file, f.deleted ?? false, f.unapplied.map((u) => u.reason.kind)]),
 }));
 `);
   const r = JSON.parse(out);
@@ -459,10 +459,11 @@ console.log(JSON.stringify({
   assert.deepEqual(r.inputs.filter(([, d]) => d), [['staging/app.yaml', 'staging'], ['staging/db/pool.toml', 'staging'], ['prod/app.yaml', 'prod'], ['prod/db/pool.toml', 'prod'], ['prod/debug.env', 'prod']]);
   execFileSync(cli_path(), ['plan', 'staging', 'prod', '--out', 'plan.json'], { cwd: dir });
   const fromCli = spawnSync(cli_path(), ['apply', 'plan.json', '--dry-run', '--approve'], { cwd: dir, encoding: 'utf8' });
-  assert.equal(fromCli.status, 3, 'the whole file /debug.env is left, so not everything applies');
+  assert.equal(fromCli.status, 0, 'every action applies: the whole file /debug.env is deleted');
   assert.equal(r.diff, fromCli.stdout);
   assert.match(r.diff, /^diff --git a\/prod\/app.yaml b\/prod\/app.yaml\n/);
-  assert.deepEqual(r.files, [['prod/app.yaml', []], ['prod/db/pool.toml', []], ['prod/debug.env', ['whole_file']]]);
+  assert.match(r.diff, /\ndiff --git a\/prod\/debug.env b\/prod\/debug.env\ndeleted file mode 100644\n--- a\/prod\/debug.env\n\+\+\+ \/dev\/null\n@@ -1,1 \+0,0 @@\n-DEBUG=true\n$/);
+  assert.deepEqual(r.files, [['prod/app.yaml', false, []], ['prod/db/pool.toml', false, []], ['prod/debug.env', true, []]]);
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -801,8 +801,8 @@ test('folders are environments: picked, dropped or passed in by a portal, compar
   assert.deepEqual(await detail.locator('.loc').allTextContents(), ['base/app.yaml:2:11', 'prod/app.yaml:2:11']);
   assert.deepEqual(await detail.locator('mark').allTextContents(), ['2', '3']);
   assert.deepEqual(await detail.locator('.ptr').allTextContents(), ['/replicas', '/replicas'], 'the pointer in each file');
-  // The plan edits each file of the folder, as driftwise plan and apply --dry-run do; the file
-  // on one side only is listed as left undone.
+  // The plan edits each file of the folder, as driftwise plan and apply --dry-run do, and deletes
+  // the file the environment alone holds.
   await page.waitForSelector('.plan [data-download="diff"]');
   const [patch] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="diff"]')]);
   const fromPage = await readFile(await patch.path(), 'utf8');
@@ -810,8 +810,11 @@ test('folders are environments: picked, dropped or passed in by a portal, compar
   const dryRun = spawnSync(cli, ['apply', 'plan.json', '--dry-run', '--approve'], { cwd: dir, encoding: 'utf8' });
   assert.equal(fromPage, dryRun.stdout);
   assert.match(fromPage, /^diff --git a\/prod\/app.yaml b\/prod\/app.yaml\n/);
-  assert.match(await page.locator('.plan').textContent(), /a plan does not delete whole files/);
-  assert.equal(await page.locator('[data-download="merge-patch"]').isDisabled(), false, 'a whole file left undone does not refuse the merge patch');
+  assert.match(fromPage, /\ndiff --git a\/prod\/extra.json b\/prod\/extra.json\ndeleted file mode 100644\n--- a\/prod\/extra.json\n\+\+\+ \/dev\/null\n/);
+  assert.equal(await page.locator('.plan .not-applied').count(), 0, 'every action is carried out');
+  assert.equal(await page.locator('.plan .deletes code').allTextContents().then((t) => t.join()), 'prod/extra.json');
+  assert.equal(await page.locator('[data-download="file:prod/extra.json"]').count(), 0, 'no empty file to download for a deleted one');
+  assert.equal(await page.locator('[data-download="merge-patch"]').isDisabled(), false, 'a deleted file does not refuse the merge patch');
 
   // Dropped: files alone go as files; folders are walked, entry batch by entry batch, the way the
   // browser's FileSystemDirectoryReader hands them out. (A test cannot make the browser's own

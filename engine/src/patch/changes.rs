@@ -609,8 +609,8 @@ fn directory_change<'f>(
     target_role: Role,
     from_role: Role,
 ) -> Option<(String, std::result::Result<Change<'f>, Reason>)> {
-    // A whole file to create is no change to a file (see `whole_files`).
-    if !plan.created_files(planned).is_empty() {
+    // A whole file to create or delete is no change to a file (see `whole_files`).
+    if !plan.created_files(planned).is_empty() || !plan.deleted_files(planned).is_empty() {
         return None;
     }
     let f = &planned.finding;

@@ -36,7 +36,11 @@ impl Sides {
             } else {
                 find(&p.before)
             },
-            after: find(&p.after),
+            after: if p.deleted {
+                FileSecrets::default()
+            } else {
+                find(&p.after)
+            },
         }
     }
 
@@ -67,13 +71,13 @@ impl Preview {
         let mut files = Vec::with_capacity(sides.len());
         for (p, s) in &sides {
             masked += s.before.spans().len() + s.after.spans().len();
-            if p.before != p.after || p.created {
+            if p.before != p.after || p.created || p.deleted {
                 let before = DiffSide {
                     text: (!p.created).then_some(p.before.as_str()),
                     masks: s.before.spans(),
                 };
                 let after = DiffSide {
-                    text: Some(&p.after),
+                    text: (!p.deleted).then_some(p.after.as_str()),
                     masks: s.after.spans(),
                 };
                 diff.push_str(&file_diff(&p.file, before, after));

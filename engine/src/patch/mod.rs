@@ -111,6 +111,10 @@ pub struct FilePatch {
     /// The file does not exist yet: the plan creates it (a new policy for accepted findings).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub created: bool,
+    /// The plan deletes the file (a whole file or folder the other side lacks, in a plan over
+    /// directories); `after` is empty.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
     /// Changes applied.
     pub applied: usize,
     /// Actions on this file that are not applied, with the reason.
@@ -199,7 +203,8 @@ pub enum Reason {
         /// Its name.
         file: String,
     },
-    /// The finding is a whole file present on one side only.
+    /// The finding is a whole file's or document's value with no file to edit for it (a plan over
+    /// directories creates and deletes whole files; see [`FilePatch::deleted`]).
     WholeFile,
     /// Maps carry no order to restore.
     Reorder,
@@ -300,7 +305,7 @@ impl fmt::Display for Reason {
             Reason::NotAContainer => f.write_str("the place to add it is not a map or list"),
             Reason::FileMissing { file } => write!(f, "{file} was not given"),
             Reason::WholeFile => f.write_str(
-                "a plan does not delete whole files or folders, nor add or remove a whole object (one a file holds alone, or one no file of the other side holds): do it by hand",
+                "the whole value of a file or document, with no file on the other side to add it to or take it from as an edit: do it by hand",
             ),
             Reason::Reorder => f.write_str("a map's order carries no meaning to restore"),
             Reason::NotRepresentable { what } => write!(f, "{what} cannot be written here"),
@@ -367,10 +372,12 @@ impl Plan {
         let loaded = changes::Files::load(self, files)?;
         let per_file = changes::changes(self, &loaded);
         let mut text = text::text_patches(&per_file, &loaded);
+        let deleted = whole_files::deleted(self, &loaded);
         text.extend(whole_files::created(self, &loaded));
         text.extend(policy_edit::policy_patch(self, &loaded));
         let mut json_patch = json_patch::json_patch(&per_file, &loaded);
-        json_patch.extend(whole_files::not_patched(self));
+        json_patch.extend(whole_files::not_patched(self, &deleted));
+        text.extend(deleted);
         let merge_patch = merge_patch::merge_patch(&json_patch, &loaded);
         let commands = commands::device_commands(self, &loaded, None);
         let masked_commands = commands::device_commands(self, &loaded, Some(loaded.policy()));
@@ -425,6 +432,7 @@ impl Plan {
                 before: now.map(|s| s.text.clone()).unwrap_or_default(),
                 after: recorded.text.clone(),
                 created: now.is_none(),
+                deleted: false,
                 applied: 1,
                 unapplied: Vec::new(),
             });
@@ -450,9 +458,9 @@ impl Preview {
 
     /// The files that change (in a masked preview, also those whose only change is a secret).
     pub fn changed(&self) -> impl Iterator<Item = &FilePatch> {
-        self.files
-            .iter()
-            .filter(|p| p.before != p.after || (p.applied > 0 && self.masked_diff.is_some()))
+        self.files.iter().filter(|p| {
+            p.before != p.after || p.deleted || (p.applied > 0 && self.masked_diff.is_some())
+        })
     }
 
     /// A unified diff of every changed file.

@@ -80,6 +80,7 @@ pub(crate) fn policy_patch(plan: &Plan, files: &Files<'_>) -> Option<FilePatch> 
     Some(FilePatch {
         file: input.file.clone(),
         created: files.source(&input.file).is_none() && after != before,
+        deleted: false,
         before,
         after,
         applied,

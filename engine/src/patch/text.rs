@@ -53,6 +53,7 @@ pub(crate) fn text_patches(per_file: &[FileChanges<'_>], files: &Files<'_>) -> V
                 before: text.clone(),
                 after: text,
                 created: false,
+                deleted: false,
                 unapplied,
             });
             continue;
@@ -72,6 +73,7 @@ pub(crate) fn text_patches(per_file: &[FileChanges<'_>], files: &Files<'_>) -> V
             before: source.text.clone(),
             after,
             created: false,
+            deleted: false,
             unapplied,
         });
     }

@@ -23,14 +23,14 @@ pub(crate) struct DiffSide<'a> {
 pub(crate) fn unified_diff(patches: &[FilePatch]) -> String {
     patches
         .iter()
-        .filter(|p| p.before != p.after || p.created)
+        .filter(|p| p.before != p.after || p.created || p.deleted)
         .map(|p| {
             let before = DiffSide {
                 text: (!p.created).then_some(p.before.as_str()),
                 masks: &[],
             };
             let after = DiffSide {
-                text: Some(&p.after),
+                text: (!p.deleted).then_some(p.after.as_str()),
                 masks: &[],
             };
             file_diff(&p.file, before, after)
@@ -152,6 +152,7 @@ mod tests {
             before: before.into(),
             after: after.into(),
             created,
+            deleted: false,
             applied: 1,
             unapplied: Vec::new(),
         }
@@ -208,18 +209,19 @@ mod tests {
 
     #[test]
     fn a_deleted_file_has_a_dev_null_header_and_applies() {
-        let before = DiffSide {
-            text: Some("a: 1\nb: 2\n"),
-            masks: &[],
-        };
-        let gone = DiffSide {
-            text: None,
-            masks: &[],
-        };
-        let diff = file_diff("old.yaml", before, gone);
-        assert!(diff.contains("deleted file mode 100644\n--- a/old.yaml\n+++ /dev/null\n"));
-        for result in applied_by_tools(&[("old.yaml", "a: 1\nb: 2\n")], &diff, "old.yaml") {
-            assert_eq!(result, None, "the file is gone");
+        // (An empty file's deletion is the header alone, which GNU patch asks about.)
+        for text in ["a: 1\nb: 2\n", "a: 1"] {
+            let diff = unified_diff(&[FilePatch {
+                deleted: true,
+                ..patch("old.yaml", text, "", false)
+            }]);
+            assert!(
+                diff.contains("deleted file mode 100644\n--- a/old.yaml\n+++ /dev/null\n"),
+                "{diff}"
+            );
+            for result in applied_by_tools(&[("old.yaml", text)], &diff, "old.yaml") {
+                assert_eq!(result, None, "the file is gone: {diff}");
+            }
         }
     }
 

@@ -87,6 +87,12 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
         Callback::from(move |_| on_bulk.emit(((*env).clone(), *level, *action)))
     };
     let changed: Vec<&FilePatch> = outcome.preview.changed().collect();
+    // A plan over folders deletes what the target alone holds: nothing to download for those.
+    let deleted: Vec<&str> = changed
+        .iter()
+        .filter(|p| p.deleted)
+        .map(|p| p.file.as_str())
+        .collect();
     // RFC 7386 cannot say everything (a null to set): the reason, rather than a wrong patch.
     let merge_refused = outcome
         .preview
@@ -183,6 +189,13 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                     { "Secret values are masked (********) in these downloads, so a patch or file that touches one will not apply as it is. Turn on \u{201c}Reveal secret values\u{201d} to download them with the real values, or run driftwise apply, which writes them." }
                 </p>
             }
+            if !deleted.is_empty() {
+                <p class="deletes" role="note">
+                    { format!("Applying this plan deletes {} file{}: ", deleted.len(), if deleted.len() == 1 { "" } else { "s" }) }
+                    { for deleted.iter().enumerate().map(|(i, f)| html! { <>{ if i > 0 { ", " } else { "" } }<code>{ *f }</code></> }) }
+                    { " (the unified diff deletes them too; driftwise apply keeps each as FILE.orig)." }
+                </p>
+            }
             <div class="downloads" role="group" aria-label="Download the plan and patches">
                 <button class="button" data-download="diff" disabled={changed.is_empty()} onclick={props.on_download.reform(|_| Download::UnifiedDiff)}>{ "Unified diff" }</button>
                 <button class="button" data-download="json-patch" onclick={props.on_download.reform(|_| Download::JsonPatch)}>{ "JSON Patch" }</button>
@@ -196,7 +209,7 @@ pub fn PlanView(props: &PlanViewProps) -> Html {
                         onclick={props.on_download.reform(|_| Download::Rollback)}>{ "Rollback commands" }</button>
                 }
                 <button class="button" data-download="plan" onclick={props.on_download.reform(|_| Download::Plan)}>{ "Plan (for driftwise apply)" }</button>
-                { for changed.iter().map(|p| {
+                { for changed.iter().filter(|p| !p.deleted).map(|p| {
                     let name = p.file.clone();
                     html! { <button class="button" data-download={format!("file:{name}")} onclick={props.on_download.reform(move |_| Download::File(name.clone()))}>{ format!("Reconciled {}", p.file) }</button> }
                 }) }
