@@ -74,24 +74,88 @@ fn check_against_a_template_reports_drift_and_violations() {
             .args(["aws", "--env", "dev", "-f", "json", "live/aws/dev.yaml"]),
     );
     assert!(out.contains("\"value\": \"debug\""), "{out}");
-    multicloud()
-        .args([
-            "plan",
-            "--template",
-            "app.yaml.j2",
-            "--vars",
-            "vars.yaml",
-            "--provider",
-            "aws",
-            "live/aws/dev.yaml",
-        ])
+}
+
+/// A plan against a template base reverts each environment's file to the template rendered for
+/// it (comments kept, the rules' violations fixed with it); it carries the renderings, and the
+/// template is an input it refuses to apply over once changed. Adopting into the template is left
+/// to a person.
+#[test]
+fn plans_against_a_template_revert_to_each_environments_rendering() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in [
+        "app.yaml.j2",
+        "vars.yaml",
+        "rules.yaml",
+        "live/aws/dev.yaml",
+        "live/aws/prod.yaml",
+    ] {
+        let to = dir.path().join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(repo().join("examples/multicloud").join(file), to).unwrap();
+    }
+    let args = |cmd: &str| {
+        let mut c = in_dir(dir.path());
+        c.args([cmd, "--template", "app.yaml.j2", "--vars", "vars.yaml"])
+            .args(["--provider", "aws", "--rules", "rules.yaml"])
+            .args(["live/aws/dev.yaml", "live/aws/prod.yaml"]);
+        c
+    };
+    args("check").assert().code(1);
+    let plan = stdout(&mut args("plan"));
+    let json: serde_json::Value = serde_json::from_str(&plan).unwrap();
+    let rendered: Vec<&str> = json["rendered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(rendered, ["app.yaml.j2[aws/dev]", "app.yaml.j2[aws/prod]"]);
+    std::fs::write(dir.path().join("plan.json"), &plan).unwrap();
+    let diff = stdout(in_dir(dir.path()).args(["apply", "plan.json", "--dry-run", "--approve"]));
+    for line in [
+        "-  region: us-esat-1\n+  region: us-east-1\n",
+        "-  log_level: info\n+  log_level: debug\n",
+    ] {
+        assert!(diff.contains(line), "{line}\n{diff}");
+    }
+    // The template changed since: the plan is refused, nothing written.
+    let template = std::fs::read_to_string(dir.path().join("app.yaml.j2")).unwrap();
+    std::fs::write(dir.path().join("app.yaml.j2"), format!("{template}\n")).unwrap();
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
         .assert()
         .code(2)
+        .stderr(predicate::str::contains("app.yaml.j2"));
+    std::fs::write(dir.path().join("app.yaml.j2"), &template).unwrap();
+    in_dir(dir.path())
+        .args(["apply", "plan.json", "--approve"])
+        .assert()
+        .code(0);
+    let prod = std::fs::read_to_string(dir.path().join("live/aws/prod.yaml")).unwrap();
+    assert!(
+        prod.contains("  # AWS: S3 for assets, RDS for the database, an ALB in front.\n"),
+        "comments kept:\n{prod}"
+    );
+    // No drift and no violation left.
+    args("check").assert().code(0);
+    // Adopting would edit the template: each action is named as left to a person.
+    std::fs::copy(
+        repo().join("examples/multicloud/live/aws/prod.yaml"),
+        dir.path().join("live/aws/prod.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("adopt.json"),
+        stdout(args("plan").args(["--unexpected", "adopt"])),
+    )
+    .unwrap();
+    in_dir(dir.path())
+        .args(["apply", "adopt.json", "--approve"])
+        .assert()
+        .code(3)
         .stderr(predicate::str::contains(
-            "app.yaml.j2: plans edit files, and this base is a template",
-        ))
-        .stderr(predicate::str::contains(
-            "render it (driftwise render) and plan against the rendered file",
+            "not applied: adopt /cloud/region in prod: the base is the template app.yaml.j2, rendered per environment: change the template by hand",
         ));
 }
 

@@ -100,7 +100,7 @@ pub use pattern::Pattern;
 pub use pipeline::{Checker, Progress, layers, render, run, run_with_progress, validate};
 pub use plan::{
     Action, Decision, Decisions, PLAN_VERSION, Plan, PlanInput, PlanValidation, PlannedAction,
-    Restore, Role, sha256_hex,
+    RenderedBase, Restore, Role, sha256_hex,
 };
 pub use policy::{
     ExpectedRule, Explanation, IgnoreRule, LayerEntry, LayerSpec, MASK, MergeStrategy, Miss,

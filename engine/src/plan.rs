@@ -241,6 +241,38 @@ pub struct Plan {
     /// Files put back whole as a snapshot recorded them (`driftwise rollback`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub restores: Vec<Restore>,
+    /// Against a template base: its rendering for each environment, the text reverts take values
+    /// from. A rendering is no file, so the plan carries it; the template itself is an input,
+    /// hashed like the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rendered: Vec<RenderedBase>,
+}
+
+/// A template base rendered for one or more environments, as a check's outcome names it
+/// (`app.yaml.j2[aws/prod]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderedBase {
+    /// The rendering's name, which findings' base sides give as their file.
+    pub file: String,
+    /// The rendered text.
+    pub text: String,
+    /// The syntax it is read as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<crate::tree::Format>,
+}
+
+impl RenderedBase {
+    /// The rendering as a source to read, in its template's output format unless it says.
+    pub(crate) fn source(&self) -> Source {
+        let template = self.file.split_once('[').map_or(&*self.file, |(t, _)| t);
+        Source {
+            format: Some(
+                self.format
+                    .unwrap_or_else(|| crate::template::output_format(template)),
+            ),
+            ..Source::new(self.file.clone(), self.text.clone())
+        }
+    }
 }
 
 /// A file a rollback puts back: its text becomes the recorded one, byte for byte. Preview and
@@ -379,13 +411,39 @@ impl Plan {
             )
             .in_file(report.base.file.clone()));
         }
-        if crate::template::is_template_name(&report.base.file) {
-            return Err(Error::new(
-                ErrorKind::Usage,
-                "plans edit files, and this base is a template rendered per environment: fix the environments or the template by hand, or render it (driftwise render) and plan against the rendered file",
-            )
-            .in_file(report.base.file.clone()));
-        }
+        // A template base: reverts take their values from its renderings, which the plan carries.
+        let rendered: Vec<RenderedBase> = if crate::template::is_template_name(&report.base.file) {
+            let named = format!("{}[", report.base.file);
+            let mut rendered: Vec<RenderedBase> = files
+                .iter()
+                .filter(|f| f.name.starts_with(&named) && f.name.ends_with(']'))
+                .map(|f| RenderedBase {
+                    file: f.name.clone(),
+                    text: f.text.clone(),
+                    // Recorded only when not the template's own output format.
+                    format: f.format.filter(|&format| {
+                        format != crate::template::output_format(&report.base.file)
+                    }),
+                })
+                .collect();
+            // In name order, whatever order they were given in.
+            rendered.sort_by(|a, b| a.file.cmp(&b.file));
+            rendered.dedup_by(|a, b| a.file == b.file);
+            let missing = report.findings.iter().find_map(|f| {
+                let side = f.base.as_ref()?;
+                (!rendered.iter().any(|r| r.file == side.file)).then_some(&side.file)
+            });
+            if let Some(missing) = missing {
+                return Err(Error::new(
+                    ErrorKind::Usage,
+                    "this base is a template rendered per environment: a plan takes the values it reverts to from the renderings, so give them with the files (the check outcome's `rendered`)",
+                )
+                .in_file(missing.clone()));
+            }
+            rendered
+        } else {
+            Vec::new()
+        };
         if find(&report.base.file).is_ok_and(|s| crate::terraform::looks_like_plan(&s.text)) {
             return Err(Error::new(
                 ErrorKind::Usage,
@@ -492,6 +550,7 @@ impl Plan {
             validation: None,
             layers,
             restores: Vec::new(),
+            rendered,
         };
         // A file a plan over directories creates must still not exist when it is applied.
         let created: Vec<PlanInput> = plan
@@ -649,6 +708,7 @@ impl Plan {
             validation: None,
             layers: Default::default(),
             restores: kept,
+            rendered: Vec::new(),
         }
     }
 
@@ -716,11 +776,13 @@ impl Plan {
     /// Refuses a plan whose actions name an environment or a file its inputs do not list: it was
     /// edited by hand or damaged, and what it would do cannot be trusted.
     fn consistent(&self) -> Result<()> {
-        // A folder on one side only is named by its directory.
+        // A folder on one side only is named by its directory; a template base's values by its
+        // renderings, which the plan carries.
         let listed = |file: &str| {
             self.inputs
                 .iter()
                 .any(|i| i.file == file || i.directory.as_deref() == Some(file))
+                || self.rendered.iter().any(|r| r.file == file)
         };
         for (n, a) in self.actions.iter().enumerate() {
             let f = &a.finding;
@@ -888,6 +950,7 @@ mod tests {
             validation: None,
             layers: Default::default(),
             restores: Vec::new(),
+            rendered: Vec::new(),
         };
         assert_eq!(plan.file_of(&Role::Policy), Some("driftwise.yaml"));
         assert_eq!(

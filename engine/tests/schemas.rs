@@ -257,6 +257,20 @@ fn a_template_outcome_with_renderings_and_violations_matches() {
         dir,
         &serde_json::to_value(&outcome).unwrap(),
     );
+    // Its plan carries the renderings reverts take their values from.
+    let files = [request.sources(), outcome.rendered.clone()].concat();
+    let plan = Plan::new(&outcome.report, &files, &Decisions::default())
+        .unwrap()
+        .validating(&request);
+    assert_eq!(plan.rendered.len(), outcome.rendered.len());
+    schemas.check("plan.v2.schema.json", dir, &json(&to_json_text(&plan)));
+    let preview = plan.preview(&files).unwrap();
+    assert!(preview.changed().count() == 2 && preview.unapplied().count() == 0);
+    schemas.check(
+        "patch.v1.schema.json",
+        dir,
+        &json(&preview.export(PatchFormat::Files).unwrap()),
+    );
     let files_only = Request {
         base: None,
         ..request

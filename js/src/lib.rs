@@ -352,7 +352,8 @@ pub fn parse(
 
 /// A remediation plan for a report made from `files` (the base and the environments as `{ name,
 /// text }`, plus the policy file if there is one): one action per finding, most severe first, with
-/// the SHA-256 of every file.
+/// the SHA-256 of every file. Against a template base, give its renderings among the files too
+/// (the outcome's `rendered`): reverts take their values from them, and the plan carries them.
 /// Given the `request` the report came from, the plan remembers its rules (schema, rules files,
 /// provider, variables), and what it would write is validated before anything is written
 /// ([`validate_change`]).

@@ -53,9 +53,13 @@ for (const c of cases) {
     const planFile = join(scratch, 'plan.json');
     const planned = run(c, ['plan', ...args(c), '--decisions', decisionsFile, '--out', planFile]);
     const files = [c.template ?? c.base, ...c.environments, ...(c.policy ? [c.policy] : []), ...(c.files ?? [])].map(read);
+    // As the CLI does: the plan records the request's rules, and a template base's renderings are
+    // where reverts take their values from.
+    const request = { base, environments: c.environments.map(read), ...options };
+    const outcome = driftwise.run(request);
     let plan;
     try {
-      plan = driftwise.plan(report, files, c.decisions);
+      plan = driftwise.plan(report, [...files, ...(outcome.rendered ?? [])], c.decisions, request);
     } catch (e) {
       assert.equal(planned.status, 2);
       assert.equal(planned.stderr, `driftwise: error: ${e.message}\n`, 'both refuse with the same words');
@@ -65,7 +69,9 @@ for (const c of cases) {
     assert.equal(JSON.stringify(plan, null, 2) + '\n', readFileSync(planFile, 'utf8'), 'plans');
     for (const format of ['patch', 'json-patch', 'merge-patch', 'files']) {
       const applied = run(c, ['apply', planFile, '--dry-run', '--approve', '--format', format]);
-      const exported = driftwise.exportPatch(plan, files, format);
+      // The plan names the rules it was made with, so they are given with the files.
+      const given = [...files, ...options.vars, ...options.rules, ...(options.schema ? [options.schema] : [])];
+      const exported = driftwise.exportPatch(plan, given, format);
       const text = typeof exported === 'string' ? exported : JSON.stringify(exported, null, 2) + '\n';
       assert.equal(text, applied.stdout, `${format} exports`);
     }

@@ -351,6 +351,34 @@ console.log(JSON.stringify(results));
   assert.match(r.unknown, /unknown provider 'oracle'/);
 });
 
+test('a plan against a template base reverts to each environment\'s rendering, as driftwise plan does', async () => {
+  const multi = join(repo, 'examples', 'multicloud');
+  const out = await node('template-plan.mjs', `
+import { run, plan, exportPatch } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const read = (name) => ({ name, text: readFileSync(${JSON.stringify(multi)} + '/' + name, 'utf8') });
+const request = { base: { template: read('app.yaml.j2') }, environments: [read('live/aws/dev.yaml'), read('live/aws/prod.yaml')], provider: 'aws', vars: [read('vars.yaml')] };
+const outcome = run(request);
+const files = [read('app.yaml.j2'), read('live/aws/dev.yaml'), read('live/aws/prod.yaml')];
+const result = {};
+try { plan(outcome.report, files); } catch (e) { result.without = e.message; }
+const p = plan(outcome.report, [...files, ...outcome.rendered]);
+result.rendered = p.rendered.map((r) => r.file);
+result.diff = exportPatch(p, files, 'patch');
+console.log(JSON.stringify(result));
+`);
+  const r = JSON.parse(out);
+  assert.match(r.without, /give them with the files \(the check outcome's `rendered`\)/);
+  assert.deepEqual(r.rendered, ['app.yaml.j2[aws/dev]', 'app.yaml.j2[aws/prod]']);
+  const dir = await mkdtemp(join(tmpdir(), 'driftwise-template-plan-'));
+  execFileSync(cli_path(), ['plan', '--template', 'app.yaml.j2', '--provider', 'aws', '--vars', 'vars.yaml', 'live/aws/dev.yaml', 'live/aws/prod.yaml', '--out', join(dir, 'plan.json')], { cwd: multi });
+  const fromCli = spawnSync(cli_path(), ['apply', join(dir, 'plan.json'), '--dry-run', '--approve'], { cwd: multi, encoding: 'utf8' });
+  assert.equal(fromCli.status, 0, fromCli.stderr);
+  assert.equal(r.diff, fromCli.stdout);
+  assert.match(r.diff, /-  region: us-esat-1\n\+  region: us-east-1\n/);
+  await rm(dir, { recursive: true, force: true });
+});
+
 test('layers: render with provenance, explain and check equal the CLI\'s', async () => {
   const dir = join(repo, 'examples', 'layers');
   const out = await node('layers.mjs', `

@@ -276,7 +276,18 @@ test('a provider template is rendered per environment and validated, as driftwis
   const detail = page.locator('.finding-detail');
   assert.deepEqual(await detail.locator('mark').allTextContents(), ['6', '4']);
   assert.equal(await detail.locator('.origin').textContent(), 'from app.yaml.j2:8:16');
-  assert.match(await page.locator('.plan').textContent(), /app\.yaml\.j2: plans edit files, and this base is a template rendered per environment/);
+  // The plan reverts each environment's file to the template rendered for it, as driftwise plan
+  // and apply --dry-run do (the region typo fixed with it).
+  await page.waitForSelector('.plan [data-download="diff"]');
+  const [patch] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="diff"]')]);
+  const fromPage = await readFile(await patch.path(), 'utf8');
+  const scratch = await scratchDir(t, 'driftwise-template-plan-');
+  execFileSync(cli, ['plan', ...args.slice(3), '--out', join(scratch, 'plan.json')], { cwd: multi });
+  const dryRun = spawnSync(cli, ['apply', join(scratch, 'plan.json'), '--dry-run', '--approve'], { cwd: multi, encoding: 'utf8' });
+  assert.equal(dryRun.status, 0, dryRun.stderr);
+  assert.equal(fromPage, dryRun.stdout);
+  assert.match(fromPage, /-  region: us-esat-1\n\+  region: us-east-1\n/);
+  assert.equal(await page.locator('.plan .not-applied').count(), 0, 'every revert is carried out');
   await page.screenshot({ path: join(out, 'multicloud.png'), fullPage: true });
 
   // Another provider: the template renders its Azure section and Azure's rules apply.

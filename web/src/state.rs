@@ -1013,12 +1013,28 @@ impl State {
             overrides,
             ..Decisions::default()
         };
+        // A template base's renderings, kept for the source view, are what reverts write: those
+        // this report's findings name (an earlier provider's stay in the view's texts).
+        let rendering = format!("{}[", report.base.file);
+        let rendered = self
+            .texts
+            .iter()
+            .filter(|(name, _)| name.starts_with(&rendering) && name.ends_with(']'))
+            .filter(|(name, _)| {
+                report
+                    .findings
+                    .iter()
+                    .any(|f| f.base.as_ref().is_some_and(|b| b.file == **name))
+            })
+            .map(|(name, source)| Source::new(name.clone(), source.text.clone()))
+            .collect();
         self.plan_request = self.plan_request.wrapping_add(1);
         Some(Effect::Plan(Box::new(PlanRequest {
             id: self.plan_request,
             report: (**report).clone(),
             request,
             decisions,
+            rendered,
         })))
     }
 

@@ -35,6 +35,9 @@ pub struct PlanRequest {
     pub report: Report,
     pub request: Request,
     pub decisions: Decisions,
+    /// A template base's renderings (the check's outcome's): where reverts take their values.
+    #[serde(default)]
+    pub rendered: Vec<Source>,
 }
 
 /// A plan and what it changes.
@@ -125,7 +128,8 @@ pub fn run_verdict(task: &VerdictRequest) -> CheckUpdate {
 /// --dry-run` would; the plan records the request's rules, for the verdict asked next.
 pub fn run_plan(task: &PlanRequest) -> CheckUpdate {
     let sources = task.request.sources();
-    let result = Plan::new(&task.report, &sources, &task.decisions)
+    let given = [sources.as_slice(), &task.rendered].concat();
+    let result = Plan::new(&task.report, &given, &task.decisions)
         .and_then(|plan| {
             let plan = plan.validating(&task.request);
             // The page never writes files: everything it shows or downloads of the patches is
@@ -257,6 +261,7 @@ fn check_and_plan(services: usize) {
                 report: outcome.report,
                 request: check.request,
                 decisions: Decisions::default(),
+                rendered: outcome.rendered,
             });
         }
     }

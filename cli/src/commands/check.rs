@@ -4,7 +4,7 @@ use crate::args::{CheckArgs, ColorChoice, WriteArgs};
 use crate::{exit, remediate, request, run_log, schedule};
 use driftwise_engine::{
     Checker, Decisions, Error, ErrorKind, OutputFormat, Plan, RenderOptions, Report, Request,
-    run as check, to_json_text,
+    Source, run as check, to_json_text,
 };
 use std::io::{IsTerminal, Write};
 
@@ -36,11 +36,11 @@ pub fn run(args: &CheckArgs) -> u8 {
 
 fn run_once(args: &CheckArgs) -> u8 {
     let (code, log_line) = match check_once(args) {
-        Ok((request, report)) => {
+        Ok((request, report, rendered)) => {
             let code = exit::for_result(report.fails());
             print!("{}", report.render(args.format, render_options(args)));
             if args.reconcile && report.has_drift() {
-                reconcile(args, &request, &report)
+                reconcile(args, &request, &report, rendered)
             } else if args.reconcile {
                 let nothing = run_log::Reconciled::default();
                 (
@@ -64,7 +64,7 @@ fn run_once(args: &CheckArgs) -> u8 {
     code
 }
 
-fn check_once(args: &CheckArgs) -> Result<(Request, Report), Error> {
+fn check_once(args: &CheckArgs) -> Result<(Request, Report, Vec<Source>), Error> {
     let request = request::check(args)?;
     let outcome = check(&request)?;
     for failed in &outcome.failed {
@@ -84,7 +84,7 @@ fn check_once(args: &CheckArgs) -> Result<(Request, Report), Error> {
             ),
         ));
     }
-    Ok((request, outcome.report))
+    Ok((request, outcome.report, outcome.rendered))
 }
 fn render_options(args: &CheckArgs) -> RenderOptions {
     RenderOptions {
@@ -106,10 +106,16 @@ fn use_color(choice: ColorChoice) -> bool {
 
 /// `check --reconcile`: plan with the defaults and apply it, then check again. The status and the
 /// log line say what was found, what was applied, what was held or left, and what is left.
-fn reconcile(args: &CheckArgs, request: &Request, found: &Report) -> (u8, String) {
+fn reconcile(
+    args: &CheckArgs,
+    request: &Request,
+    found: &Report,
+    rendered: Vec<Source>,
+) -> (u8, String) {
     let result = (|| {
-        let mut plan =
-            Plan::new(found, &request.sources(), &Decisions::default())?.validating(request);
+        // A template base's renderings are where reverts take their values from.
+        let files = [request.sources(), rendered].concat();
+        let mut plan = Plan::new(found, &files, &Decisions::default())?.validating(request);
         let held = remediate::hold_for_approval(&mut plan, args.approve);
         let held_count = held.len();
         let (preview, left) = remediate::preview(&plan, held, false)?;
@@ -135,7 +141,7 @@ fn reconcile(args: &CheckArgs, request: &Request, found: &Report) -> (u8, String
             allow_outside: args.allow_outside,
         };
         let written = remediate::write(&plan, &preview, &left, &writing)?;
-        let (_, after) = check_once(args)?;
+        let (_, after, _) = check_once(args)?;
         let done = run_log::Reconciled {
             applied: preview.changed().map(|p| p.applied).sum(),
             held: held_count,

@@ -23,7 +23,9 @@ fn make_plan(args: &PlanArgs) -> Result<(), Error> {
     decisions.unexpected = args.unexpected.unwrap_or(decisions.unexpected);
     decisions.approval_from = args.approval_from.unwrap_or(decisions.approval_from);
     decisions.reason = args.reason.clone().or(decisions.reason);
-    let plan = Plan::new(&outcome.report, &request.sources(), &decisions)?.validating(&request);
+    // A template base's renderings are where reverts take their values from.
+    let files = [request.sources(), outcome.rendered].concat();
+    let plan = Plan::new(&outcome.report, &files, &decisions)?.validating(&request);
     let json = to_json_text(&plan);
     let mut entry = store::entry(
         AuditAction::Plan,

@@ -115,7 +115,11 @@ impl<'s> Files<'s> {
             .filter(|d| crate::live::is_list(d))
             .map(|d| d.name.clone())
             .collect();
-        let docs = parsed.into_iter().map(crate::live::as_compared).collect();
+        let mut docs: Vec<Document> = parsed.into_iter().map(crate::live::as_compared).collect();
+        // A template base's renderings, which the plan carries.
+        for rendered in &plan.rendered {
+            docs.push(crate::parse::parse_with(&rendered.source(), options)?);
+        }
         Ok(Files {
             sources,
             docs,
@@ -377,6 +381,12 @@ fn change_for<'f>(
         let missing = |file: &str| Reason::FileMissing {
             file: file.to_string(),
         };
+        // A template base is text with placeholders: its values are changed in the template.
+        if target_role == Role::Base && !plan.rendered.is_empty() {
+            return Err(Reason::TemplateBase {
+                file: target_file.clone(),
+            });
+        }
         if files.is_live(&target_file) {
             return Err(Reason::LiveOutput {
                 desired: plan.file_of(&from_role).unwrap_or_default().to_string(),
@@ -390,11 +400,15 @@ fn change_for<'f>(
         if target.format.is_device() && target_role != Role::Base {
             return Err(Reason::DeviceRunning);
         }
-        let from_file = plan.file_of(&from_role).ok_or_else(|| missing("?"))?;
-        let from = files.doc(from_file).ok_or_else(|| missing(from_file))?;
-        let stream = files.stream_of(&target_file);
         // Which side of the finding is in the target file, and which in the file values come from.
         let (target_side, from_side) = sides(f, &target_role);
+        // Against a template base, values come from the environment's rendering.
+        let from_file = match from_side {
+            Some(side) if plan.rendered.iter().any(|r| r.file == side.file) => side.file.as_str(),
+            _ => plan.file_of(&from_role).ok_or_else(|| missing("?"))?,
+        };
+        let from = files.doc(from_file).ok_or_else(|| missing(from_file))?;
+        let stream = files.stream_of(&target_file);
         // The kind, from the target's point of view: what the target lacks is added, what it alone
         // has is removed.
         match (f.kind, target_side, from_side) {

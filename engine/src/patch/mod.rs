@@ -264,6 +264,11 @@ pub enum Reason {
         /// The template.
         file: String,
     },
+    /// The base is a template rendered per environment, which is edited by hand.
+    TemplateBase {
+        /// The template.
+        file: String,
+    },
     /// The edited text does not hold the planned value (a driftwise bug): the whole file is left
     /// as it was rather than half-changed.
     Unverified {
@@ -298,6 +303,10 @@ impl fmt::Display for Reason {
             Reason::TemplateLayer { file } => write!(
                 f,
                 "the value comes from the template layer {file}; change the template by hand"
+            ),
+            Reason::TemplateBase { file } => write!(
+                f,
+                "the base is the template {file}, rendered per environment: change the template by hand"
             ),
             Reason::Overlap => f.write_str("overlaps another change to the same place"),
             Reason::Gone => f.write_str("the value is no longer there"),
