@@ -397,6 +397,57 @@ fn yaml_values_are_written_for_yaml_1_1_readers_too() {
     }
 }
 
+/// A number a revert copies between files of one format is written as the base writes it: file
+/// modes stay octal (`0644` is 420 to YAML 1.1 readers such as kubectl's, `644` is 644), hex,
+/// underscores, exponents and trailing zeros stay. Between formats, or where the text would read
+/// as another number, it is written out again.
+#[test]
+fn numbers_are_copied_as_their_file_writes_them() {
+    for (base, env, wanted) in [
+        (
+            (
+                "base.yaml",
+                "mode: 0644\nport: 0x1F90\nratio: 1.50\nmask: 0o755\nbig: 1e3\n",
+            ),
+            (
+                "env.yaml",
+                "mode: 0600\nport: 80\nratio: 2.0\nmask: 0o700\nbig: 5\n",
+            ),
+            "mode: 0644\nport: 0x1F90\nratio: 1.50\nmask: 0o755\nbig: 1e3\n",
+        ),
+        (
+            ("base.json", "{\"a\": 1.50, \"b\": 1e3, \"c\": -0.0}"),
+            ("env.json", "{\"a\": 2, \"b\": 5, \"c\": 1}"),
+            "{\"a\": 1.50, \"b\": 1e3, \"c\": -0.0}",
+        ),
+        (
+            ("base.toml", "a = 1_000\nb = 0x1F\nc = 1.50\nd = +7\n"),
+            ("env.toml", "a = 5\nb = 2\nc = 3.0\nd = 1\n"),
+            "a = 1_000\nb = 0x1F\nc = 1.50\nd = +7\n",
+        ),
+        // Between formats: written as the target's format writes the number.
+        (
+            ("base.toml", "a = 0x1F\nb = 1_000\n"),
+            ("env.yaml", "a: 1\nb: 2\n"),
+            "a: 31\nb: 1000\n",
+        ),
+        (
+            ("base.yaml", "a: 0o17\n"),
+            ("env.json", "{\"a\": 1}"),
+            "{\"a\": 15}",
+        ),
+    ] {
+        let (base, env) = (Source::new(base.0, base.1), Source::new(env.0, env.1));
+        let plan = plan_for(&base, &env, Action::Revert);
+        let preview = plan.preview(&[base.clone(), env.clone()]).unwrap();
+        assert_eq!(preview.unapplied().count(), 0);
+        let after = &preview.files[0].after;
+        assert_eq!(after, wanted, "{} into {}", base.name, env.name);
+        let edited = Source::new(env.name.clone(), after.clone());
+        assert_eq!(report_for(&base, "env", &edited, None).findings, vec![]);
+    }
+}
+
 /// A list that is an item of a list on the same line (`- - a`) is replaced from its own dash: the
 /// dash before it is its parent's item. Found by the differential check against PyYAML, where the
 /// writer's own check refused the edit.

@@ -13,11 +13,13 @@ use serde_json::Value as J;
 /// A change to one place of one file.
 #[derive(Clone, Debug)]
 pub(crate) enum Change<'a> {
-    /// Replace the node at `pointer` with `value` (taken from the other file).
+    /// Replace the node at `pointer` with `value` (taken from the other file, where it reads
+    /// `literal`).
     Replace {
         pointer: String,
         old: &'a Node,
         value: &'a Node,
+        literal: Option<Literal<'a>>,
     },
     /// Add `value` under the container at `parent`: as member `key`, or into a list before the item
     /// now at `index` (its length to append). `rank` is the value's index in its own list, so
@@ -57,6 +59,14 @@ impl Change<'_> {
             } => format!("{parent}/-"),
         }
     }
+}
+
+/// A scalar's text as its own file writes it (`0o755`, `1_000`, `1.50`), which a file of the same
+/// format can take as it is rather than the value written out again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Literal<'a> {
+    pub(crate) format: crate::tree::Format,
+    pub(crate) text: &'a str,
 }
 
 /// A change, and the action it carries out.
@@ -153,6 +163,16 @@ impl<'s> Files<'s> {
 
     pub(crate) fn source(&self, file: &str) -> Option<&'s Source> {
         self.sources.iter().find(|s| s.name == file).copied()
+    }
+
+    /// The text of `node`, a scalar of `file` on one line, as that file writes it.
+    pub(crate) fn literal(&self, file: &str, node: &Node) -> Option<Literal<'s>> {
+        if matches!(node.value, Value::Map(_) | Value::List(_)) {
+            return None;
+        }
+        let format = self.doc(file)?.format;
+        let text = self.source(file)?.text.get(node.span.byte_range())?;
+        (!text.is_empty() && !text.contains(['\n', '\r'])).then_some(Literal { format, text })
     }
 
     /// Whether pointers into `file` are stream pointers: when any file of the plan is a
@@ -419,6 +439,7 @@ fn change_for<'f>(
                     pointer: t.path.clone(),
                     old,
                     value,
+                    literal: files.literal(from_file, value),
                 })
             }
             (Kind::Added | Kind::Removed, None, Some(s)) => {
@@ -580,6 +601,7 @@ fn layered_change<'f>(
                         pointer: t.path.clone(),
                         old,
                         value,
+                        literal: files.literal(&s.file, value),
                     }
                 })
             }
@@ -591,6 +613,7 @@ fn layered_change<'f>(
                         pointer: s.path.clone(),
                         old,
                         value,
+                        literal: files.literal(&s.file, value),
                     });
                 }
                 let parent = f.insert_at.clone().ok_or(Reason::NoPlace)?;
@@ -666,10 +689,12 @@ fn directory_change<'f>(
         };
         match (f.kind, target_side, from_side, from) {
             (Kind::Changed | Kind::TypeChanged, Some(t), Some(s), Some(from)) => {
+                let value = at(from, &s.path)?;
                 Ok(Change::Replace {
                     pointer: t.path.clone(),
                     old: at(target, &t.path)?,
-                    value: at(from, &s.path)?,
+                    value,
+                    literal: files.literal(&s.file, value),
                 })
             }
             (Kind::Added | Kind::Removed, None, Some(s), Some(from)) => {

@@ -116,6 +116,7 @@ fn operations_for(change: &Change<'_>, shifts: &mut Shifts) -> Vec<J> {
             pointer,
             old,
             value,
+            ..
         } => {
             let path = shifts.translate(pointer);
             vec![

@@ -21,6 +21,7 @@ pub(super) fn junos_edits(
             pointer,
             old,
             value,
+            ..
         } => match (&old.value, &value.value) {
             (Value::String(_), Value::String(new)) => Ok(vec![Edit::replace(
                 old.span.start.at(),

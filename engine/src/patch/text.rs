@@ -9,7 +9,7 @@
 //! its reason, and nothing else changes for it.
 
 use super::anchors::SharedAnchors;
-use super::changes::{Change, FileChanges, Files, Planned, lookup};
+use super::changes::{Change, FileChanges, Files, Literal, Planned, lookup};
 use super::edits::{Edit, apply, line_end, line_start};
 use super::flat_write::{flat_line, flat_value, ini_section};
 use super::json_write::json_inline;
@@ -518,10 +518,12 @@ fn translate<'a>(change: &Change<'a>, shifts: &Shifts) -> Change<'a> {
             pointer,
             old,
             value,
+            literal,
         } => Change::Replace {
             pointer: shifts.translate(pointer),
             old,
             value,
+            literal: *literal,
         },
         Change::Remove { pointer, old } => Change::Remove {
             pointer: shifts.translate(pointer),
@@ -691,7 +693,12 @@ fn edits_for(
         return super::junos_write::junos_edits(change, text, doc);
     }
     match change {
-        Change::Replace { pointer, value, .. } => replace(text, doc, stream, pointer, value),
+        Change::Replace {
+            pointer,
+            value,
+            literal,
+            ..
+        } => replace(text, doc, stream, pointer, value, *literal),
         Change::Remove { pointer, .. } if stream && split_pointer(pointer).len() == 1 => {
             remove_document(text, doc, pointer).map(|e| vec![e])
         }
@@ -792,7 +799,7 @@ fn edits_for(
                 let at = index.unwrap_or(items.len()).min(items.len());
                 items.insert(at, (*value).clone());
                 let list = Node::new(Value::List(items), c.node.span);
-                return replace(text, doc, stream, parent, &list);
+                return replace(text, doc, stream, parent, &list, None);
             }
             add(text, doc.format, &c, key.as_deref(), *index, &value.value)
         }
@@ -821,6 +828,7 @@ fn replace(
     stream: bool,
     pointer: &str,
     value: &Node,
+    literal: Option<Literal<'_>>,
 ) -> Result<Vec<Edit>, Reason> {
     let old = lookup(doc, stream, pointer).ok_or(Reason::Gone)?;
     let format = doc.format;
@@ -849,7 +857,7 @@ fn replace(
         let mut items = items.clone();
         *items.get_mut(index).ok_or(Reason::Gone)? = value.clone();
         let list = Node::new(Value::List(items), *span);
-        return replace(text, doc, stream, &parent_pointer(pointer), &list);
+        return replace(text, doc, stream, &parent_pointer(pointer), &list, None);
     }
     if format == Format::Ini && super::layout::is_section_value(text, old) {
         // An INI section replaced: by a map, its lines written again; by anything else, refused
@@ -1032,6 +1040,12 @@ fn replace(
     }
     let flow = in_flow(text, doc, stream, pointer);
     let written = match format {
+        // A number as its own file writes it, in a file of the same format: `0o755` and `0644`
+        // stay octal (which YAML 1.1 readers such as kubectl's read differently from `644`),
+        // `1_000`, `0x1F` and `1.50` as written.
+        _ if !block && let Some(literal) = same_number(format, value, literal) => {
+            literal.to_string()
+        }
         // A YAML scalar keeps the quoting the old value had, where the new text allows it.
         Format::Yaml if !block => yaml_replacing(&value.value, &text[old.span.byte_range()], flow)?,
         Format::Env => env_replacing(&value.value, &text[old.span.byte_range()])?,
@@ -1066,6 +1080,28 @@ fn replace(
         end,
         format!("{lead}{written}{tail}"),
     )])
+}
+
+/// `literal`'s text, when it is a number in a file of `format` that a file of `format` reads as
+/// the same number `value` is.
+fn same_number<'a>(format: Format, value: &Node, literal: Option<Literal<'a>>) -> Option<&'a str> {
+    let literal = literal.filter(|l| l.format == format)?;
+    if !matches!(
+        value.value,
+        Value::Int(_) | Value::Float(_) | Value::Decimal(_)
+    ) {
+        return None;
+    }
+    // Read again by itself, as the value of a key, in the same format.
+    let (name, text) = match format {
+        Format::Yaml => ("n.yaml", format!("n: {}\n", literal.text)),
+        Format::Json => ("n.json", format!("{{\"n\": {}}}", literal.text)),
+        Format::Toml => ("n.toml", format!("n = {}\n", literal.text)),
+        _ => return None,
+    };
+    let doc = crate::parse::parse(&Source::new(name, text)).ok()?;
+    let read = lookup(&doc, false, "/n")?;
+    (read.value == value.value).then_some(literal.text)
 }
 
 /// Whether YAML writes `value` as a block on the lines below its key: a map or list with something
