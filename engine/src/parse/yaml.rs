@@ -695,7 +695,11 @@ fn is_int_syntax(s: &str) -> bool {
 }
 
 /// The YAML 1.2 core schema: what a plain scalar means. `yes`/`no`/`on`/`off` stay strings, as in
-/// YAML 1.2 (normalising them is a policy choice).
+/// YAML 1.2 (normalising them is a policy choice). One YAML 1.1 reading is kept: an integer with a
+/// leading zero and only octal digits (`0644`) is octal, as kubectl, Helm, Argo CD, dyff (go-yaml)
+/// and Ansible (PyYAML) read it. File modes are written so (`defaultMode: 0644` is 420 to the
+/// cluster, and `kubectl get` shows 420); the core schema's decimal 644 would report every such
+/// manifest as drifted from its live object.
 pub(super) fn resolve_plain(text: Cow<'_, str>) -> Value {
     let s: &str = &text;
     // Most plain scalars are words: a letter that starts no null, boolean or number is a string.
@@ -716,6 +720,17 @@ pub(super) fn resolve_plain(text: Cow<'_, str>) -> Value {
         _ => {}
     }
     if is_int_syntax(s) {
+        let (negative, digits) = match s.strip_prefix('-') {
+            Some(digits) => (true, digits),
+            None => (false, s.strip_prefix('+').unwrap_or(s)),
+        };
+        if digits.len() > 1
+            && digits.starts_with('0')
+            && digits.bytes().all(|b| (b'0'..=b'7').contains(&b))
+            && let Some(v) = Value::integer_in_base(digits, 8, negative)
+        {
+            return v;
+        }
         return Value::number(s, true);
     }
     if let Some(oct) = s
@@ -773,6 +788,16 @@ mod tests {
 
     fn docs(text: &str) -> Vec<Node> {
         parse(text, Limits::default()).unwrap()
+    }
+
+    #[test]
+    fn a_leading_zero_octal_integer_is_octal_as_yaml_1_1_readers_read_it() {
+        let root = docs("a: 0644\nb: -010\nc: 0\nd: 089\ne: 00\nf: '0644'\ng: 0o644\nh: 0644.5\n")
+            .remove(0);
+        assert_eq!(
+            root.value.to_json(),
+            serde_json::json!({"a": 420, "b": -8, "c": 0, "d": 89, "e": 0, "f": "0644", "g": 420, "h": 644.5})
+        );
     }
 
     #[test]
