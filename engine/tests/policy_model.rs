@@ -350,3 +350,56 @@ fn include_cycles_and_missing_includes_are_errors_at_the_include() {
     );
     assert_eq!((err.file.as_deref(), err.line()), (Some("a.yaml"), Some(2)));
 }
+
+/// The `kubernetes` preset compares quantities by amount where Kubernetes holds them (the API
+/// server writes `cpu: 0.5` back as `500m`, `1024Mi` as `1Gi`), in a manifest, a stream and live
+/// output alike, and nowhere else: a label `"1.10"` is not `"1.1"`.
+#[test]
+fn the_kubernetes_preset_compares_quantities_by_amount_where_they_are() {
+    let objects = |cpu: &str, memory: &str, quota: &str, version: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  labels: {{version: \"{version}\"}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          resources:\n            limits: {{cpu: {cpu}, memory: {memory}}}\n            requests: {{cpu: 100m, ephemeral-storage: 2Gi}}\n---\napiVersion: v1\nkind: ResourceQuota\nmetadata:\n  name: q\nspec:\n  hard: {{requests.cpu: {quota}, pods: \"10\"}}\n"
+        )
+    };
+    let base = objects("0.5", "1024Mi", "\"2\"", "1.10");
+    let live_objects = objects("500m", "1Gi", "2000m", "1.1");
+    let list: String = live_objects
+        .split("---\n")
+        .map(|doc| {
+            doc.lines()
+                .enumerate()
+                .map(|(i, l)| format!("{}{l}\n", if i == 0 { "- " } else { "  " }))
+                .collect::<String>()
+        })
+        .collect();
+    let live = format!("apiVersion: v1\nkind: List\nitems:\n{list}");
+    let check = |env: &str, preset: bool| -> Vec<String> {
+        let request = Request {
+            policy: preset.then(|| Source::new("driftwise.yaml", "presets: [kubernetes]\n")),
+            ..Request::new(
+                Source::new("base.yaml", base.clone()),
+                vec![Environment::from_source(Source::new("live.yaml", env))],
+            )
+        };
+        let outcome = run(&request).unwrap();
+        outcome
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.expected.is_none())
+            .map(|f| f.keyed_path.clone())
+            .collect()
+    };
+    for env in [live_objects.as_str(), live.as_str()] {
+        assert_eq!(
+            check(env, true),
+            ["[kind=Deployment,name=web]/metadata/labels/version"],
+            "only the label differs"
+        );
+        assert_eq!(
+            check(env, false).len(),
+            4,
+            "without the preset each quantity differs"
+        );
+    }
+}

@@ -103,18 +103,20 @@ impl<'a> Differ<'a> {
             return false;
         }
         let rules = &self.options.normalise;
-        let tolerance = if rules.tolerance.is_empty() {
-            None
+        let per_path = !rules.tolerance.is_empty() || !rules.quantity_paths.is_empty();
+        let (here, pointer) = if per_path {
+            (self.keyed_path(), self.pointer(Which::Base))
         } else {
-            let here = self.keyed_path();
-            let pointer = self.pointer(Which::Base);
-            rules
-                .tolerance
-                .iter()
-                .find(|t| t.path.matches_path(&here) || t.path.matches_path(&pointer))
-                .map(|t| t.absolute)
+            Default::default()
         };
-        normalise::equivalent(rules, tolerance, &base.value, &env.value)
+        let at = |p: &crate::pattern::Pattern| p.matches_path(&here) || p.matches_path(&pointer);
+        let tolerance = rules
+            .tolerance
+            .iter()
+            .find(|t| at(&t.path))
+            .map(|t| t.absolute);
+        let quantities = rules.quantities || rules.quantity_paths.iter().any(at);
+        normalise::equivalent(rules, tolerance, quantities, &base.value, &env.value)
     }
 
     fn node(

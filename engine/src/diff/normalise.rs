@@ -6,16 +6,18 @@ use crate::parse::parse;
 use crate::tree::{Format, Source, Value};
 
 /// Whether `base` and `env` are the same value under the normalisation rules (and an absolute
-/// numeric tolerance for this path, if the policy gives one).
+/// numeric tolerance for this path, if the policy gives one; `quantities` says whether quantities
+/// compare by amount here).
 pub(crate) fn equivalent(
     rules: &Normalise,
     tolerance: Option<f64>,
+    quantities: bool,
     base: &Value,
     env: &Value,
 ) -> bool {
     if let Some(t) = tolerance {
         let number = |v: &Value| match v {
-            Value::String(s) if rules.numeric_strings || rules.quantities => quantity(s),
+            Value::String(s) if rules.numeric_strings || quantities => quantity(s),
             other => as_number(other),
         };
         if let (Some(a), Some(b)) = (number(base), number(env)) {
@@ -25,7 +27,7 @@ pub(crate) fn equivalent(
     if rules.numeric_strings && numeric_string_equal(base, env) {
         return true;
     }
-    if rules.quantities && quantity_equal(base, env) {
+    if quantities && quantity_equal(base, env) {
         return true;
     }
     if rules.booleans
@@ -159,6 +161,7 @@ mod tests {
             booleans: true,
             embedded: true,
             tolerance: vec![],
+            quantity_paths: vec![],
         };
         let cases = [
             (s("500m"), s("0.5")),
@@ -170,9 +173,15 @@ mod tests {
             (s("{\"a\": 1, \"b\": [1, 2]}"), s("b: [1, 2]\na: 1\n")),
         ];
         for (a, b) in &cases {
-            assert!(!equivalent(&none, None, a, b), "{a:?} {b:?} without rules");
-            assert!(equivalent(&all, None, a, b), "{a:?} {b:?}");
-            assert!(equivalent(&all, None, b, a), "symmetric: {b:?} {a:?}");
+            assert!(
+                !equivalent(&none, None, none.quantities, a, b),
+                "{a:?} {b:?} without rules"
+            );
+            assert!(equivalent(&all, None, all.quantities, a, b), "{a:?} {b:?}");
+            assert!(
+                equivalent(&all, None, all.quantities, b, a),
+                "symmetric: {b:?} {a:?}"
+            );
         }
         for (a, b) in [
             (s("500m"), s("0.6")),
@@ -180,7 +189,10 @@ mod tests {
             (s("yes"), Value::Bool(false)),
             (s("5432x"), Value::Int(5432)),
         ] {
-            assert!(!equivalent(&all, None, &a, &b), "{a:?} {b:?}");
+            assert!(
+                !equivalent(&all, None, all.quantities, &a, &b),
+                "{a:?} {b:?}"
+            );
         }
     }
 
@@ -190,17 +202,19 @@ mod tests {
         assert!(equivalent(
             &rules,
             Some(0.05),
+            false,
             &Value::Float(0.70),
             &Value::Float(0.74)
         ));
         assert!(!equivalent(
             &rules,
             Some(0.05),
+            false,
             &Value::Float(0.70),
             &Value::Float(0.76)
         ));
         assert!(
-            !equivalent(&rules, Some(0.05), &s("0.70"), &Value::Float(0.72)),
+            !equivalent(&rules, Some(0.05), false, &s("0.70"), &Value::Float(0.72)),
             "strings only with numeric_strings"
         );
     }

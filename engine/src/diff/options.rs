@@ -21,7 +21,12 @@ impl AlignOptions {
     /// Whether any normalisation rule is on, so the common case skips the check entirely.
     pub(crate) fn normalising(&self) -> bool {
         let n = &self.normalise;
-        n.quantities || n.numeric_strings || n.booleans || n.embedded || !n.tolerance.is_empty()
+        n.quantities
+            || n.numeric_strings
+            || n.booleans
+            || n.embedded
+            || !n.tolerance.is_empty()
+            || !n.quantity_paths.is_empty()
     }
 }
 
@@ -64,6 +69,11 @@ pub struct Normalise {
     /// Numbers within an absolute tolerance are the same, per path.
     #[serde(default)]
     pub tolerance: Vec<Tolerance>,
+    /// Where quantities compare by amount when `quantities` is off: the fields a preset knows
+    /// hold them (`kubernetes`: resource limits and requests, quotas, capacities). Not written in
+    /// a policy file.
+    #[serde(skip)]
+    pub quantity_paths: Vec<Pattern>,
 }
 
 /// Numbers at matching paths within `absolute` of each other are the same.

@@ -317,6 +317,12 @@ impl Policy {
                     _ => err,
                 }
             })?;
+            let quantities = presets::quantity_paths(&name);
+            self.file
+                .normalise
+                .quantity_paths
+                .extend(quantities.iter().cloned());
+            self.align.normalise.quantity_paths.extend(quantities);
             self.preset_from.get_or_insert(self.file.ignore.len());
             for (j, rule) in rules.into_iter().enumerate() {
                 let key = format!("ignore[{}]", self.file.ignore.len());

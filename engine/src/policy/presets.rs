@@ -5,7 +5,9 @@
 //! `generation`, `creationTimestamp`, `selfLink`, the `last-applied-configuration` and
 //! `deployment.kubernetes.io/revision` annotations), and the defaults it fills in when the
 //! manifest leaves a field out: each is ignored only as an *added* finding with the default value,
-//! so a manifest that sets the field to something else still shows drift.
+//! so a manifest that sets the field to something else still shows drift. Quantities at the fields
+//! that hold them compare by amount (`500m` = `0.5`, `1Gi` = `1024Mi`), as the API server
+//! rewrites them.
 
 use super::file::IgnoreRule;
 use crate::finding::Kind;
@@ -14,6 +16,38 @@ use serde_json::{Value as J, json};
 
 /// The presets there are.
 pub const PRESETS: [&str; 1] = ["kubernetes"];
+
+/// Where a preset compares quantities by amount (`kubernetes`: the API server writes each
+/// quantity in its canonical form, so a manifest's `cpu: 0.5` and `memory: 1024Mi` come back as
+/// `500m` and `1Gi`). Only there: elsewhere `"1.10"` and `"1.1"` stay different.
+pub(crate) fn quantity_paths(name: &str) -> Vec<Pattern> {
+    if name != "kubernetes" {
+        return Vec::new();
+    }
+    [
+        // Containers' (and init and ephemeral containers') and pods' resources, in any workload.
+        "/**/resources/limits/*",
+        "/**/resources/requests/*",
+        "/**/resources/claims/*/request",
+        "/**/overhead/*",
+        "/**/emptyDir/sizeLimit",
+        // ResourceQuota, LimitRange, PersistentVolume and its claims' status, Node capacity.
+        "/spec/hard/*",
+        "/status/hard/*",
+        "/status/used/*",
+        "/spec/limits/*/max/*",
+        "/spec/limits/*/min/*",
+        "/spec/limits/*/default/*",
+        "/spec/limits/*/defaultRequest/*",
+        "/spec/limits/*/maxLimitRequestRatio/*",
+        "/spec/capacity/*",
+        "/status/capacity/*",
+        "/status/allocatable/*",
+    ]
+    .into_iter()
+    .map(|p| Pattern::parse(p).expect("preset patterns are valid"))
+    .collect()
+}
 
 /// The ignore rules of a preset, or `None` for an unknown name.
 pub(crate) fn preset_rules(name: &str) -> Option<Vec<IgnoreRule>> {
