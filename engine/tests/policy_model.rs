@@ -403,3 +403,45 @@ fn the_kubernetes_preset_compares_quantities_by_amount_where_they_are() {
         );
     }
 }
+
+/// The defaults the API server fills in are not drift under the `kubernetes` preset (probes'
+/// timing, volumes' file modes, StatefulSet, DaemonSet, Job and CronJob defaults), but a manifest
+/// that sets another value still differs.
+#[test]
+fn the_kubernetes_preset_knows_the_servers_defaults_and_only_as_defaults() {
+    let manifest = |timeout: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: db}}\nspec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: db\n          livenessProbe:\n            httpGet: {{path: /, port: 80}}\n{timeout}      volumes:\n        - name: cfg\n          configMap: {{name: cfg}}\n  volumeClaimTemplates:\n    - metadata: {{name: data}}\n      spec: {{accessModes: [ReadWriteOnce]}}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {{name: nightly}}\nspec:\n  schedule: '0 1 * * *'\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n            - name: run\n              image: job:1\n"
+        )
+    };
+    let live = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  replicas: 3\n  podManagementPolicy: OrderedReady\n  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 0}}\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain, whenScaled: Retain}\n  revisionHistoryLimit: 10\n  template:\n    spec:\n      containers:\n        - name: db\n          livenessProbe:\n            httpGet: {path: /, port: 80, scheme: HTTP}\n            timeoutSeconds: 1\n            periodSeconds: 10\n            successThreshold: 1\n            failureThreshold: 3\n      volumes:\n        - name: cfg\n          configMap: {name: cfg, defaultMode: 420}\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], volumeMode: Filesystem}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: '0 1 * * *'\n  concurrencyPolicy: Allow\n  failedJobsHistoryLimit: 1\n  successfulJobsHistoryLimit: 3\n  suspend: false\n  jobTemplate:\n    spec:\n      backoffLimit: 6\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n            - name: run\n              image: job:1\n              imagePullPolicy: IfNotPresent\n";
+    let findings = |timeout: &str, preset: bool| -> Vec<String> {
+        let request = Request {
+            policy: preset.then(|| Source::new("driftwise.yaml", "presets: [kubernetes]\n")),
+            ..Request::new(
+                Source::new("base.yaml", manifest(timeout)),
+                vec![Environment::from_source(Source::new("live.yaml", live))],
+            )
+        };
+        run(&request)
+            .unwrap()
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.expected.is_none())
+            .map(|f| f.keyed_path.clone())
+            .collect()
+    };
+    assert_eq!(findings("", true), Vec::<String>::new());
+    assert!(
+        findings("", false).len() > 10,
+        "each default differs without the preset"
+    );
+    assert_eq!(
+        findings("            timeoutSeconds: 5\n", true),
+        [
+            "[kind=StatefulSet,name=db]/spec/template/spec/containers[name=db]/livenessProbe/timeoutSeconds"
+        ],
+        "a value the manifest sets is not a default"
+    );
+}

@@ -93,34 +93,92 @@ fn kubernetes() -> Vec<IgnoreRule> {
     .into_iter()
     .map(|p| rule(p, None, server))
     .collect();
-    let pod = "/spec/template/spec";
-    let containers = ["containers", "initContainers"];
     let mut defaults: Vec<(String, J)> = Vec::new();
-    for c in containers {
+    // A pod's spec: in a workload's template, a CronJob's job template, or a Pod itself.
+    for pod in [
+        "/spec/template/spec",
+        "/spec/jobTemplate/spec/template/spec",
+        "/spec",
+    ] {
+        for c in ["containers", "initContainers"] {
+            defaults.extend([
+                (
+                    format!("{pod}/{c}/*/imagePullPolicy"),
+                    json!("IfNotPresent"),
+                ),
+                (format!("{pod}/{c}/*/imagePullPolicy"), json!("Always")),
+                (
+                    format!("{pod}/{c}/*/terminationMessagePath"),
+                    json!("/dev/termination-log"),
+                ),
+                (
+                    format!("{pod}/{c}/*/terminationMessagePolicy"),
+                    json!("File"),
+                ),
+                (format!("{pod}/{c}/*/ports/*/protocol"), json!("TCP")),
+                (format!("{pod}/{c}/*/resources"), json!({})),
+            ]);
+            // A probe's timing and an HTTP probe's scheme, when the manifest leaves them out.
+            for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
+                let at = format!("{pod}/{c}/*/{probe}");
+                defaults.extend([
+                    (format!("{at}/timeoutSeconds"), json!(1)),
+                    (format!("{at}/periodSeconds"), json!(10)),
+                    (format!("{at}/successThreshold"), json!(1)),
+                    (format!("{at}/failureThreshold"), json!(3)),
+                    (format!("{at}/httpGet/scheme"), json!("HTTP")),
+                ]);
+            }
+        }
+        // Volumes' file modes: 0644.
+        for volume in ["configMap", "secret", "projected", "downwardAPI"] {
+            defaults.push((format!("{pod}/volumes/*/{volume}/defaultMode"), json!(420)));
+        }
         defaults.extend([
-            (
-                format!("{pod}/{c}/*/imagePullPolicy"),
-                json!("IfNotPresent"),
-            ),
-            (format!("{pod}/{c}/*/imagePullPolicy"), json!("Always")),
-            (
-                format!("{pod}/{c}/*/terminationMessagePath"),
-                json!("/dev/termination-log"),
-            ),
-            (
-                format!("{pod}/{c}/*/terminationMessagePolicy"),
-                json!("File"),
-            ),
-            (format!("{pod}/{c}/*/ports/*/protocol"), json!("TCP")),
-            (format!("{pod}/{c}/*/resources"), json!({})),
+            (format!("{pod}/dnsPolicy"), json!("ClusterFirst")),
+            (format!("{pod}/restartPolicy"), json!("Always")),
+            (format!("{pod}/schedulerName"), json!("default-scheduler")),
+            (format!("{pod}/securityContext"), json!({})),
+            (format!("{pod}/terminationGracePeriodSeconds"), json!(30)),
+        ]);
+    }
+    // A Job's spec, or a CronJob's job template.
+    for job in ["/spec", "/spec/jobTemplate/spec"] {
+        defaults.extend([
+            (format!("{job}/backoffLimit"), json!(6)),
+            (format!("{job}/completions"), json!(1)),
+            (format!("{job}/parallelism"), json!(1)),
+            (format!("{job}/completionMode"), json!("NonIndexed")),
+            (format!("{job}/suspend"), json!(false)),
         ]);
     }
     defaults.extend([
-        (format!("{pod}/dnsPolicy"), json!("ClusterFirst")),
-        (format!("{pod}/restartPolicy"), json!("Always")),
-        (format!("{pod}/schedulerName"), json!("default-scheduler")),
-        (format!("{pod}/securityContext"), json!({})),
-        (format!("{pod}/terminationGracePeriodSeconds"), json!(30)),
+        ("/spec/replicas".into(), json!(1)),
+        // StatefulSets.
+        ("/spec/podManagementPolicy".into(), json!("OrderedReady")),
+        (
+            "/spec/updateStrategy".into(),
+            json!({"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}),
+        ),
+        (
+            "/spec/persistentVolumeClaimRetentionPolicy".into(),
+            json!({"whenDeleted": "Retain", "whenScaled": "Retain"}),
+        ),
+        (
+            "/spec/volumeClaimTemplates/*/spec/volumeMode".into(),
+            json!("Filesystem"),
+        ),
+        // DaemonSets.
+        (
+            "/spec/updateStrategy".into(),
+            json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}),
+        ),
+        // CronJobs (`suspend` with the Jobs').
+        ("/spec/concurrencyPolicy".into(), json!("Allow")),
+        ("/spec/failedJobsHistoryLimit".into(), json!(1)),
+        ("/spec/successfulJobsHistoryLimit".into(), json!(3)),
+        // PersistentVolumeClaims.
+        ("/spec/volumeMode".into(), json!("Filesystem")),
         ("/spec/revisionHistoryLimit".into(), json!(10)),
         ("/spec/progressDeadlineSeconds".into(), json!(600)),
         (
