@@ -445,3 +445,54 @@ fn the_kubernetes_preset_knows_the_servers_defaults_and_only_as_defaults() {
         "a value the manifest sets is not a default"
     );
 }
+
+/// Manifests usually leave the namespace to `kubectl apply -n`; the cluster's copy names it. An
+/// object without a namespace matches the other side's one object of its kind and name, so only
+/// real drift shows (the namespace itself is an added field, which the preset ignores), rather
+/// than every object removed and added again.
+#[test]
+fn objects_without_a_namespace_match_the_clusters_copy() {
+    let manifests = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '1'}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\ndata: {a: '1'}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: e, namespace: other}\ndata: {a: '1'}\n";
+    let live = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c, namespace: shop}\n  data: {a: '1'}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: d, namespace: shop}\n  data: {a: '2'}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: e, namespace: shop}\n  data: {a: '1'}\n";
+    let findings = |preset: bool| -> Vec<(Kind, String)> {
+        let request = Request {
+            policy: preset.then(|| Source::new("driftwise.yaml", "presets: [kubernetes]\n")),
+            ..Request::new(
+                Source::new("base.yaml", manifests),
+                vec![Environment::from_source(Source::new("live.yaml", live))],
+            )
+        };
+        run(&request)
+            .unwrap()
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.expected.is_none())
+            .map(|f| (f.kind, f.keyed_path.clone()))
+            .collect()
+    };
+    assert_eq!(
+        findings(true),
+        [
+            (Kind::Changed, "[kind=ConfigMap,name=d]/data/a".to_string()),
+            (
+                Kind::Removed,
+                "[kind=ConfigMap,namespace=other,name=e]".to_string()
+            ),
+            (
+                Kind::Added,
+                "[kind=ConfigMap,namespace=shop,name=e]".to_string()
+            ),
+        ],
+        "a namespace the manifest names still tells objects apart"
+    );
+    let plain = findings(false);
+    assert!(
+        plain.contains(&(
+            Kind::Added,
+            "[kind=ConfigMap,name=c]/metadata/namespace".to_string()
+        )),
+        "{plain:?}"
+    );
+    assert_eq!(plain.len(), 5, "{plain:?}");
+}

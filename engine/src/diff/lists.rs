@@ -559,10 +559,48 @@ fn identities<'a>(
         return None;
     }
     FALLBACK_SCHEMES.into_iter().find_map(|scheme| {
-        let base_ids = unique_ids(base, scheme)?;
-        let env_ids = unique_ids(env, scheme)?;
+        let mut base_ids = unique_ids(base, scheme)?;
+        let mut env_ids = unique_ids(env, scheme)?;
+        if matches!(scheme, Scheme::Kubernetes) {
+            namespace_where_left_out(&mut base_ids, &env_ids);
+            namespace_where_left_out(&mut env_ids, &base_ids);
+        }
         Some((scheme, base_ids, env_ids))
     })
+}
+
+/// A manifest that leaves `metadata.namespace` out is applied into a namespace (`kubectl apply
+/// -n`, the context's, `default`), and the cluster's copy (`kubectl get`) names it: an object
+/// without a namespace that the other side lacks matches the other side's one object of the same
+/// apiVersion, kind and name in some namespace, when there is exactly one and this side lacks it.
+/// Its `namespace` then differs as a field (`added /metadata/namespace`), not as a whole object.
+fn namespace_where_left_out(ids: &mut [Ident<'_>], others: &[Ident<'_>]) {
+    // apiVersion, kind, namespace, name.
+    fn parts(key: &str) -> Option<(&str, &str, &str, &str)> {
+        let mut p = key.split('\0');
+        Some((p.next()?, p.next()?, p.next()?, p.next()?))
+    }
+    let mine: FastSet<String> = ids.iter().map(|id| id.key.to_string()).collect();
+    let theirs: FastSet<&str> = others.iter().map(|id| id.key.as_ref()).collect();
+    let mut taken: FastSet<String> = FastSet::default();
+    for id in ids.iter_mut() {
+        let Some((api, kind, "", name)) = parts(&id.key) else {
+            continue;
+        };
+        if theirs.contains(id.key.as_ref()) {
+            continue;
+        }
+        let mut candidates = others.iter().filter(|o| {
+            parts(&o.key)
+                .is_some_and(|(a, k, ns, n)| a == api && k == kind && n == name && !ns.is_empty())
+                && !mine.contains(o.key.as_ref())
+        });
+        if let (Some(only), None) = (candidates.next(), candidates.next())
+            && taken.insert(only.key.to_string())
+        {
+            id.key = Cow::Owned(only.key.to_string());
+        }
+    }
 }
 
 fn unique_ids<'a>(items: &'a [Node], scheme: Scheme<'_>) -> Option<Vec<Ident<'a>>> {

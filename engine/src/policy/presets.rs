@@ -203,5 +203,13 @@ fn kubernetes() -> Vec<IgnoreRule> {
         r.kinds = vec![Kind::Added];
         rules.push(r);
     }
+    // A manifest without a namespace goes into the one it is applied to.
+    let mut r = rule(
+        "/metadata/namespace",
+        None,
+        "the namespace a manifest without one was applied into",
+    );
+    r.kinds = vec![Kind::Added];
+    rules.push(r);
     rules
 }
