@@ -6,6 +6,13 @@ mod common;
 use common::*;
 use predicates::prelude::*;
 
+/// Writes `text` to `name` under `dir`, making its folders.
+fn write_in(dir: &std::path::Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
 fn in_case(case: &str) -> assert_cmd::Command {
     in_dir(&repo().join("tests/cases").join(case))
 }
@@ -319,11 +326,7 @@ fn plans_over_configuration_folders_edit_each_file_in_place() {
 #[test]
 fn plans_over_kubernetes_folders_edit_each_object_in_its_own_file() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
     let deployment = |replicas: u32, image: &str| {
         format!(
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: {replicas}\n  template:\n    spec:\n      containers:\n        - name: web\n          image: {image}\n"
@@ -377,11 +380,7 @@ fn plans_over_kubernetes_folders_edit_each_object_in_its_own_file() {
 #[test]
 fn plans_over_folders_delete_what_the_other_side_lacks() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
     let config_map = |name: &str| {
         format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  a: \"1\"\n")
     };
@@ -459,11 +458,7 @@ fn plans_over_folders_delete_what_the_other_side_lacks() {
 #[test]
 fn a_committed_plan_over_folders_commits_the_files_it_deletes() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
     write("base/app.yaml", "a: 1\n");
     write("prod/app.yaml", "a: 2\n");
     write("prod/old/debug.yaml", "debug: true\n");
@@ -492,11 +487,7 @@ fn a_committed_plan_over_folders_commits_the_files_it_deletes() {
 #[test]
 fn a_kubectl_list_is_never_deleted() {
     let dir = tempfile::tempdir().unwrap();
-    let write = |name: &str, text: &str| {
-        let path = dir.path().join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |name: &str, text: &str| write_in(dir.path(), name, text);
     write(
         "manifests/web.yaml",
         "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  a: \"1\"\n",

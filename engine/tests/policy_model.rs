@@ -351,6 +351,25 @@ fn include_cycles_and_missing_includes_are_errors_at_the_include() {
     assert_eq!((err.file.as_deref(), err.line()), (Some("a.yaml"), Some(2)));
 }
 
+/// The unexpected findings of `base` against `live` (a manifest or a `kubectl get` List), with the
+/// `kubernetes` preset or without it.
+fn kubernetes_findings(base: &str, live: &str, preset: bool) -> Vec<driftwise_engine::Finding> {
+    let request = Request {
+        policy: preset.then(|| Source::new("driftwise.yaml", "presets: [kubernetes]\n")),
+        ..Request::new(
+            Source::new("base.yaml", base),
+            vec![Environment::from_source(Source::new("live.yaml", live))],
+        )
+    };
+    run(&request)
+        .unwrap()
+        .report
+        .findings
+        .into_iter()
+        .filter(|f| f.expected.is_none())
+        .collect()
+}
+
 /// The `kubernetes` preset compares quantities by amount where Kubernetes holds them (the API
 /// server writes `cpu: 0.5` back as `500m`, `1024Mi` as `1Gi`), in a manifest, a stream and live
 /// output alike, and nowhere else: a label `"1.10"` is not `"1.1"`.
@@ -374,20 +393,9 @@ fn the_kubernetes_preset_compares_quantities_by_amount_where_they_are() {
         .collect();
     let live = format!("apiVersion: v1\nkind: List\nitems:\n{list}");
     let check = |env: &str, preset: bool| -> Vec<String> {
-        let request = Request {
-            policy: preset.then(|| Source::new("driftwise.yaml", "presets: [kubernetes]\n")),
-            ..Request::new(
-                Source::new("base.yaml", base.clone()),
-                vec![Environment::from_source(Source::new("live.yaml", env))],
-            )
-        };
-        let outcome = run(&request).unwrap();
-        outcome
-            .report
-            .findings
-            .iter()
-            .filter(|f| f.expected.is_none())
-            .map(|f| f.keyed_path.clone())
+        kubernetes_findings(&base, env, preset)
+            .into_iter()
+            .map(|f| f.keyed_path)
             .collect()
     };
     for env in [live_objects.as_str(), live.as_str()] {
@@ -416,20 +424,9 @@ fn the_kubernetes_preset_knows_the_servers_defaults_and_only_as_defaults() {
     };
     let live = "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  replicas: 3\n  podManagementPolicy: OrderedReady\n  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: 0}}\n  persistentVolumeClaimRetentionPolicy: {whenDeleted: Retain, whenScaled: Retain}\n  revisionHistoryLimit: 10\n  template:\n    spec:\n      containers:\n        - name: db\n          livenessProbe:\n            httpGet: {path: /, port: 80, scheme: HTTP}\n            timeoutSeconds: 1\n            periodSeconds: 10\n            successThreshold: 1\n            failureThreshold: 3\n      volumes:\n        - name: cfg\n          configMap: {name: cfg, defaultMode: 420}\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {accessModes: [ReadWriteOnce], volumeMode: Filesystem}\n---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  schedule: '0 1 * * *'\n  concurrencyPolicy: Allow\n  failedJobsHistoryLimit: 1\n  successfulJobsHistoryLimit: 3\n  suspend: false\n  jobTemplate:\n    spec:\n      backoffLimit: 6\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n            - name: run\n              image: job:1\n              imagePullPolicy: IfNotPresent\n";
     let findings = |timeout: &str, preset: bool| -> Vec<String> {
-        let request = Request {
-            policy: preset.then(|| Source::new("driftwise.yaml", "presets: [kubernetes]\n")),
-            ..Request::new(
-                Source::new("base.yaml", manifest(timeout)),
-                vec![Environment::from_source(Source::new("live.yaml", live))],
-            )
-        };
-        run(&request)
-            .unwrap()
-            .report
-            .findings
-            .iter()
-            .filter(|f| f.expected.is_none())
-            .map(|f| f.keyed_path.clone())
+        kubernetes_findings(&manifest(timeout), live, preset)
+            .into_iter()
+            .map(|f| f.keyed_path)
             .collect()
     };
     assert_eq!(findings("", true), Vec::<String>::new());
@@ -455,20 +452,9 @@ fn objects_without_a_namespace_match_the_clusters_copy() {
     let manifests = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: '1'}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: d}\ndata: {a: '1'}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: e, namespace: other}\ndata: {a: '1'}\n";
     let live = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: c, namespace: shop}\n  data: {a: '1'}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: d, namespace: shop}\n  data: {a: '2'}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: e, namespace: shop}\n  data: {a: '1'}\n";
     let findings = |preset: bool| -> Vec<(Kind, String)> {
-        let request = Request {
-            policy: preset.then(|| Source::new("driftwise.yaml", "presets: [kubernetes]\n")),
-            ..Request::new(
-                Source::new("base.yaml", manifests),
-                vec![Environment::from_source(Source::new("live.yaml", live))],
-            )
-        };
-        run(&request)
-            .unwrap()
-            .report
-            .findings
-            .iter()
-            .filter(|f| f.expected.is_none())
-            .map(|f| (f.kind, f.keyed_path.clone()))
+        kubernetes_findings(manifests, live, preset)
+            .into_iter()
+            .map(|f| (f.kind, f.keyed_path))
             .collect()
     };
     assert_eq!(
