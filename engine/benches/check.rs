@@ -380,3 +380,41 @@ fn layered(bencher: divan::Bencher, what: &str) {
         _ => bencher.bench(|| run(divan::black_box(&request)).unwrap()),
     }
 }
+
+/// 3,000 ConfigMaps as manifests (without namespaces, as `kubectl apply -n` takes them) against
+/// `kubectl get cm -o yaml`'s List of them (each in `shop`, every hundredth changed), under the
+/// `kubernetes` preset: objects matched by identity with the namespace filled in, each checked
+/// for a second object of its identity, and every finding tried against the preset's rules.
+fn kubectl_list() -> Request {
+    let objects = 3_000;
+    let mut manifests = String::new();
+    let mut live = String::from("apiVersion: v1\nkind: List\nitems:\n");
+    for i in 0..objects {
+        let _ = write!(
+            manifests,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-{i}\ndata:\n  mode: fast\n  level: '1'\n---\n"
+        );
+        let level = if i % 100 == 0 { 2 } else { 1 };
+        let _ = write!(
+            live,
+            "- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: settings-{i}\n    namespace: shop\n    uid: {i}\n    resourceVersion: '{i}'\n  data:\n    mode: fast\n    level: '{level}'\n"
+        );
+    }
+    Request {
+        policy: Some(Source::new("driftwise.yaml", "presets: [kubernetes]\n")),
+        ..Request::new(
+            Source::new("manifests.yaml", manifests),
+            vec![Environment::from_source(Source::new("live.yaml", live))],
+        )
+    }
+}
+
+#[divan::bench]
+fn manifests_against_kubectl_list(bencher: divan::Bencher) {
+    let request = kubectl_list();
+    bencher.bench(|| {
+        let outcome = run(divan::black_box(&request)).unwrap();
+        assert_eq!(outcome.report.findings.len(), 30, "every hundredth level");
+        outcome
+    });
+}

@@ -75,7 +75,10 @@ fn require_unique_objects(doc: &Document) -> crate::error::Result<()> {
         Some(Value::String(s)) => Some(s.to_string()),
         _ => None,
     };
-    let mut seen: Vec<((String, String, String, String), usize)> = Vec::new();
+    // By identity, for a List or a folder of thousands of objects (a scan of the ones before each
+    // made a 3,000-object List take a second).
+    let mut seen: std::collections::HashMap<(String, String, String, String), usize> =
+        std::collections::HashMap::with_capacity(doc.documents.len());
     for (i, node) in doc.documents.iter().enumerate() {
         let (Some(version), Some(kind), Some(name)) = (
             text(node, "/apiVersion"),
@@ -87,8 +90,8 @@ fn require_unique_objects(doc: &Document) -> crate::error::Result<()> {
         let group = api_group(&version).to_string();
         let namespace = text(node, "/metadata/namespace").unwrap_or_default();
         let identity = (group, kind.clone(), namespace.clone(), name.clone());
-        if let Some((_, first)) = seen.iter().find(|(id, _)| *id == identity) {
-            let earlier = &doc.documents[*first];
+        if let Some(&first) = seen.get(&identity) {
+            let earlier = &doc.documents[first];
             let shown = if namespace.is_empty() {
                 name
             } else {
@@ -106,7 +109,7 @@ fn require_unique_objects(doc: &Document) -> crate::error::Result<()> {
             .in_file(doc.file_at(&format!("/{i}")).to_string())
             .at(node.span.start));
         }
-        seen.push((identity, i));
+        seen.insert(identity, i);
     }
     Ok(())
 }

@@ -79,10 +79,15 @@ impl Pattern {
 
     /// Whether the pattern matches `path` (a pointer or keyed path) or one of its ancestors.
     pub fn matches_path(&self, path: &str) -> bool {
-        let segments = split_keyed(path);
-        matches_prefix(&self.segments, &segments)
+        self.matches_split_path(&split_keyed(path))
+    }
+
+    /// [`matches_path`](Self::matches_path) for a path already split by [`split_keyed`], for
+    /// callers that try many patterns on one path.
+    pub(crate) fn matches_split_path(&self, segments: &[String]) -> bool {
+        matches_prefix(&self.segments, segments)
             || (self.document_relative()
-                && is_document(&segments)
+                && is_document(segments)
                 && matches_prefix(&self.segments, &segments[1..]))
     }
 

@@ -482,3 +482,23 @@ fn objects_without_a_namespace_match_the_clusters_copy() {
     );
     assert_eq!(plain.len(), 5, "{plain:?}");
 }
+
+/// `helm template` writes `---` and a `# Source:` comment for a template that renders nothing:
+/// an empty document, which kubectl skips. Matching skips it too, so the objects around it still
+/// match by identity and only their real drift shows.
+#[test]
+fn empty_documents_among_objects_are_skipped() {
+    let rendered = "---\n# Source: chart/templates/hpa.yaml\n---\n# Source: chart/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {x: '1'}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: '1'}\n---\n";
+    let live = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a, namespace: default}\n  data: {x: '2'}\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: b, namespace: default}\n  data: {x: '1'}\n";
+    let found: Vec<(Kind, String)> = kubernetes_findings(rendered, live, true)
+        .into_iter()
+        .map(|f| (f.kind, f.keyed_path))
+        .collect();
+    assert_eq!(
+        found,
+        [(Kind::Changed, "[kind=ConfigMap,name=a]/data/x".to_string())]
+    );
+    // A stream of nothing but empty documents is not matched as objects: it differs as it is.
+    let nothing = kubernetes_findings("---\n---\n", "---\n", false);
+    assert_eq!(nothing.len(), 1, "{nothing:?}");
+}

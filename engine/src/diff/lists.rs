@@ -271,6 +271,8 @@ impl<'a> Differ<'a> {
             });
             match ei {
                 Some(ei) => self.node(&base[bi], &env[ei], None, None),
+                // An empty document on one side is nothing to report.
+                None if is_empty_document(scheme, &base[bi]) => {}
                 None => {
                     // Before the next base item that the environment has, else at its end.
                     let at = base_ids[bi + 1..]
@@ -284,7 +286,7 @@ impl<'a> Differ<'a> {
             self.path.pop();
         }
         for (ei, id) in env_ids.iter().enumerate() {
-            if !base_at.contains_key(id.key.as_ref()) {
+            if !base_at.contains_key(id.key.as_ref()) && !is_empty_document(scheme, &env[ei]) {
                 self.path.push(Segment::Item {
                     base: None,
                     env: Some(ei),
@@ -580,8 +582,27 @@ fn namespace_where_left_out(ids: &mut [Ident<'_>], others: &[Ident<'_>]) {
         let mut p = key.split('\0');
         Some((p.next()?, p.next()?, p.next()?, p.next()?))
     }
+    if !ids
+        .iter()
+        .any(|id| parts(&id.key).is_some_and(|(_, _, ns, _)| ns.is_empty()))
+    {
+        return;
+    }
     let mine: FastSet<String> = ids.iter().map(|id| id.key.to_string()).collect();
     let theirs: FastSet<&str> = others.iter().map(|id| id.key.as_ref()).collect();
+    // The other side's namespaced objects this side lacks, by apiVersion, kind and name.
+    let mut namespaced: FastMap<(&str, &str, &str), Vec<&str>> = FastMap::default();
+    for other in others {
+        if let Some((api, kind, ns, name)) = parts(&other.key)
+            && !ns.is_empty()
+            && !mine.contains(other.key.as_ref())
+        {
+            namespaced
+                .entry((api, kind, name))
+                .or_default()
+                .push(other.key.as_ref());
+        }
+    }
     let mut taken: FastSet<String> = FastSet::default();
     for id in ids.iter_mut() {
         let Some((api, kind, "", name)) = parts(&id.key) else {
@@ -590,24 +611,46 @@ fn namespace_where_left_out(ids: &mut [Ident<'_>], others: &[Ident<'_>]) {
         if theirs.contains(id.key.as_ref()) {
             continue;
         }
-        let mut candidates = others.iter().filter(|o| {
-            parts(&o.key)
-                .is_some_and(|(a, k, ns, n)| a == api && k == kind && n == name && !ns.is_empty())
-                && !mine.contains(o.key.as_ref())
-        });
-        if let (Some(only), None) = (candidates.next(), candidates.next())
-            && taken.insert(only.key.to_string())
+        if let Some([only]) = namespaced.get(&(api, kind, name)).map(Vec::as_slice)
+            && taken.insert(only.to_string())
         {
-            id.key = Cow::Owned(only.key.to_string());
+            id.key = Cow::Owned(only.to_string());
         }
     }
+}
+
+/// The key an empty document of a stream of Kubernetes objects goes by: its own, matching nothing
+/// (no object's key starts with a NUL).
+fn empty_document_key(index: usize) -> Cow<'static, str> {
+    Cow::Owned(format!("\0empty\0{index}"))
+}
+
+/// Whether `node` is an empty document among Kubernetes objects (`---` with nothing after it, or
+/// only a comment, as `helm template` writes for a template that renders nothing): kubectl skips
+/// it, and so does matching.
+fn is_empty_document(scheme: Scheme<'_>, node: &Node) -> bool {
+    matches!(scheme, Scheme::Kubernetes) && matches!(node.value, Value::Null)
 }
 
 fn unique_ids<'a>(items: &'a [Node], scheme: Scheme<'_>) -> Option<Vec<Ident<'a>>> {
     let ids: Vec<Ident<'_>> = items
         .iter()
-        .map(|n| scheme.key(n).map(|key| Ident { key }))
+        .enumerate()
+        .map(|(i, n)| match scheme.key(n) {
+            Some(key) => Some(Ident { key }),
+            None if is_empty_document(scheme, n) => Some(Ident {
+                key: empty_document_key(i),
+            }),
+            None => None,
+        })
         .collect::<Option<_>>()?;
+    // Empty documents alone are no stream of objects.
+    if matches!(scheme, Scheme::Kubernetes)
+        && !items.is_empty()
+        && items.iter().all(|n| is_empty_document(scheme, n))
+    {
+        return None;
+    }
     let mut seen = FastSet::with_capacity_and_hasher(ids.len(), Default::default());
     ids.iter()
         .all(|id| seen.insert(id.key.as_ref()))

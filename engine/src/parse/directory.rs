@@ -73,10 +73,12 @@ fn file_sources(source: &Source) -> (Vec<Cow<'_, Source>>, Vec<&str>) {
 /// The directory's one document, from its files read (`texts` are theirs, in the same order).
 fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Document {
     let files: Vec<Document> = files.into_iter().map(crate::live::as_compared).collect();
-    let objects = !files.is_empty()
+    // Empty documents (`---` and a comment, as `helm template` writes them) sit among objects.
+    let object_or_empty = |n: &Node| is_object(n) || matches!(n.value, Value::Null);
+    let objects = files.iter().any(|d| d.documents.iter().any(is_object))
         && files
             .iter()
-            .all(|d| !d.documents.is_empty() && d.documents.iter().all(is_object));
+            .all(|d| !d.documents.is_empty() && d.documents.iter().all(object_or_empty));
     let (documents, origins) = if objects {
         let mut documents = Vec::new();
         let mut origins = Vec::new();

@@ -24,7 +24,9 @@ pub(crate) struct Subject<'f> {
     object: Option<String>,
     /// The object's API group (`apps`; empty for the core group), when it is known.
     group: Option<String>,
-    paths: Vec<String>,
+    /// The paths rules are tried on, each split into its segments once (a finding meets every
+    /// rule of the policy, a preset's too).
+    paths: Vec<Vec<String>>,
 }
 
 impl<'f> Subject<'f> {
@@ -59,13 +61,16 @@ impl<'f> Subject<'f> {
             finding,
             object,
             group,
-            paths,
+            paths: paths
+                .iter()
+                .map(|p| crate::pattern::split_keyed(p))
+                .collect(),
         }
     }
 
     /// Whether `pattern` matches the finding (or an ancestor of it).
     pub(crate) fn matches(&self, pattern: &Pattern) -> bool {
-        self.paths.iter().any(|p| pattern.matches_path(p))
+        self.paths.iter().any(|p| pattern.matches_split_path(p))
     }
 
     fn object_field(&self, name: &str) -> Option<&str> {
