@@ -146,13 +146,28 @@ pub fn write_atomically(path: &Path, text: &str, backup: bool) -> Result<(), Err
     let (dir, file_name) = folder_and_name(path);
     clear_abandoned_temporaries(dir, &file_name);
     if backup && path.exists() {
-        let kept = dir.join(format!("{file_name}.orig"));
-        let original = std::fs::read(path).map_err(|e| io_error("cannot read", &name, e))?;
-        faults::at(Step::Backup, nth)
-            .and_then(|()| replace(&kept, &original, None, usize::MAX))
-            .map_err(|e| io_error("cannot keep a backup", &name, e))?;
+        keep_backup(path, nth)?;
     }
     replace(path, text.as_bytes(), Some(path), nth).map_err(|e| io_error("cannot write", &name, e))
+}
+
+/// Keeps the file at `path` as `path.orig`, written atomically like any file (`nth`: the write it
+/// is, for the test faults).
+fn keep_backup(path: &Path, nth: usize) -> Result<(), Error> {
+    let name = path.display().to_string();
+    let (dir, file_name) = folder_and_name(path);
+    let kept = dir.join(format!("{file_name}.orig"));
+    let original = std::fs::read(path).map_err(|e| io_error("cannot read", &name, e))?;
+    faults::at(Step::Backup, nth)
+        .and_then(|()| replace(&kept, &original, None, usize::MAX))
+        .map_err(|e| io_error("cannot keep a backup", &name, e))
+}
+
+/// Flushes `dir`, so that a rename or removal in it is durable.
+fn flush_folder(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
 }
 
 /// Deletes the file at `path` (a link itself, not what it points to), first keeping its text as
@@ -171,20 +186,10 @@ pub fn delete_keeping_backup(path: &Path, backup: bool) -> Result<(), Error> {
     let (dir, file_name) = folder_and_name(path);
     if backup {
         clear_abandoned_temporaries(dir, &file_name);
-        let original = std::fs::read(path).map_err(|e| io_error("cannot read", &name, e))?;
-        replace(
-            &dir.join(format!("{file_name}.orig")),
-            &original,
-            None,
-            usize::MAX,
-        )
-        .map_err(|e| io_error("cannot keep a backup", &name, e))?;
+        keep_backup(path, usize::MAX)?;
     }
     std::fs::remove_file(path).map_err(|e| io_error("cannot delete", &name, e))?;
-    // The removal itself is durable once the directory is flushed.
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+    flush_folder(dir);
     Ok(())
 }
 
@@ -214,10 +219,7 @@ fn replace(
         }
         faults::at(Step::Rename, nth)?;
         std::fs::rename(&tmp, path)?;
-        // The rename itself is durable once the directory is flushed.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
+        flush_folder(dir);
         Ok(())
     })();
     if result.is_err() {

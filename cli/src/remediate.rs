@@ -76,17 +76,20 @@ fn original(file: &str, sha: Option<&str>, now: &Source) -> Option<String> {
     if sha256_hex(&now.text) == sha {
         return None;
     }
-    let kept = std::fs::read_to_string(format!("{file}.orig")).ok()?;
-    (sha256_hex(&kept) == sha).then_some(kept)
+    kept_original(file, sha)
 }
 
 /// The text of a file an earlier apply of the plan deleted, from the `FILE.orig` it kept, when
 /// that is what the plan was made from.
 fn deleted_earlier(file: &str, sha: Option<&str>) -> Option<String> {
-    let sha = sha?;
     if std::fs::symlink_metadata(file).is_ok() {
         return None;
     }
+    kept_original(file, sha?)
+}
+
+/// `FILE.orig`'s text, when it is the text whose SHA-256 is `sha`.
+fn kept_original(file: &str, sha: &str) -> Option<String> {
     let kept = std::fs::read_to_string(format!("{file}.orig")).ok()?;
     (sha256_hex(&kept) == sha).then_some(kept)
 }
