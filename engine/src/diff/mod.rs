@@ -104,12 +104,16 @@ impl<'a> Differ<'a> {
         }
         let rules = &self.options.normalise;
         let per_path = !rules.tolerance.is_empty() || !rules.quantity_paths.is_empty();
+        // Split once, for every tolerance and quantity pattern tried on them.
+        let split = crate::pattern::split_keyed;
         let (here, pointer) = if per_path {
-            (self.keyed_path(), self.pointer(Which::Base))
+            (split(&self.keyed_path()), split(&self.pointer(Which::Base)))
         } else {
             Default::default()
         };
-        let at = |p: &crate::pattern::Pattern| p.matches_path(&here) || p.matches_path(&pointer);
+        let at = |p: &crate::pattern::Pattern| {
+            p.matches_split_path(&here) || p.matches_split_path(&pointer)
+        };
         let tolerance = rules
             .tolerance
             .iter()

@@ -165,6 +165,20 @@ impl<'s> Files<'s> {
         self.sources.iter().find(|s| s.name == file).copied()
     }
 
+    /// Why `file` is not written when it is the plan's `target` side, if it is not: live output
+    /// (a `kubectl get` List) is read, never written, and the cluster made to match with `kubectl
+    /// apply -f desired`; a running configuration changes on the device (the commands export),
+    /// while an intended one is edited as text.
+    pub(crate) fn unwritable(&self, file: &str, target: &Role, desired: &str) -> Option<Reason> {
+        if self.is_live(file) {
+            return Some(Reason::LiveOutput {
+                desired: desired.to_string(),
+            });
+        }
+        let device = self.doc(file).is_some_and(|d| d.format.is_device());
+        (device && *target != Role::Base).then_some(Reason::DeviceRunning)
+    }
+
     /// The text of `node`, a scalar of `file` on one line, as that file writes it.
     pub(crate) fn literal(&self, file: &str, node: &Node) -> Option<Literal<'s>> {
         if matches!(node.value, Value::Map(_) | Value::List(_)) {
@@ -407,19 +421,13 @@ fn change_for<'f>(
                 file: target_file.clone(),
             });
         }
-        if files.is_live(&target_file) {
-            return Err(Reason::LiveOutput {
-                desired: plan.file_of(&from_role).unwrap_or_default().to_string(),
-            });
+        let desired = plan.file_of(&from_role).unwrap_or_default();
+        if let Some(reason) = files.unwritable(&target_file, &target_role, desired) {
+            return Err(reason);
         }
         let target = files
             .doc(&target_file)
             .ok_or_else(|| missing(&target_file))?;
-        // A running configuration changes on the device (the commands export); an intended
-        // configuration is edited as text (discover and sync).
-        if target.format.is_device() && target_role != Role::Base {
-            return Err(Reason::DeviceRunning);
-        }
         // Which side of the finding is in the target file, and which in the file values come from.
         let (target_side, from_side) = sides(f, &target_role);
         // Against a template base, values come from the environment's rendering.
@@ -664,18 +672,13 @@ fn directory_change<'f>(
         let missing = |file: &str| Reason::FileMissing {
             file: file.to_string(),
         };
-        if files.is_live(&target_file) {
-            let desired = plan.directory_of(&from_role).unwrap_or_default();
-            return Err(Reason::LiveOutput {
-                desired: desired.to_string(),
-            });
+        let desired = plan.directory_of(&from_role).unwrap_or_default();
+        if let Some(reason) = files.unwritable(&target_file, &target_role, desired) {
+            return Err(reason);
         }
         let target = files
             .doc(&target_file)
             .ok_or_else(|| missing(&target_file))?;
-        if target.format.is_device() && target_role != Role::Base {
-            return Err(Reason::DeviceRunning);
-        }
         let from = match from_side {
             Some(side) => Some((
                 files.doc(&side.file).ok_or_else(|| missing(&side.file))?,

@@ -6,7 +6,7 @@
 
 use super::changes::Files;
 use super::{FileJsonPatch, FilePatch, Reason, Unapplied};
-use crate::plan::{Plan, PlannedAction, Role};
+use crate::plan::{Plan, PlannedAction};
 
 /// The files the plan creates, each with the text it copies (or, when that file was not given,
 /// its action as not done).
@@ -31,39 +31,26 @@ pub(crate) fn created(plan: &Plan, files: &Files<'_>) -> Vec<FilePatch> {
 /// not done).
 pub(crate) fn deleted(plan: &Plan, files: &Files<'_>) -> Vec<FilePatch> {
     plan.deletions()
-        .map(|(action, file)| match files.source(&file) {
-            Some(_) if files.is_live(&file) => {
-                let desired = action
-                    .roles()
-                    .and_then(|(_, from)| plan.directory_of(&from))
-                    .unwrap_or_default();
-                not_done(
-                    action,
+        .map(|(action, file)| {
+            // Live output and a device's captured running configuration are not deleted either:
+            // deleting them changes no cluster and no device.
+            let refused = action.roles().and_then(|(target, from)| {
+                let desired = plan.directory_of(&from).unwrap_or_default();
+                files.unwritable(&file, &target, desired)
+            });
+            match (files.source(&file), refused) {
+                (Some(_), Some(reason)) => not_done(action, file, reason),
+                (Some(source), None) => FilePatch {
+                    before: source.text.clone(),
+                    after: String::new(),
+                    created: false,
+                    deleted: true,
+                    applied: 1,
+                    unapplied: Vec::new(),
                     file,
-                    Reason::LiveOutput {
-                        desired: desired.to_string(),
-                    },
-                )
+                },
+                (None, _) => not_given(action, file.clone(), file),
             }
-            // A device's running configuration, captured: deleting the capture changes no device.
-            Some(_)
-                if files.doc(&file).is_some_and(|d| d.format.is_device())
-                    && action
-                        .roles()
-                        .is_some_and(|(target, _)| target != Role::Base) =>
-            {
-                not_done(action, file, Reason::DeviceRunning)
-            }
-            Some(source) => FilePatch {
-                before: source.text.clone(),
-                after: String::new(),
-                created: false,
-                deleted: true,
-                applied: 1,
-                unapplied: Vec::new(),
-                file,
-            },
-            None => not_given(action, file.clone(), file),
         })
         .collect()
 }
