@@ -4,7 +4,7 @@ use crate::args::{CheckArgs, ColorChoice, WriteArgs};
 use crate::{exit, remediate, request, run_log, schedule};
 use driftwise_engine::{
     Checker, Decisions, Error, ErrorKind, OutputFormat, Plan, RenderOptions, Report, Request,
-    Source, run as check, to_json_text,
+    Source, to_json_text,
 };
 use std::io::{IsTerminal, Write};
 
@@ -66,7 +66,14 @@ fn run_once(args: &CheckArgs) -> u8 {
 
 fn check_once(args: &CheckArgs) -> Result<(Request, Report, Vec<Source>), Error> {
     let request = request::check(args)?;
-    let outcome = check(&request)?;
+    let checker = Checker::new(&request)?;
+    let outcome = checker.outcome();
+    if args.schedule.is_none() {
+        // The process ends after this one check: freeing the parsed trees of large files took a
+        // sixth of the run (0.4 s of 2.3 s for two 47 MB YAML files), so the exit frees them. A
+        // scheduled check runs again and frees them each time.
+        std::mem::forget(checker);
+    }
     for failed in &outcome.failed {
         eprintln!("driftwise: error: {}", failed.describe());
     }
