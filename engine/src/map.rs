@@ -15,7 +15,7 @@ use std::hash::BuildHasher;
 use std::sync::LazyLock;
 
 /// Maps up to this many members are scanned; larger ones have an index.
-const SCANNED: usize = 8;
+pub(crate) const SCANNED: usize = 8;
 
 /// foldhash rather than SipHash: maps are built and probed for every key of every file. One seed
 /// per process, picked at random, so a crafted file cannot aim at collisions it knows in advance.

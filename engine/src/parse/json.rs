@@ -6,7 +6,7 @@ use super::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::map::Entry;
 use crate::span::{LineIndex, Pos, Span};
-use crate::tree::{Key, Member, Node, Value};
+use crate::tree::{Key, Map, Member, Node, Value};
 
 pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
     let mut p = Parser {
@@ -17,6 +17,7 @@ pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
         line_start: 0,
         index: (!text.is_ascii()).then(|| LineIndex::new(text)),
         limits,
+        open: super::open::Open::default(),
     };
     p.skip_blank()?;
     if p.at == p.bytes.len() {
@@ -44,6 +45,7 @@ struct Parser<'t> {
     /// For text that is not ASCII, whose columns count characters.
     index: Option<LineIndex<'t>>,
     limits: Limits,
+    open: super::open::Open,
 }
 
 impl<'t> Parser<'t> {
@@ -137,13 +139,25 @@ impl<'t> Parser<'t> {
 
     fn object(&mut self, depth: usize) -> Result<Value> {
         self.enter(depth)?;
-        let mut map = super::new_map();
+        // A small object's members wait on the reader's stack and are stored once, at their
+        // number; a large one is a growing map, whose index finds a repeated key at once.
+        let first = self.open.map_start();
+        let mut large: Option<Map> = None;
         loop {
             match self.peek() {
                 Some(b'}') => {
                     self.at += 1;
-                    // Growth leaves up to half of a map's room unused: large maps give it back.
-                    super::shrink(&mut map);
+                    let map = match large {
+                        Some(mut map) => {
+                            // Growth leaves up to half of its room unused: given back.
+                            super::shrink(&mut map);
+                            map
+                        }
+                        None => {
+                            let map = self.open.close_map(first);
+                            map.expect("repeated keys are refused as they are read")
+                        }
+                    };
                     return Ok(Value::Map(Box::new(map)));
                 }
                 Some(b'"') => {}
@@ -159,14 +173,27 @@ impl<'t> Parser<'t> {
             self.at += 1;
             self.skip_blank()?;
             let value = self.value(depth + 1)?;
-            match map.entry(key) {
-                Entry::Occupied(slot) => {
-                    let message = format!("duplicate key \"{}\"", slot.key());
-                    return Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start));
+            let repeated = match &mut large {
+                Some(map) => match map.entry(key) {
+                    Entry::Occupied(slot) => Some(slot.key().clone()),
+                    Entry::Vacant(slot) => {
+                        slot.insert(Member { key_span, value });
+                        None
+                    }
+                },
+                None if self.open.has_member(first, &key) => Some(key),
+                None => {
+                    self.open.push_member(key, Member { key_span, value });
+                    if self.open.members_since(first) > crate::map::SCANNED {
+                        let map = self.open.close_map(first);
+                        large = Some(map.expect("repeated keys are refused as they are read"));
+                    }
+                    None
                 }
-                Entry::Vacant(slot) => {
-                    slot.insert(Member { key_span, value });
-                }
+            };
+            if let Some(key) = repeated {
+                let message = format!("duplicate key \"{key}\"");
+                return Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start));
             }
             self.skip_blank()?;
             match self.peek() {
@@ -182,14 +209,14 @@ impl<'t> Parser<'t> {
 
     fn array(&mut self, depth: usize) -> Result<Value> {
         self.enter(depth)?;
-        let mut items = Vec::new();
+        let first = self.open.list_start();
         loop {
             if self.peek() == Some(b']') {
                 self.at += 1;
-                super::shrink_list(&mut items);
-                return Ok(Value::list(items));
+                return Ok(Value::list(self.open.close_list(first)));
             }
-            items.push(self.value(depth + 1)?);
+            let item = self.value(depth + 1)?;
+            self.open.push_item(item);
             self.skip_blank()?;
             match self.peek() {
                 Some(b',') => {
@@ -395,6 +422,40 @@ mod tests {
     fn comments_and_trailing_commas_are_accepted() {
         let root = one("// settings\n{ /* a */ \"a\": [1, 2,], }");
         assert_eq!(root.value.to_json(), serde_json::json!({"a": [1, 2]}));
+    }
+
+    #[test]
+    fn a_repeated_key_is_refused_where_it_is_whatever_the_objects_size() {
+        // Small objects wait on the reader's stack, large ones are maps: both refuse at once.
+        for members in [1, 7, 8, 9, 40] {
+            let keys: Vec<String> = (0..members).map(|i| format!("\"k{i}\": {i}")).collect();
+            let text = format!("{{{},\n \"k0\": 1, \"x\": tru}}", keys.join(", "));
+            let e = parse(&text, Limits::default()).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::DuplicateKey, "{members} members");
+            assert_eq!(e.message, "duplicate key \"k0\"");
+            assert_eq!(
+                (e.line(), e.column()),
+                (Some(2), Some(2)),
+                "{members} members"
+            );
+        }
+        // Nested objects keep their own members: the same key in each is no repeat.
+        let inner: Vec<String> = (0..12)
+            .map(|i| format!("\"k{i}\": {{\"k{i}\": [{{\"k0\": 0}}]}}"))
+            .collect();
+        let root = one(&format!(
+            "{{\"k0\": 0, \"o\": {{{}}}, \"k1\": 1}}",
+            inner.join(",")
+        ));
+        let Value::Map(map) = &root.value else {
+            panic!("a map")
+        };
+        assert_eq!(map.keys().collect::<Vec<_>>(), ["k0", "o", "k1"]);
+        assert_eq!(
+            root.pointer("/o/k11/k11/0/k0").map(|n| &n.value),
+            Some(&Value::Int(0))
+        );
+        assert_eq!(root.pointer("/o").map(|n| n.span.start.column), Some(16));
     }
 
     #[test]

@@ -5,6 +5,7 @@ mod directory;
 pub(crate) use directory::{relative_name, without_files};
 mod flat;
 mod json;
+mod open;
 mod toml;
 mod words;
 pub(crate) mod yaml;

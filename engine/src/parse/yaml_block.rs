@@ -45,6 +45,7 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
         lines,
         depth: 0,
         limits,
+        open: super::open::Open::default(),
     };
     let mut roots = Vec::new();
     loop {
@@ -171,6 +172,7 @@ struct Reader<'t> {
     lines: Lines<'t>,
     depth: usize,
     limits: Limits,
+    open: super::open::Open,
 }
 
 /// YAML limits an implicit key (`key: value`) to 1024 characters from its start to the `:`, which
@@ -277,7 +279,7 @@ impl Reader<'_> {
     }
 
     fn mapping(&mut self, indent: usize) -> Option<Node> {
-        let mut map = super::new_map();
+        let first = self.open.map_start();
         let mut start = None;
         let mut end = None::<Pos>;
         while let Some(line) = self.line() {
@@ -325,16 +327,12 @@ impl Reader<'_> {
                 }
             };
             end = Some(end.map_or(value.span.end, |e| e.max(value.span.end)));
-            match map.entry(key_text.into()) {
-                Entry::Occupied(_) => return None,
-                Entry::Vacant(slot) => {
-                    slot.insert(Member { key_span, value });
-                }
-            }
+            self.open
+                .push_member(key_text.into(), Member { key_span, value });
         }
         let start = start?;
-        // Growth leaves up to half of a map's room unused: large maps give it back.
-        super::shrink(&mut map);
+        // A repeated key is the full reader's to refuse.
+        let map = self.open.close_map(first).ok()?;
         Some(Node::new(
             Value::Map(Box::new(map)),
             Span::new(start, end.unwrap_or(start)),
@@ -344,7 +342,7 @@ impl Reader<'_> {
     /// A block sequence; `indentless` when it sits at its key's indentation, where the full
     /// reader starts it at its first item rather than at the first `-`.
     fn sequence(&mut self, indent: usize, indentless: bool) -> Option<Node> {
-        let mut items = Vec::new();
+        let first = self.open.list_start();
         let mut start = None;
         while let Some(line) = self.line() {
             if line.indent < indent || (line.indent == indent && !self.is_item(&line)) {
@@ -393,14 +391,14 @@ impl Reader<'_> {
                     Node::new(value, span)
                 }
             };
-            items.push(item);
+            self.open.push_item(item);
         }
         let mut start = start?;
+        let items = self.open.close_list(first);
         if indentless {
             start = items.first().map_or(start, |n| n.span.start);
         }
         let end = items.last().map_or(start, |n| n.span.end).max(start);
-        super::shrink_list(&mut items);
         Some(Node::new(Value::list(items), Span::new(start, end)))
     }
 
