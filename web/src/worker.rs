@@ -4,7 +4,7 @@
 //! crate's `desired` feature) that loads the first time a check needs templates or validation.
 
 use driftwise_engine::{
-    Decisions, Error, Outcome, Plan, Preview, Report, Request, Source, Verdict, run_with_progress,
+    Checker, Decisions, Error, Outcome, Plan, Preview, Report, Request, Source, Verdict,
 };
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
@@ -59,10 +59,16 @@ impl Task {
     /// Does the task, announcing a check's steps through `progress`, and answers. The worker and
     /// the in-page checker of the component tests both run this, so they behave identically.
     pub fn run(&self, progress: &mut dyn FnMut(CheckUpdate)) -> CheckUpdate {
+        self.run_keeping(progress).0
+    }
+
+    /// [`run`](Self::run), handing back a check's parsed inputs rather than freeing them, so the
+    /// worker answers first and frees them after (freeing the trees was ~6% of a check).
+    fn run_keeping(&self, progress: &mut dyn FnMut(CheckUpdate)) -> (CheckUpdate, Option<Checker>) {
         match self {
-            Task::Check(check) => run_check(check, progress),
-            Task::Plan(plan) => run_plan(plan),
-            Task::Verdict(verdict) => run_verdict(verdict),
+            Task::Check(check) => run_check_keeping(check, progress),
+            Task::Plan(plan) => (run_plan(plan), None),
+            Task::Verdict(verdict) => (run_verdict(verdict), None),
         }
     }
 }
@@ -146,17 +152,28 @@ pub fn run_plan(task: &PlanRequest) -> CheckUpdate {
 
 /// Runs a check, announcing each step through `progress`.
 pub fn run_check(check: &CheckRequest, progress: &mut dyn FnMut(CheckUpdate)) -> CheckUpdate {
+    run_check_keeping(check, progress).0
+}
+
+/// [`run_check`], and the checker with the parsed inputs, for the caller to free.
+fn run_check_keeping(
+    check: &CheckRequest,
+    progress: &mut dyn FnMut(CheckUpdate),
+) -> (CheckUpdate, Option<Checker>) {
     let id = check.id;
-    let result = run_with_progress(&check.request, |p| {
+    let checker = Checker::with_progress(&check.request, |p| {
         progress(CheckUpdate::Progress {
             id,
             step: p.step,
             steps: p.steps,
             file: p.file.map(str::to_string),
         })
-    })
-    .map(Box::new);
-    CheckUpdate::Finished { id, result }
+    });
+    let (result, kept) = match checker {
+        Ok(checker) => (Ok(Box::new(checker.outcome())), Some(checker)),
+        Err(e) => (Err(e), None),
+    };
+    (CheckUpdate::Finished { id, result }, kept)
 }
 
 /// Whether the page has asked the worker anything: then there is no warming up to do.
@@ -297,8 +314,11 @@ impl Worker for EngineWorker {
 
     fn received(&mut self, scope: &WorkerScope<Self>, task: Self::Input, who: HandlerId) {
         ASKED.store(true, Ordering::Relaxed);
-        let done = task.run(&mut |update| scope.respond(who, update));
+        let (done, parsed) = task.run_keeping(&mut |update| scope.respond(who, update));
         scope.respond(who, done);
+        // The answer is on its way: now the parsed files and the request's texts go.
+        drop(parsed);
+        drop(task);
     }
 }
 
