@@ -3,10 +3,10 @@
 //! values would silently hide from the drift report.
 
 use super::Limits;
+use super::open::OpenMap;
 use crate::error::{Error, ErrorKind, Result};
-use crate::map::Entry;
 use crate::span::{LineIndex, Pos, Span};
-use crate::tree::{Key, Map, Member, Node, Value};
+use crate::tree::{Key, Member, Node, Value};
 
 pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
     let mut p = Parser {
@@ -139,26 +139,12 @@ impl<'t> Parser<'t> {
 
     fn object(&mut self, depth: usize) -> Result<Value> {
         self.enter(depth)?;
-        // A small object's members wait on the reader's stack and are stored once, at their
-        // number; a large one is a growing map, whose index finds a repeated key at once.
-        let first = self.open.map_start();
-        let mut large: Option<Map> = None;
+        let mut map = OpenMap::new(&self.open);
         loop {
             match self.peek() {
                 Some(b'}') => {
                     self.at += 1;
-                    let map = match large {
-                        Some(mut map) => {
-                            // Growth leaves up to half of its room unused: given back.
-                            super::shrink(&mut map);
-                            map
-                        }
-                        None => {
-                            let map = self.open.close_map(first);
-                            map.expect("repeated keys are refused as they are read")
-                        }
-                    };
-                    return Ok(Value::Map(Box::new(map)));
+                    return Ok(Value::Map(Box::new(map.close(&mut self.open))));
                 }
                 Some(b'"') => {}
                 _ => return Err(self.error("expected a quoted key or '}'")),
@@ -173,25 +159,7 @@ impl<'t> Parser<'t> {
             self.at += 1;
             self.skip_blank()?;
             let value = self.value(depth + 1)?;
-            let repeated = match &mut large {
-                Some(map) => match map.entry(key) {
-                    Entry::Occupied(slot) => Some(slot.key().clone()),
-                    Entry::Vacant(slot) => {
-                        slot.insert(Member { key_span, value });
-                        None
-                    }
-                },
-                None if self.open.has_member(first, &key) => Some(key),
-                None => {
-                    self.open.push_member(key, Member { key_span, value });
-                    if self.open.members_since(first) > crate::map::SCANNED {
-                        let map = self.open.close_map(first);
-                        large = Some(map.expect("repeated keys are refused as they are read"));
-                    }
-                    None
-                }
-            };
-            if let Some(key) = repeated {
+            if let Err(key) = map.insert(&mut self.open, key, Member { key_span, value }) {
                 let message = format!("duplicate key \"{key}\"");
                 return Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start));
             }

@@ -1,7 +1,7 @@
 //! The members and items of the maps and lists a reader has open, kept on two stacks so that
 //! each map or list is stored once, at exactly its size, when it closes.
 
-use crate::map::Entry;
+use crate::map::{Entry, SCANNED};
 use crate::tree::{Key, Map, Member, Node};
 
 /// Scratch stacks the readers push onto, innermost map or list last. Growing each map and list
@@ -17,41 +17,68 @@ pub(super) struct Open {
 /// large list does not leave its size behind for the rest of the file.
 const KEPT_BYTES: usize = 1 << 20;
 
-impl Open {
-    /// Where the members of a map opened now start.
-    pub(super) fn map_start(&self) -> usize {
-        self.members.len()
+/// A map being read. While it is small its members wait on [`Open`]'s stack (a repeated key is
+/// found by a scan, as the finished map would find it); past [`SCANNED`] members it becomes a
+/// growing map, whose index finds a repeated key at once. Either way a repeated key is refused
+/// the moment it is read, so a reader's first error is always the first in the text.
+pub(super) struct OpenMap {
+    first: usize,
+    large: Option<Map>,
+}
+
+impl OpenMap {
+    pub(super) fn new(open: &Open) -> OpenMap {
+        OpenMap {
+            first: open.members.len(),
+            large: None,
+        }
     }
 
-    /// How many members the map opened at `first` has so far.
-    pub(super) fn members_since(&self, first: usize) -> usize {
-        self.members.len() - first
-    }
-
-    /// Whether the map opened at `first` has a member `key` already.
-    pub(super) fn has_member(&self, first: usize, key: &str) -> bool {
-        self.members[first..].iter().any(|(k, _)| k == key)
-    }
-
-    pub(super) fn push_member(&mut self, key: Key, member: Member) {
-        self.members.push((key, member));
-    }
-
-    /// The map opened at `first`, or the first key that repeats an earlier one.
-    pub(super) fn close_map(&mut self, first: usize) -> Result<Map, Key> {
-        let mut map = Map::with_capacity(self.members.len() - first);
-        for (key, member) in self.members.drain(first..) {
-            match map.entry(key) {
-                Entry::Occupied(slot) => return Err(slot.key().clone()),
+    /// Adds a member, or gives back its key when the map has that key already.
+    pub(super) fn insert(&mut self, open: &mut Open, key: Key, member: Member) -> Result<(), Key> {
+        if let Some(map) = &mut self.large {
+            return match map.entry(key) {
+                Entry::Occupied(slot) => Err(slot.key().clone()),
                 Entry::Vacant(slot) => {
                     slot.insert(member);
+                    Ok(())
                 }
+            };
+        }
+        if open.members[self.first..].iter().any(|(k, _)| *k == key) {
+            return Err(key);
+        }
+        open.members.push((key, member));
+        if open.members.len() - self.first > SCANNED {
+            self.large = Some(open.take_members(self.first));
+        }
+        Ok(())
+    }
+
+    /// The map read, stored at its size.
+    pub(super) fn close(self, open: &mut Open) -> Map {
+        match self.large {
+            Some(mut map) => {
+                // Growth leaves up to half of its room unused: given back.
+                super::shrink(&mut map);
+                map
             }
+            None => open.take_members(self.first),
+        }
+    }
+}
+
+impl Open {
+    /// The members from `first` on, as a map of exactly their number (their keys are distinct).
+    fn take_members(&mut self, first: usize) -> Map {
+        let mut map = Map::with_capacity(self.members.len() - first);
+        for (key, member) in self.members.drain(first..) {
+            map.insert(key, member);
         }
         if first == 0 {
             release(&mut self.members);
         }
-        Ok(map)
+        map
     }
 
     /// Where the items of a list opened now start.
@@ -95,16 +122,17 @@ mod tests {
     #[test]
     fn nested_maps_and_lists_take_only_their_own() {
         let mut open = Open::default();
-        let outer = open.map_start();
-        open.push_member("a".into(), member(1));
-        let inner = open.map_start();
-        open.push_member("b".into(), member(2));
-        open.push_member("c".into(), member(3));
-        let inner = open.close_map(inner).unwrap();
-        assert_eq!(inner.keys().collect::<Vec<_>>(), ["b", "c"]);
+        let mut outer = OpenMap::new(&open);
+        outer.insert(&mut open, "a".into(), member(1)).unwrap();
+        let mut inner = OpenMap::new(&open);
+        inner.insert(&mut open, "b".into(), member(2)).unwrap();
+        // Another map's key is no repeat.
+        inner.insert(&mut open, "a".into(), member(3)).unwrap();
+        let inner = inner.close(&mut open);
+        assert_eq!(inner.keys().collect::<Vec<_>>(), ["b", "a"]);
         assert_eq!(inner.capacity(), 2);
-        open.push_member("d".into(), member(4));
-        let outer = open.close_map(outer).unwrap();
+        outer.insert(&mut open, "d".into(), member(4)).unwrap();
+        let outer = outer.close(&mut open);
         assert_eq!(outer.keys().collect::<Vec<_>>(), ["a", "d"]);
 
         let list = open.list_start();
@@ -114,14 +142,22 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_key_is_named() {
-        let mut open = Open::default();
-        let first = open.map_start();
-        open.push_member("a".into(), member(1));
-        assert!(open.has_member(first, "a"));
-        assert!(!open.has_member(first, "b"));
-        open.push_member("a".into(), member(2));
-        assert_eq!(open.close_map(first).unwrap_err(), "a");
+    fn a_repeated_key_is_refused_in_small_and_large_maps() {
+        for size in [1, SCANNED, SCANNED + 1, 100] {
+            let mut open = Open::default();
+            let mut map = OpenMap::new(&open);
+            for i in 0..size {
+                map.insert(&mut open, format!("k{i}").into(), member(i as i64))
+                    .unwrap();
+            }
+            let repeated = map.insert(&mut open, "k0".into(), member(-1));
+            assert_eq!(repeated.unwrap_err(), "k0", "{size} members");
+            let map = map.close(&mut open);
+            assert_eq!(map.len(), size);
+            assert_eq!(map.get("k0").map(|m| &m.value.value), Some(&Value::Int(0)));
+            let last = format!("k{}", size - 1);
+            assert_eq!(map.get_index_of(&last), Some(size - 1));
+        }
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! win over later ones, as the YAML merge-key spec says.
 
 use super::Limits;
+use super::open::{Open, OpenMap};
 use crate::error::{Error, ErrorKind, Result};
-use crate::map::Entry;
 use crate::span::{LineIndex, Pos, Span};
 use crate::tree::{Map, Member, Node, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
@@ -28,6 +28,7 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
         separator: None,
         skew: 0,
         node_end: 0,
+        open: Open::default(),
     };
     let resync = has_skewing_directive(text);
     let mut parser = Parser::new_from_str(text);
@@ -96,6 +97,8 @@ struct Builder<'t> {
     skew: usize,
     /// Where the last node read ends: the next document's `---` comes after it.
     node_end: usize,
+    /// The members and items of the open collections.
+    open: Open,
 }
 
 enum Frame {
@@ -106,14 +109,15 @@ enum Frame {
         reach: Option<Pos>,
         anchor: usize,
         tag: Option<String>,
-        items: Vec<Node>,
+        /// Where its items start on the open items' stack.
+        first: usize,
     },
     Map {
         start: Pos,
         reach: Option<Pos>,
         anchor: usize,
         tag: Option<String>,
-        map: Map,
+        map: OpenMap,
         key: Option<Key>,
         merges: Vec<Node>,
     },
@@ -233,7 +237,7 @@ impl<'t> Builder<'t> {
                     reach: None,
                     anchor,
                     tag,
-                    items: Vec::new(),
+                    first: self.open.list_start(),
                 });
             }
             Event::MappingStart(anchor, tag) => {
@@ -244,7 +248,7 @@ impl<'t> Builder<'t> {
                     reach: None,
                     anchor,
                     tag,
-                    map: super::new_map(),
+                    map: OpenMap::new(&self.open),
                     key: None,
                     merges: Vec::new(),
                 });
@@ -255,12 +259,12 @@ impl<'t> Builder<'t> {
                     reach,
                     anchor,
                     tag,
-                    mut items,
+                    first,
                 }) = self.stack.pop()
                 else {
                     return Err(self.error_at(span.start, "unbalanced sequence end".into()));
                 };
-                super::shrink_list(&mut items);
+                let items = self.open.close_list(first);
                 let end = self.container_end(start, span, reach);
                 let list =
                     self.wrap_custom_tag(Node::new(Value::list(items), Span::new(start, end)), tag);
@@ -272,15 +276,15 @@ impl<'t> Builder<'t> {
                     reach,
                     anchor,
                     tag,
-                    mut map,
+                    map,
                     merges,
                     ..
                 }) = self.stack.pop()
                 else {
                     return Err(self.error_at(span.start, "unbalanced mapping end".into()));
                 };
+                let mut map = map.close(&mut self.open);
                 apply_merges(&mut map, merges);
-                super::shrink(&mut map);
                 let end = self.container_end(start, span, reach);
                 let map = self.wrap_custom_tag(
                     Node::new(Value::Map(Box::new(map)), Span::new(start, end)),
@@ -389,7 +393,7 @@ impl<'t> Builder<'t> {
         self.reach(node.span.end);
         match self.stack.last_mut() {
             None => self.root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Seq { .. }) => self.open.push_item(node),
             Some(Frame::Map {
                 map, key, merges, ..
             }) => {
@@ -415,19 +419,13 @@ impl<'t> Builder<'t> {
                     }
                     merges.push(node);
                 } else {
-                    match map.entry(key.text.into()) {
-                        Entry::Occupied(slot) => {
-                            let message = format!("duplicate key '{}'", slot.key());
-                            return Err(
-                                Error::new(ErrorKind::DuplicateKey, message).at(key.span.start)
-                            );
-                        }
-                        Entry::Vacant(slot) => {
-                            slot.insert(Member {
-                                key_span: key.span,
-                                value: node,
-                            });
-                        }
+                    let member = Member {
+                        key_span: key.span,
+                        value: node,
+                    };
+                    if let Err(repeated) = map.insert(&mut self.open, key.text.into(), member) {
+                        let message = format!("duplicate key '{repeated}'");
+                        return Err(Error::new(ErrorKind::DuplicateKey, message).at(key.span.start));
                     }
                 }
             }

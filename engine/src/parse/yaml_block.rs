@@ -279,7 +279,7 @@ impl Reader<'_> {
     }
 
     fn mapping(&mut self, indent: usize) -> Option<Node> {
-        let first = self.open.map_start();
+        let mut map = super::open::OpenMap::new(&self.open);
         let mut start = None;
         let mut end = None::<Pos>;
         while let Some(line) = self.line() {
@@ -327,12 +327,12 @@ impl Reader<'_> {
                 }
             };
             end = Some(end.map_or(value.span.end, |e| e.max(value.span.end)));
-            self.open
-                .push_member(key_text.into(), Member { key_span, value });
+            // A repeated key is the full reader's to refuse.
+            map.insert(&mut self.open, key_text.into(), Member { key_span, value })
+                .ok()?;
         }
         let start = start?;
-        // A repeated key is the full reader's to refuse.
-        let map = self.open.close_map(first).ok()?;
+        let map = map.close(&mut self.open);
         Some(Node::new(
             Value::Map(Box::new(map)),
             Span::new(start, end.unwrap_or(start)),
