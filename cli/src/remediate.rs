@@ -6,8 +6,8 @@ use crate::args::WriteArgs;
 use crate::files::{read_file, write_atomically};
 use crate::git;
 use driftwise_engine::{
-    Action, Error, OutputFormat, Plan, Policy, Preview, Reason, RenderOptions, Source, Verdict,
-    sha256_hex,
+    Action, Error, OutputFormat, PatchFormat, Plan, Policy, Preview, Reason, RenderOptions, Source,
+    Verdict, sha256_hex,
 };
 use std::path::{Path, PathBuf};
 
@@ -116,16 +116,17 @@ pub fn policy_of(plan: &Plan, reveal_secrets: bool) -> Result<Policy, Error> {
         .revealing_secrets(reveal_secrets))
 }
 
-/// The patches of a plan whose approvals were already settled, and what they leave undone. With
-/// `as_commands` (the device commands export), device reverts count as done: the commands carry
-/// them.
+/// The patches of a plan whose approvals were already settled, for writing or exporting in
+/// `format`, and what they leave undone. With the device commands exports, device reverts count
+/// as done: the commands carry them.
 pub fn preview(
     plan: &Plan,
     held: Vec<String>,
-    as_commands: bool,
+    format: PatchFormat,
 ) -> Result<(Preview, Vec<String>), Error> {
+    let as_commands = matches!(format, PatchFormat::Commands | PatchFormat::Rollback);
     let sources = read_inputs(plan)?;
-    let preview = plan.preview(&sources)?;
+    let preview = plan.preview_for(&sources, format)?;
     let mut left = held;
     left.extend(
         preview

@@ -1294,3 +1294,33 @@ fn edits_of_common_shapes_land_exactly() {
         assert_eq!(patch.after, *after, "{ext}: {:?}", env.text);
     }
 }
+
+/// A preview for one format works out only what that format needs: the text formats leave the
+/// JSON Patch and merge patch out (and refuse to export them), and say the same of the files.
+#[test]
+fn a_preview_for_one_format_works_out_what_it_needs() {
+    use driftwise_engine::PatchFormat;
+    let base = Source::new("base.yaml", "# db\ndb:\n  host: a\n  port: 5432\n");
+    let env = Source::new("env.yaml", "# db\ndb:\n  host: b\n  port: 5432\n");
+    let plan = plan_for(&base, &env, Action::Revert);
+    let files = [base.clone(), env.clone()];
+    let full = plan.preview(&files).unwrap();
+    for format in PatchFormat::ALL {
+        let preview = plan.preview_for(&files, format).unwrap();
+        assert_eq!(preview.files, full.files, "{format:?}");
+        let json = matches!(format, PatchFormat::JsonPatch | PatchFormat::MergePatch);
+        assert_eq!(preview.export(format).unwrap(), full.export(format).unwrap());
+        for other in [PatchFormat::JsonPatch, PatchFormat::MergePatch] {
+            let exported = preview.export(other);
+            if json {
+                assert_eq!(exported.unwrap(), full.export(other).unwrap());
+            } else {
+                assert!(
+                    exported.unwrap_err().to_string().contains("without the JSON forms"),
+                    "{format:?} then {other:?}"
+                );
+            }
+        }
+    }
+    assert!(full.export(PatchFormat::JsonPatch).unwrap().contains("/db/host"));
+}

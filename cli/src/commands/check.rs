@@ -3,8 +3,8 @@
 use crate::args::{CheckArgs, ColorChoice, WriteArgs};
 use crate::{exit, remediate, request, run_log, schedule};
 use driftwise_engine::{
-    Checker, Decisions, Error, ErrorKind, OutputFormat, Plan, RenderOptions, Report, Request,
-    Source, to_json_text,
+    Checker, Decisions, Error, ErrorKind, OutputFormat, PatchFormat, Plan, RenderOptions, Report,
+    Request, Source, to_json_text,
 };
 use std::io::{IsTerminal, Write};
 
@@ -125,7 +125,7 @@ fn reconcile(
         let mut plan = Plan::new(found, &files, &Decisions::default())?.validating(request);
         let held = remediate::hold_for_approval(&mut plan, args.approve);
         let held_count = held.len();
-        let (preview, left) = remediate::preview(&plan, held, false)?;
+        let (preview, left) = remediate::preview(&plan, held, PatchFormat::Patch)?;
         let verdict = remediate::verdict(&plan, &preview)?;
         let blocking = verdict.blocking().count();
         let Ok(forced) = remediate::gate(&verdict, args.force) else {

@@ -125,6 +125,7 @@ impl Preview {
             commands: self.masked_commands.clone(),
             masked_commands: self.masked_commands.clone(),
             directories: self.directories.clone(),
+            without_json: self.without_json,
         }
     }
 }

@@ -369,12 +369,29 @@ pub struct Preview {
     /// the check found them, by the directory's paths ([`Preview::masked`]).
     #[serde(skip)]
     directories: Vec<(String, String)>,
+    /// Made by [`Plan::preview_for`] for a format that is not JSON: the JSON Patch and merge
+    /// patch were not worked out.
+    #[serde(skip)]
+    without_json: bool,
 }
 
 impl Plan {
     /// Works out every change the plan makes to `files` (its inputs, as they are now), after
     /// refusing any file that changed since the plan was made.
     pub fn preview(&self, files: &[Source]) -> Result<Preview> {
+        self.preview_with(files, true)
+    }
+
+    /// [`preview`](Self::preview) for writing or exporting in one `format`: the JSON Patch and
+    /// merge patch, which are the whole document as JSON and more (a merge patch replaces a
+    /// changed list whole), are worked out only for those two formats. Applying 1,300 reverts to
+    /// a 10 MB file took half the time and memory without them.
+    pub fn preview_for(&self, files: &[Source], format: PatchFormat) -> Result<Preview> {
+        let json = matches!(format, PatchFormat::JsonPatch | PatchFormat::MergePatch);
+        self.preview_with(files, json)
+    }
+
+    fn preview_with(&self, files: &[Source], json: bool) -> Result<Preview> {
         if self.actions.is_empty() && !self.restores.is_empty() {
             return self.restore_preview(files);
         }
@@ -384,10 +401,15 @@ impl Plan {
         let deleted = whole_files::deleted(self, &loaded);
         text.extend(whole_files::created(self, &loaded));
         text.extend(policy_edit::policy_patch(self, &loaded));
-        let mut json_patch = json_patch::json_patch(&per_file, &loaded);
-        json_patch.extend(whole_files::not_patched(self, &deleted));
+        let (json_patch, merge_patch) = if json {
+            let mut json_patch = json_patch::json_patch(&per_file, &loaded);
+            json_patch.extend(whole_files::not_patched(self, &deleted));
+            let merge_patch = merge_patch::merge_patch(&json_patch, &loaded);
+            (json_patch, merge_patch)
+        } else {
+            (Vec::new(), Ok(Vec::new()))
+        };
         text.extend(deleted);
-        let merge_patch = merge_patch::merge_patch(&json_patch, &loaded);
         let commands = commands::device_commands(self, &loaded, None);
         let masked_commands = commands::device_commands(self, &loaded, Some(loaded.policy()));
         let directories = self
@@ -404,6 +426,7 @@ impl Plan {
             masked_diff: None,
             masked: 0,
             directories,
+            without_json: !json,
         })
     }
 }
@@ -455,6 +478,7 @@ impl Plan {
             masked_diff: None,
             masked: 0,
             directories: Vec::new(),
+            without_json: false,
         })
     }
 }
@@ -488,6 +512,14 @@ impl Preview {
 
     /// The changes in one format, as text (JSON for everything but `patch`).
     pub fn export(&self, format: PatchFormat) -> Result<String> {
+        if self.without_json && matches!(format, PatchFormat::JsonPatch | PatchFormat::MergePatch) {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "this preview was made without the JSON forms; make it with Plan::preview_for(files, {format:?})"
+                ),
+            ));
+        }
         Ok(match format {
             PatchFormat::Patch => self.unified_diff(),
             PatchFormat::JsonPatch => to_json_text(&self.json_patch),
