@@ -405,8 +405,9 @@ pub fn export_patch(
     let files: Vec<Source> = from_js(files, "files")?;
     let format: PatchFormat = format.parse().map_err(to_js_error)?;
     let policy = plan.policy(&files).map_err(to_js_error)?;
+    // Only the format asked for: the JSON forms are the whole document and more.
     let preview = plan
-        .preview(&files)
+        .preview_for(&files, format)
         .map_err(to_js_error)?
         .masked(&policy.revealing_secrets(reveal_secrets.unwrap_or(false)));
     match format {
