@@ -1309,18 +1309,28 @@ fn a_preview_for_one_format_works_out_what_it_needs() {
         let preview = plan.preview_for(&files, format).unwrap();
         assert_eq!(preview.files, full.files, "{format:?}");
         let json = matches!(format, PatchFormat::JsonPatch | PatchFormat::MergePatch);
-        assert_eq!(preview.export(format).unwrap(), full.export(format).unwrap());
+        assert_eq!(
+            preview.export(format).unwrap(),
+            full.export(format).unwrap()
+        );
         for other in [PatchFormat::JsonPatch, PatchFormat::MergePatch] {
             let exported = preview.export(other);
             if json {
                 assert_eq!(exported.unwrap(), full.export(other).unwrap());
             } else {
                 assert!(
-                    exported.unwrap_err().to_string().contains("without the JSON forms"),
+                    exported
+                        .unwrap_err()
+                        .to_string()
+                        .contains("without the JSON forms"),
                     "{format:?} then {other:?}"
                 );
             }
         }
     }
-    assert!(full.export(PatchFormat::JsonPatch).unwrap().contains("/db/host"));
+    assert!(
+        full.export(PatchFormat::JsonPatch)
+            .unwrap()
+            .contains("/db/host")
+    );
 }
