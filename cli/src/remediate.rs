@@ -124,7 +124,7 @@ pub fn preview(
     held: Vec<String>,
     format: PatchFormat,
 ) -> Result<(Preview, Vec<String>), Error> {
-    let as_commands = matches!(format, PatchFormat::Commands | PatchFormat::Rollback);
+    let as_commands = format.is_device_commands();
     let sources = read_inputs(plan)?;
     let preview = plan.preview_for(&sources, format)?;
     let mut left = held;

@@ -25,7 +25,7 @@ fn apply(args: &ApplyArgs) -> Result<u8, Error> {
     }
     // Answering per finding is the approval.
     let held = remediate::hold_for_approval(&mut plan, args.writing.approve || args.interactive);
-    let as_commands = matches!(args.format, PatchFormat::Commands | PatchFormat::Rollback);
+    let as_commands = args.format.is_device_commands();
     let (preview, left) = remediate::preview(&plan, held, args.format)?;
     let code = if left.is_empty() {
         exit::CLEAN

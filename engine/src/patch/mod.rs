@@ -80,6 +80,17 @@ impl PatchFormat {
             PatchFormat::Rollback => "rollback",
         }
     }
+
+    /// Whether the format is a device's commands (the changes, or their rollback), which carry
+    /// the reverts a running configuration's file cannot.
+    pub fn is_device_commands(self) -> bool {
+        matches!(self, PatchFormat::Commands | PatchFormat::Rollback)
+    }
+
+    /// Whether the format is worked out on the documents as JSON (JSON Patch, merge patch).
+    fn is_json_document_patch(self) -> bool {
+        matches!(self, PatchFormat::JsonPatch | PatchFormat::MergePatch)
+    }
 }
 
 impl std::str::FromStr for PatchFormat {
@@ -387,8 +398,7 @@ impl Plan {
     /// changed list whole), are worked out only for those two formats. Applying 1,300 reverts to
     /// a 10 MB file took half the time and memory without them.
     pub fn preview_for(&self, files: &[Source], format: PatchFormat) -> Result<Preview> {
-        let json = matches!(format, PatchFormat::JsonPatch | PatchFormat::MergePatch);
-        self.preview_with(files, json)
+        self.preview_with(files, format.is_json_document_patch())
     }
 
     fn preview_with(&self, files: &[Source], json: bool) -> Result<Preview> {
@@ -512,7 +522,7 @@ impl Preview {
 
     /// The changes in one format, as text (JSON for everything but `patch`).
     pub fn export(&self, format: PatchFormat) -> Result<String> {
-        if self.without_json && matches!(format, PatchFormat::JsonPatch | PatchFormat::MergePatch) {
+        if self.without_json && format.is_json_document_patch() {
             return Err(Error::new(
                 ErrorKind::Usage,
                 format!(
