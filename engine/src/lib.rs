@@ -42,6 +42,7 @@ mod finding;
 pub mod fuzzing;
 mod json_merge;
 mod json_text;
+mod key;
 mod layers;
 mod live;
 mod locate;

@@ -23,7 +23,7 @@ static SEED: LazyLock<foldhash::fast::RandomState> = LazyLock::new(Default::defa
 
 /// A mapping key. Most keys are short, and a short key is held inline, without an allocation of
 /// its own: a large file has as many keys as values.
-pub type Key = compact_str::CompactString;
+pub use crate::key::Key;
 
 fn hash(key: &str) -> u64 {
     SEED.hash_one(key)

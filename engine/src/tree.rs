@@ -513,9 +513,11 @@ pub enum Value {
     /// A TOML date, time or date-time, as TOML writes it (`1979-05-27T07:32:00Z`). Equal to a
     /// string of the same text, since YAML, JSON and the flat formats hold dates as text, but
     /// written back to TOML as a date: a plan that carries it does not turn it into a string.
-    Datetime(Box<str>),
-    /// A sequence. Boxed like a map, so that a value is 24 bytes: the text's spare byte then
-    /// tells the variants apart, and a large file has one value per scalar.
+    /// Boxed, since only a value's text may use the last byte's spare values.
+    Datetime(Box<Key>),
+    /// A sequence. Boxed like a map, so that a value is 16 bytes, a [`Key`]'s size: the values
+    /// a key's last byte never has tell the variants apart, and a large file has one value per
+    /// scalar.
     List(Box<Vec<Node>>),
     /// A mapping.
     Map(Box<Map>),
@@ -853,12 +855,13 @@ mod tests {
     /// are its memory. A field added to either grows every check of a large file.
     #[test]
     #[cfg(target_pointer_width = "64")]
-    fn a_value_is_24_bytes_and_a_map_entry_96() {
-        assert_eq!(std::mem::size_of::<Value>(), 24);
-        assert_eq!(std::mem::size_of::<Node>(), 48);
-        assert_eq!(std::mem::size_of::<Member>(), 72);
+    fn a_value_is_16_bytes_and_a_map_entry_80() {
+        assert_eq!(std::mem::size_of::<Key>(), 16);
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+        assert_eq!(std::mem::size_of::<Node>(), 40);
+        assert_eq!(std::mem::size_of::<Member>(), 64);
         // A map's entry: the key and the member (its index adds a 4-byte position per slot).
-        assert_eq!(std::mem::size_of::<(Key, Member)>(), 96);
+        assert_eq!(std::mem::size_of::<(Key, Member)>(), 80);
         // A map itself (boxed in a value): its entries, and its index behind a pointer, since
         // most maps are small and have none.
         assert_eq!(std::mem::size_of::<Map>(), 32);

@@ -72,7 +72,7 @@ fn node(value: &Spanned<DeValue<'_>>, index: &mut LineIndex<'_>) -> Result<Node>
         }
         DeValue::Boolean(b) => Value::Bool(*b),
         // Dates and times compare as their canonical text: TOML normalises the spelling.
-        DeValue::Datetime(d) => Value::Datetime(d.to_string().into()),
+        DeValue::Datetime(d) => Value::Datetime(Box::new(d.to_string().into())),
         DeValue::Array(items) => Value::list(
             items
                 .iter()
