@@ -60,10 +60,19 @@ pub(crate) fn compare(
 
 /// What rules selecting objects see: the object each environment's file is, and every object's
 /// API group.
-pub(crate) fn objects_of(pairs: &[Pair<'_>]) -> Objects {
+pub(crate) fn objects_of<'d>(pairs: &[Pair<'d>]) -> Objects<'d> {
     Objects {
         of_file: objects(pairs),
         groups: groups(pairs),
+        files: pairs
+            .iter()
+            .map(|p| {
+                // The comparison's pointers start with a document's index when either side is
+                // a stream.
+                let stream = p.base.documents.len() != 1 || p.env.documents.len() != 1;
+                (p.environment.to_string(), (p.env, stream))
+            })
+            .collect(),
     }
 }
 

@@ -502,3 +502,117 @@ fn empty_documents_among_objects_are_skipped() {
     let nothing = kubernetes_findings("---\n---\n", "---\n", false);
     assert_eq!(nothing.len(), 1, "{nothing:?}");
 }
+
+/// A Service port's `targetPort` is its `port` when the manifest leaves it out, and the API
+/// server writes that in: not drift under the `kubernetes` preset, in a manifest, a stream and a
+/// `kubectl get` List alike. A target the manifest leaves out but the cluster has elsewhere, or
+/// by name, is still drift.
+#[test]
+fn a_services_target_port_is_its_port_unless_the_cluster_says_otherwise() {
+    let service = |name: &str, ports: &str| {
+        format!(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector: {{app: {name}}}\n  ports:\n{ports}"
+        )
+    };
+    let manifest = |name: &str| {
+        service(
+            name,
+            "    - {name: http, port: 80}\n    - {name: metrics, port: 9090, targetPort: 9091}\n",
+        )
+    };
+    let live = |name: &str, http_target: &str| {
+        service(
+            name,
+            &format!(
+                "    - {{name: http, port: 80, protocol: TCP, targetPort: {http_target}}}\n    - {{name: metrics, port: 9090, protocol: TCP, targetPort: 9091}}\n"
+            ),
+        )
+    };
+    let as_list = |objects: &[String]| {
+        let items: String = objects
+            .iter()
+            .map(|doc| {
+                doc.lines()
+                    .enumerate()
+                    .map(|(i, l)| format!("{}{l}\n", if i == 0 { "- " } else { "  " }))
+                    .collect::<String>()
+            })
+            .collect();
+        format!("apiVersion: v1\nkind: List\nitems:\n{items}")
+    };
+    let findings = |base: &str, env: &str, preset: bool| -> Vec<String> {
+        kubernetes_findings(base, env, preset)
+            .into_iter()
+            .map(|f| f.keyed_path)
+            .collect()
+    };
+    // One object a side.
+    assert_eq!(
+        findings(&manifest("web"), &live("web", "80"), true),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        findings(&manifest("web"), &live("web", "80"), false),
+        [
+            "/spec/ports[name=http]/protocol",
+            "/spec/ports[name=http]/targetPort",
+            "/spec/ports[name=metrics]/protocol"
+        ],
+        "without the preset the defaults differ"
+    );
+    assert_eq!(
+        findings(&manifest("web"), &live("web", "8080"), true),
+        ["/spec/ports[name=http]/targetPort"],
+        "a target other than the port is drift"
+    );
+    assert_eq!(
+        findings(&manifest("web"), &live("web", "http"), true),
+        ["/spec/ports[name=http]/targetPort"],
+        "a named target is drift"
+    );
+    // A stream, and the cluster's List of the same objects.
+    let stream = format!("{}---\n{}", manifest("web"), manifest("api"));
+    let objects = [live("web", "80"), live("api", "8080")];
+    let live_stream = objects.join("---\n");
+    for env in [live_stream, as_list(&objects)] {
+        assert_eq!(
+            findings(&stream, &env, true),
+            ["[kind=Service,name=api]/spec/ports[name=http]/targetPort"],
+            "{env}"
+        );
+    }
+    // A port the manifest lacks is drift, its target and protocol with it.
+    let more = service(
+        "web",
+        "    - {name: http, port: 80, targetPort: 80}\n    - {name: metrics, port: 9090, targetPort: 9091}\n    - {name: https, port: 443, protocol: TCP, targetPort: 443}\n",
+    );
+    assert_eq!(
+        findings(&manifest("web"), &more, true),
+        ["/spec/ports[name=https]"]
+    );
+}
+
+/// `same_as` in a policy's own ignore rule: a value the environment copies from the field beside
+/// it is not drift; another value is.
+#[test]
+fn an_ignore_rule_can_ask_for_the_value_of_the_field_beside_it() {
+    let policy =
+        "ignore:\n  - path: /listeners/*/advertised_port\n    kinds: [added]\n    same_as: port\n";
+    let base = "listeners:\n  - {name: a, port: 9092}\n  - {name: b, port: 9093}\n";
+    let env = "listeners:\n  - {name: a, port: 9092, advertised_port: 9092}\n  - {name: b, port: 9093, advertised_port: 19093}\n";
+    let request = Request {
+        policy: Some(Source::new("driftwise.yaml", policy)),
+        ..Request::new(
+            Source::new("base.yaml", base),
+            vec![Environment::from_source(Source::new("prod.yaml", env))],
+        )
+    };
+    let report = run(&request).unwrap().report;
+    let paths: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.keyed_path.as_str())
+        .collect();
+    assert_eq!(paths, ["/listeners[name=b]/advertised_port"]);
+    assert!(stale(&report).is_empty(), "the rule hid a finding");
+}

@@ -215,6 +215,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                         group: text("group"),
                         kinds: Vec::new(),
                         value: None,
+                        same_as: None,
                     },
                     pointer.span.start.line as usize,
                 ));

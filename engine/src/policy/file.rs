@@ -165,6 +165,10 @@ pub struct IgnoreRule {
     /// Only when the environment's value is this one (a default a server fills in, say).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
+    /// Only when the environment's value equals that of this field beside it: a default the
+    /// server copies from another field (a Service port's `targetPort` from its `port`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_as: Option<String>,
     /// Only inside Kubernetes objects of this kind (`Deployment`; `*` for any).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,

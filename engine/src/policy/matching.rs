@@ -5,15 +5,19 @@
 
 use crate::finding::Finding;
 use crate::pattern::Pattern;
+use crate::tree::Document;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The Kubernetes objects a check sees: the object each environment's file is, when it is one
-/// (by environment), and each object's API group (by its label; `""` for the core group).
+/// (by environment), and each object's API group (by its label; `""` for the core group). And each
+/// environment's file with whether its pointers start with a document's index, for rules that
+/// compare a value with the field beside it (`same_as`).
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Objects {
+pub(crate) struct Objects<'d> {
     pub(crate) of_file: HashMap<String, String>,
     pub(crate) groups: HashMap<String, String>,
+    pub(crate) files: HashMap<String, (&'d Document, bool)>,
 }
 
 /// A finding as rules see it: the finding, and the Kubernetes object it is in when its file is
@@ -27,10 +31,12 @@ pub(crate) struct Subject<'f> {
     /// The paths rules are tried on, each split into its segments once (a finding meets every
     /// rule of the policy, a preset's too).
     paths: Vec<Vec<String>>,
+    /// The environment's file, and whether the finding's pointers start with a document's index.
+    file: Option<(&'f Document, bool)>,
 }
 
 impl<'f> Subject<'f> {
-    pub(crate) fn new(finding: &'f Finding, objects: &Objects) -> Subject<'f> {
+    pub(crate) fn new(finding: &'f Finding, objects: &'f Objects<'_>) -> Subject<'f> {
         let object_of_file = objects
             .of_file
             .get(&finding.environment)
@@ -65,7 +71,19 @@ impl<'f> Subject<'f> {
                 .iter()
                 .map(|p| crate::pattern::split_keyed(p))
                 .collect(),
+            file: objects.files.get(&finding.environment).copied(),
         }
+    }
+
+    /// The value of the field `name` beside the finding's value in the environment's file, when
+    /// the finding is a map's member and the check's files are at hand.
+    pub(crate) fn sibling(&self, name: &str) -> Option<serde_json::Value> {
+        let (doc, stream) = self.file?;
+        let side = self.finding.env.as_ref()?;
+        let (parent, _) = side.path.rsplit_once('/')?;
+        let mut pointer = parent.to_string();
+        crate::pointer::push_segment(&mut pointer, name);
+        crate::tree::lookup(doc, stream, &pointer).map(|node| node.value.to_json())
     }
 
     /// Whether `pattern` matches the finding (or an ancestor of it).
@@ -132,6 +150,11 @@ pub enum Miss {
         /// The value it is for.
         value: serde_json::Value,
     },
+    /// The rule is for a value equal to the field beside it, and the environment's is not.
+    SameAs {
+        /// The field beside it.
+        field: String,
+    },
     /// The exception's last day has passed.
     Expired {
         /// Its last day.
@@ -159,6 +182,9 @@ impl std::fmt::Display for Miss {
                 write!(f, "only for {} findings", names.join(", "))
             }
             Miss::Value { value } => write!(f, "only when the value is {value}"),
+            Miss::SameAs { field } => {
+                write!(f, "only when the value is that of `{field}` beside it")
+            }
             Miss::Expired { expires } => write!(f, "expired after {expires}"),
         }
     }

@@ -425,6 +425,7 @@ impl Policy {
                         group: None,
                         kinds: Vec::new(),
                         value: None,
+                        same_as: None,
                     };
                     rules.push((rule, cited));
                 }
@@ -749,6 +750,7 @@ impl Policy {
                 .into_iter()
                 .collect(),
             groups: groups.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            files: Default::default(),
         };
         self.explain_in(f, &objects)
     }
@@ -867,6 +869,14 @@ fn ignore_applies(rule: &IgnoreRule, subject: &Subject<'_>) -> std::result::Resu
         return Err(Miss::Value {
             value: value.clone(),
         });
+    }
+    if let Some(field) = &rule.same_as {
+        let value = f.env.as_ref().map(|side| &side.value);
+        if value.is_none() || subject.sibling(field).as_ref() != value {
+            return Err(Miss::SameAs {
+                field: field.clone(),
+            });
+        }
     }
     Ok(())
 }

@@ -72,6 +72,7 @@ fn rule(path: &str, value: Option<J>, reason: &str) -> IgnoreRule {
             Vec::new()
         },
         value,
+        same_as: None,
     }
 }
 
@@ -197,6 +198,12 @@ fn kubernetes() -> Vec<IgnoreRule> {
             .into_iter()
             .map(|(p, v)| rule(&p, Some(v), default)),
     );
+    // A Service port's target is the port itself when the manifest leaves it out. A value equal
+    // to no `port` beside it is the manifest's business, so it is still reported.
+    let mut r = rule("/spec/ports/*/targetPort", None, default);
+    r.kinds = vec![Kind::Added];
+    r.same_as = Some("port".into());
+    rules.push(r);
     // Addresses the cluster assigns: any value, when the manifest leaves them out.
     for p in ["/spec/clusterIP", "/spec/clusterIPs"] {
         let mut r = rule(p, None, "assigned by the cluster");
