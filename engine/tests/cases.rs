@@ -295,6 +295,36 @@ fn kubernetes_objects_match_by_identity_across_document_order() {
     )));
 }
 
+/// What `kubectl get -o yaml` fills in for a Deployment, a LoadBalancer Service, a StatefulSet's
+/// claim templates, a Namespace, a Secret, a bound claim, a Job and a bare Pod is not drift under
+/// the `kubernetes` preset; the two real drifts planted among them are.
+#[test]
+fn the_servers_defaults_on_common_objects_are_not_drift() {
+    let r = run_case("tests/cases/kubernetes-server-defaults");
+    assert_eq!(
+        paths(&r, "live"),
+        [
+            (
+                Kind::Added,
+                "[kind=Service,name=web-lb]/spec/externalTrafficPolicy".to_string()
+            ),
+            (
+                Kind::Changed,
+                "[kind=Job,namespace=shop,name=migrate]/spec/template/spec/containers[name=migrate]/image".to_string()
+            ),
+        ]
+    );
+    // Without the preset, each default is a finding of its own.
+    let dir = repo().join("tests/cases/kubernetes-server-defaults");
+    let read = |name: &str| Source::new(name, std::fs::read_to_string(dir.join(name)).unwrap());
+    let bare = check_with(
+        &read("base.yaml"),
+        &[Environment::from_source(read("live.yaml"))],
+        None,
+    );
+    assert!(bare.findings.len() > 100, "{}", bare.findings.len());
+}
+
 #[test]
 fn plain_document_streams_align_by_content() {
     let r = run_case("tests/cases/plain-document-stream");

@@ -5,7 +5,9 @@
 //! `generation`, `creationTimestamp`, `selfLink`, the `last-applied-configuration` and
 //! `deployment.kubernetes.io/revision` annotations), and the defaults it fills in when the
 //! manifest leaves a field out: each is ignored only as an *added* finding with the default value,
-//! so a manifest that sets the field to something else still shows drift. Quantities at the fields
+//! so a manifest that sets the field to something else still shows drift (a Service port's
+//! `targetPort` only when it is that port's `port`; a few only in objects of one kind, where the
+//! same path means something else in another). Quantities at the fields
 //! that hold them compare by amount (`500m` = `0.5`, `1Gi` = `1024Mi`), as the API server
 //! rewrites them.
 
@@ -90,6 +92,9 @@ fn kubernetes() -> Vec<IgnoreRule> {
         "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration",
         "/metadata/annotations/deployment.kubernetes.io~1revision",
         "/spec/template/metadata/creationTimestamp",
+        // A StatefulSet's claim templates come back as whole claims.
+        "/spec/volumeClaimTemplates/*/metadata/creationTimestamp",
+        "/spec/volumeClaimTemplates/*/status",
     ]
     .into_iter()
     .map(|p| rule(p, None, server))
@@ -117,6 +122,11 @@ fn kubernetes() -> Vec<IgnoreRule> {
                     json!("File"),
                 ),
                 (format!("{pod}/{c}/*/ports/*/protocol"), json!("TCP")),
+                // `fieldRef: {fieldPath: metadata.name}` comes back with its API version.
+                (
+                    format!("{pod}/{c}/*/env/*/valueFrom/fieldRef/apiVersion"),
+                    json!("v1"),
+                ),
                 (format!("{pod}/{c}/*/resources"), json!({})),
             ]);
             // A probe's timing and an HTTP probe's scheme, when the manifest leaves them out.
@@ -136,6 +146,25 @@ fn kubernetes() -> Vec<IgnoreRule> {
             defaults.push((format!("{pod}/volumes/*/{volume}/defaultMode"), json!(420)));
         }
         defaults.extend([
+            (format!("{pod}/volumes/*/hostPath/type"), json!("")),
+            (
+                format!("{pod}/volumes/*/downwardAPI/items/*/fieldRef/apiVersion"),
+                json!("v1"),
+            ),
+            (
+                format!(
+                    "{pod}/volumes/*/projected/sources/*/downwardAPI/items/*/fieldRef/apiVersion"
+                ),
+                json!("v1"),
+            ),
+            (
+                format!(
+                    "{pod}/volumes/*/projected/sources/*/serviceAccountToken/expirationSeconds"
+                ),
+                json!(3600),
+            ),
+        ]);
+        defaults.extend([
             (format!("{pod}/dnsPolicy"), json!("ClusterFirst")),
             (format!("{pod}/restartPolicy"), json!("Always")),
             (format!("{pod}/schedulerName"), json!("default-scheduler")),
@@ -151,6 +180,10 @@ fn kubernetes() -> Vec<IgnoreRule> {
             (format!("{job}/parallelism"), json!(1)),
             (format!("{job}/completionMode"), json!("NonIndexed")),
             (format!("{job}/suspend"), json!(false)),
+            (
+                format!("{job}/podReplacementPolicy"),
+                json!("TerminatingOrFailed"),
+            ),
         ]);
     }
     defaults.extend([
@@ -168,6 +201,11 @@ fn kubernetes() -> Vec<IgnoreRule> {
         (
             "/spec/volumeClaimTemplates/*/spec/volumeMode".into(),
             json!("Filesystem"),
+        ),
+        ("/spec/volumeClaimTemplates/*/apiVersion".into(), json!("v1")),
+        (
+            "/spec/volumeClaimTemplates/*/kind".into(),
+            json!("PersistentVolumeClaim"),
         ),
         // DaemonSets.
         (
@@ -192,6 +230,9 @@ fn kubernetes() -> Vec<IgnoreRule> {
         ("/spec/ipFamilyPolicy".into(), json!("SingleStack")),
         ("/spec/ipFamilies".into(), json!(["IPv4"])),
         ("/spec/ports/*/protocol".into(), json!("TCP")),
+        // NodePort and LoadBalancer Services.
+        ("/spec/externalTrafficPolicy".into(), json!("Cluster")),
+        ("/spec/allocateLoadBalancerNodePorts".into(), json!(true)),
     ]);
     rules.extend(
         defaults
@@ -204,12 +245,18 @@ fn kubernetes() -> Vec<IgnoreRule> {
     r.kinds = vec![Kind::Added];
     r.same_as = Some("port".into());
     rules.push(r);
-    // Addresses the cluster assigns: any value, when the manifest leaves them out.
-    for p in ["/spec/clusterIP", "/spec/clusterIPs"] {
+    // Addresses and ports the cluster assigns: any value, when the manifest leaves them out.
+    for p in [
+        "/spec/clusterIP",
+        "/spec/clusterIPs",
+        "/spec/ports/*/nodePort",
+        "/spec/healthCheckNodePort",
+    ] {
         let mut r = rule(p, None, "assigned by the cluster");
         r.kinds = vec![Kind::Added];
         rules.push(r);
     }
+    rules.extend(by_kind());
     // A manifest without a namespace goes into the one it is applied to.
     let mut r = rule(
         "/metadata/namespace",
@@ -218,5 +265,94 @@ fn kubernetes() -> Vec<IgnoreRule> {
     );
     r.kinds = vec![Kind::Added];
     rules.push(r);
+    rules
+}
+
+/// Rules for one kind of object, where the same path means something else in another kind.
+fn by_kind() -> Vec<IgnoreRule> {
+    let server = "set by the API server";
+    let default = "a default the API server fills in";
+    let assigned = "assigned by the cluster";
+    let mut rules = Vec::new();
+    let mut add = |kind: &str, path: &str, value: Option<J>, reason: &str| {
+        let mut r = rule(path, value, reason);
+        r.kind = Some(kind.into());
+        r.kinds = vec![Kind::Added];
+        rules.push(r);
+    };
+    // A claim's binding, its default storage class, and the annotations and finalizer that come
+    // with them; a volume's finalizer.
+    let claim = "PersistentVolumeClaim";
+    add(claim, "/spec/volumeName", None, assigned);
+    add(claim, "/spec/storageClassName", None, assigned);
+    for annotation in [
+        "pv.kubernetes.io~1bind-completed",
+        "pv.kubernetes.io~1bound-by-controller",
+        "volume.beta.kubernetes.io~1storage-provisioner",
+        "volume.kubernetes.io~1storage-provisioner",
+        "volume.kubernetes.io~1selected-node",
+    ] {
+        add(
+            claim,
+            &format!("/metadata/annotations/{annotation}"),
+            None,
+            server,
+        );
+    }
+    add(
+        claim,
+        "/metadata/finalizers",
+        Some(json!(["kubernetes.io/pvc-protection"])),
+        server,
+    );
+    add(
+        "PersistentVolume",
+        "/metadata/finalizers",
+        Some(json!(["kubernetes.io/pv-protection"])),
+        server,
+    );
+    // A Job's generated selector and the labels it matches, on the Job and its pods.
+    add("Job", "/spec/selector", None, server);
+    for label in [
+        "controller-uid",
+        "job-name",
+        "batch.kubernetes.io~1controller-uid",
+        "batch.kubernetes.io~1job-name",
+    ] {
+        for labels in ["/metadata/labels", "/spec/template/metadata/labels"] {
+            add("Job", &format!("{labels}/{label}"), None, server);
+        }
+    }
+    // A namespace's own label and finalizer.
+    add(
+        "Namespace",
+        "/metadata/labels/kubernetes.io~1metadata.name",
+        None,
+        server,
+    );
+    add(
+        "Namespace",
+        "/spec/finalizers",
+        Some(json!(["kubernetes"])),
+        default,
+    );
+    add(
+        "Namespace",
+        "/spec",
+        Some(json!({"finalizers": ["kubernetes"]})),
+        default,
+    );
+    add("Secret", "/type", Some(json!("Opaque")), default);
+    // A bare Pod's service account, scheduling and links.
+    for (path, value) in [
+        ("/spec/serviceAccountName", json!("default")),
+        ("/spec/serviceAccount", json!("default")),
+        ("/spec/enableServiceLinks", json!(true)),
+        ("/spec/preemptionPolicy", json!("PreemptLowerPriority")),
+        ("/spec/priority", json!(0)),
+    ] {
+        add("Pod", path, Some(value), default);
+    }
+    add("Pod", "/spec/nodeName", None, assigned);
     rules
 }
