@@ -370,6 +370,20 @@ fn kubernetes_findings(base: &str, live: &str, preset: bool) -> Vec<driftwise_en
         .collect()
 }
 
+/// `objects` (YAML documents) as `kubectl get -o yaml` prints several: a `List` of them.
+fn kubectl_list<'a>(objects: impl IntoIterator<Item = &'a str>) -> String {
+    let items: String = objects
+        .into_iter()
+        .map(|doc| {
+            doc.lines()
+                .enumerate()
+                .map(|(i, l)| format!("{}{l}\n", if i == 0 { "- " } else { "  " }))
+                .collect::<String>()
+        })
+        .collect();
+    format!("apiVersion: v1\nkind: List\nitems:\n{items}")
+}
+
 /// The `kubernetes` preset compares quantities by amount where Kubernetes holds them (the API
 /// server writes `cpu: 0.5` back as `500m`, `1024Mi` as `1Gi`), in a manifest, a stream and live
 /// output alike, and nowhere else: a label `"1.10"` is not `"1.1"`.
@@ -382,16 +396,7 @@ fn the_kubernetes_preset_compares_quantities_by_amount_where_they_are() {
     };
     let base = objects("0.5", "1024Mi", "\"2\"", "1.10");
     let live_objects = objects("500m", "1Gi", "2000m", "1.1");
-    let list: String = live_objects
-        .split("---\n")
-        .map(|doc| {
-            doc.lines()
-                .enumerate()
-                .map(|(i, l)| format!("{}{l}\n", if i == 0 { "- " } else { "  " }))
-                .collect::<String>()
-        })
-        .collect();
-    let live = format!("apiVersion: v1\nkind: List\nitems:\n{list}");
+    let live = kubectl_list(live_objects.split("---\n"));
     let check = |env: &str, preset: bool| -> Vec<String> {
         kubernetes_findings(&base, env, preset)
             .into_iter()
@@ -528,18 +533,6 @@ fn a_services_target_port_is_its_port_unless_the_cluster_says_otherwise() {
             ),
         )
     };
-    let as_list = |objects: &[String]| {
-        let items: String = objects
-            .iter()
-            .map(|doc| {
-                doc.lines()
-                    .enumerate()
-                    .map(|(i, l)| format!("{}{l}\n", if i == 0 { "- " } else { "  " }))
-                    .collect::<String>()
-            })
-            .collect();
-        format!("apiVersion: v1\nkind: List\nitems:\n{items}")
-    };
     let findings = |base: &str, env: &str, preset: bool| -> Vec<String> {
         kubernetes_findings(base, env, preset)
             .into_iter()
@@ -574,7 +567,10 @@ fn a_services_target_port_is_its_port_unless_the_cluster_says_otherwise() {
     let stream = format!("{}---\n{}", manifest("web"), manifest("api"));
     let objects = [live("web", "80"), live("api", "8080")];
     let live_stream = objects.join("---\n");
-    for env in [live_stream, as_list(&objects)] {
+    for env in [
+        live_stream,
+        kubectl_list(objects.iter().map(String::as_str)),
+    ] {
         assert_eq!(
             findings(&stream, &env, true),
             ["[kind=Service,name=api]/spec/ports[name=http]/targetPort"],
