@@ -1133,10 +1133,24 @@ test('base + 5 environments of 10,000 values: the findings it should, and the ti
   await page.locator('.finding-list').evaluate((el) => { el.scrollTop = 0; });
   await page.locator('.finding button').first().click();
   for (let k = 0; k < 60; k++) await page.keyboard.press('ArrowDown');
-  // The last key's render may still be on its way when the press returns (run alone, the check
-  // right after it failed about one time in three): wait for it, then hold focus to the selection.
-  const onSelected = () => document.activeElement.closest('.finding')?.classList.contains('selected') === true;
-  const focused = await page.waitForFunction(onSelected, null, { timeout: 2000 }).then(() => true, () => false);
+  // The presses return before their renders (run alone, checking at once failed about one time
+  // in three): wait until the selection has stopped moving, then give its row a moment to be
+  // scrolled to and focused, and hold the page to both.
+  let last = null;
+  for (let k = 0; k < 20; k++) {
+    const now = await page.evaluate(() => document.querySelector('.finding.selected')?.dataset.path ?? null);
+    if (now !== null && now === last) break;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  const settled = () => {
+    const list = document.querySelector('.finding-list').getBoundingClientRect();
+    const row = document.querySelector('.finding.selected')?.getBoundingClientRect();
+    return document.activeElement.closest('.finding')?.classList.contains('selected') === true
+      && row !== undefined && row.top >= list.top - 1 && row.bottom <= list.bottom + 1;
+  };
+  await page.waitForFunction(settled, null, { timeout: 2000 }).catch(() => {});
+  const focused = await page.evaluate(() => document.activeElement.closest('.finding')?.classList.contains('selected'));
   assert.equal(focused, true, 'focus stays on the selected finding');
   const position = await page.evaluate(() => {
     const list = document.querySelector('.finding-list');

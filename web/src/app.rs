@@ -513,18 +513,25 @@ fn show_detail_in_one_column() {
 fn scroll_into_view(id: &str) {
     let id = id.to_string();
     // After the re-render that marks the new selection, which on a busy machine may come after
-    // this task: the row is waited for, a few frames at most.
+    // this task: the row is waited for, a few frames at most. Only while it is still the
+    // selected one: keys pressed quickly leave a task per key, and one for a row the selection
+    // has already left would take the focus back to it.
     yew::platform::spawn_local(async move {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        let mut row = document.get_element_by_id(&id);
+        let selected = |document: &web_sys::Document| {
+            document
+                .get_element_by_id(&id)
+                .filter(|row| row.class_name().split_whitespace().any(|c| c == "selected"))
+        };
+        let mut row = selected(&document);
         for _ in 0..10 {
             if row.is_some() {
                 break;
             }
             next_frame().await;
-            row = document.get_element_by_id(&id);
+            row = selected(&document);
         }
         if let Some(el) = row {
             let options = web_sys::ScrollIntoViewOptions::new();
