@@ -16,6 +16,14 @@ pub(crate) struct Pair<'d> {
     pub(crate) env: &'d Document,
 }
 
+impl Pair<'_> {
+    /// Whether the comparison's pointers start with a document's index: when either side is a
+    /// stream.
+    pub(crate) fn stream(&self) -> bool {
+        self.base.documents.len() != 1 || self.env.documents.len() != 1
+    }
+}
+
 /// The report for `pairs`; `base` names what the environments are compared against.
 pub(crate) fn compare(
     base: FileRef,
@@ -66,12 +74,7 @@ pub(crate) fn objects_of<'d>(pairs: &[Pair<'d>]) -> Objects<'d> {
         groups: groups(pairs),
         files: pairs
             .iter()
-            .map(|p| {
-                // The comparison's pointers start with a document's index when either side is
-                // a stream.
-                let stream = p.base.documents.len() != 1 || p.env.documents.len() != 1;
-                (p.environment.to_string(), (p.env, stream))
-            })
+            .map(|p| (p.environment.to_string(), (p.env, p.stream())))
             .collect(),
     }
 }

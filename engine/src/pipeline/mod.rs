@@ -457,8 +457,7 @@ fn attribute_to_files(report: &mut Report, pairs: &[Pair<'_>]) {
         else {
             continue;
         };
-        // The comparison's pointers start with a document's index when either side is a stream.
-        let stream = pair.base.documents.len() != 1 || pair.env.documents.len() != 1;
+        let stream = pair.stream();
         let in_file = |doc: &Document, locator: &Locator<'_>, side: &mut crate::finding::Side| {
             if side.file == doc.name && !doc.origins.is_empty() {
                 let (file, pointer) = locator.locate(&side.path, stream);
