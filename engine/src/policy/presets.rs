@@ -78,9 +78,14 @@ fn rule(path: &str, value: Option<J>, reason: &str) -> IgnoreRule {
     }
 }
 
+/// Why a preset rule ignores a value: the server sets it, fills it in as a default, or the
+/// cluster assigns it.
+const SERVER: &str = "set by the API server";
+const DEFAULT: &str = "a default the API server fills in";
+const ASSIGNED: &str = "assigned by the cluster";
+
 fn kubernetes() -> Vec<IgnoreRule> {
-    let server = "set by the API server";
-    let default = "a default the API server fills in";
+    let (server, default) = (SERVER, DEFAULT);
     let mut rules: Vec<IgnoreRule> = [
         "/status",
         "/metadata/managedFields",
@@ -252,7 +257,7 @@ fn kubernetes() -> Vec<IgnoreRule> {
         "/spec/ports/*/nodePort",
         "/spec/healthCheckNodePort",
     ] {
-        let mut r = rule(p, None, "assigned by the cluster");
+        let mut r = rule(p, None, ASSIGNED);
         r.kinds = vec![Kind::Added];
         rules.push(r);
     }
@@ -270,9 +275,7 @@ fn kubernetes() -> Vec<IgnoreRule> {
 
 /// Rules for one kind of object, where the same path means something else in another kind.
 fn by_kind() -> Vec<IgnoreRule> {
-    let server = "set by the API server";
-    let default = "a default the API server fills in";
-    let assigned = "assigned by the cluster";
+    let (server, default, assigned) = (SERVER, DEFAULT, ASSIGNED);
     let mut rules = Vec::new();
     let mut add = |kind: &str, path: &str, value: Option<J>, reason: &str| {
         let mut r = rule(path, value, reason);
