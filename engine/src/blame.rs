@@ -55,13 +55,16 @@ fn root_of(version: &FileVersion) -> Option<Node> {
     if documents.len() == 1 {
         return documents.pop();
     }
-    Some(Node::new(Value::list(documents), Default::default()))
+    Some(Node::new(
+        Value::list(documents),
+        crate::span::TextRange::default(),
+    ))
 }
 
-/// The value at `path`, and its line.
+/// The value at `path`, and its offset.
 fn value_at(root: Option<&Node>, path: &str) -> Option<(J, usize)> {
     let (_, node) = locate(root?, path)?;
-    Some((node.value.to_json(), node.span.start.line as usize))
+    Some((node.value.to_json(), node.span.start()))
 }
 
 /// Where the value at `path` of `newer` was before a rename: a key of the same map in `older`,
@@ -128,7 +131,12 @@ pub fn value_history(versions: &[FileVersion], path: &str) -> Vec<ValueChange> {
                 date: version.date.clone(),
                 subject: version.subject.clone(),
                 value: now.as_ref().map(|(v, _)| v.clone()),
-                line: now.as_ref().map(|(_, l)| *l),
+                line: now
+                    .as_ref()
+                    .zip(version.source.as_ref())
+                    .map(|((_, at), source)| {
+                        crate::span::Lines::of(&source.text).pos(*at).line as usize
+                    }),
                 path: path.clone(),
                 change,
             });

@@ -106,7 +106,7 @@ pub(crate) fn attach_origins(report: &mut Report, renderings: &[Rendering]) {
 pub(crate) fn parse_rendered(rendered: &Rendered) -> Result<Document> {
     parse(&rendered.source).map_err(|mut err| {
         if let Some(pos) = err.pos
-            && let Some(o) = rendered.origin(Span::new(pos, pos))
+            && let Some(o) = rendered.origin(crate::span::TextRange::empty(pos))
         {
             err.message = format!(
                 "{} (rendered from {}:{}:{})",
@@ -118,7 +118,7 @@ pub(crate) fn parse_rendered(rendered: &Rendered) -> Result<Document> {
 }
 
 fn origin(rendered: &Rendered, span: Span) -> Option<Origin> {
-    rendered.origin(span).map(|span| Origin {
+    rendered.origin(span.into()).map(|span| Origin {
         file: rendered.template.name.clone(),
         span,
     })

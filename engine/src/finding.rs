@@ -2,7 +2,7 @@
 
 use crate::rule_ref::RuleRef;
 use crate::severity::Severity;
-use crate::span::{Origin, Span};
+use crate::span::{Lines, Origin, Span};
 use crate::tree::ValueType;
 use serde::{Deserialize, Serialize};
 
@@ -166,6 +166,15 @@ pub struct Side {
 }
 
 impl Side {
+    /// Works out the lines and columns of its spans (the diff gives offsets) from its file's
+    /// `lines`.
+    pub fn resolve(&mut self, lines: &Lines) {
+        lines.resolve(&mut self.span);
+        if let Some(key_span) = &mut self.key_span {
+            lines.resolve(key_span);
+        }
+    }
+
     /// The position a report names: the key for a whole entry added or removed, else the value.
     pub fn anchor(&self, kind: Kind) -> Span {
         match kind {

@@ -37,8 +37,11 @@ pub fn read_and_compare_with_itself(format: u8, text: &str) {
         return;
     };
     let mut index = LineIndex::new(text);
+    let lines = doc
+        .lines_of("fuzzed")
+        .expect("a parsed file knows its lines");
     for node in &doc.documents {
-        spans_in_text(node, text, &mut index, format);
+        spans_in_text(node, text, &mut index, lines, format);
     }
     let same = diff(&doc, &doc, "itself", &AlignOptions::default());
     assert!(
@@ -366,8 +369,8 @@ pub fn rendering_maps_back_into_the_template(template_text: &str) {
     };
     let mut index = LineIndex::new(template_text);
     for root in &doc.documents {
-        each_span(root, &mut |span| {
-            if let Some(origin) = rendered.origin(span) {
+        each_span(root, &mut |range| {
+            if let Some(origin) = rendered.origin(range) {
                 span_in_text(origin, template_text, &mut index, Format::Yaml);
             }
         });
@@ -464,12 +467,32 @@ fn merge_patch_apply(target: &mut serde_json::Value, patch: &serde_json::Value) 
     }
 }
 
-fn spans_in_text(node: &Node, text: &str, index: &mut LineIndex<'_>, format: Format) {
-    each_span(node, &mut |span| span_in_text(span, text, index, format));
+fn spans_in_text(
+    node: &Node,
+    text: &str,
+    index: &mut LineIndex<'_>,
+    lines: &crate::span::Lines,
+    format: Format,
+) {
+    each_span(node, &mut |range| {
+        assert!(
+            range.start() <= range.end() && range.end() <= text.len(),
+            "{format:?}: {range:?} is not within the text of {} bytes: {text:?}",
+            text.len()
+        );
+        for at in [range.start(), range.end()] {
+            assert!(
+                text.is_char_boundary(at),
+                "{format:?}: {at} is inside a character: {text:?}"
+            );
+        }
+        // The lines a document keeps place its offsets where the text itself does.
+        span_in_text(lines.span(range), text, index, format)
+    });
 }
 
 /// Every span of a tree: each node's, and each map key's.
-fn each_span(node: &Node, visit: &mut dyn FnMut(Span)) {
+fn each_span(node: &Node, visit: &mut dyn FnMut(crate::span::TextRange)) {
     visit(node.span);
     match &node.value {
         Value::Map(map) => {

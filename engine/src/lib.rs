@@ -71,6 +71,7 @@ mod span;
 mod template;
 mod terraform;
 mod tree;
+mod tree_json;
 #[cfg(feature = "validation")]
 mod validate;
 mod vars;
@@ -124,7 +125,7 @@ pub use snapshot::{
     AuditAction, AuditEntry, Bundle, BundledSnapshot, DriftCount, GENESIS, Manifest, RecordedFile,
     RecordedRole, STORE_VERSION, diff_request, sha256_bytes, verify_audit,
 };
-pub use span::{Origin, Pos, Span, utf16_column};
+pub use span::{Lines, Offset, Origin, Pos, Span, TextRange, utf16_column};
 pub use template::{Rendered, TEMPLATE_EXTENSIONS, is_template_name, output_format};
 pub use terraform::KNOWN_AFTER_APPLY;
 pub use tree::{Decimal, Document, Format, Key, Map, Member, Node, Source, Value, ValueType};

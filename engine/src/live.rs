@@ -58,7 +58,7 @@ fn require_object_items(doc: &Document) -> crate::error::Result<()> {
                 format!("items[{i}] of this List is {what}, not a Kubernetes object"),
             )
             .in_file(doc.name.clone())
-            .at(item.span.start));
+            .at(doc.pos_in(&doc.name, item.span.start())));
         }
     }
     Ok(())
@@ -92,6 +92,9 @@ fn require_unique_objects(doc: &Document) -> crate::error::Result<()> {
         let identity = (group, kind.clone(), namespace.clone(), name.clone());
         if let Some(&first) = seen.get(&identity) {
             let earlier = &doc.documents[first];
+            let earlier_file = doc.file_at(&format!("/{first}"));
+            let earlier_at = doc.pos_in(earlier_file, earlier.span.start());
+            let file = doc.file_at(&format!("/{i}"));
             let shown = if namespace.is_empty() {
                 name
             } else {
@@ -101,13 +104,11 @@ fn require_unique_objects(doc: &Document) -> crate::error::Result<()> {
                 crate::error::ErrorKind::Usage,
                 format!(
                     "a second {kind} {shown} (the first is at {}:{}:{}): objects are matched by identity, so one would hide the other",
-                    doc.file_at(&format!("/{first}")),
-                    earlier.span.start.line,
-                    earlier.span.start.column
+                    earlier_file, earlier_at.line, earlier_at.column
                 ),
             )
-            .in_file(doc.file_at(&format!("/{i}")).to_string())
-            .at(node.span.start));
+            .in_file(file.to_string())
+            .at(doc.pos_in(file, node.span.start())));
         }
         seen.insert(identity, i);
     }

@@ -69,6 +69,7 @@ impl Profile {
                 Error::new(ErrorKind::Usage, "empty profile file").in_file(source.name.clone())
             })?;
         profile.file = source.name.clone();
+        let lines = crate::span::Lines::of(&source.text);
         for rule in &mut profile.rules {
             if !rule.name.contains('/') {
                 rule.name = format!("{}/{}", profile.name, rule.name);
@@ -77,7 +78,7 @@ impl Profile {
         for (i, rule) in profile.rules.iter_mut().enumerate() {
             rule.line = root
                 .pointer(&format!("/rules/{i}"))
-                .map(|n| n.span.start.line as usize);
+                .map(|n| lines.pos(n.span.start()).line as usize);
         }
         Ok(profile)
     }

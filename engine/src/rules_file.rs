@@ -98,11 +98,12 @@ pub fn read_rules(source: &Source) -> Result<Vec<RuleSpec>> {
     let Some((file, root)) = crate::settings::read::<RulesFile>(source, "rules")? else {
         return Ok(Vec::new());
     };
+    let lines = crate::span::Lines::of(&source.text);
     let mut rules = file.rules;
     for (i, rule) in rules.iter_mut().enumerate() {
         rule.line = root
             .pointer(&format!("/rules/{i}"))
-            .map(|n| n.span.start.line as usize);
+            .map(|n| lines.pos(n.span.start()).line as usize);
     }
     Ok(rules)
 }

@@ -9,7 +9,7 @@ use crate::diff::keyed::{Place, walk};
 use crate::finding::Finding;
 use crate::policy::{MASK, Policy};
 use crate::report::Report;
-use crate::span::Span;
+use crate::span::{Span, TextRange};
 use crate::tree::{Document, Node, Value};
 use crate::violation::Violation;
 use serde::{Deserialize, Serialize};
@@ -31,7 +31,7 @@ pub struct SecretSpans {
 #[derive(Default)]
 pub(crate) struct FileSecrets {
     pointers: Vec<String>,
-    spans: Vec<Span>,
+    spans: Vec<TextRange>,
     /// A one-document file, whose pointers gain a leading `/0` when compared with a stream.
     single_document: bool,
 }
@@ -59,12 +59,12 @@ impl FileSecrets {
             scalar_spans(place.node, &mut found.spans);
             false
         });
-        found.spans.sort_by_key(|s| s.start.at());
+        found.spans.sort_by_key(|s| s.start());
         found
     }
 
     /// The spans of the secret scalars, in file order.
-    pub(crate) fn spans(&self) -> &[Span] {
+    pub(crate) fn spans(&self) -> &[TextRange] {
         &self.spans
     }
 
@@ -174,7 +174,7 @@ impl Secrets {
             }
         }
         found.pointers.extend(pointers.iter().cloned());
-        found.spans.sort_by_key(|s| s.start.at());
+        found.spans.sort_by_key(|s| s.start());
         found.spans.dedup();
         found.single_document = true;
     }
@@ -227,9 +227,13 @@ impl Secrets {
         &self,
         docs: impl IntoIterator<Item = &'d Document>,
     ) -> Vec<SecretSpans> {
-        let directories: Vec<&Document> =
-            docs.into_iter().filter(|d| !d.origins.is_empty()).collect();
-        let mut by_file: HashMap<&str, Vec<Span>> = HashMap::new();
+        let docs: Vec<&Document> = docs.into_iter().collect();
+        let directories: Vec<&Document> = docs
+            .iter()
+            .copied()
+            .filter(|d| !d.origins.is_empty())
+            .collect();
+        let mut by_file: HashMap<&str, Vec<TextRange>> = HashMap::new();
         for (file, s) in &self.files {
             let Some(doc) = directories.iter().find(|d| d.name == *file) else {
                 by_file.entry(file).or_default().extend(&s.spans);
@@ -246,12 +250,16 @@ impl Secrets {
         }
         let mut out: Vec<SecretSpans> = by_file
             .into_iter()
-            .map(|(file, mut spans)| {
-                spans.sort_by_key(|s| s.start.at());
-                spans.dedup();
+            .map(|(file, mut ranges)| {
+                ranges.sort_by_key(|r| r.start());
+                ranges.dedup();
+                let lines = docs.iter().find_map(|d| d.lines_of(file));
                 SecretSpans {
                     file: file.to_string(),
-                    spans,
+                    spans: ranges
+                        .into_iter()
+                        .map(|r| lines.map_or_else(|| r.unresolved(), |l| l.span(r)))
+                        .collect(),
                 }
             })
             .collect();
@@ -261,11 +269,11 @@ impl Secrets {
 }
 
 /// `text` with each of `spans` (byte ranges of it, in order, not overlapping) shown as [`MASK`].
-pub fn mask_text(text: &str, spans: &[Span]) -> String {
+pub fn mask_text<S: Copy + Into<TextRange>>(text: &str, spans: &[S]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for span in spans {
-        let range = span.byte_range();
+        let range = (*span).into().byte_range();
         if range.start < at || range.end > text.len() {
             continue;
         }
@@ -278,7 +286,7 @@ pub fn mask_text(text: &str, spans: &[Span]) -> String {
 }
 
 /// The spans of every scalar in `node`.
-fn scalar_spans(node: &Node, out: &mut Vec<Span>) {
+fn scalar_spans(node: &Node, out: &mut Vec<TextRange>) {
     match &node.value {
         Value::Map(map) => map.values().for_each(|m| scalar_spans(&m.value, out)),
         Value::List(items) => items.iter().for_each(|i| scalar_spans(i, out)),

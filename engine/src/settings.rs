@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 /// messages ("policy", "rules"). Returns the parsed root too, so callers can find settings' lines.
 /// An empty file is `None`.
 pub(crate) fn read<T: DeserializeOwned>(source: &Source, what: &str) -> Result<Option<(T, Node)>> {
-    let doc = crate::parse(source)?;
+    let mut doc = crate::parse(source)?;
+    let lines = doc.lines.pop().map(|(_, l)| l).unwrap_or_default();
     let root = match doc.documents.len() {
         0 => return Ok(None),
         1 => doc.documents.into_iter().next().expect("one document"),
@@ -27,7 +28,7 @@ pub(crate) fn read<T: DeserializeOwned>(source: &Source, what: &str) -> Result<O
         let at = root
             .pointer(&pointer)
             .or_else(|| parent_node(&root, &pointer))
-            .map(|n| n.span.start);
+            .map(|n| lines.pos(n.span.start()));
         let mut err = Error::new(
             ErrorKind::Usage,
             format!("{what}: {}: {}", e.path(), e.inner()),

@@ -63,6 +63,200 @@ impl Span {
     }
 }
 
+/// Where a parsed key or value is: the byte offsets of its text. A tree holds two of these per
+/// value, so it stores 8 bytes, not the 24 of a [`Span`]; lines and columns are worked out from
+/// their file's [`Lines`] when a finding or a violation shows them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct TextRange {
+    start: u32,
+    end: u32,
+}
+
+/// Read from offsets (`{"start": 4, "end": 9}`) or from a [`Span`]'s positions, which is how a
+/// document's JSON form writes them.
+impl<'de> Deserialize<'de> for TextRange {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum At {
+            Offset(u32),
+            Pos(Pos),
+        }
+        impl At {
+            fn offset(self) -> u32 {
+                match self {
+                    At::Offset(offset) => offset,
+                    At::Pos(pos) => pos.offset,
+                }
+            }
+        }
+        #[derive(Deserialize)]
+        struct Range {
+            start: At,
+            end: At,
+        }
+        let range = Range::deserialize(deserializer)?;
+        Ok(TextRange::new(range.start.offset(), range.end.offset()))
+    }
+}
+
+/// A byte offset, from any of the forms readers hold one in.
+pub trait Offset {
+    /// Bytes from the start of the text.
+    fn offset(self) -> u32;
+}
+
+impl Offset for Pos {
+    fn offset(self) -> u32 {
+        self.offset
+    }
+}
+
+impl Offset for usize {
+    // Texts over 4 GiB are refused before they are read.
+    fn offset(self) -> u32 {
+        self as u32
+    }
+}
+
+impl Offset for u32 {
+    fn offset(self) -> u32 {
+        self
+    }
+}
+
+impl TextRange {
+    /// The bytes from `start` up to `end`.
+    pub fn new(start: impl Offset, end: impl Offset) -> TextRange {
+        TextRange {
+            start: start.offset(),
+            end: end.offset(),
+        }
+    }
+
+    /// The empty range at `at`.
+    pub fn empty(at: impl Offset) -> TextRange {
+        let at = at.offset();
+        TextRange { start: at, end: at }
+    }
+
+    /// The offset of its first byte.
+    pub fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// The offset of the first byte after it.
+    pub fn end(self) -> usize {
+        self.end as usize
+    }
+
+    /// Whether it covers no bytes.
+    pub fn is_empty(self) -> bool {
+        self.start >= self.end
+    }
+
+    /// The smallest range covering both.
+    pub fn cover(self, other: TextRange) -> TextRange {
+        TextRange {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// The range as a range of byte offsets.
+    pub fn byte_range(&self) -> std::ops::Range<usize> {
+        self.start()..self.end()
+    }
+
+    /// The span of these offsets whose lines and columns are not yet worked out (they read 0),
+    /// for the records resolved with their file's [`Lines`] afterwards.
+    pub fn unresolved(self) -> Span {
+        Span {
+            start: Pos {
+                offset: self.start,
+                line: 0,
+                column: 0,
+            },
+            end: Pos {
+                offset: self.end,
+                line: 0,
+                column: 0,
+            },
+        }
+    }
+}
+
+impl From<Span> for TextRange {
+    fn from(span: Span) -> TextRange {
+        TextRange::new(span.start, span.end)
+    }
+}
+
+/// What turns a byte offset of one text into its line and column, without the text: where each
+/// line starts, and where the bytes are that continue a multi-byte character (columns count
+/// characters). A parsed [`Document`](crate::Document) keeps one, 4 bytes a line (and 4 a
+/// continuing byte, none for ASCII), so its tree can hold offsets alone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lines {
+    starts: Vec<u32>,
+    continuing: Vec<u32>,
+    len: u32,
+}
+
+impl Lines {
+    /// The lines of `text`. Texts over 4 GiB are refused before they are read.
+    pub fn of(text: &str) -> Lines {
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(memchr_newlines(bytes).map(|i| i as u32 + 1));
+        starts.shrink_to_fit();
+        let continuing = if text.is_ascii() {
+            Vec::new()
+        } else {
+            (0..bytes.len())
+                .filter(|&i| bytes[i] & 0xC0 == 0x80)
+                .map(|i| i as u32)
+                .collect()
+        };
+        Lines {
+            starts,
+            continuing,
+            len: bytes.len() as u32,
+        }
+    }
+
+    /// The line and column of byte `offset` (clamped to the text, moved back onto a character
+    /// boundary), as [`LineIndex::pos`] gives them.
+    pub fn pos(&self, offset: usize) -> Pos {
+        let mut offset = (offset as u32).min(self.len);
+        let mut continuing_before = self.continuing.partition_point(|&c| c < offset);
+        while self.continuing.get(continuing_before) == Some(&offset) {
+            offset -= 1;
+            continuing_before = self.continuing.partition_point(|&c| c < offset);
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let line_start = self.starts[line];
+        let continuing_in_line =
+            continuing_before - self.continuing.partition_point(|&c| c < line_start);
+        let column = (offset - line_start) as usize - continuing_in_line + 1;
+        Pos::new(offset as usize, line + 1, column)
+    }
+
+    /// The lines and columns of `range`.
+    pub fn span(&self, range: TextRange) -> Span {
+        Span::new(self.pos(range.start()), self.pos(range.end()))
+    }
+
+    /// Works out the lines and columns of a span whose offsets alone are known
+    /// ([`TextRange::unresolved`]); a span already resolved is left as it is.
+    pub fn resolve(&self, span: &mut Span) {
+        if span.start.line == 0 {
+            *span = Span::new(self.pos(span.start.at()), self.pos(span.end.at()));
+        }
+    }
+}
+
 /// A place in another file that a value came from: the template text that rendered it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
@@ -240,6 +434,24 @@ mod tests {
                 column: 1
             }
         );
+    }
+
+    #[test]
+    fn lines_place_every_offset_where_the_line_index_does() {
+        for text in [
+            "",
+            "a",
+            "a: 1\nbb: 2\n",
+            "\n\n",
+            "é: ü\nx: 😀y\n\nz",
+            "日本: 語\r\n—\n",
+        ] {
+            let lines = Lines::of(text);
+            let mut index = LineIndex::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(lines.pos(offset), index.pos(offset), "{text:?} at {offset}");
+            }
+        }
     }
 
     #[test]

@@ -62,7 +62,7 @@ pub(crate) fn comparisons(doc: &Document, include_planned: bool) -> Result<Vec<C
     let err = |message: String, at: Option<&Node>| {
         let e = Error::new(ErrorKind::Unsupported, message).in_file(doc.name.clone());
         match at {
-            Some(n) => e.at(n.span.start),
+            Some(n) => e.at(doc.pos_in(&doc.name, n.span.start())),
             None => e,
         }
     };
@@ -172,6 +172,7 @@ fn side_by_side(doc: &Document, environment: &str, list: Option<&Node>) -> Resul
         format: doc.format,
         documents: vec![Node::new(Value::Map(Box::new(map)), span)],
         origins: Vec::new(),
+        lines: doc.lines.clone(),
     };
     let span = list.map_or(doc.documents[0].span, |n| n.span);
     sensitive.sort();

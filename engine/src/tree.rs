@@ -1,4 +1,5 @@
-//! The parsed form of a configuration file: a tree whose every key and value carries its [`Span`].
+//! The parsed form of a configuration file: a tree whose every key and value carries its
+//! [`TextRange`].
 //!
 //! All formats (YAML, JSON, TOML, and later INI, .env and properties) parse into this one shape, so
 //! the diff, the policy and the patch writers never need to know where a value came from.
@@ -6,7 +7,7 @@
 pub use crate::decimal::Decimal;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::span::Span;
+use crate::span::{Lines, Span, TextRange};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
@@ -321,8 +322,8 @@ fn is_kubectl_name(base: &str) -> bool {
 }
 
 /// One parsed file. YAML streams may hold several documents; JSON and TOML hold exactly one,
-/// and an empty file holds none.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// and an empty file holds none. Its JSON form gives every span's lines and columns.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct Document {
     /// The source's name.
     pub name: String,
@@ -333,6 +334,10 @@ pub struct Document {
     /// For a directory: which file each part is in. Empty for a file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub origins: Vec<Origin>,
+    /// The lines of each text its tree's offsets point into, by file name: its own text's, or
+    /// each file's for a directory (each layer's for layers merged). Not part of its JSON form.
+    #[serde(skip)]
+    pub lines: Vec<(String, Lines)>,
 }
 
 /// Where a part of a directory's document comes from.
@@ -347,6 +352,26 @@ pub struct Origin {
 }
 
 impl Document {
+    /// The lines of `file`, one of the texts its tree points into.
+    pub fn lines_of(&self, file: &str) -> Option<&Lines> {
+        self.lines.iter().find(|(f, _)| f == file).map(|(_, l)| l)
+    }
+
+    /// The lines and columns of `range` in `file` (`range`'s offsets alone when the document does
+    /// not know that file's lines).
+    pub fn span_in(&self, file: &str, range: TextRange) -> Span {
+        match self.lines_of(file) {
+            Some(lines) => lines.span(range),
+            None => range.unresolved(),
+        }
+    }
+
+    /// The line and column of byte `offset` of `file` (the offset alone when the document does
+    /// not know that file's lines).
+    pub fn pos_in(&self, file: &str, offset: usize) -> crate::span::Pos {
+        self.span_in(file, TextRange::empty(offset)).start
+    }
+
     /// The file the value at `pointer` is in: for a directory, the file of its part; else the
     /// document's own name.
     pub fn file_at(&self, pointer: &str) -> &str {
@@ -476,15 +501,15 @@ impl<'d> Locator<'d> {
 pub struct Node {
     /// The value.
     pub value: Value,
-    /// Where it is.
-    pub span: Span,
+    /// Where it is: its offsets in the text it was read from.
+    pub span: TextRange,
 }
 
 /// A mapping entry: the key's own span, and the value.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Member {
-    /// Where the key is.
-    pub key_span: Span,
+    /// Where the key is: its offsets in the text it was read from.
+    pub key_span: TextRange,
     /// The value.
     pub value: Node,
 }
@@ -618,7 +643,7 @@ impl Value {
     /// A plain JSON value as a tree (positions left empty): for values driftwise writes itself.
     pub(crate) fn from_json(json: &serde_json::Value) -> Value {
         use serde_json::Value as J;
-        let node = |v: &J| Node::new(Value::from_json(v), Span::default());
+        let node = |v: &J| Node::new(Value::from_json(v), TextRange::default());
         match json {
             J::Null => Value::Null,
             J::Bool(b) => Value::Bool(*b),
@@ -634,7 +659,7 @@ impl Value {
                         (
                             Key::from(k.as_str()),
                             Member {
-                                key_span: Span::default(),
+                                key_span: TextRange::default(),
                                 value: node(v),
                             },
                         )
@@ -743,8 +768,11 @@ impl Value {
 
 impl Node {
     /// A value at a place.
-    pub fn new(value: Value, span: Span) -> Node {
-        Node { value, span }
+    pub fn new(value: Value, span: impl Into<TextRange>) -> Node {
+        Node {
+            value,
+            span: span.into(),
+        }
     }
 
     /// The value as plain JSON (see [`Value::to_json`]).
@@ -855,13 +883,15 @@ mod tests {
     /// are its memory. A field added to either grows every check of a large file.
     #[test]
     #[cfg(target_pointer_width = "64")]
-    fn a_value_is_16_bytes_and_a_map_entry_80() {
+    fn a_value_is_16_bytes_and_a_map_entry_48() {
         assert_eq!(std::mem::size_of::<Key>(), 16);
         assert_eq!(std::mem::size_of::<Value>(), 16);
-        assert_eq!(std::mem::size_of::<Node>(), 40);
-        assert_eq!(std::mem::size_of::<Member>(), 64);
+        // Spans are offsets; lines and columns come from the document's `Lines`.
+        assert_eq!(std::mem::size_of::<TextRange>(), 8);
+        assert_eq!(std::mem::size_of::<Node>(), 24);
+        assert_eq!(std::mem::size_of::<Member>(), 32);
         // A map's entry: the key and the member (its index adds a 4-byte position per slot).
-        assert_eq!(std::mem::size_of::<(Key, Member)>(), 80);
+        assert_eq!(std::mem::size_of::<(Key, Member)>(), 48);
         // A map itself (boxed in a value): its entries, and its index behind a pointer, since
         // most maps are small and have none.
         assert_eq!(std::mem::size_of::<Map>(), 32);

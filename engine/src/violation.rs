@@ -1,7 +1,7 @@
 //! Validation findings: what a JSON Schema, a rule or a provider's rule found wrong with a value.
 
 use crate::severity::Severity;
-use crate::span::{Origin, Span};
+use crate::span::{Lines, Origin, Span, TextRange};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as J;
 
@@ -55,9 +55,25 @@ pub struct Violation {
     /// For rendered templates: the template text that produced the value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
+    /// For a repeated value: where it is first, whose line [`Violation::resolve`] puts in the
+    /// message.
+    #[serde(skip)]
+    pub(crate) first: Option<TextRange>,
 }
 
 impl Violation {
+    /// Works out the lines and columns of its span from its file's `lines`, and names the line
+    /// of the first of a repeated value in its message.
+    pub fn resolve(&mut self, lines: &Lines) {
+        if let Some(span) = &mut self.span {
+            lines.resolve(span);
+        }
+        if let Some(first) = self.first.take() {
+            let line = lines.pos(first.start()).line;
+            self.message = format!("{} (first at line {line})", self.message);
+        }
+    }
+
     /// `file:line:col` of [`location`](Self::location), for messages.
     pub fn place(&self) -> String {
         match self.location() {

@@ -151,6 +151,45 @@ fn every_case_matches_its_snapshot() {
     }
 }
 
+/// Trees hold offsets, and each finding's and violation's span gets its line and column from the
+/// file it names: in every case and example (directories and layers among them), each position
+/// is its offset's line and column in that file, never left unworked (line 0).
+#[test]
+fn every_position_is_its_offsets_line_and_column_in_the_file_it_names() {
+    let dirs = case_dirs("tests/cases")
+        .into_iter()
+        .chain(case_dirs("examples"));
+    let mut checked = 0;
+    for dir in dirs {
+        let report = run_case(&dir);
+        let mut places: Vec<(&str, driftwise_engine::Span)> = Vec::new();
+        for f in &report.findings {
+            for side in f.base.iter().chain(&f.env) {
+                places.push((&side.file, side.span));
+                places.extend(side.key_span.map(|k| (side.file.as_str(), k)));
+            }
+        }
+        for v in &report.violations {
+            places.extend(v.span.map(|s| (v.file.as_str(), s)));
+        }
+        for (file, span) in places {
+            assert!(
+                span.start.line >= 1 && span.end.line >= 1,
+                "{dir}: {file} {span:?}"
+            );
+            // Template renderings are not on disk; their lines are checked above.
+            let Ok(text) = std::fs::read_to_string(repo().join(file)) else {
+                continue;
+            };
+            let lines = driftwise_engine::Lines::of(&text);
+            assert_eq!(lines.pos(span.start.at()), span.start, "{dir}: {file}");
+            assert_eq!(lines.pos(span.end.at()), span.end, "{dir}: {file}");
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "only {checked} positions checked");
+}
+
 #[test]
 fn json_and_markdown_reports_of_the_classic_example() {
     let report = run_case("examples/classic");

@@ -279,7 +279,7 @@ proptest! {
         let doc = parse(&rendered.source).unwrap();
         if let Some(root) = doc.documents.first() {
             let origin = rendered.origin(root.span).unwrap();
-            prop_assert_eq!(origin.start, root.span.start);
+            prop_assert_eq!(origin.start, doc.pos_in(&rendered.source.name, root.span.start()));
         }
     }
 

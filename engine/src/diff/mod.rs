@@ -12,7 +12,7 @@ pub use options::{AlignOptions, IdentityKeys, Normalise, Tolerance};
 
 use crate::finding::{Finding, Kind, Side};
 use crate::pointer::push_segment;
-use crate::span::Span;
+use crate::span::TextRange;
 use crate::tree::{Document, Map, Node, Value};
 
 /// The findings for one environment, and how many leaf values took part.
@@ -37,8 +37,18 @@ pub fn diff(base: &Document, env: &Document, environment: &str, options: &AlignO
         ([], [e]) => d.one_sided(Kind::Added, e, None),
         (bs, es) => d.lists(bs, es, None, lists::Order::Ignored),
     }
+    // A file's lines and columns now; a directory's once each side names the file it is in.
+    let (base_lines, env_lines) = (base.lines_of(&base.name), env.lines_of(&env.name));
+    let mut findings = d.findings;
+    for f in &mut findings {
+        for (side, lines) in [(f.base.as_mut(), base_lines), (f.env.as_mut(), env_lines)] {
+            if let (Some(side), Some(lines)) = (side, lines) {
+                side.resolve(lines);
+            }
+        }
+    }
     Diff {
-        findings: d.findings,
+        findings,
         compared: d.compared,
     }
 }
@@ -127,8 +137,8 @@ impl<'a> Differ<'a> {
         &mut self,
         base: &'a Node,
         env: &'a Node,
-        base_key: Option<Span>,
-        env_key: Option<Span>,
+        base_key: Option<TextRange>,
+        env_key: Option<TextRange>,
     ) {
         match (&base.value, &env.value) {
             (Value::Map(b), Value::Map(e)) => self.maps(b, e),
@@ -185,7 +195,7 @@ impl<'a> Differ<'a> {
     }
 
     /// A whole subtree present on one side only.
-    fn one_sided(&mut self, kind: Kind, node: &'a Node, key_span: Option<Span>) {
+    fn one_sided(&mut self, kind: Kind, node: &'a Node, key_span: Option<TextRange>) {
         self.compared += leaves(node);
         match kind {
             Kind::Removed => self.push(kind, Some((node, key_span)), None),
@@ -266,7 +276,7 @@ impl<'a> Differ<'a> {
         which: Which,
         node: &Node,
         value: serde_json::Value,
-        key_span: Option<Span>,
+        key_span: Option<TextRange>,
     ) -> Side {
         Side {
             file: if which == Which::Base {
@@ -276,8 +286,8 @@ impl<'a> Differ<'a> {
             }
             .to_string(),
             path: self.pointer(which),
-            span: node.span,
-            key_span,
+            span: node.span.unresolved(),
+            key_span: key_span.map(TextRange::unresolved),
             value_type: node.value.value_type(),
             value,
             origin: None,
@@ -287,8 +297,8 @@ impl<'a> Differ<'a> {
     fn push(
         &mut self,
         kind: Kind,
-        base: Option<(&Node, Option<Span>)>,
-        env: Option<(&Node, Option<Span>)>,
+        base: Option<(&Node, Option<TextRange>)>,
+        env: Option<(&Node, Option<TextRange>)>,
     ) {
         let values = [base, env]
             .iter()

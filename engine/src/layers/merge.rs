@@ -7,7 +7,7 @@ use super::super::diff::{AlignOptions, identity_keys};
 use crate::pattern::Pattern;
 use crate::pointer::push_segment;
 use crate::policy::MergeStrategy;
-use crate::span::Span;
+use crate::span::TextRange;
 use crate::tree::{Node, Value, ValueType};
 use indexmap::IndexMap;
 
@@ -138,13 +138,13 @@ pub(crate) enum Clash {
     Types {
         pointer: String,
         lower_layer: usize,
-        lower: Span,
+        lower: TextRange,
         lower_type: ValueType,
-        upper: Span,
+        upper: TextRange,
         upper_type: ValueType,
     },
     /// `merge: identity` on lists whose items have no identity.
-    NoIdentity { pointer: String, upper: Span },
+    NoIdentity { pointer: String, upper: TextRange },
 }
 
 /// Who set a value `layer` wrote whole: that layer, unless nulls were taken out of it, which

@@ -10,7 +10,7 @@ use crate::names::{join_relative, normalised};
 use crate::pointer::{escape_segment, join_pointer, split_pointer};
 use crate::policy::{LayerEntry, Policy, PolicyFile};
 pub use crate::report::StackLayer;
-use crate::span::{Pos, Span};
+use crate::span::{Pos, Span, TextRange};
 use crate::tree::{Document, Format, Node, Source, Value};
 use indexmap::IndexMap;
 use merge::{Clash, Owned, Rules};
@@ -101,11 +101,12 @@ impl Effective {
         let segments = segments(pointer);
         let layer = self.owners.layer_at(&segments);
         let inside = self.owners.pointer_in(&segments, layer)?;
+        let file = self.stack.get(layer)?.file.clone();
         Some(Provenance {
             pointer: pointer.to_string(),
-            file: self.stack.get(layer)?.file.clone(),
+            span: self.doc.span_in(&file, node.span),
+            file,
             file_pointer: join_pointer(&inside),
-            span: node.span,
         })
     }
 
@@ -180,7 +181,7 @@ impl Effective {
                 layer,
                 file: self.stack[layer].file.clone(),
                 pointer: file_pointer,
-                span: node.span,
+                span: doc.span_in(&doc.name, node.span),
                 value: node.value.to_json(),
             })
         };
@@ -342,10 +343,11 @@ impl Declared {
             crate::settings::read::<PolicyFile>(source, "policy")?.unwrap_or_else(|| {
                 (
                     PolicyFile::default(),
-                    Node::new(Value::Null, Span::default()),
+                    Node::new(Value::Null, TextRange::default()),
                 )
             });
-        let at = |pointer: String| root.pointer(&pointer).map(|n| n.span.start);
+        let lines = crate::span::Lines::of(&source.text);
+        let at = |pointer: String| root.pointer(&pointer).map(|n| lines.pos(n.span.start()));
         let policy = source.name.clone();
         if file.layers.is_empty() {
             return Err(Error::new(
@@ -611,6 +613,11 @@ pub(crate) fn read(
                 format,
                 documents: root.into_iter().collect(),
                 origins: Vec::new(),
+                lines: docs
+                    .iter()
+                    .flatten()
+                    .flat_map(|d| d.lines.iter().cloned())
+                    .collect(),
             },
             stack,
             owners,
@@ -665,7 +672,7 @@ fn layer_doc(
             "a layer holds one document; this one holds several",
         )
         .in_file(source.name.clone())
-        .at(doc.documents[1].span.start));
+        .at(doc.pos_in(&doc.name, doc.documents[1].span.start())));
     }
     Ok(doc)
 }
@@ -681,6 +688,10 @@ fn merge_stack(
     for (layer, doc) in docs.iter().enumerate() {
         let Some(node) = doc.as_ref().and_then(|d| d.documents.first()) else {
             continue;
+        };
+        let pos_in = |layer: usize, range: TextRange| match &docs[layer] {
+            Some(d) => d.pos_in(&d.name, range.start()),
+            None => range.unresolved().start,
         };
         match &mut root {
             None => {
@@ -704,13 +715,13 @@ fn merge_stack(
                                 "{} is a {upper_type} here, but a {lower_type} in {}:{}:{}; a map cannot meet a non-map unless the policy says `merge: {{{}: replace}}`",
                                 if pointer.is_empty() { "/" } else { &pointer },
                                 stack[lower_layer].file,
-                                lower.start.line,
-                                lower.start.column,
+                                pos_in(lower_layer, lower).line,
+                                pos_in(lower_layer, lower).column,
                                 if pointer.is_empty() { "/" } else { &pointer },
                             ),
                         )
                         .in_file(stack[layer].file.clone())
-                        .at(upper.start),
+                        .at(pos_in(layer, upper)),
                         Clash::NoIdentity { pointer, upper } => Error::new(
                             ErrorKind::Usage,
                             format!(
@@ -718,7 +729,7 @@ fn merge_stack(
                             ),
                         )
                         .in_file(stack[layer].file.clone())
-                        .at(upper.start),
+                        .at(pos_in(layer, upper)),
                     },
                 )?;
             }

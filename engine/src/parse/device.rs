@@ -414,7 +414,7 @@ fn section(
                         (Value::Map(_), Value::Map(_)) | (Value::List(_), Value::List(_))
                     ) =>
                 {
-                    had.span = crate::span::Span::new(had.span.start, node.span.end);
+                    had.span = crate::span::TextRange::new(had.span.start(), node.span.end());
                     match (&mut had.value, node.value) {
                         (Value::Map(existing), Value::Map(more)) => merge_section(existing, *more),
                         (Value::List(existing), Value::List(more)) => existing.extend(*more),
@@ -425,7 +425,7 @@ fn section(
                     map.insert(
                         key.into(),
                         Member {
-                            key_span: line_span,
+                            key_span: line_span.into(),
                             value: node,
                         },
                     );
@@ -474,14 +474,17 @@ fn section(
                     }) = map.get_mut(key.as_str())
                     && matches!(table.command_key(&all), Some((_, Keyed::Set)))
                 {
-                    *span = crate::span::Span::new(span.start, span.end.max(line_span.end));
+                    *span = crate::span::TextRange::new(
+                        span.start(),
+                        span.end().max(line_span.end.at()),
+                    );
                     set.entry(Key::default())
                         .and_modify(|m| {
                             m.value.span =
-                                crate::span::Span::new(m.value.span.start, line_span.end);
+                                crate::span::TextRange::new(m.value.span.start(), line_span.end);
                         })
                         .or_insert(Member {
-                            key_span: line_span,
+                            key_span: line_span.into(),
                             value: Node::new(Value::Null, line_span),
                         });
                     continue;
@@ -490,10 +493,11 @@ fn section(
                 // every one (or, with other lines between, is refused).
                 map.entry(key.into())
                     .and_modify(|m| {
-                        m.value.span = crate::span::Span::new(m.value.span.start, line_span.end);
+                        m.value.span =
+                            crate::span::TextRange::new(m.value.span.start(), line_span.end);
                     })
                     .or_insert(Member {
-                        key_span: line_span,
+                        key_span: line_span.into(),
                         value: Node::new(Value::Bool(on), line_span),
                     });
             }
@@ -513,7 +517,7 @@ fn merge_section(into: &mut Map, more: Map) {
             into.insert(key, member);
             continue;
         };
-        let span = crate::span::Span::new(had.value.span.start, member.value.span.end);
+        let span = crate::span::TextRange::new(had.value.span.start(), member.value.span.end());
         let later = member.value;
         match (&mut had.value.value, later.value) {
             (Value::Map(a), Value::Map(b)) => merge_section(a, *b),
@@ -542,7 +546,7 @@ fn merge_section(into: &mut Map, more: Map) {
 fn put_single(map: &mut Map, key: String, key_span: crate::span::Span, node: Node) {
     match map.get_mut(key.as_str()) {
         Some(member) => {
-            let span = crate::span::Span::new(member.value.span.start, node.span.end);
+            let span = crate::span::TextRange::new(member.value.span.start(), node.span.end());
             match &mut member.value.value {
                 Value::List(items) => items.push(node),
                 other => {
@@ -556,7 +560,7 @@ fn put_single(map: &mut Map, key: String, key_span: crate::span::Span, node: Nod
             map.insert(
                 key.into(),
                 Member {
-                    key_span,
+                    key_span: key_span.into(),
                     value: node,
                 },
             );
@@ -576,10 +580,10 @@ fn put_in_set(
         return;
     };
     let member = map.entry(key.into()).or_insert_with(|| Member {
-        key_span,
+        key_span: key_span.into(),
         value: Node::new(Value::Map(Box::default()), line_span),
     });
-    member.value.span = crate::span::Span::new(member.value.span.start, line_span.end);
+    member.value.span = crate::span::TextRange::new(member.value.span.start(), line_span.end);
     if let Value::Bool(true) = member.value.value {
         // Said bare before (a line of its own): that saying is the entry with no arguments.
         let bare = Member {
@@ -591,7 +595,7 @@ fn put_in_set(
     if let Value::Map(set) = &mut member.value.value {
         set.entry(args)
             .and_modify(|m| {
-                m.value.span = crate::span::Span::new(m.value.span.start, node.span.end);
+                m.value.span = crate::span::TextRange::new(m.value.span.start(), node.span.end());
             })
             .or_insert(Member {
                 key_span: node.span,
@@ -603,10 +607,10 @@ fn put_in_set(
 /// An ordered command: its arguments are the next item of the command's list.
 fn put_in_list(map: &mut Map, key: String, key_span: crate::span::Span, node: Node) {
     let member = map.entry(key.into()).or_insert_with(|| Member {
-        key_span,
+        key_span: key_span.into(),
         value: Node::new(Value::list(Vec::new()), node.span),
     });
-    member.value.span = crate::span::Span::new(member.value.span.start, node.span.end);
+    member.value.span = crate::span::TextRange::new(member.value.span.start(), node.span.end());
     if let Value::List(items) = &mut member.value.value {
         items.push(node);
     }
@@ -881,8 +885,8 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
     if !matches!(node.value, Value::Map(_)) {
         node.value = Value::Map(Box::default());
     }
-    if node.span.end.at() < end {
-        node.span = index.span(node.span.start.at(), end);
+    if node.span.end() < end {
+        node.span = index.span(node.span.start(), end).into();
     }
     let Value::Map(map) = &mut node.value else {
         return;
@@ -896,7 +900,7 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
         _ if inactive_container => {
             let name = first.text["inactive: ".len()..].to_string();
             let member = map.entry(name.into()).or_insert_with(|| Member {
-                key_span,
+                key_span: key_span.into(),
                 value: Node::new(Value::Null, index.span(first.start, end)),
             });
             insert_words(&mut member.value, rest, index);
@@ -907,7 +911,7 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
                 inner.insert(
                     INACTIVE.into(),
                     Member {
-                        key_span,
+                        key_span: key_span.into(),
                         value: Node::new(Value::Bool(true), key_span),
                     },
                 );
@@ -932,7 +936,7 @@ fn insert_words(node: &mut Node, words: &[Word], index: &mut LineIndex<'_>) {
             let member = map
                 .entry(first.text.as_str().into())
                 .or_insert_with(|| Member {
-                    key_span,
+                    key_span: key_span.into(),
                     value: Node::new(Value::Null, index.span(first.start, end)),
                 });
             insert_words(&mut member.value, rest, index);

@@ -73,6 +73,7 @@ fn file_sources(source: &Source) -> (Vec<Cow<'_, Source>>, Vec<&str>) {
 /// The directory's one document, from its files read (`texts` are theirs, in the same order).
 fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Document {
     let files: Vec<Document> = files.into_iter().map(crate::live::as_compared).collect();
+    let lines = files.iter().flat_map(|d| d.lines.iter().cloned()).collect();
     // Empty documents (`---` and a comment, as `helm template` writes them) sit among objects.
     let object_or_empty = |n: &Node| is_object(n) || matches!(n.value, Value::Null);
     let objects = files.iter().any(|d| d.documents.iter().any(is_object))
@@ -94,21 +95,18 @@ fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Docu
         (documents, origins)
     } else {
         // The directory and its folders have no text of their own: they sit at 1:1.
-        let no_text = {
-            let start = crate::span::Pos::new(0, 1, 1);
-            crate::span::Span::new(start, start)
-        };
+        let no_text = crate::span::TextRange::empty(0usize);
         let mut root = Node::new(Value::Map(Box::default()), no_text);
         let mut origins = Vec::new();
         for (d, text) in files.into_iter().zip(texts) {
             // The whole file, for a file on one side only.
-            let whole = crate::span::LineIndex::new(text).span(0, text.len());
+            let whole = crate::span::TextRange::new(0usize, text.len());
             let value = match d.documents.len() {
                 0 => Node::new(Value::Null, whole),
                 1 => d.documents.into_iter().next().map_or_else(
                     || Node::new(Value::Null, whole),
                     |n| {
-                        if n.span.start.line == 0 {
+                        if n.span == crate::span::TextRange::default() {
                             Node { span: whole, ..n }
                         } else {
                             n
@@ -148,6 +146,7 @@ fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Docu
         format: Format::Yaml,
         documents,
         origins,
+        lines,
     }
 }
 

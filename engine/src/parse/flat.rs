@@ -6,7 +6,7 @@
 use super::lines;
 use crate::error::{Error, ErrorKind, Result};
 use crate::map::Entry;
-use crate::span::LineIndex;
+use crate::span::{LineIndex, TextRange};
 use crate::tree::{Map, Member, Node, Value};
 
 /// Builds a map, refusing a second entry for a key.
@@ -37,7 +37,7 @@ impl Builder<'_> {
             }
             Entry::Vacant(slot) => {
                 slot.insert(Member {
-                    key_span,
+                    key_span: key_span.into(),
                     value: node,
                 });
                 Ok(())
@@ -82,7 +82,7 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
                 };
                 member.value.value = Value::String(joined.into());
                 let end = line.start + line.text.trim_end().len();
-                member.value.span = Span::new(member.value.span.start, b.index.pos(end));
+                member.value.span = TextRange::new(member.value.span.start(), end);
                 if let Some((_, _, _, section_end)) = &mut section {
                     *section_end = end;
                 }
@@ -159,8 +159,6 @@ fn close_section(
     b.what = "key";
     result
 }
-
-use crate::span::Span;
 
 /// `.env`: `KEY=value` lines (an optional `export` before), `#` comments; double-quoted values
 /// take `\n`, `\t`, `\"`, `\\` and `\$` escapes and may run over lines, single-quoted ones are taken
@@ -425,7 +423,8 @@ mod tests {
         );
         let host = root.pointer("/database/host").unwrap();
         assert_eq!(slice(text, host), "db.internal");
-        assert_eq!((host.span.start.line, host.span.start.column), (4, 6));
+        let at = crate::span::Lines::of(text).pos(host.span.start());
+        assert_eq!((at.line, at.column), (4, 6));
         assert_eq!(
             slice(text, root.pointer("/database/motd").unwrap()),
             "hello\n  world"

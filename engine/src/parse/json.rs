@@ -159,7 +159,14 @@ impl<'t> Parser<'t> {
             self.at += 1;
             self.skip_blank()?;
             let value = self.value(depth + 1)?;
-            if let Err(key) = map.insert(&mut self.open, key, Member { key_span, value }) {
+            if let Err(key) = map.insert(
+                &mut self.open,
+                key,
+                Member {
+                    key_span: key_span.into(),
+                    value,
+                },
+            ) {
                 let message = format!("duplicate key \"{key}\"");
                 return Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start));
             }
@@ -338,33 +345,33 @@ mod tests {
 
     #[test]
     fn spans_point_at_keys_and_values() {
-        let root = one("{\n  \"db\": {\"port\": 5432}\n}");
+        let text = "{\n  \"db\": {\"port\": 5432}\n}";
+        let lines = crate::span::Lines::of(text);
+        let root = one(text);
         let Value::Map(map) = &root.value else {
             panic!()
         };
         let db = &map["db"];
-        assert_eq!((db.key_span.start.line, db.key_span.start.column), (2, 3));
+        let key = lines.span(db.key_span);
+        assert_eq!((key.start.line, key.start.column), (2, 3));
         let port = root.pointer("/db/port").unwrap();
         assert_eq!(port.value, Value::Int(5432));
+        let span = lines.span(port.span);
         assert_eq!(
-            (
-                port.span.start.line,
-                port.span.start.column,
-                port.span.end.column
-            ),
+            (span.start.line, span.start.column, span.end.column),
             (2, 18, 22)
         );
     }
 
-    /// Every span's line and column agree with its offset, however the lines were crossed.
+    /// Every span is a range of whole characters of the text, however the lines were crossed.
     #[test]
-    fn positions_follow_the_offsets() {
-        fn agree(span: Span, index: &mut LineIndex<'_>, spans: &mut usize) {
-            assert_eq!(span.start, index.pos(span.start.at()));
-            assert_eq!(span.end, index.pos(span.end.at()));
+    fn spans_are_ranges_of_the_text() {
+        fn agree(range: crate::span::TextRange, text: &str, spans: &mut usize) {
+            assert!(range.start() <= range.end() && range.end() <= text.len());
+            assert!(text.is_char_boundary(range.start()) && text.is_char_boundary(range.end()));
             *spans += 1;
         }
-        fn check(node: &Node, index: &mut LineIndex<'_>, spans: &mut usize) {
+        fn check(node: &Node, index: &str, spans: &mut usize) {
             agree(node.span, index, spans);
             match &node.value {
                 Value::Map(map) => map.values().for_each(|m| {
@@ -381,7 +388,7 @@ mod tests {
         ] {
             let root = one(text);
             let mut spans = 0;
-            check(&root, &mut LineIndex::new(text), &mut spans);
+            check(&root, text, &mut spans);
             assert!(spans > 8, "{text:?}");
         }
     }
@@ -411,10 +418,8 @@ mod tests {
         let inner: Vec<String> = (0..12)
             .map(|i| format!("\"k{i}\": {{\"k{i}\": [{{\"k0\": 0}}]}}"))
             .collect();
-        let root = one(&format!(
-            "{{\"k0\": 0, \"o\": {{{}}}, \"k1\": 1}}",
-            inner.join(",")
-        ));
+        let text = format!("{{\"k0\": 0, \"o\": {{{}}}, \"k1\": 1}}", inner.join(","));
+        let root = one(&text);
         let Value::Map(map) = &root.value else {
             panic!("a map")
         };
@@ -423,7 +428,11 @@ mod tests {
             root.pointer("/o/k11/k11/0/k0").map(|n| &n.value),
             Some(&Value::Int(0))
         );
-        assert_eq!(root.pointer("/o").map(|n| n.span.start.column), Some(16));
+        let lines = crate::span::Lines::of(&text);
+        assert_eq!(
+            root.pointer("/o").map(|n| lines.pos(n.span.start()).column),
+            Some(16)
+        );
     }
 
     #[test]

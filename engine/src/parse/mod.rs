@@ -154,6 +154,7 @@ pub fn parse_with(source: &Source, options: ParseOptions<'_>) -> Result<Document
         format,
         documents,
         origins: Vec::new(),
+        lines: vec![(source.name.clone(), crate::span::Lines::of(&source.text))],
     })
 }
 

@@ -109,7 +109,7 @@ fn release<T>(stack: &mut Vec<T>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::Span;
+    use crate::span::TextRange as Span;
     use crate::tree::Value;
 
     fn member(n: i64) -> Member {

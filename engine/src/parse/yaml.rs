@@ -9,7 +9,7 @@
 use super::Limits;
 use super::open::{Open, OpenMap};
 use crate::error::{Error, ErrorKind, Result};
-use crate::span::{LineIndex, Pos, Span};
+use crate::span::{LineIndex, Pos, Span, TextRange};
 use crate::tree::{Map, Member, Node, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 use std::borrow::Cow;
@@ -390,7 +390,8 @@ impl<'t> Builder<'t> {
     }
 
     fn push_value(&mut self, node: Node) -> Result<()> {
-        self.reach(node.span.end);
+        let end = self.index.pos(node.span.end());
+        self.reach(end);
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { .. }) => self.open.push_item(node),
@@ -398,8 +399,8 @@ impl<'t> Builder<'t> {
                 map, key, merges, ..
             }) => {
                 let Some(key) = key.take() else {
-                    return Err(Error::new(ErrorKind::Syntax, "mapping value without a key")
-                        .at(node.span.start));
+                    let at = self.index.pos(node.span.start());
+                    return Err(Error::new(ErrorKind::Syntax, "mapping value without a key").at(at));
                 };
                 if key.is_merge {
                     let mergeable = match &node.value {
@@ -420,7 +421,7 @@ impl<'t> Builder<'t> {
                     merges.push(node);
                 } else {
                     let member = Member {
-                        key_span: key.span,
+                        key_span: key.span.into(),
                         value: node,
                     };
                     if let Err(repeated) = map.insert(&mut self.open, key.text.into(), member) {
@@ -501,8 +502,8 @@ impl<'t> Builder<'t> {
             return node;
         };
         let span = node.span;
-        let end = span.end.at().min(self.text.len());
-        let start = span.start.at().min(end);
+        let end = span.end().min(self.text.len());
+        let start = span.start().min(end);
         let mut key_span = span;
         let mut node = node;
         // Past the node's anchor, when it has one before the tag (`&k !Sub {x: 1}`).
@@ -520,13 +521,11 @@ impl<'t> Builder<'t> {
             let token_end = tag_start + token_len(tag_start);
             let rest = &self.text[token_end..end];
             let value_start = token_end + (rest.len() - rest.trim_start().len());
-            let tag_pos = self.index.pos(tag_start);
-            let token_end = self.index.pos(token_end);
-            key_span = Span::new(tag_pos, token_end);
+            key_span = TextRange::new(tag_start, token_end);
             node.span = if value_start < end {
-                Span::new(self.index.pos(value_start), span.end)
+                TextRange::new(value_start, span.end())
             } else {
-                Span::new(token_end, token_end)
+                TextRange::empty(token_end)
             };
         }
         let mut map = Map::default();
@@ -855,11 +854,8 @@ mod tests {
                 Value::Map(map) => map
                     .values()
                     .map(|m| {
-                        (
-                            m.value.span.start.line,
-                            m.value.span.start.column,
-                            m.value.span.byte_range().len(),
-                        )
+                        let at = crate::span::Lines::of(text).pos(m.value.span.start());
+                        (at.line, at.column, m.value.span.byte_range().len())
                     })
                     .collect(),
                 _ => Vec::new(),
@@ -908,12 +904,10 @@ mod tests {
     #[test]
     fn an_empty_document_is_placed_just_after_its_own_separator() {
         let text = "a\n---\n--- # c\n--- b\n---";
+        let lines = crate::span::Lines::of(text);
         let at = |d: &Node| {
-            (
-                d.span.start.line,
-                d.span.start.column,
-                d.span.byte_range().len(),
-            )
+            let at = lines.pos(d.span.start());
+            (at.line, at.column, d.span.byte_range().len())
         };
         let found: Vec<_> = docs(text).iter().map(at).collect();
         assert_eq!(
@@ -928,7 +922,7 @@ mod tests {
             "%FOO \u{e9}\u{e9}\n--- a\n",
             "%FOO x # \u{e9}\n%BAR \u{e9}\n--- a\n--- a\n",
         ] {
-            let found: Vec<usize> = docs(text).iter().map(|d| d.span.start.at()).collect();
+            let found: Vec<usize> = docs(text).iter().map(|d| d.span.start()).collect();
             let want: Vec<usize> = text.match_indices('a').map(|(i, _)| i).collect();
             assert_eq!(found, want, "{text:?}");
         }
@@ -939,7 +933,8 @@ mod tests {
         let text = "héllo:\n  wörld: \"dq\"   # c1\n  n: 5\n";
         let root = docs(text).remove(0);
         let v = root.pointer("/héllo/wörld").unwrap();
-        assert_eq!((v.span.start.line, v.span.start.column), (2, 10));
+        let at = crate::span::Lines::of(text).pos(v.span.start());
+        assert_eq!((at.line, at.column), (2, 10));
         assert_eq!(&text[v.span.byte_range()], "\"dq\"");
         let Value::Map(inner) = &root.pointer("/héllo").unwrap().value else {
             panic!()

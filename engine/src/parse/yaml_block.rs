@@ -9,7 +9,7 @@
 use super::Limits;
 use super::yaml::resolve_plain;
 use crate::map::Entry;
-use crate::span::{Pos, Span};
+use crate::span::TextRange;
 use crate::tree::{Member, Node, Value};
 use std::borrow::Cow;
 
@@ -22,8 +22,7 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     // So are characters YAML does not allow in a stream (control characters, C1 controls but
     // NEL, U+FFFE and U+FFFF) and byte-order marks, which the full reader places or refuses.
     let facts = super::words::TextFacts::of(bytes)?;
-    let ascii = facts.ascii;
-    if !ascii
+    if !facts.ascii
         && text.chars().any(|c| {
             matches!(
                 c,
@@ -41,7 +40,6 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     }
     let mut reader = Reader {
         text,
-        ascii,
         lines,
         depth: 0,
         limits,
@@ -70,9 +68,8 @@ struct Lines<'t> {
     text: &'t str,
     /// The next line with content, unless the document has ended.
     current: Option<Line>,
-    /// Where the line after `current` starts, and its number.
+    /// Where the line after `current` starts.
     from: usize,
-    number: usize,
     /// Whether a line with content has been seen (a `---` before one only starts the first
     /// document), and whether a `---` did.
     content_seen: bool,
@@ -90,7 +87,6 @@ impl<'t> Lines<'t> {
             text,
             current: None,
             from: 0,
-            number: 0,
             content_seen: false,
             leading_separator: false,
             separator: false,
@@ -108,9 +104,7 @@ impl<'t> Lines<'t> {
             let end = self.text[start..]
                 .find('\n')
                 .map_or(self.text.len(), |i| start + i);
-            let number = self.number;
             self.from = end + 1;
-            self.number += 1;
             let raw = &self.text[start..end];
             let indent = super::words::spaces(raw.as_bytes());
             let content = &raw[indent..];
@@ -138,22 +132,16 @@ impl<'t> Lines<'t> {
                 return;
             }
             self.content_seen = true;
-            self.current = Some(Line {
-                number,
-                start,
-                indent,
-                end,
-            });
+            self.current = Some(Line { start, indent, end });
             return;
         }
     }
 }
 
-/// A line holding content: its number (0-based), where it starts, the column its content starts
+/// A line holding content: where it starts, the column its content starts
 /// at (moved on past `- ` as a sequence item is read), and where it ends.
 #[derive(Clone, Copy, Debug)]
 struct Line {
-    number: usize,
     start: usize,
     indent: usize,
     end: usize,
@@ -168,7 +156,6 @@ impl Line {
 
 struct Reader<'t> {
     text: &'t str,
-    ascii: bool,
     lines: Lines<'t>,
     depth: usize,
     limits: Limits,
@@ -226,17 +213,8 @@ fn key_colon(content: &[u8]) -> Option<usize> {
 }
 
 impl Reader<'_> {
-    fn pos(&self, line: &Line, offset: usize) -> Pos {
-        let column = if self.ascii {
-            offset - line.start + 1
-        } else {
-            self.text[line.start..offset].chars().count() + 1
-        };
-        Pos::new(offset, line.number + 1, column)
-    }
-
-    fn span(&self, line: &Line, start: usize, end: usize) -> Span {
-        Span::new(self.pos(line, start), self.pos(line, end))
+    fn span(&self, start: usize, end: usize) -> TextRange {
+        TextRange::new(start, end)
     }
 
     fn line(&self) -> Option<Line> {
@@ -271,7 +249,7 @@ impl Reader<'_> {
             // A document that is one scalar.
             self.lines.advance();
             let end = content_end(self.text, line.at(), line.end);
-            let (value, span) = self.scalar(&line, line.at(), end)?;
+            let (value, span) = self.scalar(line.at(), end)?;
             Some(Node::new(value, span))
         };
         self.depth -= 1;
@@ -281,7 +259,7 @@ impl Reader<'_> {
     fn mapping(&mut self, indent: usize) -> Option<Node> {
         let mut map = super::open::OpenMap::new(&self.open);
         let mut start = None;
-        let mut end = None::<Pos>;
+        let mut end = None::<usize>;
         while let Some(line) = self.line() {
             if line.indent < indent {
                 break;
@@ -299,14 +277,14 @@ impl Reader<'_> {
             if key_text.is_empty() || !plain_start(key_text.as_bytes(), true) || key_text == "<<" {
                 return None;
             }
-            let key_span = self.span(&line, line.at(), line.at() + key_text.len());
-            start.get_or_insert(key_span.start);
+            let key_span = self.span(line.at(), line.at() + key_text.len());
+            start.get_or_insert(key_span.start());
             let after = line.at() + colon + 1;
             let value_at = after + self.text[after..content_to].len()
                 - self.text[after..content_to].trim_start_matches(' ').len();
             self.lines.advance();
             let value = if value_at < content_to {
-                let (value, span) = self.scalar(&line, value_at, content_to)?;
+                let (value, span) = self.scalar(value_at, content_to)?;
                 // A scalar's value does not go on below its line.
                 if self.line().is_some_and(|l| l.indent > indent) {
                     return None;
@@ -323,10 +301,10 @@ impl Reader<'_> {
                         seq?
                     }
                     // The full reader puts a missing value at the colon.
-                    _ => self.null(&line, after - 1),
+                    _ => self.null(after - 1),
                 }
             };
-            end = Some(end.map_or(value.span.end, |e| e.max(value.span.end)));
+            end = Some(end.map_or(value.span.end(), |e| e.max(value.span.end())));
             // A repeated key is the full reader's to refuse.
             map.insert(&mut self.open, key_text.into(), Member { key_span, value })
                 .ok()?;
@@ -335,7 +313,7 @@ impl Reader<'_> {
         let map = map.close(&mut self.open);
         Some(Node::new(
             Value::Map(Box::new(map)),
-            Span::new(start, end.unwrap_or(start)),
+            TextRange::new(start, end.unwrap_or(start)),
         ))
     }
 
@@ -351,8 +329,7 @@ impl Reader<'_> {
             if line.indent > indent {
                 return None;
             }
-            let dash = self.pos(&line, line.at());
-            start.get_or_insert(dash);
+            start.get_or_insert(line.at());
             // The item's content: after `- ` and any further spaces.
             let after = line.at() + 1;
             let rest = &self.text[after..line.end];
@@ -367,7 +344,7 @@ impl Reader<'_> {
                     // collection, before the spaces): its to read.
                     _ if indentless && line.end > after => return None,
                     // The full reader puts a missing item at the end of its line.
-                    _ => self.null(&line, line.end),
+                    _ => self.null(line.end),
                 }
             } else {
                 let content = &self.text.as_bytes()[item_at..content_to];
@@ -384,7 +361,7 @@ impl Reader<'_> {
                     self.node(column)?
                 } else {
                     self.lines.advance();
-                    let (value, span) = self.scalar(&line, item_at, content_to)?;
+                    let (value, span) = self.scalar(item_at, content_to)?;
                     if self.line().is_some_and(|l| l.indent > indent) {
                         return None;
                     }
@@ -396,26 +373,26 @@ impl Reader<'_> {
         let mut start = start?;
         let items = self.open.close_list(first);
         if indentless {
-            start = items.first().map_or(start, |n| n.span.start);
+            start = items.first().map_or(start, |n| n.span.start());
         }
-        let end = items.last().map_or(start, |n| n.span.end).max(start);
-        Some(Node::new(Value::list(items), Span::new(start, end)))
+        let end = items.last().map_or(start, |n| n.span.end()).max(start);
+        Some(Node::new(Value::list(items), TextRange::new(start, end)))
     }
 
     /// The null of a key or item with nothing after it, at `at`.
-    fn null(&self, line: &Line, at: usize) -> Node {
-        Node::new(Value::Null, self.span(line, at, at))
+    fn null(&self, at: usize) -> Node {
+        Node::new(Value::Null, self.span(at, at))
     }
 
     /// A one-line value from `from` to `to` on `line`: a plain scalar, a quoted one without
     /// escapes, or a flow collection of them.
-    fn scalar(&self, line: &Line, from: usize, to: usize) -> Option<(Value, Span)> {
+    fn scalar(&self, from: usize, to: usize) -> Option<(Value, TextRange)> {
         let text = &self.text[from..to];
         let b = text.as_bytes();
         if matches!(b[0], b'[' | b'{' | b'\'' | b'"') {
             // A flow collection or a quoted scalar, read as in flow context: it must be all of
             // the value (nothing but a comment after it).
-            let (node, end) = self.flow(line, from, to, self.depth)?;
+            let (node, end) = self.flow(from, to, self.depth)?;
             return (end == to).then_some((node.value, node.span));
         }
         // `": "` looked for byte by byte: a substring search costs more than the scalar here.
@@ -426,10 +403,7 @@ impl Reader<'_> {
         if !plain_start(b, false) || mapping_indicator {
             return None;
         }
-        Some((
-            resolve_plain(Cow::Borrowed(text)),
-            self.span(line, from, to),
-        ))
+        Some((resolve_plain(Cow::Borrowed(text)), self.span(from, to)))
     }
 }
 
@@ -475,7 +449,7 @@ impl Reader<'_> {
     }
 
     /// The flow node at `at` (after spaces) on `line`, up to `to`, and where it ends.
-    fn flow(&self, line: &Line, at: usize, to: usize, depth: usize) -> Option<(Node, usize)> {
+    fn flow(&self, at: usize, to: usize, depth: usize) -> Option<(Node, usize)> {
         let b = self.text.as_bytes();
         let at = self.skip_spaces(at, to);
         if at >= to {
@@ -488,11 +462,11 @@ impl Reader<'_> {
             b'[' => {
                 let mut items = Vec::new();
                 let end = self.flow_entries(at, to, b']', |i| {
-                    let (item, end) = self.flow(line, i, to, depth + 1)?;
+                    let (item, end) = self.flow(i, to, depth + 1)?;
                     items.push(item);
                     Some(end)
                 })?;
-                Some((Node::new(Value::list(items), self.span(line, at, end)), end))
+                Some((Node::new(Value::list(items), self.span(at, end)), end))
             }
             b'{' => {
                 let mut map = super::new_map();
@@ -510,8 +484,8 @@ impl Reader<'_> {
                     {
                         return None;
                     }
-                    let key_span = self.span(line, i, i + key.len());
-                    let (value, end) = self.flow(line, key_end + 1, to, depth + 1)?;
+                    let key_span = self.span(i, i + key.len());
+                    let (value, end) = self.flow(key_end + 1, to, depth + 1)?;
                     match map.entry(key.into()) {
                         Entry::Occupied(_) => None,
                         Entry::Vacant(slot) => {
@@ -521,7 +495,7 @@ impl Reader<'_> {
                     }
                 })?;
                 Some((
-                    Node::new(Value::Map(Box::new(map)), self.span(line, at, end)),
+                    Node::new(Value::Map(Box::new(map)), self.span(at, end)),
                     end,
                 ))
             }
@@ -534,7 +508,7 @@ impl Reader<'_> {
                     inner.to_string()
                 };
                 Some((
-                    Node::new(Value::String(value.into()), self.span(line, at, close + 1)),
+                    Node::new(Value::String(value.into()), self.span(at, close + 1)),
                     close + 1,
                 ))
             }
@@ -544,7 +518,7 @@ impl Reader<'_> {
                     return None;
                 }
                 let value = Value::String(self.text[at + 1..close].into());
-                Some((Node::new(value, self.span(line, at, close + 1)), close + 1))
+                Some((Node::new(value, self.span(at, close + 1)), close + 1))
             }
             _ => {
                 // A plain scalar in flow context: up to `,`, a bracket, or `: `.
@@ -568,7 +542,7 @@ impl Reader<'_> {
                 }
                 let value = resolve_plain(Cow::Borrowed(text));
                 Some((
-                    Node::new(value, self.span(line, at, at + text.len())),
+                    Node::new(value, self.span(at, at + text.len())),
                     at + text.len(),
                 ))
             }

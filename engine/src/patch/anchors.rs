@@ -4,14 +4,14 @@
 //! every place that shares it.
 
 use super::changes::lookup;
-use crate::span::Span;
+use crate::span::TextRange;
 use crate::tree::{Document, Format, Node, Value};
 use std::collections::HashMap;
 
 /// The places of a file whose values share their text with another place.
 #[derive(Default)]
 pub(crate) struct SharedAnchors {
-    places: HashMap<Span, Vec<String>>,
+    places: HashMap<TextRange, Vec<String>>,
 }
 
 impl SharedAnchors {
@@ -21,7 +21,7 @@ impl SharedAnchors {
         if doc.format != Format::Yaml || !may_have_aliases(text) {
             return SharedAnchors::default();
         }
-        let mut places: HashMap<Span, Vec<String>> = HashMap::new();
+        let mut places: HashMap<TextRange, Vec<String>> = HashMap::new();
         for (i, root) in doc.documents.iter().enumerate() {
             let mut pointer = if stream {
                 format!("/{i}")
@@ -76,8 +76,8 @@ pub(crate) fn may_have_aliases(text: &str) -> bool {
 }
 
 /// Every node with a span of its own, by span. Empty spans (empty values) are no one's text.
-fn collect(node: &Node, pointer: &mut String, places: &mut HashMap<Span, Vec<String>>) {
-    if node.span.start != node.span.end {
+fn collect(node: &Node, pointer: &mut String, places: &mut HashMap<TextRange, Vec<String>>) {
+    if node.span.start() != node.span.end() {
         places.entry(node.span).or_default().push(pointer.clone());
     }
     let mark = pointer.len();

@@ -28,7 +28,7 @@ fn root(doc: &Document) -> Node {
     doc.documents
         .first()
         .cloned()
-        .unwrap_or_else(|| Node::new(crate::tree::Value::Null, Default::default()))
+        .unwrap_or_else(|| Node::new(crate::tree::Value::Null, crate::span::TextRange::default()))
 }
 
 /// `text` with every secret value of these files masked (the longest first, so one that holds

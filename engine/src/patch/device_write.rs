@@ -76,12 +76,12 @@ fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, us
     let root = doc.documents.first().ok_or(Reason::Gone)?;
     let whole = whole_lines(
         text,
-        m.key_span.start.at(),
-        m.value.span.end.at().max(m.key_span.end.at()),
+        m.key_span.start(),
+        m.value.span.end().max(m.key_span.end()),
     );
     let blocks = match &m.value.value {
         Value::Map(_) | Value::List(_) if matches!(doc.format, Format::Ios | Format::Eos) => {
-            crate::parse::device::section_blocks(text, m.key_span.start.at())
+            crate::parse::device::section_blocks(text, m.key_span.start())
         }
         _ => Vec::new(),
     };
@@ -94,7 +94,7 @@ fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, us
         Value::List(items) => {
             let lines: Vec<(usize, usize)> = items
                 .iter()
-                .map(|i| whole_lines(text, i.span.start.at(), i.span.end.at()))
+                .map(|i| whole_lines(text, i.span.start(), i.span.end()))
                 .collect();
             let apart = lines.windows(2).any(|w| w[0].1 < w[1].0);
             let in_order = lines.windows(2).all(|w| w[0].1 <= w[1].0);
@@ -122,8 +122,8 @@ fn member_lines(text: &str, m: &Member, doc: &Document) -> Result<Vec<(usize, us
 /// the lines between with the same words at its indentation, in its section's blocks. `None` for
 /// a line said once.
 fn said_again(text: &str, root: &Node, m: &Member) -> Option<Vec<(usize, usize)>> {
-    let first = line_start(text, m.key_span.start.at());
-    let (_, end) = whole_lines(text, first, m.value.span.end.at());
+    let first = line_start(text, m.key_span.start());
+    let (_, end) = whole_lines(text, first, m.value.span.end());
     if line_end(text, first) >= end {
         return None;
     }
@@ -172,7 +172,7 @@ fn ancestors(node: &Node, m: &Member, path: &mut Vec<usize>) -> Option<Vec<usize
             if std::ptr::eq(member, m) {
                 return Some(path.clone());
             }
-            path.push(member.key_span.start.at());
+            path.push(member.key_span.start());
             let found = ancestors(&member.value, m, path);
             path.pop();
             found
@@ -188,7 +188,7 @@ fn ancestors(node: &Node, m: &Member, path: &mut Vec<usize>) -> Option<Vec<usize
 fn takes_another(node: &Node, m: &Member, lines: &[(usize, usize)]) -> bool {
     match &node.value {
         Value::Map(members) => members.values().any(|other| {
-            let at = other.key_span.start.at();
+            let at = other.key_span.start();
             !std::ptr::eq(other, m)
                 && ((lines.iter().any(|&(from, to)| from <= at && at < to)
                     && !holds(&other.value, m))
@@ -216,7 +216,7 @@ fn content_end(text: &str, at: usize) -> usize {
 
 /// One indentation step under a section: what its first line under it adds (IOS 1, EOS 3).
 fn unit_under(text: &str, section: &Node) -> String {
-    let header = line_start(text, section.span.start.at());
+    let header = line_start(text, section.span.start());
     let next = line_end(text, header);
     let outer = indentation(text, header).len();
     let inner = indentation(text, next).len();
@@ -235,22 +235,18 @@ fn replace(
     let parent_node = lookup(doc, false, &parent).ok_or(Reason::Gone)?;
     match (&old.value, &value.value, &parent_node.value) {
         // An argument, a banner's text, an entry: written where it is.
-        (Value::String(_), Value::String(new), Value::Map(_)) if !key.starts_with("banner ") => {
-            Ok(vec![Edit::replace(
-                old.span.start.at(),
-                old.span.end.at(),
-                new.clone(),
-            )])
-        }
+        (Value::String(_), Value::String(new), Value::Map(_)) if !key.starts_with("banner ") => Ok(
+            vec![Edit::replace(old.span.start(), old.span.end(), new.clone())],
+        ),
         (Value::String(_), Value::String(new), Value::Map(_)) => Ok(vec![Edit::replace(
-            old.span.start.at(),
-            old.span.end.at(),
+            old.span.start(),
+            old.span.end(),
             new.clone(),
         )]),
         (Value::String(_), item, Value::List(_)) => {
             let (list_key, _) = last_key(&parent);
             let line = table.item_line(&list_key, &parent_node.value, item);
-            let start = old.span.start.at();
+            let start = old.span.start();
             let indent = indentation(text, start).len();
             let line_from = line_start(text, start) + indent;
             Ok(vec![Edit::replace(
@@ -261,7 +257,7 @@ fn replace(
         }
         // `shutdown` and `no shutdown`: the line said the other way.
         (Value::Bool(_), Value::Bool(on), _) => {
-            let start = old.span.start.at();
+            let start = old.span.start();
             let line = if *on {
                 key.clone()
             } else {
@@ -305,9 +301,9 @@ fn with_banner_ends(
     }
     let ends: Vec<usize> = match &m.value.value {
         Value::List(items) if items.len() == lines.len() => {
-            items.iter().map(|i| i.span.end.at()).collect()
+            items.iter().map(|i| i.span.end()).collect()
         }
-        _ => vec![m.value.span.end.at(); lines.len()],
+        _ => vec![m.value.span.end(); lines.len()],
     };
     for (line, end) in lines.iter_mut().zip(ends) {
         let close = text[end..]
@@ -335,7 +331,7 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
             }
             lines[0]
         }
-        _ => whole_lines(text, old.span.start.at(), old.span.end.at()),
+        _ => whole_lines(text, old.span.start(), old.span.end()),
     };
     let mut to = to;
     // A section's lines end with its `!` separator, when it has one: it goes too.
@@ -362,13 +358,13 @@ fn add(
             let line = table.item_line(&parent_key, &container.value, &value.value);
             let (at, indent) = match index.and_then(|i| items.get(i)) {
                 Some(next) => (
-                    line_start(text, next.span.start.at()),
-                    indentation(text, next.span.start.at()).to_string(),
+                    line_start(text, next.span.start()),
+                    indentation(text, next.span.start()).to_string(),
                 ),
                 None => {
                     let last = items.last().ok_or(Reason::EmptyContainer)?;
-                    let end = line_end(text, last.span.end.at().saturating_sub(1));
-                    (end, indentation(text, last.span.start.at()).to_string())
+                    let end = line_end(text, last.span.end().saturating_sub(1));
+                    (end, indentation(text, last.span.start()).to_string())
                 }
             };
             Ok(vec![Edit::insert(at, format!("{indent}{line}\n"))])
@@ -380,8 +376,8 @@ fn add(
                 && table.is_set_command(&parent_key) =>
         {
             let last = args.values().last().ok_or(Reason::EmptyContainer)?;
-            let at = line_end(text, last.value.span.end.at().saturating_sub(1));
-            let indent = indentation(text, last.value.span.start.at());
+            let at = line_end(text, last.value.span.end().saturating_sub(1));
+            let indent = indentation(text, last.value.span.start());
             Ok(vec![Edit::insert(
                 at,
                 format!("{indent}{parent_key} {arg}\n"),
@@ -398,7 +394,7 @@ fn add(
                 .map(|(_, m)| m)
                 .next_back();
             let (at, indent, unit) = if let Some(kin) = kin {
-                let end = kin.value.span.end.at().max(kin.key_span.end.at());
+                let end = kin.value.span.end().max(kin.key_span.end());
                 let mut at = line_end(text, end.saturating_sub(1));
                 if matches!(kin.value.value, Value::Map(_)) && text[at..].starts_with("!\n") {
                     at += 2;
@@ -410,7 +406,7 @@ fn add(
                 };
                 (
                     at,
-                    indentation(text, kin.key_span.start.at()).to_string(),
+                    indentation(text, kin.key_span.start()).to_string(),
                     unit,
                 )
             } else if parent.is_empty() {
@@ -433,11 +429,11 @@ fn add(
                 )
             } else {
                 let last = members.values().last().ok_or(Reason::EmptyContainer)?;
-                let end = last.value.span.end.at().max(last.key_span.end.at());
+                let end = last.value.span.end().max(last.key_span.end());
                 let at = line_end(text, end.saturating_sub(1));
                 (
                     at,
-                    indentation(text, last.key_span.start.at()).to_string(),
+                    indentation(text, last.key_span.start()).to_string(),
                     unit_under(text, container),
                 )
             };
@@ -475,8 +471,8 @@ fn reorder(
         items.first().ok_or(Reason::Gone)?,
         items.last().ok_or(Reason::Gone)?,
     );
-    let (from, to) = whole_lines(text, first.span.start.at(), last.span.end.at());
-    let indent = indentation(text, first.span.start.at());
+    let (from, to) = whole_lines(text, first.span.start(), last.span.end());
+    let indent = indentation(text, first.span.start());
     let lines: String = order
         .iter()
         .map(|item| {

@@ -24,8 +24,8 @@ pub(super) fn junos_edits(
             ..
         } => match (&old.value, &value.value) {
             (Value::String(_), Value::String(new)) => Ok(vec![Edit::replace(
-                old.span.start.at(),
-                old.span.end.at(),
+                old.span.start(),
+                old.span.end(),
                 junos_value(new),
             )]),
             // Anything else is said again: the old statements out, the new ones in.
@@ -63,14 +63,14 @@ fn spans_under(node: &Node, out: &mut Vec<(usize, usize)>) {
         Value::Map(map) if !map.is_empty() => {
             for m in map.values() {
                 if matches!(m.value.value, Value::Null | Value::Bool(_)) {
-                    out.push((m.key_span.start.at(), m.key_span.end.at()));
+                    out.push((m.key_span.start(), m.key_span.end()));
                 }
                 spans_under(&m.value, out);
             }
         }
         Value::List(items) => items.iter().for_each(|i| spans_under(i, out)),
         Value::Map(_) | Value::Null | Value::Bool(_) => {}
-        _ => out.push((node.span.start.at(), node.span.end.at())),
+        _ => out.push((node.span.start(), node.span.end())),
     }
 }
 
@@ -167,7 +167,7 @@ fn remove(text: &str, doc: &Document, pointer: &str) -> Result<Vec<Edit>, Reason
     };
     let mut spans = Vec::new();
     if let Some(key) = member_key {
-        spans.push((key.start.at(), key.end.at()));
+        spans.push((key.start(), key.end()));
     }
     spans_under(node, &mut spans);
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -226,7 +226,7 @@ fn activate(text: &str, doc: &Document, path: &[String]) -> Result<Vec<Edit>, Re
         return Ok(vec![Edit::replace(at, line_end(text, at), String::new())]);
     }
     let mark = "inactive: ";
-    let start = key.start.at();
+    let start = key.start();
     if text[start..].starts_with(mark) {
         Ok(vec![Edit::replace(
             start,
@@ -254,14 +254,14 @@ fn enclosing_block(
             _ => None,
         };
         if let Some(key) = key {
-            let after = &text[key.end.at()..];
+            let after = &text[key.end()..];
             let next = after
                 .find(['{', ';', '}'])
                 .map(|i| (i, after.as_bytes()[i]));
             if let Some((i, b'{')) = next
                 && after[..i].trim().is_empty()
             {
-                let open = key.end.at() + i;
+                let open = key.end() + i;
                 if let Some(close) = block_end(text, open) {
                     return (Some((open, close)), words);
                 }
@@ -319,8 +319,8 @@ fn add(
         && crate::device::junos_keyword(last) == Some(crate::device::Keyed::Set)
         && let Some(sibling) = args.values().last()
     {
-        let start = statement_start(text, sibling.key_span.start.at());
-        let end = statement_end(text, sibling.key_span.end.at()).ok_or(Reason::Gone)?;
+        let start = statement_start(text, sibling.key_span.start());
+        let end = statement_end(text, sibling.key_span.end()).ok_or(Reason::Gone)?;
         let indent = &text[line_start(text, start)..start];
         let line = format!(
             "{indent}{} {};\n",
@@ -391,5 +391,5 @@ fn deactivate(text: &str, doc: &Document, path: &[String]) -> Result<Vec<Edit>, 
         .get(path.last().ok_or(Reason::NoPlace)?.as_str())
         .ok_or(Reason::NoPlace)?
         .key_span;
-    Ok(vec![Edit::insert(key.start.at(), "inactive: ")])
+    Ok(vec![Edit::insert(key.start(), "inactive: ")])
 }

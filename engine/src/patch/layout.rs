@@ -76,23 +76,23 @@ impl<'a> Container<'a> {
                 .map(|(k, m)| Entry {
                     key: Some(k.as_str()),
                     node: &m.value,
-                    start: m.key_span.start.at(),
+                    start: m.key_span.start(),
                     end: past_colon(
                         text,
                         format,
-                        before_line_break(text, m.value.span.end.at().max(m.key_span.end.at())),
+                        before_line_break(text, m.value.span.end().max(m.key_span.end())),
                     ),
                 })
                 .collect(),
             Value::List(items) => items
                 .iter()
                 .map(|n| {
-                    let start = item_dash(text, format, n.span.start.at());
+                    let start = item_dash(text, format, n.span.start());
                     Entry {
                         key: None,
                         node: n,
                         start,
-                        end: past_colon(text, format, before_line_break(text, n.span.end.at()))
+                        end: past_colon(text, format, before_line_break(text, n.span.end()))
                             .max(start),
                     }
                 })
@@ -123,15 +123,15 @@ impl<'a> Container<'a> {
                 Value::Map(_) => {
                     let headers = headers(text, root);
                     let implicit = !has_own_header(text, node);
-                    let header_line = line_start(text, node.span.start.at());
+                    let header_line = line_start(text, node.span.start());
                     Shape::TomlTable {
                         body_at: if implicit {
                             comments_above(text, header_line)
                         } else {
-                            line_end(text, node.span.start.at())
+                            line_end(text, node.span.start())
                         },
                         implicit,
-                        region_end: region_end(text, &headers, node.span.start.at(), path),
+                        region_end: region_end(text, &headers, node.span.start(), path),
                         path: path.to_vec(),
                     }
                 }
@@ -140,7 +140,7 @@ impl<'a> Container<'a> {
                     let regions = entries
                         .iter()
                         .map(|e| {
-                            let at = line_start(text, e.node.span.start.at());
+                            let at = line_start(text, e.node.span.start());
                             comments_above(text, at)..region_end(text, &headers, at, path)
                         })
                         .collect();
@@ -158,7 +158,7 @@ impl<'a> Container<'a> {
                 Shape::Lines { commas: true }
             } else {
                 Shape::Inline {
-                    open: node.span.start.at() + 1,
+                    open: node.span.start() + 1,
                 }
             }
         } else if entries.iter().all(|e| owns_lines(text, format, e)) {
@@ -304,7 +304,7 @@ fn is_header(text: &str, node: &Node) -> bool {
     match &node.value {
         // `[a]`, or a table made only by naming it in a header (`a` of `[a.b]`).
         Value::Map(_) => {
-            let line = &text[line_start(text, node.span.start.at())..];
+            let line = &text[line_start(text, node.span.start())..];
             !body.starts_with('{') && line.trim_start().starts_with('[')
         }
         Value::List(items) => {
@@ -339,7 +339,7 @@ fn headers(text: &str, root: &Node) -> Vec<Header> {
                 Value::Map(_) => {
                     if is_header(text, &m.value) {
                         out.push(Header {
-                            start: line_start(text, m.value.span.start.at()),
+                            start: line_start(text, m.value.span.start()),
                             path: path.clone(),
                         });
                     }
@@ -348,7 +348,7 @@ fn headers(text: &str, root: &Node) -> Vec<Header> {
                 Value::List(items) if is_header(text, &m.value) => {
                     for item in items.iter() {
                         out.push(Header {
-                            start: line_start(text, item.span.start.at()),
+                            start: line_start(text, item.span.start()),
                             path: path.clone(),
                         });
                         walk(text, item, path, out);

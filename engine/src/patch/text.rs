@@ -631,10 +631,10 @@ fn alias_item(list: &Node) -> Option<usize> {
     let Value::List(items) = &list.value else {
         return None;
     };
-    let mut after = list.span.start.at();
+    let mut after = list.span.start();
     for (i, item) in items.iter().enumerate() {
-        let start = item.span.start.at();
-        if start < after || (i > 0 && start == items[i - 1].span.start.at()) {
+        let start = item.span.start();
+        if start < after || (i > 0 && start == items[i - 1].span.start()) {
             return Some(i);
         }
         after = start;
@@ -737,7 +737,7 @@ fn edits_for(
             {
                 if siblings.len() > 1 {
                     // One a round, so the last one knows to keep the table.
-                    let at = line_start(text, parent.span.start.at());
+                    let at = line_start(text, parent.span.start());
                     edits = edits.into_iter().map(|e| e.guarding(at, at)).collect();
                 } else if let Some(first) = edits.first_mut() {
                     // `[a.b]` was all that made `a`: `[a]` keeps it, empty.
@@ -904,21 +904,18 @@ fn replace(
         // `key` alone: the value goes after it.
         let written = flat_value(format, &value.value)?;
         let edit = match value.value {
-            Value::Null => Edit::insert(old.span.end.at(), ""),
-            _ => Edit::insert(old.span.end.at(), format!(" = {written}")),
+            Value::Null => Edit::insert(old.span.end(), ""),
+            _ => Edit::insert(old.span.end(), format!(" = {written}")),
         };
         return Ok(vec![edit]);
     }
     if matches!(format, Format::Properties | Format::Env)
-        && old.span.start == old.span.end
-        && member.is_some_and(|m| m.key_span.end == old.span.start)
+        && old.span.start() == old.span.end()
+        && member.is_some_and(|m| m.key_span.end() == old.span.start())
     {
         // A key alone (`name`, with no separator): the value needs one.
         let written = inline(&value.value, format)?;
-        return Ok(vec![Edit::insert(
-            old.span.start.at(),
-            format!("={written}"),
-        )]);
+        return Ok(vec![Edit::insert(old.span.start(), format!("={written}"))]);
     }
     if format == Format::Ini
         && value.value == Value::Null
@@ -927,22 +924,22 @@ fn replace(
     {
         // No value is the key alone: its separator goes with the value.
         return Ok(vec![Edit::replace(
-            member.key_span.end.at(),
-            old.span.end.at(),
+            member.key_span.end(),
+            old.span.end(),
             String::new(),
         )]);
     }
     if format == Format::Ini
         && let Some(member) = member
-        && member.key_span.start == old.span.start
+        && member.key_span.start() == old.span.start()
     {
         // A key alone with lines continuing it: the value's span starts at the key, which
         // stays, now with a separator (or, for no value, alone).
         let key_text = &text[member.key_span.byte_range()];
         let written = flat_value(format, &value.value)?;
         return Ok(vec![Edit::replace(
-            old.span.start.at(),
-            old.span.end.at(),
+            old.span.start(),
+            old.span.end(),
             format!("{key_text} = {written}"),
         )]);
     }
@@ -954,7 +951,7 @@ fn replace(
     // A YAML block map or list (which may begin at its first item's dash: an indentless
     // sequence's span starts after it) is replaced whole, lines and all; what replaces it goes on
     // its first line, indented deeper than its key, so it stays the key's value.
-    let mut start = old.span.start.at();
+    let mut start = old.span.start();
     let mut lead = String::new();
     let block = format == Format::Yaml
         && matches!(old.value, Value::Map(_) | Value::List(_))
@@ -987,7 +984,7 @@ fn replace(
             // A scalar goes back on its key's line, after the colon, when nothing but blank
             // lines lies between (a comment there stays where it is).
             let colon = member.and_then(|m| {
-                let from = m.key_span.end.at();
+                let from = m.key_span.end();
                 let colon = from + text[from..].find(':')?;
                 text[colon + 1..ls].trim().is_empty().then_some(colon + 1)
             });
@@ -997,7 +994,7 @@ fn replace(
             }
         }
     }
-    if format == Format::Yaml && old.value == Value::Null && old.span.start == old.span.end {
+    if format == Format::Yaml && old.value == Value::Null && old.span.start() == old.span.end() {
         // A missing value (`key:`, `- `, a `---` with nothing after it): the reader puts it at
         // the colon or just after the marker, and the new value goes after them, a space apart.
         let mut at = start;
@@ -1013,7 +1010,7 @@ fn replace(
         let ls = line_start(text, at);
         // The key's own column: a list item's first key (`- env:`) stands after the dash.
         let key_indent = match member {
-            Some(m) if line_start(text, m.key_span.start.at()) == ls => m.key_span.start.at() - ls,
+            Some(m) if line_start(text, m.key_span.start()) == ls => m.key_span.start() - ls,
             _ => text[ls..].len() - text[ls..].trim_start_matches(' ').len(),
         };
         let indent = match parent {
@@ -1053,8 +1050,7 @@ fn replace(
         Format::Properties => {
             let written = inline(&value.value, format)?;
             let blank_separator = member.is_some_and(|m| {
-                !text[m.key_span.end.at()..old.span.start.at().max(m.key_span.end.at())]
-                    .contains(['=', ':'])
+                !text[m.key_span.end()..old.span.start().max(m.key_span.end())].contains(['=', ':'])
             });
             if blank_separator && written.starts_with(['=', ':']) {
                 format!("\\{written}")
@@ -1123,11 +1119,11 @@ fn yaml_end(text: &str, format: Format, old: &Node) -> usize {
         match &node.value {
             Value::Map(members) => members.last().is_some_and(|(_, m)| ends_missing(&m.value)),
             Value::List(items) => items.last().is_some_and(ends_missing),
-            Value::Null => node.span.start == node.span.end,
+            Value::Null => node.span.start() == node.span.end(),
             _ => false,
         }
     }
-    let end = old.span.end.at();
+    let end = old.span.end();
     let container = matches!(old.value, Value::Map(_) | Value::List(_));
     if format != Format::Yaml || !container {
         return end;
@@ -1158,8 +1154,8 @@ fn block_scalar_header(text: &str, node: &Node) -> Option<usize> {
     if !matches!(node.value, Value::String(_)) {
         return None;
     }
-    let start = node.span.start.at();
-    if node.span.end.at() == start {
+    let start = node.span.start();
+    if node.span.end() == start {
         let token_start = text[..start].rfind([' ', '\t', '\n']).map_or(0, |i| i + 1);
         return is_block_header(&text[token_start..start]).then_some(token_start);
     }
@@ -1186,8 +1182,8 @@ fn replace_block_scalar(
     header: usize,
     value: &Value,
 ) -> Result<Vec<Edit>, Reason> {
-    let end = old.span.end.at();
-    let start = old.span.start.at();
+    let end = old.span.end();
+    let start = old.span.start();
     let indicator = text[header..].chars().next().unwrap_or('|');
     if start == end {
         return fill_empty_block_scalar(text, header, end, indicator, value);
@@ -1280,9 +1276,9 @@ fn regions_of(
     match &node.value {
         Value::List(items) => items
             .iter()
-            .map(|i| section_region(text, root, i.span.start.at(), path))
+            .map(|i| section_region(text, root, i.span.start(), path))
             .collect(),
-        _ => vec![section_region(text, root, node.span.start.at(), path)],
+        _ => vec![section_region(text, root, node.span.start(), path)],
     }
 }
 
@@ -1368,7 +1364,7 @@ fn remove(
             };
             let mut removal = Edit::replace(ls, le, String::new());
             if emptying && doc.format == Format::Yaml {
-                let at = c.node.span.start.at();
+                let at = c.node.span.start();
                 removal = removal.guarding(at, at);
             }
             let mut edits = vec![removal];
@@ -1453,7 +1449,7 @@ pub(crate) fn add(
                 }
             };
             // Its separators depend on the neighbours: one change inside the brackets a round.
-            Ok(vec![edit.guarding(*open, c.node.span.end.at())])
+            Ok(vec![edit.guarding(*open, c.node.span.end())])
         }
         Shape::TomlArrayTables { path, regions } => {
             let Value::Map(map) = value else {
@@ -1766,7 +1762,7 @@ fn blocks(text: &str, c: &Container<'_>) -> Vec<(usize, usize)> {
     for (k, e) in c.entries.iter().enumerate() {
         let (mut bs, be) = lines_of(text, e);
         let floor = if k == 0 {
-            line_start(text, c.node.span.start.at()).min(bs)
+            line_start(text, c.node.span.start()).min(bs)
         } else {
             out[k - 1].1
         };
@@ -1791,9 +1787,9 @@ fn document_start(text: &str, doc: &Document, index: usize) -> Option<usize> {
     let previous_end = if index == 0 {
         0
     } else {
-        doc.documents[index - 1].span.end.at()
+        doc.documents[index - 1].span.end()
     };
-    let mut at = line_start(text, node.span.start.at());
+    let mut at = line_start(text, node.span.start());
     // A document that starts on its separator's line (`--- b`, or an empty one, whose span is just
     // after its `---`).
     let own = text[at..].lines().next().unwrap_or("");

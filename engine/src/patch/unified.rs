@@ -5,7 +5,7 @@
 
 use super::FilePatch;
 use crate::policy::MASK;
-use crate::span::Span;
+use crate::span::TextRange;
 use similar::{Algorithm, DiffTag, capture_diff_slices, group_diff_ops};
 
 /// Lines of context around each change.
@@ -16,7 +16,7 @@ const CONTEXT: usize = 3;
 #[derive(Clone, Copy)]
 pub(crate) struct DiffSide<'a> {
     pub(crate) text: Option<&'a str>,
-    pub(crate) masks: &'a [Span],
+    pub(crate) masks: &'a [TextRange],
 }
 
 /// A unified diff of every changed file, nothing masked.
@@ -111,7 +111,7 @@ fn hunk_range(range: &std::ops::Range<usize>) -> String {
 
 /// The text's lines (each with its newline), secret spans shown as the mask. A secret running over
 /// several lines is masked on each, so the lines stay the same lines.
-pub(crate) fn masked_lines(text: &str, masks: &[Span]) -> Vec<String> {
+pub(crate) fn masked_lines(text: &str, masks: &[TextRange]) -> Vec<String> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -143,7 +143,6 @@ pub(crate) fn masked_lines(text: &str, masks: &[Span]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::span::Pos;
     use std::process::Command;
 
     fn patch(file: &str, before: &str, after: &str, created: bool) -> FilePatch {
@@ -246,7 +245,7 @@ mod tests {
     fn masked_lines_keep_their_place_and_a_changed_secret_still_shows() {
         let span = |text: &str, what: &str| {
             let start = text.find(what).unwrap();
-            Span::new(Pos::new(start, 0, 0), Pos::new(start + what.len(), 0, 0))
+            TextRange::new(start, start + what.len())
         };
         let (old, new) = (
             "user: u\npassword: hunter2\n",

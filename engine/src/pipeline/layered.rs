@@ -9,6 +9,7 @@ use crate::layers::{Effective, Layers};
 use crate::policy::Policy;
 use crate::report::Report;
 use crate::request::{Base, LayerBase, Request};
+use crate::span::Lines;
 use crate::template::Rendered;
 use crate::tree::{Document, Node, Source, Value};
 use serde_json::{Map as JsonMap, Value as J};
@@ -66,6 +67,8 @@ impl Inputs {
                 in_template(node, &rendered);
             }
             doc.name = template.name.clone();
+            // Its spans now point into the template.
+            doc.lines = vec![(template.name.clone(), Lines::of(&template.text))];
             Ok(doc)
         };
         crate::layers::read(
@@ -81,14 +84,14 @@ impl Inputs {
 
 /// Moves a rendering's spans to the template text behind them, so provenance names template lines.
 fn in_template(node: &mut Node, rendered: &Rendered) {
-    if let Some(span) = rendered.origin(node.span) {
-        node.span = span;
+    if let Some(range) = rendered.origin_range(node.span) {
+        node.span = range;
     }
     match &mut node.value {
         Value::Map(map) => {
             for member in map.values_mut() {
-                if let Some(span) = rendered.origin(member.key_span) {
-                    member.key_span = span;
+                if let Some(range) = rendered.origin_range(member.key_span) {
+                    member.key_span = range;
                 }
                 in_template(&mut member.value, rendered);
             }
@@ -211,6 +214,7 @@ fn base_layer(effective: &Effective) -> Document {
             format: effective.document().format,
             documents: Vec::new(),
             origins: Vec::new(),
+            lines: Vec::new(),
         },
     }
 }

@@ -370,6 +370,7 @@ impl Checker {
         if let Some(estate) = &self.layers {
             layered::attribute_to_layers(&mut report, estate);
         }
+        resolve_positions(&mut report, &pairs);
         for f in &mut report.findings {
             let path = f.keyed_path.as_str();
             f.resource_action = self
@@ -426,12 +427,39 @@ fn recorded_bases(
                 format: env.resolved_format().unwrap_or(crate::tree::Format::Yaml),
                 documents: Vec::new(),
                 origins: Vec::new(),
+                lines: Vec::new(),
             },
         };
         bases.push(doc);
     }
     let base_of = (0..environments.len()).collect();
     Ok((bases, base_of))
+}
+
+/// Works out the line and column of every span in `report` (the diff and the validators give
+/// offsets) from the lines of the file each names: a finding's side from its own side's document
+/// (two files of one name may differ), a violation from whichever document read its file.
+fn resolve_positions(report: &mut Report, pairs: &[Pair<'_>]) {
+    for f in &mut report.findings {
+        let Some(pair) = pairs.iter().find(|p| *p.environment == f.environment) else {
+            continue;
+        };
+        for (side, doc) in [(f.base.as_mut(), pair.base), (f.env.as_mut(), pair.env)] {
+            let Some(side) = side else { continue };
+            if let Some(lines) = doc.lines_of(&side.file) {
+                side.resolve(lines);
+            }
+        }
+    }
+    for v in &mut report.violations {
+        let lines = pairs
+            .iter()
+            .flat_map(|p| [p.env, p.base])
+            .find_map(|d| d.lines_of(&v.file));
+        if let Some(lines) = lines {
+            v.resolve(lines);
+        }
+    }
 }
 
 /// For a directory, each finding's sides name the file the value is in and its pointer there, not

@@ -113,6 +113,8 @@ pub(super) struct Imported {
 /// The application's `ignoreDifferences`.
 pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
     let doc = parse(application)?;
+    let lines = doc.lines_of(&application.name).cloned().unwrap_or_default();
+    let at = |range: crate::span::TextRange| lines.pos(range.start());
     let err =
         |message: String| Error::new(ErrorKind::Usage, message).in_file(application.name.clone());
     let mut rules = Vec::new();
@@ -135,7 +137,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
             continue;
         };
         let Value::List(entries) = &list.value else {
-            return Err(err("spec.ignoreDifferences must be a list".into()).at(list.span.start));
+            return Err(err("spec.ignoreDifferences must be a list".into()).at(at(list.span)));
         };
         for entry in entries.iter() {
             let text = |key: &str| match entry.pointer(&format!("/{key}")).map(|n| &n.value) {
@@ -145,14 +147,14 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
             if let Some(node) = entry.pointer("/managedFieldsManagers") {
                 let Value::List(items) = &node.value else {
                     return Err(
-                        err("managedFieldsManagers must be a list".into()).at(node.span.start)
+                        err("managedFieldsManagers must be a list".into()).at(at(node.span))
                     );
                 };
                 let mut managers = Vec::new();
                 for item in items.iter() {
                     let Value::String(m) = &item.value else {
                         return Err(err("managedFieldsManagers entries must be strings".into())
-                            .at(item.span.start));
+                            .at(at(item.span)));
                     };
                     managers.push(m.to_string());
                 }
@@ -163,7 +165,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                     namespace: text("namespace"),
                     managers,
                     file: application.name.clone(),
-                    line: node.span.start.line as usize,
+                    line: at(node.span).line as usize,
                 });
             }
             // Both lists become path patterns: pointers as they are, jq paths translated.
@@ -173,16 +175,16 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                     continue;
                 };
                 let Value::List(items) = &node.value else {
-                    return Err(err(format!("{list} must be a list")).at(node.span.start));
+                    return Err(err(format!("{list} must be a list")).at(at(node.span)));
                 };
                 for item in items.iter() {
                     let Value::String(text) = &item.value else {
                         return Err(
-                            err(format!("{list} entries must be strings")).at(item.span.start)
+                            err(format!("{list} entries must be strings")).at(at(item.span))
                         );
                     };
                     let pattern = if translate {
-                        super::jq_path::to_pattern(text).map_err(|e| err(e).at(item.span.start))?
+                        super::jq_path::to_pattern(text).map_err(|e| err(e).at(at(item.span)))?
                     } else {
                         text.to_string()
                     };
@@ -190,7 +192,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                 }
             }
             for (p, pointer) in places {
-                let path = Pattern::parse(&p).map_err(|e| err(e.message).at(pointer.span.start))?;
+                let path = Pattern::parse(&p).map_err(|e| err(e.message).at(at(pointer.span)))?;
                 let what = [text("kind"), text("name")]
                     .into_iter()
                     .flatten()
@@ -217,7 +219,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                         value: None,
                         same_as: None,
                     },
-                    pointer.span.start.line as usize,
+                    at(pointer.span).line as usize,
                 ));
             }
         }

@@ -90,6 +90,8 @@ impl Policy {
                 ..Policy::default()
             });
         };
+        let lines = crate::span::Lines::of(&source.text);
+        let line_of = |range: crate::span::TextRange| lines.pos(range.start()).line as usize;
         let mut origins = IndexMap::new();
         let mut cite = |key: String, line: usize| {
             let rule = RuleRef {
@@ -103,17 +105,14 @@ impl Policy {
             if let Some(Value::List(items)) = root.pointer(&format!("/{section}")).map(|n| &n.value)
             {
                 for (i, item) in items.iter().enumerate() {
-                    cite(format!("{section}[{i}]"), item.span.start.line as usize);
+                    cite(format!("{section}[{i}]"), line_of(item.span));
                 }
             }
         }
         // Identity entries and tolerances, by their place: `identity[0]`, `tolerance[0]`.
         if let Some(Value::Map(map)) = root.pointer("/identity").map(|n| &n.value) {
             for (i, member) in map.values().enumerate() {
-                cite(
-                    format!("identity[{i}]"),
-                    member.key_span.start.line as usize,
-                );
+                cite(format!("identity[{i}]"), line_of(member.key_span));
             }
         }
         let tolerances = root
@@ -121,12 +120,14 @@ impl Policy {
             .or_else(|| root.pointer("/normalize/tolerance"));
         if let Some(Value::List(items)) = tolerances.map(|n| &n.value) {
             for (i, item) in items.iter().enumerate() {
-                cite(format!("tolerance[{i}]"), item.span.start.line as usize);
+                cite(format!("tolerance[{i}]"), line_of(item.span));
             }
         }
         let named = |section: &str, list: &[String]| -> Vec<(String, Option<Pos>)> {
             let at: Vec<Pos> = match root.pointer(&format!("/{section}")).map(|n| &n.value) {
-                Some(Value::List(items)) => items.iter().map(|n| n.span.start).collect(),
+                Some(Value::List(items)) => {
+                    items.iter().map(|n| lines.pos(n.span.start())).collect()
+                }
                 _ => Vec::new(),
             };
             list.iter()
@@ -149,7 +150,7 @@ impl Policy {
                 )
                 .in_file(source.name.clone());
                 if let Some(node) = root.pointer(&format!("/expected/{i}/expires")) {
-                    err = err.at(node.span.start);
+                    err = err.at(lines.pos(node.span.start()));
                 }
                 return Err(err);
             }

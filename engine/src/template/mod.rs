@@ -10,7 +10,7 @@ mod minijinja_render;
 #[cfg(feature = "templates")]
 pub(crate) use minijinja_render::render;
 
-use crate::span::{LineIndex, Span};
+use crate::span::{LineIndex, Span, TextRange};
 use crate::tree::{Format, Source};
 use std::ops::Range;
 
@@ -54,23 +54,29 @@ struct OutputSpan {
 impl Rendered {
     /// The template text behind a span of the output: the same characters for verbatim text, the
     /// whole `{{ expression }}` for computed values.
-    pub fn origin(&self, span: Span) -> Option<Span> {
-        let at = span.start.at();
+    pub fn origin(&self, span: TextRange) -> Option<Span> {
+        let range = self.origin_range(span)?;
+        let mut index = LineIndex::new(&self.template.text);
+        Some(index.span(range.start(), range.end()))
+    }
+
+    /// [`origin`](Self::origin) as offsets of the template text.
+    pub fn origin_range(&self, span: TextRange) -> Option<TextRange> {
+        let at = span.start();
         let s = self
             .spans
             .iter()
             .find(|s| s.output.start <= at && at < s.output.end.max(s.output.start + 1))?;
         let range = if s.raw {
             let start = s.template.start + (at - s.output.start);
-            let end = (start + (span.end.at() - at))
+            let end = (start + (span.end().saturating_sub(at)))
                 .min(s.template.end)
                 .max(start);
             start..end
         } else {
             s.template.clone()
         };
-        let mut index = LineIndex::new(&self.template.text);
-        Some(index.span(range.start, range.end))
+        Some(TextRange::new(range.start, range.end))
     }
 }
 

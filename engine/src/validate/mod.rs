@@ -86,6 +86,9 @@ impl Validator {
             for mut v in found {
                 v.file = doc.name.clone();
                 v.path = format!("{prefix}{}", v.path);
+                if let Some(lines) = doc.lines_of(doc.file_at(&v.path)) {
+                    v.resolve(lines);
+                }
                 out.push(v);
             }
         }

@@ -6,7 +6,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::pattern::Pattern;
 use crate::rules_file::RuleSpec;
 use crate::severity::Severity;
-use crate::span::{Pos, Span};
+use crate::span::{Pos, TextRange};
 use crate::tree::{Node, Value};
 use crate::violation::{CheckKind, Violation};
 use serde_json::{Map as JsonMap, Value as J};
@@ -159,9 +159,10 @@ impl Rule {
         out: &mut Vec<Violation>,
     ) {
         let text = scalar(node);
-        let mut report = |path: &str, span: Span, value: Option<J>, default: String, suggestion| {
-            out.push(self.violation(path, span, value, default, suggestion));
-        };
+        let mut report =
+            |path: &str, span: TextRange, value: Option<J>, default: String, suggestion| {
+                out.push(self.violation(path, span, value, default, suggestion));
+            };
         match constraint {
             Constraint::Check(expr) => {
                 let (result, first) = expr.eval(node, root, vars);
@@ -221,7 +222,7 @@ impl Rule {
                 let Value::List(items) = &node.value else {
                     return;
                 };
-                let mut seen: Vec<(J, usize)> = Vec::new();
+                let mut seen: Vec<(J, TextRange)> = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     let (value_node, path) = if field == "." {
                         (Some(item), format!("{pointer}/{i}"))
@@ -238,15 +239,18 @@ impl Rule {
                         continue;
                     };
                     let value = value_node.to_json();
-                    if let Some((_, line)) = seen.iter().find(|(v, _)| *v == value) {
+                    if let Some((_, first)) = seen.iter().find(|(v, _)| *v == value) {
                         let what = if field == "." { "item" } else { field.as_str() };
-                        let message = format!(
-                            "duplicate {what} {} (first at line {line})",
-                            value_node.summary()
-                        );
-                        report(&path, value_node.span, Some(value), message, None);
+                        let message = format!("duplicate {what} {}", value_node.summary());
+                        let mut v =
+                            self.violation(&path, value_node.span, Some(value), message, None);
+                        if self.message.is_none() {
+                            // Its line is put in the message once the file's lines are at hand.
+                            v.first = Some(*first);
+                        }
+                        out.push(v);
                     } else {
-                        seen.push((value, value_node.span.start.line as usize));
+                        seen.push((value, value_node.span));
                     }
                 }
             }
@@ -263,7 +267,7 @@ impl Rule {
     fn violation(
         &self,
         path: &str,
-        span: Span,
+        span: TextRange,
         value: Option<J>,
         default: String,
         suggestion: Option<String>,
@@ -285,12 +289,13 @@ impl Rule {
             kind: self.kind,
             message,
             severity: self.severity,
-            span: Some(span),
+            span: Some(span.unresolved()),
             value,
             suggestion,
             rule_file: Some(self.file.clone()),
             rule_line: self.line,
             origin: None,
+            first: None,
         }
     }
 }

@@ -80,12 +80,13 @@ impl Schema {
                 kind: CheckKind::Schema,
                 message: leaf.kind.to_string(),
                 severity: Severity::High,
-                span: Some(node.span),
+                span: Some(node.span.unresolved()),
                 value: node.is_scalar().then(|| node.to_json()),
                 suggestion: None,
                 rule_file: Some(self.name.clone()),
                 rule_line: None,
                 origin: None,
+                first: None,
             });
         }
     }
@@ -126,6 +127,9 @@ mod tests {
         let doc = crate::parse(&Source::new("d.yaml", doc)).unwrap();
         let mut out = Vec::new();
         schema.validate(&doc.documents[0], &mut out);
+        for v in &mut out {
+            v.resolve(doc.lines_of("d.yaml").unwrap());
+        }
         out
     }
 
@@ -147,8 +151,9 @@ mod tests {
     fn a_place_missing_from_the_tree_is_shown_at_its_nearest_ancestor() {
         let doc = crate::parse(&Source::new("d.yaml", "a:\n  b: 1\n")).unwrap();
         let root = &doc.documents[0];
-        assert_eq!(nearest(root, "/a/b").span.start.line, 2);
-        assert_eq!(nearest(root, "/a/x/y").span.start.line, 2);
+        let line = |n: &Node| doc.pos_in("d.yaml", n.span.start()).line;
+        assert_eq!(line(nearest(root, "/a/b")), 2);
+        assert_eq!(line(nearest(root, "/a/x/y")), 2);
         assert_eq!(nearest(root, "/x").span, root.span);
     }
 

@@ -1,7 +1,7 @@
 //! Evaluating a syntax tree against a value, its document and the variables.
 
 use super::ast::{Ast, Lit, Op};
-use crate::span::Span;
+use crate::span::TextRange;
 use crate::tree::{Node, Value as TreeValue};
 use serde_json::Value as J;
 use std::borrow::Cow;
@@ -119,7 +119,7 @@ pub(crate) struct Eval<'a, 'e> {
     pub(crate) root: &'a Node,
     pub(crate) vars: &'a serde_json::Map<String, J>,
     pub(crate) scopes: Vec<(&'e str, Val<'a>)>,
-    pub(crate) first_span: Option<Span>,
+    pub(crate) first_span: Option<TextRange>,
     pub(crate) literal_regexes: &'e [(String, regex::Regex)],
     pub(crate) regexes: Vec<(String, regex::Regex)>,
 }

@@ -32,7 +32,7 @@ mod parser;
 pub(crate) use ast::ExprError;
 pub(crate) use eval::{EvalError, Val};
 
-use crate::span::Span;
+use crate::span::TextRange;
 use crate::tree::Node;
 use ast::{Ast, MAX_DEPTH, MAX_LENGTH, depth, literal_patterns};
 use eval::Eval;
@@ -114,7 +114,7 @@ impl Expr {
         this: &'a Node,
         root: &'a Node,
         vars: &'a serde_json::Map<String, J>,
-    ) -> (Result<Val<'a>, EvalError>, Option<Span>) {
+    ) -> (Result<Val<'a>, EvalError>, Option<TextRange>) {
         let mut eval = Eval {
             this,
             root,
@@ -219,6 +219,6 @@ mod tests {
         let root = &doc.documents[0];
         let vars = serde_json::Map::new();
         let (_, span) = Expr::parse("b > a").unwrap().eval(root, root, &vars);
-        assert_eq!(span.unwrap().start.line, 2);
+        assert_eq!(doc.pos_in("t.yaml", span.unwrap().start()).line, 2);
     }
 }
