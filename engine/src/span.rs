@@ -209,16 +209,27 @@ impl Lines {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);
-        starts.extend(memchr_newlines(bytes).map(|i| i as u32 + 1));
+        // `find` of one ASCII byte is std's word-at-a-time memchr.
+        let mut from = 0;
+        while let Some(i) = text[from..].find('\n') {
+            from += i + 1;
+            starts.push(from as u32);
+        }
         starts.shrink_to_fit();
-        let continuing = if text.is_ascii() {
-            Vec::new()
-        } else {
-            (0..bytes.len())
-                .filter(|&i| bytes[i] & 0xC0 == 0x80)
-                .map(|i| i as u32)
-                .collect()
-        };
+        let mut continuing = Vec::new();
+        // Most of most texts is ASCII: whole runs of it are passed over at once.
+        for (chunk_at, chunk) in bytes.chunks(64).enumerate() {
+            if chunk.is_ascii() {
+                continue;
+            }
+            let base = chunk_at * 64;
+            continuing.extend(
+                (0..chunk.len())
+                    .filter(|&i| chunk[i] & 0xC0 == 0x80)
+                    .map(|i| (base + i) as u32),
+            );
+        }
+        continuing.shrink_to_fit();
         Lines {
             starts,
             continuing,
@@ -450,6 +461,18 @@ mod tests {
             let mut index = LineIndex::new(text);
             for offset in 0..=text.len() + 2 {
                 assert_eq!(lines.pos(offset), index.pos(offset), "{text:?} at {offset}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// Any text, every offset (inside characters and past the end too).
+        #[test]
+        fn lines_agree_with_the_line_index(text in "(?s).{0,200}", extra in 0usize..4) {
+            let lines = Lines::of(&text);
+            let mut index = LineIndex::new(&text);
+            for offset in 0..=text.len() + extra {
+                proptest::prop_assert_eq!(lines.pos(offset), index.pos(offset));
             }
         }
     }

@@ -17,6 +17,7 @@ use crate::report::{FileRef, Report};
 use crate::request::{Base, Request, find_file};
 use crate::secrets::Secrets;
 use crate::severity::Severity;
+use crate::span::Lines;
 use crate::template::{Rendered, is_template_name};
 use crate::tree::{Document, Source};
 use crate::vars::{Vars, context};
@@ -440,22 +441,32 @@ fn recorded_bases(
 /// offsets) from the lines of the file each names: a finding's side from its own side's document
 /// (two files of one name may differ), a violation from whichever document read its file.
 fn resolve_positions(report: &mut Report, pairs: &[Pair<'_>]) {
+    use std::collections::HashMap;
+    // By file name, since a directory's document knows the lines of each of its thousands of files.
+    type ByFile<'d> = HashMap<&'d str, &'d Lines>;
+    fn by_file(doc: &Document) -> ByFile<'_> {
+        doc.lines.iter().map(|(f, l)| (f.as_str(), l)).collect()
+    }
+    let sides: Vec<(&str, ByFile<'_>, ByFile<'_>)> = pairs
+        .iter()
+        .map(|p| (p.environment, by_file(p.base), by_file(p.env)))
+        .collect();
     for f in &mut report.findings {
-        let Some(pair) = pairs.iter().find(|p| *p.environment == f.environment) else {
+        let Some((_, base, env)) = sides.iter().find(|(e, _, _)| *e == f.environment) else {
             continue;
         };
-        for (side, doc) in [(f.base.as_mut(), pair.base), (f.env.as_mut(), pair.env)] {
-            let Some(side) = side else { continue };
-            if let Some(lines) = doc.lines_of(&side.file) {
+        for (side, lines) in [(f.base.as_mut(), base), (f.env.as_mut(), env)] {
+            if let Some(side) = side
+                && let Some(lines) = lines.get(side.file.as_str())
+            {
                 side.resolve(lines);
             }
         }
     }
     for v in &mut report.violations {
-        let lines = pairs
+        let lines = sides
             .iter()
-            .flat_map(|p| [p.env, p.base])
-            .find_map(|d| d.lines_of(&v.file));
+            .find_map(|(_, base, env)| env.get(v.file.as_str()).or(base.get(v.file.as_str())));
         if let Some(lines) = lines {
             v.resolve(lines);
         }
