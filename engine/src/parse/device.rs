@@ -127,7 +127,7 @@ pub(super) fn parse_ios(text: &str, table: Table<'_>) -> Result<Vec<Node>> {
     }
     let blocks = configuration_blocks(text, &mut index)?;
     let root = section(&blocks, false, &mut index, text, table)?;
-    let span = index.span(0, text.len());
+    let span = crate::span::TextRange::new(0usize, text.len());
     Ok(vec![Node::new(root, span)])
 }
 

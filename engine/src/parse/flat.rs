@@ -28,16 +28,17 @@ impl Builder<'_> {
         value: Value,
         value_at: (usize, usize),
     ) -> Result<()> {
-        let key_span = self.index.span(key_at.0, key_at.1);
-        let node = Node::new(value, self.index.span(value_at.0, value_at.1));
+        let key_span = TextRange::new(key_at.0, key_at.1);
+        let node = Node::new(value, TextRange::new(value_at.0, value_at.1));
         match map.entry(key.into()) {
             Entry::Occupied(slot) => {
                 let message = format!("duplicate {} '{}'", self.what, slot.key());
-                Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start))
+                Err(Error::new(ErrorKind::DuplicateKey, message)
+                    .at(self.index.pos(key_span.start())))
             }
             Entry::Vacant(slot) => {
                 slot.insert(Member {
-                    key_span: key_span.into(),
+                    key_span,
                     value: node,
                 });
                 Ok(())
@@ -136,7 +137,7 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
         last = Some((key.to_string(), at));
     }
     close_section(&mut b, &mut root, section.take())?;
-    let span = b.index.span(0, text.len());
+    let span = TextRange::new(0usize, text.len());
     Ok(vec![Node::new(Value::Map(Box::new(root)), span)])
 }
 
@@ -268,7 +269,7 @@ pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
         )?;
         at = after_end + 1;
     }
-    let span = b.index.span(0, text.len());
+    let span = TextRange::new(0usize, text.len());
     Ok(vec![Node::new(Value::Map(Box::new(root)), span)])
 }
 
@@ -328,7 +329,7 @@ pub(super) fn parse_properties(text: &str) -> Result<Vec<Node>> {
             (value_start.min(end), end),
         )?;
     }
-    let span = b.index.span(0, text.len());
+    let span = TextRange::new(0usize, text.len());
     Ok(vec![Node::new(Value::Map(Box::new(root)), span)])
 }
 

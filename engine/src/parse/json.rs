@@ -5,7 +5,7 @@
 use super::Limits;
 use super::open::OpenMap;
 use crate::error::{Error, ErrorKind, Result};
-use crate::span::{LineIndex, Pos, Span};
+use crate::span::{LineIndex, TextRange};
 use crate::tree::{Key, Member, Node, Value};
 
 pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
@@ -13,9 +13,6 @@ pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
         bytes: text.as_bytes(),
         text,
         at: 0,
-        line: 0,
-        line_start: 0,
-        index: (!text.is_ascii()).then(|| LineIndex::new(text)),
         limits,
         open: super::open::Open::default(),
     };
@@ -37,29 +34,18 @@ struct Parser<'t> {
     bytes: &'t [u8],
     text: &'t str,
     at: usize,
-    /// The line `at` is on (0-based) and where it starts: JSON has line breaks only between
-    /// tokens, so [`skip_blank`](Self::skip_blank) counts them and an ASCII text's positions need
-    /// no search.
-    line: usize,
-    line_start: usize,
-    /// For text that is not ASCII, whose columns count characters.
-    index: Option<LineIndex<'t>>,
     limits: Limits,
     open: super::open::Open,
 }
 
 impl<'t> Parser<'t> {
     fn error(&mut self, message: impl Into<String>) -> Error {
-        let pos = LineIndex::new(self.text).pos(self.at);
-        Error::new(ErrorKind::Syntax, message).at(pos)
+        Error::new(ErrorKind::Syntax, message).at(self.pos(self.at))
     }
 
-    /// The position of `offset`, on the current line.
-    fn pos(&mut self, offset: usize) -> Pos {
-        match &mut self.index {
-            Some(index) => index.pos(offset),
-            None => Pos::new(offset, self.line + 1, offset - self.line_start + 1),
-        }
+    /// The line and column of `offset`, for an error (the tree holds offsets only).
+    fn pos(&self, offset: usize) -> crate::span::Pos {
+        LineIndex::new(self.text).pos(offset)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -72,11 +58,7 @@ impl<'t> Parser<'t> {
                 // Pretty-printed JSON is mostly indentation.
                 Some(b' ') => self.at += super::words::spaces(&self.bytes[self.at..]),
                 Some(b'\t' | b'\r') => self.at += 1,
-                Some(b'\n') => {
-                    self.at += 1;
-                    self.line += 1;
-                    self.line_start = self.at;
-                }
+                Some(b'\n') => self.at += 1,
                 Some(b'/') if self.bytes.get(self.at + 1) == Some(&b'/') => {
                     while self.peek().is_some_and(|b| b != b'\n') {
                         self.at += 1;
@@ -86,13 +68,7 @@ impl<'t> Parser<'t> {
                     let start = self.at;
                     match self.text[self.at + 2..].find("*/") {
                         Some(i) => {
-                            let end = self.at + i + 4;
-                            let comment = &self.bytes[self.at..end];
-                            if let Some(last) = comment.iter().rposition(|&b| b == b'\n') {
-                                self.line += comment.iter().filter(|&&b| b == b'\n').count();
-                                self.line_start = self.at + last + 1;
-                            }
-                            self.at = end;
+                            self.at += i + 4;
                         }
                         None => {
                             self.at = start;
@@ -106,7 +82,7 @@ impl<'t> Parser<'t> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Node> {
-        let start = self.pos(self.at);
+        let start = self.at;
         let value = match self.peek() {
             Some(b'{') => self.object(depth)?,
             Some(b'[') => self.array(depth)?,
@@ -121,8 +97,7 @@ impl<'t> Parser<'t> {
             }
             None => return Err(self.error("unexpected end of file, expected a JSON value")),
         };
-        let end = self.pos(self.at);
-        Ok(Node::new(value, Span::new(start, end)))
+        Ok(Node::new(value, TextRange::new(start, self.at)))
     }
 
     fn enter(&mut self, depth: usize) -> Result<()> {
@@ -149,9 +124,9 @@ impl<'t> Parser<'t> {
                 Some(b'"') => {}
                 _ => return Err(self.error("expected a quoted key or '}'")),
             }
-            let key_start = self.pos(self.at);
+            let key_start = self.at;
             let key = self.string()?;
-            let key_span = Span::new(key_start, self.pos(self.at));
+            let key_span = TextRange::new(key_start, self.at);
             self.skip_blank()?;
             if self.peek() != Some(b':') {
                 return Err(self.error("expected ':' after the key"));
@@ -159,16 +134,11 @@ impl<'t> Parser<'t> {
             self.at += 1;
             self.skip_blank()?;
             let value = self.value(depth + 1)?;
-            if let Err(key) = map.insert(
-                &mut self.open,
-                key,
-                Member {
-                    key_span: key_span.into(),
-                    value,
-                },
-            ) {
+            if let Err(key) = map.insert(&mut self.open, key, Member { key_span, value }) {
                 let message = format!("duplicate key \"{key}\"");
-                return Err(Error::new(ErrorKind::DuplicateKey, message).at(key_span.start));
+                return Err(
+                    Error::new(ErrorKind::DuplicateKey, message).at(self.pos(key_span.start()))
+                );
             }
             self.skip_blank()?;
             match self.peek() {

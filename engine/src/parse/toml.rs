@@ -2,23 +2,22 @@
 
 use super::Limits;
 use crate::error::{Error, ErrorKind, Result};
-use crate::span::LineIndex;
+use crate::span::{LineIndex, TextRange};
 use crate::tree::{Map, Member, Node, Value};
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
     check_depth(text, limits)?;
-    let mut index = LineIndex::new(text);
     let table = DeTable::parse(text).map_err(|e| {
         let mut err = Error::new(ErrorKind::Syntax, first_line(e.message()));
         if let Some(span) = e.span() {
-            err = err.at(index.pos(span.start));
+            err = err.at(LineIndex::new(text).pos(span.start));
         }
         err
     })?;
-    let span = index.span(0, text.len());
-    let root = Node::new(table_value(table.get_ref(), &mut index)?, span);
+    let span = TextRange::new(0usize, text.len());
+    let root = Node::new(table_value(table.get_ref())?, span);
     Ok(vec![root])
 }
 
@@ -26,28 +25,22 @@ fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_string()
 }
 
-fn table_value(table: &DeTable<'_>, index: &mut LineIndex<'_>) -> Result<Value> {
+fn table_value(table: &DeTable<'_>) -> Result<Value> {
     let mut map = Map::with_capacity(table.len());
     // The toml crate keeps keys sorted; the file's own order is what reports and patches follow.
     let mut members: Vec<_> = table.iter().collect();
     members.sort_by_key(|(key, _)| key.span().start);
     for (key, value) in members {
-        let key_span = index.span(key.span().start, key.span().end);
-        let value = node(value, index)?;
-        map.insert(
-            key.get_ref().as_ref().into(),
-            Member {
-                key_span: key_span.into(),
-                value,
-            },
-        );
+        let key_span = TextRange::new(key.span().start, key.span().end);
+        let value = node(value)?;
+        map.insert(key.get_ref().as_ref().into(), Member { key_span, value });
     }
     Ok(Value::Map(Box::new(map)))
 }
 
-fn node(value: &Spanned<DeValue<'_>>, index: &mut LineIndex<'_>) -> Result<Node> {
+fn node(value: &Spanned<DeValue<'_>>) -> Result<Node> {
     let range = value.span();
-    let span = index.span(range.start, range.end);
+    let span = TextRange::new(range.start, range.end);
     let v = match value.get_ref() {
         DeValue::String(s) => Value::String(s.as_ref().into()),
         DeValue::Integer(i) => {
@@ -79,13 +72,8 @@ fn node(value: &Spanned<DeValue<'_>>, index: &mut LineIndex<'_>) -> Result<Node>
         DeValue::Boolean(b) => Value::Bool(*b),
         // Dates and times compare as their canonical text: TOML normalises the spelling.
         DeValue::Datetime(d) => Value::Datetime(Box::new(d.to_string().into())),
-        DeValue::Array(items) => Value::list(
-            items
-                .iter()
-                .map(|item| node(item, index))
-                .collect::<Result<_>>()?,
-        ),
-        DeValue::Table(table) => table_value(table, index)?,
+        DeValue::Array(items) => Value::list(items.iter().map(node).collect::<Result<_>>()?),
+        DeValue::Table(table) => table_value(table)?,
     };
     Ok(Node::new(v, span))
 }
