@@ -1146,6 +1146,9 @@ test('base + 5 environments of 10,000 values: the findings it should, and the ti
       path: selected?.dataset.path ?? null,
       focused: document.activeElement.closest('.finding')?.classList.contains('selected') === true,
       inView: row !== undefined && row.top >= list.top - 1 && row.bottom <= list.bottom + 1,
+      row: row && [row.top, row.bottom], list: [list.top, list.bottom],
+      scrollTop: document.querySelector('.finding-list').scrollTop,
+      viewport: [innerWidth, innerHeight],
     };
   });
   let now = await state();
@@ -1157,7 +1160,7 @@ test('base + 5 environments of 10,000 values: the findings it should, and the ti
     if (steady && now.focused && now.inView) break;
   }
   assert.equal(now.focused, true, 'focus stays on the selected finding');
-  assert.equal(now.inView, true, 'the selected finding is scrolled into view');
+  assert.equal(now.inView, true, `the selected finding is scrolled into view: ${JSON.stringify(now)}`);
   // The matrix's arrow keys reach rows that were not drawn when the key was pressed.
   await page.locator('.matrix-scroll').evaluate((el) => { el.scrollTop = 0; });
   await page.locator('.matrix button.cell').first().focus();

@@ -551,6 +551,31 @@ fn scroll_into_view(id: &str) {
             {
                 let _ = button.focus();
             }
+            // Scrolling redraws the list's window, and a window drawn with rows measured anew
+            // resizes the spacers above it, which can move the row out of view again a frame
+            // later (seen on a loaded 2-core VM): it is kept in view for a few frames, while it
+            // is still the selected one.
+            for _ in 0..10 {
+                next_frame().await;
+                if selected(&document).as_ref() != Some(&el) {
+                    break;
+                }
+                if !in_its_list_view(&el) {
+                    el.scroll_into_view_with_scroll_into_view_options(&options);
+                }
+            }
         }
     });
+}
+
+/// Whether `row` lies within the scrolled box of the list it is in.
+fn in_its_list_view(row: &web_sys::Element) -> bool {
+    let Ok(Some(list)) = row.closest(".finding-list") else {
+        return true;
+    };
+    let (row, list) = (
+        row.get_bounding_client_rect(),
+        list.get_bounding_client_rect(),
+    );
+    row.top() >= list.top() - 1.0 && row.bottom() <= list.bottom() + 1.0
 }
