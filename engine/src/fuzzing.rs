@@ -1042,6 +1042,18 @@ mod tests {
         );
     }
 
+    /// Found by the fuzzer: the key's end, counted in the line rebuilt from a continued one, fell
+    /// inside the replacement character on the next line of the text.
+    #[test]
+    fn a_properties_key_continued_onto_a_line_of_wide_characters_keeps_to_their_boundaries() {
+        let properties = Format::ALL
+            .iter()
+            .position(|f| *f == Format::Properties)
+            .unwrap() as u8;
+        read_and_compare_with_itself(properties, "ab\\\n\u{fffd}x=1\n");
+        read_and_compare_with_itself(properties, "k\\\n  \u{e9}\u{e9}\\\n \u{1f600}: v\n");
+    }
+
     #[test]
     #[should_panic(expected = "inside a character")]
     fn a_span_inside_a_character_breaks_the_law() {

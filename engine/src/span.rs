@@ -390,6 +390,20 @@ impl<'t> LineIndex<'t> {
         Pos::new(offset, line_idx + 1, col + 1)
     }
 
+    /// The offsets `start` to `end`, each clamped to the text and moved back onto a character
+    /// boundary as [`pos`](Self::pos) moves them: for readers whose offsets come from a line
+    /// rebuilt from several (a `.properties` key continued over lines).
+    pub fn range(&self, start: usize, end: usize) -> TextRange {
+        let onto_boundary = |at: usize| {
+            let mut at = at.min(self.text.len());
+            while !self.text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        TextRange::new(onto_boundary(start), onto_boundary(end))
+    }
+
     pub fn span(&mut self, start: usize, end: usize) -> Span {
         Span {
             start: self.pos(start),

@@ -28,8 +28,8 @@ impl Builder<'_> {
         value: Value,
         value_at: (usize, usize),
     ) -> Result<()> {
-        let key_span = TextRange::new(key_at.0, key_at.1);
-        let node = Node::new(value, TextRange::new(value_at.0, value_at.1));
+        let key_span = self.index.range(key_at.0, key_at.1);
+        let node = Node::new(value, self.index.range(value_at.0, value_at.1));
         match map.entry(key.into()) {
             Entry::Occupied(slot) => {
                 let message = format!("duplicate {} '{}'", self.what, slot.key());
