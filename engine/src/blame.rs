@@ -5,6 +5,7 @@
 
 use crate::locate::{keyed_form, locate};
 use crate::pointer::{escape_segment, split_pointer};
+use crate::span::Lines;
 use crate::tree::{Node, Source, Value};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as J;
@@ -47,18 +48,19 @@ pub struct ValueChange {
     pub change: String,
 }
 
-/// Parses a version's document root (a stream's documents as a list, as the diff sees them); a
-/// version that does not parse counts as lacking the value.
-fn root_of(version: &FileVersion) -> Option<Node> {
+/// Parses a version's document root (a stream's documents as a list, as the diff sees them),
+/// with its text's lines; a version that does not parse counts as lacking the value.
+fn root_of(version: &FileVersion) -> Option<(Node, Lines)> {
     let source = version.source.as_ref()?;
-    let mut documents = crate::parse(source).ok()?.documents;
-    if documents.len() == 1 {
-        return documents.pop();
-    }
-    Some(Node::new(
-        Value::list(documents),
-        crate::span::TextRange::default(),
-    ))
+    let mut doc = crate::parse(source).ok()?;
+    let lines = doc.lines.pop().map(|(_, l)| l).unwrap_or_default();
+    let mut documents = doc.documents;
+    let root = if documents.len() == 1 {
+        documents.pop()?
+    } else {
+        Node::new(Value::list(documents), crate::span::TextRange::default())
+    };
+    Some((root, lines))
 }
 
 /// The value at `path`, and its offset.
@@ -96,21 +98,22 @@ fn renamed_from(newer: &Node, older: &Node, path: &str) -> Option<String> {
 /// Every version (newest first) where the value at `path` changed, appeared or went; `path` is
 /// a pointer or keyed path in the newest version, and list items on it are followed by name.
 pub fn value_history(versions: &[FileVersion], path: &str) -> Vec<ValueChange> {
-    let roots: Vec<Option<Node>> = versions.iter().map(root_of).collect();
-    let mut path = match roots.first().and_then(Option::as_ref) {
+    let parsed: Vec<Option<(Node, Lines)>> = versions.iter().map(root_of).collect();
+    let roots: Vec<Option<&Node>> = parsed.iter().map(|p| p.as_ref().map(|(n, _)| n)).collect();
+    let mut path = match roots.first().copied().flatten() {
         Some(root) if !path.contains('[') => keyed_form(root, path),
         _ => path.to_string(),
     };
     let mut out = Vec::new();
     for (i, version) in versions.iter().enumerate() {
-        let now = value_at(roots[i].as_ref(), &path);
-        let older = roots.get(i + 1).and_then(Option::as_ref);
+        let now = value_at(roots[i], &path);
+        let older = roots.get(i + 1).copied().flatten();
         let mut before_path = path.clone();
         let mut before = value_at(older, &path);
         let mut renamed = None;
         if before.is_none()
             && now.is_some()
-            && let (Some(newer), Some(older)) = (roots[i].as_ref(), older)
+            && let (Some(newer), Some(older)) = (roots[i], older)
             && let Some(old_path) = renamed_from(newer, older, &path)
         {
             before = value_at(Some(older), &old_path);
@@ -133,10 +136,8 @@ pub fn value_history(versions: &[FileVersion], path: &str) -> Vec<ValueChange> {
                 value: now.as_ref().map(|(v, _)| v.clone()),
                 line: now
                     .as_ref()
-                    .zip(version.source.as_ref())
-                    .map(|((_, at), source)| {
-                        crate::span::Lines::of(&source.text).pos(*at).line as usize
-                    }),
+                    .zip(parsed[i].as_ref())
+                    .map(|((_, at), (_, lines))| lines.pos(*at).line as usize),
                 path: path.clone(),
                 change,
             });

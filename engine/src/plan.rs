@@ -344,7 +344,7 @@ impl Decisions {
     /// Reads decisions from a file (JSON, YAML or TOML), with errors at the offending line.
     pub fn from_source(source: &Source) -> Result<Decisions> {
         Ok(crate::settings::read::<Decisions>(source, "decisions")?
-            .map(|(d, _)| d)
+            .map(|(d, _, _)| d)
             .unwrap_or_default())
     }
 

@@ -64,12 +64,11 @@ impl Profile {
 
     /// Reads a profile file. `extends` is resolved by [`Profiles::add`].
     pub fn from_source(source: &Source) -> Result<Profile> {
-        let (mut profile, root) =
-            crate::settings::read::<Profile>(source, "profile")?.ok_or_else(|| {
+        let (mut profile, root, lines) = crate::settings::read::<Profile>(source, "profile")?
+            .ok_or_else(|| {
                 Error::new(ErrorKind::Usage, "empty profile file").in_file(source.name.clone())
             })?;
         profile.file = source.name.clone();
-        let lines = crate::span::Lines::of(&source.text);
         for rule in &mut profile.rules {
             if !rule.name.contains('/') {
                 rule.name = format!("{}/{}", profile.name, rule.name);

@@ -95,10 +95,9 @@ struct RulesFile {
 
 /// Reads a rules file, recording each rule's line.
 pub fn read_rules(source: &Source) -> Result<Vec<RuleSpec>> {
-    let Some((file, root)) = crate::settings::read::<RulesFile>(source, "rules")? else {
+    let Some((file, root, lines)) = crate::settings::read::<RulesFile>(source, "rules")? else {
         return Ok(Vec::new());
     };
-    let lines = crate::span::Lines::of(&source.text);
     let mut rules = file.rules;
     for (i, rule) in rules.iter_mut().enumerate() {
         rule.line = root

@@ -2,13 +2,18 @@
 //! format, one document, and errors that name the line of the offending setting.
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::span::Lines;
 use crate::tree::{Node, Source};
 use serde::de::DeserializeOwned;
 
 /// Parses `source` and deserialises its one document into `T`. `what` names the kind of file in
-/// messages ("policy", "rules"). Returns the parsed root too, so callers can find settings' lines.
+/// messages ("policy", "rules"). Returns the parsed root and its text's lines too, so callers can
+/// find settings' lines.
 /// An empty file is `None`.
-pub(crate) fn read<T: DeserializeOwned>(source: &Source, what: &str) -> Result<Option<(T, Node)>> {
+pub(crate) fn read<T: DeserializeOwned>(
+    source: &Source,
+    what: &str,
+) -> Result<Option<(T, Node, Lines)>> {
     let mut doc = crate::parse(source)?;
     let lines = doc.lines.pop().map(|(_, l)| l).unwrap_or_default();
     let root = match doc.documents.len() {
@@ -39,7 +44,7 @@ pub(crate) fn read<T: DeserializeOwned>(source: &Source, what: &str) -> Result<O
         }
         err
     })?;
-    Ok(Some((value, root)))
+    Ok(Some((value, root, lines)))
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {

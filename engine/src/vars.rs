@@ -36,7 +36,7 @@ impl Vars {
     /// Reads a variables file (YAML, JSON or TOML).
     pub fn from_source(source: &Source) -> Result<Vars> {
         Ok(crate::settings::read::<Vars>(source, "variables")?
-            .map(|(vars, _)| vars)
+            .map(|(vars, _, _)| vars)
             .unwrap_or_default())
     }
 

@@ -339,14 +339,14 @@ struct Declared {
 
 impl Declared {
     fn read(source: &Source) -> Result<Declared> {
-        let (file, root) =
-            crate::settings::read::<PolicyFile>(source, "policy")?.unwrap_or_else(|| {
+        let (file, root, lines) = crate::settings::read::<PolicyFile>(source, "policy")?
+            .unwrap_or_else(|| {
                 (
                     PolicyFile::default(),
                     Node::new(Value::Null, TextRange::default()),
+                    crate::span::Lines::default(),
                 )
             });
-        let lines = crate::span::Lines::of(&source.text);
         let at = |pointer: String| root.pointer(&pointer).map(|n| lines.pos(n.span.start()));
         let policy = source.name.clone();
         if file.layers.is_empty() {
@@ -709,19 +709,22 @@ fn merge_stack(
                             lower_type,
                             upper,
                             upper_type,
-                        } => Error::new(
-                            ErrorKind::Usage,
-                            format!(
-                                "{} is a {upper_type} here, but a {lower_type} in {}:{}:{}; a map cannot meet a non-map unless the policy says `merge: {{{}: replace}}`",
-                                if pointer.is_empty() { "/" } else { &pointer },
-                                stack[lower_layer].file,
-                                pos_in(lower_layer, lower).line,
-                                pos_in(lower_layer, lower).column,
-                                if pointer.is_empty() { "/" } else { &pointer },
-                            ),
-                        )
-                        .in_file(stack[layer].file.clone())
-                        .at(pos_in(layer, upper)),
+                        } => {
+                            let lower = pos_in(lower_layer, lower);
+                            Error::new(
+                                ErrorKind::Usage,
+                                format!(
+                                    "{} is a {upper_type} here, but a {lower_type} in {}:{}:{}; a map cannot meet a non-map unless the policy says `merge: {{{}: replace}}`",
+                                    if pointer.is_empty() { "/" } else { &pointer },
+                                    stack[lower_layer].file,
+                                    lower.line,
+                                    lower.column,
+                                    if pointer.is_empty() { "/" } else { &pointer },
+                                ),
+                            )
+                            .in_file(stack[layer].file.clone())
+                            .at(pos_in(layer, upper))
+                        }
                         Clash::NoIdentity { pointer, upper } => Error::new(
                             ErrorKind::Usage,
                             format!(

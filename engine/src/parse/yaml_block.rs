@@ -213,10 +213,6 @@ fn key_colon(content: &[u8]) -> Option<usize> {
 }
 
 impl Reader<'_> {
-    fn span(&self, start: usize, end: usize) -> TextRange {
-        TextRange::new(start, end)
-    }
-
     fn line(&self) -> Option<Line> {
         self.lines.current
     }
@@ -277,7 +273,7 @@ impl Reader<'_> {
             if key_text.is_empty() || !plain_start(key_text.as_bytes(), true) || key_text == "<<" {
                 return None;
             }
-            let key_span = self.span(line.at(), line.at() + key_text.len());
+            let key_span = TextRange::new(line.at(), line.at() + key_text.len());
             start.get_or_insert(key_span.start());
             let after = line.at() + colon + 1;
             let value_at = after + self.text[after..content_to].len()
@@ -381,7 +377,7 @@ impl Reader<'_> {
 
     /// The null of a key or item with nothing after it, at `at`.
     fn null(&self, at: usize) -> Node {
-        Node::new(Value::Null, self.span(at, at))
+        Node::new(Value::Null, TextRange::empty(at))
     }
 
     /// A one-line value from `from` to `to` on `line`: a plain scalar, a quoted one without
@@ -403,7 +399,7 @@ impl Reader<'_> {
         if !plain_start(b, false) || mapping_indicator {
             return None;
         }
-        Some((resolve_plain(Cow::Borrowed(text)), self.span(from, to)))
+        Some((resolve_plain(Cow::Borrowed(text)), TextRange::new(from, to)))
     }
 }
 
@@ -466,7 +462,7 @@ impl Reader<'_> {
                     items.push(item);
                     Some(end)
                 })?;
-                Some((Node::new(Value::list(items), self.span(at, end)), end))
+                Some((Node::new(Value::list(items), TextRange::new(at, end)), end))
             }
             b'{' => {
                 let mut map = super::new_map();
@@ -484,7 +480,7 @@ impl Reader<'_> {
                     {
                         return None;
                     }
-                    let key_span = self.span(i, i + key.len());
+                    let key_span = TextRange::new(i, i + key.len());
                     let (value, end) = self.flow(key_end + 1, to, depth + 1)?;
                     match map.entry(key.into()) {
                         Entry::Occupied(_) => None,
@@ -495,7 +491,7 @@ impl Reader<'_> {
                     }
                 })?;
                 Some((
-                    Node::new(Value::Map(Box::new(map)), self.span(at, end)),
+                    Node::new(Value::Map(Box::new(map)), TextRange::new(at, end)),
                     end,
                 ))
             }
@@ -508,7 +504,7 @@ impl Reader<'_> {
                     inner.to_string()
                 };
                 Some((
-                    Node::new(Value::String(value.into()), self.span(at, close + 1)),
+                    Node::new(Value::String(value.into()), TextRange::new(at, close + 1)),
                     close + 1,
                 ))
             }
@@ -518,7 +514,7 @@ impl Reader<'_> {
                     return None;
                 }
                 let value = Value::String(self.text[at + 1..close].into());
-                Some((Node::new(value, self.span(at, close + 1)), close + 1))
+                Some((Node::new(value, TextRange::new(at, close + 1)), close + 1))
             }
             _ => {
                 // A plain scalar in flow context: up to `,`, a bracket, or `: `.
@@ -542,7 +538,7 @@ impl Reader<'_> {
                 }
                 let value = resolve_plain(Cow::Borrowed(text));
                 Some((
-                    Node::new(value, self.span(at, at + text.len())),
+                    Node::new(value, TextRange::new(at, at + text.len())),
                     at + text.len(),
                 ))
             }

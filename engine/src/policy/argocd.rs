@@ -113,8 +113,7 @@ pub(super) struct Imported {
 /// The application's `ignoreDifferences`.
 pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
     let doc = parse(application)?;
-    let lines = doc.lines_of(&application.name).cloned().unwrap_or_default();
-    let at = |range: crate::span::TextRange| lines.pos(range.start());
+    let at = |range: crate::span::TextRange| doc.pos_in(&application.name, range.start());
     let err =
         |message: String| Error::new(ErrorKind::Usage, message).in_file(application.name.clone());
     let mut rules = Vec::new();

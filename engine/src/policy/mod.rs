@@ -84,13 +84,13 @@ impl Policy {
     /// Parses a policy file (YAML, JSON or TOML). Errors name the file, line and column of the
     /// offending entry.
     pub fn from_source(source: &Source) -> Result<Policy> {
-        let Some((file, root)) = crate::settings::read::<PolicyFile>(source, "policy")? else {
+        let Some((file, root, lines)) = crate::settings::read::<PolicyFile>(source, "policy")?
+        else {
             return Ok(Policy {
                 source_name: Some(source.name.clone()),
                 ..Policy::default()
             });
         };
-        let lines = crate::span::Lines::of(&source.text);
         let line_of = |range: crate::span::TextRange| lines.pos(range.start()).line as usize;
         let mut origins = IndexMap::new();
         let mut cite = |key: String, line: usize| {
