@@ -782,6 +782,8 @@ fn is_float_syntax(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tree::Source;
+    use serde_json::json;
 
     fn docs(text: &str) -> Vec<Node> {
         parse(text, Limits::default()).unwrap()
@@ -998,6 +1000,46 @@ x:\n  y: 1\n  <<: *b\n"
         let e = parse(&text, Limits::default()).unwrap_err();
         assert_eq!((e.line(), e.column()), (Some(4), Some(3)), "{e}");
         assert!(e.message.contains("'<<'"), "{e}");
+    }
+
+    #[test]
+    fn a_flow_collection_may_close_at_its_keys_indentation_whatever_it_holds() {
+        // JSON-style lists and maps in YAML (Compose `command`, CircleCI matrices): saphyr-parser
+        // 0.3.4 refused the closing bracket after a quoted item or a nested collection, though
+        // it took it after a plain one (patched in vendor/saphyr-parser).
+        let cases = [
+            (
+                "args: [\n  \"--port\",\n  \"8080\"\n]\nnext: 1\n",
+                json!({"args": ["--port", "8080"], "next": 1}),
+            ),
+            (
+                "a:\n  env: {\n    \"A\": \"1\"\n  }\n",
+                json!({"a": {"env": {"A": "1"}}}),
+            ),
+            (
+                "k: [\n  [\"1\"],\n  {b: 2}\n]\n",
+                json!({"k": [["1"], {"b": 2}]}),
+            ),
+            ("- k: [\n    'x' # c\n  ]\n", json!([{"k": ["x"]}])),
+            ("k: [\n  x\n]\n", json!({"k": ["x"]})),
+        ];
+        for (text, expected) in cases {
+            let read = crate::parse(&Source::new("f.yaml", text)).unwrap();
+            assert_eq!(read.documents[0].to_json(), expected, "{text:?}");
+        }
+        // Content, and a bracket below the block it is in, must still be indented.
+        for (text, line) in [
+            ("k: [\n\"a\"\n]\n", 2),
+            ("a:\n  k: [\"x\"\n]\n", 3),
+            ("a:\n  k: {\"x\": 1\n }\n", 3),
+        ] {
+            let e = crate::parse(&Source::new("f.yaml", text)).unwrap_err();
+            assert_eq!(
+                (e.kind, e.line()),
+                (ErrorKind::Syntax, Some(line)),
+                "{text:?}: {e}"
+            );
+        }
     }
 
     #[test]
