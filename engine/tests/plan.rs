@@ -452,6 +452,30 @@ fn numbers_are_copied_as_their_file_writes_them() {
 /// dash before it is its parent's item. Found by the differential check against PyYAML, where the
 /// writer's own check refused the edit.
 #[test]
+fn a_block_scalar_item_goes_with_its_dash_line() {
+    // Found in a real .travis.yml: a `- |` item's span starts at its content, one line below
+    // its dash, and removing it left `- |` behind (an empty string where the base had none).
+    for (env, base, after) in [
+        (
+            "before:\n  - |\n    pip install x\n  - |\n    cargo build\n    cargo test\nafter: 1\n",
+            "before:\n  - |\n    pip install x\nafter: 1\n",
+            "before:\n  - |\n    pip install x\nafter: 1\n",
+        ),
+        (
+            "k:\n- >-\n  folded\n  text\n- 2\n",
+            "k:\n- 2\n",
+            "k:\n- 2\n",
+        ),
+    ] {
+        let (base, env) = (Source::new("base.yaml", base), Source::new("env.yaml", env));
+        let plan = plan_for(&base, &env, Action::Revert);
+        let patch = &plan.preview(&[base, env]).unwrap().files[0];
+        assert_eq!(patch.unapplied, vec![]);
+        assert_eq!(patch.after, after);
+    }
+}
+
+#[test]
 fn a_list_in_a_list_item_is_replaced_not_its_parents_dash() {
     for (env, base, after) in [
         (

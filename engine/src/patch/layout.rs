@@ -11,6 +11,7 @@
 
 use super::Reason;
 use super::edits::{line_end, line_start};
+use crate::parse::yaml::{block_header_in, is_block_header};
 use crate::tree::{Format, Node, Value};
 
 /// One entry of a container.
@@ -87,7 +88,12 @@ impl<'a> Container<'a> {
             Value::List(items) => items
                 .iter()
                 .map(|n| {
-                    let start = item_dash(text, format, n.span.start());
+                    // A block scalar's span starts at its content, below its `- |` line.
+                    let value_start = match format {
+                        Format::Yaml => block_scalar_header(text, n),
+                        _ => None,
+                    };
+                    let start = item_dash(text, format, value_start.unwrap_or(n.span.start()));
                     Entry {
                         key: None,
                         node: n,
@@ -230,6 +236,33 @@ pub(crate) fn dash_before(text: &str, format: Format, at: usize) -> usize {
         Some(rest) if rest.trim().is_empty() => ls + text[ls..].find('-').unwrap_or(0),
         _ => at,
     }
+}
+
+/// Where the `|` or `>` header of a YAML block scalar is, when `node` is one: its span starts at
+/// the content, the header ends the last line before it that is not blank; an empty one's span
+/// is just after its header.
+pub(crate) fn block_scalar_header(text: &str, node: &Node) -> Option<usize> {
+    if !matches!(node.value, Value::String(_)) {
+        return None;
+    }
+    let start = node.span.start();
+    if node.span.end() == start {
+        let token_start = text[..start].rfind([' ', '\t', '\n']).map_or(0, |i| i + 1);
+        return is_block_header(&text[token_start..start]).then_some(token_start);
+    }
+    let mut ls = line_start(text, start);
+    if !text[ls..start].trim().is_empty() {
+        return None;
+    }
+    // Blank lines at the top of the content belong to it.
+    while ls > 0 && text[line_start(text, ls - 1)..ls].trim().is_empty() {
+        ls = line_start(text, ls - 1);
+    }
+    if ls == 0 {
+        return None;
+    }
+    let header_line = line_start(text, ls - 1);
+    block_header_in(&text[header_line..ls - 1]).map(|token| header_line + token.start)
 }
 
 /// Where a YAML block list item begins: its dash, on the item's line or, when the value begins a

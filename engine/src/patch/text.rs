@@ -13,13 +13,12 @@ use super::changes::{Change, FileChanges, Files, Literal, Planned, lookup};
 use super::edits::{Edit, apply, line_end, line_start};
 use super::flat_write::{flat_line, flat_value, ini_section};
 use super::json_write::json_inline;
-use super::layout::{Container, Entry, Shape, section_region};
+use super::layout::{Container, Entry, Shape, block_scalar_header, section_region};
 use super::order::reorder;
 use super::shifts::Shifts;
 use super::toml_write::{is_section, toml_inline, toml_key, toml_sections};
 use super::yaml_write::{yaml_flow, yaml_item, yaml_key, yaml_replacing, yaml_value};
 use super::{FilePatch, Reason, Unapplied};
-use crate::parse::yaml::{block_header_in, is_block_header};
 use crate::plan::PlannedAction;
 use crate::pointer::{escape_segment, join_pointer, split_pointer};
 use crate::tree::{Document, Format, Node, Source, Value};
@@ -1145,33 +1144,6 @@ fn yaml_end(text: &str, format: Format, old: &Node) -> usize {
     } else {
         end
     }
-}
-
-/// Where the `|` or `>` header of a YAML block scalar is, when `node` is one: its span starts at
-/// the content, the header ends the last line before it that is not blank; an empty one's span
-/// is just after its header.
-fn block_scalar_header(text: &str, node: &Node) -> Option<usize> {
-    if !matches!(node.value, Value::String(_)) {
-        return None;
-    }
-    let start = node.span.start();
-    if node.span.end() == start {
-        let token_start = text[..start].rfind([' ', '\t', '\n']).map_or(0, |i| i + 1);
-        return is_block_header(&text[token_start..start]).then_some(token_start);
-    }
-    let mut ls = line_start(text, start);
-    if !text[ls..start].trim().is_empty() {
-        return None;
-    }
-    // Blank lines at the top of the content belong to it.
-    while ls > 0 && text[line_start(text, ls - 1)..ls].trim().is_empty() {
-        ls = line_start(text, ls - 1);
-    }
-    if ls == 0 {
-        return None;
-    }
-    let header_line = line_start(text, ls - 1);
-    block_header_in(&text[header_line..ls - 1]).map(|token| header_line + token.start)
 }
 
 /// Replaces a block scalar (from its header at `header` to the end of its content): a string
