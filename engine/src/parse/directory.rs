@@ -123,6 +123,7 @@ fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Docu
             // `db/pool.toml` is `pool.toml` inside `db`, so paths read `/db/pool.toml/...`.
             let mut at = &mut root;
             let parts: Vec<&str> = key.split('/').collect();
+            let mut value = Some(value);
             for (i, part) in parts.iter().enumerate() {
                 let Value::Map(map) = &mut at.value else {
                     break;
@@ -132,9 +133,9 @@ fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Docu
                     key_span: no_text,
                     value: Node::new(Value::Map(Box::default()), no_text),
                 });
-                if last {
+                if last && let Some(value) = value.take() {
                     member.key_span = whole;
-                    member.value = value.clone();
+                    member.value = value;
                 }
                 at = &mut member.value;
             }
