@@ -476,6 +476,35 @@ fn a_block_scalar_item_goes_with_its_dash_line() {
 }
 
 #[test]
+fn a_text_of_several_lines_is_added_as_a_literal_block() {
+    // A ConfigMap's file, a CI script: written as people write them, not as one quoted line.
+    for (env, base, after) in [
+        (
+            "data:\n  a: 1\n",
+            "data:\n  a: 1\n  nginx.conf: |\n    server {\n      listen 80;\n    }\n",
+            "data:\n  a: 1\n  nginx.conf: |\n    server {\n      listen 80;\n    }\n",
+        ),
+        (
+            "script:\n  - make\n",
+            "script:\n  - make\n  - |-\n    cd x\n    make test\n",
+            "script:\n  - make\n  - |-\n    cd x\n    make test\n",
+        ),
+        // A text a block cannot hold as it is (a first line that starts with a space) is quoted.
+        (
+            "k:\n  a: 1\n",
+            "k:\n  a: 1\n  b: \"  x\\ny\"\n",
+            "k:\n  a: 1\n  b: \"  x\\ny\"\n",
+        ),
+    ] {
+        let (base, env) = (Source::new("base.yaml", base), Source::new("env.yaml", env));
+        let plan = plan_for(&base, &env, Action::Revert);
+        let patch = &plan.preview(&[base, env]).unwrap().files[0];
+        assert_eq!(patch.unapplied, vec![]);
+        assert_eq!(patch.after, after);
+    }
+}
+
+#[test]
 fn a_list_in_a_list_item_is_replaced_not_its_parents_dash() {
     for (env, base, after) in [
         (

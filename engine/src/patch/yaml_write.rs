@@ -91,6 +91,14 @@ pub(crate) fn yaml_value(value: &Value, indent: usize) -> Result<String, Reason>
         }
         Value::Map(_) => "{}".into(),
         Value::List(_) => "[]".into(),
+        // A text of several lines (a script, a file in a ConfigMap) as a literal block, as
+        // people write it, where a block can hold it; the line break after it is the caller's.
+        Value::String(s) if s.trim_end_matches('\n').contains('\n') && indent > 0 => {
+            match yaml_block(s, '|', indent) {
+                Some(block) => block.strip_suffix('\n').unwrap_or(&block).to_string(),
+                None => scalar(value, false),
+            }
+        }
         other => scalar(other, false),
     })
 }
