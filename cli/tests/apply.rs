@@ -561,8 +561,16 @@ fn live_kubectl_output_is_compared_as_objects_adopted_from_and_never_written() {
         ])
         .output()
         .unwrap();
+    let noisy_hint = String::from_utf8_lossy(&noisy.stderr).to_string();
     let noisy: serde_json::Value = serde_json::from_slice(&noisy.stdout).unwrap();
     assert!(noisy["findings"].as_array().unwrap().len() > 20);
+    // The way out is named; with the preset (above, from the policy) no hint is given.
+    assert!(
+        noisy_hint.contains("hint: these are live Kubernetes objects")
+            && noisy_hint.contains("`--preset kubernetes`"),
+        "{noisy_hint}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("hint:"));
     in_dir(dir.path())
         .args([
             "check",

@@ -39,6 +39,9 @@ fn run_once(args: &CheckArgs) -> u8 {
         Ok((request, report, rendered)) => {
             let code = exit::for_result(report.fails());
             print!("{}", report.render(args.format, render_options(args)));
+            if let Some(hint) = live_objects_hint(&report) {
+                eprintln!("{hint}");
+            }
             if args.reconcile && report.has_drift() {
                 reconcile(args, &request, &report, rendered)
             } else if args.reconcile {
@@ -93,6 +96,24 @@ fn check_once(args: &CheckArgs) -> Result<(Request, Report, Vec<Source>), Error>
     }
     Ok((request, outcome.report, outcome.rendered))
 }
+/// Live Kubernetes objects (`kubectl get -o yaml`) compared without the `kubernetes` preset: what
+/// the API server fills in shows as drift, and the way out is one option away.
+fn live_objects_hint(report: &Report) -> Option<&'static str> {
+    const SERVER_FIELDS: [&str; 3] = [
+        "]/status",
+        "]/metadata/managedFields",
+        "]/metadata/resourceVersion",
+    ];
+    report
+        .findings
+        .iter()
+        .any(|f| f.keyed_path.starts_with("[kind=") && SERVER_FIELDS.iter().any(|s| f.keyed_path.ends_with(s)))
+        .then_some(
+            "hint: these are live Kubernetes objects (status, managedFields): `--preset kubernetes` \
+             leaves out what the API server fills in, so only real drift is reported",
+        )
+}
+
 fn render_options(args: &CheckArgs) -> RenderOptions {
     RenderOptions {
         color: use_color(args.color),
