@@ -1,8 +1,9 @@
 //! The readers' and writers' laws over real files: every configuration file under the folders
 //! given (YAML, JSON, TOML, INI, .env, properties, device configurations), read and compared with
 //! itself, then with copies of it changed as people change files (a value edited, a line dropped,
-//! two lines swapped, a key added), every finding reverted and adopted. Prints each law broken
-//! with the file and the change; exits 1 when any was.
+//! two lines swapped, a key added) and as its tree places changes (a value replaced whole or made
+//! a map, a key renamed, a member or list item dropped or copied), every finding reverted and
+//! adopted. Prints each law broken with the file and the change; exits 1 when any was.
 //!
 //! `cargo run --release -p driftwise-engine --features fuzzing --example sweep -- DIR...`
 //! (`scripts/sweep.sh` picks folders of configuration files found on the machine). With
@@ -11,7 +12,7 @@
 use driftwise_engine::fuzzing::{
     read_and_compare_with_itself, revert_makes_the_environment_equal_the_base, yaml_readers_agree,
 };
-use driftwise_engine::{Format, Source};
+use driftwise_engine::{Format, Node, Source, TextRange, Value};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 
@@ -75,6 +76,113 @@ fn changed(text: &str, change: usize) -> String {
             _ => out.push_str(line),
         }
         i += 1;
+    }
+    out
+}
+
+/// Changes placed by the file's own tree rather than by line numbers: a value replaced whole
+/// (a block scalar's lines included), made a map, a key renamed, a member's or a list item's
+/// lines dropped, a member copied under a new key, two values replaced. They reach what the
+/// line changes rarely do (a `- |` item dropped whole, a value that changes type).
+fn tree_changes(text: &str, format: Format) -> Vec<(&'static str, String)> {
+    /// A scalar: its key's span when it is a member's value, its own span, whether a string.
+    type Scalar = (Option<TextRange>, TextRange, bool);
+    fn scalars(n: &Node, key: Option<TextRange>, out: &mut Vec<Scalar>) {
+        match &n.value {
+            Value::Map(m) => {
+                for (_, member) in m.iter() {
+                    scalars(&member.value, Some(member.key_span), out);
+                }
+            }
+            Value::List(items) => items.iter().for_each(|i| scalars(i, None, out)),
+            v => out.push((key, n.span, matches!(v, Value::String(_)))),
+        }
+    }
+    let Ok(doc) = driftwise_engine::parse(&Source::new("f", text).with_format(format)) else {
+        return Vec::new();
+    };
+    let mut all = Vec::new();
+    doc.documents
+        .iter()
+        .for_each(|d| scalars(d, None, &mut all));
+    let whole = |at: TextRange| {
+        let (s, e) = (at.start(), at.end());
+        (s < e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e))
+            .then_some((s, e))
+    };
+    let replacement = |old: &str, is_string: bool, word: &str| match (old.chars().next(), format) {
+        (Some('"'), _) => format!("\"{word}\""),
+        (Some('\''), _) => format!("'{word}'"),
+        (_, Format::Json | Format::Toml) if is_string => format!("\"{word}\""),
+        (_, Format::Json | Format::Toml) => "4242".to_string(),
+        _ => word.to_string(),
+    };
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = |at: usize| text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+    let mut out = Vec::new();
+    let picks: std::collections::BTreeSet<usize> = (0..6).map(|i| i * all.len() / 6).collect();
+    for p in picks.into_iter().filter(|p| *p < all.len()) {
+        let (key, span, is_string) = all[p];
+        let Some((s, e)) = whole(span) else { continue };
+        let old = &text[s..e];
+        let replaced = format!(
+            "{}{}{}",
+            &text[..s],
+            replacement(old, is_string, "changed"),
+            &text[e..]
+        );
+        let map = match format {
+            Format::Json => "{\"a\": 1}",
+            Format::Toml => "{ a = 1 }",
+            _ => "{a: 1}",
+        };
+        out.push((
+            "a value made a map",
+            format!("{}{map}{}", &text[..s], &text[e..]),
+        ));
+        let (ls, le) = (line_start(s), line_end(e));
+        match key.and_then(whole) {
+            Some((ks, ke)) if text[line_start(ks)..ks].trim().is_empty() => {
+                let kls = line_start(ks);
+                out.push((
+                    "a member's lines dropped",
+                    format!("{}{}", &text[..kls], &text[le..]),
+                ));
+                out.push(("a key renamed", format!("{}_r{}", &text[..ke], &text[ke..])));
+                if ke <= e {
+                    let copy = format!("{}_x{}", &text[kls..ke], &text[ke..le]);
+                    let copy = if copy.ends_with('\n') {
+                        copy
+                    } else {
+                        format!("{copy}\n")
+                    };
+                    out.push((
+                        "a member copied",
+                        format!("{}{copy}{}", &text[..le], &text[le..]),
+                    ));
+                }
+            }
+            None if text[ls..s].trim() == "-" => {
+                out.push((
+                    "a list item dropped",
+                    format!("{}{}", &text[..ls], &text[le..]),
+                ));
+            }
+            _ => {}
+        }
+        // A second value further on, in the text already changed.
+        if let Some(&(_, next, next_is_string)) = all.get(p + all.len() / 12 + 1)
+            && let Some((a, b)) = whole(next).filter(|(a, _)| *a >= e)
+        {
+            let shift = replaced.len() - text.len() + a;
+            let (a2, b2) = (shift, shift + (b - a));
+            let second = replacement(&text[a..b], next_is_string, "second");
+            out.push((
+                "two values replaced",
+                format!("{}{second}{}", &replaced[..a2], &replaced[b2..]),
+            ));
+        }
+        out.push(("a value replaced whole", replaced));
     }
     out
 }
@@ -160,8 +268,12 @@ fn main() {
         law("compared with itself", &|| {
             read_and_compare_with_itself(format, &text)
         });
-        for (c, change) in CHANGES.iter().enumerate() {
-            let other = changed(&text, c);
+        let by_lines = CHANGES
+            .iter()
+            .enumerate()
+            .map(|(c, change)| (*change, changed(&text, c)));
+        let by_tree = tree_changes(&text, Format::ALL[usize::from(format)]);
+        for (change, other) in by_lines.chain(by_tree) {
             if other == text {
                 continue;
             }
