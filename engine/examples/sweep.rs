@@ -14,7 +14,11 @@ use driftwise_engine::fuzzing::{
 };
 use driftwise_engine::{Format, Node, Source, TextRange, Value};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use walk::files;
+
+#[path = "common/walk.rs"]
+mod walk;
 
 /// Files larger than this are left out: the laws read each file dozens of times.
 const LARGEST: u64 = 1 << 20;
@@ -185,20 +189,6 @@ fn tree_changes(text: &str, format: Format) -> Vec<(&'static str, String)> {
         out.push(("a value replaced whole", replaced));
     }
     out
-}
-
-fn files(folder: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => files(&path, out),
-            Ok(t) if t.is_file() => out.push(path),
-            _ => {}
-        }
-    }
 }
 
 fn main() {

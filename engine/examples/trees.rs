@@ -7,24 +7,14 @@
 
 use driftwise_engine::{Format, Source};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use walk::files;
+
+#[path = "common/walk.rs"]
+mod walk;
 
 /// Larger files are left out: the point is many real files, not big ones.
 const LARGEST: u64 = 1 << 20;
-
-fn files(folder: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => files(&path, out),
-            Ok(t) if t.is_file() => out.push(path),
-            _ => {}
-        }
-    }
-}
 
 fn main() {
     let mut paths = Vec::new();
