@@ -564,7 +564,12 @@ impl<'t> Builder<'t> {
             _ => return span,
         };
         let bytes = self.text.as_bytes();
-        let mut i = span.start.at() + 1;
+        // The span starts at the node's properties when it has any (`!Sub "x"`, `&a 'x'`).
+        let start = span.start.at().min(bytes.len());
+        let Some(open) = bytes[start..].iter().position(|&b| b == quote) else {
+            return span;
+        };
+        let mut i = start + open + 1;
         while i < bytes.len() {
             match bytes[i] {
                 b'\\' if quote == b'"' => i += 2,
@@ -901,6 +906,16 @@ mod tests {
             ]
         );
         assert_eq!(found[2].2, "!GetAtt [r, arn]");
+    }
+
+    #[test]
+    fn a_quoted_scalar_after_a_tag_or_anchor_ends_at_its_closing_quote() {
+        // The span starts at the tag or anchor: the quote looked for from there was the opening
+        // one, and an edit of `!Sub "x"` left `"x` behind.
+        let found = covered("a: !Sub \"x, y\" # c\nb: &k 'it''s' # d\nc: *k\n");
+        assert_eq!(found[0], ("/a".into(), "a", "!Sub \"x, y\""));
+        assert_eq!(found[1], ("/a/!Sub".into(), "!Sub", "\"x, y\""));
+        assert_eq!(found[2], ("/b".into(), "b", "&k 'it''s'"));
     }
 
     #[test]
