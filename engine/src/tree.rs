@@ -605,6 +605,18 @@ impl Value {
         !matches!(self, Value::List(_) | Value::Map(_))
     }
 
+    /// A YAML value under a custom tag, as the reader keeps it (`!Ref Name` is the one-member
+    /// map `{"!Ref": "Name"}`): the tag and the value it tags. A map written with a quoted key
+    /// `"!Ref"` reads the same; the writers give it back as a tag, which is what such a key
+    /// nearly always was (CloudFormation's `!Ref`, `!Sub`, `!GetAtt`, GitLab's `!reference`).
+    pub fn custom_tag(&self) -> Option<(&str, &Node)> {
+        let Value::Map(map) = self else {
+            return None;
+        };
+        let (key, member) = map.iter().next().filter(|_| map.len() == 1)?;
+        is_custom_tag(key.as_str()).then_some((key.as_str(), &member.value))
+    }
+
     /// The value as plain JSON, without positions. Non-finite floats, which JSON cannot hold,
     /// become the YAML spellings `.inf`, `-.inf` and `.nan`.
     pub fn to_json(&self) -> serde_json::Value {
@@ -672,12 +684,26 @@ impl Value {
 
     /// A short one-line rendering for reports: scalars as written in JSON, containers summarised.
     pub fn summary(&self) -> String {
+        if let Some((tag, inner)) = self.custom_tag() {
+            return match &inner.value {
+                Value::Null => tag.to_string(),
+                other => format!("{tag} {}", other.summary()),
+            };
+        }
         match self {
             Value::List(items) => format!("[list of {}]", items.len()),
             Value::Map(map) => format!("{{map of {}}}", map.len()),
             other => other.to_json().to_string(),
         }
     }
+}
+
+/// Whether a map key is a YAML custom tag as the reader keeps one (`!Ref`, `!!binary`): see
+/// [`Value::custom_tag`].
+pub(crate) fn is_custom_tag(key: &str) -> bool {
+    let is_tag_char = |c: char| !c.is_whitespace() && !",[]{}".contains(c);
+    key.strip_prefix('!')
+        .is_some_and(|name| !name.is_empty() && name.chars().all(is_tag_char))
 }
 
 /// Structural equality, ignoring positions. NaN equals NaN so that a file always equals itself.

@@ -164,6 +164,31 @@ pub(crate) fn yaml_scalar_in(value: &Value, flow: bool) -> String {
     }
 }
 
+/// A value in flow style: `{a: 1, b: [x, y]}`; a custom tag before the value it tags
+/// (`!GetAtt [Role, Arn]`, see [`Value::custom_tag`]).
+pub(crate) fn yaml_flow(value: &Value) -> String {
+    if let Some((tag, inner)) = value.custom_tag() {
+        return match &inner.value {
+            Value::Null => tag.to_string(),
+            inner => format!("{tag} {}", yaml_flow(inner)),
+        };
+    }
+    match value {
+        Value::Map(map) => {
+            let members: Vec<String> = map
+                .iter()
+                .map(|(k, m)| format!("{}: {}", yaml_key(k), yaml_flow(&m.value.value)))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+        Value::List(items) => {
+            let items: Vec<String> = items.iter().map(|n| yaml_flow(&n.value)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        other => yaml_scalar_in(other, true),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

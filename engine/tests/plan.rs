@@ -506,6 +506,30 @@ fn a_text_of_several_lines_is_added_as_a_literal_block() {
 }
 
 #[test]
+fn custom_tags_are_written_back_as_tags() {
+    // CloudFormation's short forms (`!Ref`, `!Sub`, `!If`): the reader keeps `!Ref Name` as
+    // `{"!Ref": "Name"}`, and a revert wrote that map (`"!Ref": Name`), which CloudFormation reads
+    // as a map, not a reference. A changed tag is one change of the whole value.
+    for (env, base) in [
+        ("P:\n  a: 1\n", "P:\n  a: 1\n  B: !Ref Name\n"),
+        ("B: !Ref Old\n", "B: !Sub \"x-${Env}\"\n"),
+        (
+            "C:\n  a: 1\n",
+            "C:\n  a: 1\n  V: !If [IsProd, on-demand, spot]\n",
+        ),
+        // A long one goes on the lines below its tag.
+        (
+            "C:\n  a: 1\n",
+            "C:\n  a: 1\n  V: !Join\n    - \"\"\n    -\n      - arn:aws:s3:::app-data-bucket-for-production-in-eu-west-1\n      - /*\n",
+        ),
+        ("L:\n  - a\n", "L:\n  - a\n  - !GetAtt [Role, Arn]\n"),
+        ("ci:\n  - !appveyor9\n", "ci:\n  - !appveyor\n"),
+    ] {
+        assert_eq!(reverted_yaml(base, env), base, "{env:?}");
+    }
+}
+
+#[test]
 fn a_list_in_a_list_item_is_replaced_not_its_parents_dash() {
     for (env, base, after) in [
         (

@@ -141,6 +141,15 @@ impl<'a> Differ<'a> {
         env_key: Option<TextRange>,
     ) {
         match (&base.value, &env.value) {
+            // A value whose custom tag changed (`!Ref Name` → `!Sub ${Name}`) changed whole: as
+            // two maps it would be one key removed and another added, which no text edit makes.
+            (Value::Map(_), Value::Map(_))
+                if base.value.custom_tag().map(|(t, _)| t)
+                    != env.value.custom_tag().map(|(t, _)| t) =>
+            {
+                self.compared += 1;
+                self.push(Kind::Changed, Some((base, base_key)), Some((env, env_key)));
+            }
             (Value::Map(b), Value::Map(e)) => self.maps(b, e),
             (Value::List(b), Value::List(e)) => {
                 self.lists(b, e, Some((base, env)), lists::Order::Matters);

@@ -745,7 +745,7 @@ fn merge_stack(
 mod yaml {
     use crate::pointer::push_segment;
     use crate::tree::{Node, Value};
-    use crate::yaml_text::{yaml_key, yaml_scalar};
+    use crate::yaml_text::{yaml_flow, yaml_key, yaml_scalar};
     use indexmap::IndexMap;
 
     pub(super) fn write(root: &Node, places: &IndexMap<String, String>, out: &mut String) {
@@ -764,6 +764,8 @@ mod yaml {
 
     fn inline(value: &Value) -> String {
         match value {
+            // `!Ref Name`, as it was written.
+            Value::Map(_) if value.custom_tag().is_some() => yaml_flow(value),
             Value::Map(_) => "{}".into(),
             Value::List(_) => "[]".into(),
             other => yaml_scalar(other),
@@ -778,8 +780,27 @@ mod yaml {
         out.push('\n');
     }
 
+    /// [`comment`] for an inline value; a tagged one's place is its inner value's
+    /// (`/name/!Ref`), where the layers set it.
+    fn comment_tagged(
+        value: &Value,
+        pointer: &mut String,
+        places: &IndexMap<String, String>,
+        out: &mut String,
+    ) {
+        match value.custom_tag() {
+            Some((tag, _)) if !places.contains_key(pointer.as_str()) => {
+                let len = pointer.len();
+                push_segment(pointer, tag);
+                comment(pointer, places, out);
+                pointer.truncate(len);
+            }
+            _ => comment(pointer, places, out),
+        }
+    }
+
     fn is_block(value: &Value) -> bool {
-        matches!(value, Value::Map(m) if !m.is_empty())
+        matches!(value, Value::Map(m) if !m.is_empty() && value.custom_tag().is_none())
             || matches!(value, Value::List(l) if !l.is_empty())
     }
 
@@ -821,14 +842,16 @@ mod yaml {
             pointer.push('/');
             pointer.push_str(&i.to_string());
             match &item.value {
-                Value::Map(m) if !m.is_empty() => block_map(item, indent + 2, pointer, places, out),
+                Value::Map(m) if !m.is_empty() && item.value.custom_tag().is_none() => {
+                    block_map(item, indent + 2, pointer, places, out);
+                }
                 Value::List(l) if !l.is_empty() => {
                     out.push('\n');
                     block_list(item, indent + 2, pointer, places, out);
                 }
                 other => {
                     out.push_str(&inline(other));
-                    comment(pointer, places, out);
+                    comment_tagged(other, pointer, places, out);
                 }
             }
             pointer.truncate(len);
@@ -846,7 +869,7 @@ mod yaml {
         if !is_block(&node.value) {
             out.push(' ');
             out.push_str(&inline(&node.value));
-            comment(pointer, places, out);
+            comment_tagged(&node.value, pointer, places, out);
             return;
         }
         out.push('\n');

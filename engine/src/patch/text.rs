@@ -1579,7 +1579,14 @@ fn line_entry(
             } else {
                 "- "
             };
-            format!("{lead}{dash}{}", yaml_item(value, width + 2)?)
+            let item = yaml_item(value, width + 2)?;
+            // A list in a list starts on the next line: no blank after its dash.
+            let dash = if item.starts_with('\n') {
+                dash.trim_end()
+            } else {
+                dash
+            };
+            format!("{lead}{dash}{item}")
         }
         (Format::Json, Some(k)) => format!(
             "{lead}{}: {}",

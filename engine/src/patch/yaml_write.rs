@@ -30,30 +30,16 @@ fn yaml_flow_in(value: &Value, flow: bool) -> Result<String, Reason> {
     }
 }
 
-/// A value in flow style: `{a: 1, b: [x, y]}`.
+/// A value in flow style (see [`crate::yaml_text::yaml_flow`]); it never fails, but the
+/// writers that call it return a `Reason` for every shape they write.
 pub(crate) fn yaml_flow(value: &Value) -> Result<String, Reason> {
-    Ok(match value {
-        Value::Map(map) => {
-            let members = map
-                .iter()
-                .map(|(k, m)| Ok(format!("{}: {}", yaml_key(k), yaml_flow(&m.value.value)?)))
-                .collect::<Result<Vec<_>, Reason>>()?;
-            format!("{{{}}}", members.join(", "))
-        }
-        Value::List(items) => {
-            let items = items
-                .iter()
-                .map(|n| yaml_flow(&n.value))
-                .collect::<Result<Vec<_>, Reason>>()?;
-            format!("[{}]", items.join(", "))
-        }
-        other => scalar(other, true),
-    })
+    Ok(crate::yaml_text::yaml_flow(value))
 }
 
 /// A list item after `- `: a map's first entry shares the dash's line, as people write it.
 pub(crate) fn yaml_item(value: &Value, indent: usize) -> Result<String, Reason> {
     match value {
+        Value::Map(_) if value.custom_tag().is_some() => yaml_value(value, indent),
         Value::Map(map) if !map.is_empty() => {
             let pad = " ".repeat(indent);
             let mut lines = Vec::new();
@@ -68,9 +54,29 @@ pub(crate) fn yaml_item(value: &Value, indent: usize) -> Result<String, Reason> 
     }
 }
 
+/// The longest tagged collection written on its tag's line.
+const SHORT_FLOW: usize = 60;
+
 /// A value after `key: ` or `- `: scalars and empty containers inline, maps and lists as blocks
 /// starting on the next line at `indent`.
 pub(crate) fn yaml_value(value: &Value, indent: usize) -> Result<String, Reason> {
+    if let Some((tag, inner)) = value.custom_tag() {
+        // The tag, then what it tags: on its line as people write the short forms
+        // (`!GetAtt [Role, Arn]`), or a long collection as a block on the lines below.
+        return Ok(match &inner.value {
+            Value::Null => tag.to_string(),
+            Value::List(_) | Value::Map(_)
+                if yaml_flow(&inner.value).is_ok_and(|f| f.len() <= SHORT_FLOW) =>
+            {
+                format!("{tag} {}", yaml_flow(&inner.value)?)
+            }
+            inner => {
+                let written = yaml_value(inner, indent)?;
+                let sep = if written.starts_with('\n') { "" } else { " " };
+                format!("{tag}{sep}{written}")
+            }
+        });
+    }
     let pad = " ".repeat(indent);
     Ok(match value {
         Value::Map(map) if !map.is_empty() => {
@@ -85,7 +91,9 @@ pub(crate) fn yaml_value(value: &Value, indent: usize) -> Result<String, Reason>
         Value::List(items) if !items.is_empty() => {
             let mut s = String::new();
             for item in items.iter() {
-                s.push_str(&format!("\n{pad}- {}", yaml_item(&item.value, indent + 2)?));
+                let item = yaml_item(&item.value, indent + 2)?;
+                let sep = if item.starts_with('\n') { "" } else { " " };
+                s.push_str(&format!("\n{pad}-{sep}{item}"));
             }
             s
         }

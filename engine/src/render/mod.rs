@@ -205,13 +205,28 @@ const SHORT_VALUE: usize = 80;
 
 /// A one-line value for reports; long values are shortened in the middle.
 pub fn short_value(value: &serde_json::Value) -> String {
-    let s = match value {
-        serde_json::Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
-            format!("[list of {}]", items.len())
+    fn one_line(value: &serde_json::Value) -> String {
+        match value {
+            serde_json::Value::Array(items)
+                if items.iter().any(|i| i.is_object() || i.is_array()) =>
+            {
+                format!("[list of {}]", items.len())
+            }
+            // A YAML custom tag, as the reader keeps it: `!Ref "Name"`.
+            serde_json::Value::Object(map)
+                if map.len() == 1 && map.keys().all(|k| crate::tree::is_custom_tag(k)) =>
+            {
+                let (tag, inner) = map.iter().next().expect("one member");
+                match inner {
+                    serde_json::Value::Null => tag.clone(),
+                    inner => format!("{tag} {}", one_line(inner)),
+                }
+            }
+            serde_json::Value::Object(map) => format!("{{map of {}}}", map.len()),
+            other => other.to_string(),
         }
-        serde_json::Value::Object(map) => format!("{{map of {}}}", map.len()),
-        other => other.to_string(),
-    };
+    }
+    let s = one_line(value);
     const MAX: usize = SHORT_VALUE;
     if s.chars().count() > MAX {
         let head: String = s.chars().take(MAX / 2).collect();
