@@ -63,15 +63,15 @@ pub(crate) fn yaml_value(value: &Value, indent: usize) -> Result<String, Reason>
     if let Some((tag, inner)) = value.custom_tag() {
         // The tag, then what it tags: on its line as people write the short forms
         // (`!GetAtt [Role, Arn]`), or a long collection as a block on the lines below.
-        return Ok(match &inner.value {
-            Value::Null => tag.to_string(),
-            Value::List(_) | Value::Map(_)
-                if yaml_flow(&inner.value).is_ok_and(|f| f.len() <= SHORT_FLOW) =>
-            {
-                format!("{tag} {}", yaml_flow(&inner.value)?)
-            }
-            inner => {
-                let written = yaml_value(inner, indent)?;
+        let flow = match &inner.value {
+            Value::Null => return Ok(tag.to_string()),
+            Value::List(_) | Value::Map(_) => Some(crate::yaml_text::yaml_flow(&inner.value)),
+            _ => None,
+        };
+        return Ok(match flow {
+            Some(flow) if flow.len() <= SHORT_FLOW => format!("{tag} {flow}"),
+            _ => {
+                let written = yaml_value(&inner.value, indent)?;
                 let sep = if written.starts_with('\n') { "" } else { " " };
                 format!("{tag}{sep}{written}")
             }
