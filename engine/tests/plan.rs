@@ -530,6 +530,33 @@ fn custom_tags_are_written_back_as_tags() {
 }
 
 #[test]
+fn a_member_added_beside_a_merge_key_goes_among_the_maps_own() {
+    // The merged members' spans are the anchor's: the new line went into `defaults`, which
+    // every other map merging it then had too.
+    let base = "d: &d\n  t: 30\ns:\n  a:\n    <<: *d\n    x: 1\n    port: 8080\n  b:\n    <<: *d\n";
+    let env = "d: &d\n  t: 30\ns:\n  a:\n    <<: *d\n    x: 1\n  b:\n    <<: *d\n";
+    assert_eq!(reverted_yaml(base, env), base);
+    // A map of nothing but a merge has no line of its own to follow: left, with the reason.
+    let base = "d: &d\n  t: 30\ns:\n  a:\n    <<: *d\n    port: 8080\n";
+    let env = "d: &d\n  t: 30\ns:\n  a:\n    <<: *d\n";
+    let (base, env) = (Source::new("base.yaml", base), Source::new("env.yaml", env));
+    let plan = plan_for(&base, &env, Action::Revert);
+    let patch = plan.preview(&[base, env.clone()]).unwrap().files.remove(0);
+    assert_eq!(patch.after, env.text);
+    assert_eq!(patch.unapplied.len(), 1);
+}
+
+#[test]
+fn a_number_is_checked_by_value_after_it_is_written() {
+    // `1e400` is written `1.0e+400` (as YAML 1.1 readers need); the writer's own check compared
+    // the two spellings as text and refused its edit.
+    assert_eq!(
+        reverted_yaml("a: 1\nhuge: 1e400\n", "a: 1\n"),
+        "a: 1\nhuge: 1.0e+400\n"
+    );
+}
+
+#[test]
 fn a_list_in_a_list_item_is_replaced_not_its_parents_dash() {
     for (env, base, after) in [
         (

@@ -71,9 +71,13 @@ impl<'a> Container<'a> {
         root: &Node,
         path: &[String],
     ) -> Result<Container<'a>, Reason> {
+        // A merge key's members (`<<: *defaults`) are the anchor's text, not this map's: a new
+        // entry goes among the map's own.
+        let own = |at: usize| (node.span.start()..=node.span.end()).contains(&at);
         let mut entries: Vec<Entry<'a>> = match &node.value {
             Value::Map(map) => map
                 .iter()
+                .filter(|(_, m)| format != Format::Yaml || own(m.key_span.start()))
                 .map(|(k, m)| Entry {
                     key: Some(k.as_str()),
                     node: &m.value,
