@@ -409,17 +409,18 @@ fn verify(
     {
         return Ok(());
     }
-    // Flat formats hold text: a number written there reads back as its text.
-    let as_written = |j: serde_json::Value| {
+    // Flat formats hold text: a number written there reads back as its text. Elsewhere values
+    // compare as the diff compares them: a number by value, however it is spelled (`1e400` is
+    // written `1.0e+400` for YAML 1.1 readers).
+    let holds = |found: &Value, planned: &Value| {
         if doc.format.is_flat() {
-            as_flat_text(j, doc.format)
+            found.to_json() == as_flat_text(planned.to_json(), doc.format)
         } else {
-            j
+            found == planned
         }
     };
     let same = |pointer: &str, value: &Node| {
-        lookup(doc, stream, pointer)
-            .is_some_and(|n| n.value.to_json() == as_written(value.value.to_json()))
+        lookup(doc, stream, pointer).is_some_and(|n| holds(&n.value, &value.value))
     };
     let ok = match translate(&planned.change, shifts) {
         Change::Replace { pointer, value, .. } => same(&pointer, value),
@@ -434,19 +435,16 @@ fn verify(
             key: None,
             value,
             ..
-        } if stream && parent.is_empty() => doc
-            .documents
-            .iter()
-            .any(|d| d.value.to_json() == value.value.to_json()),
+        } if stream && parent.is_empty() => {
+            doc.documents.iter().any(|d| holds(&d.value, &value.value))
+        }
         Change::Add {
             parent,
             key: None,
             value,
             ..
         } => match lookup(doc, stream, &parent).map(|n| &n.value) {
-            Some(Value::List(items)) => items
-                .iter()
-                .any(|i| i.value.to_json() == value.value.to_json()),
+            Some(Value::List(items)) => items.iter().any(|i| holds(&i.value, &value.value)),
             _ => false,
         },
         Change::Remove { pointer, .. } => {
