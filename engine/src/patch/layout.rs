@@ -109,6 +109,19 @@ impl<'a> Container<'a> {
                 .collect(),
             _ => return Err(Reason::NotAContainer),
         };
+        // A block map of nothing but a merge (`<<: *defaults`): a new entry follows that line.
+        let merge_only = format == Format::Yaml
+            && entries.is_empty()
+            && matches!(&node.value, Value::Map(m) if !m.is_empty());
+        if merge_only && text[node.span.start().min(text.len())..].starts_with("<<") {
+            let start = node.span.start();
+            entries.push(Entry {
+                key: Some("<<"),
+                node,
+                start,
+                end: before_line_break(text, line_end(text, start)),
+            });
+        }
         entries.sort_by_key(|e| e.start);
         // INI sections are laid out as TOML tables are: a header, then body lines.
         let sectioned = matches!(format, Format::Toml | Format::Ini);
