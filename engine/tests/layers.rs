@@ -276,6 +276,34 @@ fn yaml_provenance_comments_name_each_value_and_read_back_as_the_same_config() {
     );
 }
 
+#[test]
+fn tagged_values_are_written_as_tags_with_their_provenance() {
+    // CloudFormation short forms in layers: the effective YAML keeps them as tags, each with
+    // the place that set it, and reads back as the same configuration.
+    // An upper layer's tagged value replaces a lower one whole (`!Ref` over `!Sub`, not a map
+    // of both), and a plain value replaces a tagged one without a clash of types.
+    let base = "name: !Sub \"app-${Env}\"\narn: !GetAtt [Role, Arn]\nfree: !none\nregion: !Ref AWS::Region\n";
+    let prod = "name: !Ref Fixed\nregion: eu-west-1\n";
+    let estate = layers(&request(&[
+        ("driftwise.yaml", TWO_LAYERS),
+        ("base.yaml", base),
+        ("envs/prod.yaml", prod),
+    ]))
+    .unwrap();
+    let effective = estate.get("prod").unwrap();
+    let yaml = effective.to_yaml(true);
+    for line in [
+        "name: !Ref Fixed  # envs/prod.yaml:1:12\n",
+        "arn: !GetAtt [Role, Arn]  # base.yaml:2:15\n",
+        "free: !none  # base.yaml:3:12\n",
+        "region: eu-west-1  # envs/prod.yaml:2:9\n",
+    ] {
+        assert!(yaml.contains(line), "{line:?} in\n{yaml}");
+    }
+    let read = parse(&Source::new("effective.yaml", yaml)).unwrap();
+    assert_eq!(read.documents[0].value.to_json(), effective.to_json(false));
+}
+
 /// Applies a plan's preview to the request's sources and returns `files` after it.
 fn applied(plan: &Plan, req: &Request) -> Vec<Source> {
     let preview = plan.preview(&req.sources()).unwrap();

@@ -198,8 +198,11 @@ pub(crate) fn merge(
         };
         return Ok(());
     }
+    // A tagged value (CloudFormation's `!Sub x`, kept as `{"!Sub": x}`) is one value: an upper
+    // layer's replaces it whole, tag and all, rather than merging into it key by key.
+    let tagged = lower.value.custom_tag().is_some() || upper.value.custom_tag().is_some();
     match (&mut lower.value, &upper.value) {
-        (Value::Map(lower_map), Value::Map(upper_map)) => {
+        (Value::Map(lower_map), Value::Map(upper_map)) if !tagged => {
             let children = own.map_children(lower_map.keys().map(|k| k.to_string()));
             for (key, member) in upper_map.iter() {
                 if matches!(member.value.value, Value::Null) {
@@ -299,6 +302,7 @@ pub(crate) fn merge(
     }
 }
 
+/// A map that merges (not a tagged value, which replaces like a scalar).
 fn is_map(value: &Value) -> bool {
-    matches!(value, Value::Map(_))
+    matches!(value, Value::Map(_)) && value.custom_tag().is_none()
 }

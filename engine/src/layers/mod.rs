@@ -781,7 +781,8 @@ mod yaml {
     }
 
     /// [`comment`] for an inline value; a tagged one's place is its inner value's
-    /// (`/name/!Ref`), where the layers set it.
+    /// (`/name/!Ref`), or its first item's for a tagged collection (`/arn/!GetAtt/0`), where the
+    /// layers set it.
     fn comment_tagged(
         value: &Value,
         pointer: &mut String,
@@ -792,7 +793,13 @@ mod yaml {
             Some((tag, _)) if !places.contains_key(pointer.as_str()) => {
                 let len = pointer.len();
                 push_segment(pointer, tag);
-                comment(pointer, places, out);
+                let inside = format!("{pointer}/");
+                match places.keys().find(|p| p.starts_with(&inside)) {
+                    Some(first) if !places.contains_key(pointer.as_str()) => {
+                        comment(first, places, out);
+                    }
+                    _ => comment(pointer, places, out),
+                }
                 pointer.truncate(len);
             }
             _ => comment(pointer, places, out),
