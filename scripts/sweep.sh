@@ -6,6 +6,8 @@
 #   bash scripts/sweep.sh DIR...          those folders
 #   DRIFTWISE_FUZZ_STRICT=1 bash scripts/sweep.sh
 #                                         an edit the writer's own check undid counts as broken
+#   DRIFTWISE_SWEEP_WINDOWS=1 bash scripts/sweep.sh
+#                                         every file as Windows saves it (byte-order mark, CRLF)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 folders=("$@")

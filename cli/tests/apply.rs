@@ -625,3 +625,63 @@ fn live_kubectl_output_is_compared_as_objects_adopted_from_and_never_written() {
             "unknown preset 'helm' (there is kubernetes)",
         ));
 }
+
+/// Files as Windows editors save them (a byte-order mark, `\r\n` line endings): read, located
+/// and patched like any other, and written back with both kept, not a file of mixed endings.
+#[test]
+fn windows_files_keep_their_byte_order_mark_and_line_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    let windows = |text: &str| format!("\u{feff}{}", text.replace('\n', "\r\n"));
+    let files = [
+        (
+            "appsettings.json",
+            "{\n  \"Logging\": {\n    \"Level\": \"Warning\"\n  },\n  \"Pool\": 10\n}\n",
+            "{\n  \"Logging\": {\n    \"Level\": \"Debug\"\n  }\n}\n",
+        ),
+        (
+            "app.ini",
+            "[db]\nhost = db1\nport = 5432\n",
+            "[db]\nhost = db2\n",
+        ),
+    ];
+    for (name, base, prod) in files {
+        std::fs::create_dir_all(dir.path().join("base")).unwrap();
+        std::fs::create_dir_all(dir.path().join("prod")).unwrap();
+        std::fs::write(dir.path().join("base").join(name), base).unwrap();
+        std::fs::write(dir.path().join("prod").join(name), windows(prod)).unwrap();
+        let base_file = format!("base/{name}");
+        let prod_file = format!("prod/{name}");
+        // Positions as an editor shows them: the mark takes no column.
+        let at = if name.ends_with(".json") {
+            "prod/appsettings.json:3:14"
+        } else {
+            "prod/app.ini:2:8"
+        };
+        in_dir(dir.path())
+            .args(["check", &base_file, &prod_file])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(at));
+        in_dir(dir.path())
+            .args(["check", &base_file, &prod_file, "--reconcile", "--approve"])
+            .assert()
+            .code(0);
+        let written = std::fs::read_to_string(dir.path().join(&prod_file)).unwrap();
+        assert!(written.starts_with('\u{feff}'), "{name}: {written:?}");
+        assert!(
+            written
+                .match_indices('\n')
+                .all(|(i, _)| written[..i].ends_with('\r')),
+            "{name}: {written:?}"
+        );
+        assert_eq!(
+            written,
+            windows(base),
+            "{name}: the base's content, as Windows saves it"
+        );
+        in_dir(dir.path())
+            .args(["check", &base_file, &prod_file])
+            .assert()
+            .code(0);
+    }
+}

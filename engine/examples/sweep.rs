@@ -202,6 +202,7 @@ fn main() {
         files(folder, &mut paths);
     }
     paths.sort();
+    let windows = std::env::var_os("DRIFTWISE_SWEEP_WINDOWS").is_some();
     // A law broken panics; the message is printed below, with the file.
     std::panic::set_hook(Box::new(|_| {}));
     let (mut read, mut broken) = (0, 0);
@@ -211,6 +212,12 @@ fn main() {
         }
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
+        };
+        // Each file as a Windows editor saves it: a byte-order mark and `\r\n` line endings.
+        let text = if windows && !text.contains('\r') && !text.starts_with('\u{feff}') {
+            format!("\u{feff}{}", text.replace('\n', "\r\n"))
+        } else {
+            text
         };
         let name = path.to_string_lossy();
         // As the engine tells formats apart, for files with an extension it knows: a device

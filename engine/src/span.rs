@@ -150,6 +150,11 @@ impl TextRange {
         self.end as usize
     }
 
+    /// The same bytes in a text that has `by` more bytes before them.
+    pub(crate) fn shifted(self, by: usize) -> TextRange {
+        TextRange::new(self.start() + by, self.end() + by)
+    }
+
     /// Whether it covers no bytes.
     pub fn is_empty(self) -> bool {
         self.start >= self.end
@@ -201,6 +206,15 @@ pub struct Lines {
     starts: Vec<u32>,
     continuing: Vec<u32>,
     len: u32,
+    /// Whether the text starts with a byte-order mark, which takes no column (see [`bom_len`]).
+    bom: bool,
+}
+
+/// The length of the byte-order mark `text` starts with: 3, or 0 when it has none. Windows
+/// editors write one before JSON, INI and `.config` files. The readers read the text after it,
+/// the writers keep it, and it takes no column on line 1, as in an editor.
+pub fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
 }
 
 impl Lines {
@@ -237,6 +251,7 @@ impl Lines {
             starts,
             continuing,
             len: bytes.len() as u32,
+            bom: bom_len(text) > 0,
         }
     }
 
@@ -253,7 +268,10 @@ impl Lines {
         let line_start = self.starts[line];
         let continuing_in_line =
             continuing_before - self.continuing.partition_point(|&c| c < line_start);
-        let column = (offset - line_start) as usize - continuing_in_line + 1;
+        let mut column = (offset - line_start) as usize - continuing_in_line + 1;
+        if line == 0 && self.bom && offset > 0 {
+            column -= 1;
+        }
         Pos::new(offset as usize, line + 1, column)
     }
 
@@ -327,7 +345,12 @@ impl<'t> LineIndex<'t> {
             } else {
                 (line_start, 1)
             };
-            col0 + self.text[from..offset].chars().count()
+            let bom = if from == 0 && offset > 0 {
+                bom_len(self.text).min(1)
+            } else {
+                0
+            };
+            col0 + self.text[from..offset].chars().count() - bom
         };
         self.cursor = (line, offset, column);
         Pos::new(offset, line + 1, column)
@@ -473,6 +496,8 @@ mod tests {
             "\n\n",
             "é: ü\nx: 😀y\n\nz",
             "日本: 語\r\n—\n",
+            "\u{feff}",
+            "\u{feff}a: 1\nb: é\n",
         ] {
             let lines = Lines::of(text);
             let mut index = LineIndex::new(text);
@@ -485,13 +510,27 @@ mod tests {
     proptest::proptest! {
         /// Any text, every offset (inside characters and past the end too).
         #[test]
-        fn lines_agree_with_the_line_index(text in "(?s).{0,200}", extra in 0usize..4) {
+        fn lines_agree_with_the_line_index(text in "(?s).{0,200}", extra in 0usize..4, bom in proptest::bool::ANY) {
+            let text = if bom { format!("\u{feff}{text}") } else { text };
             let lines = Lines::of(&text);
             let mut index = LineIndex::new(&text);
             for offset in 0..=text.len() + extra {
                 proptest::prop_assert_eq!(lines.pos(offset), index.pos(offset));
             }
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        // As an editor shows the file: `{` is at 1:1, `1` at 1:7, whatever the mark's 3 bytes.
+        let text = "\u{feff}{\"a\": 1}\n";
+        let one = text.find('1').unwrap();
+        assert_eq!(Lines::of(text).pos(one), Pos::new(one, 1, 7));
+        assert_eq!(Lines::of(text).pos(3), Pos::new(3, 1, 1));
+        assert_eq!(Lines::of(text).pos(0), Pos::new(0, 1, 1));
+        assert_eq!(LineIndex::new(text).pos(one), Pos::new(one, 1, 7));
+        // Only at the start of the text: elsewhere it is a character like any other.
+        assert_eq!(Lines::of("a\u{feff}b").pos(4).column, 3);
     }
 
     #[test]

@@ -227,16 +227,11 @@ impl Source {
     }
 
     /// Accepts raw bytes: refuses anything that is not UTF-8, naming the first bad byte's position.
-    /// A leading byte-order mark is dropped.
+    /// A leading byte-order mark is kept: the readers read past it and a patched text keeps it.
     pub fn from_bytes(name: impl Into<String>, bytes: Vec<u8>) -> Result<Source> {
         let name = name.into();
         match String::from_utf8(bytes) {
-            Ok(mut text) => {
-                if text.starts_with('\u{feff}') {
-                    text.drain(..3);
-                }
-                Ok(Source::new(name, text))
-            }
+            Ok(text) => Ok(Source::new(name, text)),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let bytes = e.as_bytes();
@@ -287,8 +282,9 @@ impl Source {
             .rsplit_once('.')
             .map(|(_, e)| e.to_ascii_lowercase())
             .unwrap_or_default();
+        let text = &self.text[crate::span::bom_len(&self.text)..];
         if matches!(extension.as_str(), "" | "cfg" | "conf" | "txt")
-            && let Some(device) = Format::sniff_device(&self.text)
+            && let Some(device) = Format::sniff_device(text)
         {
             return Ok(device);
         }
@@ -296,7 +292,7 @@ impl Source {
         // YAML by the content.
         if by_name.is_none() && !base.contains('.') || (by_name.is_none() && is_kubectl_name(base))
         {
-            let json = matches!(self.text.trim_start().chars().next(), Some('{' | '['));
+            let json = matches!(text.trim_start().chars().next(), Some('{' | '['));
             return Ok(if json { Format::Json } else { Format::Yaml });
         }
         by_name.ok_or_else(|| {
@@ -814,6 +810,23 @@ impl Node {
     /// Whether the value is neither a list nor a map.
     pub fn is_scalar(&self) -> bool {
         self.value.is_scalar()
+    }
+
+    /// Moves every span of the subtree `by` bytes on: for a text read after a prefix (a
+    /// byte-order mark). A stack, not recursion: the tree is only as deep as the reader allowed.
+    pub(crate) fn shift(&mut self, by: usize) {
+        let mut stack: Vec<&mut Node> = vec![self];
+        while let Some(node) = stack.pop() {
+            node.span = node.span.shifted(by);
+            match &mut node.value {
+                Value::List(items) => stack.extend(items.iter_mut()),
+                Value::Map(map) => stack.extend(map.values_mut().map(|member| {
+                    member.key_span = member.key_span.shifted(by);
+                    &mut member.value
+                })),
+                _ => {}
+            }
+        }
     }
 
     /// Number of nodes in this subtree, counting itself.

@@ -270,7 +270,10 @@ fn fixture(name: &str) -> Source {
 }
 
 fn revert_patch(base: &str, env: &str) -> (Vec<FilePatch>, String) {
-    let (base, env) = (fixture(base), fixture(env));
+    revert_patch_of(fixture(base), fixture(env))
+}
+
+fn revert_patch_of(base: Source, env: Source) -> (Vec<FilePatch>, String) {
     let plan = plan_for(&base, &env, Action::Revert);
     let preview = plan.preview(&[base, env]).unwrap();
     let diff = preview.unified_diff();
@@ -583,15 +586,22 @@ fn git_apply_accepts_every_exported_diff() {
             .unwrap()
     };
     assert!(git(&["init", "-q"]).status.success());
-    for (base, env) in [
+    let cases = [
         ("base.yaml", "prod.yaml"),
         ("base.toml", "prod.toml"),
         ("base.json", "prod.json"),
-    ] {
-        let (_, diff) = revert_patch(base, env);
+    ];
+    // Each also as a Windows editor saves it: a byte-order mark and `\r\n` line endings, which
+    // the diff's lines and the patched file keep.
+    for ((base, env), windows) in cases.iter().flat_map(|c| [(c, false), (c, true)]) {
+        let mut env_source = fixture(env);
+        if windows {
+            env_source.text = format!("\u{feff}{}", env_source.text.replace('\n', "\r\n"));
+        }
+        let (files, diff) = revert_patch_of(fixture(base), env_source.clone());
         let target = dir.path().join("tests/patch").join(env);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::write(&target, fixture(env).text).unwrap();
+        std::fs::write(&target, &env_source.text).unwrap();
         std::fs::write(dir.path().join("change.patch"), &diff).unwrap();
         let out = git(&["apply", "--check", "change.patch"]);
         assert!(
@@ -602,11 +612,18 @@ fn git_apply_accepts_every_exported_diff() {
         let out = git(&["apply", "change.patch"]);
         assert!(out.status.success());
         let applied = std::fs::read_to_string(&target).unwrap();
-        let patches = revert_patch(base, env).0;
         assert_eq!(
-            applied, patches[0].after,
+            applied, files[0].after,
             "git apply yields exactly the reconciled file"
         );
+        assert_eq!(files[0].unapplied, vec![], "{env}");
+        if windows {
+            assert!(applied.starts_with('\u{feff}'), "{env}: {applied:?}");
+            let bare = applied
+                .match_indices('\n')
+                .any(|(i, _)| !applied[..i].ends_with('\r'));
+            assert!(!bare, "{env}: {applied:?}");
+        }
     }
 }
 
@@ -928,13 +945,23 @@ proptest! {
     /// refusal) agree.
     #[test]
     fn applying_a_plan_leaves_no_drift_or_names_what_it_left(
-        a in styled_tree(), b in styled_tree(), sa in any::<u64>(), sb in any::<u64>(), style in 0..4u8
+        a in styled_tree(), b in styled_tree(), sa in any::<u64>(), sb in any::<u64>(), style in 0..4u8,
+        windows in any::<bool>()
     ) {
-        // YAML in mixed block and flow styles (half the time), pretty JSON, one-line JSON.
-        let write = |name: &str, v: &J, seed: u64| match style {
-            2 => Source::new(format!("{name}.json"), serde_json::to_string_pretty(v).unwrap()),
-            3 => Source::new(format!("{name}.json"), serde_json::to_string(v).unwrap()),
-            _ => Source::new(format!("{name}.yaml"), styled_yaml(v, seed)),
+        // YAML in mixed block and flow styles (half the time), pretty JSON, one-line JSON; as a
+        // Windows editor saves them (a byte-order mark, `\r\n`) half the time.
+        let write = |name: &str, v: &J, seed: u64| {
+            let source = match style {
+                2 => Source::new(format!("{name}.json"), serde_json::to_string_pretty(v).unwrap()),
+                3 => Source::new(format!("{name}.json"), serde_json::to_string(v).unwrap()),
+                _ => Source::new(format!("{name}.yaml"), styled_yaml(v, seed)),
+            };
+            if windows {
+                let text = format!("\u{feff}{}", source.text.replace('\n', "\r\n"));
+                Source::new(source.name, text)
+            } else {
+                source
+            }
         };
         let (base, env) = (write("base", &a, sa), write("env", &b, sb));
         let parsed = |s: &Source| driftwise_engine::parse(s).map(|d| d.documents[0].to_json());
@@ -952,6 +979,13 @@ proptest! {
                 .iter()
                 .find(|p| p.file == target.name)
                 .map_or(target.text.clone(), |p| p.after.clone());
+            if windows {
+                prop_assert!(after.starts_with('\u{feff}'), "the byte-order mark is kept:\n{after}");
+                prop_assert!(
+                    after.match_indices('\n').all(|(i, _)| after[..i].ends_with('\r')),
+                    "every line ends in \\r\\n:\n{after:?}"
+                );
+            }
             let edited = Source::new(target.name.clone(), after);
             let left = report_for(other, "x", &edited, None).findings;
             let unapplied: Vec<String> = preview.unapplied().map(|u| u.to_string()).collect();
@@ -1278,11 +1312,15 @@ proptest! {
     /// no drift on re-check, every action applied.
     #[test]
     fn flat_files_are_patched_whole(
-        a in flat_map(), b in flat_map(), format in prop_oneof![Just("env"), Just("properties"), Just("ini")]
+        a in flat_map(), b in flat_map(), format in prop_oneof![Just("env"), Just("properties"), Just("ini")],
+        windows in any::<bool>()
     ) {
         let name = |stem: &str| format!("{stem}.{format}");
         let base = Source::new(name("base"), flat_text(format, &a));
-        let env = Source::new(name("prod"), flat_text(format, &b));
+        // The environment as a Windows editor saves it, half the time: a byte-order mark, `\r\n`.
+        let env_text = flat_text(format, &b);
+        let env_text = if windows { format!("\u{feff}{}", env_text.replace('\n', "\r\n")) } else { env_text };
+        let env = Source::new(name("prod"), env_text);
         for action in [Action::Revert, Action::Adopt] {
             let plan = plan_for(&base, &env, action);
             let preview = plan.preview(&[base.clone(), env.clone()]).unwrap();
@@ -1292,6 +1330,13 @@ proptest! {
                 _ => (&base, &env),
             };
             let after = preview.files.iter().find(|p| p.file == target.name).map_or(target.text.clone(), |p| p.after.clone());
+            if windows && action == Action::Revert {
+                prop_assert!(after.starts_with('\u{feff}'), "the byte-order mark is kept:\n{after}");
+                prop_assert!(
+                    after.match_indices('\n').all(|(i, _)| after[..i].ends_with('\r')),
+                    "every line ends in \\r\\n:\n{after:?}"
+                );
+            }
             let left = report_for(other, "x", &Source::new(target.name.clone(), after.clone()), None).findings;
             prop_assert!(
                 unapplied.is_empty() && left.is_empty(),

@@ -212,6 +212,33 @@ console.log(JSON.stringify({ actions: p.actions.map((a) => [a.action, a.finding.
   assert.match(r.future, /plan version 99 is not supported/);
 });
 
+test('files saved by Windows editors (a byte-order mark, CRLF) read with readFileSync and patched keeping both', async () => {
+  const dir = await scratchDir('driftwise-npm-windows-');
+  const windows = (text) => '\ufeff' + text.replaceAll('\n', '\r\n');
+  await writeFile(join(dir, 'base.json'), '{\n  "Logging": { "Level": "Warning" },\n  "Pool": 10\n}\n');
+  await writeFile(join(dir, 'prod.json'), windows('{\n  "Logging": { "Level": "Debug" }\n}\n'));
+  const out = await node('windows.mjs', `
+import { check, plan, exportPatch } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const read = (name) => ({ name, text: readFileSync(${JSON.stringify(dir)} + '/' + name, 'utf8') });
+const files = [read('base.json'), read('prod.json')];
+const report = check(files[0], [files[1]]);
+const p = plan(report, files);
+const after = exportPatch(p, files, 'files')[0].after;
+console.log(JSON.stringify({ findings: report.findings.map((f) => [f.keyed_path, f.env?.span?.start]), after }));
+`);
+  const r = JSON.parse(out);
+  assert.deepEqual(r.findings.map(([path]) => path).sort(), ['/Logging/Level', '/Pool']);
+  // The mark takes no column, as in an editor: "Debug" starts at 2:25.
+  const level = r.findings.find(([path]) => path === '/Logging/Level')[1];
+  assert.deepEqual([level.line, level.column], [2, 25]);
+  assert.ok(r.after.startsWith('\ufeff'), JSON.stringify(r.after));
+  assert.ok(!/[^\r]\n/.test(r.after), `every line ends in CRLF: ${JSON.stringify(r.after)}`);
+  const cli = spawnSync(cli_path(), ['check', 'base.json', 'prod.json'], { cwd: dir, encoding: 'utf8' });
+  assert.equal(cli.status, 1, cli.stderr);
+  assert.match(cli.stdout, /prod\.json:2:25/);
+});
+
 test('network device configurations: the report and the device commands equal the CLI\'s', async () => {
   const dir = join(repo, 'examples', 'network');
   const out = await node('network.mjs', `

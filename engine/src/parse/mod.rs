@@ -126,29 +126,47 @@ pub fn parse_with(source: &Source, options: ParseOptions<'_>) -> Result<Document
         .in_file(source.name.clone()));
     }
     let format = source.resolved_format()?;
-    let documents = match format {
+    // A byte-order mark is read past, and kept in the text (so a patched file keeps it): the
+    // readers see what follows it, and their offsets are moved past it.
+    let bom = crate::span::bom_len(&source.text);
+    let text = &source.text[bom..];
+    let mut documents = match format {
         // Most configuration files are plain block YAML, which the fast reader builds directly;
         // anything else (and every error) is the full reader's.
-        Format::Yaml => match yaml_block::parse(&source.text, limits) {
+        Format::Yaml => match yaml_block::parse(text, limits) {
             Some(documents) => Ok(documents),
-            None => yaml::parse(&source.text, limits),
+            None => yaml::parse(text, limits),
         },
-        Format::Json => json::parse(&source.text, limits),
-        Format::Toml => toml::parse(&source.text, limits),
-        Format::Ini => flat::parse_ini(&source.text),
-        Format::Env => flat::parse_env(&source.text),
-        Format::Properties => flat::parse_properties(&source.text),
+        Format::Json => json::parse(text, limits),
+        Format::Toml => toml::parse(text, limits),
+        Format::Ini => flat::parse_ini(text),
+        Format::Env => flat::parse_env(text),
+        Format::Properties => flat::parse_properties(text),
         Format::Ios | Format::Eos => device::parse_ios(
-            &source.text,
+            text,
             crate::device::Table {
                 extra: options.device_commands,
                 eos: format == Format::Eos,
             },
         ),
-        Format::Junos => device::parse_junos(&source.text),
-        Format::JunosSet => device::parse_junos_set(&source.text),
+        Format::Junos => device::parse_junos(text),
+        Format::JunosSet => device::parse_junos_set(text),
     }
-    .map_err(|e| e.in_file(source.name.clone()))?;
+    .map_err(|e| {
+        let e = e.in_file(source.name.clone());
+        match e.pos {
+            // The mark takes no column, so only the offset moves.
+            Some(pos) if bom > 0 => {
+                let moved =
+                    crate::span::Pos::new(pos.at() + bom, pos.line as usize, pos.column as usize);
+                e.at(moved)
+            }
+            _ => e,
+        }
+    })?;
+    if bom > 0 {
+        documents.iter_mut().for_each(|node| node.shift(bom));
+    }
     Ok(Document {
         name: source.name.clone(),
         format,
@@ -294,6 +312,79 @@ mod room_tests {
                     assert_eq!(capacity, len, "{name}: room for {capacity}, not {len}");
                 }
             }
+        }
+    }
+
+    /// Windows editors save JSON, INI and `.config` files with a byte-order mark. Every reader
+    /// reads past it: the same tree, its spans in the text as given, the same lines and columns
+    /// (the mark takes none), and errors placed the same way.
+    #[test]
+    fn every_format_reads_past_a_byte_order_mark() {
+        let cases = [
+            ("a.json", "{\"a\": [1, \"x\"]}\n"),
+            ("a.yaml", "a:\n  - 1\n  - x\n"),
+            ("b.yaml", "a: &k [1, x]\nb: *k\n"),
+            ("a.toml", "a = [1, \"x\"]\n"),
+            ("a.ini", "[s]\na = 1\n"),
+            ("a.env", "A=1\n"),
+            ("a.properties", "a=1\n"),
+            ("r1.ios", "hostname r1\ninterface Gi0/1\n description x\n"),
+            (
+                "r1.conf",
+                "set system host-name r1\nset interfaces ge-0/0/0 mtu 9000\n",
+            ),
+            ("noext", "{\"a\": 1}\n"),
+        ];
+        for (name, text) in cases {
+            let plain = parse(&Source::new(name, text)).unwrap();
+            let marked_text = format!("\u{feff}{text}");
+            let marked = parse(&Source::new(name, marked_text.clone())).unwrap();
+            assert_eq!(marked.format, plain.format, "{name}");
+            let mut shifted = plain.documents.clone();
+            shifted.iter_mut().for_each(|n| n.shift(3));
+            assert_eq!(marked.documents, shifted, "{name}");
+            // Each value's span is its text in the marked file, at the same line and column.
+            let (plain_lines, marked_lines) = (&plain.lines[0].1, &marked.lines[0].1);
+            let mut nodes: Vec<(&crate::tree::Node, &crate::tree::Node)> =
+                plain.documents.iter().zip(&marked.documents).collect();
+            while let Some((p, m)) = nodes.pop() {
+                assert_eq!(
+                    &text[p.span.byte_range()],
+                    &marked_text[m.span.byte_range()]
+                );
+                let (ps, ms) = (plain_lines.span(p.span), marked_lines.span(m.span));
+                assert_eq!(
+                    (ps.start.line, ps.start.column),
+                    (ms.start.line, ms.start.column),
+                    "{name}"
+                );
+                match (&p.value, &m.value) {
+                    (Value::List(a), Value::List(b)) => nodes.extend(a.iter().zip(b.iter())),
+                    (Value::Map(a), Value::Map(b)) => nodes.extend(
+                        a.values()
+                            .map(|x| &x.value)
+                            .zip(b.values().map(|x| &x.value)),
+                    ),
+                    _ => {}
+                }
+            }
+        }
+        for (name, text) in [
+            ("bad.json", "{\"a\": }"),
+            ("bad.yaml", "a: [1\n"),
+            ("bad.toml", "a = \n"),
+        ] {
+            let plain = parse(&Source::new(name, text)).unwrap_err().pos.unwrap();
+            let marked = parse(&Source::new(name, format!("\u{feff}{text}")))
+                .unwrap_err()
+                .pos
+                .unwrap();
+            assert_eq!(
+                (marked.line, marked.column),
+                (plain.line, plain.column),
+                "{name}"
+            );
+            assert_eq!(marked.at(), plain.at() + 3, "{name}");
         }
     }
 }

@@ -51,19 +51,40 @@ impl Edit {
 }
 
 /// `text` with `edits` made (which must not conflict). Insertions at the same point keep the
-/// order they come in, and go before a replacement that starts there.
+/// order they come in, and go before a replacement that starts there. The writers break lines
+/// with `\n`; in a text whose lines end in `\r\n` (its first line's ending decides), the lines
+/// they write end so too, so a Windows file does not come back with mixed line endings.
 pub(crate) fn apply(text: &str, edits: &[Edit]) -> String {
     let mut order: Vec<&Edit> = edits.iter().collect();
     order.sort_by_key(|e| (e.start, e.end > e.start));
+    let crlf = text.find('\n').is_some_and(|i| text[..i].ends_with('\r'));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for e in order {
         out.push_str(&text[at..e.start.max(at)]);
-        out.push_str(&e.text);
+        if crlf {
+            push_crlf(&mut out, &e.text);
+        } else {
+            out.push_str(&e.text);
+        }
         at = at.max(e.end);
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// Pushes `text` with each `\n` that does not already follow a `\r` (in `text`, or at the end
+/// of `out` where `text` starts with it) written as `\r\n`.
+fn push_crlf(out: &mut String, text: &str) {
+    for (i, piece) in text.split('\n').enumerate() {
+        if i > 0 {
+            if !out.ends_with('\r') {
+                out.push('\r');
+            }
+            out.push('\n');
+        }
+        out.push_str(piece);
+    }
 }
 
 /// Where the line holding `at` starts. `at` may fall inside a character (the byte before a

@@ -97,7 +97,9 @@ fn add_rules(
     section: &str,
     rules: &[J],
 ) -> Result<String, Reason> {
-    let mut text = text.to_string();
+    // The writers work on the text after a byte-order mark; it is put back in front.
+    let bom = &text[..crate::span::bom_len(text)];
+    let mut text = text[bom.len()..].to_string();
     for rule in rules {
         let doc = parse(&Source::new(name, text.clone()).with_format(format)).map_err(|e| {
             Reason::WouldNotParse {
@@ -118,7 +120,7 @@ fn add_rules(
         };
         text = apply(&text, &edits);
     }
-    Ok(text)
+    Ok(format!("{bom}{text}"))
 }
 
 /// The policy with one more rule in `section` (`expected` or `ignore`): added after the last one

@@ -127,8 +127,28 @@ fn edit_file<'p>(
         }
         return (source.text.clone(), 0);
     }
-    let mut text = source.text.clone();
-    let mut current = doc.clone();
+    // The writers work on the text after a byte-order mark (so that no "first line" starts
+    // inside it); it is put back in front of the result.
+    let bom = &source.text[..crate::span::bom_len(&source.text)];
+    let mut text = source.text[bom.len()..].to_string();
+    let mut current = if bom.is_empty() {
+        doc.clone()
+    } else {
+        match reparse(&source.name, doc.format, &text, table) {
+            Ok(current) => current,
+            Err(error) => {
+                for planned in changes {
+                    unapplied.push(Unapplied::new(
+                        planned.action,
+                        Reason::WouldNotParse {
+                            error: error.to_string(),
+                        },
+                    ));
+                }
+                return (source.text.clone(), 0);
+            }
+        }
+    };
     let mut shifts = Shifts::default();
     let mut reordered: Vec<String> = Vec::new();
     // Reorders rewrite a whole list: everything else goes first, then the reorders, the deepest
@@ -269,7 +289,7 @@ fn edit_file<'p>(
         }
         return (source.text.clone(), 0);
     }
-    (text, applied)
+    (format!("{bom}{text}"), applied)
 }
 
 /// The edits, when each starts and ends on a character of the text; a writer that placed one
@@ -1362,15 +1382,18 @@ fn empty_block(text: &str, c: &Container<'_>) -> Edit {
     let start = c.entries[0].start;
     let last = c.entries.last().map_or(start, |e| e.end);
     let end_of_lines = line_end(text, last);
-    let end = if text[..end_of_lines].ends_with('\n') {
+    let end = if text[..end_of_lines].ends_with("\r\n") {
+        end_of_lines - 2
+    } else if text[..end_of_lines].ends_with('\n') {
         end_of_lines - 1
     } else {
         end_of_lines
     };
     let ls = line_start(text, start);
     if ls > 0 && text[ls..start].trim().is_empty() {
-        // `key:\n  a: 1` → `key: {}`.
-        Edit::replace(ls - 1, end, format!(" {empty}"))
+        // `key:\n  a: 1` → `key: {}` (the line break taken whole, `\r\n` too).
+        let line_break = ls - 1 - usize::from(text[..ls - 1].ends_with('\r'));
+        Edit::replace(line_break, end, format!(" {empty}"))
     } else {
         Edit::replace(start, end, empty)
     }
