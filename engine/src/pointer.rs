@@ -53,13 +53,15 @@ pub fn unescape_segment(token: &str) -> Cow<'_, str> {
     }
 }
 
-/// Splits a pointer into its unescaped tokens. `""` is the whole document.
+/// Splits a pointer into its unescaped tokens. `""` is the whole document; `/` is the member
+/// whose key is empty (`{"": 1}`), and `//x` is `x` inside it.
 pub fn split_pointer(pointer: &str) -> Vec<Cow<'_, str>> {
     if pointer.is_empty() {
         return Vec::new();
     }
     pointer
-        .trim_start_matches('/')
+        .strip_prefix('/')
+        .unwrap_or(pointer)
         .split('/')
         .map(unescape_segment)
         .collect()
@@ -87,6 +89,17 @@ mod tests {
         assert_eq!(split_pointer(&p), vec!["a/b", "m~n", "0"]);
         assert_eq!(escape_segment("~1"), "~01");
         assert_eq!(unescape_segment("~01"), "~1");
+    }
+
+    /// RFC 6901: `/` names the member whose key is empty. Found by toml-test's `[""]` tables: a
+    /// plan's JSON Patch for `{"": {"x": 1}}` said `/x` and the text edit missed the value.
+    #[test]
+    fn an_empty_key_is_a_token_of_its_own() {
+        assert_eq!(split_pointer("/"), vec![""]);
+        assert_eq!(split_pointer("//x"), vec!["", "x"]);
+        assert_eq!(split_pointer("/a//b/"), vec!["a", "", "b", ""]);
+        assert_eq!(join_pointer(&split_pointer("//x")), "//x");
+        assert_eq!(split_pointer(""), Vec::<Cow<'_, str>>::new());
     }
 
     #[test]

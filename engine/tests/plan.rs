@@ -1476,3 +1476,46 @@ fn a_preview_for_one_format_works_out_what_it_needs() {
             .contains("/db/host")
     );
 }
+
+/// RFC 6901's empty key (`/`): toml-test's `[""]` tables, and JSON like `{"": ...}`. The JSON
+/// Patch named `/x` for `//x`, and the text edits missed the value.
+#[test]
+fn members_with_empty_keys_are_patched_where_they_are() {
+    for (base, env) in [
+        (
+            r#"{"": {"x": 1}, "a": {"": 2}}"#,
+            r#"{"": {"x": 3, "y": 4}, "a": {}}"#,
+        ),
+        ("['']\nx = 1\n[a]\n'' = 2\n", "['']\nx = 3\ny = 4\n[a]\n"),
+    ] {
+        let ext = if base.starts_with('{') {
+            "json"
+        } else {
+            "toml"
+        };
+        let (base, env) = (
+            Source::new(format!("base.{ext}"), base),
+            Source::new(format!("env.{ext}"), env),
+        );
+        let plan = plan_for(&base, &env, Action::Revert);
+        let preview = plan.preview(&[base.clone(), env.clone()]).unwrap();
+        let want = driftwise_engine::parse(&base).unwrap().documents[0].to_json();
+        let start = driftwise_engine::parse(&env).unwrap().documents[0].to_json();
+        for p in &preview.json_patch {
+            let ops: json_patch::Patch =
+                serde_json::from_value(J::Array(p.operations.clone())).unwrap();
+            let mut doc = start.clone();
+            json_patch::patch(&mut doc, &ops).unwrap();
+            assert_eq!(doc, want, "{}", base.name);
+        }
+        let file = &preview.files[0];
+        assert_eq!(file.unapplied, vec![], "{}", base.name);
+        let edited = Source::new(env.name.clone(), file.after.clone());
+        assert_eq!(
+            driftwise_engine::parse(&edited).unwrap().documents[0].to_json(),
+            want,
+            "{}",
+            file.after
+        );
+    }
+}
