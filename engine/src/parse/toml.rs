@@ -8,6 +8,11 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
+    // The file's byte-order mark is behind `text`; the toml crate would read past another.
+    if text.starts_with('\u{feff}') {
+        return Err(Error::new(ErrorKind::Syntax, "a second byte-order mark")
+            .at(LineIndex::new(text).pos(0)));
+    }
     check_depth(text, limits)?;
     let table = DeTable::parse(text).map_err(|e| {
         let mut err = Error::new(ErrorKind::Syntax, first_line(e.message()));
@@ -17,15 +22,22 @@ pub(super) fn parse(text: &str, limits: Limits) -> Result<Vec<Node>> {
         err
     })?;
     let span = TextRange::new(0usize, text.len());
-    let root = Node::new(table_value(table.get_ref())?, span);
-    Ok(vec![root])
+    // The reader leaves numbers' digits unchecked until they are converted (`0x` with no digits,
+    // a non-ASCII digit), so an error there is placed here, where the text is.
+    let root = table_value(table.get_ref()).map_err(|(at, message)| {
+        Error::new(ErrorKind::Syntax, message).at(LineIndex::new(text).pos(at))
+    })?;
+    Ok(vec![Node::new(root, span)])
 }
 
 fn first_line(message: &str) -> String {
     message.lines().next().unwrap_or(message).trim().to_string()
 }
 
-fn table_value(table: &DeTable<'_>) -> Result<Value> {
+/// An integer the reader let through that is none: where it is, and what is wrong.
+type BadNumber = (usize, String);
+
+fn table_value(table: &DeTable<'_>) -> std::result::Result<Value, BadNumber> {
     let mut map = Map::with_capacity(table.len());
     // The toml crate keeps keys sorted; the file's own order is what reports and patches follow.
     let mut members: Vec<_> = table.iter().collect();
@@ -38,7 +50,7 @@ fn table_value(table: &DeTable<'_>) -> Result<Value> {
     Ok(Value::Map(Box::new(map)))
 }
 
-fn node(value: &Spanned<DeValue<'_>>) -> Result<Node> {
+fn node(value: &Spanned<DeValue<'_>>) -> std::result::Result<Node, BadNumber> {
     let range = value.span();
     let span = TextRange::new(range.start, range.end);
     let v = match value.get_ref() {
@@ -53,11 +65,15 @@ fn node(value: &Spanned<DeValue<'_>>) -> Result<Node> {
                 .trim_start_matches("0x")
                 .trim_start_matches("0o")
                 .trim_start_matches("0b");
-            if i.radix() == 10 {
+            let radix = i.radix();
+            if body.is_empty() || !body.chars().all(|c| c.is_digit(radix) && c.is_ascii()) {
+                return Err((range.start, format!("invalid integer `{i}`")));
+            }
+            if radix == 10 {
                 Value::number(&digits, true)
             } else {
-                Value::integer_in_base(body, i.radix(), sign < 0)
-                    .unwrap_or_else(|| Value::String(i.as_str().into()))
+                Value::integer_in_base(body, radix, sign < 0)
+                    .ok_or_else(|| (range.start, format!("integer `{i}` is too large")))?
             }
         }
         DeValue::Float(f) => {
@@ -66,13 +82,28 @@ fn node(value: &Spanned<DeValue<'_>>) -> Result<Node> {
                 "inf" => Value::Float(f64::INFINITY),
                 "-inf" => Value::Float(f64::NEG_INFINITY),
                 "nan" | "-nan" => Value::Float(f64::NAN),
-                t => Value::number(t, false),
+                t if t.parse::<f64>().is_ok() && t.is_ascii() => Value::number(t, false),
+                _ => return Err((range.start, format!("invalid float `{}`", f.as_str()))),
             }
         }
         DeValue::Boolean(b) => Value::Bool(*b),
         // Dates and times compare as their canonical text: TOML normalises the spelling.
-        DeValue::Datetime(d) => Value::Datetime(Box::new(d.to_string().into())),
-        DeValue::Array(items) => Value::list(items.iter().map(node).collect::<Result<_>>()?),
+        // `07:32` is `07:32:00` (TOML 1.1 lets the seconds go) and `.0` is no fraction, so
+        // those spellings are the same value too.
+        DeValue::Datetime(d) => {
+            let mut d = *d;
+            if let Some(time) = d.time.as_mut() {
+                time.second = Some(time.second.unwrap_or(0));
+                time.nanosecond = time.nanosecond.filter(|n| *n != 0);
+            }
+            Value::Datetime(Box::new(d.to_string().into()))
+        }
+        DeValue::Array(items) => Value::list(
+            items
+                .iter()
+                .map(node)
+                .collect::<std::result::Result<_, _>>()?,
+        ),
         DeValue::Table(table) => table_value(table)?,
     };
     Ok(Node::new(v, span))
@@ -139,6 +170,49 @@ fn check_depth(text: &str, limits: Limits) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The toml crate's reader checks a number's digits only when it converts them: `0b` with
+    /// none, or an Arabic-Indic zero, came through as a string (toml-test's invalid cases).
+    #[test]
+    fn an_integer_without_its_digits_is_an_error_at_it() {
+        for (text, column, message) in [
+            ("a = 0b\n", 5, "invalid integer `0b`"),
+            ("a = 0x\n", 5, "invalid integer `0x`"),
+            ("b = 1\na = 1_0\u{660}\n", 5, "invalid integer"),
+            (
+                "a = 0x1_0000_0000_0000_0000_0000_0000_0000_0000\n",
+                5,
+                "too large",
+            ),
+        ] {
+            let e = parse(text, Limits::default()).unwrap_err();
+            assert!(e.message.contains(message), "{text}: {e}");
+            assert_eq!(e.pos.unwrap().column, column, "{text}");
+        }
+        assert!(parse("\u{feff}a = 1\n", Limits::default()).is_err());
+        // A time without its seconds, or with a zero fraction, is the same time with them.
+        let times = parse(
+            "a = 07:32\nb = 1979-05-27T07:32Z\nc = 07:32:00.000\nd = 1979-05-27 07:32:05.600\n",
+            Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            times[0].to_json(),
+            serde_json::json!({
+                "a": "07:32:00", "b": "1979-05-27T07:32:00Z", "c": "07:32:00", "d": "1979-05-27T07:32:05.6"
+            })
+        );
+        // What the reader means to let through still reads.
+        let root = parse(
+            "a = 0xff\nb = -1_000\nc = 1e3\nd = +inf\n",
+            Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            root[0].to_json(),
+            serde_json::json!({"a": 255, "b": -1000, "c": 1000.0, "d": ".inf"})
+        );
+    }
 
     #[test]
     fn members_keep_the_file_order() {
