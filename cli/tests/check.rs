@@ -209,6 +209,21 @@ fn non_utf8_and_hostile_input_exit_2() {
         .stderr(predicate::str::contains(
             "latin1.yaml:1:10: invalid UTF-8 (byte 0xe9)",
         ));
+    // `kubectl get -o json > live.json` in Windows PowerShell 5 writes UTF-16.
+    let utf16 = dir.path().join("live.json");
+    let text: Vec<u8> = [0xff, 0xfe]
+        .into_iter()
+        .chain("{\"a\": 1}\n".encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    std::fs::write(&utf16, text).unwrap();
+    driftwise()
+        .args(["check", CLASSIC[0]])
+        .arg(&utf16)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "live.json:1:1: the file is UTF-16 (it starts with a UTF-16 byte-order mark); driftwise reads UTF-8",
+        ));
 
     let bomb = dir.path().join("bomb.yaml");
     let mut text = String::from("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");

@@ -235,6 +235,15 @@ impl Source {
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let bytes = e.as_bytes();
+                // What PowerShell 5's `>` and Notepad's "Unicode" write: said so, with the way out.
+                if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+                    return Err(Error::new(
+                        ErrorKind::Encoding,
+                        "the file is UTF-16 (it starts with a UTF-16 byte-order mark); driftwise reads UTF-8: save it as UTF-8 (PowerShell: `Out-File -Encoding utf8`; `iconv -f UTF-16 -t UTF-8`)",
+                    )
+                    .at(crate::span::Pos::new(0, 1, 1))
+                    .in_file(name));
+                }
                 let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
                 let pos = crate::span::LineIndex::new(prefix).pos(valid);
                 Err(Error::new(
