@@ -1519,3 +1519,15 @@ fn members_with_empty_keys_are_patched_where_they_are() {
         );
     }
 }
+
+/// An anchor nothing aliases (a label someone may alias later) stays on the value that replaces
+/// its own; a tag does not (`!!str` on a number would make it text).
+#[test]
+fn an_anchor_stays_on_the_new_value() {
+    let env = "a: &k \"x\"\nb: &n plain\nc: &t !!str 5\nl:\n  - &i one\nf: {p: &q 1}\n";
+    let base = "a: \"y\"\nb: other\nc: 6\nl:\n  - two\nf: {p: 2}\n";
+    assert_eq!(
+        reverted_yaml(base, env),
+        "a: &k \"y\"\nb: &n other\nc: &t 6\nl:\n  - &i two\nf: {p: &q 2}\n"
+    );
+}

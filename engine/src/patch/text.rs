@@ -1077,6 +1077,10 @@ fn replace(
         }
         _ => inline(&value.value, format)?,
     };
+    let written = match super::yaml_write::anchor_of(&text[old.span.byte_range()]) {
+        Some((anchor, _)) if format == Format::Yaml && !block => format!("{anchor} {written}"),
+        _ => written,
+    };
     let end = yaml_end(text, format, old);
     // An INI value on the lines below its key leaves no blank after the separator.
     if format == Format::Ini && written.starts_with('\n') {

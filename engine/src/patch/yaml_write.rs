@@ -11,6 +11,8 @@ use crate::yaml_text::yaml_scalar_in as scalar;
 /// A value replacing one written as `old` (its text): a string keeps the old one's quoting
 /// (single, double or plain, where the new text allows it); anything else as [`yaml_flow`].
 pub(crate) fn yaml_replacing(value: &Value, old: &str, flow: bool) -> Result<String, Reason> {
+    // The old value's quoting is its text's, after any anchor and tag.
+    let old = anchor_of(old).map_or(old, |(_, rest)| rest);
     let Value::String(s) = value else {
         return yaml_flow_in(value, flow);
     };
@@ -21,6 +23,24 @@ pub(crate) fn yaml_replacing(value: &Value, old: &str, flow: bool) -> Result<Str
         return json_scalar(value);
     }
     Ok(scalar(value, flow))
+}
+
+/// The anchor a scalar's text starts with (`&port` of `&port 5432`, or of `&k !!str 5`), and
+/// the text after it and any tag. An anchor stays on the value that replaces its own: only one
+/// nothing aliases is replaced, and its name is the file's. A tag does not: `!!str` on a new
+/// number would make it text.
+pub(crate) fn anchor_of(old: &str) -> Option<(&str, &str)> {
+    let rest = old.strip_prefix('&')?;
+    let name_len = rest.find([' ', '\t', '\n', '\r']).unwrap_or(rest.len());
+    let after = rest[name_len..].trim_start_matches([' ', '\t']);
+    if name_len == 0 || after.is_empty() || after.starts_with(['\n', '\r', '#']) {
+        return None;
+    }
+    let after = after.strip_prefix('!').map_or(after, |tagged| {
+        let end = tagged.find([' ', '\t']).unwrap_or(tagged.len());
+        tagged[end..].trim_start_matches([' ', '\t'])
+    });
+    Some((&old[..=name_len], after))
 }
 
 fn yaml_flow_in(value: &Value, flow: bool) -> Result<String, Reason> {
