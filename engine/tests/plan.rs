@@ -1268,11 +1268,17 @@ fn flat_map() -> impl Strategy<Value = std::collections::BTreeMap<String, String
             Just("naïve ☺"),
             Just("${BASE}/api"),
             Just(""),
+            // A key alone: no value in INI and .env (Docker Compose's inherited variable), an
+            // empty one in .properties.
+            Just(ALONE),
         ]
         .prop_map(String::from),
         0..4,
     )
 }
+
+/// The value [`flat_text`] writes as its key alone.
+const ALONE: &str = "<key alone>";
 
 /// The map written as `.env`, `.properties` or INI (under a `[main]` section, keys lower-cased).
 fn flat_text(format: &str, map: &std::collections::BTreeMap<String, String>) -> String {
@@ -1282,6 +1288,8 @@ fn flat_text(format: &str, map: &std::collections::BTreeMap<String, String>) -> 
     }
     for (k, v) in map {
         let line = match format {
+            "env" if v == ALONE => format!("{k}\n"),
+            _ if v == ALONE => format!("{}\n", k.to_lowercase()),
             "env" => format!("{k}={}\n", serde_json::Value::String(v.clone())),
             "properties" => {
                 let escaped: String = v

@@ -186,16 +186,34 @@ pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
             .map(str::trim_start)
             .unwrap_or(trimmed);
         let key_start = start + (trimmed.len() - body.len());
+        let valid_key = |key: &str| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+                && !key.starts_with(|c: char| c.is_ascii_digit())
+        };
         let Some(eq) = body.find('=') else {
-            return Err(b.error(key_start, "expected KEY=value"));
+            // A name alone (`KEY`, a comment after it allowed) has no value: Docker Compose
+            // takes it from the shell, python-dotenv reads it as None.
+            let key = body[..body.find(" #").unwrap_or(body.len())].trim_end();
+            if !valid_key(key) {
+                return Err(b.error(key_start, "expected KEY=value"));
+            }
+            let key_end = key_start + key.len();
+            let key_span = (key_start, key_end);
+            b.insert(
+                &mut root,
+                key.to_string(),
+                key_span,
+                Value::Null,
+                (key_end, key_end),
+            )?;
+            at = line_end + 1;
+            continue;
         };
         let key = body[..eq].trim_end();
-        let valid_key = !key.is_empty()
-            && key
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-            && !key.starts_with(|c: char| c.is_ascii_digit());
-        if !valid_key {
+        if !valid_key(key) {
             return Err(b.error(key_start, format!("'{key}' is not a variable name")));
         }
         let mut v = key_start + eq + 1;
@@ -480,6 +498,17 @@ mod tests {
             parse_env("A=1\nA=2\n").unwrap_err().kind,
             ErrorKind::DuplicateKey
         );
+        // A name alone has no value, as python-dotenv reads it (Docker Compose takes it from
+        // the shell); its value's span is empty, just after the name.
+        let text = "A=1\nINHERITED\nexport ALSO # from the shell\n";
+        let root = parse_env(text).unwrap().remove(0);
+        assert_eq!(
+            root.value.to_json(),
+            serde_json::json!({"A": "1", "INHERITED": null, "ALSO": null})
+        );
+        let inherited = root.pointer("/INHERITED").unwrap();
+        assert_eq!(inherited.span.start(), text.find("INHERITED").unwrap() + 9);
+        assert!(inherited.span.is_empty());
     }
 
     #[test]

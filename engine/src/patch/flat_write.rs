@@ -110,7 +110,7 @@ pub(crate) fn flat_line(
         }
         _ => return Err(not_flat(format)),
     };
-    if format == Format::Ini && value == &Value::Null {
+    if matches!(format, Format::Ini | Format::Env) && value == &Value::Null {
         return Ok(key_text);
     }
     // Properties: an empty key needs a written separator, and so does a value starting `=` or

@@ -406,7 +406,7 @@ fn as_flat_text(j: serde_json::Value, format: Format) -> serde_json::Value {
                 .collect(),
         ),
         J::Array(items) => J::Array(items.into_iter().map(|v| as_flat_text(v, format)).collect()),
-        J::Null if format == Format::Ini => J::Null,
+        J::Null if matches!(format, Format::Ini | Format::Env) => J::Null,
         J::Null => J::String(String::new()),
         s @ J::String(_) => s,
         other => J::String(other.to_string()),
@@ -934,7 +934,7 @@ fn replace(
         let written = inline(&value.value, format)?;
         return Ok(vec![Edit::insert(old.span.start(), format!("={written}"))]);
     }
-    if format == Format::Ini
+    if matches!(format, Format::Ini | Format::Env)
         && value.value == Value::Null
         && old.value != Value::Null
         && let Some(member) = member
