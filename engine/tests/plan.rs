@@ -1539,3 +1539,30 @@ fn an_anchor_stays_on_the_new_value() {
         "a: &k \"y\"\nb: &n other\nc: &t 6\nl:\n  - &i two\nf: {p: &q 2}\n"
     );
 }
+
+/// php.ini's repeated `extension=`: a value changed in its own line is reverted there; a value
+/// added or removed is listed as not applied, with the reason, and nothing else is touched.
+#[test]
+fn a_repeated_ini_key_has_its_values_replaced_in_place_and_the_rest_listed() {
+    let base = Source::new(
+        "base.ini",
+        "[PHP]\nextension=mysqli\nmemory_limit = 128M\nextension=gd\n",
+    );
+    let env = Source::new(
+        "prod.ini",
+        "[PHP]\nextension=mysqli\nmemory_limit = 256M\nextension=gd2\nextension=intl\n",
+    );
+    let plan = plan_for(&base, &env, Action::Revert);
+    let patch = plan.preview(&[base, env]).unwrap().files.remove(0);
+    assert_eq!(
+        patch.after,
+        "[PHP]\nextension=mysqli\nmemory_limit = 128M\nextension=gd\nextension=intl\n"
+    );
+    let unapplied: Vec<String> = patch.unapplied.iter().map(|u| u.to_string()).collect();
+    assert_eq!(unapplied.len(), 1, "{unapplied:?}");
+    assert!(
+        unapplied[0].contains("/PHP/extension/2")
+            && unapplied[0].contains("an added, removed or reordered value of a repeated INI key"),
+        "{unapplied:?}"
+    );
+}

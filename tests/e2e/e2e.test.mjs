@@ -473,6 +473,28 @@ test('INI, .env and .properties files are compared in the page as the CLI compar
   }
 });
 
+test('files saved by a Windows editor (a byte-order mark, CRLF) are compared as the CLI does, and the page\'s patched file keeps both', async (t) => {
+  const dir = await scratchDir(t, 'driftwise-windows-');
+  const windows = (text) => '\ufeff' + text.replaceAll('\n', '\r\n');
+  await writeFile(join(dir, 'base.json'), '{\n  "Logging": { "Level": "Warning" },\n  "Pool": 10\n}\n');
+  await writeFile(join(dir, 'prod.json'), windows('{\n  "Logging": { "Level": "Debug" }\n}\n'));
+  const page = await openApp(t);
+  await page.setInputFiles('#file-input', ['base.json', 'prod.json'].map((f) => join(dir, f)));
+  await page.waitForSelector('.finding');
+  let cliJson;
+  try { execFileSync(cli, ['check', '-f', 'json', 'base.json', 'prod.json'], { cwd: dir }); } catch (e) { cliJson = e.stdout.toString(); }
+  const exported = JSON.parse((await download(page, 'JSON')).text);
+  assert.deepEqual(exported, JSON.parse(cliJson), 'the same findings at the same lines and columns');
+  await page.waitForSelector('.plan');
+  const [reconciled] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="file:prod.json"]')]);
+  const text = await readFile(await reconciled.path(), 'utf8');
+  assert.ok(text.startsWith('\ufeff'), JSON.stringify(text));
+  assert.ok(!/[^\r]\n/.test(text), `every line ends in CRLF: ${JSON.stringify(text)}`);
+  // The file driftwise check --reconcile writes, byte for byte.
+  execFileSync(cli, ['check', 'base.json', 'prod.json', '--reconcile', '--approve', '--no-backup'], { cwd: dir });
+  assert.equal(text, await readFile(join(dir, 'prod.json'), 'utf8'));
+});
+
 test('network device configurations are compared as the CLI compares them, and the page downloads its device commands', async (t) => {
   const page = await openApp(t);
   const dir = join(repo, 'examples', 'network');

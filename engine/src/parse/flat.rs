@@ -1,7 +1,9 @@
 //! Line-oriented formats: INI, `.env` and Java `.properties`. Each reads into a map of strings
 //! (INI: sections as maps, keys before the first section at the top), every key and value with
-//! its span. Values stay text, as these formats have no types; a key given twice (or an INI
-//! section) is an error at the second one, because one of the two values would silently hide.
+//! its span. Values stay text, as these formats have no types. An INI key given more than once in
+//! a section (php.ini's `extension=`, git's `fetch =`, Jetty's `--module=`) is a list of its
+//! values in their order; any other key given twice (and an INI section) is an error at the
+//! second one, because one of the two values would silently hide.
 
 use super::lines;
 use crate::error::{Error, ErrorKind, Result};
@@ -9,10 +11,11 @@ use crate::map::Entry;
 use crate::span::{LineIndex, TextRange};
 use crate::tree::{Map, Member, Node, Value};
 
-/// Builds a map, refusing a second entry for a key.
+/// Builds a map, refusing a second entry for a key unless `repeats` gathers them into a list.
 struct Builder<'t> {
     index: LineIndex<'t>,
     what: &'static str,
+    repeats: bool,
 }
 
 impl Builder<'_> {
@@ -31,6 +34,21 @@ impl Builder<'_> {
         let key_span = self.index.range(key_at.0, key_at.1);
         let node = Node::new(value, self.index.range(value_at.0, value_at.1));
         match map.entry(key.into()) {
+            Entry::Occupied(mut slot) if self.repeats => {
+                // The list's span runs from its first value to its last (other keys' lines may
+                // lie between: the writers edit its items, never the list whole).
+                let member = slot.get_mut();
+                let start = member.value.span.start();
+                if !matches!(member.value.value, Value::List(_)) {
+                    let first = std::mem::replace(&mut member.value.value, Value::Null);
+                    member.value.value = Value::list(vec![Node::new(first, member.value.span)]);
+                }
+                member.value.span = TextRange::new(start, node.span.end());
+                if let Value::List(items) = &mut member.value.value {
+                    items.push(node);
+                }
+                Ok(())
+            }
             Entry::Occupied(slot) => {
                 let message = format!("duplicate {} '{}'", self.what, slot.key());
                 Err(Error::new(ErrorKind::DuplicateKey, message)
@@ -53,6 +71,7 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
     let mut b = Builder {
         index: LineIndex::new(text),
         what: "key",
+        repeats: true,
     };
     let mut root = Map::default();
     // The section being read: its name, header span, members, and where its lines end.
@@ -77,13 +96,24 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
             };
             if let Some(member) = map.get_mut(key.as_str()) {
                 let extra = trimmed.trim_end();
-                let joined = match &member.value.value {
+                let end = line.start + line.text.trim_end().len();
+                member.value.span = TextRange::new(member.value.span.start(), end);
+                // A repeated key's lines continue its last value.
+                let value = if matches!(member.value.value, Value::List(_)) {
+                    match &mut member.value.value {
+                        Value::List(items) => items.last_mut(),
+                        _ => None,
+                    }
+                } else {
+                    Some(&mut member.value)
+                };
+                let Some(value) = value else { continue };
+                let joined = match &value.value {
                     Value::String(s) => format!("{s}\n{extra}"),
                     _ => extra.to_string(),
                 };
-                member.value.value = Value::String(joined.into());
-                let end = line.start + line.text.trim_end().len();
-                member.value.span = TextRange::new(member.value.span.start(), end);
+                value.value = Value::String(joined.into());
+                value.span = TextRange::new(value.span.start(), end);
                 if let Some((_, _, _, section_end)) = &mut section {
                     *section_end = end;
                 }
@@ -150,6 +180,7 @@ fn close_section(
         return Ok(());
     };
     b.what = "section";
+    b.repeats = false;
     let result = b.insert(
         root,
         name,
@@ -158,6 +189,7 @@ fn close_section(
         (header.0, end),
     );
     b.what = "key";
+    b.repeats = true;
     result
 }
 
@@ -168,6 +200,7 @@ pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
     let mut b = Builder {
         index: LineIndex::new(text),
         what: "variable",
+        repeats: false,
     };
     let mut root = Map::default();
     let bytes = text.as_bytes();
@@ -299,6 +332,7 @@ pub(super) fn parse_properties(text: &str) -> Result<Vec<Node>> {
     let mut b = Builder {
         index: LineIndex::new(text),
         what: "key",
+        repeats: false,
     };
     let mut root = Map::default();
     let all = lines(text);
@@ -453,15 +487,44 @@ mod tests {
         };
         assert_eq!(&text[top["database"].key_span.byte_range()], "database");
         assert!(slice(text, root.pointer("/database").unwrap()).starts_with("[database]"));
-        let e = parse_ini("[a]\nx=1\nx=2\n").unwrap_err();
-        assert_eq!(
-            (e.kind, e.line(), e.column()),
-            (ErrorKind::DuplicateKey, Some(3), Some(1))
-        );
         let e = parse_ini("[a]\n[b\n").unwrap_err();
         assert_eq!((e.line(), e.column()), (Some(2), Some(1)));
         let e = parse_ini("[a]\n[a]\n").unwrap_err();
         assert!(e.message.contains("duplicate section 'a'"), "{e}");
+    }
+
+    /// php.ini's `extension=`, git's `fetch =`, Jetty's `--module=`: a key given more than once
+    /// in a section is the list of its values, each with its own span (continuations included),
+    /// in any section and at the top. Sections and other formats' keys still may not repeat.
+    #[test]
+    fn an_ini_key_given_more_than_once_is_the_list_of_its_values() {
+        let text = "--module=http\n--module=ssl\n[PHP]\nextension=mysqli\nmemory_limit = 128M\nextension=gd\n  continued\nextension=intl\n";
+        let root = parse_ini(text).unwrap().remove(0);
+        assert_eq!(
+            root.value.to_json(),
+            serde_json::json!({
+                "--module": ["http", "ssl"],
+                "PHP": {"extension": ["mysqli", "gd\ncontinued", "intl"], "memory_limit": "128M"}
+            })
+        );
+        assert_eq!(
+            slice(text, root.pointer("/PHP/extension/0").unwrap()),
+            "mysqli"
+        );
+        assert_eq!(
+            slice(text, root.pointer("/PHP/extension/1").unwrap()),
+            "gd\n  continued"
+        );
+        assert_eq!(
+            slice(text, root.pointer("/PHP/extension/2").unwrap()),
+            "intl"
+        );
+        let list = root.pointer("/PHP/extension").unwrap();
+        assert!(slice(text, list).starts_with("mysqli") && slice(text, list).ends_with("intl"));
+        assert_eq!(
+            parse_properties("a=1\na=2\n").unwrap_err().kind,
+            ErrorKind::DuplicateKey
+        );
     }
 
     #[test]

@@ -694,6 +694,25 @@ fn section_path(root: &Node, pointer: &str, stream: bool) -> Vec<String> {
     path
 }
 
+/// Whether a change to an INI file works on a repeated key's list (`extension=` given twice)
+/// other than by replacing one of its values in its own line: the list's span runs over other
+/// keys' lines, and its values are lines of `key = value`, which no list writer writes.
+fn touches_repeated_key(change: &Change<'_>, doc: &Document, stream: bool) -> bool {
+    let is_list = |pointer: &str| {
+        lookup(doc, stream, pointer).is_some_and(|n| matches!(n.value, Value::List(_)))
+    };
+    match change {
+        Change::Replace { pointer, value, .. } => {
+            is_list(pointer) || matches!(value.value, Value::List(_))
+        }
+        Change::Remove { pointer, .. } => is_list(pointer) || is_list(&parent_pointer(pointer)),
+        Change::Add { parent, value, .. } => {
+            is_list(parent) || matches!(value.value, Value::List(_))
+        }
+        Change::Reorder { .. } => true,
+    }
+}
+
 /// The edits that carry out one change on the current text.
 fn edits_for(
     change: &Change<'_>,
@@ -708,6 +727,11 @@ fn edits_for(
     }
     if matches!(doc.format, Format::Junos | Format::JunosSet) {
         return super::junos_write::junos_edits(change, text, doc);
+    }
+    if doc.format == Format::Ini && touches_repeated_key(change, doc, stream) {
+        return Err(Reason::NotRepresentable {
+            what: "an added, removed or reordered value of a repeated INI key".into(),
+        });
     }
     match change {
         Change::Replace {
