@@ -78,15 +78,23 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
     let mut section: Option<(String, (usize, usize), Map, usize)> = None;
     let mut last: Option<(String, usize)> = None;
     let all = lines(text);
+    // Blank lines since the last value line: inside a continued value they are part of it, as
+    // configparser reads them; after its last line they are not.
+    let mut blanks = 0;
     let mut i = 0;
     while i < all.len() {
         let line = &all[i];
         i += 1;
         let trimmed = line.text.trim_start();
         let indent = line.text.len() - trimmed.len();
-        if trimmed.is_empty() || trimmed.starts_with([';', '#']) {
+        if trimmed.trim_end().is_empty() {
+            blanks += 1;
             continue;
         }
+        if trimmed.starts_with([';', '#']) {
+            continue;
+        }
+        let blanks_before = std::mem::take(&mut blanks);
         if indent > 0 && last.is_some() {
             // A continuation of the value above.
             let (key, _) = last.clone().unwrap_or_default();
@@ -109,7 +117,7 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
                 };
                 let Some(value) = value else { continue };
                 let joined = match &value.value {
-                    Value::String(s) => format!("{s}\n{extra}"),
+                    Value::String(s) => format!("{s}{}{extra}", "\n".repeat(1 + blanks_before)),
                     _ => extra.to_string(),
                 };
                 value.value = Value::String(joined.into());
@@ -473,6 +481,15 @@ mod tests {
         assert_eq!(
             root.value.to_json(),
             serde_json::json!({"name": "app", "database": {"host": "db.internal", "port": "5432", "flag": null, "motd": "hello\nworld"}, "empty": {}})
+        );
+        // A blank line inside a continued value is part of it, as configparser reads it; one
+        // after its last line is not.
+        let blank = parse_ini("[s]\nmotd = one\n\n  two\n\n\n   three\n\nnext = 1\n")
+            .unwrap()
+            .remove(0);
+        assert_eq!(
+            blank.value.to_json(),
+            serde_json::json!({"s": {"motd": "one\n\ntwo\n\n\nthree", "next": "1"}})
         );
         let host = root.pointer("/database/host").unwrap();
         assert_eq!(slice(text, host), "db.internal");
