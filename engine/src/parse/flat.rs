@@ -107,13 +107,9 @@ pub(super) fn parse_ini(text: &str) -> Result<Vec<Node>> {
                 let end = line.start + line.text.trim_end().len();
                 member.value.span = TextRange::new(member.value.span.start(), end);
                 // A repeated key's lines continue its last value.
-                let value = if matches!(member.value.value, Value::List(_)) {
-                    match &mut member.value.value {
-                        Value::List(items) => items.last_mut(),
-                        _ => None,
-                    }
-                } else {
-                    Some(&mut member.value)
+                let value = match &mut member.value.value {
+                    Value::List(items) => items.last_mut(),
+                    _ => Some(&mut member.value),
                 };
                 let Some(value) = value else { continue };
                 let joined = match &value.value {
@@ -201,6 +197,16 @@ fn close_section(
     result
 }
 
+/// Whether `key` is a `.env` variable name (letters, digits, `_`, `.` and `-`, not starting with
+/// a digit): what the reader accepts and the writer writes.
+pub(crate) fn is_env_name(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        && !key.starts_with(|c: char| c.is_ascii_digit())
+}
+
 /// `.env`: `KEY=value` lines (an optional `export` before), `#` comments; double-quoted values
 /// take `\n`, `\t`, `\"`, `\\` and `\$` escapes and may run over lines, single-quoted ones are taken
 /// as written, unquoted ones end at ` #`. `${VAR}` stays as written: nothing is expanded.
@@ -227,18 +233,11 @@ pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
             .map(str::trim_start)
             .unwrap_or(trimmed);
         let key_start = start + (trimmed.len() - body.len());
-        let valid_key = |key: &str| {
-            !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-                && !key.starts_with(|c: char| c.is_ascii_digit())
-        };
         let Some(eq) = body.find('=') else {
             // A name alone (`KEY`, a comment after it allowed) has no value: Docker Compose
             // takes it from the shell, python-dotenv reads it as None.
             let key = body[..body.find(" #").unwrap_or(body.len())].trim_end();
-            if !valid_key(key) {
+            if !is_env_name(key) {
                 return Err(b.error(key_start, "expected KEY=value"));
             }
             let key_end = key_start + key.len();
@@ -254,7 +253,7 @@ pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
             continue;
         };
         let key = body[..eq].trim_end();
-        if !valid_key(key) {
+        if !is_env_name(key) {
             return Err(b.error(key_start, format!("'{key}' is not a variable name")));
         }
         let mut v = key_start + eq + 1;

@@ -4,6 +4,7 @@ pub(crate) mod device;
 mod directory;
 pub(crate) use directory::{relative_name, without_files};
 mod flat;
+pub(crate) use flat::is_env_name;
 mod json;
 mod open;
 mod toml;

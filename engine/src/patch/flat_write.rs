@@ -87,12 +87,7 @@ pub(crate) fn flat_line(
 ) -> Result<String, Reason> {
     let key_text = match format {
         Format::Env => {
-            let valid = !key.is_empty()
-                && key
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-                && !key.starts_with(|c: char| c.is_ascii_digit());
-            if !valid {
+            if !crate::parse::is_env_name(key) {
                 return Err(Reason::NotRepresentable {
                     what: format!("'{key}' as a .env variable name"),
                 });

@@ -225,7 +225,7 @@ fn past_colon(text: &str, format: Format, end: usize) -> usize {
 
 /// A YAML block scalar's span ends after its last line break (and so does that of a map or
 /// list it ends): its entry ends on the line before, so the next line stays the next entry's.
-fn before_line_break(text: &str, end: usize) -> usize {
+pub(crate) fn before_line_break(text: &str, end: usize) -> usize {
     let body = &text[..end];
     body.strip_suffix('\n')
         .map(|b| b.strip_suffix('\r').unwrap_or(b).len())

@@ -98,8 +98,8 @@ fn add_rules(
     rules: &[J],
 ) -> Result<String, Reason> {
     // The writers work on the text after a byte-order mark; it is put back in front.
-    let bom = &text[..crate::span::bom_len(text)];
-    let mut text = text[bom.len()..].to_string();
+    let (bom, text) = text.split_at(crate::span::bom_len(text));
+    let mut text = text.to_string();
     for rule in rules {
         let doc = parse(&Source::new(name, text.clone()).with_format(format)).map_err(|e| {
             Reason::WouldNotParse {

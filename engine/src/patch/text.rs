@@ -129,8 +129,8 @@ fn edit_file<'p>(
     }
     // The writers work on the text after a byte-order mark (so that no "first line" starts
     // inside it); it is put back in front of the result.
-    let bom = &source.text[..crate::span::bom_len(&source.text)];
-    let mut text = source.text[bom.len()..].to_string();
+    let (bom, text) = source.text.split_at(crate::span::bom_len(&source.text));
+    let mut text = text.to_string();
     let mut current = if bom.is_empty() {
         doc.clone()
     } else {
@@ -1410,17 +1410,11 @@ fn empty_block(text: &str, c: &Container<'_>) -> Edit {
     let start = c.entries[0].start;
     let last = c.entries.last().map_or(start, |e| e.end);
     let end_of_lines = line_end(text, last);
-    let end = if text[..end_of_lines].ends_with("\r\n") {
-        end_of_lines - 2
-    } else if text[..end_of_lines].ends_with('\n') {
-        end_of_lines - 1
-    } else {
-        end_of_lines
-    };
+    let end = super::layout::before_line_break(text, end_of_lines);
     let ls = line_start(text, start);
     if ls > 0 && text[ls..start].trim().is_empty() {
         // `key:\n  a: 1` → `key: {}` (the line break taken whole, `\r\n` too).
-        let line_break = ls - 1 - usize::from(text[..ls - 1].ends_with('\r'));
+        let line_break = super::layout::before_line_break(text, ls);
         Edit::replace(line_break, end, format!(" {empty}"))
     } else {
         Edit::replace(start, end, empty)
