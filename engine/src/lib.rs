@@ -99,7 +99,10 @@ pub use patch::{
     Unapplied, apply_json_patch, policy_with_rule,
 };
 pub use pattern::Pattern;
-pub use pipeline::{Checker, Progress, layers, render, run, run_with_progress, validate};
+pub use pipeline::{
+    Checker, Progress, ReadFile, layers, read_listed, render, run, run_in_groups, run_listed,
+    run_with_progress, validate,
+};
 pub use plan::{
     Action, Decision, Decisions, PLAN_VERSION, Plan, PlanInput, PlanValidation, PlannedAction,
     RenderedBase, Restore, Role, sha256_hex,

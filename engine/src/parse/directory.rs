@@ -6,6 +6,7 @@
 
 use super::{ParseOptions, parse_all_with};
 use crate::error::{Error, Result};
+use crate::span::TextRange;
 use crate::tree::{Document, Format, Member, Node, Origin, Source, Value};
 use std::borrow::Cow;
 
@@ -73,81 +74,105 @@ fn file_sources(source: &Source) -> (Vec<Cow<'_, Source>>, Vec<&str>) {
 /// The directory's one document, from its files read (`texts` are theirs, in the same order).
 fn one_document(source: &Source, files: Vec<Document>, texts: Vec<&str>) -> Document {
     let files: Vec<Document> = files.into_iter().map(crate::live::as_compared).collect();
+    let objects =
+        files.iter().any(|d| d.documents.iter().any(is_object)) && files.iter().all(may_be_objects);
+    if !objects {
+        let sizes = texts.iter().map(|t| t.len()).collect();
+        return files_document(&source.name, files, sizes);
+    }
     let lines = files.iter().flat_map(|d| d.lines.iter().cloned()).collect();
-    // Empty documents (`---` and a comment, as `helm template` writes them) sit among objects.
-    let object_or_empty = |n: &Node| is_object(n) || matches!(n.value, Value::Null);
-    let objects = files.iter().any(|d| d.documents.iter().any(is_object))
-        && files
-            .iter()
-            .all(|d| !d.documents.is_empty() && d.documents.iter().all(object_or_empty));
-    let (documents, origins) = if objects {
-        let mut documents = Vec::new();
-        let mut origins = Vec::new();
-        for d in files {
-            for node in d.documents {
-                documents.push(node);
-                origins.push(Origin {
-                    key: None,
-                    file: d.name.clone(),
-                });
-            }
-        }
-        (documents, origins)
-    } else {
-        // The directory and its folders have no text of their own: they sit at 1:1.
-        let no_text = crate::span::TextRange::empty(0usize);
-        let mut root = Node::new(Value::Map(Box::default()), no_text);
-        let mut origins = Vec::new();
-        for (d, text) in files.into_iter().zip(texts) {
-            // The whole file, for a file on one side only.
-            let whole = crate::span::TextRange::new(0usize, text.len());
-            let value = match d.documents.len() {
-                0 => Node::new(Value::Null, whole),
-                1 => d.documents.into_iter().next().map_or_else(
-                    || Node::new(Value::Null, whole),
-                    |n| {
-                        if n.span == crate::span::TextRange::default() {
-                            Node { span: whole, ..n }
-                        } else {
-                            n
-                        }
-                    },
-                ),
-                _ => Node::new(Value::list(d.documents), whole),
-            };
-            let key = relative_name(&source.name, &d.name).to_string();
+    let mut documents = Vec::new();
+    let mut origins = Vec::new();
+    for d in files {
+        for node in d.documents {
+            documents.push(node);
             origins.push(Origin {
-                key: Some(key.clone()),
+                key: None,
                 file: d.name.clone(),
             });
-            // `db/pool.toml` is `pool.toml` inside `db`, so paths read `/db/pool.toml/...`.
-            let mut at = &mut root;
-            let parts: Vec<&str> = key.split('/').collect();
-            let mut value = Some(value);
-            for (i, part) in parts.iter().enumerate() {
-                let Value::Map(map) = &mut at.value else {
-                    break;
-                };
-                let last = i + 1 == parts.len();
-                let member = map.entry((*part).into()).or_insert_with(|| Member {
-                    key_span: no_text,
-                    value: Node::new(Value::Map(Box::default()), no_text),
-                });
-                if last && let Some(value) = value.take() {
-                    member.key_span = whole;
-                    member.value = value;
-                }
-                at = &mut member.value;
-            }
         }
-        (vec![root], origins)
-    };
+    }
     Document {
         name: source.name.clone(),
         format: Format::Yaml,
         documents,
         origins,
         lines,
+    }
+}
+
+/// Whether a file (read as compared: a `kubectl get` List is its items) could be one of a
+/// directory of Kubernetes objects: it holds documents, each an object or empty (`---` and a
+/// comment, as `helm template` writes them, sit among objects). A directory is the stream of its
+/// objects only when every file could be.
+pub(crate) fn may_be_objects(file: &Document) -> bool {
+    let object_or_empty = |n: &Node| is_object(n) || matches!(n.value, Value::Null);
+    !file.documents.is_empty() && file.documents.iter().all(object_or_empty)
+}
+
+/// The document of directory `name` whose files (read as compared, their texts `sizes` bytes
+/// long) are matched by path: a map from each file's relative path to its contents, folders as
+/// maps, so a file on one side only is one finding.
+pub(crate) fn files_document(name: &str, files: Vec<Document>, sizes: Vec<usize>) -> Document {
+    let lines = files.iter().flat_map(|d| d.lines.iter().cloned()).collect();
+    // The directory and its folders have no text of their own: they sit at 1:1.
+    let no_text = TextRange::empty(0usize);
+    let mut root = Node::new(Value::Map(Box::default()), no_text);
+    let mut origins = Vec::new();
+    for (d, size) in files.into_iter().zip(sizes) {
+        // The whole file, for a file on one side only.
+        let whole = TextRange::new(0usize, size);
+        let value = match d.documents.len() {
+            0 => Node::new(Value::Null, whole),
+            1 => d.documents.into_iter().next().map_or_else(
+                || Node::new(Value::Null, whole),
+                |n| {
+                    if n.span == TextRange::default() {
+                        Node { span: whole, ..n }
+                    } else {
+                        n
+                    }
+                },
+            ),
+            _ => Node::new(Value::list(d.documents), whole),
+        };
+        let key = relative_name(name, &d.name).to_string();
+        origins.push(Origin {
+            key: Some(key.clone()),
+            file: d.name.clone(),
+        });
+        place(&mut root, &key, Some((value, whole)));
+    }
+    Document {
+        name: name.to_string(),
+        format: Format::Yaml,
+        documents: vec![root],
+        origins,
+        lines,
+    }
+}
+
+/// Puts `value` (with its key's span) at `path` in a directory's map, in the folders it names:
+/// `db/pool.toml` is `pool.toml` inside `db`, so paths read `/db/pool.toml/...`. With no value,
+/// only the folders are made (those missing are empty, with no text of their own).
+pub(crate) fn place(root: &mut Node, path: &str, mut value: Option<(Node, TextRange)>) {
+    let no_text = TextRange::empty(0usize);
+    let mut at = root;
+    let parts: Vec<&str> = path.split('/').collect();
+    for (i, part) in parts.iter().enumerate() {
+        let Value::Map(map) = &mut at.value else {
+            break;
+        };
+        let last = i + 1 == parts.len();
+        let member = map.entry((*part).into()).or_insert_with(|| Member {
+            key_span: no_text,
+            value: Node::new(Value::Map(Box::default()), no_text),
+        });
+        if last && let Some((value, key_span)) = value.take() {
+            member.key_span = key_span;
+            member.value = value;
+        }
+        at = &mut member.value;
     }
 }
 

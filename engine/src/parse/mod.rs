@@ -2,7 +2,7 @@
 
 pub(crate) mod device;
 mod directory;
-pub(crate) use directory::{relative_name, without_files};
+pub(crate) use directory::{files_document, may_be_objects, place, relative_name, without_files};
 mod flat;
 pub(crate) use flat::is_env_name;
 mod json;

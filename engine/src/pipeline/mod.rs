@@ -3,8 +3,10 @@
 //! classify the findings, validate, mask.
 
 mod layered;
+mod listed;
 
 pub use layered::layers;
+pub use listed::{ReadFile, read_listed, run_in_groups, run_listed};
 
 use crate::compare::{Pair, compare, file_ref};
 use crate::desired::{Desired, Rendering, attach_origins, render_for, template_ref, with_origins};
