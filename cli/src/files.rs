@@ -38,6 +38,64 @@ pub fn read_source(path: &Path, format: Option<Format>) -> Result<Source, Error>
     })
 }
 
+/// The directories a check names, listed file by file and read when the engine asks for each
+/// file ([`driftwise_engine::run_listed`]), so a folder of thousands of files is never all in
+/// memory at once.
+#[derive(Default)]
+pub struct Listing {
+    /// Each listed file's path, by the name the engine knows it by.
+    paths: std::collections::HashMap<String, PathBuf>,
+}
+
+impl Listing {
+    /// [`read_source`], except that a directory's files are listed (named, with no text yet)
+    /// for [`read`](Self::read) to read later.
+    pub fn list_source(&mut self, path: &Path, format: Option<Format>) -> Result<Source, Error> {
+        if !path.is_dir() {
+            return read_source(path, format);
+        }
+        let name = path.display().to_string();
+        let mut found = Vec::new();
+        files_under(path, &mut found).map_err(|e| io_error("cannot read", &name, e))?;
+        found.sort();
+        if found.is_empty() {
+            return Err(
+                Error::new(ErrorKind::Usage, "an empty directory: nothing to compare")
+                    .in_file(name),
+            );
+        }
+        let files = found
+            .into_iter()
+            .map(|file| {
+                let listed = Source::new(file.display().to_string(), "");
+                self.paths.insert(listed.name.clone(), file);
+                match format {
+                    Some(f) => listed.with_format(f),
+                    None => listed,
+                }
+            })
+            .collect();
+        let dir = Source::directory(name.trim_end_matches('/'), files);
+        Ok(match format {
+            Some(f) => dir.with_format(f),
+            None => dir,
+        })
+    }
+
+    /// Whether any directory was listed.
+    pub fn is_empty(&self) -> bool {
+        self.paths.is_empty()
+    }
+
+    /// Reads a listed file.
+    pub fn read(&self, listed: &Source) -> Result<Source, Error> {
+        match self.paths.get(&listed.name) {
+            Some(path) => read_source(path, listed.format),
+            None => read_source(Path::new(&listed.name), listed.format),
+        }
+    }
+}
+
 /// Every file under `dir`, hidden files and folders (`.git`) and `.orig` backups left out.
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
@@ -70,17 +128,27 @@ pub fn read_file(path: &Path) -> Result<Source, Error> {
 /// `prod.yaml` → (prod, prod.yaml); `live=prod.yaml` → (live, prod.yaml). An argument that names an
 /// existing file is always a path, even when it contains `=`.
 pub fn read_environment(arg: &str, format: Option<Format>) -> Result<Environment, Error> {
+    read_environment_with(arg, format, &mut read_source)
+}
+
+/// Reads the file or directory at a path, in a format when one is forced: [`read_source`], or
+/// [`Listing::list_source`] to list directories.
+pub type ReadPath<'r> = dyn FnMut(&Path, Option<Format>) -> Result<Source, Error> + 'r;
+
+/// [`read_environment`], reading its file or directory with `read`.
+pub fn read_environment_with(
+    arg: &str,
+    format: Option<Format>,
+    read: &mut ReadPath<'_>,
+) -> Result<Environment, Error> {
     if !Path::new(arg).exists()
         && let Some((name, path)) = arg.split_once('=')
         && !name.is_empty()
         && !name.contains(['/', '\\'])
     {
-        return Ok(Environment::new(
-            name,
-            read_source(Path::new(path), format)?,
-        ));
+        return Ok(Environment::new(name, read(Path::new(path), format)?));
     }
-    let source = read_source(Path::new(arg), format)?;
+    let source = read(Path::new(arg), format)?;
     Ok(Environment::new(file_stem(arg), source))
 }
 

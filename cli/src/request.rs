@@ -4,7 +4,7 @@
 use crate::args::{
     CheckArgs, PolicyArgs, RenderArgs, SnapshotArgs, TemplateArgs, ValidateArgs, ValidationArgs,
 };
-use crate::files::{read_environment, read_source};
+use crate::files::{Listing, ReadPath, read_environment, read_environment_with, read_source};
 use crate::store::{Store, store_dir};
 use driftwise_engine::{
     Base, Environment, Error, ErrorKind, Format, LayerBase, Manifest, RecordedFile, RecordedRole,
@@ -15,6 +15,17 @@ use std::path::{Path, PathBuf};
 
 /// The request `check` and `plan` run.
 pub fn check(args: &CheckArgs) -> Result<Request, Error> {
+    check_reading(args, &mut read_source)
+}
+
+/// The request `check` runs, its base file's and environments' directories listed in `listing`
+/// rather than read (for [`driftwise_engine::run_listed`]).
+pub fn check_listed(args: &CheckArgs, listing: &mut Listing) -> Result<Request, Error> {
+    check_reading(args, &mut |path, format| listing.list_source(path, format))
+}
+
+/// [`check`], reading the base file and the environments with `read`.
+fn check_reading(args: &CheckArgs, read: &mut ReadPath<'_>) -> Result<Request, Error> {
     if args.layers {
         return layered_check(args);
     }
@@ -36,7 +47,7 @@ pub fn check(args: &CheckArgs) -> Result<Request, Error> {
                 .collect()
         }
         None => {
-            let source = read_source(base, None)?;
+            let source = read(base, None)?;
             let plan =
                 args.terraform_plan.is_some() || source.text.contains("\"terraform_version\"");
             request.base = Some(Base::File(source));
@@ -53,7 +64,7 @@ pub fn check(args: &CheckArgs) -> Result<Request, Error> {
     request.options.keep_going = args.keep_going;
     request.environments = environment_args
         .iter()
-        .map(|arg| read_environment(arg, None))
+        .map(|arg| read_environment_with(arg, None, read))
         .collect::<Result<Vec<Environment>, Error>>()?;
     request.options.input_format = format;
     let truth = args.template.as_ref().unwrap_or(base);

@@ -614,3 +614,81 @@ fn a_plan_written_to_a_pipe_leaves_the_pipe_a_pipe() {
     let kind = std::fs::symlink_metadata(&fifo).unwrap().file_type();
     assert!(kind.is_fifo(), "{kind:?}");
 }
+
+/// Folders of configuration files are read a few files at a time (`run_listed`), not whole: the
+/// report is the one the engine gives for both folders read whole, finding for finding, with
+/// files and folders on one side only, nested folders, several formats and three environments.
+#[test]
+fn folders_read_file_by_file_report_what_they_report_read_whole() {
+    use driftwise_engine::{Environment, OutputFormat, RenderOptions, Request, Source};
+    let dir = tempfile::tempdir().unwrap();
+    let sides = ["base", "dev", "prod", "qa"];
+    let mut texts: Vec<(String, String)> = Vec::new();
+    for (s, side) in sides.iter().enumerate() {
+        for i in 0..40 {
+            // Each side lacks some files, and `qa` lacks the `team-3` folder.
+            if (i + s) % 9 == 0 || (*side == "qa" && i % 4 == 3) {
+                continue;
+            }
+            let folder = format!("team-{}", i % 4);
+            let (name, text) = match i % 3 {
+                0 => (
+                    format!("{folder}/svc-{i}.yaml"),
+                    format!(
+                        "replicas: {}\nimage: app:{}\ndb:\n  password: s3cret-{s}\n",
+                        if i % 5 == s { 3 } else { 2 },
+                        i
+                    ),
+                ),
+                1 => (
+                    format!("{folder}/nested/svc-{i}.json"),
+                    format!("{{\"port\": {}, \"debug\": {}}}\n", 8000 + i, s == 2),
+                ),
+                _ => (
+                    format!("svc-{i}.toml"),
+                    format!("[pool]\nmax = {}\n", 10 + (i * s) % 3),
+                ),
+            };
+            let path = format!("{side}/{name}");
+            write_in(dir.path(), &path, &text);
+            texts.push((path, text));
+        }
+    }
+    let directory = |side: &str| {
+        let mut files: Vec<&(String, String)> = texts
+            .iter()
+            .filter(|(p, _)| p.starts_with(&format!("{side}/")))
+            .collect();
+        files.sort_by_key(|(p, _)| std::path::PathBuf::from(p));
+        Source::directory(
+            side,
+            files.into_iter().map(|(p, t)| Source::new(p, t)).collect(),
+        )
+    };
+    let request = Request::new(
+        directory("base"),
+        sides[1..]
+            .iter()
+            .map(|s| Environment::new(*s, directory(s)))
+            .collect(),
+    );
+    let whole = driftwise_engine::run(&request).unwrap().report;
+    assert!(whole.findings.len() > 40, "the folders drift");
+    for format in ["json", "text"] {
+        let out = in_dir(dir.path())
+            .args(["check", "--color", "never", "-f", format])
+            .args(sides)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let format = if format == "json" {
+            OutputFormat::Json
+        } else {
+            OutputFormat::Text
+        };
+        assert_eq!(
+            String::from_utf8(out.stdout).unwrap(),
+            whole.render(format, RenderOptions::default()),
+        );
+    }
+}
