@@ -44,18 +44,20 @@ if (!readFileSync(nodeWasm).equals(readFileSync(webWasm))) {
 run(wasmOpt, ['-Os', ...WASM_FEATURES, nodeWasm, '-o', nodeWasm]);
 copyFileSync(nodeWasm, webWasm);
 
+// What the package exports, by name, from both builds.
+const EXPORTS = 'run, runListed, check, renderReport, parse, plan, exportPatch, validateChange, render, validate, layers, explain, snapshotId, verifyAudit, openBundle, compareSnapshots, version, Checker';
 writeFileSync(join(dist, 'node', 'package.json'), '{ "type": "commonjs" }\n');
 writeFileSync(join(dist, 'node', 'index.mjs'),
   `// ES module entry for Node: the CommonJS build, re-exported by name.
 import driftwise from './driftwise.js';
-export const { run, check, renderReport, parse, plan, exportPatch, validateChange, render, validate, layers, explain, snapshotId, verifyAudit, openBundle, compareSnapshots, version, Checker } = driftwise;
+export const { ${EXPORTS} } = driftwise;
 `);
 writeFileSync(join(dist, 'web', 'package.json'), '{ "type": "module" }\n');
 writeFileSync(join(dist, 'web', 'index.js'),
   `// Browsers and bundlers: fetch and instantiate the WebAssembly next to this file, then export the API.
 import init from './driftwise.js';
 await init({ module_or_path: new URL('./driftwise_bg.wasm', import.meta.url) });
-export { run, check, renderReport, parse, plan, exportPatch, validateChange, render, validate, layers, explain, snapshotId, verifyAudit, openBundle, compareSnapshots, version, Checker } from './driftwise.js';
+export { ${EXPORTS} } from './driftwise.js';
 `);
 // The engine's types, from the schemas of its JSON forms.
 const engineTypes = schemaTypes(join(repo, 'schemas'), [

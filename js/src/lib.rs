@@ -160,6 +160,43 @@ pub fn run(
     to_js(&driftwise_engine::run(&request).map_err(to_js_error)?)
 }
 
+/// [`run`] for a request whose folders are listed, not read: each file of a folder (a source with
+/// `files`) has its `name` and no `text`, and `read(name)` returns its text when the check needs it
+/// (`(name) => fs.readFileSync(name, 'utf8')` in Node). Folders of configuration files compared by
+/// path are read a group of files at a time, so a large estate is never in memory all at once;
+/// anything else is read whole first. The outcome is `run`'s for the folders read whole. An
+/// exception `read` throws is the error, in that file.
+#[wasm_bindgen(js_name = runListed, unchecked_return_type = "Outcome")]
+pub fn run_listed(
+    #[wasm_bindgen(unchecked_param_type = "Request")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "(name: string) => string")] read: js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    let mut request: Request = from_js(request, "request")?;
+    request.options.today.get_or_insert_with(today);
+    let read = |listed: &Source| -> Result<Source, Error> {
+        let failed = |reason: String| {
+            Error::new(ErrorKind::Io, format!("cannot read: {reason}")).in_file(listed.name.clone())
+        };
+        let text = read
+            .call1(&JsValue::NULL, &JsValue::from_str(&listed.name))
+            .map_err(|e| {
+                let reason = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .or_else(|| e.as_string())
+                    .unwrap_or_else(|| format!("{e:?}"));
+                failed(reason)
+            })?
+            .as_string()
+            .ok_or_else(|| failed("`read` returned something other than a string".into()))?;
+        Ok(Source {
+            text,
+            ..listed.clone()
+        })
+    };
+    to_js(&driftwise_engine::run_listed(&request, &read).map_err(to_js_error)?)
+}
+
 /// A file as a snapshot records it: its name (relative to the estate's folder), text, and what
 /// it is (`base`, `environment` with its name, `policy`, or `file`).
 #[derive(Clone, Debug, Deserialize, Tsify)]

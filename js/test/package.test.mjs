@@ -604,3 +604,46 @@ document.body.dataset.paths = report.findings.map((f) => f.path).join(',');
     server.close();
   }
 });
+
+test('runListed reads folders file by file through the caller\'s function, as run reads them whole', async () => {
+  const estate = await scratchDir('driftwise-listed-');
+  const files = [];
+  for (const side of ['base', 'prod']) {
+    for (let i = 0; i < 30; i++) {
+      if ((side === 'base' && i % 7 === 3) || (side === 'prod' && i % 11 === 5)) continue;
+      const name = `${side}/team-${i % 3}/svc-${i}.yaml`;
+      mkdirSync(join(estate, side, `team-${i % 3}`), { recursive: true });
+      const replicas = side === 'prod' && i % 4 === 0 ? 5 : 3;
+      await writeFile(join(estate, name), `replicas: ${replicas}\ndb:\n  password: p-${side}-${i}\n`);
+      files.push(name);
+    }
+  }
+  const out = await node('listed.mjs', `
+import { run, runListed } from 'driftwise';
+import { readFileSync } from 'node:fs';
+const files = ${JSON.stringify(files)};
+const root = ${JSON.stringify(estate)};
+const folder = (side, withText) => ({
+  name: side,
+  files: files.filter((f) => f.startsWith(side + '/')).map((name) =>
+    withText ? { name, text: readFileSync(root + '/' + name, 'utf8') } : { name, text: '' }),
+});
+const request = (withText) => ({ base: folder('base', withText), environments: [{ environment: 'prod', ...folder('prod', withText) }] });
+const reads = [];
+const listed = runListed(request(false), (name) => { reads.push(name); return readFileSync(root + '/' + name, 'utf8'); });
+const whole = run(request(true));
+let error;
+try {
+  runListed(request(false), (name) => { if (name.endsWith('svc-9.yaml')) throw new Error('gone'); return readFileSync(root + '/' + name, 'utf8'); });
+} catch (e) { error = { name: e.name, kind: e.kind, file: e.file, message: e.message }; }
+console.log(JSON.stringify({ same: JSON.stringify(listed) === JSON.stringify(whole), findings: listed.report.findings.length, reads: reads.length, error }));
+`);
+  const got = JSON.parse(out);
+  assert.ok(got.same, 'runListed gives run\'s outcome');
+  assert.ok(got.findings > 10, `the folders drift (${got.findings} findings)`);
+  // Every file read once, and each side's first file once more (to see it is no Kubernetes object).
+  assert.equal(got.reads, files.length + 2);
+  assert.equal(got.error.name, 'DriftwiseError');
+  assert.equal(got.error.file, 'base/team-0/svc-9.yaml');
+  assert.match(got.error.message, /cannot read: gone/);
+});

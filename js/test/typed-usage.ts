@@ -1,5 +1,5 @@
 // Compiled with `tsc --noEmit` against the installed package: the declarations must describe the API.
-import { run, check, renderReport, parse, plan, exportPatch, validateChange, render, validate, version, Checker, type Validation, type Violation, type Source, type Plan, type Report, type Finding, type DriftwiseError, type Document, type Kind, type Severity, type Outcome, type Request, type FilePatch, type Verdict } from 'driftwise';
+import { run, runListed, check, renderReport, parse, plan, exportPatch, validateChange, render, validate, version, Checker, type Validation, type Violation, type Source, type Plan, type Report, type Finding, type DriftwiseError, type Document, type Kind, type Severity, type Outcome, type Request, type FilePatch, type Verdict } from 'driftwise';
 
 const base = { name: 'base.yaml', text: 'a: 1\n' };
 const report: Report = check(base, [{ name: 'prod.yaml', text: 'a: 2\n', environment: 'production' }]);
@@ -36,6 +36,9 @@ render(rendered, 'aws');
 const request: Request = { base: { template: { name: 'app.yaml.j2', text: 'a: 1\n' } }, environments: [{ name: 'prod.yaml', text: 'a: 1\n' }], provider: 'aws', options: { fail_on: 'high' } };
 const outcome: Outcome = run(request);
 const markdown: string = renderReport(outcome.report, 'markdown');
+const listedOutcome: Outcome = runListed({ base: { name: 'base', files: [{ name: 'base/a.yaml', text: '' }] }, environments: [] }, (name: string) => name);
+// @ts-expect-error the reader returns the file's text
+runListed(request, (name: string) => name.length);
 // @ts-expect-error request fields are the engine's snake_case ones
 run({ environments: [], inputFormat: 'yaml' });
-void [kind, line, doc, again, v, severity, reason, diff, rule, defaults, why, markdown];
+void [kind, line, doc, again, v, severity, reason, diff, rule, defaults, why, markdown, listedOutcome];
