@@ -57,13 +57,6 @@ pub fn run_listed(request: &Request, read: &ReadFile<'_>) -> Result<Outcome> {
     run(&read_listed(request, read)?)
 }
 
-/// [`run_listed`]'s outcome when the request's directories can be checked a group of files at a
-/// time; `None` when they cannot (or a group fails), for a caller that then reads them whole
-/// ([`read_listed`]) and runs the request its own way.
-pub fn run_in_groups(request: &Request, read: &ReadFile<'_>) -> Option<Outcome> {
-    in_groups(request, read)
-}
-
 /// `request` with every listed file of its base's and environments' directories read.
 pub fn read_listed(request: &Request, read: &ReadFile<'_>) -> Result<Request> {
     fn fill(source: &mut Source, read: &ReadFile<'_>) -> Result<()> {
@@ -86,9 +79,10 @@ pub fn read_listed(request: &Request, read: &ReadFile<'_>) -> Result<Request> {
     Ok(whole)
 }
 
-/// The outcome checked group by group, or `None` when the request is not one that can be (or a
-/// group fails: the whole run then gives the error [`run`] gives).
-fn in_groups(request: &Request, read: &ReadFile<'_>) -> Option<Outcome> {
+/// [`run_listed`]'s outcome when the request's directories can be checked a group of files at a
+/// time; `None` when they cannot (or a group fails), for a caller that then reads them whole
+/// ([`read_listed`]) and runs the request its own way.
+pub fn run_in_groups(request: &Request, read: &ReadFile<'_>) -> Option<Outcome> {
     let Some(Base::File(base)) = &request.base else {
         return None;
     };
@@ -602,7 +596,7 @@ secrets:
                 let text = file(path, seed);
                 text.starts_with("apiVersion") || text.is_empty()
             });
-            match (in_groups(&listed, &read), whole) {
+            match (run_in_groups(&listed, &read), whole) {
                 (Some(grouped), Ok(whole)) => prop_assert_eq!(json(&grouped), json(&whole)),
                 (None, _) => prop_assert!(first_objects, "not checked in groups"),
                 (Some(_), Err(e)) => prop_assert!(false, "read whole, it fails: {e}"),
@@ -667,7 +661,7 @@ mod fallback_tests {
             listed("base", &["a.yaml", "b.yaml"]),
             vec![Environment::new("prod", listed("prod", &["all.yaml"]))],
         );
-        assert!(in_groups(&request, &reader(&texts)).is_none());
+        assert!(run_in_groups(&request, &reader(&texts)).is_none());
         let outcome = run_listed(&request, &reader(&texts)).unwrap();
         // One object in two files: its data changed, not a file removed and another added.
         let paths: Vec<&str> = outcome
