@@ -216,7 +216,7 @@ impl<V> OrderedMap<V> {
     }
 }
 
-/// A key's place in a [`Map`]: taken or free.
+/// A key's place in an [`OrderedMap`]: taken or free.
 pub enum Entry<'m, V> {
     /// The key is there.
     Occupied(OccupiedEntry<'m, V>),
