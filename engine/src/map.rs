@@ -247,7 +247,7 @@ impl<'m, V> Entry<'m, V> {
     }
 }
 
-/// A key that a [`Map`] has.
+/// A key that a [`OrderedMap`] has.
 pub struct OccupiedEntry<'m, V> {
     map: &'m mut OrderedMap<V>,
     at: usize,
@@ -275,7 +275,7 @@ impl<'m, V> OccupiedEntry<'m, V> {
     }
 }
 
-/// A key that a [`Map`] does not have yet.
+/// A key that a [`OrderedMap`] does not have yet.
 pub struct VacantEntry<'m, V> {
     map: &'m mut OrderedMap<V>,
     key: Key,

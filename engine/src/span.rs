@@ -256,7 +256,7 @@ impl Lines {
     }
 
     /// The line and column of byte `offset` (clamped to the text, moved back onto a character
-    /// boundary), as [`LineIndex::pos`] gives them.
+    /// boundary), as the readers' line index gives them.
     pub fn pos(&self, offset: usize) -> Pos {
         let mut offset = (offset as u32).min(self.len);
         let mut continuing_before = self.continuing.partition_point(|&c| c < offset);

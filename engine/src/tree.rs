@@ -389,7 +389,7 @@ impl Document {
     /// and `pointer` itself. A directory's pointer above any one file (a folder, the root) stays
     /// the directory's. `stream` says whether `pointer` starts with a document's index, as a
     /// comparison's pointers do when either side holds other than one document. (For many
-    /// pointers, [`Locator`] looks each up without going through every file.)
+    /// pointers, a locator looks each up without going through every file.)
     pub fn locate<'p>(&self, pointer: &'p str, stream: bool) -> (&str, Cow<'p, str>) {
         Locator::new(self).locate(pointer, stream)
     }
