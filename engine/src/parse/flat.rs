@@ -209,7 +209,8 @@ pub(crate) fn is_env_name(key: &str) -> bool {
 
 /// `.env`: `KEY=value` lines (an optional `export` before), `#` comments; double-quoted values
 /// take `\n`, `\t`, `\"`, `\\` and `\$` escapes and may run over lines, single-quoted ones are taken
-/// as written, unquoted ones end at ` #`. `${VAR}` stays as written: nothing is expanded.
+/// as written (but for `\'`, a quote), unquoted ones end at ` #`. `${VAR}` stays as written:
+/// nothing is expanded.
 pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
     let mut b = Builder {
         index: LineIndex::new(text),
@@ -294,13 +295,27 @@ pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
                 }
                 (out, (v, i + 1), i + 1)
             }
-            Some(b'\'') => match text[v + 1..].find('\'') {
-                Some(close) => {
-                    let end = v + 1 + close;
-                    (text[v + 1..end].to_string(), (v, end + 1), end + 1)
+            // Taken as written, but for `\'`: a quote inside (`'Let\'s go!'`), as Docker Compose
+            // and python-dotenv read it.
+            Some(b'\'') => {
+                let mut out = String::new();
+                let mut i = v + 1;
+                loop {
+                    match text[i..].chars().next() {
+                        None => return Err(b.error(v, "the single quote is never closed")),
+                        Some('\'') => break,
+                        Some('\\') if text[i + 1..].starts_with('\'') => {
+                            out.push('\'');
+                            i += 2;
+                        }
+                        Some(c) => {
+                            out.push(c);
+                            i += c.len_utf8();
+                        }
+                    }
                 }
-                None => return Err(b.error(v, "the single quote is never closed")),
-            },
+                (out, (v, i + 1), i + 1)
+            }
             _ => {
                 let rest = &text[v..line_end];
                 let cut = rest

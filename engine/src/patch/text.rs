@@ -386,13 +386,16 @@ fn env_replacing(value: &Value, old: &str) -> Result<String, Reason> {
     let Value::String(s) = value else {
         return Ok(written);
     };
-    Ok(if old.starts_with('\'') && !s.contains('\'') {
-        format!("'{s}'")
-    } else if old.starts_with('"') && !written.starts_with('"') {
-        format!("\"{written}\"")
-    } else {
-        written
-    })
+    // In single quotes a backslash before the closing quote would escape it.
+    Ok(
+        if old.starts_with('\'') && !s.contains('\'') && !s.ends_with('\\') {
+            format!("'{s}'")
+        } else if old.starts_with('"') && !written.starts_with('"') {
+            format!("\"{written}\"")
+        } else {
+            written
+        },
+    )
 }
 
 /// A value as a flat file reads it back: scalars as their text (null as nothing, but INI keeps a
