@@ -31,8 +31,9 @@ def dotenv_cases(rng, count):
             elif r < 0.15:
                 lines.append(rng.choice(keys) + str(i))
             else:
-                lines.append(rng.choice(['', 'export ', '  ']) + rng.choice(keys) + str(i)
-                             + rng.choice(['=', ' = ', '= ', ' =']) + rng.choice(values)
+                lines.append(rng.choice(['', 'export ', '  ', '\u00a0']) + rng.choice(keys) + str(i)
+                             + rng.choice(['=', ' = ', '= ', ' =', '=\u00a0', '=\x0c', '\u00a0=\x0b'])
+                             + rng.choice(values)
                              + rng.choice(['', ' # c', '  ']))
         eol = rng.choice(['\n', '\r\n'])
         text = eol.join(lines) + rng.choice(['', eol])

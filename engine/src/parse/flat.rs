@@ -257,10 +257,10 @@ pub(super) fn parse_env(text: &str) -> Result<Vec<Node>> {
         if !is_env_name(key) {
             return Err(b.error(key_start, format!("'{key}' is not a variable name")));
         }
-        let mut v = key_start + eq + 1;
-        while v < line_end && matches!(bytes[v], b' ' | b'\t') {
-            v += 1;
-        }
+        // Blanks after `=` are any whitespace (a no-break space, a form feed), as python-dotenv
+        // and Docker Compose skip them.
+        let after_eq = &text[key_start + eq + 1..line_end];
+        let v = key_start + eq + 1 + (after_eq.len() - after_eq.trim_start().len());
         let (value, value_at, next) = match bytes.get(v) {
             Some(b'"') => {
                 let mut out = String::new();
