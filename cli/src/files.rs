@@ -11,24 +11,11 @@ use std::path::{Path, PathBuf};
 pub fn read_source(path: &Path, format: Option<Format>) -> Result<Source, Error> {
     let name = path.display().to_string();
     if path.is_dir() {
-        let mut found = Vec::new();
-        files_under(path, &mut found).map_err(|e| io_error("cannot read", &name, e))?;
-        found.sort();
-        if found.is_empty() {
-            return Err(
-                Error::new(ErrorKind::Usage, "an empty directory: nothing to compare")
-                    .in_file(name),
-            );
-        }
-        let files = found
+        let files = files_of(path)?
             .iter()
             .map(|f| read_source(f, format))
             .collect::<Result<Vec<_>, Error>>()?;
-        let dir = Source::directory(name.trim_end_matches('/'), files);
-        return Ok(match format {
-            Some(f) => dir.with_format(f),
-            None => dir,
-        });
+        return Ok(directory(&name, files, format));
     }
     let bytes = std::fs::read(path).map_err(|e| io_error("cannot read", &name, e))?;
     let source = Source::from_bytes(name, bytes)?;
@@ -54,17 +41,7 @@ impl Listing {
         if !path.is_dir() {
             return read_source(path, format);
         }
-        let name = path.display().to_string();
-        let mut found = Vec::new();
-        files_under(path, &mut found).map_err(|e| io_error("cannot read", &name, e))?;
-        found.sort();
-        if found.is_empty() {
-            return Err(
-                Error::new(ErrorKind::Usage, "an empty directory: nothing to compare")
-                    .in_file(name),
-            );
-        }
-        let files = found
+        let files = files_of(path)?
             .into_iter()
             .map(|file| {
                 let listed = Source::new(file.display().to_string(), "");
@@ -75,11 +52,7 @@ impl Listing {
                 }
             })
             .collect();
-        let dir = Source::directory(name.trim_end_matches('/'), files);
-        Ok(match format {
-            Some(f) => dir.with_format(f),
-            None => dir,
-        })
+        Ok(directory(&path.display().to_string(), files, format))
     }
 
     /// Whether any directory was listed.
@@ -93,6 +66,29 @@ impl Listing {
             Some(path) => read_source(path, listed.format),
             None => read_source(Path::new(&listed.name), listed.format),
         }
+    }
+}
+
+/// The files under directory `path`, in path order; an empty directory is an error.
+fn files_of(path: &Path) -> Result<Vec<PathBuf>, Error> {
+    let name = path.display().to_string();
+    let mut found = Vec::new();
+    files_under(path, &mut found).map_err(|e| io_error("cannot read", &name, e))?;
+    found.sort();
+    if found.is_empty() {
+        return Err(
+            Error::new(ErrorKind::Usage, "an empty directory: nothing to compare").in_file(name),
+        );
+    }
+    Ok(found)
+}
+
+/// Directory `name` holding `files`, in `format` when one is forced.
+fn directory(name: &str, files: Vec<Source>, format: Option<Format>) -> Source {
+    let dir = Source::directory(name.trim_end_matches('/'), files);
+    match format {
+        Some(f) => dir.with_format(f),
+        None => dir,
     }
 }
 
