@@ -137,15 +137,19 @@ pub fn read_environment_with(
     format: Option<Format>,
     read: &mut ReadPath<'_>,
 ) -> Result<Environment, Error> {
-    if !Path::new(arg).exists()
-        && let Some((name, path)) = arg.split_once('=')
-        && !name.is_empty()
-        && !name.contains(['/', '\\'])
-    {
+    if let Some((name, path)) = named_environment(arg) {
         return Ok(Environment::new(name, read(Path::new(path), format)?));
     }
     let source = read(Path::new(arg), format)?;
     Ok(Environment::new(file_stem(arg), source))
+}
+
+/// `live=prod.yaml` → (live, prod.yaml): an environment argument that names its environment. One
+/// that names an existing file is a path, even when it contains `=`.
+pub fn named_environment(arg: &str) -> Option<(&str, &str)> {
+    let (name, path) = arg.split_once('=')?;
+    (!Path::new(arg).exists() && !name.is_empty() && !name.contains(['/', '\\']))
+        .then_some((name, path))
 }
 
 /// An I/O error about `file`, in words a user can act on, with the error behind it.

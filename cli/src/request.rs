@@ -4,7 +4,9 @@
 use crate::args::{
     CheckArgs, PolicyArgs, RenderArgs, SnapshotArgs, TemplateArgs, ValidateArgs, ValidationArgs,
 };
-use crate::files::{Listing, ReadPath, read_environment, read_environment_with, read_source};
+use crate::files::{
+    Listing, ReadPath, named_environment, read_environment, read_environment_with, read_source,
+};
 use crate::store::{Store, store_dir};
 use driftwise_engine::{
     Base, Environment, Error, ErrorKind, Format, LayerBase, Manifest, RecordedFile, RecordedRole,
@@ -66,12 +68,37 @@ fn check_reading(args: &CheckArgs, read: &mut ReadPath<'_>) -> Result<Request, E
         .iter()
         .map(|arg| read_environment_with(arg, None, read))
         .collect::<Result<Vec<Environment>, Error>>()?;
+    name_by_path_where_stems_collide(&mut request.environments, &environment_args);
     request.options.input_format = format;
     let truth = args.template.as_ref().unwrap_or(base);
     add_policy(&mut request, &args.policy, Some(truth))?;
     add_template_inputs(&mut request, &args.template_args)?;
     add_validation(&mut request, &args.validation)?;
     Ok(request)
+}
+
+/// `us/prod.yaml` and `eu/prod.yaml` would both be `prod`: environments named after their files
+/// whose names collide are named by their paths instead (`us/prod`, `eu/prod`), extension left
+/// out. Names given (`NAME=PATH`) are kept; the engine refuses any that still collide.
+fn name_by_path_where_stems_collide(environments: &mut [Environment], args: &[String]) {
+    let count = |name: &str, envs: &[Environment]| envs.iter().filter(|e| e.name == name).count();
+    let colliding: Vec<bool> = environments
+        .iter()
+        .zip(args)
+        .map(|(e, arg)| named_environment(arg).is_none() && count(&e.name, environments) > 1)
+        .collect();
+    for ((env, arg), collides) in environments.iter_mut().zip(args).zip(colliding) {
+        if collides {
+            let path = arg.trim_end_matches(['/', '\\']);
+            let file = path.rsplit(['/', '\\']).next().unwrap_or(path);
+            env.name = match file.rsplit_once('.') {
+                Some((stem, _)) if !stem.is_empty() => {
+                    path[..path.len() - file.len() + stem.len()].to_string()
+                }
+                _ => path.to_string(),
+            };
+        }
+    }
 }
 
 /// A snapshot's files as the engine pairs them: each named by its path from here, with its

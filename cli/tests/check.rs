@@ -687,3 +687,72 @@ fn keep_going_reports_what_can_be_read_and_each_file_that_cannot_at_its_line() {
         .code(2)
         .stdout("");
 }
+
+/// `us/prod.yaml` and `eu/prod.yaml` are both `prod` by their file names: the report names them
+/// by their paths, each with its own findings and counts (they were one environment's, twice,
+/// before). Names given with NAME=PATH that collide are refused, naming both files.
+#[test]
+fn environments_whose_file_names_collide_are_named_by_their_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        ("base.yaml", "a: 1\nb: 2\n"),
+        ("us/prod.yaml", "a: 5\nb: 2\n"),
+        ("eu/prod.yaml", "a: 1\nb: 7\n"),
+    ] {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = in_dir(dir.path())
+        .args([
+            "check",
+            "-f",
+            "json",
+            "base.yaml",
+            "us/prod.yaml",
+            "eu/prod.yaml",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summaries: Vec<(&str, u64)> = report["environments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap(),
+                e["counts"]["total"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(summaries, [("us/prod", 1), ("eu/prod", 1)]);
+    let findings: Vec<(&str, &str)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["environment"].as_str().unwrap(),
+                f["env"]["file"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [("us/prod", "us/prod.yaml"), ("eu/prod", "eu/prod.yaml")]
+    );
+    in_dir(dir.path())
+        .args([
+            "check",
+            "base.yaml",
+            "prod=us/prod.yaml",
+            "prod=eu/prod.yaml",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "two environments are named 'prod' (us/prod.yaml and eu/prod.yaml)",
+        ));
+}

@@ -91,6 +91,8 @@ pub fn run_in_groups(request: &Request, read: &ReadFile<'_>) -> Option<Outcome> 
     if validates || request.options.keep_going || request.environments.is_empty() {
         return None;
     }
+    // Two environments of one name are an error, which the whole run gives.
+    super::require_distinct_environments(request).ok()?;
     let sides: Vec<Cow<'_, Source>> = std::iter::once(base)
         .chain(request.environments.iter().map(|e| &e.source))
         .map(|s| request.with_format(s))

@@ -93,6 +93,7 @@ impl Checker {
         mut progress: impl FnMut(Progress<'_>),
     ) -> Result<Checker> {
         require_features(request)?;
+        require_distinct_environments(request)?;
         let mut failed = Vec::new();
         let mut policy = match compile_policy(request) {
             Ok(policy) => policy,
@@ -615,6 +616,25 @@ fn compile_policy(request: &Request) -> Result<Policy> {
     Ok(policy
         .revealing_secrets(request.options.reveal_secrets)
         .as_of(request.options.today.as_deref()))
+}
+
+/// Refuses two environments of one name, naming both: a report keeps each environment's findings
+/// and counts under its name, so they would be mixed up.
+fn require_distinct_environments(request: &Request) -> Result<()> {
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for env in &request.environments {
+        if let Some(first) = seen.insert(&env.name, &env.source.name) {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                format!(
+                    "two environments are named '{}' ({first} and {}): give each its own name \
+                     (NAME=PATH on the command line, `environment` in a request)",
+                    env.name, env.source.name
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a request this build cannot serve, rather than ignoring part of it.
