@@ -137,11 +137,10 @@ fn read_file(
     read: &ReadFile<'_>,
     policy: &Policy,
 ) -> Result<(Document, usize)> {
-    let source = read(listed)?;
-    let source = match (source.format, directory.format) {
-        (None, Some(format)) => Cow::Owned(source.in_format(format).into_owned()),
-        _ => Cow::Owned(source),
-    };
+    let mut source = read(listed)?;
+    if let (None, Some(format)) = (source.format, directory.format) {
+        source = source.with_format(format);
+    }
     let doc = parse_with(&source, policy.parse_options())?;
     Ok((crate::live::as_compared(doc), source.text.len()))
 }
@@ -439,8 +438,10 @@ mod tests {
     use proptest::prelude::*;
 
     /// Paths in folders that one side or another may lack, at several depths.
-    const PATHS: [&str; 9] = [
+    const PATHS: [&str; 10] = [
         "app.yaml",
+        // Read as YAML under `--input-format yaml`: numbers there, text as properties.
+        "conf/app.properties",
         "a/x.yaml",
         "a/y.json",
         "a/c/z.yaml",
@@ -456,6 +457,9 @@ mod tests {
     fn file(path: &str, seed: u32) -> String {
         let json = path.ends_with(".json");
         let pick = |shift: u32, of: u32| (seed >> shift) % of;
+        if path.ends_with(".properties") {
+            return format!("port: {}\nhost: db{}\n", 5432 + pick(3, 3), pick(5, 2));
+        }
         if !json && pick(0, 11) == 0 {
             return String::new();
         }
@@ -519,7 +523,7 @@ secrets:
             .prop_map(|sides| sides.into_iter().map(|s| s.into_iter().collect()).collect())
     }
 
-    fn request(sides: &[Vec<(usize, u32)>], policy: bool, texts: bool) -> Request {
+    fn request(sides: &[Vec<(usize, u32)>], policy: bool, texts: bool, yaml: bool) -> Request {
         let directory = |name: &str, files: &[(usize, u32)]| {
             let mut files: Vec<(&str, u32)> = files.iter().map(|(p, s)| (PATHS[*p], *s)).collect();
             files.sort();
@@ -551,12 +555,16 @@ secrets:
         if policy {
             request.policy = Some(Source::new("driftwise.yaml", POLICY));
         }
+        // `--input-format yaml`: every file read as YAML, the JSON ones too.
+        if yaml {
+            request.options.input_format = Some(crate::tree::Format::Yaml);
+        }
         request
     }
 
     /// Reads a listed file from the same estate's texts.
     fn reader(sides: &[Vec<(usize, u32)>]) -> impl Fn(&Source) -> Result<Source> + Sync + use<> {
-        let whole = request(sides, false, true);
+        let whole = request(sides, false, true, false);
         let mut texts: HashMap<String, String> = HashMap::new();
         for side in whole
             .base
@@ -589,10 +597,11 @@ secrets:
         fn directories_checked_in_groups_report_what_they_report_read_whole(
             sides in estate(),
             policy in any::<bool>(),
+            yaml in any::<bool>(),
         ) {
-            let listed = request(&sides, policy, false);
+            let listed = request(&sides, policy, false, yaml);
             let read = reader(&sides);
-            let whole = run(&request(&sides, policy, true));
+            let whole = run(&request(&sides, policy, true, yaml));
             let first_objects = sides.iter().any(|side| {
                 let (path, seed) = side.iter().map(|(p, seed)| (PATHS[*p], *seed)).min().unwrap();
                 let text = file(path, seed);
@@ -605,7 +614,7 @@ secrets:
             }
             // Whichever way it goes, `run_listed` is `run`.
             let listed_run = run_listed(&listed, &read).map(|o| json(&o)).map_err(|e| e.to_string());
-            let whole_run = run(&request(&sides, policy, true)).map(|o| json(&o)).map_err(|e| e.to_string());
+            let whole_run = run(&request(&sides, policy, true, yaml)).map(|o| json(&o)).map_err(|e| e.to_string());
             prop_assert_eq!(listed_run, whole_run);
         }
     }
