@@ -80,19 +80,23 @@ for (const [base, envs] of [
   [{ name: 'base.json', text: '{"a": 1, "a": 2}' }, []],
   [{ name: 'base.yaml' }, []],
   [{ name: 'notes.txt', text: 'a' }, []],
+  // Two environments named after their files, both prod: refused, not one report of both.
+  [{ name: 'base.yaml', text: 'a: 1\\n' }, [{ name: 'us/prod.yaml', text: 'a: 2\\n' }, { name: 'eu/prod.yaml', text: 'a: 3\\n' }]],
 ]) {
   try { check(base, envs); results.push('no error'); }
   catch (e) { results.push({ isError: e instanceof Error, name: e.name, kind: e.kind, file: e.file, line: e.line, column: e.column, message: e.message }); }
 }
 console.log(JSON.stringify(results));
 `);
-  const [syntax, duplicate, missing, unknown] = JSON.parse(out);
+  const [syntax, duplicate, missing, unknown, sameName] = JSON.parse(out);
   assert.deepEqual(syntax, { isError: true, name: 'DriftwiseError', kind: 'syntax', file: 'prod.yaml', line: 2, column: 4, message: "prod.yaml:2:4: '[' is never closed (while parsing a flow sequence, expected ',' or ']')" });
   assert.deepEqual(duplicate, { isError: true, name: 'DriftwiseError', kind: 'duplicate_key', file: 'base.json', line: 1, column: 10, message: 'base.json:1:10: duplicate key "a"' });
   assert.equal(missing.kind, 'usage');
   assert.match(missing.message, /missing field `text`/);
   assert.equal(unknown.kind, 'usage');
   assert.equal(unknown.file, 'notes.txt');
+  assert.equal(sameName.kind, 'usage');
+  assert.match(sameName.message, /two environments are named 'prod' \(us\/prod\.yaml and eu\/prod\.yaml\): give each its own name/);
 });
 
 test('parse returns the tree with spans; Checker re-checks without re-parsing', async () => {
