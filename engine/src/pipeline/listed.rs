@@ -11,6 +11,7 @@ use super::{Checker, compile_policy, run};
 use crate::compare::file_ref;
 use crate::error::Result;
 use crate::finding::Finding;
+use crate::map::OrderedMap;
 use crate::outcome::Outcome;
 use crate::parse::{files_document, may_be_objects, parse_with, place, relative_name};
 use crate::policy::Policy;
@@ -322,7 +323,9 @@ fn folders_of(path: &str) -> impl Iterator<Item = &str> {
 /// A directory's files and folders, each level in the order its document's map has them.
 #[derive(Default)]
 struct Tree {
-    children: Vec<(String, Tree)>,
+    /// In the order the files put them there, found by name without a scan (a folder may hold
+    /// tens of thousands of files).
+    children: OrderedMap<Tree>,
     file: bool,
 }
 
@@ -332,14 +335,7 @@ impl Tree {
         for path in paths {
             let mut at = &mut root;
             for part in path.split('/') {
-                let i = match at.children.iter().position(|(k, _)| k == part) {
-                    Some(i) => i,
-                    None => {
-                        at.children.push((part.to_string(), Tree::default()));
-                        at.children.len() - 1
-                    }
-                };
-                at = &mut at.children[i].1;
+                at = at.children.entry(part.into()).or_insert_with(Tree::default);
             }
             at.file = true;
         }
@@ -347,9 +343,7 @@ impl Tree {
     }
 
     fn child(&self, name: &str) -> Option<&Tree> {
-        self.children
-            .iter()
-            .find_map(|(k, t)| (k == name).then_some(t))
+        self.children.get(name)
     }
 
     fn has_folder(&self, path: &str) -> bool {
@@ -374,14 +368,14 @@ fn walk(base: &Tree, env: &Tree, prefix: &str, reach: &mut impl FnMut(&str)) {
             format!("{prefix}/{name}")
         }
     };
-    for (name, b) in &base.children {
+    for (name, b) in base.children.iter() {
         let here = path(name);
         reach(&here);
         if let Some(e) = env.child(name) {
             walk(b, e, &here, reach);
         }
     }
-    for (name, _) in &env.children {
+    for (name, _) in env.children.iter() {
         if base.child(name).is_none() {
             reach(&path(name));
         }
