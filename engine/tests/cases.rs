@@ -336,7 +336,8 @@ fn kubernetes_objects_match_by_identity_across_document_order() {
 
 /// What `kubectl get -o yaml` fills in for a Deployment, a LoadBalancer Service, a StatefulSet's
 /// claim templates, a Namespace, a Secret, a bound claim, a Job and a bare Pod is not drift under
-/// the `kubernetes` preset; the two real drifts planted among them are.
+/// the `kubernetes` preset; the three real drifts planted among them are (a `serviceAccount` the
+/// server copies from `serviceAccountName` is a default, one that differs from it is not).
 #[test]
 fn the_servers_defaults_on_common_objects_are_not_drift() {
     let r = run_case("tests/cases/kubernetes-server-defaults");
@@ -350,6 +351,10 @@ fn the_servers_defaults_on_common_objects_are_not_drift() {
             (
                 Kind::Changed,
                 "[kind=Job,namespace=shop,name=migrate]/spec/template/spec/containers[name=migrate]/image".to_string()
+            ),
+            (
+                Kind::Added,
+                "[kind=Job,namespace=shop,name=migrate]/spec/template/spec/serviceAccount".to_string()
             ),
         ]
     );

@@ -6,7 +6,8 @@
 //! `deployment.kubernetes.io/revision` annotations), and the defaults it fills in when the
 //! manifest leaves a field out: each is ignored only as an *added* finding with the default value,
 //! so a manifest that sets the field to something else still shows drift (a Service port's
-//! `targetPort` only when it is that port's `port`; a few only in objects of one kind, where the
+//! `targetPort` only when it is that port's `port`, a pod's `serviceAccount` only when it is its
+//! `serviceAccountName`; a few only in objects of one kind, where the
 //! same path means something else in another). Quantities at the fields
 //! that hold them compare by amount (`500m` = `0.5`, `1Gi` = `1024Mi`), as the API server
 //! rewrites them.
@@ -250,6 +251,18 @@ fn kubernetes() -> Vec<IgnoreRule> {
     r.kinds = vec![Kind::Added];
     r.same_as = Some("port".into());
     rules.push(r);
+    // `serviceAccount` is the deprecated name of `serviceAccountName`, which the API server
+    // copies into it: a manifest that names an account reads back with both.
+    for pod in [
+        "/spec/template/spec",
+        "/spec/jobTemplate/spec/template/spec",
+        "/spec",
+    ] {
+        let mut r = rule(&format!("{pod}/serviceAccount"), None, default);
+        r.kinds = vec![Kind::Added];
+        r.same_as = Some("serviceAccountName".into());
+        rules.push(r);
+    }
     // Addresses and ports the cluster assigns: any value, when the manifest leaves them out.
     for p in [
         "/spec/clusterIP",
