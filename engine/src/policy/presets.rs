@@ -98,6 +98,10 @@ fn kubernetes() -> Vec<IgnoreRule> {
         "/metadata/annotations/kubectl.kubernetes.io~1last-applied-configuration",
         "/metadata/annotations/deployment.kubernetes.io~1revision",
         "/spec/template/metadata/creationTimestamp",
+        "/spec/jobTemplate/metadata/creationTimestamp",
+        "/spec/jobTemplate/spec/template/metadata/creationTimestamp",
+        // The generation a DaemonSet's pods were made from.
+        "/metadata/annotations/deprecated.daemonset.template.generation",
         // A StatefulSet's claim templates come back as whole claims.
         "/spec/volumeClaimTemplates/*/metadata/creationTimestamp",
         "/spec/volumeClaimTemplates/*/status",
@@ -105,6 +109,13 @@ fn kubernetes() -> Vec<IgnoreRule> {
     .into_iter()
     .map(|p| rule(p, None, server))
     .collect();
+    // `kubectl rollout restart` stamps the pod template to make new pods: a restart, not a change
+    // of configuration.
+    rules.push(rule(
+        "/spec/template/metadata/annotations/kubectl.kubernetes.io~1restartedAt",
+        None,
+        "set by kubectl rollout restart",
+    ));
     let mut defaults: Vec<(String, J)> = Vec::new();
     // A pod's spec: in a workload's template, a CronJob's job template, or a Pod itself.
     for pod in [
@@ -231,6 +242,10 @@ fn kubernetes() -> Vec<IgnoreRule> {
             json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}),
         ),
         ("/spec/sessionAffinity".into(), json!("None")),
+        (
+            "/spec/sessionAffinityConfig".into(),
+            json!({"clientIP": {"timeoutSeconds": 10800}}),
+        ),
         ("/spec/type".into(), json!("ClusterIP")),
         ("/spec/internalTrafficPolicy".into(), json!("Cluster")),
         ("/spec/ipFamilyPolicy".into(), json!("SingleStack")),
@@ -359,6 +374,14 @@ fn by_kind() -> Vec<IgnoreRule> {
         default,
     );
     add("Secret", "/type", Some(json!("Opaque")), default);
+    // A policy without `policyTypes` selects ingress (and egress only when it has egress rules,
+    // which is left as drift: the same list on a policy without them denies all egress).
+    add(
+        "NetworkPolicy",
+        "/spec/policyTypes",
+        Some(json!(["Ingress"])),
+        default,
+    );
     // A bare Pod's service account, scheduling and links.
     for (path, value) in [
         ("/spec/serviceAccountName", json!("default")),
