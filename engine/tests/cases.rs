@@ -336,7 +336,8 @@ fn kubernetes_objects_match_by_identity_across_document_order() {
 
 /// What `kubectl get -o yaml` fills in for a Deployment, a LoadBalancer Service, a StatefulSet's
 /// claim templates, a Namespace, a Secret, a bound claim, a Job, a bare Pod, a CronJob, a restarted
-/// DaemonSet, a NetworkPolicy and a Service with client-IP affinity is not drift under
+/// DaemonSet, a NetworkPolicy, a Service with client-IP affinity, a HorizontalPodAutoscaler and a
+/// RoleBinding is not drift under
 /// the `kubernetes` preset; the three real drifts planted among them are (a `serviceAccount` the
 /// server copies from `serviceAccountName` is a default, one that differs from it is not).
 #[test]

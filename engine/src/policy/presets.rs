@@ -382,6 +382,61 @@ fn by_kind() -> Vec<IgnoreRule> {
         Some(json!(["Ingress"])),
         default,
     );
+    // A HorizontalPodAutoscaler's floor, its CPU target when it names no metric, and, when it has
+    // a `behavior`, the scaling rules it leaves out (`autoscaling/v2`'s defaults).
+    let hpa = "HorizontalPodAutoscaler";
+    add(hpa, "/spec/minReplicas", Some(json!(1)), default);
+    add(
+        hpa,
+        "/spec/metrics",
+        Some(json!([{"type": "Resource", "resource": {"name": "cpu",
+            "target": {"type": "Utilization", "averageUtilization": 80}}}])),
+        default,
+    );
+    let scale_up = json!([
+        {"type": "Pods", "value": 4, "periodSeconds": 15},
+        {"type": "Percent", "value": 100, "periodSeconds": 15},
+    ]);
+    let scale_down = json!([{"type": "Percent", "value": 100, "periodSeconds": 15}]);
+    add(
+        hpa,
+        "/spec/behavior/scaleUp",
+        Some(
+            json!({"stabilizationWindowSeconds": 0, "selectPolicy": "Max",
+            "policies": scale_up}),
+        ),
+        default,
+    );
+    add(
+        hpa,
+        "/spec/behavior/scaleDown",
+        Some(json!({"selectPolicy": "Max", "policies": scale_down})),
+        default,
+    );
+    add(
+        hpa,
+        "/spec/behavior/*/selectPolicy",
+        Some(json!("Max")),
+        default,
+    );
+    add(
+        hpa,
+        "/spec/behavior/scaleUp/stabilizationWindowSeconds",
+        Some(json!(0)),
+        default,
+    );
+    add(
+        hpa,
+        "/spec/behavior/scaleUp/policies",
+        Some(scale_up),
+        default,
+    );
+    add(
+        hpa,
+        "/spec/behavior/scaleDown/policies",
+        Some(scale_down),
+        default,
+    );
     // A bare Pod's service account, scheduling and links.
     for (path, value) in [
         ("/spec/serviceAccountName", json!("default")),
@@ -393,5 +448,14 @@ fn by_kind() -> Vec<IgnoreRule> {
         add("Pod", path, Some(value), default);
     }
     add("Pod", "/spec/nodeName", None, assigned);
+    // A role binding's user and group subjects name the RBAC API group.
+    for binding in ["RoleBinding", "ClusterRoleBinding"] {
+        add(
+            binding,
+            "/subjects/*/apiGroup",
+            Some(json!("rbac.authorization.k8s.io")),
+            default,
+        );
+    }
     rules
 }
