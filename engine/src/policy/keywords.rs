@@ -128,10 +128,61 @@ pub(crate) fn path_words(path: &str) -> Vec<String> {
     words
 }
 
+/// Keys whose `Policy` names how a workload runs, not who may do what: `policy` in them is not a
+/// security word (`imagePullPolicy` is high for its image, `restartPolicy` medium). Lowercase.
+/// Admission webhooks' `failurePolicy` and `matchPolicy`, IAM's and Key Vault's policies and a
+/// plain `policy` key stay critical.
+const OPERATIONAL_POLICIES: &[&str] = &[
+    "imagepullpolicy",
+    // Helm charts' `image.pullPolicy`.
+    "pullpolicy",
+    "restartpolicy",
+    "dnspolicy",
+    "terminationmessagepolicy",
+    "externaltrafficpolicy",
+    "internaltrafficpolicy",
+    "ipfamilypolicy",
+    "podmanagementpolicy",
+    "concurrencypolicy",
+    "preemptionpolicy",
+    "podreplacementpolicy",
+    "persistentvolumeclaimretentionpolicy",
+    "persistentvolumereclaimpolicy",
+    "reclaimpolicy",
+    "selectpolicy",
+    "unhealthypodevictionpolicy",
+    "nodeaffinitypolicy",
+    "nodetaintspolicy",
+    "updatepolicy",
+];
+
 /// The default severity of a path: the most severe level any of its words calls for, medium when
 /// none does, and low only when descriptive words are all there is.
 pub(crate) fn default_severity(path: &str) -> Severity {
-    let words = path_words(path);
+    let operational = |segment: &str| {
+        let key = segment.split('[').next().unwrap_or(segment);
+        key.len() > "policy".len()
+            && OPERATIONAL_POLICIES
+                .iter()
+                .any(|name| key.eq_ignore_ascii_case(name))
+    };
+    let words = if path.split('/').any(operational) {
+        // The key without its last word: `imagePullPolicy` reads as `imagePull`.
+        let kept: Vec<&str> = path
+            .split('/')
+            .map(|segment| {
+                if operational(segment) {
+                    let key = segment.split('[').next().unwrap_or(segment);
+                    &key[..key.len() - "policy".len()]
+                } else {
+                    segment
+                }
+            })
+            .collect();
+        path_words(&kept.join("/"))
+    } else {
+        path_words(path)
+    };
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     if has(CRITICAL) || has(SECRET) {
         Severity::Critical
@@ -326,6 +377,41 @@ mod tests {
         assert_eq!(default_severity("/app_settings/version"), Severity::Medium);
         assert_eq!(default_severity("/metadata/name"), Severity::Low);
         assert_eq!(default_severity("/service/description"), Severity::Low);
+    }
+
+    /// `policy` in a Kubernetes field that picks how a workload runs is no security word; the
+    /// field's other words still count, and policies that guard access stay critical.
+    #[test]
+    fn operational_policies_are_judged_by_their_other_words() {
+        let pod = "/[kind=Deployment,name=web]/spec/template/spec";
+        let cases = [
+            (
+                format!("{pod}/containers[name=web]/imagePullPolicy"),
+                Severity::High,
+            ),
+            (format!("{pod}/restartPolicy"), Severity::Medium),
+            (format!("{pod}/dnsPolicy"), Severity::High),
+            ("/spec/externalTrafficPolicy".into(), Severity::Medium),
+            (
+                "/spec/behavior/scaleDown/selectPolicy".into(),
+                Severity::Medium,
+            ),
+            ("/image/pullPolicy".into(), Severity::High),
+            (
+                format!("{pod}/securityContext/fsGroupChangePolicy"),
+                Severity::Critical,
+            ),
+            ("/webhooks[name=v]/failurePolicy".into(), Severity::Critical),
+            ("/properties/accessPolicies/0".into(), Severity::Critical),
+            ("/aws_iam_policy/app/policy".into(), Severity::Critical),
+            (
+                "/[kind=NetworkPolicy,name=web]/spec/policyTypes".into(),
+                Severity::Critical,
+            ),
+        ];
+        for (path, severity) in cases {
+            assert_eq!(default_severity(&path), severity, "{path}");
+        }
     }
 
     #[test]
