@@ -588,6 +588,45 @@ fn a_services_target_port_is_its_port_unless_the_cluster_says_otherwise() {
     );
 }
 
+/// `controlled` in a policy's own ignore rule: objects a controller made and manages (their
+/// `ownerReferences` name it with `controller: true`) are not drift; an object that names an owner
+/// but no controller is, and `--explain` says why the rule passed it by.
+#[test]
+fn an_ignore_rule_can_leave_out_what_controllers_made() {
+    let policy = "ignore:\n  - path: /**\n    kinds: [added]\n    controlled: true\n";
+    let base =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2}\n";
+    let env = "apiVersion: v1\nkind: List\nitems:\n\
+        - {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {replicas: 2}}\n\
+        - apiVersion: apps/v1\n  kind: ReplicaSet\n  metadata:\n    name: web-5d4f\n    \
+        ownerReferences: [{kind: Deployment, name: web, controller: true}]\n\
+        - apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: extra\n    \
+        ownerReferences: [{kind: Deployment, name: web}]\n";
+    let request = Request {
+        policy: Some(Source::new("driftwise.yaml", policy)),
+        ..Request::new(
+            Source::new("base.yaml", base),
+            vec![Environment::from_source(Source::new("live.yaml", env))],
+        )
+    };
+    let report = run(&request).unwrap().report;
+    let paths: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.keyed_path.as_str())
+        .collect();
+    assert_eq!(paths, ["[kind=ConfigMap,name=extra]"]);
+    assert!(stale(&report).is_empty(), "the rule hid a finding");
+    let checker = driftwise_engine::Checker::new(&request).unwrap();
+    let why = checker.explain("[kind=ConfigMap,name=extra]");
+    let miss = why[0].trials[0].miss.as_ref().map(ToString::to_string);
+    assert_eq!(
+        miss.as_deref(),
+        Some("only in objects a controller made (ownerReferences with controller: true)")
+    );
+    assert!(checker.explain("[kind=ReplicaSet,name=web-5d4f]")[0].ignored);
+}
+
 /// `same_as` in a policy's own ignore rule: a value the environment copies from the field beside
 /// it is not drift; another value is.
 #[test]

@@ -217,6 +217,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                         kinds: Vec::new(),
                         value: None,
                         same_as: None,
+                        controlled: false,
                     },
                     at(pointer.span).line as usize,
                 ));

@@ -86,6 +86,37 @@ impl<'f> Subject<'f> {
         crate::tree::lookup(doc, stream, &pointer).map(|node| node.value.to_json())
     }
 
+    /// Whether the finding is in a Kubernetes object that a controller made and manages: one whose
+    /// `metadata.ownerReferences`, in the environment's file, name an owner with `controller: true`.
+    pub(crate) fn in_controlled_object(&self) -> bool {
+        let (Some((doc, stream)), Some(side)) = (self.file, self.finding.env.as_ref()) else {
+            return false;
+        };
+        // The object is the document the pointer starts with, or the file's one document.
+        let root = if stream {
+            let rest = side.path.strip_prefix('/').unwrap_or_default();
+            rest.split('/').next().unwrap_or_default()
+        } else {
+            ""
+        };
+        let pointer = if stream {
+            format!("/{root}/metadata/ownerReferences")
+        } else {
+            "/metadata/ownerReferences".to_string()
+        };
+        let Some(owners) = crate::tree::lookup(doc, stream, &pointer) else {
+            return false;
+        };
+        let crate::tree::Value::List(owners) = &owners.value else {
+            return false;
+        };
+        owners.iter().any(|owner| {
+            matches!(&owner.value, crate::tree::Value::Map(m)
+                if matches!(m.get("controller").map(|c| &c.value.value),
+                    Some(crate::tree::Value::Bool(true))))
+        })
+    }
+
     /// Whether `pattern` matches the finding (or an ancestor of it).
     pub(crate) fn matches(&self, pattern: &Pattern) -> bool {
         self.paths.iter().any(|p| pattern.matches_split_path(p))
@@ -155,6 +186,9 @@ pub enum Miss {
         /// The field beside it.
         field: String,
     },
+    /// The rule is for objects a controller made, and the finding's object names no controller
+    /// among its owners.
+    Controlled,
     /// The exception's last day has passed.
     Expired {
         /// Its last day.
@@ -185,6 +219,10 @@ impl std::fmt::Display for Miss {
             Miss::SameAs { field } => {
                 write!(f, "only when the value is that of `{field}` beside it")
             }
+            Miss::Controlled => write!(
+                f,
+                "only in objects a controller made (ownerReferences with controller: true)"
+            ),
             Miss::Expired { expires } => write!(f, "expired after {expires}"),
         }
     }

@@ -427,6 +427,7 @@ impl Policy {
                         kinds: Vec::new(),
                         value: None,
                         same_as: None,
+                        controlled: false,
                     };
                     rules.push((rule, cited));
                 }
@@ -878,6 +879,9 @@ fn ignore_applies(rule: &IgnoreRule, subject: &Subject<'_>) -> std::result::Resu
                 field: field.clone(),
             });
         }
+    }
+    if rule.controlled && !subject.in_controlled_object() {
+        return Err(Miss::Controlled);
     }
     Ok(())
 }

@@ -8,7 +8,9 @@
 //! so a manifest that sets the field to something else still shows drift (a Service port's
 //! `targetPort` only when it is that port's `port`, a pod's `serviceAccount` only when it is its
 //! `serviceAccountName`; a few only in objects of one kind, where the
-//! same path means something else in another). Quantities at the fields
+//! same path means something else in another). Objects only the cluster has that it made itself
+//! (what a controller made from an object, each namespace's `default` account) are not drift
+//! either. Quantities at the fields
 //! that hold them compare by amount (`500m` = `0.5`, `1Gi` = `1024Mi`), as the API server
 //! rewrites them.
 
@@ -76,6 +78,7 @@ fn rule(path: &str, value: Option<J>, reason: &str) -> IgnoreRule {
         },
         value,
         same_as: None,
+        controlled: false,
     }
 }
 
@@ -290,6 +293,7 @@ fn kubernetes() -> Vec<IgnoreRule> {
         rules.push(r);
     }
     rules.extend(by_kind());
+    rules.extend(made_by_the_cluster());
     // A manifest without a namespace goes into the one it is applied to.
     let mut r = rule(
         "/metadata/namespace",
@@ -299,6 +303,53 @@ fn kubernetes() -> Vec<IgnoreRule> {
     r.kinds = vec![Kind::Added];
     rules.push(r);
     rules
+}
+
+/// Objects only the live side has that no manifest declares, since the cluster makes them: what a
+/// controller makes from an object (a Deployment's ReplicaSets and Pods, a Service's
+/// EndpointSlices, a CronJob's Jobs: their `ownerReferences` name it as their controller), and
+/// what the control plane makes in every namespace or cluster. An object someone made by hand is
+/// still drift.
+fn made_by_the_cluster() -> Vec<IgnoreRule> {
+    let whole = |kind: Option<&str>, name: Option<&str>, namespace: Option<&str>, reason| {
+        let mut r = rule("/**", None, reason);
+        r.kinds = vec![Kind::Added];
+        r.kind = kind.map(Into::into);
+        r.name = name.map(Into::into);
+        r.namespace = namespace.map(Into::into);
+        r
+    };
+    let mut controlled = whole(None, None, None, "made and managed by its controller");
+    controlled.controlled = true;
+    vec![
+        controlled,
+        whole(
+            Some("ServiceAccount"),
+            Some("default"),
+            None,
+            "made by the cluster in every namespace",
+        ),
+        whole(
+            Some("ConfigMap"),
+            Some("kube-root-ca.crt"),
+            None,
+            "made by the cluster in every namespace",
+        ),
+        // A Service with a selector gets Endpoints of its name from the endpoints controller,
+        // which names no owner; a selector-less Service's are in the manifests, and matched.
+        whole(
+            Some("Endpoints"),
+            None,
+            None,
+            "made by the endpoints controller for a Service",
+        ),
+        whole(
+            Some("Service"),
+            Some("kubernetes"),
+            Some("default"),
+            "the API server's own Service",
+        ),
+    ]
 }
 
 /// Rules for one kind of object, where the same path means something else in another kind.

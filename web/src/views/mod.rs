@@ -88,7 +88,7 @@ pub fn Toolbar(props: &ToolbarProps) -> Html {
                 </label>
                 if let Some(on) = props.kubernetes_preset {
                     <label class={classes!("switch", on.then_some("on"))}
-                        title="Live objects carry what the API server adds (status, managedFields, resourceVersion, defaults it fills in): with the Kubernetes preset, that is not drift (driftwise check --preset kubernetes)">
+                        title="Live objects carry what the API server adds (status, managedFields, resourceVersion, defaults it fills in), and the cluster holds objects its controllers made (ReplicaSets, Pods, EndpointSlices): with the Kubernetes preset, that is not drift (driftwise check --preset kubernetes)">
                         <input id="kubernetes-preset" type="checkbox" checked={on}
                             onchange={props.on_kubernetes_preset.reform(|e: Event| e.target_unchecked_into::<HtmlInputElement>().checked())} />
                         { " Kubernetes preset" }
