@@ -588,6 +588,61 @@ fn a_services_target_port_is_its_port_unless_the_cluster_says_otherwise() {
     );
 }
 
+/// Under the `kubernetes` preset, the replicas of an object a HorizontalPodAutoscaler scales are
+/// the autoscaler's: not drift. The same name in another namespace, and an object no autoscaler
+/// scales, still are; without the preset every difference is.
+#[test]
+fn replicas_an_autoscaler_sets_are_not_drift_under_the_kubernetes_preset() {
+    let deployment = |ns: &str, name: &str, replicas: u32| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: {ns}}}\n\
+             spec: {{replicas: {replicas}}}\n"
+        )
+    };
+    let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n\
+        metadata: {name: api, namespace: shop}\n\
+        spec: {scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}, \
+        minReplicas: 2, maxReplicas: 9}\n";
+    let base = [
+        deployment("shop", "api", 2),
+        deployment("shop", "worker", 1),
+        deployment("blog", "api", 2),
+        hpa.to_string(),
+    ]
+    .join("---\n");
+    let live = [
+        deployment("shop", "api", 7),
+        deployment("shop", "worker", 3),
+        deployment("blog", "api", 4),
+        hpa.to_string(),
+    ]
+    .join("---\n");
+    let check = |presets: Vec<String>| {
+        let mut request = Request::new(
+            Source::new("base.yaml", base.as_str()),
+            vec![Environment::from_source(Source::new(
+                "live.yaml",
+                live.as_str(),
+            ))],
+        );
+        request.options.presets = presets;
+        let report = run(&request).unwrap().report;
+        report
+            .findings
+            .iter()
+            .map(|f| f.keyed_path.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        check(vec!["kubernetes".into()]),
+        [
+            "[kind=Deployment,namespace=shop,name=worker]/spec/replicas",
+            "[kind=Deployment,namespace=blog,name=api]/spec/replicas",
+        ]
+    );
+    assert_eq!(check(Vec::new()).len(), 3);
+}
+
 /// `controlled` in a policy's own ignore rule: objects a controller made and manages (their
 /// `ownerReferences` name it with `controller: true`) are not drift; an object that names an owner
 /// but no controller is, and `--explain` says why the rule passed it by.

@@ -253,6 +253,13 @@ impl Checker {
                 .chain(docs.iter().flatten())
                 .flat_map(|d| d.documents.iter()),
         );
+        // The replicas autoscalers set, on either side.
+        policy.ignore_autoscaled_replicas(
+            bases
+                .iter()
+                .chain(docs.iter().flatten())
+                .flat_map(|d| d.documents.iter()),
+        );
         progress(Progress {
             step: steps,
             steps,

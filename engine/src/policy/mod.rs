@@ -74,6 +74,9 @@ pub struct Policy {
     /// Argo CD `managedFieldsManagers` entries, made into ignore rules once the live objects are
     /// read ([`Policy::ignore_managed_fields`]).
     managed: Vec<argocd::ManagedRule>,
+    /// The `kubernetes` preset is on: replicas an autoscaler sets are not drift
+    /// ([`Policy::ignore_autoscaled_replicas`]).
+    kubernetes: bool,
     align: AlignOptions,
     reveal_secrets: bool,
     /// Today's date, for `expires`; none means nothing expires.
@@ -168,6 +171,7 @@ impl Policy {
             includes,
             preset_from: None,
             managed: Vec::new(),
+            kubernetes: false,
             align,
             reveal_secrets: false,
             today: None,
@@ -318,6 +322,7 @@ impl Policy {
                     _ => err,
                 }
             })?;
+            self.kubernetes |= name == "kubernetes";
             let quantities = presets::quantity_paths(&name);
             self.file
                 .normalise
@@ -432,6 +437,69 @@ impl Policy {
                     rules.push((rule, cited));
                 }
             }
+        }
+        self.preset_from.get_or_insert(self.file.ignore.len());
+        for (rule, cited) in rules {
+            self.origins
+                .insert(format!("ignore[{}]", self.file.ignore.len()), cited);
+            self.file.ignore.push(rule);
+        }
+    }
+
+    /// Under the `kubernetes` preset, ignore rules for the `spec.replicas` of every object a
+    /// HorizontalPodAutoscaler in `documents` scales (its `scaleTargetRef`, in its namespace):
+    /// the autoscaler sets them, so the live count differing from the manifest's is not drift.
+    /// Like presets, they are never reported stale.
+    pub(crate) fn ignore_autoscaled_replicas<'d>(
+        &mut self,
+        documents: impl Iterator<Item = &'d crate::tree::Node>,
+    ) {
+        if !self.kubernetes {
+            return;
+        }
+        let mut rules: Vec<(IgnoreRule, RuleRef)> = Vec::new();
+        for object in documents {
+            let text = |pointer: &str| match object.pointer(pointer).map(|n| &n.value) {
+                Some(Value::String(s)) => Some(s.to_string()),
+                _ => None,
+            };
+            if text("/kind").as_deref() != Some("HorizontalPodAutoscaler") {
+                continue;
+            }
+            let (Some(kind), Some(name)) = (
+                text("/spec/scaleTargetRef/kind"),
+                text("/spec/scaleTargetRef/name"),
+            ) else {
+                continue;
+            };
+            let namespace = text("/metadata/namespace");
+            let autoscaler = text("/metadata/name").unwrap_or_default();
+            let rule = IgnoreRule {
+                path: crate::pattern::Pattern::parse("/spec/replicas").expect("a valid pattern"),
+                envs: Vec::new(),
+                reason: Some(format!(
+                    "preset kubernetes: scaled by the HorizontalPodAutoscaler {autoscaler}"
+                )),
+                kind: Some(kind),
+                name: Some(name),
+                namespace,
+                group: None,
+                kinds: Vec::new(),
+                value: None,
+                same_as: None,
+                controlled: false,
+            };
+            if rules.iter().any(|(r, _)| {
+                (&r.kind, &r.name, &r.namespace) == (&rule.kind, &rule.name, &rule.namespace)
+            }) {
+                continue;
+            }
+            let cited = RuleRef {
+                rule: format!("presets.kubernetes (HorizontalPodAutoscaler {autoscaler})"),
+                line: None,
+                file: None,
+            };
+            rules.push((rule, cited));
         }
         self.preset_from.get_or_insert(self.file.ignore.len());
         for (rule, cited) in rules {
