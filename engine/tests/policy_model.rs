@@ -645,14 +645,16 @@ fn replicas_an_autoscaler_sets_are_not_drift_under_the_kubernetes_preset() {
 
 /// `controlled` in a policy's own ignore rule: objects a controller made and manages (their
 /// `ownerReferences` name it with `controller: true`) are not drift; an object that names an owner
-/// but no controller is, and `--explain` says why the rule passed it by.
+/// but no controller is, and `--explain` says why the rule passed it by. A value added inside a
+/// controlled object the manifests declare too (an operator's Deployment) is still drift.
 #[test]
 fn an_ignore_rule_can_leave_out_what_controllers_made() {
     let policy = "ignore:\n  - path: /**\n    kinds: [added]\n    controlled: true\n";
     let base =
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: 2}\n";
     let env = "apiVersion: v1\nkind: List\nitems:\n\
-        - {apiVersion: apps/v1, kind: Deployment, metadata: {name: web}, spec: {replicas: 2}}\n\
+        - {apiVersion: apps/v1, kind: Deployment, metadata: {name: web, ownerReferences: \
+        [{kind: Shop, name: s, controller: true}]}, spec: {replicas: 2, paused: true}}\n\
         - apiVersion: apps/v1\n  kind: ReplicaSet\n  metadata:\n    name: web-5d4f\n    \
         ownerReferences: [{kind: Deployment, name: web, controller: true}]\n\
         - apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: extra\n    \
@@ -670,14 +672,21 @@ fn an_ignore_rule_can_leave_out_what_controllers_made() {
         .iter()
         .map(|f| f.keyed_path.as_str())
         .collect();
-    assert_eq!(paths, ["[kind=ConfigMap,name=extra]"]);
+    assert_eq!(
+        paths,
+        [
+            "[kind=Deployment,name=web]/metadata/ownerReferences",
+            "[kind=Deployment,name=web]/spec/paused",
+            "[kind=ConfigMap,name=extra]"
+        ]
+    );
     assert!(stale(&report).is_empty(), "the rule hid a finding");
     let checker = driftwise_engine::Checker::new(&request).unwrap();
     let why = checker.explain("[kind=ConfigMap,name=extra]");
     let miss = why[0].trials[0].miss.as_ref().map(ToString::to_string);
     assert_eq!(
         miss.as_deref(),
-        Some("only in objects a controller made (ownerReferences with controller: true)")
+        Some("only for whole objects a controller made (ownerReferences with controller: true)")
     );
     assert!(checker.explain("[kind=ReplicaSet,name=web-5d4f]")[0].ignored);
 }

@@ -169,9 +169,9 @@ pub struct IgnoreRule {
     /// server copies from another field (a Service port's `targetPort` from its `port`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_as: Option<String>,
-    /// Only inside Kubernetes objects a controller made and manages (their
+    /// Only whole Kubernetes objects a controller made and manages (their
     /// `metadata.ownerReferences` name one with `controller: true`): a Deployment's ReplicaSets
-    /// and their Pods, a Service's EndpointSlices, a CronJob's Jobs.
+    /// and their Pods, a Service's EndpointSlices, a CronJob's Jobs. Not the values inside one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub controlled: bool,
     /// Only inside Kubernetes objects of this kind (`Deployment`; `*` for any).

@@ -86,24 +86,26 @@ impl<'f> Subject<'f> {
         crate::tree::lookup(doc, stream, &pointer).map(|node| node.value.to_json())
     }
 
-    /// Whether the finding is in a Kubernetes object that a controller made and manages: one whose
-    /// `metadata.ownerReferences`, in the environment's file, name an owner with `controller: true`.
-    pub(crate) fn in_controlled_object(&self) -> bool {
+    /// Whether the finding is a whole Kubernetes object that a controller made and manages: one
+    /// whose `metadata.ownerReferences`, in the environment's file, name an owner with
+    /// `controller: true`. A value inside such an object is not: when the manifests declare the
+    /// object too, its fields are compared as any object's are.
+    pub(crate) fn is_controlled_object(&self) -> bool {
         let (Some((doc, stream)), Some(side)) = (self.file, self.finding.env.as_ref()) else {
             return false;
         };
-        // The object is the document the pointer starts with, or the file's one document.
-        let root = if stream {
-            let rest = side.path.strip_prefix('/').unwrap_or_default();
-            rest.split('/').next().unwrap_or_default()
+        // The object is a document of the stream (`/3`), or the file's one document.
+        let whole = if stream {
+            side.path
+                .strip_prefix('/')
+                .is_some_and(|index| !index.is_empty() && !index.contains('/'))
         } else {
-            ""
+            side.path.is_empty()
         };
-        let pointer = if stream {
-            format!("/{root}/metadata/ownerReferences")
-        } else {
-            "/metadata/ownerReferences".to_string()
-        };
+        if !whole {
+            return false;
+        }
+        let pointer = format!("{}/metadata/ownerReferences", side.path);
         let Some(owners) = crate::tree::lookup(doc, stream, &pointer) else {
             return false;
         };
@@ -186,8 +188,8 @@ pub enum Miss {
         /// The field beside it.
         field: String,
     },
-    /// The rule is for objects a controller made, and the finding's object names no controller
-    /// among its owners.
+    /// The rule is for whole objects a controller made, and the finding is not one (it is inside
+    /// an object, or its object names no controller among its owners).
     Controlled,
     /// The exception's last day has passed.
     Expired {
@@ -221,7 +223,7 @@ impl std::fmt::Display for Miss {
             }
             Miss::Controlled => write!(
                 f,
-                "only in objects a controller made (ownerReferences with controller: true)"
+                "only for whole objects a controller made (ownerReferences with controller: true)"
             ),
             Miss::Expired { expires } => write!(f, "expired after {expires}"),
         }

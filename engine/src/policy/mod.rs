@@ -948,7 +948,7 @@ fn ignore_applies(rule: &IgnoreRule, subject: &Subject<'_>) -> std::result::Resu
             });
         }
     }
-    if rule.controlled && !subject.in_controlled_object() {
+    if rule.controlled && !subject.is_controlled_object() {
         return Err(Miss::Controlled);
     }
     Ok(())
