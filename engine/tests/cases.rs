@@ -339,9 +339,10 @@ fn kubernetes_objects_match_by_identity_across_document_order() {
 /// DaemonSet, a NetworkPolicy, a Service with client-IP affinity, a HorizontalPodAutoscaler and a
 /// RoleBinding is not drift under the `kubernetes` preset, nor are the objects the cluster made
 /// (a Deployment's ReplicaSet and Pod, a Service's EndpointSlice and Endpoints, a CronJob's Job, a
-/// namespace's `default` account and CA bundle); the four real drifts planted among them are (a
-/// `serviceAccount` the server copies from `serviceAccountName` is a default, one that differs
-/// from it is not; an object that names an owner but not as its controller was made by hand).
+/// namespace's `default` account and CA bundle, a StatefulSet's claim); the five real drifts
+/// planted among them are (a `serviceAccount` the server copies from `serviceAccountName` is a
+/// default, one that differs from it is not; an object that names an owner but not as its
+/// controller was made by hand; a claim left from a replica scaled away holds unused storage).
 #[test]
 fn the_servers_defaults_on_common_objects_are_not_drift() {
     let r = run_case("tests/cases/kubernetes-server-defaults");
@@ -363,6 +364,10 @@ fn the_servers_defaults_on_common_objects_are_not_drift() {
             (
                 Kind::Added,
                 "[kind=ConfigMap,namespace=default,name=web-extra]".to_string()
+            ),
+            (
+                Kind::Added,
+                "[kind=PersistentVolumeClaim,namespace=default,name=data-db-1]".to_string()
             ),
         ]
     );

@@ -253,8 +253,8 @@ impl Checker {
                 .chain(docs.iter().flatten())
                 .flat_map(|d| d.documents.iter()),
         );
-        // The replicas autoscalers set, on either side.
-        policy.ignore_autoscaled_replicas(
+        // What the objects on either side make: replicas autoscalers set, StatefulSets' claims.
+        policy.derive_kubernetes_rules(
             bases
                 .iter()
                 .chain(docs.iter().flatten())
