@@ -112,6 +112,22 @@ fn kubernetes() -> Vec<IgnoreRule> {
     .into_iter()
     .map(|p| rule(p, None, server))
     .collect();
+    // What the tool that applied an object writes on it to track what it applied: Helm's release,
+    // Argo CD's tracking id, Flux's owning Kustomization or HelmRelease. `helm template` and the
+    // manifests in git leave them out.
+    for path in [
+        "/metadata/annotations/meta.helm.sh~1release-name",
+        "/metadata/annotations/meta.helm.sh~1release-namespace",
+        "/metadata/annotations/argocd.argoproj.io~1tracking-id",
+        "/metadata/labels/kustomize.toolkit.fluxcd.io~1name",
+        "/metadata/labels/kustomize.toolkit.fluxcd.io~1namespace",
+        "/metadata/labels/helm.toolkit.fluxcd.io~1name",
+        "/metadata/labels/helm.toolkit.fluxcd.io~1namespace",
+    ] {
+        let mut r = rule(path, None, "set by the tool that applied it, to track it");
+        r.kinds = vec![Kind::Added];
+        rules.push(r);
+    }
     // `kubectl rollout restart` stamps the pod template to make new pods: a restart, not a change
     // of configuration.
     rules.push(rule(
