@@ -643,6 +643,47 @@ fn replicas_an_autoscaler_sets_are_not_drift_under_the_kubernetes_preset() {
     assert_eq!(check(Vec::new()).len(), 3);
 }
 
+/// The objects a cluster makes itself are not drift under the `kubernetes` preset, whole, on
+/// either side (one cluster's `kubectl get` as the base of another's); a manifest that declares
+/// one of them (the `default` account, given pull secrets) still has its values compared.
+#[test]
+fn objects_the_cluster_makes_are_not_drift_whole_but_their_values_are() {
+    let account = |ns: &str, extra: &str| {
+        format!(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {{name: default, namespace: {ns}}}\n{extra}"
+        )
+    };
+    let replica_set = "apiVersion: apps/v1\nkind: ReplicaSet\n\
+        metadata: {name: web-5d4f, namespace: shop, ownerReferences: [{kind: Deployment, name: web, controller: true}]}\n";
+    let base = [
+        account("shop", "imagePullSecrets: [{name: regcred}]\n"),
+        replica_set.to_string(),
+    ]
+    .join("---\n");
+    let live = [account("shop", ""), account("blog", "")].join("---\n");
+    let mut request = Request::new(
+        Source::new("base.yaml", base.as_str()),
+        vec![Environment::from_source(Source::new(
+            "live.yaml",
+            live.as_str(),
+        ))],
+    );
+    request.options.presets = vec!["kubernetes".into()];
+    let report = run(&request).unwrap().report;
+    let paths: Vec<(Kind, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.kind, f.keyed_path.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        [(
+            Kind::Removed,
+            "[kind=ServiceAccount,namespace=shop,name=default]/imagePullSecrets"
+        )]
+    );
+}
+
 /// `controlled` in a policy's own ignore rule: objects a controller made and manages (their
 /// `ownerReferences` name it with `controller: true`) are not drift; an object that names an owner
 /// but no controller is, and `--explain` says why the rule passed it by. A value added inside a

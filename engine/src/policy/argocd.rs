@@ -218,6 +218,7 @@ pub(super) fn ignore_rules(application: &Source) -> Result<Imported> {
                         value: None,
                         same_as: None,
                         controlled: false,
+                        whole: false,
                     },
                     at(pointer.span).line as usize,
                 ));

@@ -174,6 +174,10 @@ pub struct IgnoreRule {
     /// and their Pods, a Service's EndpointSlices, a CronJob's Jobs. Not the values inside one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub controlled: bool,
+    /// Only whole objects (documents of a stream, or files) added or removed, not the values
+    /// inside one: for objects the cluster makes that a manifest may still declare and change.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub whole: bool,
     /// Only inside Kubernetes objects of this kind (`Deployment`; `*` for any).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,

@@ -86,37 +86,43 @@ impl<'f> Subject<'f> {
         crate::tree::lookup(doc, stream, &pointer).map(|node| node.value.to_json())
     }
 
-    /// Whether the finding is a whole Kubernetes object that a controller made and manages: one
-    /// whose `metadata.ownerReferences`, in the environment's file, name an owner with
-    /// `controller: true`. A value inside such an object is not: when the manifests declare the
-    /// object too, its fields are compared as any object's are.
+    /// Whether the finding is a whole Kubernetes object that a controller made and manages, added
+    /// or removed: one whose `metadata.ownerReferences` name an owner with `controller: true`. A
+    /// value inside such an object is not: when the manifests declare the object too, its fields
+    /// are compared as any object's are.
     pub(crate) fn is_controlled_object(&self) -> bool {
-        let (Some((doc, stream)), Some(side)) = (self.file, self.finding.env.as_ref()) else {
-            return false;
-        };
-        // The object is a document of the stream (`/3`), or the file's one document.
-        let whole = if stream {
-            side.path
-                .strip_prefix('/')
-                .is_some_and(|index| !index.is_empty() && !index.contains('/'))
-        } else {
-            side.path.is_empty()
-        };
-        if !whole {
-            return false;
-        }
-        let pointer = format!("{}/metadata/ownerReferences", side.path);
-        let Some(owners) = crate::tree::lookup(doc, stream, &pointer) else {
-            return false;
-        };
-        let crate::tree::Value::List(owners) = &owners.value else {
-            return false;
-        };
-        owners.iter().any(|owner| {
-            matches!(&owner.value, crate::tree::Value::Map(m)
-                if matches!(m.get("controller").map(|c| &c.value.value),
-                    Some(crate::tree::Value::Bool(true))))
+        self.whole_object().is_some_and(|side| {
+            side.value
+                .pointer("/metadata/ownerReferences")
+                .and_then(serde_json::Value::as_array)
+                .is_some_and(|owners| {
+                    owners
+                        .iter()
+                        .any(|o| o.get("controller") == Some(&serde_json::Value::Bool(true)))
+                })
         })
+    }
+
+    /// Whether the finding is a whole object (a document of a stream, or a file's one document)
+    /// added or removed.
+    pub(crate) fn is_whole_object(&self) -> bool {
+        self.whole_object().is_some()
+    }
+
+    /// The side that has the object, when the finding is a whole object added or removed.
+    fn whole_object(&self) -> Option<&'f crate::finding::Side> {
+        let f = self.finding;
+        let side = match f.kind {
+            crate::finding::Kind::Added => f.env.as_ref(),
+            crate::finding::Kind::Removed => f.base.as_ref(),
+            _ => None,
+        }?;
+        // A document of a stream (`/3`), or a file's one document.
+        let whole = side.path.is_empty()
+            || side.path.strip_prefix('/').is_some_and(|index| {
+                !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit())
+            });
+        whole.then_some(side)
     }
 
     /// Whether `pattern` matches the finding (or an ancestor of it).
@@ -191,6 +197,8 @@ pub enum Miss {
     /// The rule is for whole objects a controller made, and the finding is not one (it is inside
     /// an object, or its object names no controller among its owners).
     Controlled,
+    /// The rule is for whole objects added or removed, and the finding is inside one.
+    Whole,
     /// The exception's last day has passed.
     Expired {
         /// Its last day.
@@ -221,6 +229,7 @@ impl std::fmt::Display for Miss {
             Miss::SameAs { field } => {
                 write!(f, "only when the value is that of `{field}` beside it")
             }
+            Miss::Whole => write!(f, "only for whole objects added or removed"),
             Miss::Controlled => write!(
                 f,
                 "only for whole objects a controller made (ownerReferences with controller: true)"

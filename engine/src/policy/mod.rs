@@ -433,6 +433,7 @@ impl Policy {
                         value: None,
                         same_as: None,
                         controlled: false,
+                        whole: false,
                     };
                     rules.push((rule, cited));
                 }
@@ -480,6 +481,7 @@ impl Policy {
                 value: None,
                 same_as: None,
                 controlled: false,
+                whole: false,
             };
             let cited = RuleRef {
                 rule: cited,
@@ -1016,6 +1018,9 @@ fn ignore_applies(rule: &IgnoreRule, subject: &Subject<'_>) -> std::result::Resu
                 field: field.clone(),
             });
         }
+    }
+    if rule.whole && !subject.is_whole_object() {
+        return Err(Miss::Whole);
     }
     if rule.controlled && !subject.is_controlled_object() {
         return Err(Miss::Controlled);

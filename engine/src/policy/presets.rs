@@ -79,6 +79,7 @@ fn rule(path: &str, value: Option<J>, reason: &str) -> IgnoreRule {
         value,
         same_as: None,
         controlled: false,
+        whole: false,
     }
 }
 
@@ -329,7 +330,11 @@ fn kubernetes() -> Vec<IgnoreRule> {
 fn made_by_the_cluster() -> Vec<IgnoreRule> {
     let whole = |kind: Option<&str>, name: Option<&str>, namespace: Option<&str>, reason| {
         let mut r = rule("/**", None, reason);
-        r.kinds = vec![Kind::Added];
+        // Removed too: with one cluster's objects as the base, they are the other's. Whole ones
+        // only: a manifest that declares the `default` account and gives it pull secrets still
+        // has them compared.
+        r.kinds = vec![Kind::Added, Kind::Removed];
+        r.whole = true;
         r.kind = kind.map(Into::into);
         r.name = name.map(Into::into);
         r.namespace = namespace.map(Into::into);
