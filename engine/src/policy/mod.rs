@@ -447,15 +447,9 @@ impl Policy {
         }
     }
 
-    /// Under the `kubernetes` preset, the ignore rules `documents`' objects call for (on either
-    /// side; like presets', never reported stale):
-    /// - the `spec.replicas` of every object a HorizontalPodAutoscaler scales (its
-    ///   `scaleTargetRef`, in its namespace): the autoscaler sets them, so the live count
-    ///   differing from the manifest's is not drift;
-    /// - the claims a StatefulSet makes from its `volumeClaimTemplates` (`data-db-0` for template
-    ///   `data` of `db`, one per replica up to the most either side asks for), which no manifest
-    ///   declares and which name no owner unless their retention policy deletes them. A claim
-    ///   left from replicas scaled away is still drift: it holds storage no pod uses.
+    /// Under the `kubernetes` preset, the ignore rules `documents`' objects call for, on either
+    /// side ([`presets::derived_rules`]: replicas autoscalers set, StatefulSets' claims); like
+    /// presets', never reported stale.
     pub(crate) fn derive_kubernetes_rules<'d>(
         &mut self,
         documents: impl Iterator<Item = &'d crate::tree::Node>,
@@ -463,117 +457,14 @@ impl Policy {
         if !self.kubernetes {
             return;
         }
-        let mut rules: Vec<(IgnoreRule, RuleRef)> = Vec::new();
-        let mut add = |kind: &str, name: String, namespace: Option<String>, path, kinds, why| {
-            let cited = format!("presets.kubernetes ({why})");
-            if rules.iter().any(|(_, c)| c.rule == cited) {
-                return;
-            }
-            let rule = IgnoreRule {
-                path: crate::pattern::Pattern::parse(path).expect("a valid pattern"),
-                envs: Vec::new(),
-                reason: Some(format!("preset kubernetes: {why}")),
-                kind: Some(kind.to_string()),
-                name: Some(name),
-                namespace,
-                group: None,
-                kinds,
-                value: None,
-                same_as: None,
-                controlled: false,
-                whole: false,
-            };
+        let rules = presets::derived_rules(documents);
+        self.preset_from.get_or_insert(self.file.ignore.len());
+        for (rule, cited) in rules {
             let cited = RuleRef {
                 rule: cited,
                 line: None,
                 file: None,
             };
-            rules.push((rule, cited));
-        };
-        // Each StatefulSet's claim templates and the most replicas either side gives it.
-        let mut stateful: IndexMap<(Option<String>, String), (u64, Vec<String>)> = IndexMap::new();
-        for object in documents {
-            let text = |pointer: &str| match object.pointer(pointer).map(|n| &n.value) {
-                Some(Value::String(s)) => Some(s.to_string()),
-                _ => None,
-            };
-            let namespace = text("/metadata/namespace");
-            let Some(name) = text("/metadata/name") else {
-                continue;
-            };
-            match text("/kind").as_deref() {
-                Some("HorizontalPodAutoscaler") => {
-                    let (Some(kind), Some(target)) = (
-                        text("/spec/scaleTargetRef/kind"),
-                        text("/spec/scaleTargetRef/name"),
-                    ) else {
-                        continue;
-                    };
-                    let why = match &namespace {
-                        Some(ns) => format!(
-                            "{kind} {ns}/{target} scaled by the HorizontalPodAutoscaler {name}"
-                        ),
-                        None => {
-                            format!("{kind} {target} scaled by the HorizontalPodAutoscaler {name}")
-                        }
-                    };
-                    add(&kind, target, namespace, "/spec/replicas", Vec::new(), why);
-                }
-                Some("StatefulSet") => {
-                    let replicas = match object.pointer("/spec/replicas").map(|n| &n.value) {
-                        Some(Value::Int(n)) => u64::try_from(*n).unwrap_or(0),
-                        _ => 1,
-                    };
-                    let templates: Vec<String> = match object
-                        .pointer("/spec/volumeClaimTemplates")
-                        .map(|n| &n.value)
-                    {
-                        Some(Value::List(items)) => items
-                            .iter()
-                            .filter_map(|t| match t.pointer("/metadata/name").map(|n| &n.value) {
-                                Some(Value::String(s)) => Some(s.to_string()),
-                                _ => None,
-                            })
-                            .collect(),
-                        _ => Vec::new(),
-                    };
-                    let entry = stateful.entry((namespace, name)).or_default();
-                    entry.0 = entry.0.max(replicas);
-                    for t in templates {
-                        if !entry.1.contains(&t) {
-                            entry.1.push(t);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        // A StatefulSet of a thousand replicas is already far beyond real ones.
-        const MOST_CLAIMS: u64 = 1000;
-        for ((namespace, set), (replicas, templates)) in stateful {
-            for template in &templates {
-                for ordinal in 0..replicas.min(MOST_CLAIMS) {
-                    let claim = format!("{template}-{set}-{ordinal}");
-                    let place = match &namespace {
-                        Some(ns) => format!("{ns}/{claim}"),
-                        None => claim.clone(),
-                    };
-                    let why = format!(
-                        "claim {place} made by the StatefulSet {set} from its template {template}"
-                    );
-                    add(
-                        "PersistentVolumeClaim",
-                        claim,
-                        namespace.clone(),
-                        "/**",
-                        vec![crate::finding::Kind::Added],
-                        why,
-                    );
-                }
-            }
-        }
-        self.preset_from.get_or_insert(self.file.ignore.len());
-        for (rule, cited) in rules {
             self.origins
                 .insert(format!("ignore[{}]", self.file.ignore.len()), cited);
             self.file.ignore.push(rule);
