@@ -645,7 +645,8 @@ fn replicas_an_autoscaler_sets_are_not_drift_under_the_kubernetes_preset() {
 
 /// The objects a cluster makes itself are not drift under the `kubernetes` preset, whole, on
 /// either side (one cluster's `kubectl get` as the base of another's); a manifest that declares
-/// one of them (the `default` account, given pull secrets) still has its values compared.
+/// one of them (the `default` account, given pull secrets) still has its values compared, and
+/// Endpoints written by hand for a selector-less Service are drift when the cluster lacks them.
 #[test]
 fn objects_the_cluster_makes_are_not_drift_whole_but_their_values_are() {
     let account = |ns: &str, extra: &str| {
@@ -655,9 +656,12 @@ fn objects_the_cluster_makes_are_not_drift_whole_but_their_values_are() {
     };
     let replica_set = "apiVersion: apps/v1\nkind: ReplicaSet\n\
         metadata: {name: web-5d4f, namespace: shop, ownerReferences: [{kind: Deployment, name: web, controller: true}]}\n";
+    let endpoints = "apiVersion: v1\nkind: Endpoints\nmetadata: {name: legacy-db, namespace: shop}\n\
+        subsets: [{addresses: [{ip: 10.0.0.5}], ports: [{port: 5432}]}]\n";
     let base = [
         account("shop", "imagePullSecrets: [{name: regcred}]\n"),
         replica_set.to_string(),
+        endpoints.to_string(),
     ]
     .join("---\n");
     let live = [account("shop", ""), account("blog", "")].join("---\n");
@@ -677,10 +681,16 @@ fn objects_the_cluster_makes_are_not_drift_whole_but_their_values_are() {
         .collect();
     assert_eq!(
         paths,
-        [(
-            Kind::Removed,
-            "[kind=ServiceAccount,namespace=shop,name=default]/imagePullSecrets"
-        )]
+        [
+            (
+                Kind::Removed,
+                "[kind=ServiceAccount,namespace=shop,name=default]/imagePullSecrets"
+            ),
+            (
+                Kind::Removed,
+                "[kind=Endpoints,namespace=shop,name=legacy-db]"
+            ),
+        ]
     );
 }
 

@@ -478,13 +478,18 @@ fn made_by_the_cluster() -> Vec<IgnoreRule> {
             "made by the cluster in every namespace",
         ),
         // A Service with a selector gets Endpoints of its name from the endpoints controller,
-        // which names no owner; a selector-less Service's are in the manifests, and matched.
-        whole(
-            Some("Endpoints"),
-            None,
-            None,
-            "made by the endpoints controller for a Service",
-        ),
+        // which names no owner. Added only: a selector-less Service's Endpoints are written by
+        // hand into the manifests, and one missing from the cluster is drift.
+        {
+            let mut r = whole(
+                Some("Endpoints"),
+                None,
+                None,
+                "made by the endpoints controller for a Service",
+            );
+            r.kinds = vec![Kind::Added];
+            r
+        },
         whole(
             Some("Service"),
             Some("kubernetes"),
