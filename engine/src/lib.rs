@@ -77,6 +77,7 @@ mod validate;
 mod vars;
 mod verdict;
 mod violation;
+mod words;
 mod yaml_text;
 
 pub use blame::{FileVersion, ValueChange, value_history};

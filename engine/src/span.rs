@@ -221,21 +221,20 @@ impl Lines {
     /// The lines of `text`. Texts over 4 GiB are refused before they are read.
     pub fn of(text: &str) -> Lines {
         let bytes = text.as_bytes();
-        // Counted first (a loop the compiler vectorises): grown by doubling, the table of a large
-        // file would hold up to twice its room, and the old and new room at once, while the tree
-        // beside it is whole.
-        let newlines = bytes.iter().filter(|&&b| b == b'\n').count();
+        // Counted first: grown by doubling, the table of a large file would hold up to twice its
+        // room, and the old and new room at once, while the tree beside it is whole.
+        let newlines = crate::words::count_line_breaks(bytes);
         let mut starts = Vec::with_capacity(newlines + 1);
         starts.push(0);
-        // `find` of one ASCII byte is std's word-at-a-time memchr.
-        let mut from = 0;
-        while let Some(i) = text[from..].find('\n') {
-            from += i + 1;
-            starts.push(from as u32);
-        }
+        let ascii = crate::words::line_starts(bytes, |start| starts.push(start as u32));
         let mut continuing = Vec::new();
         // Most of most texts is ASCII: whole runs of it are passed over at once.
-        for (chunk_at, chunk) in bytes.chunks(64).enumerate() {
+        let chunks = if ascii {
+            [].chunks(64)
+        } else {
+            bytes.chunks(64)
+        };
+        for (chunk_at, chunk) in chunks.enumerate() {
             if chunk.is_ascii() {
                 continue;
             }

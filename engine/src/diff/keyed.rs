@@ -103,11 +103,16 @@ impl<'n, V: FnMut(&Place<'n, '_>) -> bool> Walker<'_, '_, V> {
                     let marks = (self.pointer.len(), self.keyed.len());
                     push_segment(&mut self.pointer, k);
                     push_segment(&mut self.keyed, k);
-                    let inner: Vec<String> = naming
-                        .iter()
-                        .filter_map(|f| f.strip_prefix(k.as_str())?.strip_prefix('.'))
-                        .map(str::to_string)
-                        .collect();
+                    // Most members are inside no named item: no fields, nothing to collect.
+                    let inner: Vec<String> = if naming.is_empty() {
+                        Vec::new()
+                    } else {
+                        naming
+                            .iter()
+                            .filter_map(|f| f.strip_prefix(k.as_str())?.strip_prefix('.'))
+                            .map(str::to_string)
+                            .collect()
+                    };
                     let at = At {
                         parent: Some(n),
                         key: Some(k),

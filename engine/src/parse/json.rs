@@ -56,7 +56,7 @@ impl<'t> Parser<'t> {
         loop {
             match self.peek() {
                 // Pretty-printed JSON is mostly indentation.
-                Some(b' ') => self.at += super::words::spaces(&self.bytes[self.at..]),
+                Some(b' ') => self.at += crate::words::spaces(&self.bytes[self.at..]),
                 Some(b'\t' | b'\r') => self.at += 1,
                 Some(b'\n') => self.at += 1,
                 Some(b'/') if self.bytes.get(self.at + 1) == Some(&b'/') => {
@@ -234,7 +234,7 @@ impl<'t> Parser<'t> {
         loop {
             let run = self.at;
             self.at +=
-                super::words::string_stop(&self.bytes[run..]).unwrap_or(self.bytes.len() - run);
+                crate::words::string_stop(&self.bytes[run..]).unwrap_or(self.bytes.len() - run);
             if out.is_empty() && self.peek() == Some(b'"') {
                 // No escapes: straight from the text (a short string without an allocation).
                 self.at += 1;

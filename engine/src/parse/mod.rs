@@ -8,7 +8,6 @@ pub(crate) use flat::is_env_name;
 mod json;
 mod open;
 mod toml;
-mod words;
 pub(crate) mod yaml;
 pub(crate) mod yaml_block;
 #[cfg(test)]

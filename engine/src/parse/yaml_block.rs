@@ -21,7 +21,7 @@ pub(crate) fn parse(text: &str, limits: Limits) -> Option<Vec<Node>> {
     // block scalars are looked at below; these are cheaper to refuse up front.
     // So are characters YAML does not allow in a stream (control characters, C1 controls but
     // NEL, U+FFFE and U+FFFF) and byte-order marks, which the full reader places or refuses.
-    let facts = super::words::TextFacts::of(bytes)?;
+    let facts = crate::words::TextFacts::of(bytes)?;
     if !facts.ascii
         && text.chars().any(|c| {
             matches!(
@@ -101,12 +101,11 @@ impl<'t> Lines<'t> {
         self.current = None;
         while self.from <= self.text.len() {
             let start = self.from;
-            let end = self.text[start..]
-                .find('\n')
+            let end = crate::words::line_break(&self.text.as_bytes()[start..])
                 .map_or(self.text.len(), |i| start + i);
             self.from = end + 1;
             let raw = &self.text[start..end];
-            let indent = super::words::spaces(raw.as_bytes());
+            let indent = crate::words::spaces(raw.as_bytes());
             let content = &raw[indent..];
             if content.is_empty() || content.starts_with('#') {
                 continue;

@@ -28,7 +28,7 @@ fn first(mask: u64) -> usize {
 }
 
 /// How many bytes at the start of `bytes` are spaces.
-pub(super) fn spaces(bytes: &[u8]) -> usize {
+pub(crate) fn spaces(bytes: &[u8]) -> usize {
     let mut at = 0;
     while let Some(w) = word(&bytes[at..]) {
         let other = !equal(w, b' ') & HIGH;
@@ -41,7 +41,7 @@ pub(super) fn spaces(bytes: &[u8]) -> usize {
 }
 
 /// Where the first `"`, `\` or control character is: the end of a JSON string's plain run.
-pub(super) fn string_stop(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn string_stop(bytes: &[u8]) -> Option<usize> {
     let mut at = 0;
     while let Some(w) = word(&bytes[at..]) {
         let stops = equal(w, b'"') | equal(w, b'\\') | below(w, 0x20);
@@ -56,11 +56,91 @@ pub(super) fn string_stop(bytes: &[u8]) -> Option<usize> {
         .map(|i| at + i)
 }
 
+/// Where the first line break (`\n`) of `bytes` is. `str::find('\n')` goes through std's
+/// general search, which cost ~190 instructions for a 30-byte line of a configuration file.
+pub(crate) fn line_break(bytes: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    while let Some(w) = word(&bytes[at..]) {
+        let breaks = equal(w, b'\n');
+        if breaks != 0 {
+            return Some(at + first(breaks));
+        }
+        at += 8;
+    }
+    bytes[at..].iter().position(|&b| b == b'\n').map(|i| at + i)
+}
+
+/// How many line breaks (`\n`) `bytes` holds: a count in each byte of a word, summed every 255
+/// words before a lane can overflow (a plain `filter().count()` widened every byte to 64 bits).
+pub(crate) fn count_line_breaks(bytes: &[u8]) -> usize {
+    const PAIRS: u64 = 0x00FF_00FF_00FF_00FF;
+    let (words, tail) = bytes.as_chunks::<8>();
+    let mut total = 0;
+    for block in words.chunks(255) {
+        let mut lanes = 0u64;
+        for w in block {
+            lanes += equal(u64::from_le_bytes(*w), b'\n') >> 7;
+        }
+        // Four 16-bit sums of two lanes each (at most 510), then their sum (at most 2,040).
+        let pairs = (lanes & PAIRS) + ((lanes >> 8) & PAIRS);
+        total += (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize;
+    }
+    total + tail.iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Calls `start` with where each line after the first begins (just past each `\n`), in order,
+/// and says whether every byte is ASCII: the line table's one pass over a text.
+pub(crate) fn line_starts(bytes: &[u8], mut start: impl FnMut(usize)) -> bool {
+    let (words, tail) = bytes.as_chunks::<8>();
+    let mut any_high = 0;
+    for (i, w) in words.iter().enumerate() {
+        let x = u64::from_le_bytes(*w);
+        any_high |= x;
+        let mut breaks = equal(x, b'\n');
+        while breaks != 0 {
+            start(i * 8 + first(breaks) + 1);
+            breaks &= breaks - 1;
+        }
+    }
+    let at = words.len() * 8;
+    for (i, &b) in tail.iter().enumerate() {
+        any_high |= u64::from(b);
+        if b == b'\n' {
+            start(at + i + 1);
+        }
+    }
+    any_high & HIGH == 0
+}
+
+/// Whether `found` says yes at some byte of `bytes` that is one of the lowercase ASCII
+/// `letters` in either case, tried in order. `| 0x20` lowercases an ASCII letter and makes no
+/// other byte into one, so each word is compared with each letter once.
+pub(crate) fn any_letter_at(
+    bytes: &[u8],
+    letters: &[u8],
+    mut found: impl FnMut(usize) -> bool,
+) -> bool {
+    const CASE: u64 = ONES * 0x20;
+    let mut at = 0;
+    while let Some(w) = word(&bytes[at..]) {
+        let lower = w | CASE;
+        let mut hits = letters.iter().fold(0, |m, &l| m | equal(lower, l));
+        while hits != 0 {
+            if found(at + first(hits)) {
+                return true;
+            }
+            hits &= hits - 1;
+        }
+        at += 8;
+    }
+    (at..bytes.len()).any(|i| letters.contains(&(bytes[i] | 0x20)) && found(i))
+}
+
 /// What one pass over a text's bytes tells the block YAML reader before it starts.
 #[derive(Debug, PartialEq)]
-pub(super) struct TextFacts {
+pub(crate) struct TextFacts {
     /// Whether every byte is ASCII.
-    pub(super) ascii: bool,
+    pub(crate) ascii: bool,
 }
 
 impl TextFacts {
@@ -68,7 +148,7 @@ impl TextFacts {
     ///
     /// Eight bytes at a time: the byte-by-byte passes this replaces (control characters, line
     /// breaks, ASCII) were a tenth of the time to read a file, and more in WebAssembly.
-    pub(super) fn of(bytes: &[u8]) -> Option<TextFacts> {
+    pub(crate) fn of(bytes: &[u8]) -> Option<TextFacts> {
         let (words, tail) = bytes.as_chunks::<8>();
         let mut any_high = 0;
         for word in words {
@@ -138,6 +218,23 @@ mod tests {
     }
 
     #[test]
+    fn line_breaks_are_counted_past_a_lanes_room() {
+        for len in [0, 7, 8, 2039, 2040, 2041, 4096, 10_000] {
+            for every in [1, 2, 3, 64] {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|i| if i % every == 0 { b'\n' } else { b'x' })
+                    .collect();
+                let expect = bytes.iter().filter(|&&b| b == b'\n').count();
+                assert_eq!(
+                    count_line_breaks(&bytes),
+                    expect,
+                    "{len} bytes, every {every}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn masks_are_exact_in_every_byte() {
         for b in 0..=255u8 {
             for at in 0..8 {
@@ -170,9 +267,24 @@ mod tests {
         #[test]
         fn scans_find_what_plain_loops_find(
             bytes in prop::collection::vec(prop_oneof![
-                Just(b' '), Just(b'"'), Just(b'\\'), Just(b'\n'), Just(0u8), Just(b'a'), 0x80u8..=0xff, any::<u8>()
+                Just(b' '), Just(b'"'), Just(b'\\'), Just(b'\n'), Just(0u8), Just(b'a'), Just(b'p'), Just(b'K'), Just(0x50 | 0x80), 0x80u8..=0xff, any::<u8>()
             ], 0..40),
         ) {
+            prop_assert_eq!(count_line_breaks(&bytes), bytes.iter().filter(|&&b| b == b'\n').count());
+            let mut seen = Vec::new();
+            let any = any_letter_at(&bytes, b"pk", |i| {
+                seen.push(i);
+                false
+            });
+            prop_assert!(!any);
+            let expect: Vec<usize> = (0..bytes.len()).filter(|&i| matches!(bytes[i], b'p' | b'k' | b'P' | b'K')).collect();
+            prop_assert_eq!(seen, expect);
+            prop_assert_eq!(line_break(&bytes), bytes.iter().position(|&b| b == b'\n'));
+            let mut starts = Vec::new();
+            let ascii = line_starts(&bytes, |s| starts.push(s));
+            let expect: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == b'\n').map(|i| i + 1).collect();
+            prop_assert_eq!(starts, expect);
+            prop_assert_eq!(ascii, bytes.is_ascii());
             prop_assert_eq!(spaces(&bytes), bytes.iter().take_while(|&&b| b == b' ').count());
             prop_assert_eq!(
                 string_stop(&bytes),
