@@ -48,7 +48,7 @@ impl FileSecrets {
                 return false;
             }
             let secret = in_kubernetes_secret(place)
-                || policy.is_secret_place(place.keyed, place.pointer, place.key)
+                || policy.is_secret_place(place.keyed, place.pointer)
                 || (doc.format.is_device() && crate::device::holds_secret(&place.node.value));
             // A list item named by a secret-looking field (`[name=API_TOKEN]`) is not a secret
             // itself: its fields are looked at one by one (its `value` is, its `name` is not).

@@ -228,22 +228,20 @@ impl Lines {
         starts.push(0);
         let ascii = crate::words::line_starts(bytes, |start| starts.push(start as u32));
         let mut continuing = Vec::new();
-        // Most of most texts is ASCII: whole runs of it are passed over at once.
-        let chunks = if ascii {
-            [].chunks(64)
-        } else {
-            bytes.chunks(64)
-        };
-        for (chunk_at, chunk) in chunks.enumerate() {
-            if chunk.is_ascii() {
-                continue;
+        // Most of most texts is ASCII: such a text has no continuing bytes, and in another whole
+        // runs of ASCII are passed over at once.
+        if !ascii {
+            for (chunk_at, chunk) in bytes.chunks(64).enumerate() {
+                if chunk.is_ascii() {
+                    continue;
+                }
+                let base = chunk_at * 64;
+                continuing.extend(
+                    (0..chunk.len())
+                        .filter(|&i| chunk[i] & 0xC0 == 0x80)
+                        .map(|i| (base + i) as u32),
+                );
             }
-            let base = chunk_at * 64;
-            continuing.extend(
-                (0..chunk.len())
-                    .filter(|&i| chunk[i] & 0xC0 == 0x80)
-                    .map(|i| (base + i) as u32),
-            );
         }
         continuing.shrink_to_fit();
         Lines {

@@ -226,14 +226,24 @@ const SECRET: &[&str] = &[
 /// Only the last key counts: `/secrets/enabled` is a flag about secrets, not one. A `value` inherits
 /// from the item it belongs to, so `/env[name=DB_PASSWORD]/value` is a secret too.
 pub(crate) fn looks_secret(path: &str) -> bool {
-    // Every secret word holds one of these stems: most paths are turned away here, before any
-    // word is split out (this runs for every value of every file).
+    // This runs for every value of every file: most paths are settled by their last segment.
     let bytes = path.as_bytes();
-    let tail_start = bytes
-        .iter()
-        .rposition(|&b| b == b'/')
+    let last_slash = bytes.iter().rposition(|&b| b == b'/');
+    let last = &path[last_slash.map_or(0, |at| at + 1)..];
+    if !segment_may_look_secret(last) {
+        return false;
+    }
+    let tail_start = last_slash
         .and_then(|last| bytes[..last].iter().rposition(|&b| b == b'/'))
         .unwrap_or(0);
+    by_last_two_segments(path, tail_start)
+}
+
+/// [`looks_secret`] read from the path's last two segments (from `tail_start`, the second last
+/// `/`), the way it was read before a last segment could settle it alone.
+fn by_last_two_segments(path: &str, tail_start: usize) -> bool {
+    // Every secret word holds one of these stems: most paths are turned away here, before any
+    // word is split out.
     if !may_hold_secret_word(&path[tail_start..]) {
         return false;
     }
@@ -265,13 +275,15 @@ pub(crate) fn looks_secret(path: &str) -> bool {
     })
 }
 
-/// Whether a map member whose own key is `key` may look secret by its path's words: `false` is
-/// [`looks_secret`]'s answer for every path that ends in that key, found without reading the
-/// path. Any key but an empty one, an index or `value` decides alone (a `[` in it too), and only
-/// one holding a secret word's stem can; the secrets walk asks this of every value of every file,
-/// and reading each path's last two segments took a tenth of a check.
-pub(crate) fn member_may_look_secret(key: &str) -> bool {
-    key.is_empty() || key == "value" || key.parse::<usize>().is_ok() || may_hold_secret_word(key)
+/// Whether a path whose last segment is `segment` may look secret: `false` is the answer of its
+/// last two segments, found from the last alone. Any segment but an empty one, an index or
+/// `value` decides alone (one with a `[` too, by its key and selector), and only one holding a
+/// secret word's stem can; reading both segments of every value's path took a tenth of a check.
+fn segment_may_look_secret(segment: &str) -> bool {
+    segment.is_empty()
+        || segment == "value"
+        || segment.parse::<usize>().is_ok()
+        || may_hold_secret_word(segment)
 }
 
 /// Whether `text` holds a stem every secret word has (`pass`, `secret`, `token`, `key`,
@@ -310,9 +322,9 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
-        /// A member's key that may not look secret never does, whatever path it ends.
+        /// A path settled by its last segment gets the answer its last two segments give.
         #[test]
-        fn a_members_own_key_settles_what_its_path_would(
+        fn the_last_segment_settles_what_the_last_two_would(
             parents in proptest::collection::vec("[a-zA-Z_0-9~/\\[\\]=.-]{0,10}|password|apiKey|env\\[name=DB_TOKEN\\]|[0-9]|value", 0..4),
             key in "[a-zA-Z_0-9~/\\[\\]=.+ -]{0,12}|value|0|12|\\+3|Token|[a-z]{0,4}(pass|key|Secret|cred|commun)[a-z]{0,4}",
         ) {
@@ -321,9 +333,13 @@ mod tests {
                 crate::pointer::push_segment(&mut path, parent);
             }
             crate::pointer::push_segment(&mut path, &key);
-            if !member_may_look_secret(&key) {
-                proptest::prop_assert!(!looks_secret(&path), "{path}");
-            }
+            let bytes = path.as_bytes();
+            let tail_start = bytes
+                .iter()
+                .rposition(|&b| b == b'/')
+                .and_then(|last| bytes[..last].iter().rposition(|&b| b == b'/'))
+                .unwrap_or(0);
+            proptest::prop_assert_eq!(looks_secret(&path), by_last_two_segments(&path, tail_start), "{}", path);
         }
     }
 

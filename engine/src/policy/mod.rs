@@ -859,9 +859,9 @@ impl Policy {
 
     /// [`is_secret_path`](Self::is_secret_path) for a value known by its keyed path and its
     /// pointer: the secret words are looked for in the keyed path (which names list items), the
-    /// policy's patterns tried on both. `key` is the value's own key when it is a map member.
-    pub(crate) fn is_secret_place(&self, keyed: &str, pointer: &str, key: Option<&str>) -> bool {
-        (key.is_none_or(keywords::member_may_look_secret) && looks_secret(keyed))
+    /// policy's patterns tried on both.
+    pub(crate) fn is_secret_place(&self, keyed: &str, pointer: &str) -> bool {
+        looks_secret(keyed)
             || self
                 .file
                 .secrets
