@@ -31,15 +31,29 @@ pub(crate) fn compare(
     policy: &Policy,
     objects: &Objects,
 ) -> Report {
-    let mut findings = Vec::new();
-    let mut summaries = Vec::with_capacity(pairs.len());
-    for pair in pairs {
-        let d = diff(
+    let diff_of = |pair: &Pair<'_>| {
+        diff(
             pair.base,
             pair.env,
             pair.environment,
             policy.align_options(),
-        );
+        )
+    };
+    // Natively, large environments are compared on every core.
+    let bytes: usize = pairs
+        .iter()
+        .flat_map(|p| &p.env.lines)
+        .map(|(_, lines)| lines.text_len())
+        .sum();
+    let diffs = if pairs.len() > 1 && bytes > crate::parse::PARALLEL_BYTES {
+        crate::cores::on_cores(pairs.len(), &|i| diff_of(&pairs[i]))
+    } else {
+        pairs.iter().map(|p| Some(diff_of(p))).collect()
+    };
+    let mut findings = Vec::new();
+    let mut summaries = Vec::with_capacity(pairs.len());
+    for (pair, d) in pairs.iter().zip(diffs) {
+        let d = d.unwrap_or_else(|| diff_of(pair));
         summaries.push(EnvironmentSummary {
             name: pair.environment.to_string(),
             file: file_ref(pair.env),

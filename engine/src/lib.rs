@@ -31,6 +31,7 @@
 
 mod blame;
 mod compare;
+mod cores;
 mod decimal;
 mod desired;
 mod device;

@@ -146,9 +146,29 @@ impl Secrets {
         if policy.reveals_secrets() {
             return Secrets::default();
         }
+        let docs: Vec<&Document> = docs.into_iter().collect();
+        // Every value of every file is looked at: natively, large files on every core.
+        let bytes: usize = docs
+            .iter()
+            .flat_map(|d| &d.lines)
+            .map(|(_, lines)| lines.text_len())
+            .sum();
+        let found: Vec<Option<FileSecrets>> = if bytes > crate::parse::PARALLEL_BYTES {
+            crate::cores::on_cores(docs.len(), &|i| FileSecrets::find(docs[i], policy))
+        } else {
+            docs.iter()
+                .map(|d| Some(FileSecrets::find(d, policy)))
+                .collect()
+        };
         let files = docs
-            .into_iter()
-            .map(|d| (d.name.clone(), FileSecrets::find(d, policy)))
+            .iter()
+            .zip(found)
+            .map(|(d, s)| {
+                (
+                    d.name.clone(),
+                    s.unwrap_or_else(|| FileSecrets::find(d, policy)),
+                )
+            })
             .filter(|(_, s)| !s.pointers.is_empty())
             .collect();
         Secrets { files }

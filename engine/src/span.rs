@@ -218,6 +218,11 @@ pub fn bom_len(text: &str) -> usize {
 }
 
 impl Lines {
+    /// How long the text is, in bytes.
+    pub(crate) fn text_len(&self) -> usize {
+        self.len as usize
+    }
+
     /// The lines of `text`. Texts over 4 GiB are refused before they are read.
     pub fn of(text: &str) -> Lines {
         let bytes = text.as_bytes();

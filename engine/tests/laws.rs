@@ -296,3 +296,73 @@ proptest! {
         let _ = driftwise_engine::validate(&request);
     }
 }
+
+/// Natively, a large estate's files are compared and searched for secrets on every core: the
+/// report is the one each environment gives alone, in the environments' order, with every secret
+/// masked whichever thread found it.
+#[test]
+fn an_estate_spread_over_the_cores_reports_what_each_environment_reports_alone() {
+    use driftwise_engine::{Environment, Request, run};
+    use std::fmt::Write;
+    let file = |variant: usize| {
+        let mut s = String::from("services:\n");
+        for svc in 0..60 {
+            let _ = writeln!(
+                s,
+                "  svc-{svc}:\n    password: secret-{svc}-{}",
+                variant % 2
+            );
+            for p in 0..40 {
+                let drift = variant > 0 && (svc * 40 + p) % 97 == variant;
+                let _ = writeln!(s, "    p{p}: {}", if drift { "changed" } else { "v" });
+            }
+        }
+        s
+    };
+    assert!(file(0).len() * 3 > 64 * 1024, "large enough to be spread");
+    let environments: Vec<Environment> = (1..=4)
+        .map(|v| {
+            Environment::new(
+                format!("env{v}"),
+                Source::new(format!("env{v}.yaml"), file(v)),
+            )
+        })
+        .collect();
+    let base = Source::new("base.yaml", file(0));
+    let all = run(&Request::new(base.clone(), environments.clone())).unwrap();
+    let alone: Vec<_> = environments
+        .iter()
+        .flat_map(|e| {
+            run(&Request::new(base.clone(), vec![e.clone()]))
+                .unwrap()
+                .report
+                .findings
+        })
+        .collect();
+    assert_eq!(all.report.findings, alone);
+    let passwords: Vec<_> = all
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.path.ends_with("/password"))
+        .collect();
+    assert_eq!(
+        passwords.len(),
+        2 * 60,
+        "env1 and env3 change every password"
+    );
+    assert!(passwords.iter().all(|f| f.masked));
+    let mut masked_files: Vec<&str> = all.secrets.iter().map(|s| s.file.as_str()).collect();
+    masked_files.sort();
+    assert_eq!(
+        masked_files,
+        [
+            "base.yaml",
+            "env1.yaml",
+            "env2.yaml",
+            "env3.yaml",
+            "env4.yaml"
+        ]
+    );
+    assert!(all.secrets.iter().all(|s| s.spans.len() == 60));
+}

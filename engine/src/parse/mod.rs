@@ -194,52 +194,17 @@ pub fn parse_all(sources: &[&Source]) -> Result<Vec<Document>> {
     parse_all_with(sources, ParseOptions::default())
 }
 
+/// How much input is worth spreading over the cores (natively; WebAssembly has one thread).
+pub(crate) const PARALLEL_BYTES: usize = 64 * 1024;
+
 /// [`parse_all`] with options.
 pub fn parse_all_with(sources: &[&Source], options: ParseOptions<'_>) -> Result<Vec<Document>> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(sources.len());
-        let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
-        if threads > 1 && bytes > 64 * 1024 {
-            return parse_in_parallel(sources, threads, options);
-        }
+    // Threads cost more than reading a few small files takes.
+    let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+    if bytes <= PARALLEL_BYTES {
+        return sources.iter().map(|s| parse_with(s, options)).collect();
     }
-    sources.iter().map(|s| parse_with(s, options)).collect()
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn parse_in_parallel(
-    sources: &[&Source],
-    threads: usize,
-    options: ParseOptions<'_>,
-) -> Result<Vec<Document>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<Document>>> = sources.iter().map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(source) = sources.get(i) else {
-                            break done;
-                        };
-                        done.push((i, parse_with(source, options)));
-                    }
-                })
-            })
-            .collect();
-        for worker in workers {
-            for (i, result) in worker.join().unwrap_or_default() {
-                results[i] = Some(result);
-            }
-        }
-    });
-    results
+    crate::cores::on_cores(sources.len(), &|i| parse_with(sources[i], options))
         .into_iter()
         .zip(sources)
         .map(|(result, source)| {
