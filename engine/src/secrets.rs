@@ -43,19 +43,26 @@ impl FileSecrets {
             single_document: doc.documents.len() == 1,
             ..FileSecrets::default()
         };
-        walk(doc, policy.align_options(), &mut |place: &Place<'_, '_>| {
+        walk(doc, policy.align_options(), &mut |place: &mut Place<
+            '_,
+            '_,
+            '_,
+        >| {
             if place.names_item {
                 return false;
             }
-            let secret = in_kubernetes_secret(place)
-                || policy.is_secret_place(place.keyed, place.pointer)
-                || (doc.format.is_device() && crate::device::holds_secret(&place.node.value));
             // A list item named by a secret-looking field (`[name=API_TOKEN]`) is not a secret
             // itself: its fields are looked at one by one (its `value` is, its `name` is not).
-            if !secret || (place.named_item && matches!(place.node.value, Value::Map(_))) {
+            if place.named_item && matches!(place.node.value, Value::Map(_)) {
                 return true;
             }
-            found.pointers.push(place.pointer.to_string());
+            let secret = in_kubernetes_secret(place)
+                || policy.is_secret_place(place)
+                || (doc.format.is_device() && crate::device::holds_secret(&place.node.value));
+            if !secret {
+                return true;
+            }
+            found.pointers.push(place.pointer().to_string());
             scalar_spans(place.node, &mut found.spans);
             false
         });
@@ -315,7 +322,7 @@ fn scalar_spans(node: &Node, out: &mut Vec<TextRange>) {
 }
 
 /// The entries of a Kubernetes `Secret`'s `data` and `stringData`.
-fn in_kubernetes_secret(place: &Place<'_, '_>) -> bool {
+fn in_kubernetes_secret(place: &Place<'_, '_, '_>) -> bool {
     let (Some(parent), Some(key)) = (place.parent, place.key) else {
         return false;
     };

@@ -239,6 +239,15 @@ pub(crate) fn looks_secret(path: &str) -> bool {
     by_last_two_segments(path, tail_start)
 }
 
+/// Whether every path ending in `key` is cleared of looking secret by that key alone, as
+/// [`looks_secret`] would clear it: the walk that finds a file's secrets asks this of each key
+/// before it writes the key's path. It holds for the key as a path escapes it too: `~0` and `~1`
+/// put no letters next to each other that were not already, nor make a key empty, `value` or a
+/// number.
+pub(crate) fn clears(key: &str) -> bool {
+    !segment_may_look_secret(key)
+}
+
 /// [`looks_secret`] read from the path's last two segments (from `tail_start`, the second last
 /// `/`), the way it was read before a last segment could settle it alone.
 fn by_last_two_segments(path: &str, tail_start: usize) -> bool {
@@ -340,6 +349,21 @@ mod tests {
                 .and_then(|last| bytes[..last].iter().rposition(|&b| b == b'/'))
                 .unwrap_or(0);
             proptest::prop_assert_eq!(looks_secret(&path), by_last_two_segments(&path, tail_start), "{}", path);
+        }
+
+        /// A key that clears itself clears any path it ends, escaped as a path escapes it,
+        /// whatever comes before it (keyed paths name list items with `[…]` that may hold `/`, so
+        /// the parents are any text).
+        #[test]
+        fn a_key_that_clears_itself_clears_every_path_it_ends(
+            before in "[a-zA-Z_0-9~/\\[\\]=.,-]{0,24}|/env\\[name=DB_TOKEN\\]|/password|/a/value",
+            key in "[a-zA-Z_0-9~/\\[\\]=.+ -]{0,12}|value|0|12|Token|[a-z]{0,4}(pass|key|Secret|cred|commun)[a-z]{0,4}|[pP]a[~/]ss|k[~/]ey|~|/",
+        ) {
+            let mut path = before.clone();
+            crate::pointer::push_segment(&mut path, &key);
+            if clears(&key) {
+                proptest::prop_assert!(!looks_secret(&path), "{}", path);
+            }
         }
     }
 

@@ -644,15 +644,16 @@ impl Policy {
         let mut tolerance = vec![false; f.normalise.tolerance.len()];
         for doc in docs {
             crate::diff::keyed::walk(doc, &self.align, &mut |place| {
-                let at = |p: &crate::pattern::Pattern| {
-                    p.matches_path(place.keyed) || p.matches_path(place.pointer)
-                };
+                let node = place.node;
+                let (keyed, pointer) = place.paths();
+                let at =
+                    |p: &crate::pattern::Pattern| p.matches_path(keyed) || p.matches_path(pointer);
                 for (hit, p) in secrets.iter_mut().zip(&f.secrets) {
                     *hit |= at(p);
                 }
-                if let Value::List(_) = place.node.value {
+                if let Value::List(_) = node.value {
                     let exactly = |p: &crate::pattern::Pattern| {
-                        p.matches_exactly(place.keyed) || p.matches_exactly(place.pointer)
+                        p.matches_exactly(keyed) || p.matches_exactly(pointer)
                     };
                     for (hit, p) in sets.iter_mut().zip(&f.sets) {
                         *hit |= exactly(p);
@@ -661,7 +662,7 @@ impl Policy {
                         *hit |= exactly(p);
                     }
                 }
-                if place.node.value.approx_number().is_some() {
+                if node.value.approx_number().is_some() {
                     for (hit, t) in tolerance.iter_mut().zip(&f.normalise.tolerance) {
                         *hit |= at(&t.path);
                     }
@@ -860,13 +861,23 @@ impl Policy {
     /// [`is_secret_path`](Self::is_secret_path) for a value known by its keyed path and its
     /// pointer: the secret words are looked for in the keyed path (which names list items), the
     /// policy's patterns tried on both.
-    pub(crate) fn is_secret_place(&self, keyed: &str, pointer: &str) -> bool {
-        looks_secret(keyed)
-            || self
-                .file
-                .secrets
-                .iter()
-                .any(|p| p.matches_path(keyed) || p.matches_path(pointer))
+    pub(crate) fn is_secret_place(
+        &self,
+        place: &mut crate::diff::keyed::Place<'_, '_, '_>,
+    ) -> bool {
+        // Most values are cleared by their key alone, before either path is written.
+        let looks = match place.key {
+            Some(key) if keywords::clears(key) => false,
+            _ => looks_secret(place.keyed()),
+        };
+        if looks || self.file.secrets.is_empty() {
+            return looks;
+        }
+        let (keyed, pointer) = place.paths();
+        self.file
+            .secrets
+            .iter()
+            .any(|p| p.matches_path(keyed) || p.matches_path(pointer))
     }
 
     /// An error about the `i`th `argocd` entry: a file it names that was not given.
