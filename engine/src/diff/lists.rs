@@ -252,6 +252,22 @@ impl<'a> Differ<'a> {
         parents: Option<(&'a Node, &'a Node)>,
         order: Order,
     ) {
+        if base_ids.len() == env_ids.len()
+            && base_ids.iter().zip(env_ids).all(|(b, e)| b.key == e.key)
+        {
+            // The same items in the same order, as most lists of a drifted file still are: each
+            // item is its counterpart at the same place, with no lookups and nothing reordered.
+            for (at, (b, e)) in base.iter().zip(env).enumerate() {
+                self.path.push(Segment::Item {
+                    base: Some(at),
+                    env: Some(at),
+                    identity: Some((scheme, b)),
+                });
+                self.node(b, e, None, None);
+                self.path.pop();
+            }
+            return;
+        }
         let env_at: FastMap<&str, usize> = env_ids
             .iter()
             .enumerate()
@@ -633,17 +649,16 @@ fn is_empty_document(scheme: Scheme<'_>, node: &Node) -> bool {
 }
 
 fn unique_ids<'a>(items: &'a [Node], scheme: Scheme<'_>) -> Option<Vec<Ident<'a>>> {
-    let ids: Vec<Ident<'_>> = items
-        .iter()
-        .enumerate()
-        .map(|(i, n)| match scheme.key(n) {
-            Some(key) => Some(Ident { key }),
-            None if is_empty_document(scheme, n) => Some(Ident {
-                key: empty_document_key(i),
-            }),
-            None => None,
-        })
-        .collect::<Option<_>>()?;
+    // Sized at once: collected through `Option`, the list grew from empty, item by item.
+    let mut ids = Vec::with_capacity(items.len());
+    for (i, n) in items.iter().enumerate() {
+        let key = match scheme.key(n) {
+            Some(key) => key,
+            None if is_empty_document(scheme, n) => empty_document_key(i),
+            None => return None,
+        };
+        ids.push(Ident { key });
+    }
     // Empty documents alone are no stream of objects.
     if matches!(scheme, Scheme::Kubernetes)
         && !items.is_empty()
