@@ -263,10 +263,13 @@ mod tests {
     type Seen = (String, String, bool, bool, Option<String>);
 
     /// Every place of `doc` with its paths, each path asked for where `ask` says (else `None`).
-    fn visits(doc: &Document, ask: &dyn Fn(usize) -> bool) -> Vec<Option<Seen>> {
-        let options = AlignOptions::default();
+    fn visits(
+        doc: &Document,
+        options: &AlignOptions,
+        ask: &dyn Fn(usize) -> bool,
+    ) -> Vec<Option<Seen>> {
         let mut seen = Vec::new();
-        walk(doc, &options, &mut |place| {
+        walk(doc, options, &mut |place| {
             let entry = ask(seen.len()).then(|| {
                 let (named_item, names_item) = (place.named_item, place.names_item);
                 let key = place.key.map(str::to_string);
@@ -294,7 +297,7 @@ mod tests {
         let doc = yaml(
             "kind: Deployment\napiVersion: apps/v1\nmetadata: {name: web}\nspec:\n  containers:\n  - {name: app, env: [{name: A/B, value: '1'}]}\n  ports: [80, 443]\n  'x/y': {'~': 1}\n",
         );
-        let seen: Vec<(String, String)> = visits(&doc, &|_| true)
+        let seen: Vec<(String, String)> = visits(&doc, &AlignOptions::default(), &|_| true)
             .into_iter()
             .flatten()
             .map(|(pointer, keyed, ..)| (pointer, keyed))
@@ -318,6 +321,32 @@ mod tests {
         has("/spec/x~1y/~0", "[kind=Deployment,name=web]/spec/x~1y/~0");
     }
 
+    #[test]
+    fn identity_and_set_rules_name_the_items_of_the_lists_they_match() {
+        let doc = yaml("a: [{id: x, name: y}]\nb: [{id: x, name: y}]\nc: [{id: x, name: y}]\n");
+        let keyed = |options: &AlignOptions| -> Vec<String> {
+            visits(&doc, options, &|_| true)
+                .into_iter()
+                .flatten()
+                .map(|(_, keyed, ..)| keyed)
+                .filter(|k| k.ends_with(']') || k.ends_with('0'))
+                .collect()
+        };
+        assert_eq!(
+            keyed(&AlignOptions::default()),
+            ["/a[name=y]", "/b[name=y]", "/c[name=y]"]
+        );
+        let mut options = AlignOptions::default();
+        options.identity.insert(
+            crate::pattern::Pattern::parse("/a").unwrap(),
+            super::super::IdentityKeys::One("id".into()),
+        );
+        options
+            .sets
+            .push(crate::pattern::Pattern::parse("/b").unwrap());
+        assert_eq!(keyed(&options), ["/a[id=x]", "/b/0", "/c[name=y]"]);
+    }
+
     fn json_value() -> impl Strategy<Value = J> {
         let key = prop_oneof![
             Just("name".to_string()),
@@ -325,6 +354,8 @@ mod tests {
             Just("id".to_string()),
             Just("key".to_string()),
             Just("kind".to_string()),
+            Just("a".to_string()),
+            Just("b".to_string()),
             Just("a/b".to_string()),
             Just("x~y".to_string()),
             Just(String::new()),
@@ -359,11 +390,22 @@ mod tests {
         fn paths_asked_for_now_and_then_are_the_paths_written_everywhere(
             documents in prop::collection::vec(json_value(), 1..3),
             asked in prop::collection::vec(any::<bool>(), 1..64),
+            rules in any::<bool>(),
         ) {
             let text: String = documents.iter().map(|d| format!("---\n{d}\n")).collect();
             let doc = yaml(&text);
-            let everywhere = visits(&doc, &|_| true);
-            let now_and_then = visits(&doc, &|i| asked[i % asked.len()]);
+            // Identity and set rules are matched against the keyed paths of lists, so with them
+            // the walk writes paths for its own sake too.
+            let mut options = AlignOptions::default();
+            if rules {
+                options.identity.insert(
+                    crate::pattern::Pattern::parse("/**/a").unwrap(),
+                    super::super::IdentityKeys::One("id".into()),
+                );
+                options.sets.push(crate::pattern::Pattern::parse("/**/b").unwrap());
+            }
+            let everywhere = visits(&doc, &options, &|_| true);
+            let now_and_then = visits(&doc, &options, &|i| asked[i % asked.len()]);
             prop_assert_eq!(everywhere.len(), now_and_then.len());
             for (all, some) in everywhere.iter().zip(&now_and_then) {
                 if some.is_some() {
@@ -372,7 +414,7 @@ mod tests {
             }
             let stream = doc.documents.len() != 1;
             let mut nodes = Vec::new();
-            walk(&doc, &AlignOptions::default(), &mut |place| {
+            walk(&doc, &options, &mut |place| {
                 nodes.push(place.node as *const Node);
                 true
             });
