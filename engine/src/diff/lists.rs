@@ -578,7 +578,14 @@ fn identities<'a>(
     }
     FALLBACK_SCHEMES.into_iter().find_map(|scheme| {
         let mut base_ids = unique_ids(base, scheme)?;
-        let mut env_ids = unique_ids(env, scheme)?;
+        let mut env_ids = ids(env, scheme)?;
+        // The same identities in the same order are as distinct as the base's: only a list that
+        // differs needs a second look.
+        let same = base_ids.len() == env_ids.len()
+            && base_ids.iter().zip(&env_ids).all(|(b, e)| b.key == e.key);
+        if !same && !distinct(&env_ids) {
+            return None;
+        }
         if matches!(scheme, Scheme::Kubernetes) {
             namespace_where_left_out(&mut base_ids, &env_ids);
             namespace_where_left_out(&mut env_ids, &base_ids);
@@ -649,6 +656,12 @@ fn is_empty_document(scheme: Scheme<'_>, node: &Node) -> bool {
 }
 
 fn unique_ids<'a>(items: &'a [Node], scheme: Scheme<'_>) -> Option<Vec<Ident<'a>>> {
+    ids(items, scheme).filter(|ids| distinct(ids))
+}
+
+/// Each item's identity under `scheme`, when every item has one (a stream's empty documents each
+/// have their own).
+fn ids<'a>(items: &'a [Node], scheme: Scheme<'_>) -> Option<Vec<Ident<'a>>> {
     // Sized at once: collected through `Option`, the list grew from empty, item by item.
     let mut ids = Vec::with_capacity(items.len());
     for (i, n) in items.iter().enumerate() {
@@ -666,10 +679,13 @@ fn unique_ids<'a>(items: &'a [Node], scheme: Scheme<'_>) -> Option<Vec<Ident<'a>
     {
         return None;
     }
+    Some(ids)
+}
+
+/// Whether no two identities are the same.
+fn distinct(ids: &[Ident<'_>]) -> bool {
     let mut seen = FastSet::with_capacity_and_hasher(ids.len(), Default::default());
-    ids.iter()
-        .all(|id| seen.insert(id.key.as_ref()))
-        .then_some(ids)
+    ids.iter().all(|id| seen.insert(id.key.as_ref()))
 }
 
 fn field_identity<'a>(node: &'a Node, field: &str) -> Option<Cow<'a, str>> {
