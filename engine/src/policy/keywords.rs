@@ -99,33 +99,67 @@ const MEDIUM: &[&str] = &[
 /// `camelCase` parts. Adjacent pairs are joined too, so `api_key` and `apiKey` both yield `apikey`.
 pub(crate) fn path_words(path: &str) -> Vec<String> {
     let mut words = Vec::new();
+    each_word(path, |w| words.push(w.to_string()));
+    words
+}
+
+/// [`path_words`] one word at a time, each segment's joined pairs before its parts, without a
+/// string of its own for each: a check asks this of every finding's path.
+pub(crate) fn each_word(path: &str, mut word: impl FnMut(&str)) {
+    // A segment's parts back to back, and where each ends.
+    let mut parts = String::new();
+    let mut ends: Vec<usize> = Vec::new();
+    let mut pair = String::new();
     for segment in path.split(['/', '[', ']', ',', '=']) {
-        let mut parts: Vec<String> = Vec::new();
-        let mut current = String::new();
+        parts.clear();
+        ends.clear();
+        let mut in_part = false;
         let mut prev_lower = false;
         for c in segment.chars() {
-            if !c.is_alphanumeric() {
-                if !current.is_empty() {
-                    parts.push(std::mem::take(&mut current));
+            // ASCII, as nearly every key is, answers without Unicode's tables.
+            let (alphanumeric, upper, lower) = if c.is_ascii() {
+                let b = c as u8;
+                (
+                    b.is_ascii_alphanumeric(),
+                    b.is_ascii_uppercase(),
+                    b.is_ascii_lowercase(),
+                )
+            } else {
+                (c.is_alphanumeric(), c.is_uppercase(), c.is_lowercase())
+            };
+            if !alphanumeric {
+                if in_part {
+                    ends.push(parts.len());
+                    in_part = false;
                 }
                 prev_lower = false;
                 continue;
             }
-            if c.is_uppercase() && prev_lower && !current.is_empty() {
-                parts.push(std::mem::take(&mut current));
+            if upper && prev_lower && in_part {
+                ends.push(parts.len());
             }
-            prev_lower = c.is_lowercase() || c.is_ascii_digit();
-            current.extend(c.to_lowercase());
+            prev_lower = lower || c.is_ascii_digit();
+            if c.is_ascii() {
+                parts.push(c.to_ascii_lowercase());
+            } else {
+                parts.extend(c.to_lowercase());
+            }
+            in_part = true;
         }
-        if !current.is_empty() {
-            parts.push(current);
+        if in_part {
+            ends.push(parts.len());
         }
-        for pair in parts.windows(2) {
-            words.push(format!("{}{}", pair[0], pair[1]));
+        let part = |i: usize| &parts[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
+        for i in 1..ends.len() {
+            pair.clear();
+            pair.push_str(part(i - 1));
+            pair.push_str(part(i));
+            word(&pair);
         }
-        words.extend(parts);
+        for i in 0..ends.len() {
+            word(part(i));
+        }
     }
-    words
 }
 
 /// Keys whose `Policy` names how a workload runs, not who may do what: `policy` in them is not a
@@ -161,12 +195,16 @@ const OPERATIONAL_POLICIES: &[&str] = &[
 pub(crate) fn default_severity(path: &str) -> Severity {
     let operational = |segment: &str| {
         let key = segment.split('[').next().unwrap_or(segment);
+        // Every such key ends in `policy`: most segments are turned away by their last six bytes.
         key.len() > "policy".len()
+            && key.as_bytes()[key.len() - "policy".len()..].eq_ignore_ascii_case(b"policy")
             && OPERATIONAL_POLICIES
                 .iter()
                 .any(|name| key.eq_ignore_ascii_case(name))
     };
-    let words = if path.split('/').any(operational) {
+    let mut severity: Option<Severity> = None;
+    let mut weigh = |w: &str| severity = severity.max(word_severity(w));
+    if path.split('/').any(operational) {
         // The key without its last word: `imagePullPolicy` reads as `imagePull`.
         let kept: Vec<&str> = path
             .split('/')
@@ -179,22 +217,43 @@ pub(crate) fn default_severity(path: &str) -> Severity {
                 }
             })
             .collect();
-        path_words(&kept.join("/"))
+        each_word(&kept.join("/"), &mut weigh);
     } else {
-        path_words(path)
-    };
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    if has(CRITICAL) || has(SECRET) {
-        Severity::Critical
-    } else if has(HIGH) {
-        Severity::High
-    } else if has(MEDIUM) {
-        Severity::Medium
-    } else if has(LOW) {
-        Severity::Low
-    } else {
-        Severity::Medium
+        each_word(path, &mut weigh);
     }
+    // The most severe level any word calls for; medium when none calls for one.
+    severity.unwrap_or(Severity::Medium)
+}
+
+/// Every word of the lists above with the most severe level a list gives it, sorted by word: a
+/// path's words are looked up here, where trying each list in turn compared each word with every
+/// listed one (~14,000 instructions a finding, most of a check's classification).
+static WORD_SEVERITIES: std::sync::LazyLock<Vec<(&'static str, Severity)>> =
+    std::sync::LazyLock::new(|| {
+        let lists = [
+            (LOW, Severity::Low),
+            (MEDIUM, Severity::Medium),
+            (HIGH, Severity::High),
+            (SECRET, Severity::Critical),
+            (CRITICAL, Severity::Critical),
+        ];
+        let mut words: Vec<(&'static str, Severity)> = lists
+            .iter()
+            .flat_map(|(list, severity)| list.iter().map(move |w| (*w, *severity)))
+            .collect();
+        // The most severe first for each word, then one entry a word.
+        words.sort_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
+        words.dedup_by_key(|(w, _)| *w);
+        words
+    });
+
+/// The level a path's word calls for, if any list names it.
+fn word_severity(word: &str) -> Option<Severity> {
+    let words = &*WORD_SEVERITIES;
+    words
+        .binary_search_by(|(w, _)| (*w).cmp(word))
+        .ok()
+        .map(|at| words[at].1)
 }
 
 /// Words that make a value a secret: masked in every report unless the user asks to reveal it.
@@ -257,9 +316,9 @@ fn by_last_two_segments(path: &str, tail_start: usize) -> bool {
         return false;
     }
     let is_secret = |text: &str| {
-        path_words(text)
-            .iter()
-            .any(|w| SECRET.contains(&w.as_str()))
+        let mut found = false;
+        each_word(text, |w| found |= SECRET.contains(&w));
+        found
     };
     let mut segments = path.rsplit('/').filter(|s| !s.is_empty());
     let Some(last) = segments.next() else {
@@ -349,6 +408,68 @@ mod tests {
                 .and_then(|last| bytes[..last].iter().rposition(|&b| b == b'/'))
                 .unwrap_or(0);
             proptest::prop_assert_eq!(looks_secret(&path), by_last_two_segments(&path, tail_start), "{}", path);
+        }
+
+        /// Words taken one at a time are the words split out as strings of their own, the way
+        /// they were before.
+        #[test]
+        fn words_one_at_a_time_are_the_words_split_out(path in "[a-zA-Z0-9_./\\[\\]=,ÄéßİΣ -]{0,40}") {
+            let mut words = Vec::new();
+            for segment in path.split(['/', '[', ']', ',', '=']) {
+                let mut parts: Vec<String> = Vec::new();
+                let mut current = String::new();
+                let mut prev_lower = false;
+                for c in segment.chars() {
+                    if !c.is_alphanumeric() {
+                        if !current.is_empty() {
+                            parts.push(std::mem::take(&mut current));
+                        }
+                        prev_lower = false;
+                        continue;
+                    }
+                    if c.is_uppercase() && prev_lower && !current.is_empty() {
+                        parts.push(std::mem::take(&mut current));
+                    }
+                    prev_lower = c.is_lowercase() || c.is_ascii_digit();
+                    current.extend(c.to_lowercase());
+                }
+                if !current.is_empty() {
+                    parts.push(current);
+                }
+                for pair in parts.windows(2) {
+                    words.push(format!("{}{}", pair[0], pair[1]));
+                }
+                words.extend(parts);
+            }
+            proptest::prop_assert_eq!(path_words(&path), words);
+        }
+
+        /// The severity looked up word by word is the one the lists, tried in turn, give.
+        #[test]
+        fn severities_looked_up_are_the_lists_tried_in_turn(
+            segments in proptest::collection::vec(
+                "[a-zA-Z_.-]{0,12}|security|tls|apiKey|db_password|replicas|ports|metadata|labels|description|imagePullPolicy|communityString|feature_flags|[a-z]{0,4}(Token|Cert|Role|Host|Port|Label|Comment)[a-z]{0,4}",
+                0..6,
+            ),
+        ) {
+            let path: String = segments.iter().map(|s| format!("/{s}")).collect();
+            let words = path_words(&path);
+            let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+            let by_lists = if has(CRITICAL) || has(SECRET) {
+                Severity::Critical
+            } else if has(HIGH) {
+                Severity::High
+            } else if has(MEDIUM) {
+                Severity::Medium
+            } else if has(LOW) {
+                Severity::Low
+            } else {
+                Severity::Medium
+            };
+            // Paths with an operational policy key read that key without `policy` first.
+            if !path.to_ascii_lowercase().contains("policy") {
+                proptest::prop_assert_eq!(default_severity(&path), by_lists, "{}", path);
+            }
         }
 
         /// A key that clears itself clears any path it ends, escaped as a path escapes it,

@@ -28,9 +28,12 @@ pub(crate) struct Subject<'f> {
     object: Option<String>,
     /// The object's API group (`apps`; empty for the core group), when it is known.
     group: Option<String>,
-    /// The paths rules are tried on, each split into its segments once (a finding meets every
-    /// rule of the policy, a preset's too).
-    paths: Vec<Vec<String>>,
+    /// The paths rules are tried on: the keyed path, the pointers, and the keyed path after the
+    /// object's selector when the file is one object.
+    paths: Vec<std::borrow::Cow<'f, str>>,
+    /// The same, each split into its segments once, the first time a rule asks (a finding meets
+    /// every rule of the policy, a preset's too; with no rules, none is split).
+    split: std::cell::OnceCell<Vec<Vec<String>>>,
     /// The environment's file, and whether the finding's pointers start with a document's index.
     file: Option<(&'f Document, bool)>,
 }
@@ -46,15 +49,21 @@ impl<'f> Subject<'f> {
             .strip_prefix('[')
             .and_then(|s| s.split_once(']'))
             .map(|(selector, _)| selector.to_string());
-        let mut paths = vec![finding.keyed_path.clone(), finding.path.clone()];
+        let mut paths = vec![
+            std::borrow::Cow::Borrowed(finding.keyed_path.as_str()),
+            std::borrow::Cow::Borrowed(finding.path.as_str()),
+        ];
         if let Some(env) = &finding.env {
-            paths.push(env.path.clone());
+            paths.push(std::borrow::Cow::Borrowed(env.path.as_str()));
         }
         let object = match (in_path, object_of_file) {
             (Some(selector), _) => Some(selector),
             (None, Some(label)) => {
                 // The object's selector before the path, so `[kind=...]` patterns apply too.
-                paths.push(format!("[{label}]{}", finding.keyed_path));
+                paths.push(std::borrow::Cow::Owned(format!(
+                    "[{label}]{}",
+                    finding.keyed_path
+                )));
                 Some(label.to_string())
             }
             (None, None) => None,
@@ -67,10 +76,8 @@ impl<'f> Subject<'f> {
             finding,
             object,
             group,
-            paths: paths
-                .iter()
-                .map(|p| crate::pattern::split_keyed(p))
-                .collect(),
+            paths,
+            split: std::cell::OnceCell::new(),
             file: objects.files.get(&finding.environment).copied(),
         }
     }
@@ -127,7 +134,13 @@ impl<'f> Subject<'f> {
 
     /// Whether `pattern` matches the finding (or an ancestor of it).
     pub(crate) fn matches(&self, pattern: &Pattern) -> bool {
-        self.paths.iter().any(|p| pattern.matches_split_path(p))
+        let split = self.split.get_or_init(|| {
+            self.paths
+                .iter()
+                .map(|p| crate::pattern::split_keyed(p))
+                .collect()
+        });
+        split.iter().any(|p| pattern.matches_split_path(p))
     }
 
     fn object_field(&self, name: &str) -> Option<&str> {
