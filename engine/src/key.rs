@@ -79,6 +79,13 @@ impl Key {
         unsafe { std::mem::transmute::<[u8; INLINE], Key>(all) }
     }
 
+    /// The 16 bytes as two words.
+    fn words(&self) -> [u64; 2] {
+        // SAFETY: a key is 16 bytes of plain data aligned to 8 (`repr(C, align(8))`, checked
+        // above), whatever it holds.
+        unsafe { *(self as *const Key).cast::<[u64; 2]>() }
+    }
+
     fn on_heap(&self) -> bool {
         self.last as u8 == HEAP
     }
@@ -254,7 +261,13 @@ impl std::str::FromStr for Key {
 
 impl PartialEq for Key {
     fn eq(&self, other: &Key) -> bool {
-        self.as_str() == other.as_str()
+        // An inline text is stored one way only (its bytes, zeros, its length), so two keys with
+        // the same 16 bytes hold the same text, and two inline keys that differ in a byte differ;
+        // an inline and a heap text differ in length. Only two heap texts are read: comparing
+        // two words is cheaper than a call to `memcmp`, which in WebAssembly compares a byte at
+        // a time, and the diff compares every key and string it meets.
+        let (a, b) = (self.words(), other.words());
+        a == b || (self.on_heap() && other.on_heap() && self.as_str() == other.as_str())
     }
 }
 
@@ -636,6 +649,14 @@ mod tests {
             let (ka, kb) = (Key::from(a.as_str()), Key::from(b.as_str()));
             prop_assert_eq!(ka.as_str(), a.as_str());
             prop_assert_eq!(ka == kb, a == b);
+            // The same text stored twice (on the heap, two allocations), a text one byte longer
+            // and one a character shorter: keys compared as keys.
+            let twin = Key::from(a.as_str());
+            prop_assert!(ka == twin);
+            let longer = Key::from(format!("{}x", a).as_str());
+            prop_assert!(ka != longer);
+            let shorter = Key::from(&a[..a.len() - a.chars().last().map_or(0, char::len_utf8)]);
+            prop_assert!(a.is_empty() || ka != shorter);
             prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
             prop_assert_eq!(hash_of(&ka), hash_of(a.as_str()));
             let moved: Vec<Key> = vec![ka.clone(), kb.clone()];
