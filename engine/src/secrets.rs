@@ -5,7 +5,7 @@
 //! keyed paths show those everywhere. Every output that shows a value asks this, so a secret is
 //! masked whichever finding, violation, file or patch it turns up in.
 
-use crate::diff::keyed::{Place, walk};
+use crate::diff::keyed::{Place, walk_passing};
 use crate::finding::Finding;
 use crate::policy::{MASK, Policy};
 use crate::report::Report;
@@ -39,33 +39,45 @@ pub(crate) struct FileSecrets {
 impl FileSecrets {
     /// The secret values of `doc`.
     pub(crate) fn find(doc: &Document, policy: &Policy) -> FileSecrets {
+        Self::find_passing(doc, policy, true)
+    }
+
+    /// [`find`](Self::find), passing over (when `passing`) the scalars that no visit would
+    /// call secret: under a key that clears itself, with no secret patterns in the policy, not
+    /// a Kubernetes Secret's `data` or `stringData`, in a file that is no device configuration.
+    fn find_passing(doc: &Document, policy: &Policy, passing: bool) -> FileSecrets {
         let mut found = FileSecrets {
             single_document: doc.documents.len() == 1,
             ..FileSecrets::default()
         };
-        walk(doc, policy.align_options(), &mut |place: &mut Place<
-            '_,
-            '_,
-            '_,
-        >| {
-            if place.names_item {
-                return false;
-            }
-            // A list item named by a secret-looking field (`[name=API_TOKEN]`) is not a secret
-            // itself: its fields are looked at one by one (its `value` is, its `name` is not).
-            if place.named_item && matches!(place.node.value, Value::Map(_)) {
-                return true;
-            }
-            let secret = in_kubernetes_secret(place)
-                || policy.is_secret_place(place)
-                || (doc.format.is_device() && crate::device::holds_secret(&place.node.value));
-            if !secret {
-                return true;
-            }
-            found.pointers.push(place.pointer().to_string());
-            scalar_spans(place.node, &mut found.spans);
-            false
-        });
+        let plain = passing && policy.clears_by_key() && !doc.format.is_device();
+        let pass = |key: &str| {
+            plain && !matches!(key, "data" | "stringData") && crate::policy::clears_secret(key)
+        };
+        walk_passing(
+            doc,
+            policy.align_options(),
+            &pass,
+            &mut |place: &mut Place<'_, '_, '_>| {
+                if place.names_item {
+                    return false;
+                }
+                // A list item named by a secret-looking field (`[name=API_TOKEN]`) is not a secret
+                // itself: its fields are looked at one by one (its `value` is, its `name` is not).
+                if place.named_item && matches!(place.node.value, Value::Map(_)) {
+                    return true;
+                }
+                let secret = in_kubernetes_secret(place)
+                    || policy.is_secret_place(place)
+                    || (doc.format.is_device() && crate::device::holds_secret(&place.node.value));
+                if !secret {
+                    return true;
+                }
+                found.pointers.push(place.pointer().to_string());
+                scalar_spans(place.node, &mut found.spans);
+                false
+            },
+        );
         found.spans.sort_by_key(|s| s.start());
         found
     }
@@ -350,6 +362,61 @@ mod tests {
         let found = FileSecrets::find(&doc, &Policy::default());
         let masked = mask_text(text, &found.spans);
         (found, masked)
+    }
+
+    fn json_value() -> impl proptest::strategy::Strategy<Value = J> {
+        use proptest::prelude::*;
+        let key = prop_oneof![
+            Just("name"),
+            Just("value"),
+            Just("data"),
+            Just("stringData"),
+            Just("password"),
+            Just("apiKey"),
+            Just("host"),
+            Just("0"),
+            Just(""),
+            Just("a/token"),
+            Just("kind"),
+            Just("apiVersion"),
+        ]
+        .prop_map(str::to_string);
+        let leaf = prop_oneof![
+            Just(J::from("Secret")),
+            Just(J::from("v1")),
+            Just(J::from("DB_PASSWORD")),
+            (0u32..3).prop_map(J::from),
+            Just(J::Null),
+        ];
+        leaf.prop_recursive(4, 40, 5, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(J::Array),
+                prop::collection::btree_map(key.clone(), inner.clone(), 0..5)
+                    .prop_map(|m| J::Object(m.into_iter().collect())),
+                // A Kubernetes Secret, whose `data` and `stringData` are secret whatever they hold.
+                (inner.clone(), inner).prop_map(|(data, string_data)| {
+                    serde_json::json!({
+                        "apiVersion": "v1", "kind": "Secret", "data": data, "stringData": string_data
+                    })
+                }),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        /// Passing over the scalars a key clears finds the secrets visiting every value finds.
+        #[test]
+        fn passing_over_cleared_scalars_finds_every_secret(
+            documents in proptest::collection::vec(json_value(), 1..3),
+        ) {
+            let text: String = documents.iter().map(|d| format!("---\n{d}\n")).collect();
+            let doc = parse(&Source::new("x.yaml", text)).unwrap();
+            let policy = Policy::default();
+            let passing = FileSecrets::find_passing(&doc, &policy, true);
+            let visiting = FileSecrets::find_passing(&doc, &policy, false);
+            proptest::prop_assert_eq!(&passing.pointers, &visiting.pointers);
+            proptest::prop_assert_eq!(&passing.spans, &visiting.spans);
+        }
     }
 
     #[test]

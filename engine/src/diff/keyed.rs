@@ -54,9 +54,21 @@ pub(crate) fn walk<'n, 'o>(
     options: &'o AlignOptions,
     visit: &mut impl FnMut(&mut Place<'n, '_, 'o>) -> bool,
 ) {
+    walk_passing(doc, options, &|_| false, visit);
+}
+
+/// [`walk`], passing over the scalar members whose keys `pass` says the visit has nothing to do
+/// with: most of a file's values are such members, and a visit costs more than the question.
+pub(crate) fn walk_passing<'n, 'o>(
+    doc: &'n Document,
+    options: &'o AlignOptions,
+    pass: &dyn Fn(&str) -> bool,
+    visit: &mut impl FnMut(&mut Place<'n, '_, 'o>) -> bool,
+) {
     let mut walker = Walker {
         paths: Paths::default(),
         options,
+        pass,
         visit,
     };
     match doc.documents.as_slice() {
@@ -176,6 +188,7 @@ impl<'n, 'o> Paths<'n, 'o> {
 struct Walker<'n, 'o, 'v, V> {
     paths: Paths<'n, 'o>,
     options: &'o AlignOptions,
+    pass: &'v dyn Fn(&str) -> bool,
     visit: &'v mut V,
 }
 
@@ -197,6 +210,9 @@ impl<'n, 'o, V: FnMut(&mut Place<'n, '_, 'o>) -> bool> Walker<'n, 'o, '_, V> {
         match &n.value {
             Value::Map(map) => {
                 for (k, member) in map.iter() {
+                    if member.value.value.is_scalar() && (self.pass)(k) {
+                        continue;
+                    }
                     // Most members are inside no named item: no fields, nothing to collect.
                     let inner: Vec<String> = if naming.is_empty() {
                         Vec::new()

@@ -303,7 +303,7 @@ pub(crate) fn looks_secret(path: &str) -> bool {
 /// before it writes the key's path. It holds for the key as a path escapes it too: `~0` and `~1`
 /// put no letters next to each other that were not already, nor make a key empty, `value` or a
 /// number.
-pub(crate) fn clears(key: &str) -> bool {
+pub(crate) fn clears_secret(key: &str) -> bool {
     !segment_may_look_secret(key)
 }
 
@@ -482,7 +482,7 @@ mod tests {
         ) {
             let mut path = before.clone();
             crate::pointer::push_segment(&mut path, &key);
-            if clears(&key) {
+            if clears_secret(&key) {
                 proptest::prop_assert!(!looks_secret(&path), "{}", path);
             }
         }

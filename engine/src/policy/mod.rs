@@ -36,7 +36,7 @@ pub use matching::Miss;
 pub use presets::PRESETS;
 
 use file::Selecting;
-pub(crate) use keywords::{default_severity, looks_secret};
+pub(crate) use keywords::{clears_secret, default_severity, looks_secret};
 pub(crate) use matching::Objects;
 use matching::Subject;
 
@@ -858,6 +858,12 @@ impl Policy {
         looks_secret(path) || self.file.secrets.iter().any(|p| p.matches_path(path))
     }
 
+    /// Whether a value's key alone can clear it of being secret: the policy names no secret
+    /// patterns, which would be tried on its paths.
+    pub(crate) fn clears_by_key(&self) -> bool {
+        self.file.secrets.is_empty()
+    }
+
     /// [`is_secret_path`](Self::is_secret_path) for a value known by its keyed path and its
     /// pointer: the secret words are looked for in the keyed path (which names list items), the
     /// policy's patterns tried on both.
@@ -867,7 +873,7 @@ impl Policy {
     ) -> bool {
         // Most values are cleared by their key alone, before either path is written.
         let looks = match place.key {
-            Some(key) if keywords::clears(key) => false,
+            Some(key) if clears_secret(key) => false,
             _ => looks_secret(place.keyed()),
         };
         if looks || self.file.secrets.is_empty() {
