@@ -59,6 +59,11 @@ pub(crate) fn string_stop(bytes: &[u8]) -> Option<usize> {
     first_marked(bytes, |w| equal(w, b'"') | equal(w, b'\\') | below(w, 0x20))
 }
 
+/// Where the first `:` or `#` of `bytes` is: where a block YAML key may end, or a comment start.
+pub(crate) fn colon_or_hash(bytes: &[u8]) -> Option<usize> {
+    first_marked(bytes, |w| equal(w, b':') | equal(w, b'#'))
+}
+
 /// Where the first line break (`\n`) of `bytes` is. `str::find('\n')` goes through std's
 /// general search, which cost ~190 instructions for a 30-byte line of a configuration file.
 pub(crate) fn line_break(bytes: &[u8]) -> Option<usize> {
@@ -264,7 +269,7 @@ mod tests {
         #[test]
         fn scans_find_what_plain_loops_find(
             bytes in prop::collection::vec(prop_oneof![
-                Just(b' '), Just(b'"'), Just(b'\\'), Just(b'\n'), Just(0u8), Just(b'a'), Just(b'p'), Just(b'K'), Just(0x50 | 0x80), 0x80u8..=0xff, any::<u8>()
+                Just(b' '), Just(b'"'), Just(b'\\'), Just(b'\n'), Just(0u8), Just(b'a'), Just(b'p'), Just(b'K'), Just(b':'), Just(b'#'), Just(0x50 | 0x80), 0x80u8..=0xff, any::<u8>()
             ], 0..40),
         ) {
             prop_assert_eq!(count_line_breaks(&bytes), bytes.iter().filter(|&&b| b == b'\n').count());
@@ -277,6 +282,7 @@ mod tests {
             let expect: Vec<usize> = (0..bytes.len()).filter(|&i| matches!(bytes[i], b'p' | b'k' | b'P' | b'K')).collect();
             prop_assert_eq!(seen, expect);
             prop_assert_eq!(line_break(&bytes), bytes.iter().position(|&b| b == b'\n'));
+            prop_assert_eq!(colon_or_hash(&bytes), bytes.iter().position(|&b| b == b':' || b == b'#'));
             let mut starts = Vec::new();
             let ascii = line_starts(&bytes, |s| starts.push(s));
             let expect: Vec<usize> = (0..bytes.len()).filter(|&i| bytes[i] == b'\n').map(|i| i + 1).collect();

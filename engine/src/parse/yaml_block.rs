@@ -200,7 +200,9 @@ fn key_colon(content: &[u8]) -> Option<usize> {
         }
         _ => 0,
     };
+    // Only a `:` or a `#` can end the search: the bytes between are passed eight at a time.
     while i < content.len() {
+        i += crate::words::colon_or_hash(&content[i..])?;
         match content[i] {
             b':' if content.get(i + 1).is_none_or(|&c| c == b' ') => return Some(i),
             b'#' if i > 0 && content[i - 1] == b' ' => return None,
