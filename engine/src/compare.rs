@@ -40,16 +40,8 @@ pub(crate) fn compare(
         )
     };
     // Natively, large environments are compared on every core.
-    let bytes: usize = pairs
-        .iter()
-        .flat_map(|p| &p.env.lines)
-        .map(|(_, lines)| lines.text_len())
-        .sum();
-    let diffs = if pairs.len() > 1 && bytes > crate::parse::PARALLEL_BYTES {
-        crate::cores::on_cores(pairs.len(), &|i| diff_of(&pairs[i]))
-    } else {
-        pairs.iter().map(|p| Some(diff_of(p))).collect()
-    };
+    let bytes: usize = pairs.iter().map(|p| p.env.text_len()).sum();
+    let diffs = crate::cores::on_cores_above(bytes, pairs.len(), &|i| diff_of(&pairs[i]));
     let mut findings = Vec::new();
     let mut summaries = Vec::with_capacity(pairs.len());
     for (pair, d) in pairs.iter().zip(diffs) {

@@ -1,6 +1,24 @@
 //! Work spread over the machine's cores. Natively a check's files are parsed, compared and
 //! searched for secrets on every core; WebAssembly has one thread and does them in turn.
 
+/// How much input is worth spreading over the cores: threads cost more than reading or comparing
+/// a few small files takes.
+const PARALLEL_BYTES: usize = 64 * 1024;
+
+/// [`on_cores`] when the work's input, `bytes` long, is large enough to be worth the threads;
+/// else each item in turn.
+pub(crate) fn on_cores_above<T: Send>(
+    bytes: usize,
+    count: usize,
+    work: &(dyn Fn(usize) -> T + Sync),
+) -> Vec<Option<T>> {
+    if bytes > PARALLEL_BYTES {
+        on_cores(count, work)
+    } else {
+        (0..count).map(|i| Some(work(i))).collect()
+    }
+}
+
 /// `work(i)` for each `i` in `0..count`, in order. Natively, on up to every core: a worker takes
 /// the next index when it is done with one. An item is `None` when the worker that took it
 /// panicked, so a caller can say so rather than lose the whole check.

@@ -167,18 +167,10 @@ impl Secrets {
         }
         let docs: Vec<&Document> = docs.into_iter().collect();
         // Every value of every file is looked at: natively, large files on every core.
-        let bytes: usize = docs
-            .iter()
-            .flat_map(|d| &d.lines)
-            .map(|(_, lines)| lines.text_len())
-            .sum();
-        let found: Vec<Option<FileSecrets>> = if bytes > crate::parse::PARALLEL_BYTES {
-            crate::cores::on_cores(docs.len(), &|i| FileSecrets::find(docs[i], policy))
-        } else {
-            docs.iter()
-                .map(|d| Some(FileSecrets::find(d, policy)))
-                .collect()
-        };
+        let bytes: usize = docs.iter().map(|d| d.text_len()).sum();
+        let found = crate::cores::on_cores_above(bytes, docs.len(), &|i| {
+            FileSecrets::find(docs[i], policy)
+        });
         let files = docs
             .iter()
             .zip(found)

@@ -357,6 +357,11 @@ pub struct Origin {
 }
 
 impl Document {
+    /// How many bytes of text its tree was read from, all files together.
+    pub(crate) fn text_len(&self) -> usize {
+        self.lines.iter().map(|(_, lines)| lines.text_len()).sum()
+    }
+
     /// The lines of `file`, one of the texts its tree points into.
     pub fn lines_of(&self, file: &str) -> Option<&Lines> {
         self.lines.iter().find(|(f, _)| f == file).map(|(_, l)| l)

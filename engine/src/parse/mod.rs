@@ -194,17 +194,10 @@ pub fn parse_all(sources: &[&Source]) -> Result<Vec<Document>> {
     parse_all_with(sources, ParseOptions::default())
 }
 
-/// How much input is worth spreading over the cores (natively; WebAssembly has one thread).
-pub(crate) const PARALLEL_BYTES: usize = 64 * 1024;
-
 /// [`parse_all`] with options.
 pub fn parse_all_with(sources: &[&Source], options: ParseOptions<'_>) -> Result<Vec<Document>> {
-    // Threads cost more than reading a few small files takes.
     let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
-    if bytes <= PARALLEL_BYTES {
-        return sources.iter().map(|s| parse_with(s, options)).collect();
-    }
-    crate::cores::on_cores(sources.len(), &|i| parse_with(sources[i], options))
+    crate::cores::on_cores_above(bytes, sources.len(), &|i| parse_with(sources[i], options))
         .into_iter()
         .zip(sources)
         .map(|(result, source)| {
