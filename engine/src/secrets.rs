@@ -51,9 +51,8 @@ impl FileSecrets {
             ..FileSecrets::default()
         };
         let plain = passing && policy.clears_by_key() && !doc.format.is_device();
-        let pass = |key: &str| {
-            plain && !matches!(key, "data" | "stringData") && crate::policy::clears_secret(key)
-        };
+        let pass =
+            |key: &str| plain && !holds_secret_data(key) && crate::policy::clears_secret(key);
         walk_passing(
             doc,
             policy.align_options(),
@@ -325,12 +324,17 @@ fn scalar_spans(node: &Node, out: &mut Vec<TextRange>) {
     }
 }
 
+/// Whether `key` is one a Kubernetes `Secret` keeps its values under.
+fn holds_secret_data(key: &str) -> bool {
+    matches!(key, "data" | "stringData")
+}
+
 /// The entries of a Kubernetes `Secret`'s `data` and `stringData`.
 fn in_kubernetes_secret(place: &Place<'_, '_, '_>) -> bool {
     let (Some(parent), Some(key)) = (place.parent, place.key) else {
         return false;
     };
-    if !matches!(key, "data" | "stringData") {
+    if !holds_secret_data(key) {
         return false;
     }
     let Value::Map(object) = &parent.value else {

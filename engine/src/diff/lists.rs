@@ -252,9 +252,7 @@ impl<'a> Differ<'a> {
         parents: Option<(&'a Node, &'a Node)>,
         order: Order,
     ) {
-        if base_ids.len() == env_ids.len()
-            && base_ids.iter().zip(env_ids).all(|(b, e)| b.key == e.key)
-        {
+        if in_same_order(base_ids, env_ids) {
             // The same items in the same order, as most lists of a drifted file still are: each
             // item is its counterpart at the same place, with no lookups and nothing reordered.
             for (at, (b, e)) in base.iter().zip(env).enumerate() {
@@ -581,9 +579,7 @@ fn identities<'a>(
         let mut env_ids = ids(env, scheme)?;
         // The same identities in the same order are as distinct as the base's: only a list that
         // differs needs a second look.
-        let same = base_ids.len() == env_ids.len()
-            && base_ids.iter().zip(&env_ids).all(|(b, e)| b.key == e.key);
-        if !same && !distinct(&env_ids) {
+        if !in_same_order(&base_ids, &env_ids) && !distinct(&env_ids) {
             return None;
         }
         if matches!(scheme, Scheme::Kubernetes) {
@@ -680,6 +676,11 @@ fn ids<'a>(items: &'a [Node], scheme: Scheme<'_>) -> Option<Vec<Ident<'a>>> {
         return None;
     }
     Some(ids)
+}
+
+/// Whether two lists hold the same identities in the same order.
+fn in_same_order(base: &[Ident<'_>], env: &[Ident<'_>]) -> bool {
+    base.len() == env.len() && base.iter().zip(env).all(|(b, e)| b.key == e.key)
 }
 
 /// Whether no two identities are the same.

@@ -876,7 +876,7 @@ impl Policy {
             Some(key) if clears_secret(key) => false,
             _ => looks_secret(place.keyed()),
         };
-        if looks || self.file.secrets.is_empty() {
+        if looks || self.clears_by_key() {
             return looks;
         }
         let (keyed, pointer) = place.paths();
