@@ -675,6 +675,8 @@ test('a layered estate: each finding names the layer that set it, what it overro
   const host = panel.locator('details.effective tr', { hasText: '/database/host' });
   assert.match(await host.textContent(), /envs\/prod\/eu-west-1\.yaml:4:9/);
   await host.locator('button').click();
+  // The worker reads it (the page holds no parser): "Reading…", then the history.
+  await panel.locator('.picked ol.history').waitFor();
   assert.match(await panel.locator('.picked').textContent(), /overrides providers\/aws\.yaml:3:9 = "db\.aws\.internal".*overrides base\.yaml:6:9/);
   // The plan reverts the override where it lives.
   await page.waitForSelector('.plan [data-download="diff"]:not([disabled])');

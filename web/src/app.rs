@@ -9,7 +9,7 @@ use crate::model::{Role, line_range};
 use crate::state::{Change, Download, Effect, PasteAction, State};
 use crate::views;
 use crate::worker::Task;
-use driftwise_engine::{OutputFormat, Source};
+use driftwise_engine::OutputFormat;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use yew::prelude::*;
@@ -158,6 +158,7 @@ impl Component for App {
                                 link.send_message(Msg::SendPlan(request));
                             });
                         }
+                        Effect::Ask(task) => self.checker.send(task),
                         Effect::ScrollTo(id) => scroll_into_view(&id),
                         Effect::ShowDetail => show_detail_in_one_column(),
                     }
@@ -297,6 +298,7 @@ impl App {
                         on_clear={link.callback(|_| Msg::Change(Change::ClearFiles))}
                         on_role={link.callback(|(i, role)| Msg::Change(Change::SetRole(i, role)))}
                         policy={s.policy.clone()}
+                        draft_error={s.draft_error().cloned()}
                         stale={report.as_ref().and_then(|r| r.policy.as_ref()).map(|p| p.stale.clone()).unwrap_or_default()}
                         on_policy_draft={change(link, Change::PolicyDraft)}
                         on_policy_apply={link.callback(|_| Msg::Change(Change::ApplyPolicy))}
@@ -308,9 +310,7 @@ impl App {
                         if !s.files.is_empty() {
                             <views::desired::DesiredPanel
                                 provider={s.provider.clone()}
-                                profiles={s.file_with(Role::Profile).filter_map(|f| {
-                                    driftwise_engine::Profile::from_source(&Source::new(f.name.clone(), f.text.clone())).ok().map(|p| p.name)
-                                }).collect::<Vec<_>>()}
+                                profiles={s.settings.profiles.clone()}
                                 on_provider={change(link, Change::SetProvider)}
                                 template={s.template()}
                                 vars={s.file_with(Role::Vars).next().map(|f| (f.name.clone(), f.text.clone()))}
@@ -360,12 +360,9 @@ impl App {
                                             reason={s.reason_of(i).map(str::to_string)} on_reason={link.callback(move |r| Msg::Change(Change::SetReason(i, r)))}
                                             explanation={s.explain(i)}
                                             on_make_rule={s.comparing.is_none().then(|| link.callback(move |(section, reason, all)| Msg::Change(Change::MakeRule(i, section, reason, all))))} />
-                                        if let Some(view) = report.findings.get(i).and_then(|f| s.layer_history(&f.environment, &f.path)) {
-                                            <views::layers::LayerPanel explain={
-                                                let estate = s.layers.clone();
-                                                let env = view.environment.clone();
-                                                Callback::from(move |pointer: String| estate.as_ref()?.get(&env).ok()?.explain(&pointer).ok())
-                                            } {view} />
+                                        if let Some(view) = s.layer_history(i) {
+                                            <views::layers::LayerPanel {view} picked={s.layer_pick.clone()}
+                                                on_pick={change(link, Change::PickLayerValue)} />
                                         }
                                     } else {
                                         <p class="hint">{ "Select a finding to see both files side by side. Keys: j / k or ↓ / ↑." }</p>

@@ -57,13 +57,7 @@ impl Checker {
                 desired,
                 on_update,
             } => {
-                // Verdicts validate, which only the desired-state worker can.
-                let needs_desired = match &task {
-                    Task::Check(check) => check.request.needs_desired_state(),
-                    Task::Plan(_) => false,
-                    Task::Verdict(_) => true,
-                };
-                if !needs_desired {
+                if !task.needs_desired_state() {
                     plain.send(task);
                     return;
                 }

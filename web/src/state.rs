@@ -7,7 +7,10 @@ use crate::examples::EXAMPLES;
 use crate::model::{
     Filter, LoadedFile, Role, SourceText, detect_base, is_policy_file, unique_env_names,
 };
-use crate::worker::{CheckRequest, CheckUpdate, PlanRequest, Planned, VerdictRequest};
+use crate::worker::{
+    CheckRequest, CheckUpdate, ExplainRequest, LayerRequest, LayerView, PlanRequest, Planned,
+    RuleRequest, Settings, SettingsRequest, Task, VerdictRequest,
+};
 use driftwise_engine::{
     Action, Base, Decision, Decisions, Environment, Explanation, Kind, Options, Outcome, Plan,
     Preview, Report, Request, Severity, Source, Verdict, is_template_name,
@@ -138,6 +141,8 @@ pub enum Change {
     SetVars(String),
     NewVars,
     SelectViolation(usize),
+    /// A value of the layer view picked: what did it override?
+    PickLayerValue(String),
 }
 
 /// What the component must do after a change.
@@ -153,6 +158,8 @@ pub enum Effect {
     ShowDetail,
     /// Make the plan (in a worker): the report shows first, the plan when the worker has it.
     Plan(Box<PlanRequest>),
+    /// Anything else only a worker can answer (the page does not read settings files).
+    Ask(Task),
 }
 
 /// What the plan pane says in the moment between the report showing and its plan.
@@ -233,16 +240,6 @@ fn today() -> Option<String> {
     None
 }
 
-/// An environment's layers, where one value comes from, and every value with the layer that set
-/// it: what the detail pane shows for a layered finding.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LayerView {
-    pub environment: String,
-    pub stack: Vec<driftwise_engine::StackLayer>,
-    pub history: Option<driftwise_engine::ValueHistory>,
-    pub provenance: Rc<Vec<(driftwise_engine::Provenance, String)>>,
-}
-
 /// Everything the page shows.
 pub struct State {
     /// Inputs that could not be read: each an error card; the report covers the rest.
@@ -251,8 +248,31 @@ pub struct State {
     pub snapshots: Option<Rc<SnapshotsState>>,
     /// The two snapshots being compared (from, to).
     pub comparing: Option<(String, String)>,
-    /// For a layered report: the estate, read once, for where each value comes from.
-    pub layers: Option<Rc<driftwise_engine::Layers>>,
+    /// What the worker read of the settings files, and the request it answers.
+    pub settings: Rc<Settings>,
+    settings_for: Option<SettingsRequest>,
+    /// The settings last asked for (answered or not), and the id of that ask.
+    settings_asked: Option<SettingsRequest>,
+    settings_request: u32,
+    /// A layered policy's check waits for the worker to say which files its layers name.
+    check_waits: bool,
+    /// The last "make a rule from this finding" asked for.
+    rule_request: u32,
+    /// The selected finding's explanation, by the report shown and the finding's index.
+    explained: Option<((u32, usize), Rc<Explanation>)>,
+    explain_asked: Option<(u32, usize)>,
+    explain_request: u32,
+    /// For a finding of a layered report: its environment's layers, by report and index.
+    layer_view: Option<((u32, usize), Rc<LayerView>)>,
+    layer_asked: Option<(u32, usize)>,
+    layer_request: u32,
+    /// A value of the layer view picked to see what it overrode: its pointer and history.
+    pub layer_pick: Option<(String, Option<driftwise_engine::ValueHistory>)>,
+    pick_request: u32,
+    /// How many reports have been shown: names the report the answers above are for.
+    shown: u32,
+    /// The ids given to asks of the worker, one sequence for every kind.
+    asks: u32,
     pub files: Vec<LoadedFile>,
     pub base: Option<usize>,
     pub report: Option<Rc<Report>>,
@@ -303,7 +323,22 @@ impl Default for State {
             failed: Vec::new(),
             snapshots: None,
             comparing: None,
-            layers: None,
+            settings: Rc::default(),
+            settings_for: None,
+            settings_asked: None,
+            settings_request: 0,
+            check_waits: false,
+            rule_request: 0,
+            explained: None,
+            explain_asked: None,
+            explain_request: 0,
+            layer_view: None,
+            layer_asked: None,
+            layer_request: 0,
+            layer_pick: None,
+            pick_request: 0,
+            shown: 0,
+            asks: 0,
             files: Vec::new(),
             base: None,
             report: None,
@@ -337,6 +372,100 @@ impl Default for State {
 impl State {
     /// Applies a change; returns whether the page must be drawn again, and what to do.
     pub fn update(&mut self, change: Change) -> (bool, Vec<Effect>) {
+        let (redraw, mut effects) = self.apply(change);
+        let asks = self.follow_up();
+        let asked = !asks.is_empty();
+        effects.extend(asks);
+        (redraw || asked, effects)
+    }
+
+    /// What the page now shows that only a worker can read, asked for when it changed: the
+    /// settings files' facts, the selected finding's explanation and, in a layered report, its
+    /// layers.
+    fn follow_up(&mut self) -> Vec<Effect> {
+        let mut asks = Vec::new();
+        let settings = self.settings_wanted();
+        if settings == SettingsRequest::default() {
+            // Nothing to read: no need to ask.
+            if self.settings_for.as_ref() != Some(&settings) {
+                self.settings = Rc::default();
+                self.settings_for = Some(settings.clone());
+                self.settings_asked = Some(settings);
+                self.settings_request = 0;
+            }
+        } else if self.settings_asked.as_ref() != Some(&settings) {
+            self.asks = self.asks.wrapping_add(1);
+            self.settings_request = self.asks;
+            self.settings_asked = Some(settings.clone());
+            asks.push(Effect::Ask(Task::Settings(self.asks, Box::new(settings))));
+        }
+        let selected = self
+            .report
+            .as_ref()
+            .zip(self.selected)
+            .filter(|(r, i)| *i < r.findings.len() && self.comparing.is_none());
+        let key = selected.map(|(_, i)| (self.shown, i));
+        if key != self.explain_asked {
+            self.explain_asked = key;
+            if let Some(((report, i), request)) = selected.zip(self.request()) {
+                let f = report.findings[i].clone();
+                self.asks = self.asks.wrapping_add(1);
+                self.explain_request = self.asks;
+                asks.push(Effect::Ask(Task::Explain(Box::new(ExplainRequest {
+                    id: self.asks,
+                    request,
+                    object: self.objects.get(&f.environment).cloned(),
+                    finding: f,
+                    groups: self.groups.clone(),
+                }))));
+            }
+        }
+        let layered = selected.filter(|(r, _)| self.report_is_layered(r));
+        let key = layered.map(|(_, i)| (self.shown, i));
+        if key != self.layer_asked {
+            self.layer_asked = key;
+            self.layer_pick = None;
+            if let Some(((report, i), request)) = layered.zip(self.request()) {
+                let f = &report.findings[i];
+                self.asks = self.asks.wrapping_add(1);
+                self.layer_request = self.asks;
+                asks.push(Effect::Ask(Task::Layer(Box::new(LayerRequest {
+                    id: self.asks,
+                    request,
+                    environment: f.environment.clone(),
+                    pointer: f.path.clone(),
+                    provenance: true,
+                }))));
+            }
+        }
+        asks
+    }
+
+    /// What the settings facts must answer for the page as it is.
+    fn settings_wanted(&self) -> SettingsRequest {
+        SettingsRequest {
+            profiles: self
+                .file_with(Role::Profile)
+                .map(|f| Source::new(f.name.clone(), f.text.clone()))
+                .collect(),
+            draft: self
+                .policy
+                .as_ref()
+                .map(|p| Source::new(p.name.clone(), p.draft.clone())),
+            layered: self.layer_probe(),
+        }
+    }
+
+    /// Why the policy being typed would not load, once the worker has read this draft.
+    pub fn draft_error(&self) -> Option<&driftwise_engine::Error> {
+        let draft = &self.policy.as_ref()?.draft;
+        let read = self.settings_for.as_ref()?.draft.as_ref()?;
+        (&read.text == draft)
+            .then_some(self.settings.draft_error.as_ref())
+            .flatten()
+    }
+
+    fn apply(&mut self, change: Change) -> (bool, Vec<Effect>) {
         let mut effects = Vec::new();
         match change {
             Change::AddFiles(files, errors) => {
@@ -411,14 +540,23 @@ impl State {
                     || Source::new("driftwise.yaml", ""),
                     |p| Source::new(p.name.clone(), p.applied.clone()),
                 );
-                match driftwise_engine::policy_with_rule(
-                    &current,
-                    &section,
-                    &serde_json::Value::Object(rule),
-                ) {
+                self.asks = self.asks.wrapping_add(1);
+                self.rule_request = self.asks;
+                effects.push(Effect::Ask(Task::Rule(Box::new(RuleRequest {
+                    id: self.asks,
+                    policy: current,
+                    section,
+                    rule: serde_json::Value::Object(rule),
+                }))));
+            }
+            Change::Update(CheckUpdate::Rule { id, policy, result }) => {
+                if id != self.rule_request {
+                    return (false, effects);
+                }
+                match result {
                     Ok(text) => {
                         self.policy = Some(PolicyState {
-                            name: current.name,
+                            name: policy,
                             applied: text.clone(),
                             draft: text,
                         });
@@ -427,6 +565,65 @@ impl State {
                     }
                     Err(e) => self.errors.push(e.to_string()),
                 }
+            }
+            Change::Update(CheckUpdate::Settings { id, settings }) => {
+                if id != self.settings_request {
+                    return (false, effects);
+                }
+                self.settings = Rc::new(*settings);
+                self.settings_for = self.settings_asked.clone();
+                if std::mem::take(&mut self.check_waits) {
+                    effects.extend(self.start_check());
+                }
+            }
+            Change::Update(CheckUpdate::Explained { id, explanation }) => {
+                if id != self.explain_request {
+                    return (false, effects);
+                }
+                self.explained = self
+                    .explain_asked
+                    .zip(explanation)
+                    .map(|(key, e)| (key, Rc::new(*e)));
+            }
+            Change::Update(CheckUpdate::Layer { id, view }) => {
+                if id == self.layer_request {
+                    self.layer_view = self
+                        .layer_asked
+                        .zip(view)
+                        .map(|(key, v)| (key, Rc::new(*v)));
+                } else if id == self.pick_request {
+                    // A value with no history (the estate no longer reads) shows nothing.
+                    let history = view.and_then(|v| v.history);
+                    self.layer_pick = self
+                        .layer_pick
+                        .take()
+                        .zip(history)
+                        .map(|((pointer, _), h)| (pointer, Some(h)));
+                } else {
+                    return (false, effects);
+                }
+            }
+            Change::PickLayerValue(pointer) => {
+                let Some(((_, i), view)) = &self.layer_view else {
+                    return (false, effects);
+                };
+                let (environment, i) = (view.environment.clone(), *i);
+                let Some(request) = self.request() else {
+                    return (false, effects);
+                };
+                if self.report.as_ref().is_none_or(|r| i >= r.findings.len()) {
+                    return (false, effects);
+                }
+                self.asks = self.asks.wrapping_add(1);
+                self.pick_request = self.asks;
+                self.layer_pick = Some((pointer.clone(), None));
+                effects.push(Effect::Ask(Task::Layer(Box::new(LayerRequest {
+                    id: self.asks,
+                    request,
+                    environment,
+                    pointer,
+                    provenance: false,
+                }))));
             }
             Change::CompareSnapshots(from, to) => {
                 self.comparing = Some((from, to));
@@ -741,21 +938,10 @@ impl State {
     /// layer, every loaded configuration a candidate layer (found by the names the policy gives).
     fn layered_request(&self) -> Option<Request> {
         let policy = self.policy.as_ref()?;
-        if !policy.applied.lines().any(|l| l.starts_with("layers:")) {
-            return None;
-        }
         let source = LoadedFile::source;
-        let layered = Request {
-            base: Some(Base::Layers {
-                layers: Default::default(),
-            }),
-            policy: Some(Source::new(policy.name.clone(), policy.applied.clone())),
-            provider: self.provider.clone(),
-            ..Request::default()
-        };
         // Only while the files are the layers' (a policy left over from the layers example does
         // not turn another base.yaml into a layer): every required layer is loaded.
-        let named = layered.missing_layer_files().ok()?;
+        let named = self.layer_files()?;
         let loaded = |n: &str| {
             self.files.iter().any(|f| {
                 f.role == Role::Config
@@ -799,32 +985,47 @@ impl State {
         })
     }
 
-    /// For a layered report: an environment's layers, and where the value at `pointer` comes
-    /// from (the layer that set it and every value it shadowed).
-    pub fn layer_history(&self, environment: &str, pointer: &str) -> Option<LayerView> {
-        let estate = self.layers.as_ref()?;
-        let effective = estate.get(environment).ok()?;
-        Some(LayerView {
-            environment: environment.to_string(),
-            stack: effective.stack().to_vec(),
-            history: effective.explain(pointer).ok(),
-            provenance: Rc::new(
-                effective
-                    .provenance()
-                    .into_iter()
-                    .map(|p| {
-                        let value = effective
-                            .document()
-                            .documents
-                            .first()
-                            .and_then(|r| r.pointer(&p.pointer))
-                            .map(|n| driftwise_engine::short_value(&n.value.to_json()))
-                            .unwrap_or_default();
-                        (p, value)
-                    })
-                    .collect(),
-            ),
+    /// The applied policy's layered check, when its text declares layers: what the worker is
+    /// asked which files the layers name.
+    fn layer_probe(&self) -> Option<Request> {
+        let policy = self.policy.as_ref()?;
+        if !policy.applied.lines().any(|l| l.starts_with("layers:")) {
+            return None;
+        }
+        Some(Request {
+            base: Some(Base::Layers {
+                layers: Default::default(),
+            }),
+            policy: Some(Source::new(policy.name.clone(), policy.applied.clone())),
+            provider: self.provider.clone(),
+            ..Request::default()
         })
+    }
+
+    /// The files the applied policy's layers name, once the worker has read this policy.
+    fn layer_files(&self) -> Option<&[(String, bool)]> {
+        let probe = self.layer_probe()?;
+        let read = self.settings_for.as_ref()?;
+        (read.layered.as_ref() == Some(&probe))
+            .then_some(self.settings.layer_files.as_deref())
+            .flatten()
+    }
+
+    /// Whether a check must wait for the worker to read which files the layers name.
+    fn layers_unread(&self) -> bool {
+        self.layer_probe().is_some_and(|probe| {
+            self.settings_for
+                .as_ref()
+                .is_none_or(|read| read.layered.as_ref() != Some(&probe))
+        })
+    }
+
+    /// For the selected finding of a layered report, once the worker has read them: its
+    /// environment's layers, and where its value comes from (the layer that set it and every
+    /// value it shadowed).
+    pub fn layer_history(&self, index: usize) -> Option<Rc<LayerView>> {
+        let (key, view) = self.layer_view.as_ref()?;
+        (*key == (self.shown, index)).then(|| view.clone())
     }
 
     /// The example an address fragment names.
@@ -841,7 +1042,17 @@ impl State {
         self.keep_choices = false;
         self.example = None;
         unique_env_names(&mut self.files, self.base);
+        self.start_check()
+    }
+
+    /// Asks for the check of the page as it is, unless it must wait for the worker to read
+    /// which files a layered policy names (then it is asked when that answer comes).
+    fn start_check(&mut self) -> Option<Effect> {
         self.request = self.request.wrapping_add(1);
+        self.check_waits = self.layers_unread();
+        if self.check_waits {
+            return None;
+        }
         let Some(request) = self.request() else {
             self.clear_report();
             return None;
@@ -924,7 +1135,12 @@ impl State {
                 }
             }
             // Answered in `update`, by its own counter.
-            CheckUpdate::Verdict { .. } | CheckUpdate::Planned { .. } => None,
+            CheckUpdate::Verdict { .. }
+            | CheckUpdate::Planned { .. }
+            | CheckUpdate::Settings { .. }
+            | CheckUpdate::Rule { .. }
+            | CheckUpdate::Explained { .. }
+            | CheckUpdate::Layer { .. } => None,
         }
     }
 
@@ -950,15 +1166,7 @@ impl State {
         self.objects = outcome.objects;
         self.groups = outcome.groups;
         self.selected_violation = None;
-        // A layered report keeps its estate for "where does this value come from".
-        self.layers = self
-            .report_is_layered(&outcome.report)
-            .then(|| {
-                self.request()
-                    .and_then(|r| driftwise_engine::layers(&r).ok())
-            })
-            .flatten()
-            .map(Rc::new);
+        self.shown = self.shown.wrapping_add(1);
         self.report = Some(Rc::new(outcome.report));
         if !std::mem::take(&mut self.keep_choices) {
             self.chosen.clear();
@@ -977,12 +1185,10 @@ impl State {
     }
 
     /// How the policy classified finding `i`: every rule tried, in order, and why each applied or
-    /// not (what `driftwise check --explain` prints).
-    pub fn explain(&self, i: usize) -> Option<Explanation> {
-        let f = self.report.as_ref()?.findings.get(i)?;
-        let policy = self.request()?.policy().ok()?;
-        let object = self.objects.get(&f.environment).map(String::as_str);
-        Some(policy.explain_in_object(f, object, &self.groups))
+    /// not (what `driftwise check --explain` prints), once the worker has answered.
+    pub fn explain(&self, i: usize) -> Option<Rc<Explanation>> {
+        let (key, explanation) = self.explained.as_ref()?;
+        (*key == (self.shown, i)).then(|| explanation.clone())
     }
 
     /// The reason given for accepting a finding, if any.
@@ -1109,7 +1315,7 @@ impl State {
     }
 
     fn clear_report(&mut self) {
-        self.layers = None;
+        self.shown = self.shown.wrapping_add(1);
         self.report = None;
         self.visible = Rc::default();
         self.selected = None;
@@ -1352,6 +1558,10 @@ mod tests {
                     let (_, more) = state.update(Change::Update(crate::worker::run_plan(&plan)));
                     answer(state, more);
                 }
+                Effect::Ask(task) => {
+                    let (_, more) = state.update(Change::Update(task.run(&mut |_| {})));
+                    answer(state, more);
+                }
                 _ => {}
             }
         }
@@ -1423,6 +1633,54 @@ mod tests {
         );
     }
 
+    /// The settings files are read by a worker: the page asks, and shows an answer only for
+    /// what it asked (a draft typed since has no error yet).
+    #[test]
+    fn the_worker_reads_the_policy_draft_and_the_profiles() {
+        let mut state = State::default();
+        let (_, effects) = state.update(Change::LoadExample(0));
+        answer(&mut state, effects);
+        let (_, effects) = state.update(Change::NewPolicy);
+        answer(&mut state, effects);
+        assert_eq!(state.draft_error(), None);
+        let (_, effects) = state.update(Change::PolicyDraft(
+            "expected:\n  - path: /a\nfail_on: sometimes\n".into(),
+        ));
+        let asked = effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Ask(Task::Settings(..))))
+            .count();
+        assert_eq!(asked, 1, "{effects:?}");
+        // Not read yet: no error shown.
+        assert_eq!(state.draft_error(), None);
+        answer(&mut state, effects);
+        let error = state.draft_error().expect("the draft does not load");
+        assert_eq!(error.line(), Some(2), "{error}");
+        assert!(error.message.contains("reason"), "{error}");
+        // Typed on: the old answer is not this draft's.
+        let (_, effects) = state.update(Change::PolicyDraft("fail_on: high\n".into()));
+        assert_eq!(state.draft_error(), None);
+        answer(&mut state, effects);
+        assert_eq!(state.draft_error(), None);
+        // The same state asks nothing again.
+        let (_, effects) = state.update(Change::Dragging(true));
+        assert!(effects.is_empty(), "{effects:?}");
+        // A profile file: its name, once read, for the provider picker. Only the desired-state
+        // worker reads profiles (see `Task::needs_desired_state`).
+        #[cfg(feature = "desired")]
+        {
+            let profile = LoadedFile::new(
+                "onprem.profile.yaml",
+                "name: onprem\ntitle: On premises\nvars: {region: dc1}\n",
+            );
+            assert_eq!(profile.role, Role::Profile);
+            let (_, effects) = state.update(Change::AddFiles(vec![profile], Vec::new()));
+            assert!(state.settings.profiles.is_empty());
+            answer(&mut state, effects);
+            assert_eq!(state.settings.profiles, ["onprem"]);
+        }
+    }
+
     #[test]
     fn the_layers_example_is_a_layered_check_and_a_leftover_layered_policy_is_not() {
         let mut state = State::default();
@@ -1431,6 +1689,17 @@ mod tests {
             .position(|e| e.title.starts_with("Layers"))
             .unwrap();
         let (_, effects) = state.update(Change::LoadExample(layers));
+        // The check waits for the worker to say which files the layers name.
+        assert!(
+            effects.iter().all(|e| !matches!(e, Effect::Check(_))),
+            "{effects:?}"
+        );
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Ask(Task::Settings(..)))),
+            "{effects:?}"
+        );
         answer(&mut state, effects);
         let report = state.report.clone().unwrap();
         let prod_eu = report
@@ -1442,17 +1711,36 @@ mod tests {
         let log = report
             .findings
             .iter()
-            .find(|f| f.environment == "prod-eu" && f.path == "/log_level")
+            .position(|f| f.environment == "prod-eu" && f.path == "/log_level")
             .unwrap();
-        assert_eq!(log.env.as_ref().unwrap().file, "envs/prod.yaml");
-        let view = state.layer_history("prod-eu", "/log_level").unwrap();
-        let history = view.history.unwrap();
+        assert_eq!(
+            report.findings[log].env.as_ref().unwrap().file,
+            "envs/prod.yaml"
+        );
+        // The worker reads the layers when a finding is picked.
+        assert!(state.layer_history(log).is_none());
+        let (_, effects) = state.update(Change::Select(log));
+        answer(&mut state, effects);
+        let view = state.layer_history(log).unwrap();
+        let history = view.history.clone().unwrap();
         assert_eq!(history.set_by.unwrap().file, "envs/prod.yaml");
         assert_eq!(history.shadowed[0].file, "base.yaml");
         assert!(
             view.provenance
                 .iter()
                 .any(|(p, v)| p.pointer == "/replicas" && v == "6")
+        );
+        // A value picked in the effective configuration: what it overrode.
+        let (_, effects) = state.update(Change::PickLayerValue("/replicas".into()));
+        assert_eq!(state.layer_pick, Some(("/replicas".to_string(), None)));
+        answer(&mut state, effects);
+        let (pointer, picked) = state.layer_pick.clone().unwrap();
+        assert_eq!(pointer, "/replicas");
+        assert_eq!(picked.unwrap().set_by.unwrap().value, serde_json::json!(6));
+        // The finding's explanation came with it.
+        assert_eq!(
+            state.explain(log).unwrap().path,
+            report.findings[log].keyed_path
         );
         // Other files with the policy still loaded are compared as files.
         state.update(Change::ClearFiles);

@@ -4,10 +4,14 @@
 //! crate's `desired` feature) that loads the first time a check needs templates or validation.
 
 use driftwise_engine::{
-    Checker, Decisions, Error, Outcome, Plan, Preview, Report, Request, Source, Verdict,
+    Checker, Decisions, Error, Explanation, Finding, Layers, Outcome, Plan, Preview, Provenance,
+    Report, Request, Source, StackLayer, ValueHistory, Verdict,
 };
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One check. `id` lets the page ignore answers to requests it has since replaced (the user
@@ -47,12 +51,84 @@ pub struct Planned {
     pub preview: Preview,
 }
 
+/// What the page shows of the settings files beside the report, which only a worker can read:
+/// the page's wasm leaves the readers out (it is a third smaller without them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SettingsRequest {
+    /// The provider profiles loaded: the providers they add to the picker.
+    pub profiles: Vec<Source>,
+    /// The policy as typed in the editor: what would stop it loading.
+    pub draft: Option<Source>,
+    /// The applied policy's layered check: the layer files it names, which the page must have
+    /// loaded before it checks the layers.
+    pub layered: Option<Request>,
+}
+
+/// The answer to a [`SettingsRequest`].
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The names of the profiles that read.
+    pub profiles: Vec<String>,
+    /// Why the draft does not load as a policy.
+    pub draft_error: Option<Error>,
+    /// Each file the layers name, and whether it is optional; `None` when the policy does not
+    /// read (the check then says why).
+    pub layer_files: Option<Vec<(String, bool)>>,
+}
+
+/// "Make a rule from this finding": the policy with one more rule in `section`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleRequest {
+    pub id: u32,
+    pub policy: Source,
+    pub section: String,
+    pub rule: serde_json::Value,
+}
+
+/// How the request's policy decides one finding, every rule it tried (`driftwise check
+/// --explain`). `object` and `groups` are the check's, so rules that select objects are tried as
+/// the check tried them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExplainRequest {
+    pub id: u32,
+    pub request: Request,
+    pub finding: Finding,
+    pub object: Option<String>,
+    pub groups: BTreeMap<String, String>,
+}
+
+/// For a finding of a layered report: its environment's layers and where the value at `pointer`
+/// comes from; with `provenance`, every value of the environment with the layer that set it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerRequest {
+    pub id: u32,
+    pub request: Request,
+    pub environment: String,
+    pub pointer: String,
+    pub provenance: bool,
+}
+
+/// An environment's layers, where one value comes from, and every value with the layer that set
+/// it: what the detail pane shows for a layered finding.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerView {
+    pub environment: String,
+    pub stack: Vec<StackLayer>,
+    pub history: Option<ValueHistory>,
+    /// Empty unless asked for.
+    pub provenance: Rc<Vec<(Provenance, String)>>,
+}
+
 /// What the page asks a worker to do.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Task {
     Check(Box<CheckRequest>),
     Plan(Box<PlanRequest>),
     Verdict(Box<VerdictRequest>),
+    Settings(u32, Box<SettingsRequest>),
+    Rule(Box<RuleRequest>),
+    Explain(Box<ExplainRequest>),
+    Layer(Box<LayerRequest>),
 }
 
 impl Task {
@@ -69,8 +145,136 @@ impl Task {
             Task::Check(check) => run_check_keeping(check, progress),
             Task::Plan(plan) => (run_plan(plan), None),
             Task::Verdict(verdict) => (run_verdict(verdict), None),
+            Task::Settings(id, settings) => (
+                CheckUpdate::Settings {
+                    id: *id,
+                    settings: Box::new(read_settings(settings)),
+                },
+                None,
+            ),
+            Task::Rule(rule) => (
+                CheckUpdate::Rule {
+                    id: rule.id,
+                    policy: rule.policy.name.clone(),
+                    result: driftwise_engine::policy_with_rule(
+                        &rule.policy,
+                        &rule.section,
+                        &rule.rule,
+                    ),
+                },
+                None,
+            ),
+            Task::Explain(explain) => (
+                CheckUpdate::Explained {
+                    id: explain.id,
+                    explanation: explain.request.policy().ok().map(|policy| {
+                        Box::new(policy.explain_in_object(
+                            &explain.finding,
+                            explain.object.as_deref(),
+                            &explain.groups,
+                        ))
+                    }),
+                },
+                None,
+            ),
+            Task::Layer(layer) => (
+                CheckUpdate::Layer {
+                    id: layer.id,
+                    view: layer_view(layer).map(Box::new),
+                },
+                None,
+            ),
         }
     }
+
+    /// Whether only the desired-state worker can do it (templates or validation).
+    pub fn needs_desired_state(&self) -> bool {
+        match self {
+            Task::Check(check) => check.request.needs_desired_state(),
+            // A layer may be a template.
+            Task::Layer(layer) => layer.request.needs_desired_state(),
+            Task::Verdict(_) => true,
+            // Profiles are read where they are used, for templates and validation.
+            Task::Settings(_, settings) => !settings.profiles.is_empty(),
+            Task::Plan(_) | Task::Rule(_) | Task::Explain(_) => false,
+        }
+    }
+}
+
+/// Reads what a [`SettingsRequest`] asks about.
+pub fn read_settings(task: &SettingsRequest) -> Settings {
+    Settings {
+        // Only the desired-state worker is asked about profiles (the comparing one leaves their
+        // reader out).
+        #[cfg(feature = "desired")]
+        profiles: task
+            .profiles
+            .iter()
+            .filter_map(|p| driftwise_engine::Profile::from_source(p).ok())
+            .map(|p| p.name)
+            .collect(),
+        #[cfg(not(feature = "desired"))]
+        profiles: Vec::new(),
+        draft_error: task
+            .draft
+            .as_ref()
+            .and_then(|d| driftwise_engine::Policy::from_source(d).err()),
+        layer_files: task
+            .layered
+            .as_ref()
+            .and_then(|r| r.missing_layer_files().ok()),
+    }
+}
+
+thread_local! {
+    /// The last layered estate read, with the request it was read from: picking another finding
+    /// or value of it reads no file again.
+    static ESTATE: RefCell<Option<(Request, Rc<Layers>)>> = const { RefCell::new(None) };
+}
+
+/// The estate of a layered request, read once per request.
+fn estate(request: &Request) -> Option<Rc<Layers>> {
+    ESTATE.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if let Some((read, layers)) = slot.as_ref()
+            && read == request
+        {
+            return Some(layers.clone());
+        }
+        let layers = Rc::new(driftwise_engine::layers(request).ok()?);
+        *slot = Some((request.clone(), layers.clone()));
+        Some(layers)
+    })
+}
+
+/// Answers a [`LayerRequest`].
+pub fn layer_view(task: &LayerRequest) -> Option<LayerView> {
+    let estate = estate(&task.request)?;
+    let effective = estate.get(&task.environment).ok()?;
+    let provenance = if task.provenance {
+        effective
+            .provenance()
+            .into_iter()
+            .map(|p| {
+                let value = effective
+                    .document()
+                    .documents
+                    .first()
+                    .and_then(|r| r.pointer(&p.pointer))
+                    .map(|n| driftwise_engine::short_value(&n.value.to_json()))
+                    .unwrap_or_default();
+                (p, value)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Some(LayerView {
+        environment: task.environment.clone(),
+        stack: effective.stack().to_vec(),
+        history: effective.explain(&task.pointer).ok(),
+        provenance: Rc::new(provenance),
+    })
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,6 +301,24 @@ pub enum CheckUpdate {
         id: u32,
         result: Result<Verdict, Error>,
     },
+    /// The answer to a [`SettingsRequest`].
+    Settings { id: u32, settings: Box<Settings> },
+    /// The answer to a [`RuleRequest`]: the policy file's name, and its new text.
+    Rule {
+        id: u32,
+        policy: String,
+        result: Result<String, Error>,
+    },
+    /// The answer to an [`ExplainRequest`] (`None` when the policy does not load).
+    Explained {
+        id: u32,
+        explanation: Option<Box<Explanation>>,
+    },
+    /// The answer to a [`LayerRequest`] (`None` when the estate does not read).
+    Layer {
+        id: u32,
+        view: Option<Box<LayerView>>,
+    },
 }
 
 impl CheckUpdate {
@@ -105,7 +327,11 @@ impl CheckUpdate {
             CheckUpdate::Progress { id, .. }
             | CheckUpdate::Finished { id, .. }
             | CheckUpdate::Planned { id, .. }
-            | CheckUpdate::Verdict { id, .. } => *id,
+            | CheckUpdate::Verdict { id, .. }
+            | CheckUpdate::Settings { id, .. }
+            | CheckUpdate::Rule { id, .. }
+            | CheckUpdate::Explained { id, .. }
+            | CheckUpdate::Layer { id, .. } => *id,
         }
     }
 }
@@ -343,6 +569,19 @@ mod tests {
         assert!(yaml.len() > 50, "{} findings", yaml.len());
         assert_eq!(yaml, findings("json", true));
         warm_up();
+    }
+
+    /// Profiles are read where they are used: asking about them goes to the desired-state
+    /// worker, whose build has their reader; the rest of the settings to the comparing one.
+    #[test]
+    fn settings_with_profiles_go_to_the_desired_state_worker() {
+        let mut settings = SettingsRequest {
+            draft: Some(Source::new("driftwise.yaml", "fail_on: high\n")),
+            ..SettingsRequest::default()
+        };
+        assert!(!Task::Settings(1, Box::new(settings.clone())).needs_desired_state());
+        settings.profiles = vec![Source::new("corp.profile.yaml", "name: corp\n")];
+        assert!(Task::Settings(2, Box::new(settings)).needs_desired_state());
     }
 
     /// The primed check finds drift in both estates, as the warm-up's does.

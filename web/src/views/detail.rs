@@ -22,7 +22,7 @@ pub struct DetailProps {
     pub reason: Option<String>,
     pub on_reason: Callback<String>,
     /// How the policy classified it, rule by rule.
-    pub explanation: Option<Explanation>,
+    pub explanation: Option<std::rc::Rc<Explanation>>,
     /// Make a policy rule from this finding: (section `expected` or `ignore`, reason, for every
     /// environment rather than this one).
     #[prop_or_default]

@@ -2,8 +2,9 @@
 //! what it overrode, and the effective configuration with the layer that set every value
 //! (click a value to see what it overrode).
 
-use crate::state::LayerView;
+use crate::worker::LayerView;
 use driftwise_engine::{LayerValue, ValueHistory, short_value};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Rows of the effective configuration shown before "show all".
@@ -11,9 +12,11 @@ const ROWS: usize = 200;
 
 #[derive(Properties, PartialEq)]
 pub struct LayersProps {
-    pub view: LayerView,
-    /// Where another value of the same environment comes from.
-    pub explain: Callback<String, Option<ValueHistory>>,
+    pub view: Rc<LayerView>,
+    /// A value picked (its pointer) and, once the worker has read it, where it comes from.
+    pub picked: Option<(String, Option<ValueHistory>)>,
+    /// Pick a value: where does it come from?
+    pub on_pick: Callback<String>,
 }
 
 fn place(v: &LayerValue) -> String {
@@ -39,7 +42,6 @@ fn history(h: &ValueHistory) -> Html {
 
 #[function_component]
 pub fn LayerPanel(props: &LayersProps) -> Html {
-    let picked = use_state(|| None::<ValueHistory>);
     let all = use_state(|| false);
     let v = &props.view;
     let rows = if *all {
@@ -73,9 +75,7 @@ pub fn LayerPanel(props: &LayersProps) -> Html {
                     <tbody>
                         { for v.provenance.iter().take(rows).map(|(p, value)| {
                             let pointer = p.pointer.clone();
-                            let explain = props.explain.clone();
-                            let picked = picked.clone();
-                            let onclick = Callback::from(move |_| picked.set(explain.emit(pointer.clone())));
+                            let onclick = props.on_pick.reform(move |_| pointer.clone());
                             html! {
                                 <tr>
                                     <td><button type="button" class="link" {onclick} title="What this value overrode">{ p.pointer.clone() }</button></td>
@@ -91,10 +91,10 @@ pub fn LayerPanel(props: &LayersProps) -> Html {
                         { format!("Show all {} values", v.provenance.len()) }
                     </button>
                 }
-                if let Some(h) = &*picked {
+                if let Some((pointer, h)) = &props.picked {
                     <div class="picked">
-                        <h4>{ format!("Where {} comes from", h.pointer) }</h4>
-                        { history(h) }
+                        <h4>{ format!("Where {} comes from", h.as_ref().map_or(pointer, |h| &h.pointer)) }</h4>
+                        if let Some(h) = h { { history(h) } } else { <p class="hint">{ "Reading…" }</p> }
                     </div>
                 }
             </details>

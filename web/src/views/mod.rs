@@ -109,6 +109,7 @@ pub struct FilesPanelProps {
     pub on_clear: Callback<()>,
     pub on_role: Callback<(usize, Role)>,
     pub policy: Option<PolicyState>,
+    pub draft_error: Option<driftwise_engine::Error>,
     pub stale: Vec<StaleRule>,
     pub on_policy_draft: Callback<String>,
     pub on_policy_apply: Callback<()>,
@@ -182,6 +183,7 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
             }
             <PolicyPanel
                 policy={props.policy.clone()}
+                draft_error={props.draft_error.clone()}
                 stale={props.stale.clone()}
                 on_draft={props.on_policy_draft.clone()}
                 on_apply={props.on_policy_apply.clone()}

@@ -4,13 +4,15 @@
 
 use crate::completion::{Completion, complete, policy_schema};
 use crate::state::PolicyState;
-use driftwise_engine::{Policy, Source, StaleRule};
+use driftwise_engine::{Error, StaleRule};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct PolicyPanelProps {
     pub policy: Option<PolicyState>,
+    /// Why the draft would not load (the worker reads it as it is typed).
+    pub draft_error: Option<Error>,
     pub stale: Vec<StaleRule>,
     pub on_draft: Callback<String>,
     pub on_apply: Callback<()>,
@@ -53,20 +55,12 @@ pub fn PolicyPanel(props: &PolicyPanelProps) -> Html {
     let active = use_state(|| 0_usize);
     let editor = use_node_ref();
     let gutter = use_node_ref();
-    let draft = props
-        .policy
-        .as_ref()
-        .map(|p| (p.name.clone(), p.draft.clone()));
     // The draft is read as it is typed: what would stop it loading is marked at its line.
-    let parse_error = use_memo(draft.clone(), |draft| {
-        let (name, text) = draft.as_ref()?;
-        let error = Policy::from_source(&Source::new(name.clone(), text.clone())).err()?;
-        Some(Problem {
-            line: error.line().unwrap_or(1),
-            column: error.column(),
-            message: error.message.clone(),
-            error: true,
-        })
+    let parse_error = props.draft_error.as_ref().map(|error| Problem {
+        line: error.line().unwrap_or(1),
+        column: error.column(),
+        message: error.message.clone(),
+        error: true,
     });
     let Some(policy) = &props.policy else {
         return html! {
@@ -78,7 +72,7 @@ pub fn PolicyPanel(props: &PolicyPanelProps) -> Html {
         };
     };
     let changed = policy.draft != policy.applied;
-    let mut problems: Vec<Problem> = (*parse_error).iter().cloned().collect();
+    let mut problems: Vec<Problem> = parse_error.into_iter().collect();
     // Stale rules' lines are the applied text's.
     if !changed {
         problems.extend(props.stale.iter().filter_map(|s| {
