@@ -313,7 +313,7 @@ impl App {
                                 profiles={s.settings.profiles.clone()}
                                 on_provider={change(link, Change::SetProvider)}
                                 template={s.template()}
-                                vars={s.file_with(Role::Vars).next().map(|f| (f.name.clone(), f.text.clone()))}
+                                vars={s.file_with(Role::Vars).next().map(|f| (f.name.clone(), f.text.to_string()))}
                                 on_vars={change(link, Change::SetVars)}
                                 on_new_vars={link.callback(|_| Msg::Change(Change::NewVars))}
                                 checks={s.files.iter().filter(|f| matches!(f.role, Role::Schema | Role::Rules | Role::Profile | Role::ArgoCd)).map(|f| f.name.clone()).collect::<Vec<_>>()}

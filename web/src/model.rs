@@ -3,12 +3,15 @@
 
 use driftwise_engine::{Finding, Kind, MASK, Report};
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 
-/// A file the user loaded, dropped or pasted.
+/// A file the user loaded, dropped or pasted. Its texts are shared, not copied: the views get the
+/// files on every draw, and compare them with the last draw's by pointer (a 20 MB file was
+/// copied and compared byte by byte on each draw).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoadedFile {
     pub name: String,
-    pub text: String,
+    pub text: Rc<str>,
     /// The environment name; the base has its stem here too, unused while it is the base.
     pub env_name: String,
     /// What the file is for; detected from its name, changeable in the files panel.
@@ -16,8 +19,8 @@ pub struct LoadedFile {
     pub role: Role,
     /// For a folder: its files, named `FOLDER/relative/path` (its own `text` is empty). A folder is
     /// a configuration, compared with another file by file as `driftwise check DIR DIR` does.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub files: Vec<driftwise_engine::Source>,
+    #[serde(default, skip_serializing_if = "<[_]>::is_empty")]
+    pub files: Rc<Vec<driftwise_engine::Source>>,
 }
 
 /// What a loaded file is for.
@@ -157,7 +160,7 @@ pub fn is_policy_text(text: &str) -> bool {
 impl LoadedFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> LoadedFile {
         let name = name.into();
-        let text = text.into();
+        let text: Rc<str> = text.into().into();
         let env_name = driftwise_engine::file_stem(&name).to_string();
         let role = match detect_role(&name) {
             Role::Config if is_argocd_application(&text) => Role::ArgoCd,
@@ -169,7 +172,7 @@ impl LoadedFile {
             text,
             env_name,
             role,
-            files: Vec::new(),
+            files: Rc::default(),
         }
     }
 
@@ -180,9 +183,9 @@ impl LoadedFile {
         LoadedFile {
             env_name: driftwise_engine::file_stem(&name).to_string(),
             name,
-            text: String::new(),
+            text: Rc::from(""),
             role: Role::Config,
-            files,
+            files: Rc::new(files),
         }
     }
 
@@ -194,15 +197,15 @@ impl LoadedFile {
     /// What the engine reads: the file's text, or the folder with its files.
     pub fn source(&self) -> driftwise_engine::Source {
         if self.is_folder() {
-            driftwise_engine::Source::directory(self.name.clone(), self.files.clone())
+            driftwise_engine::Source::directory(self.name.clone(), self.files.to_vec())
         } else {
-            driftwise_engine::Source::new(self.name.clone(), self.text.clone())
+            driftwise_engine::Source::new(self.name.clone(), self.text.to_string())
         }
     }
 
     /// Every text it holds by the name findings give it: the file's own, or each of the folder's.
     pub fn texts(&self) -> impl Iterator<Item = (&str, &str)> {
-        let own = (!self.is_folder()).then_some((self.name.as_str(), self.text.as_str()));
+        let own = (!self.is_folder()).then_some((self.name.as_str(), &*self.text));
         own.into_iter().chain(
             self.files
                 .iter()
@@ -578,7 +581,7 @@ pub struct SourceLine {
 }
 
 /// A file's text as the report saw it, and where its secret values are (shown masked).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceText {
     pub text: String,
     /// Byte ranges of the secret values, in order.
