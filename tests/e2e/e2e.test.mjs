@@ -1072,9 +1072,11 @@ async function timedScaleCheck(t, names, openFor) {
   // The worker's part: from the check request's message to the outcome's (the two large messages).
   const page = await openApp(t, '', {}, () => {
     window.__messages = [];
+    // A message is its JSON, or an array of its JSON and the large texts sent beside it.
+    const size = (m) => (typeof m === 'string' ? m.length : Array.isArray(m) ? m.reduce((n, x) => n + size(x), 0) : 0);
     const post = Worker.prototype.postMessage;
     Worker.prototype.postMessage = function (m, ...rest) {
-      if (typeof m === 'string' && m.length > 100_000) window.__messages.push(['post', performance.now()]);
+      if (size(m) > 100_000) window.__messages.push(['post', performance.now()]);
       return post.call(this, m, ...rest);
     };
     const slot = Object.getOwnPropertyDescriptor(Worker.prototype, 'onmessage');

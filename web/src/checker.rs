@@ -2,7 +2,7 @@
 //! worker script is served).
 
 use crate::codec::JsonCodec;
-use crate::worker::{CheckUpdate, EngineWorker, Task};
+use crate::worker::{CheckUpdate, EngineWorker, Sent, Task};
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::Callback;
 
@@ -57,7 +57,9 @@ impl Checker {
                 desired,
                 on_update,
             } => {
-                if !task.needs_desired_state() {
+                let desired_state = task.needs_desired_state();
+                let task = Sent::new(task);
+                if !desired_state {
                     plain.send(task);
                     return;
                 }

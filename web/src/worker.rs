@@ -3,6 +3,7 @@
 //! `templates` and `validation` features, so its wasm is small), and the desired-state one (the web
 //! crate's `desired` feature) that loads the first time a check needs templates or validation.
 
+use crate::codec::Texts;
 use driftwise_engine::{
     Checker, Decisions, Error, Explanation, Finding, Layers, Outcome, Plan, Preview, Provenance,
     Report, Request, Source, StackLayer, ValueHistory, Verdict,
@@ -119,6 +120,52 @@ pub struct LayerView {
     pub provenance: Rc<Vec<(Provenance, String)>>,
 }
 
+/// A task as it travels to a worker: its files' large texts beside its JSON (see
+/// [`crate::codec`]), with where each goes back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sent {
+    task: Task,
+    /// The places (in [`Task::each_source`]'s order) of the texts taken out.
+    taken: Vec<u32>,
+    texts: Texts,
+}
+
+impl Sent {
+    pub fn new(mut task: Task) -> Sent {
+        let (mut place, mut taken, mut texts) = (0, Vec::new(), Vec::new());
+        task.each_source(&mut |source| {
+            if source.text.len() >= crate::codec::BESIDE {
+                taken.push(place);
+                texts.push(std::mem::take(&mut source.text));
+            }
+            place += 1;
+        });
+        Sent {
+            task,
+            taken,
+            texts: Texts::new(texts),
+        }
+    }
+
+    /// The task with its texts back in place.
+    pub fn open(self) -> Task {
+        let Sent {
+            mut task,
+            taken,
+            texts,
+        } = self;
+        let mut back = taken.into_iter().zip(texts.take()).peekable();
+        let mut place = 0;
+        task.each_source(&mut |source| {
+            if let Some((_, text)) = back.next_if(|(at, _)| *at == place) {
+                source.text = text;
+            }
+            place += 1;
+        });
+        task
+    }
+}
+
 /// What the page asks a worker to do.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Task {
@@ -184,6 +231,40 @@ impl Task {
                 },
                 None,
             ),
+        }
+    }
+
+    /// Visits every file the task carries that may be large, in one fixed order (a directory's
+    /// files after it).
+    fn each_source(&mut self, visit: &mut dyn FnMut(&mut Source)) {
+        fn walk(source: &mut Source, visit: &mut dyn FnMut(&mut Source)) {
+            visit(source);
+            for file in &mut source.files {
+                walk(file, visit);
+            }
+        }
+        fn request(request: &mut Request, visit: &mut dyn FnMut(&mut Source)) {
+            match &mut request.base {
+                Some(driftwise_engine::Base::File(source))
+                | Some(driftwise_engine::Base::Template { template: source }) => {
+                    walk(source, visit)
+                }
+                Some(driftwise_engine::Base::Recorded { recorded, .. }) => {
+                    recorded.iter_mut().for_each(|s| walk(s, visit))
+                }
+                _ => {}
+            }
+            for environment in &mut request.environments {
+                walk(&mut environment.source, visit);
+            }
+            request.files.iter_mut().for_each(|s| walk(s, visit));
+        }
+        match self {
+            Task::Check(check) => request(&mut check.request, visit),
+            Task::Plan(plan) => request(&mut plan.request, visit),
+            Task::Layer(layer) => request(&mut layer.request, visit),
+            Task::Verdict(verdict) => verdict.files.iter_mut().for_each(|s| walk(s, visit)),
+            Task::Settings(..) | Task::Rule(_) | Task::Explain(_) => {}
         }
     }
 
@@ -529,7 +610,7 @@ pub struct EngineWorker;
 
 impl Worker for EngineWorker {
     type Message = ();
-    type Input = Task;
+    type Input = Sent;
     type Output = CheckUpdate;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
@@ -538,8 +619,9 @@ impl Worker for EngineWorker {
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
 
-    fn received(&mut self, scope: &WorkerScope<Self>, task: Self::Input, who: HandlerId) {
+    fn received(&mut self, scope: &WorkerScope<Self>, sent: Self::Input, who: HandlerId) {
         ASKED.store(true, Ordering::Relaxed);
+        let task = sent.open();
         let (done, parsed) = task.run_keeping(&mut |update| scope.respond(who, update));
         scope.respond(who, done);
         // The answer is on its way: now the parsed files and the request's texts go.
@@ -582,6 +664,34 @@ mod tests {
         assert!(!Task::Settings(1, Box::new(settings.clone())).needs_desired_state());
         settings.profiles = vec![Source::new("corp.profile.yaml", "name: corp\n")];
         assert!(Task::Settings(2, Box::new(settings)).needs_desired_state());
+    }
+
+    /// Large texts leave a task for the side list and come back to the same files, in
+    /// directories too; small ones stay in the JSON.
+    #[test]
+    fn large_texts_travel_beside_the_task_and_come_back_in_place() {
+        let big = |c: char| c.to_string().repeat(crate::codec::BESIDE);
+        let mut request = Request::new(
+            Source::new("base.yaml", big('a')),
+            vec![
+                driftwise_engine::Environment::from_source(Source::new("small.yaml", "x: 1\n")),
+                driftwise_engine::Environment::from_source(Source::directory(
+                    "prod",
+                    vec![
+                        Source::new("prod/a.yaml", "y: 2\n"),
+                        Source::new("prod/b.yaml", big('b')),
+                    ],
+                )),
+            ],
+        );
+        request.files = vec![Source::new("app.yaml", big('c'))];
+        let task = Task::Check(Box::new(CheckRequest { id: 7, request }));
+        let sent = Sent::new(task.clone());
+        assert_eq!(sent.taken, [0, 4, 5]);
+        let json = serde_json::to_string(&sent).unwrap();
+        assert!(json.len() < 2_000, "{} bytes of JSON", json.len());
+        let back: Sent = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.open(), task);
     }
 
     /// The primed check finds drift in both estates, as the warm-up's does.
