@@ -406,11 +406,12 @@ impl State {
             .report
             .as_ref()
             .zip(self.selected)
-            .filter(|(r, i)| *i < r.findings.len() && self.comparing.is_none());
+            .filter(|(r, i)| *i < r.findings.len());
         let key = selected.map(|(_, i)| (self.shown, i));
         if key != self.explain_asked {
             self.explain_asked = key;
-            if let Some(((report, i), request)) = selected.zip(self.request()) {
+            if let Some((report, i)) = selected {
+                let request = self.policy_request();
                 let f = report.findings[i].clone();
                 self.asks = self.asks.wrapping_add(1);
                 self.explain_request = self.asks;
@@ -903,16 +904,9 @@ impl State {
             schema: with_role(Role::Schema).next().map(source),
             rules: with_role(Role::Rules).map(source).collect(),
             options: Options {
-                reveal_secrets: self.reveal_secrets,
                 include_planned: terraform_plan,
-                presets: if self.kubernetes_preset {
-                    vec!["kubernetes".to_string()]
-                } else {
-                    Vec::new()
-                },
-                today: today(),
                 keep_going: true,
-                ..Options::default()
+                ..self.policy_options()
             },
             ..Request::default()
         })
@@ -935,6 +929,47 @@ impl State {
             .map(|p| Source::new(p.name.clone(), p.applied.clone()));
         request.options.today = today();
         Some(request)
+    }
+
+    /// The options that decide how the policy classifies: secrets shown or not, presets, today.
+    fn policy_options(&self) -> Options {
+        Options {
+            reveal_secrets: self.reveal_secrets,
+            presets: if self.kubernetes_preset {
+                vec!["kubernetes".to_string()]
+            } else {
+                Vec::new()
+            },
+            today: today(),
+            ..Options::default()
+        }
+    }
+
+    /// What explaining a finding needs of the request: the policy, the files it may name (Argo CD
+    /// applications, included policies) and its options; not the configurations, which may be
+    /// large and would travel to the worker on every pick.
+    fn policy_request(&self) -> Request {
+        let with_role = |role: Role| {
+            self.files
+                .iter()
+                .filter(move |f| f.role == role)
+                .map(LoadedFile::source)
+        };
+        let argocd: Vec<Source> = with_role(Role::ArgoCd).collect();
+        Request {
+            policy: self
+                .policy
+                .as_ref()
+                .map(|p| Source::new(p.name.clone(), p.applied.clone())),
+            files: argocd
+                .iter()
+                .cloned()
+                .chain(with_role(Role::IncludedPolicy))
+                .collect(),
+            argocd,
+            options: self.policy_options(),
+            ..Request::default()
+        }
     }
 
     /// When the policy declares layers: the layered check of its environments against the base
@@ -1689,6 +1724,40 @@ mod tests {
             answer(&mut state, effects);
             assert_eq!(state.settings.profiles, ["onprem"]);
         }
+    }
+
+    /// A picked finding's explanation comes from the worker, asked with the policy and the files
+    /// it may name only: the configurations do not travel again.
+    #[test]
+    fn a_picked_finding_is_explained_by_the_worker_from_the_policy_alone() {
+        let mut state = State::default();
+        let with_policy = EXAMPLES
+            .iter()
+            .position(|e| e.policy.is_some() && e.provider.is_none())
+            .unwrap();
+        let (_, effects) = state.update(Change::LoadExample(with_policy));
+        answer(&mut state, effects);
+        let report = state.report.clone().unwrap();
+        let (_, effects) = state.update(Change::Select(0));
+        let asked: Vec<&ExplainRequest> = effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Ask(Task::Explain(explain)) => Some(&**explain),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(asked.len(), 1, "{effects:?}");
+        let request = &asked[0].request;
+        assert!(request.base.is_none() && request.environments.is_empty());
+        assert!(request.policy.is_some());
+        assert!(state.explain(0).is_none(), "not answered yet");
+        answer(&mut state, effects);
+        let explanation = state.explain(0).expect("explained");
+        assert_eq!(explanation.path, report.findings[0].keyed_path);
+        assert_eq!(explanation.policy.as_deref(), Some("driftwise.yaml"));
+        // Picked again: nothing asked, the answer is kept.
+        let (_, effects) = state.update(Change::Select(0));
+        assert!(effects.iter().all(|e| !matches!(e, Effect::Ask(_))));
     }
 
     #[test]

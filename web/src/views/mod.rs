@@ -167,7 +167,7 @@ pub fn FilesPanel(props: &FilesPanelProps) -> Html {
                 <div class="file-meta">{ if f.is_folder() {
                     format!("{} files · {}", f.files.len(), human_size(f.size()))
                 } else {
-                    format!("{} lines · {}", line_count(&f.text), human_size(f.text.len()))
+                    format!("{} lines · {}", f.text.lines(), human_size(f.text.len()))
                 } }</div>
             </li>
         }
@@ -434,11 +434,6 @@ pub fn MatrixView(props: &MatrixProps) -> Html {
 
 /// Lines in a text, counting a last line without a newline: a byte count, drawn on every render
 /// of the files panel.
-fn line_count(text: &str) -> usize {
-    let newlines = text.bytes().filter(|&b| b == b'\n').count();
-    newlines + usize::from(!text.is_empty() && !text.ends_with('\n'))
-}
-
 pub fn kind_symbol(kind: Kind) -> &'static str {
     match kind {
         Kind::Changed => "~",
