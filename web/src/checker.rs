@@ -2,7 +2,7 @@
 //! worker script is served).
 
 use crate::codec::JsonCodec;
-use crate::worker::{CheckUpdate, EngineWorker, Sent, Task};
+use crate::worker::{Answer, CheckUpdate, EngineWorker, Sent, Task};
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::Callback;
 
@@ -35,7 +35,7 @@ impl Checker {
     pub fn worker(on_update: Callback<CheckUpdate>) -> Checker {
         let forward = on_update.clone();
         let plain = EngineWorker::spawner()
-            .callback(move |update| forward.emit(update))
+            .callback(move |answer: Answer| forward.emit(answer.open()))
             .encoding::<JsonCodec>()
             .spawn_with_loader(&asset(WORKER_LOADER));
         Checker::Worker {
@@ -66,7 +66,7 @@ impl Checker {
                 let bridge = desired.get_or_insert_with(|| {
                     let forward = on_update.clone();
                     EngineWorker::spawner()
-                        .callback(move |update| forward.emit(update))
+                        .callback(move |answer: Answer| forward.emit(answer.open()))
                         .encoding::<JsonCodec>()
                         .spawn_with_loader(&asset(DESIRED_WORKER_LOADER))
                 });

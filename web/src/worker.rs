@@ -120,49 +120,59 @@ pub struct LayerView {
     pub provenance: Rc<Vec<(Provenance, String)>>,
 }
 
-/// A task as it travels to a worker: its files' large texts beside its JSON (see
+/// A message as it travels between the page and a worker: its large texts beside its JSON (see
 /// [`crate::codec`]), with where each goes back.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Sent {
-    task: Task,
-    /// The places (in [`Task::each_source`]'s order) of the texts taken out.
+pub struct Beside<T> {
+    message: T,
+    /// The places (in [`Carries::each_text`]'s order) of the texts taken out.
     taken: Vec<u32>,
     texts: Texts,
 }
 
-impl Sent {
-    pub fn new(mut task: Task) -> Sent {
+/// A task as it travels to a worker.
+pub type Sent = Beside<Task>;
+/// A worker's answer as it travels to the page.
+pub type Answer = Beside<CheckUpdate>;
+
+/// A message that may carry large texts: it visits each text it carries, in one fixed order.
+pub trait Carries {
+    fn each_text(&mut self, visit: &mut dyn FnMut(&mut String));
+}
+
+impl<T: Carries> Beside<T> {
+    pub fn new(mut message: T) -> Beside<T> {
         let (mut place, mut taken, mut texts) = (0, Vec::new(), Vec::new());
-        task.each_source(&mut |source| {
-            if source.text.len() >= crate::codec::BESIDE {
+        message.each_text(&mut |text| {
+            if text.len() >= crate::codec::BESIDE {
                 taken.push(place);
-                texts.push(std::mem::take(&mut source.text));
+                texts.push(std::mem::take(text));
             }
             place += 1;
         });
-        Sent {
-            task,
+        Beside {
+            message,
             taken,
             texts: Texts::new(texts),
         }
     }
 
-    /// The task with its texts back in place.
-    pub fn open(self) -> Task {
-        let Sent {
-            mut task,
+    /// The message with its texts back in place.
+    pub fn open(self) -> T {
+        let Beside {
+            mut message,
             taken,
             texts,
         } = self;
         let mut back = taken.into_iter().zip(texts.take()).peekable();
         let mut place = 0;
-        task.each_source(&mut |source| {
-            if let Some((_, text)) = back.next_if(|(at, _)| *at == place) {
-                source.text = text;
+        message.each_text(&mut |text| {
+            if let Some((_, taken)) = back.next_if(|(at, _)| *at == place) {
+                *text = taken;
             }
             place += 1;
         });
-        task
+        message
     }
 }
 
@@ -234,16 +244,31 @@ impl Task {
         }
     }
 
-    /// Visits every file the task carries that may be large, in one fixed order (a directory's
-    /// files after it).
-    fn each_source(&mut self, visit: &mut dyn FnMut(&mut Source)) {
-        fn walk(source: &mut Source, visit: &mut dyn FnMut(&mut Source)) {
-            visit(source);
+    /// Whether only the desired-state worker can do it (templates or validation).
+    pub fn needs_desired_state(&self) -> bool {
+        match self {
+            Task::Check(check) => check.request.needs_desired_state(),
+            // A layer may be a template.
+            Task::Layer(layer) => layer.request.needs_desired_state(),
+            Task::Verdict(_) => true,
+            // Profiles are read where they are used, for templates and validation.
+            Task::Settings(_, settings) => !settings.profiles.is_empty(),
+            Task::Plan(_) | Task::Rule(_) | Task::Explain(_) => false,
+        }
+    }
+}
+
+impl Carries for Task {
+    /// Every file the task carries that may be large, in one fixed order (a directory's files
+    /// after it).
+    fn each_text(&mut self, visit: &mut dyn FnMut(&mut String)) {
+        fn walk(source: &mut Source, visit: &mut dyn FnMut(&mut String)) {
+            visit(&mut source.text);
             for file in &mut source.files {
                 walk(file, visit);
             }
         }
-        fn request(request: &mut Request, visit: &mut dyn FnMut(&mut Source)) {
+        fn request(request: &mut Request, visit: &mut dyn FnMut(&mut String)) {
             match &mut request.base {
                 Some(driftwise_engine::Base::File(source))
                 | Some(driftwise_engine::Base::Template { template: source }) => {
@@ -267,17 +292,27 @@ impl Task {
             Task::Settings(..) | Task::Rule(_) | Task::Explain(_) => {}
         }
     }
+}
 
-    /// Whether only the desired-state worker can do it (templates or validation).
-    pub fn needs_desired_state(&self) -> bool {
+impl Carries for CheckUpdate {
+    /// A plan's files before and after (a 20 MB file is two such texts), and a template's
+    /// renderings.
+    fn each_text(&mut self, visit: &mut dyn FnMut(&mut String)) {
         match self {
-            Task::Check(check) => check.request.needs_desired_state(),
-            // A layer may be a template.
-            Task::Layer(layer) => layer.request.needs_desired_state(),
-            Task::Verdict(_) => true,
-            // Profiles are read where they are used, for templates and validation.
-            Task::Settings(_, settings) => !settings.profiles.is_empty(),
-            Task::Plan(_) | Task::Rule(_) | Task::Explain(_) => false,
+            CheckUpdate::Planned {
+                result: Ok(planned),
+                ..
+            } => {
+                for file in &mut planned.preview.files {
+                    visit(&mut file.before);
+                    visit(&mut file.after);
+                }
+            }
+            CheckUpdate::Finished {
+                result: Ok(outcome),
+                ..
+            } => outcome.rendered.iter_mut().for_each(|s| visit(&mut s.text)),
+            _ => {}
         }
     }
 }
@@ -611,7 +646,7 @@ pub struct EngineWorker;
 impl Worker for EngineWorker {
     type Message = ();
     type Input = Sent;
-    type Output = CheckUpdate;
+    type Output = Answer;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
         EngineWorker
@@ -622,8 +657,9 @@ impl Worker for EngineWorker {
     fn received(&mut self, scope: &WorkerScope<Self>, sent: Self::Input, who: HandlerId) {
         ASKED.store(true, Ordering::Relaxed);
         let task = sent.open();
-        let (done, parsed) = task.run_keeping(&mut |update| scope.respond(who, update));
-        scope.respond(who, done);
+        let (done, parsed) =
+            task.run_keeping(&mut |update| scope.respond(who, Beside::new(update)));
+        scope.respond(who, Beside::new(done));
         // The answer is on its way: now the parsed files and the request's texts go.
         drop(parsed);
         drop(task);
@@ -651,6 +687,45 @@ mod tests {
         assert!(yaml.len() > 50, "{} findings", yaml.len());
         assert_eq!(yaml, findings("json", true));
         warm_up();
+    }
+
+    /// A plan's answer sends a large file's texts before and after beside its JSON, and they
+    /// come back in place.
+    #[test]
+    fn a_plans_large_texts_travel_beside_the_answer() {
+        let request = warm_up_request(false, "yaml", 200);
+        assert!(request.sources()[0].text.len() >= crate::codec::BESIDE);
+        let outcome = driftwise_engine::run(&request).unwrap();
+        let update = run_plan(&PlanRequest {
+            id: 3,
+            report: outcome.report,
+            request,
+            decisions: Decisions::default(),
+            rendered: Vec::new(),
+        });
+        let CheckUpdate::Planned {
+            result: Ok(planned),
+            ..
+        } = &update
+        else {
+            panic!("{update:?}");
+        };
+        assert!(!planned.preview.files.is_empty());
+        let answer = Answer::new(update.clone());
+        assert_eq!(answer.taken, [0, 1]);
+        let json = serde_json::to_string(&answer).unwrap();
+        // Both texts left the JSON.
+        assert!(
+            json.len() + 2 * crate::codec::BESIDE < update_json_len(&update),
+            "{} bytes of JSON",
+            json.len()
+        );
+        let back: Answer = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.open(), update);
+    }
+
+    fn update_json_len(update: &CheckUpdate) -> usize {
+        serde_json::to_string(update).unwrap().len()
     }
 
     /// Profiles are read where they are used: asking about them goes to the desired-state
