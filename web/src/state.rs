@@ -397,13 +397,16 @@ impl State {
                 self.settings_request = 0;
             }
         } else if self.settings_asked.as_ref() != Some(&settings) {
-            self.asks = self.asks.wrapping_add(1);
-            self.settings_request = self.asks;
+            self.settings_request = self.next_ask();
             self.settings_asked = Some(settings.clone());
-            asks.push(Effect::Ask(Task::Settings(self.asks, Box::new(settings))));
+            asks.push(Effect::Ask(Task::Settings(
+                self.settings_request,
+                Box::new(settings),
+            )));
         }
-        let selected = self
-            .report
+        // The report's pointer, not a borrow of the state: the asks below take new ids.
+        let report = self.report.clone();
+        let selected = report
             .as_ref()
             .zip(self.selected)
             .filter(|(r, i)| *i < r.findings.len());
@@ -413,10 +416,9 @@ impl State {
             if let Some((report, i)) = selected {
                 let request = self.policy_request();
                 let f = report.findings[i].clone();
-                self.asks = self.asks.wrapping_add(1);
-                self.explain_request = self.asks;
+                self.explain_request = self.next_ask();
                 asks.push(Effect::Ask(Task::Explain(Box::new(ExplainRequest {
-                    id: self.asks,
+                    id: self.explain_request,
                     request,
                     object: self.objects.get(&f.environment).cloned(),
                     finding: f,
@@ -431,10 +433,9 @@ impl State {
             self.layer_pick = None;
             if let Some(((report, i), request)) = layered.zip(self.request()) {
                 let f = &report.findings[i];
-                self.asks = self.asks.wrapping_add(1);
-                self.layer_request = self.asks;
+                self.layer_request = self.next_ask();
                 asks.push(Effect::Ask(Task::Layer(Box::new(LayerRequest {
-                    id: self.asks,
+                    id: self.layer_request,
                     request,
                     environment: f.environment.clone(),
                     pointer: f.path.clone(),
@@ -443,6 +444,19 @@ impl State {
             }
         }
         asks
+    }
+
+    /// A new id for an ask of the worker (one sequence for every kind).
+    fn next_ask(&mut self) -> u32 {
+        self.asks = self.asks.wrapping_add(1);
+        self.asks
+    }
+
+    /// The policy as applied (not the editor's draft), as the engine reads it.
+    fn applied_policy(&self) -> Option<Source> {
+        self.policy
+            .as_ref()
+            .map(|p| Source::new(p.name.clone(), p.applied.clone()))
     }
 
     /// What the settings facts must answer for the page as it is.
@@ -540,14 +554,12 @@ impl State {
                 if !reason.trim().is_empty() || section == "expected" {
                     rule.insert("reason".into(), serde_json::json!(reason.trim()));
                 }
-                let current = self.policy.as_ref().map_or_else(
-                    || Source::new("driftwise.yaml", ""),
-                    |p| Source::new(p.name.clone(), p.applied.clone()),
-                );
-                self.asks = self.asks.wrapping_add(1);
-                self.rule_request = self.asks;
+                let current = self
+                    .applied_policy()
+                    .unwrap_or_else(|| Source::new("driftwise.yaml", ""));
+                self.rule_request = self.next_ask();
                 effects.push(Effect::Ask(Task::Rule(Box::new(RuleRequest {
-                    id: self.asks,
+                    id: self.rule_request,
                     policy: current,
                     section,
                     rule: serde_json::Value::Object(rule),
@@ -618,11 +630,10 @@ impl State {
                 if self.report.as_ref().is_none_or(|r| i >= r.findings.len()) {
                     return (false, effects);
                 }
-                self.asks = self.asks.wrapping_add(1);
-                self.pick_request = self.asks;
+                self.pick_request = self.next_ask();
                 self.layer_pick = Some((pointer.clone(), None));
                 effects.push(Effect::Ask(Task::Layer(Box::new(LayerRequest {
-                    id: self.asks,
+                    id: self.pick_request,
                     request,
                     environment,
                     pointer,
@@ -878,8 +889,7 @@ impl State {
         if environments.is_empty() && !terraform_plan {
             return None;
         }
-        let argocd: Vec<Source> = with_role(Role::ArgoCd).map(source).collect();
-        let included: Vec<Source> = with_role(Role::IncludedPolicy).map(source).collect();
+        let policy = self.policy_request();
         Some(Request {
             base: Some(if is_template_name(&base.name) {
                 Base::Template {
@@ -889,15 +899,6 @@ impl State {
                 Base::File(source(base))
             }),
             environments,
-            policy: self
-                .policy
-                .as_ref()
-                .map(|p| Source::new(p.name.clone(), p.applied.clone())),
-            // Dropped Argo CD applications apply whether or not the policy names them; the engine
-            // imports one the policy names only once.
-            // Included policies are found among the files by the names the policy gives them.
-            files: argocd.iter().chain(&included).cloned().collect(),
-            argocd,
             provider: self.provider.clone(),
             profiles: with_role(Role::Profile).map(source).collect(),
             vars: with_role(Role::Vars).map(source).collect(),
@@ -906,9 +907,9 @@ impl State {
             options: Options {
                 include_planned: terraform_plan,
                 keep_going: true,
-                ..self.policy_options()
+                ..policy.options.clone()
             },
-            ..Request::default()
+            ..policy
         })
     }
 
@@ -923,10 +924,7 @@ impl State {
             &bundle.files(from).ok()?,
             &bundle.files(to).ok()?,
         );
-        request.policy = self
-            .policy
-            .as_ref()
-            .map(|p| Source::new(p.name.clone(), p.applied.clone()));
+        request.policy = self.applied_policy();
         request.options.today = today();
         Some(request)
     }
@@ -945,9 +943,9 @@ impl State {
         }
     }
 
-    /// What explaining a finding needs of the request: the policy, the files it may name (Argo CD
-    /// applications, included policies) and its options; not the configurations, which may be
-    /// large and would travel to the worker on every pick.
+    /// What the policy needs of the request: the policy, the files it may name and its options.
+    /// A finding is explained with this alone (the configurations may be large, and would travel
+    /// to the worker on every pick); [`request`](Self::request) builds on it.
     fn policy_request(&self) -> Request {
         let with_role = |role: Role| {
             self.files
@@ -957,10 +955,10 @@ impl State {
         };
         let argocd: Vec<Source> = with_role(Role::ArgoCd).collect();
         Request {
-            policy: self
-                .policy
-                .as_ref()
-                .map(|p| Source::new(p.name.clone(), p.applied.clone())),
+            policy: self.applied_policy(),
+            // Dropped Argo CD applications apply whether or not the policy names them; the engine
+            // imports one the policy names only once. Included policies are found among the files
+            // by the names the policy gives them.
             files: argocd
                 .iter()
                 .cloned()
@@ -1034,7 +1032,7 @@ impl State {
             base: Some(Base::Layers {
                 layers: Default::default(),
             }),
-            policy: Some(Source::new(policy.name.clone(), policy.applied.clone())),
+            policy: self.applied_policy(),
             provider: self.provider.clone(),
             ..Request::default()
         })
@@ -1156,11 +1154,7 @@ impl State {
                             .iter()
                             .flat_map(LoadedFile::texts)
                             .map(|(name, text)| Source::new(name, text))
-                            .chain(
-                                self.policy
-                                    .as_ref()
-                                    .map(|p| Source::new(p.name.clone(), p.applied.clone())),
-                            )
+                            .chain(self.applied_policy())
                             .collect();
                         let texts: Vec<&Source> = sources.iter().collect();
                         self.failed = vec![driftwise_engine::FailedInput::new(
