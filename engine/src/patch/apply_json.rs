@@ -9,6 +9,14 @@ use serde_json::Value as J;
 /// emits) to a copy of `doc`.
 pub fn apply_json_patch(doc: &J, operations: &[J]) -> Result<J> {
     let mut doc = doc.clone();
+    apply_in_place(&mut doc, operations)?;
+    Ok(doc)
+}
+
+/// [`apply_json_patch`] to `doc` itself: a move is a remove and an add where the document is,
+/// not a copy of it per move (a list reordered by a hundred moves copied its file a hundred
+/// times). On an error `doc` holds the operations before the failing one.
+fn apply_in_place(doc: &mut J, operations: &[J]) -> Result<()> {
     for op in operations {
         if op["op"] == "move" {
             let from = op["from"].as_str().unwrap_or_default();
@@ -20,8 +28,8 @@ pub fn apply_json_patch(doc: &J, operations: &[J]) -> Result<J> {
                 )
             })?;
             let remove = serde_json::json!([{"op": "remove", "path": from}, {"op": "add", "path": path, "value": value}]);
-            doc = apply_json_patch(
-                &doc,
+            apply_in_place(
+                doc,
                 remove.as_array().map(Vec::as_slice).unwrap_or_default(),
             )?;
             continue;
@@ -36,13 +44,13 @@ pub fn apply_json_patch(doc: &J, operations: &[J]) -> Result<J> {
         let tokens = split_pointer(path);
         let Some((last, parents)) = tokens.split_last() else {
             match op["op"].as_str() {
-                Some("replace" | "add") => doc = op["value"].clone(),
-                Some("test") if doc == op["value"] => {}
+                Some("replace" | "add") => *doc = op["value"].clone(),
+                Some("test") if *doc == op["value"] => {}
                 _ => return Err(fail("cannot apply to the whole document")),
             }
             continue;
         };
-        let mut parent = &mut doc;
+        let mut parent = &mut *doc;
         for t in parents {
             parent = match parent {
                 J::Object(m) => m.get_mut(t.as_ref()),
@@ -104,5 +112,5 @@ pub fn apply_json_patch(doc: &J, operations: &[J]) -> Result<J> {
             _ => return Err(fail("unsupported operation here")),
         }
     }
-    Ok(doc)
+    Ok(())
 }

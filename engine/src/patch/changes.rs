@@ -212,6 +212,67 @@ pub(crate) fn as_json(doc: &Document, stream: bool) -> J {
     }
 }
 
+/// [`as_json`], whole only at and under the places `pointers` name (and any list on the way to
+/// one, which a merge patch replaces whole and whose items an index names): every other member is
+/// `null`. For working out what operations at those places do, which then reads and copies the
+/// places they touch, not a large file's every value.
+pub(crate) fn as_json_at<'p>(
+    doc: &Document,
+    stream: bool,
+    pointers: impl IntoIterator<Item = &'p str>,
+) -> J {
+    if stream {
+        return as_json(doc, stream);
+    }
+    let mut touched = Touched::default();
+    for pointer in pointers {
+        touched.add(&crate::pointer::split_pointer(pointer));
+    }
+    doc.documents
+        .first()
+        .map(|n| touched.json(&n.value))
+        .unwrap_or(J::Null)
+}
+
+/// The places some operations touch, as a tree of pointer tokens.
+#[derive(Default)]
+struct Touched {
+    /// The place itself is touched: it is needed whole.
+    whole: bool,
+    members: std::collections::HashMap<String, Touched>,
+}
+
+impl Touched {
+    fn add(&mut self, tokens: &[std::borrow::Cow<'_, str>]) {
+        let mut at = self;
+        for token in tokens {
+            if at.whole {
+                return;
+            }
+            at = at.members.entry(token.to_string()).or_default();
+        }
+        at.whole = true;
+        at.members.clear();
+    }
+
+    fn json(&self, value: &Value) -> J {
+        match value {
+            Value::Map(map) if !self.whole => J::Object(
+                map.iter()
+                    .map(|(k, m)| {
+                        let json = match self.members.get(k.as_str()) {
+                            Some(touched) => touched.json(&m.value.value),
+                            None => J::Null,
+                        };
+                        (k.to_string(), json)
+                    })
+                    .collect(),
+            ),
+            _ => value.to_json(),
+        }
+    }
+}
+
 /// Works out, per target file, the changes the plan's revert and adopt actions make.
 pub(crate) fn changes<'f>(plan: &'f Plan, files: &'f Files<'_>) -> Vec<FileChanges<'f>> {
     let mut per_file: Vec<FileChanges<'f>> = Vec::new();
