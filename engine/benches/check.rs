@@ -418,3 +418,45 @@ fn manifests_against_kubectl_list(bencher: divan::Bencher) {
         outcome
     });
 }
+
+/// A 20 MB YAML file of 4,100 services × 60 settings (the end-to-end test's large pair) and a
+/// copy with one value changed: the plan that reverts it, worked out for showing (every format,
+/// secrets masked) as the web app and the npm package ask for it, at once (`masked_preview`) and
+/// as the preview masked after (`preview+masked`, which reads the files' texts again).
+fn one_change_in_a_large_file() -> (Request, driftwise_engine::Report) {
+    let mut base = String::from("services:\n");
+    for s in 0..4_100 {
+        let _ = writeln!(base, "  svc-{s}:");
+        for p in 0..60 {
+            let _ = writeln!(
+                base,
+                "    setting_{p}: \"value-{s}-{p}-{}\"",
+                "x".repeat(50)
+            );
+        }
+    }
+    let prod = base.replace("value-4099-59-", "CHANGED-");
+    let request = Request::new(
+        Source::new("base.yaml", base),
+        vec![Environment::new("prod", Source::new("prod.yaml", prod))],
+    );
+    let report = run(&request).unwrap().report;
+    (request, report)
+}
+
+#[divan::bench(args = ["masked_preview", "preview+masked"], sample_count = 10, sample_size = 1)]
+fn plan_one_change_in_a_large_file(bencher: divan::Bencher, how: &str) {
+    use driftwise_engine::{Decisions, Plan};
+    let (request, report) = one_change_in_a_large_file();
+    let files = request.sources();
+    let policy = request.policy().unwrap();
+    bencher.bench(|| {
+        let plan = Plan::new(&report, &files, &Decisions::default()).unwrap();
+        let preview = match how {
+            "masked_preview" => plan.masked_preview(&files, &policy).unwrap(),
+            _ => plan.preview(&files).unwrap().masked(&policy),
+        };
+        assert_eq!(preview.changed().count(), 1);
+        preview
+    });
+}

@@ -135,6 +135,48 @@ fn revert_law(format: u8, base_text: &str, env_text: &str, undone: Undone) {
     }
     json_patch_reverts(format, &base_doc, &preview, base_text, env_text);
     adopting_makes_the_base_equal_the_environment(format, &outcome.report, &files, undone);
+    masked_previews_agree(format, base_text, env_text);
+}
+
+/// A masked preview made at once ([`Plan::masked_preview`](crate::Plan::masked_preview), which
+/// finds the secrets in the trees the edits read) is the preview masked after
+/// ([`Preview::masked`](crate::Preview::masked), which reads the texts again), for files named by
+/// their format, whose secrets the report masked.
+fn masked_previews_agree(format: Format, base_text: &str, env_text: &str) {
+    let extension = match format {
+        Format::Yaml => "yaml",
+        Format::Json => "json",
+        Format::Toml => "toml",
+        _ => return,
+    };
+    let base = Source::new(format!("base.{extension}"), base_text);
+    let env = Source::new(format!("env.{extension}"), env_text);
+    let request = crate::Request::new(
+        base.clone(),
+        vec![crate::Environment::new("env", env.clone())],
+    );
+    let (Ok(outcome), Ok(policy)) = (crate::run(&request), request.policy()) else {
+        return;
+    };
+    let files = [base, env];
+    for decisions in [
+        crate::Decisions::default(),
+        crate::Decisions {
+            unexpected: crate::Action::Adopt,
+            expected: crate::Action::Adopt,
+            ..crate::Decisions::default()
+        },
+    ] {
+        let Ok(plan) = crate::Plan::new(&outcome.report, &files, &decisions) else {
+            continue;
+        };
+        let after = plan.preview(&files).map(|p| p.masked(&policy));
+        let at_once = plan.masked_preview(&files, &policy);
+        assert!(
+            after == at_once,
+            "{format:?}: masked at once {at_once:?}\nmasked after {after:?}\nbase: {base_text:?}\nenv: {env_text:?}"
+        );
+    }
 }
 
 /// An action may be left undone for a reason the user is told, never because the writer made an

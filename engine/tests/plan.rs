@@ -1105,6 +1105,9 @@ proptest! {
                 json_patch::merge(&mut doc, &p.patch);
                 prop_assert_eq!(&doc, wanted);
             }
+            let policy = driftwise_engine::Policy::default();
+            let at_once = plan.masked_preview(&[base.clone(), env.clone()], &policy).unwrap();
+            prop_assert!(at_once == preview.masked(&policy));
         }
     }
 }
@@ -1190,6 +1193,16 @@ fn a_masked_preview_shows_every_change_and_no_secret() {
         let real = plan.preview(&[base.clone(), env.clone()]).unwrap();
         let shown = real.masked(&driftwise_engine::Policy::default());
         assert!(shown.masked_secrets() > 0, "{dir}");
+        let at_once = plan
+            .masked_preview(
+                &[base.clone(), env.clone()],
+                &driftwise_engine::Policy::default(),
+            )
+            .unwrap();
+        assert!(
+            at_once == shown,
+            "{dir}: the secrets found in the edits' trees are those the texts hold"
+        );
         assert_eq!(
             real.changed().count(),
             shown.changed().count(),

@@ -443,10 +443,10 @@ pub fn export_patch(
     let format: PatchFormat = format.parse().map_err(to_js_error)?;
     let policy = plan.policy(&files).map_err(to_js_error)?;
     // Only the format asked for: the JSON forms are the whole document and more.
+    let policy = policy.revealing_secrets(reveal_secrets.unwrap_or(false));
     let preview = plan
-        .preview_for(&files, format)
-        .map_err(to_js_error)?
-        .masked(&policy.revealing_secrets(reveal_secrets.unwrap_or(false)));
+        .masked_preview_for(&files, format, &policy)
+        .map_err(to_js_error)?;
     match format {
         PatchFormat::Patch => Ok(JsValue::from_str(&preview.unified_diff())),
         PatchFormat::Files => to_js(&preview.files),

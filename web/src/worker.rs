@@ -482,7 +482,7 @@ pub fn run_plan(task: &PlanRequest) -> CheckUpdate {
             let plan = plan.validating(&task.request);
             // The page never writes files: everything it shows or downloads of the patches is
             // masked as the report is, unless secrets are revealed.
-            let preview = plan.preview(&sources)?.masked(&task.request.policy()?);
+            let preview = plan.masked_preview(&sources, &task.request.policy()?)?;
             Ok(Box::new(Planned { plan, preview }))
         })
         .map_err(|e| e.to_string());

@@ -7,16 +7,25 @@ use super::{FileJsonPatch, FileMergePatch, FilePatch, Preview};
 use crate::parse::parse;
 use crate::policy::Policy;
 use crate::secrets::{FileSecrets, mask_text};
-use crate::tree::Source;
+use crate::tree::{Document, Source};
 use serde_json::Value as J;
 
 /// One file's secrets on each side of the change.
-struct Sides {
+pub(super) struct Sides {
     before: FileSecrets,
     after: FileSecrets,
 }
 
 impl Sides {
+    /// From the file's trees before and after, where the plan has them at hand: what
+    /// [`of`](Self::of) finds by reading both texts again.
+    pub(super) fn found(before: &Document, after: &Document, policy: &Policy) -> Sides {
+        Sides {
+            before: FileSecrets::find(before, policy),
+            after: FileSecrets::find(after, policy),
+        }
+    }
+
     /// A directory's file (`directory` is its directory) is read as the directory's only file, so
     /// the policy's secrets are found by the directory's paths, as the check found them.
     fn of(p: &FilePatch, policy: &Policy, directory: Option<&str>) -> Sides {
@@ -55,15 +64,25 @@ impl Preview {
     /// masked, for showing and exporting; itself when the policy reveals secrets. Its texts and
     /// patches no longer hold the secret values, so they are for reading, not applying.
     pub fn masked(&self, policy: &Policy) -> Preview {
+        self.masked_found(policy, Vec::new())
+    }
+
+    /// [`masked`](Self::masked), with the secrets of the first files already found (`None`:
+    /// found by reading the file's texts).
+    pub(super) fn masked_found(&self, policy: &Policy, found: Vec<Option<Sides>>) -> Preview {
         if policy.reveals_secrets() {
             return self.clone();
         }
+        let mut found = found.into_iter();
         let sides: Vec<(&FilePatch, Sides)> = self
             .files
             .iter()
             .map(|p| {
-                let directory = self.directories.iter().find(|(f, _)| *f == p.file);
-                (p, Sides::of(p, policy, directory.map(|(_, d)| d.as_str())))
+                let sides = found.next().flatten().unwrap_or_else(|| {
+                    let directory = self.directories.iter().find(|(f, _)| *f == p.file);
+                    Sides::of(p, policy, directory.map(|(_, d)| d.as_str()))
+                });
+                (p, sides)
             })
             .collect();
         let mut masked = 0;

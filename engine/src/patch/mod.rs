@@ -34,7 +34,8 @@ pub use policy_edit::policy_with_rule;
 use crate::error::{Error, ErrorKind, Result};
 use crate::json_text::to_json_text;
 use crate::plan::{Action, Plan, PlannedAction};
-use crate::tree::Source;
+use crate::policy::Policy;
+use crate::tree::{Document, Format, Source};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as J;
 use std::fmt;
@@ -401,13 +402,74 @@ impl Plan {
         self.preview_with(files, format.is_json_document_patch())
     }
 
+    /// [`preview`](Self::preview)`(files)?.`[`masked`](Preview::masked)`(policy)`, for showing
+    /// or exporting only: the secrets of each edited file are found in the trees the edits
+    /// already read, rather than by reading its texts again (a third of the time a one-change
+    /// plan of a 20 MB file took).
+    pub fn masked_preview(&self, files: &[Source], policy: &Policy) -> Result<Preview> {
+        self.masked_preview_with(files, true, policy)
+    }
+
+    /// [`masked_preview`](Self::masked_preview) for exporting in one `format`, as
+    /// [`preview_for`](Self::preview_for) works it out.
+    pub fn masked_preview_for(
+        &self,
+        files: &[Source],
+        format: PatchFormat,
+        policy: &Policy,
+    ) -> Result<Preview> {
+        self.masked_preview_with(files, format.is_json_document_patch(), policy)
+    }
+
+    fn masked_preview_with(
+        &self,
+        files: &[Source],
+        json: bool,
+        policy: &Policy,
+    ) -> Result<Preview> {
+        if policy.reveals_secrets() {
+            return self.preview_with(files, json);
+        }
+        let (preview, found) = self.preview_finding(files, json, Some(policy))?;
+        Ok(preview.masked_found(policy, found))
+    }
+
     fn preview_with(&self, files: &[Source], json: bool) -> Result<Preview> {
+        Ok(self.preview_finding(files, json, None)?.0)
+    }
+
+    /// The preview and, with a `policy`, the secrets of the files edited as text, each found in
+    /// its trees before and after where those are what reading the texts by their names gives.
+    fn preview_finding(
+        &self,
+        files: &[Source],
+        json: bool,
+        policy: Option<&Policy>,
+    ) -> Result<(Preview, Vec<Option<masking::Sides>>)> {
         if self.actions.is_empty() && !self.restores.is_empty() {
-            return self.restore_preview(files);
+            return Ok((self.restore_preview(files)?, Vec::new()));
         }
         let loaded = changes::Files::load(self, files)?;
         let per_file = changes::changes(self, &loaded);
-        let mut text = text::text_patches(&per_file, &loaded);
+        let mut trees = Vec::new();
+        let mut text =
+            text::text_patches(&per_file, &loaded, policy.is_some().then_some(&mut trees));
+        let found = match policy {
+            Some(policy) => text
+                .iter()
+                .zip(trees)
+                .map(|(patch, after)| {
+                    let before = self.tree_as_read(&loaded, &patch.file)?;
+                    let after = match &after {
+                        Some(after) if crate::span::bom_len(&patch.before) == 0 => after,
+                        Some(_) => return None,
+                        None => before,
+                    };
+                    Some(masking::Sides::found(before, after, policy))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         let deleted = whole_files::deleted(self, &loaded);
         text.extend(whole_files::created(self, &loaded));
         text.extend(policy_edit::policy_patch(self, &loaded));
@@ -427,7 +489,7 @@ impl Plan {
             .iter()
             .filter_map(|i| Some((i.file.clone(), i.directory.clone()?)))
             .collect();
-        Ok(Preview {
+        let preview = Preview {
             commands,
             masked_commands,
             files: text,
@@ -437,7 +499,24 @@ impl Plan {
             masked: 0,
             directories,
             without_json: !json,
-        })
+        };
+        Ok((preview, found))
+    }
+
+    /// A file's tree as the plan read it, when it is the tree [`parse`](crate::parse) gives the
+    /// file's text by its name (what [`Preview::masked`] reads): a YAML, JSON or TOML file that
+    /// is not in a directory nor a live List, in the format its name says.
+    fn tree_as_read<'d>(&self, loaded: &'d changes::Files<'_>, file: &str) -> Option<&'d Document> {
+        let doc = loaded.doc(file)?;
+        let source = loaded.source(file)?;
+        let plain = matches!(doc.format, Format::Yaml | Format::Json | Format::Toml);
+        let by_name = Format::from_file_name(file) == Some(doc.format) && source.format.is_none();
+        let alone = !loaded.is_live(file)
+            && !self
+                .inputs
+                .iter()
+                .any(|i| i.file == file && i.directory.is_some());
+        (plain && by_name && alone).then_some(doc)
     }
 }
 

@@ -22,9 +22,15 @@ use super::{FilePatch, Reason, Unapplied};
 use crate::plan::PlannedAction;
 use crate::pointer::{escape_segment, join_pointer, split_pointer};
 use crate::tree::{Document, Format, Node, Source, Value};
+use std::borrow::Cow;
 
-/// The changes to each file as edited text.
-pub(crate) fn text_patches(per_file: &[FileChanges<'_>], files: &Files<'_>) -> Vec<FilePatch> {
+/// The changes to each file as edited text; with `trees`, each patch's edited tree as well, where
+/// the edits left one (`None`: the file is as it was, or its tree was not kept).
+pub(crate) fn text_patches(
+    per_file: &[FileChanges<'_>],
+    files: &Files<'_>,
+    mut trees: Option<&mut Vec<Option<Document>>>,
+) -> Vec<FilePatch> {
     let mut out = Vec::new();
     for fc in per_file {
         let (Some(source), Some(doc)) = (files.source(&fc.file), files.doc(&fc.file)) else {
@@ -55,10 +61,13 @@ pub(crate) fn text_patches(per_file: &[FileChanges<'_>], files: &Files<'_>) -> V
                 deleted: false,
                 unapplied,
             });
+            if let Some(trees) = trees.as_deref_mut() {
+                trees.push(None);
+            }
             continue;
         };
         let mut unapplied = fc.unapplied.clone();
-        let (after, applied) = edit_file(
+        let (after, applied, tree) = edit_file(
             source,
             doc,
             files.stream_of(&fc.file),
@@ -66,6 +75,9 @@ pub(crate) fn text_patches(per_file: &[FileChanges<'_>], files: &Files<'_>) -> V
             &mut unapplied,
             files.table(),
         );
+        if let Some(trees) = trees.as_deref_mut() {
+            trees.push(tree);
+        }
         out.push(FilePatch {
             file: fc.file.clone(),
             applied: if after == source.text { 0 } else { applied },
@@ -103,7 +115,9 @@ enum Effect {
     },
 }
 
-/// Rounds bound: every round applies at least one group or stops.
+/// Rounds bound: every round applies at least one group or stops. The edited text, how many
+/// actions it carries out and, when it differs from the file, its tree (read from the text after
+/// any byte-order mark).
 fn edit_file<'p>(
     source: &Source,
     doc: &Document,
@@ -111,7 +125,7 @@ fn edit_file<'p>(
     changes: &'p [Planned<'p>],
     unapplied: &mut Vec<Unapplied>,
     table: crate::device::Table<'_>,
-) -> (String, usize) {
+) -> (String, usize, Option<Document>) {
     // YAML breaks lines at a lone carriage return too (old Mac files); the text edits work on
     // `\n` lines, so such a file is left as it was rather than edited in the wrong places.
     let bytes = source.text.as_bytes();
@@ -125,17 +139,18 @@ fn edit_file<'p>(
                 },
             ));
         }
-        return (source.text.clone(), 0);
+        return (source.text.clone(), 0, None);
     }
     // The writers work on the text after a byte-order mark (so that no "first line" starts
     // inside it); it is put back in front of the result.
     let (bom, text) = source.text.split_at(crate::span::bom_len(&source.text));
     let mut text = text.to_string();
-    let mut current = if bom.is_empty() {
-        doc.clone()
+    // The file's own tree until the first round edits it: a copy of a large tree is costly.
+    let mut current: Cow<'_, Document> = if bom.is_empty() {
+        Cow::Borrowed(doc)
     } else {
         match reparse(&source.name, doc.format, &text, table) {
-            Ok(current) => current,
+            Ok(current) => Cow::Owned(current),
             Err(error) => {
                 for planned in changes {
                     unapplied.push(Unapplied::new(
@@ -145,7 +160,7 @@ fn edit_file<'p>(
                         },
                     ));
                 }
-                return (source.text.clone(), 0);
+                return (source.text.clone(), 0, None);
             }
         }
     };
@@ -233,8 +248,11 @@ fn edit_file<'p>(
             pending = Vec::new();
             continue;
         }
-        let (accepted, rejected) = readable_subset(&text, doc.format, &source.name, groups, table);
-        let accepted_any = !accepted.is_empty();
+        let Readable {
+            accepted,
+            edited,
+            rejected,
+        } = readable_subset(&text, doc.format, &source.name, groups, table);
         for (group, error) in rejected {
             match error {
                 // Unreadable only together with others: worked out again next round.
@@ -252,17 +270,16 @@ fn edit_file<'p>(
                 )),
             }
         }
-        if !accepted_any {
+        let Some((edited, edited_doc)) = edited else {
             for planned in deferred {
                 unapplied.push(Unapplied::new(planned.action, Reason::Overlap));
             }
             pending = Vec::new();
             continue;
-        }
-        let edits: Vec<Edit> = accepted.iter().flat_map(|g| g.edits.clone()).collect();
+        };
         done.extend(accepted.iter().map(|g| g.action));
-        text = apply(&text, &edits);
-        current = reparse(&source.name, doc.format, &text, table).expect("checked readable above");
+        text = edited;
+        current = Cow::Owned(edited_doc);
         for group in &accepted {
             match &group.effect {
                 Effect::Inserted { list, before, rank } => shifts.inserted(list, *before, *rank),
@@ -287,9 +304,13 @@ fn edit_file<'p>(
         for action in done {
             unapplied.push(Unapplied::new(action, reason.clone()));
         }
-        return (source.text.clone(), 0);
+        return (source.text.clone(), 0, None);
     }
-    (format!("{bom}{text}"), applied)
+    let tree = match current {
+        Cow::Owned(tree) => Some(tree),
+        Cow::Borrowed(_) => None,
+    };
+    (format!("{bom}{text}"), applied, tree)
 }
 
 /// The edits, when each starts and ends on a character of the text; a writer that placed one
@@ -500,27 +521,46 @@ fn reparse(
     crate::parse::parse_with(&Source::new(name, text).with_format(format), options)
 }
 
-/// The groups that together leave a readable file, and the others: `None` when a group reads
-/// well alone but not with the rest (it gets another round), else the error it causes alone.
-#[allow(clippy::type_complexity)]
+/// What a round's groups leave: the groups that together leave a readable file, with that file's
+/// text and tree (`None` when none do), and the others: `None` when a group reads well alone but
+/// not with the rest (it gets another round), else the error it causes alone.
+struct Readable<'p> {
+    accepted: Vec<Group<'p>>,
+    edited: Option<(String, Document)>,
+    rejected: Vec<(Group<'p>, Option<String>)>,
+}
+
+/// The groups that together leave a readable file. The text they leave is read once here and
+/// handed back, since the next round edits that tree (reading a 20 MB file twice over was a
+/// seventh of a one-change plan's time).
 fn readable_subset<'p>(
     text: &str,
     format: Format,
     name: &str,
     groups: Vec<Group<'p>>,
     table: crate::device::Table<'_>,
-) -> (Vec<Group<'p>>, Vec<(Group<'p>, Option<String>)>) {
+) -> Readable<'p> {
     let all: Vec<Edit> = groups.iter().flat_map(|g| g.edits.clone()).collect();
-    if reparse(name, format, &apply(text, &all), table).is_ok() {
-        return (groups, Vec::new());
+    let edited = apply(text, &all);
+    if let Ok(doc) = reparse(name, format, &edited, table) {
+        return Readable {
+            accepted: groups,
+            edited: Some((edited, doc)),
+            rejected: Vec::new(),
+        };
     }
     let mut accepted: Vec<Group<'_>> = Vec::new();
+    let mut edited = None;
     let mut rejected = Vec::new();
     for group in groups {
         let mut trial: Vec<Edit> = accepted.iter().flat_map(|g| g.edits.clone()).collect();
         trial.extend(group.edits.clone());
-        match reparse(name, format, &apply(text, &trial), table) {
-            Ok(_) => accepted.push(group),
+        let trial = apply(text, &trial);
+        match reparse(name, format, &trial, table) {
+            Ok(doc) => {
+                accepted.push(group);
+                edited = Some((trial, doc));
+            }
             Err(together) => {
                 let alone = reparse(name, format, &apply(text, &group.edits), table);
                 let error = alone.err().map(|_| together.to_string());
@@ -528,7 +568,11 @@ fn readable_subset<'p>(
             }
         }
     }
-    (accepted, rejected)
+    Readable {
+        accepted,
+        edited,
+        rejected,
+    }
 }
 
 /// A change with its pointers in the current text's coordinates.
