@@ -13,6 +13,14 @@ pub fn apply_json_patch(doc: &J, operations: &[J]) -> Result<J> {
     Ok(doc)
 }
 
+/// The places operations read or write: their `path`s and a move's `from`.
+pub(crate) fn touched(operations: &[J]) -> impl Iterator<Item = &str> {
+    operations
+        .iter()
+        .flat_map(|op| [op.get("path"), op.get("from")])
+        .filter_map(|p| p?.as_str())
+}
+
 /// [`apply_json_patch`] to `doc` itself: a move is a remove and an add where the document is,
 /// not a copy of it per move (a list reordered by a hundred moves copied its file a hundred
 /// times). On an error `doc` holds the operations before the failing one.

@@ -2,9 +2,8 @@
 //! value replaced, removed or moved, and list indexes translated through the edits made before them.
 //! Reordered lists are put in order with `move` operations once everything else is done.
 
-use super::apply_json::apply_json_patch;
+use super::apply_json::{apply_json_patch, touched};
 use super::changes::{Change, FileChanges, Files, as_json_at};
-use super::merge_patch::touched;
 use super::order::reorder;
 use super::shifts::Shifts;
 use super::{FileJsonPatch, Reason, Unapplied};
@@ -50,8 +49,10 @@ pub(crate) fn json_patch(per_file: &[FileChanges<'_>], files: &Files<'_>) -> Vec
                 && let Some(doc) = files.doc(&fc.file)
             {
                 // The list as the operations so far leave it, then moves into the wanted order.
-                let lists = reorders.iter().map(|p| shifts.translate(&p.change.place()));
-                let lists: Vec<String> = lists.collect();
+                let lists: Vec<String> = reorders
+                    .iter()
+                    .map(|p| shifts.translate(&p.change.place()))
+                    .collect();
                 let places = touched(&operations).chain(lists.iter().map(String::as_str));
                 let before = as_json_at(doc, files.stream_of(&fc.file), places);
                 match apply_json_patch(&before, &operations) {

@@ -3,7 +3,7 @@
 
 use super::FileJsonPatch;
 use super::FileMergePatch;
-use super::apply_json::apply_json_patch;
+use super::apply_json::{apply_json_patch, touched};
 use super::changes::{Files, as_json_at};
 use crate::error::{Error, ErrorKind, Result};
 use serde_json::Value as J;
@@ -50,14 +50,6 @@ pub(crate) fn merge_patch(
             })
         })
         .collect()
-}
-
-/// The places operations read or write.
-pub(crate) fn touched(operations: &[J]) -> impl Iterator<Item = &str> {
-    operations
-        .iter()
-        .flat_map(|op| [op.get("path"), op.get("from")])
-        .filter_map(|p| p?.as_str())
 }
 
 /// Where a null would have to go in a merge patch, which reads null as "delete".

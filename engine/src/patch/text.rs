@@ -116,8 +116,9 @@ enum Effect {
 }
 
 /// Rounds bound: every round applies at least one group or stops. The edited text, how many
-/// actions it carries out and, when it differs from the file, its tree (read from the text after
-/// any byte-order mark).
+/// actions it carries out and the tree last read of it: `None` when the text is the file's as
+/// given; a file with a byte-order mark is read from the text after it, so its tree may be there
+/// even when no edit was made.
 fn edit_file<'p>(
     source: &Source,
     doc: &Document,
