@@ -422,7 +422,8 @@ fn manifests_against_kubectl_list(bencher: divan::Bencher) {
 /// A 20 MB YAML file of 4,100 services × 60 settings (the end-to-end test's large pair) and a
 /// copy with one value changed: the plan that reverts it, worked out for showing (every format,
 /// secrets masked) as the web app and the npm package ask for it, at once (`masked_preview`) and
-/// as the preview masked after (`preview+masked`, which reads the files' texts again).
+/// as the preview masked after (`preview+masked`, which reads the files' texts again), and made
+/// and shown at once with each file hashed once (`fresh_plan`, the web worker).
 fn one_change_in_a_large_file() -> (Request, driftwise_engine::Report) {
     let mut base = String::from("services:\n");
     for s in 0..4_100 {
@@ -444,17 +445,33 @@ fn one_change_in_a_large_file() -> (Request, driftwise_engine::Report) {
     (request, report)
 }
 
-#[divan::bench(args = ["masked_preview", "preview+masked"], sample_count = 10, sample_size = 1)]
+#[divan::bench(
+    args = ["masked_preview", "preview+masked", "fresh_plan"],
+    sample_count = 10,
+    sample_size = 1
+)]
 fn plan_one_change_in_a_large_file(bencher: divan::Bencher, how: &str) {
-    use driftwise_engine::{Decisions, Plan};
+    use driftwise_engine::{Decisions, FreshPlan, Plan};
     let (request, report) = one_change_in_a_large_file();
     let files = request.sources();
     let policy = request.policy().unwrap();
     bencher.bench(|| {
-        let plan = Plan::new(&report, &files, &Decisions::default()).unwrap();
+        // The plan made, then shown (each file hashed again), as a plan handed over is; or made
+        // and shown at once, each file hashed once (the web worker).
         let preview = match how {
-            "masked_preview" => plan.masked_preview(&files, &policy).unwrap(),
-            _ => plan.preview(&files).unwrap().masked(&policy),
+            "fresh_plan" => FreshPlan::new(&report, &files, &Decisions::default())
+                .unwrap()
+                .masked_preview(&policy)
+                .unwrap(),
+            "masked_preview" => Plan::new(&report, &files, &Decisions::default())
+                .unwrap()
+                .masked_preview(&files, &policy)
+                .unwrap(),
+            _ => Plan::new(&report, &files, &Decisions::default())
+                .unwrap()
+                .preview(&files)
+                .unwrap()
+                .masked(&policy),
         };
         assert_eq!(preview.changed().count(), 1);
         preview

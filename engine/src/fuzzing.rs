@@ -141,7 +141,8 @@ fn revert_law(format: u8, base_text: &str, env_text: &str, undone: Undone) {
 /// A masked preview made at once ([`Plan::masked_preview`](crate::Plan::masked_preview), which
 /// finds the secrets in the trees the edits read) is the preview masked after
 /// ([`Preview::masked`](crate::Preview::masked), which reads the texts again), for files named by
-/// their format, whose secrets the report masked.
+/// their format, whose secrets the report masked; a [`FreshPlan`](crate::FreshPlan), which hashes
+/// each file once, makes the same plan and preview.
 fn masked_previews_agree(format: Format, base_text: &str, env_text: &str) {
     let extension = match format {
         Format::Yaml => "yaml",
@@ -175,6 +176,14 @@ fn masked_previews_agree(format: Format, base_text: &str, env_text: &str) {
         assert!(
             after == at_once,
             "{format:?}: masked at once {at_once:?}\nmasked after {after:?}\nbase: {base_text:?}\nenv: {env_text:?}"
+        );
+        // Made and shown at once, each file hashed once: the same plan and preview.
+        let fresh = crate::FreshPlan::new(&outcome.report, &files, &decisions)
+            .expect("the plan was made from these files");
+        assert!(fresh.plan() == &plan, "{format:?}: a fresh plan differs");
+        assert!(
+            fresh.masked_preview(&policy) == at_once,
+            "{format:?}: a fresh plan's preview differs\nbase: {base_text:?}\nenv: {env_text:?}"
         );
     }
 }

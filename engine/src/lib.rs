@@ -97,8 +97,8 @@ pub use parse::{
     Limits, ParseOptions, parse, parse_all, parse_all_with, parse_with, parse_with_limits,
 };
 pub use patch::{
-    DeviceCommands, FileJsonPatch, FileMergePatch, FilePatch, PatchFormat, Preview, Reason,
-    Unapplied, apply_json_patch, policy_with_rule,
+    DeviceCommands, FileJsonPatch, FileMergePatch, FilePatch, FreshPlan, PatchFormat, Preview,
+    Reason, Unapplied, apply_json_patch, policy_with_rule,
 };
 pub use pattern::Pattern;
 pub use pipeline::{

@@ -4,8 +4,8 @@
 //! those types true.
 
 use driftwise_engine::{
-    Action, Base, Decision, Decisions, Environment, PatchFormat, Plan, Request, Source, parse, run,
-    to_json_text,
+    Action, Base, Decision, Decisions, Environment, FreshPlan, PatchFormat, Plan, Request, Source,
+    parse, run, to_json_text,
 };
 use serde_json::Value as J;
 use std::path::{Path, PathBuf};
@@ -266,6 +266,18 @@ fn a_template_outcome_with_renderings_and_violations_matches() {
     schemas.check("plan.v2.schema.json", dir, &json(&to_json_text(&plan)));
     let preview = plan.preview(&files).unwrap();
     assert!(preview.changed().count() == 2 && preview.unapplied().count() == 0);
+    // Given the renderings or not (the plan carries them), the preview is the same; made and
+    // shown at once, each file hashed once, the plan and its preview are the same again.
+    assert!(plan.preview(&request.sources()).unwrap() == preview);
+    let fresh = FreshPlan::new(&outcome.report, &files, &Decisions::default())
+        .unwrap()
+        .validating(&request);
+    assert!(fresh.plan() == &plan);
+    let policy = request.policy().unwrap();
+    assert!(
+        fresh.masked_preview(&policy).unwrap()
+            == plan.masked_preview(&request.sources(), &policy).unwrap()
+    );
     schemas.check(
         "patch.v1.schema.json",
         dir,

@@ -5,8 +5,8 @@
 
 use crate::codec::Texts;
 use driftwise_engine::{
-    Checker, Decisions, Error, Explanation, Finding, Layers, Outcome, Plan, Preview, Provenance,
-    Report, Request, Source, StackLayer, ValueHistory, Verdict,
+    Checker, Decisions, Error, Explanation, Finding, FreshPlan, Layers, Outcome, Plan, Preview,
+    Provenance, Report, Request, Source, StackLayer, ValueHistory, Verdict,
 };
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
@@ -475,15 +475,19 @@ pub fn run_verdict(task: &VerdictRequest) -> CheckUpdate {
 /// Makes the plan and its masked preview, exactly as `driftwise plan` and `driftwise apply
 /// --dry-run` would; the plan records the request's rules, for the verdict asked next.
 pub fn run_plan(task: &PlanRequest) -> CheckUpdate {
-    let sources = task.request.sources();
-    let given = [sources.as_slice(), &task.rendered].concat();
-    let result = Plan::new(&task.report, &given, &task.decisions)
+    let mut given = task.request.sources();
+    given.extend(task.rendered.iter().cloned());
+    // Made and shown at once: each file is hashed once.
+    let result = FreshPlan::new(&task.report, &given, &task.decisions)
         .and_then(|plan| {
             let plan = plan.validating(&task.request);
             // The page never writes files: everything it shows or downloads of the patches is
             // masked as the report is, unless secrets are revealed.
-            let preview = plan.masked_preview(&sources, &task.request.policy()?)?;
-            Ok(Box::new(Planned { plan, preview }))
+            let preview = plan.masked_preview(&task.request.policy()?)?;
+            Ok(Box::new(Planned {
+                plan: plan.into_plan(),
+                preview,
+            }))
         })
         .map_err(|e| e.to_string());
     CheckUpdate::Planned {

@@ -98,10 +98,16 @@ pub(crate) struct Files<'s> {
 }
 
 impl<'s> Files<'s> {
-    pub(crate) fn load(plan: &Plan, sources: &'s [Source]) -> Result<Files<'s>> {
-        plan.verify(sources)?;
+    pub(crate) fn load(
+        plan: &Plan,
+        sources: &'s [Source],
+        hashes: &crate::plan::Hashes<'s>,
+    ) -> Result<Files<'s>> {
+        plan.verify_hashing(sources, hashes)?;
         let policy = plan.policy(sources).unwrap_or_default();
-        let sources = crate::plan::each_file(sources);
+        let mut sources = crate::plan::each_file(sources);
+        // A template base's renderings among the files are the ones the plan carries (read below).
+        sources.retain(|s| !plan.rendered.iter().any(|r| r.file == s.name));
         let options = crate::parse::ParseOptions {
             device_commands: policy.device_commands(),
             ..Default::default()

@@ -33,8 +33,10 @@ pub use policy_edit::policy_with_rule;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::json_text::to_json_text;
-use crate::plan::{Action, Plan, PlannedAction};
+use crate::plan::{Action, Decisions, Hashes, Plan, PlannedAction};
 use crate::policy::Policy;
+use crate::report::Report;
+use crate::request::Request;
 use crate::tree::{Document, Format, Source};
 use serde::{Deserialize, Serialize};
 use serde_json::Value as J;
@@ -427,29 +429,42 @@ impl Plan {
         json: bool,
         policy: &Policy,
     ) -> Result<Preview> {
+        self.masked_preview_hashing(files, json, policy, &Hashes::default())
+    }
+
+    fn masked_preview_hashing<'f>(
+        &self,
+        files: &'f [Source],
+        json: bool,
+        policy: &Policy,
+        hashes: &Hashes<'f>,
+    ) -> Result<Preview> {
         if policy.reveals_secrets() {
-            return self.preview_with(files, json);
+            return Ok(self.preview_finding(files, json, None, hashes)?.0);
         }
-        let (preview, found) = self.preview_finding(files, json, Some(policy))?;
+        let (preview, found) = self.preview_finding(files, json, Some(policy), hashes)?;
         Ok(preview.masked_found(policy, found))
     }
 
     fn preview_with(&self, files: &[Source], json: bool) -> Result<Preview> {
-        Ok(self.preview_finding(files, json, None)?.0)
+        Ok(self
+            .preview_finding(files, json, None, &Hashes::default())?
+            .0)
     }
 
     /// The preview and, with a `policy`, the secrets of the files edited as text, each found in
     /// its trees before and after where those are what reading the texts by their names gives.
-    fn preview_finding(
+    fn preview_finding<'f>(
         &self,
-        files: &[Source],
+        files: &'f [Source],
         json: bool,
         policy: Option<&Policy>,
+        hashes: &Hashes<'f>,
     ) -> Result<(Preview, Vec<Option<masking::Sides>>)> {
         if self.actions.is_empty() && !self.restores.is_empty() {
             return Ok((self.restore_preview(files)?, Vec::new()));
         }
-        let loaded = changes::Files::load(self, files)?;
+        let loaded = changes::Files::load(self, files, hashes)?;
         let per_file = changes::changes(self, &loaded);
         let mut trees = Vec::new();
         let mut text =
@@ -517,6 +532,56 @@ impl Plan {
                 .iter()
                 .any(|i| i.file == file && i.directory.is_some());
         (plain && by_name && alone).then_some(doc)
+    }
+}
+
+/// A plan with the files it was made from still borrowed, to show its changes at once, as the
+/// web app does: while the files are borrowed their texts are the ones the plan hashed, so its
+/// preview does not hash them again to refuse changed files, as [`Plan::masked_preview`] of a
+/// plan handed over must (SHA-256 in WebAssembly reads ~210 MB/s: hashing a 20 MB pair twice
+/// more took ~190 ms of the page's plan).
+pub struct FreshPlan<'f> {
+    plan: Plan,
+    files: &'f [Source],
+    hashes: Hashes<'f>,
+}
+
+impl<'f> FreshPlan<'f> {
+    /// [`Plan::new`], keeping `files` (with a template base's renderings among them, as the plan
+    /// needs them) for the preview.
+    pub fn new(report: &Report, files: &'f [Source], decisions: &Decisions) -> Result<Self> {
+        let hashes = Hashes::default();
+        let plan = Plan::hashing(report, files, decisions, &hashes)?;
+        Ok(FreshPlan {
+            plan,
+            files,
+            hashes,
+        })
+    }
+
+    /// [`Plan::validating`]: the plan records the request's rules. Their files are hashed when the
+    /// preview finds them among the plan's files.
+    pub fn validating(self, request: &Request) -> Self {
+        FreshPlan {
+            plan: self.plan.validating(request),
+            ..self
+        }
+    }
+
+    /// The plan.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The plan, its files given back.
+    pub fn into_plan(self) -> Plan {
+        self.plan
+    }
+
+    /// [`Plan::masked_preview`] of the files the plan was made from.
+    pub fn masked_preview(&self, policy: &Policy) -> Result<Preview> {
+        self.plan
+            .masked_preview_hashing(self.files, true, policy, &self.hashes)
     }
 }
 
