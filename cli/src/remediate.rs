@@ -124,9 +124,25 @@ pub fn preview(
     held: Vec<String>,
     format: PatchFormat,
 ) -> Result<(Preview, Vec<String>), Error> {
+    let preview = plan.preview_for(&read_inputs(plan)?, format)?;
+    Ok(left_undone(preview, held, format))
+}
+
+/// [`preview`] masked by `policy`, for showing or exporting only: worked out at once, each edited
+/// file's secrets found in the trees its edits read rather than by reading its texts again.
+pub fn shown_preview(
+    plan: &Plan,
+    held: Vec<String>,
+    format: PatchFormat,
+    policy: &Policy,
+) -> Result<(Preview, Vec<String>), Error> {
+    let preview = plan.masked_preview_for(&read_inputs(plan)?, format, policy)?;
+    Ok(left_undone(preview, held, format))
+}
+
+/// The preview and what it leaves undone: the actions held for approval, then those not applied.
+fn left_undone(preview: Preview, held: Vec<String>, format: PatchFormat) -> (Preview, Vec<String>) {
     let as_commands = format.is_device_commands();
-    let sources = read_inputs(plan)?;
-    let preview = plan.preview_for(&sources, format)?;
     let mut left = held;
     left.extend(
         preview
@@ -134,7 +150,7 @@ pub fn preview(
             .filter(|u| !(as_commands && u.reason == Reason::DeviceRunning))
             .map(|u| format!("not applied: {u}")),
     );
-    Ok((preview, left))
+    (preview, left)
 }
 
 /// Validates what the preview (the real one, not a masked one) would write, with the rules the

@@ -26,37 +26,17 @@ fn apply(args: &ApplyArgs) -> Result<u8, Error> {
     // Answering per finding is the approval.
     let held = remediate::hold_for_approval(&mut plan, args.writing.approve || args.interactive);
     let as_commands = args.format.is_device_commands();
-    let (preview, left) = remediate::preview(&plan, held, args.format)?;
-    let code = if left.is_empty() {
-        exit::CLEAN
-    } else {
-        exit::INCOMPLETE
+    let code = |left: &[String]| match left.is_empty() {
+        true => exit::CLEAN,
+        false => exit::INCOMPLETE,
     };
-    let verdict = remediate::verdict(&plan, &preview)?;
-    if args.check {
-        // The change as it would be made, and whether it may be: nothing is written.
+    if !args.check && (args.dry_run || args.patch_out.is_some()) {
+        // Shown or exported, never written: only the masked preview is needed.
+        let policy = remediate::policy_of(&plan, args.reveal_secrets)?;
+        let (shown, left) = remediate::shown_preview(&plan, held, args.format, &policy)?;
         for line in &left {
             eprintln!("{line}");
         }
-        let shown = preview.masked(&remediate::policy_of(&plan, args.reveal_secrets)?);
-        print!("{}", shown.unified_diff());
-        println!("{}", verdict.summary());
-        if verdict.blocks() {
-            eprint!(
-                "{}",
-                verdict
-                    .blocking_validation()
-                    .render(OutputFormat::Text, RenderOptions::default())
-            );
-            return Ok(exit::DRIFT);
-        }
-        return Ok(code);
-    }
-    if args.dry_run || args.patch_out.is_some() {
-        for line in &left {
-            eprintln!("{line}");
-        }
-        let shown = preview.masked(&remediate::policy_of(&plan, args.reveal_secrets)?);
         if shown.masked_secrets() > 0 {
             eprintln!(
                 "note: secret values are masked (********), so this patch will not apply where it \
@@ -78,6 +58,28 @@ fn apply(args: &ApplyArgs) -> Result<u8, Error> {
         if let Some(path) = &args.rollback {
             write_atomically(path, &shown.export(PatchFormat::Rollback)?, false)?;
             println!("rollback commands written to {}", path.display());
+        }
+        return Ok(code(&left));
+    }
+    let (preview, left) = remediate::preview(&plan, held, args.format)?;
+    let code = code(&left);
+    let verdict = remediate::verdict(&plan, &preview)?;
+    if args.check {
+        // The change as it would be made, and whether it may be: nothing is written.
+        for line in &left {
+            eprintln!("{line}");
+        }
+        let shown = preview.masked(&remediate::policy_of(&plan, args.reveal_secrets)?);
+        print!("{}", shown.unified_diff());
+        println!("{}", verdict.summary());
+        if verdict.blocks() {
+            eprint!(
+                "{}",
+                verdict
+                    .blocking_validation()
+                    .render(OutputFormat::Text, RenderOptions::default())
+            );
+            return Ok(exit::DRIFT);
         }
         return Ok(code);
     }
