@@ -5,10 +5,10 @@
 mod common;
 
 use common::{in_dir, repo};
-use driftwise_engine::{Decisions, OutputFormat, PatchFormat, to_json_text};
+use driftwise_engine::{Checked, Decisions, OutputFormat, PatchFormat, to_json_text};
 use driftwise_web::model::LoadedFile;
 use driftwise_web::state::{Change, Effect, State};
-use driftwise_web::worker::{CheckUpdate, run_check};
+use driftwise_web::worker::{CheckUpdate, run_check_kept};
 use serde::Deserialize;
 use std::path::Path;
 
@@ -95,28 +95,32 @@ impl Case {
     }
 }
 
-/// What the web worker answers for the page's current request, handed back to the page.
-fn web_check(page: &mut State) {
+/// What the web worker answers for the page's current request, handed back to the page, and the
+/// check the worker keeps for the plans asked next.
+fn web_check(page: &mut State) -> Option<Checked> {
     let request = page
         .request()
         .expect("the page has a base and environments");
     let id = page.request;
-    let done = run_check(
-        &driftwise_web::worker::CheckRequest { id, request },
+    let (done, checked) = run_check_kept(
+        driftwise_web::worker::CheckRequest { id, request },
         &mut |_| {},
     );
     assert!(matches!(done, CheckUpdate::Finished { .. }));
     let (_, effects) = page.update(Change::Update(done));
     assert!(effects.iter().all(|e| !matches!(e, Effect::Check(_))));
-    make_plans(page, effects);
+    make_plans(page, effects, checked.as_ref());
+    checked
 }
 
-/// Makes the plans the page asked its worker for, as the worker would.
-fn make_plans(page: &mut State, effects: Vec<Effect>) {
+/// Makes the plans the page asked its worker for, as the worker would: reading the trees the
+/// check kept.
+fn make_plans(page: &mut State, effects: Vec<Effect>, checked: Option<&Checked>) {
     for effect in effects {
         if let Effect::Plan(request) = effect {
-            let (_, more) = page.update(Change::Update(driftwise_web::worker::run_plan(&request)));
-            make_plans(page, more);
+            let planned = driftwise_web::worker::run_plan(&request, checked);
+            let (_, more) = page.update(Change::Update(planned));
+            make_plans(page, more, checked);
         }
     }
 }
@@ -139,7 +143,7 @@ fn the_cli_and_the_web_app_answer_every_case_identically() {
         );
         let cli_report = String::from_utf8(out.stdout).unwrap();
         let mut page = case.page();
-        web_check(&mut page);
+        let checked = web_check(&mut page);
         let web_report = page.report.as_ref().expect("the page shows a report");
         assert_eq!(
             web_report.render(OutputFormat::Json, Default::default()),
@@ -167,10 +171,10 @@ fn the_cli_and_the_web_app_answer_every_case_identically() {
         for (i, f) in report.findings.iter().enumerate() {
             let (action, reason) = decisions.for_finding(f);
             let (_, effects) = page.update(Change::SetAction(i, action));
-            make_plans(&mut page, effects);
+            make_plans(&mut page, effects, checked.as_ref());
             if let Some(reason) = reason {
                 let (_, effects) = page.update(Change::SetReason(i, reason));
-                make_plans(&mut page, effects);
+                make_plans(&mut page, effects, checked.as_ref());
             }
         }
         let web_plan = page.plan.clone();

@@ -142,7 +142,8 @@ fn revert_law(format: u8, base_text: &str, env_text: &str, undone: Undone) {
 /// finds the secrets in the trees the edits read) is the preview masked after
 /// ([`Preview::masked`](crate::Preview::masked), which reads the texts again), for files named by
 /// their format, whose secrets the report masked; a [`FreshPlan`](crate::FreshPlan), which hashes
-/// each file once, makes the same plan and preview.
+/// each file once, makes the same plan and preview, and so does one reading the trees the check
+/// kept ([`Checked`](crate::Checked)).
 fn masked_previews_agree(format: Format, base_text: &str, env_text: &str) {
     let extension = match format {
         Format::Yaml => "yaml",
@@ -160,6 +161,9 @@ fn masked_previews_agree(format: Format, base_text: &str, env_text: &str) {
         return;
     };
     let files = [base, env];
+    let Ok(checked) = crate::Checked::new(request.clone()) else {
+        return;
+    };
     for decisions in [
         crate::Decisions::default(),
         crate::Decisions {
@@ -184,6 +188,12 @@ fn masked_previews_agree(format: Format, base_text: &str, env_text: &str) {
         assert!(
             fresh.masked_preview(&policy) == at_once,
             "{format:?}: a fresh plan's preview differs\nbase: {base_text:?}\nenv: {env_text:?}"
+        );
+        // Reading the trees the check kept rather than parsing the files again: the same.
+        let reading = fresh.reading(&checked);
+        assert!(
+            reading.masked_preview(&policy) == at_once,
+            "{format:?}: a plan reading the check's trees differs\nbase: {base_text:?}\nenv: {env_text:?}"
         );
     }
 }

@@ -102,8 +102,8 @@ pub use patch::{
 };
 pub use pattern::Pattern;
 pub use pipeline::{
-    Checker, Progress, ReadFile, layers, read_listed, render, run, run_in_groups, run_listed,
-    run_with_progress, validate,
+    Checked, Checker, Progress, ReadFile, layers, read_listed, render, run, run_in_groups,
+    run_listed, run_with_progress, validate,
 };
 pub use plan::{
     Action, Decision, Decisions, PLAN_VERSION, Plan, PlanInput, PlanValidation, PlannedAction,

@@ -4,8 +4,8 @@
 //! those types true.
 
 use driftwise_engine::{
-    Action, Base, Decision, Decisions, Environment, FreshPlan, PatchFormat, Plan, Request, Source,
-    parse, run, to_json_text,
+    Action, Base, Checked, Decision, Decisions, Environment, FreshPlan, PatchFormat, Plan, Request,
+    Source, parse, run, to_json_text,
 };
 use serde_json::Value as J;
 use std::path::{Path, PathBuf};
@@ -274,10 +274,11 @@ fn a_template_outcome_with_renderings_and_violations_matches() {
         .validating(&request);
     assert!(fresh.plan() == &plan);
     let policy = request.policy().unwrap();
-    assert!(
-        fresh.masked_preview(&policy).unwrap()
-            == plan.masked_preview(&request.sources(), &policy).unwrap()
-    );
+    let apart = plan.masked_preview(&request.sources(), &policy).unwrap();
+    assert!(fresh.masked_preview(&policy).unwrap() == apart);
+    // Reading the environments' trees the check kept (the base is a template): the same again.
+    let checked = Checked::new(request.clone()).unwrap();
+    assert!(fresh.reading(&checked).masked_preview(&policy).unwrap() == apart);
     schemas.check(
         "patch.v1.schema.json",
         dir,

@@ -1594,7 +1594,8 @@ mod tests {
                     answer(state, more);
                 }
                 Effect::Plan(plan) => {
-                    let (_, more) = state.update(Change::Update(crate::worker::run_plan(&plan)));
+                    let (_, more) =
+                        state.update(Change::Update(crate::worker::run_plan(&plan, None)));
                     answer(state, more);
                 }
                 Effect::Ask(task) => {

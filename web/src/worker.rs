@@ -5,8 +5,8 @@
 
 use crate::codec::Texts;
 use driftwise_engine::{
-    Checker, Decisions, Error, Explanation, Finding, FreshPlan, Layers, Outcome, Plan, Preview,
-    Provenance, Report, Request, Source, StackLayer, ValueHistory, Verdict,
+    Checked, Checker, Decisions, Error, Explanation, Finding, FreshPlan, Layers, Outcome, Plan,
+    Preview, Provenance, Report, Request, Source, StackLayer, ValueHistory, Verdict,
 };
 use gloo_worker::{HandlerId, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
@@ -192,55 +192,33 @@ impl Task {
     /// Does the task, announcing a check's steps through `progress`, and answers. The worker and
     /// the in-page checker of the component tests both run this, so they behave identically.
     pub fn run(&self, progress: &mut dyn FnMut(CheckUpdate)) -> CheckUpdate {
-        self.run_keeping(progress).0
-    }
-
-    /// [`run`](Self::run), handing back a check's parsed inputs rather than freeing them, so the
-    /// worker answers first and frees them after (freeing the trees was ~6% of a check).
-    fn run_keeping(&self, progress: &mut dyn FnMut(CheckUpdate)) -> (CheckUpdate, Option<Checker>) {
         match self {
-            Task::Check(check) => run_check_keeping(check, progress),
-            Task::Plan(plan) => (run_plan(plan), None),
-            Task::Verdict(verdict) => (run_verdict(verdict), None),
-            Task::Settings(id, settings) => (
-                CheckUpdate::Settings {
-                    id: *id,
-                    settings: Box::new(read_settings(settings)),
-                },
-                None,
-            ),
-            Task::Rule(rule) => (
-                CheckUpdate::Rule {
-                    id: rule.id,
-                    policy: rule.policy.name.clone(),
-                    result: driftwise_engine::policy_with_rule(
-                        &rule.policy,
-                        &rule.section,
-                        &rule.rule,
-                    ),
-                },
-                None,
-            ),
-            Task::Explain(explain) => (
-                CheckUpdate::Explained {
-                    id: explain.id,
-                    explanation: explain.request.policy().ok().map(|policy| {
-                        Box::new(policy.explain_in_object(
-                            &explain.finding,
-                            explain.object.as_deref(),
-                            &explain.groups,
-                        ))
-                    }),
-                },
-                None,
-            ),
-            Task::Layer(layer) => (
-                CheckUpdate::Layer {
-                    id: layer.id,
-                    view: layer_view(layer).map(Box::new),
-                },
-                None,
-            ),
+            Task::Check(check) => run_check(check, progress),
+            Task::Plan(plan) => run_plan(plan, None),
+            Task::Verdict(verdict) => run_verdict(verdict),
+            Task::Settings(id, settings) => CheckUpdate::Settings {
+                id: *id,
+                settings: Box::new(read_settings(settings)),
+            },
+            Task::Rule(rule) => CheckUpdate::Rule {
+                id: rule.id,
+                policy: rule.policy.name.clone(),
+                result: driftwise_engine::policy_with_rule(&rule.policy, &rule.section, &rule.rule),
+            },
+            Task::Explain(explain) => CheckUpdate::Explained {
+                id: explain.id,
+                explanation: explain.request.policy().ok().map(|policy| {
+                    Box::new(policy.explain_in_object(
+                        &explain.finding,
+                        explain.object.as_deref(),
+                        &explain.groups,
+                    ))
+                }),
+            },
+            Task::Layer(layer) => CheckUpdate::Layer {
+                id: layer.id,
+                view: layer_view(layer).map(Box::new),
+            },
         }
     }
 
@@ -474,13 +452,18 @@ pub fn run_verdict(task: &VerdictRequest) -> CheckUpdate {
 
 /// Makes the plan and its masked preview, exactly as `driftwise plan` and `driftwise apply
 /// --dry-run` would; the plan records the request's rules, for the verdict asked next.
-pub fn run_plan(task: &PlanRequest) -> CheckUpdate {
+pub fn run_plan(task: &PlanRequest, checked: Option<&Checked>) -> CheckUpdate {
     let mut given = task.request.sources();
     given.extend(task.rendered.iter().cloned());
-    // Made and shown at once: each file is hashed once.
+    // Made and shown at once: each file is hashed once, and read once where the check that
+    // made the report kept its tree.
     let result = FreshPlan::new(&task.report, &given, &task.decisions)
         .and_then(|plan| {
             let plan = plan.validating(&task.request);
+            let plan = match checked {
+                Some(checked) => plan.reading(checked),
+                None => plan,
+            };
             // The page never writes files: everything it shows or downloads of the patches is
             // masked as the report is, unless secrets are revealed.
             let preview = plan.masked_preview(&task.request.policy()?)?;
@@ -498,28 +481,43 @@ pub fn run_plan(task: &PlanRequest) -> CheckUpdate {
 
 /// Runs a check, announcing each step through `progress`.
 pub fn run_check(check: &CheckRequest, progress: &mut dyn FnMut(CheckUpdate)) -> CheckUpdate {
-    run_check_keeping(check, progress).0
+    let id = check.id;
+    let outcome = Checker::with_progress(&check.request, announcing(id, progress));
+    CheckUpdate::Finished {
+        id,
+        result: outcome.map(|checker| Box::new(checker.outcome())),
+    }
 }
 
-/// [`run_check`], and the checker with the parsed inputs, for the caller to free.
-fn run_check_keeping(
-    check: &CheckRequest,
+/// Each step of check `id`, as a progress update.
+fn announcing(
+    id: u32,
     progress: &mut dyn FnMut(CheckUpdate),
-) -> (CheckUpdate, Option<Checker>) {
-    let id = check.id;
-    let checker = Checker::with_progress(&check.request, |p| {
+) -> impl FnMut(driftwise_engine::Progress<'_>) + '_ {
+    move |p| {
         progress(CheckUpdate::Progress {
             id,
             step: p.step,
             steps: p.steps,
             file: p.file.map(str::to_string),
         })
-    });
-    let (result, kept) = match checker {
-        Ok(checker) => (Ok(Box::new(checker.outcome())), Some(checker)),
-        Err(e) => (Err(e), None),
-    };
-    (CheckUpdate::Finished { id, result }, kept)
+    }
+}
+
+/// [`run_check`] of a request the worker owns: the answer, and the check kept with its request,
+/// whose trees the plan asked next reads rather than parsing the files again.
+pub fn run_check_kept(
+    check: CheckRequest,
+    progress: &mut dyn FnMut(CheckUpdate),
+) -> (CheckUpdate, Option<Checked>) {
+    let id = check.id;
+    match Checked::with_progress(check.request, announcing(id, progress)) {
+        Ok(checked) => {
+            let result = Ok(Box::new(checked.outcome()));
+            (CheckUpdate::Finished { id, result }, Some(checked))
+        }
+        Err(e) => (CheckUpdate::Finished { id, result: Err(e) }, None),
+    }
 }
 
 /// Whether the page has asked the worker anything: then there is no warming up to do.
@@ -609,23 +607,24 @@ fn check_and_plan(services: usize) {
             return;
         }
         let request = warm_up_request(json, ext, services);
-        let task = Task::Check(Box::new(CheckRequest { id: 0, request }));
-        let done = task.run(&mut |_| {});
+        // As the worker answers a check and its plan: the plan reads the trees the check kept.
+        let (done, checked) = run_check_kept(CheckRequest { id: 0, request }, &mut |_| {});
         if let (
-            Task::Check(check),
+            Some(checked),
             CheckUpdate::Finished {
                 result: Ok(outcome),
                 ..
             },
-        ) = (task, done)
+        ) = (&checked, done)
         {
-            run_plan(&PlanRequest {
+            let plan = PlanRequest {
                 id: 0,
                 report: outcome.report,
-                request: check.request,
+                request: checked.request().clone(),
                 decisions: Decisions::default(),
                 rendered: outcome.rendered,
-            });
+            };
+            run_plan(&plan, Some(checked));
         }
     }
 }
@@ -645,7 +644,10 @@ pub fn warm_up_soon() {
 }
 
 /// The engine in a worker.
-pub struct EngineWorker;
+pub struct EngineWorker {
+    /// The last check, kept until the next: the plans made for its report read its trees.
+    checked: Option<Checked>,
+}
 
 impl Worker for EngineWorker {
     type Message = ();
@@ -653,20 +655,28 @@ impl Worker for EngineWorker {
     type Output = Answer;
 
     fn create(_scope: &WorkerScope<Self>) -> Self {
-        EngineWorker
+        EngineWorker { checked: None }
     }
 
     fn update(&mut self, _scope: &WorkerScope<Self>, _msg: Self::Message) {}
 
     fn received(&mut self, scope: &WorkerScope<Self>, sent: Self::Input, who: HandlerId) {
         ASKED.store(true, Ordering::Relaxed);
-        let task = sent.open();
-        let (done, parsed) =
-            task.run_keeping(&mut |update| scope.respond(who, Beside::new(update)));
-        scope.respond(who, Beside::new(done));
-        // The answer is on its way: now the parsed files and the request's texts go.
-        drop(parsed);
-        drop(task);
+        let mut respond = |update| scope.respond(who, Beside::new(update));
+        match sent.open() {
+            Task::Check(check) => {
+                // The last check's trees and texts go before this one's are read.
+                self.checked = None;
+                let (done, checked) = run_check_kept(*check, &mut respond);
+                respond(done);
+                self.checked = checked;
+            }
+            Task::Plan(plan) => respond(run_plan(&plan, self.checked.as_ref())),
+            task => {
+                let done = task.run(&mut respond);
+                respond(done);
+            }
+        }
     }
 }
 
@@ -693,6 +703,40 @@ mod tests {
         warm_up();
     }
 
+    /// A plan made after a check reads the trees the check kept, and answers as one that reads
+    /// the files; a kept check of other files changes nothing either.
+    #[test]
+    fn a_plan_reads_the_trees_its_check_kept() {
+        // Keeping going, as the page asks.
+        let mut request = warm_up_request(false, "yaml", 60);
+        request.options.keep_going = true;
+        let (done, checked) = run_check_kept(CheckRequest { id: 1, request }, &mut |_| {});
+        let (
+            Some(checked),
+            CheckUpdate::Finished {
+                result: Ok(outcome),
+                ..
+            },
+        ) = (&checked, done)
+        else {
+            panic!("the warm-up estate checks");
+        };
+        let plan = PlanRequest {
+            id: 2,
+            report: outcome.report,
+            request: checked.request().clone(),
+            decisions: Decisions::default(),
+            rendered: outcome.rendered,
+        };
+        let apart = run_plan(&plan, None);
+        assert!(
+            matches!(&apart, CheckUpdate::Planned { result: Ok(p), .. } if p.preview.changed().count() == 1)
+        );
+        assert_eq!(run_plan(&plan, Some(checked)), apart);
+        let other = Checked::new(warm_up_request(true, "json", 60)).unwrap();
+        assert_eq!(run_plan(&plan, Some(&other)), apart);
+    }
+
     /// A plan's answer sends a large file's texts before and after beside its JSON, and they
     /// come back in place.
     #[test]
@@ -700,13 +744,16 @@ mod tests {
         let request = warm_up_request(false, "yaml", 200);
         assert!(request.sources()[0].text.len() >= crate::codec::BESIDE);
         let outcome = driftwise_engine::run(&request).unwrap();
-        let update = run_plan(&PlanRequest {
-            id: 3,
-            report: outcome.report,
-            request,
-            decisions: Decisions::default(),
-            rendered: Vec::new(),
-        });
+        let update = run_plan(
+            &PlanRequest {
+                id: 3,
+                report: outcome.report,
+                request,
+                decisions: Decisions::default(),
+                rendered: Vec::new(),
+            },
+            None,
+        );
         let CheckUpdate::Planned {
             result: Ok(planned),
             ..

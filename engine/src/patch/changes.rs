@@ -9,6 +9,7 @@ use crate::pointer::{escape_segment, join_pointer, split_pointer};
 pub(crate) use crate::tree::lookup;
 use crate::tree::{Document, Node, Source, Value};
 use serde_json::Value as J;
+use std::borrow::Cow;
 
 /// A change to one place of one file.
 #[derive(Clone, Debug)]
@@ -86,7 +87,8 @@ pub(crate) struct FileChanges<'f> {
 pub(crate) struct Files<'s> {
     /// The files given, a directory as its files.
     sources: Vec<&'s Source>,
-    docs: Vec<Document>,
+    /// Their trees: read here, or the trees a check kept ([`Checked`](crate::Checked)).
+    docs: Vec<Cow<'s, Document>>,
     /// Files that are live output (a `kubectl get` List): read as their objects, never written.
     live: Vec<String>,
     /// The device commands the plan's policy adds to the built-in table.
@@ -102,6 +104,7 @@ impl<'s> Files<'s> {
         plan: &Plan,
         sources: &'s [Source],
         hashes: &crate::plan::Hashes<'s>,
+        checked: Option<&'s crate::Checked>,
     ) -> Result<Files<'s>> {
         plan.verify_hashing(sources, hashes)?;
         let policy = plan.policy(sources).unwrap_or_default();
@@ -120,21 +123,33 @@ impl<'s> Files<'s> {
                 _ => std::borrow::Cow::Borrowed(s),
             }
         }
+        // Each file's tree, and whether it is live output. A check's tree of the same text is the
+        // tree parsing gives, and never a List's.
+        let read = |s: &&'s Source| -> Result<(Cow<'s, Document>, bool)> {
+            let s = recorded(plan, s);
+            if let Some(doc) = checked.and_then(|c| c.tree_of(&s, options.device_commands)) {
+                return Ok((Cow::Borrowed(doc), false));
+            }
+            let doc = crate::parse::parse_with(&s, options)?;
+            let live = crate::live::is_list(&doc);
+            Ok((Cow::Owned(crate::live::as_compared(doc)), live))
+        };
         // A template layer is text with placeholders, never parsed nor written.
         let parsed = sources
             .iter()
             .filter(|s| !crate::template::is_template_name(&s.name))
-            .map(|s| crate::parse::parse_with(&recorded(plan, s), options))
+            .map(read)
             .collect::<Result<Vec<_>>>()?;
         let live = parsed
             .iter()
-            .filter(|d| crate::live::is_list(d))
-            .map(|d| d.name.clone())
+            .filter(|(_, live)| *live)
+            .map(|(d, _)| d.name.clone())
             .collect();
-        let mut docs: Vec<Document> = parsed.into_iter().map(crate::live::as_compared).collect();
+        let mut docs: Vec<Cow<'s, Document>> = parsed.into_iter().map(|(d, _)| d).collect();
         // A template base's renderings, which the plan carries.
         for rendered in &plan.rendered {
-            docs.push(crate::parse::parse_with(&rendered.source(), options)?);
+            let doc = crate::parse::parse_with(&rendered.source(), options)?;
+            docs.push(Cow::Owned(doc));
         }
         Ok(Files {
             sources,
@@ -164,7 +179,7 @@ impl<'s> Files<'s> {
     }
 
     pub(crate) fn doc(&self, file: &str) -> Option<&Document> {
-        self.docs.iter().find(|d| d.name == file)
+        self.docs.iter().find(|d| d.name == file).map(|d| &**d)
     }
 
     pub(crate) fn source(&self, file: &str) -> Option<&'s Source> {

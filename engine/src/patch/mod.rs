@@ -33,6 +33,7 @@ pub use policy_edit::policy_with_rule;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::json_text::to_json_text;
+use crate::pipeline::Checked;
 use crate::plan::{Action, Decisions, Hashes, Plan, PlannedAction};
 use crate::policy::Policy;
 use crate::report::Report;
@@ -429,7 +430,7 @@ impl Plan {
         json: bool,
         policy: &Policy,
     ) -> Result<Preview> {
-        self.masked_preview_hashing(files, json, policy, &Hashes::default())
+        self.masked_preview_hashing(files, json, policy, &Hashes::default(), None)
     }
 
     fn masked_preview_hashing<'f>(
@@ -438,17 +439,18 @@ impl Plan {
         json: bool,
         policy: &Policy,
         hashes: &Hashes<'f>,
+        checked: Option<&'f Checked>,
     ) -> Result<Preview> {
         if policy.reveals_secrets() {
-            return Ok(self.preview_finding(files, json, None, hashes)?.0);
+            return Ok(self.preview_finding(files, json, None, hashes, checked)?.0);
         }
-        let (preview, found) = self.preview_finding(files, json, Some(policy), hashes)?;
+        let (preview, found) = self.preview_finding(files, json, Some(policy), hashes, checked)?;
         Ok(preview.masked_found(policy, found))
     }
 
     fn preview_with(&self, files: &[Source], json: bool) -> Result<Preview> {
         Ok(self
-            .preview_finding(files, json, None, &Hashes::default())?
+            .preview_finding(files, json, None, &Hashes::default(), None)?
             .0)
     }
 
@@ -460,11 +462,12 @@ impl Plan {
         json: bool,
         policy: Option<&Policy>,
         hashes: &Hashes<'f>,
+        checked: Option<&'f Checked>,
     ) -> Result<(Preview, Vec<Option<masking::Sides>>)> {
         if self.actions.is_empty() && !self.restores.is_empty() {
             return Ok((self.restore_preview(files)?, Vec::new()));
         }
-        let loaded = changes::Files::load(self, files, hashes)?;
+        let loaded = changes::Files::load(self, files, hashes, checked)?;
         let per_file = changes::changes(self, &loaded);
         let mut trees = Vec::new();
         let mut text =
@@ -544,6 +547,8 @@ pub struct FreshPlan<'f> {
     plan: Plan,
     files: &'f [Source],
     hashes: Hashes<'f>,
+    /// The check whose trees the preview reads, where they are its files'.
+    checked: Option<&'f Checked>,
 }
 
 impl<'f> FreshPlan<'f> {
@@ -556,7 +561,17 @@ impl<'f> FreshPlan<'f> {
             plan,
             files,
             hashes,
+            checked: None,
         })
+    }
+
+    /// The preview reads the trees `checked` parsed of any file it holds with the same text,
+    /// rather than parsing that file again (the web worker keeps the check it made last).
+    pub fn reading(self, checked: &'f Checked) -> Self {
+        FreshPlan {
+            checked: Some(checked),
+            ..self
+        }
     }
 
     /// [`Plan::validating`]: the plan records the request's rules. Their files are hashed when the
@@ -581,7 +596,7 @@ impl<'f> FreshPlan<'f> {
     /// [`Plan::masked_preview`] of the files the plan was made from.
     pub fn masked_preview(&self, policy: &Policy) -> Result<Preview> {
         self.plan
-            .masked_preview_hashing(self.files, true, policy, &self.hashes)
+            .masked_preview_hashing(self.files, true, policy, &self.hashes, self.checked)
     }
 }
 

@@ -201,6 +201,7 @@ impl Checker {
             resource_actions: Vec::new(),
             layers: Some(estate),
             failed: Vec::new(),
+            as_parsed: Vec::new(),
         })
     }
 }

@@ -189,6 +189,7 @@ fn check_group(
         resource_actions: Vec::new(),
         layers: None,
         failed: Vec::new(),
+        as_parsed: Vec::new(),
     };
     Ok(checker.outcome())
 }

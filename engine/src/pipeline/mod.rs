@@ -2,9 +2,11 @@
 //! template base per environment, diff each environment under the policy's alignment options,
 //! classify the findings, validate, mask.
 
+mod checked;
 mod layered;
 mod listed;
 
+pub use checked::Checked;
 pub use layered::layers;
 pub use listed::{ReadFile, read_listed, run_in_groups, run_listed};
 
@@ -79,6 +81,9 @@ pub struct Checker {
     layers: Option<crate::layers::Layers>,
     /// With `keep_going`: the inputs left out.
     failed: Vec<FailedInput>,
+    /// The files (not directories) whose tree here is what parsing the request's source with the
+    /// policy's options gives (no Kubernetes List made into its objects), by name.
+    as_parsed: Vec<String>,
 }
 
 impl Checker {
@@ -120,6 +125,7 @@ impl Checker {
         let steps = env_sources.len() + 2;
         let inputs = Inputs::load(request)?;
         let mut layers = None;
+        let mut as_parsed = Vec::new();
         let (base_ref, mut bases, mut base_of, renderings) = match base {
             Base::File(source) => {
                 let source = request.with_format(source);
@@ -128,7 +134,11 @@ impl Checker {
                     steps,
                     file: Some(&source.name),
                 });
-                let doc = crate::live::compared(parse_with(&source, policy.parse_options())?)?;
+                let doc = parse_with(&source, policy.parse_options())?;
+                if !source.is_directory() && !crate::live::is_list(&doc) {
+                    as_parsed.push(source.name.clone());
+                }
+                let doc = crate::live::compared(doc)?;
                 if env_sources.is_empty() && crate::terraform::is_plan(&doc) {
                     return Checker::terraform(request, policy, &doc);
                 }
@@ -190,9 +200,15 @@ impl Checker {
                     file: Some(&source.name),
                 });
                 let read = crate::parse::parse_keeping_going(source, policy.parse_options())
-                    .and_then(|(doc, unread)| Ok((crate::live::compared(doc)?, unread)));
+                    .and_then(|(doc, unread)| {
+                        let as_read = !source.is_directory() && !crate::live::is_list(&doc);
+                        Ok((crate::live::compared(doc)?, unread, as_read))
+                    });
                 match read {
-                    Ok((doc, unread)) => {
+                    Ok((doc, unread, as_read)) => {
+                        if as_read {
+                            as_parsed.push(source.name.clone());
+                        }
                         // A directory's files that cannot be read are reported, and the rest
                         // compared with a base without its files at those paths.
                         if !unread.is_empty() {
@@ -241,6 +257,11 @@ impl Checker {
                 &mut progress,
                 policy.parse_options(),
             )?;
+            for (source, doc) in env_sources.iter().zip(&parsed) {
+                if !source.is_directory() && !crate::live::is_list(doc) {
+                    as_parsed.push(source.name.clone());
+                }
+            }
             parsed
                 .into_iter()
                 .map(|d| crate::live::compared(d).map(Some))
@@ -301,7 +322,21 @@ impl Checker {
             resource_actions: Vec::new(),
             layers,
             failed,
+            as_parsed,
         })
+    }
+
+    /// The tree of the file `name` as parsing it with the policy's options gives it, when the
+    /// check holds exactly that for one file of that name.
+    pub(crate) fn as_parsed(&self, name: &str) -> Option<&Document> {
+        if self.as_parsed.iter().filter(|n| *n == name).count() != 1 {
+            return None;
+        }
+        let mut docs = (self.bases.iter())
+            .chain(self.environments.iter().map(|(_, doc, _)| doc))
+            .filter(|d| d.name == name);
+        let doc = docs.next()?;
+        docs.next().is_none().then_some(doc)
     }
 
     /// A Terraform plan given alone: its recorded state against the refreshed one (`live`), and
@@ -333,6 +368,7 @@ impl Checker {
             resource_actions,
             layers: None,
             failed: Vec::new(),
+            as_parsed: Vec::new(),
         })
     }
 
