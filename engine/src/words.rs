@@ -22,6 +22,17 @@ fn word(bytes: &[u8]) -> Option<u64> {
     bytes.first_chunk::<8>().map(|w| u64::from_le_bytes(*w))
 }
 
+/// Whether two byte strings are the same, eight bytes at a time (`==` on bytes is `memcmp`, which
+/// in WebAssembly compares a byte at a time): a kept text against one given again.
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (words_a, words_b) = (a.chunks_exact(8), b.chunks_exact(8));
+    words_a.remainder() == words_b.remainder()
+        && words_a.zip(words_b).all(|(x, y)| word(x) == word(y))
+}
+
 /// The byte index a mask's first set high bit stands for (the word was read little-endian).
 fn first(mask: u64) -> usize {
     (mask.trailing_zeros() / 8) as usize
@@ -178,6 +189,26 @@ impl TextFacts {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn bytes_are_the_same_when_they_are(
+            a in "[ab\u{e9}]{0,40}",
+            b in "[ab\u{e9}]{0,40}",
+            at in any::<prop::sample::Index>(),
+        ) {
+            prop_assert_eq!(same_bytes(a.as_bytes(), b.as_bytes()), a == b);
+            prop_assert!(same_bytes(a.as_bytes(), a.clone().as_bytes()));
+            // One character changed anywhere, in the words or the tail.
+            if !a.is_empty() {
+                let mut changed: Vec<char> = a.chars().collect();
+                let i = at.index(changed.len());
+                changed[i] = if changed[i] == 'a' { 'b' } else { 'a' };
+                let changed: String = changed.into_iter().collect();
+                prop_assert!(!same_bytes(a.as_bytes(), changed.as_bytes()));
+            }
+        }
+    }
 
     /// The facts as two plain passes over the bytes find them.
     fn plain_facts(bytes: &[u8]) -> Option<TextFacts> {

@@ -617,15 +617,19 @@ fn check_and_plan(services: usize) {
             },
         ) = (&checked, done)
         {
-            let plan = PlanRequest {
-                id: 0,
-                report: outcome.report,
-                request: checked.request().clone(),
-                decisions: Decisions::default(),
-                rendered: outcome.rendered,
-            };
-            run_plan(&plan, Some(checked));
+            run_plan(&plan_after(0, checked, *outcome), Some(checked));
         }
+    }
+}
+
+/// The plan of a check's outcome with the default decisions, as the page asks for it first.
+fn plan_after(id: u32, checked: &Checked, outcome: Outcome) -> PlanRequest {
+    PlanRequest {
+        id,
+        report: outcome.report,
+        request: checked.request().clone(),
+        decisions: Decisions::default(),
+        rendered: outcome.rendered,
     }
 }
 
@@ -721,13 +725,7 @@ mod tests {
         else {
             panic!("the warm-up estate checks");
         };
-        let plan = PlanRequest {
-            id: 2,
-            report: outcome.report,
-            request: checked.request().clone(),
-            decisions: Decisions::default(),
-            rendered: outcome.rendered,
-        };
+        let plan = plan_after(2, checked, *outcome);
         let apart = run_plan(&plan, None);
         assert!(
             matches!(&apart, CheckUpdate::Planned { result: Ok(p), .. } if p.preview.changed().count() == 1)

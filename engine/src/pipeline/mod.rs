@@ -135,7 +135,7 @@ impl Checker {
                     file: Some(&source.name),
                 });
                 let doc = parse_with(&source, policy.parse_options())?;
-                if !source.is_directory() && !crate::live::is_list(&doc) {
+                if kept_as_parsed(&source, &doc) {
                     as_parsed.push(source.name.clone());
                 }
                 let doc = crate::live::compared(doc)?;
@@ -201,7 +201,7 @@ impl Checker {
                 });
                 let read = crate::parse::parse_keeping_going(source, policy.parse_options())
                     .and_then(|(doc, unread)| {
-                        let as_read = !source.is_directory() && !crate::live::is_list(&doc);
+                        let as_read = kept_as_parsed(source, &doc);
                         Ok((crate::live::compared(doc)?, unread, as_read))
                     });
                 match read {
@@ -258,7 +258,7 @@ impl Checker {
                 policy.parse_options(),
             )?;
             for (source, doc) in env_sources.iter().zip(&parsed) {
-                if !source.is_directory() && !crate::live::is_list(doc) {
+                if kept_as_parsed(source, doc) {
                     as_parsed.push(source.name.clone());
                 }
             }
@@ -583,6 +583,12 @@ fn attribute_to_files(report: &mut Report, pairs: &[Pair<'_>]) {
 
 /// Parses the sources, reporting each as step `first + i`. Natively all at once on every core
 /// (parsing is most of a check's time); in a browser one by one, so a progress bar moves.
+/// Whether the check keeps `doc`, parsed from `source`, as parsing gave it: a file's tree, not a
+/// directory's nor a Kubernetes List's (compared as its objects).
+fn kept_as_parsed(source: &Source, doc: &Document) -> bool {
+    !source.is_directory() && !crate::live::is_list(doc)
+}
+
 fn parse_each(
     sources: &[&Source],
     first: usize,
