@@ -46,7 +46,7 @@ cargo test --locked -q -p driftwise-engine --benches
 
 say "web components in headless Chromium (wasm-bindgen-test)"
 (cd web && CHROMEDRIVER="$(command -v chromedriver)" cargo test --locked -p driftwise-web \
-  --target wasm32-unknown-unknown --features in-page-checker --test components)
+  --target wasm32-unknown-unknown --features in-page-checker --test components --test codec)
 
 say "web app release build"
 trunk build --release --locked
