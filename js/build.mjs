@@ -22,7 +22,9 @@ const dist = join(here, 'dist');
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: repo, ...opts });
 
 run('cargo', ['build', '--locked', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'driftwise-js']);
-const wasm = join(repo, 'target', 'wasm32-unknown-unknown', 'release', 'driftwise_js.wasm');
+// scripts/test.sh builds the package in a target directory of its own, beside the web app's build.
+const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repo, process.env.CARGO_TARGET_DIR) : join(repo, 'target');
+const wasm = join(targetDir, 'wasm32-unknown-unknown', 'release', 'driftwise_js.wasm');
 
 rmSync(dist, { recursive: true, force: true });
 for (const target of ['nodejs', 'web']) {

@@ -20,13 +20,16 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 
 if ! has_version trunk "trunk $TRUNK_VERSION"; then
-  say "installing trunk $TRUNK_VERSION (takes 10-17 minutes once)"
-  cargo install --locked "trunk@$TRUNK_VERSION"
+  say "installing trunk $TRUNK_VERSION (takes 6-7 minutes once)"
+  # trunk's manifest asks for fat LTO in one codegen unit, which ends its build in a link on one
+  # core: a minute and a half of the install on a 2-core machine, for a tool that only runs others.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install --locked "trunk@$TRUNK_VERSION"
 fi
 
 if ! has_version wasm-bindgen "wasm-bindgen $WASM_BINDGEN_VERSION" \
   || ! has_version wasm-bindgen-test-runner "$WASM_BINDGEN_VERSION"; then
-  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes about 8 minutes once)"
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (takes 2-8 minutes once)"
   # Not --locked: its lock file names a crate version this registry does not have.
   cargo install --force "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
 fi
@@ -60,7 +63,7 @@ if [[ "${1:-}" == "--test" ]]; then
     rustup component add llvm-tools-preview
   fi
   if ! cargo llvm-cov --version 2>/dev/null | grep -qF "cargo-llvm-cov $LLVM_COV_VERSION"; then
-    say "installing cargo-llvm-cov $LLVM_COV_VERSION (takes about 3 minutes once)"
+    say "installing cargo-llvm-cov $LLVM_COV_VERSION (takes 1-3 minutes once)"
     cargo install --locked "cargo-llvm-cov@$LLVM_COV_VERSION"
   fi
   # patch(1) and git check that exported diffs apply with the tools users apply them with.
