@@ -22,7 +22,7 @@ const dist = join(here, 'dist');
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: repo, ...opts });
 
 run('cargo', ['build', '--locked', '--release', '--target', 'wasm32-unknown-unknown', '-p', 'driftwise-js']);
-// scripts/test.sh builds the package in a target directory of its own, beside the web app's build.
+// Where cargo put it: a CARGO_TARGET_DIR set by the user moves it out of the workspace's target/.
 const targetDir = process.env.CARGO_TARGET_DIR ? resolve(repo, process.env.CARGO_TARGET_DIR) : join(repo, 'target');
 const wasm = join(targetDir, 'wasm32-unknown-unknown', 'release', 'driftwise_js.wasm');
 

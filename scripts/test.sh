@@ -48,24 +48,14 @@ say "web components in headless Chromium (wasm-bindgen-test)"
 (cd web && CHROMEDRIVER="$(command -v chromedriver)" cargo test --locked -p driftwise-web \
   --target wasm32-unknown-unknown --features in-page-checker --test components --test codec)
 
-# The npm package's wasm is built beside the web app's, in a target directory of its own (one
-# directory takes one cargo at a time): their builds end in long single-threaded links, so together
-# they keep both cores of the CI machine busy.
-say "web app release build, and the npm package's build beside it"
-npm_build_log=$PWD/target/npm-build.log
-mkdir -p target
-(cd js && CARGO_TARGET_DIR="$PWD/../target/npm" npm run build --silent) >"$npm_build_log" 2>&1 &
-npm_build=$!
+say "web app release build"
 trunk build --release --locked
 for wasm in dist/*.wasm; do
   printf '%s: %s bytes, %s gzipped\n' "$wasm" "$(wc -c <"$wasm")" "$(gzip -9c "$wasm" | wc -c)"
 done
-# Finished before the browser tests start, so that their timings are taken on a quiet machine.
-wait "$npm_build" || { cat "$npm_build_log"; echo "the npm package's build failed" >&2; exit 1; }
-tail -3 "$npm_build_log"
 
 say "end-to-end tests of dist/ in headless Chromium (playwright-core)"
 (cd tests/e2e && DRIFTWISE_BIN="$PWD/../../target/debug/driftwise" npm test)
 
-say "npm package (built beside the web app): test the packed tarball (Node ESM + CommonJS, TypeScript, a browser page) and the conformance cases"
-(cd js && DRIFTWISE_BIN="$PWD/../target/debug/driftwise" npm test)
+say "npm package: build, then test the packed tarball (Node ESM + CommonJS, TypeScript, a browser page) and the conformance cases"
+(cd js && npm run build --silent && DRIFTWISE_BIN="$PWD/../target/debug/driftwise" npm test)
