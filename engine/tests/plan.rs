@@ -1415,6 +1415,21 @@ fn edits_of_common_shapes_land_exactly() {
             "[s]\nhosts = x\nport = 1\n",
             "[s]\nhosts =\n    a\n    b\nport = 1\n",
         ),
+        // `[[t]]` tables put back in order: each with the comment above it, the blank lines
+        // and a section between them left in place (the section was dropped, the blank lines
+        // moved with the tables).
+        (
+            "toml",
+            "[[s]]\nname = \"a\"\n\n[[s]]\nname = \"b\"\n\n[x]\nk = 1\n",
+            "[[s]]\nname = \"b\"\n\n[x]\nk = 1\n\n# the first\n[[s]]\nname = \"a\"",
+            "# the first\n[[s]]\nname = \"a\"\n\n[x]\nk = 1\n\n[[s]]\nname = \"b\"",
+        ),
+        (
+            "toml",
+            "[[s]]\nname = \"a\"\nport = 1\n\n[[s]]\nname = \"b\"\nport = 1\n",
+            "[[s]]\nname = \"b\"\nport = 1\n\n\n[[s]]\nname = \"a\"\nport = 1\n",
+            "[[s]]\nname = \"a\"\nport = 1\n\n\n[[s]]\nname = \"b\"\nport = 1\n",
+        ),
         // A properties key alone given a value.
         ("properties", "m = 1.2\n", "m", "m=1.2"),
         // An IOS banner added (adopted into the intended configuration, since a running one

@@ -1807,19 +1807,21 @@ fn rewrite(text: &str, c: &Container<'_>, order: &[usize]) -> Result<Vec<Edit>, 
             Ok(vec![Edit::replace(blocks[0].0, end, out)])
         }
         Shape::TomlArrayTables { regions, .. } => {
-            let mut out = String::new();
-            for &i in order {
-                let piece = &text[regions[i].clone()];
-                out.push_str(piece);
-                if !piece.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
-            let (start, end) = (regions[0].start, regions[regions.len() - 1].end);
-            if !text[..end].ends_with('\n') {
-                out.pop();
-            }
-            Ok(vec![Edit::replace(start, end, out)])
+            // Each table moves with the comments above it into another's place; the blank lines
+            // after each place, and any other section between two tables, stay where they are.
+            let body = |r: &std::ops::Range<usize>| {
+                let lines = text[r.clone()].trim_end_matches(['\n', '\r', ' ', '\t']);
+                r.start..r.start + lines.len()
+            };
+            Ok(order
+                .iter()
+                .enumerate()
+                .filter(|(p, i)| p != *i)
+                .map(|(p, &i)| {
+                    let place = body(&regions[p]);
+                    Edit::replace(place.start, place.end, &text[body(&regions[i])])
+                })
+                .collect())
         }
         // Maps are not reordered: their order carries no meaning.
         Shape::TomlTable { .. } => Err(Reason::Reorder),
