@@ -213,9 +213,13 @@ fn assert_verified(
     }
     for u in &patch.unapplied {
         assert!(
-            !matches!(u.reason, crate::Reason::Unverified { .. }),
-            "{format:?}: the writer's edit of {} did not hold the planned value ({:?})\nbase: {base_text:?}\nenv: {env_text:?}",
+            !matches!(
+                u.reason,
+                crate::Reason::Unverified { .. } | crate::Reason::Disturbed { .. }
+            ),
+            "{format:?}: the writer's edit of {} did not hold the planned value or changed another ({}: {:?})\nbase: {base_text:?}\nenv: {env_text:?}",
             patch.file,
+            u.reason,
             u.action
         );
     }

@@ -15,6 +15,7 @@ mod flat_write;
 mod json_patch;
 mod json_write;
 mod junos_write;
+mod kept;
 mod layout;
 mod masking;
 mod merge_patch;
@@ -290,6 +291,12 @@ pub enum Reason {
         /// Where the value differs.
         place: String,
     },
+    /// The edited text would also change a value no action names (a driftwise bug): the whole
+    /// file is left as it was rather than lose it.
+    Disturbed {
+        /// The value it would change.
+        place: String,
+    },
 }
 
 impl fmt::Display for Reason {
@@ -306,6 +313,10 @@ impl fmt::Display for Reason {
             Reason::Unverified { place } => write!(
                 f,
                 "the edited text would not hold the planned value at {place}, so the file is left as it was (a driftwise bug: please report it with the file)"
+            ),
+            Reason::Disturbed { place } => write!(
+                f,
+                "the edit would also change {place}, which no action names, so the file is left as it was (a driftwise bug: please report it with the file)"
             ),
             Reason::SharedAnchor { place } => write!(
                 f,

@@ -294,10 +294,21 @@ fn edit_file<'p>(
     }
     // Each action whole or not at all: the edited text must hold every planned value, or the
     // file is left as it was.
-    let landed = changes
+    let applied_changes: Vec<&Planned<'_>> = changes
         .iter()
         .filter(|p| done.iter().any(|a| std::ptr::eq(*a, p.action)))
-        .try_for_each(|p| verify(p, &current, stream, &shifts, &reordered));
+        .collect();
+    // ... and nothing else: every value no applied change names reads back as it was.
+    let landed = applied_changes
+        .iter()
+        .try_for_each(|p| verify(p, &current, stream, &shifts, &reordered))
+        .and_then(|()| {
+            let changes: Vec<&Change<'_>> = applied_changes.iter().map(|p| &p.change).collect();
+            match super::kept::disturbed(doc, &current, stream, &changes) {
+                Some(place) => Err(Reason::Disturbed { place }),
+                None => Ok(()),
+            }
+        });
     if let Err(reason) = landed {
         if std::env::var_os("DRIFTWISE_DEBUG_UNVERIFIED").is_some() {
             eprintln!("DEBUG unverified text: {text:?} {reason:?}");
