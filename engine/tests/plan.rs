@@ -1601,3 +1601,42 @@ fn a_repeated_ini_key_has_its_values_replaced_in_place_and_the_rest_listed() {
         "{unapplied:?}"
     );
 }
+
+/// A value shared through an anchor (a merged default, an alias) is edited at the anchor when
+/// every place that shares it is to take the same value, in either direction; when one place
+/// keeps its value (here an expected difference), none is edited, and each refusal names it.
+#[test]
+fn an_anchor_is_edited_once_when_every_place_sharing_it_takes_the_same_value() {
+    let base = "x: &d\n  restart: never\n  log: json\nweb:\n  <<: *d\n  image: 1\ndb:\n  <<: *d\nalso: *d\n";
+    let env = base.replace("restart: never", "restart: always");
+    assert_eq!(reverted_yaml(base, &env), base);
+    let (b, e) = (
+        Source::new("base.yaml", base),
+        Source::new("env.yaml", env.as_str()),
+    );
+    let adopted = plan_for(&b, &e, Action::Adopt)
+        .preview(&[b.clone(), e.clone()])
+        .unwrap();
+    assert_eq!(adopted.files[0].unapplied, vec![]);
+    assert_eq!(adopted.files[0].after, env);
+
+    let policy = Source::new(
+        "driftwise.yaml",
+        "expected:\n  - path: /db/restart\n    reason: the database restarts always\n",
+    );
+    let report = report_for(&b, "env", &e, Some(&policy));
+    let plan = Plan::new(&report, &[b.clone(), e.clone()], &Decisions::default()).unwrap();
+    let preview = plan.preview(&[b, e]).unwrap();
+    let patch = &preview.files[0];
+    assert_eq!(patch.after, env, "nothing sharing the anchor is edited");
+    let places: Vec<String> = patch
+        .unapplied
+        .iter()
+        .map(|u| match &u.reason {
+            driftwise_engine::Reason::SharedAnchor { place } => place.clone(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(places.len(), 3, "{:?}", patch.unapplied);
+    assert!(places.iter().all(|p| p == "/db/restart"), "{places:?}");
+}

@@ -58,6 +58,19 @@ impl SharedAnchors {
             .find(|other| !nested(other, pointer))
             .cloned()
     }
+
+    /// Every other place that shares the value at `pointer` (a replaced value's place).
+    pub(crate) fn sharers(&self, doc: &Document, stream: bool, pointer: &str) -> Vec<String> {
+        let Some(places) = lookup(doc, stream, pointer).and_then(|n| self.places.get(&n.span))
+        else {
+            return Vec::new();
+        };
+        places
+            .iter()
+            .filter(|other| !nested(other, pointer))
+            .cloned()
+            .collect()
+    }
 }
 
 /// Whether `text` may hold an alias: an `&` (an anchor), and a `*` where a node starts (after

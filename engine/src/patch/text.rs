@@ -96,6 +96,9 @@ struct Group<'p> {
     action: &'p PlannedAction,
     edits: Vec<Edit>,
     effect: Effect,
+    /// Actions whose values this group's edit writes too: every other place that shares a YAML
+    /// anchor's value, each planned to take the same value.
+    carries: Vec<&'p PlannedAction>,
 }
 
 /// What an applied change does to the indexes of later changes' pointers (original coordinates).
@@ -196,7 +199,12 @@ fn edit_file<'p>(
             }
         }
         let anchors = SharedAnchors::of(&text, &current, stream);
-        for planned in pending {
+        // Changes whose values an earlier group of this round writes with its anchor's text.
+        let mut carried: Vec<&PlannedAction> = Vec::new();
+        for (at, planned) in pending.iter().enumerate() {
+            if carried.iter().any(|a| std::ptr::eq(*a, planned.action)) {
+                continue;
+            }
             let place = planned.change.place();
             if reordered
                 .iter()
@@ -207,12 +215,21 @@ fn edit_file<'p>(
                 continue;
             }
             let change = translate(&planned.change, &shifts);
+            let mut carries = Vec::new();
             if let Some(place) = anchors.shared_with(&current, stream, &edited_place(&change)) {
-                unapplied.push(Unapplied::new(
-                    planned.action,
-                    Reason::SharedAnchor { place },
-                ));
-                continue;
+                match sharing_the_change(&pending, at, &shifts, &|pointer| {
+                    anchors.sharers(&current, stream, pointer)
+                }) {
+                    Ok(others) => carries = others,
+                    Err(keeps) => {
+                        let place = keeps.unwrap_or(place);
+                        unapplied.push(Unapplied::new(
+                            planned.action,
+                            Reason::SharedAnchor { place },
+                        ));
+                        continue;
+                    }
+                }
             }
             let edits = edits_for(&change, &text, &current, stream, &removals, table)
                 .and_then(|edits| within_characters(&text, edits));
@@ -230,12 +247,14 @@ fn edit_file<'p>(
                         .iter()
                         .any(|g| g.edits.iter().any(|a| edits.iter().any(|b| a.conflicts(b))));
                     if clash {
-                        deferred.push(planned);
+                        deferred.push(*planned);
                     } else {
+                        carried.extend(carries.iter().copied());
                         groups.push(Group {
                             action: planned.action,
                             edits,
                             effect: effect_of(&planned.change),
+                            carries,
                         });
                     }
                 }
@@ -257,18 +276,20 @@ fn edit_file<'p>(
         for (group, error) in rejected {
             match error {
                 // Unreadable only together with others: worked out again next round.
-                None => {
-                    if let Some(p) = changes
-                        .iter()
-                        .find(|p| std::ptr::eq(p.action, group.action))
-                    {
-                        deferred.push(p);
+                None => deferred.extend(changes.iter().filter(|p| {
+                    std::ptr::eq(p.action, group.action)
+                        || group.carries.iter().any(|a| std::ptr::eq(*a, p.action))
+                })),
+                Some(error) => {
+                    for action in std::iter::once(group.action).chain(group.carries) {
+                        unapplied.push(Unapplied::new(
+                            action,
+                            Reason::WouldNotParse {
+                                error: error.clone(),
+                            },
+                        ));
                     }
                 }
-                Some(error) => unapplied.push(Unapplied::new(
-                    group.action,
-                    Reason::WouldNotParse { error },
-                )),
             }
         }
         let Some((edited, edited_doc)) = edited else {
@@ -278,7 +299,11 @@ fn edit_file<'p>(
             pending = Vec::new();
             continue;
         };
-        done.extend(accepted.iter().map(|g| g.action));
+        done.extend(
+            accepted
+                .iter()
+                .flat_map(|g| std::iter::once(g.action).chain(g.carries.iter().copied())),
+        );
         text = edited;
         current = Cow::Owned(edited_doc);
         for group in &accepted {
@@ -289,7 +314,7 @@ fn edit_file<'p>(
                 Effect::None => {}
             }
         }
-        applied += accepted.len();
+        applied += accepted.iter().map(|g| 1 + g.carries.len()).sum::<usize>();
         pending = deferred;
     }
     // Each action whole or not at all: the edited text must hold every planned value, or the
@@ -375,6 +400,46 @@ fn comes_back(
 }
 
 /// The node a change edits the text of: the value itself, or the container an addition goes in.
+/// The other changes that carry a replaced YAML anchor's value when every place sharing it is
+/// to take the same value (a merged default reverted everywhere it shows): the anchor's text is
+/// then edited once for all of them. Otherwise the place to name: the first sharing it that
+/// keeps its value or takes another (editing the anchor would change it), else one whose change
+/// came earlier in the round and was not made (`pending[at]` is this change).
+fn sharing_the_change<'p>(
+    pending: &[&Planned<'p>],
+    at: usize,
+    shifts: &Shifts,
+    sharers: &dyn Fn(&str) -> Vec<String>,
+) -> Result<Vec<&'p PlannedAction>, Option<String>> {
+    let Change::Replace { pointer, value, .. } = translate(&pending[at].change, shifts) else {
+        return Err(None);
+    };
+    let sharers = sharers(&pointer);
+    let found: Vec<Option<usize>> = sharers
+        .iter()
+        .map(|place| {
+            (0..pending.len()).filter(|&i| i != at).find(|&i| {
+                matches!(translate(&pending[i].change, shifts), Change::Replace {
+                    pointer: other,
+                    value: wanted,
+                    ..
+                } if other == *place && wanted.value == value.value)
+            })
+        })
+        .collect();
+    if let Some(keeps) = found.iter().position(Option::is_none) {
+        return Err(Some(sharers[keeps].clone()));
+    }
+    if let Some(earlier) = found.iter().position(|i| i.is_some_and(|i| i < at)) {
+        return Err(Some(sharers[earlier].clone()));
+    }
+    Ok(found
+        .into_iter()
+        .flatten()
+        .map(|i| pending[i].action)
+        .collect())
+}
+
 fn edited_place(change: &Change<'_>) -> String {
     match change {
         Change::Replace { pointer, .. }
