@@ -1610,6 +1610,12 @@ fn an_anchor_is_edited_once_when_every_place_sharing_it_takes_the_same_value() {
     let base = "x: &d\n  restart: never\n  log: json\nweb:\n  <<: *d\n  image: 1\ndb:\n  <<: *d\nalso: *d\n";
     let env = base.replace("restart: never", "restart: always");
     assert_eq!(reverted_yaml(base, &env), base);
+    // A key added to an anchored map is taken out of it once for every alias; an empty value
+    // (`help: |` with its text below the added key) is shared too, its span empty. Found in the
+    // Google Cloud SDK's resources.yaml files, where editing it changed the alias unseen.
+    let anchored = "t:\n  - &t\n    name: x\n    help: |\n      Tax.\np:\n  - *t\n";
+    let added = anchored.replace("    help: |\n", "    help: |\n    added: 1\n");
+    assert_eq!(reverted_yaml(anchored, &added), anchored);
     let (b, e) = (
         Source::new("base.yaml", base),
         Source::new("env.yaml", env.as_str()),

@@ -88,11 +88,10 @@ pub(crate) fn may_have_aliases(text: &str) -> bool {
         })
 }
 
-/// Every node with a span of its own, by span. Empty spans (empty values) are no one's text.
+/// Every node by its span. An empty value's span is empty, and an alias of it has that same
+/// empty span: an edit there (`help: |` given its text) changes both.
 fn collect(node: &Node, pointer: &mut String, places: &mut HashMap<TextRange, Vec<String>>) {
-    if node.span.start() != node.span.end() {
-        places.entry(node.span).or_default().push(pointer.clone());
-    }
+    places.entry(node.span).or_default().push(pointer.clone());
     let mark = pointer.len();
     match &node.value {
         Value::Map(map) => {
@@ -150,6 +149,11 @@ mod tests {
         assert_eq!(shared(text, "/api/port"), None);
         assert_eq!(shared(text, "/api"), None);
         assert_eq!(shared("a:\n- x\nb: 1\n", "/a/0"), None);
+        // An empty value is shared too: its alias has the same empty span.
+        assert_eq!(
+            shared("d: &d\n  h: |\n  k: 1\nu: *d\n", "/u/h").as_deref(),
+            Some("/d/h")
+        );
         assert_eq!(shared("a: 1 # no * here\n", "/a"), None);
         assert!(!may_have_aliases("host: '*.example.com'\nx: a&b\n"));
         assert!(!may_have_aliases("a: &x 1\nb: 2 * 3\n"));

@@ -217,9 +217,12 @@ fn edit_file<'p>(
             let change = translate(&planned.change, &shifts);
             let mut carries = Vec::new();
             if let Some(place) = anchors.shared_with(&current, stream, &edited_place(&change)) {
-                match sharing_the_change(&pending, at, &shifts, &|pointer| {
-                    anchors.sharers(&current, stream, pointer)
-                }) {
+                let sharers = |pointer: &str| anchors.sharers(&current, stream, pointer);
+                let is_member = |pointer: &str| {
+                    lookup(&current, stream, &parent_pointer(pointer))
+                        .is_some_and(|n| matches!(n.value, Value::Map(_)))
+                };
+                match sharing_the_change(&pending, at, &shifts, &sharers, &is_member) {
                     Ok(others) => carries = others,
                     Err(keeps) => {
                         let place = keeps.unwrap_or(place);
@@ -399,32 +402,45 @@ fn comes_back(
             .is_ok_and(|after| lookup(&after, stream, pointer).is_some())
 }
 
-/// The node a change edits the text of: the value itself, or the container an addition goes in.
-/// The other changes that carry a replaced YAML anchor's value when every place sharing it is
-/// to take the same value (a merged default reverted everywhere it shows): the anchor's text is
-/// then edited once for all of them. Otherwise the place to name: the first sharing it that
-/// keeps its value or takes another (editing the anchor would change it), else one whose change
-/// came earlier in the round and was not made (`pending[at]` is this change).
+/// The other changes that carry a YAML anchor's change when every place sharing it is to change
+/// the same way (a merged default reverted everywhere it shows, a key added to an anchored map
+/// taken out of every map that reads it): the anchor's text is then edited once for all of them.
+/// Otherwise the place to name: the first sharing it that keeps its value or changes otherwise
+/// (editing the anchor would change it), else one whose change came earlier in the round and
+/// was not made (`pending[at]` is this change). Only replacements and removals of map members
+/// are carried: an anchored list's items moving would move the aliases' indexes unseen.
 fn sharing_the_change<'p>(
     pending: &[&Planned<'p>],
     at: usize,
     shifts: &Shifts,
     sharers: &dyn Fn(&str) -> Vec<String>,
+    is_member: &dyn Fn(&str) -> bool,
 ) -> Result<Vec<&'p PlannedAction>, Option<String>> {
-    let Change::Replace { pointer, value, .. } = translate(&pending[at].change, shifts) else {
-        return Err(None);
+    let this = translate(&pending[at].change, shifts);
+    let same = |other: &Change<'_>, place: &str| match (&this, other) {
+        (
+            Change::Replace { value, .. },
+            Change::Replace {
+                pointer,
+                value: wanted,
+                ..
+            },
+        ) => pointer == place && wanted.value == value.value,
+        (Change::Remove { .. }, Change::Remove { pointer, .. }) => pointer == place,
+        _ => false,
     };
-    let sharers = sharers(&pointer);
+    let pointer = match &this {
+        Change::Replace { pointer, .. } => pointer,
+        Change::Remove { pointer, .. } if is_member(pointer) => pointer,
+        _ => return Err(None),
+    };
+    let sharers = sharers(pointer);
     let found: Vec<Option<usize>> = sharers
         .iter()
         .map(|place| {
-            (0..pending.len()).filter(|&i| i != at).find(|&i| {
-                matches!(translate(&pending[i].change, shifts), Change::Replace {
-                    pointer: other,
-                    value: wanted,
-                    ..
-                } if other == *place && wanted.value == value.value)
-            })
+            (0..pending.len())
+                .filter(|&i| i != at)
+                .find(|&i| same(&translate(&pending[i].change, shifts), place))
         })
         .collect();
     if let Some(keeps) = found.iter().position(Option::is_none) {
@@ -440,6 +456,7 @@ fn sharing_the_change<'p>(
         .collect())
 }
 
+/// The node a change edits the text of: the value itself, or the container an addition goes in.
 fn edited_place(change: &Change<'_>) -> String {
     match change {
         Change::Replace { pointer, .. }
