@@ -52,11 +52,34 @@ impl SharedAnchors {
             return None;
         }
         let node = lookup(doc, stream, pointer)?;
-        self.places
-            .get(&node.span)?
-            .iter()
-            .find(|other| !nested(other, pointer))
-            .cloned()
+        if let Some(other) = self
+            .places
+            .get(&node.span)
+            .and_then(|places| places.iter().find(|other| !nested(other, pointer)))
+        {
+            return Some(other.clone());
+        }
+        // A map merged into others (`<<: *defaults`) has a span of its own, but its members are
+        // read in each map merging it, under the same keys: a member added to it shows there too.
+        let Value::Map(members) = &node.value else {
+            return None;
+        };
+        let own =
+            |span: TextRange| node.span.start() <= span.start() && span.end() <= node.span.end();
+        members.iter().find_map(|(key, member)| {
+            // A merging map's merged members are the anchor's text, not its own.
+            if !own(member.value.span) {
+                return None;
+            }
+            let key = crate::pointer::escape_segment(key);
+            self.places
+                .get(&member.value.span)?
+                .iter()
+                .find_map(|other| {
+                    let (parent, last) = other.rsplit_once('/')?;
+                    (last == key && !nested(parent, pointer)).then(|| parent.to_string())
+                })
+        })
     }
 
     /// Every other place that shares the value at `pointer` (a replaced value's place).
@@ -148,6 +171,11 @@ mod tests {
         // The merging map's own keys, and the map itself, are its own.
         assert_eq!(shared(text, "/api/port"), None);
         assert_eq!(shared(text, "/api"), None);
+        // A member added to a merged map would show in the maps merging it.
+        assert_eq!(
+            shared("d: &d\n  retries: 3\napi:\n  <<: *d\n  port: 80\n", "/d").as_deref(),
+            Some("/api")
+        );
         assert_eq!(shared("a:\n- x\nb: 1\n", "/a/0"), None);
         // An empty value is shared too: its alias has the same empty span.
         assert_eq!(
