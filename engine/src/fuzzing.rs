@@ -907,6 +907,10 @@ mod tests {
             "defaults: &defaults\n  timeout: 30\n  retries: 3\nservices:\n  api:\n    <<: *defaults\n    port: 8080\n",
             "defaults:\n  timeout: 30\n  retr_ies: 3\nservices:\n  api:\n    timeout: 30\n    retries: 3\n    port: 8080\n",
         );
+        // A repeated INI key said alone with a line continuing it, given no value: the edit
+        // took the key with its value, so the key had one value fewer (refused as disturbed).
+        revert_strictly(3, "}\n}\n}", "}\n .\n}\n}");
+        revert_strictly(3, "k\nk = 1\n", "k\n x\nk = 1\n");
         // A YAML stream whose first document is a vertical tab: removing the empty document
         // after it walked up over the tab's line as if blank and removed both.
         revert_strictly(0, "\u{b}", "\u{b}\n---");

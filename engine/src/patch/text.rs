@@ -1112,6 +1112,30 @@ fn replace(
         )]);
     }
     if format == Format::Ini
+        && let Some(Node {
+            value: Value::List(_),
+            ..
+        }) = parent
+        && let Some(key) = split_pointer(&parent_pointer(pointer)).last().cloned()
+        && !key.is_empty()
+        && text[line_start(text, old.span.start())..old.span.start()]
+            .trim()
+            .is_empty()
+        && text[old.span.byte_range()].starts_with(key.as_ref())
+    {
+        // A repeated key said alone with lines continuing it: its value's span starts at the
+        // key, which stays (as below). Dropping it would drop one of the key's values.
+        let written = match value.value {
+            Value::Null => key.to_string(),
+            _ => format!("{key} = {}", flat_value(format, &value.value)?),
+        };
+        return Ok(vec![Edit::replace(
+            old.span.start(),
+            old.span.end(),
+            written,
+        )]);
+    }
+    if format == Format::Ini
         && let Some(member) = member
         && member.key_span.start() == old.span.start()
     {
