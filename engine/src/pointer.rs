@@ -67,6 +67,13 @@ pub fn split_pointer(pointer: &str) -> Vec<Cow<'_, str>> {
         .collect()
 }
 
+/// The pointer of the value holding `pointer`'s (`/a/b` → `/a`; `/a` → `""`).
+pub(crate) fn parent_pointer(pointer: &str) -> String {
+    let mut tokens = split_pointer(pointer);
+    tokens.pop();
+    join_pointer(&tokens)
+}
+
 /// Joins unescaped tokens into a pointer (`["a", "b/c"]` → `/a/b~1c`); no tokens is `""`.
 pub fn join_pointer<S: AsRef<str>>(tokens: &[S]) -> String {
     tokens

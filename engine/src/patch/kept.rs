@@ -4,7 +4,7 @@
 //! line taken with its neighbour) leaves the file as it was rather than losing a value unseen.
 
 use super::changes::Change;
-use crate::pointer::{escape_segment, split_pointer};
+use crate::pointer::{escape_segment, parent_pointer, split_pointer};
 use crate::tree::{Document, Node, Value, lookup};
 use std::collections::BTreeSet;
 
@@ -55,10 +55,9 @@ impl Touched {
                     reshaped.insert(parent.clone());
                 }
                 Change::Remove { pointer, .. } => {
-                    let tokens = split_pointer(pointer);
-                    let parent = parent_of(pointer, &tokens);
-                    if tokens.last().is_some_and(|t| t.parse::<usize>().is_ok()) && is_list(&parent)
-                    {
+                    let parent = parent_pointer(pointer);
+                    let last = split_pointer(pointer).pop();
+                    if last.is_some_and(|t| t.parse::<usize>().is_ok()) && is_list(&parent) {
                         reshaped.insert(parent);
                     }
                 }
@@ -91,13 +90,6 @@ impl Touched {
 
     fn reshaped(&self, list: &str) -> bool {
         self.reshaped.contains(list)
-    }
-}
-
-fn parent_of(pointer: &str, tokens: &[std::borrow::Cow<'_, str>]) -> String {
-    match tokens.last() {
-        Some(last) => pointer[..pointer.len() - escape_segment(last).len() - 1].to_string(),
-        None => String::new(),
     }
 }
 

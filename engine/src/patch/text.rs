@@ -20,7 +20,7 @@ use super::toml_write::{is_section, toml_inline, toml_key, toml_sections};
 use super::yaml_write::{yaml_flow, yaml_item, yaml_key, yaml_replacing, yaml_value};
 use super::{FilePatch, Reason, Unapplied};
 use crate::plan::PlannedAction;
-use crate::pointer::{escape_segment, join_pointer, split_pointer};
+use crate::pointer::{escape_segment, join_pointer, parent_pointer, split_pointer};
 use crate::tree::{Document, Format, Node, Source, Value};
 use std::borrow::Cow;
 
@@ -217,12 +217,7 @@ fn edit_file<'p>(
             let change = translate(&planned.change, &shifts);
             let mut carries = Vec::new();
             if let Some(place) = anchors.shared_with(&current, stream, &edited_place(&change)) {
-                let sharers = |pointer: &str| anchors.sharers(&current, stream, pointer);
-                let is_member = |pointer: &str| {
-                    lookup(&current, stream, &parent_pointer(pointer))
-                        .is_some_and(|n| matches!(n.value, Value::Map(_)))
-                };
-                match sharing_the_change(&pending, at, &shifts, &sharers, &is_member) {
+                match sharing_the_change(&pending, at, &shifts, &anchors, &current, stream) {
                     Ok(others) => carries = others,
                     Err(keeps) => {
                         let place = keeps.unwrap_or(place);
@@ -413,9 +408,14 @@ fn sharing_the_change<'p>(
     pending: &[&Planned<'p>],
     at: usize,
     shifts: &Shifts,
-    sharers: &dyn Fn(&str) -> Vec<String>,
-    is_member: &dyn Fn(&str) -> bool,
+    anchors: &SharedAnchors,
+    doc: &Document,
+    stream: bool,
 ) -> Result<Vec<&'p PlannedAction>, Option<String>> {
+    let is_member = |pointer: &str| {
+        lookup(doc, stream, &parent_pointer(pointer))
+            .is_some_and(|n| matches!(n.value, Value::Map(_)))
+    };
     let this = translate(&pending[at].change, shifts);
     let same = |other: &Change<'_>, place: &str| match (&this, other) {
         (
@@ -434,7 +434,7 @@ fn sharing_the_change<'p>(
         Change::Remove { pointer, .. } if is_member(pointer) => pointer,
         _ => return Err(None),
     };
-    let sharers = sharers(pointer);
+    let sharers = anchors.sharers(doc, stream, pointer);
     let found: Vec<Option<usize>> = sharers
         .iter()
         .map(|place| {
@@ -740,12 +740,6 @@ fn effect_of(change: &Change<'_>) -> Effect {
         },
         _ => Effect::None,
     }
-}
-
-fn parent_pointer(pointer: &str) -> String {
-    let mut tokens = split_pointer(pointer);
-    tokens.pop();
-    join_pointer(&tokens)
 }
 
 /// The container a pointer's parent names, with its layout, and the last token.
@@ -1111,42 +1105,41 @@ fn replace(
             String::new(),
         )]);
     }
-    if format == Format::Ini
-        && let Some(Node {
-            value: Value::List(_),
-            ..
-        }) = parent
-        && let Some(key) = split_pointer(&parent_pointer(pointer)).last().cloned()
-        && !key.is_empty()
-        && text[line_start(text, old.span.start())..old.span.start()]
-            .trim()
-            .is_empty()
-        && text[old.span.byte_range()].starts_with(key.as_ref())
-    {
-        // A repeated key said alone with lines continuing it: its value's span starts at the
-        // key, which stays (as below). Dropping it would drop one of the key's values.
+    // An INI key said alone with lines continuing it: the value's span starts at the key, which
+    // stays, now with a separator (or, for no value, alone). A member's key is its key span's
+    // text; a repeated key's value (an item of the key's list) starts with the key, first on
+    // its line; dropping it would drop one of the key's values.
+    let key_alone = match (member, parent) {
+        _ if format != Format::Ini => None,
+        (Some(member), _) => (member.key_span.start() == old.span.start())
+            .then(|| text[member.key_span.byte_range()].to_string()),
+        (
+            None,
+            Some(Node {
+                value: Value::List(_),
+                ..
+            }),
+        ) => split_pointer(&parent_pointer(pointer))
+            .last()
+            .filter(|key| {
+                !key.is_empty()
+                    && text[line_start(text, old.span.start())..old.span.start()]
+                        .trim()
+                        .is_empty()
+                    && text[old.span.byte_range()].starts_with(key.as_ref())
+            })
+            .map(|key| key.to_string()),
+        _ => None,
+    };
+    if let Some(key) = key_alone {
         let written = match value.value {
-            Value::Null => key.to_string(),
+            Value::Null => key,
             _ => format!("{key} = {}", flat_value(format, &value.value)?),
         };
         return Ok(vec![Edit::replace(
             old.span.start(),
             old.span.end(),
             written,
-        )]);
-    }
-    if format == Format::Ini
-        && let Some(member) = member
-        && member.key_span.start() == old.span.start()
-    {
-        // A key alone with lines continuing it: the value's span starts at the key, which
-        // stays, now with a separator (or, for no value, alone).
-        let key_text = &text[member.key_span.byte_range()];
-        let written = flat_value(format, &value.value)?;
-        return Ok(vec![Edit::replace(
-            old.span.start(),
-            old.span.end(),
-            format!("{key_text} = {written}"),
         )]);
     }
     if format == Format::Yaml
